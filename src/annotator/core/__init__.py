@@ -1,0 +1,1 @@
+"""Plain data and offset arithmetic. No Qt, no I/O, no SQL."""

@@ -1,0 +1,120 @@
+"""The one place where positions in Qt and stored offsets meet.
+
+Stored offsets count Unicode code points (Python ``str`` indices), end exclusive.
+A Qt text document counts UTF-16 code units, and ``setPlainText`` turns ``\\r\\n`` into one
+block separator and a lone ``\\r`` into another; U+2028, U+2029 and NBSP keep one
+position each (``toPlainText`` shows them as other characters, so it is never used to
+read text back: the stored text is the truth).
+
+So a Qt position differs from a code-point offset by +1 for every astral character
+(two UTF-16 units) and -1 for every CR that precedes an LF. Both lists are kept
+sorted and looked up by bisection: memory is proportional to the number of such
+characters, not to the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Callable
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_CR_BEFORE_LF = re.compile("\r(?=\n)")
+_CR = re.compile("\r\n?")
+
+
+class QtPositionMap:
+    """Converts between code-point offsets in ``text`` and positions in a Qt document
+    that was given :meth:`display_text`."""
+
+    __slots__ = ("text", "_astral", "_collapsed", "qt_length")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)]
+        self._collapsed = [m.start() for m in _CR_BEFORE_LF.finditer(text)] if "\r" in text else []
+        self.qt_length = self.to_qt(len(text))
+
+    def display_text(self) -> str:
+        """The string to hand to ``setPlainText``: line ends as Qt would make them anyway."""
+        if not self._collapsed and "\r" not in self.text:
+            return self.text
+        return _CR.sub("\n", self.text)
+
+    def to_qt(self, offset: int) -> int:
+        """Qt position of the boundary before code point ``offset`` (0 <= offset <= len)."""
+        if not 0 <= offset <= len(self.text):
+            raise ValueError(f"offset {offset} outside 0..{len(self.text)}")
+        return offset + bisect_left(self._astral, offset) - bisect_left(self._collapsed, offset)
+
+    def from_qt(self, position: int, *, side: str = "start") -> int:
+        """Code-point offset for a Qt position.
+
+        A position inside a surrogate pair is widened: ``side="start"`` rounds down,
+        ``side="end"`` rounds up, so a selection never splits a character. A position
+        on a collapsed CRLF maps before the CR, so the line end stays whole.
+        """
+        position = max(0, min(position, self.qt_length))
+        if side == "end":
+            lo, hi = 0, len(self.text)  # smallest offset whose Qt position >= position
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if self.to_qt(mid) >= position:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            return lo
+        if side != "start":
+            raise ValueError(f"side must be 'start' or 'end', not {side!r}")
+        lo, hi = 0, len(self.text)  # largest offset whose Qt position <= position
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.to_qt(mid) <= position:
+                lo = mid
+            else:
+                hi = mid - 1
+        if lo > 0 and self._is_collapsed(lo - 1):
+            lo -= 1
+        return lo
+
+    def range_to_qt(self, start: int, end: int) -> tuple[int, int]:
+        return self.to_qt(start), self.to_qt(end)
+
+    def range_from_qt(self, a: int, b: int) -> tuple[int, int]:
+        """Code-point range covered by a Qt selection (in either direction)."""
+        a, b = min(a, b), max(a, b)
+        return self.from_qt(a, side="start"), self.from_qt(b, side="end")
+
+    def _is_collapsed(self, offset: int) -> bool:
+        i = bisect_left(self._collapsed, offset)
+        return i < len(self._collapsed) and self._collapsed[i] == offset
+
+
+def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` so that it neither begins nor ends with white space."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def normalize_newlines(text: str) -> tuple[str, Callable[[int], int]]:
+    """Turn CRLF and lone CR into LF; return the new text and the map of old offsets to new.
+
+    An offset between a CR and its LF maps to the position before the new LF.
+    """
+    if "\r" not in text:
+        return text, _identity
+    removed = [m.start() for m in _CR_BEFORE_LF.finditer(text)]
+    new_text = _CR.sub("\n", text)
+
+    def remap(offset: int) -> int:
+        return offset - bisect_left(removed, offset)
+
+    return new_text, remap
+
+
+def _identity(offset: int) -> int:
+    return offset
+

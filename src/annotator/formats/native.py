@@ -1,0 +1,194 @@
+"""Annotator's native JSONL: one document a line (schema in DESIGN.md).
+
+Offsets are code points into ``text``, end exclusive. On import, CRLF and lone CR in a
+text become LF and every offset is shifted by the same map, after checking each span's
+``text`` against the text as it arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from annotator.core.errors import AnnotatorError, InputError
+from annotator.core.model import (
+    DocumentMeta,
+    IncomingDocument,
+    IncomingRelation,
+    IncomingSpan,
+)
+from annotator.core.offsets import normalize_newlines
+from annotator.formats.atomic import atomic_write
+from annotator.formats.textfile import BOM
+from annotator.store import Store
+
+SUFFIXES = (".jsonl", ".ndjson")
+_META_FIELDS = ("title", "source", "author", "published", "url")
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def read(path: Path) -> list[IncomingDocument]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror})") from exc
+    if data.startswith(BOM.encode()):
+        raise InputError(path, "starts with a byte-order mark; save it as UTF-8 without BOM", line=1)
+    documents = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise InputError(path, f"not valid JSON ({exc})", line=number) from exc
+        documents.append(_document(record, _Where(path, number)))
+    if not documents:
+        raise InputError(path, "is empty: no documents in it")
+    return documents
+
+
+class _Where:
+    def __init__(self, path: Path, line: int) -> None:
+        self.path, self.line = path, line
+
+    def error(self, message: str) -> InputError:
+        return InputError(self.path, message, line=self.line)
+
+
+def _document(record: Any, where: _Where) -> IncomingDocument:
+    if not isinstance(record, dict):
+        raise where.error(f"expected a JSON object, found {type(record).__name__}")
+    raw_text = record.get("text")
+    if not isinstance(raw_text, str) or not raw_text.strip():
+        raise where.error('"text" must be a non-empty string')
+    doc_id = record.get("id")
+    if doc_id is not None and (isinstance(doc_id, bool) or not isinstance(doc_id, str | int)):
+        raise where.error('"id" must be a string')
+    if doc_id == "":
+        raise where.error('"id" must not be empty')
+    meta = record.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise where.error('"meta" must be an object')
+    for name in _META_FIELDS:
+        if meta.get(name) is not None and not isinstance(meta[name], str):
+            raise where.error(f'"meta.{name}" must be a string')
+    text, remap = normalize_newlines(raw_text)
+    spans = [
+        _span(item, i, raw_text, remap, where) for i, item in enumerate(_list(record, "spans", where))
+    ]
+    relations = [_relation(item, i, where) for i, item in enumerate(_list(record, "relations", where))]
+    doc_id = None if doc_id is None else str(doc_id)
+    return IncomingDocument(
+        text=text,
+        source_id=str(meta.get("source_id") or doc_id or ""),
+        meta=DocumentMeta(
+            **{name: meta.get(name) or "" for name in _META_FIELDS},
+            extra={k: v for k, v in meta.items() if k not in _META_FIELDS and k != "source_id"},
+        ),
+        origin=f"{where.path}, line {where.line}",
+        id=doc_id,
+        spans=spans,
+        relations=relations,
+    )
+
+
+def _list(record: dict, key: str, where: _Where) -> list:
+    value = record.get(key) or []
+    if not isinstance(value, list):
+        raise where.error(f'"{key}" must be a list')
+    return value
+
+
+def _span(item: Any, i: int, raw_text: str, remap, where: _Where) -> IncomingSpan:
+    if not isinstance(item, dict):
+        raise where.error(f"spans[{i}] must be an object")
+    start, end = item.get("start"), item.get("end")
+    for name, value in (("start", start), ("end", end)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise where.error(f'spans[{i}]: "{name}" must be an integer, not {value!r}')
+    if not 0 <= start < end <= len(raw_text):
+        raise where.error(
+            f"spans[{i}]: offsets {start}-{end} lie outside the text "
+            f"(0-{len(raw_text)} code points) or are empty"
+        )
+    label = item.get("label")
+    if not isinstance(label, str) or not label.strip():
+        raise where.error(f'spans[{i}]: "label" must be a non-empty string')
+    claimed = item.get("text")
+    if claimed is not None and claimed != raw_text[start:end]:
+        raise where.error(
+            f"spans[{i}]: its text {claimed!r} differs from the text at {start}-{end}, "
+            f"{raw_text[start:end]!r}"
+        )
+    for name in ("id", "annotator", "note", "created_at"):
+        if item.get(name) is not None and not isinstance(item[name], str):
+            raise where.error(f'spans[{i}]: "{name}" must be a string')
+    return IncomingSpan(
+        start=remap(start), end=remap(end), label=label.strip(), id=item.get("id"),
+        annotator=item.get("annotator"), note=item.get("note"),
+        created_at=item.get("created_at"), line=where.line,
+    )
+
+
+def _relation(item: Any, i: int, where: _Where) -> IncomingRelation:
+    if not isinstance(item, dict):
+        raise where.error(f"relations[{i}] must be an object")
+    for name in ("label", "from", "to"):
+        if not isinstance(item.get(name), str) or not item[name]:
+            raise where.error(f'relations[{i}]: "{name}" must be a non-empty string')
+    for name in ("id", "annotator", "note", "created_at"):
+        if item.get(name) is not None and not isinstance(item[name], str):
+            raise where.error(f'relations[{i}]: "{name}" must be a string')
+    return IncomingRelation(
+        label=item["label"], source=item["from"], target=item["to"], id=item.get("id"),
+        annotator=item.get("annotator"), note=item.get("note"), created_at=item.get("created_at"),
+    )
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def records(store: Store) -> Iterator[dict[str, Any]]:
+    """One record per document; refuses to go on past a document that fails its checks."""
+    for doc_id in store.document_ids():
+        doc = store.document(doc_id)
+        spans = store.spans(doc_id)
+        problems = store.verify_document(doc, spans)
+        if problems:
+            raise AnnotatorError(
+                "the database fails its integrity check, nothing was exported:\n  "
+                + "\n  ".join(problems)
+            )
+        yield {
+            "id": doc.id,
+            "text": doc.text,
+            "meta": doc.meta.as_dict() | {"source_id": doc.source_id},
+            "spans": [
+                {"id": s.id, "start": s.start, "end": s.end, "label": s.label, "text": s.text,
+                 "annotator": s.annotator, "note": s.note, "created_at": s.created_at,
+                 "updated_at": s.updated_at}
+                for s in spans
+            ],
+            "relations": [
+                {"id": r.id, "label": r.label, "from": r.source, "to": r.target,
+                 "annotator": r.annotator, "note": r.note, "created_at": r.created_at}
+                for r in store.relations(doc_id)
+            ],
+        }
+
+
+def export(store: Store, target: Path) -> int:
+    """Write every document to ``target`` atomically; return the number written."""
+    count = 0
+    with atomic_write(target) as f:
+        for record in records(store):
+            f.write(orjson.dumps(record))
+            f.write(b"\n")
+            count += 1
+    return count

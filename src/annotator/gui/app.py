@@ -1,0 +1,58 @@
+"""Start-up of the window: the application, fonts, the database, the annotator's name."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+from annotator import settings, workspace
+from annotator.core.errors import AnnotatorError
+from annotator.gui import resources_qt, theme
+from annotator.gui.main_window import MainWindow
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Annotator")
+    app.setDesktopFileName("annotator")
+    app.setWindowIcon(resources_qt.app_icon())
+    theme.load_fonts()
+    return app
+
+
+def ask_annotator_name(parent=None) -> str:
+    """Asked once; the login name is offered and kept if the dialog is dismissed."""
+    default = settings.default_annotator_name()
+    name, ok = QInputDialog.getText(
+        parent,
+        "Who is annotating?",
+        "Your name is recorded on every span you make\n(you can change it later in Edit ▸ Annotator name):",
+        text=default,
+    )
+    name = name.strip() if ok and name.strip() else default
+    settings.set_annotator_name(name)
+    return name
+
+
+def open_window(db_path: Path | None, *, annotator: str | None = None) -> MainWindow | None:
+    """Open the database and show the window; on a refused file, say why and return None."""
+    application()
+    try:
+        store = workspace.open_database(db_path)
+    except AnnotatorError as exc:
+        QMessageBox.critical(None, "Annotator cannot open the database", str(exc))
+        return None
+    name = annotator or settings.annotator_name() or ask_annotator_name()
+    window = MainWindow(store=store, annotator=name)
+    window.show()
+    return window
+
+
+def run(db_path: Path | None, *, annotator: str | None = None) -> int:
+    app = application()
+    window = open_window(db_path, annotator=annotator)
+    if window is None:
+        return 1
+    return app.exec()

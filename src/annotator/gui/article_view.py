@@ -1,0 +1,235 @@
+"""The article: a header (title, source, date, URL) over the text, set for long reading.
+
+Highlights are character formats merged into the document, one piece per stretch
+between span boundaries, so overlapping and nested spans all stay visible: the
+innermost span gives the background, an outer one adds an underline in its colour.
+Only the stretch an edit touches is redrawn. The selected span is drawn on top as the
+one extra selection.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtWidgets import (
+    QLabel,
+    QMenu,
+    QTextEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Document, Span
+from annotator.core.spanset import segments
+from annotator.gui import theme
+from annotator.gui.state import DocumentState
+
+
+class ReadingView(QTextEdit):
+    """Read-only text with mouse and keyboard selection; reports clicks as offsets."""
+
+    clicked = Signal(int)  # code-point offset of a plain click (no text selected)
+
+    def __init__(self, state: DocumentState, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.context_actions: list[QAction] = []
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setUndoRedoEnabled(False)
+        self.setFont(theme.reading_font())
+        self.setFrameShape(QTextEdit.Shape.NoFrame)
+        self.document().setDocumentMargin(0)
+        self.setObjectName("reading")
+
+    def offset_at(self, point: QPoint) -> int:
+        return self.state.positions.from_qt(self.cursorForPosition(point).position())
+
+    def selection_range(self) -> tuple[int, int] | None:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return self.state.positions.range_from_qt(cursor.selectionStart(), cursor.selectionEnd())
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            self.clicked.emit(self.offset_at(event.position().toPoint()))
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if not self.textCursor().hasSelection():
+            self.clicked.emit(self.offset_at(event.pos()))
+        menu = QMenu(self)
+        menu.addActions(self.context_actions)
+        menu.exec(event.globalPos())
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            spans = self.state.spans.at(self.offset_at(event.pos()))
+            if spans:
+                QToolTip.showText(event.globalPos(), _tooltip(spans), self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+
+class ArticleView(QWidget):
+    """Header and text of the open document, kept in step with :class:`DocumentState`."""
+
+    def __init__(self, state: DocumentState, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.title = QLabel(objectName="articleTitle", wordWrap=True)
+        self.byline = QLabel(objectName="articleByline", wordWrap=True, openExternalLinks=True)
+        self.byline.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.text = ReadingView(state, parent=self)
+        title_font = theme.reading_font()
+        title_font.setPointSizeF(theme.READING_POINT_SIZE * 1.55)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 24, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.byline)
+        layout.addSpacing(14)
+        layout.addWidget(self.text, 1)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.state.document_opened.connect(self._on_state_document_opened)
+        self.state.span_added.connect(lambda span, _row: self._render(span.start, span.end))
+        self.state.span_removed.connect(lambda span, _row: self._render(span.start, span.end))
+        self.state.span_changed.connect(lambda _old, new, _row: self._render(new.start, new.end))
+        self.state.selection_changed.connect(self._on_state_selection_changed)
+        self.state.labels_changed.connect(self._render_all)
+
+    # -- what the window asks --------------------------------------------------------------
+
+    def selection_range(self) -> tuple[int, int] | None:
+        return self.text.selection_range()
+
+    def clear_selection(self) -> None:
+        cursor = self.text.textCursor()
+        cursor.clearSelection()
+        self.text.setTextCursor(cursor)
+
+    def show_span(self, span: Span) -> None:
+        cursor = self.text.textCursor()
+        cursor.setPosition(self.state.positions.to_qt(span.start))
+        self.text.setTextCursor(cursor)
+        self.text.ensureCursorVisible()
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        measure = self.text.fontMetrics().averageCharWidth() * theme.MEASURE_CHARS
+        side = max(24, (self.width() - measure) // 2)
+        self.layout().setContentsMargins(0, 24, 0, 0)
+        for label in (self.title, self.byline):
+            label.setContentsMargins(side, 0, side, 0)
+        self.text.setViewportMargins(side, 0, side, 0)
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def _on_state_document_opened(self) -> None:
+        doc = self.state.document
+        self.title.setText(doc.meta.title or doc.source_id)
+        self.byline.setText(_byline(doc))
+        self.text.setPlainText(self.state.positions.display_text())
+        cursor = QTextCursor(self.text.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        block = QTextBlockFormat()
+        block.setLineHeight(theme.LINE_HEIGHT_PERCENT, 1)  # 1 = ProportionalHeight
+        block.setBottomMargin(self.text.fontMetrics().height() * 0.6)
+        cursor.mergeBlockFormat(block)
+        self._render_all()
+        self.text.setExtraSelections([])
+        self.text.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _render_all(self) -> None:
+        if self.state.document is not None:
+            self._render(0, len(self.state.document.text))
+            self._on_state_selection_changed(self.state.selected)
+
+    def _render(self, start: int, end: int) -> None:
+        """Redraw the highlights of ``[start, end)`` from the spans that cover it."""
+        cursor = self._cursor(start, end)
+        cursor.setCharFormat(QTextCharFormat())
+        for a, b, covering in segments(self.state.spans.overlapping(start, end), start, end):
+            self._cursor(a, b).mergeCharFormat(self._format(covering))
+
+    def _format(self, covering: list[Span]) -> QTextCharFormat:
+        covering = sorted(covering, key=lambda s: (s.length, s.start))
+        fmt = QTextCharFormat()
+        fmt.setBackground(theme.highlight(self._color(covering[0].label)))
+        if len(covering) > 1:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(theme.underline(self._color(covering[-1].label)))
+        return fmt
+
+    def _on_state_selection_changed(self, span_id: str | None) -> None:
+        span = self.state.selected_span()
+        if span is None:
+            self.text.setExtraSelections([])
+            return
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = self._cursor(span.start, span.end)
+        fmt = QTextCharFormat()
+        fmt.setBackground(theme.selected_highlight(self._color(span.label)))
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setUnderlineColor(theme.underline(self._color(span.label)))
+        fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
+        selection.format = fmt
+        self.text.setExtraSelections([selection])
+
+    def _color(self, label: str) -> str:
+        found = self.state.labels.get(label)
+        return found.color if found else "#888888"
+
+    def _cursor(self, start: int, end: int) -> QTextCursor:
+        a, b = self.state.positions.range_to_qt(start, end)
+        cursor = QTextCursor(self.text.document())
+        cursor.setPosition(a)
+        cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+
+def _byline(doc: Document) -> str:
+    m = doc.meta
+    parts = [html.escape(p) for p in (m.source or m.author, _nice_date(m.published)) if p]
+    if m.url:
+        shown = m.url.split("://", 1)[-1]
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        parts.append(f'<a href="{html.escape(m.url, quote=True)}">{html.escape(shown)}</a>')
+    return " · ".join(parts)
+
+
+def _nice_date(value: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).strftime("%-d %B %Y")
+    except ValueError:
+        return value
+
+
+def _tooltip(spans: list[Span]) -> str:
+    rows = []
+    for s in spans[:6]:
+        text = " ".join(s.text.split())
+        text = text if len(text) <= 160 else text[:159] + "…"
+        rows.append(
+            f"<b>{html.escape(s.label)}</b> · {html.escape(s.annotator)}<br>"
+            f"<i>{html.escape(text)}</i>"
+        )
+    return "<hr>".join(rows)

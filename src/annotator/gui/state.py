@@ -1,0 +1,81 @@
+"""The open document as the window sees it: a thin Qt adapter over core objects.
+
+It announces every change as a signal; views (article, span list, status bar) listen.
+It makes no decisions: rules live in core, persistence in the store.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from annotator.core.model import Document, Label, Span
+from annotator.core.offsets import QtPositionMap
+from annotator.core.spanset import SpanSet
+
+
+class DocumentState(QObject):
+    # "about to" signals let Qt models call begin*() before the change (model/view contract)
+    document_about_to_open = Signal()
+    document_opened = Signal()
+    span_about_to_be_added = Signal(object, int)  # span, row
+    span_added = Signal(object, int)  # span, row
+    span_about_to_be_removed = Signal(object, int)  # span, row
+    span_removed = Signal(object, int)  # span, row
+    span_changed = Signal(object, object, int)  # old span, new span, row
+    selection_changed = Signal(object)  # span id or None
+    labels_changed = Signal()
+
+    def __init__(self, *, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document: Document | None = None
+        self.spans = SpanSet()
+        self.positions = QtPositionMap("")
+        self.labels: dict[str, Label] = {}
+        self.selected: str | None = None
+
+    def set_labels(self, labels: list[Label]) -> None:
+        self.labels = {label.name: label for label in labels}
+        self.labels_changed.emit()
+
+    def open(self, document: Document, spans: list[Span]) -> None:
+        self.document_about_to_open.emit()
+        self.document = document
+        self.spans = SpanSet(spans)
+        self.positions = QtPositionMap(document.text)
+        self.selected = None
+        self.document_opened.emit()
+
+    def add(self, span: Span) -> None:
+        if self.document is None or span.document != self.document.id:
+            return
+        row = self.spans.insertion_index(span)
+        self.span_about_to_be_added.emit(span, row)
+        self.spans.add(span)
+        self.span_added.emit(span, row)
+
+    def remove(self, span_id: str) -> None:
+        if span_id not in self.spans:
+            return
+        span = self.spans.get(span_id)
+        if self.selected == span_id:
+            self.select(None)
+        row = self.spans.index(span_id)
+        self.span_about_to_be_removed.emit(span, row)
+        self.spans.remove(span_id)
+        self.span_removed.emit(span, row)
+
+    def change(self, span: Span) -> None:
+        if span.id not in self.spans:
+            return
+        old = self.spans.get(span.id)
+        row = self.spans.replace(span)
+        self.span_changed.emit(old, span, row)
+
+    def select(self, span_id: str | None) -> None:
+        if span_id == self.selected:
+            return
+        self.selected = span_id
+        self.selection_changed.emit(span_id)
+
+    def selected_span(self) -> Span | None:
+        return self.spans.get(self.selected) if self.selected in self.spans else None

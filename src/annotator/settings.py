@@ -1,0 +1,52 @@
+"""User settings in a small JSON file in the config dir (written atomically)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from annotator import paths
+
+
+def load() -> dict[str, Any]:
+    path = paths.settings_file()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        return {}  # a damaged settings file must not stop the app; it is rewritten on save
+    return data if isinstance(data, dict) else {}
+
+
+def save(values: dict[str, Any]) -> None:
+    path = paths.settings_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = load() | values
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def annotator_name() -> str | None:
+    """The name recorded on every span, once the user has confirmed it."""
+    name = load().get("annotator")
+    return name.strip() if isinstance(name, str) and name.strip() else None
+
+
+def default_annotator_name() -> str:
+    try:
+        return getpass.getuser() or "annotator"
+    except (KeyError, OSError):
+        return "annotator"
+
+
+def set_annotator_name(name: str) -> None:
+    save({"annotator": name.strip()})
+
+
+def as_path(value: str | os.PathLike[str]) -> Path:
+    return Path(value).expanduser()

@@ -1,0 +1,31 @@
+"""Environment errors get a clear message; anything else is a bug and propagates."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from annotator.core.errors import AnnotatorError
+
+
+class StoreError(AnnotatorError):
+    """The database file cannot be used as asked: not ours, too new, full, locked, read-only."""
+
+
+_KNOWN = (
+    ("database or disk is full", "the disk is full"),
+    ("database is locked", "another program keeps the database locked"),
+    ("readonly database", "the database cannot be written (read-only file or folder)"),
+    ("disk i/o error", "the disk reported an input/output error"),
+    ("unable to open database file", "the file cannot be opened"),
+    ("file is not a database", "the file is not an Annotator database"),
+    ("database disk image is malformed", "the database file is damaged"),
+)
+
+
+def environment_error(path: object, exc: sqlite3.Error) -> StoreError | None:
+    """Translate an SQLite error caused by the environment; ``None`` for a bug."""
+    text = str(exc).lower()
+    for needle, message in _KNOWN:
+        if needle in text:
+            return StoreError(f"{path}: {message} ({exc})")
+    return None

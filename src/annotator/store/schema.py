@@ -1,0 +1,107 @@
+"""Schema migrations: append-only, each a named function; ``user_version`` counts them.
+
+All pending migrations run in one transaction (the caller's). Never edit a migration
+that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+from annotator.core.ids import utc_now
+from annotator.core.labels import DEFAULT_LABELS
+
+APPLICATION_ID = 0x414E4E54  # "ANNT"
+
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(fn: Migration) -> Migration:
+    MIGRATIONS.append(fn)
+    return fn
+
+
+@migration
+def m001_initial(db: sqlite_utils.Database) -> None:
+    for statement in _INITIAL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    now = utc_now()
+    db["labels"].insert_all(
+        {
+            "name": label.name,
+            "kind": label.kind,
+            "color": label.color,
+            "key": label.key,
+            "position": label.position,
+            "description": label.description,
+        }
+        for label in DEFAULT_LABELS
+    )
+    db.execute("INSERT INTO annotators (name, created_at) VALUES ('import', ?)", [now])
+
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+EXPECTED_TABLES = ("annotators", "labels", "documents", "spans", "relations")
+
+_INITIAL = """
+CREATE TABLE annotators (
+    name TEXT PRIMARY KEY NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE labels (
+    name TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('span', 'relation')),
+    color TEXT NOT NULL,
+    key TEXT,
+    position INTEGER NOT NULL DEFAULT 0,
+    description TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX labels_kind_key ON labels (kind, key) WHERE key IS NOT NULL;
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY NOT NULL,
+    source_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    text_sha256 TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL DEFAULT '',
+    published TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    meta TEXT NOT NULL DEFAULT '{}',
+    position INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX documents_position ON documents (position);
+CREATE TABLE spans (
+    id TEXT PRIMARY KEY NOT NULL,
+    document TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    start INTEGER NOT NULL CHECK (start >= 0),
+    end INTEGER NOT NULL CHECK (end > start),
+    label TEXT NOT NULL REFERENCES labels (name) ON UPDATE CASCADE,
+    text TEXT NOT NULL,
+    annotator TEXT NOT NULL REFERENCES annotators (name) ON UPDATE CASCADE,
+    note TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX spans_document_start ON spans (document, start);
+CREATE TABLE relations (
+    id TEXT PRIMARY KEY NOT NULL,
+    document TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    label TEXT NOT NULL REFERENCES labels (name) ON UPDATE CASCADE,
+    source TEXT NOT NULL REFERENCES spans (id) ON DELETE CASCADE,
+    target TEXT NOT NULL REFERENCES spans (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators (name) ON UPDATE CASCADE,
+    note TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX relations_document ON relations (document);
+CREATE INDEX relations_source ON relations (source);
+CREATE INDEX relations_target ON relations (target);
+"""

@@ -1,0 +1,449 @@
+"""The store: one class that owns every SQL statement.
+
+Every edit is its own ``BEGIN IMMEDIATE`` transaction, committed before the method
+returns, so what the window shows as saved is on disk (WAL, synchronous=FULL).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import sqlite_utils
+
+from annotator.core.errors import InputError
+from annotator.core.ids import content_span_id, document_id, text_sha256, utc_now
+from annotator.core.model import (
+    Document,
+    DocumentMeta,
+    DocumentSummary,
+    IncomingDocument,
+    Label,
+    Relation,
+    Span,
+)
+from annotator.store import opening
+from annotator.store.errors import StoreError, environment_error
+from annotator.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+_NEW_LABEL_COLORS = ("#e5739a", "#a77ee0", "#e8844a", "#4fb7c9", "#9aa546", "#c9a227")
+_SPAN_COLUMNS = "id, document, start, end, label, text, annotator, created_at, updated_at, note"
+_REL_COLUMNS = "id, document, label, source, target, annotator, created_at, updated_at, note"
+
+
+@dataclass
+class ImportSummary:
+    documents_added: int = 0
+    documents_present: int = 0
+    spans_added: int = 0
+    spans_present: int = 0
+    relations_added: int = 0
+    relations_present: int = 0
+    labels_added: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        parts = [
+            f"{self.documents_added} document(s) added",
+            f"{self.spans_added} span(s)",
+            f"{self.relations_added} relation(s)",
+        ]
+        if self.documents_present:
+            parts.append(f"{self.documents_present} document(s) already present")
+        if self.spans_present or self.relations_present:
+            parts.append(
+                f"{self.spans_present} span(s) and {self.relations_present} relation(s) "
+                "already present"
+            )
+        if self.labels_added:
+            parts.append("new label(s) added to the scheme: " + ", ".join(self.labels_added))
+        return "; ".join(parts)
+
+
+class Store:
+    """An Annotator database. Open with :meth:`open` or :meth:`memory`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+
+    # -- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True) -> Store:
+        """Open (or, if allowed, create) an Annotator database.
+
+        Refuses, without changing a byte, a folder, an empty file, a file that is not
+        SQLite, another application's database and a database from a newer version.
+        An older database is backed up beside itself, then migrated in one transaction.
+        """
+        path = Path(path)
+        existed = path.exists()
+        if existed:
+            opening.check_header(path)
+        elif not create:
+            raise StoreError(f"{path}: no such database")
+        elif not path.parent.is_dir():
+            raise StoreError(f"{path}: the folder {path.parent} does not exist")
+        try:
+            conn = opening.connect(path)
+        except sqlite3.Error as exc:
+            raise environment_error(path, exc) or StoreError(f"{path}: {exc}") from exc
+        try:
+            store = cls(conn, path)
+            store._prepare(existed=existed)
+        except BaseException:
+            conn.close()
+            if not existed:
+                _remove_new_database(path)
+            raise
+        return store
+
+    @classmethod
+    def memory(cls) -> Store:
+        store = cls(opening.connect(":memory:"), None)
+        store._prepare(existed=False)
+        return store
+
+    def _prepare(self, *, existed: bool) -> None:
+        where = self.path or ":memory:"
+        try:
+            version = self._pragma("user_version")
+            if existed:
+                if self._pragma("application_id") != APPLICATION_ID:
+                    raise StoreError(f"{where}: is not an Annotator database")
+                opening.refuse_newer(Path(where), version)
+            if self.path is not None:
+                opening.configure_file(self.conn)
+            if version < SCHEMA_VERSION:
+                if existed and version > 0:
+                    opening.backup(self.conn, self.path, version)
+                self._migrate(version)
+        except sqlite3.Error as exc:
+            raise environment_error(where, exc) or exc
+
+    def _migrate(self, version: int) -> None:
+        with self._write():
+            for fn in MIGRATIONS[version:]:
+                fn(self.db)
+            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if self.path is not None:
+            # Put the header (application_id, user_version) into the main file now.
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _pragma(self, name: str) -> int:
+        return self.conn.execute(f"PRAGMA {name}").fetchone()[0]
+
+    @property
+    def schema_version(self) -> int:
+        return self._pragma("user_version")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction: BEGIN IMMEDIATE waits (busy timeout) for other writers
+        instead of failing half-way; any error rolls everything back."""
+        if self.conn.in_transaction:
+            raise RuntimeError("write transactions do not nest")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            error = environment_error(self.path or ":memory:", exc)
+            if error is None:
+                raise
+            raise error from exc
+
+    # -- labels and annotators -----------------------------------------------------------
+
+    def labels(self, kind: str | None = "span") -> list[Label]:
+        where, args = ("kind = ?", [kind]) if kind else (None, [])
+        return [
+            Label(r["name"], r["kind"], r["color"], r["key"], r["position"], r["description"])
+            for r in self.db["labels"].rows_where(where, args, order_by="kind, position, name")
+        ]
+
+    def _ensure_annotator(self, name: str) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [name, utc_now()]
+        )
+
+    def _add_labels(self, names: Iterable[str], kind: str) -> list[str]:
+        known = {r[0] for r in self.conn.execute("SELECT name FROM labels")}
+        added = []
+        for name in names:
+            if name in known:
+                continue
+            row = self.conn.execute(
+                "SELECT count(*), coalesce(max(position) + 1, 0) FROM labels WHERE kind = ?",
+                [kind],
+            ).fetchone()
+            color = _NEW_LABEL_COLORS[row[0] % len(_NEW_LABEL_COLORS)]
+            self.conn.execute(
+                "INSERT INTO labels (name, kind, color, key, position) VALUES (?, ?, ?, NULL, ?)",
+                [name, kind, color, row[1]],
+            )
+            known.add(name)
+            added.append(name)
+        return added
+
+    # -- documents -----------------------------------------------------------------------
+
+    def document_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def documents(self) -> list[DocumentSummary]:
+        rows = self.conn.execute(
+            "SELECT d.id, d.title, d.source, d.published, "
+            "(SELECT count(*) FROM spans s WHERE s.document = d.id) "
+            "FROM documents d ORDER BY d.position"
+        )
+        return [DocumentSummary(*row) for row in rows]
+
+    def document(self, doc_id: str) -> Document:
+        row = self.conn.execute(
+            "SELECT id, text, text_sha256, source_id, title, source, author, published, url, "
+            "meta, created_at FROM documents WHERE id = ?",
+            [doc_id],
+        ).fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        meta = DocumentMeta(row[4], row[5], row[6], row[7], row[8], json.loads(row[9]))
+        return Document(row[0], row[1], row[2], row[3], meta, row[10])
+
+    def document_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY position")]
+
+    # -- spans ---------------------------------------------------------------------------
+
+    def spans(self, doc_id: str) -> list[Span]:
+        rows = self.conn.execute(
+            f"SELECT {_SPAN_COLUMNS} FROM spans WHERE document = ? ORDER BY start, end, id",
+            [doc_id],
+        )
+        return [Span(*row) for row in rows]
+
+    def span(self, span_id: str) -> Span:
+        row = self.conn.execute(
+            f"SELECT {_SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id]
+        ).fetchone()
+        if row is None:
+            raise KeyError(span_id)
+        return Span(*row)
+
+    def add_span(self, span: Span) -> None:
+        """Insert a span (a new one, or one being restored by undo with its old id)."""
+        with self._write():
+            self._ensure_annotator(span.annotator)
+            self._insert_spans([span])
+
+    def delete_span(self, span_id: str) -> tuple[Span, list[Relation]]:
+        """Delete a span and the relations that use it; return them for undo."""
+        with self._write():
+            span = self.span(span_id)
+            relations = self._relations_of(span_id)
+            self.conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
+        return span, relations
+
+    def restore_span(self, span: Span, relations: Iterable[Relation] = ()) -> None:
+        with self._write():
+            self._ensure_annotator(span.annotator)
+            self._insert_spans([span])
+            self._insert_relations(relations)
+
+    def relabel_span(self, span_id: str, label: str) -> Span:
+        with self._write():
+            updated = replace(self.span(span_id), label=label, updated_at=utc_now())
+            self.conn.execute(
+                "UPDATE spans SET label = ?, updated_at = ? WHERE id = ?",
+                [label, updated.updated_at, span_id],
+            )
+        return updated
+
+    def span_counts(self, doc_id: str) -> Counter[str]:
+        rows = self.conn.execute(
+            "SELECT label, count(*) FROM spans WHERE document = ? GROUP BY label", [doc_id]
+        )
+        return Counter(dict(rows.fetchall()))
+
+    def _insert_spans(self, spans: Iterable[Span]) -> None:
+        self.conn.executemany(
+            f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (s.id, s.document, s.start, s.end, s.label, s.text, s.annotator,
+                 s.created_at, s.updated_at, s.note)
+                for s in spans
+            ),
+        )
+
+    # -- relations -----------------------------------------------------------------------
+
+    def relations(self, doc_id: str) -> list[Relation]:
+        rows = self.conn.execute(
+            f"SELECT {_REL_COLUMNS} FROM relations WHERE document = ? ORDER BY created_at, id",
+            [doc_id],
+        )
+        return [Relation(*row) for row in rows]
+
+    def _relations_of(self, span_id: str) -> list[Relation]:
+        rows = self.conn.execute(
+            f"SELECT {_REL_COLUMNS} FROM relations WHERE source = ? OR target = ?",
+            [span_id, span_id],
+        )
+        return [Relation(*row) for row in rows]
+
+    def _insert_relations(self, relations: Iterable[Relation]) -> None:
+        self.conn.executemany(
+            f"INSERT INTO relations ({_REL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (r.id, r.document, r.label, r.source, r.target, r.annotator,
+                 r.created_at, r.updated_at, r.note)
+                for r in relations
+            ),
+        )
+
+    # -- import and integrity ------------------------------------------------------------
+
+    def import_documents(
+        self, documents: Iterable[IncomingDocument], *, annotator: str
+    ) -> ImportSummary:
+        """Add documents and the annotations they bring, all or nothing.
+
+        Offsets must already be validated against the text by the reader. A document
+        already present (same id and text) is not added again; spans and relations are
+        matched by id, so importing the same file twice adds nothing.
+        """
+        summary = ImportSummary()
+        with self._write():
+            position = self.conn.execute(
+                "SELECT coalesce(max(position) + 1, 0) FROM documents"
+            ).fetchone()[0]
+            for incoming in documents:
+                position += self._import_one(incoming, annotator, position, summary)
+        return summary
+
+    def _import_one(
+        self, doc: IncomingDocument, annotator: str, position: int, summary: ImportSummary
+    ) -> int:
+        doc_id = doc.id or document_id(doc.text, doc.source_id)
+        digest = text_sha256(doc.text)
+        row = self.conn.execute(
+            "SELECT text_sha256 FROM documents WHERE id = ?", [doc_id]
+        ).fetchone()
+        added = 0
+        now = utc_now()
+        if row is None:
+            m = doc.meta
+            self.conn.execute(
+                "INSERT INTO documents (id, source_id, text, text_sha256, title, source, author, "
+                "published, url, meta, position, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [doc_id, doc.source_id, doc.text, digest, m.title, m.source, m.author,
+                 m.published, m.url, json.dumps(m.extra, ensure_ascii=False), position, now],
+            )
+            summary.documents_added += 1
+            added = 1
+        elif row[0] != digest:
+            raise InputError(
+                doc.origin, f"document {doc_id!r} is already in the database with another text"
+            )
+        else:
+            summary.documents_present += 1
+
+        summary.labels_added += self._add_labels(dict.fromkeys(s.label for s in doc.spans), "span")
+        summary.labels_added += self._add_labels(
+            dict.fromkeys(r.label for r in doc.relations), "relation"
+        )
+        spans = []
+        for s in doc.spans:
+            who = s.annotator or annotator
+            span_id = s.id or content_span_id(doc_id, s.start, s.end, s.label, who)
+            created = s.created_at or now
+            spans.append(Span(span_id, doc_id, s.start, s.end, s.label, doc.text[s.start:s.end],
+                              who, created, created, s.note))
+        present = self._existing_ids("spans", [s.id for s in spans])
+        for who in {s.annotator for s in spans}:
+            self._ensure_annotator(who)
+        new_spans = [s for s in spans if s.id not in present]
+        self._insert_spans(new_spans)
+        summary.spans_added += len(new_spans)
+        summary.spans_present += len(spans) - len(new_spans)
+
+        doc_spans = {r[0] for r in self.conn.execute(
+            "SELECT id FROM spans WHERE document = ?", [doc_id])}
+        relations = []
+        for r in doc.relations:
+            for end in (r.source, r.target):
+                if end not in doc_spans:
+                    raise InputError(
+                        doc.origin, f"relation {r.id or r.label!r} refers to unknown span {end!r}"
+                    )
+            who = r.annotator or annotator
+            self._ensure_annotator(who)
+            created = r.created_at or now
+            rel_id = r.id or content_span_id(doc_id, 0, 0, f"{r.label}:{r.source}:{r.target}", who)
+            relations.append(Relation(rel_id, doc_id, r.label, r.source, r.target, who,
+                                      created, created, r.note))
+        present = self._existing_ids("relations", [r.id for r in relations])
+        new_relations = [r for r in relations if r.id not in present]
+        self._insert_relations(new_relations)
+        summary.relations_added += len(new_relations)
+        summary.relations_present += len(relations) - len(new_relations)
+        return added
+
+    def _existing_ids(self, table: str, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                r[0] for r in self.conn.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk)
+            )
+        return found
+
+    def verify(self, doc_ids: Iterable[str] | None = None) -> list[str]:
+        """Check each document's text against its hash and each span's text against its
+        offsets. Returns the problems found (empty when all is well); never repairs."""
+        problems = []
+        for doc_id in self.document_ids() if doc_ids is None else doc_ids:
+            problems += self.verify_document(self.document(doc_id), self.spans(doc_id))
+        return problems
+
+    @staticmethod
+    def verify_document(doc: Document, spans: Iterable[Span]) -> list[str]:
+        name = doc.meta.title or doc.id
+        if text_sha256(doc.text) != doc.text_sha256:
+            return [f"document {name!r}: its text no longer matches its SHA-256"]
+        return [
+            f"document {name!r}: span {s.id} ({s.label}, {s.start}-{s.end}) says {s.text!r} "
+            f"but the text there is {doc.text[s.start:s.end]!r}"
+            for s in spans
+            if doc.text[s.start : s.end] != s.text or s.end > len(doc.text)
+        ]
+
+
+def _remove_new_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)

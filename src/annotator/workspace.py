@@ -1,0 +1,31 @@
+"""Which database to open, and the first run: create it and import the bundled seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator import paths, resources
+from annotator.formats.reading import read_paths
+from annotator.store import Store, StoreError
+
+
+def open_database(path: Path | None) -> Store:
+    """Open ``path`` (created if missing), or the user's own database, seeded on first run."""
+    if path is not None:
+        return Store.open(path)
+    default = paths.default_database()
+    if default.exists():
+        return Store.open(default)
+    try:
+        default.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{default.parent}: cannot create the data folder ({exc.strerror})") from exc
+    store = Store.open(default)
+    try:
+        store.import_documents(read_paths(resources.seed_files()), annotator="import")
+    except BaseException:
+        store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{default}{suffix}").unlink(missing_ok=True)
+        raise
+    return store
