@@ -1,9 +1,9 @@
 """The command line. With no command, ``annotator [DB]`` opens the window.
 
-    annotator [DB]                         open the window (default: the user's database)
-    annotator import DB FILE...            add articles (and their annotations) to DB
-    annotator export DB -o OUT.jsonl       write the dataset
-    annotator --version
+annotator [DB]                         open the window (default: the user's database)
+annotator import DB FILE...            add articles (and their annotations) to DB
+annotator export DB -o OUT.jsonl       write the dataset
+annotator --version
 """
 
 from __future__ import annotations
@@ -78,21 +78,35 @@ def import_command(db: Path, files: tuple[Path, ...], annotator: str | None) -> 
     from annotator.store import Store
 
     who = annotator or settings.annotator_name() or settings.default_annotator_name()
+    existed = db.exists()
     try:
         documents = read_paths(files)
         with Store.open(db) as store:
             summary = store.import_documents(documents, annotator=who)
     except AnnotatorError as exc:
+        if not existed:  # leave no empty database behind a failed first import
+            Store.remove_files(db)
         raise _fail(exc) from exc
     click.echo(f"{db}: {summary.describe()}")
 
 
 @main.command("export")
 @click.argument("db", type=click.Path(dir_okay=True, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
-              help="File to write (replaced atomically).")
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
-              help="Output format.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="File to write (replaced atomically).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format.",
+)
 def export_command(db: Path, output: Path, fmt: str) -> None:
     """Write every document of DB with its spans and relations."""
     from annotator.formats import native

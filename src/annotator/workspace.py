@@ -19,13 +19,14 @@ def open_database(path: Path | None) -> Store:
     try:
         default.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"{default.parent}: cannot create the data folder ({exc.strerror})") from exc
+        raise StoreError(
+            f"{default.parent}: cannot create the data folder ({exc.strerror})"
+        ) from exc
     store = Store.open(default)
     try:
         store.import_documents(read_paths(resources.seed_files()), annotator="import")
     except BaseException:
         store.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{default}{suffix}").unlink(missing_ok=True)
+        Store.remove_files(default)
         raise
     return store

@@ -108,6 +108,7 @@ class IncomingSpan:
     annotator: str | None = None
     note: str | None = None
     created_at: str | None = None
+    updated_at: str | None = None
     line: int | None = None
 
 
@@ -120,6 +121,7 @@ class IncomingRelation:
     annotator: str | None = None
     note: str | None = None
     created_at: str | None = None
+    updated_at: str | None = None
 
 
 @dataclass(slots=True)

@@ -117,4 +117,3 @@ def normalize_newlines(text: str) -> tuple[str, Callable[[int], int]]:
 
 def _identity(offset: int) -> int:
     return offset
-

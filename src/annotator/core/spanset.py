@@ -43,6 +43,8 @@ class SpanSet:
         return bisect_left(self._keys, _key(span))
 
     def add(self, span: Span) -> int:
+        if span.id in self._by_id:
+            raise ValueError(f"span {span.id} is already in the set")
         i = self.insertion_index(span)
         self._spans.insert(i, span)
         self._keys.insert(i, _key(span))
@@ -60,6 +62,8 @@ class SpanSet:
     def replace(self, span: Span) -> int:
         """Swap in a changed span with the same id and offsets (e.g. a new label)."""
         i = self.index(span.id)
+        if (span.start, span.end) != (self._spans[i].start, self._spans[i].end):
+            raise ValueError("replace() keeps offsets; remove and add a moved span")
         self._spans[i] = span
         self._keys[i] = _key(span)
         self._by_id[span.id] = span

@@ -27,6 +27,7 @@ from annotator.store import Store
 
 SUFFIXES = (".jsonl", ".ndjson")
 _META_FIELDS = ("title", "source", "author", "published", "url")
+_OPTIONAL_STRINGS = ("id", "annotator", "note", "created_at", "updated_at")
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -38,7 +39,9 @@ def read(path: Path) -> list[IncomingDocument]:
     except OSError as exc:
         raise InputError(path, f"cannot be read ({exc.strerror})") from exc
     if data.startswith(BOM.encode()):
-        raise InputError(path, "starts with a byte-order mark; save it as UTF-8 without BOM", line=1)
+        raise InputError(
+            path, "starts with a byte-order mark; save it as UTF-8 without BOM", line=1
+        )
     documents = []
     for number, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip():
@@ -80,9 +83,12 @@ def _document(record: Any, where: _Where) -> IncomingDocument:
             raise where.error(f'"meta.{name}" must be a string')
     text, remap = normalize_newlines(raw_text)
     spans = [
-        _span(item, i, raw_text, remap, where) for i, item in enumerate(_list(record, "spans", where))
+        _span(item, i, raw_text, remap, where)
+        for i, item in enumerate(_list(record, "spans", where))
     ]
-    relations = [_relation(item, i, where) for i, item in enumerate(_list(record, "relations", where))]
+    relations = [
+        _relation(item, i, where) for i, item in enumerate(_list(record, "relations", where))
+    ]
     doc_id = None if doc_id is None else str(doc_id)
     return IncomingDocument(
         text=text,
@@ -126,13 +132,24 @@ def _span(item: Any, i: int, raw_text: str, remap, where: _Where) -> IncomingSpa
             f"spans[{i}]: its text {claimed!r} differs from the text at {start}-{end}, "
             f"{raw_text[start:end]!r}"
         )
-    for name in ("id", "annotator", "note", "created_at"):
+    for name in _OPTIONAL_STRINGS:
         if item.get(name) is not None and not isinstance(item[name], str):
             raise where.error(f'spans[{i}]: "{name}" must be a string')
+    new_start, new_end = remap(start), remap(end)
+    if raw_text[end - 1 : end + 1] == "\r\n":
+        new_end += 1  # an end between CR and LF keeps the line end it began
+    if new_start >= new_end:
+        raise where.error(f"spans[{i}]: offsets {start}-{end} cover only part of a line end")
     return IncomingSpan(
-        start=remap(start), end=remap(end), label=label.strip(), id=item.get("id"),
-        annotator=item.get("annotator"), note=item.get("note"),
-        created_at=item.get("created_at"), line=where.line,
+        start=new_start,
+        end=new_end,
+        label=label.strip(),
+        id=item.get("id"),
+        annotator=item.get("annotator"),
+        note=item.get("note"),
+        created_at=item.get("created_at"),
+        updated_at=item.get("updated_at"),
+        line=where.line,
     )
 
 
@@ -142,12 +159,18 @@ def _relation(item: Any, i: int, where: _Where) -> IncomingRelation:
     for name in ("label", "from", "to"):
         if not isinstance(item.get(name), str) or not item[name]:
             raise where.error(f'relations[{i}]: "{name}" must be a non-empty string')
-    for name in ("id", "annotator", "note", "created_at"):
+    for name in _OPTIONAL_STRINGS:
         if item.get(name) is not None and not isinstance(item[name], str):
             raise where.error(f'relations[{i}]: "{name}" must be a string')
     return IncomingRelation(
-        label=item["label"], source=item["from"], target=item["to"], id=item.get("id"),
-        annotator=item.get("annotator"), note=item.get("note"), created_at=item.get("created_at"),
+        label=item["label"],
+        source=item["from"],
+        target=item["to"],
+        id=item.get("id"),
+        annotator=item.get("annotator"),
+        note=item.get("note"),
+        created_at=item.get("created_at"),
+        updated_at=item.get("updated_at"),
     )
 
 
@@ -170,14 +193,30 @@ def records(store: Store) -> Iterator[dict[str, Any]]:
             "text": doc.text,
             "meta": doc.meta.as_dict() | {"source_id": doc.source_id},
             "spans": [
-                {"id": s.id, "start": s.start, "end": s.end, "label": s.label, "text": s.text,
-                 "annotator": s.annotator, "note": s.note, "created_at": s.created_at,
-                 "updated_at": s.updated_at}
+                {
+                    "id": s.id,
+                    "start": s.start,
+                    "end": s.end,
+                    "label": s.label,
+                    "text": s.text,
+                    "annotator": s.annotator,
+                    "note": s.note,
+                    "created_at": s.created_at,
+                    "updated_at": s.updated_at,
+                }
                 for s in spans
             ],
             "relations": [
-                {"id": r.id, "label": r.label, "from": r.source, "to": r.target,
-                 "annotator": r.annotator, "note": r.note, "created_at": r.created_at}
+                {
+                    "id": r.id,
+                    "label": r.label,
+                    "from": r.source,
+                    "to": r.target,
+                    "annotator": r.annotator,
+                    "note": r.note,
+                    "created_at": r.created_at,
+                    "updated_at": r.updated_at,
+                }
                 for r in store.relations(doc_id)
             ],
         }

@@ -19,6 +19,7 @@ def application() -> QApplication:
     app.setDesktopFileName("annotator")
     app.setWindowIcon(resources_qt.app_icon())
     theme.load_fonts()
+    app.setStyleSheet(theme.STYLE_SHEET)
     return app
 
 

@@ -27,6 +27,8 @@ from annotator.core.spanset import segments
 from annotator.gui import theme
 from annotator.gui.state import DocumentState
 
+_PROPORTIONAL = 1  # QTextBlockFormat.LineHeightTypes.ProportionalHeight
+
 
 class ReadingView(QTextEdit):
     """Read-only text with mouse and keyboard selection; reports clicks as offsets."""
@@ -65,11 +67,12 @@ class ReadingView(QTextEdit):
     def contextMenuEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if not self.textCursor().hasSelection():
             self.clicked.emit(self.offset_at(event.pos()))
-        menu = QMenu(self)
+        menu = QMenu(self, objectName="spanMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.addActions(self.context_actions)
-        menu.exec(event.globalPos())
+        menu.popup(event.globalPos())
 
-    def event(self, event: QEvent) -> bool:
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.ToolTip:
             spans = self.state.spans.at(self.offset_at(event.pos()))
             if spans:
@@ -78,7 +81,7 @@ class ReadingView(QTextEdit):
                 QToolTip.hideText()
                 event.ignore()
             return True
-        return super().event(event)
+        return super().viewportEvent(event)
 
 
 class ArticleView(QWidget):
@@ -86,7 +89,12 @@ class ArticleView(QWidget):
 
     def __init__(self, state: DocumentState, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("articlePane")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.state = state
+        self._plain = QTextCharFormat()  # merged over a stretch to clear its highlights
+        self._plain.setBackground(Qt.GlobalColor.transparent)
+        self._plain.setUnderlineStyle(QTextCharFormat.UnderlineStyle.NoUnderline)
         self.title = QLabel(objectName="articleTitle", wordWrap=True)
         self.byline = QLabel(objectName="articleByline", wordWrap=True, openExternalLinks=True)
         self.byline.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
@@ -149,12 +157,26 @@ class ArticleView(QWidget):
         cursor = QTextCursor(self.text.document())
         cursor.select(QTextCursor.SelectionType.Document)
         block = QTextBlockFormat()
-        block.setLineHeight(theme.LINE_HEIGHT_PERCENT, 1)  # 1 = ProportionalHeight
-        block.setBottomMargin(self.text.fontMetrics().height() * 0.6)
+        block.setLineHeight(theme.LINE_HEIGHT_PERCENT, _PROPORTIONAL)
         cursor.mergeBlockFormat(block)
+        self._shrink_blank_lines()
         self._render_all()
         self.text.setExtraSelections([])
         self.text.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _shrink_blank_lines(self) -> None:
+        """News text separates paragraphs with blank lines; at full height a run of them
+        opens a hole in the page. Set in a small size they read as paragraph breaks.
+        (A small font, not a small line height: the line stays exactly as tall as its
+        box, so a click just below it still lands in the next paragraph.)
+        Only the look changes: the text and its offsets stay as they are."""
+        blank = QTextCharFormat()
+        blank.setFontPointSize(theme.READING_POINT_SIZE * theme.BLANK_LINE_SCALE)
+        block = self.text.document().firstBlock()
+        while block.isValid():
+            if block.length() == 1:
+                QTextCursor(block).setBlockCharFormat(blank)
+            block = block.next()
 
     def _render_all(self) -> None:
         if self.state.document is not None:
@@ -163,8 +185,7 @@ class ArticleView(QWidget):
 
     def _render(self, start: int, end: int) -> None:
         """Redraw the highlights of ``[start, end)`` from the spans that cover it."""
-        cursor = self._cursor(start, end)
-        cursor.setCharFormat(QTextCharFormat())
+        self._cursor(start, end).mergeCharFormat(self._plain)
         for a, b, covering in segments(self.state.spans.overlapping(start, end), start, end):
             self._cursor(a, b).mergeCharFormat(self._format(covering))
 

@@ -49,6 +49,8 @@ class MainWindow(QMainWindow):
         self.doc_list = QListView(objectName="documentList")
         self.doc_list.setModel(self.documents)
         self.doc_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.doc_list.setWordWrap(True)
+        self.doc_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.span_table = _span_table(self.span_model)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.doc_list)
@@ -90,7 +92,9 @@ class MainWindow(QMainWindow):
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.delete_action = QAction("&Delete span", self)
-        self.delete_action.setShortcuts([QKeySequence.StandardKey.Delete, QKeySequence("Backspace")])
+        self.delete_action.setShortcuts(
+            [QKeySequence.StandardKey.Delete, QKeySequence("Backspace")]
+        )
         self.name_action = QAction("Annotator &name…", self)
         self.label_menu = self.menuBar().addMenu("&Label")
 
@@ -159,14 +163,20 @@ class MainWindow(QMainWindow):
         selected = self.state.selected_span()
         if selection is None and selected is not None:  # a label key on a span relabels it
             if selected.label != label:
-                self._push(commands.RelabelSpan(self.store, self.state, self._report, selected, label))
+                self._push(
+                    commands.RelabelSpan(self.store, self.state, self._report, selected, label)
+                )
             return
         if self.state.document is None:
             return
         start, end = selection or (0, 0)
         try:
             span = make_span(
-                self.state.document, start, end, label, self.annotator,
+                self.state.document,
+                start,
+                end,
+                label,
+                self.annotator,
                 known_labels=set(self.state.labels),
                 existing=self.state.spans.overlapping(start, end),
             )
@@ -179,7 +189,9 @@ class MainWindow(QMainWindow):
     def _on_delete_action_triggered(self) -> None:
         span = self.state.selected_span()
         if span is None:
-            self.statusBar().showMessage("Click a highlight (or pick a row) to select a span first.", 5000)
+            self.statusBar().showMessage(
+                "Click a highlight (or pick a row) to select a span first.", 5000
+            )
             return
         self._push(commands.DeleteSpan(self.store, self.state, self._report, span))
 
@@ -210,7 +222,8 @@ class MainWindow(QMainWindow):
         index = self.span_model.index(row, 0)
         selection.setCurrentIndex(
             index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.span_table.scrollTo(index)
         if not self.article.text.hasFocus() or self.article.selection_range() is None:
@@ -248,7 +261,10 @@ class MainWindow(QMainWindow):
 
     def _on_name_action_triggered(self) -> None:
         name, ok = QInputDialog.getText(
-            self, "Annotator name", "Your name, recorded on every span you make:", text=self.annotator
+            self,
+            "Annotator name",
+            "Your name, recorded on every span you make:",
+            text=self.annotator,
         )
         if ok and name.strip():
             self.annotator = name.strip()
@@ -292,7 +308,8 @@ def _span_table(model: SpanTableModel) -> QTableView:
     table.verticalHeader().hide()
     table.setWordWrap(False)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+    header.resizeSection(0, table.fontMetrics().horizontalAdvance("claimed_by") + 36)
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
     header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
     return table

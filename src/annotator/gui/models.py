@@ -33,10 +33,10 @@ class DocumentListModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._docs):
             return None
         doc = self._docs[index.row()]
+        details = " · ".join(p for p in (doc.source, doc.published) if p)
         if role == Qt.ItemDataRole.DisplayRole:
-            return doc.title or doc.id
+            return f"{doc.title or doc.id}\n{details}" if details else doc.title or doc.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            details = " · ".join(p for p in (doc.source, doc.published) if p)
             return f"{doc.title}\n{details}\n{doc.span_count} span(s)".strip()
         if role == self.IdRole:
             return doc.id

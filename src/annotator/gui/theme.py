@@ -11,7 +11,8 @@ from annotator import resources
 
 READING_POINT_SIZE = 13
 MEASURE_CHARS = 76  # characters per line: inside the 70-90 that long reading favours
-LINE_HEIGHT_PERCENT = 155
+LINE_HEIGHT_PERCENT = 132
+BLANK_LINE_SCALE = 0.4
 FALLBACK_FAMILIES = ["Charis SIL", "Source Serif 4", "Georgia", "Noto Serif", "DejaVu Serif"]
 
 
@@ -63,3 +64,10 @@ def selected_highlight(color: str) -> QColor:
 
 def underline(color: str) -> QColor:
     return QColor(color).darker(135)
+
+
+STYLE_SHEET = """
+#articlePane, #reading { background: palette(base); }
+#articleByline { color: palette(placeholder-text); }
+#documentList::item { padding: 6px 4px; }
+"""

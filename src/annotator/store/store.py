@@ -100,9 +100,15 @@ class Store:
         except BaseException:
             conn.close()
             if not existed:
-                _remove_new_database(path)
+                cls.remove_files(path)
             raise
         return store
+
+    @staticmethod
+    def remove_files(path: Path) -> None:
+        """Delete a database and its side files (only for one this process just created)."""
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
 
     @classmethod
     def memory(cls) -> Store:
@@ -125,7 +131,10 @@ class Store:
                     opening.backup(self.conn, self.path, version)
                 self._migrate(version)
         except sqlite3.Error as exc:
-            raise environment_error(where, exc) or exc
+            error = environment_error(where, exc)
+            if error is None:
+                raise
+            raise error from exc
 
     def _migrate(self, version: int) -> None:
         with self._write():
@@ -292,8 +301,18 @@ class Store:
         self.conn.executemany(
             f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (s.id, s.document, s.start, s.end, s.label, s.text, s.annotator,
-                 s.created_at, s.updated_at, s.note)
+                (
+                    s.id,
+                    s.document,
+                    s.start,
+                    s.end,
+                    s.label,
+                    s.text,
+                    s.annotator,
+                    s.created_at,
+                    s.updated_at,
+                    s.note,
+                )
                 for s in spans
             ),
         )
@@ -318,8 +337,17 @@ class Store:
         self.conn.executemany(
             f"INSERT INTO relations ({_REL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (r.id, r.document, r.label, r.source, r.target, r.annotator,
-                 r.created_at, r.updated_at, r.note)
+                (
+                    r.id,
+                    r.document,
+                    r.label,
+                    r.source,
+                    r.target,
+                    r.annotator,
+                    r.created_at,
+                    r.updated_at,
+                    r.note,
+                )
                 for r in relations
             ),
         )
@@ -360,8 +388,20 @@ class Store:
                 "INSERT INTO documents (id, source_id, text, text_sha256, title, source, author, "
                 "published, url, meta, position, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [doc_id, doc.source_id, doc.text, digest, m.title, m.source, m.author,
-                 m.published, m.url, json.dumps(m.extra, ensure_ascii=False), position, now],
+                [
+                    doc_id,
+                    doc.source_id,
+                    doc.text,
+                    digest,
+                    m.title,
+                    m.source,
+                    m.author,
+                    m.published,
+                    m.url,
+                    json.dumps(m.extra, ensure_ascii=False),
+                    position,
+                    now,
+                ],
             )
             summary.documents_added += 1
             added = 1
@@ -381,9 +421,26 @@ class Store:
             who = s.annotator or annotator
             span_id = s.id or content_span_id(doc_id, s.start, s.end, s.label, who)
             created = s.created_at or now
-            spans.append(Span(span_id, doc_id, s.start, s.end, s.label, doc.text[s.start:s.end],
-                              who, created, created, s.note))
-        present = self._existing_ids("spans", [s.id for s in spans])
+            spans.append(
+                Span(
+                    span_id,
+                    doc_id,
+                    s.start,
+                    s.end,
+                    s.label,
+                    doc.text[s.start : s.end],
+                    who,
+                    created,
+                    s.updated_at or created,
+                    s.note,
+                )
+            )
+        present = self._present(
+            "spans",
+            "document, start, end, label",
+            {s.id: (doc_id, s.start, s.end, s.label) for s in spans},
+            doc.origin,
+        )
         for who in {s.annotator for s in spans}:
             self._ensure_annotator(who)
         new_spans = [s for s in spans if s.id not in present]
@@ -391,8 +448,9 @@ class Store:
         summary.spans_added += len(new_spans)
         summary.spans_present += len(spans) - len(new_spans)
 
-        doc_spans = {r[0] for r in self.conn.execute(
-            "SELECT id FROM spans WHERE document = ?", [doc_id])}
+        doc_spans = {
+            r[0] for r in self.conn.execute("SELECT id FROM spans WHERE document = ?", [doc_id])
+        }
         relations = []
         for r in doc.relations:
             for end in (r.source, r.target):
@@ -404,23 +462,50 @@ class Store:
             self._ensure_annotator(who)
             created = r.created_at or now
             rel_id = r.id or content_span_id(doc_id, 0, 0, f"{r.label}:{r.source}:{r.target}", who)
-            relations.append(Relation(rel_id, doc_id, r.label, r.source, r.target, who,
-                                      created, created, r.note))
-        present = self._existing_ids("relations", [r.id for r in relations])
+            relations.append(
+                Relation(
+                    rel_id,
+                    doc_id,
+                    r.label,
+                    r.source,
+                    r.target,
+                    who,
+                    created,
+                    r.updated_at or created,
+                    r.note,
+                )
+            )
+        present = self._present(
+            "relations",
+            "document, label, source, target",
+            {r.id: (doc_id, r.label, r.source, r.target) for r in relations},
+            doc.origin,
+        )
         new_relations = [r for r in relations if r.id not in present]
         self._insert_relations(new_relations)
         summary.relations_added += len(new_relations)
         summary.relations_present += len(relations) - len(new_relations)
         return added
 
-    def _existing_ids(self, table: str, ids: list[str]) -> set[str]:
+    def _present(self, table: str, columns: str, wanted: dict[str, tuple], origin: str) -> set[str]:
+        """Ids of ``wanted`` already stored. An id stored with other content is an error:
+        two files that number their spans "T1", "T2"... must not overwrite each other."""
+        ids = list(wanted)
         found: set[str] = set()
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(
-                r[0] for r in self.conn.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk)
-            )
+            for row in self.conn.execute(
+                f"SELECT id, {columns} FROM {table} WHERE id IN ({marks})", chunk
+            ):
+                if tuple(row[1:]) != wanted[row[0]]:
+                    kind = table[:-1]
+                    raise InputError(
+                        origin,
+                        f"{kind} id {row[0]!r} is already used by another {kind} "
+                        "in the database; give each its own id",
+                    )
+                found.add(row[0])
         return found
 
     def verify(self, doc_ids: Iterable[str] | None = None) -> list[str]:
@@ -438,12 +523,7 @@ class Store:
             return [f"document {name!r}: its text no longer matches its SHA-256"]
         return [
             f"document {name!r}: span {s.id} ({s.label}, {s.start}-{s.end}) says {s.text!r} "
-            f"but the text there is {doc.text[s.start:s.end]!r}"
+            f"but the text there is {doc.text[s.start : s.end]!r}"
             for s in spans
             if doc.text[s.start : s.end] != s.text or s.end > len(doc.text)
         ]
-
-
-def _remove_new_database(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -1,0 +1,67 @@
+"""Driving the real window the way a user does: mouse drags, clicks and key presses."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from annotator.gui.main_window import MainWindow
+
+
+def point_at(window: MainWindow, offset: int, *, after: bool = False) -> QPoint:
+    """Viewport point of the boundary before code point ``offset`` (inside the glyph next
+    to it, so a press there lands on the right side of the boundary)."""
+    view = window.article.text
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(window.state.positions.to_qt(offset))
+    rect = view.cursorRect(cursor)
+    return QPoint(rect.x() + (-1 if after else 1), rect.center().y())
+
+
+def reveal(window: MainWindow, offset: int) -> None:
+    view = window.article.text
+    cursor = view.textCursor()
+    cursor.setPosition(window.state.positions.to_qt(offset))
+    view.setTextCursor(cursor)
+    view.ensureCursorVisible()
+    QApplication.processEvents()
+
+
+def drag_select(window: MainWindow, start: int, end: int) -> None:
+    """Select [start, end) of the stored text with a mouse drag."""
+    viewport = window.article.text.viewport()
+    reveal(window, start)
+    a = point_at(window, start)
+    b = point_at(window, end, after=True)
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+    QTest.mouseMove(viewport, b)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+
+
+def click(window: MainWindow, offset: int) -> None:
+    viewport = window.article.text.viewport()
+    reveal(window, offset)
+    QTest.mouseClick(
+        viewport,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        point_at(window, offset),
+    )
+
+
+def key_select(window: MainWindow, start: int, length: int) -> None:
+    """Put the caret at ``start`` with a click, then extend with Shift+Right."""
+    click(window, start)
+    view = window.article.text
+    for _ in range(length):
+        QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+
+
+def press(window: MainWindow, key: Qt.Key) -> None:
+    QTest.keyClick(window.article.text, key)
+
+
+def selected_range(window: MainWindow) -> tuple[int, int] | None:
+    return window.article.selection_range()

@@ -1,0 +1,379 @@
+"""The window, driven through real widgets (mouse drags, clicks, key presses), checked
+against the database, not only the widgets."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent, QTextCursor
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QMessageBox, QToolTip
+
+from annotator.core.model import DocumentMeta, IncomingDocument
+from annotator.gui import app as gui_app
+from annotator.gui.main_window import MainWindow
+from annotator.gui.models import DocumentListModel, SpanTableModel
+from annotator.store import Store, StoreError
+from gui_helpers import click, drag_select, key_select, press, selected_range
+
+CLAIM = (
+    "Moscow has long said it will regard NATO membership for Ukraine as a national security threat."
+)
+ACTOR = "Sergei Lavrov"
+QUOTE = (
+    "\"It's a blatant attempt to derail all efforts aimed at initiating a dialogue on ensuring "
+    'national reconciliation."'
+)
+
+
+def db_spans(path: Path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT s.label, s.start, s.end, s.text, s.annotator, substr(d.text, s.start + 1, s.end - s.start) "
+            "FROM spans s JOIN documents d ON d.id = s.document ORDER BY s.start"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def make_window(qtbot, path: Path, annotator: str = "alice") -> MainWindow:
+    window = MainWindow(store=Store.open(path), annotator=annotator)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window
+
+
+@pytest.fixture
+def window(qtbot, seed_db: Path) -> MainWindow:
+    w = make_window(qtbot, seed_db)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def errors(monkeypatch) -> list[str]:
+    """Stub the modal error dialog; collect what it would have said."""
+    said: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "critical", lambda _p, title, text, *a, **k: said.append(f"{title}: {text}")
+    )
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _p, title, text, *a, **k: said.append(f"{title}: {text}")
+    )
+    return said
+
+
+def offset_of(window: MainWindow, needle: str, nth: int = 0) -> int:
+    text = window.state.document.text
+    i = -1
+    for _ in range(nth + 1):
+        i = text.index(needle, i + 1)
+    return i
+
+
+def test_window_opens_the_sample_article(window: MainWindow) -> None:
+    assert (
+        window.article.title.text()
+        == "Lavrov Warns U.S. and NATO to Stay Out of Ukraine Ahead of Summit"
+    )
+    assert "The Moscow Times" in window.article.byline.text()
+    assert "4 September 2014" in window.article.byline.text()
+    assert "themoscowtimes.com" in window.article.byline.text()
+    assert window.position_label.text() == "Document 1 of 1"
+    assert "saved" in window.saved_label.text()
+    labels = [a.text() for a in window.label_bar.actions()]
+    assert labels == ["1  claim", "2  quote", "3  actor"]
+
+
+def test_mouse_selection_and_key_1_makes_a_claim(window: MainWindow, seed_db: Path) -> None:
+    start = offset_of(window, CLAIM)
+    drag_select(window, start, start + len(CLAIM))
+    assert selected_range(window) == (start, start + len(CLAIM))
+    press(window, Qt.Key.Key_1)
+    assert db_spans(seed_db) == [("claim", start, start + len(CLAIM), CLAIM, "alice", CLAIM)]
+    assert window.span_model.rowCount() == 1
+    assert window.span_model.data(window.span_model.index(0, 1)) == CLAIM
+    fmt = _char_format(window, start + 3)
+    assert fmt.background().style() != Qt.BrushStyle.NoBrush
+    assert "claim 1" in window.counts_label.text()
+
+
+def test_keyboard_selection_and_key_3_makes_an_actor(window: MainWindow, seed_db: Path) -> None:
+    start = offset_of(window, ACTOR)
+    key_select(window, start, len(ACTOR))
+    press(window, Qt.Key.Key_3)
+    assert db_spans(seed_db) == [("actor", start, start + len(ACTOR), ACTOR, "alice", ACTOR)]
+
+
+def test_selection_is_trimmed_of_surrounding_space(window: MainWindow, seed_db: Path) -> None:
+    start = offset_of(window, ACTOR)
+    drag_select(window, start - 1, start + len(ACTOR) + 1)  # " Sergei Lavrov "
+    press(window, Qt.Key.Key_3)
+    assert [row[3] for row in db_spans(seed_db)] == [ACTOR]
+
+
+def test_a_quote_across_a_paragraph_break(window: MainWindow, seed_db: Path) -> None:
+    start = offset_of(window, '"It is precisely')
+    end = offset_of(window, 'joining NATO,"') + len('joining NATO,"')
+    drag_select(window, start, end)
+    press(window, Qt.Key.Key_2)
+    [(label, s, e, text, _who, actual)] = db_spans(seed_db)
+    assert (label, s, e) == ("quote", start, end)
+    assert "\n\n" in text and text == actual
+
+
+def test_three_spans_survive_a_restart_and_export(qtbot, seed_db: Path, tmp_path: Path) -> None:
+    window = make_window(qtbot, seed_db)
+    for needle, key in ((CLAIM, Qt.Key.Key_1), (ACTOR, Qt.Key.Key_3), (QUOTE, Qt.Key.Key_2)):
+        start = offset_of(window, needle)
+        drag_select(window, start, start + len(needle))
+        press(window, key)
+    window.close()
+
+    again = make_window(qtbot, seed_db, annotator="bob")
+    assert again.span_model.rowCount() == 3
+    assert sorted(s.label for s in again.state.spans) == ["actor", "claim", "quote"]
+    assert (
+        _char_format(again, offset_of(again, ACTOR) + 1).background().style()
+        != Qt.BrushStyle.NoBrush
+    )
+    again.close()
+
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["export", str(seed_db), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    import json
+
+    [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(record["spans"]) == 3
+    for span in record["spans"]:
+        assert record["text"][span["start"] : span["end"]] == span["text"]
+
+
+def test_clicking_a_highlight_selects_its_row_and_back(window: MainWindow) -> None:
+    for needle, key in ((ACTOR, Qt.Key.Key_3), (CLAIM, Qt.Key.Key_1)):
+        start = offset_of(window, needle)
+        drag_select(window, start, start + len(needle))
+        press(window, key)
+    window.state.select(None)
+    click(window, offset_of(window, ACTOR) + 2)
+    actor = window.state.selected_span()
+    assert actor is not None and actor.label == "actor"
+    assert window.span_table.currentIndex().row() == window.span_model.row_of(actor.id)
+
+    claim_row = window.span_model.row_of(
+        next(s.id for s in window.state.spans if s.label == "claim")
+    )
+    window.span_table.setCurrentIndex(window.span_model.index(claim_row, 1))
+    assert window.state.selected_span().label == "claim"
+    [extra] = window.article.text.extraSelections()
+    start = offset_of(window, CLAIM)
+    assert (extra.cursor.selectionStart(), extra.cursor.selectionEnd()) == (
+        window.state.positions.to_qt(start),
+        window.state.positions.to_qt(start + len(CLAIM)),
+    )
+
+
+def test_nested_spans_stay_visible_and_each_can_be_selected(window: MainWindow) -> None:
+    inner = offset_of(window, "NATO membership for Ukraine")
+    outer = offset_of(window, CLAIM)
+    drag_select(window, outer, outer + len(CLAIM))
+    press(window, Qt.Key.Key_1)
+    drag_select(window, inner, inner + len("NATO"))
+    press(window, Qt.Key.Key_3)
+    fmt = _char_format(window, inner + 1)
+    assert fmt.underlineStyle() != fmt.UnderlineStyle.NoUnderline  # the outer claim shows
+    assert fmt.background().style() != Qt.BrushStyle.NoBrush  # the inner actor shows
+    window.state.select(None)
+    click(window, inner + 1)
+    assert window.state.selected_span().label == "actor"  # innermost first
+    click(window, inner + 1)
+    assert window.state.selected_span().label == "claim"  # click again: the one around it
+
+
+def test_delete_and_relabel_with_keys_then_undo_redo(window: MainWindow, seed_db: Path) -> None:
+    start = offset_of(window, ACTOR)
+    drag_select(window, start, start + len(ACTOR))
+    press(window, Qt.Key.Key_3)
+    assert window.state.selected_span() is not None  # the new span is selected
+    press(window, Qt.Key.Key_2)  # a label key on a selected span changes its label
+    assert [r[0] for r in db_spans(seed_db)] == ["quote"]
+    press(window, Qt.Key.Key_Delete)
+    assert db_spans(seed_db) == []
+    assert window.span_model.rowCount() == 0
+    window.undo_action.trigger()
+    assert [r[0] for r in db_spans(seed_db)] == ["quote"]
+    window.undo_action.trigger()
+    assert [r[0] for r in db_spans(seed_db)] == ["actor"]
+    window.undo_action.trigger()
+    assert db_spans(seed_db) == []
+    window.redo_action.trigger()
+    assert [r[0] for r in db_spans(seed_db)] == ["actor"]
+    assert window.span_model.rowCount() == 1
+
+
+def test_context_menu_offers_the_labels(window: MainWindow, seed_db: Path, monkeypatch) -> None:
+    start = offset_of(window, ACTOR)
+    drag_select(window, start, start + len(ACTOR))
+    view = window.article.text
+    QApplication.sendEvent(view.viewport(), _context_event(view))
+    menu = view.findChild(QMenu, "spanMenu")
+    assert menu is not None and menu.isVisible()
+    texts = [a.text() for a in menu.actions()]
+    assert "3  actor" in texts and "&Delete span" in texts
+    next(a for a in menu.actions() if a.data() == "actor").trigger()
+    menu.close()
+    assert [r[0] for r in db_spans(seed_db)] == ["actor"]
+
+
+def test_tooltip_shows_label_annotator_and_text(window: MainWindow, monkeypatch) -> None:
+    start = offset_of(window, ACTOR)
+    drag_select(window, start, start + len(ACTOR))
+    press(window, Qt.Key.Key_3)
+    shown: list[str] = []
+    monkeypatch.setattr(QToolTip, "showText", lambda _pos, text, *_a: shown.append(text))
+    from gui_helpers import point_at
+
+    point = point_at(window, start + 2)
+    view = window.article.text
+    event = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
+    QApplication.sendEvent(view.viewport(), event)
+    assert shown and "actor" in shown[0] and "alice" in shown[0] and ACTOR in shown[0]
+
+
+def test_label_key_without_selection_explains(window: MainWindow, seed_db: Path) -> None:
+    window.state.select(None)
+    press(window, Qt.Key.Key_1)
+    assert "Select some text" in window.statusBar().currentMessage()
+    assert db_spans(seed_db) == []
+
+
+def test_a_refused_write_is_reported_and_not_shown(window: MainWindow, errors, monkeypatch) -> None:
+    def full(_span):
+        raise StoreError("annotations.db: the disk is full")
+
+    monkeypatch.setattr(window.store, "add_span", full)
+    start = offset_of(window, ACTOR)
+    drag_select(window, start, start + len(ACTOR))
+    press(window, Qt.Key.Key_3)
+    assert errors and "disk is full" in errors[0]
+    assert len(window.state.spans) == 0 and window.span_model.rowCount() == 0
+    assert window.undo_stack.count() == 0
+
+
+def test_emoji_and_crlf_article_keeps_exact_offsets(qtbot, tmp_path: Path) -> None:
+    path = tmp_path / "emoji.db"
+    text = "Intro 😀👩‍👩‍👧 line\r\nThe minister — said “we will not” 🇺🇦 today.\r\nEnd é"
+    from annotator.formats import plaintext
+
+    source = tmp_path / "emoji.txt"
+    source.write_bytes(text.encode("utf-8"))
+    with Store.open(path) as s:
+        s.import_documents([plaintext.read(source)], annotator="import")
+    window = make_window(qtbot, path)
+    stored = window.state.document.text
+    assert "\r" not in stored
+    needle = "“we will not” 🇺🇦"
+    start = stored.index(needle)
+    drag_select(window, start, start + len(needle))
+    press(window, Qt.Key.Key_2)
+    [(_label, s, e, span_text, _who, actual)] = db_spans(path)
+    assert span_text == needle == actual and stored[s:e] == needle
+    window.close()
+
+
+def test_item_models_pass_the_model_tester(qtmodeltester, window: MainWindow) -> None:
+    for needle, key in ((ACTOR, Qt.Key.Key_3), (CLAIM, Qt.Key.Key_1)):
+        start = offset_of(window, needle)
+        drag_select(window, start, start + len(needle))
+        press(window, key)
+    qtmodeltester.check(window.span_model)
+    qtmodeltester.check(window.documents)
+    spare = SpanTableModel(window.state)
+    qtmodeltester.check(spare)
+    docs = DocumentListModel()
+    docs.set_documents(window.store.documents())
+    qtmodeltester.check(docs)
+
+
+def test_first_run_creates_the_database_and_asks_the_name_once(
+    qtbot, annotator_home, monkeypatch
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QInputDialog, "getText", lambda *_a, **_k: (asked.append("asked"), ("Carol", True))[1]
+    )
+    window = gui_app.open_window(None)
+    qtbot.addWidget(window)
+    db = annotator_home / "data" / "annotations.db"
+    assert db.is_file()
+    assert window.state.document.meta.title.startswith("Lavrov Warns")
+    assert window.annotator == "Carol" and asked == ["asked"]
+    window.close()
+    second = gui_app.open_window(None)
+    qtbot.addWidget(second)
+    assert asked == ["asked"] and second.annotator == "Carol"
+    assert second.documents.rowCount() == 1  # seeds are imported once
+    second.close()
+
+
+def test_opening_a_file_that_is_not_a_database_says_why(qtbot, tmp_path: Path, errors) -> None:
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("shopping list\n", encoding="utf-8")
+    before = bogus.read_bytes()
+    assert gui_app.open_window(bogus, annotator="alice") is None
+    assert errors and "not an Annotator database" in errors[0] and "notes.db" in errors[0]
+    assert bogus.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "notes.db"] or sorted(
+        p.name for p in tmp_path.iterdir()
+    ) == ["notes.db"]
+
+
+def test_import_of_a_bad_file_from_the_window_changes_nothing(
+    window: MainWindow, tmp_path: Path, errors, monkeypatch
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("A fine article.\n", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"caf\xe9 au lait\n")
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(good), str(bad)], "")
+    )
+    window.import_action.trigger()
+    assert errors and "bad.txt" in errors[0] and "line 1" in errors[0]
+    assert window.store.document_count() == 1
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(good)], ""))
+    window.import_action.trigger()
+    assert window.store.document_count() == 2 and window.documents.rowCount() == 2
+
+
+def test_next_article_key_moves_through_documents(window: MainWindow) -> None:
+    doc = IncomingDocument("Second article text.", "second", DocumentMeta(title="Second"), "test")
+    window.store.import_documents([doc], annotator="import")
+    window.reload_documents()
+    QApplication.processEvents()
+    window.next_doc_action.trigger()
+    assert window.state.document.meta.title == "Second"
+    assert window.position_label.text() == "Document 2 of 2"
+
+
+def _char_format(window: MainWindow, offset: int):
+    cursor = QTextCursor(window.article.text.document())
+    cursor.setPosition(window.state.positions.to_qt(offset) + 1)
+    return cursor.charFormat()
+
+
+def _context_event(view):
+    from PySide6.QtGui import QContextMenuEvent
+
+    pos = QPoint(10, 10)
+    return QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(pos))
