@@ -19,6 +19,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
+	@if [ "$$(uname)" = Linux ] && [ -n "$$DISPLAY" ] && command -v ldconfig >/dev/null \
+	    && ! ldconfig -p | grep -q libxcb-cursor.so.0; then \
+	  echo "note: Qt needs libxcb-cursor0 to open a window on X11 (see README: Set up)"; fi
 	$(BIN)/annotator $(ARGS)
 
 test: $(VENV)/.installed-test
