@@ -5,7 +5,6 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 from annotator import paths
@@ -46,7 +45,3 @@ def default_annotator_name() -> str:
 
 def set_annotator_name(name: str) -> None:
     save({"annotator": name.strip()})
-
-
-def as_path(value: str | os.PathLike[str]) -> Path:
-    return Path(value).expanduser()

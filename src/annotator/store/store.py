@@ -23,6 +23,8 @@ from annotator.core.model import (
     DocumentMeta,
     DocumentSummary,
     IncomingDocument,
+    IncomingRelation,
+    IncomingSpan,
     Label,
     Relation,
     Span,
@@ -376,116 +378,84 @@ class Store:
         self, doc: IncomingDocument, annotator: str, position: int, summary: ImportSummary
     ) -> int:
         doc_id = doc.id or document_id(doc.text, doc.source_id)
-        digest = text_sha256(doc.text)
-        row = self.conn.execute(
-            "SELECT text_sha256 FROM documents WHERE id = ?", [doc_id]
-        ).fetchone()
-        added = 0
-        now = utc_now()
-        if row is None:
-            m = doc.meta
-            self.conn.execute(
-                "INSERT INTO documents (id, source_id, text, text_sha256, title, source, author, "
-                "published, url, meta, position, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    doc_id,
-                    doc.source_id,
-                    doc.text,
-                    digest,
-                    m.title,
-                    m.source,
-                    m.author,
-                    m.published,
-                    m.url,
-                    json.dumps(m.extra, ensure_ascii=False),
-                    position,
-                    now,
-                ],
-            )
-            summary.documents_added += 1
-            added = 1
-        elif row[0] != digest:
-            raise InputError(
-                doc.origin, f"document {doc_id!r} is already in the database with another text"
-            )
-        else:
-            summary.documents_present += 1
-
+        added = self._import_document_row(doc, doc_id, position, summary)
         summary.labels_added += self._add_labels(dict.fromkeys(s.label for s in doc.spans), "span")
         summary.labels_added += self._add_labels(
             dict.fromkeys(r.label for r in doc.relations), "relation"
         )
-        spans = []
-        for s in doc.spans:
-            who = s.annotator or annotator
-            span_id = s.id or content_span_id(doc_id, s.start, s.end, s.label, who)
-            created = s.created_at or now
-            spans.append(
-                Span(
-                    span_id,
-                    doc_id,
-                    s.start,
-                    s.end,
-                    s.label,
-                    doc.text[s.start : s.end],
-                    who,
-                    created,
-                    s.updated_at or created,
-                    s.note,
-                )
-            )
+        now = utc_now()
+        spans = [_span_from(s, doc.text, doc_id, annotator, now) for s in doc.spans]
+        for who in {s.annotator for s in spans}:
+            self._ensure_annotator(who)
         present = self._present(
             "spans",
             "document, start, end, label",
             {s.id: (doc_id, s.start, s.end, s.label) for s in spans},
             doc.origin,
         )
-        for who in {s.annotator for s in spans}:
-            self._ensure_annotator(who)
-        new_spans = [s for s in spans if s.id not in present]
-        self._insert_spans(new_spans)
-        summary.spans_added += len(new_spans)
-        summary.spans_present += len(spans) - len(new_spans)
+        self._insert_spans(s for s in spans if s.id not in present)
+        summary.spans_added += len(spans) - len(present)
+        summary.spans_present += len(present)
 
-        doc_spans = {
+        known = {
             r[0] for r in self.conn.execute("SELECT id FROM spans WHERE document = ?", [doc_id])
         }
-        relations = []
-        for r in doc.relations:
+        relations = [_relation_from(r, doc_id, annotator, now) for r in doc.relations]
+        for r in relations:
             for end in (r.source, r.target):
-                if end not in doc_spans:
+                if end not in known:
                     raise InputError(
-                        doc.origin, f"relation {r.id or r.label!r} refers to unknown span {end!r}"
+                        doc.origin, f"relation {r.id!r} refers to unknown span {end!r}"
                     )
-            who = r.annotator or annotator
-            self._ensure_annotator(who)
-            created = r.created_at or now
-            rel_id = r.id or content_span_id(doc_id, 0, 0, f"{r.label}:{r.source}:{r.target}", who)
-            relations.append(
-                Relation(
-                    rel_id,
-                    doc_id,
-                    r.label,
-                    r.source,
-                    r.target,
-                    who,
-                    created,
-                    r.updated_at or created,
-                    r.note,
-                )
-            )
+            self._ensure_annotator(r.annotator)
         present = self._present(
             "relations",
             "document, label, source, target",
             {r.id: (doc_id, r.label, r.source, r.target) for r in relations},
             doc.origin,
         )
-        new_relations = [r for r in relations if r.id not in present]
-        self._insert_relations(new_relations)
-        summary.relations_added += len(new_relations)
-        summary.relations_present += len(relations) - len(new_relations)
+        self._insert_relations(r for r in relations if r.id not in present)
+        summary.relations_added += len(relations) - len(present)
+        summary.relations_present += len(present)
         return added
+
+    def _import_document_row(
+        self, doc: IncomingDocument, doc_id: str, position: int, summary: ImportSummary
+    ) -> int:
+        """Insert the document unless it is there already; 1 if it was added."""
+        digest = text_sha256(doc.text)
+        row = self.conn.execute(
+            "SELECT text_sha256 FROM documents WHERE id = ?", [doc_id]
+        ).fetchone()
+        if row is not None:
+            if row[0] != digest:
+                raise InputError(
+                    doc.origin, f"document {doc_id!r} is already in the database with another text"
+                )
+            summary.documents_present += 1
+            return 0
+        m = doc.meta
+        self.conn.execute(
+            "INSERT INTO documents (id, source_id, text, text_sha256, title, source, author, "
+            "published, url, meta, position, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                doc_id,
+                doc.source_id,
+                doc.text,
+                digest,
+                m.title,
+                m.source,
+                m.author,
+                m.published,
+                m.url,
+                json.dumps(m.extra, ensure_ascii=False),
+                position,
+                utc_now(),
+            ],
+        )
+        summary.documents_added += 1
+        return 1
 
     def _present(self, table: str, columns: str, wanted: dict[str, tuple], origin: str) -> set[str]:
         """Ids of ``wanted`` already stored. An id stored with other content is an error:
@@ -527,3 +497,30 @@ class Store:
             for s in spans
             if doc.text[s.start : s.end] != s.text or s.end > len(doc.text)
         ]
+
+
+def _span_from(s: IncomingSpan, text: str, doc_id: str, annotator: str, now: str) -> Span:
+    who = s.annotator or annotator
+    span_id = s.id or content_span_id(doc_id, s.start, s.end, s.label, who)
+    created = s.created_at or now
+    return Span(
+        span_id,
+        doc_id,
+        s.start,
+        s.end,
+        s.label,
+        text[s.start : s.end],
+        who,
+        created,
+        s.updated_at or created,
+        s.note,
+    )
+
+
+def _relation_from(r: IncomingRelation, doc_id: str, annotator: str, now: str) -> Relation:
+    who = r.annotator or annotator
+    rel_id = r.id or content_span_id(doc_id, 0, 0, f"{r.label}:{r.source}:{r.target}", who)
+    created = r.created_at or now
+    return Relation(
+        rel_id, doc_id, r.label, r.source, r.target, who, created, r.updated_at or created, r.note
+    )
