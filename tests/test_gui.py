@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent, QTextCursor
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QMessageBox, QToolTip
 
 from annotator.core.model import DocumentMeta, IncomingDocument
 from annotator.gui import app as gui_app
 from annotator.gui.main_window import MainWindow
-from annotator.gui.models import DocumentListModel, SpanTableModel
+from annotator.gui.models import DocumentTableModel, SpanTableModel
 from annotator.store import Store, StoreError
 from gui_helpers import click, drag_select, key_select, press, selected_range
 
@@ -84,7 +85,7 @@ def test_window_opens_the_sample_article(window: MainWindow) -> None:
     assert "The Moscow Times" in window.article.byline.text()
     assert "4 September 2014" in window.article.byline.text()
     assert "themoscowtimes.com" in window.article.byline.text()
-    assert window.position_label.text() == "Document 1 of 1"
+    assert window.position_label.text() == "Document 1 of 1 · To do"
     assert "saved" in window.saved_label.text()
     labels = [a.text() for a in window.label_bar.actions()]
     assert labels == ["1  claim", "2  quote", "3  actor"]
@@ -300,8 +301,10 @@ def test_item_models_pass_the_model_tester(qtmodeltester, window: MainWindow) ->
     qtmodeltester.check(window.documents)
     spare = SpanTableModel(window.state)
     qtmodeltester.check(spare)
-    docs = DocumentListModel()
-    docs.set_documents(window.store.documents())
+    docs = DocumentTableModel(window.store, annotator="alice")
+    docs.refresh()
+    qtmodeltester.check(docs)
+    docs.sort(3, Qt.SortOrder.DescendingOrder)
     qtmodeltester.check(docs)
 
 
@@ -339,7 +342,7 @@ def test_opening_a_file_that_is_not_a_database_says_why(qtbot, tmp_path: Path, e
 
 
 def test_import_of_a_bad_file_from_the_window_changes_nothing(
-    window: MainWindow, tmp_path: Path, errors, monkeypatch
+    window: MainWindow, qtbot, tmp_path: Path, errors, monkeypatch
 ) -> None:
     good = tmp_path / "good.txt"
     good.write_text("A fine article.\n", encoding="utf-8")
@@ -349,11 +352,75 @@ def test_import_of_a_bad_file_from_the_window_changes_nothing(
         QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(good), str(bad)], "")
     )
     window.import_action.trigger()
-    assert errors and "bad.txt" in errors[0] and "line 1" in errors[0]
+    qtbot.waitUntil(lambda: bool(errors), timeout=10000)
+    assert "bad.txt" in errors[0] and "line 1" in errors[0]
     assert window.store.document_count() == 1
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(good)], ""))
     window.import_action.trigger()
-    assert window.store.document_count() == 2 and window.documents.rowCount() == 2
+    qtbot.waitUntil(lambda: window.documents.rowCount() == 2, timeout=10000)
+    assert window.store.document_count() == 2
+    assert "1 document(s) added" in window.statusBar().currentMessage()
+
+
+def test_a_cancelled_import_leaves_the_database_unchanged(
+    window: MainWindow, qtbot, tmp_path: Path
+) -> None:
+    files = []
+    for i in range(30):
+        f = tmp_path / f"a{i}.txt"
+        f.write_text(f"Article number {i}.\n", encoding="utf-8")
+        files.append(f)
+    from annotator.gui import tasks
+
+    started = []
+    real = tasks.Task._report
+
+    def slow_report(self, done, total):  # cancel as soon as the work reports progress
+        if not started:
+            started.append(done)
+            self.cancel()
+        real(self, done, total)
+
+    tasks.Task._report = slow_report
+    try:
+        task = window.import_files(files)
+        with qtbot.waitSignal(task.cancelled, timeout=10000):
+            pass
+    finally:
+        tasks.Task._report = real
+    assert window.store.document_count() == 1
+    assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_search_status_and_next_unfinished(window: MainWindow, qtbot) -> None:
+    docs = [
+        IncomingDocument(f"Report {i}: the {word} minister spoke.", f"r{i}",
+                         DocumentMeta(title=f"Report {i}"), "test")
+        for i, word in enumerate(["finance", "defence", "finance"])
+    ]
+    window.store.import_documents(docs, annotator="import")
+    window.reload_documents()
+    assert window.documents.rowCount() == 4
+    window.doc_panel.search.setText("finan")
+    qtbot.waitUntil(lambda: window.documents.rowCount() == 2)
+    assert {window.documents.summary(r).title for r in range(2)} == {"Report 0", "Report 2"}
+    window.doc_panel.search.clear()
+    qtbot.waitUntil(lambda: window.documents.rowCount() == 4)
+
+    # The sample is open: mark it done; the next unfinished article opens.
+    QTest.keyClick(window.article.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.store.status(window.store.document_ids()[0], "alice") == "done"
+    assert window.state.document.meta.title == "Report 0"
+    window.doc_panel.status.setCurrentIndex(window.doc_panel.status.findData("done"))
+    assert window.documents.rowCount() == 1
+    window.doc_panel.status.setCurrentIndex(0)
+    # A span makes the article "in progress" for its annotator.
+    start = offset_of(window, "minister")
+    drag_select(window, start, start + len("minister"))
+    press(window, Qt.Key.Key_3)
+    row = window.documents.row_of(window.state.document.id)
+    assert window.documents.data(window.documents.index(row, 4)) == "In progress"
+    assert window.documents.data(window.documents.index(row, 3)) == 1
 
 
 def test_next_article_key_moves_through_documents(window: MainWindow) -> None:
@@ -363,7 +430,7 @@ def test_next_article_key_moves_through_documents(window: MainWindow) -> None:
     QApplication.processEvents()
     window.next_doc_action.trigger()
     assert window.state.document.meta.title == "Second"
-    assert window.position_label.text() == "Document 2 of 2"
+    assert window.position_label.text() == "Document 2 of 2 · To do"
 
 
 def _char_format(window: MainWindow, offset: int):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import InputError
-from annotator.core.ids import new_id, utc_now
+from annotator.core.ids import new_id, text_sha256, utc_now
 from annotator.core.model import (
     DocumentMeta,
     IncomingDocument,
@@ -417,8 +417,12 @@ def test_missing_folder_is_refused(tmp_path: Path) -> None:
 # -- migrations ---------------------------------------------------------------------------
 
 
+CURRENT = schema.SCHEMA_VERSION
+NEXT = CURRENT + 1
+
+
 def with_second_migration(monkeypatch: pytest.MonkeyPatch, fn: schema.Migration) -> None:
-    """Pretend this build's schema has a version 2 made by ``fn``."""
+    """Pretend this build's schema has one more version, made by ``fn``."""
     migrations = [*schema.MIGRATIONS, fn]
     for module in (schema, store_module):
         monkeypatch.setattr(module, "MIGRATIONS", migrations)
@@ -438,24 +442,24 @@ def test_an_older_file_is_backed_up_then_migrated(
 
     with_second_migration(monkeypatch, m002_add_confidence)
     with Store.open(path) as s:
-        assert s.schema_version == 2
+        assert s.schema_version == NEXT
         assert len(s.spans("doc-1")) == 2
-    backup = tmp_path / "work.db.v1.bak"
+    backup = tmp_path / f"work.db.v{CURRENT}.bak"
     assert backup.is_file()
     with raw(backup) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == CURRENT
         assert conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
         assert "confidence" not in {r[1] for r in conn.execute("PRAGMA table_info(spans)")}
     assert counts(backup) == v1
-    assert pragma(path, "user_version") == 2
+    assert pragma(path, "user_version") == NEXT
     assert counts(path) == v1
     with raw(path) as conn:
         assert "confidence" in {r[1] for r in conn.execute("PRAGMA table_info(spans)")}
         assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
     # Opening the migrated file again neither migrates nor backs up again.
     with Store.open(path) as s:
-        assert s.schema_version == 2
-    assert sorted(p.name for p in tmp_path.glob("*.bak")) == ["work.db.v1.bak"]
+        assert s.schema_version == NEXT
+    assert sorted(p.name for p in tmp_path.glob("*.bak")) == [f"work.db.v{CURRENT}.bak"]
 
 
 class MigrationFailed(Exception):
@@ -477,13 +481,43 @@ def test_a_failing_migration_leaves_the_file_as_it_was(
     with_second_migration(monkeypatch, m002_breaks_half_way)
     with pytest.raises((MigrationFailed, StoreError)):
         Store.open(path)
-    assert (tmp_path / "work.db.v1.bak").is_file()
-    assert pragma(path, "user_version") == 1
+    assert (tmp_path / f"work.db.v{CURRENT}.bak").is_file()
+    assert pragma(path, "user_version") == CURRENT
     assert counts(path) == v1
     with raw(path) as conn:
         assert "confidence" not in {r[1] for r in conn.execute("PRAGMA table_info(spans)")}
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "reviews" not in tables
+
+
+def test_a_real_version_1_file_is_migrated_with_its_data(tmp_path: Path) -> None:
+    """An old fixture made by the first migration alone, then opened by this build."""
+    import sqlite_utils
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    conn.execute("BEGIN")
+    schema.MIGRATIONS[0](db)
+    conn.execute(
+        "INSERT INTO documents (id, source_id, text, text_sha256, position, created_at) "
+        "VALUES ('d', 'a.txt', 'Putin said no.', ?, 0, 'then')",
+        [text_sha256("Putin said no.")],
+    )
+    conn.execute(
+        "INSERT INTO spans VALUES ('s', 'd', 0, 5, 'actor', 'Putin', 'import', NULL, 't', 't')"
+    )
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("COMMIT")
+    conn.close()
+    with Store.open(path) as s:
+        assert s.schema_version == schema.SCHEMA_VERSION
+        [row] = s.documents("import")
+        assert (row.span_count, row.status) == (1, "todo")
+        assert s.document_ids(search="putin") == ["d"]
+        assert s.verify() == []
+    assert (tmp_path / "old.db.v1.bak").is_file()
 
 
 # -- integrity checks ---------------------------------------------------------------------

@@ -95,6 +95,7 @@ class DocumentSummary:
     source: str
     published: str
     span_count: int
+    status: str = "todo"
 
 
 @dataclass(slots=True)

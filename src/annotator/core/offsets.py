@@ -36,10 +36,13 @@ class QtPositionMap:
         self.qt_length = self.to_qt(len(text))
 
     def display_text(self) -> str:
-        """The string to hand to ``setPlainText``: line ends as Qt would make them anyway."""
-        if not self._collapsed and "\r" not in self.text:
-            return self.text
-        return _CR.sub("\n", self.text)
+        """The string to hand to ``setPlainText``: line ends as Qt would make them anyway,
+        and a leading U+FEFF (which ``setPlainText`` would drop as a byte-order mark)
+        shown as U+2060, the same invisible width, so that every position stays put."""
+        text = _CR.sub("\n", self.text) if "\r" in self.text else self.text
+        if text.startswith("\ufeff"):
+            text = "\u2060" + text[1:]
+        return text
 
     def to_qt(self, offset: int) -> int:
         """Qt position of the boundary before code point ``offset`` (0 <= offset <= len)."""

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
-    QListView,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -23,15 +22,15 @@ from PySide6.QtWidgets import (
 
 from annotator import settings
 from annotator.core.editing import EditRefused, make_span
-from annotator.core.errors import AnnotatorError
 from annotator.formats import native
 from annotator.formats.reading import read_paths
-from annotator.gui import commands, resources_qt
+from annotator.gui import commands, resources_qt, tasks
 from annotator.gui.article_view import ArticleView
+from annotator.gui.document_panel import DocumentPanel
 from annotator.gui.label_bar import LabelActions
-from annotator.gui.models import DocumentListModel, SpanTableModel
+from annotator.gui.models import DocumentTableModel, SpanTableModel
 from annotator.gui.state import DocumentState
-from annotator.store import Store, StoreError
+from annotator.store import ImportSummary, Store, StoreError
 
 
 class MainWindow(QMainWindow):
@@ -41,23 +40,20 @@ class MainWindow(QMainWindow):
         self.annotator = annotator
         self.state = DocumentState(parent=self)
         self.undo_stack = QUndoStack(self)
-        self.documents = DocumentListModel(parent=self)
+        self.documents = DocumentTableModel(store, annotator=annotator, parent=self)
         self.span_model = SpanTableModel(self.state, parent=self)
         self.label_actions = LabelActions(parent=self)
+        self.task: tasks.Task | None = None  # the import or export under way, if any
 
         self.article = ArticleView(self.state, parent=self)
-        self.doc_list = QListView(objectName="documentList")
-        self.doc_list.setModel(self.documents)
-        self.doc_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.doc_list.setWordWrap(True)
-        self.doc_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.doc_panel = DocumentPanel(self.documents, parent=self)
         self.span_table = _span_table(self.span_model)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.doc_list)
+        splitter.addWidget(self.doc_panel)
         splitter.addWidget(self.article)
         splitter.addWidget(self.span_table)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([220, 760, 320])
+        splitter.setSizes([300, 720, 320])
         self.setCentralWidget(splitter)
 
         self.label_bar = QToolBar("Labels", objectName="labelBar", movable=False)
@@ -101,7 +97,24 @@ class MainWindow(QMainWindow):
         go = self.menuBar().addMenu("&Go")
         self.next_doc_action = go.addAction("&Next article", QKeySequence("Ctrl+PgDown"))
         self.prev_doc_action = go.addAction("&Previous article", QKeySequence("Ctrl+PgUp"))
-        self.addActions([self.next_doc_action, self.prev_doc_action])
+        self.next_open_action = go.addAction(
+            "Next &unfinished article", QKeySequence("Ctrl+Shift+PgDown")
+        )
+        self.prev_open_action = go.addAction(
+            "Previous u&nfinished article", QKeySequence("Ctrl+Shift+PgUp")
+        )
+        go.addSeparator()
+        self.search_action = go.addAction("&Search all articles", QKeySequence("Ctrl+Shift+F"))
+        status = self.menuBar().addMenu("&Status")
+        self.done_action = status.addAction(
+            "Mark &done and go to the next unfinished", QKeySequence("Ctrl+Return")
+        )
+        self.status_actions = {
+            value: status.addAction(f"Mark as {text.lower()}")
+            for value, text in DocumentTableModel.STATUS_TEXT.items()
+        }
+        self.addActions([self.next_doc_action, self.prev_doc_action, self.next_open_action,
+                         self.prev_open_action, self.search_action, self.done_action])
         self.edit_menu.addActions([self.undo_action, self.redo_action])
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.delete_action)
@@ -118,12 +131,19 @@ class MainWindow(QMainWindow):
         self.name_action.triggered.connect(self._on_name_action_triggered)
         self.next_doc_action.triggered.connect(lambda: self._step_document(+1))
         self.prev_doc_action.triggered.connect(lambda: self._step_document(-1))
-        self.doc_list.selectionModel().currentRowChanged.connect(self._on_doc_list_row_changed)
+        self.next_open_action.triggered.connect(lambda: self._step_document(+1, unfinished=True))
+        self.prev_open_action.triggered.connect(lambda: self._step_document(-1, unfinished=True))
+        self.search_action.triggered.connect(self.doc_panel.search.setFocus)
+        self.done_action.triggered.connect(self._on_done_action_triggered)
+        for value, action in self.status_actions.items():
+            action.triggered.connect(lambda _c=False, v=value: self._set_status(v))
+        self.doc_panel.document_chosen.connect(self.open_document)
+        self.documents.modelReset.connect(self._on_documents_reset)
         self.span_table.selectionModel().currentRowChanged.connect(self._on_span_table_row_changed)
         self.article.text.clicked.connect(self._on_article_clicked)
         self.state.selection_changed.connect(self._on_state_selection_changed)
-        self.state.span_added.connect(self._update_status)
-        self.state.span_removed.connect(self._update_status)
+        self.state.span_added.connect(self._on_state_spans_changed)
+        self.state.span_removed.connect(self._on_state_spans_changed)
         self.state.span_changed.connect(self._update_status)
         self.state.document_opened.connect(self._update_status)
 
@@ -141,17 +161,24 @@ class MainWindow(QMainWindow):
         self.article.text.context_actions = [*actions, self.delete_action]
 
     def reload_documents(self, select: str | None = None) -> None:
-        self.documents.set_documents(self.store.documents())
-        row = self.documents.row_of(select) if select else 0
-        if self.documents.rowCount():
-            self.doc_list.setCurrentIndex(self.documents.index(max(row, 0)))
+        """Query the list again; open ``select`` (or keep the open one, or the first)."""
+        self.documents.refresh()
+        target = select or (self.state.document.id if self.state.document else None)
+        if target is None and self.documents.rowCount():
+            target = self.documents.id_at(0)
+        if target is not None:
+            self.open_document(target)
         self._update_status()
 
     def open_document(self, doc_id: str) -> None:
+        if self.state.document is not None and self.state.document.id == doc_id:
+            self.doc_panel.select(doc_id)
+            return
         doc = self.store.document(doc_id)
         spans = self.store.spans(doc_id)
         self.undo_stack.clear()  # undo history belongs to one document
         self.state.open(doc, spans)
+        self.doc_panel.select(doc_id)
         problems = self.store.verify_document(doc, spans)
         if problems:
             QMessageBox.warning(self, "Damaged annotations", "\n".join(problems[:20]))
@@ -195,9 +222,17 @@ class MainWindow(QMainWindow):
             return
         self._push(commands.DeleteSpan(self.store, self.state, self._report, span))
 
-    def _on_doc_list_row_changed(self, current, _previous) -> None:
-        if current.isValid():
-            self.open_document(self.documents.id_at(current.row()))
+    def _on_documents_reset(self) -> None:
+        self.doc_panel.select(self.state.document.id if self.state.document else None)
+        self._update_status()
+
+    def _on_state_spans_changed(self, *_args) -> None:
+        self.documents.refresh_document(self.state.document.id)
+        self._update_status()
+
+    def _on_done_action_triggered(self) -> None:
+        if self._set_status("done"):
+            self._step_document(+1, unfinished=True)
 
     def _on_span_table_row_changed(self, current, _previous) -> None:
         if current.isValid():
@@ -233,31 +268,64 @@ class MainWindow(QMainWindow):
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Import articles", "", "Articles (*.txt *.md *.jsonl *.ndjson);;All files (*)"
         )
-        if not paths:
-            return
-        try:
-            summary = self.store.import_documents(
-                read_paths([Path(p) for p in paths]), annotator=self.annotator
+        if paths:
+            self.import_files([Path(p) for p in paths])
+
+    def import_files(self, paths: list[Path]) -> tasks.Task:
+        """Import in a worker thread (its own connection) behind a progress dialog."""
+        db_path, annotator = self.store.path, self.annotator
+
+        def work(progress: tasks.Progress) -> ImportSummary:
+            documents = read_paths(paths)
+            with Store.open(db_path) as store:
+                return store.import_documents(
+                    documents, annotator=annotator,
+                    progress=lambda done: progress(done, len(documents)),
+                )
+
+        task = tasks.run_with_progress(self, "Importing articles…", work)
+        task.succeeded.connect(self._on_import_succeeded)
+        task.failed.connect(
+            lambda message: QMessageBox.critical(
+                self, "Import failed; nothing was imported", message
             )
-        except AnnotatorError as exc:
-            QMessageBox.critical(self, "Import failed; nothing was imported", str(exc))
-            return
+        )
+        task.cancelled.connect(
+            lambda: self.statusBar().showMessage("Import cancelled; nothing was imported.", 8000)
+        )
+        self.task = task
+        task.start()
+        return task
+
+    def _on_import_succeeded(self, summary: ImportSummary) -> None:
         self.reload_labels()
-        self.reload_documents(select=self.state.document.id if self.state.document else None)
+        self.reload_documents()
         self.statusBar().showMessage("Imported: " + summary.describe(), 10000)
 
     def _on_export_action_triggered(self) -> None:
         target, _ = QFileDialog.getSaveFileName(
             self, "Export annotations", "annotations.jsonl", "JSON Lines (*.jsonl)"
         )
-        if not target:
-            return
-        try:
-            count = native.export(self.store, Path(target))
-        except AnnotatorError as exc:
-            QMessageBox.critical(self, "Export failed", str(exc))
-            return
-        self.statusBar().showMessage(f"Exported {count} document(s) to {target}", 10000)
+        if target:
+            self.export_file(Path(target))
+
+    def export_file(self, target: Path) -> tasks.Task:
+        db_path = self.store.path
+
+        def work(_progress: tasks.Progress) -> int:
+            with Store.open(db_path, create=False) as store:
+                return native.export(store, target)
+
+        task = tasks.run_with_progress(self, "Exporting…", work)
+        task.succeeded.connect(
+            lambda count: self.statusBar().showMessage(
+                f"Exported {count} document(s) to {target}", 10000
+            )
+        )
+        task.failed.connect(lambda message: QMessageBox.critical(self, "Export failed", message))
+        self.task = task
+        task.start()
+        return task
 
     def _on_name_action_triggered(self) -> None:
         name, ok = QInputDialog.getText(
@@ -269,6 +337,8 @@ class MainWindow(QMainWindow):
         if ok and name.strip():
             self.annotator = name.strip()
             settings.set_annotator_name(self.annotator)
+            self.documents.annotator = self.annotator
+            self.documents.refresh()
             self._update_status()
 
     # -- helpers -----------------------------------------------------------------------------
@@ -280,15 +350,42 @@ class MainWindow(QMainWindow):
         self.saved_label.setText("⚠ Not saved")
         QMessageBox.critical(self, "Not saved", f"{error}\n\nThe change was not made.")
 
-    def _step_document(self, step: int) -> None:
-        row = self.doc_list.currentIndex().row() + step
-        if 0 <= row < self.documents.rowCount():
-            self.doc_list.setCurrentIndex(self.documents.index(row))
+    def _step_document(self, step: int, *, unfinished: bool = False) -> None:
+        """Open the next (or previous) article of the list, or the next not yet done."""
+        if not self.documents.rowCount():
+            return
+        row = self.documents.row_of(self.state.document.id if self.state.document else None)
+        done = self.store.done_ids(self.annotator) if unfinished else set()
+        row += step
+        while 0 <= row < self.documents.rowCount():
+            doc_id = self.documents.id_at(row)
+            if doc_id not in done:
+                self.open_document(doc_id)
+                return
+            row += step
+        where = "unfinished article" if unfinished else "article"
+        self.statusBar().showMessage(f"No {'next' if step > 0 else 'previous'} {where}.", 5000)
+
+    def _set_status(self, status: str) -> bool:
+        if self.state.document is None:
+            return False
+        try:
+            self.store.set_status(self.state.document.id, self.annotator, status)
+        except StoreError as exc:
+            self._report(exc)
+            return False
+        self.documents.refresh_document(self.state.document.id)
+        self._update_status()
+        return True
 
     def _update_status(self, *_args) -> None:
         n = self.documents.rowCount()
-        i = self.doc_list.currentIndex().row() + 1
-        self.position_label.setText(f"Document {i} of {n}" if n else "No documents")
+        i = self.documents.row_of(self.state.document.id if self.state.document else None) + 1
+        shown = f"Document {i} of {n}" if i else f"{n} document(s) shown"
+        status = DocumentTableModel.STATUS_TEXT[
+            self.store.status(self.state.document.id, self.annotator)
+        ] if self.state.document else ""
+        self.position_label.setText(f"{shown} · {status}" if status else shown)
         counts = self.state.spans.counts()
         names = [name for name, label in self.state.labels.items() if label.kind == "span"]
         self.counts_label.setText("  ".join(f"{name} {counts.get(name, 0)}" for name in names))

@@ -2,54 +2,139 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor
 
 from annotator.core.model import DocumentSummary, Span
 from annotator.gui import theme
 from annotator.gui.state import DocumentState
+from annotator.store import Store
 
 _ROOT = QModelIndex()
 
 
-class DocumentListModel(QAbstractListModel):
-    """The documents of the database, in import order."""
+class DocumentTableModel(QAbstractTableModel):
+    """The documents of the database, loaded lazily: the ordered ids of the rows that
+    match are fetched at once (cheap even at 100,000), their details a page at a time
+    when the view first shows them."""
 
+    HEADERS = ("Title", "Source", "Date", "Spans", "Status")
+    ORDERS = ("title", "source", "published", "spans", "status")
+    STATUS_TEXT = {"todo": "To do", "in_progress": "In progress", "done": "Done"}
     IdRole = Qt.ItemDataRole.UserRole + 1
+    PAGE = 200
 
-    def __init__(self, *, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store, *, annotator: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._docs: list[DocumentSummary] = []
+        self.store = store
+        self.annotator = annotator
+        self.search = ""
+        self.status: str | None = None
+        self.order = "position"
+        self.descending = False
+        self._ids: list[str] = []
+        self._rows: dict[str, int] = {}
+        self._pages: dict[int, dict[str, DocumentSummary]] = {}
 
-    def set_documents(self, docs: list[DocumentSummary]) -> None:
+    # -- what the window asks ------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Query the matching ids again (after an import, a new filter or order)."""
         self.beginResetModel()
-        self._docs = list(docs)
+        self._load()
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._docs)
+    def _load(self) -> None:
+        self._ids = self.store.document_ids(
+            order=self.order,
+            descending=self.descending,
+            search=self.search,
+            status=self.status,
+            annotator=self.annotator,
+        )
+        self._rows = {doc_id: row for row, doc_id in enumerate(self._ids)}
+        self._pages.clear()
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._docs):
-            return None
-        doc = self._docs[index.row()]
-        details = " · ".join(p for p in (doc.source, doc.published) if p)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"{doc.title or doc.id}\n{details}" if details else doc.title or doc.id
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{doc.title}\n{details}\n{doc.span_count} span(s)".strip()
-        if role == self.IdRole:
-            return doc.id
-        return None
+    def set_filter(self, *, search: str, status: str | None) -> None:
+        self.search, self.status = search, status
+        self.refresh()
 
-    def row_of(self, doc_id: str) -> int:
-        for row, doc in enumerate(self._docs):
-            if doc.id == doc_id:
-                return row
-        return -1
+    def refresh_document(self, doc_id: str) -> None:
+        """One document's count or status changed: reload its page, repaint its row."""
+        row = self._rows.get(doc_id)
+        if row is not None:
+            self._pages.pop(row // self.PAGE, None)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+    def row_of(self, doc_id: str | None) -> int:
+        return self._rows.get(doc_id, -1) if doc_id else -1
 
     def id_at(self, row: int) -> str:
-        return self._docs[row].id
+        return self._ids[row]
+
+    def summary(self, row: int) -> DocumentSummary:
+        page = row // self.PAGE
+        if page not in self._pages:
+            chunk = self._ids[page * self.PAGE : (page + 1) * self.PAGE]
+            self._pages[page] = self.store.document_rows(chunk, self.annotator)
+        return self._pages[page][self._ids[row]]
+
+    # -- the model contract --------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == self.IdRole:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        doc = self.summary(index.row())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            details = " · ".join(p for p in (doc.source, doc.published) if p)
+            return f"{doc.title}\n{details}".strip()
+        values = (
+            doc.title or doc.id,
+            doc.source,
+            doc.published,
+            doc.span_count,
+            self.STATUS_TEXT.get(doc.status, doc.status),
+        )
+        return values[index.column()]
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.ORDERS):
+            return
+        self.order = self.ORDERS[column]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.layoutAboutToBeChanged.emit()
+        old = self._ids
+        self._load()
+        before = self.persistentIndexList()
+        after = [
+            self.index(self._rows[old[i.row()]], i.column())
+            if old[i.row()] in self._rows
+            else QModelIndex()
+            for i in before
+        ]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
 
 
 class SpanTableModel(QAbstractTableModel):

@@ -44,9 +44,43 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO annotators (name, created_at) VALUES ('import', ?)", [now])
 
 
-SCHEMA_VERSION = len(MIGRATIONS)
+@migration
+def m002_status_counts_search(db: sqlite_utils.Database) -> None:
+    """Per-annotator document status, a span count for sorting, full-text search.
 
-EXPECTED_TABLES = ("annotators", "labels", "documents", "spans", "relations")
+    The search index has no triggers: the store, the only writer, fills it when a
+    document is imported (texts never change afterwards).
+    """
+    for statement in _STATUS.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute(
+        "UPDATE documents SET span_count = "
+        "(SELECT count(*) FROM spans WHERE spans.document = documents.id)"
+    )
+    db["documents"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=False)
+
+
+SCHEMA_VERSION = len(MIGRATIONS)
+STATUSES = ("todo", "in_progress", "done")
+
+EXPECTED_TABLES = ("annotators", "labels", "documents", "spans", "relations", "document_status")
+
+_STATUS = """
+ALTER TABLE documents ADD COLUMN span_count INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX documents_title ON documents (title COLLATE NOCASE);
+CREATE INDEX documents_source ON documents (source COLLATE NOCASE);
+CREATE INDEX documents_published ON documents (published);
+CREATE INDEX documents_span_count ON documents (span_count);
+CREATE TABLE document_status (
+    document TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators (name) ON UPDATE CASCADE,
+    status TEXT NOT NULL CHECK (status IN ('todo', 'in_progress', 'done')),
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (document, annotator)
+);
+CREATE INDEX document_status_annotator ON document_status (annotator, status);
+"""
 
 _INITIAL = """
 CREATE TABLE annotators (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,11 +31,22 @@ from annotator.core.model import (
 )
 from annotator.store import opening
 from annotator.store.errors import StoreError, environment_error
-from annotator.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from annotator.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, STATUSES
 
 _NEW_LABEL_COLORS = ("#e5739a", "#a77ee0", "#e8844a", "#4fb7c9", "#9aa546", "#c9a227")
 _SPAN_COLUMNS = "id, document, start, end, label, text, annotator, created_at, updated_at, note"
 _REL_COLUMNS = "id, document, label, source, target, annotator, created_at, updated_at, note"
+_ORDER_COLUMNS = {
+    "position": "d.position",
+    "title": "d.title COLLATE NOCASE",
+    "source": "d.source COLLATE NOCASE",
+    "published": "d.published",
+    "spans": "d.span_count",
+}
+_STATUS_SQL = (
+    "coalesce((SELECT st.status FROM document_status st "
+    "WHERE st.document = d.id AND st.annotator = ?), 'todo')"
+)
 
 
 @dataclass
@@ -225,13 +236,87 @@ class Store:
     def document_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
 
-    def documents(self) -> list[DocumentSummary]:
+    def documents(self, annotator: str = "") -> list[DocumentSummary]:
+        """Every document in import order (small databases and tests; the window pages)."""
+        return list(self.document_rows(self.document_ids(), annotator).values())
+
+    def document_ids(
+        self,
+        *,
+        order: str = "position",
+        descending: bool = False,
+        search: str = "",
+        status: str | None = None,
+        annotator: str = "",
+    ) -> list[str]:
+        """Ids of the documents that match, in the order asked for.
+
+        ``search`` is full-text (every word must occur; the last may be a prefix);
+        ``status`` keeps the documents whose status for ``annotator`` is that one.
+        """
+        where, args = [], []
+        if search.strip():
+            where.append(
+                "d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)"
+            )
+            args.append(_fts_query(search))
+        if status is not None:
+            where.append(f"{_STATUS_SQL} = ?")
+            args += [annotator, status]
+        sql = "SELECT d.id FROM documents d"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        direction = "DESC" if descending else "ASC"
+        if order == "status":
+            column = f"CASE {_STATUS_SQL} WHEN 'todo' THEN 0 WHEN 'in_progress' THEN 1 ELSE 2 END"
+            args.append(annotator)
+        else:
+            column = _ORDER_COLUMNS[order]
+        sql += f" ORDER BY {column} {direction}, d.position {direction}"
+        return [r[0] for r in self.conn.execute(sql, args)]
+
+    def document_rows(self, ids: list[str], annotator: str) -> dict[str, DocumentSummary]:
+        """Summaries of ``ids`` (kept in that order) with ``annotator``'s status."""
+        found: dict[str, DocumentSummary] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT d.id, d.title, d.source, d.published, d.span_count, {_STATUS_SQL} "
+                f"FROM documents d WHERE d.id IN ({marks})",
+                [annotator, *chunk],
+            )
+            found.update((row[0], DocumentSummary(*row)) for row in rows)
+        return {doc_id: found[doc_id] for doc_id in ids if doc_id in found}
+
+    def status(self, doc_id: str, annotator: str) -> str:
+        row = self.conn.execute(
+            "SELECT status FROM document_status WHERE document = ? AND annotator = ?",
+            [doc_id, annotator],
+        ).fetchone()
+        return row[0] if row else "todo"
+
+    def set_status(self, doc_id: str, annotator: str, status: str) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        with self._write():
+            self._ensure_annotator(annotator)
+            self._set_status(doc_id, annotator, status)
+
+    def done_ids(self, annotator: str) -> set[str]:
         rows = self.conn.execute(
-            "SELECT d.id, d.title, d.source, d.published, "
-            "(SELECT count(*) FROM spans s WHERE s.document = d.id) "
-            "FROM documents d ORDER BY d.position"
+            "SELECT document FROM document_status WHERE annotator = ? AND status = 'done'",
+            [annotator],
         )
-        return [DocumentSummary(*row) for row in rows]
+        return {r[0] for r in rows}
+
+    def _set_status(self, doc_id: str, annotator: str, status: str) -> None:
+        self.conn.execute(
+            "INSERT INTO document_status (document, annotator, status, updated_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (document, annotator) "
+            "DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+            [doc_id, annotator, status, utc_now()],
+        )
 
     def document(self, doc_id: str) -> Document:
         row = self.conn.execute(
@@ -243,9 +328,6 @@ class Store:
             raise KeyError(doc_id)
         meta = DocumentMeta(row[4], row[5], row[6], row[7], row[8], json.loads(row[9]))
         return Document(row[0], row[1], row[2], row[3], meta, row[10])
-
-    def document_ids(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY position")]
 
     # -- spans ---------------------------------------------------------------------------
 
@@ -265,10 +347,13 @@ class Store:
         return Span(*row)
 
     def add_span(self, span: Span) -> None:
-        """Insert a span (a new one, or one being restored by undo with its old id)."""
+        """Insert a span (a new one, or one being restored by undo with its old id).
+        A document that its annotator had not started becomes "in progress"."""
         with self._write():
             self._ensure_annotator(span.annotator)
             self._insert_spans([span])
+            if self.status(span.document, span.annotator) == "todo":
+                self._set_status(span.document, span.annotator, "in_progress")
 
     def delete_span(self, span_id: str) -> tuple[Span, list[Relation]]:
         """Delete a span and the relations that use it; return them for undo."""
@@ -276,6 +361,9 @@ class Store:
             span = self.span(span_id)
             relations = self._relations_of(span_id)
             self.conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
+            self.conn.execute(
+                "UPDATE documents SET span_count = span_count - 1 WHERE id = ?", [span.document]
+            )
         return span, relations
 
     def restore_span(self, span: Span, relations: Iterable[Relation] = ()) -> None:
@@ -300,6 +388,11 @@ class Store:
         return Counter(dict(rows.fetchall()))
 
     def _insert_spans(self, spans: Iterable[Span]) -> None:
+        spans = list(spans)
+        self.conn.executemany(
+            "UPDATE documents SET span_count = span_count + ? WHERE id = ?",
+            [(n, doc) for doc, n in Counter(s.document for s in spans).items()],
+        )
         self.conn.executemany(
             f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -357,11 +450,17 @@ class Store:
     # -- import and integrity ------------------------------------------------------------
 
     def import_documents(
-        self, documents: Iterable[IncomingDocument], *, annotator: str
+        self,
+        documents: Iterable[IncomingDocument],
+        *,
+        annotator: str,
+        progress: Callable[[int], None] | None = None,
     ) -> ImportSummary:
         """Add documents and the annotations they bring, all or nothing.
 
-        Offsets must already be validated against the text by the reader. A document
+        ``progress`` is called with the number of documents done before each one; an
+        exception it raises cancels the import. Offsets must already be validated
+        against the text by the reader. A document
         already present (same id and text) is not added again; spans and relations are
         matched by id, so importing the same file twice adds nothing.
         """
@@ -370,7 +469,9 @@ class Store:
             position = self.conn.execute(
                 "SELECT coalesce(max(position) + 1, 0) FROM documents"
             ).fetchone()[0]
-            for incoming in documents:
+            for done, incoming in enumerate(documents):
+                if progress is not None:
+                    progress(done)  # may raise to cancel: the whole import rolls back
                 position += self._import_one(incoming, annotator, position, summary)
         return summary
 
@@ -454,6 +555,11 @@ class Store:
                 utc_now(),
             ],
         )
+        self.conn.execute(
+            "INSERT INTO documents_fts (rowid, title, text) "
+            "SELECT rowid, title, text FROM documents WHERE id = ?",
+            [doc_id],
+        )
         summary.documents_added += 1
         return 1
 
@@ -524,3 +630,12 @@ def _relation_from(r: IncomingRelation, doc_id: str, annotator: str, now: str) -
     return Relation(
         rel_id, doc_id, r.label, r.source, r.target, who, created, r.updated_at or created, r.note
     )
+
+
+def _fts_query(text: str) -> str:
+    """Turn what a user typed into an FTS5 query: every word must occur, the last one
+    may be the start of a word. Quoting each word keeps FTS syntax out of user input."""
+    words = [w.replace('"', '""') for w in text.split()]
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)

@@ -1,0 +1,82 @@
+"""The list of documents: a search field, a status filter and a sortable table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.gui.models import DocumentTableModel
+
+_STATUS_CHOICES = (("All articles", None), ("To do", "todo"),
+                   ("In progress", "in_progress"), ("Done", "done"))
+
+
+class DocumentPanel(QWidget):
+    document_chosen = Signal(str)
+
+    def __init__(self, model: DocumentTableModel, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.search = QLineEdit(objectName="documentSearch", clearButtonEnabled=True)
+        self.search.setPlaceholderText("Search all articles…")
+        self.status = QComboBox(objectName="statusFilter")
+        for text, value in _STATUS_CHOICES:
+            self.status.addItem(text, value)
+        self.table = QTableView(objectName="documentTable")
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # import order until asked
+        self.table.setSortingEnabled(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 0, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        self._debounce = QTimer(self, singleShot=True, interval=200)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.search.textChanged.connect(self._debounce.start)
+        self._debounce.timeout.connect(self._apply_filter)
+        self.status.currentIndexChanged.connect(self._apply_filter)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_row_changed)
+
+    def _apply_filter(self) -> None:
+        self.model.set_filter(search=self.search.text(), status=self.status.currentData())
+
+    def _on_table_row_changed(self, current, _previous) -> None:
+        if current.isValid():
+            self.document_chosen.emit(self.model.id_at(current.row()))
+
+    def select(self, doc_id: str | None) -> None:
+        """Highlight the row of ``doc_id`` (if the filter shows it) without reopening it."""
+        row = self.model.row_of(doc_id)
+        self.table.selectionModel().blockSignals(True)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        else:
+            self.table.clearSelection()
+        self.table.selectionModel().blockSignals(False)
+        self.table.viewport().update()
+
+    def current_row(self) -> int:
+        return self.table.currentIndex().row()

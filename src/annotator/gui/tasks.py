@@ -1,0 +1,79 @@
+"""Long work (imports, exports) off the GUI thread, with progress and Cancel.
+
+The work runs in a plain thread with its own database connection (SQLite connections
+belong to one thread); it reports through Qt signals, which Qt delivers to the GUI
+thread. Cancel makes the next progress report raise, so an import's transaction
+rolls back and an export's temporary file is removed: nothing is half-done.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from annotator.core.errors import AnnotatorError
+
+
+class Cancelled(Exception):
+    """Raised inside the work when the user pressed Cancel."""
+
+
+Progress = Callable[[int, int], None]  # done, total (total 0 when unknown)
+
+
+class Task(QObject):
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, work: Callable[[Progress], Any], *, parent: QObject | None = None):
+        super().__init__(parent)
+        self._work = work
+        self._cancel = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="annotator-task", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def _report(self, done: int, total: int) -> None:
+        if self._cancel.is_set():
+            raise Cancelled
+        self.progressed.emit(done, total)
+
+    def _run(self) -> None:
+        try:
+            result = self._work(self._report)
+        except Cancelled:
+            self.cancelled.emit()
+        except AnnotatorError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # a bug: say so rather than die silently in a thread
+            self.failed.emit(f"Unexpected error ({type(exc).__name__}): {exc}")
+        else:
+            self.succeeded.emit(result)
+
+
+def run_with_progress(
+    parent: QWidget, title: str, work: Callable[[Progress], Any]
+) -> Task:
+    """Prepare ``work`` for a thread behind a window-modal progress dialog with Cancel.
+    The caller connects its slots, then calls ``start()`` (so no signal is missed)."""
+    dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoReset(False)
+    task = Task(work, parent=parent)
+    task.progressed.connect(lambda done, total: (dialog.setMaximum(total), dialog.setValue(done)))
+    dialog.canceled.connect(task.cancel)
+    for signal in (task.succeeded, task.failed, task.cancelled):
+        signal.connect(dialog.close)
+    return task
