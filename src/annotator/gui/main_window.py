@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.article)
         splitter.addWidget(self.span_table)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, 720, 320])
+        splitter.setSizes([370, 690, 260])
         self.setCentralWidget(splitter)
 
         self.label_bar = QToolBar("Labels", objectName="labelBar", movable=False)
