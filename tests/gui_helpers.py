@@ -53,10 +53,27 @@ def click(window: MainWindow, offset: int) -> None:
 
 def key_select(window: MainWindow, start: int, length: int) -> None:
     """Put the caret at ``start`` with a click, then extend with Shift+Right."""
-    click(window, start)
     view = window.article.text
+    reveal(window, start)
+    QTest.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        point_at(window, start),
+    )
     for _ in range(length):
         QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+
+
+def click_at_x_fraction(window: MainWindow, offset: int, fraction: float) -> None:
+    """Click inside the character at ``offset``, ``fraction`` of the way across it."""
+    viewport = window.article.text.viewport()
+    reveal(window, offset)
+    a, b = point_at(window, offset), point_at(window, offset + 1, after=True)
+    x = a.x() + round((b.x() - a.x()) * fraction)
+    QTest.mouseClick(
+        viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(x, a.y())
+    )
 
 
 def press(window: MainWindow, key: Qt.Key) -> None:

@@ -184,6 +184,21 @@ def test_clicking_a_highlight_selects_its_row_and_back(window: MainWindow) -> No
     )
 
 
+def test_a_click_selects_the_character_under_the_pointer(window: MainWindow) -> None:
+    from gui_helpers import click_at_x_fraction
+
+    start = offset_of(window, ACTOR)
+    end = start + len(ACTOR)
+    drag_select(window, start, end)
+    press(window, Qt.Key.Key_3)
+    window.state.select(None)
+    click_at_x_fraction(window, end - 1, 0.85)  # right half of the last letter: inside
+    assert window.state.selected_span() is not None
+    window.state.select(None)
+    click_at_x_fraction(window, start - 1, 0.85)  # right half of the space before: outside
+    assert window.state.selected_span() is None
+
+
 def test_nested_spans_stay_visible_and_each_can_be_selected(window: MainWindow) -> None:
     inner = offset_of(window, "NATO membership for Ukraine")
     outer = offset_of(window, CLAIM)
@@ -394,8 +409,12 @@ def test_a_cancelled_import_leaves_the_database_unchanged(
 
 def test_search_status_and_next_unfinished(window: MainWindow, qtbot) -> None:
     docs = [
-        IncomingDocument(f"Report {i}: the {word} minister spoke.", f"r{i}",
-                         DocumentMeta(title=f"Report {i}"), "test")
+        IncomingDocument(
+            f"Report {i}: the {word} minister spoke.",
+            f"r{i}",
+            DocumentMeta(title=f"Report {i}"),
+            "test",
+        )
         for i, word in enumerate(["finance", "defence", "finance"])
     ]
     window.store.import_documents(docs, annotator="import")

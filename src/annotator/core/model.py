@@ -86,6 +86,7 @@ class Document:
     source_id: str
     meta: DocumentMeta
     created_at: str
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from collections.abc import Callable
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _CR_BEFORE_LF = re.compile("\r(?=\n)")
 _CR = re.compile("\r\n?")
+_BYTE_ORDER_MARKS = ("\ufeff", "\ufffe")
 
 
 class QtPositionMap:
@@ -37,10 +38,10 @@ class QtPositionMap:
 
     def display_text(self) -> str:
         """The string to hand to ``setPlainText``: line ends as Qt would make them anyway,
-        and a leading U+FEFF (which ``setPlainText`` would drop as a byte-order mark)
-        shown as U+2060, the same invisible width, so that every position stays put."""
+        and a leading U+FEFF or U+FFFE (which ``setPlainText`` drops as a byte-order
+        mark) shown as U+2060, the same invisible width, so every position stays put."""
         text = _CR.sub("\n", self.text) if "\r" in self.text else self.text
-        if text.startswith("\ufeff"):
+        if text[:1] in _BYTE_ORDER_MARKS:
             text = "\u2060" + text[1:]
         return text
 

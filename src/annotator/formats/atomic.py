@@ -11,12 +11,15 @@ from typing import BinaryIO
 
 from annotator.core.errors import AnnotatorError
 
+_DATABASE_MAGIC = (b"SQLite format 3\x00", b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
+
 
 @contextmanager
 def atomic_write(target: Path) -> Iterator[BinaryIO]:
     target = Path(target)
     if target.is_dir():
         raise AnnotatorError(f"{target}: is a folder; give a file name to write")
+    _refuse_database(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise AnnotatorError(f"{target}: the folder {folder} does not exist")
@@ -29,11 +32,50 @@ def atomic_write(target: Path) -> Iterator[BinaryIO]:
         with os.fdopen(fd, "wb") as f:
             yield f
             f.flush()
+            os.fchmod(f.fileno(), _mode_for(target))
             os.fsync(f.fileno())
         os.replace(tmp, target)
+        _fsync_folder(folder)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise AnnotatorError(f"{target}: cannot be written ({exc.strerror})") from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _refuse_database(target: Path) -> None:
+    """Never replace a database (or its WAL) with an export, e.g. ``export a.db -o a.db``."""
+    try:
+        with target.open("rb") as f:
+            head = f.read(16)
+    except OSError:
+        return
+    if any(head.startswith(magic) for magic in _DATABASE_MAGIC):
+        raise AnnotatorError(
+            f"{target}: is a database file; refusing to overwrite it with an export"
+        )
+
+
+def _mode_for(target: Path) -> int:
+    """Keep the mode of the file being replaced; a new one gets the usual 0666 - umask
+    (mkstemp's 0600 would hide a shared dataset from colleagues)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # not every file system lets a folder be synced
+    finally:
+        os.close(fd)

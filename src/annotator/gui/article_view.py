@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QLabel,
@@ -33,7 +33,7 @@ _PROPORTIONAL = 1  # QTextBlockFormat.LineHeightTypes.ProportionalHeight
 class ReadingView(QTextEdit):
     """Read-only text with mouse and keyboard selection; reports clicks as offsets."""
 
-    clicked = Signal(int)  # code-point offset of a plain click (no text selected)
+    clicked = Signal(object)  # offset of the character clicked (None: not on text)
 
     def __init__(self, state: DocumentState, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,8 +50,18 @@ class ReadingView(QTextEdit):
         self.document().setDocumentMargin(0)
         self.setObjectName("reading")
 
-    def offset_at(self, point: QPoint) -> int:
-        return self.state.positions.from_qt(self.cursorForPosition(point).position())
+    def char_at(self, point: QPoint) -> int | None:
+        """Offset of the character under ``point`` (viewport coordinates), or None.
+
+        Not ``cursorForPosition``: that gives the nearest boundary between characters,
+        which lies half a character off for "what did the user click on"."""
+        offset = QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+        hit = (
+            self.document()
+            .documentLayout()
+            .hitTest(QPointF(point) + offset, Qt.HitTestAccuracy.ExactHit)
+        )
+        return None if hit < 0 else self.state.positions.from_qt(hit, side="start")
 
     def selection_range(self) -> tuple[int, int] | None:
         cursor = self.textCursor()
@@ -62,11 +72,11 @@ class ReadingView(QTextEdit):
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
-            self.clicked.emit(self.offset_at(event.position().toPoint()))
+            self.clicked.emit(self.char_at(event.position().toPoint()))
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if not self.textCursor().hasSelection():
-            self.clicked.emit(self.offset_at(event.pos()))
+            self.clicked.emit(self.char_at(event.pos()))
         menu = QMenu(self, objectName="spanMenu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.addActions(self.context_actions)
@@ -74,7 +84,8 @@ class ReadingView(QTextEdit):
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.ToolTip:
-            spans = self.state.spans.at(self.offset_at(event.pos()))
+            offset = self.char_at(event.pos())
+            spans = self.state.spans.at(offset) if offset is not None else []
             if spans:
                 QToolTip.showText(event.globalPos(), _tooltip(spans), self)
             else:
@@ -92,6 +103,7 @@ class ArticleView(QWidget):
         self.setObjectName("articlePane")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.state = state
+        self.positions_exact = True
         self._plain = QTextCharFormat()  # merged over a stretch to clear its highlights
         self._plain.setBackground(Qt.GlobalColor.transparent)
         self._plain.setUnderlineStyle(QTextCharFormat.UnderlineStyle.NoUnderline)
@@ -154,6 +166,10 @@ class ArticleView(QWidget):
         self.title.setText(doc.meta.title or doc.source_id)
         self.byline.setText(_byline(doc))
         self.text.setPlainText(self.state.positions.display_text())
+        # Every offset depends on Qt holding exactly the positions the map expects.
+        self.positions_exact = (
+            self.text.document().characterCount() - 1 == self.state.positions.qt_length
+        )
         cursor = QTextCursor(self.text.document())
         cursor.select(QTextCursor.SelectionType.Document)
         block = QTextBlockFormat()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import settings
-from annotator.core.editing import EditRefused, make_span
+from annotator.core.editing import EditRefused, make_span, span_to_select
 from annotator.formats import native
 from annotator.formats.reading import read_paths
 from annotator.gui import commands, resources_qt, tasks
@@ -113,8 +113,16 @@ class MainWindow(QMainWindow):
             value: status.addAction(f"Mark as {text.lower()}")
             for value, text in DocumentTableModel.STATUS_TEXT.items()
         }
-        self.addActions([self.next_doc_action, self.prev_doc_action, self.next_open_action,
-                         self.prev_open_action, self.search_action, self.done_action])
+        self.addActions(
+            [
+                self.next_doc_action,
+                self.prev_doc_action,
+                self.next_open_action,
+                self.prev_open_action,
+                self.search_action,
+                self.done_action,
+            ]
+        )
         self.edit_menu.addActions([self.undo_action, self.redo_action])
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.delete_action)
@@ -196,6 +204,12 @@ class MainWindow(QMainWindow):
             return
         if self.state.document is None:
             return
+        if not self.article.positions_exact:
+            self.statusBar().showMessage(
+                "This article cannot be shown with exact positions here; annotating it is off.",
+                8000,
+            )
+            return
         start, end = selection or (0, 0)
         try:
             span = make_span(
@@ -238,15 +252,9 @@ class MainWindow(QMainWindow):
         if current.isValid():
             self.state.select(self.span_model.data(current, SpanTableModel.IdRole))
 
-    def _on_article_clicked(self, offset: int) -> None:
-        covering = self.state.spans.at(offset)
-        ids = [s.id for s in covering]
-        if not ids:
-            self.state.select(None)
-        elif self.state.selected in ids:  # click again: the next span under the pointer
-            self.state.select(ids[(ids.index(self.state.selected) + 1) % len(ids)])
-        else:
-            self.state.select(ids[0])
+    def _on_article_clicked(self, offset: int | None) -> None:
+        covering = self.state.spans.at(offset) if offset is not None else []
+        self.state.select(span_to_select(covering, self.state.selected))
 
     def _on_state_selection_changed(self, span_id: str | None) -> None:
         row = self.span_model.row_of(span_id) if span_id else -1
@@ -279,7 +287,8 @@ class MainWindow(QMainWindow):
             documents = read_paths(paths)
             with Store.open(db_path) as store:
                 return store.import_documents(
-                    documents, annotator=annotator,
+                    documents,
+                    annotator=annotator,
                     progress=lambda done: progress(done, len(documents)),
                 )
 
@@ -313,7 +322,7 @@ class MainWindow(QMainWindow):
         db_path = self.store.path
 
         def work(_progress: tasks.Progress) -> int:
-            with Store.open(db_path, create=False) as store:
+            with Store.open_readonly(db_path) as store:
                 return native.export(store, target)
 
         task = tasks.run_with_progress(self, "Exporting…", work)
@@ -382,9 +391,13 @@ class MainWindow(QMainWindow):
         n = self.documents.rowCount()
         i = self.documents.row_of(self.state.document.id if self.state.document else None) + 1
         shown = f"Document {i} of {n}" if i else f"{n} document(s) shown"
-        status = DocumentTableModel.STATUS_TEXT[
-            self.store.status(self.state.document.id, self.annotator)
-        ] if self.state.document else ""
+        status = (
+            DocumentTableModel.STATUS_TEXT[
+                self.store.status(self.state.document.id, self.annotator)
+            ]
+            if self.state.document
+            else ""
+        )
         self.position_label.setText(f"{shown} · {status}" if status else shown)
         counts = self.state.spans.counts()
         names = [name for name, label in self.state.labels.items() if label.kind == "span"]

@@ -26,11 +26,16 @@ def check_header(path: Path) -> int:
             header = f.read(100)
     except OSError as exc:
         raise StoreError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if not header and _has_wal(path):
+        return _confirm_through_sqlite(path)
     if not header:
         raise StoreError(f"{path}: is an empty file, not an Annotator database")
     if len(header) < 100 or not header.startswith(_MAGIC):
         raise StoreError(f"{path}: is not an Annotator database (not an SQLite file)")
     application_id = int.from_bytes(header[68:72], "big")
+    if application_id != APPLICATION_ID and _has_wal(path):
+        # A header that is still only in the WAL (a crash before the checkpoint).
+        return _confirm_through_sqlite(path)
     if application_id != APPLICATION_ID:
         raise StoreError(
             f"{path}: is an SQLite database of another application "
@@ -41,12 +46,50 @@ def check_header(path: Path) -> int:
     return version
 
 
+def _has_wal(path: Path) -> bool:
+    wal = Path(f"{path}-wal")
+    return wal.is_file() and wal.stat().st_size > 0
+
+
+def _confirm_through_sqlite(path: Path) -> int:
+    """Ask SQLite itself (read-only), which reads the WAL too."""
+    try:
+        conn = connect_readonly(path)
+        try:
+            application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: is not an Annotator database ({exc})") from exc
+    if application_id != APPLICATION_ID:
+        raise StoreError(f"{path}: is not an Annotator database")
+    refuse_newer(path, version)
+    return version
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection (``mode=ro``; never ``immutable=1``, which would ignore
+    other writers and the WAL)."""
+    uri = path.resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
 def refuse_newer(path: Path, version: int) -> None:
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"{path}: was written by a newer Annotator (schema version {version}; "
             f"this version reads up to {SCHEMA_VERSION}). Update Annotator to open it."
         )
+
+
+def sqlite_version() -> str:
+    """The SQLite library this process uses (the frozen app bundles its own copy)."""
+    return sqlite3.sqlite_version
 
 
 def connect(path: Path | str) -> sqlite3.Connection:

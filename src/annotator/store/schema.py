@@ -46,7 +46,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 
 @migration
 def m002_status_counts_search(db: sqlite_utils.Database) -> None:
-    """Per-annotator document status, a span count for sorting, full-text search.
+    """Per-annotator document status, a span count for sorting, document notes,
+    full-text search.
 
     The search index has no triggers: the store, the only writer, fills it when a
     document is imported (texts never change afterwards).
@@ -68,6 +69,7 @@ EXPECTED_TABLES = ("annotators", "labels", "documents", "spans", "relations", "d
 
 _STATUS = """
 ALTER TABLE documents ADD COLUMN span_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE documents ADD COLUMN note TEXT;
 CREATE INDEX documents_title ON documents (title COLLATE NOCASE);
 CREATE INDEX documents_source ON documents (source COLLATE NOCASE);
 CREATE INDEX documents_published ON documents (published);

@@ -6,6 +6,7 @@ returns, so what the window shows as saved is on disk (WAL, synchronous=FULL).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections import Counter
@@ -88,6 +89,28 @@ class Store:
     # -- opening -------------------------------------------------------------------------
 
     @classmethod
+    def open_readonly(cls, path: Path | str) -> Store:
+        """Open a database to read it only (exports, reviews): nothing is written to the
+        file, not even the journal mode. An older schema is migrated in a private
+        in-memory copy; the file itself stays as it is."""
+        path = Path(path)
+        if not path.exists():
+            raise StoreError(f"{path}: no such database")
+        version = opening.check_header(path)
+        try:
+            conn = opening.connect_readonly(path)
+            if version < SCHEMA_VERSION:
+                memory = opening.connect(":memory:")
+                conn.backup(memory)
+                conn.close()
+                store = cls(memory, path)
+                store._migrate(version)
+                return store
+        except sqlite3.Error as exc:
+            raise environment_error(path, exc) or StoreError(f"{path}: {exc}") from exc
+        return cls(conn, path)
+
+    @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> Store:
         """Open (or, if allowed, create) an Annotator database.
 
@@ -121,7 +144,9 @@ class Store:
     def remove_files(path: Path) -> None:
         """Delete a database and its side files (only for one this process just created)."""
         for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+            # e.g. a read-only folder: the error that brought us here matters more
+            with contextlib.suppress(OSError):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
 
     @classmethod
     def memory(cls) -> Store:
@@ -155,7 +180,7 @@ class Store:
                 fn(self.db)
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        if self.path is not None:
+        if self.path is not None and self._pragma("journal_mode") == "wal":
             # Put the header (application_id, user_version) into the main file now.
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -212,11 +237,17 @@ class Store:
             "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [name, utc_now()]
         )
 
-    def _add_labels(self, names: Iterable[str], kind: str) -> list[str]:
-        known = {r[0] for r in self.conn.execute("SELECT name FROM labels")}
+    def _add_labels(self, names: Iterable[str], kind: str, origin: str = "") -> list[str]:
+        known = dict(self.conn.execute("SELECT name, kind FROM labels").fetchall())
         added = []
         for name in names:
             if name in known:
+                if known[name] != kind:
+                    raise InputError(
+                        origin or "import",
+                        f"{name!r} is a {known[name]} label in this database; "
+                        f"it cannot be used as a {kind} label",
+                    )
                 continue
             row = self.conn.execute(
                 "SELECT count(*), coalesce(max(position) + 1, 0) FROM labels WHERE kind = ?",
@@ -227,7 +258,7 @@ class Store:
                 "INSERT INTO labels (name, kind, color, key, position) VALUES (?, ?, ?, NULL, ?)",
                 [name, kind, color, row[1]],
             )
-            known.add(name)
+            known[name] = kind
             added.append(name)
         return added
 
@@ -256,9 +287,7 @@ class Store:
         """
         where, args = [], []
         if search.strip():
-            where.append(
-                "d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)"
-            )
+            where.append("d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
             args.append(_fts_query(search))
         if status is not None:
             where.append(f"{_STATUS_SQL} = ?")
@@ -288,6 +317,10 @@ class Store:
             )
             found.update((row[0], DocumentSummary(*row)) for row in rows)
         return {doc_id: found[doc_id] for doc_id in ids if doc_id in found}
+
+    def set_document_note(self, doc_id: str, note: str | None) -> None:
+        with self._write():
+            self.conn.execute("UPDATE documents SET note = ? WHERE id = ?", [note or None, doc_id])
 
     def status(self, doc_id: str, annotator: str) -> str:
         row = self.conn.execute(
@@ -321,13 +354,13 @@ class Store:
     def document(self, doc_id: str) -> Document:
         row = self.conn.execute(
             "SELECT id, text, text_sha256, source_id, title, source, author, published, url, "
-            "meta, created_at FROM documents WHERE id = ?",
+            "meta, created_at, note FROM documents WHERE id = ?",
             [doc_id],
         ).fetchone()
         if row is None:
             raise KeyError(doc_id)
         meta = DocumentMeta(row[4], row[5], row[6], row[7], row[8], json.loads(row[9]))
-        return Document(row[0], row[1], row[2], row[3], meta, row[10])
+        return Document(row[0], row[1], row[2], row[3], meta, row[10], row[11])
 
     # -- spans ---------------------------------------------------------------------------
 
@@ -359,7 +392,7 @@ class Store:
         """Delete a span and the relations that use it; return them for undo."""
         with self._write():
             span = self.span(span_id)
-            relations = self._relations_of(span_id)
+            relations = self.relations_of(span_id)
             self.conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
             self.conn.execute(
                 "UPDATE documents SET span_count = span_count - 1 WHERE id = ?", [span.document]
@@ -378,6 +411,15 @@ class Store:
             self.conn.execute(
                 "UPDATE spans SET label = ?, updated_at = ? WHERE id = ?",
                 [label, updated.updated_at, span_id],
+            )
+        return updated
+
+    def set_span_note(self, span_id: str, note: str | None) -> Span:
+        with self._write():
+            updated = replace(self.span(span_id), note=note or None, updated_at=utc_now())
+            self.conn.execute(
+                "UPDATE spans SET note = ?, updated_at = ? WHERE id = ?",
+                [updated.note, updated.updated_at, span_id],
             )
         return updated
 
@@ -421,7 +463,27 @@ class Store:
         )
         return [Relation(*row) for row in rows]
 
-    def _relations_of(self, span_id: str) -> list[Relation]:
+    def relation(self, rel_id: str) -> Relation:
+        row = self.conn.execute(
+            f"SELECT {_REL_COLUMNS} FROM relations WHERE id = ?", [rel_id]
+        ).fetchone()
+        if row is None:
+            raise KeyError(rel_id)
+        return Relation(*row)
+
+    def add_relation(self, relation: Relation) -> None:
+        with self._write():
+            self._ensure_annotator(relation.annotator)
+            self._insert_relations([relation])
+
+    def delete_relation(self, rel_id: str) -> Relation:
+        with self._write():
+            relation = self.relation(rel_id)
+            self.conn.execute("DELETE FROM relations WHERE id = ?", [rel_id])
+        return relation
+
+    def relations_of(self, span_id: str) -> list[Relation]:
+        """The relations that start or end at a span."""
         rows = self.conn.execute(
             f"SELECT {_REL_COLUMNS} FROM relations WHERE source = ? OR target = ?",
             [span_id, span_id],
@@ -480,12 +542,19 @@ class Store:
     ) -> int:
         doc_id = doc.id or document_id(doc.text, doc.source_id)
         added = self._import_document_row(doc, doc_id, position, summary)
-        summary.labels_added += self._add_labels(dict.fromkeys(s.label for s in doc.spans), "span")
         summary.labels_added += self._add_labels(
-            dict.fromkeys(r.label for r in doc.relations), "relation"
+            dict.fromkeys(s.label for s in doc.spans), "span", doc.origin
+        )
+        summary.labels_added += self._add_labels(
+            dict.fromkeys(r.label for r in doc.relations), "relation", doc.origin
         )
         now = utc_now()
-        spans = [_span_from(s, doc.text, doc_id, annotator, now) for s in doc.spans]
+        spans = _unique(
+            [_span_from(s, doc.text, doc_id, annotator, now) for s in doc.spans],
+            lambda s: (s.start, s.end, s.label),
+            "span",
+            doc.origin,
+        )
         for who in {s.annotator for s in spans}:
             self._ensure_annotator(who)
         present = self._present(
@@ -501,7 +570,12 @@ class Store:
         known = {
             r[0] for r in self.conn.execute("SELECT id FROM spans WHERE document = ?", [doc_id])
         }
-        relations = [_relation_from(r, doc_id, annotator, now) for r in doc.relations]
+        relations = _unique(
+            [_relation_from(r, doc_id, annotator, now) for r in doc.relations],
+            lambda r: (r.label, r.source, r.target),
+            "relation",
+            doc.origin,
+        )
         for r in relations:
             for end in (r.source, r.target):
                 if end not in known:
@@ -607,7 +681,9 @@ class Store:
 
 def _span_from(s: IncomingSpan, text: str, doc_id: str, annotator: str, now: str) -> Span:
     who = s.annotator or annotator
-    span_id = s.id or content_span_id(doc_id, s.start, s.end, s.label, who)
+    # The fallback name stays out of the content id: re-importing the same file under
+    # another name must find the same span.
+    span_id = s.id or content_span_id(doc_id, s.start, s.end, s.label, s.annotator or "")
     created = s.created_at or now
     return Span(
         span_id,
@@ -625,7 +701,8 @@ def _span_from(s: IncomingSpan, text: str, doc_id: str, annotator: str, now: str
 
 def _relation_from(r: IncomingRelation, doc_id: str, annotator: str, now: str) -> Relation:
     who = r.annotator or annotator
-    rel_id = r.id or content_span_id(doc_id, 0, 0, f"{r.label}:{r.source}:{r.target}", who)
+    key = f"{r.label}:{r.source}:{r.target}"
+    rel_id = r.id or content_span_id(doc_id, 0, 0, key, r.annotator or "")
     created = r.created_at or now
     return Relation(
         rel_id, doc_id, r.label, r.source, r.target, who, created, r.updated_at or created, r.note
@@ -639,3 +716,23 @@ def _fts_query(text: str) -> str:
     quoted = [f'"{w}"' for w in words]
     quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def _unique(items: list, content, kind: str, origin: str) -> list:
+    """Drop exact repeats within one record; refuse one id used for two contents."""
+    seen: dict[str, object] = {}
+    out = []
+    for item in items:
+        if item.id in seen:
+            if content(item) != seen[item.id]:
+                raise InputError(
+                    origin, f"{kind} id {item.id!r} is used twice for different {kind}s"
+                )
+            continue
+        seen[item.id] = content(item)
+        out.append(item)
+    return out
+
+
+def _describe(values: tuple) -> str:
+    return ", ".join(str(v) for v in values[1:])  # the document id is the same; leave it out
