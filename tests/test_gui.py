@@ -245,7 +245,7 @@ def test_context_menu_offers_the_labels(window: MainWindow, seed_db: Path, monke
     menu = view.findChild(QMenu, "spanMenu")
     assert menu is not None and menu.isVisible()
     texts = [a.text() for a in menu.actions()]
-    assert "3  actor" in texts and "&Delete span" in texts
+    assert "3  actor" in texts and "&Delete span or link" in texts and "&Link to its actor…" in texts
     next(a for a in menu.actions() if a.data() == "actor").trigger()
     menu.close()
     assert [r[0] for r in db_spans(seed_db)] == ["actor"]

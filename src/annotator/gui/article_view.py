@@ -12,9 +12,17 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import QAction, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import (
+    QAction,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
 from PySide6.QtWidgets import (
     QLabel,
+    QLineEdit,
     QMenu,
     QTextEdit,
     QToolTip,
@@ -22,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core import textnav
 from annotator.core.model import Document, Span
 from annotator.core.spanset import segments
 from annotator.gui import theme
@@ -34,6 +43,11 @@ class ReadingView(QTextEdit):
     """Read-only text with mouse and keyboard selection; reports clicks as offsets."""
 
     clicked = Signal(object)  # offset of the character clicked (None: not on text)
+    span_step = Signal(int)  # Tab / Shift+Tab: next / previous span (or link candidate)
+    confirmed = Signal()  # Enter
+    escaped = Signal()  # Escape
+    edge_moved = Signal(str, int)  # "start"/"end", -1/+1 word: Alt(+Shift)+Left/Right
+    edge_dragged = Signal(str, int)  # "start"/"end" of the selected span dragged to an offset
 
     def __init__(self, state: DocumentState, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +63,21 @@ class ReadingView(QTextEdit):
         self.setFrameShape(QTextEdit.Shape.NoFrame)
         self.document().setDocumentMargin(0)
         self.setObjectName("reading")
+        self.selected_with_alt = False  # Alt held while selecting: no snapping to words
+        self._drag_edge: str | None = None
+
+    def _edge_under(self, point: QPoint) -> str | None:
+        """"start" or "end" when ``point`` is on an edge of the selected span."""
+        span = self.state.selected_span()
+        if span is None:
+            return None
+        for edge, offset in (("start", span.start), ("end", span.end)):
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.state.positions.to_qt(offset))
+            rect = self.cursorRect(cursor)
+            if abs(point.x() - rect.x()) <= 3 and rect.top() <= point.y() <= rect.bottom():
+                return edge
+        return None
 
     def char_at(self, point: QPoint) -> int | None:
         """Offset of the character under ``point`` (viewport coordinates), or None.
@@ -63,13 +92,80 @@ class ReadingView(QTextEdit):
         )
         return None if hit < 0 else self.state.positions.from_qt(hit, side="start")
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt override)
+        return False  # Tab walks through spans here, not through widgets
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        key, mods = event.key(), event.modifiers()
+        alt, shift = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ShiftModifier
+        ctrl = Qt.KeyboardModifier.ControlModifier
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            backwards = key == Qt.Key.Key_Backtab or bool(mods & shift)
+            self.span_step.emit(-1 if backwards else 1)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not mods & ctrl:
+            self.confirmed.emit()
+        elif key == Qt.Key.Key_Escape:
+            self.escaped.emit()
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and mods & alt:
+            step = -1 if key == Qt.Key.Key_Left else 1
+            self.edge_moved.emit("start" if mods & shift else "end", step)
+        elif key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and mods & ctrl and mods & shift:
+            self._extend_by_sentence(forward=key == Qt.Key.Key_Down)
+        else:
+            super().keyPressEvent(event)
+
+    def _extend_by_sentence(self, *, forward: bool) -> None:
+        """Ctrl+Shift+Down/Up: extend the selection to the end of this sentence (or the
+        start), like Ctrl+Shift+Right does for words."""
+        cursor = self.textCursor()
+        positions, text = self.state.positions, self.state.positions.text
+        here = positions.from_qt(cursor.position())
+        there = textnav.sentence_end(text, here) if forward else textnav.sentence_start(text, here)
+        if there == here and not forward:
+            there = textnav.sentence_start(text, max(here - 1, 0))
+        cursor.setPosition(positions.to_qt(there), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
     def selection_range(self) -> tuple[int, int] | None:
         cursor = self.textCursor()
         if not cursor.hasSelection():
             return None
         return self.state.positions.range_from_qt(cursor.selectionStart(), cursor.selectionEnd())
 
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.selected_with_alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        edge = self._edge_under(event.position().toPoint())
+        if edge is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._drag_edge = edge  # drag an end of the selected span
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        point = event.position().toPoint()
+        if self._drag_edge is not None:
+            span = self.state.selected_span()
+            if span is not None:  # preview: the span as it would become
+                fixed = span.end if self._drag_edge == "start" else span.start
+                cursor = self.textCursor()
+                cursor.setPosition(self.state.positions.to_qt(fixed))
+                cursor.setPosition(self.cursorForPosition(point).position(),
+                                   QTextCursor.MoveMode.KeepAnchor)
+                self.setTextCursor(cursor)
+            return
+        shape = Qt.CursorShape.SizeHorCursor if self._edge_under(point) else Qt.CursorShape.IBeamCursor
+        self.viewport().setCursor(shape)
+        super().mouseMoveEvent(event)
+
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self._drag_edge is not None:
+            edge, self._drag_edge = self._drag_edge, None
+            position = self.cursorForPosition(event.position().toPoint()).position()
+            offset = self.state.positions.from_qt(position, side=edge)
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+            self.edge_dragged.emit(edge, offset)
+            return
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
             self.clicked.emit(self.char_at(event.position().toPoint()))
@@ -87,7 +183,7 @@ class ReadingView(QTextEdit):
             offset = self.char_at(event.pos())
             spans = self.state.spans.at(offset) if offset is not None else []
             if spans:
-                QToolTip.showText(event.globalPos(), _tooltip(spans), self)
+                QToolTip.showText(event.globalPos(), _tooltip(spans, self.state), self)
             else:
                 QToolTip.hideText()
                 event.ignore()
@@ -122,6 +218,11 @@ class ArticleView(QWidget):
         layout.addWidget(self.byline)
         layout.addSpacing(14)
         layout.addWidget(self.text, 1)
+        self.find_bar = QLineEdit(objectName="findBar", clearButtonEnabled=True)
+        self.find_bar.setPlaceholderText("Find in this article (Enter: next, Shift+Enter: previous, Esc: close)")
+        self.find_bar.hide()
+        layout.addWidget(self.find_bar)
+        self.link_candidate: Span | None = None
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -131,6 +232,10 @@ class ArticleView(QWidget):
         self.state.span_changed.connect(lambda _old, new, _row: self._render(new.start, new.end))
         self.state.selection_changed.connect(self._on_state_selection_changed)
         self.state.labels_changed.connect(self._render_all)
+        self.state.relation_added.connect(lambda *_: self._draw_selection())
+        self.state.relation_removed.connect(lambda *_: self._draw_selection())
+        self.find_bar.returnPressed.connect(lambda: self.find_next(backward=False))
+        self.find_bar.installEventFilter(self)
 
     # -- what the window asks --------------------------------------------------------------
 
@@ -142,6 +247,58 @@ class ArticleView(QWidget):
         cursor.clearSelection()
         self.text.setTextCursor(cursor)
 
+    def open_find(self) -> None:
+        self.find_bar.show()
+        self.find_bar.setFocus()
+        self.find_bar.selectAll()
+
+    def find_next(self, *, backward: bool) -> bool:
+        """Select the next match of the find bar's text (wrapping around); a label key
+        then marks it."""
+        needle = self.find_bar.text()
+        if not needle:
+            return False
+        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
+        if not self.text.find(needle, flags):
+            cursor = self.text.textCursor()
+            cursor.movePosition(
+                QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start
+            )
+            self.text.setTextCursor(cursor)
+            if not self.text.find(needle, flags):
+                self.find_bar.setStyleSheet("background: #f8d7da;")
+                return False
+        self.find_bar.setStyleSheet("")
+        return True
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.find_bar and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Escape:
+                self.find_bar.hide()
+                self.text.setFocus()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            ):
+                self.find_next(backward=True)
+                return True
+        return super().eventFilter(watched, event)
+
+    def zoom(self, step: int) -> float:
+        """Make the reading text larger or smaller (step 0: back to normal)."""
+        font = self.text.font()
+        size = theme.READING_POINT_SIZE if step == 0 else font.pointSizeF() + step
+        font.setPointSizeF(max(8.0, min(40.0, size)))
+        self.text.setFont(font)
+        self.resizeEvent(None)
+        return font.pointSizeF()
+
+    def set_link_candidate(self, span: Span | None) -> None:
+        self.link_candidate = span
+        self._draw_selection()
+        if span is not None:
+            self.show_span(span)
+
     def show_span(self, span: Span) -> None:
         cursor = self.text.textCursor()
         cursor.setPosition(self.state.positions.to_qt(span.start))
@@ -151,7 +308,8 @@ class ArticleView(QWidget):
     # -- layout ----------------------------------------------------------------------------
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
+        if event is not None:
+            super().resizeEvent(event)
         measure = self.text.fontMetrics().averageCharWidth() * theme.MEASURE_CHARS
         side = max(24, (self.width() - measure) // 2)
         self.layout().setContentsMargins(0, 24, 0, 0)
@@ -214,20 +372,43 @@ class ArticleView(QWidget):
             fmt.setUnderlineColor(theme.underline(self._color(covering[-1].label)))
         return fmt
 
-    def _on_state_selection_changed(self, span_id: str | None) -> None:
+    def _on_state_selection_changed(self, _span_id: str | None) -> None:
+        self._draw_selection()
+
+    def _draw_selection(self) -> None:
+        """The selected span on top, the spans linked to it with a dashed underline in
+        the link's colour, and a link candidate (while linking) with a dotted one."""
+        selections = []
         span = self.state.selected_span()
-        if span is None:
-            self.text.setExtraSelections([])
-            return
+        if span is not None:
+            selections.append(self._extra(span, selected=True))
+            for relation in self.state.relations_of(span.id):
+                other = relation.target if relation.source == span.id else relation.source
+                if other in self.state.spans:
+                    selections.append(
+                        self._extra(self.state.spans.get(other), link=relation.label)
+                    )
+        if self.link_candidate is not None:
+            selections.append(self._extra(self.link_candidate, candidate=True))
+        self.text.setExtraSelections(selections)
+
+    def _extra(
+        self, span: Span, *, selected: bool = False, link: str = "", candidate: bool = False
+    ) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
         selection.cursor = self._cursor(span.start, span.end)
         fmt = QTextCharFormat()
-        fmt.setBackground(theme.selected_highlight(self._color(span.label)))
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-        fmt.setUnderlineColor(theme.underline(self._color(span.label)))
+        color = self._color(span.label)
+        if selected or candidate:
+            fmt.setBackground(theme.selected_highlight(color))
+        style = QTextCharFormat.UnderlineStyle
+        fmt.setUnderlineStyle(
+            style.DotLine if candidate else style.DashUnderline if link else style.SingleUnderline
+        )
+        fmt.setUnderlineColor(theme.underline(self._color(link) if link else color))
         fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
         selection.format = fmt
-        self.text.setExtraSelections([selection])
+        return selection
 
     def _color(self, label: str) -> str:
         found = self.state.labels.get(label)
@@ -260,13 +441,17 @@ def _nice_date(value: str) -> str:
         return value
 
 
-def _tooltip(spans: list[Span]) -> str:
+def _tooltip(spans: list[Span], state: DocumentState) -> str:
     rows = []
     for s in spans[:6]:
         text = " ".join(s.text.split())
         text = text if len(text) <= 160 else text[:159] + "…"
-        rows.append(
-            f"<b>{html.escape(s.label)}</b> · {html.escape(s.annotator)}<br>"
-            f"<i>{html.escape(text)}</i>"
-        )
+        row = f"<b>{html.escape(s.label)}</b> · {html.escape(s.annotator)}<br><i>{html.escape(text)}</i>"
+        for relation in state.relations_of(s.id):
+            if relation.source == s.id and relation.target in state.spans:
+                other = " ".join(state.spans.get(relation.target).text.split())[:60]
+                row += f"<br>{html.escape(relation.label)} → {html.escape(other)}"
+        if s.note:
+            row += f"<br>Note: {html.escape(s.note)}"
+        rows.append(row)
     return "<hr>".join(rows)

@@ -15,8 +15,12 @@ from PySide6.QtWidgets import (
 
 from annotator.gui.models import DocumentTableModel
 
-_STATUS_CHOICES = (("All articles", None), ("To do", "todo"),
-                   ("In progress", "in_progress"), ("Done", "done"))
+_STATUS_CHOICES = (
+    ("All articles", None),
+    ("To do", "todo"),
+    ("In progress", "in_progress"),
+    ("Done", "done"),
+)
 
 
 class DocumentPanel(QWidget):

@@ -25,8 +25,8 @@ class LabelActions(QObject):
     def _action(self, label: Label) -> QAction:
         text = f"{label.name}" if not label.key else f"{label.key}  {label.name}"
         action = QAction(_swatch(label.color), text, self.parent())
-        if label.key:
-            action.setShortcut(QKeySequence(label.key))
+        if label.key:  # with Alt held, the selection is taken exactly (no snapping)
+            action.setShortcuts([QKeySequence(label.key), QKeySequence(f"Alt+{label.key}")])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         tip = label.description or label.name
         key = f" (key {label.key})" if label.key else ""

@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import settings
-from annotator.core.editing import EditRefused, make_span, span_to_select
 from annotator.formats import native
 from annotator.formats.reading import read_paths
-from annotator.gui import commands, resources_qt, tasks
+from annotator.gui import resources_qt, tasks
+from annotator.gui.annotating import Annotating
 from annotator.gui.article_view import ArticleView
 from annotator.gui.document_panel import DocumentPanel
 from annotator.gui.label_bar import LabelActions
-from annotator.gui.models import DocumentTableModel, SpanTableModel
+from annotator.gui.models import DocumentTableModel, RelationTableModel, SpanTableModel
 from annotator.gui.state import DocumentState
 from annotator.store import ImportSummary, Store, StoreError
 
@@ -47,11 +47,20 @@ class MainWindow(QMainWindow):
 
         self.article = ArticleView(self.state, parent=self)
         self.doc_panel = DocumentPanel(self.documents, parent=self)
-        self.span_table = _span_table(self.span_model)
+        self.span_table = _table(self.span_model, "spanTable", stretch=1)
+        self.relation_model = RelationTableModel(self.state, parent=self)
+        self.relation_table = _table(self.relation_model, "relationTable", stretch=0)
+        self.relation_table.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.Stretch
+        )
+        lists = QSplitter(Qt.Orientation.Vertical)
+        lists.addWidget(self.span_table)
+        lists.addWidget(self.relation_table)
+        lists.setSizes([520, 220])
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.doc_panel)
         splitter.addWidget(self.article)
-        splitter.addWidget(self.span_table)
+        splitter.addWidget(lists)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([370, 690, 260])
         self.setCentralWidget(splitter)
@@ -65,6 +74,15 @@ class MainWindow(QMainWindow):
         for widget in (self.position_label, self.counts_label, self.saved_label):
             self.statusBar().addPermanentWidget(widget)
 
+        self.annotating = Annotating(
+            window=self, store=store, state=self.state, article=self.article,
+            undo_stack=self.undo_stack, relation_table=self.relation_table,
+            annotator=lambda: self.annotator, report=self._report,
+            say=lambda text: self.statusBar().showMessage(text, 8000),
+        )
+        size = settings.load().get("reading_point_size")
+        if isinstance(size, int | float):
+            self.article.zoom(size - self.article.text.font().pointSizeF())
         self._make_actions()
         self._connect_signals()
         self.setWindowTitle(f"Annotator — {store.path.name if store.path else 'memory'}")
@@ -87,10 +105,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.delete_action = QAction("&Delete span", self)
-        self.delete_action.setShortcuts(
-            [QKeySequence.StandardKey.Delete, QKeySequence("Backspace")]
-        )
+        self.delete_action = self.annotating.delete_action
         self.name_action = QAction("Annotator &name…", self)
         self.label_menu = self.menuBar().addMenu("&Label")
 
@@ -123,16 +138,26 @@ class MainWindow(QMainWindow):
                 self.done_action,
             ]
         )
+        a = self.annotating
         self.edit_menu.addActions([self.undo_action, self.redo_action])
         self.edit_menu.addSeparator()
-        self.edit_menu.addAction(self.delete_action)
+        self.edit_menu.addActions([a.delete_action, a.link_action, a.relation_type_action,
+                                   a.all_action, a.span_note_action, a.doc_note_action])
         self.edit_menu.addSeparator()
-        self.edit_menu.addAction(self.name_action)
-        self.addActions([self.undo_action, self.redo_action, self.delete_action])
+        self.edit_menu.addActions([a.find_action, a.find_next_action])
+        self.edit_menu.addSeparator()
+        self.edit_menu.addActions([a.snap_action, self.name_action])
+        go.insertActions(go.actions()[0], [a.next_span_action, a.prev_span_action])
+        view = self.menuBar().addMenu("&View")
+        view.addActions([a.zoom_in_action, a.zoom_out_action, a.zoom_reset_action])
+        view.addSeparator()
+        self.shortcuts_action = view.addAction("&Keyboard shortcuts")
+        self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
+        self.addActions([self.undo_action, self.redo_action, self.shortcuts_action])
 
     def _connect_signals(self) -> None:
-        self.label_actions.triggered.connect(self._on_label_actions_triggered)
-        self.delete_action.triggered.connect(self._on_delete_action_triggered)
+        self.label_actions.triggered.connect(self.annotating.apply_label)
+        self.shortcuts_action.triggered.connect(self._on_shortcuts_action_triggered)
         self.import_action.triggered.connect(self._on_import_action_triggered)
         self.export_action.triggered.connect(self._on_export_action_triggered)
         self.quit_action.triggered.connect(self.close)
@@ -148,7 +173,6 @@ class MainWindow(QMainWindow):
         self.doc_panel.document_chosen.connect(self.open_document)
         self.documents.modelReset.connect(self._on_documents_reset)
         self.span_table.selectionModel().currentRowChanged.connect(self._on_span_table_row_changed)
-        self.article.text.clicked.connect(self._on_article_clicked)
         self.state.selection_changed.connect(self._on_state_selection_changed)
         self.state.span_added.connect(self._on_state_spans_changed)
         self.state.span_removed.connect(self._on_state_spans_changed)
@@ -166,7 +190,9 @@ class MainWindow(QMainWindow):
         self.label_menu.clear()
         self.label_menu.addActions(actions)
         self.addActions(actions)
-        self.article.text.context_actions = [*actions, self.delete_action]
+        a = self.annotating
+        self.article.text.context_actions = [*actions, a.link_action, a.span_note_action,
+                                             a.all_action, a.delete_action]
 
     def reload_documents(self, select: str | None = None) -> None:
         """Query the list again; open ``select`` (or keep the open one, or the first)."""
@@ -185,56 +211,13 @@ class MainWindow(QMainWindow):
         doc = self.store.document(doc_id)
         spans = self.store.spans(doc_id)
         self.undo_stack.clear()  # undo history belongs to one document
-        self.state.open(doc, spans)
+        self.state.open(doc, spans, self.store.relations(doc_id))
         self.doc_panel.select(doc_id)
         problems = self.store.verify_document(doc, spans)
         if problems:
             QMessageBox.warning(self, "Damaged annotations", "\n".join(problems[:20]))
 
     # -- slots -------------------------------------------------------------------------------
-
-    def _on_label_actions_triggered(self, label: str) -> None:
-        selection = self.article.selection_range()
-        selected = self.state.selected_span()
-        if selection is None and selected is not None:  # a label key on a span relabels it
-            if selected.label != label:
-                self._push(
-                    commands.RelabelSpan(self.store, self.state, self._report, selected, label)
-                )
-            return
-        if self.state.document is None:
-            return
-        if not self.article.positions_exact:
-            self.statusBar().showMessage(
-                "This article cannot be shown with exact positions here; annotating it is off.",
-                8000,
-            )
-            return
-        start, end = selection or (0, 0)
-        try:
-            span = make_span(
-                self.state.document,
-                start,
-                end,
-                label,
-                self.annotator,
-                known_labels=set(self.state.labels),
-                existing=self.state.spans.overlapping(start, end),
-            )
-        except EditRefused as exc:
-            self.statusBar().showMessage(str(exc), 5000)
-            return
-        self._push(commands.AddSpan(self.store, self.state, self._report, span))
-        self.article.clear_selection()
-
-    def _on_delete_action_triggered(self) -> None:
-        span = self.state.selected_span()
-        if span is None:
-            self.statusBar().showMessage(
-                "Click a highlight (or pick a row) to select a span first.", 5000
-            )
-            return
-        self._push(commands.DeleteSpan(self.store, self.state, self._report, span))
 
     def _on_documents_reset(self) -> None:
         self.doc_panel.select(self.state.document.id if self.state.document else None)
@@ -251,10 +234,6 @@ class MainWindow(QMainWindow):
     def _on_span_table_row_changed(self, current, _previous) -> None:
         if current.isValid():
             self.state.select(self.span_model.data(current, SpanTableModel.IdRole))
-
-    def _on_article_clicked(self, offset: int | None) -> None:
-        covering = self.state.spans.at(offset) if offset is not None else []
-        self.state.select(span_to_select(covering, self.state.selected))
 
     def _on_state_selection_changed(self, span_id: str | None) -> None:
         row = self.span_model.row_of(span_id) if span_id else -1
@@ -336,6 +315,11 @@ class MainWindow(QMainWindow):
         task.start()
         return task
 
+    def _on_shortcuts_action_triggered(self) -> None:
+        from annotator.gui.shortcuts import ShortcutSheet
+
+        ShortcutSheet(self).exec()
+
     def _on_name_action_triggered(self) -> None:
         name, ok = QInputDialog.getText(
             self,
@@ -351,9 +335,6 @@ class MainWindow(QMainWindow):
             self._update_status()
 
     # -- helpers -----------------------------------------------------------------------------
-
-    def _push(self, command: commands.StoreCommand) -> None:
-        self.undo_stack.push(command)
 
     def _report(self, error: StoreError) -> None:
         self.saved_label.setText("⚠ Not saved")
@@ -409,8 +390,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _span_table(model: SpanTableModel) -> QTableView:
-    table = QTableView(objectName="spanTable")
+def _table(model, name: str, *, stretch: int) -> QTableView:
+    table = QTableView(objectName=name)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -418,8 +399,7 @@ def _span_table(model: SpanTableModel) -> QTableView:
     table.verticalHeader().hide()
     table.setWordWrap(False)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     header.resizeSection(0, table.fontMetrics().horizontalAdvance("claimed_by") + 36)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-    header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
     return table

@@ -140,7 +140,7 @@ class DocumentTableModel(QAbstractTableModel):
 class SpanTableModel(QAbstractTableModel):
     """The spans of the open document, in text order; follows :class:`DocumentState`."""
 
-    HEADERS = ("Label", "Text", "Annotator")
+    HEADERS = ("Label", "Text", "Annotator", "Note")
     IdRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, state: DocumentState, *, parent: QObject | None = None) -> None:
@@ -176,9 +176,11 @@ class SpanTableModel(QAbstractTableModel):
         span: Span = self.state.spans[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (span.label, " ".join(span.text.split()), span.annotator)[column]
+            note = " ".join((span.note or "").split())
+            return (span.label, " ".join(span.text.split()), span.annotator, note)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{span.label} ({span.start}-{span.end}) by {span.annotator}\n{span.text}"
+            note = f"\nNote: {span.note}" if span.note else ""
+            return f"{span.label} ({span.start}-{span.end}) by {span.annotator}\n{span.text}{note}"
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             label = self.state.labels.get(span.label)
             return QColor(label.color) if label else None
@@ -204,3 +206,69 @@ class SpanTableModel(QAbstractTableModel):
 
     def _on_state_span_changed(self, _old: Span, _new: Span, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+
+class RelationTableModel(QAbstractTableModel):
+    """The links of the open document: from (a quote or claim), type, to (an actor)."""
+
+    HEADERS = ("From", "Link", "To")
+    IdRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, state: DocumentState, *, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        state.document_about_to_open.connect(self.beginResetModel)
+        state.document_opened.connect(self.endResetModel)
+        state.relation_about_to_be_added.connect(
+            lambda _r, row: self.beginInsertRows(_ROOT, row, row)
+        )
+        state.relation_added.connect(self.endInsertRows)
+        state.relation_about_to_be_removed.connect(
+            lambda _r, row: self.beginRemoveRows(_ROOT, row, row)
+        )
+        state.relation_removed.connect(self.endRemoveRows)
+        state.span_changed.connect(self._on_state_span_changed)
+
+    def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.state.relations)
+
+    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.state.relations):
+            return None
+        relation = self.state.relations[index.row()]
+        if role == self.IdRole:
+            return relation.id
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        ends = [self._describe(relation.source), relation.label, self._describe(relation.target)]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{ends[0]}\n  {relation.label} →\n{ends[2]}\nby {relation.annotator}"
+        return ends[index.column()]
+
+    def row_of(self, rel_id: str) -> int:
+        for row, relation in enumerate(self.state.relations):
+            if relation.id == rel_id:
+                return row
+        return -1
+
+    def _describe(self, span_id: str) -> str:
+        if span_id not in self.state.spans:
+            return "?"
+        text = " ".join(self.state.spans.get(span_id).text.split())
+        return text if len(text) <= 48 else text[:47] + "…"
+
+    def _on_state_span_changed(self, *_args) -> None:
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 2))

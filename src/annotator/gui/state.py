@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from annotator.core.model import Document, Label, Span
+from annotator.core.model import Document, Label, Relation, Span
 from annotator.core.offsets import QtPositionMap
 from annotator.core.spanset import SpanSet
 
@@ -24,6 +24,11 @@ class DocumentState(QObject):
     span_changed = Signal(object, object, int)  # old span, new span, row
     selection_changed = Signal(object)  # span id or None
     labels_changed = Signal()
+    document_changed = Signal()  # the open document's note
+    relation_about_to_be_added = Signal(object, int)  # relation, row
+    relation_added = Signal(object, int)
+    relation_about_to_be_removed = Signal(object, int)
+    relation_removed = Signal(object, int)
 
     def __init__(self, *, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -32,14 +37,18 @@ class DocumentState(QObject):
         self.positions = QtPositionMap("")
         self.labels: dict[str, Label] = {}
         self.selected: str | None = None
+        self.relations: list[Relation] = []
 
     def set_labels(self, labels: list[Label]) -> None:
         self.labels = {label.name: label for label in labels}
         self.labels_changed.emit()
 
-    def open(self, document: Document, spans: list[Span]) -> None:
+    def open(
+        self, document: Document, spans: list[Span], relations: list[Relation] = ()
+    ) -> None:
         self.document_about_to_open.emit()
         self.document = document
+        self.relations = list(relations)
         self.spans = SpanSet(spans)
         self.positions = QtPositionMap(document.text)
         self.selected = None
@@ -79,3 +88,35 @@ class DocumentState(QObject):
 
     def selected_span(self) -> Span | None:
         return self.spans.get(self.selected) if self.selected in self.spans else None
+
+    def span_labels(self) -> list[str]:
+        return [name for name, label in self.labels.items() if label.kind == "span"]
+
+    def relation_labels(self) -> list[str]:
+        return [name for name, label in self.labels.items() if label.kind == "relation"]
+
+    def set_document(self, document: Document) -> None:
+        """The open document changed (its note): same text, same spans."""
+        self.document = document
+        self.document_changed.emit()
+
+    # -- relations ---------------------------------------------------------------------------
+
+    def add_relation(self, relation: Relation) -> None:
+        if self.document is None or relation.document != self.document.id:
+            return
+        row = len(self.relations)
+        self.relation_about_to_be_added.emit(relation, row)
+        self.relations.append(relation)
+        self.relation_added.emit(relation, row)
+
+    def remove_relation(self, rel_id: str) -> None:
+        for row, relation in enumerate(self.relations):
+            if relation.id == rel_id:
+                self.relation_about_to_be_removed.emit(relation, row)
+                del self.relations[row]
+                self.relation_removed.emit(relation, row)
+                return
+
+    def relations_of(self, span_id: str) -> list[Relation]:
+        return [r for r in self.relations if span_id in (r.source, r.target)]

@@ -61,9 +61,7 @@ class Task(QObject):
             self.succeeded.emit(result)
 
 
-def run_with_progress(
-    parent: QWidget, title: str, work: Callable[[Progress], Any]
-) -> Task:
+def run_with_progress(parent: QWidget, title: str, work: Callable[[Progress], Any]) -> Task:
     """Prepare ``work`` for a thread behind a window-modal progress dialog with Cancel.
     The caller connects its slots, then calls ``start()`` (so no signal is missed)."""
     dialog = QProgressDialog(title, "Cancel", 0, 0, parent)

@@ -414,6 +414,21 @@ class Store:
             )
         return updated
 
+    def move_span(self, span_id: str, start: int, end: int) -> Span:
+        """New offsets for a span; its text is read again from the document."""
+        with self._write():
+            span = self.span(span_id)
+            text = self.conn.execute(
+                "SELECT substr(text, ?, ?) FROM documents WHERE id = ?",
+                [start + 1, end - start, span.document],
+            ).fetchone()[0]
+            moved = replace(span, start=start, end=end, text=text, updated_at=utc_now())
+            self.conn.execute(
+                "UPDATE spans SET start = ?, end = ?, text = ?, updated_at = ? WHERE id = ?",
+                [start, end, text, moved.updated_at, span_id],
+            )
+        return moved
+
     def set_span_note(self, span_id: str, note: str | None) -> Span:
         with self._write():
             updated = replace(self.span(span_id), note=note or None, updated_at=utc_now())

@@ -1,0 +1,348 @@
+"""The annotation actions of the window: label, delete, link, notes, adjust, walk.
+
+Each slot asks core for the rule and pushes an undo command; nothing here touches SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QTableView, QWidget
+
+from annotator import settings
+from annotator.core import textnav
+from annotator.core.editing import (
+    EditRefused,
+    link_candidates,
+    make_relation,
+    make_span,
+    move_edge,
+    span_to_select,
+)
+from annotator.core.model import Span
+from annotator.gui import commands
+from annotator.gui.article_view import ArticleView
+from annotator.gui.models import RelationTableModel
+from annotator.gui.state import DocumentState
+from annotator.store import Store, StoreError
+
+
+class Annotating(QObject):
+    def __init__(
+        self,
+        *,
+        window: QWidget,
+        store: Store,
+        state: DocumentState,
+        article: ArticleView,
+        undo_stack: QUndoStack,
+        relation_table: QTableView,
+        annotator: Callable[[], str],
+        report: Callable[[StoreError], None],
+        say: Callable[[str], None],
+    ) -> None:
+        super().__init__(window)
+        self.window, self.store, self.state, self.article = window, store, state, article
+        self.undo_stack, self.relation_table = undo_stack, relation_table
+        self.annotator, self.report, self.say = annotator, report, say
+        self.link_source: Span | None = None
+        self.candidates: list[Span] = []
+        self.candidate = 0
+        self.snap = bool(settings.load().get("snap_to_words", True))
+        self._make_actions()
+        self._connect_signals()
+
+    def _action(self, text: str, *keys: str, slot=None, checkable: bool = False) -> QAction:
+        action = QAction(text, self.window)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setCheckable(checkable)
+        if slot is not None:
+            action.triggered.connect(slot)
+        self.window.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        self.delete_action = self._action("&Delete span or link", "Delete", "Backspace",
+                                          slot=self.delete)
+        self.link_action = self._action("&Link to its actor…", "Ctrl+L", slot=self.start_linking)
+        self.span_note_action = self._action("&Note on span…", "Ctrl+N", slot=self.edit_span_note)
+        self.doc_note_action = self._action("Note on &article…", "Ctrl+Shift+N",
+                                            slot=self.edit_document_note)
+        self.all_action = self._action("Label all &occurrences", "Ctrl+Shift+A",
+                                       slot=self.label_all_occurrences)
+        self.find_action = self._action("&Find in article…", "Ctrl+F", slot=self.article.open_find)
+        self.find_next_action = self._action("Find &next", "F3",
+                                             slot=lambda: self.article.find_next(backward=False))
+        self.next_span_action = self._action("Next span\tTab", slot=lambda: self.step_span(1))
+        self.prev_span_action = self._action("Previous span\tShift+Tab",
+                                             slot=lambda: self.step_span(-1))
+        self.snap_action = self._action("&Snap selections to words (hold Alt: exact)",
+                                        checkable=True, slot=self._on_snap_toggled)
+        self.snap_action.setChecked(self.snap)
+        self.zoom_in_action = self._action("Zoom &in", "Ctrl++", "Ctrl+=",
+                                           slot=lambda: self.zoom(1))
+        self.zoom_out_action = self._action("Zoom &out", "Ctrl+-", slot=lambda: self.zoom(-1))
+        self.zoom_reset_action = self._action("&Actual size", "Ctrl+0", slot=lambda: self.zoom(0))
+        self.relation_type_action = self._action("Change link &type", "Ctrl+T",
+                                                 slot=self.cycle_relation_type)
+
+    def _connect_signals(self) -> None:
+        text = self.article.text
+        text.span_step.connect(self._on_text_span_step)
+        text.confirmed.connect(self._on_text_confirmed)
+        text.escaped.connect(self._on_text_escaped)
+        text.edge_moved.connect(self._on_text_edge_moved)
+        text.edge_dragged.connect(self._on_text_edge_dragged)
+        text.clicked.connect(self._on_text_clicked)
+        self.relation_table.selectionModel().currentRowChanged.connect(
+            self._on_relation_table_row_changed
+        )
+        self.state.document_about_to_open.connect(self.stop_linking)
+
+    # -- labels --------------------------------------------------------------------------
+
+    def apply_label(self, label: str) -> None:
+        """A label key: mark the selection, or relabel the selected span."""
+        selection = self.article.selection_range()
+        selected = self.state.selected_span()
+        if selection is None and selected is not None:
+            if selected.label != label:
+                self._push(commands.RelabelSpan(self.store, self.state, self.report,
+                                                selected, label))
+            return
+        if self.state.document is None:
+            return
+        if not self.article.positions_exact:
+            self.say("This article cannot be shown with exact positions here; annotating it is off.")
+            return
+        start, end = selection or (0, 0)
+        exact = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier)
+        if self.snap and not exact and not self.article.text.selected_with_alt:
+            start, end = textnav.snap_to_words(self.state.document.text, start, end)
+        try:
+            span = make_span(
+                self.state.document, start, end, label, self.annotator(),
+                known_labels=set(self.state.span_labels()),
+                existing=self.state.spans.overlapping(start, end),
+            )
+        except EditRefused as exc:
+            self.say(str(exc))
+            return
+        self._push(commands.AddSpan(self.store, self.state, self.report, span))
+        self.article.clear_selection()
+
+    def label_all_occurrences(self) -> None:
+        span = self.state.selected_span()
+        if span is None:
+            self.say("Select a span first: its text is then marked wherever it occurs.")
+            return
+        taken = {(s.start, s.end) for s in self.state.spans if s.label == span.label}
+        new = [
+            make_span(self.state.document, a, b, span.label, self.annotator(),
+                      known_labels={span.label}, existing=[])
+            for a, b in textnav.occurrences(self.state.document.text, span.text)
+            if (a, b) not in taken
+        ]
+        if not new:
+            self.say(f"Every occurrence of “{span.text}” is already marked as {span.label}.")
+            return
+        self.undo_stack.beginMacro(f"Mark {len(new)} more “{span.text}” as {span.label}")
+        for item in new:
+            self._push(commands.AddSpan(self.store, self.state, self.report, item))
+        self.undo_stack.endMacro()
+        self.state.select(span.id)
+        self.say(f"Marked {len(new)} more occurrence(s) of “{span.text}” as {span.label}.")
+
+    # -- deleting ------------------------------------------------------------------------
+
+    def delete(self) -> None:
+        """Delete: the selected link when the link list has focus, else the selected span."""
+        if self.relation_table.hasFocus():
+            index = self.relation_table.currentIndex()
+            if index.isValid():
+                relation = self.state.relations[index.row()]
+                self._push(commands.DeleteRelation(self.store, self.state, self.report, relation))
+            return
+        span = self.state.selected_span()
+        if span is None:
+            self.say("Click a highlight (or pick a row) to select a span first.")
+            return
+        links = self.state.relations_of(span.id)
+        if links:
+            answer = QMessageBox.question(
+                self.window, "Delete span and its links?",
+                f"“{span.text[:80]}” has {len(links)} link(s). "
+                "Deleting the span deletes its links too.",
+                QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Ok:
+                return
+        self._push(commands.DeleteSpan(self.store, self.state, self.report, span))
+
+    # -- links ---------------------------------------------------------------------------
+
+    def start_linking(self) -> None:
+        source = self.state.selected_span()
+        if source is None:
+            self.say("Select the quote or claim first, then press Ctrl+L to link it.")
+            return
+        self.candidates = link_candidates(source, list(self.state.spans))
+        if not self.candidates:
+            self.say("There is no other span to link to yet: mark the actor first.")
+            return
+        self.link_source, self.candidate = source, 0
+        self.article.set_link_candidate(self.candidates[0])
+        self.say("Linking: Tab / Shift+Tab choose, Enter links, Esc cancels, or click the actor.")
+
+    def stop_linking(self) -> None:
+        if self.link_source is not None:
+            self.link_source, self.candidates = None, []
+            self.article.set_link_candidate(None)
+
+    def link_to(self, target: Span) -> None:
+        source = self.link_source
+        self.stop_linking()
+        try:
+            relation = make_relation(
+                source, target, self.annotator(),
+                relation_labels=self.state.relation_labels(), existing=self.state.relations,
+            )
+        except EditRefused as exc:
+            self.say(str(exc))
+            return
+        self._push(commands.AddRelation(self.store, self.state, self.report, relation))
+        self.state.select(source.id)
+        self.say(f"Linked: “{source.text[:40]}” {relation.label} “{target.text[:40]}”.")
+
+    def cycle_relation_type(self) -> None:
+        index = self.relation_table.currentIndex()
+        types = self.state.relation_labels()
+        if not index.isValid() or len(types) < 2:
+            self.say("Pick a link in the list of links first.")
+            return
+        old = self.state.relations[index.row()]
+        label = types[(types.index(old.label) + 1) % len(types)] if old.label in types else types[0]
+        source, target = self.state.spans.get(old.source), self.state.spans.get(old.target)
+        others = [r for r in self.state.relations if r.id != old.id]
+        try:
+            new = make_relation(source, target, self.annotator(), relation_labels=types,
+                                existing=others, label=label)
+        except EditRefused as exc:
+            self.say(str(exc))
+            return
+        self.undo_stack.beginMacro(f"Change link to {label}")
+        self._push(commands.DeleteRelation(self.store, self.state, self.report, old))
+        self._push(commands.AddRelation(self.store, self.state, self.report, new))
+        self.undo_stack.endMacro()
+
+    # -- notes ---------------------------------------------------------------------------
+
+    def edit_span_note(self) -> None:
+        span = self.state.selected_span()
+        if span is None:
+            self.say("Select a span first, then add a note to it.")
+            return
+        note, ok = QInputDialog.getMultiLineText(
+            self.window, "Note on span", f"Note on “{span.text[:60]}”:", span.note or ""
+        )
+        if ok and (note.strip() or None) != span.note:
+            self._push(commands.SetSpanNote(self.store, self.state, self.report, span,
+                                            note.strip() or None))
+
+    def edit_document_note(self) -> None:
+        doc = self.state.document
+        if doc is None:
+            return
+        note, ok = QInputDialog.getMultiLineText(
+            self.window, "Note on article", f"Note on “{doc.meta.title[:60]}”:", doc.note or ""
+        )
+        if ok and (note.strip() or None) != doc.note:
+            self._push(commands.SetDocumentNote(self.store, self.state, self.report,
+                                                note.strip() or None))
+
+    # -- walking and adjusting -----------------------------------------------------------
+
+    def step_span(self, step: int) -> None:
+        spans = list(self.state.spans)
+        if not spans:
+            return
+        selected = self.state.selected_span()
+        if selected is not None:
+            row = self.state.spans.index(selected.id) + step
+        else:
+            caret = self.state.positions.from_qt(self.article.text.textCursor().position())
+            row = next((i for i, s in enumerate(spans) if s.start >= caret), len(spans))
+            row = row if step > 0 else row - 1
+        self.state.select(spans[row % len(spans)].id)
+
+    def adjust(self, edge: str, to: int) -> None:
+        span = self.state.selected_span()
+        if span is None:
+            self.say("Select a span first, then Alt+Left/Right moves its end, "
+                     "Alt+Shift+Left/Right its start.")
+            return
+        try:
+            start, end = move_edge(self.state.document, span, edge=edge, to=to)
+        except EditRefused as exc:
+            self.say(str(exc))
+            return
+        if (start, end) != (span.start, span.end):
+            self._push(commands.MoveSpan(self.store, self.state, self.report, span, start, end))
+
+    def zoom(self, step: int) -> None:
+        size = self.article.zoom(step)
+        settings.save({"reading_point_size": size})
+
+    # -- slots ---------------------------------------------------------------------------
+
+    def _on_text_span_step(self, step: int) -> None:
+        if self.link_source is None:
+            self.step_span(step)
+            return
+        self.candidate = (self.candidate + step) % len(self.candidates)
+        self.article.set_link_candidate(self.candidates[self.candidate])
+
+    def _on_text_confirmed(self) -> None:
+        if self.link_source is not None:
+            self.link_to(self.candidates[self.candidate])
+
+    def _on_text_escaped(self) -> None:
+        if self.link_source is not None:
+            self.stop_linking()
+            self.say("Linking cancelled.")
+        else:
+            self.state.select(None)
+
+    def _on_text_edge_moved(self, edge: str, step: int) -> None:
+        span = self.state.selected_span()
+        if span is not None:
+            here = span.start if edge == "start" else span.end
+            self.adjust(edge, textnav.next_word_boundary(self.state.document.text, here, step))
+
+    def _on_text_edge_dragged(self, edge: str, offset: int) -> None:
+        self.adjust(edge, offset)
+
+    def _on_text_clicked(self, offset: int | None) -> None:
+        covering = self.state.spans.at(offset) if offset is not None else []
+        if self.link_source is not None:
+            targets = [s for s in covering if s.id != self.link_source.id]
+            if targets:
+                actors = [s for s in targets if s.label == "actor"]
+                self.link_to((actors or targets)[0])
+            return
+        self.state.select(span_to_select(covering, self.state.selected))
+
+    def _on_relation_table_row_changed(self, current, _previous) -> None:
+        if current.isValid():
+            rel_id = current.data(RelationTableModel.IdRole)
+            relation = next(r for r in self.state.relations if r.id == rel_id)
+            self.state.select(relation.source)
+
+    def _on_snap_toggled(self, on: bool) -> None:
+        self.snap = on
+        settings.save({"snap_to_words": on})
+
+    def _push(self, command: commands.StoreCommand) -> None:
+        self.undo_stack.push(command)

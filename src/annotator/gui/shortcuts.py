@@ -1,0 +1,51 @@
+"""The shortcut sheet (F1 or ?): every key the window knows, read from its actions."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+# Keys handled inside the article rather than by actions.
+ARTICLE_KEYS = (
+    ("Shift+Arrows", "extend the selection by a character or a line"),
+    ("Ctrl+Shift+Left / Right", "extend the selection by a word"),
+    ("Ctrl+Shift+Up / Down", "extend the selection to the start / end of the sentence"),
+    ("Tab / Shift+Tab", "select the next / previous span (while linking: the next candidate)"),
+    ("Alt+Left / Right", "move the selected span's end by a word"),
+    ("Alt+Shift+Left / Right", "move the selected span's start by a word"),
+    ("drag an edge", "drag either end of the selected span"),
+    ("Alt + label key", "label the selection exactly as selected (no snapping to words)"),
+    ("Enter", "while linking: link to the chosen span"),
+    ("Esc", "cancel linking, or clear the span selection"),
+    ("click again", "select the next span nested under the pointer"),
+)
+
+
+class ShortcutSheet(QDialog):
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.setWindowTitle("Keyboard shortcuts")
+        rows = []
+        seen = set()
+        for action in window.findChildren(type(window.actions()[0])) if window.actions() else []:
+            keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
+            name = action.text().replace("&", "").split("\t")[0]
+            if keys and name and (name, tuple(keys)) not in seen:
+                seen.add((name, tuple(keys)))
+                rows.append((" or ".join(keys), name))
+        rows.sort(key=lambda r: r[1].lower())
+        body = "".join(
+            f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>"
+            for k, v in [*rows, *ARTICLE_KEYS]
+        )
+        view = QTextBrowser(objectName="shortcutSheet")
+        view.setHtml(f"<table cellpadding='4'>{body}</table>")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(view)
+        layout.addWidget(buttons)
+        self.resize(620, 640)
+        self.text = view.toPlainText()
