@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QTimer, qVersion
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator import settings, workspace
 from annotator.core.errors import AnnotatorError
 from annotator.gui import resources_qt, theme
 from annotator.gui.main_window import MainWindow
+
+# Smoke tests and start-up timing (packaging/, tests/test_packaging.py) set this to N: once the
+# event loop runs with the window shown, "window shown: TITLE" goes to stdout, and the app
+# quits N milliseconds later. Unset, nothing changes.
+QUIT_AFTER_ENV = "ANNOTATOR_QUIT_AFTER_MS"
 
 
 def application() -> QApplication:
@@ -19,6 +27,7 @@ def application() -> QApplication:
     app.setDesktopFileName("annotator")
     app.setWindowIcon(resources_qt.app_icon())
     theme.load_fonts()
+    theme.apply(app)
     app.setStyleSheet(theme.STYLE_SHEET)
     return app
 
@@ -56,4 +65,22 @@ def run(db_path: Path | None, *, annotator: str | None = None) -> int:
     window = open_window(db_path, annotator=annotator)
     if window is None:
         return 1
+    _quit_after_shown_if_asked(app, window)
     return app.exec()
+
+
+def _quit_after_shown_if_asked(app: QApplication, window: MainWindow) -> None:
+    delay = os.environ.get(QUIT_AFTER_ENV)
+    if not delay:
+        return
+
+    def shown() -> None:
+        print(f"window shown: {window.windowTitle()}", flush=True)
+        QTimer.singleShot(int(delay), app.quit)
+
+    QTimer.singleShot(0, shown)  # runs once the event loop is up: the window is interactive
+
+
+def qt_versions() -> dict[str, str]:
+    """The Qt this process runs (for ``annotator debug-info``)."""
+    return {"qt": qVersion(), "pyside6": pyside_version}

@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFileDialog,
     QHeaderView,
     QInputDialog,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 from annotator import settings
 from annotator.formats import native
 from annotator.formats.reading import read_paths
-from annotator.gui import resources_qt, tasks
+from annotator.gui import resources_qt, tasks, theme
 from annotator.gui.annotating import Annotating
 from annotator.gui.article_view import ArticleView
 from annotator.gui.document_panel import DocumentPanel
@@ -53,6 +54,12 @@ class MainWindow(QMainWindow):
         self.relation_table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch
         )
+        self.span_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Fixed
+        )
+        self.span_table.horizontalHeader().resizeSection(
+            0, self.fontMetrics().horizontalAdvance("claimed_by") + 30
+        )
         lists = QSplitter(Qt.Orientation.Vertical)
         lists.addWidget(self.span_table)
         lists.addWidget(self.relation_table)
@@ -62,7 +69,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.article)
         splitter.addWidget(lists)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([370, 690, 260])
+        splitter.setSizes([340, 680, 320])
         self.setCentralWidget(splitter)
 
         self.label_bar = QToolBar("Labels", objectName="labelBar", movable=False)
@@ -146,18 +153,23 @@ class MainWindow(QMainWindow):
         self.edit_menu.addSeparator()
         self.edit_menu.addActions([a.find_action, a.find_next_action])
         self.edit_menu.addSeparator()
-        self.edit_menu.addActions([a.snap_action, self.name_action])
+        self.scheme_action = QAction("Label &scheme…", self)
+        self.scheme_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.edit_menu.addActions([a.snap_action, self.scheme_action, self.name_action])
         go.insertActions(go.actions()[0], [a.next_span_action, a.prev_span_action])
         view = self.menuBar().addMenu("&View")
         view.addActions([a.zoom_in_action, a.zoom_out_action, a.zoom_reset_action])
         view.addSeparator()
         self.shortcuts_action = view.addAction("&Keyboard shortcuts")
         self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
-        self.addActions([self.undo_action, self.redo_action, self.shortcuts_action])
+        self.addActions([self.undo_action, self.redo_action, self.shortcuts_action,
+                         self.scheme_action])
 
     def _connect_signals(self) -> None:
         self.label_actions.triggered.connect(self.annotating.apply_label)
         self.shortcuts_action.triggered.connect(self._on_shortcuts_action_triggered)
+        self.scheme_action.triggered.connect(self._on_scheme_action_triggered)
+        QApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
         self.import_action.triggered.connect(self._on_import_action_triggered)
         self.export_action.triggered.connect(self._on_export_action_triggered)
         self.quit_action.triggered.connect(self.close)
@@ -204,8 +216,8 @@ class MainWindow(QMainWindow):
             self.open_document(target)
         self._update_status()
 
-    def open_document(self, doc_id: str) -> None:
-        if self.state.document is not None and self.state.document.id == doc_id:
+    def open_document(self, doc_id: str, *, again: bool = False) -> None:
+        if not again and self.state.document is not None and self.state.document.id == doc_id:
             self.doc_panel.select(doc_id)
             return
         doc = self.store.document(doc_id)
@@ -315,6 +327,22 @@ class MainWindow(QMainWindow):
         task.start()
         return task
 
+    def _on_color_scheme_changed(self, *_args) -> None:
+        theme.apply(QApplication.instance())
+        self.reload_labels()  # tints are mixed into the page colour: draw them again
+
+    def _on_scheme_action_triggered(self) -> None:
+        from annotator.gui.scheme_dialog import SchemeDialog
+
+        if SchemeDialog(self.store, parent=self).exec():
+            self.reload_labels()
+            self.reopen_document()
+
+    def reopen_document(self) -> None:
+        """Read the open document again (after a scheme change renamed or removed labels)."""
+        if self.state.document is not None:
+            self.open_document(self.state.document.id, again=True)
+
     def _on_shortcuts_action_triggered(self) -> None:
         from annotator.gui.shortcuts import ShortcutSheet
 
@@ -398,8 +426,8 @@ def _table(model, name: str, *, stretch: int) -> QTableView:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
     table.setWordWrap(False)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    header.resizeSection(0, table.fontMetrics().horizontalAdvance("claimed_by") + 36)
     return table

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -44,14 +46,73 @@ def is_dark() -> bool:
     return page_color().lightnessF() < 0.5
 
 
+MIN_CONTRAST = 4.5  # WCAG AA for body text
+
+
 def tint(color: str, strength: float) -> QColor:
-    """The label colour mixed into the page: light enough for text to stay readable."""
+    """The label colour mixed into the page, weakened until the text on it keeps a
+    contrast of at least 4.5:1 (WCAG AA) in the light and the dark theme alike."""
     base, ink = page_color(), QColor(color)
-    return QColor.fromRgbF(
-        base.redF() + (ink.redF() - base.redF()) * strength,
-        base.greenF() + (ink.greenF() - base.greenF()) * strength,
-        base.blueF() + (ink.blueF() - base.blueF()) * strength,
+    text = QApplication.palette().color(QPalette.ColorRole.Text)
+    while True:
+        mixed = QColor.fromRgbF(
+            base.redF() + (ink.redF() - base.redF()) * strength,
+            base.greenF() + (ink.greenF() - base.greenF()) * strength,
+            base.blueF() + (ink.blueF() - base.blueF()) * strength,
+        )
+        if contrast(mixed, text) >= MIN_CONTRAST or strength <= 0.05:
+            return mixed
+        strength -= 0.05
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    la, lb = _luminance(a), _luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def _luminance(color: QColor) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(color.redF())
+        + 0.7152 * channel(color.greenF())
+        + 0.0722 * channel(color.blueF())
     )
+
+
+def wants_dark(app: QApplication) -> bool:
+    """ANNOTATOR_THEME=dark|light decides; otherwise the system's colour scheme."""
+    chosen = os.environ.get("ANNOTATOR_THEME", "").lower()
+    if chosen in ("dark", "light"):
+        return chosen == "dark"
+    return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def apply(app: QApplication) -> None:
+    """Light or dark, following the system (and its changes while the app runs)."""
+    if wants_dark(app):
+        app.setStyle("Fusion")
+        app.setPalette(_dark_palette())
+    else:
+        app.setPalette(app.style().standardPalette())
+
+
+def _dark_palette() -> QPalette:
+    palette = QPalette()
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    for r, value in (
+        (role.Window, "#23262b"), (role.WindowText, "#e6e6e6"), (role.Base, "#1c1e22"),
+        (role.AlternateBase, "#262a30"), (role.Text, "#e8e6e3"), (role.Button, "#2c3036"),
+        (role.ButtonText, "#e6e6e6"), (role.Highlight, "#3d6fb6"),
+        (role.HighlightedText, "#ffffff"), (role.ToolTipBase, "#2c3036"),
+        (role.ToolTipText, "#e6e6e6"), (role.PlaceholderText, "#9a9da3"),
+        (role.Link, "#7fb2ff"), (role.BrightText, "#ffffff"),
+    ):
+        palette.setColor(r, QColor(value))
+    palette.setColor(group.Disabled, role.Text, QColor("#6b6e73"))
+    palette.setColor(group.Disabled, role.ButtonText, QColor("#6b6e73"))
+    return palette
 
 
 def highlight(color: str) -> QColor:

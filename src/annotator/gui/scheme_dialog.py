@@ -1,0 +1,204 @@
+"""The label scheme editor: add, rename, recolour, reorder labels and link types and
+set their keys; import and export the scheme as JSON. Saved in one transaction on OK."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core import scheme
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Label
+from annotator.formats.atomic import atomic_write
+from annotator.store import Store
+
+NAME, KIND, COLOR, KEY, DESCRIPTION = range(5)
+_NEW_COLORS = ("#e5739a", "#a77ee0", "#e8844a", "#4fb7c9", "#9aa546")
+
+
+class SchemeDialog(QDialog):
+    def __init__(self, store: Store, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("Label scheme")
+        self.table = QTableWidget(0, 5, objectName="schemeTable")
+        self.table.setHorizontalHeaderLabels(["Name", "Kind", "Colour", "Key", "Description"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        for label in store.labels("span") + store.labels("relation"):
+            self._append(label)
+        buttons = QHBoxLayout()
+        for text, slot in (
+            ("Add label", lambda: self.add("span")),
+            ("Add link type", lambda: self.add("relation")),
+            ("Remove", self.remove_current),
+            ("Move up", lambda: self.move_current(-1)),
+            ("Move down", lambda: self.move_current(1)),
+            ("Import…", self.import_file),
+            ("Export…", self.export_file),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        layout.addWidget(box)
+        self.table.cellDoubleClicked.connect(self._on_table_cell_double_clicked)
+        self.resize(760, 420)
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def _append(self, label: Label, *, original: str | None = None) -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        name = QTableWidgetItem(label.name)
+        name.setData(Qt.ItemDataRole.UserRole, label.name if original is None else original)
+        kind = QTableWidgetItem("label" if label.kind == "span" else "link type")
+        kind.setData(Qt.ItemDataRole.UserRole, label.kind)
+        kind.setFlags(kind.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        color = QTableWidgetItem(label.color)
+        color.setBackground(QColor(label.color))
+        color.setFlags(color.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        for column, item in enumerate(
+            (name, kind, color, QTableWidgetItem(label.key or ""), QTableWidgetItem(label.description))
+        ):
+            self.table.setItem(row, column, item)
+        return row
+
+    def add(self, kind: str) -> None:
+        n = self.table.rowCount()
+        row = self._append(
+            Label(f"new_{kind}_{n + 1}", kind, _NEW_COLORS[n % len(_NEW_COLORS)]), original=""
+        )
+        self.table.setCurrentCell(row, NAME)
+        self.table.editItem(self.table.item(row, NAME))
+
+    def remove_current(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+
+    def move_current(self, step: int) -> None:
+        row = self.table.currentRow()
+        other = row + step
+        if row < 0 or not 0 <= other < self.table.rowCount():
+            return
+        for column in range(self.table.columnCount()):
+            a, b = self.table.takeItem(row, column), self.table.takeItem(other, column)
+            self.table.setItem(row, column, b)
+            self.table.setItem(other, column, a)
+        self.table.setCurrentCell(other, self.table.currentColumn())
+
+    def set_color(self, row: int, color: str) -> None:
+        item = self.table.item(row, COLOR)
+        item.setText(color)
+        item.setBackground(QColor(color))
+
+    def _on_table_cell_double_clicked(self, row: int, column: int) -> None:
+        if column == COLOR:
+            chosen = QColorDialog.getColor(QColor(self.table.item(row, COLOR).text()), self)
+            if chosen.isValid():
+                self.set_color(row, chosen.name())
+
+    # -- reading the table -------------------------------------------------------------------
+
+    def labels(self) -> list[Label]:
+        out = []
+        for row in range(self.table.rowCount()):
+            item = self.table.item
+            out.append(Label(
+                name=item(row, NAME).text().strip(),
+                kind=item(row, KIND).data(Qt.ItemDataRole.UserRole),
+                color=item(row, COLOR).text().strip(),
+                key=item(row, KEY).text().strip() or None,
+                position=row,
+                description=item(row, DESCRIPTION).text().strip(),
+            ))
+        return out
+
+    def renames(self) -> dict[str, str]:
+        out = {}
+        for row in range(self.table.rowCount()):
+            original = self.table.item(row, NAME).data(Qt.ItemDataRole.UserRole)
+            name = self.table.item(row, NAME).text().strip()
+            if original and original != name:
+                out[original] = name
+        return out
+
+    def accept(self) -> None:
+        labels, renames = self.labels(), self.renames()
+        kept = {self.table.item(r, NAME).data(Qt.ItemDataRole.UserRole)
+                for r in range(self.table.rowCount())}
+        deletes = [label.name for label in self.store.labels(None) if label.name not in kept]
+        try:
+            scheme.check(labels)
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Label scheme", str(exc))
+            return
+        used = {name: self.store.label_usage(name) for name in deletes}
+        used = {name: n for name, n in used.items() if n}
+        if used:
+            listing = ", ".join(f"“{name}” by {n}" for name, n in used.items())
+            answer = QMessageBox.question(
+                self, "Delete labels in use?",
+                f"Removed labels are in use: {listing}. Delete those annotations too?",
+                QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Ok:
+                return
+        try:
+            self.store.save_scheme(labels, renames=renames, deletes=deletes)
+        except AnnotatorError as exc:
+            QMessageBox.critical(self, "Label scheme not saved", str(exc))
+            return
+        super().accept()
+
+    # -- files -------------------------------------------------------------------------------
+
+    def export_file(self) -> None:
+        target, _ = QFileDialog.getSaveFileName(self, "Export scheme", "scheme.json", "JSON (*.json)")
+        if target:
+            try:
+                with atomic_write(Path(target)) as f:
+                    f.write(json.dumps(scheme.to_json(self.labels()), indent=2).encode())
+            except AnnotatorError as exc:
+                QMessageBox.critical(self, "Export failed", str(exc))
+
+    def import_file(self) -> None:
+        source, _ = QFileDialog.getOpenFileName(self, "Import scheme", "", "JSON (*.json)")
+        if not source:
+            return
+        try:
+            data = json.loads(Path(source).read_text(encoding="utf-8"))
+            incoming = scheme.from_json(data, source)
+        except (OSError, ValueError, AnnotatorError) as exc:
+            QMessageBox.critical(self, "Import failed", f"{source}: {exc}")
+            return
+        present = {self.table.item(r, NAME).text(): r for r in range(self.table.rowCount())}
+        for label in incoming:
+            if label.name in present:
+                row = present[label.name]
+                self.set_color(row, label.color)
+                self.table.item(row, KEY).setText(label.key or "")
+            else:
+                self._append(label, original="")
