@@ -259,6 +259,18 @@ def test_relation_list_selects_changes_and_deletes(window: MainWindow, seed_db: 
     assert links(seed_db) == [] and len(spans(seed_db)) == 2
 
 
+def test_caret_moves_by_sentence(window: MainWindow) -> None:
+    text = window.state.document.text
+    start = text.index("Moscow has long said")
+    cursor = window.article.text.textCursor()
+    cursor.setPosition(window.state.positions.to_qt(start))
+    window.article.text.setTextCursor(cursor)
+    key(window, Qt.Key.Key_Down, CTRL)
+    here = window.state.positions.from_qt(window.article.text.textCursor().position())
+    assert text[start:here].endswith("national security threat.")
+    assert not window.article.text.textCursor().hasSelection()
+
+
 def test_zoom_and_the_shortcut_sheet(window: MainWindow, monkeypatch) -> None:
     size = window.article.text.font().pointSizeF()
     key(window, Qt.Key.Key_Plus, CTRL)
@@ -277,5 +289,10 @@ def test_notes_on_the_article_show_and_undo(window: MainWindow, seed_db: Path, m
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *_a, **_k: ("check dates", True))
     key(window, Qt.Key.Key_N, CTRL | SHIFT)
     assert rows(seed_db, "SELECT note FROM documents") == [("check dates",)]
+    assert window.article.note.text() == "Note: check dates"
+    doc_row = window.documents.row_of(window.state.document.id)
+    assert "check dates" in window.documents.data(
+        window.documents.index(doc_row, 0), Qt.ItemDataRole.ToolTipRole
+    )
     key(window, Qt.Key.Key_Z, CTRL)
     assert rows(seed_db, "SELECT note FROM documents") == [(None,)]

@@ -97,6 +97,7 @@ class DocumentSummary:
     published: str
     span_count: int
     status: str = "todo"
+    note: str | None = None
 
 
 @dataclass(slots=True)

@@ -109,21 +109,22 @@ class ReadingView(QTextEdit):
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and mods & alt:
             step = -1 if key == Qt.Key.Key_Left else 1
             self.edge_moved.emit("start" if mods & shift else "end", step)
-        elif key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and mods & ctrl and mods & shift:
-            self._extend_by_sentence(forward=key == Qt.Key.Key_Down)
+        elif key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and mods & ctrl:
+            self._extend_by_sentence(forward=key == Qt.Key.Key_Down, extend=bool(mods & shift))
         else:
             super().keyPressEvent(event)
 
-    def _extend_by_sentence(self, *, forward: bool) -> None:
-        """Ctrl+Shift+Down/Up: extend the selection to the end of this sentence (or the
-        start), like Ctrl+Shift+Right does for words."""
+    def _extend_by_sentence(self, *, forward: bool, extend: bool) -> None:
+        """Ctrl+Down/Up: move the caret to the end (start) of the sentence; with Shift,
+        extend the selection there, as Ctrl+Shift+Right does for words."""
         cursor = self.textCursor()
         positions, text = self.state.positions, self.state.positions.text
         here = positions.from_qt(cursor.position())
         there = textnav.sentence_end(text, here) if forward else textnav.sentence_start(text, here)
         if there == here and not forward:
             there = textnav.sentence_start(text, max(here - 1, 0))
-        cursor.setPosition(positions.to_qt(there), QTextCursor.MoveMode.KeepAnchor)
+        mode = QTextCursor.MoveMode.KeepAnchor if extend else QTextCursor.MoveMode.MoveAnchor
+        cursor.setPosition(positions.to_qt(there), mode)
         self.setTextCursor(cursor)
 
     def selection_range(self) -> tuple[int, int] | None:
@@ -206,6 +207,7 @@ class ArticleView(QWidget):
         self.title = QLabel(objectName="articleTitle", wordWrap=True)
         self.byline = QLabel(objectName="articleByline", wordWrap=True, openExternalLinks=True)
         self.byline.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.note = QLabel(objectName="articleNote", wordWrap=True)
         self.text = ReadingView(state, parent=self)
         title_font = theme.reading_font()
         title_font.setPointSizeF(theme.READING_POINT_SIZE * 1.55)
@@ -216,6 +218,7 @@ class ArticleView(QWidget):
         layout.setSpacing(6)
         layout.addWidget(self.title)
         layout.addWidget(self.byline)
+        layout.addWidget(self.note)
         layout.addSpacing(14)
         layout.addWidget(self.text, 1)
         self.find_bar = QLineEdit(objectName="findBar", clearButtonEnabled=True)
@@ -232,6 +235,7 @@ class ArticleView(QWidget):
         self.state.span_changed.connect(lambda _old, new, _row: self._render(new.start, new.end))
         self.state.selection_changed.connect(self._on_state_selection_changed)
         self.state.labels_changed.connect(self._render_all)
+        self.state.document_changed.connect(self._show_note)
         self.state.relation_added.connect(lambda *_: self._draw_selection())
         self.state.relation_removed.connect(lambda *_: self._draw_selection())
         self.find_bar.returnPressed.connect(lambda: self.find_next(backward=False))
@@ -313,7 +317,7 @@ class ArticleView(QWidget):
         measure = self.text.fontMetrics().averageCharWidth() * theme.MEASURE_CHARS
         side = max(24, (self.width() - measure) // 2)
         self.layout().setContentsMargins(0, 24, 0, 0)
-        for label in (self.title, self.byline):
+        for label in (self.title, self.byline, self.note):
             label.setContentsMargins(side, 0, side, 0)
         self.text.setViewportMargins(side, 0, side, 0)
 
@@ -323,6 +327,7 @@ class ArticleView(QWidget):
         doc = self.state.document
         self.title.setText(doc.meta.title or doc.source_id)
         self.byline.setText(_byline(doc))
+        self._show_note()
         self.text.setPlainText(self.state.positions.display_text())
         # Every offset depends on Qt holding exactly the positions the map expects.
         self.positions_exact = (
@@ -337,6 +342,11 @@ class ArticleView(QWidget):
         self._render_all()
         self.text.setExtraSelections([])
         self.text.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _show_note(self) -> None:
+        note = self.state.document.note if self.state.document else None
+        self.note.setText(f"Note: {note}" if note else "")
+        self.note.setVisible(bool(note))
 
     def _shrink_blank_lines(self) -> None:
         """News text separates paragraphs with blank lines; at full height a run of them

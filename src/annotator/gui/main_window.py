@@ -190,6 +190,9 @@ class MainWindow(QMainWindow):
         self.state.span_removed.connect(self._on_state_spans_changed)
         self.state.span_changed.connect(self._update_status)
         self.state.document_opened.connect(self._update_status)
+        self.state.document_changed.connect(
+            lambda: self.documents.refresh_document(self.state.document.id)
+        )
 
     # -- loading -----------------------------------------------------------------------------
 

@@ -108,9 +108,10 @@ class DocumentTableModel(QAbstractTableModel):
         doc = self.summary(index.row())
         if role == Qt.ItemDataRole.ToolTipRole:
             details = " · ".join(p for p in (doc.source, doc.published) if p)
-            return f"{doc.title}\n{details}".strip()
+            note = f"\nNote: {doc.note}" if doc.note else ""
+            return f"{doc.title}\n{details}{note}".strip()
         values = (
-            doc.title or doc.id,
+            f"✎ {doc.title or doc.id}" if doc.note else doc.title or doc.id,
             doc.source,
             doc.published,
             doc.span_count,

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 ARTICLE_KEYS = (
     ("Shift+Arrows", "extend the selection by a character or a line"),
     ("Ctrl+Shift+Left / Right", "extend the selection by a word"),
+    ("Ctrl+Up / Down", "move the caret to the start / end of the sentence"),
     ("Ctrl+Shift+Up / Down", "extend the selection to the start / end of the sentence"),
     ("Tab / Shift+Tab", "select the next / previous span (while linking: the next candidate)"),
     ("Alt+Left / Right", "move the selected span's end by a word"),

@@ -371,7 +371,8 @@ class Store:
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
-                f"SELECT d.id, d.title, d.source, d.published, d.span_count, {_STATUS_SQL} "
+                f"SELECT d.id, d.title, d.source, d.published, d.span_count, {_STATUS_SQL}, "
+                "d.note "
                 f"FROM documents d WHERE d.id IN ({marks})",
                 [annotator, *chunk],
             )
