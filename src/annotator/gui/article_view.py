@@ -368,18 +368,30 @@ class ArticleView(QWidget):
             self._on_state_selection_changed(self.state.selected)
 
     def _render(self, start: int, end: int) -> None:
-        """Redraw the highlights of ``[start, end)`` from the spans that cover it."""
-        self._cursor(start, end).mergeCharFormat(self._plain)
+        """Redraw the highlights of ``[start, end)`` from the spans that cover it, in one
+        edit block (one relayout) with one cursor and one format per label pairing."""
+        to_qt = self.state.positions.to_qt
+        cursor = self._cursor(start, end)
+        cursor.beginEditBlock()
+        cursor.mergeCharFormat(self._plain)
+        formats: dict[tuple[str, str | None], QTextCharFormat] = {}
         for a, b, covering in segments(self.state.spans.overlapping(start, end), start, end):
-            self._cursor(a, b).mergeCharFormat(self._format(covering))
+            inner = min(covering, key=_innermost).label
+            outer = max(covering, key=_innermost).label if len(covering) > 1 else None
+            fmt = formats.get((inner, outer))
+            if fmt is None:
+                fmt = formats[(inner, outer)] = self._format(inner, outer)
+            cursor.setPosition(to_qt(a))
+            cursor.setPosition(to_qt(b), QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(fmt)
+        cursor.endEditBlock()
 
-    def _format(self, covering: list[Span]) -> QTextCharFormat:
-        covering = sorted(covering, key=lambda s: (s.length, s.start))
+    def _format(self, inner: str, outer: str | None) -> QTextCharFormat:
         fmt = QTextCharFormat()
-        fmt.setBackground(theme.highlight(self._color(covering[0].label)))
-        if len(covering) > 1:
+        fmt.setBackground(theme.highlight(self._color(inner)))
+        if outer is not None:
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            fmt.setUnderlineColor(theme.underline(self._color(covering[-1].label)))
+            fmt.setUnderlineColor(theme.underline(self._color(outer)))
         return fmt
 
     def _on_state_selection_changed(self, _span_id: str | None) -> None:
@@ -430,6 +442,10 @@ class ArticleView(QWidget):
         cursor.setPosition(a)
         cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
         return cursor
+
+
+def _innermost(span: Span) -> tuple[int, int]:
+    return (span.length, span.start)
 
 
 def _byline(doc: Document) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from functools import cache
+from functools import cache, lru_cache
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
@@ -116,11 +116,23 @@ def _dark_palette() -> QPalette:
 
 
 def highlight(color: str) -> QColor:
-    return tint(color, 0.45 if is_dark() else 0.32)
+    return _tint_for_page(color, 0.45 if is_dark() else 0.32, _page_key())
 
 
 def selected_highlight(color: str) -> QColor:
-    return tint(color, 0.8 if is_dark() else 0.62)
+    return _tint_for_page(color, 0.8 if is_dark() else 0.62, _page_key())
+
+
+def _page_key() -> tuple[int, int]:
+    palette = QApplication.palette()
+    return palette.color(QPalette.ColorRole.Base).rgb(), palette.color(QPalette.ColorRole.Text).rgb()
+
+
+@lru_cache(maxsize=256)
+def _tint_for_page(color: str, strength: float, _page: tuple[int, int]) -> QColor:
+    """Tints are asked for once per highlighted stretch; the answer only changes with
+    the label colour and the palette (the cache key), so it is computed once."""
+    return tint(color, strength)
 
 
 def underline(color: str) -> QColor:
