@@ -2,12 +2,15 @@
 
 annotator [DB]                         open the window (default: the user's database)
 annotator import DB FILE...            add articles (and their annotations) to DB
-annotator export DB -o OUT.jsonl       write the dataset
+annotator export DB -o OUT.jsonl       write the dataset (--format for doccano, brat, ...)
+annotator stats DB                     count documents, spans and relations
 annotator --version
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -68,26 +71,93 @@ def open_window(db: Path | None = None, annotator: str | None = None) -> None:
     sys.exit(run(db, annotator=annotator))
 
 
+def _progress(length: int, label: str):
+    """A progress bar on stderr when it is a terminal; otherwise nothing (scripts, pipes)."""
+    if length < 2 or not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    return click.progressbar(length=length, label=label, file=sys.stderr, show_pos=True)
+
+
+# The same as formats.reading.FORMATS and formats.exporting.formats() (a test checks);
+# spelled out here so that `annotator --version` does not import every reader.
+_IMPORT_FORMATS = ("auto", "text", "html", "jsonl", "doccano", "prodigy", "labelstudio", "brat")
+
+
 @main.command("import")
 @click.argument("db", type=click.Path(dir_okay=True, path_type=Path))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--annotator", help="Name recorded on spans that come without one.")
-def import_command(db: Path, files: tuple[Path, ...], annotator: str | None) -> None:
-    """Add articles (.txt, .md) and annotated documents (.jsonl) to DB, all or nothing."""
-    from annotator.formats.reading import read_paths
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_IMPORT_FORMATS),
+    default="auto",
+    show_default=True,
+    help="Read every FILE as this format. auto: by suffix, and for .jsonl by the first "
+    "record's keys (.txt/.md article, or brat when a .ann lies beside it; .html/.htm news "
+    "page; .json Label Studio; .jsonl native, doccano or Prodigy).",
+)
+@click.option(
+    "--offsets",
+    type=click.Choice(["utf16", "codepoint", "utf8"]),
+    help="Unit of doccano offsets (default: utf16, what doccano writes, or the unit a line "
+    "declares). Native, Prodigy, Label Studio and brat files count code points.",
+)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Import the good records and write the bad ones, with file, line and reason, to "
+    "the rejects file (instead of stopping at the first and importing nothing).",
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where --skip-invalid writes the rejected records [default: DB.rejects.jsonl].",
+)
+def import_command(
+    db: Path,
+    files: tuple[Path, ...],
+    annotator: str | None,
+    fmt: str,
+    offsets: str | None,
+    skip_invalid: bool,
+    rejects: Path | None,
+) -> None:
+    """Add articles and annotated documents to DB, all or nothing.
+
+    Each of FILES may be a folder: it is searched recursively. Labels the database does not
+    know yet are added to its scheme. Importing the same file again adds nothing.
+    """
+    from annotator.formats.importing import import_read, write_rejects
+    from annotator.formats.reading import plan, read_sources
     from annotator.store import Store
 
     who = annotator or settings.annotator_name() or settings.default_annotator_name()
     existed = db.exists()
     try:
-        documents = read_paths(files)
+        sources = plan(files, fmt)
+        with _progress(len(sources), "Reading") as bar:
+            result = read_sources(
+                sources,
+                unit=offsets,
+                skip_invalid=skip_invalid,
+                on_source=(lambda _: bar.update(1)) if bar else None,
+            )
         with Store.open(db) as store:
-            summary = store.import_documents(documents, annotator=who)
+            report = import_read(store, result, annotator=who, skip_invalid=skip_invalid)
+        if report.rejected:
+            rejects = rejects or Path(f"{db}.rejects.jsonl")
+            write_rejects(report.rejected, rejects)
     except AnnotatorError as exc:
         if not existed:  # leave no empty database behind a failed first import
             Store.remove_files(db)
         raise _fail(exc) from exc
-    click.echo(f"{db}: {summary.describe()}")
+    click.echo(f"{db}: {report.describe()}")
+    if report.rejected:
+        click.echo(f"rejected records written to {rejects}")
+
+
+_EXPORT_FORMATS = ("jsonl", "doccano", "doccano-rel", "prodigy", "labelstudio", "brat", "csv")
 
 
 @main.command("export")
@@ -97,24 +167,121 @@ def import_command(db: Path, files: tuple[Path, ...], annotator: str | None) -> 
     "--output",
     required=True,
     type=click.Path(path_type=Path),
-    help="File to write (replaced atomically).",
+    help="File to write (replaced atomically); a folder for brat.",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl"]),
+    type=click.Choice(_EXPORT_FORMATS),
     default="jsonl",
     show_default=True,
-    help="Output format.",
+    help="jsonl: native; doccano: plain form (label triples); doccano-rel: entities and "
+    "relations; prodigy: Prodigy/spaCy tasks; labelstudio: Label Studio JSON; brat: a "
+    "folder of .txt/.ann; csv: one row per span.",
 )
-def export_command(db: Path, output: Path, fmt: str) -> None:
+@click.option(
+    "--offsets",
+    type=click.Choice(["codepoint", "utf16", "utf8"]),
+    help="Offset unit. doccano: utf16 (default, what doccano counts) or codepoint; csv: "
+    "codepoint (default), utf16 or utf8; the others: codepoint only.",
+)
+@click.option(
+    "--label",
+    "labels",
+    multiple=True,
+    help="Only spans (or relations) with this label; repeat for more. Relations are kept "
+    "when both their spans are.",
+)
+@click.option(
+    "--annotator",
+    "annotators",
+    multiple=True,
+    help="Only spans and relations by this annotator; repeat for more.",
+)
+def export_command(
+    db: Path,
+    output: Path,
+    fmt: str,
+    offsets: str | None,
+    labels: tuple[str, ...],
+    annotators: tuple[str, ...],
+) -> None:
     """Write every document of DB with its spans and relations."""
-    from annotator.formats import native
+    from annotator.formats.exporting import Selection, export, formats
     from annotator.store import Store
 
+    selection = Selection(labels=frozenset(labels), annotators=frozenset(annotators))
     try:
-        with Store.open(db, create=False) as store:
-            count = native.export(store, output)
+        with (
+            Store.open_readonly(db) as store,
+            _progress(store.document_count(), "Writing") as bar,
+        ):
+            report = export(
+                store,
+                output,
+                formats()[fmt],
+                unit=offsets,
+                selection=selection,
+                on_document=(lambda: bar.update(1)) if bar else None,
+            )
     except AnnotatorError as exc:
         raise _fail(exc) from exc
-    click.echo(f"{output}: {count} document(s) written")
+    click.echo(f"{output}: {report.describe()}")
+    for note in report.notes:
+        click.echo(f"note: {note}")
+
+
+@main.command("stats")
+@click.argument("db", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats_command(db: Path, as_json: bool) -> None:
+    """Count the documents, spans (by label and annotator) and relations in DB."""
+    from dataclasses import asdict
+
+    from annotator.store import Store
+    from annotator.store.export_queries import stats
+
+    try:
+        with Store.open_readonly(db) as store:
+            figures = stats(store)
+    except AnnotatorError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        data = {k: dict(v) if isinstance(v, list) else v for k, v in asdict(figures).items()}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"documents  {figures.documents} ({figures.documents_with_spans} with spans)")
+    click.echo(f"spans      {figures.spans}")
+    _table("by label", figures.spans_by_label)
+    _table("by annotator", figures.spans_by_annotator)
+    click.echo(f"relations  {figures.relations}")
+    _table("by label", figures.relations_by_label)
+    _table("by annotator", figures.relations_by_annotator)
+
+
+def _table(title: str, rows: list[tuple[str, int]]) -> None:
+    if not rows:
+        return
+    width = max(len(name) for name, _ in rows)
+    click.echo(f"  {title}")
+    for name, n in rows:
+        click.echo(f"    {name:<{width}}  {n:>7}")
+
+
+@main.command("debug-info", hidden=True)
+def debug_info() -> None:
+    """Print versions and bundled-file locations as JSON (bug reports, frozen-app smoke test)."""
+    from annotator import resources
+    from annotator.gui.app import qt_versions
+    from annotator.store.opening import sqlite_version
+
+    info = {
+        "version": __version__,
+        "python": sys.version.split()[0],
+        "sqlite_version": sqlite_version(),
+        **qt_versions(),
+        "frozen": bool(getattr(sys, "frozen", False)),
+        "resources": str(resources.resource("annotator.desktop").parent),
+        "seeds": [str(p) for p in resources.seed_files()],
+    }
+    click.echo(json.dumps(info, indent=2))

@@ -7,23 +7,29 @@ text become LF and every offset is shifted by the same map, after checking each 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import (
+    Document,
     DocumentMeta,
     IncomingDocument,
     IncomingRelation,
     IncomingSpan,
+    Relation,
+    Span,
 )
 from annotator.core.offsets import normalize_newlines
 from annotator.formats.atomic import atomic_write
 from annotator.formats.textfile import BOM
 from annotator.store import Store
+
+if TYPE_CHECKING:
+    from annotator.formats.exporting import ExportDocument
 
 SUFFIXES = (".jsonl", ".ndjson")
 _META_FIELDS = ("title", "source", "author", "published", "url")
@@ -188,38 +194,58 @@ def records(store: Store) -> Iterator[dict[str, Any]]:
                 "the database fails its integrity check, nothing was exported:\n  "
                 + "\n  ".join(problems)
             )
-        yield {
-            "id": doc.id,
-            "text": doc.text,
-            "meta": doc.meta.as_dict() | {"source_id": doc.source_id},
-            "spans": [
-                {
-                    "id": s.id,
-                    "start": s.start,
-                    "end": s.end,
-                    "label": s.label,
-                    "text": s.text,
-                    "annotator": s.annotator,
-                    "note": s.note,
-                    "created_at": s.created_at,
-                    "updated_at": s.updated_at,
-                }
-                for s in spans
-            ],
-            "relations": [
-                {
-                    "id": r.id,
-                    "label": r.label,
-                    "from": r.source,
-                    "to": r.target,
-                    "annotator": r.annotator,
-                    "note": r.note,
-                    "created_at": r.created_at,
-                    "updated_at": r.updated_at,
-                }
-                for r in store.relations(doc_id)
-            ],
-        }
+        yield record_of(doc, spans, store.relations(doc_id))
+
+
+def record_of(
+    doc: Document, spans: Iterable[Span], relations: Iterable[Relation]
+) -> dict[str, Any]:
+    """The native record of one document (the schema in DESIGN.md)."""
+    return {
+        "id": doc.id,
+        "text": doc.text,
+        "meta": doc.meta.as_dict() | {"source_id": doc.source_id},
+        "spans": [
+            {
+                "id": s.id,
+                "start": s.start,
+                "end": s.end,
+                "label": s.label,
+                "text": s.text,
+                "annotator": s.annotator,
+                "note": s.note,
+                "created_at": s.created_at,
+                "updated_at": s.updated_at,
+            }
+            for s in spans
+        ],
+        "relations": [
+            {
+                "id": r.id,
+                "label": r.label,
+                "from": r.source,
+                "to": r.target,
+                "annotator": r.annotator,
+                "note": r.note,
+                "created_at": r.created_at,
+                "updated_at": r.updated_at,
+            }
+            for r in relations
+        ],
+    }
+
+
+def write(docs: Iterable[ExportDocument], target: Path) -> None:
+    """Write already selected and checked documents to ``target`` atomically."""
+    with atomic_write(target) as f:
+        for item in docs:
+            f.write(orjson.dumps(record_of(item.document, item.spans, item.relations)))
+            f.write(b"\n")
+
+
+def document_from(record: Any, path: Path, line: int) -> IncomingDocument:
+    """One parsed native record; raises InputError naming the file and line."""
+    return _document(record, _Where(path, line))
 
 
 def export(store: Store, target: Path) -> int:

@@ -1,40 +1,257 @@
-"""Pick the reader for each path by its suffix; read everything before anything is stored."""
+"""Find the files to import, pick each one's reader, read everything before anything is stored.
+
+``--format auto`` decides by suffix and, for JSON Lines, by the keys of the first record:
+``.txt``/``.md`` is an article (or, with a ``.ann`` beside it, a brat document), ``.html``/
+``.htm`` a saved news page, ``.json`` a Label Studio export, and ``.jsonl``/``.ndjson`` is
+Prodigy (keys such as ``_input_hash``, ``tokens``, ``answer``), doccano (``label``, ``labels``,
+``entities``, ``data``) or else native.
+
+Strict reading raises the first bad record as an :class:`InputError`; lenient reading
+(``--skip-invalid``) collects it and goes on.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.errors import InputError
+from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import IncomingDocument
-from annotator.formats import native, plaintext
+from annotator.formats import brat, doccano, html, labelstudio, native, plaintext, prodigy
+from annotator.formats.records import Outcome, Rejected, Skipped, first_record
+from annotator.formats.units import Unit
 
-SUPPORTED = plaintext.SUFFIXES + native.SUFFIXES
+JSONL = native.SUFFIXES
+SUFFIXES = {
+    "text": plaintext.SUFFIXES,
+    "html": html.SUFFIXES,
+    "jsonl": JSONL,
+    "doccano": (*JSONL, ".json"),
+    "prodigy": (*JSONL, ".json"),
+    "labelstudio": labelstudio.SUFFIXES,
+    "brat": (".txt", ".ann"),
+}
+FORMATS = ("auto", *SUFFIXES)
+SUPPORTED = tuple(dict.fromkeys(s for suffixes in SUFFIXES.values() for s in suffixes))
+_ORIGIN = re.compile(r"^(.*), line (\d+)$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One thing to read: a file in a known format (for brat, the .txt and its .ann)."""
+
+    path: Path
+    fmt: str
+    ann: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@dataclass
+class ReadResult:
+    documents: list[IncomingDocument] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def read_paths(paths: Iterable[Path]) -> list[IncomingDocument]:
-    """Read every file (folders are searched recursively); the first bad one stops all."""
-    documents: list[IncomingDocument] = []
-    for path in paths:
-        path = Path(path)
+    """Read every file (folders are searched recursively); the first bad record stops all."""
+    return read_sources(plan(paths)).documents
+
+
+def plan(paths: Iterable[Path], fmt: str = "auto") -> list[Source]:
+    """The sources to read, in order; a missing path or an unknown file type is an error."""
+    if fmt not in FORMATS:
+        raise AnnotatorError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    sources: list[Source] = []
+    for path in map(Path, paths):
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED)
-            if not files:
-                raise InputError(path, f"holds no files to import ({', '.join(SUPPORTED)})")
-            documents += read_paths(files)
+            found = _folder(path, fmt)
+            if not found:
+                wanted = SUPPORTED if fmt == "auto" else SUFFIXES[fmt]
+                raise InputError(path, f"holds no files to import ({', '.join(wanted)})")
+            sources += found
         elif not path.exists():
             raise InputError(path, "no such file")
         else:
-            documents += read_file(path)
-    return documents
+            sources.append(_source(path, fmt, explicit=True))
+    return list(dict.fromkeys(sources))
 
 
-def read_file(path: Path) -> list[IncomingDocument]:
+def read_sources(
+    sources: Iterable[Source],
+    *,
+    unit: Unit | None = None,
+    skip_invalid: bool = False,
+    on_source: Callable[[Source], None] | None = None,
+) -> ReadResult:
+    result = ReadResult()
+    for source in sources:
+        for outcome in read_source(source, unit=unit):
+            if isinstance(outcome, Skipped):
+                result.skipped.append(outcome)
+                continue
+            if isinstance(outcome, IncomingDocument):
+                outcome = _tidy(outcome)
+            if isinstance(outcome, Rejected):
+                if not skip_invalid:
+                    raise outcome.error()
+                result.rejected.append(outcome)
+            else:
+                result.documents.append(outcome)
+        if on_source is not None:
+            on_source(source)
+    return result
+
+
+def read_source(source: Source, *, unit: Unit | None = None) -> Iterator[Outcome]:
+    path = source.path
+    if unit not in (None, "codepoint") and source.fmt in (
+        "jsonl",
+        "prodigy",
+        "labelstudio",
+        "brat",
+    ):
+        raise AnnotatorError(
+            f"--offsets {unit} applies to doccano files; {path} ({source.fmt}) counts code points"
+        )
+    if source.fmt in ("text", "html"):
+        reader = plaintext if source.fmt == "text" else html
+        try:
+            yield reader.read(path)
+        except InputError as exc:
+            yield Rejected(exc.path, exc.line, exc.reason)
+    elif source.fmt == "jsonl":
+        yield from _native(path)
+    elif source.fmt == "doccano":
+        yield from doccano.read(path, unit)
+    elif source.fmt == "prodigy":
+        yield from prodigy.read(path)
+    elif source.fmt == "labelstudio":
+        yield from labelstudio.read(path)
+    elif source.fmt == "brat":
+        yield from _brat(source)
+    else:  # pragma: no cover - plan() only makes the formats above
+        raise AssertionError(source.fmt)
+
+
+def locate(origin: str) -> tuple[str, int | None]:
+    """Split a document's origin ("FILE, line N" or "FILE") into file and line."""
+    match = _ORIGIN.match(origin)
+    return (match.group(1), int(match.group(2))) if match else (origin, None)
+
+
+# -- choosing -----------------------------------------------------------------------------
+
+
+def _folder(folder: Path, fmt: str) -> list[Source]:
+    wanted = SUPPORTED if fmt == "auto" else SUFFIXES[fmt]
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix.lower() in wanted
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+    sources = []
+    for path in files:
+        if path.suffix.lower() == ".ann":
+            if not path.with_suffix(".txt").exists():
+                sources.append(Source(path.with_suffix(".txt"), "brat", path))
+            continue  # read with its .txt
+        sources.append(_source(path, fmt, explicit=False))
+    return sources
+
+
+def _source(path: Path, fmt: str, *, explicit: bool) -> Source:
     suffix = path.suffix.lower()
+    if fmt == "brat" or (fmt == "auto" and suffix == ".ann"):
+        txt = path.with_suffix(".txt")
+        return Source(txt, "brat", brat.ann_for(txt))
+    if fmt != "auto":
+        return Source(path, fmt)
+    if suffix == ".txt" and brat.ann_for(path).exists():
+        return Source(path, "brat", brat.ann_for(path))
     if suffix in plaintext.SUFFIXES:
-        return [plaintext.read(path)]
-    if suffix in native.SUFFIXES:
-        return native.read(path)
+        return Source(path, "text")
+    if suffix in html.SUFFIXES:
+        return Source(path, "html")
+    if suffix in JSONL or suffix == ".json":
+        return Source(path, _sniff(path, suffix))
     raise InputError(
         path, f"unknown file type {suffix or '(none)'!r}; Annotator imports {', '.join(SUPPORTED)}"
     )
+
+
+def _sniff(path: Path, suffix: str) -> str:
+    if suffix == ".json":
+        with path.open("rb") as f:
+            head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not head.startswith(b"{"):
+            return "labelstudio"
+    record = first_record(path)
+    if prodigy.looks_like(record):
+        return "prodigy"
+    if doccano.looks_like(record):
+        return "doccano"
+    return "jsonl"
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def _native(path: Path) -> Iterator[Outcome]:
+    from annotator.formats.records import jsonl_lines
+
+    for item in jsonl_lines(path):
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        number, value, raw = item
+        try:
+            yield native.document_from(value, path, number)
+        except InputError as exc:
+            yield Rejected(exc.path, exc.line, exc.reason, raw)
+
+
+def _brat(source: Source) -> Iterator[Outcome]:
+    ann = source.ann or brat.ann_for(source.path)
+    if not source.path.exists():
+        yield Rejected(str(ann), None, f"has no {source.path.name} beside it")
+        return
+    if not ann.exists():  # --format brat on a text with no annotations yet
+        ann = None
+    yield from brat.read(source.path, ann) if ann else _brat_text_only(source.path)
+
+
+def _brat_text_only(txt: Path) -> Iterator[Outcome]:
+    try:
+        yield plaintext.read(txt)
+    except InputError as exc:
+        yield Rejected(exc.path, exc.line, exc.reason)
+
+
+def _tidy(doc: IncomingDocument) -> IncomingDocument | Rejected:
+    """Drop repeated annotations within one record; an id used for two different spans (or
+    relations) is an error."""
+    for kind, items, key in (
+        ("span", doc.spans, lambda s: (s.start, s.end, s.label, s.annotator)),
+        ("relation", doc.relations, lambda r: (r.label, r.source, r.target, r.annotator)),
+    ):
+        seen: dict[object, tuple] = {}
+        kept = []
+        for item in items:
+            ident = item.id if item.id is not None else key(item)
+            if ident in seen:
+                if seen[ident] != key(item):
+                    path, line = locate(doc.origin)
+                    return Rejected(path, line, f"{kind} id {item.id!r} is used for two {kind}s")
+                continue
+            seen[ident] = key(item)
+            kept.append(item)
+        items[:] = kept
+    return doc

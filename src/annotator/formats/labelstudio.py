@@ -1,0 +1,422 @@
+"""Label Studio JSON export: an array of tasks, ``Labels`` on a ``Text`` object.
+
+Each task's ``data.text`` is the document; each annotation's ``labels`` results are spans and
+its ``relation`` results are relations. Offsets are **code points** (Label Studio counts them
+so since LSF#308), end exclusive. Label Studio may collapse white space in its copy of a
+region's text (LS#3078), so that copy is compared with white space squeezed.
+
+Import decisions:
+- The annotator is the annotation's ``created_username`` (newer exports) or ``completed_by``
+  (an e-mail in old exports; a user number, recorded as ``ls-user-N``, in new ones).
+- A cancelled (skipped) annotation is skipped and counted. Predictions are imported only for a
+  task with no annotation, under the annotator ``prediction:MODEL_VERSION``; a model's guesses
+  never mix with people's work.
+- A region with several labels becomes one span per label. A region's note is its ``meta.text``
+  or a per-region ``textarea`` result. A relation with no label is labelled ``related``; one
+  drawn ``left`` runs from ``to_id`` to ``from_id``. Other result types (choices, ratings, ...)
+  are skipped with a reason.
+- The ``JSON_MIN`` export (``{"text", "label": [{"start", "end", "labels"}]}``) is read too.
+
+The export writes one annotation per annotator (``completed_by`` numbers them from 1,
+``created_username`` names them), ``from_name: "label"`` and ``to_name: "text"``: a labelling
+config with ``<Labels name="label" toName="text">`` and ``<Relations>`` shows it. A relation
+between two annotators' spans cannot be expressed (a Label Studio relation joins regions of
+one annotation) and is left out with a note.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from annotator.core.errors import InputError
+from annotator.core.model import IncomingRelation, IncomingSpan
+from annotator.formats.atomic import atomic_write
+from annotator.formats.exporting import ExportDocument, ExportReport
+from annotator.formats.records import (
+    Outcome,
+    RecordError,
+    Rejected,
+    Skipped,
+    TextMap,
+    document,
+    local_id,
+    object_of,
+    source_id_of,
+    split_meta,
+    text_of,
+)
+from annotator.formats.textfile import BOM, read_utf8
+from annotator.formats.units import Unit
+
+SUFFIXES = (".json",)
+UNIT: Unit = "codepoint"
+_WS = re.compile(r"\s*")
+_USERNAME = re.compile(r"^\s*(.*?)(?:,\s*\d+)?\s*$")  # "alice@example.com, 1"
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def read(path: Path, unit: Unit = UNIT) -> Iterator[Outcome]:
+    for item in tasks(path):
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        line, value, raw = item
+        try:
+            yield from _outcomes(value, path, line)
+        except RecordError as exc:
+            yield Rejected(str(path), line, str(exc), raw)
+
+
+def tasks(path: Path) -> Iterator[tuple[int, Any, str] | Rejected]:
+    """Each element of the top-level array with the line it starts on."""
+    try:
+        text = read_utf8(path)
+    except InputError as exc:
+        yield Rejected(exc.path, exc.line, exc.reason)
+        return
+    if text.startswith(BOM):
+        yield Rejected(str(path), 1, "starts with a byte-order mark; save it as UTF-8 without BOM")
+        return
+    decoder = json.JSONDecoder()
+    i = _WS.match(text, 0).end()
+    if text[i : i + 1] != "[":
+        yield Rejected(str(path), None, "is not a Label Studio JSON export (an array of tasks)")
+        return
+    line, counted, found = 1, 0, False
+    i = _WS.match(text, i + 1).end()
+    while i < len(text) and text[i] != "]":
+        line += text.count("\n", counted, i)
+        counted = i
+        try:
+            value, end = decoder.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            yield Rejected(str(path), exc.lineno, f"not valid JSON ({exc.msg})")
+            return
+        found = True
+        yield line, value, text[i:end]
+        i = _WS.match(text, end).end()
+        if text[i : i + 1] == ",":
+            i = _WS.match(text, i + 1).end()
+        elif text[i : i + 1] != "]":
+            line += text.count("\n", counted, i)
+            yield Rejected(str(path), line, "expected , or ] between tasks")
+            return
+    if not found:
+        yield Rejected(str(path), None, "is empty: no tasks in it")
+
+
+def _outcomes(task: Any, path: Path, line: int) -> Iterator[Outcome]:
+    task = object_of(task, "a task")
+    if "data" not in task and "text" in task:
+        yield from _min_task(task, path, line)
+        return
+    data = object_of(task.get("data"), '"data"')
+    key = _text_key(data)
+    textmap = TextMap(text_of(data[key], f"data.{key}"))
+    source_id = source_id_of(data.get("source_id"), task.get("id"))
+    doc_key = textmap.doc_key(source_id)
+    skipped: dict[str, Skipped] = {}
+
+    def skip(reason: str) -> None:
+        skipped.setdefault(reason, Skipped(str(path), line, reason))
+
+    annotations = _list(task, "annotations")
+    usable = []
+    for j, ann in enumerate(annotations):
+        ann = object_of(ann, f"annotations[{j}]")
+        if ann.get("was_cancelled"):
+            skip("a cancelled (skipped) annotation")
+        else:
+            usable.append((f"annotations[{j}]", ann, _annotator(ann)))
+    if not usable:
+        for j, pred in enumerate(_list(task, "predictions")):
+            pred = object_of(pred, f"predictions[{j}]")
+            version = pred.get("model_version")
+            who = f"prediction:{version}" if version else "prediction"
+            usable.append((f"predictions[{j}]", pred, who))
+    spans, relations = [], []
+    for where, ann, who in usable:
+        # Label Studio's annotation ids are unique in its database; the place in the list
+        # is the fallback, so that a re-export in another order finds the same spans.
+        ident = ann.get("id")
+        ann_key = f"{where.split('[')[0]}:{ident}" if ident not in (None, "") else where
+        _results(ann, where, textmap, doc_key, ann_key, who, spans, relations, skip)
+    fields = {k: v for k, v in data.items() if k != key}
+    yield document(
+        textmap,
+        source_id=source_id,
+        meta=split_meta(fields),
+        origin=f"{path}, line {line}",
+        spans=spans,
+        relations=relations,
+    )
+    yield from skipped.values()
+
+
+def _results(ann, where, textmap, doc_key, ann_key, who, spans, relations, skip) -> None:
+    results = [object_of(r, f"{where}.result[{k}]") for k, r in enumerate(_list(ann, "result"))]
+    created = ann.get("created_at") if isinstance(ann.get("created_at"), str) else None
+    updated = ann.get("updated_at") if isinstance(ann.get("updated_at"), str) else None
+    regions: dict[str, list[IncomingSpan]] = {}
+    for k, result in enumerate(results):
+        if result.get("type") != "labels":
+            continue
+        what = f"{where}.result[{k}]"
+        value = object_of(result.get("value"), f"{what}.value")
+        start, end = textmap.span(
+            value.get("start"), value.get("end"), what=what, claimed=value.get("text"), loose=True
+        )
+        labels = value.get("labels")
+        if not isinstance(labels, list) or not labels:
+            raise RecordError(f"{what}: value.labels must be a non-empty list")
+        region = str(result.get("id", f"#{k}"))
+        note = _note(result.get("meta"))
+        for label in labels:
+            if not isinstance(label, str) or not label.strip():
+                raise RecordError(f"{what}: a label must be a non-empty string, not {label!r}")
+            span = IncomingSpan(
+                start,
+                end,
+                label.strip(),
+                id=local_id(doc_key, "ls", ann_key, region, label),
+                annotator=who,
+                note=note,
+                created_at=created,
+                updated_at=updated,
+            )
+            spans.append(span)
+            regions.setdefault(region, []).append(span)
+    for k, result in enumerate(results):
+        kind = result.get("type")
+        what = f"{where}.result[{k}]"
+        if kind == "labels":
+            continue
+        if kind == "relation":
+            relations += _relations(result, what, regions, doc_key, ann_key, who, created, updated)
+        elif kind == "textarea" and str(result.get("id")) in regions:
+            value = result.get("value") if isinstance(result.get("value"), dict) else {}
+            note = _note(value)
+            for span in regions[str(result.get("id"))]:
+                span.note = "\n".join(filter(None, [span.note, note])) or None
+        else:
+            skip(f"a result of type {kind!r} (only labels and relations are imported)")
+
+
+def _relations(result, what, regions, doc_key, ann_key, who, created, updated) -> list:
+    ends = []
+    for name in ("from_id", "to_id"):
+        region = regions.get(str(result.get(name)))
+        if not region:
+            raise RecordError(
+                f"{what}: {name} {result.get(name)!r} is not a labelled region of this annotation"
+            )
+        ends.append(region[0].id)
+    if result.get("direction") == "left":
+        ends.reverse()
+    labels = result.get("labels") or ["related"]
+    if not isinstance(labels, list):
+        raise RecordError(f"{what}: labels must be a list")
+    return [
+        IncomingRelation(
+            label,
+            ends[0],
+            ends[1],
+            id=local_id(doc_key, "ls-relation", ann_key, *ends, label),
+            annotator=who,
+            created_at=created,
+            updated_at=updated,
+        )
+        for label in labels
+        if isinstance(label, str) and label.strip()
+    ]
+
+
+def _min_task(task: dict, path: Path, line: int) -> Iterator[Outcome]:
+    """JSON_MIN: one flat object per task; region lists under the control's name."""
+    textmap = TextMap(text_of(task.get("text"), "text"))
+    source_id = source_id_of(task.get("source_id"), task.get("id"))
+    doc_key = textmap.doc_key(source_id)
+    who = _name(task.get("annotator"))
+    spans, fields = [], {}
+    for key, value in task.items():
+        if key == "text":
+            continue
+        if (
+            isinstance(value, list)
+            and value
+            and all(isinstance(v, dict) and "labels" in v for v in value)
+        ):
+            for k, region in enumerate(value):
+                what = f"{key}[{k}]"
+                start, end = textmap.span(
+                    region.get("start"),
+                    region.get("end"),
+                    what=what,
+                    claimed=region.get("text"),
+                    loose=True,
+                )
+                for label in region["labels"]:
+                    if not isinstance(label, str) or not label.strip():
+                        raise RecordError(
+                            f"{what}: a label must be a non-empty string, not {label!r}"
+                        )
+                    spans.append(
+                        IncomingSpan(
+                            start,
+                            end,
+                            label.strip(),
+                            id=local_id(doc_key, "ls-min", who or "", start, end, label),
+                            annotator=who,
+                        )
+                    )
+        elif key not in (
+            "id",
+            "annotator",
+            "annotation_id",
+            "created_at",
+            "updated_at",
+            "lead_time",
+        ):
+            fields[key] = value
+    yield document(
+        textmap,
+        source_id=source_id,
+        meta=split_meta(fields),
+        origin=f"{path}, line {line}",
+        spans=spans,
+    )
+
+
+def _text_key(data: dict) -> str:
+    if "text" in data:
+        return "text"
+    strings = [k for k, v in data.items() if isinstance(v, str) and k != "source_id"]
+    if len(strings) == 1:
+        return strings[0]
+    raise RecordError('"data" has no "text" (and no single other text field to use)')
+
+
+def _list(record: dict, key: str) -> list:
+    value = record.get(key) or []
+    if not isinstance(value, list):
+        raise RecordError(f'"{key}" must be a list')
+    return value
+
+
+def _annotator(ann: dict) -> str | None:
+    name = ann.get("created_username")
+    if isinstance(name, str) and _USERNAME.match(name).group(1):
+        return _USERNAME.match(name).group(1)
+    person = ann.get("completed_by")
+    if isinstance(person, dict):
+        for key in ("email", "username", "first_name", "id"):
+            if person.get(key) not in (None, ""):
+                return str(person[key])
+    if isinstance(person, int | str) and not isinstance(person, bool) and str(person):
+        return f"ls-user-{person}"
+    return None
+
+
+def _name(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _note(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return None
+    text = value.get("text")
+    if isinstance(text, str):
+        return text or None
+    if isinstance(text, list):
+        return "\n".join(t for t in text if isinstance(t, str)) or None
+    return None
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def write(docs: Iterable[ExportDocument], target: Path, unit: Unit, report: ExportReport) -> None:
+    users: dict[str, int] = {}
+    dropped = 0
+    with atomic_write(target) as f:
+        f.write(b"[")
+        for number, item in enumerate(docs, start=1):
+            record, left_out = _task(item, number, users)
+            dropped += left_out
+            f.write(b"\n" if number == 1 else b",\n")
+            f.write(orjson.dumps(record))
+        f.write(b"\n]\n")
+    if dropped:
+        report.relations -= dropped
+        report.notes.append(
+            f"{dropped} relation(s) left out: they join two annotators' spans, which a "
+            "Label Studio relation cannot"
+        )
+
+
+def _task(item: ExportDocument, number: int, users: dict[str, int]) -> tuple[dict, int]:
+    doc = item.document
+    owner = {s.id: s.annotator for s in item.spans}
+    results: dict[str, list[dict]] = {}
+    times: dict[str, list[str]] = {}
+    for s in item.spans:
+        results.setdefault(s.annotator, []).append(_region(s))
+        times.setdefault(s.annotator, []).extend((s.created_at, s.updated_at))
+    dropped = 0
+    for r in item.relations:
+        home = r.annotator if owner[r.source] == owner[r.target] == r.annotator else None
+        if home is None and owner[r.source] == owner[r.target]:
+            home = owner[r.source]
+        if home is None:
+            dropped += 1
+            continue
+        results[home].append(
+            {
+                "from_id": r.source,
+                "to_id": r.target,
+                "type": "relation",
+                "direction": "right",
+                "labels": [r.label],
+            }
+        )
+    annotations = []
+    for who, result in results.items():
+        users.setdefault(who, len(users) + 1)
+        annotations.append(
+            {
+                "id": number * 1000 + users[who],
+                "completed_by": users[who],
+                "created_username": who,
+                "result": result,
+                "was_cancelled": False,
+                "ground_truth": False,
+                "created_at": min(times[who]),
+                "updated_at": max(times[who]),
+            }
+        )
+    data = {"text": doc.text}
+    for key, value in (doc.meta.as_dict() | {"source_id": doc.source_id}).items():
+        data.setdefault(key, value)
+    return {"id": number, "data": data, "annotations": annotations, "predictions": []}, dropped
+
+
+def _region(s) -> dict[str, Any]:
+    region: dict[str, Any] = {
+        "id": s.id,
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "origin": "manual",
+        "value": {"start": s.start, "end": s.end, "text": s.text, "labels": [s.label]},
+    }
+    if s.note:
+        region["meta"] = {"text": [s.note]}
+    return region

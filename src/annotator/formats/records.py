@@ -1,0 +1,263 @@
+"""What every peer-format reader shares: outcomes, JSONL lines, offsets checked and mapped.
+
+A reader yields one outcome per record: an :class:`IncomingDocument`, a :class:`Rejected`
+record (bad input: the strict import stops at the first, ``--skip-invalid`` writes it to the
+rejects file) or a :class:`Skipped` one (well-formed, but nothing Annotator keeps, such as a
+Prodigy answer "reject" or a brat attribute line).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from annotator.core.errors import InputError
+from annotator.core.ids import document_id
+from annotator.core.model import DocumentMeta, IncomingDocument
+from annotator.core.offsets import normalize_newlines
+from annotator.formats.textfile import BOM
+from annotator.formats.units import Unit, UnitMap
+
+META_FIELDS = ("title", "source", "author", "published", "url")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    reason: str
+    record: str | None = None  # the offending input, where it is short enough to keep
+
+    @property
+    def where(self) -> str:
+        return self.path if self.line is None else f"{self.path}, line {self.line}"
+
+    def error(self) -> InputError:
+        return InputError(self.path, self.reason, line=self.line)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.path, "line": self.line, "reason": self.reason, "record": self.record}
+
+
+class Rejected(Problem):
+    """A record that is wrong: a strict import stops here."""
+
+
+class Skipped(Problem):
+    """A record that is well-formed but holds nothing Annotator keeps."""
+
+
+Outcome = IncomingDocument | Rejected | Skipped
+
+
+class RecordError(ValueError):
+    """Raised inside a reader for a bad record; the reader turns it into a Rejected."""
+
+
+# -- JSON Lines ---------------------------------------------------------------------------
+
+
+def jsonl_lines(path: Path) -> Iterator[tuple[int, Any, str] | Rejected]:
+    """Yield ``(line number, parsed value, raw line)`` or a Rejected for each non-blank line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Rejected(str(path), None, f"cannot be read ({exc.strerror})")
+        return
+    seen = False
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        seen = True
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            reason = (
+                f"is not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {exc.start + 1} "
+                "(save it as UTF-8 and import it again)"
+            )
+            yield Rejected(str(path), number, reason, raw.decode("utf-8", "replace"))
+            continue
+        if line.startswith(BOM):
+            reason = "starts with a byte-order mark; save the file as UTF-8 without BOM"
+            yield Rejected(str(path), number, reason, line.rstrip("\r"))
+            continue
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            yield Rejected(str(path), number, f"not valid JSON ({exc})", line.rstrip("\r"))
+            continue
+        yield number, value, line.rstrip("\r")
+    if not seen:
+        yield Rejected(str(path), None, "is empty: no documents in it")
+
+
+def first_record(path: Path) -> Any:
+    """The first JSON record of a JSONL file, for format detection (None if unreadable)."""
+    try:
+        with path.open("rb") as f:
+            for raw in f:
+                if raw.strip():
+                    return orjson.loads(raw.decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, orjson.JSONDecodeError):
+        return None
+    return None
+
+
+def records_of(path: Path, parse: Callable[[Any, int], Iterable[Outcome]]) -> Iterator[Outcome]:
+    """Run ``parse(record, line) -> Iterator[Outcome]`` over each line of a JSONL file,
+    turning a RecordError into a Rejected that names the line and keeps the raw record."""
+    for item in jsonl_lines(path):
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        number, value, raw = item
+        try:
+            yield from parse(value, number)
+        except RecordError as exc:
+            yield Rejected(str(path), number, str(exc), raw)
+
+
+# -- documents, texts and offsets ---------------------------------------------------------
+
+
+def object_of(value: Any, what: str = "a record") -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise RecordError(f"expected {what} as a JSON object, found {type(value).__name__}")
+    return value
+
+
+def text_of(value: Any, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError(f'"{key}" must be a non-empty string')
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RecordError(f'"{key}" holds a lone surrogate at {exc.start}: not valid text') from exc
+    return value
+
+
+def integer(value: Any, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise RecordError(f"{what} must be an integer, not {value!r}")
+    return value
+
+
+def split_meta(fields: dict[str, Any], *, skip: tuple[str, ...] = ()) -> DocumentMeta:
+    """Title, source, author, published and url from ``fields``; every other key (except
+    ``skip`` and ``source_id``) is kept in ``extra``. A non-string known field is extra too."""
+    known = {k: v for k, v in fields.items() if k in META_FIELDS and isinstance(v, str)}
+    extra = {
+        k: v
+        for k, v in fields.items()
+        if k not in known and k not in skip and k != "source_id" and v is not None
+    }
+    return DocumentMeta(**known, extra=extra)
+
+
+def source_id_of(explicit: Any, *candidates: Any) -> str:
+    """``explicit`` if it is a string (an export of ours writes the source id, maybe empty);
+    otherwise the first candidate that is a non-empty string or an integer, as a string."""
+    if isinstance(explicit, str):
+        return explicit
+    for value in candidates:
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, int | str) and str(value):
+            return str(value)
+    return ""
+
+
+def local_id(doc_key: str, *parts: Any) -> str:
+    """A global id for a span or relation that a file numbers per document ("T1", 5, ...),
+    so that two files' "T1" never meet and re-importing a file finds the same ids."""
+    key = "\x00".join([doc_key, *map(str, parts)])
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+class TextMap:
+    """A text as it arrived (``raw``) and as it is stored (``text``: LF line ends).
+
+    :meth:`span` takes offsets counted in ``unit`` in the raw text, checks them (and, if
+    given, the span's own copy of its text), and returns code points in the stored text.
+    """
+
+    def __init__(self, raw: str, unit: Unit = "codepoint") -> None:
+        self.raw = raw
+        self.text, self._remap = normalize_newlines(raw)
+        self.units = UnitMap(raw, unit)
+
+    def doc_key(self, source_id: str, doc_id: str | None = None) -> str:
+        """The id the store will give this document (see Store.import_documents)."""
+        return doc_id or document_id(self.text, source_id)
+
+    def span(
+        self,
+        start: Any,
+        end: Any,
+        *,
+        what: str,
+        claimed: Any = None,
+        loose: bool = False,
+    ) -> tuple[int, int]:
+        start = integer(start, f"{what}: start")
+        end = integer(end, f"{what}: end")
+        try:
+            cp_start, cp_end = self.units.from_unit(start), self.units.from_unit(end)
+        except ValueError as exc:
+            raise RecordError(f"{what}: {exc}") from None
+        if cp_start >= cp_end:
+            raise RecordError(f"{what}: offsets {start}-{end} are empty or reversed")
+        if claimed is not None:
+            self.check_text(cp_start, cp_end, claimed, what=what, loose=loose)
+        return self.stored(cp_start, cp_end, what=what)
+
+    def check_text(self, start: int, end: int, claimed: Any, *, what: str, loose: bool) -> None:
+        actual = self.raw[start:end]
+        if not isinstance(claimed, str):
+            raise RecordError(f"{what}: its text must be a string, not {claimed!r}")
+        same = squeeze(claimed) == squeeze(actual) if loose else claimed == actual
+        if not same:
+            raise RecordError(
+                f"{what}: its text {claimed!r} differs from the text at its offsets, {actual!r}"
+            )
+
+    def stored(self, start: int, end: int, *, what: str) -> tuple[int, int]:
+        """Map code points in the raw text to code points in the stored (LF) text."""
+        new_start, new_end = self._remap(start), self._remap(end)
+        if self.raw[end - 1 : end + 1] == "\r\n":
+            new_end += 1  # an end between CR and LF keeps the line end it began
+        if new_start >= new_end:
+            raise RecordError(f"{what}: offsets cover only part of a line end")
+        return new_start, new_end
+
+
+def squeeze(text: str) -> str:
+    """White space collapsed, for tools that collapse it in their copy of a span's text."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def document(
+    textmap: TextMap,
+    *,
+    source_id: str,
+    meta: DocumentMeta,
+    origin: str,
+    spans: list | None = None,
+    relations: list | None = None,
+) -> IncomingDocument:
+    return IncomingDocument(
+        text=textmap.text,
+        source_id=source_id,
+        meta=meta,
+        origin=origin,
+        spans=spans or [],
+        relations=relations or [],
+    )
