@@ -11,13 +11,21 @@ from annotator.gui.main_window import MainWindow
 
 
 def point_at(window: MainWindow, offset: int, *, after: bool = False) -> QPoint:
-    """Viewport point of the boundary before code point ``offset`` (inside the glyph next
-    to it, so a press there lands on the right side of the boundary)."""
+    """Viewport point just inside the boundary before code point ``offset``: on the
+    character after it, or (``after=True``) on the character before it, on that
+    character's own line, so that a line wrap at the boundary does not move the point."""
     view = window.article.text
+    positions = window.state.positions
     cursor = QTextCursor(view.document())
-    cursor.setPosition(window.state.positions.to_qt(offset))
+    if not after or offset == 0:
+        cursor.setPosition(positions.to_qt(offset))
+        rect = view.cursorRect(cursor)
+        return QPoint(rect.x() + 1, rect.center().y())
+    cursor.setPosition(positions.to_qt(offset - 1))
     rect = view.cursorRect(cursor)
-    return QPoint(rect.x() + (-1 if after else 1), rect.center().y())
+    char = window.state.document.text[offset - 1]
+    width = view.fontMetrics().horizontalAdvance(char) if char != "\n" else 2
+    return QPoint(rect.x() + max(1, width - 1), rect.center().y())
 
 
 def reveal(window: MainWindow, offset: int) -> None:

@@ -24,18 +24,19 @@ from annotator.core.errors import AnnotatorError
 class _WindowByDefault(click.Group):
     """``annotator`` and ``annotator PATH.db`` open the window; known words are commands."""
 
+    # The group's own options; anything else that is not a command belongs to "open".
+    _OWN = {"--data-dir": 1, "--version": 0, "--help": 0}
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         args = list(args)
         i = 0
         while i < len(args):
             arg = args[i]
-            if arg == "--data-dir":
-                i += 2
+            name = arg.split("=", 1)[0]
+            if name in self._OWN:
+                i += 1 + (self._OWN[name] if "=" not in arg else 0)
                 continue
-            if arg.startswith("-"):
-                i += 1
-                continue
-            if arg not in self.commands:
+            if arg not in self.commands:  # a database path, or an option of the window
                 args.insert(i, "open")
             break
         return super().parse_args(ctx, args)
@@ -198,6 +199,14 @@ _EXPORT_FORMATS = ("jsonl", "doccano", "doccano-rel", "prodigy", "labelstudio", 
     multiple=True,
     help="Only spans and relations by this annotator; repeat for more.",
 )
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(["todo", "in_progress", "done"]),
+    help="Only documents with this status (for the --annotator names if given, else for "
+    "anyone who worked on them); repeat for more.",
+)
 def export_command(
     db: Path,
     output: Path,
@@ -205,12 +214,15 @@ def export_command(
     offsets: str | None,
     labels: tuple[str, ...],
     annotators: tuple[str, ...],
+    statuses: tuple[str, ...],
 ) -> None:
     """Write every document of DB with its spans and relations."""
     from annotator.formats.exporting import Selection, export, formats
     from annotator.store import Store
 
-    selection = Selection(labels=frozenset(labels), annotators=frozenset(annotators))
+    selection = Selection(
+        labels=frozenset(labels), annotators=frozenset(annotators), statuses=frozenset(statuses)
+    )
     try:
         with (
             Store.open_readonly(db) as store,
@@ -229,6 +241,47 @@ def export_command(
     click.echo(f"{output}: {report.describe()}")
     for note in report.notes:
         click.echo(f"note: {note}")
+
+
+@main.command("labels")
+@click.argument("db", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--export", "export_to", type=click.Path(path_type=Path),
+              help="Write the scheme as JSON to this file.")
+@click.option("--import", "import_from", type=click.Path(path_type=Path, dir_okay=False),
+              help="Add the labels of a scheme JSON file (their colours and keys win).")
+def labels_command(db: Path, export_to: Path | None, import_from: Path | None) -> None:
+    """List DB's label scheme (span labels and link types), or import/export it as JSON."""
+    import json
+
+    from annotator.core import scheme
+    from annotator.formats.atomic import atomic_write
+    from annotator.store import Store
+
+    try:
+        if import_from is not None:
+            try:
+                data = json.loads(import_from.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise AnnotatorError(f"{import_from}: cannot be read as JSON ({exc})") from exc
+            incoming = scheme.from_json(data, str(import_from))
+            with Store.open(db, create=False) as store:
+                added = store.merge_scheme(incoming)
+            click.echo(f"{db}: scheme merged; new: {', '.join(added) or 'none'}")
+        with Store.open_readonly(db) as store:
+            labels = store.labels("span") + store.labels("relation")
+            usage = {label.name: store.label_usage(label.name) for label in labels}
+        if export_to is not None:
+            with atomic_write(export_to) as f:
+                f.write(json.dumps(scheme.to_json(labels), indent=2).encode("utf-8"))
+            click.echo(f"{export_to}: {len(labels)} label(s) written")
+            return
+    except AnnotatorError as exc:
+        raise _fail(exc) from exc
+    for label in labels:
+        kind = "label" if label.kind == "span" else "link"
+        key = label.key or "-"
+        click.echo(f"{kind:<5} {label.name:<16} key {key:<2} {label.color}  {usage[label.name]:>7} used"
+                   + (f"  {label.description}" if label.description else ""))
 
 
 @main.command("stats")

@@ -138,3 +138,4 @@ class IncomingDocument:
     id: str | None = None
     spans: list[IncomingSpan] = field(default_factory=list)
     relations: list[IncomingRelation] = field(default_factory=list)
+    note: str | None = None

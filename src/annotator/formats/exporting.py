@@ -24,6 +24,7 @@ class Selection:
 
     labels: frozenset[str] = frozenset()
     annotators: frozenset[str] = frozenset()
+    statuses: frozenset[str] = frozenset()
 
     def check(self, store: Store) -> None:
         known = {label.name for label in store.labels(kind=None)}
@@ -81,7 +82,14 @@ def documents(
     relation_labels = {label.name for label in store.labels("relation")}
     span_filter = selection.labels - relation_labels
     relation_filter = selection.labels & relation_labels
+    wanted = (
+        store.documents_with_status(selection.statuses, selection.annotators)
+        if selection.statuses
+        else None
+    )
     for doc_id in store.document_ids():
+        if wanted is not None and doc_id not in wanted:
+            continue
         doc = store.document(doc_id)
         all_spans = store.spans(doc_id)
         problems = store.verify_document(doc, all_spans)

@@ -87,6 +87,9 @@ def _document(record: Any, where: _Where) -> IncomingDocument:
     for name in _META_FIELDS:
         if meta.get(name) is not None and not isinstance(meta[name], str):
             raise where.error(f'"meta.{name}" must be a string')
+    note = record.get("note")
+    if note is not None and not isinstance(note, str):
+        raise where.error('"note" must be a string')
     text, remap = normalize_newlines(raw_text)
     spans = [
         _span(item, i, raw_text, remap, where)
@@ -107,6 +110,7 @@ def _document(record: Any, where: _Where) -> IncomingDocument:
         id=doc_id,
         spans=spans,
         relations=relations,
+        note=note or None,
     )
 
 
@@ -205,6 +209,7 @@ def record_of(
         "id": doc.id,
         "text": doc.text,
         "meta": doc.meta.as_dict() | {"source_id": doc.source_id},
+        "note": doc.note,
         "spans": [
             {
                 "id": s.id,

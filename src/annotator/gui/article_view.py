@@ -151,7 +151,9 @@ class ReadingView(QTextEdit):
                 cursor.setPosition(self.state.positions.to_qt(fixed))
                 cursor.setPosition(self.cursorForPosition(point).position(),
                                    QTextCursor.MoveMode.KeepAnchor)
-                self.setTextCursor(cursor)
+                scrolled = self.verticalScrollBar().value()
+                self.setTextCursor(cursor)  # would scroll to the anchor: keep the page still
+                self.verticalScrollBar().setValue(scrolled)
             return
         shape = Qt.CursorShape.SizeHorCursor if self._edge_under(point) else Qt.CursorShape.IBeamCursor
         self.viewport().setCursor(shape)

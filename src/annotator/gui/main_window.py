@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from annotator import settings
 from annotator.formats import native
-from annotator.formats.reading import read_paths
+from annotator.formats.reading import SUPPORTED, read_paths
 from annotator.gui import resources_qt, tasks, theme
 from annotator.gui.annotating import Annotating
 from annotator.gui.article_view import ArticleView
@@ -94,7 +94,8 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self.setWindowTitle(f"Annotator — {store.path.name if store.path else 'memory'}")
         self.setWindowIcon(resources_qt.app_icon())
-        self.resize(1320, 860)
+        screen = QApplication.primaryScreen().availableGeometry()
+        self.resize(min(1320, int(screen.width() * 0.95)), min(860, int(screen.height() * 0.92)))
         self.reload_labels()
         self.reload_documents()
 
@@ -267,8 +268,9 @@ class MainWindow(QMainWindow):
             self.article.show_span(self.state.spans.get(span_id))
 
     def _on_import_action_triggered(self) -> None:
+        patterns = " ".join(f"*{suffix}" for suffix in SUPPORTED)
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", "", "Articles (*.txt *.md *.jsonl *.ndjson);;All files (*)"
+            self, "Import articles", "", f"Articles and datasets ({patterns});;All files (*)"
         )
         if paths:
             self.import_files([Path(p) for p in paths])

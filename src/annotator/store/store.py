@@ -397,6 +397,25 @@ class Store:
             self._ensure_annotator(annotator)
             self._set_status(doc_id, annotator, status)
 
+    def documents_with_status(self, statuses: Iterable[str], annotators: Iterable[str]) -> set[str]:
+        """Documents whose status is one of ``statuses`` for one of ``annotators`` (for
+        anyone who worked on them when ``annotators`` is empty; untouched means to do)."""
+        statuses, annotators = set(statuses), set(annotators)
+        by_doc: dict[str, dict[str, str]] = {doc_id: {} for doc_id in self.document_ids()}
+        for doc_id, who, status in self.conn.execute(
+            "SELECT document, annotator, status FROM document_status"
+        ):
+            by_doc[doc_id][who] = status
+        found = set()
+        for doc_id, marks in by_doc.items():
+            if annotators:
+                have = {marks.get(who, "todo") for who in annotators}
+            else:
+                have = set(marks.values()) or {"todo"}
+            if have & statuses:
+                found.add(doc_id)
+        return found
+
     def done_ids(self, annotator: str) -> set[str]:
         rows = self.conn.execute(
             "SELECT document FROM document_status WHERE annotator = ? AND status = 'done'",
@@ -688,8 +707,8 @@ class Store:
         m = doc.meta
         self.conn.execute(
             "INSERT INTO documents (id, source_id, text, text_sha256, title, source, author, "
-            "published, url, meta, position, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "published, url, meta, position, created_at, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 doc_id,
                 doc.source_id,
@@ -703,6 +722,7 @@ class Store:
                 json.dumps(m.extra, ensure_ascii=False),
                 position,
                 utc_now(),
+                doc.note,
             ],
         )
         self.conn.execute(
