@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -140,10 +141,10 @@ def bench_autosave(folder: Path, edits: int) -> None:
                                                  DocumentMeta(title="A"), "bench")],
                                annotator="bench")
         doc = store.document(store.document_ids()[0])
+        words = [m.span() for m in re.finditer(r"\w+", doc.text)][:edits]
         times = []
-        for i in range(edits):
-            span = make_span(doc, i * 3, i * 3 + 2, "claim", "bench", known_labels={"claim"},
-                             existing=[])
+        for a, b in words:
+            span = make_span(doc, a, b, "claim", "bench", known_labels={"claim"}, existing=[])
             t = time.perf_counter()
             store.add_span(span)
             times.append(time.perf_counter() - t)

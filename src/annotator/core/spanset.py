@@ -20,6 +20,7 @@ class SpanSet:
         self._keys = [_key(s) for s in self._spans]
         self._by_id = {s.id: s for s in self._spans}
         self._max_len = max((s.length for s in self._spans), default=0)
+        self._counts = Counter(s.label for s in self._spans)  # kept up to date: asked often
 
     def __len__(self) -> int:
         return len(self._spans)
@@ -50,10 +51,12 @@ class SpanSet:
         self._keys.insert(i, _key(span))
         self._by_id[span.id] = span
         self._max_len = max(self._max_len, span.length)
+        self._counts[span.label] += 1
         return i
 
     def remove(self, span_id: str) -> int:
         i = self.index(span_id)
+        self._counts[self._spans[i].label] -= 1
         del self._spans[i]
         del self._keys[i]
         del self._by_id[span_id]
@@ -64,6 +67,8 @@ class SpanSet:
         i = self.index(span.id)
         if (span.start, span.end) != (self._spans[i].start, self._spans[i].end):
             raise ValueError("replace() keeps offsets; remove and add a moved span")
+        self._counts[self._spans[i].label] -= 1
+        self._counts[span.label] += 1
         self._spans[i] = span
         self._keys[i] = _key(span)
         self._by_id[span.id] = span
@@ -83,7 +88,7 @@ class SpanSet:
         return sorted(self.overlapping(offset, offset), key=lambda s: (s.length, s.start))
 
     def counts(self) -> Counter[str]:
-        return Counter(s.label for s in self._spans)
+        return +self._counts  # a copy without the labels that fell to zero
 
 
 def _key(span: Span) -> tuple[int, int, str]:
