@@ -273,17 +273,28 @@ def test_label_key_without_selection_explains(window: MainWindow, seed_db: Path)
     assert db_spans(seed_db) == []
 
 
-def test_a_refused_write_is_reported_and_not_shown(window: MainWindow, errors, monkeypatch) -> None:
+def test_a_refused_write_is_reported_kept_and_retried(
+    window: MainWindow, seed_db: Path, errors, monkeypatch
+) -> None:
+    """Not shown as saved, not lost either: Retry saving (Ctrl+S) saves it later
+    (more in tests/test_safety_faults.py)."""
+
     def full(_span):
         raise StoreError("annotations.db: the disk is full")
 
+    real = window.store.add_span
     monkeypatch.setattr(window.store, "add_span", full)
     start = offset_of(window, ACTOR)
     drag_select(window, start, start + len(ACTOR))
     press(window, Qt.Key.Key_3)
-    assert errors and "disk is full" in errors[0]
+    assert errors and "disk is full" in errors[0] and "kept" in errors[0]
     assert len(window.state.spans) == 0 and window.span_model.rowCount() == 0
-    assert window.undo_stack.count() == 0
+    assert "not saved" in window.saved_label.text() and db_spans(seed_db) == []
+    monkeypatch.setattr(window.store, "add_span", real)  # the disk has room again
+    QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert [row[3] for row in db_spans(seed_db)] == [ACTOR]
+    assert window.span_model.rowCount() == 1 and "All changes saved" in window.saved_label.text()
+    assert window.undo_stack.count() == 1
 
 
 def test_emoji_and_crlf_article_keeps_exact_offsets(qtbot, tmp_path: Path) -> None:
@@ -398,9 +409,8 @@ def test_a_cancelled_import_leaves_the_database_unchanged(
 
     tasks.Task._report = slow_report
     try:
-        task = window.import_files(files)
-        with qtbot.waitSignal(task.cancelled, timeout=10000):
-            pass
+        window.import_files(files)
+        qtbot.waitUntil(lambda: "cancelled" in window.statusBar().currentMessage(), timeout=10000)
     finally:
         tasks.Task._report = real
     assert window.store.document_count() == 1
@@ -463,3 +473,32 @@ def _context_event(view):
 
     pos = QPoint(10, 10)
     return QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(pos))
+
+
+def test_export_from_the_window_and_a_cancelled_one(window: MainWindow, qtbot, tmp_path) -> None:
+    import json
+
+    from annotator.gui import tasks
+
+    target = tmp_path / "out.jsonl"
+    window.export_file(target)
+    qtbot.waitUntil(lambda: "Exported 1 document" in window.statusBar().currentMessage(),
+                    timeout=10000)
+    [record] = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert record["meta"]["title"].startswith("Lavrov")
+    before = target.read_bytes()
+    real = tasks.Task._report
+
+    def cancel_first(self, done, total):
+        self.cancel()
+        real(self, done, total)
+
+    tasks.Task._report = cancel_first
+    try:
+        window.export_file(target)  # the thread may finish before a waitSignal could connect
+        qtbot.waitUntil(lambda: "Export cancelled" in window.statusBar().currentMessage(),
+                        timeout=10000)
+    finally:
+        tasks.Task._report = real
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []

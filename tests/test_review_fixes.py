@@ -122,6 +122,7 @@ def test_a_header_still_in_the_wal_is_not_taken_for_a_foreign_file(tmp_path: Pat
     # Simulate a crash before the first checkpoint: the main file's header is blank
     # but the WAL holds the real one.
     writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = WAL")  # a session (at rest the file is not in WAL)
     writer.execute("PRAGMA wal_autocheckpoint = 0")
     writer.execute("BEGIN")
     writer.execute("UPDATE documents SET title = 'B'")

@@ -118,7 +118,10 @@ def test_new_file_is_marked_configured_and_durable(tmp_path: Path) -> None:
         header = path.read_bytes()[:100]
         assert int.from_bytes(header[68:72], "big") == schema.APPLICATION_ID
         assert int.from_bytes(header[60:64], "big") == schema.SCHEMA_VERSION
-    assert pragma(path, "journal_mode") == "wal"  # persistent
+    # At rest (no connection open) the file is in rollback-journal mode: one
+    # self-contained file, so a copy of it is complete (see test_safety_hostile.py).
+    assert pragma(path, "journal_mode") == "delete"
+    assert not sidecars(path)
 
 
 def test_new_file_has_the_default_label_scheme(tmp_path: Path) -> None:

@@ -42,6 +42,13 @@ class _WindowByDefault(click.Group):
         return super().parse_args(ctx, args)
 
 
+def _warn(store) -> None:
+    """What the store noticed about the file (a network share, a sync folder, an
+    incomplete copy) goes to stderr, so scripts reading stdout are not disturbed."""
+    for warning in store.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
 def _fail(exc: AnnotatorError) -> click.ClickException:
     return click.ClickException(str(exc))
 
@@ -145,6 +152,7 @@ def import_command(
                 on_source=(lambda _: bar.update(1)) if bar else None,
             )
         with Store.open(db) as store:
+            _warn(store)
             report = import_read(store, result, annotator=who, skip_invalid=skip_invalid)
         if report.rejected:
             rejects = rejects or Path(f"{db}.rejects.jsonl")
@@ -228,6 +236,7 @@ def export_command(
             Store.open_readonly(db) as store,
             _progress(store.document_count(), "Writing") as bar,
         ):
+            _warn(store)
             report = export(
                 store,
                 output,
@@ -265,9 +274,11 @@ def labels_command(db: Path, export_to: Path | None, import_from: Path | None) -
                 raise AnnotatorError(f"{import_from}: cannot be read as JSON ({exc})") from exc
             incoming = scheme.from_json(data, str(import_from))
             with Store.open(db, create=False) as store:
+                _warn(store)
                 added = store.merge_scheme(incoming)
             click.echo(f"{db}: scheme merged; new: {', '.join(added) or 'none'}")
         with Store.open_readonly(db) as store:
+            _warn(store)
             labels = store.labels("span") + store.labels("relation")
             usage = {label.name: store.label_usage(label.name) for label in labels}
         if export_to is not None:
@@ -296,6 +307,7 @@ def stats_command(db: Path, as_json: bool) -> None:
 
     try:
         with Store.open_readonly(db) as store:
+            _warn(store)
             figures = stats(store)
     except AnnotatorError as exc:
         raise _fail(exc) from exc

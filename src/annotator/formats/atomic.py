@@ -1,7 +1,13 @@
-"""Exports never leave a half-written file: write beside the target, fsync, rename."""
+"""Exports never leave a half-written file: write beside the target, fsync, rename.
+
+A process killed while writing leaves only its hidden temporary file; the next write to the
+same target removes the ones whose process is gone (their names carry the process id).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterator
@@ -23,8 +29,11 @@ def atomic_write(target: Path) -> Iterator[BinaryIO]:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise AnnotatorError(f"{target}: the folder {folder} does not exist")
+    _remove_stale(folder, target)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.{os.getpid()}-", suffix=".tmp", dir=folder
+        )
     except OSError as exc:
         raise AnnotatorError(f"{target}: cannot write here ({exc.strerror})") from exc
     tmp = Path(tmp_name)
@@ -42,6 +51,28 @@ def atomic_write(target: Path) -> Iterator[BinaryIO]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _remove_stale(folder: Path, target: Path) -> None:
+    """Delete temporary files of earlier writes to ``target`` whose process has died."""
+    if os.name != "posix":  # os.kill(pid, 0) would end the process on Windows
+        return
+    prefix = f".{target.name}."
+    for stale in folder.glob(f"{glob.escape(prefix)}*.tmp"):
+        pid = stale.name[len(prefix) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # e.g. another user's process
+    return True
 
 
 def _refuse_database(target: Path) -> None:

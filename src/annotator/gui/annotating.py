@@ -89,7 +89,7 @@ class Annotating(QObject):
                                                  slot=self.cycle_relation_type)
 
     def _connect_signals(self) -> None:
-        text = self.article.text
+        text = self.article  # forwards the signals of whichever view shows the article
         text.span_step.connect(self._on_text_span_step)
         text.confirmed.connect(self._on_text_confirmed)
         text.escaped.connect(self._on_text_escaped)

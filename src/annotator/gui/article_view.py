@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QTextBlockFormat,
@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPlainTextEdit,
+    QStackedWidget,
     QTextEdit,
     QToolTip,
     QVBoxLayout,
@@ -39,18 +41,13 @@ from annotator.gui.state import DocumentState
 _PROPORTIONAL = 1  # QTextBlockFormat.LineHeightTypes.ProportionalHeight
 
 
-class ReadingView(QTextEdit):
-    """Read-only text with mouse and keyboard selection; reports clicks as offsets."""
+class _Reading:
+    """What both reading views do: read-only text with mouse and keyboard selection that
+    reports clicks, keys and edge drags in code-point offsets. Mixed into a QTextEdit
+    (articles of usual length: generous line spacing) and a QPlainTextEdit (very long
+    ones: it lays out only what is shown, so opening and scrolling stay instant)."""
 
-    clicked = Signal(object)  # offset of the character clicked (None: not on text)
-    span_step = Signal(int)  # Tab / Shift+Tab: next / previous span (or link candidate)
-    confirmed = Signal()  # Enter
-    escaped = Signal()  # Escape
-    edge_moved = Signal(str, int)  # "start"/"end", -1/+1 word: Alt(+Shift)+Left/Right
-    edge_dragged = Signal(str, int)  # "start"/"end" of the selected span dragged to an offset
-
-    def __init__(self, state: DocumentState, *, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def _setup(self, state: DocumentState) -> None:
         self.state = state
         self.context_actions: list[QAction] = []
         self.setReadOnly(True)
@@ -82,15 +79,26 @@ class ReadingView(QTextEdit):
     def char_at(self, point: QPoint) -> int | None:
         """Offset of the character under ``point`` (viewport coordinates), or None.
 
-        Not ``cursorForPosition``: that gives the nearest boundary between characters,
-        which lies half a character off for "what did the user click on"."""
-        offset = QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
-        hit = (
-            self.document()
-            .documentLayout()
-            .hitTest(QPointF(point) + offset, Qt.HitTestAccuracy.ExactHit)
-        )
-        return None if hit < 0 else self.state.positions.from_qt(hit, side="start")
+        ``cursorForPosition`` gives the nearest boundary between characters, which lies
+        half a character off for "what did the user click on": take the character on the
+        side of the boundary where the point is, and check that its box holds the point."""
+        qt = self.cursorForPosition(point).position()
+        here = self._rect_at(qt)
+        if point.x() < here.x() and qt > 0:
+            qt -= 1
+        if qt >= self.state.positions.qt_length:
+            return None
+        left, right = self._rect_at(qt), self._rect_at(qt + 1)
+        same_line = right.top() == left.top()
+        inside = left.x() <= point.x() < (right.x() if same_line else left.x() + 8)
+        if not inside or not left.top() <= point.y() <= left.bottom():
+            return None
+        return self.state.positions.from_qt(qt, side="start")
+
+    def _rect_at(self, qt: int):
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(max(0, min(qt, self.state.positions.qt_length)))
+        return self.cursorRect(cursor)
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt override)
         return False  # Tab walks through spans here, not through widgets
@@ -194,8 +202,53 @@ class ReadingView(QTextEdit):
         return super().viewportEvent(event)
 
 
+SIGNAL_NAMES = ("clicked", "span_step", "confirmed", "escaped", "edge_moved", "edge_dragged")
+
+
+class ReadingView(_Reading, QTextEdit):
+    """Articles of usual length: line height and paragraph rhythm set for reading."""
+
+    clicked = Signal(object)
+    span_step = Signal(int)
+    confirmed = Signal()
+    escaped = Signal()
+    edge_moved = Signal(str, int)
+    edge_dragged = Signal(str, int)
+
+    def __init__(self, state: DocumentState, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._setup(state)
+
+
+class LongReadingView(_Reading, QPlainTextEdit):
+    """Very long articles: QPlainTextEdit lays out only the blocks it shows."""
+
+    clicked = Signal(object)
+    span_step = Signal(int)
+    confirmed = Signal()
+    escaped = Signal()
+    edge_moved = Signal(str, int)
+    edge_dragged = Signal(str, int)
+
+    def __init__(self, state: DocumentState, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._setup(state)
+
+
+LONG_ARTICLE = 200_000  # characters; above it the plain view (and lazy highlighting) is used
+_CHUNK = 20_000  # characters highlighted at a time in a long article
+
+
 class ArticleView(QWidget):
     """Header and text of the open document, kept in step with :class:`DocumentState`."""
+
+    # The view's signals, whichever view shows the article.
+    clicked = Signal(object)
+    span_step = Signal(int)
+    confirmed = Signal()
+    escaped = Signal()
+    edge_moved = Signal(str, int)
+    edge_dragged = Signal(str, int)
 
     def __init__(self, state: DocumentState, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -210,7 +263,20 @@ class ArticleView(QWidget):
         self.byline = QLabel(objectName="articleByline", wordWrap=True, openExternalLinks=True)
         self.byline.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.note = QLabel(objectName="articleNote", wordWrap=True)
-        self.text = ReadingView(state, parent=self)
+        self.views = QStackedWidget()
+        self.text: ReadingView | LongReadingView = ReadingView(state)
+        self.long_text = LongReadingView(state)
+        for view in (self.text, self.long_text):
+            self.views.addWidget(view)
+            for name in SIGNAL_NAMES:
+                getattr(view, name).connect(getattr(self, name))
+        self._short_text = self.text
+        self._rendered: set[int] = set()  # chunks of a long article already highlighted
+        self._lazy = QTimer(self, singleShot=True, interval=0)
+        self._lazy.timeout.connect(self._render_visible)
+        # (a lambda: valueChanged's int would reach QTimer.start(msec) as the interval)
+        self.long_text.verticalScrollBar().valueChanged.connect(lambda _v: self._lazy.start())
+        self.long_text.updateRequest.connect(lambda *_: self._lazy.start())
         title_font = theme.reading_font()
         title_font.setPointSizeF(theme.READING_POINT_SIZE * 1.55)
         title_font.setBold(True)
@@ -222,7 +288,7 @@ class ArticleView(QWidget):
         layout.addWidget(self.byline)
         layout.addWidget(self.note)
         layout.addSpacing(14)
-        layout.addWidget(self.text, 1)
+        layout.addWidget(self.views, 1)
         self.find_bar = QLineEdit(objectName="findBar", clearButtonEnabled=True)
         self.find_bar.setPlaceholderText("Find in this article (Enter: next, Shift+Enter: previous, Esc: close)")
         self.find_bar.hide()
@@ -295,9 +361,14 @@ class ArticleView(QWidget):
         font = self.text.font()
         size = theme.READING_POINT_SIZE if step == 0 else font.pointSizeF() + step
         font.setPointSizeF(max(8.0, min(40.0, size)))
-        self.text.setFont(font)
+        for view in (self._short_text, self.long_text):
+            view.setFont(font)
         self.resizeEvent(None)
         return font.pointSizeF()
+
+    def set_context_actions(self, actions: list[QAction]) -> None:
+        for view in (self._short_text, self.long_text):
+            view.context_actions = actions
 
     def set_link_candidate(self, span: Span | None) -> None:
         self.link_candidate = span
@@ -321,7 +392,8 @@ class ArticleView(QWidget):
         self.layout().setContentsMargins(0, 24, 0, 0)
         for label in (self.title, self.byline, self.note):
             label.setContentsMargins(side, 0, side, 0)
-        self.text.setViewportMargins(side, 0, side, 0)
+        for view in (self._short_text, self.long_text):
+            view.setViewportMargins(side, 0, side, 0)
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -330,20 +402,28 @@ class ArticleView(QWidget):
         self.title.setText(doc.meta.title or doc.source_id)
         self.byline.setText(_byline(doc))
         self._show_note()
-        self.text.setPlainText(self.state.positions.display_text())
+        long = len(doc.text) > LONG_ARTICLE
+        shown = self.long_text if long else self._short_text
+        hidden = self._short_text if long else self.long_text
+        hidden.setPlainText("")  # one copy of the text in memory, not two
+        self.text = shown
+        self.views.setCurrentWidget(shown)
+        self._rendered.clear()
+        shown.setPlainText(self.state.positions.display_text())
         # Every offset depends on Qt holding exactly the positions the map expects.
         self.positions_exact = (
-            self.text.document().characterCount() - 1 == self.state.positions.qt_length
+            shown.document().characterCount() - 1 == self.state.positions.qt_length
         )
-        cursor = QTextCursor(self.text.document())
-        cursor.select(QTextCursor.SelectionType.Document)
-        block = QTextBlockFormat()
-        block.setLineHeight(theme.LINE_HEIGHT_PERCENT, _PROPORTIONAL)
-        cursor.mergeBlockFormat(block)
-        self._shrink_blank_lines()
+        if not long:
+            cursor = QTextCursor(shown.document())
+            cursor.select(QTextCursor.SelectionType.Document)
+            block = QTextBlockFormat()
+            block.setLineHeight(theme.LINE_HEIGHT_PERCENT, _PROPORTIONAL)
+            cursor.mergeBlockFormat(block)
+            self._shrink_blank_lines()
+        shown.setExtraSelections([])
+        shown.moveCursor(QTextCursor.MoveOperation.Start)
         self._render_all()
-        self.text.setExtraSelections([])
-        self.text.moveCursor(QTextCursor.MoveOperation.Start)
 
     def _show_note(self) -> None:
         note = self.state.document.note if self.state.document else None
@@ -365,9 +445,31 @@ class ArticleView(QWidget):
             block = block.next()
 
     def _render_all(self) -> None:
-        if self.state.document is not None:
+        if self.state.document is None:
+            return
+        if self.text is self.long_text:
+            self._rendered.clear()  # drawn chunk by chunk as they come into view
+            self._render_visible()
+        else:
             self._render(0, len(self.state.document.text))
-            self._on_state_selection_changed(self.state.selected)
+        self._on_state_selection_changed(self.state.selected)
+
+    def _render_visible(self) -> None:
+        """Highlight the chunks of a long article that are shown, and the ones around
+        them, the first time they come into view (called after scrolling settles)."""
+        if self.text is not self.long_text or self.state.document is None:
+            return
+        view = self.long_text
+        first = view.cursorForPosition(QPoint(0, 0)).position()
+        last = view.cursorForPosition(QPoint(view.viewport().width(), view.viewport().height()))
+        positions = self.state.positions
+        a = positions.from_qt(first) // _CHUNK
+        b = positions.from_qt(last.position(), side="end") // _CHUNK
+        length = len(self.state.document.text)
+        for chunk in range(max(0, a - 1), b + 2):
+            if chunk not in self._rendered and chunk * _CHUNK < length:
+                self._rendered.add(chunk)
+                self._render(chunk * _CHUNK, min(length, (chunk + 1) * _CHUNK))
 
     def _render(self, start: int, end: int) -> None:
         """Redraw the highlights of ``[start, end)`` from the spans that cover it, in one

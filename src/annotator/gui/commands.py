@@ -1,49 +1,177 @@
 """Every edit is a small undo command that calls one store method, then updates the view.
 
-The store commits before the view changes, so what is shown is what is saved; undo
-runs the inverse store method, so nothing undone lingers in the file.
+Edits reach the database through one :class:`Writer` per store, in the order they were
+made, and the view changes only once the store has committed: what is shown is saved.
+
+- Another program holds the write lock: the writer waits a few milliseconds at most, then
+  tries again from a timer, so the window never freezes; the status bar says "saving…".
+- The database refuses (full disk, read-only file): the edit is kept, the user is told, and
+  Retry saving (Ctrl+S) or the next edit tries again.
+- Undo of an edit that is still waiting drops it: it never reaches the file.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.model import Relation, Span
 from annotator.gui.state import DocumentState
 from annotator.store import Store, StoreError
+from annotator.store.errors import StoreBusy
 
 ErrorReporter = Callable[[StoreError], None]
 
 
+@dataclass(eq=False)
+class Write:
+    """One edit on its way to the database: ``save`` is one store call (one transaction,
+    all or nothing, so trying it again is safe); ``show`` puts its result on screen."""
+
+    text: str
+    save: Callable[[], object]
+    show: Callable[[object], None]
+    done: bool = False
+
+
+_WRITERS: weakref.WeakKeyDictionary[Store, Writer] = weakref.WeakKeyDictionary()
+
+
+class Writer(QObject):
+    """Saves edits in order without blocking the event loop for longer than ``WAIT_MS``."""
+
+    changed = Signal()  # pending edits, or why they wait, changed
+
+    WAIT_MS = 40  # the longest the GUI thread waits for another program's lock at one go
+    RETRY_MS = 120  # then it tries again this much later
+
+    def __init__(self, store: Store, *, report: ErrorReporter, parent: QObject | None = None):
+        super().__init__(parent)
+        self.store, self.report = store, report
+        self.pending: list[Write] = []
+        self.trouble: StoreError | None = None  # why pending[0] is not saved yet
+        self._timer = QTimer(self, singleShot=True, interval=self.RETRY_MS)
+        self._timer.timeout.connect(self.flush)
+        self._flushing = False
+        _WRITERS[store] = self
+
+    @classmethod
+    def of(cls, store: Store, report: ErrorReporter) -> Writer:
+        """The writer of ``store`` (the window makes it; commands made elsewhere get one)."""
+        return _WRITERS.get(store) or cls(store, report=report)
+
+    @property
+    def waiting(self) -> bool:
+        """Edits wait for another program's lock (they will be saved by themselves)."""
+        return bool(self.pending) and isinstance(self.trouble, StoreBusy)
+
+    @property
+    def failed(self) -> bool:
+        """Edits are kept because the database refused them (Retry saving tries again)."""
+        return bool(self.pending) and self.trouble is not None and not self.waiting
+
+    def submit(self, write: Write) -> None:
+        self.pending.append(write)
+        if self._timer.isActive():
+            self.changed.emit()  # queued behind an edit that waits for the lock
+        else:
+            self.flush()
+
+    def cancel(self, write: Write) -> bool:
+        """Drop ``write`` if it has not reached the database yet."""
+        if write.done or write not in self.pending:
+            return False
+        self.pending.remove(write)
+        if not self.pending:
+            self.trouble = None
+            self._timer.stop()
+        self.changed.emit()
+        return True
+
+    def retry(self) -> None:
+        self._timer.stop()
+        self.flush()
+
+    def stop(self) -> None:
+        """The window closes: whatever still waits is given up (the user was asked)."""
+        self._timer.stop()
+        self.pending.clear()
+        self.trouble = None
+
+    def flush(self) -> None:
+        """Save pending edits in order until one cannot be saved now."""
+        if self._flushing:
+            return
+        self._flushing = True
+        refused = None
+        try:
+            refused = self._save_pending()
+        finally:
+            self._flushing = False
+            self.changed.emit()
+        if refused is not None:
+            self.report(refused)
+
+    def _save_pending(self) -> StoreError | None:
+        """Returns a refusal the user has not been told about yet."""
+        while self.pending:
+            write = self.pending[0]
+            try:
+                with self.store.patience(self.WAIT_MS):
+                    result = write.save()
+            except StoreBusy as exc:
+                self.trouble = exc
+                self._timer.start()
+                return None
+            except StoreError as exc:
+                new = self.trouble is None or self.waiting or str(self.trouble) != str(exc)
+                self.trouble = exc
+                return exc if new else None
+            except Exception:
+                self.pending.pop(0)  # a bug: fail loudly, but do not block later edits
+                raise
+            self.pending.pop(0)
+            write.done = True
+            self.trouble = None
+            write.show(result)
+        return None
+
+
 class StoreCommand(QUndoCommand):
-    """Runs a store call; if the database refuses (full disk, locked, read-only) the
-    command is dropped from the stack and the error reported, so the view never
-    shows an edit that is not saved."""
+    """An undoable edit: ``_redo``/``_undo`` return what to save and how to show it.
+
+    Neither the save nor the show may refer to the command itself: the undo stack
+    deletes commands (a new document clears it) while their edits may still be waiting.
+    """
 
     def __init__(self, text: str, store: Store, state: DocumentState, report: ErrorReporter):
         super().__init__(text)
         self.store, self.state, self.report = store, state, report
+        self.writer = Writer.of(store, report)
+        self._write: Write | None = None
 
     def redo(self) -> None:
-        self._guarded(self._redo)
+        self._run(self._redo)
 
     def undo(self) -> None:
-        self._guarded(self._undo)
+        self._run(self._undo)
 
-    def _guarded(self, action: Callable[[], None]) -> None:
-        try:
-            action()
-        except StoreError as exc:
-            self.setObsolete(True)
-            self.report(exc)
+    def _run(self, step: Callable[[], tuple[Callable[[], object], Callable[[object], None]]]):
+        if self._write is not None and self.writer.cancel(self._write):
+            self._write = None  # the opposite edit never reached the database
+            return
+        save, show = step()
+        self._write = Write(self.text(), save, show)
+        self.writer.submit(self._write)
 
-    def _redo(self) -> None:
+    def _redo(self):
         raise NotImplementedError
 
-    def _undo(self) -> None:
+    def _undo(self):
         raise NotImplementedError
 
 
@@ -52,34 +180,39 @@ class AddSpan(StoreCommand):
         super().__init__(f"Add {span.label} “{_short(span.text)}”", store, state, report)
         self.span = span
 
-    def _redo(self) -> None:
-        self.store.add_span(self.span)
-        self.state.add(self.span)
-        self.state.select(self.span.id)
+    def _redo(self):
+        store, state, span = self.store, self.state, self.span
+        return lambda: store.add_span(span), lambda _: _add_and_select(state, span)
 
-    def _undo(self) -> None:
-        self.store.delete_span(self.span.id)
-        self.state.remove(self.span.id)
+    def _undo(self):
+        store, state, span_id = self.store, self.state, self.span.id
+        return lambda: store.delete_span(span_id), lambda _: state.remove(span_id)
 
 
 class DeleteSpan(StoreCommand):
     def __init__(self, store: Store, state: DocumentState, report: ErrorReporter, span: Span):
         super().__init__(f"Delete {span.label} “{_short(span.text)}”", store, state, report)
         self.span = span
-        self.relations: list = []
+        self.deleted = {"span": span, "relations": []}  # as the store returned them
 
-    def _redo(self) -> None:
-        self.span, self.relations = self.store.delete_span(self.span.id)
-        for relation in self.relations:  # the store dropped them with the span
-            self.state.remove_relation(relation.id)
-        self.state.remove(self.span.id)
+    def _redo(self):
+        store, state, deleted, span_id = self.store, self.state, self.deleted, self.span.id
 
-    def _undo(self) -> None:
-        self.store.restore_span(self.span, self.relations)
-        self.state.add(self.span)
-        for relation in self.relations:
-            self.state.add_relation(relation)
-        self.state.select(self.span.id)
+        def show(result) -> None:
+            deleted["span"], deleted["relations"] = result
+            for relation in deleted["relations"]:  # the store dropped them with the span
+                state.remove_relation(relation.id)
+            state.remove(span_id)
+
+        return lambda: store.delete_span(span_id), show
+
+    def _undo(self):
+        store, state, deleted = self.store, self.state, self.deleted
+
+        def show(_) -> None:
+            _add_and_select(state, deleted["span"], relations=deleted["relations"])
+
+        return lambda: store.restore_span(deleted["span"], deleted["relations"]), show
 
 
 class RelabelSpan(StoreCommand):
@@ -89,11 +222,15 @@ class RelabelSpan(StoreCommand):
         super().__init__(f"Change {span.label} to {label}", store, state, report)
         self.old, self.label = span, label
 
-    def _redo(self) -> None:
-        self.state.change(self.store.relabel_span(self.old.id, self.label))
+    def _redo(self):
+        return self._relabel(self.label)
 
-    def _undo(self) -> None:
-        self.state.change(self.store.relabel_span(self.old.id, self.old.label))
+    def _undo(self):
+        return self._relabel(self.old.label)
+
+    def _relabel(self, label: str):
+        store, state, span_id = self.store, self.state, self.old.id
+        return lambda: store.relabel_span(span_id, label), state.change
 
 
 class MoveSpan(StoreCommand):
@@ -103,17 +240,20 @@ class MoveSpan(StoreCommand):
         super().__init__(f"Adjust {span.label} “{_short(span.text)}”", store, state, report)
         self.old, self.start, self.end = span, start, end
 
-    def _redo(self) -> None:
-        self._move(self.start, self.end)
+    def _redo(self):
+        return self._move(self.start, self.end)
 
-    def _undo(self) -> None:
-        self._move(self.old.start, self.old.end)
+    def _undo(self):
+        return self._move(self.old.start, self.old.end)
 
-    def _move(self, start: int, end: int) -> None:
-        moved = self.store.move_span(self.old.id, start, end)
-        self.state.remove(moved.id)
-        self.state.add(moved)
-        self.state.select(moved.id)
+    def _move(self, start: int, end: int):
+        store, state, span_id = self.store, self.state, self.old.id
+
+        def show(moved: Span) -> None:
+            state.remove(moved.id)
+            _add_and_select(state, moved)
+
+        return lambda: store.move_span(span_id, start, end), show
 
 
 class SetSpanNote(StoreCommand):
@@ -121,11 +261,15 @@ class SetSpanNote(StoreCommand):
         super().__init__(f"Note on “{_short(span.text)}”", store, state, report)
         self.span, self.note = span, note or None
 
-    def _redo(self) -> None:
-        self.state.change(self.store.set_span_note(self.span.id, self.note))
+    def _redo(self):
+        return self._set(self.note)
 
-    def _undo(self) -> None:
-        self.state.change(self.store.set_span_note(self.span.id, self.span.note))
+    def _undo(self):
+        return self._set(self.span.note)
+
+    def _set(self, note: str | None):
+        store, state, span_id = self.store, self.state, self.span.id
+        return lambda: store.set_span_note(span_id, note), state.change
 
 
 class SetDocumentNote(StoreCommand):
@@ -133,15 +277,20 @@ class SetDocumentNote(StoreCommand):
         super().__init__("Note on the article", store, state, report)
         self.doc, self.note = state.document, note or None
 
-    def _redo(self) -> None:
-        self._set(self.note)
+    def _redo(self):
+        return self._set(self.note)
 
-    def _undo(self) -> None:
-        self._set(self.doc.note)
+    def _undo(self):
+        return self._set(self.doc.note)
 
-    def _set(self, note: str | None) -> None:
-        self.store.set_document_note(self.doc.id, note)
-        self.state.set_document(replace(self.doc, note=note))
+    def _set(self, note: str | None):
+        store, state, doc_id = self.store, self.state, self.doc.id
+
+        def show(_) -> None:
+            if state.document is not None and state.document.id == doc_id:
+                state.set_document(replace(state.document, note=note))
+
+        return lambda: store.set_document_note(doc_id, note), show
 
 
 class AddRelation(StoreCommand):
@@ -149,13 +298,11 @@ class AddRelation(StoreCommand):
         super().__init__(f"Link ({relation.label})", store, state, report)
         self.relation = relation
 
-    def _redo(self) -> None:
-        self.store.add_relation(self.relation)
-        self.state.add_relation(self.relation)
+    def _redo(self):
+        return _add_relation(self.store, self.state, self.relation)
 
-    def _undo(self) -> None:
-        self.store.delete_relation(self.relation.id)
-        self.state.remove_relation(self.relation.id)
+    def _undo(self):
+        return _delete_relation(self.store, self.state, self.relation)
 
 
 class DeleteRelation(StoreCommand):
@@ -163,13 +310,28 @@ class DeleteRelation(StoreCommand):
         super().__init__(f"Delete link ({relation.label})", store, state, report)
         self.relation = relation
 
-    def _redo(self) -> None:
-        self.store.delete_relation(self.relation.id)
-        self.state.remove_relation(self.relation.id)
+    def _redo(self):
+        return _delete_relation(self.store, self.state, self.relation)
 
-    def _undo(self) -> None:
-        self.store.add_relation(self.relation)
-        self.state.add_relation(self.relation)
+    def _undo(self):
+        return _add_relation(self.store, self.state, self.relation)
+
+
+def _add_relation(store: Store, state: DocumentState, relation: Relation):
+    return lambda: store.add_relation(relation), lambda _: state.add_relation(relation)
+
+
+def _delete_relation(store: Store, state: DocumentState, relation: Relation):
+    return lambda: store.delete_relation(relation.id), lambda _: state.remove_relation(relation.id)
+
+
+def _add_and_select(state: DocumentState, span: Span, relations: list[Relation] = ()) -> None:
+    """Show a saved span (and its links) if its document is the one open."""
+    state.add(span)
+    for relation in relations:
+        state.add_relation(relation)
+    if span.id in state.spans:
+        state.select(span.id)
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QToolBar,
+    QToolButton,
 )
 
 from annotator import settings
-from annotator.formats import native
+from annotator.formats import exporting
 from annotator.formats.reading import SUPPORTED, read_paths
-from annotator.gui import resources_qt, tasks, theme
+from annotator.gui import commands, resources_qt, tasks, theme
 from annotator.gui.annotating import Annotating
 from annotator.gui.article_view import ArticleView
 from annotator.gui.document_panel import DocumentPanel
@@ -41,6 +42,7 @@ class MainWindow(QMainWindow):
         self.annotator = annotator
         self.state = DocumentState(parent=self)
         self.undo_stack = QUndoStack(self)
+        self.writer = commands.Writer(store, report=self._report, parent=self)
         self.documents = DocumentTableModel(store, annotator=annotator, parent=self)
         self.span_model = SpanTableModel(self.state, parent=self)
         self.label_actions = LabelActions(parent=self)
@@ -78,7 +80,9 @@ class MainWindow(QMainWindow):
         self.position_label = QLabel(objectName="documentPosition")
         self.counts_label = QLabel(objectName="spanCounts")
         self.saved_label = QLabel(objectName="savedState")
-        for widget in (self.position_label, self.counts_label, self.saved_label):
+        self.retry_button = QToolButton(objectName="retrySaving")
+        for widget in (self.position_label, self.counts_label, self.saved_label,
+                       self.retry_button):
             self.statusBar().addPermanentWidget(widget)
 
         self.annotating = Annotating(
@@ -98,6 +102,8 @@ class MainWindow(QMainWindow):
         self.resize(min(1320, int(screen.width() * 0.95)), min(860, int(screen.height() * 0.92)))
         self.reload_labels()
         self.reload_documents()
+        if store.warnings:  # once, when the event loop runs and the window is up
+            QTimer.singleShot(0, self._show_store_warnings)
 
     # -- construction ------------------------------------------------------------------------
 
@@ -105,6 +111,9 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&File")
         self.import_action = menu.addAction("&Import articles…", QKeySequence("Ctrl+I"))
         self.export_action = menu.addAction("&Export JSONL…", QKeySequence("Ctrl+E"))
+        self.retry_action = menu.addAction("&Retry saving", QKeySequence("Ctrl+S"))
+        self.retry_button.setDefaultAction(self.retry_action)
+        self.retry_button.hide()
         menu.addSeparator()
         self.quit_action = menu.addAction("&Quit", QKeySequence.StandardKey.Quit)
 
@@ -174,6 +183,8 @@ class MainWindow(QMainWindow):
         self.import_action.triggered.connect(self._on_import_action_triggered)
         self.export_action.triggered.connect(self._on_export_action_triggered)
         self.quit_action.triggered.connect(self.close)
+        self.retry_action.triggered.connect(self._on_retry_action_triggered)
+        self.writer.changed.connect(self._show_save_state)
         self.name_action.triggered.connect(self._on_name_action_triggered)
         self.next_doc_action.triggered.connect(lambda: self._step_document(+1))
         self.prev_doc_action.triggered.connect(lambda: self._step_document(-1))
@@ -207,8 +218,9 @@ class MainWindow(QMainWindow):
         self.label_menu.addActions(actions)
         self.addActions(actions)
         a = self.annotating
-        self.article.text.context_actions = [*actions, a.link_action, a.span_note_action,
-                                             a.all_action, a.delete_action]
+        self.article.set_context_actions(
+            [*actions, a.link_action, a.span_note_action, a.all_action, a.delete_action]
+        )
 
     def reload_documents(self, select: str | None = None) -> None:
         """Query the list again; open ``select`` (or keep the open one, or the first)."""
@@ -224,10 +236,14 @@ class MainWindow(QMainWindow):
         if not again and self.state.document is not None and self.state.document.id == doc_id:
             self.doc_panel.select(doc_id)
             return
-        doc = self.store.document(doc_id)
-        spans = self.store.spans(doc_id)
+        try:
+            doc, spans = self.store.document(doc_id), self.store.spans(doc_id)
+            relations = self.store.relations(doc_id)
+        except StoreError as exc:  # a damaged file: say so, keep what is open
+            QMessageBox.critical(self, "This article cannot be read", str(exc))
+            return
         self.undo_stack.clear()  # undo history belongs to one document
-        self.state.open(doc, spans, self.store.relations(doc_id))
+        self.state.open(doc, spans, relations)
         self.doc_panel.select(doc_id)
         problems = self.store.verify_document(doc, spans)
         if problems:
@@ -246,6 +262,11 @@ class MainWindow(QMainWindow):
     def _on_done_action_triggered(self) -> None:
         if self._set_status("done"):
             self._step_document(+1, unfinished=True)
+
+    def _on_retry_action_triggered(self) -> None:
+        if not self.writer.pending:
+            self.statusBar().showMessage("All changes are saved.", 4000)
+        self.writer.retry()
 
     def _on_span_table_row_changed(self, current, _previous) -> None:
         if current.isValid():
@@ -315,11 +336,22 @@ class MainWindow(QMainWindow):
             self.export_file(Path(target))
 
     def export_file(self, target: Path) -> tasks.Task:
+        """Export in a worker thread; Cancel leaves the previous file as it was."""
         db_path = self.store.path
 
-        def work(_progress: tasks.Progress) -> int:
+        def work(progress: tasks.Progress) -> int:
             with Store.open_readonly(db_path) as store:
-                return native.export(store, target)
+                total, done = store.document_count(), [0]
+
+                def one_more() -> None:
+                    done[0] += 1
+                    progress(done[0], total)
+
+                progress(0, total)
+                report = exporting.export(
+                    store, target, exporting.formats()["jsonl"], on_document=one_more
+                )
+                return report.documents
 
         task = tasks.run_with_progress(self, "Exporting…", work)
         task.succeeded.connect(
@@ -328,6 +360,9 @@ class MainWindow(QMainWindow):
             )
         )
         task.failed.connect(lambda message: QMessageBox.critical(self, "Export failed", message))
+        task.cancelled.connect(
+            lambda: self.statusBar().showMessage("Export cancelled; the file was not changed.", 8000)
+        )
         self.task = task
         task.start()
         return task
@@ -370,8 +405,32 @@ class MainWindow(QMainWindow):
     # -- helpers -----------------------------------------------------------------------------
 
     def _report(self, error: StoreError) -> None:
-        self.saved_label.setText("⚠ Not saved")
-        QMessageBox.critical(self, "Not saved", f"{error}\n\nThe change was not made.")
+        QMessageBox.critical(
+            self,
+            "Not saved",
+            f"{error}\n\nYour change is kept in the window, not lost: it is saved when you "
+            "choose File ▸ Retry saving (Ctrl+S) or make your next edit.",
+        )
+
+    def _show_store_warnings(self) -> None:
+        QMessageBox.warning(self, "Is this database safe here?", "\n\n".join(self.store.warnings))
+
+    def _show_save_state(self) -> None:
+        """The status bar says "saved" only when every edit is committed."""
+        writer, n = self.writer, len(self.writer.pending)
+        self.retry_button.setVisible(writer.failed)
+        if not n:
+            self.saved_label.setText(f"✓ All changes saved · {self.annotator}")
+            self.saved_label.setToolTip("")
+        elif writer.failed:
+            self.saved_label.setText(f"⚠ {n} change(s) not saved yet")
+            self.saved_label.setToolTip(str(writer.trouble))
+        else:
+            self.saved_label.setText(f"Saving {n} change(s)…")
+            self.saved_label.setToolTip(
+                "Another program is writing to the database; your changes are saved as soon "
+                "as it has finished." if writer.waiting else ""
+            )
 
     def _step_document(self, step: int, *, unfinished: bool = False) -> None:
         """Open the next (or previous) article of the list, or the next not yet done."""
@@ -390,16 +449,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"No {'next' if step > 0 else 'previous'} {where}.", 5000)
 
     def _set_status(self, status: str) -> bool:
+        """Through the writer like every edit; True if it is saved already."""
         if self.state.document is None:
             return False
-        try:
-            self.store.set_status(self.state.document.id, self.annotator, status)
-        except StoreError as exc:
-            self._report(exc)
-            return False
-        self.documents.refresh_document(self.state.document.id)
-        self._update_status()
-        return True
+        store, doc_id, who = self.store, self.state.document.id, self.annotator
+
+        def show(_) -> None:
+            self.documents.refresh_document(doc_id)
+            self._update_status()
+
+        write = commands.Write(
+            f"Mark as {status}", lambda: store.set_status(doc_id, who, status), show
+        )
+        self.writer.submit(write)
+        return write.done
 
     def _update_status(self, *_args) -> None:
         n = self.documents.rowCount()
@@ -416,11 +479,28 @@ class MainWindow(QMainWindow):
         counts = self.state.spans.counts()
         names = [name for name, label in self.state.labels.items() if label.kind == "span"]
         self.counts_label.setText("  ".join(f"{name} {counts.get(name, 0)}" for name in names))
-        self.saved_label.setText(f"✓ All changes saved · {self.annotator}")
+        self._show_save_state()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if self.writer.pending:
+            self.writer.retry()
+        if self.writer.pending and not self._lose_unsaved_changes():
+            event.ignore()
+            return
+        self.writer.stop()
         self.store.close()
         super().closeEvent(event)
+
+    def _lose_unsaved_changes(self) -> bool:
+        answer = QMessageBox.warning(
+            self,
+            "Changes not saved",
+            f"{len(self.writer.pending)} change(s) could not be saved yet:\n"
+            f"{self.writer.trouble}\n\nQuit anyway and lose them?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
 
 
 def _table(model, name: str, *, stretch: int) -> QTableView:
@@ -433,6 +513,12 @@ def _table(model, name: str, *, stretch: int) -> QTableView:
     table.setWordWrap(False)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Fixed widths, not ResizeToContents: that measures up to 1,000 rows on every change,
+    # which an article with 100,000 spans feels on each edit.
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    width = table.fontMetrics().horizontalAdvance("M") * 7
+    for column in range(model.columnCount()):
+        if column != stretch:
+            header.resizeSection(column, width)
     return table

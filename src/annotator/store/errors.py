@@ -11,6 +11,11 @@ class StoreError(AnnotatorError):
     """The database file cannot be used as asked: not ours, too new, full, locked, read-only."""
 
 
+class StoreBusy(StoreError):
+    """Another connection held the write lock for longer than we waited. Nothing was
+    written (the transaction never began), so trying the same call again is safe."""
+
+
 _KNOWN = (
     ("database or disk is full", "the disk is full"),
     ("database is locked", "another program keeps the database locked"),
@@ -19,6 +24,8 @@ _KNOWN = (
     ("unable to open database file", "the file cannot be opened"),
     ("file is not a database", "the file is not an Annotator database"),
     ("database disk image is malformed", "the database file is damaged"),
+    ("malformed database schema", "the database file is damaged"),
+    ("could not decode to utf-8", "the database file is damaged (text that is not UTF-8)"),
 )
 
 
@@ -27,5 +34,6 @@ def environment_error(path: object, exc: sqlite3.Error) -> StoreError | None:
     text = str(exc).lower()
     for needle, message in _KNOWN:
         if needle in text:
-            return StoreError(f"{path}: {message} ({exc})")
+            kind = StoreBusy if needle == "database is locked" else StoreError
+            return kind(f"{path}: {message} ({exc})")
     return None

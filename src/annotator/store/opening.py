@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
+import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 from annotator.store.errors import StoreError
@@ -60,7 +65,7 @@ def _confirm_through_sqlite(path: Path) -> int:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
         raise StoreError(f"{path}: is not an Annotator database ({exc})") from exc
     if application_id != APPLICATION_ID:
         raise StoreError(f"{path}: is not an Annotator database")
@@ -102,22 +107,118 @@ def connect(path: Path | str) -> sqlite3.Connection:
 
 
 def configure_file(conn: sqlite3.Connection) -> None:
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    """WAL while a session runs (readers never wait for the writer), FULL sync."""
+    try:
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc).lower():
+            raise
+        mode = "delete"  # a read-only file: reading works; an edit will say why it cannot
     if mode.lower() != "wal":  # e.g. a file system without shared memory
-        conn.execute("PRAGMA journal_mode = DELETE")
+        with contextlib.suppress(sqlite3.OperationalError):
+            conn.execute("PRAGMA journal_mode = DELETE")
     conn.execute("PRAGMA synchronous = FULL")
 
 
 def backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
-    """Copy the database before a migration; the copy is what the user had."""
+    """Copy the database before a migration; the copy is what the user had.
+
+    A file at rest (no -wal beside it) is copied byte for byte while the write lock keeps
+    other writers out; otherwise SQLite's backup copies the database as it stands.
+    """
     target = path.with_name(f"{path.name}.v{version}.bak")
     n = 1
     while target.exists():
         n += 1
         target = path.with_name(f"{path.name}.v{version}.{n}.bak")
-    dest = sqlite3.connect(str(target))
+    if Path(f"{path}-wal").exists():
+        dest = sqlite3.connect(str(target))
+        try:
+            conn.backup(dest)
+        finally:
+            dest.close()
+        return target
+    conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.backup(dest)
+        shutil.copy2(path, target)
+        with target.open("rb+") as f:
+            os.fsync(f.fileno())
     finally:
-        dest.close()
+        conn.execute("ROLLBACK")
+    _sync_folder(path.parent)
     return target
+
+
+# -- creating a new file --------------------------------------------------------------------
+
+
+def draft_path(path: Path) -> Path:
+    """Where a new database is made before it is linked into place (hidden, unique)."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.new")
+
+
+def link_into_place(draft: Path, path: Path) -> None:
+    """Give the finished ``draft`` its real name, unless another instance was quicker
+    (then its database is used and ours dropped). Never replaces an existing file."""
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        return
+    except OSError:  # a file system without hard links (FAT, some shares)
+        if path.exists():
+            return
+        os.rename(draft, path)
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+# -- files that need writing before they can be read ----------------------------------------
+
+_SQLITE_READONLY = 8
+_SQLITE_CANTOPEN = 14
+
+
+def idle_wal(path: Path) -> bool:
+    """A WAL-mode file that no session has open (no -shm): SQLite would make a -shm and a
+    -wal beside it just to read it."""
+    try:
+        with path.open("rb") as f:
+            header = f.read(20)
+    except OSError:
+        return False
+    return header[18:20] == b"\x02\x02" and not Path(f"{path}-shm").exists()
+
+
+def needs_private_copy(exc: sqlite3.Error) -> bool:
+    """A read-only connection met a file that needs writing before it can be read: a hot
+    journal to roll back, a WAL to recover, a -shm it may not create."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) in (_SQLITE_READONLY, _SQLITE_CANTOPEN)
+
+
+def recovered_copy(path: Path) -> sqlite3.Connection:
+    """Recover the file (and its journal or WAL) in a private folder and return an
+    in-memory copy of the result; the original and its side files are only read."""
+    with tempfile.TemporaryDirectory(prefix="annotator-recovery-") as folder:
+        copy = Path(folder) / path.name
+        shutil.copyfile(path, copy)
+        for suffix in ("-journal", "-wal"):
+            side = Path(f"{path}{suffix}")
+            if side.is_file():
+                shutil.copyfile(side, f"{copy}{suffix}")
+        disk = connect(copy)
+        try:
+            disk.execute("SELECT count(*) FROM sqlite_master").fetchone()  # recovers
+            memory = connect(":memory:")
+            disk.backup(memory)
+        finally:
+            disk.close()
+    return memory

@@ -62,10 +62,33 @@ def m002_status_counts_search(db: sqlite_utils.Database) -> None:
     db["documents"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=False)
 
 
+@migration
+def m003_span_counts_apart(db: sqlite_utils.Database) -> None:
+    """Span counts move to a table of their own. SQLite rewrites a whole row on UPDATE, so
+    counting one more span on a 5 MB article rewrote (and synced) its 5 MB text
+    (tests/test_safety_big_article.py). ``documents.span_count`` stays, unused and no
+    longer kept up to date: dropping a column needs SQLite 3.35 and rewrites the table.
+    """
+    for statement in _SPAN_COUNTS.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 STATUSES = ("todo", "in_progress", "done")
 
 EXPECTED_TABLES = ("annotators", "labels", "documents", "spans", "relations", "document_status")
+
+_SPAN_COUNTS = """
+CREATE TABLE span_counts (
+    document TEXT PRIMARY KEY NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    spans INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO span_counts (document, spans)
+    SELECT d.id, (SELECT count(*) FROM spans s WHERE s.document = d.id) FROM documents d;
+DROP INDEX documents_span_count;
+CREATE INDEX span_counts_spans ON span_counts (spans);
+"""
 
 _STATUS = """
 ALTER TABLE documents ADD COLUMN span_count INTEGER NOT NULL DEFAULT 0;

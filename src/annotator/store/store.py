@@ -7,6 +7,7 @@ returns, so what the window shows as saved is on disk (WAL, synchronous=FULL).
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import sqlite3
 from collections import Counter
@@ -30,7 +31,7 @@ from annotator.core.model import (
     Relation,
     Span,
 )
-from annotator.store import opening
+from annotator.store import guard, opening
 from annotator.store.errors import StoreError, environment_error
 from annotator.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, STATUSES
 
@@ -42,7 +43,7 @@ _ORDER_COLUMNS = {
     "title": "d.title COLLATE NOCASE",
     "source": "d.source COLLATE NOCASE",
     "published": "d.published",
-    "spans": "d.span_count",
+    "spans": "coalesce(c.spans, 0)",
 }
 _STATUS_SQL = (
     "coalesce((SELECT st.status FROM document_status st "
@@ -78,67 +79,135 @@ class ImportSummary:
         return "; ".join(parts)
 
 
+def _reads(method):
+    """A read from a damaged file says so (StoreError), instead of an SQLite traceback."""
+
+    @functools.wraps(method)
+    def read(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            if isinstance(exc, sqlite3.DatabaseError) and not environment_error("", exc):
+                raise
+            raise _translated(self.path or ":memory:", exc) from exc
+
+    return read
+
+
 class Store:
-    """An Annotator database. Open with :meth:`open` or :meth:`memory`."""
+    """An Annotator database. Open with :meth:`open`, :meth:`open_readonly` or :meth:`memory`."""
+
+    # Write transactions take the write lock at once: a deferred BEGIN would let two
+    # connections read, then fail with "database is locked" when both try to write.
+    # (A test swaps this to show that its checks catch deferred transactions.)
+    _BEGIN = "BEGIN IMMEDIATE"
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self.path = path
         self.conn = conn
         self.db = sqlite_utils.Database(conn, execute_plugins=False)
+        # Things the user should know about this file (network share, incomplete copy);
+        # the window shows them once, the command line prints them.
+        self.warnings: list[str] = []
+        self._file = False  # a read-write connection to a file: left at rest on close
 
     # -- opening -------------------------------------------------------------------------
 
     @classmethod
     def open_readonly(cls, path: Path | str) -> Store:
         """Open a database to read it only (exports, reviews): nothing is written to the
-        file, not even the journal mode. An older schema is migrated in a private
+        file, not even the journal mode, and nothing is made beside it. A file that needs
+        writing before it can be read (a hot journal to roll back, a WAL that no session
+        has open) is read from a private copy, and an older schema is migrated in a private
         in-memory copy; the file itself stays as it is."""
         path = Path(path)
         if not path.exists():
             raise StoreError(f"{path}: no such database")
-        version = opening.check_header(path)
+        opening.check_header(path)
+        warnings = guard.warnings_for(path)
+        conn = None
         try:
-            conn = opening.connect_readonly(path)
+            if opening.idle_wal(path):  # reading in place would make a -wal and -shm beside it
+                conn = opening.recovered_copy(path)
+            else:
+                conn = opening.connect_readonly(path)
+            try:
+                version = _checked_version(conn, path)
+            except sqlite3.Error as exc:
+                if not opening.needs_private_copy(exc):
+                    raise
+                conn.close()
+                conn = opening.recovered_copy(path)
+                version = _checked_version(conn, path)
             if version < SCHEMA_VERSION:
                 memory = opening.connect(":memory:")
                 conn.backup(memory)
                 conn.close()
-                store = cls(memory, path)
+                conn = memory
+            store = cls(conn, path)
+            if version < SCHEMA_VERSION:
                 store._migrate(version)
-                return store
-        except sqlite3.Error as exc:
-            raise environment_error(path, exc) or StoreError(f"{path}: {exc}") from exc
-        return cls(conn, path)
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, sqlite3.Error | UnicodeDecodeError):
+                raise _translated(path, exc) from exc
+            raise
+        store.warnings = warnings
+        return store
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> Store:
         """Open (or, if allowed, create) an Annotator database.
 
         Refuses, without changing a byte, a folder, an empty file, a file that is not
-        SQLite, another application's database and a database from a newer version.
+        SQLite, another application's database, a database from a newer version, one whose
+        schema holds anything ours does not (a trigger, a view) and a damaged one.
         An older database is backed up beside itself, then migrated in one transaction.
         """
         path = Path(path)
-        existed = path.exists()
-        if existed:
-            opening.check_header(path)
-        elif not create:
-            raise StoreError(f"{path}: no such database")
-        elif not path.parent.is_dir():
-            raise StoreError(f"{path}: the folder {path.parent} does not exist")
+        if not path.exists():
+            if not create:
+                raise StoreError(f"{path}: no such database")
+            if not path.parent.is_dir():
+                raise StoreError(f"{path}: the folder {path.parent} does not exist")
+            cls._create(path)
+        opening.check_header(path)
+        warnings = guard.warnings_for(path)  # before SQLite makes a -wal of its own
         try:
             conn = opening.connect(path)
         except sqlite3.Error as exc:
-            raise environment_error(path, exc) or StoreError(f"{path}: {exc}") from exc
+            raise _translated(path, exc) from exc
         try:
             store = cls(conn, path)
-            store._prepare(existed=existed)
+            store._prepare()
         except BaseException:
             conn.close()
-            if not existed:
-                cls.remove_files(path)
             raise
+        store.warnings = warnings
+        store._file = True
         return store
+
+    @classmethod
+    def _create(cls, path: Path) -> None:
+        """Make a complete new database beside ``path``, then link it into place: another
+        instance starting at the same moment, or a crash half-way, never leaves an empty
+        or half-made file at ``path``."""
+        draft = opening.draft_path(path)
+        try:
+            conn = opening.connect(draft)
+            try:
+                conn.execute("PRAGMA synchronous = FULL")
+                cls(conn, path)._migrate(0)
+            finally:
+                conn.close()
+            opening.link_into_place(draft, path)
+        except sqlite3.Error as exc:
+            raise _translated(path, exc) from exc
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot be created ({exc.strerror})") from exc
+        finally:
+            cls.remove_files(draft)
 
     @staticmethod
     def remove_files(path: Path) -> None:
@@ -151,28 +220,25 @@ class Store:
     @classmethod
     def memory(cls) -> Store:
         store = cls(opening.connect(":memory:"), None)
-        store._prepare(existed=False)
+        store._migrate(0)
         return store
 
-    def _prepare(self, *, existed: bool) -> None:
-        where = self.path or ":memory:"
+    def _prepare(self) -> None:
+        """Check an existing file, migrate it if it is older, then switch it to WAL.
+
+        The migration runs in the file's own journal mode (at rest, rollback): if it
+        fails, SQLite puts every page back and the file is byte for byte what it was.
+        """
         try:
-            version = self._pragma("user_version")
-            if existed:
-                if self._pragma("application_id") != APPLICATION_ID:
-                    raise StoreError(f"{where}: is not an Annotator database")
-                opening.refuse_newer(Path(where), version)
-            if self.path is not None:
-                opening.configure_file(self.conn)
+            version = _checked_version(self.conn, self.path)
+            self.conn.execute("PRAGMA synchronous = FULL")
             if version < SCHEMA_VERSION:
-                if existed and version > 0:
+                if version > 0:
                     opening.backup(self.conn, self.path, version)
                 self._migrate(version)
-        except sqlite3.Error as exc:
-            error = environment_error(where, exc)
-            if error is None:
-                raise
-            raise error from exc
+            opening.configure_file(self.conn)
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            raise _translated(self.path, exc) from exc
 
     def _migrate(self, version: int) -> None:
         with self._write():
@@ -192,6 +258,13 @@ class Store:
         return self._pragma("user_version")
 
     def close(self) -> None:
+        """Close; the last connection to a file also leaves it at rest in rollback-journal
+        mode, one self-contained file (see guard.incomplete_copy_warning)."""
+        if self._file and not self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA busy_timeout = 0")  # others open: stay in WAL
+                self.conn.execute("PRAGMA journal_mode = DELETE")
+        self._file = False
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -201,30 +274,45 @@ class Store:
         self.close()
 
     @contextmanager
+    def patience(self, milliseconds: int) -> Iterator[None]:
+        """Wait at most this long for another writer's lock (the window keeps its event
+        loop moving: it waits briefly and tries again later, see gui/commands.py)."""
+        before = self._pragma("busy_timeout")
+        self.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {before}")
+
+    @contextmanager
     def _write(self) -> Iterator[None]:
         """One write transaction: BEGIN IMMEDIATE waits (busy timeout) for other writers
-        instead of failing half-way; any error rolls everything back."""
+        instead of failing half-way; any error, in SQLite or not, rolls everything back."""
         if self.conn.in_transaction:
             raise RuntimeError("write transactions do not nest")
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(self._BEGIN)
             try:
                 yield
+                self.conn.execute("COMMIT")
             except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise
-            self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            if self.conn.in_transaction:
+        except sqlite3.Error as exc:
+            if environment_error("", exc) is None:
+                raise
+            raise _translated(self.path or ":memory:", exc) from exc
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back (a full disk, an I/O error); a failing
+        # ROLLBACK must not hide the error that brought us here.
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
-            error = environment_error(self.path or ":memory:", exc)
-            if error is None:
-                raise
-            raise error from exc
 
     # -- labels and annotators -----------------------------------------------------------
 
+    @_reads
     def labels(self, kind: str | None = "span") -> list[Label]:
         where, args = ("kind = ?", [kind]) if kind else (None, [])
         return [
@@ -232,6 +320,7 @@ class Store:
             for r in self.db["labels"].rows_where(where, args, order_by="kind, position, name")
         ]
 
+    @_reads
     def label_usage(self, name: str) -> int:
         """How many spans (or relations) use a label."""
         row = self.conn.execute(
@@ -324,13 +413,16 @@ class Store:
 
     # -- documents -----------------------------------------------------------------------
 
+    @_reads
     def document_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
 
+    @_reads
     def documents(self, annotator: str = "") -> list[DocumentSummary]:
         """Every document in import order (small databases and tests; the window pages)."""
         return list(self.document_rows(self.document_ids(), annotator).values())
 
+    @_reads
     def document_ids(
         self,
         *,
@@ -352,7 +444,7 @@ class Store:
         if status is not None:
             where.append(f"{_STATUS_SQL} = ?")
             args += [annotator, status]
-        sql = "SELECT d.id FROM documents d"
+        sql = "SELECT d.id FROM documents d LEFT JOIN span_counts c ON c.document = d.id"
         if where:
             sql += " WHERE " + " AND ".join(where)
         direction = "DESC" if descending else "ASC"
@@ -364,6 +456,7 @@ class Store:
         sql += f" ORDER BY {column} {direction}, d.position {direction}"
         return [r[0] for r in self.conn.execute(sql, args)]
 
+    @_reads
     def document_rows(self, ids: list[str], annotator: str) -> dict[str, DocumentSummary]:
         """Summaries of ``ids`` (kept in that order) with ``annotator``'s status."""
         found: dict[str, DocumentSummary] = {}
@@ -371,9 +464,9 @@ class Store:
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
-                f"SELECT d.id, d.title, d.source, d.published, d.span_count, {_STATUS_SQL}, "
-                "d.note "
-                f"FROM documents d WHERE d.id IN ({marks})",
+                f"SELECT d.id, d.title, d.source, d.published, coalesce(c.spans, 0), "
+                f"{_STATUS_SQL}, d.note FROM documents d "
+                f"LEFT JOIN span_counts c ON c.document = d.id WHERE d.id IN ({marks})",
                 [annotator, *chunk],
             )
             found.update((row[0], DocumentSummary(*row)) for row in rows)
@@ -383,6 +476,7 @@ class Store:
         with self._write():
             self.conn.execute("UPDATE documents SET note = ? WHERE id = ?", [note or None, doc_id])
 
+    @_reads
     def status(self, doc_id: str, annotator: str) -> str:
         row = self.conn.execute(
             "SELECT status FROM document_status WHERE document = ? AND annotator = ?",
@@ -397,6 +491,7 @@ class Store:
             self._ensure_annotator(annotator)
             self._set_status(doc_id, annotator, status)
 
+    @_reads
     def documents_with_status(self, statuses: Iterable[str], annotators: Iterable[str]) -> set[str]:
         """Documents whose status is one of ``statuses`` for one of ``annotators`` (for
         anyone who worked on them when ``annotators`` is empty; untouched means to do)."""
@@ -416,6 +511,7 @@ class Store:
                 found.add(doc_id)
         return found
 
+    @_reads
     def done_ids(self, annotator: str) -> set[str]:
         rows = self.conn.execute(
             "SELECT document FROM document_status WHERE annotator = ? AND status = 'done'",
@@ -431,6 +527,7 @@ class Store:
             [doc_id, annotator, status, utc_now()],
         )
 
+    @_reads
     def document(self, doc_id: str) -> Document:
         row = self.conn.execute(
             "SELECT id, text, text_sha256, source_id, title, source, author, published, url, "
@@ -444,6 +541,7 @@ class Store:
 
     # -- spans ---------------------------------------------------------------------------
 
+    @_reads
     def spans(self, doc_id: str) -> list[Span]:
         rows = self.conn.execute(
             f"SELECT {_SPAN_COLUMNS} FROM spans WHERE document = ? ORDER BY start, end, id",
@@ -451,6 +549,7 @@ class Store:
         )
         return [Span(*row) for row in rows]
 
+    @_reads
     def span(self, span_id: str) -> Span:
         row = self.conn.execute(
             f"SELECT {_SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id]
@@ -475,7 +574,7 @@ class Store:
             relations = self.relations_of(span_id)
             self.conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
             self.conn.execute(
-                "UPDATE documents SET span_count = span_count - 1 WHERE id = ?", [span.document]
+                "UPDATE span_counts SET spans = spans - 1 WHERE document = ?", [span.document]
             )
         return span, relations
 
@@ -518,6 +617,7 @@ class Store:
             )
         return updated
 
+    @_reads
     def span_counts(self, doc_id: str) -> Counter[str]:
         rows = self.conn.execute(
             "SELECT label, count(*) FROM spans WHERE document = ? GROUP BY label", [doc_id]
@@ -527,8 +627,9 @@ class Store:
     def _insert_spans(self, spans: Iterable[Span]) -> None:
         spans = list(spans)
         self.conn.executemany(
-            "UPDATE documents SET span_count = span_count + ? WHERE id = ?",
-            [(n, doc) for doc, n in Counter(s.document for s in spans).items()],
+            "INSERT INTO span_counts (document, spans) VALUES (?, ?) ON CONFLICT (document) "
+            "DO UPDATE SET spans = spans + excluded.spans",
+            list(Counter(s.document for s in spans).items()),
         )
         self.conn.executemany(
             f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -551,6 +652,7 @@ class Store:
 
     # -- relations -----------------------------------------------------------------------
 
+    @_reads
     def relations(self, doc_id: str) -> list[Relation]:
         rows = self.conn.execute(
             f"SELECT {_REL_COLUMNS} FROM relations WHERE document = ? ORDER BY created_at, id",
@@ -558,6 +660,7 @@ class Store:
         )
         return [Relation(*row) for row in rows]
 
+    @_reads
     def relation(self, rel_id: str) -> Relation:
         row = self.conn.execute(
             f"SELECT {_REL_COLUMNS} FROM relations WHERE id = ?", [rel_id]
@@ -577,6 +680,7 @@ class Store:
             self.conn.execute("DELETE FROM relations WHERE id = ?", [rel_id])
         return relation
 
+    @_reads
     def relations_of(self, span_id: str) -> list[Relation]:
         """The relations that start or end at a span."""
         rows = self.conn.execute(
@@ -629,7 +733,14 @@ class Store:
             for done, incoming in enumerate(documents):
                 if progress is not None:
                     progress(done)  # may raise to cancel: the whole import rolls back
-                position += self._import_one(incoming, annotator, position, summary)
+                try:
+                    position += self._import_one(incoming, annotator, position, summary)
+                except UnicodeEncodeError as exc:  # SQLite takes only valid UTF-8
+                    raise InputError(
+                        incoming.origin,
+                        "holds text that is not valid Unicode (an unpaired surrogate such as "
+                        f"{exc.object[exc.start : exc.end]!r}); nothing was imported",
+                    ) from exc
         return summary
 
     def _import_one(
@@ -756,15 +867,46 @@ class Store:
 
     def verify(self, doc_ids: Iterable[str] | None = None) -> list[str]:
         """Check each document's text against its hash and each span's text against its
-        offsets. Returns the problems found (empty when all is well); never repairs."""
+        offsets; for the whole database (no ``doc_ids``) also that every reference holds
+        (labels, annotators, spans of relations) and each document's span count. Returns the
+        problems found (empty when all is well); never repairs."""
         problems = []
-        for doc_id in self.document_ids() if doc_ids is None else doc_ids:
-            problems += self.verify_document(self.document(doc_id), self.spans(doc_id))
+        if doc_ids is None:
+            try:
+                doc_ids = self.document_ids()
+            except StoreError as exc:
+                return [str(exc)]
+            problems += self._consistency_problems()
+        for doc_id in doc_ids:
+            try:
+                doc, spans = self.document(doc_id), self.spans(doc_id)
+            except (StoreError, KeyError) as exc:
+                problems.append(f"document {doc_id!r} cannot be read: {exc}")
+                continue
+            problems += self.verify_document(doc, spans)
+        return problems
+
+    @_reads
+    def _consistency_problems(self) -> list[str]:
+        problems = [
+            f"a row of {table} refers to a missing row of {parent}"
+            for table, _rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check")
+        ]
+        rows = self.conn.execute(
+            "SELECT d.id FROM documents d LEFT JOIN span_counts c ON c.document = d.id "
+            "WHERE coalesce(c.spans, 0) != (SELECT count(*) FROM spans s WHERE s.document = d.id)"
+        )
+        problems += [f"document {r[0]!r}: its span count does not match its spans" for r in rows]
         return problems
 
     @staticmethod
     def verify_document(doc: Document, spans: Iterable[Span]) -> list[str]:
         name = doc.meta.title or doc.id
+        spans = list(spans)
+        if not isinstance(doc.text, str) or any(
+            not isinstance(v, int) or isinstance(v, bool) for s in spans for v in (s.start, s.end)
+        ):
+            return [f"document {name!r}: its stored values have the wrong types (damaged file)"]
         if text_sha256(doc.text) != doc.text_sha256:
             return [f"document {name!r}: its text no longer matches its SHA-256"]
         return [
@@ -773,6 +915,26 @@ class Store:
             for s in spans
             if doc.text[s.start : s.end] != s.text or s.end > len(doc.text)
         ]
+
+
+def _checked_version(conn: sqlite3.Connection, path: Path | None) -> int:
+    """What the file says it is, asked through SQLite (a header may still be in the WAL):
+    refuse another application's file, a newer one, a foreign schema or a damaged file."""
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        raise StoreError(f"{path}: is not an Annotator database")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    opening.refuse_newer(Path(str(path)), version)
+    guard.check(conn, path, tuple(MIGRATIONS[:version]))
+    return version
+
+
+def _translated(path: object, exc: sqlite3.Error | UnicodeDecodeError) -> StoreError:
+    # The traceback keeps alive the cursor that failed; until it is freed, its statement
+    # keeps even a closed connection holding a read lock on the file.
+    exc.__traceback__ = None
+    if isinstance(exc, UnicodeDecodeError):  # SQLite's message quotes the damaged bytes
+        return StoreError(f"{path}: the database file is damaged")
+    return environment_error(path, exc) or StoreError(f"{path}: {exc}")
 
 
 def _span_from(s: IncomingSpan, text: str, doc_id: str, annotator: str, now: str) -> Span:

@@ -1,0 +1,256 @@
+"""Checks made on every database file before it is used: structure, schema, place.
+
+A file that passed the header check (opening.py) may still be damaged, or carry schema
+objects Annotator never makes: a trigger runs SQL of its author's choosing on our writes,
+and a view in place of a table answers our queries with anything. So the schema stored in
+the file is compared with the one this build's migrations make for its version, and
+``quick_check`` looks at the file's structure. Reading ``sqlite_master`` and running
+``quick_check`` execute nothing from the file.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sqlite3
+import sys
+from pathlib import Path
+
+import sqlite_utils
+
+from annotator.store.errors import StoreError
+from annotator.store.schema import Migration
+
+# Tables SQLite itself may add (ANALYZE, AUTOINCREMENT); they hold statistics, not code.
+_SQLITE_OWN = ("sqlite_stat1", "sqlite_stat4", "sqlite_sequence")
+_QUOTES_AND_SPACE = re.compile(r"[\s\"'`\[\]]+")
+_SHOWN = 5
+
+
+def check(conn: sqlite3.Connection, path: object, migrations: tuple[Migration, ...]) -> None:
+    """Refuse a file whose schema is not the one ``migrations`` make, or whose structure
+    is damaged."""
+    problems = schema_problems(conn, migrations)
+    if problems:
+        raise StoreError(
+            f"{path}: its schema is not one Annotator makes, so it is not opened "
+            f"({'; '.join(problems[:_SHOWN])})"
+        )
+    damage = [row[0] for row in conn.execute(f"PRAGMA quick_check({_SHOWN})")]
+    if damage != ["ok"]:
+        raise StoreError(f"{path}: the database file is damaged ({'; '.join(damage)})")
+
+
+def schema_problems(conn: sqlite3.Connection, migrations: tuple[Migration, ...]) -> list[str]:
+    """What the file's schema holds that ``migrations`` do not make, or lacks."""
+    expected = expected_schema(migrations)
+    found = _objects(conn)
+    shadow = tuple(f"{name}_" for (_kind, name), sql in expected.items() if _virtual(sql))
+    expected_kinds = {name: kind for kind, name in expected}
+    problems = []
+    for (kind, name), sql in found.items():
+        if (kind, name) in expected:
+            wanted = expected[(kind, name)]
+            if wanted is None or name.startswith(shadow):
+                continue  # automatic indexes and FTS shadow tables: SQLite writes their SQL
+            if _normal(sql) != _normal(wanted):
+                problems.append(f"the {kind} {name!r} is not defined as Annotator defines it")
+        elif not (kind == "table" and name in _SQLITE_OWN):
+            instead = f" in place of the {expected_kinds[name]}" if name in expected_kinds else ""
+            problems.append(f"a {kind} {name!r}{instead}")
+    found_names = {name for _kind, name in found}
+    problems += [
+        f"the {kind} {name!r} is missing" for kind, name in expected if name not in found_names
+    ]
+    return problems
+
+
+@functools.cache
+def expected_schema(migrations: tuple[Migration, ...]) -> dict[tuple[str, str], str | None]:
+    """The schema objects that running ``migrations`` on an empty database makes."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        for migrate in migrations:
+            migrate(db)
+        return _objects(conn)
+    finally:
+        conn.close()
+
+
+def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str | None]:
+    rows = conn.execute("SELECT type, name, sql FROM sqlite_master")
+    return {(kind, name): sql for kind, name, sql in rows}
+
+
+def _normal(sql: str | None) -> str:
+    return _QUOTES_AND_SPACE.sub("", sql or "").lower()
+
+
+def _virtual(sql: str | None) -> bool:
+    return _normal(sql).startswith("createvirtualtable")
+
+
+# -- where the file lives -------------------------------------------------------------------
+
+# Folders that sync services keep in step with other machines (by name, case-insensitive).
+SYNC_FOLDERS = {
+    "dropbox": "Dropbox",
+    "onedrive": "OneDrive",
+    "google drive": "Google Drive",
+    "googledrive": "Google Drive",
+    "my drive": "Google Drive",
+    "icloud drive": "iCloud Drive",
+    "iclouddrive": "iCloud Drive",
+    "mobile documents": "iCloud Drive",
+    "cloudstorage": "a cloud storage provider",
+    "nextcloud": "Nextcloud",
+    "owncloud": "ownCloud",
+    "pcloud drive": "pCloud",
+    "box sync": "Box",
+    "box drive": "Box",
+    "megasync": "MEGA",
+    "mega": "MEGA",
+    "seafile": "Seafile",
+    "synologydrive": "Synology Drive",
+    "yandex.disk": "Yandex Disk",
+    "sync.com": "Sync.com",
+}
+# File systems that reach the file over a network (Linux /proc/mounts types).
+NETWORK_FILE_SYSTEMS = {
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb",
+    "smb2",
+    "smb3",
+    "smbfs",
+    "9p",
+    "afs",
+    "ceph",
+    "glusterfs",
+    "lustre",
+    "gpfs",
+    "ocfs2",
+    "gfs2",
+    "davfs",
+    "webdav",
+    "ncpfs",
+    "coda",
+    "fuse.sshfs",
+    "sshfs",
+    "fuse.rclone",
+    "fuse.davfs2",
+    "fuse.s3fs",
+    "fuse.glusterfs",
+    "fuse.cephfs",
+    "fuse.gcsfuse",
+    "fuse.goofys",
+    "fuse.mountpoint-s3",
+    "fuse.onedriver",
+    "fuse.dropbox",
+    "fuse.google-drive-ocamlfuse",
+    "fuse.gvfsd-fuse",
+}
+
+_UNSAFE = (
+    "SQLite databases can be damaged, or lose edits, when a sync service copies them or "
+    "another machine opens them at the same time. Work on a copy on this computer's own "
+    "disk and share exports (or snapshots) from there."
+)
+
+
+def location_warning(path: Path, *, mounts: str | None = None) -> str | None:
+    """A warning if ``path`` lies in a cloud-sync folder or on a network file system
+    (``mounts``: the text of /proc/mounts, read when not given)."""
+    path = Path(os.path.abspath(path))
+    service = _sync_service(path)
+    if service:
+        return f"{path}: lies in a folder that {service} syncs. {_UNSAFE}"
+    remote = _network_mount(path, mounts)
+    if remote:
+        return f"{path}: lies on a network share ({remote}). {_UNSAFE}"
+    return None
+
+
+def _sync_service(path: Path) -> str | None:
+    # "OneDrive - Contoso", "Dropbox (Personal)", "GoogleDrive-me@example.org"...
+    for part in path.parts[:-1]:
+        name = part.lower()
+        for folder, service in SYNC_FOLDERS.items():
+            if name == folder or name.startswith((f"{folder} ", f"{folder}-", f"{folder}(")):
+                return service
+    return None
+
+
+def _network_mount(path: Path, mounts: str | None) -> str | None:
+    if sys.platform == "win32":
+        return _windows_remote(path)
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None  # not Linux: macOS and the BSDs are not checked
+    best: tuple[int, str, str] | None = None
+    text = str(path)
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = _unescape(fields[1])
+        inside = text == point or text.startswith(point.rstrip("/") + "/")
+        if inside and (best is None or len(point) >= best[0]):
+            best = (len(point), point, fields[2])
+    if best is not None and best[2].lower() in NETWORK_FILE_SYSTEMS:
+        return f"{best[2]} at {best[1]}"
+    return None
+
+
+def _unescape(field: str) -> str:
+    """/proc/mounts writes space, tab, newline and backslash as octal escapes."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def _windows_remote(path: Path) -> str | None:  # pragma: no cover - Windows only
+    text = str(path)
+    if text.startswith("\\\\"):
+        return f"the network path {text}"
+    import ctypes
+
+    drive_remote = 4
+    root = path.anchor
+    if root and ctypes.windll.kernel32.GetDriveTypeW(root) == drive_remote:
+        return f"the network drive {root}"
+    return None
+
+
+# -- a copy made while the database was open ------------------------------------------------
+
+
+def warnings_for(path: Path) -> list[str]:
+    """What the user should be told before working on ``path`` (empty: nothing)."""
+    return [w for w in (location_warning(path), incomplete_copy_warning(path)) if w]
+
+
+def incomplete_copy_warning(path: Path) -> str | None:
+    """A file in WAL mode with no ``-wal`` beside it may be a copy made mid-session.
+
+    Annotator leaves its databases in rollback-journal mode when the last connection
+    closes (Store.close), so at rest a database is one self-contained file. WAL mode in the
+    header means a session was under way; its latest edits may live only in the -wal file.
+    """
+    try:
+        with Path(path).open("rb") as f:
+            header = f.read(20)
+    except OSError:
+        return None
+    if len(header) < 20 or header[18:20] != b"\x02\x02":
+        return None
+    if Path(f"{path}-wal").exists():
+        return None
+    return (
+        f"{path}: may be an incomplete copy. It was in use when it was copied and its "
+        f"'{Path(path).name}-wal' file, which can hold the latest changes, is not beside it. "
+        "Copy the database only while Annotator is closed (or copy the -wal file with it)."
+    )
