@@ -13,7 +13,26 @@ from annotator.store import Store
 _ROOT = QModelIndex()
 
 
-class DocumentTableModel(QAbstractTableModel):
+class _Table(QAbstractTableModel):
+    """What the three tables share: a fixed row of column titles."""
+
+    HEADERS: tuple[str, ...] = ()
+    IdRole = Qt.ItemDataRole.UserRole + 1
+
+    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+
+class DocumentTableModel(_Table):
     """The documents of the database, loaded lazily: the ordered ids of the rows that
     match are fetched at once (cheap even at 100,000), their details a page at a time
     when the view first shows them."""
@@ -21,7 +40,6 @@ class DocumentTableModel(QAbstractTableModel):
     HEADERS = ("Title", "Source", "Date", "Spans", "Status")
     ORDERS = ("title", "source", "published", "spans", "status")
     STATUS_TEXT = {"todo": "To do", "in_progress": "In progress", "done": "Done"}
-    IdRole = Qt.ItemDataRole.UserRole + 1
     PAGE = 200
 
     def __init__(self, store: Store, *, annotator: str, parent: QObject | None = None) -> None:
@@ -84,18 +102,6 @@ class DocumentTableModel(QAbstractTableModel):
     def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
@@ -138,11 +144,10 @@ class DocumentTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
 
-class SpanTableModel(QAbstractTableModel):
+class SpanTableModel(_Table):
     """The spans of the open document, in text order; follows :class:`DocumentState`."""
 
     HEADERS = ("Label", "Text", "Annotator", "Note")
-    IdRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, state: DocumentState, *, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -158,18 +163,6 @@ class SpanTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.state.spans)
-
-    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.state.spans):
@@ -209,11 +202,10 @@ class SpanTableModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
 
 
-class RelationTableModel(QAbstractTableModel):
+class RelationTableModel(_Table):
     """The links of the open document: from (a quote or claim), type, to (an actor)."""
 
     HEADERS = ("From", "Link", "To")
-    IdRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, state: DocumentState, *, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -232,18 +224,6 @@ class RelationTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.state.relations)
-
-    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.state.relations):
