@@ -350,3 +350,103 @@ def debug_info() -> None:
         "seeds": [str(p) for p in resources.seed_files()],
     }
     click.echo(json.dumps(info, indent=2))
+
+
+# -- review (issue 5) -------------------------------------------------------------------------
+
+
+@main.command("snapshot")
+@click.argument("db", type=click.Path(dir_okay=True, path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
+def snapshot_command(db: Path, out: Path) -> None:
+    """Write OUT, a self-contained copy of DB that is safe to send for review.
+
+    Made with SQLite's VACUUM INTO: one file, no -wal beside it. DB is only read; an
+    existing OUT is never replaced.
+    """
+    from annotator.store import Store
+    from annotator.store.review import snapshot
+
+    try:
+        with Store.open_readonly(db) as store:
+            _warn(store)
+        snapshot(db, out)
+    except AnnotatorError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"{out}: snapshot of {db} written")
+
+
+@main.command("review-import")
+@click.argument("review", type=click.Path(dir_okay=True, path_type=Path))
+@click.argument("shared", nargs=-1, required=True, type=click.Path(path_type=Path))
+def review_import_command(review: Path, shared: tuple[Path, ...]) -> None:
+    """Copy the databases SHARED, received from annotators, into REVIEW.
+
+    Each is opened read-only and checked (application, version, schema, quick_check, text
+    hashes); one refused file imports nothing. The received files are never changed.
+    Importing the same file again adds nothing.
+    """
+    from annotator.store import Store
+    from annotator.store.review import read_shared
+
+    existed = review.exists()
+    try:
+        documents = []
+        for path in shared:
+            documents += read_shared(path)  # every file checked before REVIEW is opened
+        if any(review.resolve() == path.resolve() for path in shared):
+            raise AnnotatorError(f"{review}: is the review database itself")
+        with Store.open(review) as store:
+            _warn(store)
+            summary = store.import_documents(documents, annotator="review")
+    except AnnotatorError as exc:
+        if not existed:
+            Store.remove_files(review)
+        raise _fail(exc) from exc
+    click.echo(f"{review}: {summary.describe()}")
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+@main.command("agreement")
+@click.argument("db", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--by", type=click.Choice(["label", "document"]),
+              help="One table per label or per document (default: the whole corpus).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def agreement_command(db: Path, by: str | None, as_json: bool) -> None:
+    """Inter-annotator agreement in DB: exact and overlap span F1, Cohen's kappa (pairs)
+    and Krippendorff's alpha (nominal) on per-character labels. See README, "Review"."""
+    from annotator.review import AgreementError, from_store
+    from annotator.store import Store
+
+    try:
+        with Store.open_readonly(db) as store:
+            _warn(store)
+            report = from_store(store, by=by)
+    except AgreementError as exc:
+        raise click.ClickException(f"{db}: {exc}") from exc
+    except AnnotatorError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{len(report.annotators)} annotators, {len(report.documents)} document(s) "
+               f"with spans: {', '.join(report.annotators)}")
+    for scope in report.scopes:
+        heading = {"corpus": "corpus", "label": f"label {scope.key}",
+                   "document": f"document {scope.title or scope.key}"
+                   + (f" ({scope.key})" if scope.title else "")}[scope.kind]
+        rows = [(" + ".join(f.annotators), f) for f in scope.pairs]
+        rows.append(("all annotators", scope.overall))
+        width = max(len(name) for name, _ in rows)
+        click.echo("")
+        click.echo(heading)
+        click.echo(f"  {'annotators':<{width}}  {'spans':>11}  {'exact F1':>8}  "
+                   f"{'overlap F1':>10}  {'kappa':>6}  {'alpha':>6}")
+        for name, f in rows:
+            counts = "/".join(str(n) for n in f.spans)
+            click.echo(f"  {name:<{width}}  {counts:>11}  {_figure(f.exact_f1):>8}  "
+                       f"{_figure(f.overlap_f1):>10}  {_figure(f.kappa):>6}  "
+                       f"{_figure(f.alpha):>6}")

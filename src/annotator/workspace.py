@@ -22,11 +22,6 @@ def open_database(path: Path | None) -> Store:
         raise StoreError(
             f"{default.parent}: cannot create the data folder ({exc.strerror})"
         ) from exc
-    store = Store.open(default)
-    try:
-        store.import_documents(read_paths(resources.seed_files()), annotator="import")
-    except BaseException:
-        store.close()
-        Store.remove_files(default)
-        raise
-    return store
+    if not default.exists():  # (checked again: another instance may have made it meanwhile)
+        Store.create_with(default, read_paths(resources.seed_files()), annotator="import")
+    return Store.open(default)

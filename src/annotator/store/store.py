@@ -209,6 +209,21 @@ class Store:
         finally:
             cls.remove_files(draft)
 
+    @classmethod
+    def create_with(
+        cls, path: Path, documents: Iterable[IncomingDocument], *, annotator: str
+    ) -> None:
+        """Make a new database that already holds ``documents`` and give it its name in
+        one step: an instance starting at the same moment finds no file or the complete
+        one, never an empty database (the first run's seeds)."""
+        draft = opening.draft_path(Path(path))
+        try:
+            with cls.open(draft) as store:
+                store.import_documents(documents, annotator=annotator)
+            opening.link_into_place(draft, Path(path))
+        finally:
+            cls.remove_files(draft)
+
     @staticmethod
     def remove_files(path: Path) -> None:
         """Delete a database and its side files (only for one this process just created)."""
@@ -444,7 +459,9 @@ class Store:
         if status is not None:
             where.append(f"{_STATUS_SQL} = ?")
             args += [annotator, status]
-        sql = "SELECT d.id FROM documents d LEFT JOIN span_counts c ON c.document = d.id"
+        sql = "SELECT d.id FROM documents d"
+        if order == "spans":  # the join only when it is needed: it defeats the covering indexes
+            sql += " LEFT JOIN span_counts c ON c.document = d.id"
         if where:
             sql += " WHERE " + " AND ".join(where)
         direction = "DESC" if descending else "ASC"
@@ -453,7 +470,9 @@ class Store:
             args.append(annotator)
         else:
             column = _ORDER_COLUMNS[order]
-        sql += f" ORDER BY {column} {direction}, d.position {direction}"
+        sql += f" ORDER BY {column} {direction}"
+        if order != "position":  # ties in import order (not "position, position": a temp sort)
+            sql += f", d.position {direction}"
         return [r[0] for r in self.conn.execute(sql, args)]
 
     @_reads

@@ -1,0 +1,156 @@
+"""Sharing databases for review (DESIGN.md, invariants 7 and 8).
+
+``snapshot`` writes one self-contained copy of a database with ``VACUUM INTO``, safe to
+send (no ``-wal`` beside it). ``import_shared`` reads databases received from annotators,
+each opened with :meth:`Store.open_readonly` (``mode=ro``, ``trusted_schema=OFF``, its
+application id, version and schema checked, ``quick_check`` run) and then verified (text
+hashes, span texts, references); only when every file passed is their content copied into
+the reviewer's store, in one transaction, keyed by the ids it carries. The received files
+are only read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from annotator.core.model import IncomingDocument, IncomingRelation, IncomingSpan
+from annotator.store import opening
+from annotator.store.errors import StoreError
+from annotator.store.store import ImportSummary, Store
+
+# Recorded on nothing: every span and relation copied from a shared file names its author.
+_FALLBACK_ANNOTATOR = "review"
+
+
+def snapshot(source: Path | str, target: Path | str) -> Path:
+    """Copy the database ``source`` into the new file ``target`` with ``VACUUM INTO``.
+
+    ``source`` is opened read-only (it is not changed, even if another session has it open
+    in WAL mode: the snapshot holds what is committed). ``target`` must not exist; the copy
+    is made beside it under a hidden name and linked into place only when complete, so an
+    existing file is never replaced and a failure leaves nothing behind. The snapshot is in
+    rollback-journal mode, one file with no ``-wal``, and is checked by opening it read-only.
+    """
+    source, target = Path(source), Path(target)
+    if target.exists() or target.is_symlink():
+        raise StoreError(f"{target}: already exists; a snapshot never replaces a file")
+    if not target.parent.is_dir():
+        raise StoreError(f"{target}: the folder {target.parent} does not exist")
+    draft = opening.draft_path(target)
+    try:
+        with Store.open_readonly(source) as store:
+            conn = store.conn
+            # The connection is read-only (mode=ro) whatever query_only says; VACUUM INTO
+            # writes only the new file, which query_only would forbid too.
+            conn.execute("PRAGMA query_only = OFF")
+            try:
+                conn.execute("VACUUM INTO ?", [str(draft)])
+            finally:
+                conn.execute("PRAGMA query_only = ON")
+        with Store.open_readonly(draft) as copy:
+            problems = copy.verify()
+        if problems:
+            raise StoreError(f"{source}: the snapshot does not verify ({'; '.join(problems[:5])})")
+        _link_new(draft, target)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{target}: the snapshot could not be written ({exc})") from exc
+    except OSError as exc:
+        raise StoreError(f"{target}: the snapshot could not be written ({exc.strerror})") from exc
+    finally:
+        Store.remove_files(draft)
+    return target
+
+
+def _link_new(draft: Path, target: Path) -> None:
+    try:
+        os.link(draft, target)
+    except FileExistsError as exc:
+        raise StoreError(f"{target}: already exists; a snapshot never replaces a file") from exc
+    except OSError:  # no hard links on this file system (FAT, some shares)
+        if target.exists():
+            raise StoreError(
+                f"{target}: already exists; a snapshot never replaces a file"
+            ) from None
+        os.rename(draft, target)
+
+
+def read_shared(path: Path | str) -> list[IncomingDocument]:
+    """Open a received database read-only, check it, and return its content (documents
+    with their spans, relations and notes, keeping ids, annotators and times).
+
+    Raises StoreError, saying why, for a file that is not a usable Annotator database or
+    whose texts, span texts or references do not verify.
+    """
+    path = Path(path)
+    with Store.open_readonly(path) as shared:
+        problems = shared.verify()
+        if problems:
+            shown = "; ".join(problems[:5])
+            more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+            raise StoreError(f"{path}: does not verify, so it is not imported: {shown}{more}")
+        return [_incoming(shared, doc_id, path) for doc_id in shared.document_ids()]
+
+
+def _incoming(shared: Store, doc_id: str, path: Path) -> IncomingDocument:
+    doc = shared.document(doc_id)
+    spans = [
+        IncomingSpan(
+            s.start,
+            s.end,
+            s.label,
+            id=s.id,
+            annotator=s.annotator,
+            note=s.note,
+            created_at=s.created_at,
+            updated_at=s.updated_at,
+        )
+        for s in shared.spans(doc_id)
+    ]
+    relations = [
+        IncomingRelation(
+            r.label,
+            r.source,
+            r.target,
+            id=r.id,
+            annotator=r.annotator,
+            note=r.note,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+        )
+        for r in shared.relations(doc_id)
+    ]
+    return IncomingDocument(
+        doc.text,
+        doc.source_id,
+        doc.meta,
+        f"{path}, document {doc.meta.title or doc.id!r}",
+        id=doc.id,
+        spans=spans,
+        relations=relations,
+        note=doc.note,
+    )
+
+
+def import_shared(review: Store, paths: Iterable[Path | str]) -> ImportSummary:
+    """Copy the content of the databases ``paths`` into ``review``, all or nothing.
+
+    Every file is read and checked before anything is written: one refused file leaves
+    ``review`` unchanged. Ids are kept, so importing the same file twice adds nothing and
+    two annotators' spans (their own ids) never collide; an id that ``review`` already uses
+    for other content is refused (InputError).
+    """
+    paths = [Path(p) for p in paths]
+    if review.path is not None:
+        mine = review.path.resolve()
+        for p in paths:
+            with contextlib.suppress(OSError):
+                if p.resolve() == mine:
+                    raise StoreError(f"{p}: is the review database itself")
+    documents: list[IncomingDocument] = []
+    for p in paths:
+        documents += read_shared(p)
+    return review.import_documents(documents, annotator=_FALLBACK_ANNOTATOR)
