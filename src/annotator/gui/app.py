@@ -54,7 +54,11 @@ def open_window(db_path: Path | None, *, annotator: str | None = None) -> MainWi
     except AnnotatorError as exc:
         QMessageBox.critical(None, "Annotator cannot open the database", str(exc))
         return None
-    name = annotator or settings.annotator_name() or ask_annotator_name()
+    name = annotator or settings.annotator_name()
+    if not name:
+        # A scripted start (smoke tests, timing) has nobody to answer the dialog.
+        scripted = bool(os.environ.get(QUIT_AFTER_ENV))
+        name = settings.default_annotator_name() if scripted else ask_annotator_name()
     window = MainWindow(store=store, annotator=name)
     window.show()
     return window
