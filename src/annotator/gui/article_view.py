@@ -202,6 +202,9 @@ class _Reading:
         return super().viewportEvent(event)
 
 
+# PySide registers signals only on classes that derive from QObject, so the two views (and
+# ArticleView, which forwards them) each declare the same six; the behaviour is shared in
+# _Reading. Keep the three lists in step with these names.
 SIGNAL_NAMES = ("clicked", "span_step", "confirmed", "escaped", "edge_moved", "edge_dragged")
 
 
