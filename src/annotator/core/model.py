@@ -139,3 +139,19 @@ class IncomingDocument:
     spans: list[IncomingSpan] = field(default_factory=list)
     relations: list[IncomingRelation] = field(default_factory=list)
     note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A reviewer's verdict on one annotator's span or relation (the original, never changed).
+
+    ``gold`` is the id of the gold span or relation it produced (None when rejected).
+    """
+
+    item: str
+    kind: LabelKind  # "span" or "relation"
+    document: str
+    verdict: Literal["accepted", "rejected", "edited"]
+    gold: str | None
+    reviewer: str
+    decided_at: str

@@ -37,6 +37,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from annotator.core.annotators import GOLD
+
 OUTSIDE = "O"
 
 
@@ -337,7 +339,8 @@ def _mean(values: Iterable[float | None]) -> float | None:
 
 
 def from_store(store, *, by: str | None = None) -> Report:
-    """Agreement over every document of an open Store (through its accessors)."""
+    """Agreement over every document of an open Store (through its accessors). The gold
+    layer (annotator "gold", the adjudicated result) is not an annotator: it is left out."""
     texts: dict[str, str] = {}
     titles: dict[str, str] = {}
     spans = []
@@ -345,5 +348,5 @@ def from_store(store, *, by: str | None = None) -> Report:
         doc = store.document(doc_id)
         texts[doc_id] = doc.text
         titles[doc_id] = doc.meta.title
-        spans += store.spans(doc_id)
+        spans += [s for s in store.spans(doc_id) if s.annotator != GOLD]
     return agreement(texts, spans, by=by, titles=titles)

@@ -32,6 +32,7 @@ from annotator.core.model import (
     Span,
 )
 from annotator.store import guard, opening
+from annotator.store.adjudication import AdjudicationMixin
 from annotator.store.errors import StoreError, environment_error
 from annotator.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, STATUSES
 
@@ -94,7 +95,7 @@ def _reads(method):
     return read
 
 
-class Store:
+class Store(AdjudicationMixin):
     """An Annotator database. Open with :meth:`open`, :meth:`open_readonly` or :meth:`memory`."""
 
     # Write transactions take the write lock at once: a deferred BEGIN would let two
