@@ -4,6 +4,7 @@ annotator [DB]                         open the window (default: the user's data
 annotator import DB FILE...            add articles (and their annotations) to DB
 annotator export DB -o OUT.jsonl       write the dataset (--format for doccano, brat, ...)
 annotator stats DB                     count documents, spans and relations
+annotator snapshot / review-import / agreement / adjudicate   review (README, "Review")
 annotator --version
 """
 
@@ -53,6 +54,15 @@ def _fail(exc: AnnotatorError) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
+def _check_person(name: str, where: str) -> None:
+    """A person's annotator name may not be one Annotator keeps for itself ("gold")."""
+    from annotator.core.annotators import reserved_name_problem
+
+    problem = reserved_name_problem(name)
+    if problem:
+        raise click.UsageError(f"{where}: {problem}")
+
+
 @click.group(cls=_WindowByDefault, invoke_without_command=True)
 @click.version_option(__version__, prog_name="annotator")
 @click.option(
@@ -74,6 +84,8 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @click.option("--annotator", help="Your name for this session (otherwise asked once).")
 def open_window(db: Path | None = None, annotator: str | None = None) -> None:
     """Open the window on DB (default: your own database, seeded on first run)."""
+    if annotator is not None:
+        _check_person(annotator, "--annotator")
     from annotator.gui.app import run  # Qt only when a window is wanted
 
     sys.exit(run(db, annotator=annotator))
@@ -141,6 +153,7 @@ def import_command(
     from annotator.store import Store
 
     who = annotator or settings.annotator_name() or settings.default_annotator_name()
+    _check_person(who, "--annotator" if annotator else "your annotator name")
     existed = db.exists()
     try:
         sources = plan(files, fmt)
@@ -215,6 +228,14 @@ _EXPORT_FORMATS = ("jsonl", "doccano", "doccano-rel", "prodigy", "labelstudio", 
     help="Only documents with this status (for the --annotator names if given, else for "
     "anyone who worked on them); repeat for more.",
 )
+@click.option(
+    "--layer",
+    type=click.Choice(["all", "gold", "annotators"]),
+    default="all",
+    show_default=True,
+    help="gold: only the adjudicated gold layer (spans and relations by \"gold\"); "
+    "annotators: everyone's but gold's; all: both.",
+)
 def export_command(
     db: Path,
     output: Path,
@@ -223,20 +244,23 @@ def export_command(
     labels: tuple[str, ...],
     annotators: tuple[str, ...],
     statuses: tuple[str, ...],
+    layer: str,
 ) -> None:
     """Write every document of DB with its spans and relations."""
     from annotator.formats.exporting import Selection, export, formats
     from annotator.store import Store
 
-    selection = Selection(
-        labels=frozenset(labels), annotators=frozenset(annotators), statuses=frozenset(statuses)
-    )
     try:
         with (
             Store.open_readonly(db) as store,
             _progress(store.document_count(), "Writing") as bar,
         ):
             _warn(store)
+            selection = Selection(
+                labels=frozenset(labels),
+                annotators=_layer_annotators(store, layer, frozenset(annotators), statuses),
+                statuses=frozenset(statuses),
+            )
             report = export(
                 store,
                 output,
@@ -250,6 +274,45 @@ def export_command(
     click.echo(f"{output}: {report.describe()}")
     for note in report.notes:
         click.echo(f"note: {note}")
+
+
+def _layer_annotators(
+    store, layer: str, annotators: frozenset[str], statuses: tuple[str, ...]
+) -> frozenset[str]:
+    """The annotators an export keeps, given ``--layer`` and ``--annotator``."""
+    from annotator.core.annotators import GOLD
+    from annotator.store.export_queries import annotator_names
+
+    if layer == "all":
+        return annotators
+    present = set(annotator_names(store))
+    if layer == "gold":
+        others = sorted(annotators - {GOLD})
+        if others:
+            raise AnnotatorError(
+                f"--layer gold exports only the gold layer; --annotator {others[0]} "
+                "would select nothing from it (leave out --layer to export both)"
+            )
+        if statuses:
+            raise AnnotatorError(
+                "--status selects documents by an annotator's progress, which the gold "
+                "layer does not have; use --layer gold without --status"
+            )
+        if GOLD not in present:
+            raise AnnotatorError(
+                "the database has no gold layer yet: adjudicate first "
+                "(`annotator adjudicate DB --progress` shows how far it has come)"
+            )
+        return frozenset({GOLD})
+    if GOLD in annotators:
+        raise AnnotatorError(
+            "--layer annotators leaves out the gold layer, so --annotator gold would "
+            "select nothing (use --layer gold)"
+        )
+    people = frozenset(present - {GOLD})
+    if not people:
+        raise AnnotatorError("the database has no annotators' spans or relations to export")
+    return annotators or people
 
 
 @main.command("labels")
@@ -318,10 +381,19 @@ def stats_command(db: Path, as_json: bool) -> None:
     click.echo(f"documents  {figures.documents} ({figures.documents_with_spans} with spans)")
     click.echo(f"spans      {figures.spans}")
     _table("by label", figures.spans_by_label)
-    _table("by annotator", figures.spans_by_annotator)
+    _table("by annotator", _gold_apart(figures.spans_by_annotator))
     click.echo(f"relations  {figures.relations}")
     _table("by label", figures.relations_by_label)
-    _table("by annotator", figures.relations_by_annotator)
+    _table("by annotator", _gold_apart(figures.relations_by_annotator))
+
+
+def _gold_apart(rows: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The gold layer is not an annotator: shown last, under its own name."""
+    from annotator.core.annotators import GOLD
+
+    return [r for r in rows if r[0] != GOLD] + [
+        ("(gold layer)", n) for name, n in rows if name == GOLD
+    ]
 
 
 def _table(title: str, rows: list[tuple[str, int]]) -> None:
@@ -404,6 +476,57 @@ def review_import_command(review: Path, shared: tuple[Path, ...]) -> None:
             Store.remove_files(review)
         raise _fail(exc) from exc
     click.echo(f"{review}: {summary.describe()}")
+
+
+@main.command("adjudicate")
+@click.argument("db", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--progress", is_flag=True,
+              help="Print, per document and in all, how many of the annotators' spans and "
+              "relations have a verdict (decided/total). The default.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def adjudicate_command(db: Path, progress: bool, as_json: bool) -> None:
+    """How far the adjudication of DB has come (verdicts are given in the review window).
+
+    Every span and relation of the annotators (not the gold layer's own) is an item; an
+    item is decided once it is accepted, edited or rejected. DB is only read.
+    """
+    from annotator.store import Store
+
+    try:
+        with Store.open_readonly(db) as store:
+            _warn(store)
+            by_document = store.adjudication_progress_by_document()
+            decided, total = store.adjudication_progress()
+            titles = {row.id: row.title for row in store.documents()}
+    except AnnotatorError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        data = {
+            "decided": decided,
+            "total": total,
+            "documents": [
+                {"id": doc_id, "title": titles.get(doc_id, ""), "decided": d, "total": t}
+                for doc_id, (d, t) in by_document.items()
+            ],
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    rows = [
+        (titles.get(doc_id) or doc_id, d, t) for doc_id, (d, t) in by_document.items() if t
+    ]
+    width = max([len("document"), *(min(len(name), 60) for name, _, _ in rows)])
+    click.echo(f"{'document':<{width}}  {'decided':>7}  {'total':>7}  {'done':>5}")
+    for name, d, t in rows:
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        click.echo(f"{shown:<{width}}  {d:>7}  {t:>7}  {_percent(d, t):>5}")
+    untouched = sum(1 for d, t in by_document.values() if not t)
+    click.echo(f"{'all':<{width}}  {decided:>7}  {total:>7}  {_percent(decided, total):>5}")
+    if untouched:
+        click.echo(f"({untouched} document(s) without annotations left out)")
+
+
+def _percent(part: int, whole: int) -> str:
+    return "-" if not whole else f"{100 * part // whole}%"
 
 
 def _figure(value: float | None) -> str:
