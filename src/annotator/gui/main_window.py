@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from annotator import settings
 from annotator.formats import exporting
 from annotator.formats.reading import SUPPORTED, read_paths
-from annotator.gui import commands, resources_qt, tasks, theme
+from annotator.gui import commands, resources_qt, review_share, tasks, theme
 from annotator.gui.annotating import Annotating
 from annotator.gui.article_view import ArticleView
 from annotator.gui.document_panel import DocumentPanel
@@ -47,6 +47,8 @@ class MainWindow(QMainWindow):
         self.span_model = SpanTableModel(self.state, parent=self)
         self.label_actions = LabelActions(parent=self)
         self.task: tasks.Task | None = None  # the import or export under way, if any
+        self.review_window = None  # Review ▸ Compare annotators, made when first asked for
+        self.agreement_dialog = None
 
         self.article = ArticleView(self.state, parent=self)
         self.doc_panel = DocumentPanel(self.documents, parent=self)
@@ -115,6 +117,11 @@ class MainWindow(QMainWindow):
         self.retry_button.setDefaultAction(self.retry_action)
         self.retry_button.hide()
         menu.addSeparator()
+        self.export_review_action = menu.addAction("Export for re&view…")
+        self.open_review_action = menu.addAction("&Open for review…")
+        for action in (self.export_review_action, self.open_review_action):
+            action.setEnabled(self.store.path is not None)  # not for an in-memory database
+        menu.addSeparator()
         self.quit_action = menu.addAction("&Quit", QKeySequence.StandardKey.Quit)
 
         self.edit_menu = self.menuBar().addMenu("&Edit")
@@ -174,6 +181,12 @@ class MainWindow(QMainWindow):
         self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
         self.addActions([self.undo_action, self.redo_action, self.shortcuts_action,
                          self.scheme_action])
+        review = self.menuBar().addMenu("&Review")
+        self.compare_action = review.addAction(
+            "&Compare annotators…", QKeySequence("Ctrl+Shift+R")
+        )
+        self.agreement_action = review.addAction("&Agreement…")
+        self.addActions([self.compare_action])
 
     def _connect_signals(self) -> None:
         self.label_actions.triggered.connect(self.annotating.apply_label)
@@ -182,6 +195,10 @@ class MainWindow(QMainWindow):
         QApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
         self.import_action.triggered.connect(self._on_import_action_triggered)
         self.export_action.triggered.connect(self._on_export_action_triggered)
+        self.export_review_action.triggered.connect(self._on_export_review_action_triggered)
+        self.open_review_action.triggered.connect(self._on_open_review_action_triggered)
+        self.compare_action.triggered.connect(self._on_compare_action_triggered)
+        self.agreement_action.triggered.connect(self._on_agreement_action_triggered)
         self.quit_action.triggered.connect(self.close)
         self.retry_action.triggered.connect(self._on_retry_action_triggered)
         self.writer.changed.connect(self._show_save_state)
@@ -366,6 +383,97 @@ class MainWindow(QMainWindow):
         self.task = task
         task.start()
         return task
+
+    # -- review ------------------------------------------------------------------------------
+
+    def _on_export_review_action_triggered(self) -> None:
+        if self.store.path is None:
+            return
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Export for review", f"{self.store.path.stem}-{self.annotator}.db",
+            "Annotator databases (*.db)",
+        )
+        if target:
+            self.export_for_review(Path(target))
+
+    def export_for_review(self, target: Path) -> tasks.Task:
+        """A snapshot of this database to send to a reviewer, made in a worker thread."""
+        task = review_share.export_snapshot(self, self.store.path, target)
+        task.succeeded.connect(
+            lambda path: self.statusBar().showMessage(
+                f"Exported for review: {path} (send this file; it is complete by itself)", 12000
+            )
+        )
+        task.failed.connect(
+            lambda message: QMessageBox.critical(self, "Export for review failed", message)
+        )
+        self.task = task
+        task.start()
+        return task
+
+    def _on_open_review_action_triggered(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Open annotators' databases for review", "",
+            "Annotator databases (*.db);;All files (*)",
+        )
+        if paths:
+            self.open_for_review([Path(p) for p in paths])
+
+    def open_for_review(self, paths: list[Path]) -> tasks.Task:
+        """Copy annotators' databases into this one, in a worker thread, all or nothing."""
+        task = review_share.open_for_review(self, self.store.path, paths)
+        task.succeeded.connect(self._on_open_review_succeeded)
+        task.failed.connect(
+            lambda message: QMessageBox.critical(
+                self, "Not opened for review; nothing was imported", message
+            )
+        )
+        task.cancelled.connect(
+            lambda: self.statusBar().showMessage("Cancelled; nothing was imported.", 8000)
+        )
+        self.task = task
+        task.start()
+        return task
+
+    def _on_open_review_succeeded(self, summary: ImportSummary) -> None:
+        self.reload_labels()
+        self.reload_documents()
+        self.reopen_document()  # the open article has the received spans now
+        if self.review_window is not None:
+            self.review_window.reload()
+        if self.agreement_dialog is not None:
+            self.agreement_dialog.refresh()
+        self.statusBar().showMessage("Opened for review: " + summary.describe(), 12000)
+
+    def _on_compare_action_triggered(self) -> None:
+        from annotator.gui.review_window import ReviewWindow
+
+        if self.review_window is None:
+            self.review_window = ReviewWindow(
+                store=self.store, reviewer=lambda: self.annotator, report=self._report,
+                parent=self,
+            )
+            self.review_window.gold_changed.connect(self._on_review_window_gold_changed)
+        if self.state.document is not None:
+            self.review_window.open_document(self.state.document.id)
+        self.review_window.show()
+        self.review_window.raise_()
+        self.review_window.activateWindow()
+
+    def _on_review_window_gold_changed(self, doc_id: str) -> None:
+        self.documents.refresh_document(doc_id)
+        if self.state.document is not None and self.state.document.id == doc_id:
+            self.reopen_document()  # the gold spans are shown with everyone's
+
+    def _on_agreement_action_triggered(self) -> None:
+        from annotator.gui.agreement_view import AgreementDialog
+
+        if self.agreement_dialog is None:
+            self.agreement_dialog = AgreementDialog(self.store, parent=self)
+        else:
+            self.agreement_dialog.refresh()
+        self.agreement_dialog.show()
+        self.agreement_dialog.raise_()
 
     def _on_color_scheme_changed(self, *_args) -> None:
         theme.apply(QApplication.instance())

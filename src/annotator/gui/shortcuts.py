@@ -5,7 +5,14 @@ from __future__ import annotations
 import html
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMenu,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 # Keys handled inside the article rather than by actions.
 ARTICLE_KEYS = (
@@ -23,6 +30,17 @@ ARTICLE_KEYS = (
     ("click again", "select the next span nested under the pointer"),
 )
 
+# Keys of the review window (Review ▸ Compare annotators, Ctrl+Shift+R); its own actions.
+REVIEW_KEYS = (
+    ("N or J / Shift+N or K", "review: the next / previous disagreement"),
+    ("1 … 9", "review: pick an annotator's lane"),
+    ("A", "review: accept the lane's spans into gold (the group's other undecided spans are rejected)"),
+    ("R", "review: reject the lane's spans"),
+    ("E", "review: edit the lane's span into gold (start and end from a selection in a lane)"),
+    ("U", "review: undo the decisions on the group"),
+    ("Ctrl+PgDown / Ctrl+PgUp", "review: the next / previous article"),
+)
+
 
 class ShortcutSheet(QDialog):
     def __init__(self, window: QWidget) -> None:
@@ -32,6 +50,10 @@ class ShortcutSheet(QDialog):
         seen = set()
         for action in window.findChildren(type(window.actions()[0])) if window.actions() else []:
             keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
+            owner = action.parent()
+            top = owner.window() if isinstance(owner, QWidget) else None
+            if top is not None and top is not window and not isinstance(top, QMenu):
+                continue  # another window's keys (the review window's are listed below)
             name = action.text().replace("&", "").split("\t")[0]
             if keys and name and (name, tuple(keys)) not in seen:
                 seen.add((name, tuple(keys)))
@@ -39,7 +61,7 @@ class ShortcutSheet(QDialog):
         rows.sort(key=lambda r: r[1].lower())
         body = "".join(
             f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>"
-            for k, v in [*rows, *ARTICLE_KEYS]
+            for k, v in [*rows, *ARTICLE_KEYS, *REVIEW_KEYS]
         )
         view = QTextBrowser(objectName="shortcutSheet")
         view.setHtml(f"<table cellpadding='4'>{body}</table>")

@@ -1,0 +1,246 @@
+"""Stacked lanes: the paragraph around one group of spans, shown once per annotator (only
+that annotator's spans, in label tints) and once for the gold layer.
+
+Each lane is a read-only text view over the same stretch of the article, its spans in the
+label tints of the reading view; the group under review is set in semibold in every lane,
+and the lane picked with 1..9 is framed in the palette's highlight colour. Text can be
+selected in any lane with the mouse (``E`` offers the selection, snapped to words).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Span
+from annotator.core.offsets import QtPositionMap
+from annotator.gui import theme
+
+CONTEXT_CHARS = 600  # a paragraph longer than this is cut to about this much around the group
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """The part of the article the lanes show: ``[start, end)`` with ``group`` inside."""
+
+    start: int
+    end: int
+    group: tuple[int, int]
+
+
+def stretch_around(text: str, start: int, end: int) -> Stretch:
+    """The paragraph(s) holding ``[start, end)`` (blank lines part paragraphs), cut to
+    about CONTEXT_CHARS around it at spaces when they are long."""
+    a = text.rfind("\n\n", 0, start)
+    a = 0 if a < 0 else a + 2
+    b = text.find("\n\n", end)
+    b = len(text) if b < 0 else b
+    room = max(0, CONTEXT_CHARS - (end - start)) // 2
+    if start - a > room:
+        cut = text.find(" ", start - room, start)
+        a = cut + 1 if cut >= 0 else start - room
+    if b - end > room:
+        cut = text.rfind(" ", end, end + room)
+        b = cut if cut >= 0 else end + room
+    # Blank lines inside a span that crosses paragraphs stay; around it, none.
+    while a < start and text[a] in "\n":
+        a += 1
+    while b > end and text[b - 1] in "\n":
+        b -= 1
+    return Stretch(a, b, (start, end))
+
+
+class LaneText(QTextEdit):
+    """The stretch of the article, read-only, as tall as its text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the window's keys stay the window's
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        font = theme.reading_font()
+        font.setPointSizeF(theme.READING_POINT_SIZE - 1)
+        self.setFont(font)
+        self.document().setDocumentMargin(2)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self.offset = 0
+        self.positions = QtPositionMap("")
+
+    def show_text(self, text: str, offset: int) -> None:
+        self.offset = offset
+        self.positions = QtPositionMap(text)
+        self.setPlainText(self.positions.display_text())
+
+    def paint(self, spans: list[Span], colors: dict[str, str], group: tuple[int, int]) -> None:
+        """Spans in their label's tint (longest first, so a nested span keeps its own
+        colour on top); the group under review in semibold in every lane, so a lane with
+        no span there still shows where it is."""
+        length = len(self.positions.text)
+        inside = [s for s in spans if s.end > self.offset and s.start < self.offset + length]
+        for span in sorted(inside, key=lambda s: s.start - s.end):
+            a = max(0, span.start - self.offset)
+            b = min(length, span.end - self.offset)
+            color = colors.get(span.label, "#888888")
+            fmt = QTextCharFormat()
+            fmt.setBackground(theme.highlight(color))
+            fmt.setToolTip(f"{span.label} · {span.annotator}")
+            cursor = QTextCursor(self.document())
+            qa, qb = self.positions.range_to_qt(a, b)
+            cursor.setPosition(qa)
+            cursor.setPosition(qb, QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(fmt)
+        a, b = max(0, group[0] - self.offset), min(length, group[1] - self.offset)
+        if a < b:
+            bold = QTextCharFormat()
+            bold.setFontWeight(QFont.Weight.DemiBold)
+            cursor = QTextCursor(self.document())
+            qa, qb = self.positions.range_to_qt(a, b)
+            cursor.setPosition(qa)
+            cursor.setPosition(qb, QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(bold)
+
+    def selected_range(self) -> tuple[int, int] | None:
+        """The mouse selection in article offsets, or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        a, b = self.positions.range_from_qt(cursor.selectionStart(), cursor.selectionEnd())
+        return a + self.offset, b + self.offset
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        lane = self.parent()
+        if isinstance(lane, Lane):  # a click in the text picks the lane too
+            lane.clicked.emit(lane.annotator)
+        super().mousePressEvent(event)
+
+    def _fit(self, *_args) -> None:
+        self.setFixedHeight(int(self.document().size().height()) + 4)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+
+class Lane(QFrame):
+    """One annotator's (or the gold layer's) reading of the stretch."""
+
+    clicked = Signal(str)  # the annotator
+
+    def __init__(self, annotator: str, number: int | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.annotator = annotator
+        self.setObjectName("goldLane" if number is None else "lane")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.name = QLabel(objectName="laneName")
+        self.name.setTextFormat(Qt.TextFormat.RichText)
+        self.state = QLabel(objectName="laneState")
+        self.state.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.text = LaneText(self)
+        key = f"{number}" if number is not None else "★"
+        self.name.setText(f"<span style='opacity:.6'>{key}</span>&nbsp;&nbsp;<b>{annotator}</b>")
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.addWidget(self.name)
+        head.addStretch(1)
+        head.addWidget(self.state)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(4)
+        layout.addLayout(head)
+        layout.addWidget(self.text)
+        self.set_current(False)
+
+    def set_current(self, current: bool) -> None:
+        self.setProperty("current", current)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self.clicked.emit(self.annotator)
+        super().mousePressEvent(event)
+
+
+LANE_STYLE = """
+#lane, #goldLane { border: 1px solid palette(mid); border-radius: 6px; background: palette(base); }
+#goldLane { border-style: dashed; }
+#lane[current="true"] { border: 2px solid palette(highlight); }
+"""
+
+
+class CompareView(QScrollArea):
+    """The lanes, one per annotator and the gold lane last."""
+
+    lane_clicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("compareView")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.body = QWidget(objectName="compareBody")
+        self.column = QVBoxLayout(self.body)
+        self.column.setContentsMargins(12, 10, 12, 10)
+        self.column.setSpacing(8)
+        self.place = QLabel(objectName="groupPlace", wordWrap=True)
+        self.column.addWidget(self.place)
+        self.column.addStretch(1)
+        self.setWidget(self.body)
+        self.setStyleSheet(LANE_STYLE)
+        self.lanes: dict[str, Lane] = {}
+
+    def set_annotators(self, annotators: list[str], gold: str) -> None:
+        if list(self.lanes) == [*annotators, gold]:
+            return
+        for lane in self.lanes.values():
+            self.column.removeWidget(lane)
+            lane.deleteLater()
+        self.lanes = {}
+        for i, name in enumerate([*annotators, gold]):
+            lane = Lane(name, i + 1 if name != gold and i < 9 else None, self.body)
+            lane.clicked.connect(self.lane_clicked)
+            self.column.insertWidget(self.column.count() - 1, lane)
+            self.lanes[name] = lane
+
+    def show_stretch(
+        self,
+        text: str,
+        stretch: Stretch | None,
+        spans: dict[str, list[Span]],
+        colors: dict[str, str],
+        states: dict[str, str],
+    ) -> None:
+        """Every lane shows ``text[stretch]`` with its annotator's ``spans``."""
+        for name, lane in self.lanes.items():
+            if stretch is None:
+                lane.text.show_text("", 0)
+                lane.state.setText("")
+                continue
+            lane.text.show_text(text[stretch.start : stretch.end], stretch.start)
+            lane.text.paint(spans.get(name, []), colors, stretch.group)
+            lane.state.setText(states.get(name, ""))
+
+    def set_current(self, annotator: str | None) -> None:
+        for name, lane in self.lanes.items():
+            lane.set_current(name == annotator)
+
+    def selected_range(self) -> tuple[int, int] | None:
+        for lane in self.lanes.values():
+            found = lane.text.selected_range()
+            if found is not None:
+                return found
+        return None

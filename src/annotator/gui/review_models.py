@@ -1,0 +1,124 @@
+"""The table of groups in the review window: one row per group of overlapping spans, a
+column per annotator with the labels they gave it, the agreement mark and the decision."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+
+from annotator.core.model import Decision
+from annotator.gui import theme
+from annotator.review.compare import Group
+
+_ROOT = QModelIndex()
+SNIPPET_CHARS = 48
+VERDICT_MARKS = {"accepted": "✓", "rejected": "✗", "edited": "✎"}
+
+
+def snippet(text: str) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= SNIPPET_CHARS else one_line[: SNIPPET_CHARS - 1] + "…"
+
+
+def group_decision(group: Group, decisions: dict[str, Decision]) -> str:
+    """ "" (nothing decided), or each annotator's verdict: "alice ✓ · bob ✗"."""
+    parts = []
+    for name, spans in group.spans.items():
+        marks = [VERDICT_MARKS[decisions[s.id].verdict] for s in spans if s.id in decisions]
+        if marks:
+            parts.append(f"{name} {''.join(marks)}")
+    if not parts:
+        return ""
+    undecided = sum(1 for s in group.span_ids() if s not in decisions)
+    return " · ".join(parts) + (f" · {undecided} open" if undecided else "")
+
+
+class GroupTableModel(QAbstractTableModel):
+    FIXED = ("Where", "Text")
+    TAIL = ("Agree", "Decision")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.groups: list[Group] = []
+        self.annotators: list[str] = []
+        self.decisions: dict[str, Decision] = {}
+        self.colors: dict[str, str] = {}
+
+    def set_groups(
+        self,
+        text: str,
+        groups: list[Group],
+        annotators: list[str],
+        decisions: dict[str, Decision],
+        colors: dict[str, str],
+    ) -> None:
+        self.beginResetModel()
+        self.text, self.groups, self.annotators = text, groups, annotators
+        self.decisions, self.colors = decisions, colors
+        self.endResetModel()
+
+    def row_of(self, group: Group | None) -> int:
+        if group is None:
+            return -1
+        for row, g in enumerate(self.groups):
+            if (g.start, g.end) == (group.start, group.end):
+                return row
+        return -1
+
+    def headers(self) -> list[str]:
+        return [*self.FIXED, *self.annotators, *self.TAIL]
+
+    def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.groups)
+
+    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.FIXED) + len(self.annotators) + len(self.TAIL)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            headers = self.headers()
+            if 0 <= section < len(headers):
+                name = headers[section]
+                i = section - len(self.FIXED)
+                return f"{i + 1} {name}" if 0 <= i < min(9, len(self.annotators)) else name
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.groups):
+            return None
+        group = self.groups[index.row()]
+        column = index.column()
+        who = column - len(self.FIXED)
+        annotator = self.annotators[who] if 0 <= who < len(self.annotators) else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return str(group.start)
+            if column == 1:
+                return snippet(self.text[group.start : group.end])
+            if annotator is not None:
+                return ", ".join(s.label for s in group.spans.get(annotator, ())) or "—"
+            if column == self.columnCount() - 2:
+                return "✓" if group.agreed else "✗"
+            return group_decision(group, self.decisions)
+        if role == Qt.ItemDataRole.BackgroundRole and annotator is not None:
+            spans = group.spans.get(annotator, ())
+            if spans:
+                return theme.highlight(self.colors.get(spans[0].label, "#888888"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, self.columnCount() - 2):
+            return (
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if column == 0
+                else int(Qt.AlignmentFlag.AlignCenter)
+            )
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 1:
+                return self.text[group.start : group.end]
+            if annotator is not None:
+                return (
+                    "\n".join(
+                        f"{s.label} [{s.start}, {s.end}) “{snippet(s.text)}”"
+                        for s in group.spans.get(annotator, ())
+                    )
+                    or f"{annotator} has no span here"
+                )
+        return None

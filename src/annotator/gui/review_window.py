@@ -1,0 +1,495 @@
+"""Review ▸ Compare annotators (Ctrl+Shift+R): one article's groups of overlapping spans,
+each annotator's reading in a lane, the gold layer under them, decided with the keyboard.
+
+- ``N`` / ``J`` and ``Shift+N`` / ``K``: the next, previous disagreement.
+- ``1``..``9``: pick an annotator's lane.
+- ``A``: that lane's reading of the group goes into gold: its spans are accepted (the same
+  spans of other annotators too, as they are the same gold span), the group's other spans
+  that are still undecided are rejected. Picking a lane with no span and pressing ``A``
+  says "nothing here": the undecided spans are rejected.
+- ``R``: reject the lane's spans in the group. ``E``: edit the lane's span into gold (new
+  start and end from a selection in any lane, snapped to words, or a new label).
+- ``U``: forget the decisions on the group's spans (their gold spans go with them).
+
+Decisions are made by the store (``decide_span``, ``undecide``) through the window's
+writer, in order, like every edit; the window only re-reads what the store now holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QProgressBar,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core import textnav
+from annotator.core.annotators import GOLD
+from annotator.core.model import Decision, Document, Span
+from annotator.gui import commands
+from annotator.gui.compare_view import CompareView, stretch_around
+from annotator.gui.review_edit import EditSpanDialog
+from annotator.gui.review_models import VERDICT_MARKS, GroupTableModel
+from annotator.review.compare import Group, groups, next_disagreement
+from annotator.store import Store, StoreError
+
+KEY_HINT = (
+    "N / Shift+N  next, previous disagreement    1–9  pick a lane    A  accept    "
+    "R  reject    E  edit    U  undo the decision"
+)
+
+
+class ReviewWindow(QMainWindow):
+    gold_changed = Signal(str)  # a decision changed the gold layer of this document
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        reviewer: Callable[[], str],
+        report: Callable[[StoreError], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Review — compare annotators")
+        self.setObjectName("reviewWindow")
+        self.store, self.reviewer, self.report = store, reviewer, report
+        self.writer = commands.Writer.of(store, report)
+        self.document: Document | None = None
+        self.spans: list[Span] = []
+        self.annotators: list[str] = []  # everyone with a span in this article (not gold)
+        self.groups: list[Group] = []  # as filtered
+        self.decisions: dict[str, Decision] = {}
+        self.colors: dict[str, str] = {}
+        self.current: Group | None = None
+        self.lane: str | None = None  # the annotator whose lane is picked
+        self.hidden_labels: set[str] = set()
+        self.hidden_annotators: set[str] = set()
+
+        self.documents = QComboBox(objectName="reviewDocument")
+        self.documents.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.documents.setMaximumWidth(520)
+        self.documents.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.label_filter = _filter_button("Labels", "labelFilter")
+        self.annotator_filter = _filter_button("Annotators", "annotatorFilter")
+        self.open_only = QCheckBox("Disagreements only", objectName="disagreementsOnly")
+        self.open_only.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.doc_progress = QLabel(objectName="documentProgress")
+        self.doc_bar = QProgressBar(objectName="documentProgressBar", textVisible=False)
+        self.doc_bar.setFixedSize(120, 8)
+        self.corpus_progress = QLabel(objectName="corpusProgress")
+        self.corpus_progress.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(12, 10, 12, 6)
+        top.setSpacing(10)
+        top.addWidget(self.documents, 1)
+        top.addWidget(self.label_filter)
+        top.addWidget(self.annotator_filter)
+        top.addWidget(self.open_only)
+        top.addStretch(1)
+        progress = QVBoxLayout()
+        progress.setSpacing(3)
+        progress.addWidget(self.doc_progress, 0, Qt.AlignmentFlag.AlignRight)
+        progress.addWidget(self.doc_bar, 0, Qt.AlignmentFlag.AlignRight)
+        progress.addWidget(self.corpus_progress, 0, Qt.AlignmentFlag.AlignRight)
+        top.addLayout(progress)
+
+        self.compare = CompareView()
+        self.model = GroupTableModel(self)
+        self.table = QTableView(objectName="groupTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.compare)
+        split.addWidget(self.table)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([540, 220])
+        hint = QLabel(KEY_HINT, objectName="reviewKeys")
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 6)
+        column.setSpacing(4)
+        column.addLayout(top)
+        column.addWidget(split, 1)
+        column.addWidget(hint, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.setCentralWidget(body)
+
+        self._make_actions()
+        self._connect_signals()
+        screen = self.screen().availableGeometry()
+        self.resize(min(1220, int(screen.width() * 0.95)), min(900, int(screen.height() * 0.92)))
+
+    # -- construction ------------------------------------------------------------------------
+
+    def _make_actions(self) -> None:
+        def action(text: str, keys: list[str], slot) -> QAction:
+            a = QAction(text, self)
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.triggered.connect(slot)
+            self.addAction(a)
+            return a
+
+        self.next_action = action("Next disagreement", ["N", "J"], lambda: self.step(+1))
+        self.prev_action = action("Previous disagreement", ["Shift+N", "K"], lambda: self.step(-1))
+        self.accept_action = action("Accept the lane's spans into gold", ["A"], self.accept)
+        self.reject_action = action("Reject the lane's spans", ["R"], self.reject)
+        self.edit_action = action("Edit the lane's span into gold", ["E"], self.edit)
+        self.undo_action = action("Undo the group's decisions", ["U"], self.undo)
+        self.lane_actions = [
+            action(f"Pick annotator lane {n}", [str(n)], lambda _c=False, i=n - 1: self.pick(i))
+            for n in range(1, 10)
+        ]
+        self.next_doc_action = action(
+            "Next article", ["Ctrl+PgDown"], lambda: self.step_document(+1)
+        )
+        self.prev_doc_action = action(
+            "Previous article", ["Ctrl+PgUp"], lambda: self.step_document(-1)
+        )
+        self.close_action = action("Close the review window", ["Ctrl+W"], self.close)
+
+    def _connect_signals(self) -> None:
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_row_changed)
+        self.compare.lane_clicked.connect(self._on_compare_lane_clicked)
+        self.documents.activated.connect(self._on_documents_activated)
+        self.open_only.toggled.connect(lambda _on: self._regroup())
+        self.label_filter.menu().triggered.connect(self._on_filter_triggered)
+        self.annotator_filter.menu().triggered.connect(self._on_filter_triggered)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def open_document(self, doc_id: str) -> None:
+        self.document = self.store.document(doc_id)
+        self.current = None
+        self.lane = None
+        self._fill_documents()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the article's spans and decisions again, keep the group and lane."""
+        if self.document is None:
+            return
+        doc_id = self.document.id
+        self.colors = {label.name: label.color for label in self.store.labels("span")}
+        self.spans = self.store.spans(doc_id)
+        self.decisions = self.store.decisions(doc_id)
+        self.annotators = sorted({s.annotator for s in self.spans} - {GOLD})
+        self._fill_filters()
+        self._regroup()
+        self._show_progress()
+
+    def _regroup(self) -> None:
+        shown = self.shown_annotators()
+        labels = [name for name in self.colors if name not in self.hidden_labels]
+        self.groups = groups(self.spans, shown, labels=labels)
+        listed = (
+            [g for g in self.groups if not g.agreed] if self.open_only.isChecked() else self.groups
+        )
+        self.compare.set_annotators(shown, GOLD)
+        self.model.set_groups(self.document.text, listed, shown, self.decisions, self.colors)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(self.model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
+        if self.lane not in shown:
+            self.lane = shown[0] if shown else None
+        same = [g for g in self.groups if self.current and g.start <= self.current.start < g.end]
+        if same:
+            self.show_group(same[0])
+        else:
+            first = next_disagreement(self.groups, -1) or (self.groups[0] if self.groups else None)
+            self.show_group(first)
+
+    def shown_annotators(self) -> list[str]:
+        return [a for a in self.annotators if a not in self.hidden_annotators]
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def show_group(self, group: Group | None) -> None:
+        self.current = group
+        text = self.document.text if self.document else ""
+        stretch = stretch_around(text, group.start, group.end) if group else None
+        by_lane: dict[str, list[Span]] = {}
+        for span in self.spans:
+            if span.label not in self.hidden_labels:
+                by_lane.setdefault(span.annotator, []).append(span)
+        self.compare.show_stretch(text, stretch, by_lane, self.colors, self._lane_states(group))
+        self.compare.set_current(self.lane)
+        if group is None:
+            self.compare.place.setText(
+                "No spans to compare in this article."
+                if not self.groups
+                else "Pick a group in the table."
+            )
+        else:
+            n = self.groups.index(group) + 1 if group in self.groups else 0
+            mark = "all agree" if group.agreed else "disagreement"
+            self.compare.place.setText(
+                f"<b>Group {n} of {len(self.groups)}</b> · characters {group.start}–{group.end}"
+                f" · {mark} · {', '.join(sorted(group.labels))}"
+            )
+        row = self.model.row_of(group)
+        selection = self.table.selectionModel()
+        if row < 0:
+            selection.clearSelection()
+        elif self.table.currentIndex().row() != row:
+            index = self.model.index(row, 0)
+            selection.setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+
+    def _lane_states(self, group: Group | None) -> dict[str, str]:
+        if group is None:
+            return {}
+        states = {}
+        for name in self.annotators:
+            spans = group.spans.get(name, ())
+            if not spans:
+                states[name] = "no span here"
+                continue
+            verdicts = [self.decisions[s.id].verdict for s in spans if s.id in self.decisions]
+            words = {"accepted": "accepted", "rejected": "rejected", "edited": "edited"}
+            if not verdicts:
+                states[name] = (
+                    f"{len(spans)} span(s) · undecided" if len(spans) > 1 else "undecided"
+                )
+            else:
+                open_ = len(spans) - len(verdicts)
+                states[name] = " ".join(f"{VERDICT_MARKS[v]} {words[v]}" for v in verdicts) + (
+                    f" · {open_} undecided" if open_ else ""
+                )
+        gold = [
+            s
+            for s in self.spans
+            if s.annotator == GOLD and s.start < group.end and s.end > group.start
+        ]
+        states[GOLD] = f"{len(gold)} gold span(s) here" if gold else "nothing in gold here yet"
+        return states
+
+    def _show_progress(self) -> None:
+        decided, total = self.store.adjudication_progress(self.document.id)
+        self.doc_progress.setText(f"This article: <b>{decided} of {total}</b> decided")
+        self.doc_bar.setRange(0, max(total, 1))
+        self.doc_bar.setValue(decided)
+        all_decided, all_total = self.store.adjudication_progress()
+        self.corpus_progress.setText(f"Corpus: {all_decided} of {all_total} decided")
+        self._fill_documents()
+
+    def _fill_documents(self) -> None:
+        progress = self.store.adjudication_progress_by_document()
+        wanted = self.document.id if self.document else None
+        self.documents.blockSignals(True)
+        self.documents.clear()
+        for doc_id in self.store.document_ids():
+            decided, total = progress.get(doc_id, (0, 0))
+            title = self.store.document(doc_id).meta.title or doc_id
+            short = title if len(title) <= 60 else title[:59] + "…"
+            self.documents.addItem(f"{short}   ({decided} of {total} decided)", doc_id)
+        self.documents.setCurrentIndex(max(0, self.documents.findData(wanted)))
+        self.documents.blockSignals(False)
+
+    def _fill_filters(self) -> None:
+        for button, names, hidden in (
+            (self.label_filter, list(self.colors), self.hidden_labels),
+            (self.annotator_filter, self.annotators, self.hidden_annotators),
+        ):
+            menu = button.menu()
+            if [a.text() for a in menu.actions()] == names:
+                continue
+            menu.clear()
+            for name in names:
+                a = menu.addAction(name)
+                a.setCheckable(True)
+                a.setChecked(name not in hidden)
+        self._label_filter_text()
+
+    def _label_filter_text(self) -> None:
+        for button, title, total, hidden in (
+            (self.label_filter, "Labels", len(self.colors), self.hidden_labels),
+            (self.annotator_filter, "Annotators", len(self.annotators), self.hidden_annotators),
+        ):
+            shown = total - len(hidden & {a.text() for a in button.menu().actions()})
+            button.setText(f"{title}: all" if shown == total else f"{title}: {shown} of {total}")
+
+    # -- slots -----------------------------------------------------------------------------
+
+    def _on_table_row_changed(self, current, _previous) -> None:
+        if current.isValid() and 0 <= current.row() < len(self.model.groups):
+            group = self.model.groups[current.row()]
+            if self.current is None or (group.start, group.end) != (
+                self.current.start,
+                self.current.end,
+            ):
+                self.show_group(group)
+
+    def _on_compare_lane_clicked(self, annotator: str) -> None:
+        if annotator in self.shown_annotators():
+            self.lane = annotator
+            self.compare.set_current(annotator)
+
+    def _on_documents_activated(self, index: int) -> None:
+        doc_id = self.documents.itemData(index)
+        if doc_id and (self.document is None or doc_id != self.document.id):
+            self.open_document(doc_id)
+
+    def _on_filter_triggered(self, action: QAction) -> None:
+        hidden = (
+            self.hidden_labels
+            if action.parent() is self.label_filter.menu()
+            else self.hidden_annotators
+        )
+        (hidden.discard if action.isChecked() else hidden.add)(action.text())
+        self._label_filter_text()
+        self._regroup()
+
+    # -- the reviewer's keys ---------------------------------------------------------------
+
+    def step(self, direction: int) -> None:
+        after = self.current.start if self.current else (-1 if direction > 0 else 1 << 62)
+        found = next_disagreement(self.groups, after, backwards=direction < 0)
+        if found is None:
+            self.statusBar().showMessage("Every group in this article agrees.", 5000)
+            return
+        self.show_group(found)
+
+    def step_document(self, direction: int) -> None:
+        i = self.documents.currentIndex() + direction
+        if 0 <= i < self.documents.count():
+            self.open_document(self.documents.itemData(i))
+
+    def pick(self, index: int) -> None:
+        shown = self.shown_annotators()
+        if 0 <= index < len(shown):
+            self.lane = shown[index]
+            self.compare.set_current(self.lane)
+            self.statusBar().showMessage(f"Lane {index + 1}: {self.lane}", 3000)
+
+    def _lane_spans(self) -> tuple[Span, ...] | None:
+        """The picked lane's spans in the current group (None: no group or lane)."""
+        if self.current is None or self.lane is None:
+            self.statusBar().showMessage("No group or lane to decide on.", 5000)
+            return None
+        return self.current.spans.get(self.lane, ())
+
+    def accept(self) -> None:
+        mine = self._lane_spans()
+        if mine is None:
+            return
+        shapes = {(s.start, s.end, s.label) for s in mine}
+        writes = []
+        for name, spans in self.current.spans.items():
+            for span in spans:
+                if name == self.lane or (span.start, span.end, span.label) in shapes:
+                    writes.append((span.id, "accepted"))
+                elif span.id not in self.decisions:
+                    writes.append((span.id, "rejected"))
+        what = f"{self.lane}'s reading" if mine else f"nothing here ({self.lane})"
+        self._decide(f"Accept {what}", writes)
+
+    def reject(self) -> None:
+        mine = self._lane_spans()
+        if mine is None:
+            return
+        if not mine:
+            self.statusBar().showMessage(f"{self.lane} has no span here to reject.", 5000)
+            return
+        self._decide(f"Reject {self.lane}'s span(s)", [(s.id, "rejected") for s in mine])
+
+    def edit(self) -> None:
+        mine = self._lane_spans()
+        if mine is None:
+            return
+        if not mine:
+            self.statusBar().showMessage(
+                f"{self.lane} has no span here to edit: pick a lane with a span.", 5000
+            )
+            return
+        span = mine[0]
+        text = self.document.text
+        selected = self.compare.selected_range()
+        start, end = textnav.snap_to_words(text, *selected) if selected else (span.start, span.end)
+        dialog = EditSpanDialog(text, start, end, span.label, list(self.colors), parent=self)
+        if not dialog.exec():
+            return
+        start, end, label = dialog.result_range()
+        writes = [(span.id, "edited", {"start": start, "end": end, "label": label})]
+        writes += [
+            (s.id, "rejected")
+            for name, spans in self.current.spans.items()
+            if name != self.lane
+            for s in spans
+            if s.id not in self.decisions
+        ]
+        self._decide(f"Edit {self.lane}'s {span.label}", writes)
+
+    def undo(self) -> None:
+        if self.current is None:
+            return
+        ids = [i for i in self.current.span_ids() if i in self.decisions]
+        if not ids:
+            self.statusBar().showMessage("Nothing decided in this group yet.", 5000)
+            return
+        store = self.store
+
+        def save() -> None:
+            for item in ids:
+                store.undecide(item)
+
+        self._submit(f"Undo {len(ids)} decision(s)", save)
+
+    def _decide(self, text: str, writes: list[tuple]) -> None:
+        store, reviewer = self.store, self.reviewer()
+
+        def save() -> None:
+            # One write at a time; each decision is one transaction in the store.
+            for item, verdict, *extra in writes:
+                store.decide_span(item, verdict, reviewer=reviewer, **(extra[0] if extra else {}))
+
+        self._submit(text, save)
+
+    def _submit(self, text: str, save: Callable[[], object]) -> None:
+        doc_id = self.document.id
+
+        def show(_result) -> None:
+            self.statusBar().showMessage(text, 4000)
+            if self.document is not None and self.document.id == doc_id:
+                self.reload()
+            self.gold_changed.emit(doc_id)
+
+        self.writer.submit(commands.Write(text, save, show))
+
+
+def _filter_button(title: str, name: str) -> QToolButton:
+    button = QToolButton(objectName=name, text=title)
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    menu = QMenu(button)
+    button.setMenu(menu)
+    return button
