@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from annotator.core.ids import new_id, utc_now
-from annotator.core.model import Span
+from annotator.core.model import Relation, Span
 from annotator.gui.agreement_view import AgreementModel, figure_text
 from annotator.gui.main_window import MainWindow
 from annotator.gui.review_edit import EditSpanDialog
@@ -53,19 +53,38 @@ MARKS = {
 }
 
 
-def mark(path: Path, marks: dict[str, list[tuple[str, str]]]) -> Path:
-    """Spans by each annotator on the sample article (first occurrence of each text)."""
+def mark(path: Path, marks: dict[str, list[tuple[str, str]]], links=()) -> Path:
+    """Spans by each annotator on the sample article (first occurrence of each text), and
+    ``links``: (annotator, source text, target text) as claimed_by relations."""
     with Store.open(path) as s:
         doc_id = s.document_ids()[0]
         text = s.document(doc_id).text
+        made = {}
         for who, spans in marks.items():
             for fragment, label in spans:
                 i = text.index(fragment)
                 now = utc_now()
-                s.add_span(
-                    Span(new_id(), doc_id, i, i + len(fragment), label, fragment, who, now, now)
+                span = Span(new_id(), doc_id, i, i + len(fragment), label, fragment, who, now, now)
+                s.add_span(span)
+                made[who, fragment] = span.id
+        for who, source, target in links:
+            now = utc_now()
+            s.add_relation(
+                Relation(
+                    new_id(),
+                    doc_id,
+                    "claimed_by",
+                    made[who, source],
+                    made[who, target],
+                    who,
+                    now,
+                    now,
                 )
+            )
     return path
+
+
+LINKS = [("alice", CLAIM, "Putin"), ("carol", CLAIM, "Vladimir Putin")]
 
 
 def rows(path: Path, sql: str, args: tuple = ()) -> list[tuple]:
@@ -94,13 +113,30 @@ def verdicts(path: Path) -> dict[tuple[str, str], str]:
     }
 
 
+def link_verdicts(path: Path) -> dict[str, str]:
+    """annotator of the relation -> verdict."""
+    return dict(
+        rows(
+            path, "SELECT r.annotator, d.verdict FROM decisions d JOIN relations r ON r.id = d.item"
+        )
+    )
+
+
+def gold_links(path: Path) -> list[tuple]:
+    return rows(
+        path,
+        "SELECT r.label, a.text, b.text FROM relations r JOIN spans a ON a.id = r.source "
+        "JOIN spans b ON b.id = r.target WHERE r.annotator = 'gold'",
+    )
+
+
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture
 def three_db(seed_db: Path) -> Path:
-    return mark(seed_db, MARKS)
+    return mark(seed_db, MARKS, LINKS)
 
 
 def open_main(qtbot, path: Path) -> MainWindow:
@@ -171,7 +207,7 @@ def test_disagreements_walked_and_decided_with_the_keys(
     assert headers[2:5] == ["alice", "bob", "carol"]
     lavrov = review.model.row_of(next(g for g in review.groups if g.agreed))
     assert review.model.index(lavrov, 5).data() == "✓"
-    assert review.doc_progress.text() == "This article: <b>0 of 12</b> decided"
+    assert review.doc_progress.text() == "This article: <b>0 of 14</b> decided"
 
     # It opens on the first disagreement: carol's NATO in the title.
     assert current_text(review) == "NATO"
@@ -198,8 +234,8 @@ def test_disagreements_walked_and_decided_with_the_keys(
     assert review.compare.lanes["alice"].state.text() == "✓ accepted"
     assert review.compare.lanes["gold"].state.text() == "1 gold span(s) here"
     assert review.model.index(mongi, 6).data() == "alice ✓ · bob ✗"
-    assert review.doc_progress.text() == "This article: <b>2 of 12</b> decided"
-    assert "2 of 12" in review.corpus_progress.text()
+    assert review.doc_progress.text() == "This article: <b>2 of 14</b> decided"
+    assert "2 of 14" in review.corpus_progress.text()
 
     # J is N: on to Putin; 2 picks bob's "Vladimir Putin", carol's identical span goes too.
     key(review, Qt.Key.Key_J)
@@ -210,6 +246,8 @@ def test_disagreements_walked_and_decided_with_the_keys(
     assert (p, p + 14, "actor", "Vladimir Putin") in gold(three_db)
     assert verdicts(three_db)[("carol", "Vladimir Putin")] == "accepted"
     assert verdicts(three_db)[("alice", "Putin")] == "rejected"
+    # alice's link from her claim to her rejected "Putin" cannot be in gold: rejected with it.
+    assert link_verdicts(three_db) == {"alice": "rejected"}
 
     # The claim: a selection in alice's lane, snapped to words, edited into gold with E.
     key(review, Qt.Key.Key_N)
@@ -240,12 +278,21 @@ def test_disagreements_walked_and_decided_with_the_keys(
     # Offscreen, nothing gives the window back its activation when a dialog closes.
     review.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is review)
+    # carol's link has both its spans in gold now: it follows them.
+    assert link_verdicts(three_db) == {"alice": "rejected", "carol": "accepted"}
+    assert gold_links(three_db) == [
+        ("claimed_by", text[c + 7 : c + len(CLAIM) - 1], "Vladimir Putin")
+    ]
+    assert "link ✓" in review.compare.lanes["carol"].state.text()
+    assert review.doc_progress.text() == "This article: <b>10 of 14</b> decided"
+
     # Shift+N goes back; U forgets Putin's decisions and its gold span.
     key(review, Qt.Key.Key_N, SHIFT)
     assert current_text(review) == "Vladimir Putin"
     key(review, Qt.Key.Key_U)
     assert all(v[1] not in ("Putin", "Vladimir Putin") for v in verdicts(three_db))
     assert all(g[3] != "Vladimir Putin" for g in gold(three_db))
+    assert link_verdicts(three_db) == {} and gold_links(three_db) == []  # the links too
     # K is Shift+N; R rejects the picked lane's span only.
     key(review, Qt.Key.Key_K)
     assert current_text(review) == "Mongi Hamdi"
@@ -417,3 +464,16 @@ def test_the_shortcut_sheet_lists_the_review_keys(qtbot, window: MainWindow) -> 
     text = ShortcutSheet(window).text
     assert "Compare annotators" in text and "review: the next / previous disagreement" in text
     assert "Accept the lane's spans into gold" not in text  # listed once, in the review rows
+
+
+def test_a_verdict_the_store_refuses_is_said_and_holds_nothing_up(
+    qtbot, window: MainWindow, three_db: Path
+) -> None:
+    review = open_review(qtbot, window)
+    review.reviewer = lambda: "gold"  # a reserved name: the store refuses the verdict
+    key(review, Qt.Key.Key_A)
+    assert review.statusBar().currentMessage().startswith("Not decided: reviewer:")
+    assert not window.writer.pending and verdicts(three_db) == {}
+    review.reviewer = lambda: "rita"
+    key(review, Qt.Key.Key_A)
+    assert verdicts(three_db) == {("carol", "NATO"): "rejected"}  # alice's lane: nothing here

@@ -425,7 +425,9 @@ class MainWindow(QMainWindow):
         task.succeeded.connect(self._on_open_review_succeeded)
         task.failed.connect(
             lambda message: QMessageBox.critical(
-                self, "Not opened for review; nothing was imported", message
+                self,
+                "Not opened for review; nothing was imported",
+                f"{message}\n\nNothing was imported; the chosen files were only read.",
             )
         )
         task.cancelled.connect(

@@ -9,7 +9,11 @@ each annotator's reading in a lane, the gold layer under them, decided with the 
   says "nothing here": the undecided spans are rejected.
 - ``R``: reject the lane's spans in the group. ``E``: edit the lane's span into gold (new
   start and end from a selection in any lane, snapped to words, or a new label).
-- ``U``: forget the decisions on the group's spans (their gold spans go with them).
+- ``U``: forget the decisions on the group's spans and their links (their gold spans go
+  with them).
+
+Links follow their spans (``review_rules.follow_spans``): rejected with either span,
+accepted once both are in gold.
 
 Decisions are made by the store (``decide_span``, ``undecide``) through the window's
 writer, in order, like every edit; the window only re-reads what the store now holds.
@@ -23,6 +27,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -40,13 +45,14 @@ from PySide6.QtWidgets import (
 
 from annotator.core import textnav
 from annotator.core.annotators import GOLD
-from annotator.core.model import Decision, Document, Span
-from annotator.gui import commands
+from annotator.core.model import Decision, Document, Relation, Span
+from annotator.gui import commands, review_rules
 from annotator.gui.compare_view import CompareView, stretch_around
 from annotator.gui.review_edit import EditSpanDialog
 from annotator.gui.review_models import VERDICT_MARKS, GroupTableModel
 from annotator.review.compare import Group, groups, next_disagreement
 from annotator.store import Store, StoreError
+from annotator.store.adjudication import AdjudicationError
 
 KEY_HINT = (
     "N / Shift+N  next, previous disagreement    1–9  pick a lane    A  accept    "
@@ -72,6 +78,7 @@ class ReviewWindow(QMainWindow):
         self.writer = commands.Writer.of(store, report)
         self.document: Document | None = None
         self.spans: list[Span] = []
+        self.relations: list[Relation] = []
         self.annotators: list[str] = []  # everyone with a span in this article (not gold)
         self.groups: list[Group] = []  # as filtered
         self.decisions: dict[str, Decision] = {}
@@ -80,6 +87,9 @@ class ReviewWindow(QMainWindow):
         self.lane: str | None = None  # the annotator whose lane is picked
         self.hidden_labels: set[str] = set()
         self.hidden_annotators: set[str] = set()
+        self.progress: dict[str, tuple[int, int]] = {}  # article -> (decided, total)
+        self.corpus = (0, 0)
+        self.titles: dict[str, str] = {}
 
         self.documents = QComboBox(objectName="reviewDocument")
         self.documents.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -179,6 +189,9 @@ class ReviewWindow(QMainWindow):
         self.open_only.toggled.connect(lambda _on: self._regroup())
         self.label_filter.menu().triggered.connect(self._on_filter_triggered)
         self.annotator_filter.menu().triggered.connect(self._on_filter_triggered)
+        # The main window applies the new palette first (it connected first); then the
+        # tints, mixed into the page colour, are drawn again here.
+        QApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -186,16 +199,24 @@ class ReviewWindow(QMainWindow):
         self.document = self.store.document(doc_id)
         self.current = None
         self.lane = None
-        self._fill_documents()
-        self.reload()
+        if self.documents.findData(doc_id) < 0:
+            self._fill_documents()
+        self.documents.setCurrentIndex(max(0, self.documents.findData(doc_id)))
+        self._reload_document()
 
     def reload(self) -> None:
+        """After an import: the list of articles and the open one read again."""
+        self._fill_documents()
+        self._reload_document()
+
+    def _reload_document(self) -> None:
         """Read the article's spans and decisions again, keep the group and lane."""
         if self.document is None:
             return
         doc_id = self.document.id
         self.colors = {label.name: label.color for label in self.store.labels("span")}
         self.spans = self.store.spans(doc_id)
+        self.relations = self.store.relations(doc_id)
         self.decisions = self.store.decisions(doc_id)
         self.annotators = sorted({s.annotator for s in self.spans} - {GOLD})
         self._fill_filters()
@@ -266,6 +287,7 @@ class ReviewWindow(QMainWindow):
             self.table.scrollTo(index)
 
     def _lane_states(self, group: Group | None) -> dict[str, str]:
+        """What each lane's corner says: its verdicts here, and its links' ("links ✓✗")."""
         if group is None:
             return {}
         states = {}
@@ -275,16 +297,22 @@ class ReviewWindow(QMainWindow):
                 states[name] = "no span here"
                 continue
             verdicts = [self.decisions[s.id].verdict for s in spans if s.id in self.decisions]
-            words = {"accepted": "accepted", "rejected": "rejected", "edited": "edited"}
-            if not verdicts:
-                states[name] = (
-                    f"{len(spans)} span(s) · undecided" if len(spans) > 1 else "undecided"
+            open_ = len(spans) - len(verdicts)
+            parts = [f"{VERDICT_MARKS[v]} {v}" for v in verdicts]
+            if open_:
+                parts.append(f"{open_} undecided" if verdicts or open_ > 1 else "undecided")
+            links = review_rules.touching(self.relations, [s.id for s in spans])
+            if links:
+                marks = "".join(
+                    VERDICT_MARKS[self.decisions[r.id].verdict]
+                    for r in links
+                    if r.id in self.decisions
                 )
-            else:
-                open_ = len(spans) - len(verdicts)
-                states[name] = " ".join(f"{VERDICT_MARKS[v]} {words[v]}" for v in verdicts) + (
-                    f" · {open_} undecided" if open_ else ""
-                )
+                waiting = sum(1 for r in links if r.id not in self.decisions)
+                if waiting:
+                    marks += f" +{waiting} open" if marks else "open"
+                parts.append(f"link{'s' if len(links) > 1 else ''} {marks}")
+            states[name] = " · ".join(parts)
         gold = [
             s
             for s in self.spans
@@ -294,26 +322,43 @@ class ReviewWindow(QMainWindow):
         return states
 
     def _show_progress(self) -> None:
-        decided, total = self.store.adjudication_progress(self.document.id)
+        """The article's figures are read again; the corpus's follow by the difference
+        (counting the whole corpus after every verdict would be felt on a large one)."""
+        doc_id = self.document.id
+        decided, total = self.store.adjudication_progress(doc_id)
+        old_decided, old_total = self.progress.get(doc_id, (0, 0))
+        self.progress[doc_id] = (decided, total)
+        self.corpus = (self.corpus[0] + decided - old_decided, self.corpus[1] + total - old_total)
         self.doc_progress.setText(f"This article: <b>{decided} of {total}</b> decided")
         self.doc_bar.setRange(0, max(total, 1))
         self.doc_bar.setValue(decided)
-        all_decided, all_total = self.store.adjudication_progress()
-        self.corpus_progress.setText(f"Corpus: {all_decided} of {all_total} decided")
-        self._fill_documents()
+        self.corpus_progress.setText(f"Corpus: {self.corpus[0]} of {self.corpus[1]} decided")
+        row = self.documents.findData(doc_id)
+        if row >= 0:
+            self.documents.setItemText(row, self._document_item(doc_id))
 
     def _fill_documents(self) -> None:
-        progress = self.store.adjudication_progress_by_document()
+        """The articles with annotators' spans or relations, and the current one."""
+        self.progress = self.store.adjudication_progress_by_document()
+        self.corpus = (
+            sum(d for d, _t in self.progress.values()),
+            sum(t for _d, t in self.progress.values()),
+        )
         wanted = self.document.id if self.document else None
+        ids = [i for i, (_d, total) in self.progress.items() if total or i == wanted]
+        self.titles = {i: row.title or i for i, row in self.store.document_rows(ids, "").items()}
         self.documents.blockSignals(True)
         self.documents.clear()
-        for doc_id in self.store.document_ids():
-            decided, total = progress.get(doc_id, (0, 0))
-            title = self.store.document(doc_id).meta.title or doc_id
-            short = title if len(title) <= 60 else title[:59] + "…"
-            self.documents.addItem(f"{short}   ({decided} of {total} decided)", doc_id)
+        for doc_id in ids:
+            self.documents.addItem(self._document_item(doc_id), doc_id)
         self.documents.setCurrentIndex(max(0, self.documents.findData(wanted)))
         self.documents.blockSignals(False)
+
+    def _document_item(self, doc_id: str) -> str:
+        title = self.titles.get(doc_id, doc_id)
+        short = title if len(title) <= 60 else title[:59] + "…"
+        decided, total = self.progress.get(doc_id, (0, 0))
+        return f"{short}   ({decided} of {total} decided)"
 
     def _fill_filters(self) -> None:
         for button, names, hidden in (
@@ -359,6 +404,10 @@ class ReviewWindow(QMainWindow):
         if doc_id and (self.document is None or doc_id != self.document.id):
             self.open_document(doc_id)
 
+    def _on_color_scheme_changed(self, *_args) -> None:
+        if self.document is not None:
+            self._regroup()
+
     def _on_filter_triggered(self, action: QAction) -> None:
         hidden = (
             self.hidden_labels
@@ -402,16 +451,10 @@ class ReviewWindow(QMainWindow):
         mine = self._lane_spans()
         if mine is None:
             return
-        shapes = {(s.start, s.end, s.label) for s in mine}
-        writes = []
-        for name, spans in self.current.spans.items():
-            for span in spans:
-                if name == self.lane or (span.start, span.end, span.label) in shapes:
-                    writes.append((span.id, "accepted"))
-                elif span.id not in self.decisions:
-                    writes.append((span.id, "rejected"))
         what = f"{self.lane}'s reading" if mine else f"nothing here ({self.lane})"
-        self._decide(f"Accept {what}", writes)
+        self._decide(
+            f"Accept {what}", review_rules.accept_lane(self.current, self.lane, self.decisions)
+        )
 
     def reject(self) -> None:
         mine = self._lane_spans()
@@ -431,28 +474,26 @@ class ReviewWindow(QMainWindow):
                 f"{self.lane} has no span here to edit: pick a lane with a span.", 5000
             )
             return
-        span = mine[0]
         text = self.document.text
         selected = self.compare.selected_range()
+        span = mine[0]
+        if selected:  # of several spans in the lane, the one the selection covers most
+            span = max(mine, key=lambda s: min(s.end, selected[1]) - max(s.start, selected[0]))
         start, end = textnav.snap_to_words(text, *selected) if selected else (span.start, span.end)
         dialog = EditSpanDialog(text, start, end, span.label, list(self.colors), parent=self)
         if not dialog.exec():
             return
         start, end, label = dialog.result_range()
         writes = [(span.id, "edited", {"start": start, "end": end, "label": label})]
-        writes += [
-            (s.id, "rejected")
-            for name, spans in self.current.spans.items()
-            if name != self.lane
-            for s in spans
-            if s.id not in self.decisions
-        ]
+        writes += review_rules.reject_others(self.current, self.lane, self.decisions)
         self._decide(f"Edit {self.lane}'s {span.label}", writes)
 
     def undo(self) -> None:
         if self.current is None:
             return
-        ids = [i for i in self.current.span_ids() if i in self.decisions]
+        spans = self.current.span_ids()
+        links = [r.id for r in review_rules.touching(self.relations, spans)]
+        ids = [i for i in [*spans, *links] if i in self.decisions]
         if not ids:
             self.statusBar().showMessage("Nothing decided in this group yet.", 5000)
             return
@@ -467,20 +508,34 @@ class ReviewWindow(QMainWindow):
     def _decide(self, text: str, writes: list[tuple]) -> None:
         store, reviewer = self.store, self.reviewer()
 
-        def save() -> None:
-            # One write at a time; each decision is one transaction in the store.
-            for item, verdict, *extra in writes:
-                store.decide_span(item, verdict, reviewer=reviewer, **(extra[0] if extra else {}))
+        doc_id = self.document.id
+
+        def save() -> str | None:
+            # Each verdict is one transaction in the store; saving again after a failure
+            # half-way is safe, as deciding the same again changes nothing. A verdict the
+            # store refuses (AdjudicationError) is said, not kept for retrying: trying it
+            # again would give the same answer, and it would hold up every later edit.
+            try:
+                for item, verdict, *extra in writes:
+                    store.decide_span(
+                        item, verdict, reviewer=reviewer, **(extra[0] if extra else {})
+                    )
+                decided = store.decisions(doc_id)
+                for item, verdict in review_rules.follow_spans(store.relations(doc_id), decided):
+                    store.decide_relation(item, verdict, reviewer=reviewer)
+            except AdjudicationError as exc:
+                return f"Not decided: {exc}"
+            return None
 
         self._submit(text, save)
 
     def _submit(self, text: str, save: Callable[[], object]) -> None:
         doc_id = self.document.id
 
-        def show(_result) -> None:
-            self.statusBar().showMessage(text, 4000)
+        def show(refused: str | None) -> None:
+            self.statusBar().showMessage(refused or text, 10000 if refused else 4000)
             if self.document is not None and self.document.id == doc_id:
-                self.reload()
+                self._reload_document()
             self.gold_changed.emit(doc_id)
 
         self.writer.submit(commands.Write(text, save, show))

@@ -1,0 +1,76 @@
+"""Which items one key of the review window covers (gui/review_rules.py, no Qt needed)."""
+
+from __future__ import annotations
+
+from annotator.core.model import Decision, Relation, Span
+from annotator.gui.compare_view import stretch_around
+from annotator.gui.review_rules import accept_lane, follow_spans, reject_others, touching
+from annotator.review.compare import groups
+
+TEXT = "Putin said no. Kiev said yes."
+
+
+def span(who: str, start: int, end: int, label: str = "actor", sid: str | None = None) -> Span:
+    return Span(sid or f"{who}-{start}-{end}", "d", start, end, label, TEXT[start:end], who, "", "")
+
+
+def decided(item: str, verdict: str) -> Decision:
+    return Decision(item, "span", "d", verdict, None if verdict == "rejected" else "g", "rita", "")
+
+
+def link(who: str, source: str, target: str) -> Relation:
+    return Relation(f"{who}-link", "d", "said_by", source, target, who, "", "")
+
+
+def test_accept_takes_the_lane_and_its_twins_and_rejects_the_rest_still_open() -> None:
+    spans = [span("alice", 0, 5), span("bob", 0, 5), span("carol", 0, 10, "quote")]
+    (group,) = groups(spans, ["alice", "bob", "carol"])
+    assert accept_lane(group, "alice", {}) == [
+        ("alice-0-5", "accepted"),
+        ("bob-0-5", "accepted"),
+        ("carol-0-10", "rejected"),
+    ]
+    # A verdict already given to another lane stands; a lane with no span: "nothing here".
+    assert accept_lane(group, "bob", {"carol-0-10": decided("carol-0-10", "accepted")}) == [
+        ("alice-0-5", "accepted"),
+        ("bob-0-5", "accepted"),
+    ]
+    (two,) = groups(spans[:2] + [span("carol", 0, 10, "quote")], ["alice", "bob", "carol", "dan"])
+    assert accept_lane(two, "dan", {}) == [
+        ("alice-0-5", "rejected"),
+        ("bob-0-5", "rejected"),
+        ("carol-0-10", "rejected"),
+    ]
+    assert reject_others(group, "carol", {"bob-0-5": decided("bob-0-5", "accepted")}) == [
+        ("alice-0-5", "rejected")
+    ]
+
+
+def test_links_follow_their_spans() -> None:
+    relations = [link("alice", "q", "a"), link("bob", "q2", "a2"), link("carol", "q3", "a3")]
+    decisions = {
+        "q": decided("q", "accepted"),
+        "a": decided("a", "edited"),
+        "q2": decided("q2", "rejected"),
+        "q3": decided("q3", "accepted"),  # a3 still open: carol's link waits
+    }
+    assert follow_spans(relations, decisions) == [
+        ("alice-link", "accepted"),
+        ("bob-link", "rejected"),
+    ]
+    decisions["alice-link"] = decided("alice-link", "accepted")
+    assert follow_spans(relations, decisions) == [("bob-link", "rejected")]
+    assert [r.id for r in touching(relations, ["a3"])] == ["carol-link"]
+
+
+def test_the_lanes_show_the_paragraph_around_the_group() -> None:
+    text = "Title\n\nFirst para here.\n\nThe second paragraph, with Kiev in it.\n\nLast."
+    k = text.index("Kiev")
+    stretch = stretch_around(text, k, k + 4)
+    assert text[stretch.start : stretch.end] == "The second paragraph, with Kiev in it."
+    long = "word " * 400 + "Kiev" + " word" * 400
+    k = long.index("Kiev")
+    stretch = stretch_around(long, k, k + 4)
+    shown = long[stretch.start : stretch.end]
+    assert "Kiev" in shown and len(shown) <= 610
+    assert shown.startswith("word") and shown.endswith("word")  # cut at spaces
