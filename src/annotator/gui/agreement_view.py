@@ -109,8 +109,8 @@ class AgreementModel(QAbstractTableModel):
             return figure_text(getattr(figures, METRICS[column - 3][0]))
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
-            return ", ".join(figures.annotators)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return title if column == 0 else ", ".join(figures.annotators)
         if role == Qt.ItemDataRole.FontRole and first:
             font = QFont()
             font.setBold(True)  # each scope's line for all annotators heads its pairs
@@ -268,7 +268,10 @@ class AgreementDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
         self.chart = BarChart()
         self.note = QLabel(objectName="agreementNote")
         self.buttons = QButtonGroup(self)
@@ -328,6 +331,11 @@ class AgreementDialog(QDialog):
     def _show(self) -> None:
         report = self.reports.get(self.grouping)
         self.model.set_report(report if isinstance(report, Report) else None)
+        # A long article title must not push the figures out of sight: its column is
+        # capped (the whole title is in the tooltip).
+        self.table.resizeColumnToContents(0)
+        cap = self.table.fontMetrics().horizontalAdvance("M") * 22
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), cap))
         if report is None:
             self.note.setText("Computing…")
         elif isinstance(report, str):
