@@ -477,3 +477,15 @@ def test_a_verdict_the_store_refuses_is_said_and_holds_nothing_up(
     review.reviewer = lambda: "rita"
     key(review, Qt.Key.Key_A)
     assert verdicts(three_db) == {("carol", "NATO"): "rejected"}  # alice's lane: nothing here
+
+
+def test_the_review_window_on_an_empty_database(qtbot, tmp_path: Path) -> None:
+    window = open_main(qtbot, tmp_path / "empty.db")
+    try:
+        review = open_review(qtbot, window)
+        assert review.document is None and review.documents.count() == 0
+        for k in (Qt.Key.Key_N, Qt.Key.Key_A, Qt.Key.Key_R, Qt.Key.Key_E, Qt.Key.Key_U):
+            key(review, k)  # nothing to act on: nothing happens, nothing breaks
+        assert review.compare.lanes == {}
+    finally:
+        window.close()

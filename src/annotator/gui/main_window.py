@@ -458,6 +458,8 @@ class MainWindow(QMainWindow):
             self.review_window.gold_changed.connect(self._on_review_window_gold_changed)
         if self.state.document is not None:
             self.review_window.open_document(self.state.document.id)
+        else:
+            self.review_window.reload()
         self.review_window.show()
         self.review_window.raise_()
         self.review_window.activateWindow()

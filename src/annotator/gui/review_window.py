@@ -205,8 +205,11 @@ class ReviewWindow(QMainWindow):
         self._reload_document()
 
     def reload(self) -> None:
-        """After an import: the list of articles and the open one read again."""
+        """After an import: the list of articles and the open one read again (with none
+        open yet, the first of the list)."""
         self._fill_documents()
+        if self.document is None and self.documents.count():
+            self.open_document(self.documents.itemData(0))
         self._reload_document()
 
     def _reload_document(self) -> None:
