@@ -62,6 +62,15 @@ def brute_overlapping(spans, start: int, end: int) -> list[Span]:
     return sorted(hits, key=key)
 
 
+def build(spans: list[Span], lazy: bool) -> SpanSet:
+    """A set made from Span objects, or from rows as the store reads them (made lazily)."""
+    if not lazy:
+        return SpanSet(spans)
+    by_id = {s.id: s for s in spans}
+    rows = sorted((s.start, s.end, s.id, s.label) for s in spans)
+    return SpanSet.from_rows(rows, lambda row: by_id[row[2]], (row[3] for row in rows))
+
+
 def assert_consistent(ss: SpanSet, expected: dict[str, Span]) -> None:
     ordered = sorted(expected.values(), key=key)
     assert list(ss) == ordered
@@ -143,12 +152,30 @@ def test_counts():
     assert SpanSet().counts() == Counter()
 
 
+def test_rows_become_spans_only_when_asked_for():
+    spans = [span(f"s{i}", i, i + 3, LABELS[i % 3]) for i in range(10)]
+    made = []
+
+    def make(row):
+        made.append(row[2])
+        return spans[int(row[2][1:])]
+
+    rows = [(s.start, s.end, s.id, s.label) for s in spans]
+    ss = SpanSet.from_rows(rows, make, (r[3] for r in rows))
+    assert len(ss) == 10 and "s4" in ss and ss.counts() == Counter(s.label for s in spans)
+    assert made == []  # nothing made yet
+    assert [s.id for s in ss.overlapping(4, 5)] == ["s2", "s3", "s4"]
+    assert made == ["s2", "s3", "s4"]
+    assert ss.get("s3") is spans[3] and made.count("s3") == 1  # made once
+    assert ss.index("s7") == 7 and "s7" not in made
+
+
 # --------------------------------------------------------------------------- properties
 
 
-@given(span_lists(), st.data())
-def test_edits_keep_order_and_ids(initial, data):
-    ss = SpanSet(initial)
+@given(span_lists(), st.booleans(), st.data())
+def test_edits_keep_order_and_ids(initial, lazy, data):
+    ss = build(initial, lazy)
     model = {s.id: s for s in initial}
     assert_consistent(ss, model)
     fresh = 1000
@@ -178,9 +205,9 @@ def test_edits_keep_order_and_ids(initial, data):
         assert ss.counts() == Counter(s.label for s in model.values())
 
 
-@given(span_lists(), st.data())
-def test_overlapping_equals_brute_force(spans, data):
-    ss = SpanSet(spans)
+@given(span_lists(), st.booleans(), st.data())
+def test_overlapping_equals_brute_force(spans, lazy, data):
+    ss = build(spans, lazy)
     # Edits change the longest span; the index must still find every cover.
     for s in data.draw(st.lists(st.sampled_from(spans), unique=True)) if spans else []:
         ss.remove(s.id)

@@ -568,3 +568,69 @@ def test_verify_reports_a_tampered_document_text(tmp_path: Path) -> None:
         assert s.verify(["ok"]) == []
     assert len(problems) == 1
     assert "Lavrov warns NATO" in problems[0] and "SHA-256" in problems[0]
+
+
+# -- the window's fast read of an article's spans -------------------------------------------
+
+
+def test_view_spans_equal_the_stored_spans_but_for_timestamps(tmp_path: Path) -> None:
+    text = "“We will not”, the minister 👩‍👩‍👧 said — Лавров.\r\nKiev 😀 answered."
+    spans = [
+        IncomingSpan(0, 13, "quote", id="q", annotator="alice", note="a “note”"),
+        IncomingSpan(15, 27, "actor", id="a", annotator="bob"),
+        IncomingSpan(0, 27, "claim", id="c", annotator="alice"),
+        IncomingSpan(len(text) - 16, len(text) - 9, "actor", id="k", annotator="alice"),
+    ]
+    path = make_db(tmp_path / "a.db", incoming(text, doc_id="d", spans=spans))
+    with Store.open(path) as s:
+        doc = s.document("d")
+        view = s.view_spans(doc)
+        stored = s.spans("d")
+        assert [x.id for x in view] == [x.id for x in stored] == ["q", "c", "a", "k"]
+        for shown, kept in zip(view, stored, strict=True):
+            assert (shown.start, shown.end, shown.label, shown.text, shown.annotator,
+                    shown.note, shown.document) == (kept.start, kept.end, kept.label, kept.text,
+                                                    kept.annotator, kept.note, kept.document)
+            assert doc.text[shown.start : shown.end] == shown.text
+        assert view.counts() == {"claim": 1, "quote": 1, "actor": 2}
+        assert "SEARCH spans USING COVERING INDEX spans_view" in str(
+            s.conn.execute(
+                "EXPLAIN QUERY PLAN SELECT start, end, id, label, annotator FROM spans "
+                "WHERE document = 'd' ORDER BY start, end, id"
+            ).fetchall()
+        )
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["end = 999", "end = 2.5", "end = 'x'"],  # what passes the CHECK constraints
+)
+def test_view_spans_leave_damaged_offsets_to_the_full_check(tmp_path: Path, damage: str) -> None:
+    path = make_db(tmp_path / "a.db", annotated())
+    with raw(path) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute(f"UPDATE spans SET {damage} WHERE id = 'doc-1-actor'")
+    with Store.open(path) as s:
+        assert s.view_spans(s.document("doc-1")) is None
+        assert s.verify(["doc-1"])  # the full check says what is wrong
+
+
+def test_a_program_that_ends_without_closing_leaves_the_file_at_rest(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = make_db(tmp_path / "a.db", incoming(doc_id="d"))
+    script = (
+        "from annotator.store import Store\n"
+        "from annotator.core.editing import make_span\n"
+        f"s = Store.open({str(path)!r})\n"
+        "doc = s.document('d')\n"
+        "s.add_span(make_span(doc, 0, 6, 'actor', 'alice', known_labels={'actor'}, existing=[]))\n"
+        # no close(): the program just ends
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    assert not Path(f"{path}-wal").exists()
+    assert pragma(path, "journal_mode") == "delete"
+    with Store.open(path) as s:
+        assert s.warnings == []
+        assert [x.text for x in s.spans("d")] == ["Lavrov"]

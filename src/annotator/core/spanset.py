@@ -9,69 +9,101 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import pairwise
 
 from annotator.core.model import Span
 
 
 class SpanSet:
+    """Spans sorted by ``(start, end, id)``.
+
+    A long article's spans can come as plain rows (:meth:`from_rows`) that become
+    :class:`Span` objects only when first asked for: opening 100,000 spans then costs
+    one sorted list of tuples, and the view makes objects for what it shows.
+    """
+
     def __init__(self, spans: Iterable[Span] = ()) -> None:
-        self._spans = sorted(spans, key=_key)
-        self._keys = [_key(s) for s in self._spans]
-        self._by_id = {s.id: s for s in self._spans}
-        self._max_len = max((s.length for s in self._spans), default=0)
-        self._counts = Counter(s.label for s in self._spans)  # kept up to date: asked often
+        spans = list(spans)
+        keys = [(s.start, s.end, s.id) for s in spans]
+        if any(a > b for a, b in pairwise(keys)):
+            order = sorted(range(len(spans)), key=keys.__getitem__)
+            spans, keys = [spans[i] for i in order], [keys[i] for i in order]
+        self._setup(keys, lambda key: _unmade(key))
+        self._made = {s.id: s for s in spans}
+        self._counts = Counter(s.label for s in spans)  # kept up to date: asked often
+
+    @classmethod
+    def from_rows(
+        cls, rows: list[tuple], make: Callable[[tuple], Span], labels: Iterable[str]
+    ) -> SpanSet:
+        """``rows`` sorted, each beginning ``(start, end, id, ...)`` with unique ids;
+        ``make(row)`` builds the span; ``labels`` are the rows' labels, to count."""
+        self = cls.__new__(cls)
+        self._setup(rows, make)
+        self._made = {}
+        self._counts = Counter(labels)
+        return self
+
+    def _setup(self, keys: list[tuple], make: Callable[[tuple], Span]) -> None:
+        self._keys = keys  # sorted; only the first three items ever decide an order
+        self._key_of = {k[2]: k for k in keys}
+        self._make = make
+        self._max_len = max((k[1] - k[0] for k in keys), default=0)
 
     def __len__(self) -> int:
-        return len(self._spans)
+        return len(self._keys)
 
     def __iter__(self) -> Iterator[Span]:
-        return iter(self._spans)
+        return (self.get(k[2]) for k in self._keys)
 
     def __contains__(self, span_id: object) -> bool:
-        return span_id in self._by_id
+        return span_id in self._key_of
 
     def __getitem__(self, index: int) -> Span:
-        return self._spans[index]
+        return self.get(self._keys[index][2])
 
     def get(self, span_id: str) -> Span:
-        return self._by_id[span_id]
+        span = self._made.get(span_id)
+        if span is None:
+            span = self._made[span_id] = self._make(self._key_of[span_id])
+        return span
 
     def index(self, span_id: str) -> int:
-        return bisect_left(self._keys, _key(self._by_id[span_id]))
+        return bisect_left(self._keys, self._key_of[span_id])
 
     def insertion_index(self, span: Span) -> int:
         return bisect_left(self._keys, _key(span))
 
     def add(self, span: Span) -> int:
-        if span.id in self._by_id:
+        if span.id in self._key_of:
             raise ValueError(f"span {span.id} is already in the set")
-        i = self.insertion_index(span)
-        self._spans.insert(i, span)
-        self._keys.insert(i, _key(span))
-        self._by_id[span.id] = span
+        key = _key(span)
+        i = bisect_left(self._keys, key)
+        self._keys.insert(i, key)
+        self._key_of[span.id] = key
+        self._made[span.id] = span
         self._max_len = max(self._max_len, span.length)
         self._counts[span.label] += 1
         return i
 
     def remove(self, span_id: str) -> int:
         i = self.index(span_id)
-        self._counts[self._spans[i].label] -= 1
-        del self._spans[i]
+        self._counts[self.get(span_id).label] -= 1
         del self._keys[i]
-        del self._by_id[span_id]
+        del self._key_of[span_id]
+        del self._made[span_id]
         return i
 
     def replace(self, span: Span) -> int:
         """Swap in a changed span with the same id and offsets (e.g. a new label)."""
         i = self.index(span.id)
-        if (span.start, span.end) != (self._spans[i].start, self._spans[i].end):
+        old = self.get(span.id)
+        if (span.start, span.end) != (old.start, old.end):
             raise ValueError("replace() keeps offsets; remove and add a moved span")
-        self._counts[self._spans[i].label] -= 1
+        self._counts[old.label] -= 1
         self._counts[span.label] += 1
-        self._spans[i] = span
-        self._keys[i] = _key(span)
-        self._by_id[span.id] = span
+        self._made[span.id] = span
         return i
 
     def overlapping(self, start: int, end: int) -> list[Span]:
@@ -80,8 +112,10 @@ class SpanSet:
         lo = bisect_left(self._keys, (start - self._max_len,))
         hi = bisect_right(self._keys, (end, float("inf")))
         if start == end:
-            return [s for s in self._spans[lo:hi] if s.start <= start < s.end]
-        return [s for s in self._spans[lo:hi] if s.start < end and s.end > start]
+            found = [k[2] for k in self._keys[lo:hi] if k[0] <= start < k[1]]
+        else:
+            found = [k[2] for k in self._keys[lo:hi] if k[0] < end and k[1] > start]
+        return [self.get(span_id) for span_id in found]
 
     def at(self, offset: int) -> list[Span]:
         """Spans covering the character at ``offset``, innermost (shortest) first."""
@@ -89,6 +123,20 @@ class SpanSet:
 
     def counts(self) -> Counter[str]:
         return +self._counts  # a copy without the labels that fell to zero
+
+
+def sound(spans: Iterable[Span], length: int) -> list[Span]:
+    """The spans whose offsets are whole numbers inside a text of ``length`` (a damaged
+    file can hold others; those are reported, never shown)."""
+    return [
+        s
+        for s in spans
+        if type(s.start) is int and type(s.end) is int and 0 <= s.start < s.end <= length
+    ]
+
+
+def _unmade(key: tuple) -> Span:
+    raise KeyError(f"span {key[2]} was never given to this set")
 
 
 def _key(span: Span) -> tuple[int, int, str]:

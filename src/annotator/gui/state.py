@@ -44,12 +44,12 @@ class DocumentState(QObject):
         self.labels_changed.emit()
 
     def open(
-        self, document: Document, spans: list[Span], relations: list[Relation] = ()
+        self, document: Document, spans: list[Span] | SpanSet, relations: list[Relation] = ()
     ) -> None:
         self.document_about_to_open.emit()
         self.document = document
         self.relations = list(relations)
-        self.spans = SpanSet(spans)
+        self.spans = spans if isinstance(spans, SpanSet) else SpanSet(spans)
         self.positions = QtPositionMap(document.text)
         self.selected = None
         self.document_opened.emit()

@@ -6,10 +6,12 @@ returns, so what the window shows as saved is on disk (WAL, synchronous=FULL).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import json
 import sqlite3
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -31,6 +33,7 @@ from annotator.core.model import (
     Relation,
     Span,
 )
+from annotator.core.spanset import SpanSet
 from annotator.store import guard, opening
 from annotator.store.adjudication import AdjudicationMixin
 from annotator.store.errors import StoreError, environment_error
@@ -80,6 +83,19 @@ class ImportSummary:
         return "; ".join(parts)
 
 
+_OPEN_FILES: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_files() -> None:
+    """A program that ends without closing its store (an uncaught error, a script) still
+    leaves the file at rest: otherwise SQLite's own close would remove the -wal but leave
+    the header in WAL mode, and the next open would warn of an incomplete copy."""
+    for store in list(_OPEN_FILES):
+        with contextlib.suppress(Exception):
+            store.close()
+
+
 def _reads(method):
     """A read from a damaged file says so (StoreError), instead of an SQLite traceback."""
 
@@ -111,6 +127,9 @@ class Store(AdjudicationMixin):
         # the window shows them once, the command line prints them.
         self.warnings: list[str] = []
         self._file = False  # a read-write connection to a file: left at rest on close
+        self._busy_ms: int | None = None  # the busy timeout, once patience() has set it
+        self._annotators: set[str] = set()  # names known to be in the annotators table
+        self._annotators_pending: set[str] = set()  # added by the transaction under way
 
     # -- opening -------------------------------------------------------------------------
 
@@ -157,6 +176,18 @@ class Store(AdjudicationMixin):
         store.warnings = warnings
         return store
 
+    def file(self) -> Path | None:
+        """The file this connection reads (a private copy, for some read-only opens);
+        None in memory."""
+        name = self.conn.execute("PRAGMA database_list").fetchone()[2]
+        return Path(name) if name else None
+
+    @classmethod
+    def reader(cls, file: Path) -> Store:
+        """Another read-only connection to a ``file()`` this process already opened and
+        checked, for reads in another thread (a connection belongs to its thread)."""
+        return cls(opening.connect_readonly(file), file)
+
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> Store:
         """Open (or, if allowed, create) an Annotator database.
@@ -187,6 +218,7 @@ class Store(AdjudicationMixin):
             raise
         store.warnings = warnings
         store._file = True
+        _OPEN_FILES.add(store)
         return store
 
     @classmethod
@@ -293,12 +325,14 @@ class Store(AdjudicationMixin):
     def patience(self, milliseconds: int) -> Iterator[None]:
         """Wait at most this long for another writer's lock (the window keeps its event
         loop moving: it waits briefly and tries again later, see gui/commands.py)."""
-        before = self._pragma("busy_timeout")
+        before = self._busy_ms if self._busy_ms is not None else self._pragma("busy_timeout")
         self.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+        self._busy_ms = int(milliseconds)
         try:
             yield
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {before}")
+            self._busy_ms = before
 
     @contextmanager
     def _write(self) -> Iterator[None]:
@@ -312,8 +346,11 @@ class Store(AdjudicationMixin):
                 yield
                 self.conn.execute("COMMIT")
             except BaseException:
+                self._annotators_pending.clear()
                 self._rollback()
                 raise
+            self._annotators |= self._annotators_pending
+            self._annotators_pending.clear()
         except sqlite3.Error as exc:
             if environment_error("", exc) is None:
                 raise
@@ -398,9 +435,12 @@ class Store(AdjudicationMixin):
         return added
 
     def _ensure_annotator(self, name: str) -> None:
+        if name in self._annotators:  # rows of annotators are never deleted
+            return
         self.conn.execute(
             "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [name, utc_now()]
         )
+        self._annotators_pending.add(name)
 
     def _add_labels(self, names: Iterable[str], kind: str, origin: str = "") -> list[str]:
         known = dict(self.conn.execute("SELECT name, kind FROM labels").fetchall())
@@ -568,6 +608,48 @@ class Store(AdjudicationMixin):
             [doc_id],
         )
         return [Span(*row) for row in rows]
+
+    @_reads
+    def view_spans(self, doc: Document) -> SpanSet | None:
+        """The spans of ``doc`` as the window shows them, fast: offsets, ids, labels and
+        annotators read in order from one covering index, each made into a :class:`Span`
+        when first asked for, its text cut from ``doc.text`` (equal to the stored one,
+        which :meth:`verify` checks apart) and its timestamps left empty (:meth:`span`
+        reads a whole record). None when an offset is not a whole number inside the text
+        (a damaged file): then read :meth:`spans` and let the checks say what is wrong."""
+        damaged = self.conn.execute(
+            "SELECT 1 FROM spans INDEXED BY spans_view WHERE document = ? AND NOT ("
+            "typeof(start) = 'integer' AND typeof(end) = 'integer' "
+            "AND start >= 0 AND end > start AND end <= ?) LIMIT 1",
+            [doc.id, len(doc.text)],
+        ).fetchone()
+        if damaged:
+            return None
+        names: dict[str, str] = {}  # one string per label and annotator, not one per span
+        rows = [
+            (start, end, span_id, names.setdefault(label, label),
+             names.setdefault(annotator, annotator))
+            for start, end, span_id, label, annotator in self.conn.execute(
+                "SELECT start, end, id, label, annotator FROM spans INDEXED BY spans_view "
+                "WHERE document = ? ORDER BY start, end, id",
+                [doc.id],
+            )
+        ]
+        notes = dict(
+            self.conn.execute(
+                "SELECT id, note FROM spans INDEXED BY spans_noted "
+                "WHERE document = ? AND note IS NOT NULL",
+                [doc.id],
+            )
+        )
+        text, doc_id = doc.text, doc.id
+
+        def make(row: tuple) -> Span:
+            start, end, span_id, label, annotator = row
+            return Span(span_id, doc_id, start, end, label, text[start:end], annotator, "", "",
+                        notes.get(span_id))
+
+        return SpanSet.from_rows(rows, make, (row[3] for row in rows))
 
     @_reads
     def span(self, span_id: str) -> Span:
@@ -899,11 +981,16 @@ class Store(AdjudicationMixin):
             problems += self._consistency_problems()
         for doc_id in doc_ids:
             try:
-                doc, spans = self.document(doc_id), self.spans(doc_id)
+                doc = self.document(doc_id)
+                # one span at a time: a long article's spans are not all held at once
+                rows = self.conn.execute(
+                    f"SELECT {_SPAN_COLUMNS} FROM spans WHERE document = ?", [doc_id]
+                )
+                problems += self.verify_document(doc, (Span(*row) for row in rows))
             except (StoreError, KeyError) as exc:
                 problems.append(f"document {doc_id!r} cannot be read: {exc}")
-                continue
-            problems += self.verify_document(doc, spans)
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+                problems.append(f"document {doc_id!r} cannot be read: {_translated(self.path, exc)}")
         return problems
 
     @_reads
@@ -921,20 +1008,24 @@ class Store(AdjudicationMixin):
 
     @staticmethod
     def verify_document(doc: Document, spans: Iterable[Span]) -> list[str]:
+        """What is wrong with ``doc``'s text (its hash) and its spans' offsets and texts.
+        ``spans`` is gone through once, so it may be a stream."""
         name = doc.meta.title or doc.id
-        spans = list(spans)
-        if not isinstance(doc.text, str) or any(
-            not isinstance(v, int) or isinstance(v, bool) for s in spans for v in (s.start, s.end)
-        ):
-            return [f"document {name!r}: its stored values have the wrong types (damaged file)"]
+        damaged = [f"document {name!r}: its stored values have the wrong types (damaged file)"]
+        if not isinstance(doc.text, str):
+            return damaged
         if text_sha256(doc.text) != doc.text_sha256:
             return [f"document {name!r}: its text no longer matches its SHA-256"]
-        return [
-            f"document {name!r}: span {s.id} ({s.label}, {s.start}-{s.end}) says {s.text!r} "
-            f"but the text there is {doc.text[s.start : s.end]!r}"
-            for s in spans
-            if doc.text[s.start : s.end] != s.text or s.end > len(doc.text)
-        ]
+        text, problems = doc.text, []
+        for s in spans:
+            if any(not isinstance(v, int) or isinstance(v, bool) for v in (s.start, s.end)):
+                return damaged
+            if text[s.start : s.end] != s.text or s.end > len(text):
+                problems.append(
+                    f"document {name!r}: span {s.id} ({s.label}, {s.start}-{s.end}) says "
+                    f"{s.text!r} but the text there is {text[s.start : s.end]!r}"
+                )
+        return problems
 
 
 def _checked_version(conn: sqlite3.Connection, path: Path | None) -> int:

@@ -1,0 +1,94 @@
+"""Opening an article: the spans are shown from the fast path at once, and the full check
+(stored span texts, the text's hash) follows in a thread; what it finds is still said."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
+from annotator.gui.main_window import MainWindow
+from annotator.store import Store
+
+TEXT = "“We will not back down”, the minister 😀 said — Lavrov.\r\nKiev answered."
+
+
+@pytest.fixture
+def warnings(monkeypatch) -> list[str]:
+    said: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _p, title, text, *a, **k: said.append(f"{title}: {text}")
+    )
+    return said
+
+
+def make_db(path: Path) -> Path:
+    def at(word: str) -> tuple[int, int]:
+        return TEXT.index(word), TEXT.index(word) + len(word)
+
+    spans = [
+        IncomingSpan(
+            *at("“We will not back down”"), "quote", id="q", annotator="alice", note="said twice"
+        ),
+        IncomingSpan(*at("minister"), "actor", id="m", annotator="alice"),
+        IncomingSpan(*at("Lavrov"), "actor", id="l", annotator="bob"),
+    ]
+    with Store.open(path) as s:
+        s.import_documents(
+            [
+                IncomingDocument(
+                    TEXT, "a.txt", DocumentMeta(title="Talks"), "test", id="d", spans=spans
+                )
+            ],
+            annotator="import",
+        )
+    return path
+
+
+def open_window(qtbot, path: Path) -> MainWindow:
+    window = MainWindow(store=Store.open(path), annotator="alice")
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_the_window_shows_every_span_with_its_text_and_note(qtbot, tmp_path, warnings) -> None:
+    window = open_window(qtbot, make_db(tmp_path / "a.db"))
+    shown = {s.id: (s.text, s.note, s.annotator) for s in window.state.spans}
+    assert shown == {
+        "q": ("“We will not back down”", "said twice", "alice"),
+        "m": ("minister", None, "alice"),
+        "l": ("Lavrov", None, "bob"),
+    }
+    qtbot.wait(300)  # the check in the thread finds nothing to say
+    assert warnings == []
+    window.close()
+
+
+def test_an_altered_span_text_is_reported_after_the_article_is_shown(
+    qtbot, tmp_path, warnings
+) -> None:
+    path = make_db(tmp_path / "a.db")
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("UPDATE spans SET text = 'Putin' WHERE id = 'l'")
+        conn.commit()
+    window = open_window(qtbot, path)
+    assert window.state.document.id == "d"  # shown first
+    qtbot.waitUntil(lambda: bool(warnings), timeout=5000)
+    assert "Damaged annotations" in warnings[0] and "'Putin'" in warnings[0]
+    window.close()
+
+
+def test_damaged_offsets_are_reported_at_once(qtbot, tmp_path, warnings) -> None:
+    path = make_db(tmp_path / "a.db")
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("UPDATE spans SET end = 'x' WHERE id = 'm'")
+        conn.commit()
+    window = open_window(qtbot, path)
+    assert warnings and "wrong types" in warnings[0]
+    assert sorted(s.id for s in window.state.spans) == ["l", "q"]  # the sound ones are shown
+    window.close()
