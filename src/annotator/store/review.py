@@ -7,6 +7,11 @@ application id, version and schema checked, ``quick_check`` run) and then verifi
 hashes, span texts, references); only when every file passed is their content copied into
 the reviewer's store, in one transaction, keyed by the ids it carries. The received files
 are only read.
+
+A gold layer (spans and relations of the annotator "gold", see store/adjudication.py) travels
+like anyone's annotations, keyed by id. Decisions (the ``decisions`` table) are the reviewer's
+own working notes and are not copied. A received file of an older schema version is read
+through a migrated in-memory copy; the file itself is never migrated.
 """
 
 from __future__ import annotations
