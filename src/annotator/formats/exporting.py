@@ -33,6 +33,8 @@ class Selection:
             raise AnnotatorError(
                 f"unknown label(s) {', '.join(unknown)}; the database has {', '.join(sorted(known))}"
             )
+        if not self.annotators:
+            return
         people = set(annotator_names(store))
         unknown = sorted(self.annotators - people)
         if unknown:
@@ -40,6 +42,51 @@ class Selection:
                 f"no spans or relations by {', '.join(unknown)}; annotators in the database: "
                 f"{', '.join(sorted(people)) or '(none)'}"
             )
+
+    def label_filters(self, store: Store) -> tuple[frozenset[str], frozenset[str]]:
+        """The span labels and the relation labels asked for (empty: all of them)."""
+        relation_labels = {label.name for label in store.labels("relation")}
+        return self.labels - relation_labels, self.labels & relation_labels
+
+    def wanted_documents(self, store: Store) -> set[str] | None:
+        """The documents with a status asked for; None when no status is asked for."""
+        if not self.statuses:
+            return None
+        return store.documents_with_status(self.statuses, self.annotators)
+
+    def checked_document(
+        self,
+        store: Store,
+        doc_id: str,
+        span_labels: frozenset[str],
+        relation_labels: frozenset[str],
+    ) -> ExportDocument:
+        """A document with the spans and relations chosen (relations whose both spans
+        are); an integrity problem (text hash, span texts) stops the export."""
+        doc = store.document(doc_id)
+        all_spans = store.spans(doc_id)
+        problems = store.verify_document(doc, all_spans)
+        if problems:
+            raise AnnotatorError(
+                "the database fails its integrity check, nothing was exported:\n  "
+                + "\n  ".join(problems)
+            )
+        spans = [
+            s
+            for s in all_spans
+            if (not span_labels or s.label in span_labels)
+            and (not self.annotators or s.annotator in self.annotators)
+        ]
+        kept = {s.id for s in spans}
+        relations = [
+            r
+            for r in store.relations(doc_id)
+            if r.source in kept
+            and r.target in kept
+            and (not relation_labels or r.label in relation_labels)
+            and (not self.annotators or r.annotator in self.annotators)
+        ]
+        return ExportDocument(doc, spans, relations)
 
 
 @dataclass
@@ -64,6 +111,8 @@ class ExportReport:
 
 
 Writer = Callable[[Iterable[ExportDocument], Path, Unit, ExportReport], None]
+# Reads the store itself (the native format: SQLite builds its span lists).
+StoreWriter = Callable[[Store, Path, Selection, ExportReport, Callable[[], None] | None], None]
 
 
 @dataclass(frozen=True)
@@ -72,6 +121,7 @@ class ExportFormat:
     writer: Writer
     units: tuple[Unit, ...]  # the first is the default
     folder: bool = False
+    store_writer: StoreWriter | None = None
 
 
 def documents(
@@ -79,43 +129,15 @@ def documents(
 ) -> Iterator[ExportDocument]:
     """Each document with the spans and relations selected; stops at the first that fails
     its integrity check (text hash, span texts)."""
-    relation_labels = {label.name for label in store.labels("relation")}
-    span_filter = selection.labels - relation_labels
-    relation_filter = selection.labels & relation_labels
-    wanted = (
-        store.documents_with_status(selection.statuses, selection.annotators)
-        if selection.statuses
-        else None
-    )
+    span_labels, relation_labels = selection.label_filters(store)
+    wanted = selection.wanted_documents(store)
     for doc_id in store.document_ids():
         if wanted is not None and doc_id not in wanted:
             continue
-        doc = store.document(doc_id)
-        all_spans = store.spans(doc_id)
-        problems = store.verify_document(doc, all_spans)
-        if problems:
-            raise AnnotatorError(
-                "the database fails its integrity check, nothing was exported:\n  "
-                + "\n  ".join(problems)
-            )
-        spans = [
-            s
-            for s in all_spans
-            if (not span_filter or s.label in span_filter)
-            and (not selection.annotators or s.annotator in selection.annotators)
-        ]
-        kept = {s.id for s in spans}
-        relations = [
-            r
-            for r in store.relations(doc_id)
-            if r.source in kept
-            and r.target in kept
-            and (not relation_filter or r.label in relation_filter)
-            and (not selection.annotators or r.annotator in selection.annotators)
-        ]
+        item = selection.checked_document(store, doc_id, span_labels, relation_labels)
         if on_document is not None:
             on_document()
-        yield ExportDocument(doc, spans, relations)
+        yield item
 
 
 def counted(docs: Iterable[ExportDocument], report: ExportReport) -> Iterator[ExportDocument]:
@@ -142,6 +164,9 @@ def export(
         )
     selection.check(store)
     report = ExportReport()
+    if fmt.store_writer is not None:
+        fmt.store_writer(store, Path(target), selection, report, on_document)
+        return report
     docs = counted(documents(store, selection, on_document=on_document), report)
     fmt.writer(docs, Path(target), unit, report)
     return report
@@ -155,7 +180,7 @@ def formats() -> dict[str, ExportFormat]:
         native.write(docs, target)
 
     table = [
-        ExportFormat("jsonl", native_writer, ("codepoint",)),
+        ExportFormat("jsonl", native_writer, ("codepoint",), store_writer=native.write_store),
         ExportFormat("doccano", doccano.write_plain, ("utf16", "codepoint")),
         ExportFormat("doccano-rel", doccano.write_relations, ("utf16", "codepoint")),
         ExportFormat("prodigy", prodigy.write, ("codepoint",)),

@@ -7,13 +7,15 @@ text become LF and every offset is shifted by the same map, after checking each 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
-from annotator.core.errors import AnnotatorError, InputError
+from annotator.core.errors import InputError
+from annotator.core.ids import text_sha256
 from annotator.core.model import (
     Document,
     DocumentMeta,
@@ -25,11 +27,10 @@ from annotator.core.model import (
 )
 from annotator.core.offsets import normalize_newlines
 from annotator.formats.atomic import atomic_write
+from annotator.formats.exporting import ExportDocument, ExportReport, Selection
 from annotator.formats.textfile import BOM
 from annotator.store import Store
-
-if TYPE_CHECKING:
-    from annotator.formats.exporting import ExportDocument
+from annotator.store.export_queries import native_rows
 
 SUFFIXES = (".jsonl", ".ndjson")
 _META_FIELDS = ("title", "source", "author", "published", "url")
@@ -91,10 +92,10 @@ def _document(record: Any, where: _Where) -> IncomingDocument:
     if note is not None and not isinstance(note, str):
         raise where.error('"note" must be a string')
     text, remap = normalize_newlines(raw_text)
-    spans = [
-        _span(item, i, raw_text, remap, where)
-        for i, item in enumerate(_list(record, "spans", where))
-    ]
+    items = _list(record, "spans", where)
+    spans = _plain_spans(items, raw_text, where.line) if text is raw_text else None
+    if spans is None:
+        spans = [_span(item, i, raw_text, remap, where) for i, item in enumerate(items)]
     relations = [
         _relation(item, i, where) for i, item in enumerate(_list(record, "relations", where))
     ]
@@ -119,6 +120,39 @@ def _list(record: dict, key: str, where: _Where) -> list:
     if not isinstance(value, list):
         raise where.error(f'"{key}" must be a list')
     return value
+
+
+def _plain_spans(items: list, text: str, line: int) -> list[IncomingSpan] | None:
+    """The spans of a text without CR, when every one is well-formed (a large corpus
+    holds a million: this is the same check as :func:`_span`, in one tight loop); None at
+    the first that is not, so that :func:`_span` says what is wrong with it."""
+    out = []
+    length = len(text)
+    for item in items:
+        if type(item) is not dict:
+            return None
+        get = item.get
+        start, end, label, claimed = get("start"), get("end"), get("label"), get("text")
+        span_id, who, note = get("id"), get("annotator"), get("note")
+        created, updated = get("created_at"), get("updated_at")
+        if not (
+            type(start) is int
+            and type(end) is int
+            and 0 <= start < end <= length
+            and type(label) is str
+            and (claimed is None or claimed == text[start:end])
+            and (span_id is None or type(span_id) is str)
+            and (who is None or type(who) is str)
+            and (note is None or type(note) is str)
+            and (created is None or type(created) is str)
+            and (updated is None or type(updated) is str)
+        ):
+            return None
+        label = label.strip()
+        if not label:
+            return None
+        out.append(IncomingSpan(start, end, label, span_id, who, note, created, updated, line))
+    return out
 
 
 def _span(item: Any, i: int, raw_text: str, remap, where: _Where) -> IncomingSpan:
@@ -189,16 +223,52 @@ def _relation(item: Any, i: int, where: _Where) -> IncomingRelation:
 
 def records(store: Store) -> Iterator[dict[str, Any]]:
     """One record per document; refuses to go on past a document that fails its checks."""
-    for doc_id in store.document_ids():
-        doc = store.document(doc_id)
-        spans = store.spans(doc_id)
-        problems = store.verify_document(doc, spans)
-        if problems:
-            raise AnnotatorError(
-                "the database fails its integrity check, nothing was exported:\n  "
-                + "\n  ".join(problems)
-            )
-        yield record_of(doc, spans, store.relations(doc_id))
+    for record, _spans, _relations in checked_records(store, Selection()):
+        yield record
+
+
+def checked_records(
+    store: Store, selection: Selection, *, on_document: Callable[[], None] | None = None
+) -> Iterator[tuple[dict[str, Any], int, int]]:
+    """Each record chosen, with its numbers of spans and relations, checked as the export
+    checks (formats/exporting.py): a document whose text does not match its hash, or
+    with a span whose text is not the text at its offsets, stops the export.
+
+    SQLite writes the spans and relations as JSON (store/export_queries.py), put into the
+    record as they are; a document SQLite could not check (a long text, a damaged value)
+    is read and checked the way every other export format does it."""
+    span_labels, relation_labels = selection.label_filters(store)
+    wanted = selection.wanted_documents(store)
+    rows = native_rows(
+        store,
+        span_labels=span_labels,
+        relation_labels=relation_labels,
+        annotators=selection.annotators,
+    )
+    for row in rows:
+        if wanted is not None and row.id not in wanted:
+            continue
+        if row.bad_spans == 0 and text_sha256(row.text) == row.text_sha256:
+            meta = DocumentMeta(
+                row.title, row.source, row.author, row.published, row.url,
+                json.loads(row.meta) if row.meta != "{}" else {},
+            )  # fmt: skip
+            record = {
+                "id": row.id,
+                "text": row.text,
+                "meta": meta.as_dict() | {"source_id": row.source_id},
+                "note": row.note,
+                "spans": orjson.Fragment(row.spans),
+                "relations": orjson.Fragment(row.relations),
+            }
+            counts = row.span_count, row.relation_count
+        else:
+            item = selection.checked_document(store, row.id, span_labels, relation_labels)
+            record = record_of(item.document, item.spans, item.relations)
+            counts = len(item.spans), len(item.relations)
+        if on_document is not None:
+            on_document()
+        yield record, *counts
 
 
 def record_of(
@@ -246,6 +316,24 @@ def write(docs: Iterable[ExportDocument], target: Path) -> None:
         for item in docs:
             f.write(orjson.dumps(record_of(item.document, item.spans, item.relations)))
             f.write(b"\n")
+
+
+def write_store(
+    store: Store,
+    target: Path,
+    selection: Selection,
+    report: ExportReport,
+    on_document: Callable[[], None] | None = None,
+) -> None:
+    """Write the documents of ``store`` that ``selection`` chooses to ``target``
+    atomically, counting them in ``report``."""
+    with atomic_write(target) as f:
+        for record, spans, relations in checked_records(store, selection, on_document=on_document):
+            f.write(orjson.dumps(record))
+            f.write(b"\n")
+            report.documents += 1
+            report.spans += spans
+            report.relations += relations
 
 
 def document_from(record: Any, path: Path, line: int) -> IncomingDocument:

@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from annotator.core.bulk import collector_paused
 from annotator.core.errors import InputError
 from annotator.core.ids import document_id
 from annotator.core.model import DocumentMeta, IncomingDocument
@@ -65,12 +66,19 @@ class RecordError(ValueError):
 
 
 def jsonl_lines(path: Path) -> Iterator[tuple[int, Any, str] | Rejected]:
-    """Yield ``(line number, parsed value, raw line)`` or a Rejected for each non-blank line."""
+    """Yield ``(line number, parsed value, raw line)`` or a Rejected for each non-blank line.
+
+    The cycle collector is paused until the last line is read (core/bulk.py)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         yield Rejected(str(path), None, f"cannot be read ({exc.strerror})")
         return
+    with collector_paused():
+        yield from _parsed_lines(path, data)
+
+
+def _parsed_lines(path: Path, data: bytes) -> Iterator[tuple[int, Any, str] | Rejected]:
     seen = False
     for number, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip():
@@ -90,10 +98,13 @@ def jsonl_lines(path: Path) -> Iterator[tuple[int, Any, str] | Rejected]:
             yield Rejected(str(path), number, reason, line.rstrip("\r"))
             continue
         try:
-            value = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            yield Rejected(str(path), number, f"not valid JSON ({exc})", line.rstrip("\r"))
-            continue
+            value = orjson.loads(raw)  # from bytes: from a str, orjson would encode it again
+        except orjson.JSONDecodeError:
+            try:  # again from the text, for an error that counts columns in characters
+                value = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                yield Rejected(str(path), number, f"not valid JSON ({exc})", line.rstrip("\r"))
+                continue
         yield number, value, line.rstrip("\r")
     if not seen:
         yield Rejected(str(path), None, "is empty: no documents in it")

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from annotator.store.errors import environment_error
 from annotator.store.store import Store
+from annotator.store.store import _translated as translated
 
 
 @dataclass
@@ -56,3 +62,97 @@ def _by_annotator(store: Store, table: str) -> list[tuple[str, int]]:
         f"SELECT annotator, count(*) FROM {table} GROUP BY annotator ORDER BY 2 DESC, 1"
     )
     return [(r[0], r[1]) for r in rows]
+
+
+# -- the native export, built by SQLite ------------------------------------------------------
+
+# Longer texts have their spans checked in Python: SQLite's substr() counts characters from
+# the start of the text, so checking k spans of a text of n characters costs k * n.
+_CHECKED_IN_SQL = 30_000
+
+
+class NativeRow(NamedTuple):
+    id: str
+    text: str
+    text_sha256: str
+    source_id: str
+    title: str
+    source: str
+    author: str
+    published: str
+    url: str
+    meta: str
+    created_at: str
+    note: str | None
+    bad_spans: int | None  # spans whose text is not the text at their offsets; None: unchecked
+    spans: str  # JSON array of the spans chosen, in the native record's keys, text order
+    span_count: int
+    relations: str  # JSON array of the relations chosen (both their spans chosen)
+    relation_count: int
+
+
+def native_rows(
+    store: Store,
+    *,
+    span_labels: frozenset[str] = frozenset(),
+    relation_labels: frozenset[str] = frozenset(),
+    annotators: frozenset[str] = frozenset(),
+) -> Iterator[NativeRow]:
+    """Every document in import order, its spans and relations made into JSON by SQLite,
+    one query in all (no Python object per span). Empty filters choose everything.
+
+    ``bad_spans`` counts, among all the document's spans (chosen or not), those whose
+    offsets are not integers inside the text or whose text is not the text there; it is
+    None for a text that is not text or is too long to check here: the caller checks those
+    documents itself (Store.verify_document), as it checks every text against its hash."""
+    args: dict[str, object] = {"limit": _CHECKED_IN_SQL}
+    span_filter = ""
+    if span_labels:
+        span_filter += " AND {t}.label IN (SELECT value FROM json_each(:span_labels))"
+        args["span_labels"] = json.dumps(sorted(span_labels))
+    if annotators:
+        span_filter += " AND {t}.annotator IN (SELECT value FROM json_each(:annotators))"
+        args["annotators"] = json.dumps(sorted(annotators))
+    relation_filter = "".join(
+        f" AND EXISTS (SELECT 1 FROM spans k WHERE k.id = r.{end} AND k.document = d.id"
+        f"{span_filter.format(t='k')})"
+        for end in ("source", "target")
+    )
+    if relation_labels:
+        relation_filter += " AND r.label IN (SELECT value FROM json_each(:relation_labels))"
+        args["relation_labels"] = json.dumps(sorted(relation_labels))
+    if annotators:
+        relation_filter += " AND r.annotator IN (SELECT value FROM json_each(:annotators))"
+    spans_where = "s.document = d.id" + span_filter.format(t="s")
+    relations_where = "r.document = d.id" + relation_filter
+    sql = f"""
+        SELECT d.id, d.text, d.text_sha256, d.source_id, d.title, d.source, d.author,
+            d.published, d.url, d.meta, d.created_at, d.note,
+            CASE WHEN typeof(d.text) = 'text' AND length(d.text) <= :limit THEN (
+                SELECT count(*) FROM spans s WHERE s.document = d.id AND NOT coalesce(
+                    typeof(s.start) = 'integer' AND typeof(s.end) = 'integer'
+                    AND typeof(s.text) = 'text' AND s.start >= 0 AND s.end > s.start
+                    AND length(s.text) = s.end - s.start
+                    AND substr(d.text, s.start + 1, s.end - s.start) = s.text, 0)
+            ) END,
+            (SELECT json_group_array(json_object('id', s.id, 'start', s.start, 'end', s.end,
+                    'label', s.label, 'text', s.text, 'annotator', s.annotator,
+                    'note', s.note, 'created_at', s.created_at, 'updated_at', s.updated_at))
+                FROM (SELECT * FROM spans s WHERE {spans_where}
+                      ORDER BY s.start, s.end, s.id) s),
+            (SELECT count(*) FROM spans s WHERE {spans_where}),
+            (SELECT json_group_array(json_object('id', r.id, 'label', r.label,
+                    'from', r.source, 'to', r.target, 'annotator', r.annotator,
+                    'note', r.note, 'created_at', r.created_at, 'updated_at', r.updated_at))
+                FROM (SELECT * FROM relations r WHERE {relations_where}
+                      ORDER BY r.created_at, r.id) r),
+            (SELECT count(*) FROM relations r WHERE {relations_where})
+        FROM documents d ORDER BY d.position
+    """
+    try:
+        for row in store.conn.execute(sql, args):
+            yield NativeRow._make(row)
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        if isinstance(exc, sqlite3.DatabaseError) and not environment_error("", exc):
+            raise
+        raise translated(store.path or ":memory:", exc) from exc

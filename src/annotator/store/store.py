@@ -20,6 +20,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from annotator.core.bulk import collector_paused
 from annotator.core.errors import InputError
 from annotator.core.ids import content_span_id, document_id, text_sha256, utc_now
 from annotator.core.model import (
@@ -27,8 +28,6 @@ from annotator.core.model import (
     DocumentMeta,
     DocumentSummary,
     IncomingDocument,
-    IncomingRelation,
-    IncomingSpan,
     Label,
     Relation,
     Span,
@@ -821,151 +820,216 @@ class Store(AdjudicationMixin):
     ) -> ImportSummary:
         """Add documents and the annotations they bring, all or nothing.
 
-        ``progress`` is called with the number of documents done before each one; an
+        ``progress`` is called with the number of documents read before each one; an
         exception it raises cancels the import. Offsets must already be validated
         against the text by the reader. A document
         already present (same id and text) is not added again; spans and relations are
         matched by id, so importing the same file twice adds nothing.
+
+        Documents go to SQLite in batches: one query per batch asks which documents, span
+        ids and relation ids are stored already, one ``executemany`` per table writes the
+        rows. The checks still run document by document, in the order given.
         """
-        summary = ImportSummary()
-        with self._write():
-            position = self.conn.execute(
+        run = _ImportRun(annotator)
+        with collector_paused(), self._write():
+            run.position = self.conn.execute(
                 "SELECT coalesce(max(position) + 1, 0) FROM documents"
             ).fetchone()[0]
+            run.labels = dict(self.conn.execute("SELECT name, kind FROM labels").fetchall())
+            run.fresh = not self.conn.execute("SELECT EXISTS (SELECT 1 FROM spans)").fetchone()[0]
+            batch: list[IncomingDocument] = []
             for done, incoming in enumerate(documents):
                 if progress is not None:
                     progress(done)  # may raise to cancel: the whole import rolls back
-                try:
-                    position += self._import_one(incoming, annotator, position, summary)
-                except UnicodeEncodeError as exc:  # SQLite takes only valid UTF-8
-                    raise InputError(
-                        incoming.origin,
-                        "holds text that is not valid Unicode (an unpaired surrogate such as "
-                        f"{exc.object[exc.start : exc.end]!r}); nothing was imported",
-                    ) from exc
-        return summary
+                batch.append(incoming)
+                if len(batch) == _IMPORT_BATCH:
+                    self._import_batch(batch, run)
+                    batch = []
+            if batch:
+                self._import_batch(batch, run)
+        return run.summary
 
-    def _import_one(
-        self, doc: IncomingDocument, annotator: str, position: int, summary: ImportSummary
-    ) -> int:
-        doc_id = doc.id or document_id(doc.text, doc.source_id)
-        added = self._import_document_row(doc, doc_id, position, summary)
-        summary.labels_added += self._add_labels(
-            dict.fromkeys(s.label for s in doc.spans), "span", doc.origin
-        )
-        summary.labels_added += self._add_labels(
-            dict.fromkeys(r.label for r in doc.relations), "relation", doc.origin
-        )
+    def _import_batch(self, docs: list[IncomingDocument], run: _ImportRun) -> None:
+        try:
+            self._import_checked(docs, run)
+        except UnicodeEncodeError as exc:  # SQLite takes only valid UTF-8
+            origin, bad = next(
+                ((d.origin, b) for d in docs if (b := _not_unicode(d)) is not None),
+                (docs[0].origin, exc.object[exc.start : exc.end]),
+            )
+            raise InputError(
+                origin,
+                "holds text that is not valid Unicode (an unpaired surrogate such as "
+                f"{bad!r}); nothing was imported",
+            ) from exc
+
+    def _import_checked(self, docs: list[IncomingDocument], run: _ImportRun) -> None:
+        """Check a batch against what is stored (and what this import added before), then
+        write what is new. The checks go document by document, in order; in a plain batch
+        (no relations, no label the scheme lacks, every span id new and used once) no span
+        can fail them, so its spans skip the checks one by one."""
         now = utc_now()
-        spans = _unique(
-            [_span_from(s, doc.text, doc_id, annotator, now) for s in doc.spans],
-            lambda s: (s.start, s.end, s.label),
-            "span",
-            doc.origin,
-        )
-        for who in {s.annotator for s in spans}:
-            self._ensure_annotator(who)
-        present = self._present(
-            "spans",
-            "document, start, end, label",
-            {s.id: (doc_id, s.start, s.end, s.label) for s in spans},
-            doc.origin,
-        )
-        self._insert_spans(s for s in spans if s.id not in present)
-        summary.spans_added += len(spans) - len(present)
-        summary.spans_present += len(present)
-
-        known = {
-            r[0] for r in self.conn.execute("SELECT id FROM spans WHERE document = ?", [doc_id])
+        who = run.annotator
+        doc_ids = [d.id or document_id(d.text, d.source_id) for d in docs]
+        pairs = list(zip(docs, doc_ids, strict=True))
+        spans = [_span_rows(d, doc_id, who, now) for d, doc_id in pairs]
+        relations = [_relation_rows(d, doc_id, who, now) for d, doc_id in pairs]
+        span_ids = [s[0] for rows in spans for s in rows]
+        stored_docs = dict(self._stored("SELECT id, text_sha256 FROM documents", doc_ids))
+        asked = list(run.span_ids.intersection(span_ids)) if run.fresh else span_ids
+        stored_spans = {
+            r[0]: r[1:]
+            for r in self._stored("SELECT id, document, start, end, label FROM spans", asked)
         }
-        relations = _unique(
-            [_relation_from(r, doc_id, annotator, now) for r in doc.relations],
-            lambda r: (r.label, r.source, r.target),
-            "relation",
-            doc.origin,
+        plain = (
+            not stored_spans
+            and not any(relations)
+            and len(set(span_ids)) == len(span_ids)
+            and all(run.labels.get(n) == "span" for n in {s[4] for rows in spans for s in rows})
         )
-        for r in relations:
-            for end in (r.source, r.target):
-                if end not in known:
-                    raise InputError(
-                        doc.origin, f"relation {r.id!r} refers to unknown span {end!r}"
-                    )
-            self._ensure_annotator(r.annotator)
-        present = self._present(
-            "relations",
-            "document, label, source, target",
-            {r.id: (doc_id, r.label, r.source, r.target) for r in relations},
-            doc.origin,
-        )
-        self._insert_relations(r for r in relations if r.id not in present)
-        summary.relations_added += len(relations) - len(present)
-        summary.relations_present += len(present)
-        return added
-
-    def _import_document_row(
-        self, doc: IncomingDocument, doc_id: str, position: int, summary: ImportSummary
-    ) -> int:
-        """Insert the document unless it is there already; 1 if it was added."""
-        digest = text_sha256(doc.text)
-        row = self.conn.execute(
-            "SELECT text_sha256 FROM documents WHERE id = ?", [doc_id]
-        ).fetchone()
-        if row is not None:
-            if row[0] != digest:
-                raise InputError(
-                    doc.origin, f"document {doc_id!r} is already in the database with another text"
+        stored_relations: dict[str, tuple] = {}
+        # The spans of a document as it stands, for its relations: those stored before
+        # this batch, then those this batch adds (a document may come twice).
+        span_ids_of: dict[str, list[str]] = {}
+        repeated: set[str] = set()
+        if not plain:
+            stored_relations = {
+                r[0]: r[1:]
+                for r in self._stored(
+                    "SELECT id, document, label, source, target FROM relations",
+                    [r[0] for rows in relations for r in rows],
                 )
-            summary.documents_present += 1
-            return 0
-        m = doc.meta
-        self.conn.execute(
+            }
+            repeated = {i for i, n in Counter(doc_ids).items() if n > 1}
+            for doc_id, span_id in self._stored(
+                "SELECT document, id FROM spans",
+                [i for d, i in pairs if d.relations and i in stored_docs],
+                column="document",
+            ):
+                span_ids_of.setdefault(doc_id, []).append(span_id)
+
+        summary, labels = run.summary, run.labels
+        added_docs: dict[str, str] = {}
+        new_docs: list[tuple] = []
+        new_spans: list[tuple] = []
+        new_relations: list[tuple] = []
+        people: set[str] = set()
+        counts: Counter[str] = Counter()
+        for doc, doc_id, doc_spans, doc_relations in zip(
+            docs, doc_ids, spans, relations, strict=True
+        ):
+            origin = doc.origin
+            digest = text_sha256(doc.text)
+            before = stored_docs.get(doc_id) or added_docs.get(doc_id)
+            if before is None:
+                m = doc.meta
+                extra = json.dumps(m.extra, ensure_ascii=False) if m.extra else "{}"
+                new_docs.append(
+                    (doc_id, doc.source_id, doc.text, digest, m.title, m.source, m.author,
+                     m.published, m.url, extra, run.position, now, doc.note)
+                )  # fmt: skip
+                added_docs[doc_id] = digest
+                run.position += 1
+                summary.documents_added += 1
+            elif before != digest:
+                raise InputError(
+                    origin, f"document {doc_id!r} is already in the database with another text"
+                )
+            else:
+                summary.documents_present += 1
+            if plain:
+                counts[doc_id] += len(doc_spans)
+                continue
+            for kind, names in (
+                ("span", dict.fromkeys(s[4] for s in doc_spans)),
+                ("relation", dict.fromkeys(r[2] for r in doc_relations)),
+            ):
+                if any(labels.get(name) != kind for name in names):
+                    summary.labels_added += self._add_labels(names, kind, origin)
+                    labels.update(dict.fromkeys(names, kind))
+
+            doc_spans = _unique(doc_spans, "span", origin)
+            present = 0
+            for row in doc_spans:
+                people.add(row[6])
+                before = stored_spans.get(row[0])
+                if before is None:
+                    new_spans.append(row)
+                    stored_spans[row[0]] = row[1:5]
+                elif before != row[1:5]:
+                    raise _id_taken("span", row[0], origin)
+                else:
+                    present += 1
+            counts[doc_id] += len(doc_spans) - present
+            summary.spans_added += len(doc_spans) - present
+            summary.spans_present += present
+            if doc_relations or doc_id in repeated:
+                span_ids_of.setdefault(doc_id, []).extend(s[0] for s in doc_spans)
+            if not doc_relations:
+                continue
+
+            known = set(span_ids_of[doc_id])
+            doc_relations = _unique(doc_relations, "relation", origin)
+            present = 0
+            for row in doc_relations:
+                for end in (row[3], row[4]):
+                    if end not in known:
+                        raise InputError(
+                            origin, f"relation {row[0]!r} refers to unknown span {end!r}"
+                        )
+                people.add(row[5])
+                before = stored_relations.get(row[0])
+                if before is None:
+                    new_relations.append(row)
+                    stored_relations[row[0]] = row[1:5]
+                elif before != row[1:5]:
+                    raise _id_taken("relation", row[0], origin)
+                else:
+                    present += 1
+            summary.relations_added += len(doc_relations) - present
+            summary.relations_present += present
+        if plain:
+            new_spans = [s for rows in spans for s in rows]
+            people = {s[6] for s in new_spans}
+            summary.spans_added += len(new_spans)
+
+        execute = self.conn.executemany
+        execute(
+            "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
+            [(name, now) for name in sorted(people)],
+        )
+        execute(
             "INSERT INTO documents (id, source_id, text, text_sha256, title, source, author, "
             "published, url, meta, position, created_at, note) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                doc_id,
-                doc.source_id,
-                doc.text,
-                digest,
-                m.title,
-                m.source,
-                m.author,
-                m.published,
-                m.url,
-                json.dumps(m.extra, ensure_ascii=False),
-                position,
-                utc_now(),
-                doc.note,
-            ],
+            new_docs,
         )
-        self.conn.execute(
-            "INSERT INTO documents_fts (rowid, title, text) "
-            "SELECT rowid, title, text FROM documents WHERE id = ?",
-            [doc_id],
+        for i in range(0, len(new_docs), _CHUNK):
+            chunk = [row[0] for row in new_docs[i : i + _CHUNK]]
+            self.conn.execute(
+                "INSERT INTO documents_fts (rowid, title, text) SELECT rowid, title, text "
+                f"FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        execute(
+            "INSERT INTO span_counts (document, spans) VALUES (?, ?) ON CONFLICT (document) "
+            "DO UPDATE SET spans = spans + excluded.spans",
+            [item for item in counts.items() if item[1]],
         )
-        summary.documents_added += 1
-        return 1
+        execute(f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES ({_marks(10)})", new_spans)
+        if run.fresh:
+            run.span_ids.update(span_ids)
+        execute(f"INSERT INTO relations ({_REL_COLUMNS}) VALUES ({_marks(9)})", new_relations)
 
-    def _present(self, table: str, columns: str, wanted: dict[str, tuple], origin: str) -> set[str]:
-        """Ids of ``wanted`` already stored. An id stored with other content is an error:
-        two files that number their spans "T1", "T2"... must not overwrite each other."""
-        ids = list(wanted)
-        found: set[str] = set()
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                f"SELECT id, {columns} FROM {table} WHERE id IN ({marks})", chunk
-            ):
-                if tuple(row[1:]) != wanted[row[0]]:
-                    kind = table[:-1]
-                    raise InputError(
-                        origin,
-                        f"{kind} id {row[0]!r} is already used by another {kind} "
-                        "in the database; give each its own id",
-                    )
-                found.add(row[0])
-        return found
+    def _stored(self, select: str, ids: list[str], *, column: str = "id") -> list[tuple]:
+        """Rows of ``select`` whose ``column`` is one of ``ids`` (asked in chunks)."""
+        rows: list[tuple] = []
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            rows += self.conn.execute(
+                f"{select} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk
+            ).fetchall()
+        return rows
 
     def verify(self, doc_ids: Iterable[str] | None = None) -> list[str]:
         """Check each document's text against its hash and each span's text against its
@@ -1048,36 +1112,6 @@ def _translated(path: object, exc: sqlite3.Error | UnicodeDecodeError) -> StoreE
     return environment_error(path, exc) or StoreError(f"{path}: {exc}")
 
 
-def _span_from(s: IncomingSpan, text: str, doc_id: str, annotator: str, now: str) -> Span:
-    who = s.annotator or annotator
-    # The fallback name stays out of the content id: re-importing the same file under
-    # another name must find the same span.
-    span_id = s.id or content_span_id(doc_id, s.start, s.end, s.label, s.annotator or "")
-    created = s.created_at or now
-    return Span(
-        span_id,
-        doc_id,
-        s.start,
-        s.end,
-        s.label,
-        text[s.start : s.end],
-        who,
-        created,
-        s.updated_at or created,
-        s.note,
-    )
-
-
-def _relation_from(r: IncomingRelation, doc_id: str, annotator: str, now: str) -> Relation:
-    who = r.annotator or annotator
-    key = f"{r.label}:{r.source}:{r.target}"
-    rel_id = r.id or content_span_id(doc_id, 0, 0, key, r.annotator or "")
-    created = r.created_at or now
-    return Relation(
-        rel_id, doc_id, r.label, r.source, r.target, who, created, r.updated_at or created, r.note
-    )
-
-
 def _fts_query(text: str) -> str:
     """Turn what a user typed into an FTS5 query: every word must occur, the last one
     may be the start of a word. Quoting each word keeps FTS syntax out of user input."""
@@ -1087,20 +1121,95 @@ def _fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
-def _unique(items: list, content, kind: str, origin: str) -> list:
-    """Drop exact repeats within one record; refuse one id used for two contents."""
-    seen: dict[str, object] = {}
+_IMPORT_BATCH = 2000  # documents checked and written together
+_CHUNK = 500  # ids in one IN (...) query
+
+
+@dataclass
+class _ImportRun:
+    """What one import carries from batch to batch."""
+
+    annotator: str
+    summary: ImportSummary = field(default_factory=ImportSummary)
+    position: int = 0
+    labels: dict[str, str] = field(default_factory=dict)  # name -> kind
+    # Into a database without spans, only this import's own spans can be there already:
+    # their ids are kept here, and only those met again are looked up.
+    fresh: bool = False
+    span_ids: set[str] = field(default_factory=set)
+
+
+def _span_rows(doc: IncomingDocument, doc_id: str, annotator: str, now: str) -> list[tuple]:
+    """The rows of ``spans`` (in ``_SPAN_COLUMNS`` order) for a document's spans. The
+    fallback name stays out of a content id: re-importing the same file under another name
+    must find the same span."""
+    text = doc.text
+    return [
+        (s.id or content_span_id(doc_id, s.start, s.end, s.label, s.annotator or ""), doc_id,
+         s.start, s.end, s.label, text[s.start : s.end], s.annotator or annotator,
+         created := s.created_at or now, s.updated_at or created, s.note)
+        for s in doc.spans
+    ]  # fmt: skip
+
+
+def _relation_rows(doc: IncomingDocument, doc_id: str, annotator: str, now: str) -> list[tuple]:
+    """The rows of ``relations`` (in ``_REL_COLUMNS`` order) for a document's relations."""
+    rows = []
+    for r in doc.relations:
+        key = f"{r.label}:{r.source}:{r.target}"
+        rel_id = r.id or content_span_id(doc_id, 0, 0, key, r.annotator or "")
+        created = r.created_at or now
+        rows.append(
+            (rel_id, doc_id, r.label, r.source, r.target, r.annotator or annotator, created,
+             r.updated_at or created, r.note)
+        )  # fmt: skip
+    return rows
+
+
+def _unique(rows: list[tuple], kind: str, origin: str) -> list[tuple]:
+    """Drop exact repeats within one record; refuse one id used for two contents (a row's
+    content: start, end and label of a span; label, source and target of a relation)."""
+    if len({row[0] for row in rows}) == len(rows):
+        return rows
+    seen: dict[str, tuple] = {}
     out = []
-    for item in items:
-        if item.id in seen:
-            if content(item) != seen[item.id]:
-                raise InputError(
-                    origin, f"{kind} id {item.id!r} is used twice for different {kind}s"
-                )
-            continue
-        seen[item.id] = content(item)
-        out.append(item)
+    for row in rows:
+        before = seen.get(row[0])
+        if before is None:
+            seen[row[0]] = row[2:5]
+            out.append(row)
+        elif before != row[2:5]:
+            raise InputError(origin, f"{kind} id {row[0]!r} is used twice for different {kind}s")
     return out
+
+
+def _id_taken(kind: str, item_id: str, origin: str) -> InputError:
+    """Two files that number their spans "T1", "T2"... must not overwrite each other."""
+    return InputError(
+        origin,
+        f"{kind} id {item_id!r} is already used by another {kind} in the database; "
+        "give each its own id",
+    )
+
+
+def _not_unicode(doc: IncomingDocument) -> str | None:
+    """The first unpaired surrogate among what a document would store, if any."""
+    m = doc.meta
+    values = [doc.id, doc.source_id, doc.text, doc.note, m.title, m.source, m.author,
+              m.published, m.url, json.dumps(m.extra, ensure_ascii=False)]  # fmt: skip
+    for item in (*doc.spans, *doc.relations):
+        values += [getattr(item, name) for name in item.__slots__]
+    for value in values:
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return exc.object[exc.start : exc.end]
+    return None
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
 
 
 def _describe(values: tuple) -> str:
