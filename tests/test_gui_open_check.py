@@ -92,3 +92,29 @@ def test_damaged_offsets_are_reported_at_once(qtbot, tmp_path, warnings) -> None
     assert warnings and "wrong types" in warnings[0]
     assert sorted(s.id for s in window.state.spans) == ["l", "q"]  # the sound ones are shown
     window.close()
+
+
+def test_closing_the_window_during_the_check_leaves_the_file_at_rest(
+    qtbot, tmp_path, warnings, monkeypatch
+) -> None:
+    import threading
+
+    path = make_db(tmp_path / "a.db")
+    started, release = threading.Event(), threading.Event()
+    verify = Store.verify
+
+    def slow_verify(self, doc_ids=None):
+        started.set()
+        release.wait(5)  # still reading when the window closes
+        return verify(self, doc_ids)
+
+    monkeypatch.setattr(Store, "verify", slow_verify)
+    window = open_window(qtbot, path)
+    assert started.wait(5)
+    threading.Timer(0.2, release.set).start()
+    window.close()  # waits for the check, then closes the store last
+    assert not Path(f"{path}-wal").exists()
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    qtbot.wait(100)
+    assert warnings == []  # nothing said about a window that is gone

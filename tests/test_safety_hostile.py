@@ -227,7 +227,7 @@ HOSTILE_SCHEMAS = {
     ),
     "expression-index": (
         "CREATE INDEX sneaky ON documents (lower(title) || 'x')",
-        "a index 'sneaky'",
+        "an index 'sneaky'",
     ),
     "extra-table": ("CREATE TABLE exfiltrate (data BLOB)", "a table 'exfiltrate'"),
 }

@@ -634,3 +634,55 @@ def test_a_program_that_ends_without_closing_leaves_the_file_at_rest(tmp_path: P
     with Store.open(path) as s:
         assert s.warnings == []
         assert [x.text for x in s.spans("d")] == ["Lavrov"]
+
+
+# -- start-up: the schema of this build is known by its fingerprint -------------------------
+
+
+def test_the_schema_fingerprint_is_the_one_the_migrations_make() -> None:
+    from annotator.store import guard
+
+    made = guard.fingerprint(guard.expected_schema(tuple(schema.MIGRATIONS)))
+    assert made == schema.SCHEMA_FINGERPRINT, (
+        f"a migration changed the schema: set SCHEMA_FINGERPRINT = {made!r} in store/schema.py"
+    )
+
+
+def test_a_changed_schema_is_never_taken_for_the_known_one(tmp_path: Path) -> None:
+    from annotator.store import guard
+
+    path = make_db(tmp_path / "a.db")
+    with raw(path) as conn:
+        objects = guard._objects(conn)
+        assert guard.fingerprint(objects) == schema.SCHEMA_FINGERPRINT
+        conn.execute("CREATE INDEX sneaky ON spans (note)")
+        assert guard.fingerprint(guard._objects(conn)) != schema.SCHEMA_FINGERPRINT
+        assert guard.schema_problems(conn, tuple(schema.MIGRATIONS)) == ["an index 'sneaky'"]
+        conn.execute("DROP INDEX sneaky")
+        conn.execute("DROP INDEX spans_noted")
+        conn.execute("CREATE INDEX spans_noted ON spans (document, id)")  # same name, other SQL
+        assert guard.fingerprint(guard._objects(conn)) != schema.SCHEMA_FINGERPRINT
+        assert guard.schema_problems(conn, tuple(schema.MIGRATIONS)) == [
+            "the index 'spans_noted' is not defined as Annotator defines it"
+        ]
+
+
+def test_opening_a_current_database_and_an_article_does_not_import_sqlite_utils(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    path = make_db(tmp_path / "a.db", annotated())
+    script = (
+        "import sys\n"
+        "from annotator.store import Store\n"
+        f"s = Store.open({str(path)!r})\n"
+        "doc = s.document('doc-1')\n"
+        "assert len(s.view_spans(doc)) == 2 and s.labels() and s.relations('doc-1')\n"
+        "s.close()\n"
+        "print('sqlite_utils' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.strip() == "False"

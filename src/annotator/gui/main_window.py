@@ -219,6 +219,8 @@ class MainWindow(QMainWindow):
         self._list_refresh = QTimer(self, singleShot=True, interval=300)
         self._list_refresh.timeout.connect(self._refresh_listed_documents)
         self._stale_rows: set[str] = set()
+        self._checks: list[tuple[tasks.Task, list[Store]]] = []  # background span checks
+        self._closing = False
         self._span_table_release = QTimer(self, singleShot=True, interval=60)
         self._span_table_release.timeout.connect(lambda: self.span_table.setUpdatesEnabled(True))
         self.state.span_changed.connect(self._hold_span_table)
@@ -285,18 +287,36 @@ class MainWindow(QMainWindow):
             self._warn_damaged(doc_id, self.store.verify([doc_id]))
             return
 
+        readers: list[Store] = []
+
         def check(_progress) -> list[str]:
-            with Store.reader(file) as reader:
+            reader = Store.reader(file)
+            readers.append(reader)  # so that closing the window can interrupt it
+            try:
                 return reader.verify([doc_id])
+            finally:
+                reader.close()
 
         task = tasks.Task(check, parent=self)
         task.succeeded.connect(lambda problems: self._warn_damaged(doc_id, problems))
         task.failed.connect(lambda message: self._warn_damaged(doc_id, [message]))
-        self._checks = task  # the last check; a finished one is harmless
+        self._checks = [(t, r) for t, r in self._checks if t.thread.is_alive()] + [(task, readers)]
         task.start()
 
+    def _stop_checks(self) -> None:
+        """Before the store closes: a check still reading is interrupted and waited for, so
+        the last connection to close is ours, which leaves the file at rest."""
+        self._closing = True
+        for task, readers in self._checks:
+            for reader in readers:
+                reader.interrupt()
+            task.thread.join(5)
+        self._checks.clear()
+
     def _warn_damaged(self, doc_id: str, problems: list[str]) -> None:
-        if problems and self.state.document is not None and self.state.document.id == doc_id:
+        if self._closing or self.state.document is None or self.state.document.id != doc_id:
+            return
+        if problems:
             QMessageBox.warning(self, "Damaged annotations", "\n".join(problems[:20]))
 
     # -- slots -------------------------------------------------------------------------------
@@ -651,6 +671,7 @@ class MainWindow(QMainWindow):
         self.writer.stop()
         self._list_refresh.stop()  # nothing may read the store once it is closed
         self._span_table_release.stop()
+        self._stop_checks()
         self.store.close()
         super().closeEvent(event)
 

@@ -11,16 +11,15 @@ the file is compared with the one this build's migrations make for its version, 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 import sqlite3
 import sys
 from pathlib import Path
 
-import sqlite_utils
-
 from annotator.store.errors import StoreError
-from annotator.store.schema import Migration
+from annotator.store.schema import MIGRATIONS, SCHEMA_FINGERPRINT, Migration
 
 # Tables SQLite itself may add (ANALYZE, AUTOINCREMENT); they hold statistics, not code.
 _SQLITE_OWN = ("sqlite_stat1", "sqlite_stat4", "sqlite_sequence")
@@ -44,8 +43,12 @@ def check(conn: sqlite3.Connection, path: object, migrations: tuple[Migration, .
 
 def schema_problems(conn: sqlite3.Connection, migrations: tuple[Migration, ...]) -> list[str]:
     """What the file's schema holds that ``migrations`` do not make, or lacks."""
-    expected = expected_schema(migrations)
     found = _objects(conn)
+    if len(migrations) == len(MIGRATIONS) and fingerprint(found) == SCHEMA_FINGERPRINT:
+        # The schema this build makes, known by its fingerprint (tests/test_store.py checks
+        # it): no need to run the migrations, or to import sqlite-utils, at every start.
+        return []
+    expected = expected_schema(migrations)
     shadow = tuple(f"{name}_" for (_kind, name), sql in expected.items() if _virtual(sql))
     expected_kinds = {name: kind for kind, name in expected}
     problems = []
@@ -58,7 +61,8 @@ def schema_problems(conn: sqlite3.Connection, migrations: tuple[Migration, ...])
                 problems.append(f"the {kind} {name!r} is not defined as Annotator defines it")
         elif not (kind == "table" and name in _SQLITE_OWN):
             instead = f" in place of the {expected_kinds[name]}" if name in expected_kinds else ""
-            problems.append(f"a {kind} {name!r}{instead}")
+            article = "an" if kind[0] in "aeiou" else "a"
+            problems.append(f"{article} {kind} {name!r}{instead}")
     found_names = {name for _kind, name in found}
     problems += [
         f"the {kind} {name!r} is missing" for kind, name in expected if name not in found_names
@@ -66,9 +70,23 @@ def schema_problems(conn: sqlite3.Connection, migrations: tuple[Migration, ...])
     return problems
 
 
+def fingerprint(objects: dict[tuple[str, str], str | None]) -> str:
+    """A digest of schema objects as :func:`schema_problems` compares them: equal digests,
+    no problems (SQLite's own tables left out, SQL that SQLite writes itself not read)."""
+    shadow = tuple(f"{name}_" for (_kind, name), sql in objects.items() if _virtual(sql))
+    rows = sorted(
+        (kind, name, "" if sql is None or name.startswith(shadow) else _normal(sql))
+        for (kind, name), sql in objects.items()
+        if not (kind == "table" and name in _SQLITE_OWN)
+    )
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
 @functools.cache
 def expected_schema(migrations: tuple[Migration, ...]) -> dict[tuple[str, str], str | None]:
     """The schema objects that running ``migrations`` on an empty database makes."""
+    import sqlite_utils  # only here and on writes that use it: not at every start
+
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         db = sqlite_utils.Database(conn, execute_plugins=False)

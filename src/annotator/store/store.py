@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from annotator.core.bulk import collector_paused
 from annotator.core.errors import InputError
@@ -37,6 +36,9 @@ from annotator.store import guard, opening
 from annotator.store.adjudication import AdjudicationMixin
 from annotator.store.errors import StoreError, environment_error
 from annotator.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, STATUSES
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 _NEW_LABEL_COLORS = ("#e5739a", "#a77ee0", "#e8844a", "#4fb7c9", "#9aa546", "#c9a227")
 _SPAN_COLUMNS = "id, document, start, end, label, text, annotator, created_at, updated_at, note"
@@ -121,7 +123,6 @@ class Store(AdjudicationMixin):
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         # Things the user should know about this file (network share, incomplete copy);
         # the window shows them once, the command line prints them.
         self.warnings: list[str] = []
@@ -129,6 +130,14 @@ class Store(AdjudicationMixin):
         self._busy_ms: int | None = None  # the busy timeout, once patience() has set it
         self._annotators: set[str] = set()  # names known to be in the annotators table
         self._annotators_pending: set[str] = set()  # added by the transaction under way
+
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """The sqlite-utils view of the connection (migrations use it), made when first
+        needed: importing sqlite-utils is a noticeable part of a start."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, execute_plugins=False)
 
     # -- opening -------------------------------------------------------------------------
 
@@ -180,6 +189,11 @@ class Store(AdjudicationMixin):
         None in memory."""
         name = self.conn.execute("PRAGMA database_list").fetchone()[2]
         return Path(name) if name else None
+
+    def interrupt(self) -> None:
+        """Stop the statement this connection is running; callable from any thread."""
+        with contextlib.suppress(sqlite3.ProgrammingError):  # already closed
+            self.conn.interrupt()
 
     @classmethod
     def reader(cls, file: Path) -> Store:
@@ -366,11 +380,13 @@ class Store(AdjudicationMixin):
 
     @_reads
     def labels(self, kind: str | None = "span") -> list[Label]:
-        where, args = ("kind = ?", [kind]) if kind else (None, [])
-        return [
-            Label(r["name"], r["kind"], r["color"], r["key"], r["position"], r["description"])
-            for r in self.db["labels"].rows_where(where, args, order_by="kind, position, name")
-        ]
+        where, args = ("WHERE kind = ?", [kind]) if kind else ("", [])
+        rows = self.conn.execute(
+            "SELECT name, kind, color, key, position, description FROM labels "
+            f"{where} ORDER BY kind, position, name",
+            args,
+        )
+        return [Label(*row) for row in rows]
 
     @_reads
     def label_usage(self, name: str) -> int:
