@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator import paths, resources
-from annotator.formats.reading import read_paths
 from annotator.store import Store, StoreError
 
 
@@ -23,5 +22,7 @@ def open_database(path: Path | None) -> Store:
             f"{default.parent}: cannot create the data folder ({exc.strerror})"
         ) from exc
     if not default.exists():  # (checked again: another instance may have made it meanwhile)
+        from annotator.formats.reading import read_paths  # the first run only
+
         Store.create_with(default, read_paths(resources.seed_files()), annotator="import")
     return Store.open(default)

@@ -24,8 +24,6 @@ from PySide6.QtWidgets import (
 
 from annotator import settings
 from annotator.core.spanset import sound
-from annotator.formats import exporting
-from annotator.formats.reading import SUPPORTED, read_paths
 from annotator.gui import commands, resources_qt, review_share, tasks, theme
 from annotator.gui.annotating import Annotating
 from annotator.gui.article_view import ArticleView
@@ -375,6 +373,8 @@ class MainWindow(QMainWindow):
             self.article.show_span(self.state.spans.get(span_id))
 
     def _on_import_action_triggered(self) -> None:
+        from annotator.formats.reading import SUPPORTED  # formats load when first used
+
         patterns = " ".join(f"*{suffix}" for suffix in SUPPORTED)
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Import articles", "", f"Articles and datasets ({patterns});;All files (*)"
@@ -387,6 +387,8 @@ class MainWindow(QMainWindow):
         db_path, annotator = self.store.path, self.annotator
 
         def work(progress: tasks.Progress) -> ImportSummary:
+            from annotator.formats.reading import read_paths
+
             documents = read_paths(paths)
             with Store.open(db_path) as store:
                 return store.import_documents(
@@ -426,6 +428,8 @@ class MainWindow(QMainWindow):
         db_path = self.store.path
 
         def work(progress: tasks.Progress) -> int:
+            from annotator.formats import exporting  # formats load when first used
+
             with Store.open_readonly(db_path) as store:
                 total, done = store.document_count(), [0]
 
