@@ -91,7 +91,7 @@ def test_window_opens_the_sample_article(window: MainWindow) -> None:
     assert labels == ["1  claim", "2  quote", "3  actor"]
 
 
-def test_mouse_selection_and_key_1_makes_a_claim(window: MainWindow, seed_db: Path) -> None:
+def test_mouse_selection_and_key_1_makes_a_claim(window: MainWindow, seed_db: Path, qtbot) -> None:
     start = offset_of(window, CLAIM)
     drag_select(window, start, start + len(CLAIM))
     assert selected_range(window) == (start, start + len(CLAIM))
@@ -101,7 +101,7 @@ def test_mouse_selection_and_key_1_makes_a_claim(window: MainWindow, seed_db: Pa
     assert window.span_model.data(window.span_model.index(0, 1)) == CLAIM
     fmt = _char_format(window, start + 3)
     assert fmt.background().style() != Qt.BrushStyle.NoBrush
-    assert "claim 1" in window.counts_label.text()
+    qtbot.waitUntil(lambda: "claim 1" in window.counts_label.text())  # once the edits settle
 
 
 def test_keyboard_selection_and_key_3_makes_an_actor(window: MainWindow, seed_db: Path) -> None:

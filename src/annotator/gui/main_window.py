@@ -324,12 +324,12 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _on_state_spans_changed(self, *_args) -> None:
-        # The list's span count reloads a page of rows: done once a burst of edits is
-        # over, not inside each one (an edit is felt as fast as the article repaints).
+        # The list's span count reloads a page of rows, and new counts relayout the status
+        # bar: both are done once a burst of edits is over, not inside each one (an edit is
+        # felt as fast as the article repaints).
         self._stale_rows.add(self.state.document.id)
-        self._list_refresh.start()
+        self._list_refresh.start()  # then the list's row and the status bar's counts
         self._hold_span_table()
-        self._update_status()
 
     def _hold_span_table(self, *_args) -> None:
         """The span list repaints once a burst of edits settles. Painting its rows costs
@@ -342,6 +342,7 @@ class MainWindow(QMainWindow):
         for doc_id in self._stale_rows:
             self.documents.refresh_document(doc_id)
         self._stale_rows.clear()
+        self._update_status()
 
     def _on_done_action_triggered(self) -> None:
         if self._set_status("done"):

@@ -140,7 +140,7 @@ def underline(color: str) -> QColor:
 
 
 STYLE_SHEET = """
-#articlePane, #reading { background: palette(base); }
+#articlePane { background: palette(base); }
 #articleByline { color: palette(placeholder-text); }
 #documentList::item { padding: 6px 4px; }
 """
