@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer, qVersion
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator import settings, workspace
+from annotator.core.annotators import reserved_name_problem
 from annotator.core.errors import AnnotatorError
 from annotator.gui import resources_qt, theme
 from annotator.gui.main_window import MainWindow
@@ -33,15 +34,27 @@ def application() -> QApplication:
 
 
 def ask_annotator_name(parent=None) -> str:
-    """Asked once; the login name is offered and kept if the dialog is dismissed."""
+    """Asked once; the login name is offered and kept if the dialog is dismissed. A name
+    Annotator keeps for itself ("gold", "import") is refused, saying why, and asked again."""
     default = settings.default_annotator_name()
-    name, ok = QInputDialog.getText(
-        parent,
-        "Who is annotating?",
-        "Your name is recorded on every span you make\n(you can change it later in Edit ▸ Annotator name):",
-        text=default,
+    if reserved_name_problem(default):
+        default = "annotator"
+    prompt = (
+        "Your name is recorded on every span you make\n"
+        "(you can change it later in Edit ▸ Annotator name):"
     )
-    name = name.strip() if ok and name.strip() else default
+    problem = None
+    while True:
+        name, ok = QInputDialog.getText(
+            parent,
+            "Who is annotating?",
+            f"{problem[0].upper()}{problem[1:]}.\n\n{prompt}" if problem else prompt,
+            text=default,
+        )
+        name = name.strip() if ok and name.strip() else default
+        problem = reserved_name_problem(name)
+        if problem is None:
+            break
     settings.set_annotator_name(name)
     return name
 
@@ -55,6 +68,8 @@ def open_window(db_path: Path | None, *, annotator: str | None = None) -> MainWi
         QMessageBox.critical(None, "Annotator cannot open the database", str(exc))
         return None
     name = annotator or settings.annotator_name()
+    if name and reserved_name_problem(name):  # kept by an older version: asked again
+        name = None
     if not name:
         # A scripted start (smoke tests, timing) has nobody to answer the dialog.
         scripted = bool(os.environ.get(QUIT_AFTER_ENV))

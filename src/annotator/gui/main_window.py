@@ -582,6 +582,12 @@ class MainWindow(QMainWindow):
             text=self.annotator,
         )
         if ok and name.strip():
+            from annotator.core.annotators import reserved_name_problem
+
+            problem = reserved_name_problem(name)
+            if problem:
+                QMessageBox.warning(self, "Annotator name", f"Not changed: {problem}.")
+                return
             self.annotator = name.strip()
             settings.set_annotator_name(self.annotator)
             self.documents.annotator = self.annotator

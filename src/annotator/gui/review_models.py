@@ -1,11 +1,14 @@
-"""The table of groups in the review window: one row per group of overlapping spans, a
-column per annotator with the labels they gave it, the agreement mark and the decision."""
+"""The tables of the review window: one row per group of overlapping spans (a column per
+annotator with the labels they gave it, the agreement mark and the decision), and one row
+per annotator's link (its spans, its type, its verdict)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
-from annotator.core.model import Decision
+from annotator.core.model import Decision, Relation, Span
 from annotator.gui import theme
 from annotator.review.compare import Group
 
@@ -56,6 +59,14 @@ class GroupTableModel(QAbstractTableModel):
         self.text, self.groups, self.annotators = text, groups, annotators
         self.decisions, self.colors = decisions, colors
         self.endResetModel()
+
+    def set_decisions(self, decisions: dict[str, Decision]) -> None:
+        """After a verdict: only the decision column changes (the groups are the
+        annotators' spans, which verdicts never touch)."""
+        self.decisions = decisions
+        if self.groups:
+            last = self.columnCount() - 1
+            self.dataChanged.emit(self.index(0, last), self.index(len(self.groups) - 1, last))
 
     def row_of(self, group: Group | None) -> int:
         if group is None:
@@ -120,5 +131,104 @@ class GroupTableModel(QAbstractTableModel):
                         for s in group.spans.get(annotator, ())
                     )
                     or f"{annotator} has no span here"
+                )
+        return None
+
+
+def link_state(relation: Relation, decisions: Mapping[str, Decision]) -> str:
+    """What stands between an undecided link and gold: its spans' verdicts."""
+    ends = []
+    for role, span_id in (("from", relation.source), ("to", relation.target)):
+        d = decisions.get(span_id)
+        ends.append(f"{role} {VERDICT_MARKS[d.verdict] if d else 'undecided'}")
+    return " · ".join(ends)
+
+
+class LinkTableModel(QAbstractTableModel):
+    """The annotators' links of one article: who, from, link type, to, the verdict, and
+    (undecided) what its spans' verdicts are, as a link goes into gold only with both."""
+
+    HEADERS = ("Annotator", "From", "Link", "To", "Verdict", "Its spans")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.links: list[Relation] = []
+        self.spans: dict[str, Span] = {}
+        self.decisions: Mapping[str, Decision] = {}
+        self.gold_labels: dict[str, str] = {}  # gold relation id -> its label
+
+    def set_links(
+        self,
+        links: list[Relation],
+        spans: dict[str, Span],
+        decisions: Mapping[str, Decision],
+        gold_labels: dict[str, str],
+    ) -> None:
+        if [r.id for r in links] == [r.id for r in self.links]:
+            self.links, self.spans = links, spans
+            self.decisions, self.gold_labels = decisions, gold_labels
+            if self.links:
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(self.links) - 1, len(self.HEADERS) - 1)
+                )
+            return
+        self.beginResetModel()
+        self.links, self.spans = links, spans
+        self.decisions, self.gold_labels = decisions, gold_labels
+        self.endResetModel()
+
+    def row_of(self, rel_id: str | None) -> int:
+        for row, r in enumerate(self.links):
+            if r.id == rel_id:
+                return row
+        return -1
+
+    def verdict_text(self, relation: Relation) -> str:
+        d = self.decisions.get(relation.id)
+        if d is None:
+            return ""
+        text = f"{VERDICT_MARKS[d.verdict]} {d.verdict}"
+        gold_label = self.gold_labels.get(d.gold or "")
+        if gold_label and gold_label != relation.label:
+            text += f" as {gold_label}"
+        return text
+
+    def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.links)
+
+    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.links):
+            return None
+        relation = self.links[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column == 0:
+                return relation.annotator
+            if column in (1, 3):
+                span = self.spans.get(relation.source if column == 1 else relation.target)
+                if span is None:
+                    return "?"
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    return f"{span.label} [{span.start}, {span.end}) “{span.text}”"
+                return f"{span.label}: {snippet(span.text)}"
+            if column == 2:
+                return relation.label
+            if column == 4:
+                return self.verdict_text(relation)
+            if column == 5:
+                return "" if relation.id in self.decisions else link_state(
+                    relation, self.decisions
                 )
         return None

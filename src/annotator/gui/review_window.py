@@ -32,12 +32,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
     QProgressBar,
     QSplitter,
     QTableView,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -49,15 +51,22 @@ from annotator.core.model import Decision, Document, Relation, Span
 from annotator.gui import commands, review_rules
 from annotator.gui.compare_view import CompareView, stretch_around
 from annotator.gui.review_edit import EditSpanDialog
-from annotator.gui.review_models import VERDICT_MARKS, GroupTableModel
+from annotator.gui.review_models import VERDICT_MARKS, GroupTableModel, LinkTableModel
 from annotator.review.compare import Group, groups, next_disagreement
 from annotator.store import Store, StoreError
 from annotator.store.adjudication import AdjudicationError
 
 KEY_HINT = (
     "N / Shift+N  next, previous disagreement    1–9  pick a lane    A  accept    "
-    "R  reject    E  edit    U  undo the decision"
+    "R  reject    E  edit    U  undo the decision    Shift+A  accept all agreed    L  links"
 )
+LINK_KEY_HINT = (
+    "Links:  N / Shift+N  next, previous undecided link    A  accept    R  reject    "
+    "E  relabel    U  undo the decision    L  back to the groups"
+)
+# Rows of the group table sized from at most this many rows (all of them would read every
+# cell of a few thousand groups at each change).
+SIZE_FROM_ROWS = 200
 
 
 class ReviewWindow(QMainWindow):
@@ -90,6 +99,8 @@ class ReviewWindow(QMainWindow):
         self.progress: dict[str, tuple[int, int]] = {}  # article -> (decided, total)
         self.corpus = (0, 0)
         self.titles: dict[str, str] = {}
+        self.link_labels: list[str] = []
+        self._shape: tuple | None = None  # what the groups were made from
 
         self.documents = QComboBox(objectName="reviewDocument")
         self.documents.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -132,13 +143,36 @@ class ReviewWindow(QMainWindow):
         self.table.setWordWrap(False)
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setResizeContentsPrecision(SIZE_FROM_ROWS)
+        self.links_model = LinkTableModel(self)
+        self.links_table = QTableView(objectName="linkTable")
+        self.links_table.setModel(self.links_model)
+        self.links_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.links_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.links_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.links_table.setTabKeyNavigation(False)
+        self.links_table.verticalHeader().hide()
+        self.links_table.setWordWrap(False)
+        self.links_table.setShowGrid(False)
+        self.links_table.setAlternatingRowColors(True)
+        links_header = self.links_table.horizontalHeader()
+        links_header.setResizeContentsPrecision(SIZE_FROM_ROWS)
+        links_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column in (1, 3):
+            links_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.tabs = QTabWidget(objectName="reviewTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tabs.addTab(self.table, "Groups")
+        self.tabs.addTab(self.links_table, "Links")
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.compare)
-        split.addWidget(self.table)
+        split.addWidget(self.tabs)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([540, 220])
-        hint = QLabel(KEY_HINT, objectName="reviewKeys")
+        self.hint = hint = QLabel(KEY_HINT, objectName="reviewKeys")
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         body = QWidget()
         column = QVBoxLayout(body)
@@ -170,6 +204,10 @@ class ReviewWindow(QMainWindow):
         self.reject_action = action("Reject the lane's spans", ["R"], self.reject)
         self.edit_action = action("Edit the lane's span into gold", ["E"], self.edit)
         self.undo_action = action("Undo the group's decisions", ["U"], self.undo)
+        self.accept_agreed_action = action(
+            "Accept every group where all agree", ["Shift+A"], self.accept_agreed
+        )
+        self.links_action = action("Links / groups", ["L"], self.toggle_links)
         self.lane_actions = [
             action(f"Pick annotator lane {n}", [str(n)], lambda _c=False, i=n - 1: self.pick(i))
             for n in range(1, 10)
@@ -184,6 +222,10 @@ class ReviewWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.table.selectionModel().currentRowChanged.connect(self._on_table_row_changed)
+        self.links_table.selectionModel().currentRowChanged.connect(
+            self._on_links_table_row_changed
+        )
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.compare.lane_clicked.connect(self._on_compare_lane_clicked)
         self.documents.activated.connect(self._on_documents_activated)
         self.open_only.toggled.connect(lambda _on: self._regroup())
@@ -217,13 +259,29 @@ class ReviewWindow(QMainWindow):
         if self.document is None:
             return
         doc_id = self.document.id
-        self.colors = {label.name: label.color for label in self.store.labels("span")}
+        colors = {label.name: label.color for label in self.store.labels("span")}
+        self.link_labels = [label.name for label in self.store.labels("relation")]
         self.spans = self.store.spans(doc_id)
         self.relations = self.store.relations(doc_id)
         self.decisions = self.store.decisions(doc_id)
         self.annotators = sorted({s.annotator for s in self.spans} - {GOLD})
-        self._fill_filters()
-        self._regroup()
+        # A verdict changes gold and the decisions, never the annotators' spans: then the
+        # groups stand and only the decisions are shown again (a few thousand groups are
+        # not grouped and laid out again at each key press).
+        shape = (
+            doc_id,
+            tuple((s.id, s.start, s.end, s.label) for s in self.spans if s.annotator != GOLD),
+            tuple(colors.items()),
+        )
+        self.colors = colors
+        if shape == self._shape:
+            self.model.set_decisions(self.decisions)
+            self.show_group(self.current)
+        else:
+            self._shape = shape
+            self._fill_filters()
+            self._regroup()
+        self._show_links()
         self._show_progress()
 
     def _regroup(self) -> None:
@@ -235,6 +293,7 @@ class ReviewWindow(QMainWindow):
         )
         self.compare.set_annotators(shown, GOLD)
         self.model.set_groups(self.document.text, listed, shown, self.decisions, self.colors)
+        self._show_links()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -250,6 +309,25 @@ class ReviewWindow(QMainWindow):
 
     def shown_annotators(self) -> list[str]:
         return [a for a in self.annotators if a not in self.hidden_annotators]
+
+    def _show_links(self) -> None:
+        """The Links tab: the shown annotators' links, in the order of their source span."""
+        by_id = {s.id: s for s in self.spans}
+        shown = set(self.shown_annotators())
+        links = sorted(
+            (r for r in self.relations if r.annotator in shown),
+            key=lambda r: (
+                by_id[r.source].start if r.source in by_id else -1,
+                r.annotator,
+                r.id,
+            ),
+        )
+        gold_labels = {r.id: r.label for r in self.relations if r.annotator == GOLD}
+        self.links_model.set_links(links, by_id, self.decisions, gold_labels)
+        undecided = sum(1 for r in links if r.id not in self.decisions)
+        self.tabs.setTabText(
+            1, f"Links ({undecided} undecided)" if undecided else f"Links ({len(links)})"
+        )
 
     # -- showing ---------------------------------------------------------------------------
 
@@ -397,6 +475,27 @@ class ReviewWindow(QMainWindow):
             ):
                 self.show_group(group)
 
+    def _on_links_table_row_changed(self, current, _previous) -> None:
+        """A link picked in the Links tab: the lanes show its source span's group, with
+        the link's annotator's lane picked."""
+        link = self.current_link()
+        if link is None:
+            return
+        source = next((s for s in self.spans if s.id == link.source), None)
+        if source is not None:
+            group = next((g for g in self.groups if g.start <= source.start < g.end), None)
+            if group is not None and group is not self.current:
+                self.show_group(group)
+        if link.annotator in self.shown_annotators():
+            self.lane = link.annotator
+            self.compare.set_current(self.lane)
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        on_links = index == 1
+        self.hint.setText(LINK_KEY_HINT if on_links else KEY_HINT)
+        if on_links and not self.links_table.currentIndex().isValid() and self.links_model.links:
+            self._select_link(self._next_open_link(-1, +1) or 0)
+
     def _on_compare_lane_clicked(self, annotator: str) -> None:
         if annotator in self.shown_annotators():
             self.lane = annotator
@@ -423,7 +522,17 @@ class ReviewWindow(QMainWindow):
 
     # -- the reviewer's keys ---------------------------------------------------------------
 
+    def on_links(self) -> bool:
+        """The keys A, R, E, U, N and Shift+N act on the Links tab's link when it is shown."""
+        return self.tabs.currentIndex() == 1
+
+    def toggle_links(self) -> None:
+        self.tabs.setCurrentIndex(0 if self.on_links() else 1)
+
     def step(self, direction: int) -> None:
+        if self.on_links():
+            self.step_link(direction)
+            return
         after = self.current.start if self.current else (-1 if direction > 0 else 1 << 62)
         found = next_disagreement(self.groups, after, backwards=direction < 0)
         if found is None:
@@ -451,6 +560,9 @@ class ReviewWindow(QMainWindow):
         return self.current.spans.get(self.lane, ())
 
     def accept(self) -> None:
+        if self.on_links():
+            self.accept_link()
+            return
         mine = self._lane_spans()
         if mine is None:
             return
@@ -460,6 +572,9 @@ class ReviewWindow(QMainWindow):
         )
 
     def reject(self) -> None:
+        if self.on_links():
+            self.reject_link()
+            return
         mine = self._lane_spans()
         if mine is None:
             return
@@ -469,6 +584,9 @@ class ReviewWindow(QMainWindow):
         self._decide(f"Reject {self.lane}'s span(s)", [(s.id, "rejected") for s in mine])
 
     def edit(self) -> None:
+        if self.on_links():
+            self.edit_link()
+            return
         mine = self._lane_spans()
         if mine is None:
             return
@@ -492,6 +610,9 @@ class ReviewWindow(QMainWindow):
         self._decide(f"Edit {self.lane}'s {span.label}", writes)
 
     def undo(self) -> None:
+        if self.on_links():
+            self.undo_link()
+            return
         if self.current is None:
             return
         spans = self.current.span_ids()
@@ -508,24 +629,130 @@ class ReviewWindow(QMainWindow):
 
         self._submit(f"Undo {len(ids)} decision(s)", save)
 
+    def accept_agreed(self) -> None:
+        """Shift+A: every group of this article where all the shown annotators agree (the
+        same span, one each) goes into gold; groups with a verdict already are left as
+        they are. The links whose spans are then all in gold follow them."""
+        agreed = [
+            g
+            for g in self.groups
+            if g.agreed and not any(i in self.decisions for i in g.span_ids())
+        ]
+        if not agreed:
+            self.statusBar().showMessage("No undecided group where all agree.", 5000)
+            return
+        writes = [(span_id, "accepted") for g in agreed for span_id in g.span_ids()]
+        self._decide(f"Accepted {len(agreed)} group(s) where all agree", writes)
+
+    # -- links (the Links tab) ---------------------------------------------------------------
+
+    def current_link(self) -> Relation | None:
+        row = self.links_table.currentIndex().row()
+        links = self.links_model.links
+        return links[row] if 0 <= row < len(links) else None
+
+    def _select_link(self, row: int) -> None:
+        if not 0 <= row < self.links_model.rowCount():
+            return
+        index = self.links_model.index(row, 0)
+        self.links_table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.links_table.scrollTo(index)
+
+    def _next_open_link(self, row: int, direction: int) -> int | None:
+        links = self.links_model.links
+        n = len(links)
+        for k in range(1, n + 1):
+            i = (row + direction * k) % n
+            if links[i].id not in self.decisions:
+                return i
+        return None
+
+    def step_link(self, direction: int) -> None:
+        found = self._next_open_link(self.links_table.currentIndex().row(), direction)
+        if found is None:
+            self.statusBar().showMessage("Every link in this article has a verdict.", 5000)
+            return
+        self._select_link(found)
+
+    def _picked_link(self) -> Relation | None:
+        link = self.current_link()
+        if link is None:
+            self.statusBar().showMessage("No link picked: pick one in the Links tab.", 5000)
+        return link
+
+    def accept_link(self) -> None:
+        link = self._picked_link()
+        if link is not None:
+            self._decide_link(f"Accept {link.annotator}'s {link.label} link", link, "accepted")
+
+    def reject_link(self) -> None:
+        link = self._picked_link()
+        if link is not None:
+            self._decide_link(f"Reject {link.annotator}'s {link.label} link", link, "rejected")
+
+    def edit_link(self) -> None:
+        """E on a link: its type in gold (the link itself goes in as an edited copy)."""
+        link = self._picked_link()
+        if link is None:
+            return
+        labels = self.link_labels or [link.label]
+        decided = self.decisions.get(link.id)
+        now = self.links_model.gold_labels.get(decided.gold or "") if decided else None
+        current = labels.index(now or link.label) if (now or link.label) in labels else 0
+        label, ok = QInputDialog.getItem(
+            self, "Link type in gold", f"{link.annotator}'s {link.label} link goes into gold as:",
+            labels, current, False,
+        )
+        if not ok:
+            return
+        verdict = "accepted" if label == link.label else "edited"
+        self._decide_link(f"{link.annotator}'s link into gold as {label}", link, verdict, label)
+
+    def undo_link(self) -> None:
+        link = self._picked_link()
+        if link is None:
+            return
+        if link.id not in self.decisions:
+            self.statusBar().showMessage("This link has no verdict yet.", 5000)
+            return
+        store, item = self.store, link.id
+        self._submit(f"Undo the verdict on {link.annotator}'s link", lambda: store.undecide(item))
+
+    def _decide_link(
+        self, text: str, link: Relation, verdict: str, label: str | None = None
+    ) -> None:
+        store, reviewer, item = self.store, self.reviewer(), link.id
+        extra = {"label": label} if verdict == "edited" else {}
+
+        def save() -> str | None:
+            try:
+                store.decide_relation(item, verdict, reviewer=reviewer, **extra)
+            except AdjudicationError as exc:
+                return f"Not decided: {exc}"
+            return None
+
+        self._submit(text, save)
+
     def _decide(self, text: str, writes: list[tuple]) -> None:
         store, reviewer = self.store, self.reviewer()
 
         doc_id = self.document.id
 
         def save() -> str | None:
-            # Each verdict is one transaction in the store; saving again after a failure
-            # half-way is safe, as deciding the same again changes nothing. A verdict the
+            # The key's verdicts are one transaction, its links' another; saving again
+            # after a failure half-way is safe, as deciding the same again changes nothing. A verdict the
             # store refuses (AdjudicationError) is said, not kept for retrying: trying it
             # again would give the same answer, and it would hold up every later edit.
             try:
-                for item, verdict, *extra in writes:
-                    store.decide_span(
-                        item, verdict, reviewer=reviewer, **(extra[0] if extra else {})
-                    )
+                store.decide_spans(writes, reviewer=reviewer)  # one transaction
                 decided = store.decisions(doc_id)
-                for item, verdict in review_rules.follow_spans(store.relations(doc_id), decided):
-                    store.decide_relation(item, verdict, reviewer=reviewer)
+                follow = review_rules.follow_spans(store.relations(doc_id), decided)
+                if follow:
+                    store.decide_relations(follow, reviewer=reviewer)
             except AdjudicationError as exc:
                 return f"Not decided: {exc}"
             return None

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from collections.abc import Iterable
 
 from annotator.core.annotators import GOLD, reserved_name_problem
 from annotator.core.ids import new_id, utc_now
@@ -82,30 +83,63 @@ class AdjudicationMixin:
                 f"start, end and label go with the verdict 'edited', not {verdict!r}"
             )
         with self._write():
-            original = self._original_span(original_id)
-            previous = self._decision_row(original_id)
-            gold: Span | None = None
-            owns = False
-            if verdict != "rejected":
-                s = original.start if start is None else start
-                e = original.end if end is None else end
-                wanted = original.label if label is None else label
-                text = self._checked_range(original, s, e)
-                self._check_label(wanted, "span")
-                gold = self._gold_span_at(original.document, s, e, wanted)
-                if gold is None:
-                    now = utc_now()
-                    gold = Span(
-                        new_id(), original.document, s, e, wanted, text, GOLD, now, now,
-                        original.note,
-                    )
-                    self._ensure_annotator(GOLD)
-                    self._insert_spans([gold])
-                    owns = True
-                else:
-                    owns = self._keeps_ownership(previous, gold.id)
-            self._record(original.id, "span", original.document, verdict, gold, owns, reviewer)
-            self._release(previous, gold.id if gold else None)
+            return self._decide_span(original_id, verdict, reviewer, start, end, label)
+
+    def decide_spans(
+        self, verdicts: Iterable[tuple[str, str] | tuple[str, str, dict]], *, reviewer: str
+    ) -> None:
+        """Several verdicts on annotators' spans in one transaction, all or nothing:
+        ``(original_id, verdict)``, or ``(original_id, "edited", {"start": .., "end": ..,
+        "label": ..})``. A key press of the review window (a group's verdicts, or every
+        group where all agree) is one write, and one refused verdict leaves none made."""
+        _check_reviewer(reviewer)
+        items = [(item, verdict, *(extra or ({},))) for item, verdict, *extra in verdicts]
+        for _item, verdict, extra in items:
+            _check_verdict(verdict)
+            if verdict != "edited" and extra:
+                raise AdjudicationError(
+                    f"start, end and label go with the verdict 'edited', not {verdict!r}"
+                )
+        with self._write():
+            for item, verdict, extra in items:
+                self._decide_span(
+                    item, verdict, reviewer, extra.get("start"), extra.get("end"),
+                    extra.get("label"),
+                )
+
+    def _decide_span(
+        self,
+        original_id: str,
+        verdict: str,
+        reviewer: str,
+        start: int | None,
+        end: int | None,
+        label: str | None,
+    ) -> Span | None:
+        original = self._original_span(original_id)
+        previous = self._decision_row(original_id)
+        gold: Span | None = None
+        owns = False
+        if verdict != "rejected":
+            s = original.start if start is None else start
+            e = original.end if end is None else end
+            wanted = original.label if label is None else label
+            text = self._checked_range(original, s, e)
+            self._check_label(wanted, "span")
+            gold = self._gold_span_at(original.document, s, e, wanted)
+            if gold is None:
+                now = utc_now()
+                gold = Span(
+                    new_id(), original.document, s, e, wanted, text, GOLD, now, now,
+                    original.note,
+                )
+                self._ensure_annotator(GOLD)
+                self._insert_spans([gold])
+                owns = True
+            else:
+                owns = self._keeps_ownership(previous, gold.id)
+        self._record(original.id, "span", original.document, verdict, gold, owns, reviewer)
+        self._release(previous, gold.id if gold else None)
         return gold
 
     def decide_relation(
@@ -120,45 +154,61 @@ class AdjudicationMixin:
         if verdict != "edited" and label is not None:
             raise AdjudicationError(f"a label goes with the verdict 'edited', not {verdict!r}")
         with self._write():
-            original = self._original_relation(original_id)
-            previous = self._decision_row(original_id)
-            gold: Relation | None = None
-            owns = False
-            if verdict != "rejected":
-                wanted = original.label if label is None else label
-                self._check_label(wanted, "relation")
-                source = self._gold_counterpart(original.source)
-                target = self._gold_counterpart(original.target)
-                if source is None or target is None:
-                    missing = [
-                        f"its {role} {self._describe_span(span_id)}"
-                        for role, span_id, found in (
-                            ("source", original.source, source),
-                            ("target", original.target, target),
-                        )
-                        if found is None
-                    ]
-                    raise AdjudicationError(
-                        f"relation {original.id!r} ({original.label}) cannot go into gold yet: "
-                        f"{' and '.join(missing)} {'has' if len(missing) == 1 else 'have'} "
-                        "no gold span; accept the source and target spans first"
+            return self._decide_relation(original_id, verdict, reviewer, label)
+
+    def decide_relations(self, verdicts: Iterable[tuple[str, str]], *, reviewer: str) -> None:
+        """Several ``(original_id, verdict)`` on annotators' relations (accepted or
+        rejected) in one transaction, all or nothing."""
+        _check_reviewer(reviewer)
+        items = list(verdicts)
+        for _item, verdict in items:
+            _check_verdict(verdict)
+        with self._write():
+            for item, verdict in items:
+                self._decide_relation(item, verdict, reviewer, None)
+
+    def _decide_relation(
+        self, original_id: str, verdict: str, reviewer: str, label: str | None
+    ) -> Relation | None:
+        original = self._original_relation(original_id)
+        previous = self._decision_row(original_id)
+        gold: Relation | None = None
+        owns = False
+        if verdict != "rejected":
+            wanted = original.label if label is None else label
+            self._check_label(wanted, "relation")
+            source = self._gold_counterpart(original.source)
+            target = self._gold_counterpart(original.target)
+            if source is None or target is None:
+                missing = [
+                    f"its {role} {self._describe_span(span_id)}"
+                    for role, span_id, found in (
+                        ("source", original.source, source),
+                        ("target", original.target, target),
                     )
-                gold = self._gold_relation(original.document, wanted, source, target)
-                if gold is None:
-                    now = utc_now()
-                    gold = Relation(
-                        new_id(), original.document, wanted, source, target, GOLD, now, now,
-                        original.note,
-                    )
-                    self._ensure_annotator(GOLD)
-                    self._insert_relations([gold])
-                    owns = True
-                else:
-                    owns = self._keeps_ownership(previous, gold.id)
-            self._record(
-                original.id, "relation", original.document, verdict, gold, owns, reviewer
-            )
-            self._release(previous, gold.id if gold else None)
+                    if found is None
+                ]
+                raise AdjudicationError(
+                    f"relation {original.id!r} ({original.label}) cannot go into gold yet: "
+                    f"{' and '.join(missing)} {'has' if len(missing) == 1 else 'have'} "
+                    "no gold span; accept the source and target spans first"
+                )
+            gold = self._gold_relation(original.document, wanted, source, target)
+            if gold is None:
+                now = utc_now()
+                gold = Relation(
+                    new_id(), original.document, wanted, source, target, GOLD, now, now,
+                    original.note,
+                )
+                self._ensure_annotator(GOLD)
+                self._insert_relations([gold])
+                owns = True
+            else:
+                owns = self._keeps_ownership(previous, gold.id)
+        self._record(
+            original.id, "relation", original.document, verdict, gold, owns, reviewer
+        )
+        self._release(previous, gold.id if gold else None)
         return gold
 
     def undecide(self, original_id: str) -> None:
