@@ -87,6 +87,7 @@ def test_links_are_decided_and_relabelled_in_the_links_tab(
     # A link cannot go into gold before its spans: said, nothing decided, nothing held up.
     key(review, Qt.Key.Key_A)
     message = review.statusBar().currentMessage()
+    assert "alice's claimed_by link cannot go into gold yet" in message
     assert message.startswith("Not decided:") and "accept the source and target spans first" in (
         message
     )

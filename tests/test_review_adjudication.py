@@ -172,10 +172,10 @@ def test_a_gold_span_cannot_be_decided() -> None:
 
 def test_relations_need_gold_endpoints_and_are_deduplicated() -> None:
     s = review_store()
-    with pytest.raises(AdjudicationError, match="'said no to NATO' \\(quote\\) and its target"):
+    with pytest.raises(AdjudicationError, match="“said no to NATO” \\(quote\\) and its target"):
         s.decide_relation("a-rel", "accepted", reviewer="rita")
     putin = s.decide_span("a-putin", "accepted", reviewer="rita")
-    with pytest.raises(AdjudicationError, match="its source 'said no to NATO'.* has no gold"):
+    with pytest.raises(AdjudicationError, match="its source “said no to NATO”.* has no gold"):
         s.decide_relation("a-rel", "accepted", reviewer="rita")
     quote = s.decide_span("a-quote", "accepted", reviewer="rita")
     rel = s.decide_relation("a-rel", "accepted", reviewer="rita")

@@ -300,6 +300,44 @@ def test_an_id_already_used_for_other_content_is_refused(tmp_path: Path) -> None
     with Store.open_readonly(review) as r:
         before = content(r)
     result = run("review-import", review, a)
-    assert result.exit_code != 0 and "already used by another span" in result.output
+    assert result.exit_code != 0
+    assert "holds changed versions of annotations already imported" in result.output
     with Store.open_readonly(review) as r:  # opened for the import, rolled back: same content
         assert content(r) == before
+
+
+def test_an_annotator_who_changed_her_work_and_sends_it_again_is_told_why(
+    tmp_path: Path,
+) -> None:
+    """alice relabels a span and moves another after sending her file, and sends a new
+    snapshot: the same ids with other content. The copy under review (and the verdicts on
+    it) is kept; the refusal names her items and what changed, nothing is imported."""
+    a = alice(tmp_path)
+    first = tmp_path / "alice-1.db"
+    assert run("snapshot", a, first).exit_code == 0
+    review = tmp_path / "review.db"
+    assert run("review-import", review, first).exit_code == 0
+    with Store.open(review) as r:
+        putin = next(x for x in r.spans("doc-a") if x.text == "Putin")
+        r.decide_span(putin.id, "accepted", reviewer="rita")
+    with Store.open(a) as s:
+        spans = {x.text: x for x in s.spans("doc-a")}
+        s.relabel_span(spans["Putin"].id, "quote")
+        quote = spans["said no to NATO"]
+        s.move_span(quote.id, quote.start + 5, quote.end)
+    second = tmp_path / "alice-2.db"
+    assert run("snapshot", a, second).exit_code == 0
+    with Store.open_readonly(review) as r:
+        before = (content(r), r.decisions("doc-a"))
+    result = run("review-import", review, second)
+    assert result.exit_code != 0
+    out = " ".join(result.output.split())
+    assert "alice-2.db: holds changed versions of annotations already imported" in out
+    assert "alice's actor “Putin” at 0-5, now quote" in out
+    assert "alice's quote “said no to NATO” at 8-23, now at 13-23" in out
+    assert "nothing was imported" in out
+    with Store.open(review) as r:
+        assert (content(r), r.decisions("doc-a")) == before
+        with pytest.raises(StoreError, match="alice's actor “Putin” at 0-5, now quote"):
+            import_shared(r, [second])
+        assert (content(r), r.decisions("doc-a")) == before

@@ -459,18 +459,20 @@ def review_import_command(review: Path, shared: tuple[Path, ...]) -> None:
     Importing the same file again adds nothing.
     """
     from annotator.store import Store
-    from annotator.store.review import read_shared
+    from annotator.store.review import read_shared, refuse_changed
 
     existed = review.exists()
     try:
-        documents = []
-        for path in shared:
-            documents += read_shared(path)  # every file checked before REVIEW is opened
+        read = [(path, read_shared(path)) for path in shared]  # checked before REVIEW opens
         if any(review.resolve() == path.resolve() for path in shared):
             raise AnnotatorError(f"{review}: is the review database itself")
         with Store.open(review) as store:
             _warn(store)
-            summary = store.import_documents(documents, annotator="review")
+            for path, documents in read:
+                refuse_changed(store, path, documents)
+            summary = store.import_documents(
+                [doc for _path, documents in read for doc in documents], annotator="review"
+            )
     except AnnotatorError as exc:
         if not existed:
             Store.remove_files(review)

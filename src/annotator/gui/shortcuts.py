@@ -38,6 +38,8 @@ REVIEW_KEYS = (
     ("R", "review: reject the lane's spans"),
     ("E", "review: edit the lane's span into gold (start and end from a selection in a lane)"),
     ("U", "review: undo the decisions on the group"),
+    ("Shift+A", "review: accept every group where all agree"),
+    ("L", "review: the Links tab (A, R, E relabel, U, N / Shift+N act on the picked link)"),
     ("Ctrl+PgDown / Ctrl+PgUp", "review: the next / previous article"),
 )
 

@@ -189,7 +189,7 @@ class AdjudicationMixin:
                     if found is None
                 ]
                 raise AdjudicationError(
-                    f"relation {original.id!r} ({original.label}) cannot go into gold yet: "
+                    f"{original.annotator}'s {original.label} link cannot go into gold yet: "
                     f"{' and '.join(missing)} {'has' if len(missing) == 1 else 'have'} "
                     "no gold span; accept the source and target spans first"
                 )
@@ -397,8 +397,9 @@ class AdjudicationMixin:
         row = self.conn.execute("SELECT label, text FROM spans WHERE id = ?", [span_id]).fetchone()
         if row is None:
             return f"span {span_id!r}"
-        text = row[1] if len(row[1]) <= 40 else row[1][:37] + "..."
-        return f"{text!r} ({row[0]})"
+        text = " ".join(row[1].split())
+        text = text if len(text) <= 40 else text[:39] + "…"
+        return f"“{text}” ({row[0]})"
 
     def _decision_row(self, item: str) -> tuple[str, str | None, int] | None:
         """(kind, gold, owns_gold) of the decision on ``item``, or None."""

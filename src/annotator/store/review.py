@@ -157,5 +157,67 @@ def import_shared(review: Store, paths: Iterable[Path | str]) -> ImportSummary:
                     raise StoreError(f"{p}: is the review database itself")
     documents: list[IncomingDocument] = []
     for p in paths:
-        documents += read_shared(p)
+        read = read_shared(p)
+        refuse_changed(review, p, read)
+        documents += read
     return review.import_documents(documents, annotator=_FALLBACK_ANNOTATOR)
+
+
+def refuse_changed(review: Store, path: Path, documents: list[IncomingDocument]) -> None:
+    """An annotator who changed a span or link after sending it, and sends the file again:
+    the ids are the same, the content is not. The copy under review (and the verdicts on
+    it) is not overwritten; the refusal says whose item changed and how."""
+    spans = {
+        s.id: (doc.id, s.start, s.end, s.label, s.annotator)
+        for doc in documents
+        for s in doc.spans
+        if s.id
+    }
+    links = {
+        r.id: (doc.id, r.label, r.source, r.target, r.annotator)
+        for doc in documents
+        for r in doc.relations
+        if r.id
+    }
+    changed: list[str] = []
+    for table, columns, incoming in (
+        ("spans", "id, document, start, end, label, annotator, text", spans),
+        ("relations", "id, document, label, source, target, annotator, ''", links),
+    ):
+        ids = list(incoming)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = review.conn.execute(
+                f"SELECT {columns} FROM {table} WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            for row in rows:
+                if tuple(row[1:6]) != incoming[row[0]]:
+                    changed.append(_describe_change(table, row, incoming[row[0]]))
+    if changed:
+        shown = "; ".join(changed[:3])
+        more = f" (and {len(changed) - 3} more)" if len(changed) > 3 else ""
+        raise StoreError(
+            f"{path}: holds changed versions of annotations already imported for review "
+            f"({shown}{more}). The versions under review, and the verdicts on them, are "
+            "kept: nothing was imported. To review the new versions, import the annotators' "
+            "latest files into a new review database."
+        )
+
+
+def _describe_change(table: str, row: tuple, new: tuple) -> str:
+    if table == "spans":
+        _id, _doc, start, end, label, who, text = row
+        text = " ".join(text.split())
+        text = text if len(text) <= 30 else text[:29] + "…"
+        now = []
+        if (start, end) != new[1:3]:
+            now.append(f"now at {new[1]}-{new[2]}")
+        if label != new[3]:
+            now.append(f"now {new[3]}")
+        if who != new[4]:
+            now.append(f"now by {new[4]}")
+        return f"{who}'s {label} “{text}” at {start}-{end}, {', '.join(now) or 'moved'}"
+    _id, _doc, label, _source, _target, who, _ = row
+    what = f"now {new[1]}" if label != new[1] else "between other spans now"
+    return f"{who}'s {label} link, {what}"
