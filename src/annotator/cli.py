@@ -300,8 +300,9 @@ def _layer_annotators(
             )
         if GOLD not in present:
             raise AnnotatorError(
-                "the database has no gold layer yet: adjudicate first "
-                "(`annotator adjudicate DB --progress` shows how far it has come)"
+                "the database has no gold layer yet: adjudicate first, in the window "
+                "(annotator DB, then Review ▸ Compare annotators, Ctrl+Shift+R); "
+                "`annotator adjudicate DB --progress` shows how far it has come"
             )
         return frozenset({GOLD})
     if GOLD in annotators:
