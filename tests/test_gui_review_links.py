@@ -373,3 +373,35 @@ def test_edit_annotator_name_refuses_reserved_names(monkeypatch, window: MainWin
     window.name_action.trigger()
     assert window.annotator == "rosa" and saved == ["rosa"]
     assert QMessageBox  # the dialog class is the real one outside this test
+
+
+def test_back_from_the_main_window_the_review_reads_the_article_again(
+    qtbot, window: MainWindow, three_db: Path
+) -> None:
+    review = open_review(qtbot, window)
+    assert current_text(review) == "NATO"  # carol's only, the first disagreement
+    [nato] = [s for s in review.spans if s.text == "NATO"]
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.store.delete_span(nato.id)  # carol's NATO deleted in the main window
+    review.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is review)
+    assert "NATO" not in [review.document.text[g.start : g.end] for g in review.groups]
+    assert review.model.rowCount() == 4
+    key(review, Qt.Key.Key_A)  # on what is there now, not on the deleted span
+    assert ("carol", "NATO") not in verdicts(three_db)
+    assert not review.statusBar().currentMessage().startswith("Not decided")
+
+
+def test_the_gold_lane_names_its_links(qtbot, window: MainWindow, three_db: Path) -> None:
+    review = open_review(qtbot, window)
+    while current_text(review) != CLAIM:
+        key(review, Qt.Key.Key_N)
+    key(review, Qt.Key.Key_3)
+    key(review, Qt.Key.Key_A)
+    while current_text(review) != "Vladimir Putin":
+        key(review, Qt.Key.Key_N)
+    key(review, Qt.Key.Key_3)
+    key(review, Qt.Key.Key_A)
+    state = review.compare.lanes["gold"].state.text()
+    assert state == "1 gold span(s) here · 1 gold link(s): claimed_by"

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -399,7 +399,20 @@ class ReviewWindow(QMainWindow):
             for s in self.spans
             if s.annotator == GOLD and s.start < group.end and s.end > group.start
         ]
-        states[GOLD] = f"{len(gold)} gold span(s) here" if gold else "nothing in gold here yet"
+        if gold:
+            ids = {s.id for s in gold}
+            links = [
+                r
+                for r in self.relations
+                if r.annotator == GOLD and (r.source in ids or r.target in ids)
+            ]
+            states[GOLD] = f"{len(gold)} gold span(s) here" + (
+                f" · {len(links)} gold link(s): {', '.join(sorted({r.label for r in links}))}"
+                if links
+                else ""
+            )
+        else:
+            states[GOLD] = "nothing in gold here yet"
         return states
 
     def _show_progress(self) -> None:
@@ -465,6 +478,18 @@ class ReviewWindow(QMainWindow):
             button.setText(f"{title}: all" if shown == total else f"{title}: {shown} of {total}")
 
     # -- slots -----------------------------------------------------------------------------
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        """Back in this window after working in the main one (a span drawn, moved or
+        deleted there): the article is read again, so no verdict is given on what is gone.
+        Nothing changed, nothing is regrouped."""
+        super().changeEvent(event)
+        if (
+            event.type() == QEvent.Type.ActivationChange
+            and self.isActiveWindow()
+            and self.document is not None
+        ):
+            self._reload_document()
 
     def _on_table_row_changed(self, current, _previous) -> None:
         if current.isValid() and 0 <= current.row() < len(self.model.groups):
