@@ -74,3 +74,13 @@ def test_the_lanes_show_the_paragraph_around_the_group() -> None:
     shown = long[stretch.start : stretch.end]
     assert "Kiev" in shown and len(shown) <= 610
     assert shown.startswith("word") and shown.endswith("word")  # cut at spaces
+
+
+def test_the_paragraph_around_the_group_with_crlf_line_ends() -> None:
+    text = "Title\r\n\r\nFirst para here.\r\n \r\nThe second, with Kiev in it.\r\n\r\nLast."
+    k = text.index("Kiev")
+    stretch = stretch_around(text, k, k + 4)
+    assert text[stretch.start : stretch.end] == "The second, with Kiev in it."
+    f = text.index("First")
+    stretch = stretch_around(text, f, k + 4)  # a group across paragraphs keeps its breaks
+    assert text[stretch.start : stretch.end] == "First para here.\r\n \r\nThe second, with Kiev in it."

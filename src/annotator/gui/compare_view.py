@@ -9,6 +9,7 @@ selected in any lane with the mouse (``E`` offers the selection, snapped to word
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
@@ -28,6 +29,7 @@ from annotator.core.offsets import QtPositionMap
 from annotator.gui import theme
 
 CONTEXT_CHARS = 600  # a paragraph longer than this is cut to about this much around the group
+_BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
 
 
 @dataclass(frozen=True)
@@ -40,12 +42,13 @@ class Stretch:
 
 
 def stretch_around(text: str, start: int, end: int) -> Stretch:
-    """The paragraph(s) holding ``[start, end)`` (blank lines part paragraphs), cut to
-    about CONTEXT_CHARS around it at spaces when they are long."""
-    a = text.rfind("\n\n", 0, start)
-    a = 0 if a < 0 else a + 2
-    b = text.find("\n\n", end)
-    b = len(text) if b < 0 else b
+    """The paragraph(s) holding ``[start, end)`` (blank lines part paragraphs, with LF or
+    CRLF line ends), cut to about CONTEXT_CHARS around it at spaces when they are long."""
+    near = max(0, start - 4 * CONTEXT_CHARS)  # a break further back is cut below anyway
+    before = [m.end() for m in _BLANK_LINE.finditer(text, near, start)]
+    a = before[-1] if before else near
+    after = _BLANK_LINE.search(text, end)
+    b = after.start() if after else len(text)
     room = max(0, CONTEXT_CHARS - (end - start)) // 2
     if start - a > room:
         cut = text.find(" ", start - room, start)
@@ -54,9 +57,9 @@ def stretch_around(text: str, start: int, end: int) -> Stretch:
         cut = text.rfind(" ", end, end + room)
         b = cut if cut >= 0 else end + room
     # Blank lines inside a span that crosses paragraphs stay; around it, none.
-    while a < start and text[a] in "\n":
+    while a < start and text[a] in "\r\n":
         a += 1
-    while b > end and text[b - 1] in "\n":
+    while b > end and text[b - 1] in "\r\n":
         b -= 1
     return Stretch(a, b, (start, end))
 
