@@ -965,17 +965,7 @@ class Store(AdjudicationMixin):
                     labels.update(dict.fromkeys(names, kind))
 
             doc_spans = _unique(doc_spans, "span", origin)
-            present = 0
-            for row in doc_spans:
-                people.add(row[6])
-                before = stored_spans.get(row[0])
-                if before is None:
-                    new_spans.append(row)
-                    stored_spans[row[0]] = row[1:5]
-                elif before != row[1:5]:
-                    raise _id_taken("span", row[0], origin)
-                else:
-                    present += 1
+            present = _sort_new(doc_spans, stored_spans, new_spans, people, "span", origin)
             counts[doc_id] += len(doc_spans) - present
             summary.spans_added += len(doc_spans) - present
             summary.spans_present += present
@@ -985,23 +975,19 @@ class Store(AdjudicationMixin):
                 continue
 
             known = set(span_ids_of[doc_id])
-            doc_relations = _unique(doc_relations, "relation", origin)
-            present = 0
-            for row in doc_relations:
+
+            def check_ends(row: tuple, known: set[str] = known, origin: str = origin) -> None:
                 for end in (row[3], row[4]):
                     if end not in known:
                         raise InputError(
                             origin, f"relation {row[0]!r} refers to unknown span {end!r}"
                         )
-                people.add(row[5])
-                before = stored_relations.get(row[0])
-                if before is None:
-                    new_relations.append(row)
-                    stored_relations[row[0]] = row[1:5]
-                elif before != row[1:5]:
-                    raise _id_taken("relation", row[0], origin)
-                else:
-                    present += 1
+
+            doc_relations = _unique(doc_relations, "relation", origin)
+            present = _sort_new(
+                doc_relations, stored_relations, new_relations, people, "relation", origin,
+                check=check_ends,
+            )
             summary.relations_added += len(doc_relations) - present
             summary.relations_present += present
         if plain:
@@ -1197,6 +1183,39 @@ def _unique(rows: list[tuple], kind: str, origin: str) -> list[tuple]:
         elif before != row[2:5]:
             raise InputError(origin, f"{kind} id {row[0]!r} is used twice for different {kind}s")
     return out
+
+
+def _sort_new(
+    rows: list[tuple],
+    stored: dict[str, tuple],
+    new: list[tuple],
+    people: set[str],
+    kind: str,
+    origin: str,
+    *,
+    check: Callable[[tuple], None] | None = None,
+) -> int:
+    """Put the rows not stored yet into ``new`` (and ``stored``), refuse an id stored with
+    other content, note each row's annotator; return how many rows were already stored.
+    A row holds its id first, its content in items 1-4, its annotator where _ANNOTATOR says."""
+    present = 0
+    annotator = _ANNOTATOR[kind]
+    for row in rows:
+        if check is not None:
+            check(row)
+        people.add(row[annotator])
+        before = stored.get(row[0])
+        if before is None:
+            new.append(row)
+            stored[row[0]] = row[1:5]
+        elif before != row[1:5]:
+            raise _id_taken(kind, row[0], origin)
+        else:
+            present += 1
+    return present
+
+
+_ANNOTATOR = {"span": 6, "relation": 5}  # where a span's and a relation's row holds it
 
 
 def _id_taken(kind: str, item_id: str, origin: str) -> InputError:
