@@ -32,6 +32,7 @@ Definitions (the README's "## Review" repeats them):
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -66,19 +67,32 @@ def overlap_matches(a: Iterable[SpanLike], b: Iterable[SpanLike]) -> int:
     """One-to-one greedy matching of same-document, same-label, overlapping spans (see the
     module's docstring for the order)."""
     a, b = list(a), list(b)
+    # b's spans of each document and label by start, so that only the ones that can share
+    # a character with x are looked at (all pairs take seconds on a few thousand spans).
     by_group: dict[tuple[str, str], list[int]] = {}
     for j, y in enumerate(b):
         by_group.setdefault((y.document, y.label), []).append(j)
+    index: dict[tuple[str, str], tuple[list[int], list[int], int]] = {}
+    for group, js in by_group.items():
+        js.sort(key=lambda j: b[j].start)
+        longest = max(b[j].end - b[j].start for j in js)
+        index[group] = ([b[j].start for j in js], js, longest)
     candidates = []
     for i, x in enumerate(a):
-        for j in by_group.get((x.document, x.label), ()):
+        found = index.get((x.document, x.label))
+        if found is None:
+            continue
+        starts, js, longest = found
+        lo = bisect_left(starts, x.start - longest + 1)
+        hi = bisect_left(starts, x.end)
+        for j in js[lo:hi]:
             y = b[j]
             shared = min(x.end, y.end) - max(x.start, y.start)
             if shared > 0:
                 distance = abs(x.start - y.start) + abs(x.end - y.end)
                 place = tuple(sorted([(x.start, x.end), (y.start, y.end)]))
                 candidates.append((-shared, distance, x.document, place, i, j))
-    candidates.sort(key=lambda c: c[:4])
+    candidates.sort()  # ties in the order of a, then of b
     used_a: set[int] = set()
     used_b: set[int] = set()
     for *_, i, j in candidates:
@@ -152,11 +166,12 @@ def krippendorff_alpha(units: Iterable[Sequence[Hashable | None]]) -> float | No
     the value each coder gave it (None: missing). Units with fewer than two values are not
     pairable and are left out; None when there is no variation at all."""
     # Units with the same counts of values contribute the same coincidences: group them.
+    # Counted as they come first (a text has few distinct ones), then by profile.
     profiles: Counter[tuple[tuple[Hashable, int], ...]] = Counter()
-    for unit in units:
+    for unit, times in Counter(map(tuple, units)).items():
         counts = Counter(v for v in unit if v is not None)
         if sum(counts.values()) >= 2:
-            profiles[tuple(sorted(counts.items(), key=lambda kv: repr(kv[0])))] += 1
+            profiles[tuple(sorted(counts.items(), key=lambda kv: repr(kv[0])))] += times
     coincidence: Counter[tuple[Hashable, Hashable]] = Counter()
     for profile, times in profiles.items():
         m = sum(c for _, c in profile)
