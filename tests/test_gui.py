@@ -503,3 +503,17 @@ def test_export_from_the_window_and_a_cancelled_one(window: MainWindow, qtbot, t
         tasks.Task._report = real
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_opening_the_article_again_keeps_the_reading_size(window: MainWindow) -> None:
+    """The text begins with blank lines, set small; the cursor resting on one must not hand
+    its size to the whole text when the article is opened again (after a verdict, a scheme
+    change...)."""
+    offset = offset_of(window, CLAIM)
+    size = _char_format(window, offset).font().pointSizeF()
+    assert size >= 10
+    window.article.text.moveCursor(QTextCursor.MoveOperation.Start)  # on a blank line
+    window.open_document(window.state.document.id, again=True)
+    assert _char_format(window, offset).font().pointSizeF() == size
+    window.open_document(window.state.document.id, again=True)
+    assert _char_format(window, offset).font().pointSizeF() == size

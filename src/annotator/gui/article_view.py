@@ -412,6 +412,9 @@ class ArticleView(QWidget):
         self.text = shown
         self.views.setCurrentWidget(shown)
         self._rendered.clear()
+        # setPlainText gives the new text the cursor's format: when the cursor rests on a
+        # (small-set) blank line, the whole article would come back in that size.
+        shown.setCurrentCharFormat(QTextCharFormat())
         shown.setPlainText(self.state.positions.display_text())
         # Every offset depends on Qt holding exactly the positions the map expects.
         self.positions_exact = (
