@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.gui import tasks
+from annotator.gui.models import TitledTable
 from annotator.review.agreement import AgreementError, Figures, Report, from_store
 from annotator.store import Store
 
@@ -52,7 +53,7 @@ def figure_text(value: float | None) -> str:
     return "0.000" if text == "-0.000" else text
 
 
-class AgreementModel(QAbstractTableModel):
+class AgreementModel(TitledTable):
     """One row per scope and group of annotators: all of them first, then each pair."""
 
     HEADERS = ("Scope", "Annotators", "Spans", *(name for _, name in METRICS))
@@ -76,18 +77,6 @@ class AgreementModel(QAbstractTableModel):
 
     def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

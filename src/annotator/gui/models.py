@@ -13,8 +13,8 @@ from annotator.store import Store
 _ROOT = QModelIndex()
 
 
-class _Table(QAbstractTableModel):
-    """What the three tables share: a fixed row of column titles."""
+class TitledTable(QAbstractTableModel):
+    """What the tables of the window share: a fixed row of column titles."""
 
     HEADERS: tuple[str, ...] = ()
     IdRole = Qt.ItemDataRole.UserRole + 1
@@ -32,7 +32,7 @@ class _Table(QAbstractTableModel):
         return None
 
 
-class DocumentTableModel(_Table):
+class DocumentTableModel(TitledTable):
     """The documents of the database, loaded lazily: the ordered ids of the rows that
     match are fetched at once (cheap even at 100,000), their details a page at a time
     when the view first shows them."""
@@ -144,7 +144,7 @@ class DocumentTableModel(_Table):
         self.layoutChanged.emit()
 
 
-class SpanTableModel(_Table):
+class SpanTableModel(TitledTable):
     """The spans of the open document, in text order; follows :class:`DocumentState`."""
 
     HEADERS = ("Label", "Text", "Annotator", "Note")
@@ -202,7 +202,7 @@ class SpanTableModel(_Table):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
 
 
-class RelationTableModel(_Table):
+class RelationTableModel(TitledTable):
     """The links of the open document: from (a quote or claim), type, to (an actor)."""
 
     HEADERS = ("From", "Link", "To")

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
 from annotator.core.model import Decision, Relation, Span
 from annotator.gui import theme
+from annotator.gui.models import TitledTable
 from annotator.review.compare import Group
 
 _ROOT = QModelIndex()
@@ -144,7 +145,7 @@ def link_state(relation: Relation, decisions: Mapping[str, Decision]) -> str:
     return " · ".join(ends)
 
 
-class LinkTableModel(QAbstractTableModel):
+class LinkTableModel(TitledTable):
     """The annotators' links of one article: who, from, link type, to, the verdict, and
     (undecided) what its spans' verdicts are, as a link goes into gold only with both."""
 
@@ -195,18 +196,6 @@ class LinkTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.links)
-
-    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.links):
