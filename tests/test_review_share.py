@@ -201,6 +201,38 @@ def test_read_only_media_are_really_read_only(tmp_path: Path) -> None:
         folder.chmod(0o755)
 
 
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0,
+                    reason="mounting a read-only file system needs root")
+def test_files_on_a_read_only_mount_are_reviewed_untouched(tmp_path: Path) -> None:
+    """Root ignores file modes, so real read-only media: a file system mounted read-only
+    (where the machine allows it; otherwise the test is skipped, saying why)."""
+    import subprocess
+
+    media = tmp_path / "media"
+    media.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(media)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount here: {mounted.stderr.strip()}")
+    try:
+        a, b = alice(media), bob(media)
+        hashes, listing = {p: sha(p) for p in (a, b)}, sorted(os.listdir(media))
+        subprocess.run(["mount", "-o", "remount,ro", str(media)], check=True)
+        with pytest.raises(OSError):
+            (media / "probe").write_text("x")  # really read-only
+        result = run("review-import", tmp_path / "review.db", a, b)
+        assert result.exit_code == 0, result.output
+        assert "2 document(s) added" in result.output
+        assert run("review-import", tmp_path / "review.db", a, b).exit_code == 0  # twice
+        with Store.open_readonly(tmp_path / "review.db") as review:
+            people = {s.annotator for d in review.document_ids() for s in review.spans(d)}
+        assert people == {"alice", "bob"}
+        assert {p: sha(p) for p in (a, b)} == hashes
+        assert sorted(os.listdir(media)) == listing  # no -wal, -shm or journal beside them
+    finally:
+        subprocess.run(["umount", str(media)], check=False)
+
+
 # Hostile or damaged files: each refused with its reason, REVIEW.db left as it was.
 
 
