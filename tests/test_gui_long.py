@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,56 @@ def test_switching_between_a_long_and_a_short_article(long_window: MainWindow) -
     assert window.state.document.meta.title == "Short"
     assert window.article.text is not window.article.long_text
     assert window.article.long_text.document().characterCount() <= 1  # text not kept twice
+
+
+def test_keys_on_an_article_with_many_spans_make_only_the_spans_they_need(
+    qtbot, tmp_path: Path
+) -> None:
+    """Tab, Ctrl+L and "label all occurrences" look near the selection, not at every span
+    (each span of a long article becomes an object only when something needs it)."""
+    words = ["minister", "said", "we", "will", "not", "talks", "Kiev", "Лавров", "😀"]
+    text = " ".join(words[i % len(words)] + str(i) for i in range(40_000)) + " unique"
+    words_at = list(re.finditer(r"\S+", text))[:-1]  # every other word, "unique" apart
+    labels = ["actor", "quote", "claim"]
+    spans = [IncomingSpan(m.start(), m.end(), labels[n % 3]) for n, m in enumerate(words_at[::2])]
+    spans.append(IncomingSpan(len(text) - 6, len(text), "actor", id="u"))
+    path = tmp_path / "many.db"
+    with Store.open(path) as store:
+        store.import_documents(
+            [IncomingDocument(text, "many", DocumentMeta(title="Many"), "t", spans=spans)],
+            annotator="gen",
+        )
+    window = MainWindow(store=Store.open(path), annotator="alice")
+    qtbot.addWidget(window)
+    window.show()
+    total = len(window.state.spans)
+    assert total > 10_000
+
+    def made() -> int:
+        return len(window.state.spans._made)
+
+    middle = window.state.spans[total // 2]
+    window.state.select(middle.id)
+    before = made()
+    window.annotating.step_span(+1)
+    window.annotating.step_span(-1)
+    assert window.state.selected == middle.id
+    window.state.select(None)
+    window.annotating.step_span(+1)  # from the caret
+    assert made() - before < 50
+    window.state.select(middle.id)
+    window.annotating.start_linking()
+    assert window.annotating.candidates and made() - before < 2_000
+    nearest_actor = min(
+        (s for s in window.state.spans.overlapping(middle.start - 200, middle.start + 200)
+         if s.label == "actor" and s.id != middle.id),
+        key=lambda s: abs(s.start - middle.start),
+    )
+    assert abs(window.annotating.candidates[0].start - middle.start) == abs(
+        nearest_actor.start - middle.start
+    )
+    window.annotating.stop_linking()
+    window.state.select("u")
+    window.annotating.label_all_occurrences()  # "unique" occurs once: nothing to add
+    assert made() - before < 2_000
+    window.close()

@@ -118,3 +118,51 @@ def test_closing_the_window_during_the_check_leaves_the_file_at_rest(
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     qtbot.wait(100)
     assert warnings == []  # nothing said about a window that is gone
+
+
+def test_opening_again_stops_the_check_under_way_without_a_false_alarm(
+    qtbot, tmp_path, warnings, monkeypatch
+) -> None:
+    import threading
+
+    path = make_db(tmp_path / "a.db")
+    first, release = threading.Event(), threading.Event()
+    verify = Store.verify
+    calls = []
+
+    def slow_verify(self, doc_ids=None):
+        calls.append(doc_ids)
+        if len(calls) == 1:
+            first.set()
+            release.wait(5)  # the first check is still reading when the article reopens
+        return verify(self, doc_ids)
+
+    monkeypatch.setattr(Store, "verify", slow_verify)
+    window = open_window(qtbot, path)
+    assert first.wait(5)
+    stopped = window._checks[0][0]
+    window.open_document("d", again=True)
+    assert stopped._cancel.is_set()  # told to stop
+    release.set()
+    qtbot.waitUntil(lambda: not stopped.thread.is_alive(), timeout=5000)
+    qtbot.waitUntil(lambda: all(not t.thread.is_alive() for t, _ in window._checks), timeout=5000)
+    qtbot.wait(50)
+    assert warnings == []  # the stopped check's result is not shown
+    assert len(calls) == 2
+    window.close()
+
+
+def test_a_check_that_cannot_run_is_not_called_damage(qtbot, tmp_path, warnings, monkeypatch):
+    from annotator.store import StoreError
+
+    path = make_db(tmp_path / "a.db")
+
+    def cannot(_file):
+        raise StoreError(f"{path}: no such database")
+
+    monkeypatch.setattr(Store, "reader", cannot)
+    window = open_window(qtbot, path)
+    qtbot.waitUntil(lambda: "could not be checked" in window.statusBar().currentMessage(),
+                    timeout=5000)
+    assert warnings == []
+    window.close()

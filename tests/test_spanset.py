@@ -272,3 +272,24 @@ def test_segments_of_the_overlapping_spans_match_the_whole(spans):
         assert [(a, b, {s.id for s in c}) for a, b, c in few] == [
             (a, b, {s.id for s in c}) for a, b, c in every
         ]
+
+
+@given(span_lists(max_size=60), st.integers(0, TEXT_LEN), st.integers(1, 8), st.integers(1, 9))
+def test_around_holds_the_nearest_wanted_spans(spans, offset, enough, width):
+    ss = build(spans, lazy=True)
+    found = {s.id for s in ss.around(offset, enough, lambda s: s.label == "actor", width=width)}
+    actors = sorted((s for s in spans if s.label == "actor"), key=lambda s: abs(s.start - offset))
+    nearest = actors[:enough]
+    if nearest:  # every actor at least as near as the enough-th is there
+        limit = abs(nearest[-1].start - offset)
+        assert {s.id for s in actors if abs(s.start - offset) <= limit} <= found
+    assert found <= {s.id for s in spans}
+
+
+@given(span_lists(), st.integers(-2, TEXT_LEN + 2))
+def test_first_from_is_the_first_span_starting_there_or_later(spans, offset):
+    ss = SpanSet(spans)
+    row = ss.first_from(offset)
+    ordered = list(ss)
+    assert all(s.start < offset for s in ordered[:row])
+    assert all(s.start >= offset for s in ordered[row:])

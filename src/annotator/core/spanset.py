@@ -117,6 +117,26 @@ class SpanSet:
             found = [k[2] for k in self._keys[lo:hi] if k[0] < end and k[1] > start]
         return [self.get(span_id) for span_id in found]
 
+    def first_from(self, offset: int) -> int:
+        """The row of the first span that starts at or after ``offset`` (len when none)."""
+        return bisect_left(self._keys, (offset,))
+
+    def around(
+        self, offset: int, enough: int, wanted: Callable[[Span], bool], *, width: int = 256
+    ) -> list[Span]:
+        """Spans that start near ``offset``: the window around it widens until it holds
+        ``enough`` spans that are ``wanted`` (or the whole text), so that the ``enough``
+        wanted spans nearest by start are surely among them; only those are made."""
+        if not self._keys:
+            return []
+        last = self._keys[-1][0] + self._max_len  # no span ends after this
+        while True:
+            found = self.overlapping(max(0, offset - width), offset + width)
+            near = sum(1 for s in found if wanted(s) and abs(s.start - offset) < width)
+            if near >= enough or width > max(last, offset):
+                return found
+            width *= 2
+
     def at(self, offset: int) -> list[Span]:
         """Spans covering the character at ``offset``, innermost (shortest) first."""
         return sorted(self.overlapping(offset, offset), key=lambda s: (s.length, s.start))

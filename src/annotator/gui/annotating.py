@@ -28,6 +28,8 @@ from annotator.gui.models import RelationTableModel
 from annotator.gui.state import DocumentState
 from annotator.store import Store, StoreError
 
+LINK_CHOICES = 50  # link candidates offered with Tab, nearest first
+
 
 class Annotating(QObject):
     def __init__(
@@ -138,12 +140,17 @@ class Annotating(QObject):
         if span is None:
             self.say("Select a span first: its text is then marked wherever it occurs.")
             return
-        taken = {(s.start, s.end) for s in self.state.spans if s.label == span.label}
+        def taken(a: int, b: int) -> bool:
+            return any(
+                (s.start, s.end, s.label) == (a, b, span.label)
+                for s in self.state.spans.overlapping(a, b)
+            )
+
         new = [
             make_span(self.state.document, a, b, span.label, self.annotator(),
                       known_labels={span.label}, existing=[])
             for a, b in textnav.occurrences(self.state.document.text, span.text)
-            if (a, b) not in taken
+            if not taken(a, b)
         ]
         if not new:
             self.say(f"Every occurrence of “{span.text}” is already marked as {span.label}.")
@@ -188,7 +195,10 @@ class Annotating(QObject):
         if source is None:
             self.say("Select the quote or claim first, then press Ctrl+L to link it.")
             return
-        self.candidates = link_candidates(source, list(self.state.spans))
+        # The nearest spans (actors first) are offered in turn; only those near enough to be
+        # reached with Tab are looked at, not every span of a long article.
+        nearby = self.state.spans.around(source.start, LINK_CHOICES, lambda s: s.label == "actor")
+        self.candidates = link_candidates(source, nearby)[:LINK_CHOICES]
         if not self.candidates:
             self.say("There is no other span to link to yet: mark the actor first.")
             return
@@ -265,15 +275,15 @@ class Annotating(QObject):
     # -- walking and adjusting -----------------------------------------------------------
 
     def step_span(self, step: int) -> None:
-        spans = list(self.state.spans)
-        if not spans:
+        spans = self.state.spans
+        if not len(spans):
             return
         selected = self.state.selected_span()
         if selected is not None:
-            row = self.state.spans.index(selected.id) + step
+            row = spans.index(selected.id) + step
         else:
             caret = self.state.positions.from_qt(self.article.text.textCursor().position())
-            row = next((i for i, s in enumerate(spans) if s.start >= caret), len(spans))
+            row = spans.first_from(caret)
             row = row if step > 0 else row - 1
         self.state.select(spans[row % len(spans)].id)
 

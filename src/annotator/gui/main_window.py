@@ -279,37 +279,49 @@ class MainWindow(QMainWindow):
     def _verify_in_background(self, doc_id: str) -> None:
         """The stored span texts and the text's hash are checked after the article is
         shown, in a thread with its own connection (on a long article the check takes
-        longer than drawing it)."""
+        longer than drawing it). A check for an article no longer shown is stopped."""
+        self._stop_checks(wait=False)
         file = self.store.file()
         if file is None:
             self._warn_damaged(doc_id, self.store.verify([doc_id]))
             return
-
         readers: list[Store] = []
 
-        def check(_progress) -> list[str]:
+        def check(progress: tasks.Progress) -> list[str]:
+            progress(0, 1)  # stopped before it began: Cancelled
             reader = Store.reader(file)
-            readers.append(reader)  # so that closing the window can interrupt it
+            readers.append(reader)  # so that a stop can interrupt it
             try:
-                return reader.verify([doc_id])
+                progress(0, 1)  # stopped while the connection opened
+                problems = reader.verify([doc_id])
+                progress(1, 1)  # stopped (interrupted) meanwhile: what it found is moot
+                return problems
             finally:
                 reader.close()
 
         task = tasks.Task(check, parent=self)
         task.succeeded.connect(lambda problems: self._warn_damaged(doc_id, problems))
-        task.failed.connect(lambda message: self._warn_damaged(doc_id, [message]))
-        self._checks = [(t, r) for t, r in self._checks if t.thread.is_alive()] + [(task, readers)]
+        task.failed.connect(lambda message: self._check_failed(doc_id, message))
+        for signal in (task.succeeded, task.failed, task.cancelled):
+            signal.connect(task.deleteLater)
+        self._checks.append((task, readers))
         task.start()
 
-    def _stop_checks(self) -> None:
-        """Before the store closes: a check still reading is interrupted and waited for, so
-        the last connection to close is ours, which leaves the file at rest."""
-        self._closing = True
+    def _stop_checks(self, *, wait: bool) -> None:
+        """Stop the checks under way; ``wait`` (before the store closes) also waits for
+        them, so that the last connection to close is ours, which leaves the file at rest."""
         for task, readers in self._checks:
+            task.cancel()
             for reader in readers:
                 reader.interrupt()
-            task.thread.join(5)
-        self._checks.clear()
+            if wait:
+                task.thread.join(30)
+        self._checks = [] if wait else [(t, r) for t, r in self._checks if t.thread.is_alive()]
+
+    def _check_failed(self, doc_id: str, message: str) -> None:
+        """The check could not run (the file moved, a lock held too long): not damage."""
+        if not self._closing and self.state.document and self.state.document.id == doc_id:
+            self.statusBar().showMessage(f"This article could not be checked: {message}", 10000)
 
     def _warn_damaged(self, doc_id: str, problems: list[str]) -> None:
         if self._closing or self.state.document is None or self.state.document.id != doc_id:
@@ -682,7 +694,8 @@ class MainWindow(QMainWindow):
         self.writer.stop()
         self._list_refresh.stop()  # nothing may read the store once it is closed
         self._span_table_release.stop()
-        self._stop_checks()
+        self._closing = True
+        self._stop_checks(wait=True)
         self.store.close()
         super().closeEvent(event)
 
