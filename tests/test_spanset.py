@@ -293,3 +293,54 @@ def test_first_from_is_the_first_span_starting_there_or_later(spans, offset):
     ordered = list(ss)
     assert all(s.start < offset for s in ordered[:row])
     assert all(s.start >= offset for s in ordered[row:])
+
+
+class Tight(SpanSet):
+    """Spans over 5 characters count as long here, so the property tests mix both kinds."""
+
+    LONG = 5
+
+
+@given(span_lists(max_size=40), st.booleans(), st.data())
+def test_long_spans_kept_aside_are_still_found(spans, lazy, data):
+    if lazy:
+        by_id = {s.id: s for s in spans}
+        rows = sorted((s.start, s.end, s.id, s.label) for s in spans)
+        ss = Tight.from_rows(rows, lambda row: by_id[row[2]], (row[3] for row in rows))
+    else:
+        ss = Tight(spans)
+    live = {s.id: s for s in spans}
+    for _ in range(data.draw(st.integers(0, 6))):
+        if live and data.draw(st.booleans()):
+            sid = data.draw(st.sampled_from(sorted(live)))
+            ss.remove(sid)
+            del live[sid]
+        else:
+            start = data.draw(st.integers(0, TEXT_LEN - 1))
+            new = span(f"n{len(live)}-{start}", start, data.draw(st.integers(start + 1, TEXT_LEN)))
+            if new.id not in live:
+                ss.add(new)
+                live[new.id] = new
+    assert_consistent(ss, live)
+    for _ in range(10):
+        start = data.draw(st.integers(-3, TEXT_LEN + 3))
+        end = data.draw(st.integers(start, TEXT_LEN + 3))
+        assert ss.overlapping(start, end) == brute_overlapping(live.values(), start, end)
+
+
+def test_one_span_over_the_whole_text_does_not_widen_every_lookup():
+    spans = [span(f"s{i:05d}", i * 10, i * 10 + 5) for i in range(5000)]
+    ss = SpanSet([*spans, span("all", 0, 50_000)])
+    looked_at = []
+    keys = ss._keys
+
+    class Counting(list):
+        def __getitem__(self, item):
+            got = list.__getitem__(self, item)
+            if isinstance(item, slice):
+                looked_at.append(len(got))
+            return got
+
+    ss._keys = Counting(keys)
+    assert [s.id for s in ss.overlapping(25_000, 25_003)] == ["all", "s02500"]
+    assert max(looked_at) < 10  # a few neighbours, not 5,000 spans

@@ -45,11 +45,17 @@ class SpanSet:
         self._counts = Counter(labels)
         return self
 
+    # Spans longer than this are kept aside too: one span over a whole article must not
+    # make every overlap query look back over the whole article.
+    LONG = 2000
+
     def _setup(self, keys: list[tuple], make: Callable[[tuple], Span]) -> None:
         self._keys = keys  # sorted; only the first three items ever decide an order
         self._key_of = {k[2]: k for k in keys}
         self._make = make
-        self._max_len = max((k[1] - k[0] for k in keys), default=0)
+        lengths = [k[1] - k[0] for k in keys]
+        self._long = {k[2]: k for k, n in zip(keys, lengths, strict=True) if n > self.LONG}
+        self._max_len = max((n for n in lengths if n <= self.LONG), default=0)
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -83,7 +89,10 @@ class SpanSet:
         self._keys.insert(i, key)
         self._key_of[span.id] = key
         self._made[span.id] = span
-        self._max_len = max(self._max_len, span.length)
+        if span.length > self.LONG:
+            self._long[span.id] = key
+        else:
+            self._max_len = max(self._max_len, span.length)
         self._counts[span.label] += 1
         return i
 
@@ -93,6 +102,7 @@ class SpanSet:
         del self._keys[i]
         del self._key_of[span_id]
         del self._made[span_id]
+        self._long.pop(span_id, None)
         return i
 
     def replace(self, span: Span) -> int:
@@ -112,10 +122,17 @@ class SpanSet:
         lo = bisect_left(self._keys, (start - self._max_len,))
         hi = bisect_right(self._keys, (end, float("inf")))
         if start == end:
-            found = [k[2] for k in self._keys[lo:hi] if k[0] <= start < k[1]]
+            def hit(k: tuple) -> bool:
+                return k[0] <= start < k[1]
         else:
-            found = [k[2] for k in self._keys[lo:hi] if k[0] < end and k[1] > start]
-        return [self.get(span_id) for span_id in found]
+            def hit(k: tuple) -> bool:
+                return k[0] < end and k[1] > start
+        found = [k for k in self._keys[lo:hi] if hit(k)]
+        # long spans that begin before the window were not seen; those inside it were
+        far = [k for k in self._long.values() if k[0] < start - self._max_len and hit(k)]
+        if far:
+            found = sorted(found + far)
+        return [self.get(k[2]) for k in found]
 
     def first_from(self, offset: int) -> int:
         """The row of the first span that starts at or after ``offset`` (len when none)."""
@@ -129,7 +146,7 @@ class SpanSet:
         wanted spans nearest by start are surely among them; only those are made."""
         if not self._keys:
             return []
-        last = self._keys[-1][0] + self._max_len  # no span ends after this
+        last = max([self._keys[-1][0] + self._max_len, *(k[1] for k in self._long.values())])
         while True:
             found = self.overlapping(max(0, offset - width), offset + width)
             near = sum(1 for s in found if wanted(s) and abs(s.start - offset) < width)
