@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,7 +29,12 @@ from annotator.gui.annotating import Annotating
 from annotator.gui.article_view import ArticleView
 from annotator.gui.document_panel import DocumentPanel
 from annotator.gui.label_bar import LabelActions
-from annotator.gui.models import DocumentTableModel, RelationTableModel, SpanTableModel
+from annotator.gui.models import (
+    DocumentTableModel,
+    RelationTableModel,
+    SpanTableModel,
+    select_row,
+)
 from annotator.gui.state import DocumentState
 from annotator.store import ImportSummary, Store, StoreError
 
@@ -371,17 +376,9 @@ class MainWindow(QMainWindow):
 
     def _on_state_selection_changed(self, span_id: str | None) -> None:
         row = self.span_model.row_of(span_id) if span_id else -1
-        selection = self.span_table.selectionModel()
+        select_row(self.span_table, row)
         if row < 0:
-            selection.clearSelection()
             return
-        index = self.span_model.index(row, 0)
-        selection.setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.span_table.scrollTo(index)
         if not self.article.text.hasFocus() or self.article.selection_range() is None:
             self.article.show_span(self.state.spans.get(span_id))
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView
 
 from annotator.core.model import DocumentSummary, Span
 from annotator.gui import theme
@@ -30,6 +31,20 @@ class TitledTable(QAbstractTableModel):
         ):
             return self.HEADERS[section]
         return None
+
+
+def select_row(table: QAbstractItemView, row: int) -> None:
+    """Make ``row`` the table's current, selected row and scroll to it (-1: no row)."""
+    selection = table.selectionModel()
+    if row < 0:
+        selection.clearSelection()
+        return
+    index = table.model().index(row, 0)
+    selection.setCurrentIndex(
+        index,
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    table.scrollTo(index)
 
 
 class DocumentTableModel(TitledTable):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,6 +50,7 @@ from annotator.core.annotators import GOLD
 from annotator.core.model import Decision, Document, Relation, Span
 from annotator.gui import commands, review_rules
 from annotator.gui.compare_view import CompareView, stretch_around
+from annotator.gui.models import select_row
 from annotator.gui.review_edit import EditSpanDialog
 from annotator.gui.review_models import VERDICT_MARKS, GroupTableModel, LinkTableModel
 from annotator.review.compare import Group, groups, next_disagreement
@@ -355,17 +356,8 @@ class ReviewWindow(QMainWindow):
                 f" · {mark} · {', '.join(sorted(group.labels))}"
             )
         row = self.model.row_of(group)
-        selection = self.table.selectionModel()
-        if row < 0:
-            selection.clearSelection()
-        elif self.table.currentIndex().row() != row:
-            index = self.model.index(row, 0)
-            selection.setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self.table.scrollTo(index)
+        if row < 0 or self.table.currentIndex().row() != row:
+            select_row(self.table, row)
 
     def _lane_states(self, group: Group | None) -> dict[str, str]:
         """What each lane's corner says: its verdicts here, and its links' ("links ✓✗")."""
@@ -677,15 +669,8 @@ class ReviewWindow(QMainWindow):
         return links[row] if 0 <= row < len(links) else None
 
     def _select_link(self, row: int) -> None:
-        if not 0 <= row < self.links_model.rowCount():
-            return
-        index = self.links_model.index(row, 0)
-        self.links_table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.links_table.scrollTo(index)
+        if 0 <= row < self.links_model.rowCount():
+            select_row(self.links_table, row)
 
     def _next_open_link(self, row: int, direction: int) -> int | None:
         links = self.links_model.links
