@@ -166,3 +166,18 @@ def test_a_check_that_cannot_run_is_not_called_damage(qtbot, tmp_path, warnings,
                     timeout=5000)
     assert warnings == []
     window.close()
+
+
+def test_nothing_reads_the_store_after_the_window_closed(qtbot, tmp_path, warnings) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    window = MainWindow(store=Store.open(make_db(tmp_path / "a.db")), annotator="alice")
+    qtbot.addWidget(window)  # never shown: its tables lay themselves out later
+    window.state.select("m")
+    window.annotating.delete()
+    window.close()
+    assert window.documents.rowCount() == 0  # the list let go of its rows
+    table = window.doc_panel.findChild(type(window.span_table))
+    table.doItemsLayout()
+    table.model().data(table.model().index(0, 0))
+    QApplication.processEvents()  # an exception here fails the test (pytest-qt)

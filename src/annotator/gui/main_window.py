@@ -683,6 +683,9 @@ class MainWindow(QMainWindow):
         self._show_save_state()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if self._closing:  # closed before: its store is closed already
+            super().closeEvent(event)
+            return
         if self.writer.pending:
             self.writer.retry()
         if self.writer.pending and not self._lose_unsaved_changes():
@@ -693,6 +696,7 @@ class MainWindow(QMainWindow):
         self._span_table_release.stop()
         self._closing = True
         self._stop_checks(wait=True)
+        self.documents.release()
         self.store.close()
         super().closeEvent(event)
 

@@ -71,6 +71,13 @@ class DocumentTableModel(TitledTable):
 
     # -- what the window asks ------------------------------------------------------------
 
+    def release(self) -> None:
+        """Before the store closes: the list empties, so no view can ask it for a row
+        (a hidden table may still lay itself out later)."""
+        self.beginResetModel()
+        self._ids, self._rows, self._pages = [], {}, {}
+        self.endResetModel()
+
     def refresh(self) -> None:
         """Query the matching ids again (after an import, a new filter or order)."""
         self.beginResetModel()
