@@ -181,3 +181,42 @@ def test_nothing_reads_the_store_after_the_window_closed(qtbot, tmp_path, warnin
     table.doItemsLayout()
     table.model().data(table.model().index(0, 0))
     QApplication.processEvents()  # an exception here fails the test (pytest-qt)
+
+
+def test_view_shows_everyone_only_mine_or_only_the_gold_layer(qtbot, tmp_path, warnings):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from gui_helpers import drag_select, press
+
+    path = make_db(tmp_path / "a.db")  # alice: q, m; bob: l
+    with Store.open(path) as s:
+        gold = s.decide_span("l", "accepted", reviewer="rita")
+    window = open_window(qtbot, path)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+    def shown() -> set[str]:
+        return {s.annotator for s in window.state.spans}
+
+    assert shown() == {"alice", "bob", "gold"}
+    window.layer_actions["mine"].trigger()
+    assert shown() == {"alice"} and sorted(s.id for s in window.state.spans) == ["m", "q"]
+    assert "only mine" in window.position_label.text()
+    start = TEXT.index("Kiev")
+    drag_select(window, start, start + 4)
+    press(window, Qt.Key.Key_3)  # annotating goes on as usual: the new span is hers
+    assert [s.text for s in window.state.spans if s.start == start] == ["Kiev"]
+
+    window.layer_actions["gold"].trigger()
+    assert [s.id for s in window.state.spans] == [gold.id]
+    drag_select(window, TEXT.index("answered"), TEXT.index("answered") + 8)
+    press(window, Qt.Key.Key_1)  # read-only: said, not saved
+    assert "gold layer is shown" in window.statusBar().currentMessage()
+    assert [s.id for s in window.state.spans] == [gold.id]
+    with Store.open_readonly(path) as s:
+        assert not [x for x in s.spans("d") if x.text == "answered"]
+
+    window.layer_actions["everyone"].trigger()
+    assert shown() == {"alice", "bob", "gold"} and len(window.state.spans) == 5
+    window.close()

@@ -44,8 +44,10 @@ class Annotating(QObject):
         annotator: Callable[[], str],
         report: Callable[[StoreError], None],
         say: Callable[[str], None],
+        locked: Callable[[], str | None] = lambda: None,
     ) -> None:
         super().__init__(window)
+        self.locked = locked  # why the article cannot be edited now (None: it can)
         self.window, self.store, self.state, self.article = window, store, state, article
         self.undo_stack, self.relation_table = undo_stack, relation_table
         self.annotator, self.report, self.say = annotator, report, say
@@ -136,6 +138,9 @@ class Annotating(QObject):
         self.article.clear_selection()
 
     def label_all_occurrences(self) -> None:
+        if self.locked():
+            self.say(self.locked())
+            return
         span = self.state.selected_span()
         if span is None:
             self.say("Select a span first: its text is then marked wherever it occurs.")
@@ -355,4 +360,8 @@ class Annotating(QObject):
         settings.save({"snap_to_words": on})
 
     def _push(self, command: commands.StoreCommand) -> None:
+        reason = self.locked()
+        if reason:
+            self.say(reason)
+            return
         self.undo_stack.push(command)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import settings
+from annotator.core.annotators import GOLD
 from annotator.core.spanset import sound
 from annotator.gui import commands, resources_qt, review_share, tasks, theme
 from annotator.gui.annotating import Annotating
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.store = store
         self.annotator = annotator
+        self.layer = "everyone"  # whose spans the article shows: everyone, mine, gold
         self.state = DocumentState(parent=self)
         self.undo_stack = QUndoStack(self)
         self.writer = commands.Writer(store, report=self._report, parent=self)
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
             undo_stack=self.undo_stack, relation_table=self.relation_table,
             annotator=lambda: self.annotator, report=self._report,
             say=lambda text: self.statusBar().showMessage(text, 8000),
+            locked=self._locked_reason,
         )
         size = settings.load().get("reading_point_size")
         if isinstance(size, int | float):
@@ -180,6 +183,16 @@ class MainWindow(QMainWindow):
         go.insertActions(go.actions()[0], [a.next_span_action, a.prev_span_action])
         view = self.menuBar().addMenu("&View")
         view.addActions([a.zoom_in_action, a.zoom_out_action, a.zoom_reset_action])
+        view.addSeparator()
+        layers = QActionGroup(self)
+        self.layer_actions = {}
+        for layer, text in self.LAYERS.items():
+            action = layers.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(layer == self.layer)
+            action.triggered.connect(lambda _checked=False, layer=layer: self.show_layer(layer))
+            self.layer_actions[layer] = action
+        view.addActions(layers.actions())
         view.addSeparator()
         self.shortcuts_action = view.addAction("&Keyboard shortcuts")
         self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
@@ -267,19 +280,52 @@ class MainWindow(QMainWindow):
             return
         try:
             doc = self.store.document(doc_id)
-            spans = self.store.view_spans(doc)  # fast; None if the offsets are damaged
+            shown = self._shown_annotators()
+            spans = self.store.view_spans(doc, shown)  # fast; None if offsets are damaged
             stored = self.store.spans(doc_id) if spans is None else None
-            relations = self.store.relations(doc_id)
+            relations = [
+                r for r in self.store.relations(doc_id) if shown is None or r.annotator in shown
+            ]
         except StoreError as exc:  # a damaged file: say so, keep what is open
             QMessageBox.critical(self, "This article cannot be read", str(exc))
             return
         self.undo_stack.clear()  # undo history belongs to one document
-        self.state.open(doc, spans if stored is None else sound(stored, len(doc.text)), relations)
+        if stored is not None:
+            shown_stored = [s for s in stored if shown is None or s.annotator in shown]
+            spans = sound(shown_stored, len(doc.text))
+        self.state.open(doc, spans, relations)
         self.doc_panel.select(doc_id)
         if stored is not None:
             self._warn_damaged(doc_id, self.store.verify_document(doc, stored))
         else:
             self._verify_in_background(doc_id)
+
+    # -- whose annotations are shown ------------------------------------------------------
+
+    LAYERS = {
+        "everyone": "&Everyone's annotations",
+        "mine": "Only &mine",
+        "gold": "Only the &gold layer (read-only)",
+    }
+
+    def _shown_annotators(self) -> set[str] | None:
+        return {"everyone": None, "mine": {self.annotator}, "gold": {GOLD}}[self.layer]
+
+    def _locked_reason(self) -> str | None:
+        if self.layer == "gold":
+            return ("The gold layer is shown: it is made in Review ▸ Compare annotators. "
+                    "Choose View ▸ Everyone's annotations or Only mine to annotate.")
+        return None
+
+    def show_layer(self, layer: str) -> None:
+        """Show everyone's spans, only the annotator's own, or only the gold layer."""
+        if layer == self.layer:
+            return
+        self.layer = layer
+        self.layer_actions[layer].setChecked(True)
+        if self.state.document is not None:
+            self.open_document(self.state.document.id, again=True)
+        self._update_status()
 
     def _verify_in_background(self, doc_id: str) -> None:
         """The stored span texts and the text's hash are checked after the article is
@@ -601,6 +647,8 @@ class MainWindow(QMainWindow):
             settings.set_annotator_name(self.annotator)
             self.documents.annotator = self.annotator
             self.documents.refresh()
+            if self.layer == "mine" and self.state.document is not None:
+                self.open_document(self.state.document.id, again=True)  # the new name's own
             self._update_status()
 
     # -- helpers -----------------------------------------------------------------------------
@@ -676,7 +724,9 @@ class MainWindow(QMainWindow):
             if self.state.document
             else ""
         )
-        self.position_label.setText(f"{shown} · {status}" if status else shown)
+        layer = {"everyone": "", "mine": "only mine", "gold": "gold layer"}[self.layer]
+        parts = [shown, status, layer]
+        self.position_label.setText(" · ".join(p for p in parts if p))
         counts = self.state.spans.counts()
         names = [name for name, label in self.state.labels.items() if label.kind == "span"]
         self.counts_label.setText("  ".join(f"{name} {counts.get(name, 0)}" for name in names))

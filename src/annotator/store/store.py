@@ -625,13 +625,17 @@ class Store(AdjudicationMixin):
         return [Span(*row) for row in rows]
 
     @_reads
-    def view_spans(self, doc: Document) -> SpanSet | None:
+    def view_spans(
+        self, doc: Document, annotators: Iterable[str] | None = None
+    ) -> SpanSet | None:
         """The spans of ``doc`` as the window shows them, fast: offsets, ids, labels and
         annotators read in order from one covering index, each made into a :class:`Span`
         when first asked for, its text cut from ``doc.text`` (equal to the stored one,
         which :meth:`verify` checks apart) and its timestamps left empty (:meth:`span`
-        reads a whole record). None when an offset is not a whole number inside the text
-        (a damaged file): then read :meth:`spans` and let the checks say what is wrong."""
+        reads a whole record). Only those of ``annotators``, when given. None when an offset
+        is not a whole number inside the text (a damaged file): then read :meth:`spans` and
+        let the checks say what is wrong."""
+        people = None if annotators is None else set(annotators)
         damaged = self.conn.execute(
             "SELECT 1 FROM spans INDEXED BY spans_view WHERE document = ? AND NOT ("
             "typeof(start) = 'integer' AND typeof(end) = 'integer' "
@@ -649,6 +653,7 @@ class Store(AdjudicationMixin):
                 "WHERE document = ? ORDER BY start, end, id",
                 [doc.id],
             )
+            if people is None or annotator in people
         ]
         notes = dict(
             self.conn.execute(
