@@ -27,19 +27,24 @@ def long_window(qtbot, tmp_path: Path) -> MainWindow:
     spans = [IncomingSpan(i, i + 8, "actor", id=f"s{i}") for i in range(0, len(text) - 60, 997)
              if not text[i].isspace() and not text[i + 7].isspace()]
     spans.append(IncomingSpan(last, last + len("Лавров"), "actor", id="last"))
-    path = tmp_path / "long.db"
+    window = window_on(qtbot, tmp_path / "long.db", text, spans)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    yield window
+    window.close()
+
+
+def window_on(qtbot, path: Path, text: str, spans: list[IncomingSpan]) -> MainWindow:
+    """The window, shown, on a new database holding one article with these spans."""
     with Store.open(path) as store:
         store.import_documents(
-            [IncomingDocument(text, "long", DocumentMeta(title="Long"), "t", spans=spans)],
+            [IncomingDocument(text, path.stem, DocumentMeta(title=path.stem), "t", spans=spans)],
             annotator="gen",
         )
     window = MainWindow(store=Store.open(path), annotator="alice")
     qtbot.addWidget(window)
     window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    yield window
-    window.close()
+    return window
 
 
 def background_at(window: MainWindow, offset: int):
@@ -99,15 +104,7 @@ def test_keys_on_an_article_with_many_spans_make_only_the_spans_they_need(
     labels = ["actor", "quote", "claim"]
     spans = [IncomingSpan(m.start(), m.end(), labels[n % 3]) for n, m in enumerate(words_at[::2])]
     spans.append(IncomingSpan(len(text) - 6, len(text), "actor", id="u"))
-    path = tmp_path / "many.db"
-    with Store.open(path) as store:
-        store.import_documents(
-            [IncomingDocument(text, "many", DocumentMeta(title="Many"), "t", spans=spans)],
-            annotator="gen",
-        )
-    window = MainWindow(store=Store.open(path), annotator="alice")
-    qtbot.addWidget(window)
-    window.show()
+    window = window_on(qtbot, tmp_path / "many.db", text, spans)
     total = len(window.state.spans)
     assert total > 10_000
 

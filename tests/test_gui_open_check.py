@@ -56,6 +56,25 @@ def open_window(qtbot, path: Path) -> MainWindow:
     return window
 
 
+def hold_the_first_check(monkeypatch):
+    """The first background check waits (still reading) until ``release`` is set;
+    ``started`` says it has begun; ``calls`` lists every check's documents."""
+    import threading
+
+    started, release, calls = threading.Event(), threading.Event(), []
+    verify = Store.verify
+
+    def held(self, doc_ids=None):
+        calls.append(doc_ids)
+        if len(calls) == 1:
+            started.set()
+            release.wait(5)
+        return verify(self, doc_ids)
+
+    monkeypatch.setattr(Store, "verify", held)
+    return started, release, calls
+
+
 def test_the_window_shows_every_span_with_its_text_and_note(qtbot, tmp_path, warnings) -> None:
     window = open_window(qtbot, make_db(tmp_path / "a.db"))
     shown = {s.id: (s.text, s.note, s.annotator) for s in window.state.spans}
@@ -100,15 +119,7 @@ def test_closing_the_window_during_the_check_leaves_the_file_at_rest(
     import threading
 
     path = make_db(tmp_path / "a.db")
-    started, release = threading.Event(), threading.Event()
-    verify = Store.verify
-
-    def slow_verify(self, doc_ids=None):
-        started.set()
-        release.wait(5)  # still reading when the window closes
-        return verify(self, doc_ids)
-
-    monkeypatch.setattr(Store, "verify", slow_verify)
+    started, release, _calls = hold_the_first_check(monkeypatch)  # reading when it closes
     window = open_window(qtbot, path)
     assert started.wait(5)
     threading.Timer(0.2, release.set).start()
@@ -123,21 +134,8 @@ def test_closing_the_window_during_the_check_leaves_the_file_at_rest(
 def test_opening_again_stops_the_check_under_way_without_a_false_alarm(
     qtbot, tmp_path, warnings, monkeypatch
 ) -> None:
-    import threading
-
     path = make_db(tmp_path / "a.db")
-    first, release = threading.Event(), threading.Event()
-    verify = Store.verify
-    calls = []
-
-    def slow_verify(self, doc_ids=None):
-        calls.append(doc_ids)
-        if len(calls) == 1:
-            first.set()
-            release.wait(5)  # the first check is still reading when the article reopens
-        return verify(self, doc_ids)
-
-    monkeypatch.setattr(Store, "verify", slow_verify)
+    first, release, calls = hold_the_first_check(monkeypatch)  # reading when it reopens
     window = open_window(qtbot, path)
     assert first.wait(5)
     stopped = window._checks[0][0]

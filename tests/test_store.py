@@ -686,3 +686,21 @@ def test_opening_a_current_database_and_an_article_does_not_import_sqlite_utils(
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=60, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_documents_spans_and_links_can_be_read_for_some_annotators(tmp_path: Path) -> None:
+    path = make_db(tmp_path / "a.db", annotated())  # by "import"
+    with Store.open(path) as s:
+        s.add_span(new_span(s, "doc-1", 35, 39, "actor"))  # by alice
+        doc = s.document("doc-1")
+        assert {x.annotator for x in s.spans("doc-1")} == {"import", "alice"}
+        assert [x.text for x in s.spans("doc-1", ["alice"])] == ["Kiev"]
+        assert [x.text for x in s.view_spans(doc, {"alice"})] == ["Kiev"]
+        assert len(s.view_spans(doc, ["alice", "import"])) == 3
+        assert s.view_spans(doc, []).counts() == {}
+        assert [r.id for r in s.relations("doc-1", ["import"])] == ["doc-1-rel"]
+        assert s.relations("doc-1", ["alice"]) == []
+        assert "COVERING INDEX spans_view" in str(s.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT start, end, id, label, annotator FROM spans "
+            "INDEXED BY spans_view WHERE document = ? AND annotator IN (?) "
+            "ORDER BY start, end, id", ["doc-1", "alice"]).fetchall())

@@ -282,17 +282,14 @@ class MainWindow(QMainWindow):
             doc = self.store.document(doc_id)
             shown = self._shown_annotators()
             spans = self.store.view_spans(doc, shown)  # fast; None if offsets are damaged
-            stored = self.store.spans(doc_id) if spans is None else None
-            relations = [
-                r for r in self.store.relations(doc_id) if shown is None or r.annotator in shown
-            ]
+            stored = self.store.spans(doc_id) if spans is None else None  # all, to check
+            if stored is not None:
+                spans = sound(self.store.spans(doc_id, shown), len(doc.text))
+            relations = self.store.relations(doc_id, shown)
         except StoreError as exc:  # a damaged file: say so, keep what is open
             QMessageBox.critical(self, "This article cannot be read", str(exc))
             return
         self.undo_stack.clear()  # undo history belongs to one document
-        if stored is not None:
-            shown_stored = [s for s in stored if shown is None or s.annotator in shown]
-            spans = sound(shown_stored, len(doc.text))
         self.state.open(doc, spans, relations)
         self.doc_panel.select(doc_id)
         if stored is not None:

@@ -617,10 +617,13 @@ class Store(AdjudicationMixin):
     # -- spans ---------------------------------------------------------------------------
 
     @_reads
-    def spans(self, doc_id: str) -> list[Span]:
+    def spans(self, doc_id: str, annotators: Iterable[str] | None = None) -> list[Span]:
+        """The spans of a document (only those of ``annotators``, when given)."""
+        among, names = _among(annotators)
         rows = self.conn.execute(
-            f"SELECT {_SPAN_COLUMNS} FROM spans WHERE document = ? ORDER BY start, end, id",
-            [doc_id],
+            f"SELECT {_SPAN_COLUMNS} FROM spans WHERE document = ?{among} "
+            "ORDER BY start, end, id",
+            [doc_id, *names],
         )
         return [Span(*row) for row in rows]
 
@@ -635,7 +638,6 @@ class Store(AdjudicationMixin):
         reads a whole record). Only those of ``annotators``, when given. None when an offset
         is not a whole number inside the text (a damaged file): then read :meth:`spans` and
         let the checks say what is wrong."""
-        people = None if annotators is None else set(annotators)
         damaged = self.conn.execute(
             "SELECT 1 FROM spans INDEXED BY spans_view WHERE document = ? AND NOT ("
             "typeof(start) = 'integer' AND typeof(end) = 'integer' "
@@ -644,16 +646,16 @@ class Store(AdjudicationMixin):
         ).fetchone()
         if damaged:
             return None
+        among, people = _among(annotators)
         names: dict[str, str] = {}  # one string per label and annotator, not one per span
         rows = [
             (start, end, span_id, names.setdefault(label, label),
              names.setdefault(annotator, annotator))
             for start, end, span_id, label, annotator in self.conn.execute(
                 "SELECT start, end, id, label, annotator FROM spans INDEXED BY spans_view "
-                "WHERE document = ? ORDER BY start, end, id",
-                [doc.id],
+                f"WHERE document = ?{among} ORDER BY start, end, id",
+                [doc.id, *people],
             )
-            if people is None or annotator in people
         ]
         notes = dict(
             self.conn.execute(
@@ -775,10 +777,13 @@ class Store(AdjudicationMixin):
     # -- relations -----------------------------------------------------------------------
 
     @_reads
-    def relations(self, doc_id: str) -> list[Relation]:
+    def relations(self, doc_id: str, annotators: Iterable[str] | None = None) -> list[Relation]:
+        """The links of a document (only those of ``annotators``, when given)."""
+        among, names = _among(annotators)
         rows = self.conn.execute(
-            f"SELECT {_REL_COLUMNS} FROM relations WHERE document = ? ORDER BY created_at, id",
-            [doc_id],
+            f"SELECT {_REL_COLUMNS} FROM relations WHERE document = ?{among} "
+            "ORDER BY created_at, id",
+            [doc_id, *names],
         )
         return [Relation(*row) for row in rows]
 
@@ -1188,6 +1193,14 @@ def _unique(rows: list[tuple], kind: str, origin: str) -> list[tuple]:
         elif before != row[2:5]:
             raise InputError(origin, f"{kind} id {row[0]!r} is used twice for different {kind}s")
     return out
+
+
+def _among(annotators: Iterable[str] | None) -> tuple[str, list[str]]:
+    """The SQL condition (and its values) that keeps the rows of ``annotators`` (all: None)."""
+    if annotators is None:
+        return "", []
+    names = sorted(set(annotators))
+    return f" AND annotator IN ({', '.join('?' * len(names))})", names
 
 
 def _sort_new(
