@@ -394,3 +394,32 @@ def test_a_leading_byte_order_mark_keeps_its_position(qapp):
         doc.setPlainText(m.display_text())
         assert doc.characterCount() - 1 == m.qt_length == 3
         assert doc.characterAt(m.to_qt(1)) == "a"
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=texts)
+@example(text="a😀b\r\nc👩\u200d👩\u200d👧d\re\u2029f😀")
+def test_block_positions_agree_with_the_article_map_in_every_block(qapp, text):
+    """What the long view paints with: positions within one block of a real Qt document,
+    turned into offsets and back by the block alone, exactly as the article-wide map does
+    (at every boundary between characters of the block)."""
+    from PySide6.QtGui import QTextDocument
+
+    m = QtPositionMap(text)
+    doc = QTextDocument()
+    doc.setPlainText(m.display_text())
+    block = doc.firstBlock()
+    while block.isValid():
+        base, shown = block.position(), block.text()
+        positions = m.block(base, shown)
+        assert positions.first == m.from_qt(base)
+        q = 0
+        for k in range(len(shown) + 1):
+            offset = positions.first + k
+            assert positions.to_qt(offset) == q == m.to_qt(offset) - base
+            assert positions.from_qt(q) == offset == m.from_qt(base + q)  # a boundary
+            if k < len(shown):
+                q += utf16_len(shown[k])
+        block = block.next()

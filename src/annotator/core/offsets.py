@@ -89,9 +89,38 @@ class QtPositionMap:
         a, b = min(a, b), max(a, b)
         return self.from_qt(a, side="start"), self.from_qt(b, side="end")
 
+    def block(self, position: int, text: str) -> BlockPositions:
+        """The positions of one block of the Qt document (a paragraph between line ends)
+        that begins at Qt position ``position`` and holds ``text`` (``QTextBlock.text()``)."""
+        return BlockPositions(text, self.from_qt(position))
+
     def _is_collapsed(self, offset: int) -> bool:
         i = bisect_left(self._collapsed, offset)
         return i < len(self._collapsed) and self._collapsed[i] == offset
+
+
+class BlockPositions:
+    """Qt positions within one block and the code-point offsets they stand for, without
+    the article-wide lists (a painter asks for many positions of a few lines): a block
+    holds the article's code points from ``first`` on, no line end among them, and only
+    its astral characters take two positions."""
+
+    __slots__ = ("first", "_astral", "_astral_qt")
+
+    def __init__(self, text: str, first: int) -> None:
+        self.first = first
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)]  # in code points
+        self._astral_qt = [at + i for i, at in enumerate(self._astral)]  # in Qt positions
+
+    def to_qt(self, offset: int) -> int:
+        """Position within the block of the boundary before code point ``offset``."""
+        k = offset - self.first
+        return k + bisect_left(self._astral, k)
+
+    def from_qt(self, position: int) -> int:
+        """Code-point offset of the boundary at ``position`` within the block (a
+        boundary between characters, as a line of the block begins and ends on)."""
+        return self.first + position - bisect_left(self._astral_qt, position)
 
 
 def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:
