@@ -1,4 +1,5 @@
-"""A very long article: the plain view, lazy highlighting, exact offsets with emoji and CRLF."""
+"""A very long article: the plain view, highlights painted under the lines being drawn,
+exact offsets with emoji and CRLF."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QPalette, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
 from annotator.core.offsets import normalize_newlines
+from annotator.gui import theme
 from annotator.gui.article_view import LONG_ARTICLE
 from annotator.gui.main_window import MainWindow
 from annotator.store import Store
-from gui_helpers import drag_select, press
+from gui_helpers import drag_select, press, reveal
 
 
 @pytest.fixture
@@ -47,23 +49,49 @@ def window_on(qtbot, path: Path, text: str, spans: list[IncomingSpan]) -> MainWi
     return window
 
 
-def background_at(window: MainWindow, offset: int):
-    cursor = QTextCursor(window.article.text.document())
-    cursor.setPosition(window.state.positions.to_qt(offset) + 1)
-    return cursor.charFormat().background().style()
+def painted_at(window: MainWindow, offset: int) -> str:
+    """The colour painted at the top of the character at ``offset`` (above its ink), in
+    the middle of where its glyph is drawn, as the screen shows it (the view is painted
+    afresh into an image)."""
+    return sorted(column_at(window, offset, top_only=True))[0]
 
 
-def test_a_long_article_uses_the_plain_view_and_highlights_what_comes_into_view(
-    long_window: MainWindow, qtbot
+def glyph_box(window: MainWindow, offset: int):
+    """Where the glyph of the character at ``offset`` is drawn, in viewport coordinates."""
+    view = window.article.text
+    reveal(window, offset)
+    qt = window.state.positions.to_qt(offset)
+    block = view.document().findBlock(qt)
+    (run,) = block.layout().glyphRuns(qt - block.position(), 1)
+    origin = view.blockBoundingGeometry(block).translated(view.contentOffset()).topLeft()
+    return run.boundingRect().translated(origin)
+
+
+def page(window: MainWindow) -> str:
+    return window.article.text.viewport().palette().color(QPalette.ColorRole.Base).name()
+
+
+def test_a_long_article_uses_the_plain_view_and_paints_highlights_in_the_label_colour(
+    long_window: MainWindow,
 ) -> None:
     window = long_window
-    assert window.article.text is window.article.long_text and window.article.positions_exact
-    last = window.state.spans.get("last")
-    # Far from the top: not highlighted until it is scrolled into view.
-    assert background_at(window, last.start) == Qt.BrushStyle.NoBrush
-    bar = window.article.text.verticalScrollBar()
-    bar.setValue(bar.maximum())
-    qtbot.waitUntil(lambda: background_at(window, last.start) != Qt.BrushStyle.NoBrush)
+    view = window.article.text
+    assert view is window.article.long_text and window.article.positions_exact
+    # no character format carries a highlight: they are painted instead
+    assert not any(f.hasProperty(QTextFormat.Property.BackgroundBrush)
+                   for f in view.document().allFormats())
+    last = window.state.spans.get("last")  # at the very end of the article
+    tint, underline = view.highlight_at(last.start)
+    assert underline is None and tint == theme.highlight(window.state.labels["actor"].color)
+    assert painted_at(window, last.start + 2) == tint.name()
+    assert painted_at(window, last.end + 2) == page(window)  # after it: the page
+    assert view.highlight_at(last.end + 2) is None
+    window.article.zoom(+4)  # every line moves: the highlights follow
+    assert painted_at(window, last.start + 2) == tint.name()
+    assert painted_at(window, last.end + 2) == page(window)
+    window.resize(1000, window.height())  # narrower than the measure: lines break elsewhere
+    assert all(painted_at(window, at) == tint.name() for at in range(last.start, last.end))
+    assert painted_at(window, last.end + 2) == page(window)
 
 
 def test_spans_made_in_a_long_article_are_exact(long_window: MainWindow) -> None:
@@ -77,7 +105,9 @@ def test_spans_made_in_a_long_article_are_exact(long_window: MainWindow) -> None
     assert (span.start, span.end, span.text) == (start, start + len(needle), needle)
     stored = window.store.span(span.id)
     assert window.store.document(stored.document).text[stored.start : stored.end] == needle
-    assert background_at(window, start + 2) != Qt.BrushStyle.NoBrush
+    window.state.select(None)  # the selected span is drawn darker, on top
+    assert painted_at(window, start + 1) == window.article.long_text.highlight_at(start + 1)[0].name()
+    assert painted_at(window, start + 1) != page(window)
 
 
 def test_switching_between_a_long_and_a_short_article(long_window: MainWindow) -> None:
@@ -135,4 +165,89 @@ def test_keys_on_an_article_with_many_spans_make_only_the_spans_they_need(
     window.state.select("u")
     window.annotating.label_all_occurrences()  # "unique" occurs once: nothing to add
     assert made() - before < 2_000
+    window.close()
+
+
+def select_text(window: MainWindow, start: int, end: int) -> None:
+    view = window.article.text
+    positions = window.state.positions
+    reveal(window, start)
+    cursor = view.textCursor()
+    cursor.setPosition(positions.to_qt(start))
+    cursor.setPosition(positions.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+
+
+def column_at(window: MainWindow, offset: int, *, top_only: bool = False) -> set[str]:
+    """The colours painted down the middle of the character at ``offset``."""
+    box = glyph_box(window, offset)
+    image = window.article.text.viewport().grab().toImage()
+    x, top = int(box.center().x()), int(box.top()) + 1
+    rows = [top] if top_only else range(top, int(box.bottom()))
+    return {image.pixelColor(x, y).name() for y in rows}
+
+
+def free_stretch(window: MainWindow, word: str, length: int) -> int:
+    """Where ``word`` occurs with no span over the ``length`` characters from it."""
+    text = window.state.document.text
+    at = text.index(word, len(text) // 3)
+    while window.state.spans.overlapping(at, at + length):
+        at = text.index(word, at + 1)
+    return at
+
+
+def test_an_edit_repaints_its_highlight_and_nested_spans_keep_both_colours(
+    long_window: MainWindow,
+) -> None:
+    """Add a quote, nest an actor in it, delete both: what is painted follows each edit
+    (the places kept for painting are found again where spans changed)."""
+    window = long_window
+    labels = window.state.labels
+    at = free_stretch(window, "minister", 40)
+    text = window.state.document.text
+    outer_end = text.index("said", at) + len("said")
+    select_text(window, at, outer_end)
+    window.annotating.apply_label("quote")
+    quote = window.state.selected_span()
+    assert (quote.start, quote.end) == (at, outer_end)
+    window.state.select(None)
+    tint = theme.highlight(labels["quote"].color).name()
+    assert painted_at(window, at + 1) == tint
+
+    select_text(window, at, at + len("minister"))
+    window.annotating.apply_label("actor")
+    actor = window.state.selected_span()
+    window.state.select(None)
+    assert painted_at(window, at + 1) == theme.highlight(labels["actor"].color).name()
+    assert theme.underline(labels["quote"].color).name() in column_at(window, at + 1)
+    assert painted_at(window, outer_end - 2) == tint  # the rest of the quote: its own colour
+
+    for span in (actor, quote):
+        window.state.select(span.id)
+        window.annotating.delete()
+    assert window.state.spans.overlapping(at, outer_end) == []
+    assert painted_at(window, at + 1) == page(window)
+    assert painted_at(window, outer_end - 2) == page(window)
+
+
+def test_highlights_cover_right_to_left_words_where_they_are_drawn(qtbot, tmp_path: Path) -> None:
+    """Hebrew and Arabic inside an English line are drawn right to left: a highlight
+    covers exactly the glyphs of its characters, wherever the line puts them."""
+    para = "The minister said שלום עולם, then مرحبا بالعالم.\n\n"  # one line
+    text = para * (LONG_ARTICLE // len(para) + 10)
+    middle = len(para) * (LONG_ARTICLE // len(para) // 2)
+    hebrew = text.index("עולם", middle)
+    arabic = text.index("بالعالم", middle)
+    spans = [IncomingSpan(hebrew, hebrew + 4, "actor", id="he"),
+             IncomingSpan(arabic, arabic + 7, "quote", id="ar")]
+    window = window_on(qtbot, tmp_path / "rtl.db", text, spans)
+    window.resize(1320, 860)
+    labels = window.state.labels
+    for span_id, label in (("he", "actor"), ("ar", "quote")):
+        span = window.state.spans.get(span_id)
+        tint = theme.highlight(labels[label].color).name()
+        for offset in range(span.start, span.end):
+            assert painted_at(window, offset) == tint, (span_id, offset)
+        for offset in (span.start - 2, span.end):  # the word before, the stop after
+            assert painted_at(window, offset) == page(window), (span_id, offset)
     window.close()

@@ -1,19 +1,28 @@
 """The article: a header (title, source, date, URL) over the text, set for long reading.
 
-Highlights are character formats merged into the document, one piece per stretch
-between span boundaries, so overlapping and nested spans all stay visible: the
-innermost span gives the background, an outer one adds an underline in its colour.
-Only the stretch an edit touches is redrawn. The selected span is drawn on top as the
-one extra selection.
+Highlights are cut into stretches between span boundaries, so overlapping and nested
+spans all stay visible: the innermost span gives the background, an outer one adds an
+underline in its colour (:func:`stretch_look`). An article of usual length gets them as
+character formats merged into its document, and an edit redraws the stretch it touches.
+A very long one gets them painted under the text of the lines being drawn, so opening
+costs nothing per span and an edit repaints only the lines of its span. The selected
+span is drawn on top as the one extra selection.
 """
 
 from __future__ import annotations
 
 import html
+import math
+import re
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
+    QColor,
+    QFontMetricsF,
+    QPainter,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -34,7 +43,8 @@ from PySide6.QtWidgets import (
 
 from annotator.core import textnav
 from annotator.core.model import Document, Span
-from annotator.core.spanset import segments
+from annotator.core.offsets import QtPositionMap
+from annotator.core.spanset import SpanSet, segments
 from annotator.gui import theme
 from annotator.gui.state import DocumentState
 
@@ -224,7 +234,8 @@ class ReadingView(_Reading, QTextEdit):
 
 
 class LongReadingView(_Reading, QPlainTextEdit):
-    """Very long articles: QPlainTextEdit lays out only the blocks it shows."""
+    """Very long articles: QPlainTextEdit lays out only the blocks it shows, and the
+    highlights are painted under the text of the lines being drawn."""
 
     clicked = Signal(object)
     span_step = Signal(int)
@@ -235,11 +246,238 @@ class LongReadingView(_Reading, QPlainTextEdit):
 
     def __init__(self, state: DocumentState, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Where the highlights of the blocks painted lately go (dropped when a span in
+        # the block changes); and the colours of each label pairing, per page colour
+        # (the theme may change).
+        self._rects: OrderedDict[int, _BlockPlaces] = OrderedDict()
+        self._looks: dict[tuple, tuple[QColor, QColor | None]] = {}
+        self._underline: float | None = None  # below the baseline, in the reading font
         self._setup(state)
+        # Lines wrap at the width of the view, so there is nothing to scroll sideways; yet
+        # QPlainTextEdit keeps the widest line it ever laid out (before the page margins
+        # were set, a few pixels wider) as the width of the text, and would offer a bar.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        state.document_opened.connect(self._forget_layout)
+        state.labels_changed.connect(self._looks.clear)
+
+    # -- what the article view asks ----------------------------------------------------------
+
+    def highlight_at(self, offset: int) -> tuple[QColor, QColor | None] | None:
+        """The background and underline painted under the character at ``offset``."""
+        covering = self.state.spans.overlapping(offset, offset + 1)
+        return self._look(*stretch_look(covering), theme.page_key()) if covering else None
+
+    def repaint_range(self, start: int, end: int) -> None:
+        """The spans of ``[start, end)`` changed: find again where the highlights of its
+        lines go (now, so that the paint that follows only draws), and repaint those
+        lines where they are shown."""
+        if self.state.document is None:
+            return
+        a, b = self.state.positions.range_to_qt(start, end)
+        document = self.document()
+        first, last = document.findBlock(a).blockNumber(), document.findBlock(b).blockNumber()
+        known = (self._rects.get(n) for n in range(first, last + 1)) if last - first < 64 else (
+            places for n, places in self._rects.items() if first <= n <= last
+        )
+        for places in known:
+            if places is not None:
+                places.forget(a - places.base, b - places.base)
+        block = document.findBlockByNumber(max(first, self.firstVisibleBlock().blockNumber()))
+        offset, height = self.contentOffset(), self.viewport().height()
+        port = self.viewport()
+        while block.isValid() and block.blockNumber() <= last:
+            box = self.blockBoundingGeometry(block).translated(offset)
+            if box.top() > height:
+                break
+            if block.isVisible() and box.bottom() >= 0:
+                places, base = self._places(block), block.position()
+                for i in places.lines_between(a - base, b - base):
+                    places.line(i, self.state.spans)
+                    y, line_height, _ascent = places.lines[i]
+                    port.update(QRect(0, math.floor(box.top() + y), port.width(),
+                                      math.ceil(line_height) + 1))
+            block = block.next()
+
+    # -- painting ----------------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self.state.document is not None and len(self.state.spans):
+            painter = QPainter(self.viewport())
+            page, underline = theme.page_key(), self._underline_at()
+            try:
+                for area in event.region():  # apart: an edit and the caret it moved
+                    self._paint_highlights(painter, area, page, underline)
+            finally:
+                painter.end()
+        super().paintEvent(event)  # the text (and selection) over the highlights
+
+    def _paint_highlights(self, painter: QPainter, area: QRect, page, underline) -> None:
+        offset = self.contentOffset()
+        block = self.firstVisibleBlock()
+        while block.isValid():
+            box = self.blockBoundingGeometry(block).translated(offset)
+            if box.top() > area.bottom():
+                break
+            if block.isVisible() and box.bottom() >= area.top():
+                self._paint_block(painter, block, box.left(), box.top(), area, page, underline)
+            block = block.next()
+
+    def _paint_block(self, painter, block, left, top, area, page, underline) -> None:
+        low, high = area.top() - top, area.bottom() - top  # the area, in block coordinates
+        places, spans = self._places(block), self.state.spans
+        for index, (y, height, ascent) in enumerate(places.lines):
+            if y > high:
+                break
+            if y + height < low:
+                continue
+            for x1, x2, inner, outer in places.line(index, spans):
+                background, under = self._look(inner, outer, page)
+                painter.fillRect(QRectF(left + x1, top + y, x2 - x1, height), background)
+                if under is not None:
+                    at = top + y + ascent + underline
+                    painter.fillRect(QRectF(left + x1, at, x2 - x1, 1.0), under)
+
+    def _places(self, block) -> _BlockPlaces:
+        number = block.blockNumber()
+        found = self._rects.get(number)
+        if found is None:
+            found = self._rects[number] = _BlockPlaces(block, self.state.positions)
+            if len(self._rects) > _BLOCKS_KEPT:
+                self._rects.popitem(last=False)
+        else:
+            self._rects.move_to_end(number)
+        return found
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Resize:
+            self._forget_layout()  # another width: the lines break elsewhere
+        return super().viewportEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.FontChange:
+            self._forget_layout()  # zoomed: every line moves
+        super().changeEvent(event)
+
+    def _forget_layout(self) -> None:
+        self._rects.clear()
+        self._underline = None
+
+    def _underline_at(self) -> float:
+        if self._underline is None:
+            self._underline = QFontMetricsF(self.font()).underlinePos()
+        return self._underline
+
+    def _look(self, inner: str, outer: str | None, page: tuple) -> tuple[QColor, QColor | None]:
+        found = self._looks.get((inner, outer, page))
+        if found is None:
+            found = self._looks[(inner, outer, page)] = (
+                theme.highlight(label_color(self.state, inner)),
+                theme.underline(label_color(self.state, outer)) if outer else None,
+            )
+        return found
+
+    def _at(self, qt: int) -> QTextCursor:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(qt)
+        return cursor
 
 
-LONG_ARTICLE = 200_000  # characters; above it the plain view (and lazy highlighting) is used
-_CHUNK = 20_000  # characters highlighted at a time in a long article
+_BLOCKS_KEPT = 400  # blocks whose highlight places are kept (a few screens' worth)
+
+
+class _BlockPlaces:
+    """Where the highlights of one laid-out block go, in block coordinates: its lines
+    (y, height, ascent) and, per line once painted, (x1, x2, inner label, outer label)
+    for each stretch between span bounds on it. A span change in the block forgets the
+    stretches (:meth:`forget`); a new layout (another width) forgets the block."""
+
+    __slots__ = ("lines", "base", "_block", "_starts", "_positions", "_rtl", "_rects")
+
+    def __init__(self, block, positions: QtPositionMap) -> None:
+        layout = block.layout()
+        self._block = block
+        self.lines, self._starts = [], []
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            self.lines.append((line.y(), line.height(), line.ascent()))
+            self._starts.append(line.textStart())
+        self._starts.append(block.length() - 1)
+        self.base = block.position()  # the text never changes: nor does where it begins
+        text = block.text()
+        self._positions = positions.block(self.base, text)
+        self._rtl = _RTL.search(text) is not None
+        self._rects: dict[int, list[tuple[float, float, str, str | None]]] = {}
+
+    def lines_between(self, a: int, b: int) -> range:
+        """The lines that hold positions ``[a, b)`` of the block (the line of ``a``
+        when the range is empty)."""
+        starts = self._starts
+        first = max(0, bisect_right(starts, a) - 1)
+        last = max(first, bisect_left(starts, b) - 1)
+        return range(first, min(last, len(self.lines) - 1) + 1)
+
+    def forget(self, a: int, b: int) -> None:
+        """Spans changed over positions ``[a, b)``: where their lines' highlights go
+        is found again when next asked."""
+        for i in self.lines_between(a, b):
+            self._rects.pop(i, None)
+
+    def line(self, index: int, spans: SpanSet) -> list[tuple[float, float, str, str | None]]:
+        found = self._rects.get(index)
+        if found is not None:
+            return found
+        found = self._rects[index] = []
+        line_start, line_end = self._starts[index], self._starts[index + 1]
+        to_qt, from_qt = self._positions.to_qt, self._positions.from_qt
+        start, end = from_qt(line_start), from_qt(line_end)
+        layout = line = None
+        for a, b, covering in segments(spans.overlapping(start, end), start, end):
+            qa, qb = max(to_qt(a), line_start), min(to_qt(b), line_end)
+            if qa >= qb:
+                continue
+            if line is None:
+                layout = self._block.layout()
+                line = layout.lineAt(index)
+            inner, outer = stretch_look(covering)
+            found += [(x1, x2, inner, outer)
+                      for x1, x2 in _line_stretches(layout, line, qa, qb, self._rtl)]
+        return found
+
+
+_RTL = re.compile(  # right-to-left letters, and the marks that make a run right to left
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff"
+    "\u200f\u202b\u202e\u2067]"
+)
+
+
+def _line_stretches(layout, line, a: int, b: int, rtl: bool) -> list[tuple[float, float]]:
+    """The x ranges that characters ``[a, b)`` (positions in the block, on ``line``)
+    cover: one range between their edges, or in a block with right-to-left text, one per
+    run of glyphs as drawn, since there a run of positions need not be one run on screen
+    (and the position where the direction changes has two places)."""
+    if rtl:
+        return [(box.left(), box.right())
+                for box in (run.boundingRect() for run in layout.glyphRuns(a, b - a))]
+    x1, x2 = line.cursorToX(a)[0], line.cursorToX(b)[0]
+    return [(min(x1, x2), max(x1, x2))]
+
+
+def stretch_look(covering: list[Span]) -> tuple[str, str | None]:
+    """The labels that colour a stretch: the innermost span's (the background) and,
+    under nesting, the outermost's (an underline)."""
+    if len(covering) == 1:
+        return covering[0].label, None
+    inner = min(covering, key=_innermost).label
+    outer = max(covering, key=_innermost).label if len(covering) > 1 else None
+    return inner, outer
+
+
+def label_color(state: DocumentState, label: str) -> str:
+    found = state.labels.get(label)
+    return found.color if found else "#888888"
+
+
+LONG_ARTICLE = 200_000  # characters; above it the plain view (and painted highlights) is used
 
 
 class ArticleView(QWidget):
@@ -274,12 +512,6 @@ class ArticleView(QWidget):
             for name in SIGNAL_NAMES:
                 getattr(view, name).connect(getattr(self, name))
         self._short_text = self.text
-        self._rendered: set[int] = set()  # chunks of a long article already highlighted
-        self._lazy = QTimer(self, singleShot=True, interval=0)
-        self._lazy.timeout.connect(self._render_visible)
-        # (a lambda: valueChanged's int would reach QTimer.start(msec) as the interval)
-        self.long_text.verticalScrollBar().valueChanged.connect(lambda _v: self._lazy.start())
-        self.long_text.updateRequest.connect(lambda *_: self._lazy.start())
         title_font = theme.reading_font()
         title_font.setPointSizeF(theme.READING_POINT_SIZE * 1.55)
         title_font.setBold(True)
@@ -411,7 +643,6 @@ class ArticleView(QWidget):
         hidden.setPlainText("")  # one copy of the text in memory, not two
         self.text = shown
         self.views.setCurrentWidget(shown)
-        self._rendered.clear()
         # setPlainText gives the new text the cursor's format: when the cursor rests on a
         # (small-set) blank line, the whole article would come back in that size.
         shown.setCurrentCharFormat(QTextCharFormat())
@@ -454,43 +685,28 @@ class ArticleView(QWidget):
         if self.state.document is None:
             return
         if self.text is self.long_text:
-            self._rendered.clear()  # drawn chunk by chunk as they come into view
-            self._render_visible()
+            self.long_text.viewport().update()  # painted as it comes into view
         else:
             self._render(0, len(self.state.document.text))
         self._on_state_selection_changed(self.state.selected)
 
-    def _render_visible(self) -> None:
-        """Highlight the chunks of a long article that are shown, and the ones around
-        them, the first time they come into view (called after scrolling settles)."""
-        if self.text is not self.long_text or self.state.document is None:
-            return
-        view = self.long_text
-        first = view.cursorForPosition(QPoint(0, 0)).position()
-        last = view.cursorForPosition(QPoint(view.viewport().width(), view.viewport().height()))
-        positions = self.state.positions
-        a = positions.from_qt(first) // _CHUNK
-        b = positions.from_qt(last.position(), side="end") // _CHUNK
-        length = len(self.state.document.text)
-        for chunk in range(max(0, a - 1), b + 2):
-            if chunk not in self._rendered and chunk * _CHUNK < length:
-                self._rendered.add(chunk)
-                self._render(chunk * _CHUNK, min(length, (chunk + 1) * _CHUNK))
-
     def _render(self, start: int, end: int) -> None:
-        """Redraw the highlights of ``[start, end)`` from the spans that cover it, in one
-        edit block (one relayout) with one cursor and one format per label pairing."""
+        """Redraw the highlights of ``[start, end)`` from the spans that cover it: in a
+        long article, repaint its lines; otherwise in one edit block (one relayout) with
+        one cursor and one format per label pairing."""
+        if self.text is self.long_text:
+            self.long_text.repaint_range(start, end)
+            return
         to_qt = self.state.positions.to_qt
         cursor = self._cursor(start, end)
         cursor.beginEditBlock()
         cursor.mergeCharFormat(self._plain)
         formats: dict[tuple[str, str | None], QTextCharFormat] = {}
         for a, b, covering in segments(self.state.spans.overlapping(start, end), start, end):
-            inner = min(covering, key=_innermost).label
-            outer = max(covering, key=_innermost).label if len(covering) > 1 else None
-            fmt = formats.get((inner, outer))
+            look = stretch_look(covering)
+            fmt = formats.get(look)
             if fmt is None:
-                fmt = formats[(inner, outer)] = self._format(inner, outer)
+                fmt = formats[look] = self._format(*look)
             cursor.setPosition(to_qt(a))
             cursor.setPosition(to_qt(b), QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(fmt)
@@ -543,8 +759,7 @@ class ArticleView(QWidget):
         return selection
 
     def _color(self, label: str) -> str:
-        found = self.state.labels.get(label)
-        return found.color if found else "#888888"
+        return label_color(self.state, label)
 
     def _cursor(self, start: int, end: int) -> QTextCursor:
         a, b = self.state.positions.range_to_qt(start, end)

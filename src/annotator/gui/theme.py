@@ -116,14 +116,15 @@ def _dark_palette() -> QPalette:
 
 
 def highlight(color: str) -> QColor:
-    return _tint_for_page(color, 0.45 if is_dark() else 0.32, _page_key())
+    return _tint_for_page(color, 0.45 if is_dark() else 0.32, page_key())
 
 
 def selected_highlight(color: str) -> QColor:
-    return _tint_for_page(color, 0.8 if is_dark() else 0.62, _page_key())
+    return _tint_for_page(color, 0.8 if is_dark() else 0.62, page_key())
 
 
-def _page_key() -> tuple[int, int]:
+def page_key() -> tuple[int, int]:
+    """What tints depend on: the page and text colours of the palette in use."""
     palette = QApplication.palette()
     return palette.color(QPalette.ColorRole.Base).rgb(), palette.color(QPalette.ColorRole.Text).rgb()
 
