@@ -143,7 +143,7 @@ def test_opening_again_stops_the_check_under_way_without_a_false_alarm(
     assert stopped._cancel.is_set()  # told to stop
     release.set()
     qtbot.waitUntil(lambda: not stopped.thread.is_alive(), timeout=5000)
-    qtbot.waitUntil(lambda: all(not t.thread.is_alive() for t, _ in window._checks), timeout=5000)
+    qtbot.waitUntil(lambda: not window.checking(), timeout=5000)
     qtbot.wait(50)
     assert warnings == []  # the stopped check's result is not shown
     assert len(calls) == 2

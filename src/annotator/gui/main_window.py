@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
         self._checks: list[tuple[tasks.Task, list[Store]]] = []  # background span checks
         self._closing = False
         self._span_table_release = QTimer(self, singleShot=True, interval=60)
-        self._span_table_release.timeout.connect(lambda: self.span_table.setUpdatesEnabled(True))
+        self._span_table_release.timeout.connect(self._release_span_table)
         self.state.span_changed.connect(self._hold_span_table)
         self.state.span_added.connect(self._on_state_spans_changed)
         self.state.span_removed.connect(self._on_state_spans_changed)
@@ -355,6 +355,10 @@ class MainWindow(QMainWindow):
         self._checks.append((task, readers))
         task.start()
 
+    def checking(self) -> bool:
+        """The stored text and spans of the open article are still being checked."""
+        return any(task.thread.is_alive() for task, _readers in self._checks)
+
     def _stop_checks(self, *, wait: bool) -> None:
         """Stop the checks under way; ``wait`` (before the store closes) also waits for
         them, so that the last connection to close is ours, which leaves the file at rest."""
@@ -398,6 +402,14 @@ class MainWindow(QMainWindow):
         self.span_table.setUpdatesEnabled(False)
         self._span_table_release.start()
 
+    def _release_span_table(self) -> None:
+        self._select_in_span_table()
+        self.span_table.setUpdatesEnabled(True)
+
+    def _select_in_span_table(self) -> None:
+        span_id = self.state.selected
+        select_row(self.span_table, self.span_model.row_of(span_id) if span_id else -1)
+
     def _refresh_listed_documents(self) -> None:
         for doc_id in self._stale_rows:
             self.documents.refresh_document(doc_id)
@@ -418,9 +430,10 @@ class MainWindow(QMainWindow):
             self.state.select(self.span_model.data(current, SpanTableModel.IdRole))
 
     def _on_state_selection_changed(self, span_id: str | None) -> None:
-        row = self.span_model.row_of(span_id) if span_id else -1
-        select_row(self.span_table, row)
-        if row < 0:
+        held = self._span_table_release.isActive() and not self.span_table.hasFocus()
+        if not held:  # a list held during a burst of edits follows once it is released
+            self._select_in_span_table()
+        if span_id is None or span_id not in self.state.spans:
             return
         if not self.article.text.hasFocus() or self.article.selection_range() is None:
             self.article.show_span(self.state.spans.get(span_id))
