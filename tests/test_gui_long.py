@@ -251,3 +251,23 @@ def test_highlights_cover_right_to_left_words_where_they_are_drawn(qtbot, tmp_pa
         for offset in (span.start - 2, span.end):  # the word before, the stop after
             assert painted_at(window, offset) == page(window), (span_id, offset)
     window.close()
+
+
+def test_switching_to_the_dark_theme_repaints_highlights_in_its_tints(
+    long_window: MainWindow, monkeypatch
+) -> None:
+    """The system turns dark while the article is open: the highlights painted from then
+    on use the dark tints (the places kept for painting carry colours: they are redone)."""
+    window = long_window
+    last = window.state.spans.get("last")
+    light = painted_at(window, last.start + 2)
+    app = QApplication.instance()
+    monkeypatch.setenv("ANNOTATOR_THEME", "dark")
+    try:
+        window._on_color_scheme_changed()
+        assert theme.is_dark()
+        dark = theme.highlight(window.state.labels["actor"].color).name()
+        assert dark != light and painted_at(window, last.start + 2) == dark
+        assert painted_at(window, last.end + 2) == page(window)
+    finally:
+        app.setPalette(app.style().standardPalette())

@@ -251,21 +251,21 @@ class LongReadingView(_Reading, QPlainTextEdit):
         # (the theme may change).
         self._rects: OrderedDict[int, _BlockPlaces] = OrderedDict()
         self._looks: dict[tuple, tuple[QColor, QColor | None]] = {}
-        self._underline: float | None = None  # below the baseline, in the reading font
+        self._page: tuple | None = None  # the palette the kept places were coloured for
         self._setup(state)
         # Lines wrap at the width of the view, so there is nothing to scroll sideways; yet
         # QPlainTextEdit keeps the widest line it ever laid out (before the page margins
         # were set, a few pixels wider) as the width of the text, and would offer a bar.
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         state.document_opened.connect(self._forget_layout)
-        state.labels_changed.connect(self._looks.clear)
+        state.labels_changed.connect(self._forget_looks)
 
     # -- what the article view asks ----------------------------------------------------------
 
     def highlight_at(self, offset: int) -> tuple[QColor, QColor | None] | None:
         """The background and underline painted under the character at ``offset``."""
         covering = self.state.spans.overlapping(offset, offset + 1)
-        return self._look(*stretch_look(covering), theme.page_key()) if covering else None
+        return self._look(*stretch_look(covering)) if covering else None
 
     def repaint_range(self, start: int, end: int) -> None:
         """The spans of ``[start, end)`` changed: find again where the highlights of its
@@ -292,8 +292,8 @@ class LongReadingView(_Reading, QPlainTextEdit):
             if block.isVisible() and box.bottom() >= 0:
                 places, base = self._places(block), block.position()
                 for i in places.lines_between(a - base, b - base):
-                    places.line(i, self.state.spans)
-                    y, line_height, _ascent = places.lines[i]
+                    places.line(i, self.state.spans, self._look)
+                    y, line_height = places.lines[i]
                     port.update(QRect(0, math.floor(box.top() + y), port.width(),
                                       math.ceil(line_height) + 1))
             block = block.next()
@@ -302,16 +302,19 @@ class LongReadingView(_Reading, QPlainTextEdit):
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if self.state.document is not None and len(self.state.spans):
+            page = theme.page_key()
+            if page != self._page:  # another theme: other tints
+                self._page = page
+                self._forget_layout()
             painter = QPainter(self.viewport())
-            page, underline = theme.page_key(), self._underline_at()
             try:
                 for area in event.region():  # apart: an edit and the caret it moved
-                    self._paint_highlights(painter, area, page, underline)
+                    self._paint_highlights(painter, area)
             finally:
                 painter.end()
         super().paintEvent(event)  # the text (and selection) over the highlights
 
-    def _paint_highlights(self, painter: QPainter, area: QRect, page, underline) -> None:
+    def _paint_highlights(self, painter: QPainter, area: QRect) -> None:
         offset = self.contentOffset()
         block = self.firstVisibleBlock()
         while block.isValid():
@@ -319,29 +322,27 @@ class LongReadingView(_Reading, QPlainTextEdit):
             if box.top() > area.bottom():
                 break
             if block.isVisible() and box.bottom() >= area.top():
-                self._paint_block(painter, block, box.left(), box.top(), area, page, underline)
+                self._paint_block(painter, block, box.left(), box.top(), area)
             block = block.next()
 
-    def _paint_block(self, painter, block, left, top, area, page, underline) -> None:
+    def _paint_block(self, painter, block, left, top, area) -> None:
         low, high = area.top() - top, area.bottom() - top  # the area, in block coordinates
         places, spans = self._places(block), self.state.spans
-        for index, (y, height, ascent) in enumerate(places.lines):
+        painter.translate(left, top)
+        for index, (y, height) in enumerate(places.lines):
             if y > high:
                 break
-            if y + height < low:
-                continue
-            for x1, x2, inner, outer in places.line(index, spans):
-                background, under = self._look(inner, outer, page)
-                painter.fillRect(QRectF(left + x1, top + y, x2 - x1, height), background)
-                if under is not None:
-                    at = top + y + ascent + underline
-                    painter.fillRect(QRectF(left + x1, at, x2 - x1, 1.0), under)
+            if y + height >= low:
+                for rect, color in places.line(index, spans, self._look):
+                    painter.fillRect(rect, color)
+        painter.translate(-left, -top)
 
     def _places(self, block) -> _BlockPlaces:
         number = block.blockNumber()
         found = self._rects.get(number)
         if found is None:
-            found = self._rects[number] = _BlockPlaces(block, self.state.positions)
+            underline = QFontMetricsF(self.font()).underlinePos()
+            found = self._rects[number] = _BlockPlaces(block, self.state.positions, underline)
             if len(self._rects) > _BLOCKS_KEPT:
                 self._rects.popitem(last=False)
         else:
@@ -360,21 +361,22 @@ class LongReadingView(_Reading, QPlainTextEdit):
 
     def _forget_layout(self) -> None:
         self._rects.clear()
-        self._underline = None
+        self._looks.clear()
 
-    def _underline_at(self) -> float:
-        if self._underline is None:
-            self._underline = QFontMetricsF(self.font()).underlinePos()
-        return self._underline
 
-    def _look(self, inner: str, outer: str | None, page: tuple) -> tuple[QColor, QColor | None]:
-        found = self._looks.get((inner, outer, page))
+    def _look(self, inner: str, outer: str | None) -> tuple[QColor, QColor | None]:
+        """The background and underline colours of a stretch with these labels."""
+        found = self._looks.get((inner, outer))
         if found is None:
-            found = self._looks[(inner, outer, page)] = (
+            found = self._looks[(inner, outer)] = (
                 theme.highlight(label_color(self.state, inner)),
                 theme.underline(label_color(self.state, outer)) if outer else None,
             )
         return found
+
+    def _forget_looks(self) -> None:
+        self._looks.clear()
+        self._rects.clear()  # they hold the colours
 
     def _at(self, qt: int) -> QTextCursor:
         cursor = QTextCursor(self.document())
@@ -387,26 +389,30 @@ _BLOCKS_KEPT = 400  # blocks whose highlight places are kept (a few screens' wor
 
 class _BlockPlaces:
     """Where the highlights of one laid-out block go, in block coordinates: its lines
-    (y, height, ascent) and, per line once painted, (x1, x2, inner label, outer label)
-    for each stretch between span bounds on it. A span change in the block forgets the
-    stretches (:meth:`forget`); a new layout (another width) forgets the block."""
+    (y, height) and, per line once painted, a rectangle and its colour for each stretch
+    between span bounds on it (and for the underline of a nested one). A span change in
+    the block forgets the stretches of its lines (:meth:`forget`); a new layout or
+    palette forgets the block."""
 
-    __slots__ = ("lines", "base", "_block", "_starts", "_positions", "_rtl", "_rects")
+    __slots__ = ("lines", "base", "_block", "_starts", "_ascents", "_underline",
+                 "_positions", "_rtl", "_rects")
 
-    def __init__(self, block, positions: QtPositionMap) -> None:
+    def __init__(self, block, positions: QtPositionMap, underline: float) -> None:
         layout = block.layout()
         self._block = block
-        self.lines, self._starts = [], []
+        self.lines, self._starts, self._ascents = [], [], []
         for i in range(layout.lineCount()):
             line = layout.lineAt(i)
-            self.lines.append((line.y(), line.height(), line.ascent()))
+            self.lines.append((line.y(), line.height()))
+            self._ascents.append(line.ascent())
             self._starts.append(line.textStart())
         self._starts.append(block.length() - 1)
+        self._underline = underline  # below the baseline
         self.base = block.position()  # the text never changes: nor does where it begins
         text = block.text()
         self._positions = positions.block(self.base, text)
         self._rtl = _RTL.search(text) is not None
-        self._rects: dict[int, list[tuple[float, float, str, str | None]]] = {}
+        self._rects: dict[int, list[tuple[QRectF, QColor]]] = {}
 
     def lines_between(self, a: int, b: int) -> range:
         """The lines that hold positions ``[a, b)`` of the block (the line of ``a``
@@ -422,7 +428,7 @@ class _BlockPlaces:
         for i in self.lines_between(a, b):
             self._rects.pop(i, None)
 
-    def line(self, index: int, spans: SpanSet) -> list[tuple[float, float, str, str | None]]:
+    def line(self, index: int, spans: SpanSet, look) -> list[tuple[QRectF, QColor]]:
         found = self._rects.get(index)
         if found is not None:
             return found
@@ -430,17 +436,23 @@ class _BlockPlaces:
         line_start, line_end = self._starts[index], self._starts[index + 1]
         to_qt, from_qt = self._positions.to_qt, self._positions.from_qt
         start, end = from_qt(line_start), from_qt(line_end)
-        layout = line = None
+        pieces = []
         for a, b, covering in segments(spans.overlapping(start, end), start, end):
             qa, qb = max(to_qt(a), line_start), min(to_qt(b), line_end)
-            if qa >= qb:
-                continue
-            if line is None:
-                layout = self._block.layout()
-                line = layout.lineAt(index)
-            inner, outer = stretch_look(covering)
-            found += [(x1, x2, inner, outer)
-                      for x1, x2 in _line_stretches(layout, line, qa, qb, self._rtl)]
+            if qa < qb:
+                pieces.append((qa, qb, *look(*stretch_look(covering))))
+        if not pieces:
+            return found
+        layout = self._block.layout()
+        line = layout.lineAt(index)
+        y, height = self.lines[index]
+        under_y = y + self._ascents[index] + self._underline
+        xs: dict[int, float] = {}  # each bound's x, asked once (stretches share them)
+        for qa, qb, background, under in pieces:
+            for x1, x2 in _line_stretches(layout, line, qa, qb, self._rtl, xs):
+                found.append((QRectF(x1, y, x2 - x1, height), background))
+                if under is not None:
+                    found.append((QRectF(x1, under_y, x2 - x1, 1.0), under))
         return found
 
 
@@ -450,15 +462,22 @@ _RTL = re.compile(  # right-to-left letters, and the marks that make a run right
 )
 
 
-def _line_stretches(layout, line, a: int, b: int, rtl: bool) -> list[tuple[float, float]]:
+def _line_stretches(layout, line, a: int, b: int, rtl: bool,
+                    xs: dict[int, float]) -> list[tuple[float, float]]:
     """The x ranges that characters ``[a, b)`` (positions in the block, on ``line``)
-    cover: one range between their edges, or in a block with right-to-left text, one per
-    run of glyphs as drawn, since there a run of positions need not be one run on screen
-    (and the position where the direction changes has two places)."""
+    cover: one range between their edges (each edge's x kept in ``xs``), or in a block
+    with right-to-left text, one per run of glyphs as drawn, since there a run of
+    positions need not be one run on screen (and the position where the direction
+    changes has two places)."""
     if rtl:
         return [(box.left(), box.right())
                 for box in (run.boundingRect() for run in layout.glyphRuns(a, b - a))]
-    x1, x2 = line.cursorToX(a)[0], line.cursorToX(b)[0]
+    x1 = xs.get(a)
+    if x1 is None:
+        x1 = xs[a] = line.cursorToX(a)[0]
+    x2 = xs.get(b)
+    if x2 is None:
+        x2 = xs[b] = line.cursorToX(b)[0]
     return [(min(x1, x2), max(x1, x2))]
 
 
