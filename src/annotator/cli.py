@@ -148,6 +148,7 @@ def import_command(
     Each of FILES may be a folder: it is searched recursively. Labels the database does not
     know yet are added to its scheme. Importing the same file again adds nothing.
     """
+    from annotator.core.bulk import collector_paused
     from annotator.formats.importing import import_read, write_rejects
     from annotator.formats.reading import plan, read_sources
     from annotator.store import Store
@@ -157,16 +158,21 @@ def import_command(
     existed = db.exists()
     try:
         sources = plan(files, fmt)
-        with _progress(len(sources), "Reading") as bar:
-            result = read_sources(
-                sources,
-                unit=offsets,
-                skip_invalid=skip_invalid,
-                on_source=(lambda _: bar.update(1)) if bar else None,
-            )
-        with Store.open(db) as store:
-            _warn(store)
-            report = import_read(store, result, annotator=who, skip_invalid=skip_invalid)
+        # What is read lives until it is stored: the cycle collector stays paused over
+        # both (core/bulk.py), and the documents go before it runs again, so that it never
+        # scans the millions of objects a large corpus makes.
+        with collector_paused():
+            with _progress(len(sources), "Reading") as bar:
+                result = read_sources(
+                    sources,
+                    unit=offsets,
+                    skip_invalid=skip_invalid,
+                    on_source=(lambda _: bar.update(1)) if bar else None,
+                )
+            with Store.open(db) as store:
+                _warn(store)
+                report = import_read(store, result, annotator=who, skip_invalid=skip_invalid)
+            del result
         if report.rejected:
             rejects = rejects or Path(f"{db}.rejects.jsonl")
             write_rejects(report.rejected, rejects)
