@@ -247,6 +247,9 @@ def bench_corpus(folder: Path, documents: int, spans_per_doc: int, runs: int) ->
     label = f"{documents:,} documents, {documents * spans_per_doc:,} spans"
     record(f"import ({label}) via the CLI", imports, "<= 15 s", "s")
     record(f"export ({label}) to native JSONL", exports, "<= 10 s", "s")
+    took, stalls = _window_import(folder, source)
+    record("the same import in the window (a worker thread)", [took], "(no target)", "s")
+    record("  the window's longest stall meanwhile", stalls, "(no target; a frame: 16 ms)")
 
     from PySide6.QtCore import Qt
 
@@ -275,6 +278,33 @@ def bench_corpus(folder: Path, documents: int, spans_per_doc: int, runs: int) ->
     record("document list: sort by title", sorts, "<= 100 ms")
     record("document list: full-text search", searches, "<= 100 ms")
     store.close()
+
+
+def _window_import(folder: Path, source: Path) -> tuple[float, list[float]]:
+    """Import the corpus from the window while its event loop runs; returns how long the
+    import took and the longest gap between two ticks of a 5 ms timer (the window's stall)."""
+    from PySide6.QtCore import QTimer
+
+    from annotator.gui import app as gui_app
+    from annotator.gui.main_window import MainWindow
+
+    app = gui_app.application()
+    window = MainWindow(store=Store.open(folder / "window-import.db"), annotator="bench")
+    window.show()
+    ticks: list[float] = []
+    timer = QTimer(interval=5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    t = time.perf_counter()
+    task = window.import_files([source])
+    while task.thread.is_alive():
+        app.processEvents()
+        time.sleep(0.001)
+    took = time.perf_counter() - t
+    app.processEvents()
+    timer.stop()
+    window.close()
+    return took, [max(b - a for a, b in zip(ticks, ticks[1:], strict=False))]
 
 
 def bench_startup(folder: Path, runs: int) -> None:

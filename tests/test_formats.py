@@ -518,3 +518,21 @@ def test_atomic_write_replaces_only_on_success(tmp_path: Path) -> None:
         assert target.read_bytes() == b"old"  # not visible until complete
     assert target.read_bytes() == b"new"
     assert leftovers(tmp_path) == []
+
+
+@given(st.lists(st.sampled_from([b"\n", b"\r\n", b"{}", b" ", b"\xe2\x80\x94", b"x"]), max_size=30))
+def test_jsonl_lines_are_cut_one_at_a_time_exactly_as_a_split_would(pieces) -> None:
+    """A large file's lines come one at a time (no list of them all held at once), and
+    they are the very lines, empty and CR-ended ones too, that split would give."""
+    from annotator.formats.records import _lines
+
+    data = b"".join(pieces)
+    assert list(_lines(data)) == data.split(b"\n")
+
+
+def test_letting_go_of_a_large_list_empties_it_slice_by_slice() -> None:
+    from annotator.core.bulk import let_go
+
+    items = [[i] for i in range(2_500)]
+    let_go(items, at_once=1_000)
+    assert items == []

@@ -520,3 +520,33 @@ def test_opening_the_article_again_keeps_the_reading_size(window: MainWindow) ->
     assert _char_format(window, offset).font().pointSizeF() == size
     window.open_document(window.state.document.id, again=True)
     assert _char_format(window, offset).font().pointSizeF() == size
+
+
+def test_long_work_reports_progress_a_few_times_a_second_and_always_its_end(qtbot) -> None:
+    """Work on a large corpus reports every document; the window is told at most every
+    50 ms (a signal per document would flood its event loop), and always of the last one.
+    Cancel is still seen at the very next report."""
+    import time
+
+    from annotator.gui import tasks
+
+    def work(progress):
+        for done in range(1, 20_001):
+            progress(done, 20_000)
+        time.sleep(0.06)
+        progress(20_000, 20_000)
+        return "ok"
+
+    task = tasks.Task(work)
+    seen: list[tuple[int, int]] = []
+    task.progressed.connect(lambda done, total: seen.append((done, total)))
+    with qtbot.waitSignal(task.succeeded, timeout=10_000):
+        task.start()
+    qtbot.waitUntil(lambda: seen and seen[-1] == (20_000, 20_000))
+    assert seen[0] == (1, 20_000)  # the first report goes through at once
+    assert len(seen) < 100  # not 20,000
+
+    cancelled = tasks.Task(work)
+    cancelled.cancel()
+    with qtbot.waitSignal(cancelled.cancelled, timeout=10_000):
+        cancelled.start()

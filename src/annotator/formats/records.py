@@ -78,9 +78,20 @@ def jsonl_lines(path: Path) -> Iterator[tuple[int, Any, str] | Rejected]:
         yield from _parsed_lines(path, data)
 
 
+def _lines(data: bytes) -> Iterator[bytes]:
+    """The lines of ``data``, as ``data.split(b"\\n")`` gives them but one at a time: the
+    list of them all would be made in one go, holding every other thread (the window's,
+    while it imports) for as long as a large file takes."""
+    start = 0
+    while (end := data.find(b"\n", start)) >= 0:
+        yield data[start:end]
+        start = end + 1
+    yield data[start:]
+
+
 def _parsed_lines(path: Path, data: bytes) -> Iterator[tuple[int, Any, str] | Rejected]:
     seen = False
-    for number, raw in enumerate(data.split(b"\n"), start=1):
+    for number, raw in enumerate(_lines(data), start=1):
         if not raw.strip():
             continue
         seen = True

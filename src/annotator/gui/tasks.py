@@ -9,6 +9,7 @@ rolls back and an export's temporary file is removed: nothing is half-done.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +36,7 @@ class Task(QObject):
         super().__init__(parent)
         self._work = work
         self._cancel = threading.Event()
+        self._reported = float("-inf")  # when progress was last passed on
         self.thread = threading.Thread(target=self._run, name="annotator-task", daemon=True)
 
     def start(self) -> None:
@@ -43,10 +45,17 @@ class Task(QObject):
     def cancel(self) -> None:
         self._cancel.set()
 
+    REPORT_EVERY = 0.05  # seconds: more often is more than the eye sees
+
     def _report(self, done: int, total: int) -> None:
         if self._cancel.is_set():
             raise Cancelled
-        self.progressed.emit(done, total)
+        now = time.monotonic()
+        if now - self._reported >= self.REPORT_EVERY or done == total:
+            # one signal per document of a large corpus would queue 100,000 events for the
+            # window to work through while it should be answering the user
+            self._reported = now
+            self.progressed.emit(done, total)
 
     def _run(self) -> None:
         try:
