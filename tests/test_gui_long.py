@@ -238,18 +238,26 @@ def test_highlights_cover_right_to_left_words_where_they_are_drawn(qtbot, tmp_pa
     middle = len(para) * (LONG_ARTICLE // len(para) // 2)
     hebrew = text.index("עולם", middle)
     arabic = text.index("بالعالم", middle)
+    across = text.index("עולם", middle + 3 * len(para))  # "עולם, then مرحبا": 3 runs
     spans = [IncomingSpan(hebrew, hebrew + 4, "actor", id="he"),
-             IncomingSpan(arabic, arabic + 7, "quote", id="ar")]
+             IncomingSpan(arabic, arabic + 7, "quote", id="ar"),
+             IncomingSpan(across, text.index("مرحبا", across) + 5, "claim", id="across")]
     window = window_on(qtbot, tmp_path / "rtl.db", text, spans)
     window.resize(1320, 860)
     labels = window.state.labels
-    for span_id, label in (("he", "actor"), ("ar", "quote")):
+    for span_id, label in (("he", "actor"), ("ar", "quote"), ("across", "claim")):
         span = window.state.spans.get(span_id)
         tint = theme.highlight(labels[label].color).name()
         for offset in range(span.start, span.end):
-            assert painted_at(window, offset) == tint, (span_id, offset)
+            if not text[offset].isspace():
+                assert painted_at(window, offset) == tint, (span_id, offset)
         for offset in (span.start - 2, span.end):  # the word before, the stop after
             assert painted_at(window, offset) == page(window), (span_id, offset)
+    # Between the runs the span crosses lie words it does not hold: they stay bare.
+    outside = text.index("שלום", across - 6), text.index("بالعالم", across)
+    for start, length in ((outside[0], 4), (outside[1], 7)):
+        for offset in range(start, start + length):
+            assert painted_at(window, offset) == page(window), offset
     window.close()
 
 

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextLine,
 )
 from PySide6.QtWidgets import (
     QLabel,
@@ -246,10 +247,10 @@ class LongReadingView(_Reading, QPlainTextEdit):
 
     def __init__(self, state: DocumentState, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # Where the highlights of the blocks painted lately go (dropped when a span in
-        # the block changes); and the colours of each label pairing, per page colour
-        # (the theme may change).
-        self._rects: OrderedDict[int, _BlockPlaces] = OrderedDict()
+        # Where the highlights of the blocks painted lately go, by block number (a span
+        # change forgets the lines it touches), and the colours of each label pairing;
+        # both are forgotten when the layout, the labels or the palette change.
+        self._places: OrderedDict[int, _BlockPlaces] = OrderedDict()
         self._looks: dict[tuple, tuple[QColor, QColor | None]] = {}
         self._page: tuple | None = None  # the palette the kept places were coloured for
         self._setup(state)
@@ -257,8 +258,8 @@ class LongReadingView(_Reading, QPlainTextEdit):
         # QPlainTextEdit keeps the widest line it ever laid out (before the page margins
         # were set, a few pixels wider) as the width of the text, and would offer a bar.
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        state.document_opened.connect(self._forget_layout)
-        state.labels_changed.connect(self._forget_looks)
+        state.document_opened.connect(self._forget)
+        state.labels_changed.connect(self._forget)
 
     # -- what the article view asks ----------------------------------------------------------
 
@@ -276,8 +277,8 @@ class LongReadingView(_Reading, QPlainTextEdit):
         a, b = self.state.positions.range_to_qt(start, end)
         document = self.document()
         first, last = document.findBlock(a).blockNumber(), document.findBlock(b).blockNumber()
-        known = (self._rects.get(n) for n in range(first, last + 1)) if last - first < 64 else (
-            places for n, places in self._rects.items() if first <= n <= last
+        known = (self._places.get(n) for n in range(first, last + 1)) if last - first < 64 else (
+            places for n, places in self._places.items() if first <= n <= last
         )
         for places in known:
             if places is not None:
@@ -290,7 +291,7 @@ class LongReadingView(_Reading, QPlainTextEdit):
             if box.top() > height:
                 break
             if block.isVisible() and box.bottom() >= 0:
-                places, base = self._places(block), block.position()
+                places, base = self._places_of(block), block.position()
                 for i in places.lines_between(a - base, b - base):
                     places.line(i, self.state.spans, self._look)
                     y, line_height = places.lines[i]
@@ -305,7 +306,7 @@ class LongReadingView(_Reading, QPlainTextEdit):
             page = theme.page_key()
             if page != self._page:  # another theme: other tints
                 self._page = page
-                self._forget_layout()
+                self._forget()
             painter = QPainter(self.viewport())
             try:
                 for area in event.region():  # apart: an edit and the caret it moved
@@ -327,9 +328,10 @@ class LongReadingView(_Reading, QPlainTextEdit):
 
     def _paint_block(self, painter, block, left, top, area) -> None:
         low, high = area.top() - top, area.bottom() - top  # the area, in block coordinates
-        places, spans = self._places(block), self.state.spans
+        places, spans = self._places_of(block), self.state.spans
         painter.translate(left, top)
-        for index, (y, height) in enumerate(places.lines):
+        for index in range(places.line_at(low), len(places.lines)):
+            y, height = places.lines[index]
             if y > high:
                 break
             if y + height >= low:
@@ -337,32 +339,32 @@ class LongReadingView(_Reading, QPlainTextEdit):
                     painter.fillRect(rect, color)
         painter.translate(-left, -top)
 
-    def _places(self, block) -> _BlockPlaces:
+    def _places_of(self, block) -> _BlockPlaces:
         number = block.blockNumber()
-        found = self._rects.get(number)
+        found = self._places.get(number)
         if found is None:
             underline = QFontMetricsF(self.font()).underlinePos()
-            found = self._rects[number] = _BlockPlaces(block, self.state.positions, underline)
-            if len(self._rects) > _BLOCKS_KEPT:
-                self._rects.popitem(last=False)
+            found = self._places[number] = _BlockPlaces(block, self.state.positions, underline)
+            if len(self._places) > _BLOCKS_KEPT:
+                self._places.popitem(last=False)
         else:
-            self._rects.move_to_end(number)
+            self._places.move_to_end(number)
         return found
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.Resize:
-            self._forget_layout()  # another width: the lines break elsewhere
+            self._forget()  # another width: the lines break elsewhere
         return super().viewportEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.FontChange:
-            self._forget_layout()  # zoomed: every line moves
+            self._forget()  # zoomed: every line moves
         super().changeEvent(event)
 
-    def _forget_layout(self) -> None:
-        self._rects.clear()
+    def _forget(self) -> None:
+        """Another article, layout, label scheme or palette: find every place again."""
+        self._places.clear()
         self._looks.clear()
-
 
     def _look(self, inner: str, outer: str | None) -> tuple[QColor, QColor | None]:
         """The background and underline colours of a stretch with these labels."""
@@ -373,15 +375,6 @@ class LongReadingView(_Reading, QPlainTextEdit):
                 theme.underline(label_color(self.state, outer)) if outer else None,
             )
         return found
-
-    def _forget_looks(self) -> None:
-        self._looks.clear()
-        self._rects.clear()  # they hold the colours
-
-    def _at(self, qt: int) -> QTextCursor:
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(qt)
-        return cursor
 
 
 _BLOCKS_KEPT = 400  # blocks whose highlight places are kept (a few screens' worth)
@@ -394,7 +387,7 @@ class _BlockPlaces:
     the block forgets the stretches of its lines (:meth:`forget`); a new layout or
     palette forgets the block."""
 
-    __slots__ = ("lines", "base", "_block", "_starts", "_ascents", "_underline",
+    __slots__ = ("lines", "base", "_block", "_tops", "_starts", "_ascents", "_underline",
                  "_positions", "_rtl", "_rects")
 
     def __init__(self, block, positions: QtPositionMap, underline: float) -> None:
@@ -407,12 +400,17 @@ class _BlockPlaces:
             self._ascents.append(line.ascent())
             self._starts.append(line.textStart())
         self._starts.append(block.length() - 1)
+        self._tops = [y for y, _height in self.lines]
         self._underline = underline  # below the baseline
         self.base = block.position()  # the text never changes: nor does where it begins
         text = block.text()
         self._positions = positions.block(self.base, text)
         self._rtl = _RTL.search(text) is not None
         self._rects: dict[int, list[tuple[QRectF, QColor]]] = {}
+
+    def line_at(self, y: float) -> int:
+        """The first line that reaches down to ``y`` (a paragraph may have thousands)."""
+        return max(0, bisect_right(self._tops, y) - 1)
 
     def lines_between(self, a: int, b: int) -> range:
         """The lines that hold positions ``[a, b)`` of the block (the line of ``a``
@@ -466,12 +464,10 @@ def _line_stretches(layout, line, a: int, b: int, rtl: bool,
                     xs: dict[int, float]) -> list[tuple[float, float]]:
     """The x ranges that characters ``[a, b)`` (positions in the block, on ``line``)
     cover: one range between their edges (each edge's x kept in ``xs``), or in a block
-    with right-to-left text, one per run of glyphs as drawn, since there a run of
-    positions need not be one run on screen (and the position where the direction
-    changes has two places)."""
+    with right-to-left text, the ranges of its characters as drawn, joined where they
+    touch: there a run of positions need not be one run on screen."""
     if rtl:
-        return [(box.left(), box.right())
-                for box in (run.boundingRect() for run in layout.glyphRuns(a, b - a))]
+        return _drawn_ranges(layout, line, a, b)
     x1 = xs.get(a)
     if x1 is None:
         x1 = xs[a] = line.cursorToX(a)[0]
@@ -481,14 +477,41 @@ def _line_stretches(layout, line, a: int, b: int, rtl: bool,
     return [(min(x1, x2), max(x1, x2))]
 
 
+def _drawn_ranges(layout, line, a: int, b: int) -> list[tuple[float, float]]:
+    """Where the characters ``[a, b)`` of a line with mixed directions are drawn. Each
+    character (cluster) lies between its leading and its trailing edge; where the
+    direction changes, Qt gives both edges the one place of the position it shares with
+    its neighbour, and then the character's glyphs say where it is."""
+    ranges = []
+    while a < b:
+        after = min(max(layout.nextCursorPosition(a), a + 1), b)
+        x1, x2 = line.cursorToX(a, _LEADING)[0], line.cursorToX(a, _TRAILING)[0]
+        if x1 == x2:
+            boxes = [run.boundingRect() for run in layout.glyphRuns(a, after - a)]
+            if boxes:
+                x1, x2 = min(b.left() for b in boxes), max(b.right() for b in boxes)
+        if x1 != x2:
+            ranges.append((min(x1, x2), max(x1, x2)))
+        a = after
+    ranges.sort()
+    joined: list[tuple[float, float]] = []
+    for x1, x2 in ranges:
+        if joined and x1 <= joined[-1][1] + 0.5:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], x2))
+        else:
+            joined.append((x1, x2))
+    return joined
+
+
+_LEADING, _TRAILING = QTextLine.Edge.Leading, QTextLine.Edge.Trailing
+
+
 def stretch_look(covering: list[Span]) -> tuple[str, str | None]:
     """The labels that colour a stretch: the innermost span's (the background) and,
     under nesting, the outermost's (an underline)."""
     if len(covering) == 1:
         return covering[0].label, None
-    inner = min(covering, key=_innermost).label
-    outer = max(covering, key=_innermost).label if len(covering) > 1 else None
-    return inner, outer
+    return min(covering, key=_innermost).label, max(covering, key=_innermost).label
 
 
 def label_color(state: DocumentState, label: str) -> str:
