@@ -12,7 +12,7 @@ from PySide6.QtGui import QHelpEvent, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QMessageBox, QToolTip
 
-from annotator.core.model import DocumentMeta, IncomingDocument
+from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
 from annotator.gui import app as gui_app
 from annotator.gui.main_window import MainWindow
 from annotator.gui.models import DocumentTableModel, SpanTableModel
@@ -550,3 +550,69 @@ def test_long_work_reports_progress_a_few_times_a_second_and_always_its_end(qtbo
     cancelled.cancel()
     with qtbot.waitSignal(cancelled.cancelled, timeout=10_000):
         cancelled.start()
+
+
+def _many_spans_window(qtbot, tmp_path: Path, words: int) -> MainWindow:
+    import re
+
+    text = " ".join(f"word{i}" for i in range(words))
+    spans = [
+        IncomingSpan(m.start(), m.end(), "actor", id=f"s{n:03}")
+        for n, m in enumerate(re.finditer(r"\S+", text))
+        if n % 2 == 0
+    ]
+    path = tmp_path / "many.db"
+    with Store.open(path) as store:
+        store.import_documents(
+            [IncomingDocument(text, "d", DocumentMeta(title="d"), "t", spans=spans)],
+            annotator="gen",
+        )
+    window = MainWindow(store=Store.open(path), annotator="alice")
+    qtbot.addWidget(window)
+    window.resize(1300, 800)
+    window.show()
+    QApplication.processEvents()
+    return window
+
+
+def test_clicking_the_span_list_right_after_an_edit_acts_from_the_span_selected_now(
+    qtbot, tmp_path: Path
+) -> None:
+    """During a burst of edits the list's selection waits; a click on the list ends the
+    wait first, so clicking the row of the span selected before the edit selects it."""
+    window = _many_spans_window(qtbot, tmp_path, 60)
+    window.state.select("s002")
+    QApplication.processEvents()
+    text = window.state.document.text
+    start = text.index("word41")
+    drag_select(window, start, start + len("word41"))
+    window.annotating.apply_label("quote")  # selects the new span; the list is held
+    added = window.state.selected
+    assert added != "s002"
+    row = window.span_model.row_of("s002")
+    rect = window.span_table.visualRect(window.span_model.index(row, 0))
+    QTest.mouseClick(
+        window.span_table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+        rect.center(),
+    )
+    assert window.state.selected == "s002"
+    assert window.span_table.currentIndex().row() == row
+    QTest.qWait(120)  # and the end of the hold does not bring the added span back
+    assert window.state.selected == "s002"
+
+
+def test_an_edit_that_keeps_the_selection_leaves_the_span_list_where_it_was_scrolled(
+    qtbot, tmp_path: Path
+) -> None:
+    window = _many_spans_window(qtbot, tmp_path, 400)
+    window.state.select("s000")
+    QApplication.processEvents()
+    bar = window.span_table.verticalScrollBar()
+    bar.setValue(bar.maximum())  # looking further down the list
+    QApplication.processEvents()
+    before = bar.value()
+    window.article.text.setFocus()
+    window.annotating.apply_label("quote")  # relabels the selected span
+    QTest.qWait(150)
+    assert window.state.spans.get("s000").label == "quote"
+    assert bar.value() == before

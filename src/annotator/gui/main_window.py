@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +38,10 @@ from annotator.gui.models import (
 )
 from annotator.gui.state import DocumentState
 from annotator.store import ImportSummary, Store, StoreError
+
+_REACHING_FOR_THE_LIST = (
+    QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.FocusIn, QEvent.Type.Wheel
+)
 
 
 class MainWindow(QMainWindow):
@@ -239,6 +243,11 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._span_table_release = QTimer(self, singleShot=True, interval=60)
         self._span_table_release.timeout.connect(self._release_span_table)
+        self._span_table_behind = False  # its selection waits for the hold to end
+        # The user reaching for the list ends the hold first: a click or key then acts
+        # from the row of the span that is selected now.
+        for watched in (self.span_table, self.span_table.viewport()):
+            watched.installEventFilter(self)
         self.state.span_changed.connect(self._hold_span_table)
         self.state.span_added.connect(self._on_state_spans_changed)
         self.state.span_removed.connect(self._on_state_spans_changed)
@@ -356,7 +365,8 @@ class MainWindow(QMainWindow):
         task.start()
 
     def checking(self) -> bool:
-        """The stored text and spans of the open article are still being checked."""
+        """A check of stored text and spans still runs (the open article's, or one of an
+        article left that has not yet seen it was stopped)."""
         return any(task.thread.is_alive() for task, _readers in self._checks)
 
     def _stop_checks(self, *, wait: bool) -> None:
@@ -402,13 +412,26 @@ class MainWindow(QMainWindow):
         self.span_table.setUpdatesEnabled(False)
         self._span_table_release.start()
 
-    def _release_span_table(self) -> None:
-        self._select_in_span_table()
+    def _release_span_table(self, *, scroll: bool = True) -> None:
+        self._span_table_release.stop()
+        if self._span_table_behind:
+            self._span_table_behind = False
+            self._select_in_span_table(scroll=scroll)
         self.span_table.setUpdatesEnabled(True)
 
-    def _select_in_span_table(self) -> None:
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if (
+            event.type() in _REACHING_FOR_THE_LIST
+            and self._span_table_release.isActive()
+            and watched in (self.span_table, self.span_table.viewport())
+        ):
+            self._release_span_table(scroll=False)  # the rows stay under the pointer
+        return super().eventFilter(watched, event)
+
+    def _select_in_span_table(self, *, scroll: bool = True) -> None:
         span_id = self.state.selected
-        select_row(self.span_table, self.span_model.row_of(span_id) if span_id else -1)
+        row = self.span_model.row_of(span_id) if span_id else -1
+        select_row(self.span_table, row, scroll=scroll)
 
     def _refresh_listed_documents(self) -> None:
         for doc_id in self._stale_rows:
@@ -430,8 +453,9 @@ class MainWindow(QMainWindow):
             self.state.select(self.span_model.data(current, SpanTableModel.IdRole))
 
     def _on_state_selection_changed(self, span_id: str | None) -> None:
-        held = self._span_table_release.isActive() and not self.span_table.hasFocus()
-        if not held:  # a list held during a burst of edits follows once it is released
+        if self._span_table_release.isActive() and not self.span_table.hasFocus():
+            self._span_table_behind = True  # held during a burst of edits: follows after
+        else:
             self._select_in_span_table()
         if span_id is None or span_id not in self.state.spans:
             return

@@ -33,18 +33,26 @@ class TitledTable(QAbstractTableModel):
         return None
 
 
-def select_row(table: QAbstractItemView, row: int) -> None:
-    """Make ``row`` the table's current, selected row and scroll to it (-1: no row)."""
+def select_row(table: QAbstractItemView, row: int, *, scroll: bool = True) -> None:
+    """Make ``row`` the table's current, selected row and (``scroll``) scroll to it (-1: no
+    row)."""
     selection = table.selectionModel()
     if row < 0:
         selection.clearSelection()
         return
     index = table.model().index(row, 0)
-    selection.setCurrentIndex(
-        index,
-        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-    )
-    table.scrollTo(index)
+    follows = table.hasAutoScroll()  # a new current row is scrolled to unless this is off
+    table.setAutoScroll(scroll and follows)
+    try:
+        selection.setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    finally:
+        table.setAutoScroll(follows)
+    if scroll:
+        table.scrollTo(index)
 
 
 class DocumentTableModel(TitledTable):
