@@ -46,6 +46,9 @@ class DocumentPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
+        # Fit the columns to the rows on screen: measuring the first thousand rows (Qt's
+        # default) asked the model for 25,000 cells at each reset of a long list.
+        header.setResizeContentsPrecision(0)
         self.table.setColumnHidden(1, True)  # the source is in each row's tooltip
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # import order until asked
