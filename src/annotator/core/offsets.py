@@ -59,11 +59,12 @@ class QtPositionMap:
         on a collapsed CRLF maps before the CR, so the line end stays whole.
         """
         position = max(0, min(position, self.qt_length))
+        astral, collapsed = self._astral, self._collapsed  # (to_qt, inlined: called often)
         if side == "end":
             lo, hi = 0, len(self.text)  # smallest offset whose Qt position >= position
             while lo < hi:
                 mid = (lo + hi) // 2
-                if self.to_qt(mid) >= position:
+                if mid + bisect_left(astral, mid) - bisect_left(collapsed, mid) >= position:
                     hi = mid
                 else:
                     lo = mid + 1
@@ -73,7 +74,7 @@ class QtPositionMap:
         lo, hi = 0, len(self.text)  # largest offset whose Qt position <= position
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if self.to_qt(mid) <= position:
+            if mid + bisect_left(astral, mid) - bisect_left(collapsed, mid) <= position:
                 lo = mid
             else:
                 hi = mid - 1
