@@ -3,6 +3,7 @@ exact offsets with emoji and CRLF."""
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
 from annotator.core.offsets import normalize_newlines
 from annotator.gui import theme
-from annotator.gui.article_view import LONG_ARTICLE
+from annotator.gui.article_view import LONG_ARTICLE, stretch_look
 from annotator.gui.main_window import MainWindow
 from annotator.store import Store
 from gui_helpers import drag_select, press, reveal
@@ -279,3 +280,107 @@ def test_switching_to_the_dark_theme_repaints_highlights_in_its_tints(
         assert painted_at(window, last.end + 2) == page(window)
     finally:
         app.setPalette(app.style().standardPalette())
+
+
+def _painted_wrong(window: MainWindow, lo: int, hi: int) -> list[tuple[int, str, str]]:
+    """The characters of ``[lo, hi)`` on screen whose painted line does not show the tint
+    their innermost span asks for (or shows another label's, or the page where a span is)."""
+    view, text = window.article.text, window.state.document.text
+    QApplication.processEvents()
+    image = view.viewport().grab().toImage()
+    labels, bare = window.state.labels, page(window)
+    tints = {theme.highlight(label.color).name() for label in labels.values()} | {bare}
+    height, width = view.viewport().height(), view.viewport().width()
+    wrong = []
+    for offset in range(lo, hi):
+        if text[offset].isspace() or "\u200d" in text[max(0, offset - 3) : offset + 3]:
+            continue
+        if text[offset + 1 : offset + 2] in ("\u0301", "\ufe0f"):
+            continue  # a cluster: its parts share one place
+        qt = window.state.positions.to_qt(offset)
+        block = view.document().findBlock(qt)
+        runs = block.layout().glyphRuns(qt - block.position(), 2 if ord(text[offset]) > 0xFFFF else 1)
+        if not runs:
+            continue
+        origin = view.blockBoundingGeometry(block).translated(view.contentOffset()).topLeft()
+        box = runs[0].boundingRect().translated(origin)
+        if box.width() < 3 or box.top() < 0 or box.bottom() > height or box.right() > width - 1:
+            continue
+        line = block.layout().lineForTextPosition(qt - block.position())
+        top = origin.y() + line.y()
+        column = {image.pixelColor(int(box.center().x()), y).name()
+                  for y in range(int(top) + 1, int(top + line.height()) - 1) if 0 <= y < height}
+        covering = window.state.spans.overlapping(offset, offset + 1)
+        want = theme.highlight(labels[stretch_look(covering)[0]].color).name() if covering else bare
+        if want not in column or column & (tints - {want}):
+            wrong.append((offset, text[offset], want))
+    return wrong
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_what_is_painted_follows_every_kind_of_change(qtbot, tmp_path: Path, seed) -> None:
+    """Random edits (add, delete, relabel, move an edge, undo, redo), zoom, resize and
+    scrolling away and back, on text with CRLF (or LF), emoji, astral letters, a line
+    separator and Hebrew: after each, every character on screen is painted in the tint
+    of its innermost span, or not at all. (The places kept for painting never go stale.)"""
+    paras = [
+        "The minister 😀 said “we will not” — 👩‍👩‍👧 Лавров e\u0301te\u0301 talks. " * 4,
+        "Short line.",
+        "",
+        "He said שלום עולם, then nothing, and left. " * 3,
+        "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 astral letters 𝔞𝔟𝔠 everywhere 😀😀😀 here.",
+        "Line with a\u2028line separator inside and more words after it.",
+    ]
+    end = "\r\n" if seed % 2 == 0 else "\n"
+    unit = end.join(paras) + end
+    text = unit * (LONG_ARTICLE // len(unit) + 20)
+    window = window_on(qtbot, tmp_path / "changes.db", text, [])
+    window.resize(1100, 800)
+    rng = random.Random(seed)
+    lo = len(text) // 2
+    hi = lo + 1500
+    view = window.article.text
+    for step in range(25):
+        here = window.state.spans.overlapping(lo, hi)
+        action = rng.choice(["add", "add", "add", "delete", "relabel", "move", "undo", "redo",
+                             "zoom", "resize", "scroll"])
+        if action == "add":
+            a = rng.randrange(lo, hi - 10)
+            while text[a].isspace():
+                a += 1
+            b = a + rng.randrange(1, 300)
+            while b > a + 1 and text[b - 1].isspace():
+                b -= 1
+            reveal(window, a)
+            select_text(window, a, b)
+            window.annotating.apply_label(rng.choice(["actor", "quote", "claim"]))
+        elif action in ("delete", "relabel", "move") and here:
+            span = rng.choice(here)
+            window.state.select(span.id)
+            window.article.clear_selection()
+            if action == "delete":
+                window.annotating.delete()
+            elif action == "relabel":
+                window.annotating.apply_label(rng.choice(["actor", "quote", "claim"]))
+            else:
+                edge = rng.choice(["start", "end"])
+                to = getattr(span, edge) + rng.randrange(-20, 20)
+                window.annotating.adjust(edge, max(lo, min(hi, to)))
+        elif action == "undo":
+            window.undo_stack.undo()
+        elif action == "redo":
+            window.undo_stack.redo()
+        elif action == "zoom":
+            window.article.zoom(rng.choice([-2, -1, 1, 2, 0]))
+        elif action == "resize":
+            window.resize(rng.choice([900, 1100, 1400]), rng.choice([600, 800]))
+        elif action == "scroll":
+            reveal(window, rng.choice([0, len(text) - 1, lo - 20_000, hi + 20_000]))
+        window.state.select(None)  # the selected span is drawn darker, on top
+        window.article.clear_selection()
+        at = rng.randrange(lo, hi)
+        reveal(window, at)
+        wrong = _painted_wrong(window, max(0, at - 1500), min(len(text), at + 1500))
+        assert not wrong, (seed, step, action, wrong[:5])
+    assert view is window.article.long_text
+    window.close()
