@@ -233,6 +233,8 @@ def bench_corpus(folder: Path, documents: int, spans_per_doc: int, runs: int) ->
             f.write(json.dumps({"id": f"doc{i}", "text": text,
                                 "meta": {"title": f"Report {i}"}, "spans": spans},
                                ensure_ascii=False) + "\n")
+        f.flush()
+        os.fsync(f.fileno())  # on disk before the clock starts: not written back meanwhile
     cli = [sys.executable, "-m", "annotator"]
     imports, exports = [], []
     for r in range(runs):
