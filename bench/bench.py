@@ -37,7 +37,8 @@ def record(name: str, seconds: list[float], target: str, unit: str = "ms") -> No
     scale = 1000 if unit == "ms" else 1
     med, worst = statistics.median(seconds) * scale, max(seconds) * scale
     RESULTS[name] = {"median": round(med, 3), "worst": round(worst, 3), "unit": unit,
-                     "runs": len(seconds), "target": target}
+                     "runs": len(seconds), "target": target,
+                     "samples": [round(x * scale, 3) for x in seconds]}
     goal = target if target.startswith("(") else f"target {target}"
     print(f"{name:<58} median {med:9.2f} {unit}  worst {worst:9.2f} {unit}   {goal}")
 
