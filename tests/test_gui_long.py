@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -295,7 +296,9 @@ def _painted_wrong(window: MainWindow, lo: int, hi: int) -> list[tuple[int, str,
     for offset in range(lo, hi):
         if text[offset].isspace() or "\u200d" in text[max(0, offset - 3) : offset + 3]:
             continue
-        if text[offset + 1 : offset + 2] in ("\u0301", "\ufe0f"):
+        if unicodedata.category(text[offset])[0] == "M" or text[offset + 1 : offset + 2] in (
+            "\u0301", "\ufe0f"
+        ):
             continue  # a cluster: its parts share one place
         qt = window.state.positions.to_qt(offset)
         block = view.document().findBlock(qt)
