@@ -1,11 +1,11 @@
-"""Which items one key of the review window covers (gui/review_rules.py, no Qt needed)."""
+"""Which items one key of the review window covers (review/rules.py, no Qt needed)."""
 
 from __future__ import annotations
 
 from annotator.core.model import Decision, Relation, Span
 from annotator.gui.compare_view import stretch_around
-from annotator.gui.review_rules import accept_lane, follow_spans, reject_others, touching
 from annotator.review.compare import groups
+from annotator.review.rules import accept_lane, follow_spans, reject_others, touching
 
 TEXT = "Putin said no. Kiev said yes."
 

@@ -48,11 +48,12 @@ from PySide6.QtWidgets import (
 from annotator.core import textnav
 from annotator.core.annotators import GOLD
 from annotator.core.model import Decision, Document, Relation, Span
-from annotator.gui import commands, review_rules
+from annotator.gui import commands
 from annotator.gui.compare_view import CompareView, stretch_around
 from annotator.gui.models import select_row
 from annotator.gui.review_edit import EditSpanDialog
 from annotator.gui.review_models import VERDICT_MARKS, GroupTableModel, LinkTableModel
+from annotator.review import rules as review_rules
 from annotator.review.compare import Group, groups, next_disagreement
 from annotator.store import Store, StoreError
 from annotator.store.adjudication import AdjudicationError
