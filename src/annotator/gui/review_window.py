@@ -15,8 +15,9 @@ each annotator's reading in a lane, the gold layer under them, decided with the 
 Links follow their spans (``review_rules.follow_spans``): rejected with either span,
 accepted once both are in gold.
 
-Decisions are made by the store (``decide_span``, ``undecide``) through the window's
-writer, in order, like every edit; the window only re-reads what the store now holds.
+Verdicts are applied by ``review/verdicts.py`` (the store's checks, then the links that
+follow) through the window's writer, in order, like every edit; the window only re-reads
+what the store now holds.
 """
 
 from __future__ import annotations
@@ -54,9 +55,9 @@ from annotator.gui.models import select_row
 from annotator.gui.review_edit import EditSpanDialog
 from annotator.gui.review_models import VERDICT_MARKS, GroupTableModel, LinkTableModel
 from annotator.review import rules as review_rules
+from annotator.review import verdicts
 from annotator.review.compare import Group, groups, next_disagreement
 from annotator.store import Store, StoreError
-from annotator.store.adjudication import AdjudicationError
 
 KEY_HINT = (
     "N / Shift+N  next, previous disagreement    1–9  pick a lane    A  accept    "
@@ -640,12 +641,7 @@ class ReviewWindow(QMainWindow):
             self.statusBar().showMessage("Nothing decided in this group yet.", 5000)
             return
         store = self.store
-
-        def save() -> None:
-            for item in ids:
-                store.undecide(item)
-
-        self._submit(f"Undo {len(ids)} decision(s)", save)
+        self._submit(f"Undo {len(ids)} decision(s)", lambda: verdicts.undecide(store, ids))
 
     def accept_agreed(self) -> None:
         """Shift+A: every group of this article where all the shown annotators agree (the
@@ -731,47 +727,38 @@ class ReviewWindow(QMainWindow):
             self.statusBar().showMessage("This link has no verdict yet.", 5000)
             return
         store, item = self.store, link.id
-        self._submit(f"Undo the verdict on {link.annotator}'s link", lambda: store.undecide(item))
+        self._submit(
+            f"Undo the verdict on {link.annotator}'s link",
+            lambda: verdicts.undecide(store, [item]),
+        )
 
     def _decide_link(
         self, text: str, link: Relation, verdict: str, label: str | None = None
     ) -> None:
         store, reviewer, item = self.store, self.reviewer(), link.id
-        extra = {"label": label} if verdict == "edited" else {}
-
-        def save() -> str | None:
-            try:
-                store.decide_relation(item, verdict, reviewer=reviewer, **extra)
-            except AdjudicationError as exc:
-                return f"Not decided: {exc}"
-            return None
-
-        self._submit(text, save)
+        self._submit(
+            text,
+            lambda: verdicts.decide_link(store, item, verdict, reviewer=reviewer, label=label),
+        )
 
     def _decide(self, text: str, writes: list[tuple]) -> None:
-        store, reviewer = self.store, self.reviewer()
+        store, reviewer, doc_id = self.store, self.reviewer(), self.document.id
+        self._submit(
+            text, lambda: verdicts.decide_spans(store, doc_id, writes, reviewer=reviewer)
+        )
 
+    def _submit(self, text: str, apply: Callable[[], object]) -> None:
         doc_id = self.document.id
 
         def save() -> str | None:
-            # The key's verdicts are one transaction, its links' another; saving again
-            # after a failure half-way is safe, as deciding the same again changes nothing. A verdict the
-            # store refuses (AdjudicationError) is said, not kept for retrying: trying it
-            # again would give the same answer, and it would hold up every later edit.
+            # A verdict the store refuses (AdjudicationError) is said, not kept for
+            # retrying: trying it again would give the same answer, and it would hold up
+            # every later edit.
             try:
-                store.decide_spans(writes, reviewer=reviewer)  # one transaction
-                decided = store.decisions(doc_id)
-                follow = review_rules.follow_spans(store.relations(doc_id), decided)
-                if follow:
-                    store.decide_relations(follow, reviewer=reviewer)
-            except AdjudicationError as exc:
-                return f"Not decided: {exc}"
+                apply()
+            except verdicts.AdjudicationError as exc:
+                return verdicts.refusal(exc)
             return None
-
-        self._submit(text, save)
-
-    def _submit(self, text: str, save: Callable[[], object]) -> None:
-        doc_id = self.document.id
 
         def show(refused: str | None) -> None:
             self.statusBar().showMessage(refused or text, 10000 if refused else 4000)
