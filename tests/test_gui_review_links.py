@@ -18,9 +18,9 @@ from annotator.cli import main
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
 from annotator.gui import app as gui_app
 from annotator.gui.main_window import MainWindow
-from annotator.gui.review_edit import EditSpanDialog
-from annotator.gui.review_models import GroupTableModel, LinkTableModel
-from annotator.gui.review_window import ReviewWindow
+from annotator.gui.review.edit import EditSpanDialog
+from annotator.gui.review.models import GroupTableModel, LinkTableModel
+from annotator.gui.review.window import ReviewWindow
 from annotator.store import Store
 from annotator.store.adjudication import AdjudicationError
 from test_gui_review import (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotator.core.model import Decision, Relation, Span
-from annotator.gui.compare_view import stretch_around
+from annotator.gui.review.compare_view import stretch_around
 from annotator.review.compare import groups
 from annotator.review.rules import accept_lane, follow_spans, reject_others, touching
 

@@ -50,10 +50,10 @@ from annotator.core import textnav
 from annotator.core.annotators import GOLD
 from annotator.core.model import Decision, Document, Relation, Span
 from annotator.gui import commands
-from annotator.gui.compare_view import CompareView, stretch_around
 from annotator.gui.models import select_row
-from annotator.gui.review_edit import EditSpanDialog
-from annotator.gui.review_models import VERDICT_MARKS, GroupTableModel, LinkTableModel
+from annotator.gui.review.compare_view import CompareView, stretch_around
+from annotator.gui.review.edit import EditSpanDialog
+from annotator.gui.review.models import VERDICT_MARKS, GroupTableModel, LinkTableModel
 from annotator.review import rules as review_rules
 from annotator.review import verdicts
 from annotator.review.compare import Group, groups, next_disagreement
