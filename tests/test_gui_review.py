@@ -17,11 +17,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from annotator.core.ids import new_id, utc_now
 from annotator.core.model import Relation, Span
-from annotator.gui.agreement_view import AgreementModel, figure_text
 from annotator.gui.main_window import MainWindow
-from annotator.gui.review_edit import EditSpanDialog
-from annotator.gui.review_models import GroupTableModel
-from annotator.gui.review_window import ReviewWindow
+from annotator.gui.review.agreement_view import AgreementModel, figure_text
+from annotator.gui.review.edit import EditSpanDialog
+from annotator.gui.review.models import GroupTableModel
+from annotator.gui.review.window import ReviewWindow
 from annotator.review.agreement import from_store
 from annotator.store import Store
 
@@ -207,7 +207,7 @@ def test_disagreements_walked_and_decided_with_the_keys(
     assert headers[2:5] == ["alice", "bob", "carol"]
     lavrov = review.model.row_of(next(g for g in review.groups if g.agreed))
     assert review.model.index(lavrov, 5).data() == "✓"
-    assert review.doc_progress.text() == "This article: <b>0 of 14</b> decided"
+    assert review.bar.doc_progress.text() == "This article: <b>0 of 14</b> decided"
 
     # It opens on the first disagreement: carol's NATO in the title.
     assert current_text(review) == "NATO"
@@ -234,8 +234,8 @@ def test_disagreements_walked_and_decided_with_the_keys(
     assert review.compare.lanes["alice"].state.text() == "✓ accepted"
     assert review.compare.lanes["gold"].state.text() == "1 gold span(s) here"
     assert review.model.index(mongi, 6).data() == "alice ✓ · bob ✗"
-    assert review.doc_progress.text() == "This article: <b>2 of 14</b> decided"
-    assert "2 of 14" in review.corpus_progress.text()
+    assert review.bar.doc_progress.text() == "This article: <b>2 of 14</b> decided"
+    assert "2 of 14" in review.bar.corpus_progress.text()
 
     # J is N: on to Putin; 2 picks bob's "Vladimir Putin", carol's identical span goes too.
     key(review, Qt.Key.Key_J)
@@ -284,7 +284,7 @@ def test_disagreements_walked_and_decided_with_the_keys(
         ("claimed_by", text[c + 7 : c + len(CLAIM) - 1], "Vladimir Putin")
     ]
     assert "link ✓" in review.compare.lanes["carol"].state.text()
-    assert review.doc_progress.text() == "This article: <b>10 of 14</b> decided"
+    assert review.bar.doc_progress.text() == "This article: <b>10 of 14</b> decided"
 
     # Shift+N goes back; U forgets Putin's decisions and its gold span.
     key(review, Qt.Key.Key_N, SHIFT)
@@ -310,21 +310,21 @@ def test_disagreements_walked_and_decided_with_the_keys(
 
 def test_filters_by_label_and_annotator(qtbot, window: MainWindow) -> None:
     review = open_review(qtbot, window)
-    labels = {a.text(): a for a in review.label_filter.menu().actions()}
+    labels = {a.text(): a for a in review.bar.label_filter.menu().actions()}
     assert set(labels) == {"claim", "quote", "actor"}
     labels["actor"].trigger()  # unchecked: actors are hidden
-    assert review.label_filter.text() == "Labels: 2 of 3"
+    assert review.bar.label_filter.text() == "Labels: 2 of 3"
     assert all(g.labels <= {"claim", "quote"} for g in review.groups)
     assert [current_text(review)] == ["Mongi Hamdi"]  # bob's quote, the first disagreement
     labels["actor"].trigger()
-    names = {a.text(): a for a in review.annotator_filter.menu().actions()}
+    names = {a.text(): a for a in review.bar.annotator_filter.menu().actions()}
     names["carol"].trigger()
-    assert review.annotator_filter.text() == "Annotators: 2 of 3"
+    assert review.bar.annotator_filter.text() == "Annotators: 2 of 3"
     assert list(review.compare.lanes) == ["alice", "bob", "gold"]
     assert review.model.headers()[2:4] == ["alice", "bob"]
     # Without carol, Lavrov and the claim... the claim still differs (bob's is shorter).
     assert "NATO" not in [review.document.text[g.start : g.end] for g in review.groups]
-    review.open_only.setChecked(True)
+    review.bar.open_only.setChecked(True)
     assert all(not g.agreed for g in review.model.groups)
     key(review, Qt.Key.Key_3)  # no third lane now: nothing happens
     assert review.lane == "alice"
@@ -483,7 +483,7 @@ def test_the_review_window_on_an_empty_database(qtbot, tmp_path: Path) -> None:
     window = open_main(qtbot, tmp_path / "empty.db")
     try:
         review = open_review(qtbot, window)
-        assert review.document is None and review.documents.count() == 0
+        assert review.document is None and review.bar.documents.count() == 0
         for k in (Qt.Key.Key_N, Qt.Key.Key_A, Qt.Key.Key_R, Qt.Key.Key_E, Qt.Key.Key_U):
             key(review, k)  # nothing to act on: nothing happens, nothing breaks
         assert review.compare.lanes == {}

@@ -18,9 +18,9 @@ from annotator.cli import main
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
 from annotator.gui import app as gui_app
 from annotator.gui.main_window import MainWindow
-from annotator.gui.review_edit import EditSpanDialog
-from annotator.gui.review_models import GroupTableModel, LinkTableModel
-from annotator.gui.review_window import ReviewWindow
+from annotator.gui.review.edit import EditSpanDialog
+from annotator.gui.review.models import GroupTableModel, LinkTableModel
+from annotator.gui.review.window import ReviewWindow
 from annotator.store import Store
 from annotator.store.adjudication import AdjudicationError
 from test_gui_review import (
@@ -65,7 +65,7 @@ def answer_item(label: str, seen: dict) -> None:
 
 def pick_link(review: ReviewWindow, annotator: str) -> None:
     [row] = [i for i, r in enumerate(review.links_model.links) if r.annotator == annotator]
-    review._select_link(row)
+    review.select_link(row)
 
 
 def test_links_are_decided_and_relabelled_in_the_links_tab(
@@ -150,7 +150,7 @@ def test_shift_a_accepts_every_group_where_all_agree(
     assert review.statusBar().currentMessage() == "Accepted 1 group(s) where all agree"
     key(review, Qt.Key.Key_A, SHIFT)  # nothing left to accept
     assert review.statusBar().currentMessage() == "No undecided group where all agree."
-    assert review.doc_progress.text() == "This article: <b>3 of 14</b> decided"
+    assert review.bar.doc_progress.text() == "This article: <b>3 of 14</b> decided"
 
 
 def test_a_keys_verdicts_are_one_transaction(three_db: Path) -> None:
@@ -209,7 +209,7 @@ def test_a_verdict_on_a_long_article_does_not_lay_out_every_group_again(
         key(review, Qt.Key.Key_1)
         key(review, Qt.Key.Key_A)
         qtbot.wait(50)  # the table repaints what changed
-        assert review.doc_progress.text() == "This article: <b>3 of 3600</b> decided"
+        assert review.bar.doc_progress.text() == "This article: <b>3 of 3600</b> decided"
         assert resets == []  # the groups stand: only their decisions are shown again
         # Only the rows on screen are read, not 1,200 rows x 7 columns x every role.
         assert calls["n"] < 3000
@@ -286,7 +286,7 @@ def test_gold_export_offsets_are_exact_with_emoji_and_crlf(qtbot, tmp_path: Path
         QTimer.singleShot(0, answer)
         key(review, Qt.Key.Key_E)
         assert seen["range"] == (o, o + len("Olena Ковальчук"), "actor")
-        assert review.doc_progress.text() == "This article: <b>7 of 7</b> decided"
+        assert review.bar.doc_progress.text() == "This article: <b>7 of 7</b> decided"
     finally:
         window.close()
 

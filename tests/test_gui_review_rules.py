@@ -1,11 +1,11 @@
-"""Which items one key of the review window covers (gui/review_rules.py, no Qt needed)."""
+"""Which items one key of the review window covers (review/rules.py, no Qt needed)."""
 
 from __future__ import annotations
 
 from annotator.core.model import Decision, Relation, Span
-from annotator.gui.compare_view import stretch_around
-from annotator.gui.review_rules import accept_lane, follow_spans, reject_others, touching
+from annotator.gui.review.compare_view import stretch_around
 from annotator.review.compare import groups
+from annotator.review.rules import accept_lane, follow_spans, reject_others, touching
 
 TEXT = "Putin said no. Kiev said yes."
 
@@ -84,3 +84,43 @@ def test_the_paragraph_around_the_group_with_crlf_line_ends() -> None:
     f = text.index("First")
     stretch = stretch_around(text, f, k + 4)  # a group across paragraphs keeps its breaks
     assert text[stretch.start : stretch.end] == "First para here.\r\n \r\nThe second, with Kiev in it."
+
+
+def test_each_key_says_what_it_asks_or_why_it_has_nothing_to_do() -> None:
+    from annotator.review import rules
+
+    spans = [span("alice", 0, 5), span("bob", 0, 5), span("carol", 0, 10, "quote")]
+    (group,) = groups(spans, ["alice", "bob", "carol", "dan"])
+    asked = rules.accept(group, "alice", {})
+    assert asked.text == "Accept alice's reading" and asked.verdicts == accept_lane(group, "alice", {})
+    assert rules.accept(group, "dan", {}).text == "Accept nothing here (dan)"
+    assert rules.reject(group, "carol").verdicts == [("carol-0-10", "rejected")]
+    for key, why in (
+        (lambda: rules.accept(None, "alice", {}), "No group or lane to decide on."),
+        (lambda: rules.reject(group, "dan"), "dan has no span here to reject."),
+        (lambda: rules.span_to_edit(group, "dan", None),
+         "dan has no span here to edit: pick a lane with a span."),
+        (lambda: rules.accept_agreed([group], {}), "No undecided group where all agree."),
+        (lambda: rules.undo(group, [], {}), "Nothing decided in this group yet."),
+    ):
+        try:
+            key()
+        except rules.NothingToDo as nothing:
+            assert str(nothing) == why
+        else:
+            raise AssertionError(f"no refusal: {why}")
+    assert rules.span_to_edit(group, "carol", (2, 4)).id == "carol-0-10"
+    edited = rules.edit(group, "carol", spans[2], (0, 5, "actor"), {})
+    assert edited.text == "Edit carol's quote" and edited.verdicts == [
+        ("carol-0-10", "edited", {"start": 0, "end": 5, "label": "actor"}),
+        ("alice-0-5", "rejected"),
+        ("bob-0-5", "rejected"),
+    ]
+    decisions = {"alice-0-5": decided("alice-0-5", "accepted")}
+    relations = [link("alice", "alice-0-5", "x"), link("bob", "y", "z")]
+    decisions["alice-link"] = decided("alice-link", "accepted")
+    assert rules.undo(group, relations, decisions) == ["alice-0-5", "alice-link"]
+    assert rules.undo(None, relations, decisions) == []
+    assert rules.next_open_link(relations, decisions, 0, +1) == 1
+    assert rules.next_open_link(relations, decisions, 1, -1) == 1  # wraps to itself
+    assert rules.next_open_link(relations[:1], decisions, -1, +1) is None

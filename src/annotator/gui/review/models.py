@@ -12,10 +12,10 @@ from annotator.core.model import Decision, Relation, Span
 from annotator.gui import theme
 from annotator.gui.models import TitledTable
 from annotator.review.compare import Group
+from annotator.review.lanes import VERDICT_MARKS
 
 _ROOT = QModelIndex()
 SNIPPET_CHARS = 48
-VERDICT_MARKS = {"accepted": "✓", "rejected": "✗", "edited": "✎"}
 
 
 def snippet(text: str) -> str:
