@@ -619,7 +619,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Opened for review: " + summary.describe(), 12000)
 
     def _on_compare_action_triggered(self) -> None:
-        from annotator.gui.review_window import ReviewWindow
+        from annotator.gui.review.window import ReviewWindow
 
         if self.review_window is None:
             self.review_window = ReviewWindow(
@@ -641,7 +641,7 @@ class MainWindow(QMainWindow):
             self.reopen_document()  # the gold spans are shown with everyone's
 
     def _on_agreement_action_triggered(self) -> None:
-        from annotator.gui.agreement_view import AgreementDialog
+        from annotator.gui.review.agreement_view import AgreementDialog
 
         if self.agreement_dialog is None:
             self.agreement_dialog = AgreementDialog(self.store, parent=self)
