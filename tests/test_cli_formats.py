@@ -463,6 +463,18 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     assert bar.file is sys.stderr and bar.length == 10
 
 
+def test_the_reading_bar_follows_the_files_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    with cli._ReadingBar() as progress:
+        progress("read", 0, 3)
+        progress("read", 2, 3)
+        assert progress._bar.length == 3 and progress._bar.pos == 2
+        progress("store", 0, 10)  # storing shows no bar, as before
+        assert progress._bar.pos == 2
+        progress("read", 3, 3)
+        assert progress._bar is None  # closed once the last file is read
+
+
 def test_the_cli_offers_every_format() -> None:
     from annotator.formats.exporting import formats
     from annotator.formats.reading import FORMATS
