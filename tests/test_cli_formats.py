@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
@@ -476,11 +477,35 @@ def test_the_reading_bar_follows_the_files_read(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_the_cli_offers_every_format() -> None:
-    from annotator.formats.exporting import formats
+    from annotator.formats import EXPORTS, IMPORTS
     from annotator.formats.reading import FORMATS
+    from annotator.formats.units import UNITS
 
     assert cli._IMPORT_FORMATS == FORMATS
-    assert tuple(formats()) == cli._EXPORT_FORMATS
+    assert tuple(EXPORTS) == cli._EXPORT_FORMATS
+    # The registry names its writers and units without loading them: each must exist.
+    for fmt in EXPORTS.values():
+        assert callable(fmt.writer()) and set(fmt.units) <= set(UNITS)
+    for fmt in IMPORTS.values():
+        assert set(fmt.units) <= set(UNITS) and all(s.startswith(".") for s in fmt.suffixes)
+
+
+def test_the_version_loads_no_reader_or_writer() -> None:
+    """`annotator --version` (and the window's start) must not pay for every format."""
+    script = (
+        "import sys\n"
+        "from annotator.cli import main\n"
+        "try:\n"
+        "    main(['--version'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('annotator.formats.'))\n"
+        "print(loaded)\n"
+    )
+
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_export_and_stats_only_read_the_database(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ import click
 
 from annotator import __version__, paths, settings
 from annotator.core.errors import AnnotatorError
+from annotator.formats import EXPORTS, IMPORTS
 
 
 class _WindowByDefault(click.Group):
@@ -98,9 +99,9 @@ def _progress(length: int, label: str):
     return click.progressbar(length=length, label=label, file=sys.stderr, show_pos=True)
 
 
-# The same as formats.reading.FORMATS and formats.exporting.formats() (a test checks);
-# spelled out here so that `annotator --version` does not import every reader.
-_IMPORT_FORMATS = ("auto", "text", "html", "jsonl", "doccano", "prodigy", "labelstudio", "brat")
+# From the registry, which names the readers and writers without loading them, so that
+# `annotator --version` imports no reader (a test checks).
+_IMPORT_FORMATS = ("auto", *IMPORTS)
 
 
 @main.command("import")
@@ -203,7 +204,7 @@ class _ReadingBar:
         self.close()
 
 
-_EXPORT_FORMATS = ("jsonl", "doccano", "doccano-rel", "prodigy", "labelstudio", "brat", "csv")
+_EXPORT_FORMATS = tuple(EXPORTS)
 
 
 @main.command("export")
@@ -271,7 +272,8 @@ def export_command(
     layer: str,
 ) -> None:
     """Write every document of DB with its spans and relations."""
-    from annotator.formats.exporting import Selection, export, formats
+    from annotator.formats.export_types import Selection
+    from annotator.formats.exporting import export
     from annotator.store import Store
 
     try:
@@ -288,7 +290,7 @@ def export_command(
             report = export(
                 store,
                 output,
-                formats()[fmt],
+                EXPORTS[fmt],
                 unit=offsets,
                 selection=selection,
                 on_document=(lambda: bar.update(1)) if bar else None,

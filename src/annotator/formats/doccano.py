@@ -27,7 +27,7 @@ import orjson
 
 from annotator.core.model import IncomingRelation, IncomingSpan
 from annotator.formats.atomic import atomic_write
-from annotator.formats.exporting import ExportDocument, ExportReport
+from annotator.formats.export_types import ExportDocument, ExportReport
 from annotator.formats.records import (
     Outcome,
     RecordError,

@@ -37,7 +37,7 @@ import orjson
 from annotator.core.errors import InputError
 from annotator.core.model import IncomingRelation, IncomingSpan
 from annotator.formats.atomic import atomic_write
-from annotator.formats.exporting import ExportDocument, ExportReport
+from annotator.formats.export_types import ExportDocument, ExportReport
 from annotator.formats.records import (
     Outcome,
     RecordError,
@@ -54,7 +54,6 @@ from annotator.formats.records import (
 from annotator.formats.textfile import BOM, read_utf8
 from annotator.formats.units import Unit
 
-SUFFIXES = (".json",)
 UNIT: Unit = "codepoint"
 _WS = re.compile(r"\s*")
 _USERNAME = re.compile(r"^\s*(.*?)(?:,\s*\d+)?\s*$")  # "alice@example.com, 1"

@@ -27,12 +27,11 @@ from annotator.core.model import (
 )
 from annotator.core.offsets import normalize_newlines
 from annotator.formats.atomic import atomic_write
-from annotator.formats.exporting import ExportDocument, ExportReport, Selection
+from annotator.formats.export_types import ExportDocument, ExportReport, Selection
 from annotator.formats.textfile import BOM
 from annotator.store import Store
 from annotator.store.export_queries import native_rows
 
-SUFFIXES = (".jsonl", ".ndjson")
 _META_FIELDS = ("title", "source", "author", "published", "url")
 _OPTIONAL_STRINGS = ("id", "annotator", "note", "created_at", "updated_at")
 
@@ -231,7 +230,7 @@ def checked_records(
     store: Store, selection: Selection, *, on_document: Callable[[], None] | None = None
 ) -> Iterator[tuple[dict[str, Any], int, int]]:
     """Each record chosen, with its numbers of spans and relations, checked as the export
-    checks (formats/exporting.py): a document whose text does not match its hash, or
+    checks (Selection.checked_document): a document whose text does not match its hash, or
     with a span whose text is not the text at its offsets, stops the export.
 
     SQLite writes the spans and relations as JSON (store/export_queries.py), put into the
