@@ -121,7 +121,7 @@ def read_source(source: Source, *, unit: Unit | None = None) -> Iterator[Outcome
         except InputError as exc:
             yield Rejected(exc.path, exc.line, exc.reason)
     elif source.fmt == "jsonl":
-        yield from _native(path)
+        yield from native.read(path)
     elif source.fmt == "doccano":
         yield from doccano.read(path, unit)
     elif source.fmt == "prodigy":
@@ -197,20 +197,6 @@ def _sniff(path: Path, suffix: str) -> str:
 
 
 # -- reading ------------------------------------------------------------------------------
-
-
-def _native(path: Path) -> Iterator[Outcome]:
-    from annotator.formats.records import jsonl_lines
-
-    for item in jsonl_lines(path):
-        if isinstance(item, Rejected):
-            yield item
-            continue
-        number, value, raw = item
-        try:
-            yield native.document_from(value, path, number)
-        except InputError as exc:
-            yield Rejected(exc.path, exc.line, exc.reason, raw)
 
 
 def _brat(source: Source) -> Iterator[Outcome]:
