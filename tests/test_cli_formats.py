@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
@@ -463,12 +464,48 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     assert bar.file is sys.stderr and bar.length == 10
 
 
+def test_the_reading_bar_follows_the_files_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    with cli._ReadingBar() as progress:
+        progress("read", 0, 3)
+        progress("read", 2, 3)
+        assert progress._bar.length == 3 and progress._bar.pos == 2
+        progress("store", 0, 10)  # storing shows no bar, as before
+        assert progress._bar.pos == 2
+        progress("read", 3, 3)
+        assert progress._bar is None  # closed once the last file is read
+
+
 def test_the_cli_offers_every_format() -> None:
-    from annotator.formats.exporting import formats
+    from annotator.formats import EXPORTS, IMPORTS
     from annotator.formats.reading import FORMATS
+    from annotator.formats.units import UNITS
 
     assert cli._IMPORT_FORMATS == FORMATS
-    assert tuple(formats()) == cli._EXPORT_FORMATS
+    assert tuple(EXPORTS) == cli._EXPORT_FORMATS
+    # The registry names its writers and units without loading them: each must exist.
+    for fmt in EXPORTS.values():
+        assert callable(fmt.writer()) and set(fmt.units) <= set(UNITS)
+    for fmt in IMPORTS.values():
+        assert set(fmt.units) <= set(UNITS) and all(s.startswith(".") for s in fmt.suffixes)
+
+
+def test_the_version_loads_no_reader_or_writer() -> None:
+    """`annotator --version` (and the window's start) must not pay for every format."""
+    script = (
+        "import sys\n"
+        "from annotator.cli import main\n"
+        "try:\n"
+        "    main(['--version'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('annotator.formats.'))\n"
+        "print(loaded)\n"
+    )
+
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_export_and_stats_only_read_the_database(tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
-from annotator.formats import native
+from annotator.formats import EXPORTS, exporting
+from annotator.formats.reading import read_paths
 from annotator.store import Store
 
 
@@ -69,9 +70,9 @@ def test_an_article_note_survives_export_and_import(tmp_path: Path) -> None:
     db = make_db(tmp_path / "a.db")
     out = tmp_path / "out.jsonl"
     with Store.open_readonly(db) as s:
-        native.export(s, out)
+        exporting.export(s, out, EXPORTS["jsonl"])
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert records[0]["note"] == "check the date" and records[1]["note"] is None
     again = Store.memory()
-    again.import_documents(native.read(out), annotator="bob")
+    again.import_documents(read_paths([out]), annotator="bob")
     assert again.document("a").note == "check the date"

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.core.errors import AnnotatorError, InputError
-from annotator.formats import native, plaintext
+from annotator.formats import EXPORTS, exporting, native, plaintext
 from annotator.formats.atomic import atomic_write
 from annotator.formats.reading import read_paths
 from annotator.store import Store
@@ -214,7 +214,7 @@ def test_bad_jsonl_is_refused_by_file_and_line(
 ) -> None:
     path = write_jsonl(tmp_path / "data.jsonl", GOOD, second_line)
     with pytest.raises(InputError) as info:
-        native.read(path)
+        read_paths([path])
     error = info.value
     assert (error.path, error.line) == (str(path), 2)
     assert f"{path}, line 2" in str(error)
@@ -225,7 +225,7 @@ def test_jsonl_with_invalid_utf8_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "data.jsonl"
     path.write_bytes(json.dumps(GOOD).encode() + b'\n{"text": "caf\xe9"}\n')
     with pytest.raises(InputError) as info:
-        native.read(path)
+        read_paths([path])
     assert (info.value.path, info.value.line) == (str(path), 2)
 
 
@@ -233,7 +233,7 @@ def test_jsonl_with_a_bom_is_refused_at_line_1(tmp_path: Path) -> None:
     path = tmp_path / "data.jsonl"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(GOOD).encode() + b"\n")
     with pytest.raises(InputError, match="byte-order mark") as info:
-        native.read(path)
+        read_paths([path])
     assert (info.value.path, info.value.line) == (str(path), 1)
 
 
@@ -241,21 +241,21 @@ def test_jsonl_without_records_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "data.jsonl"
     path.write_bytes(b"\n  \n\n")
     with pytest.raises(InputError, match="empty") as info:
-        native.read(path)
+        read_paths([path])
     assert info.value.path == str(path)
 
 
 def test_blank_lines_are_skipped_but_counted(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "data.jsonl", GOOD, "", _span(end=99))
     with pytest.raises(InputError) as info:
-        native.read(path)
+        read_paths([path])
     assert info.value.line == 3
 
 
 def test_jsonl_saved_with_windows_line_ends_reads(tmp_path: Path) -> None:
     path = tmp_path / "win.jsonl"
     path.write_bytes(json.dumps(GOOD).encode() + b"\r\n" + b'{"text": "Second."}\r\n')
-    assert [d.text for d in native.read(path)] == ["Fine text.", "Second."]
+    assert [d.text for d in read_paths([path])] == ["Fine text.", "Second."]
 
 
 def test_jsonl_crlf_text_becomes_lf_and_offsets_follow(tmp_path: Path) -> None:
@@ -267,7 +267,7 @@ def test_jsonl_crlf_text_becomes_lf_and_offsets_follow(tmp_path: Path) -> None:
         spans.append({"id": f"s{i}", "start": start, "end": start + len(piece),
                       "label": "quote", "text": piece})
     path = write_jsonl(tmp_path / "crlf.jsonl", {"id": "d", "text": raw, "spans": spans})
-    [doc] = native.read(path)
+    [doc] = read_paths([path])
     assert "\r" not in doc.text
     assert doc.text == normalized(raw)
     for span, piece in zip(doc.spans, wanted, strict=True):
@@ -296,7 +296,7 @@ def test_spans_cutting_a_crlf_never_become_empty_or_crash(
     })
     store = Store.memory()
     try:
-        store.import_documents(native.read(path), annotator="alice")
+        store.import_documents(read_paths([path]), annotator="alice")
     except InputError as exc:
         assert (exc.path, exc.line) == (str(path), 1)
         assert store.document_count() == 0
@@ -340,9 +340,14 @@ def source_records() -> list[dict]:
     return records
 
 
+def export_jsonl(store: Store, target: Path) -> int:
+    """The native export as users run it (``annotator export``, the window's Export)."""
+    return exporting.export(store, target, EXPORTS["jsonl"]).documents
+
+
 def store_from(path: Path) -> Store:
     store = Store.memory()
-    store.import_documents(native.read(path), annotator="importer")
+    store.import_documents(read_paths([path]), annotator="importer")
     return store
 
 
@@ -350,7 +355,7 @@ def test_export_and_read_back_keeps_everything(tmp_path: Path) -> None:
     first = store_from(write_jsonl(tmp_path / "source.jsonl", *source_records()))
     assert first.verify() == []
     out = tmp_path / "out.jsonl"
-    assert native.export(first, out) == len(ROUND_TRIP_TEXTS)
+    assert export_jsonl(first, out) == len(ROUND_TRIP_TEXTS)
 
     records = read_export(out)
     assert [r["id"] for r in records] == [f"doc-{n}" for n, _ in ROUND_TRIP_TEXTS]
@@ -365,9 +370,9 @@ def test_export_and_read_back_keeps_everything(tmp_path: Path) -> None:
         "alice", "bob"}
 
     again = tmp_path / "again.jsonl"
-    native.export(first, again)
+    export_jsonl(first, again)
     assert again.read_bytes() == out.read_bytes()
-    native.export(second, again)
+    export_jsonl(second, again)
     assert again.read_bytes() == out.read_bytes()
 
 
@@ -377,7 +382,7 @@ def test_round_trip_keeps_who_and_when(tmp_path: Path) -> None:
     relabeled = first.relabel_span("emoji-actor", "claim")
     assert relabeled.updated_at != relabeled.created_at
     out = tmp_path / "out.jsonl"
-    native.export(first, out)
+    export_jsonl(first, out)
     second = store_from(out)
     span = second.span("emoji-actor")
     assert (span.label, span.note, span.annotator) == ("claim", "speaker", "alice")
@@ -420,7 +425,7 @@ def test_round_trip_property(case: tuple[str, list[tuple[int, int]]]) -> None:
         assert first.document("d").text == normalized(raw)
         for span in spans:
             assert stored[span["id"]].text == normalized(span["text"])
-        native.export(first, folder / "out.jsonl")
+        export_jsonl(first, folder / "out.jsonl")
         records = read_export(folder / "out.jsonl")
         assert_offsets_exact(records)
         assert snapshot(store_from(folder / "out.jsonl")) == snapshot(first)
@@ -452,7 +457,7 @@ def test_a_failing_export_leaves_the_old_file(
 
     monkeypatch.setattr(native.orjson, "dumps", dumps_then_fail)
     with pytest.raises(RuntimeError):
-        native.export(filled, target)
+        export_jsonl(filled, target)
     assert len(calls) == 2  # one record was written before the failure
     assert target.read_bytes() == b"previous export\n"
     assert sorted(p.name for p in out_dir.iterdir()) == ["dataset.jsonl"]
@@ -466,17 +471,17 @@ def test_a_full_disk_is_reported_and_leaves_the_old_file(
     target = out_dir / "dataset.jsonl"
     target.write_bytes(b"previous export\n")
 
-    real_records = native.records
+    real_records = native.checked_records
 
-    def failing_records(store: Store):
-        for i, record in enumerate(real_records(store)):
+    def failing_records(store: Store, *args: Any, **kw: Any):
+        for i, record in enumerate(real_records(store, *args, **kw)):
             if i == 1:
                 raise OSError(28, "No space left on device")
             yield record
 
-    monkeypatch.setattr(native, "records", failing_records)
+    monkeypatch.setattr(native, "checked_records", failing_records)
     with pytest.raises(AnnotatorError, match="No space left") as info:
-        native.export(filled, target)
+        export_jsonl(filled, target)
     assert str(target) in str(info.value)
     assert target.read_bytes() == b"previous export\n"
     assert sorted(p.name for p in out_dir.iterdir()) == ["dataset.jsonl"]
@@ -485,28 +490,28 @@ def test_a_full_disk_is_reported_and_leaves_the_old_file(
 def test_export_refuses_a_tampered_database(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     with Store.open(path) as s:
-        s.import_documents(native.read(write_jsonl(tmp_path / "in.jsonl", *source_records())),
+        s.import_documents(read_paths([write_jsonl(tmp_path / "in.jsonl", *source_records())]),
                            annotator="x")
         s.conn.execute("UPDATE spans SET text = 'forged' WHERE id = 'cjk-actor'")
         out = tmp_path / "out.jsonl"
         with pytest.raises(AnnotatorError, match="integrity") as info:
-            native.export(s, out)
+            export_jsonl(s, out)
         assert "cjk-actor" in str(info.value) and "Cjk" in str(info.value)
         assert not out.exists()
         assert leftovers(tmp_path) == []
 
         out.write_bytes(b"old\n")
         with pytest.raises(AnnotatorError):
-            native.export(s, out)
+            export_jsonl(s, out)
         assert out.read_bytes() == b"old\n"
         assert leftovers(tmp_path) == []
 
 
 def test_export_target_must_be_a_file_in_an_existing_folder(filled: Store, tmp_path: Path) -> None:
     with pytest.raises(AnnotatorError, match="is a folder"):
-        native.export(filled, tmp_path)
+        export_jsonl(filled, tmp_path)
     with pytest.raises(AnnotatorError, match="does not exist"):
-        native.export(filled, tmp_path / "missing" / "out.jsonl")
+        export_jsonl(filled, tmp_path / "missing" / "out.jsonl")
     assert not (tmp_path / "missing").exists()
 
 

@@ -116,9 +116,9 @@ def test_the_sample_annotated_and_linked_without_the_mouse(
 
     out = seed_db.with_suffix(".jsonl")
     with Store.open_readonly(seed_db) as s:
-        from annotator.formats import native
+        from annotator.formats import EXPORTS, exporting
 
-        native.export(s, out)
+        exporting.export(s, out, EXPORTS["jsonl"])
     [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(record["relations"]) == 2
     assert [s["note"] for s in record["spans"] if s["label"] == "actor"] == [

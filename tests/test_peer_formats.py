@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import IncomingDocument
-from annotator.formats import brat, doccano, labelstudio, prodigy
-from annotator.formats.exporting import Selection, export, formats
+from annotator.formats import EXPORTS, IMPORTS, brat, doccano, prodigy
+from annotator.formats.export_types import Selection
+from annotator.formats.exporting import export
 from annotator.formats.reading import plan, read_paths, read_sources
 from annotator.formats.records import Rejected, Skipped
 from annotator.formats.units import UnitMap
@@ -150,7 +151,7 @@ def texts_of(store: Store) -> list[str]:
 def write_and_read(source_db: Path, tmp_path: Path, fmt: str, **options: Any) -> Store:
     out = tmp_path / f"export-{fmt}"
     with Store.open(source_db, create=False) as store:
-        export(store, out, formats()[fmt], **options)
+        export(store, out, EXPORTS[fmt], **options)
     fresh = Store.memory()
     fmt_in = {"doccano-rel": "doccano"}.get(fmt, fmt)
     unit = options.get("unit")
@@ -198,8 +199,8 @@ def test_doccano_export_counts_utf16_and_code_points_differently(
 ) -> None:
     out16, out_cp = tmp_path / "u16.jsonl", tmp_path / "cp.jsonl"
     with Store.open(source_db, create=False) as store:
-        export(store, out16, formats()["doccano"])
-        export(store, out_cp, formats()["doccano"], unit="codepoint")
+        export(store, out16, EXPORTS["doccano"])
+        export(store, out_cp, EXPORTS["doccano"], unit="codepoint")
     first16 = orjson.loads(out16.read_bytes().splitlines()[0])
     first_cp = orjson.loads(out_cp.read_bytes().splitlines()[0])
     text = first16["text"]
@@ -221,7 +222,7 @@ def test_reimporting_an_export_into_its_own_database_adds_nothing(
         out = tmp_path / f"again-{fmt}"
         with Store.open(source_db, create=False) as store:
             before = store.document_count()
-            export(store, out, formats()[fmt])
+            export(store, out, EXPORTS[fmt])
         docs = read_sources(plan([out], "doccano" if fmt == "doccano-rel" else fmt)).documents
         with Store.open(source_db) as store:
             summary = store.import_documents(docs, annotator="x")
@@ -236,7 +237,7 @@ def test_spacy_char_span_accepts_every_span_of_the_prodigy_export(
     spacy = pytest.importorskip("spacy")
     out = tmp_path / "spacy.jsonl"
     with Store.open(source_db, create=False) as store:
-        export(store, out, formats()["prodigy"])
+        export(store, out, EXPORTS["prodigy"])
     nlp = spacy.blank("xx")  # multi-language tokeniser: Cyrillic, Arabic and CJK alike
     checked = 0
     for line in out.read_bytes().splitlines():
@@ -273,7 +274,7 @@ def test_spacy_strict_char_span_after_astral_characters(tmp_path: Path) -> None:
         doc.spans.append(IncomingSpan(start, end, label))
     store.import_documents([doc], annotator="t")
     out = tmp_path / "p.jsonl"
-    export(store, out, formats()["prodigy"])
+    export(store, out, EXPORTS["prodigy"])
     task = orjson.loads(out.read_bytes())
     nlp_doc = spacy.blank("en")(task["text"])
     for span in task["spans"]:
@@ -679,7 +680,7 @@ def test_label_studio_export_leaves_out_relations_across_annotators(tmp_path: Pa
     ]
     doc.relations.append(IncomingRelation("said_by", "s2", "s1", id="r", annotator="ben"))
     store.import_documents([doc], annotator="t")
-    report = export(store, tmp_path / "ls.json", formats()["labelstudio"])
+    report = export(store, tmp_path / "ls.json", EXPORTS["labelstudio"])
     assert report.relations == 0 and "two annotators" in report.notes[0]
     tasks = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
     assert [a["created_username"] for a in tasks[0]["annotations"]] == ["ann", "ben"]
@@ -764,7 +765,7 @@ def test_brat_bad_lines_name_the_ann_file_and_line(
 def test_brat_export_folder_opens_in_brat(source_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "brat-out"
     with Store.open(source_db, create=False) as store:
-        export(store, out, formats()["brat"])
+        export(store, out, EXPORTS["brat"])
     names = sorted(p.name for p in out.iterdir())
     assert "annotation.conf" in names and len([n for n in names if n.endswith(".ann")]) == 3
     conf = (out / "annotation.conf").read_text(encoding="utf-8")
@@ -781,15 +782,15 @@ def test_brat_export_folder_opens_in_brat(source_db: Path, tmp_path: Path) -> No
 def test_brat_export_replaces_its_own_folder_but_no_other(source_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "brat-out"
     with Store.open(source_db, create=False) as store:
-        export(store, out, formats()["brat"])
+        export(store, out, EXPORTS["brat"])
         (out / "stale.ann").write_text("", encoding="utf-8")
-        export(store, out, formats()["brat"])  # an earlier export is replaced whole
+        export(store, out, EXPORTS["brat"])  # an earlier export is replaced whole
         assert not (out / "stale.ann").exists()
         mine = tmp_path / "my-folder"
         mine.mkdir()
         (mine / "thesis.txt").write_text("keep me", encoding="utf-8")
         with pytest.raises(AnnotatorError, match="holds other files"):
-            export(store, mine, formats()["brat"])
+            export(store, mine, EXPORTS["brat"])
         assert (mine / "thesis.txt").read_text(encoding="utf-8") == "keep me"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
@@ -801,7 +802,7 @@ def test_brat_export_replaces_its_own_folder_but_no_other(source_db: Path, tmp_p
 def test_csv_lists_every_span_for_spreadsheets(source_db: Path, tmp_path: Path, unit: str) -> None:
     out = tmp_path / "spans.csv"
     with Store.open(source_db, create=False) as store:
-        report = export(store, out, formats()["csv"], unit=unit)
+        report = export(store, out, EXPORTS["csv"], unit=unit)
         texts = {d: store.document(d).text for d in store.document_ids()}
         expected = spans_of(store)
     raw = out.read_bytes()
@@ -841,7 +842,7 @@ def test_filters_by_label_and_annotator(source_db: Path, tmp_path: Path) -> None
         export(
             store,
             out,
-            formats()["jsonl"],
+            EXPORTS["jsonl"],
             selection=Selection(
                 labels=frozenset({"quote", "actor", "said_by"}), annotators=frozenset({"alice"})
             ),
@@ -866,7 +867,7 @@ def test_bad_export_options_write_nothing(
 ) -> None:
     out = tmp_path / "never.json"
     with Store.open(source_db, create=False) as store, pytest.raises(AnnotatorError, match=message):
-        export(store, out, formats()["labelstudio"], **options)
+        export(store, out, EXPORTS["labelstudio"], **options)
     assert not out.exists()
 
 
@@ -947,7 +948,7 @@ def test_labelstudio_and_prodigy_modules_detect_their_own(tmp_path: Path) -> Non
     assert prodigy.looks_like({"text": "x", "answer": "accept"})
     assert not prodigy.looks_like({"text": "x", "spans": []})
     assert doccano.looks_like({"text": "x", "label": []})
-    assert labelstudio.SUFFIXES == (".json",) and brat.UNIT == "codepoint"
+    assert IMPORTS["labelstudio"].suffixes == (".json",) and brat.UNIT == "codepoint"
 
 
 # -- HTML news pages ----------------------------------------------------------------------

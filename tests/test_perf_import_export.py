@@ -18,8 +18,9 @@ import pytest
 
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingRelation, IncomingSpan
-from annotator.formats import exporting, native
+from annotator.formats import EXPORTS, exporting, native
 from annotator.formats.atomic import atomic_write
+from annotator.formats.export_types import Selection
 from annotator.store import Store
 
 store_module = importlib.import_module("annotator.store.store")
@@ -181,7 +182,7 @@ def test_a_lone_surrogate_names_its_document(batch: int) -> None:
 # -- export -------------------------------------------------------------------------------
 
 
-def per_document(store: Store, target: Path, selection: exporting.Selection) -> None:
+def per_document(store: Store, target: Path, selection: Selection) -> None:
     """The export as every other format does it: one document, its spans and relations at
     a time, as objects."""
     docs = exporting.documents(store, selection)
@@ -204,21 +205,21 @@ def filled() -> Store:
 @pytest.mark.parametrize(
     "selection",
     [
-        exporting.Selection(),
-        exporting.Selection(labels=frozenset({"quote", "actor"})),
-        exporting.Selection(labels=frozenset({"said_by"})),
-        exporting.Selection(labels=frozenset({"quote", "actor", "claimed_by"})),
-        exporting.Selection(annotators=frozenset({"alice"})),
-        exporting.Selection(statuses=frozenset({"done", "in_progress"})),
-        exporting.Selection(statuses=frozenset({"todo"}), annotators=frozenset({"bob"})),
+        Selection(),
+        Selection(labels=frozenset({"quote", "actor"})),
+        Selection(labels=frozenset({"said_by"})),
+        Selection(labels=frozenset({"quote", "actor", "claimed_by"})),
+        Selection(annotators=frozenset({"alice"})),
+        Selection(statuses=frozenset({"done", "in_progress"})),
+        Selection(statuses=frozenset({"todo"}), annotators=frozenset({"bob"})),
     ],
     ids=["all", "span-labels", "relation-label", "both", "annotator", "status", "todo-bob"],
 )
 def test_the_native_export_is_the_per_document_one(
-    tmp_path: Path, filled: Store, selection: exporting.Selection
+    tmp_path: Path, filled: Store, selection: Selection
 ) -> None:
     fast, slow = tmp_path / "fast.jsonl", tmp_path / "slow.jsonl"
-    report = exporting.export(filled, fast, exporting.formats()["jsonl"], selection=selection)
+    report = exporting.export(filled, fast, EXPORTS["jsonl"], selection=selection)
     per_document(filled, slow, selection)
     assert fast.read_bytes() == slow.read_bytes()
     records = [orjson.loads(line) for line in fast.read_bytes().splitlines()]
@@ -246,7 +247,7 @@ def test_a_forged_span_text_stops_the_native_export(tmp_path: Path, long: bool) 
     store.conn.execute("UPDATE spans SET text = 'forged' WHERE id = ?", [span_id])
     target = tmp_path / "out.jsonl"
     with pytest.raises(AnnotatorError, match="integrity") as info:
-        exporting.export(store, target, exporting.formats()["jsonl"])
+        exporting.export(store, target, EXPORTS["jsonl"])
     assert span_id in str(info.value) and "forged" in str(info.value)
     assert not target.exists()
 
@@ -258,7 +259,7 @@ def test_offsets_of_the_wrong_type_stop_the_native_export(tmp_path: Path) -> Non
     store.conn.execute("PRAGMA ignore_check_constraints = ON")
     store.conn.execute("UPDATE spans SET start = 'three' WHERE id = ?", [span_id])
     with pytest.raises(AnnotatorError, match="wrong types"):
-        exporting.export(store, tmp_path / "out.jsonl", exporting.formats()["jsonl"])
+        exporting.export(store, tmp_path / "out.jsonl", EXPORTS["jsonl"])
 
 
 def test_a_text_that_no_longer_matches_its_hash_stops_the_native_export(tmp_path: Path) -> None:
@@ -266,4 +267,4 @@ def test_a_text_that_no_longer_matches_its_hash_stops_the_native_export(tmp_path
     store.import_documents(corpus(5, seed=10), annotator="importer")
     store.conn.execute("UPDATE documents SET text = text || '!' WHERE position = 2")
     with pytest.raises(AnnotatorError, match="SHA-256"):
-        exporting.export(store, tmp_path / "out.jsonl", exporting.formats()["jsonl"])
+        exporting.export(store, tmp_path / "out.jsonl", EXPORTS["jsonl"])

@@ -12,7 +12,7 @@ import pytest
 
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingRelation, IncomingSpan
-from annotator.formats import native
+from annotator.formats import EXPORTS, exporting
 from annotator.formats.atomic import atomic_write
 from annotator.store import Store, StoreError, schema
 
@@ -38,7 +38,7 @@ def test_export_refuses_to_overwrite_a_database(tmp_path: Path) -> None:
         s.import_documents([_doc()], annotator="a")
     before = _md5(db)
     with Store.open_readonly(db) as s, pytest.raises(AnnotatorError, match="database file"):
-        native.export(s, db)
+        exporting.export(s, db, EXPORTS["jsonl"])
     assert _md5(db) == before
     with Store.open(db):
         pass  # still opens
@@ -66,7 +66,7 @@ def test_export_reads_without_writing_to_the_database(tmp_path: Path) -> None:
     conn.close()
     before = _md5(db)
     with Store.open_readonly(db) as s:
-        native.export(s, tmp_path / "o.jsonl")
+        exporting.export(s, tmp_path / "o.jsonl", EXPORTS["jsonl"])
     assert _md5(db) == before
     assert not Path(f"{db}-wal").exists()
 

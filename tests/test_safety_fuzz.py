@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 from annotator.core.errors import InputError
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
-from annotator.formats.exporting import export, formats
+from annotator.formats import EXPORTS
+from annotator.formats.exporting import export
 from annotator.formats.importing import import_read
 from annotator.formats.reading import FORMATS, plan, read_sources
 from annotator.store import Store
@@ -76,7 +77,7 @@ def samples(tmp_path_factory) -> dict[str, dict[str, bytes]]:
     for fmt, (writer, name) in SAMPLES.items():
         target = folder / fmt / name
         target.parent.mkdir()
-        export(store, target, formats()[writer])
+        export(store, target, EXPORTS[writer])
         files = sorted(target.rglob("*")) if target.is_dir() else [target]
         kept = [p for p in files if p.suffix in (".txt", ".ann", ".json", ".jsonl")]
         out[fmt] = {p.name: p.read_bytes() for p in kept[:2]}  # brat: one .txt and its .ann

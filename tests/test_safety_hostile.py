@@ -23,6 +23,7 @@ from annotator.cli import main
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Relation
 from annotator.formats import native
+from annotator.formats.export_types import Selection
 from annotator.formats.reading import read_paths
 from annotator.gui import app as gui_app
 from annotator.store import Store, StoreError, guard, schema
@@ -358,7 +359,7 @@ def _open_damaged_copies(data, truth, copy: Path, rnd: random.Random, outcomes) 
                 continue
             try:
                 content = _checked_content(store)
-                exported = list(native.records(store))
+                exported = list(native.checked_records(store, Selection()))
             except AnnotatorError:
                 outcomes["reported when read"] += 1
                 continue

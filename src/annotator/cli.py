@@ -20,6 +20,7 @@ import click
 
 from annotator import __version__, paths, settings
 from annotator.core.errors import AnnotatorError
+from annotator.formats import EXPORTS, IMPORTS
 
 
 class _WindowByDefault(click.Group):
@@ -98,9 +99,9 @@ def _progress(length: int, label: str):
     return click.progressbar(length=length, label=label, file=sys.stderr, show_pos=True)
 
 
-# The same as formats.reading.FORMATS and formats.exporting.formats() (a test checks);
-# spelled out here so that `annotator --version` does not import every reader.
-_IMPORT_FORMATS = ("auto", "text", "html", "jsonl", "doccano", "prodigy", "labelstudio", "brat")
+# From the registry, which names the readers and writers without loading them, so that
+# `annotator --version` imports no reader (a test checks).
+_IMPORT_FORMATS = ("auto", *IMPORTS)
 
 
 @main.command("import")
@@ -148,44 +149,62 @@ def import_command(
     Each of FILES may be a folder: it is searched recursively. Labels the database does not
     know yet are added to its scheme. Importing the same file again adds nothing.
     """
-    from annotator.core.bulk import collector_paused
-    from annotator.formats.importing import import_read, write_rejects
-    from annotator.formats.reading import plan, read_sources
-    from annotator.store import Store
+    from annotator.formats.importing import import_files
 
     who = annotator or settings.annotator_name() or settings.default_annotator_name()
     _check_person(who, "--annotator" if annotator else "your annotator name")
-    existed = db.exists()
     try:
-        sources = plan(files, fmt)
-        # What is read lives until it is stored: the cycle collector stays paused over
-        # both (core/bulk.py), and the documents go before it runs again, so that it never
-        # scans the millions of objects a large corpus makes.
-        with collector_paused():
-            with _progress(len(sources), "Reading") as bar:
-                result = read_sources(
-                    sources,
-                    unit=offsets,
-                    skip_invalid=skip_invalid,
-                    on_source=(lambda _: bar.update(1)) if bar else None,
-                )
-            with Store.open(db) as store:
-                _warn(store)
-                report = import_read(store, result, annotator=who, skip_invalid=skip_invalid)
-            del result
-        if report.rejected:
-            rejects = rejects or Path(f"{db}.rejects.jsonl")
-            write_rejects(report.rejected, rejects)
+        with _ReadingBar() as bar:
+            report = import_files(
+                db,
+                files,
+                annotator=who,
+                fmt=fmt,
+                unit=offsets,
+                skip_invalid=skip_invalid,
+                rejects=rejects,
+                progress=bar,
+                warn=lambda warning: click.echo(f"warning: {warning}", err=True),
+            )
     except AnnotatorError as exc:
-        if not existed:  # leave no empty database behind a failed first import
-            Store.remove_files(db)
         raise _fail(exc) from exc
     click.echo(f"{db}: {report.describe()}")
-    if report.rejected:
-        click.echo(f"rejected records written to {rejects}")
+    if report.rejects is not None:
+        click.echo(f"rejected records written to {report.rejects}")
 
 
-_EXPORT_FORMATS = ("jsonl", "doccano", "doccano-rel", "prodigy", "labelstudio", "brat", "csv")
+class _ReadingBar:
+    """``import_files``' progress as the command line shows it: a bar over the files read
+    (on a terminal only, see :func:`_progress`), closed once the last one is read."""
+
+    def __init__(self) -> None:
+        self._context = None
+        self._bar = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != "read":
+            return
+        if self._context is None:
+            self._context = _progress(total, "Reading")
+            self._bar = self._context.__enter__()
+        if self._bar is not None and done > self._bar.pos:
+            self._bar.update(done - self._bar.pos)
+        if done == total:
+            self.close()
+
+    def close(self) -> None:
+        if self._context is not None:
+            self._context.__exit__(None, None, None)
+        self._context = self._bar = None
+
+    def __enter__(self) -> _ReadingBar:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+
+_EXPORT_FORMATS = tuple(EXPORTS)
 
 
 @main.command("export")
@@ -253,7 +272,8 @@ def export_command(
     layer: str,
 ) -> None:
     """Write every document of DB with its spans and relations."""
-    from annotator.formats.exporting import Selection, export, formats
+    from annotator.formats.export_types import Selection
+    from annotator.formats.exporting import export
     from annotator.store import Store
 
     try:
@@ -270,7 +290,7 @@ def export_command(
             report = export(
                 store,
                 output,
-                formats()[fmt],
+                EXPORTS[fmt],
                 unit=offsets,
                 selection=selection,
                 on_document=(lambda: bar.update(1)) if bar else None,

@@ -22,7 +22,9 @@ def open_database(path: Path | None) -> Store:
             f"{default.parent}: cannot create the data folder ({exc.strerror})"
         ) from exc
     if not default.exists():  # (checked again: another instance may have made it meanwhile)
-        from annotator.formats.reading import read_paths  # the first run only
+        from annotator.formats.importing import import_files  # the first run only
 
-        Store.create_with(default, read_paths(resources.seed_files()), annotator="import")
+        # new=True: built under a draft name and linked into place when complete, so that
+        # an instance starting at the same moment finds no database or the seeded one
+        import_files(default, resources.seed_files(), annotator="import", new=True)
     return Store.open(default)

@@ -39,7 +39,7 @@ from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import IncomingRelation, IncomingSpan
 from annotator.core.offsets import normalize_newlines
 from annotator.formats.atomic import atomic_write
-from annotator.formats.exporting import ExportDocument, ExportReport
+from annotator.formats.export_types import ExportDocument, ExportReport
 from annotator.formats.plaintext import extract_meta
 from annotator.formats.records import (
     Outcome,

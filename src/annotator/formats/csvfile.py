@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.formats.atomic import atomic_write
-from annotator.formats.exporting import ExportDocument, ExportReport
+from annotator.formats.export_types import ExportDocument, ExportReport
 from annotator.formats.units import Unit, UnitMap
 
 COLUMNS = (

@@ -27,12 +27,13 @@ import orjson
 
 from annotator.core.model import IncomingRelation, IncomingSpan
 from annotator.formats.atomic import atomic_write
-from annotator.formats.exporting import ExportDocument, ExportReport
+from annotator.formats.export_types import ExportDocument, ExportReport
 from annotator.formats.records import (
     Outcome,
     RecordError,
     TextMap,
     document,
+    list_of,
     local_id,
     object_of,
     records_of,
@@ -74,7 +75,7 @@ def _document(record: Any, path: Path, line: int, unit: Unit | None):
         for name, i, s, e, label in _tuples(record)
     ]
     entity_ids: dict[Any, list[str]] = {}
-    for i, item in enumerate(_list(record, "entities")):
+    for i, item in enumerate(list_of(record, "entities")):
         item = object_of(item, f"entities[{i}]")
         what = f"entities[{i}]"
         start, end = textmap.span(item.get("start_offset"), item.get("end_offset"), what=what)
@@ -85,7 +86,8 @@ def _document(record: Any, path: Path, line: int, unit: Unit | None):
         )
         entity_ids.setdefault(_key(ident), []).append(span_id)
     relations = [
-        _relation(item, i, doc_key, entity_ids) for i, item in enumerate(_list(record, "relations"))
+        _relation(item, i, doc_key, entity_ids)
+        for i, item in enumerate(list_of(record, "relations"))
     ]
     fields = {k: v for k, v in record.items() if k not in _RESERVED}
     comments = _comments(record.get("Comments"))
@@ -112,16 +114,9 @@ def _unit(declared: Any, wanted: Unit | None) -> Unit:
     return declared
 
 
-def _list(record: dict, key: str) -> list:
-    value = record.get(key) or []
-    if not isinstance(value, list):
-        raise RecordError(f'"{key}" must be a list')
-    return value
-
-
 def _tuples(record: dict) -> Iterator[tuple[str, int, Any, Any, str]]:
     for name in ("label", "labels"):
-        for i, item in enumerate(_list(record, name)):
+        for i, item in enumerate(list_of(record, name)):
             what = f"{name}[{i}]"
             if isinstance(item, list | tuple) and len(item) == 3:
                 yield name, i, item[0], item[1], _label(item[2], what)

@@ -22,7 +22,6 @@ from annotator.core.errors import InputError
 from annotator.core.model import DocumentMeta, IncomingDocument
 from annotator.core.offsets import normalize_newlines
 
-SUFFIXES = (".html", ".htm")
 MIN_CHARACTERS = 100  # below this, what trafilatura finds is a page's chrome, not an article
 _SAVED_FROM = re.compile(rb"<!-- saved from url=\(\d+\)(https?://[^\s>]+?) ?-->")
 _DROPPED = {"\u00ad", "\ufeff"}

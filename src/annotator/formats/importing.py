@@ -1,26 +1,41 @@
-"""Store what was read, in one transaction, and account for what was left out.
+"""The one import pipeline: the command line, the window's worker and the first run call
+:func:`import_files`, so a file is imported the same way wherever it comes from.
 
-Most bad records are caught while reading. A few can only be seen against the database (a
-document id already used for another text, a relation to a span that is not there): in
-strict mode that error rolls the whole import back; with ``--skip-invalid`` the document is
-set aside as rejected and the import is run again without it, still in one transaction.
+Everything is read before anything is stored. Most bad records are caught while reading. A
+few can only be seen against the database (a document id already used for another text, a
+relation to a span that is not there): in strict mode that error rolls the whole import back;
+with ``skip_invalid`` the document is set aside as rejected and the import is run again
+without it, still in one transaction.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
 
+from annotator.core.bulk import collector_paused, let_go
 from annotator.core.errors import InputError
 from annotator.formats.atomic import atomic_write
-from annotator.formats.reading import ReadResult, locate
+from annotator.formats.reading import ReadResult, locate, plan, read_sources
 from annotator.formats.records import Problem, Rejected, Skipped
+from annotator.formats.units import Unit
 from annotator.store import ImportSummary, Store
+from annotator.store.opening import draft_path, link_into_place
 
 _SHOWN_REASONS = 5
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``. Stage ``"read"``: ``done`` of ``total`` files read
+(reported once with 0 before the first). Stage ``"store"``: ``done`` of ``total`` documents
+stored, reported before each one (it starts again from 0 when ``skip_invalid`` sets a
+document aside). It is called from the thread that imports; an exception it raises stops the
+import with nothing stored (the window's Cancel), and is never raised once the import has
+been committed."""
 
 
 @dataclass
@@ -28,6 +43,7 @@ class ImportReport:
     summary: ImportSummary
     rejected: list[Rejected] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    rejects: Path | None = None  # where the rejected records were written, if any were
 
     def describe(self) -> str:
         parts = [self.summary.describe()]
@@ -42,14 +58,82 @@ class ImportReport:
         return "; ".join(parts)
 
 
-def import_read(
-    store: Store, result: ReadResult, *, annotator: str, skip_invalid: bool = False
+def import_files(
+    db: Path,
+    paths: Iterable[Path],
+    *,
+    annotator: str,
+    fmt: str = "auto",
+    unit: Unit | None = None,
+    skip_invalid: bool = False,
+    rejects: Path | None = None,
+    new: bool = False,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> ImportReport:
+    """Import ``paths`` (files, or folders searched recursively) into the database ``db``,
+    all or nothing; Qt-free, so a worker thread may run it.
+
+    ``fmt`` reads every file as one format (``"auto"``: by suffix and first record, see
+    formats/reading.py); ``unit`` is the unit of doccano offsets (``--offsets``);
+    ``annotator`` is recorded on spans and relations that come without a name.
+
+    Strict (the default), the first bad record raises an :class:`InputError` naming its file
+    and line, and nothing is stored. With ``skip_invalid`` the bad records are left out and
+    written, one JSON object a line, to ``rejects`` (default: ``DB.rejects.jsonl``); the
+    report says where.
+
+    ``db`` is opened, or created if missing; a database this call created is removed again
+    if the import fails. With ``new`` (the first run's seeds) the database is built under a
+    hidden draft name and given its name only when complete, so that an instance starting at
+    the same moment finds no database or the whole one; if another was quicker, its
+    database is kept and this one dropped. ``warn`` is told what the store noticed about the
+    file when it opened it (a network share, a sync folder). Errors are
+    :class:`AnnotatorError`, with the message the command line prints.
+    """
+    with _database(Path(db), new=new) as path:
+        sources = plan(paths, fmt)
+        # What is read lives until it is stored: the cycle collector stays paused over both
+        # (core/bulk.py), and the documents are let go of a slice at a time before it runs
+        # again, so that it never scans the millions of objects a large corpus makes and
+        # other threads (the window's) are never held for long.
+        with collector_paused():
+            result = _read(sources, unit=unit, skip_invalid=skip_invalid, progress=progress)
+            try:
+                with Store.open(path) as store:
+                    for warning in store.warnings if warn is not None else ():
+                        warn(warning)
+                    report = import_read(
+                        store,
+                        result,
+                        annotator=annotator,
+                        skip_invalid=skip_invalid,
+                        progress=progress,
+                    )
+            finally:
+                let_go(result.documents)
+        if report.rejected:
+            report.rejects = rejects or Path(f"{db}.rejects.jsonl")
+            write_rejects(report.rejected, report.rejects)
+    return report
+
+
+def import_read(
+    store: Store,
+    result: ReadResult,
+    *,
+    annotator: str,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Store what was read, in one transaction (see the module's docstring)."""
     documents = list(result.documents)
     rejected = list(result.rejected)
     while True:
         try:
-            summary = store.import_documents(documents, annotator=annotator)
+            summary = store.import_documents(
+                documents, annotator=annotator, progress=_stored(progress, len(documents))
+            )
         except InputError as exc:
             bad = [d for d in documents if d.origin == exc.path]
             if not skip_invalid or not bad:
@@ -66,6 +150,46 @@ def write_rejects(problems: list[Problem], target: Path) -> None:
         for problem in problems:
             f.write(orjson.dumps(problem.as_dict()))
             f.write(b"\n")
+
+
+def _stored(progress: Progress | None, total: int) -> Callable[[int], None] | None:
+    return None if progress is None else lambda done: progress("store", done, total)
+
+
+def _read(sources, *, unit, skip_invalid: bool, progress: Progress | None) -> ReadResult:
+    if progress is None:
+        return read_sources(sources, unit=unit, skip_invalid=skip_invalid)
+    total, done = len(sources), 0
+    progress("read", 0, total)
+
+    def one_more(_source) -> None:
+        nonlocal done
+        done += 1
+        progress("read", done, total)
+
+    return read_sources(sources, unit=unit, skip_invalid=skip_invalid, on_source=one_more)
+
+
+@contextmanager
+def _database(db: Path, *, new: bool) -> Iterator[Path]:
+    """The file to import into; see :func:`import_files` for ``new``. A database that did
+    not exist before is removed when the import fails, so a failed first import leaves no
+    empty database behind."""
+    if new:
+        draft = draft_path(db)
+        try:
+            yield draft
+            link_into_place(draft, db)
+        finally:
+            Store.remove_files(draft)  # once linked, the database has its own name
+        return
+    existed = db.exists()
+    try:
+        yield db
+    except BaseException:
+        if not existed:
+            Store.remove_files(db)
+        raise
 
 
 def _reasons(problems: list[Problem]) -> str:

@@ -37,7 +37,7 @@ import orjson
 from annotator.core.errors import InputError
 from annotator.core.model import IncomingRelation, IncomingSpan
 from annotator.formats.atomic import atomic_write
-from annotator.formats.exporting import ExportDocument, ExportReport
+from annotator.formats.export_types import ExportDocument, ExportReport
 from annotator.formats.records import (
     Outcome,
     RecordError,
@@ -45,7 +45,9 @@ from annotator.formats.records import (
     Skipped,
     TextMap,
     document,
+    list_of,
     local_id,
+    name_of,
     object_of,
     source_id_of,
     split_meta,
@@ -54,7 +56,6 @@ from annotator.formats.records import (
 from annotator.formats.textfile import BOM, read_utf8
 from annotator.formats.units import Unit
 
-SUFFIXES = (".json",)
 UNIT: Unit = "codepoint"
 _WS = re.compile(r"\s*")
 _USERNAME = re.compile(r"^\s*(.*?)(?:,\s*\d+)?\s*$")  # "alice@example.com, 1"
@@ -128,7 +129,7 @@ def _outcomes(task: Any, path: Path, line: int) -> Iterator[Outcome]:
     def skip(reason: str) -> None:
         skipped.setdefault(reason, Skipped(str(path), line, reason))
 
-    annotations = _list(task, "annotations")
+    annotations = list_of(task, "annotations")
     usable = []
     for j, ann in enumerate(annotations):
         ann = object_of(ann, f"annotations[{j}]")
@@ -137,7 +138,7 @@ def _outcomes(task: Any, path: Path, line: int) -> Iterator[Outcome]:
         else:
             usable.append((f"annotations[{j}]", ann, _annotator(ann)))
     if not usable:
-        for j, pred in enumerate(_list(task, "predictions")):
+        for j, pred in enumerate(list_of(task, "predictions")):
             pred = object_of(pred, f"predictions[{j}]")
             version = pred.get("model_version")
             who = f"prediction:{version}" if version else "prediction"
@@ -162,7 +163,7 @@ def _outcomes(task: Any, path: Path, line: int) -> Iterator[Outcome]:
 
 
 def _results(ann, where, textmap, doc_key, ann_key, who, spans, relations, skip) -> None:
-    results = [object_of(r, f"{where}.result[{k}]") for k, r in enumerate(_list(ann, "result"))]
+    results = [object_of(r, f"{where}.result[{k}]") for k, r in enumerate(list_of(ann, "result"))]
     created = ann.get("created_at") if isinstance(ann.get("created_at"), str) else None
     updated = ann.get("updated_at") if isinstance(ann.get("updated_at"), str) else None
     regions: dict[str, list[IncomingSpan]] = {}
@@ -244,7 +245,7 @@ def _min_task(task: dict, path: Path, line: int) -> Iterator[Outcome]:
     textmap = TextMap(text_of(task.get("text"), "text"))
     source_id = source_id_of(task.get("source_id"), task.get("id"))
     doc_key = textmap.doc_key(source_id)
-    who = _name(task.get("annotator"))
+    who = name_of(task.get("annotator"))
     spans, fields = [], {}
     for key, value in task.items():
         if key == "text":
@@ -304,13 +305,6 @@ def _text_key(data: dict) -> str:
     raise RecordError('"data" has no "text" (and no single other text field to use)')
 
 
-def _list(record: dict, key: str) -> list:
-    value = record.get(key) or []
-    if not isinstance(value, list):
-        raise RecordError(f'"{key}" must be a list')
-    return value
-
-
 def _annotator(ann: dict) -> str | None:
     name = ann.get("created_username")
     if isinstance(name, str) and _USERNAME.match(name).group(1):
@@ -323,10 +317,6 @@ def _annotator(ann: dict) -> str | None:
     if isinstance(person, int | str) and not isinstance(person, bool) and str(person):
         return f"ls-user-{person}"
     return None
-
-
-def _name(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 def _note(value: Any) -> str | None:

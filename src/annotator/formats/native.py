@@ -14,7 +14,6 @@ from typing import Any
 
 import orjson
 
-from annotator.core.errors import InputError
 from annotator.core.ids import text_sha256
 from annotator.core.model import (
     Document,
@@ -27,99 +26,63 @@ from annotator.core.model import (
 )
 from annotator.core.offsets import normalize_newlines
 from annotator.formats.atomic import atomic_write
-from annotator.formats.exporting import ExportDocument, ExportReport, Selection
-from annotator.formats.textfile import BOM
+from annotator.formats.export_types import ExportReport, Selection
+from annotator.formats.records import META_FIELDS, Outcome, RecordError, list_of, records_of
 from annotator.store import Store
 from annotator.store.export_queries import native_rows
 
-SUFFIXES = (".jsonl", ".ndjson")
-_META_FIELDS = ("title", "source", "author", "published", "url")
 _OPTIONAL_STRINGS = ("id", "annotator", "note", "created_at", "updated_at")
 
 
 # -- reading ------------------------------------------------------------------------------
 
 
-def read(path: Path) -> list[IncomingDocument]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror})") from exc
-    if data.startswith(BOM.encode()):
-        raise InputError(
-            path, "starts with a byte-order mark; save it as UTF-8 without BOM", line=1
-        )
-    documents = []
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            record = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(path, f"not valid JSON ({exc})", line=number) from exc
-        documents.append(_document(record, _Where(path, number)))
-    if not documents:
-        raise InputError(path, "is empty: no documents in it")
-    return documents
+def read(path: Path) -> Iterator[Outcome]:
+    """Each line of a native JSONL file as a document, or as a Rejected record that names
+    the line and says what is wrong with it."""
+    return records_of(path, lambda record, line: [_document(record, path, line)])
 
 
-class _Where:
-    def __init__(self, path: Path, line: int) -> None:
-        self.path, self.line = path, line
-
-    def error(self, message: str) -> InputError:
-        return InputError(self.path, message, line=self.line)
-
-
-def _document(record: Any, where: _Where) -> IncomingDocument:
+def _document(record: Any, path: Path, line: int) -> IncomingDocument:
     if not isinstance(record, dict):
-        raise where.error(f"expected a JSON object, found {type(record).__name__}")
+        raise RecordError(f"expected a JSON object, found {type(record).__name__}")
     raw_text = record.get("text")
     if not isinstance(raw_text, str) or not raw_text.strip():
-        raise where.error('"text" must be a non-empty string')
+        raise RecordError('"text" must be a non-empty string')
     doc_id = record.get("id")
     if doc_id is not None and (isinstance(doc_id, bool) or not isinstance(doc_id, str | int)):
-        raise where.error('"id" must be a string')
+        raise RecordError('"id" must be a string')
     if doc_id == "":
-        raise where.error('"id" must not be empty')
+        raise RecordError('"id" must not be empty')
     meta = record.get("meta") or {}
     if not isinstance(meta, dict):
-        raise where.error('"meta" must be an object')
-    for name in _META_FIELDS:
+        raise RecordError('"meta" must be an object')
+    for name in META_FIELDS:
         if meta.get(name) is not None and not isinstance(meta[name], str):
-            raise where.error(f'"meta.{name}" must be a string')
+            raise RecordError(f'"meta.{name}" must be a string')
     note = record.get("note")
     if note is not None and not isinstance(note, str):
-        raise where.error('"note" must be a string')
+        raise RecordError('"note" must be a string')
     text, remap = normalize_newlines(raw_text)
-    items = _list(record, "spans", where)
-    spans = _plain_spans(items, raw_text, where.line) if text is raw_text else None
+    items = list_of(record, "spans")
+    spans = _plain_spans(items, raw_text, line) if text is raw_text else None
     if spans is None:
-        spans = [_span(item, i, raw_text, remap, where) for i, item in enumerate(items)]
-    relations = [
-        _relation(item, i, where) for i, item in enumerate(_list(record, "relations", where))
-    ]
+        spans = [_span(item, i, raw_text, remap, line) for i, item in enumerate(items)]
+    relations = [_relation(item, i) for i, item in enumerate(list_of(record, "relations"))]
     doc_id = None if doc_id is None else str(doc_id)
     return IncomingDocument(
         text=text,
         source_id=str(meta.get("source_id") or doc_id or ""),
         meta=DocumentMeta(
-            **{name: meta.get(name) or "" for name in _META_FIELDS},
-            extra={k: v for k, v in meta.items() if k not in _META_FIELDS and k != "source_id"},
+            **{name: meta.get(name) or "" for name in META_FIELDS},
+            extra={k: v for k, v in meta.items() if k not in META_FIELDS and k != "source_id"},
         ),
-        origin=f"{where.path}, line {where.line}",
+        origin=f"{path}, line {line}",
         id=doc_id,
         spans=spans,
         relations=relations,
         note=note or None,
     )
-
-
-def _list(record: dict, key: str, where: _Where) -> list:
-    value = record.get(key) or []
-    if not isinstance(value, list):
-        raise where.error(f'"{key}" must be a list')
-    return value
 
 
 def _plain_spans(items: list, text: str, line: int) -> list[IncomingSpan] | None:
@@ -155,35 +118,35 @@ def _plain_spans(items: list, text: str, line: int) -> list[IncomingSpan] | None
     return out
 
 
-def _span(item: Any, i: int, raw_text: str, remap, where: _Where) -> IncomingSpan:
+def _span(item: Any, i: int, raw_text: str, remap, line: int) -> IncomingSpan:
     if not isinstance(item, dict):
-        raise where.error(f"spans[{i}] must be an object")
+        raise RecordError(f"spans[{i}] must be an object")
     start, end = item.get("start"), item.get("end")
     for name, value in (("start", start), ("end", end)):
         if not isinstance(value, int) or isinstance(value, bool):
-            raise where.error(f'spans[{i}]: "{name}" must be an integer, not {value!r}')
+            raise RecordError(f'spans[{i}]: "{name}" must be an integer, not {value!r}')
     if not 0 <= start < end <= len(raw_text):
-        raise where.error(
+        raise RecordError(
             f"spans[{i}]: offsets {start}-{end} lie outside the text "
             f"(0-{len(raw_text)} code points) or are empty"
         )
     label = item.get("label")
     if not isinstance(label, str) or not label.strip():
-        raise where.error(f'spans[{i}]: "label" must be a non-empty string')
+        raise RecordError(f'spans[{i}]: "label" must be a non-empty string')
     claimed = item.get("text")
     if claimed is not None and claimed != raw_text[start:end]:
-        raise where.error(
+        raise RecordError(
             f"spans[{i}]: its text {claimed!r} differs from the text at {start}-{end}, "
             f"{raw_text[start:end]!r}"
         )
     for name in _OPTIONAL_STRINGS:
         if item.get(name) is not None and not isinstance(item[name], str):
-            raise where.error(f'spans[{i}]: "{name}" must be a string')
+            raise RecordError(f'spans[{i}]: "{name}" must be a string')
     new_start, new_end = remap(start), remap(end)
     if raw_text[end - 1 : end + 1] == "\r\n":
         new_end += 1  # an end between CR and LF keeps the line end it began
     if new_start >= new_end:
-        raise where.error(f"spans[{i}]: offsets {start}-{end} cover only part of a line end")
+        raise RecordError(f"spans[{i}]: offsets {start}-{end} cover only part of a line end")
     return IncomingSpan(
         start=new_start,
         end=new_end,
@@ -193,19 +156,19 @@ def _span(item: Any, i: int, raw_text: str, remap, where: _Where) -> IncomingSpa
         note=item.get("note"),
         created_at=item.get("created_at"),
         updated_at=item.get("updated_at"),
-        line=where.line,
+        line=line,
     )
 
 
-def _relation(item: Any, i: int, where: _Where) -> IncomingRelation:
+def _relation(item: Any, i: int) -> IncomingRelation:
     if not isinstance(item, dict):
-        raise where.error(f"relations[{i}] must be an object")
+        raise RecordError(f"relations[{i}] must be an object")
     for name in ("label", "from", "to"):
         if not isinstance(item.get(name), str) or not item[name]:
-            raise where.error(f'relations[{i}]: "{name}" must be a non-empty string')
+            raise RecordError(f'relations[{i}]: "{name}" must be a non-empty string')
     for name in _OPTIONAL_STRINGS:
         if item.get(name) is not None and not isinstance(item[name], str):
-            raise where.error(f'relations[{i}]: "{name}" must be a string')
+            raise RecordError(f'relations[{i}]: "{name}" must be a string')
     return IncomingRelation(
         label=item["label"],
         source=item["from"],
@@ -221,17 +184,11 @@ def _relation(item: Any, i: int, where: _Where) -> IncomingRelation:
 # -- writing ------------------------------------------------------------------------------
 
 
-def records(store: Store) -> Iterator[dict[str, Any]]:
-    """One record per document; refuses to go on past a document that fails its checks."""
-    for record, _spans, _relations in checked_records(store, Selection()):
-        yield record
-
-
 def checked_records(
     store: Store, selection: Selection, *, on_document: Callable[[], None] | None = None
 ) -> Iterator[tuple[dict[str, Any], int, int]]:
     """Each record chosen, with its numbers of spans and relations, checked as the export
-    checks (formats/exporting.py): a document whose text does not match its hash, or
+    checks (Selection.checked_document): a document whose text does not match its hash, or
     with a span whose text is not the text at its offsets, stops the export.
 
     SQLite writes the spans and relations as JSON (store/export_queries.py), put into the
@@ -310,14 +267,6 @@ def record_of(
     }
 
 
-def write(docs: Iterable[ExportDocument], target: Path) -> None:
-    """Write already selected and checked documents to ``target`` atomically."""
-    with atomic_write(target) as f:
-        for item in docs:
-            f.write(orjson.dumps(record_of(item.document, item.spans, item.relations)))
-            f.write(b"\n")
-
-
 def write_store(
     store: Store,
     target: Path,
@@ -334,19 +283,3 @@ def write_store(
             report.documents += 1
             report.spans += spans
             report.relations += relations
-
-
-def document_from(record: Any, path: Path, line: int) -> IncomingDocument:
-    """One parsed native record; raises InputError naming the file and line."""
-    return _document(record, _Where(path, line))
-
-
-def export(store: Store, target: Path) -> int:
-    """Write every document to ``target`` atomically; return the number written."""
-    count = 0
-    with atomic_write(target) as f:
-        for record in records(store):
-            f.write(orjson.dumps(record))
-            f.write(b"\n")
-            count += 1
-    return count

@@ -18,7 +18,6 @@ from annotator.core.model import DocumentMeta, IncomingDocument
 from annotator.core.offsets import normalize_newlines
 from annotator.formats.textfile import BOM, read_utf8
 
-SUFFIXES = (".txt", ".md")
 _HEADER_LINES = 8
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _URL = re.compile(r"<?(https?://[^\s>]+)>?")

@@ -27,7 +27,7 @@ import orjson
 
 from annotator.core.model import IncomingRelation, IncomingSpan
 from annotator.formats.atomic import atomic_write
-from annotator.formats.exporting import ExportDocument, ExportReport
+from annotator.formats.export_types import ExportDocument, ExportReport
 from annotator.formats.records import (
     Outcome,
     RecordError,
@@ -35,7 +35,9 @@ from annotator.formats.records import (
     TextMap,
     document,
     integer,
+    list_of,
     local_id,
+    name_of,
     object_of,
     records_of,
     source_id_of,
@@ -75,17 +77,17 @@ def _outcomes(record: Any, path: Path, line: int) -> Iterator[Outcome]:
         raise RecordError('"meta" must be an object')
     source_id = source_id_of(meta.get("source_id"), record.get("_input_hash"))
     doc_key = textmap.doc_key(source_id)
-    who = _name(record.get("_annotator_id")) or _name(record.get("_session_id"))
+    who = name_of(record.get("_annotator_id")) or name_of(record.get("_session_id"))
 
     spans, by_offsets = [], {}
-    for i, item in enumerate(_list(record, "spans")):
+    for i, item in enumerate(list_of(record, "spans")):
         what = f"spans[{i}]"
         item = object_of(item, what)
         start, end = textmap.span(
             item.get("start"), item.get("end"), what=what, claimed=item.get("text")
         )
         label = _label(item.get("label"), what)
-        annotator = _name(item.get("annotator")) or who
+        annotator = name_of(item.get("annotator")) or who
         span_id = local_id(doc_key, "prodigy", annotator or "", start, end, label)
         note = item.get("note") if isinstance(item.get("note"), str) else None
         spans.append(
@@ -96,7 +98,7 @@ def _outcomes(record: Any, path: Path, line: int) -> Iterator[Outcome]:
         by_offsets.setdefault((*key, annotator), span_id)
 
     relations, skipped = [], []
-    for i, item in enumerate(_list(record, "relations")):
+    for i, item in enumerate(list_of(record, "relations")):
         what = f"relations[{i}]"
         item = object_of(item, what)
         head, child = item.get("head_span"), item.get("child_span")
@@ -114,7 +116,7 @@ def _outcomes(record: Any, path: Path, line: int) -> Iterator[Outcome]:
             for name, end in (("head_span", head), ("child_span", child))
         ]
         label = _label(item.get("label"), what)
-        annotator = _name(item.get("annotator")) or who
+        annotator = name_of(item.get("annotator")) or who
         relations.append(
             IncomingRelation(
                 label,
@@ -135,28 +137,17 @@ def _outcomes(record: Any, path: Path, line: int) -> Iterator[Outcome]:
     yield from skipped
 
 
-def _list(record: dict, key: str) -> list:
-    value = record.get(key) or []
-    if not isinstance(value, list):
-        raise RecordError(f'"{key}" must be a list')
-    return value
-
-
 def _label(value: Any, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise RecordError(f'{what}: "label" must be a non-empty string, not {value!r}')
     return value.strip()
 
 
-def _name(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
 def _find(by_offsets: dict, end: dict, what: str) -> str:
     start = integer(end.get("start"), f"{what}: start")
     stop = integer(end.get("end"), f"{what}: end")
     key = (start, stop, end.get("label") if isinstance(end.get("label"), str) else None)
-    found = by_offsets.get((*key, _name(end.get("annotator")))) or by_offsets.get(key)
+    found = by_offsets.get((*key, name_of(end.get("annotator")))) or by_offsets.get(key)
     if found is None:
         raise RecordError(f"{what} {key[0]}-{key[1]} {key[2]!r} is not one of the task's spans")
     return found

@@ -19,22 +19,21 @@ from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import IncomingDocument
-from annotator.formats import brat, doccano, html, labelstudio, native, plaintext, prodigy
+from annotator.formats import (
+    IMPORTS,
+    SUPPORTED,
+    brat,
+    doccano,
+    html,
+    labelstudio,
+    native,
+    plaintext,
+    prodigy,
+)
 from annotator.formats.records import Outcome, Rejected, Skipped, first_record
 from annotator.formats.units import Unit
 
-JSONL = native.SUFFIXES
-SUFFIXES = {
-    "text": plaintext.SUFFIXES,
-    "html": html.SUFFIXES,
-    "jsonl": JSONL,
-    "doccano": (*JSONL, ".json"),
-    "prodigy": (*JSONL, ".json"),
-    "labelstudio": labelstudio.SUFFIXES,
-    "brat": (".txt", ".ann"),
-}
-FORMATS = ("auto", *SUFFIXES)
-SUPPORTED = tuple(dict.fromkeys(s for suffixes in SUFFIXES.values() for s in suffixes))
+FORMATS = ("auto", *IMPORTS)
 _ORIGIN = re.compile(r"^(.*), line (\d+)$")
 
 
@@ -72,7 +71,7 @@ def plan(paths: Iterable[Path], fmt: str = "auto") -> list[Source]:
         if path.is_dir():
             found = _folder(path, fmt)
             if not found:
-                wanted = SUPPORTED if fmt == "auto" else SUFFIXES[fmt]
+                wanted = SUPPORTED if fmt == "auto" else IMPORTS[fmt].suffixes
                 raise InputError(path, f"holds no files to import ({', '.join(wanted)})")
             sources += found
         elif not path.exists():
@@ -110,12 +109,8 @@ def read_sources(
 
 def read_source(source: Source, *, unit: Unit | None = None) -> Iterator[Outcome]:
     path = source.path
-    if unit not in (None, "codepoint") and source.fmt in (
-        "jsonl",
-        "prodigy",
-        "labelstudio",
-        "brat",
-    ):
+    units = IMPORTS[source.fmt].units
+    if unit is not None and units and unit not in units:
         raise AnnotatorError(
             f"--offsets {unit} applies to doccano files; {path} ({source.fmt}) counts code points"
         )
@@ -126,7 +121,7 @@ def read_source(source: Source, *, unit: Unit | None = None) -> Iterator[Outcome
         except InputError as exc:
             yield Rejected(exc.path, exc.line, exc.reason)
     elif source.fmt == "jsonl":
-        yield from _native(path)
+        yield from native.read(path)
     elif source.fmt == "doccano":
         yield from doccano.read(path, unit)
     elif source.fmt == "prodigy":
@@ -149,7 +144,7 @@ def locate(origin: str) -> tuple[str, int | None]:
 
 
 def _folder(folder: Path, fmt: str) -> list[Source]:
-    wanted = SUPPORTED if fmt == "auto" else SUFFIXES[fmt]
+    wanted = SUPPORTED if fmt == "auto" else IMPORTS[fmt].suffixes
     files = sorted(
         p
         for p in folder.rglob("*")
@@ -176,11 +171,11 @@ def _source(path: Path, fmt: str, *, explicit: bool) -> Source:
         return Source(path, fmt)
     if suffix == ".txt" and brat.ann_for(path).exists():
         return Source(path, "brat", brat.ann_for(path))
-    if suffix in plaintext.SUFFIXES:
+    if suffix in IMPORTS["text"].suffixes:
         return Source(path, "text")
-    if suffix in html.SUFFIXES:
+    if suffix in IMPORTS["html"].suffixes:
         return Source(path, "html")
-    if suffix in JSONL or suffix == ".json":
+    if suffix in IMPORTS["jsonl"].suffixes or suffix == ".json":
         return Source(path, _sniff(path, suffix))
     raise InputError(
         path, f"unknown file type {suffix or '(none)'!r}; Annotator imports {', '.join(SUPPORTED)}"
@@ -202,20 +197,6 @@ def _sniff(path: Path, suffix: str) -> str:
 
 
 # -- reading ------------------------------------------------------------------------------
-
-
-def _native(path: Path) -> Iterator[Outcome]:
-    from annotator.formats.records import jsonl_lines
-
-    for item in jsonl_lines(path):
-        if isinstance(item, Rejected):
-            yield item
-            continue
-        number, value, raw = item
-        try:
-            yield native.document_from(value, path, number)
-        except InputError as exc:
-            yield Rejected(exc.path, exc.line, exc.reason, raw)
 
 
 def _brat(source: Source) -> Iterator[Outcome]:

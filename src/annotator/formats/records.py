@@ -172,6 +172,19 @@ def integer(value: Any, what: str) -> int:
     return value
 
 
+def list_of(record: dict[str, Any], key: str) -> list:
+    """``record[key]`` as a list (a missing or null one is empty)."""
+    value = record.get(key) or []
+    if not isinstance(value, list):
+        raise RecordError(f'"{key}" must be a list')
+    return value
+
+
+def name_of(value: Any) -> str | None:
+    """A person's name given as a non-empty string; anything else is no name."""
+    return value if isinstance(value, str) and value else None
+
+
 def split_meta(fields: dict[str, Any], *, skip: tuple[str, ...] = ()) -> DocumentMeta:
     """Title, source, author, published and url from ``fields``; every other key (except
     ``skip`` and ``source_id``) is kept in ``extra``. A non-string known field is extra too."""

@@ -1,0 +1,113 @@
+"""What an export hands its writers: the selection asked for, the documents chosen and
+checked, and the report each writer adds its notes to. Every writer imports this module; it
+imports no format module, so the writers and formats/exporting.py never import each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Document, Relation, Span
+from annotator.formats.units import Unit
+from annotator.store import Store
+from annotator.store.export_queries import annotator_names
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to export. Empty sets mean everything."""
+
+    labels: frozenset[str] = frozenset()
+    annotators: frozenset[str] = frozenset()
+    statuses: frozenset[str] = frozenset()
+
+    def check(self, store: Store) -> None:
+        known = {label.name for label in store.labels(kind=None)}
+        unknown = sorted(self.labels - known)
+        if unknown:
+            raise AnnotatorError(
+                f"unknown label(s) {', '.join(unknown)}; the database has {', '.join(sorted(known))}"
+            )
+        if not self.annotators:
+            return
+        people = set(annotator_names(store))
+        unknown = sorted(self.annotators - people)
+        if unknown:
+            raise AnnotatorError(
+                f"no spans or relations by {', '.join(unknown)}; annotators in the database: "
+                f"{', '.join(sorted(people)) or '(none)'}"
+            )
+
+    def label_filters(self, store: Store) -> tuple[frozenset[str], frozenset[str]]:
+        """The span labels and the relation labels asked for (empty: all of them)."""
+        relation_labels = {label.name for label in store.labels("relation")}
+        return self.labels - relation_labels, self.labels & relation_labels
+
+    def wanted_documents(self, store: Store) -> set[str] | None:
+        """The documents with a status asked for; None when no status is asked for."""
+        if not self.statuses:
+            return None
+        return store.documents_with_status(self.statuses, self.annotators)
+
+    def checked_document(
+        self,
+        store: Store,
+        doc_id: str,
+        span_labels: frozenset[str],
+        relation_labels: frozenset[str],
+    ) -> ExportDocument:
+        """A document with the spans and relations chosen (relations whose both spans
+        are); an integrity problem (text hash, span texts) stops the export."""
+        doc = store.document(doc_id)
+        all_spans = store.spans(doc_id)
+        problems = store.verify_document(doc, all_spans)
+        if problems:
+            raise AnnotatorError(
+                "the database fails its integrity check, nothing was exported:\n  "
+                + "\n  ".join(problems)
+            )
+        spans = [
+            s
+            for s in all_spans
+            if (not span_labels or s.label in span_labels)
+            and (not self.annotators or s.annotator in self.annotators)
+        ]
+        kept = {s.id for s in spans}
+        relations = [
+            r
+            for r in store.relations(doc_id)
+            if r.source in kept
+            and r.target in kept
+            and (not relation_labels or r.label in relation_labels)
+            and (not self.annotators or r.annotator in self.annotators)
+        ]
+        return ExportDocument(doc, spans, relations)
+
+
+@dataclass
+class ExportDocument:
+    document: Document
+    spans: list[Span]
+    relations: list[Relation]
+
+
+@dataclass
+class ExportReport:
+    documents: int = 0
+    spans: int = 0
+    relations: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return (
+            f"{self.documents} document(s) written "
+            f"({self.spans} span(s), {self.relations} relation(s))"
+        )
+
+
+Writer = Callable[[Iterable[ExportDocument], Path, Unit, ExportReport], None]
+# Reads the store itself (the native format: SQLite builds its span lists).
+StoreWriter = Callable[[Store, Path, Selection, ExportReport, Callable[[], None] | None], None]
