@@ -22,10 +22,10 @@ from annotator.core.editing import (
     span_to_select,
 )
 from annotator.core.model import Span
-from annotator.gui import commands
-from annotator.gui.article_view import ArticleView
+from annotator.gui.annotate import commands
+from annotator.gui.annotate.article_view import ArticleView
+from annotator.gui.annotate.state import DocumentState
 from annotator.gui.models import RelationTableModel
-from annotator.gui.state import DocumentState
 from annotator.store import Store, StoreError
 
 LINK_CHOICES = 50  # link candidates offered with Tab, nearest first

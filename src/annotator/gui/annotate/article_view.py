@@ -47,7 +47,7 @@ from annotator.core.model import Document, Span
 from annotator.core.offsets import QtPositionMap
 from annotator.core.spanset import SpanSet, segments
 from annotator.gui import theme
-from annotator.gui.state import DocumentState
+from annotator.gui.annotate.state import DocumentState
 
 _PROPORTIONAL = 1  # QTextBlockFormat.LineHeightTypes.ProportionalHeight
 

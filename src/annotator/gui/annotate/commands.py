@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.model import Relation, Span
-from annotator.gui.state import DocumentState
+from annotator.gui.annotate.state import DocumentState
 from annotator.store import Store, StoreError
 from annotator.store.errors import StoreBusy
 

@@ -25,18 +25,19 @@ from PySide6.QtWidgets import (
 from annotator import settings
 from annotator.core.annotators import GOLD
 from annotator.core.spanset import sound
-from annotator.gui import commands, resources_qt, review_share, tasks, theme
-from annotator.gui.annotating import Annotating
-from annotator.gui.article_view import ArticleView
-from annotator.gui.document_panel import DocumentPanel
-from annotator.gui.label_bar import LabelActions
+from annotator.gui import resources_qt, review_share, tasks, theme
+from annotator.gui.annotate import commands
+from annotator.gui.annotate.annotating import Annotating
+from annotator.gui.annotate.article_view import ArticleView
+from annotator.gui.annotate.document_panel import DocumentPanel
+from annotator.gui.annotate.label_bar import LabelActions
+from annotator.gui.annotate.state import DocumentState
 from annotator.gui.models import (
     DocumentTableModel,
     RelationTableModel,
     SpanTableModel,
     select_row,
 )
-from annotator.gui.state import DocumentState
 from annotator.store import ImportSummary, Store, StoreError
 
 _REACHING_FOR_THE_LIST = (
@@ -655,7 +656,7 @@ class MainWindow(QMainWindow):
         self.reload_labels()  # tints are mixed into the page colour: draw them again
 
     def _on_scheme_action_triggered(self) -> None:
-        from annotator.gui.scheme_dialog import SchemeDialog
+        from annotator.gui.annotate.scheme_dialog import SchemeDialog
 
         if SchemeDialog(self.store, parent=self).exec():
             self.reload_labels()
