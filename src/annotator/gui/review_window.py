@@ -48,7 +48,8 @@ from PySide6.QtWidgets import (
 from annotator.core import textnav
 from annotator.core.annotators import GOLD
 from annotator.core.model import Decision, Document, Relation, Span
-from annotator.gui import commands, review_rules
+from annotator.gui import review_rules
+from annotator.gui.annotate import commands
 from annotator.gui.compare_view import CompareView, stretch_around
 from annotator.gui.models import select_row
 from annotator.gui.review_edit import EditSpanDialog
