@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QM
 
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
 from annotator.gui import app as gui_app
-from annotator.gui.main_window import MainWindow
+from annotator.gui.annotate.window import MainWindow
 from annotator.gui.models import DocumentTableModel, SpanTableModel
 from annotator.store import Store, StoreError
 from gui_helpers import click, drag_select, key_select, press, selected_range

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
 from annotator.core.offsets import normalize_newlines
 from annotator.gui import theme
-from annotator.gui.article_view import LONG_ARTICLE, stretch_look
-from annotator.gui.main_window import MainWindow
+from annotator.gui.annotate.article_view import LONG_ARTICLE, stretch_look
+from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
 from gui_helpers import drag_select, press, reveal
 

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
-from annotator.gui.main_window import MainWindow
+from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
 
 TEXT = "“We will not back down”, the minister 😀 said — Lavrov.\r\nKiev answered."

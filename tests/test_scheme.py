@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from annotator.core import scheme
 from annotator.core.model import Label
-from annotator.gui.main_window import MainWindow
-from annotator.gui.scheme_dialog import KEY, NAME, SchemeDialog
+from annotator.gui.annotate.scheme_dialog import KEY, NAME, SchemeDialog
+from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
 from gui_helpers import drag_select, press
 
