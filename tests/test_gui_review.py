@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from annotator.core.ids import new_id, utc_now
 from annotator.core.model import Relation, Span
 from annotator.gui.agreement_view import AgreementModel, figure_text
-from annotator.gui.main_window import MainWindow
+from annotator.gui.annotate.window import MainWindow
 from annotator.gui.review_edit import EditSpanDialog
 from annotator.gui.review_models import GroupTableModel
 from annotator.gui.review_window import ReviewWindow

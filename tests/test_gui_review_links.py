@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from annotator.cli import main
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
 from annotator.gui import app as gui_app
-from annotator.gui.main_window import MainWindow
+from annotator.gui.annotate.window import MainWindow
 from annotator.gui.review_edit import EditSpanDialog
 from annotator.gui.review_models import GroupTableModel, LinkTableModel
 from annotator.gui.review_window import ReviewWindow
@@ -359,7 +359,7 @@ def test_a_reserved_name_kept_in_the_settings_is_asked_again(
 
 
 def test_edit_annotator_name_refuses_reserved_names(monkeypatch, window: MainWindow) -> None:
-    from annotator.gui import main_window as mw
+    from annotator.gui.annotate import window as mw
 
     warned: list[str] = []
     saved: list[str] = []
