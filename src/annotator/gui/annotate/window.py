@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 from annotator import settings
 from annotator.core.annotators import GOLD
 from annotator.core.spanset import sound
-from annotator.gui import resources_qt, review_share, tasks, theme
-from annotator.gui.annotate import commands
+from annotator.gui import resources_qt, review_share, tasks, theme, writer
 from annotator.gui.annotate.annotating import Annotating
 from annotator.gui.annotate.article_view import ArticleView
 from annotator.gui.annotate.document_panel import DocumentPanel
@@ -53,7 +52,7 @@ class MainWindow(QMainWindow):
         self.layer = "everyone"  # whose spans the article shows: everyone, mine, gold
         self.state = DocumentState(parent=self)
         self.undo_stack = QUndoStack(self)
-        self.writer = commands.Writer(store, report=self._report, parent=self)
+        self.writer = writer.Writer(store, report=self._report, parent=self)
         self.documents = DocumentTableModel(store, annotator=annotator, parent=self)
         self.span_model = SpanTableModel(self.state, parent=self)
         self.label_actions = LabelActions(parent=self)
@@ -750,7 +749,7 @@ class MainWindow(QMainWindow):
             self.documents.refresh_document(doc_id)
             self._update_status()
 
-        write = commands.Write(
+        write = writer.Write(
             f"Mark as {status}", lambda: store.set_status(doc_id, who, status), show
         )
         self.writer.submit(write)
