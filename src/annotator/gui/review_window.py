@@ -48,8 +48,7 @@ from PySide6.QtWidgets import (
 from annotator.core import textnav
 from annotator.core.annotators import GOLD
 from annotator.core.model import Decision, Document, Relation, Span
-from annotator.gui import review_rules
-from annotator.gui.annotate import commands
+from annotator.gui import review_rules, writer
 from annotator.gui.compare_view import CompareView, stretch_around
 from annotator.gui.models import select_row
 from annotator.gui.review_edit import EditSpanDialog
@@ -86,7 +85,7 @@ class ReviewWindow(QMainWindow):
         self.setWindowTitle("Review — compare annotators")
         self.setObjectName("reviewWindow")
         self.store, self.reviewer, self.report = store, reviewer, report
-        self.writer = commands.Writer.of(store, report)
+        self.writer = writer.Writer.of(store, report)
         self.document: Document | None = None
         self.spans: list[Span] = []
         self.relations: list[Relation] = []
@@ -779,7 +778,7 @@ class ReviewWindow(QMainWindow):
                 self._reload_document()
             self.gold_changed.emit(doc_id)
 
-        self.writer.submit(commands.Write(text, save, show))
+        self.writer.submit(writer.Write(text, save, show))
 
 
 def _filter_button(title: str, name: str) -> QToolButton:
