@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QApplication
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
 from annotator.core.offsets import normalize_newlines
 from annotator.gui import theme
-from annotator.gui.annotate.article_view import LONG_ARTICLE, stretch_look
+from annotator.gui.annotate.article_view import LONG_ARTICLE
+from annotator.gui.annotate.reading import stretch_look
 from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
 from gui_helpers import drag_select, press, reveal
