@@ -35,6 +35,10 @@ class Write:
     save: Callable[[], object]
     show: Callable[[object], None]
     done: bool = False
+    # Who is told when the database refuses it. None: the writer's reporter, and the write
+    # is kept to be tried again (Retry saving). A dialog that waits for its write (the label
+    # scheme) says so itself and stays open to try again: the write is dropped, not kept.
+    refused: ErrorReporter | None = None
 
 
 _WRITERS: weakref.WeakKeyDictionary[Store, Writer] = weakref.WeakKeyDictionary()
@@ -113,10 +117,11 @@ class Writer(QObject):
             self._flushing = False
             self.changed.emit()
         if refused is not None:
-            self.report(refused)
+            tell, error = refused
+            tell(error)
 
-    def _save_pending(self) -> StoreError | None:
-        """Returns a refusal the user has not been told about yet."""
+    def _save_pending(self) -> tuple[ErrorReporter, StoreError] | None:
+        """Returns a refusal the user has not been told about yet, and who tells it."""
         while self.pending:
             write = self.pending[0]
             try:
@@ -127,9 +132,13 @@ class Writer(QObject):
                 self._timer.start()
                 return None
             except StoreError as exc:
+                if write.refused is not None:  # its dialog is modal: nothing waits behind it
+                    self.pending.pop(0)
+                    self.trouble = None
+                    return write.refused, exc
                 new = self.trouble is None or self.waiting or str(self.trouble) != str(exc)
                 self.trouble = exc
-                return exc if new else None
+                return (self.report, exc) if new else None
             except Exception:
                 self.pending.pop(0)  # a bug: fail loudly, but do not block later edits
                 raise
