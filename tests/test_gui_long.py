@@ -120,7 +120,7 @@ def test_switching_between_a_long_and_a_short_article(long_window: MainWindow) -
         annotator="gen",
     )
     window.reload_documents()
-    window.next_doc_action.trigger()
+    window.menus.next_doc_action.trigger()
     assert window.state.document.meta.title == "Short"
     assert window.article.text is not window.article.long_text
     assert window.article.long_text.document().characterCount() <= 1  # text not kept twice

@@ -366,11 +366,11 @@ def test_edit_annotator_name_refuses_reserved_names(monkeypatch, window: MainWin
     monkeypatch.setattr(mw.QInputDialog, "getText", lambda *a, **k: ("Gold", True))
     monkeypatch.setattr(mw.QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
     monkeypatch.setattr(mw.settings, "set_annotator_name", saved.append)
-    window.name_action.trigger()
+    window.menus.name_action.trigger()
     assert window.annotator == "rita" and saved == []
     assert warned and "'Gold' is reserved" in warned[0]
     monkeypatch.setattr(mw.QInputDialog, "getText", lambda *a, **k: ("  rosa ", True))
-    window.name_action.trigger()
+    window.menus.name_action.trigger()
     assert window.annotator == "rosa" and saved == ["rosa"]
     assert QMessageBox  # the dialog class is the real one outside this test
 

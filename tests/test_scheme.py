@@ -36,7 +36,7 @@ def run_dialog(window: MainWindow, monkeypatch, edit) -> None:
         return dialog.result()
 
     monkeypatch.setattr(SchemeDialog, "exec", fake_exec)
-    window.scheme_action.trigger()
+    window.menus.scheme_action.trigger()
 
 
 def test_a_label_with_key_4_works_at_once_and_after_a_restart(qtbot, seed_db, monkeypatch):
