@@ -6,17 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from annotator.gui import review_share, tasks
 from annotator.gui.annotate.state import DocumentState
 from annotator.store import ImportSummary, Store
-
-if TYPE_CHECKING:
-    from annotator.gui.annotate.window import MainWindow
 
 
 def import_work(db_path: Path, annotator: str, paths: list[Path]) -> Callable:
@@ -48,7 +44,9 @@ class Jobs(QObject):
     """File ▸ Import, Export, Export for review and Open for review: the file dialog, the
     task behind a progress dialog, and what the window shows when it ends."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow) -> None:
+        # The annotating window (not imported: it imports this module); what a job ends
+        # with is shown through its reload_labels, reload_documents and reopen_document.
         super().__init__(window)
         self.window = window
         self.task: tasks.Task | None = None  # the import or export under way, if any
