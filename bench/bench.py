@@ -81,7 +81,7 @@ def _article_db(folder: Path, name: str, text: str, spans: list[IncomingSpan]) -
 def _open_window(db: Path):
     """The window at its usual size (offscreen screens are small), shown and painted."""
     from annotator.gui import app as gui_app
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.annotate.window import MainWindow
 
     app = gui_app.application()
     window = MainWindow(store=Store.open(db), annotator="bench")
@@ -289,7 +289,7 @@ def _window_import(folder: Path, source: Path) -> tuple[float, list[float]]:
     from PySide6.QtCore import QTimer
 
     from annotator.gui import app as gui_app
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.annotate.window import MainWindow
 
     app = gui_app.application()
     window = MainWindow(store=Store.open(folder / "window-import.db"), annotator="bench")

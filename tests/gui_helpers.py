@@ -7,7 +7,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from annotator.gui.main_window import MainWindow
+from annotator.gui.annotate.window import MainWindow
 
 
 def point_at(window: MainWindow, offset: int, *, after: bool = False) -> QPoint:

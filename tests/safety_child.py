@@ -41,7 +41,7 @@ def word_range(text: str, rnd: random.Random) -> tuple[int, int]:
 def burst(db: str, name: str, seed: str, count: str = "0") -> None:
     from PySide6.QtWidgets import QApplication
 
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.annotate.window import MainWindow
     from annotator.store import Store
 
     app = QApplication([])

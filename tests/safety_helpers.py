@@ -157,7 +157,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 def open_window(qtbot, path: Path, annotator: str = "alice"):
     from PySide6.QtWidgets import QApplication
 
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.annotate.window import MainWindow
     from annotator.store import Store
 
     window = MainWindow(store=Store.open(path), annotator=annotator)

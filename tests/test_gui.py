@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QM
 
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
 from annotator.gui import app as gui_app
-from annotator.gui.main_window import MainWindow
+from annotator.gui.annotate.window import MainWindow
 from annotator.gui.models import DocumentTableModel, SpanTableModel
 from annotator.store import Store, StoreError
 from gui_helpers import click, drag_select, key_select, press, selected_range
@@ -85,8 +85,8 @@ def test_window_opens_the_sample_article(window: MainWindow) -> None:
     assert "The Moscow Times" in window.article.byline.text()
     assert "4 September 2014" in window.article.byline.text()
     assert "themoscowtimes.com" in window.article.byline.text()
-    assert window.position_label.text() == "Document 1 of 1 · To do"
-    assert "saved" in window.saved_label.text()
+    assert window.statusBar().position_label.text() == "Document 1 of 1 · To do"
+    assert "saved" in window.statusBar().saved_label.text()
     labels = [a.text() for a in window.label_bar.actions()]
     assert labels == ["1  claim", "2  quote", "3  actor"]
 
@@ -101,7 +101,7 @@ def test_mouse_selection_and_key_1_makes_a_claim(window: MainWindow, seed_db: Pa
     assert window.span_model.data(window.span_model.index(0, 1)) == CLAIM
     fmt = _char_format(window, start + 3)
     assert fmt.background().style() != Qt.BrushStyle.NoBrush
-    qtbot.waitUntil(lambda: "claim 1" in window.counts_label.text())  # once the edits settle
+    qtbot.waitUntil(lambda: "claim 1" in window.statusBar().counts_label.text())  # once the edits settle
 
 
 def test_keyboard_selection_and_key_3_makes_an_actor(window: MainWindow, seed_db: Path) -> None:
@@ -229,13 +229,13 @@ def test_delete_and_relabel_with_keys_then_undo_redo(window: MainWindow, seed_db
     press(window, Qt.Key.Key_Delete)
     assert db_spans(seed_db) == []
     assert window.span_model.rowCount() == 0
-    window.undo_action.trigger()
+    window.menus.undo_action.trigger()
     assert [r[0] for r in db_spans(seed_db)] == ["quote"]
-    window.undo_action.trigger()
+    window.menus.undo_action.trigger()
     assert [r[0] for r in db_spans(seed_db)] == ["actor"]
-    window.undo_action.trigger()
+    window.menus.undo_action.trigger()
     assert db_spans(seed_db) == []
-    window.redo_action.trigger()
+    window.menus.redo_action.trigger()
     assert [r[0] for r in db_spans(seed_db)] == ["actor"]
     assert window.span_model.rowCount() == 1
 
@@ -292,11 +292,11 @@ def test_a_refused_write_is_reported_kept_and_retried(
     press(window, Qt.Key.Key_3)
     assert errors and "disk is full" in errors[0] and "kept" in errors[0]
     assert len(window.state.spans) == 0 and window.span_model.rowCount() == 0
-    assert "not saved" in window.saved_label.text() and db_spans(seed_db) == []
+    assert "not saved" in window.statusBar().saved_label.text() and db_spans(seed_db) == []
     monkeypatch.setattr(window.store, "add_span", real)  # the disk has room again
     QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert [row[3] for row in db_spans(seed_db)] == [ACTOR]
-    assert window.span_model.rowCount() == 1 and "All changes saved" in window.saved_label.text()
+    assert window.span_model.rowCount() == 1 and "All changes saved" in window.statusBar().saved_label.text()
     assert window.undo_stack.count() == 1
 
 
@@ -380,12 +380,12 @@ def test_import_of_a_bad_file_from_the_window_changes_nothing(
     monkeypatch.setattr(
         QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(good), str(bad)], "")
     )
-    window.import_action.trigger()
+    window.menus.import_action.trigger()
     qtbot.waitUntil(lambda: bool(errors), timeout=10000)
     assert "bad.txt" in errors[0] and "line 1" in errors[0]
     assert window.store.document_count() == 1
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(good)], ""))
-    window.import_action.trigger()
+    window.menus.import_action.trigger()
     qtbot.waitUntil(lambda: window.documents.rowCount() == 2, timeout=10000)
     assert window.store.document_count() == 2
     assert "1 document(s) added" in window.statusBar().currentMessage()
@@ -461,9 +461,9 @@ def test_next_article_key_moves_through_documents(window: MainWindow) -> None:
     window.store.import_documents([doc], annotator="import")
     window.reload_documents()
     QApplication.processEvents()
-    window.next_doc_action.trigger()
+    window.menus.next_doc_action.trigger()
     assert window.state.document.meta.title == "Second"
-    assert window.position_label.text() == "Document 2 of 2 · To do"
+    assert window.statusBar().position_label.text() == "Document 2 of 2 · To do"
 
 
 def _char_format(window: MainWindow, offset: int):

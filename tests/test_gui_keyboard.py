@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
-from annotator.gui.main_window import MainWindow
+from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
 from gui_helpers import drag_select, point_at, press, reveal
 

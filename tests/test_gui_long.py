@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QApplication
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
 from annotator.core.offsets import normalize_newlines
 from annotator.gui import theme
-from annotator.gui.article_view import LONG_ARTICLE, stretch_look
-from annotator.gui.main_window import MainWindow
+from annotator.gui.annotate.article_view import LONG_ARTICLE
+from annotator.gui.annotate.reading import stretch_look
+from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
 from gui_helpers import drag_select, press, reveal
 
@@ -119,7 +120,7 @@ def test_switching_between_a_long_and_a_short_article(long_window: MainWindow) -
         annotator="gen",
     )
     window.reload_documents()
-    window.next_doc_action.trigger()
+    window.menus.next_doc_action.trigger()
     assert window.state.document.meta.title == "Short"
     assert window.article.text is not window.article.long_text
     assert window.article.long_text.document().characterCount() <= 1  # text not kept twice

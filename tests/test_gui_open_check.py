@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
-from annotator.gui.main_window import MainWindow
+from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
 
 TEXT = "“We will not back down”, the minister 😀 said — Lavrov.\r\nKiev answered."
@@ -138,7 +138,7 @@ def test_opening_again_stops_the_check_under_way_without_a_false_alarm(
     first, release, calls = hold_the_first_check(monkeypatch)  # reading when it reopens
     window = open_window(qtbot, path)
     assert first.wait(5)
-    stopped = window._checks[0][0]
+    stopped = window.checks._checks[0][0]
     window.open_document("d", again=True)
     assert stopped._cancel.is_set()  # told to stop
     release.set()
@@ -198,15 +198,15 @@ def test_view_shows_everyone_only_mine_or_only_the_gold_layer(qtbot, tmp_path, w
         return {s.annotator for s in window.state.spans}
 
     assert shown() == {"alice", "bob", "gold"}
-    window.layer_actions["mine"].trigger()
+    window.menus.layer_actions["mine"].trigger()
     assert shown() == {"alice"} and sorted(s.id for s in window.state.spans) == ["m", "q"]
-    assert "only mine" in window.position_label.text()
+    assert "only mine" in window.statusBar().position_label.text()
     start = TEXT.index("Kiev")
     drag_select(window, start, start + 4)
     press(window, Qt.Key.Key_3)  # annotating goes on as usual: the new span is hers
     assert [s.text for s in window.state.spans if s.start == start] == ["Kiev"]
 
-    window.layer_actions["gold"].trigger()
+    window.menus.layer_actions["gold"].trigger()
     assert [s.id for s in window.state.spans] == [gold.id]
     drag_select(window, TEXT.index("answered"), TEXT.index("answered") + 8)
     press(window, Qt.Key.Key_1)  # read-only: said, not saved
@@ -215,6 +215,6 @@ def test_view_shows_everyone_only_mine_or_only_the_gold_layer(qtbot, tmp_path, w
     with Store.open_readonly(path) as s:
         assert not [x for x in s.spans("d") if x.text == "answered"]
 
-    window.layer_actions["everyone"].trigger()
+    window.menus.layer_actions["everyone"].trigger()
     assert shown() == {"alice", "bob", "gold"} and len(window.state.spans) == 5
     window.close()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from annotator.core.ids import new_id, utc_now
 from annotator.core.model import Relation, Span
-from annotator.gui.main_window import MainWindow
+from annotator.gui.annotate.window import MainWindow
 from annotator.gui.review.agreement_view import AgreementModel, figure_text
 from annotator.gui.review.edit import EditSpanDialog
 from annotator.gui.review.models import GroupTableModel
@@ -336,7 +336,7 @@ def test_export_for_review_writes_a_snapshot(
     target = tmp_path / "out" / "for-review.db"
     target.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
-    window.export_review_action.trigger()
+    window.menus.export_review_action.trigger()
     qtbot.waitUntil(lambda: "Exported for review" in window.statusBar().currentMessage())
     assert str(target) in window.statusBar().currentMessage()
     with Store.open_readonly(target) as copy:
@@ -349,7 +349,7 @@ def test_export_for_review_writes_a_snapshot(
     monkeypatch.setattr(
         QMessageBox, "critical", lambda _p, title, text: shown.append((title, text))
     )
-    window.export_review_action.trigger()
+    window.menus.export_review_action.trigger()
     qtbot.waitUntil(lambda: bool(shown))
     assert shown[0][0] == "Export for review failed"
     assert "already exists" in shown[0][1] and str(target) in shown[0][1]
@@ -383,7 +383,7 @@ def test_open_for_review_imports_and_refuses_hostile_files(
     try:
         chosen = [[str(alice), str(bob)]]
         monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a, **_k: (chosen[0], ""))
-        window.open_review_action.trigger()
+        window.menus.open_review_action.trigger()
         qtbot.waitUntil(lambda: "Opened for review" in window.statusBar().currentMessage())
         who = rows(seed_db, "SELECT annotator, count(*) FROM spans GROUP BY annotator")
         assert sorted(who) == [("alice", 4), ("bob", 4)]
@@ -396,7 +396,7 @@ def test_open_for_review_imports_and_refuses_hostile_files(
             QMessageBox, "critical", lambda _p, title, text: shown.append((title, text))
         )
         chosen[0] = [str(bob), str(evil)]
-        window.open_review_action.trigger()
+        window.menus.open_review_action.trigger()
         qtbot.waitUntil(lambda: bool(shown))
         title, message = shown[0]
         assert title == "Not opened for review; nothing was imported"
@@ -413,7 +413,7 @@ def test_open_for_review_imports_and_refuses_hostile_files(
 def test_agreement_view_shows_the_figures_of_from_store(
     qtbot, window: MainWindow, three_db: Path, qtmodeltester
 ) -> None:
-    window.agreement_action.trigger()
+    window.menus.agreement_action.trigger()
     dialog = window.agreement_dialog
     qtbot.waitUntil(lambda: "corpus" in dialog.reports and "label" in dialog.reports)
     qtmodeltester.check(dialog.model)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from annotator.cli import main
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
 from annotator.gui import app as gui_app
-from annotator.gui.main_window import MainWindow
+from annotator.gui.annotate.window import MainWindow
 from annotator.gui.review.edit import EditSpanDialog
 from annotator.gui.review.models import GroupTableModel, LinkTableModel
 from annotator.gui.review.window import ReviewWindow
@@ -359,18 +359,18 @@ def test_a_reserved_name_kept_in_the_settings_is_asked_again(
 
 
 def test_edit_annotator_name_refuses_reserved_names(monkeypatch, window: MainWindow) -> None:
-    from annotator.gui import main_window as mw
+    from annotator.gui.annotate import window as mw
 
     warned: list[str] = []
     saved: list[str] = []
     monkeypatch.setattr(mw.QInputDialog, "getText", lambda *a, **k: ("Gold", True))
     monkeypatch.setattr(mw.QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
     monkeypatch.setattr(mw.settings, "set_annotator_name", saved.append)
-    window.name_action.trigger()
+    window.menus.name_action.trigger()
     assert window.annotator == "rita" and saved == []
     assert warned and "'Gold' is reserved" in warned[0]
     monkeypatch.setattr(mw.QInputDialog, "getText", lambda *a, **k: ("  rosa ", True))
-    window.name_action.trigger()
+    window.menus.name_action.trigger()
     assert window.annotator == "rosa" and saved == ["rosa"]
     assert QMessageBox  # the dialog class is the real one outside this test
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.cli import main
 from annotator.formats.reading import read_paths
-from annotator.gui.main_window import MainWindow
+from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
 
 SPANS = 10_000

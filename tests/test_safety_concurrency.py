@@ -101,7 +101,7 @@ def test_two_processes_annotating_for_a_while_lose_nothing_and_never_say_locked(
         label(window, *random_range(window, rnd), rnd.choice(["claim", "quote", "actor"]))
         if rnd.random() < 0.1 and window.undo_stack.canUndo():
             newest = window.undo_stack.command(window.undo_stack.index() - 1)
-            window.undo_action.trigger()
+            window.menus.undo_action.trigger()
             undone.add(newest.span.id)
         qtbot.wait(rnd.randint(0, 15))
     importer.join()
@@ -226,7 +226,7 @@ def test_the_window_stays_responsive_while_another_process_holds_the_lock(
     window = open_window(qtbot, seed_db)
     states: list[tuple[str, int]] = []  # what the status bar said, what the file held
     window.writer.changed.connect(
-        lambda: states.append((window.saved_label.text(), len(ids(seed_db))))
+        lambda: states.append((window.statusBar().saved_label.text(), len(ids(seed_db))))
     )
     locker = child(annotator_home, "lock", seed_db, LOCK_SECONDS)
     wait_for_line(locker, "locked")
@@ -238,7 +238,7 @@ def test_the_window_stays_responsive_while_another_process_holds_the_lock(
     rnd = random.Random(9)
     label(window, *random_range(window, rnd), "claim")
     label(window, *random_range(window, rnd), "actor")  # waits behind the first
-    assert window.saved_label.text() == "Saving 2 change(s)…"
+    assert window.statusBar().saved_label.text() == "Saving 2 change(s)…"
     assert len(window.state.spans) == 0 and ids(seed_db) == set()
     qtbot.waitUntil(lambda: not window.writer.pending, timeout=int((LOCK_SECONDS + 15) * 1000))
     waited = time.monotonic() - began
@@ -253,7 +253,7 @@ def test_the_window_stays_responsive_while_another_process_holds_the_lock(
     assert waited >= LOCK_SECONDS * 0.8
     assert max(gaps) < 0.25
     assert len(ids(seed_db)) == 2 and len(window.state.spans) == 2
-    assert "All changes saved" in window.saved_label.text()
+    assert "All changes saved" in window.statusBar().saved_label.text()
     assert all(stored == 2 for text, stored in states if "saved ·" in text), states
     assert said == []
     window.close()

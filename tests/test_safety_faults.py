@@ -285,12 +285,12 @@ def test_a_full_disk_mid_edit_keeps_the_edit_until_there_is_room(
     label(window, 0, len(text))  # the whole article: the span's text needs new pages
     assert len(said) == 1 and "the disk is full" in said[0] and "kept" in said[0]
     assert window.writer.failed and ids(path) == set() and len(window.state.spans) == 0
-    assert "not saved" in window.saved_label.text() and window.retry_button.isVisible()
+    assert "not saved" in window.statusBar().saved_label.text() and window.statusBar().retry_button.isVisible()
     conn.execute("PRAGMA max_page_count = 1073741823")
-    window.retry_button.click()
+    window.statusBar().retry_button.click()
     assert len(ids(path)) == 1 and len(window.state.spans) == 1
-    assert "All changes saved" in window.saved_label.text()
-    assert not window.retry_button.isVisible()
+    assert "All changes saved" in window.statusBar().saved_label.text()
+    assert not window.statusBar().retry_button.isVisible()
     window.close()
 
 
@@ -367,7 +367,7 @@ def test_the_window_reports_a_failed_import_and_stays_usable(
     qtbot.waitUntil(lambda: len(said) == 2, timeout=20000)
     assert "ZeroDivisionError" in said[1]
     label(window, 0, 20)  # the window goes on
-    assert len(ids(seed_db)) == 1 and "All changes saved" in window.saved_label.text()
+    assert len(ids(seed_db)) == 1 and "All changes saved" in window.statusBar().saved_label.text()
     window.close()
 
 
@@ -384,18 +384,18 @@ def test_edits_to_an_unwritable_database_are_kept_told_and_retried(
     assert len(said) == 1 and "cannot be written" in said[0] and "Retry saving" in said[0]
     label(window, 20, 30, "actor")  # a second edit waits behind the first; told once
     assert len(said) == 1 and len(window.writer.pending) == 2
-    assert window.saved_label.text().startswith("⚠ 2 change(s) not saved")
-    assert "cannot be written" in window.saved_label.toolTip()
+    assert window.statusBar().saved_label.text().startswith("⚠ 2 change(s) not saved")
+    assert "cannot be written" in window.statusBar().saved_label.toolTip()
     assert ids(seed_db) == set() and len(window.state.spans) == 0  # never shown as done
-    window.retry_action.trigger()  # still read-only: still kept, not told again
+    window.menus.retry_action.trigger()  # still read-only: still kept, not told again
     assert len(window.writer.pending) == 2 and len(said) == 1
 
     window.store.conn.execute("PRAGMA query_only = OFF")
-    window.retry_button.click()
+    window.statusBar().retry_button.click()
     assert not window.writer.pending and len(ids(seed_db)) == 2
     assert sorted(s.label for s in window.state.spans) == ["actor", "claim"]
-    assert "All changes saved" in window.saved_label.text()
-    window.undo_action.trigger()  # both are ordinary edits now
+    assert "All changes saved" in window.statusBar().saved_label.text()
+    window.menus.undo_action.trigger()  # both are ordinary edits now
     assert len(ids(seed_db)) == 1
     window.close()
 
@@ -407,8 +407,8 @@ def test_the_next_edit_retries_and_undo_drops_a_kept_edit(
     window = open_window(qtbot, seed_db)
     window.store.conn.execute("PRAGMA query_only = ON")
     label(window, 0, 10, "claim")
-    window.undo_action.trigger()  # never saved: undo simply drops it
-    assert not window.writer.pending and "All changes saved" in window.saved_label.text()
+    window.menus.undo_action.trigger()  # never saved: undo simply drops it
+    assert not window.writer.pending and "All changes saved" in window.statusBar().saved_label.text()
     label(window, 20, 30, "actor")
     window.store.conn.execute("PRAGMA query_only = OFF")
     label(window, 40, 50, "quote")  # the next edit saves the kept one first, in order

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from annotator.core import scheme
 from annotator.core.model import Label
-from annotator.gui.main_window import MainWindow
-from annotator.gui.scheme_dialog import KEY, NAME, SchemeDialog
+from annotator.gui.annotate.scheme_dialog import KEY, NAME, SchemeDialog
+from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
 from gui_helpers import drag_select, press
 
@@ -36,7 +36,7 @@ def run_dialog(window: MainWindow, monkeypatch, edit) -> None:
         return dialog.result()
 
     monkeypatch.setattr(SchemeDialog, "exec", fake_exec)
-    window.scheme_action.trigger()
+    window.menus.scheme_action.trigger()
 
 
 def test_a_label_with_key_4_works_at_once_and_after_a_restart(qtbot, seed_db, monkeypatch):
@@ -139,3 +139,31 @@ def test_scheme_json_round_trip_and_merge(tmp_path: Path, monkeypatch, qtbot):
     dialog.import_file()
     dialog.accept()
     assert "place" in {x.name for x in store.labels("span")}
+
+
+def test_the_scheme_is_saved_through_the_writer_retried_when_busy_and_said_when_refused(
+    qtbot, seed_db, monkeypatch
+):
+    from annotator.store.errors import StoreBusy, StoreError
+
+    window = open_window(qtbot, seed_db)
+    dialog = SchemeDialog(window.store, parent=window)
+    assert dialog.writer is window.writer  # one way to the database
+    answers = [StoreBusy("locked"), StoreError("disk full")]
+    real = Store.save_scheme
+
+    def save(store, *args, **kwargs):
+        if answers:
+            raise answers.pop(0)
+        return real(store, *args, **kwargs)
+
+    said: list[str] = []
+    monkeypatch.setattr(Store, "save_scheme", save)
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, title, text: said.append(title))
+    dialog.accept()  # busy: waits in the writer, the dialog stays open
+    assert dialog.result() == 0 and window.writer.waiting
+    qtbot.waitUntil(lambda: said == ["Label scheme not saved"], timeout=3000)
+    assert dialog.result() == 0 and not window.writer.pending  # refused: not kept
+    dialog.accept()  # OK again: saved
+    assert dialog.result() == SchemeDialog.DialogCode.Accepted and not window.writer.pending
+    window.close()

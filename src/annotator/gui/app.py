@@ -14,7 +14,7 @@ from annotator import settings, workspace
 from annotator.core.annotators import reserved_name_problem
 from annotator.core.errors import AnnotatorError
 from annotator.gui import resources_qt, theme
-from annotator.gui.main_window import MainWindow
+from annotator.gui.annotate.window import MainWindow
 
 # Smoke tests and start-up timing (packaging/, tests/test_packaging.py) set this to N: once the
 # event loop runs with the window shown, "window shown: TITLE" goes to stdout, and the app

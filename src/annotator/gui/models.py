@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView
 
 from annotator.core.model import DocumentSummary, Span
 from annotator.gui import theme
-from annotator.gui.state import DocumentState
+from annotator.gui.annotate.state import DocumentState
 from annotator.store import Store
 
 _ROOT = QModelIndex()

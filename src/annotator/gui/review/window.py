@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.annotators import GOLD
 from annotator.core.model import Decision, Document, Relation, Span
-from annotator.gui import commands
+from annotator.gui import writer
 from annotator.gui.models import select_row
 from annotator.gui.review.actions import KEY_HINT, LINK_KEY_HINT, ReviewActions
 from annotator.gui.review.bar import ReviewBar
@@ -73,7 +73,7 @@ class ReviewWindow(QMainWindow):
         self.setWindowTitle("Review — compare annotators")
         self.setObjectName("reviewWindow")
         self.store, self.reviewer, self.report = store, reviewer, report
-        self.writer = commands.Writer.of(store, report)
+        self.writer = writer.Writer.of(store, report)
         self.document: Document | None = None
         self.spans: list[Span] = []
         self.relations: list[Relation] = []
@@ -309,7 +309,7 @@ class ReviewWindow(QMainWindow):
                 self._reload_document()
             self.gold_changed.emit(doc_id)
 
-        self.writer.submit(commands.Write(text, save, show))
+        self.writer.submit(writer.Write(text, save, show))
 
     # -- slots -----------------------------------------------------------------------------
 

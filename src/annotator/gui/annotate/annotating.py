@@ -22,10 +22,10 @@ from annotator.core.editing import (
     span_to_select,
 )
 from annotator.core.model import Span
-from annotator.gui import commands
-from annotator.gui.article_view import ArticleView
+from annotator.gui.annotate import commands
+from annotator.gui.annotate.article_view import ArticleView
+from annotator.gui.annotate.state import DocumentState
 from annotator.gui.models import RelationTableModel
-from annotator.gui.state import DocumentState
 from annotator.store import Store, StoreError
 
 LINK_CHOICES = 50  # link candidates offered with Tab, nearest first
@@ -104,6 +104,7 @@ class Annotating(QObject):
             self._on_relation_table_row_changed
         )
         self.state.document_about_to_open.connect(self.stop_linking)
+        self.state.selection_changed.connect(self._on_state_selection_changed)
 
     # -- labels --------------------------------------------------------------------------
 
@@ -354,6 +355,14 @@ class Annotating(QObject):
             rel_id = current.data(RelationTableModel.IdRole)
             relation = next(r for r in self.state.relations if r.id == rel_id)
             self.state.select(relation.source)
+
+    def _on_state_selection_changed(self, span_id: str | None) -> None:
+        """A span chosen elsewhere (the list, Tab) is brought into view, unless the user is
+        selecting text in the article."""
+        if span_id is None or span_id not in self.state.spans:
+            return
+        if not self.article.text.hasFocus() or self.article.selection_range() is None:
+            self.article.show_span(self.state.spans.get(span_id))
 
     def _on_snap_toggled(self, on: bool) -> None:
         self.snap = on

@@ -1,5 +1,6 @@
 """The label scheme editor: add, rename, recolour, reorder labels and link types and
-set their keys; import and export the scheme as JSON. Saved in one transaction on OK."""
+set their keys; import and export the scheme as JSON. Saved in one transaction on OK,
+through the store's writer (gui/writer.py) like every other edit."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ from annotator.core import scheme
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Label
 from annotator.formats.atomic import atomic_write
-from annotator.store import Store
+from annotator.gui.writer import Write, Writer
+from annotator.store import Store, StoreError
 
 NAME, KIND, COLOR, KEY, DESCRIPTION = range(5)
 _NEW_COLORS = ("#e5739a", "#a77ee0", "#e8844a", "#4fb7c9", "#9aa546")
@@ -36,6 +38,10 @@ class SchemeDialog(QDialog):
     def __init__(self, store: Store, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        # The window's writer; a dialog made on its own (tests) gets one that says refusals.
+        self.writer = Writer.of(store, lambda error: QMessageBox.critical(
+            None, "Not saved", str(error)))
+        self._write: Write | None = None  # the scheme on its way to the database
         self.setWindowTitle("Label scheme")
         self.table = QTableWidget(0, 5, objectName="schemeTable")
         self.table.setHorizontalHeaderLabels(["Name", "Kind", "Colour", "Key", "Description"])
@@ -146,6 +152,8 @@ class SchemeDialog(QDialog):
         return out
 
     def accept(self) -> None:
+        if self._write is not None:
+            return  # OK again while the scheme waits to be saved
         labels, renames = self.labels(), self.renames()
         kept = {self.table.item(r, NAME).data(Qt.ItemDataRole.UserRole)
                 for r in range(self.table.rowCount())}
@@ -166,12 +174,30 @@ class SchemeDialog(QDialog):
             )
             if answer != QMessageBox.StandardButton.Ok:
                 return
-        try:
-            self.store.save_scheme(labels, renames=renames, deletes=deletes)
-        except AnnotatorError as exc:
-            QMessageBox.critical(self, "Label scheme not saved", str(exc))
-            return
+        store = self.store
+        self._write = Write(
+            "Change the label scheme",
+            lambda: store.save_scheme(labels, renames=renames, deletes=deletes),
+            self._saved, refused=self._refused,
+        )
+        # Through the store's writer like every edit: after the edits made before it (a
+        # rename must not overtake a span still waiting with the old name), and while
+        # another program holds the lock, tried again until it is saved or Cancel is pressed.
+        self.writer.submit(self._write)
+
+    def reject(self) -> None:
+        if self._write is not None:
+            self.writer.cancel(self._write)  # still waiting: it never reaches the file
+            self._write = None
+        super().reject()
+
+    def _saved(self, _result) -> None:
+        self._write = None
         super().accept()
+
+    def _refused(self, error: StoreError) -> None:
+        self._write = None
+        QMessageBox.critical(self, "Label scheme not saved", str(error))
 
     # -- files -------------------------------------------------------------------------------
 

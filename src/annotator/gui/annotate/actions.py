@@ -1,0 +1,116 @@
+"""The menus of the annotating window and the actions in them, made in one place (as
+Picard's ``ui/mainwindow/actions``): :class:`MainActions` builds them on the window and
+holds them; the window connects them to what they do."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QMainWindow
+
+from annotator.gui.annotate.annotating import Annotating
+from annotator.gui.models import DocumentTableModel
+
+# Whose spans the article shows, as the View menu offers it.
+LAYERS = {
+    "everyone": "&Everyone's annotations",
+    "mine": "Only &mine",
+    "gold": "Only the &gold layer (read-only)",
+}
+
+
+class MainActions:
+    """File, Edit, Label, Go, Status, View and Review, with their keys. The label menu is
+    filled by the window whenever the scheme changes."""
+
+    def __init__(
+        self, window: QMainWindow, annotating: Annotating, undo_stack: QUndoStack, *,
+        layer: str, shareable: bool,
+    ) -> None:
+        menus = window.menuBar()
+        self._file(menus.addMenu("&File"), shareable)
+        self.edit_menu = menus.addMenu("&Edit")
+        self.undo_action = undo_stack.createUndoAction(window, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = undo_stack.createRedoAction(window, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.delete_action = annotating.delete_action
+        self.name_action = QAction("Annotator &name…", window)
+        self.label_menu = menus.addMenu("&Label")
+        go = menus.addMenu("&Go")
+        self._go(go)
+        self._status(menus.addMenu("&Status"))
+        window.addActions([self.next_doc_action, self.prev_doc_action, self.next_open_action,
+                           self.prev_open_action, self.search_action, self.done_action])
+        self._edit(window, annotating)
+        go.insertActions(go.actions()[0], [annotating.next_span_action,
+                                           annotating.prev_span_action])
+        self._view(window, menus.addMenu("&View"), annotating, layer)
+        window.addActions([self.undo_action, self.redo_action, self.shortcuts_action,
+                           self.scheme_action])
+        review = menus.addMenu("&Review")
+        self.compare_action = review.addAction(
+            "&Compare annotators…", QKeySequence("Ctrl+Shift+R")
+        )
+        self.agreement_action = review.addAction("&Agreement…")
+        window.addActions([self.compare_action])
+
+    def _file(self, menu, shareable: bool) -> None:
+        self.import_action = menu.addAction("&Import articles…", QKeySequence("Ctrl+I"))
+        self.export_action = menu.addAction("&Export JSONL…", QKeySequence("Ctrl+E"))
+        self.retry_action = menu.addAction("&Retry saving", QKeySequence("Ctrl+S"))
+        menu.addSeparator()
+        self.export_review_action = menu.addAction("Export for re&view…")
+        self.open_review_action = menu.addAction("&Open for review…")
+        for action in (self.export_review_action, self.open_review_action):
+            action.setEnabled(shareable)  # not for an in-memory database
+        menu.addSeparator()
+        self.quit_action = menu.addAction("&Quit", QKeySequence.StandardKey.Quit)
+
+    def _go(self, go) -> None:
+        self.next_doc_action = go.addAction("&Next article", QKeySequence("Ctrl+PgDown"))
+        self.prev_doc_action = go.addAction("&Previous article", QKeySequence("Ctrl+PgUp"))
+        self.next_open_action = go.addAction(
+            "Next &unfinished article", QKeySequence("Ctrl+Shift+PgDown")
+        )
+        self.prev_open_action = go.addAction(
+            "Previous u&nfinished article", QKeySequence("Ctrl+Shift+PgUp")
+        )
+        go.addSeparator()
+        self.search_action = go.addAction("&Search all articles", QKeySequence("Ctrl+Shift+F"))
+
+    def _status(self, status) -> None:
+        self.done_action = status.addAction(
+            "Mark &done and go to the next unfinished", QKeySequence("Ctrl+Return")
+        )
+        self.status_actions = {
+            value: status.addAction(f"Mark as {text.lower()}")
+            for value, text in DocumentTableModel.STATUS_TEXT.items()
+        }
+
+    def _edit(self, window: QMainWindow, a: Annotating) -> None:
+        menu = self.edit_menu
+        menu.addActions([self.undo_action, self.redo_action])
+        menu.addSeparator()
+        menu.addActions([a.delete_action, a.link_action, a.relation_type_action,
+                         a.all_action, a.span_note_action, a.doc_note_action])
+        menu.addSeparator()
+        menu.addActions([a.find_action, a.find_next_action])
+        menu.addSeparator()
+        self.scheme_action = QAction("Label &scheme…", window)
+        self.scheme_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        menu.addActions([a.snap_action, self.scheme_action, self.name_action])
+
+    def _view(self, window: QMainWindow, view, a: Annotating, layer: str) -> None:
+        view.addActions([a.zoom_in_action, a.zoom_out_action, a.zoom_reset_action])
+        view.addSeparator()
+        layers = QActionGroup(window)
+        self.layer_actions: dict[str, QAction] = {}
+        for name, text in LAYERS.items():
+            action = layers.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(name == layer)
+            self.layer_actions[name] = action
+        view.addActions(layers.actions())
+        view.addSeparator()
+        self.shortcuts_action = view.addAction("&Keyboard shortcuts")
+        self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("?")])

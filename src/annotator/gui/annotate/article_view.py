@@ -1,0 +1,344 @@
+"""The article: a header (title, source, date, URL) over the text, set for long reading.
+
+Highlights are cut into stretches between span boundaries, so overlapping and nested
+spans all stay visible: the innermost span gives the background, an outer one adds an
+underline in its colour (:func:`stretch_look`). An article of usual length gets them as
+character formats merged into its document (:class:`ReadingView`), and an edit redraws the
+stretch it touches. A very long one gets them painted under the text of the lines being
+drawn (long_view.py). The selected span is drawn on top as the one extra selection.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QLabel, QLineEdit, QStackedWidget, QTextEdit, QVBoxLayout, QWidget
+
+from annotator.core.model import Document, Span
+from annotator.core.spanset import segments
+from annotator.gui import theme
+from annotator.gui.annotate.long_view import LongReadingView
+from annotator.gui.annotate.reading import SIGNAL_NAMES, ReadingView, label_color, stretch_look
+from annotator.gui.annotate.state import DocumentState
+
+_PROPORTIONAL = 1  # QTextBlockFormat.LineHeightTypes.ProportionalHeight
+
+
+LONG_ARTICLE = 200_000  # characters; above it the plain view (and painted highlights) is used
+
+
+class ArticleView(QWidget):
+    """Header and text of the open document, kept in step with :class:`DocumentState`."""
+
+    # The view's signals, whichever view shows the article.
+    clicked = Signal(object)
+    span_step = Signal(int)
+    confirmed = Signal()
+    escaped = Signal()
+    edge_moved = Signal(str, int)
+    edge_dragged = Signal(str, int)
+
+    def __init__(self, state: DocumentState, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("articlePane")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.state = state
+        self.positions_exact = True
+        self._plain = QTextCharFormat()  # merged over a stretch to clear its highlights
+        self._plain.setBackground(Qt.GlobalColor.transparent)
+        self._plain.setUnderlineStyle(QTextCharFormat.UnderlineStyle.NoUnderline)
+        self.title = QLabel(objectName="articleTitle", wordWrap=True)
+        self.byline = QLabel(objectName="articleByline", wordWrap=True, openExternalLinks=True)
+        self.byline.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.note = QLabel(objectName="articleNote", wordWrap=True)
+        self.views = QStackedWidget()
+        self.text: ReadingView | LongReadingView = ReadingView(state)
+        self.long_text = LongReadingView(state)
+        for view in (self.text, self.long_text):
+            self.views.addWidget(view)
+            for name in SIGNAL_NAMES:
+                getattr(view, name).connect(getattr(self, name))
+        self._short_text = self.text
+        title_font = theme.reading_font()
+        title_font.setPointSizeF(theme.READING_POINT_SIZE * 1.55)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 24, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.byline)
+        layout.addWidget(self.note)
+        layout.addSpacing(14)
+        layout.addWidget(self.views, 1)
+        self.find_bar = QLineEdit(objectName="findBar", clearButtonEnabled=True)
+        self.find_bar.setPlaceholderText("Find in this article (Enter: next, Shift+Enter: previous, Esc: close)")
+        self.find_bar.hide()
+        layout.addWidget(self.find_bar)
+        self.link_candidate: Span | None = None
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.state.document_opened.connect(self._on_state_document_opened)
+        self.state.span_added.connect(lambda span, _row: self._render(span.start, span.end))
+        self.state.span_removed.connect(lambda span, _row: self._render(span.start, span.end))
+        self.state.span_changed.connect(lambda _old, new, _row: self._render(new.start, new.end))
+        self.state.selection_changed.connect(self._on_state_selection_changed)
+        self.state.labels_changed.connect(self._render_all)
+        self.state.document_changed.connect(self._show_note)
+        self.state.relation_added.connect(lambda *_: self._draw_selection())
+        self.state.relation_removed.connect(lambda *_: self._draw_selection())
+        self.find_bar.returnPressed.connect(lambda: self.find_next(backward=False))
+        self.find_bar.installEventFilter(self)
+
+    # -- what the window asks --------------------------------------------------------------
+
+    def selection_range(self) -> tuple[int, int] | None:
+        return self.text.selection_range()
+
+    def clear_selection(self) -> None:
+        cursor = self.text.textCursor()
+        cursor.clearSelection()
+        self.text.setTextCursor(cursor)
+
+    def open_find(self) -> None:
+        self.find_bar.show()
+        self.find_bar.setFocus()
+        self.find_bar.selectAll()
+
+    def find_next(self, *, backward: bool) -> bool:
+        """Select the next match of the find bar's text (wrapping around); a label key
+        then marks it."""
+        needle = self.find_bar.text()
+        if not needle:
+            return False
+        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
+        if not self.text.find(needle, flags):
+            cursor = self.text.textCursor()
+            cursor.movePosition(
+                QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start
+            )
+            self.text.setTextCursor(cursor)
+            if not self.text.find(needle, flags):
+                self.find_bar.setStyleSheet("background: #f8d7da;")
+                return False
+        self.find_bar.setStyleSheet("")
+        return True
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.find_bar and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Escape:
+                self.find_bar.hide()
+                self.text.setFocus()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            ):
+                self.find_next(backward=True)
+                return True
+        return super().eventFilter(watched, event)
+
+    def zoom(self, step: int) -> float:
+        """Make the reading text larger or smaller (step 0: back to normal)."""
+        font = self.text.font()
+        size = theme.READING_POINT_SIZE if step == 0 else font.pointSizeF() + step
+        font.setPointSizeF(max(8.0, min(40.0, size)))
+        for view in (self._short_text, self.long_text):
+            view.setFont(font)
+        self.resizeEvent(None)
+        return font.pointSizeF()
+
+    def set_context_actions(self, actions: list[QAction]) -> None:
+        for view in (self._short_text, self.long_text):
+            view.context_actions = actions
+
+    def set_link_candidate(self, span: Span | None) -> None:
+        self.link_candidate = span
+        self._draw_selection()
+        if span is not None:
+            self.show_span(span)
+
+    def show_span(self, span: Span) -> None:
+        cursor = self.text.textCursor()
+        cursor.setPosition(self.state.positions.to_qt(span.start))
+        self.text.setTextCursor(cursor)
+        self.text.ensureCursorVisible()
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if event is not None:
+            super().resizeEvent(event)
+        measure = self.text.fontMetrics().averageCharWidth() * theme.MEASURE_CHARS
+        side = max(24, (self.width() - measure) // 2)
+        self.layout().setContentsMargins(0, 24, 0, 0)
+        for label in (self.title, self.byline, self.note):
+            label.setContentsMargins(side, 0, side, 0)
+        for view in (self._short_text, self.long_text):
+            view.setViewportMargins(side, 0, side, 0)
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def _on_state_document_opened(self) -> None:
+        doc = self.state.document
+        self.title.setText(doc.meta.title or doc.source_id)
+        self.byline.setText(_byline(doc))
+        self._show_note()
+        long = len(doc.text) > LONG_ARTICLE
+        shown = self.long_text if long else self._short_text
+        hidden = self._short_text if long else self.long_text
+        hidden.setPlainText("")  # one copy of the text in memory, not two
+        self.text = shown
+        self.views.setCurrentWidget(shown)
+        # setPlainText gives the new text the cursor's format: when the cursor rests on a
+        # (small-set) blank line, the whole article would come back in that size.
+        shown.setCurrentCharFormat(QTextCharFormat())
+        shown.setPlainText(self.state.positions.display_text())
+        # Every offset depends on Qt holding exactly the positions the map expects.
+        self.positions_exact = (
+            shown.document().characterCount() - 1 == self.state.positions.qt_length
+        )
+        if not long:
+            cursor = QTextCursor(shown.document())
+            cursor.select(QTextCursor.SelectionType.Document)
+            block = QTextBlockFormat()
+            block.setLineHeight(theme.LINE_HEIGHT_PERCENT, _PROPORTIONAL)
+            cursor.mergeBlockFormat(block)
+            self._shrink_blank_lines()
+        shown.setExtraSelections([])
+        shown.moveCursor(QTextCursor.MoveOperation.Start)
+        self._render_all()
+
+    def _show_note(self) -> None:
+        note = self.state.document.note if self.state.document else None
+        self.note.setText(f"Note: {note}" if note else "")
+        self.note.setVisible(bool(note))
+
+    def _shrink_blank_lines(self) -> None:
+        """News text separates paragraphs with blank lines; at full height a run of them
+        opens a hole in the page. Set in a small size they read as paragraph breaks.
+        (A small font, not a small line height: the line stays exactly as tall as its
+        box, so a click just below it still lands in the next paragraph.)
+        Only the look changes: the text and its offsets stay as they are."""
+        blank = QTextCharFormat()
+        blank.setFontPointSize(theme.READING_POINT_SIZE * theme.BLANK_LINE_SCALE)
+        block = self.text.document().firstBlock()
+        while block.isValid():
+            if block.length() == 1:
+                QTextCursor(block).setBlockCharFormat(blank)
+            block = block.next()
+
+    def _render_all(self) -> None:
+        if self.state.document is None:
+            return
+        if self.text is self.long_text:
+            self.long_text.viewport().update()  # painted as it comes into view
+        else:
+            self._render(0, len(self.state.document.text))
+        self._on_state_selection_changed(self.state.selected)
+
+    def _render(self, start: int, end: int) -> None:
+        """Redraw the highlights of ``[start, end)`` from the spans that cover it: in a
+        long article, repaint its lines; otherwise in one edit block (one relayout) with
+        one cursor and one format per label pairing."""
+        if self.text is self.long_text:
+            self.long_text.repaint_range(start, end)
+            return
+        to_qt = self.state.positions.to_qt
+        cursor = self._cursor(start, end)
+        cursor.beginEditBlock()
+        cursor.mergeCharFormat(self._plain)
+        formats: dict[tuple[str, str | None], QTextCharFormat] = {}
+        for a, b, covering in segments(self.state.spans.overlapping(start, end), start, end):
+            look = stretch_look(covering)
+            fmt = formats.get(look)
+            if fmt is None:
+                fmt = formats[look] = self._format(*look)
+            cursor.setPosition(to_qt(a))
+            cursor.setPosition(to_qt(b), QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(fmt)
+        cursor.endEditBlock()
+
+    def _format(self, inner: str, outer: str | None) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        fmt.setBackground(theme.highlight(self._color(inner)))
+        if outer is not None:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(theme.underline(self._color(outer)))
+        return fmt
+
+    def _on_state_selection_changed(self, _span_id: str | None) -> None:
+        self._draw_selection()
+
+    def _draw_selection(self) -> None:
+        """The selected span on top, the spans linked to it with a dashed underline in
+        the link's colour, and a link candidate (while linking) with a dotted one."""
+        selections = []
+        span = self.state.selected_span()
+        if span is not None:
+            selections.append(self._extra(span, selected=True))
+            for relation in self.state.relations_of(span.id):
+                other = relation.target if relation.source == span.id else relation.source
+                if other in self.state.spans:
+                    selections.append(
+                        self._extra(self.state.spans.get(other), link=relation.label)
+                    )
+        if self.link_candidate is not None:
+            selections.append(self._extra(self.link_candidate, candidate=True))
+        self.text.setExtraSelections(selections)
+
+    def _extra(
+        self, span: Span, *, selected: bool = False, link: str = "", candidate: bool = False
+    ) -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = self._cursor(span.start, span.end)
+        fmt = QTextCharFormat()
+        color = self._color(span.label)
+        if selected or candidate:
+            fmt.setBackground(theme.selected_highlight(color))
+        style = QTextCharFormat.UnderlineStyle
+        fmt.setUnderlineStyle(
+            style.DotLine if candidate else style.DashUnderline if link else style.SingleUnderline
+        )
+        fmt.setUnderlineColor(theme.underline(self._color(link) if link else color))
+        fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
+        selection.format = fmt
+        return selection
+
+    def _color(self, label: str) -> str:
+        return label_color(self.state, label)
+
+    def _cursor(self, start: int, end: int) -> QTextCursor:
+        a, b = self.state.positions.range_to_qt(start, end)
+        cursor = QTextCursor(self.text.document())
+        cursor.setPosition(a)
+        cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+
+def _byline(doc: Document) -> str:
+    m = doc.meta
+    parts = [html.escape(p) for p in (m.source or m.author, _nice_date(m.published)) if p]
+    if m.url:
+        shown = m.url.split("://", 1)[-1]
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        parts.append(f'<a href="{html.escape(m.url, quote=True)}">{html.escape(shown)}</a>')
+    return " · ".join(parts)
+
+
+def _nice_date(value: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).strftime("%-d %B %Y")
+    except ValueError:
+        return value

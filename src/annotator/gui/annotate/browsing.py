@@ -1,0 +1,89 @@
+"""Working through the list of articles: the next or previous one (or the next not yet
+done), marking an article's status, and list rows that follow the edits made."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
+
+from annotator.gui.annotate.document_panel import DocumentPanel
+from annotator.gui.annotate.state import DocumentState
+from annotator.gui.models import DocumentTableModel
+from annotator.gui.writer import Write, Writer
+from annotator.store import Store
+
+
+class Browsing(QObject):
+    def __init__(
+        self, *, store: Store, state: DocumentState, documents: DocumentTableModel,
+        panel: DocumentPanel, writer: Writer, annotator: Callable[[], str],
+        open_document: Callable[[str], None], refresh_status: Callable[[], None],
+        say: Callable[[str, int], None], parent: QObject,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.state, self.documents, self.panel = store, state, documents, panel
+        self.writer, self.annotator, self.open_document = writer, annotator, open_document
+        self.refresh_status, self.say = refresh_status, say
+        self._list_refresh = QTimer(self, singleShot=True, interval=300)
+        self._list_refresh.timeout.connect(self._refresh_listed_documents)
+        self._stale_rows: set[str] = set()
+        documents.modelReset.connect(self._on_documents_reset)
+        state.span_added.connect(self._on_state_spans_changed)
+        state.span_removed.connect(self._on_state_spans_changed)
+        state.document_changed.connect(lambda: documents.refresh_document(state.document.id))
+
+    def step(self, step: int, *, unfinished: bool = False) -> None:
+        """Open the next (or previous) article of the list, or the next not yet done."""
+        if not self.documents.rowCount():
+            return
+        row = self.documents.row_of(self.state.document.id if self.state.document else None)
+        done = self.store.done_ids(self.annotator()) if unfinished else set()
+        row += step
+        while 0 <= row < self.documents.rowCount():
+            doc_id = self.documents.id_at(row)
+            if doc_id not in done:
+                self.open_document(doc_id)
+                return
+            row += step
+        where = "unfinished article" if unfinished else "article"
+        self.say(f"No {'next' if step > 0 else 'previous'} {where}.", 5000)
+
+    def set_status(self, status: str) -> bool:
+        """Through the writer like every edit; True if it is saved already."""
+        if self.state.document is None:
+            return False
+        store, doc_id, who = self.store, self.state.document.id, self.annotator()
+
+        def show(_) -> None:
+            self.documents.refresh_document(doc_id)
+            self.refresh_status()
+
+        write = Write(f"Mark as {status}", lambda: store.set_status(doc_id, who, status), show)
+        self.writer.submit(write)
+        return write.done
+
+    def done_and_next(self) -> None:
+        if self.set_status("done"):
+            self.step(+1, unfinished=True)
+
+    def stop(self) -> None:
+        """The window closes: nothing may read the store once it is closed."""
+        self._list_refresh.stop()
+
+    def _on_documents_reset(self) -> None:
+        self.panel.select(self.state.document.id if self.state.document else None)
+        self.refresh_status()
+
+    def _on_state_spans_changed(self, *_args) -> None:
+        # The list's span count reloads a page of rows, and new counts relayout the status
+        # bar: both are done once a burst of edits is over, not inside each one (an edit is
+        # felt as fast as the article repaints).
+        self._stale_rows.add(self.state.document.id)
+        self._list_refresh.start()  # then the list's row and the status bar's counts
+
+    def _refresh_listed_documents(self) -> None:
+        for doc_id in self._stale_rows:
+            self.documents.refresh_document(doc_id)
+        self._stale_rows.clear()
+        self.refresh_status()

@@ -1,0 +1,267 @@
+"""The annotating window's background jobs: import, export, export for review, open for
+review, and the check of the open article's stored text and spans. Each runs in a worker
+thread with its own database connection (gui/tasks.py); what it finds is shown here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+
+from annotator.gui import review_share, tasks
+from annotator.gui.annotate.state import DocumentState
+from annotator.store import ImportSummary, Store
+
+
+def import_work(db_path: Path, annotator: str, paths: list[Path]) -> Callable:
+    """The import itself, as a task's work: read ``paths``, store them in one transaction."""
+
+    def work(progress: tasks.Progress) -> ImportSummary:
+        from annotator.core.bulk import collector_paused, let_go
+        from annotator.formats.reading import read_paths
+
+        # As the command line does: no cycle collection over what is read until it is
+        # stored and gone (a pass over a large corpus would hold the window for 0.2 s),
+        # and what is read is let go of a slice at a time.
+        with collector_paused():
+            documents = read_paths(paths)
+            total = len(documents)
+            try:
+                with Store.open(db_path) as store:
+                    return store.import_documents(
+                        documents, annotator=annotator,
+                        progress=lambda done: progress(done, total),
+                    )
+            finally:
+                let_go(documents)
+
+    return work
+
+
+class Jobs(QObject):
+    """File ▸ Import, Export, Export for review and Open for review: the file dialog, the
+    task behind a progress dialog, and what the window shows when it ends."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        # The annotating window (not imported: it imports this module); what a job ends
+        # with is shown through its reload_labels, reload_documents and reopen_document.
+        super().__init__(window)
+        self.window = window
+        self.task: tasks.Task | None = None  # the import or export under way, if any
+
+    def _say(self, text: str, ms: int) -> None:
+        self.window.statusBar().showMessage(text, ms)
+
+    def _start(self, task: tasks.Task) -> tasks.Task:
+        self.task = task
+        task.start()
+        return task
+
+    # -- import ------------------------------------------------------------------------------
+
+    def choose_import(self) -> None:
+        from annotator.formats.reading import SUPPORTED  # formats load when first used
+
+        patterns = " ".join(f"*{suffix}" for suffix in SUPPORTED)
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.window, "Import articles", "",
+            f"Articles and datasets ({patterns});;All files (*)",
+        )
+        if paths:
+            self.import_files([Path(p) for p in paths])
+
+    def import_files(self, paths: list[Path]) -> tasks.Task:
+        """Import in a worker thread (its own connection) behind a progress dialog."""
+        window = self.window
+        work = import_work(window.store.path, window.annotator, paths)
+        task = tasks.run_with_progress(window, "Importing articles…", work)
+        task.succeeded.connect(self._on_import_succeeded)
+        task.failed.connect(
+            lambda message: QMessageBox.critical(
+                window, "Import failed; nothing was imported", message
+            )
+        )
+        task.cancelled.connect(
+            lambda: self._say("Import cancelled; nothing was imported.", 8000)
+        )
+        return self._start(task)
+
+    def _on_import_succeeded(self, summary: ImportSummary) -> None:
+        self.window.reload_labels()
+        self.window.reload_documents()
+        self._say("Imported: " + summary.describe(), 10000)
+
+    # -- export ------------------------------------------------------------------------------
+
+    def choose_export(self) -> None:
+        target, _ = QFileDialog.getSaveFileName(
+            self.window, "Export annotations", "annotations.jsonl", "JSON Lines (*.jsonl)"
+        )
+        if target:
+            self.export_file(Path(target))
+
+    def export_file(self, target: Path) -> tasks.Task:
+        """Export in a worker thread; Cancel leaves the previous file as it was."""
+        db_path = self.window.store.path
+
+        def work(progress: tasks.Progress) -> int:
+            from annotator.formats import exporting  # formats load when first used
+
+            with Store.open_readonly(db_path) as store:
+                total, done = store.document_count(), [0]
+
+                def one_more() -> None:
+                    done[0] += 1
+                    progress(done[0], total)
+
+                progress(0, total)
+                report = exporting.export(
+                    store, target, exporting.formats()["jsonl"], on_document=one_more
+                )
+                return report.documents
+
+        task = tasks.run_with_progress(self.window, "Exporting…", work)
+        task.succeeded.connect(
+            lambda count: self._say(f"Exported {count} document(s) to {target}", 10000)
+        )
+        task.failed.connect(
+            lambda message: QMessageBox.critical(self.window, "Export failed", message)
+        )
+        task.cancelled.connect(
+            lambda: self._say("Export cancelled; the file was not changed.", 8000)
+        )
+        return self._start(task)
+
+    # -- review ------------------------------------------------------------------------------
+
+    def choose_export_for_review(self) -> None:
+        window = self.window
+        if window.store.path is None:
+            return
+        target, _ = QFileDialog.getSaveFileName(
+            window, "Export for review", f"{window.store.path.stem}-{window.annotator}.db",
+            "Annotator databases (*.db)",
+        )
+        if target:
+            self.export_for_review(Path(target))
+
+    def export_for_review(self, target: Path) -> tasks.Task:
+        """A snapshot of this database to send to a reviewer, made in a worker thread."""
+        task = review_share.export_snapshot(self.window, self.window.store.path, target)
+        task.succeeded.connect(
+            lambda path: self._say(
+                f"Exported for review: {path} (send this file; it is complete by itself)", 12000
+            )
+        )
+        task.failed.connect(
+            lambda message: QMessageBox.critical(self.window, "Export for review failed", message)
+        )
+        return self._start(task)
+
+    def choose_open_for_review(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.window, "Open annotators' databases for review", "",
+            "Annotator databases (*.db);;All files (*)",
+        )
+        if paths:
+            self.open_for_review([Path(p) for p in paths])
+
+    def open_for_review(self, paths: list[Path]) -> tasks.Task:
+        """Copy annotators' databases into this one, in a worker thread, all or nothing."""
+        task = review_share.open_for_review(self.window, self.window.store.path, paths)
+        task.succeeded.connect(self._on_open_review_succeeded)
+        task.failed.connect(
+            lambda message: QMessageBox.critical(
+                self.window,
+                "Not opened for review; nothing was imported",
+                f"{message}\n\nNothing was imported; the chosen files were only read.",
+            )
+        )
+        task.cancelled.connect(lambda: self._say("Cancelled; nothing was imported.", 8000))
+        return self._start(task)
+
+    def _on_open_review_succeeded(self, summary: ImportSummary) -> None:
+        window = self.window
+        window.reload_labels()
+        window.reload_documents()
+        window.reopen_document()  # the open article has the received spans now
+        if window.review_window is not None:
+            window.review_window.reload()
+        if window.agreement_dialog is not None:
+            window.agreement_dialog.refresh()
+        self._say("Opened for review: " + summary.describe(), 12000)
+
+
+class Checks(QObject):
+    """The stored span texts and the text's hash of the open article are checked after it
+    is shown, in a thread with its own connection (on a long article the check takes
+    longer than drawing it). A check for an article no longer shown is stopped."""
+
+    def __init__(self, *, store: Store, state: DocumentState, window: QWidget) -> None:
+        super().__init__(window)
+        self.store, self.state, self.window = store, state, window
+        self._checks: list[tuple[tasks.Task, list[Store]]] = []
+        self._closing = False
+
+    def start(self, doc_id: str) -> None:
+        self.stop(wait=False)
+        file = self.store.file()
+        if file is None:
+            self.warn(doc_id, self.store.verify([doc_id]))
+            return
+        readers: list[Store] = []
+
+        def check(progress: tasks.Progress) -> list[str]:
+            progress(0, 1)  # stopped before it began: Cancelled
+            reader = Store.reader(file)
+            readers.append(reader)  # so that a stop can interrupt it
+            try:
+                progress(0, 1)  # stopped while the connection opened
+                problems = reader.verify([doc_id])
+                progress(1, 1)  # stopped (interrupted) meanwhile: what it found is moot
+                return problems
+            finally:
+                reader.close()
+
+        task = tasks.Task(check, parent=self.window)
+        task.succeeded.connect(lambda problems: self.warn(doc_id, problems))
+        task.failed.connect(lambda message: self._failed(doc_id, message))
+        for signal in (task.succeeded, task.failed, task.cancelled):
+            signal.connect(task.deleteLater)
+        self._checks.append((task, readers))
+        task.start()
+
+    def running(self) -> bool:
+        """A check still runs (the open article's, or one of an article left that has not
+        yet seen it was stopped)."""
+        return any(task.thread.is_alive() for task, _readers in self._checks)
+
+    def stop(self, *, wait: bool) -> None:
+        """Stop the checks under way; ``wait`` (before the store closes) also waits for
+        them, so that the last connection to close is ours, which leaves the file at rest;
+        nothing they found is shown after that."""
+        self._closing = self._closing or wait
+        for task, readers in self._checks:
+            task.cancel()
+            for reader in readers:
+                reader.interrupt()
+            if wait:
+                task.thread.join(30)
+        self._checks = [] if wait else [(t, r) for t, r in self._checks if t.thread.is_alive()]
+
+    def _shown(self, doc_id: str) -> bool:
+        doc = self.state.document
+        return not self._closing and doc is not None and doc.id == doc_id
+
+    def _failed(self, doc_id: str, message: str) -> None:
+        """The check could not run (the file moved, a lock held too long): not damage."""
+        if self._shown(doc_id):
+            self.window.statusBar().showMessage(
+                f"This article could not be checked: {message}", 10000
+            )
+
+    def warn(self, doc_id: str, problems: list[str]) -> None:
+        if self._shown(doc_id) and problems:
+            QMessageBox.warning(self.window, "Damaged annotations", "\n".join(problems[:20]))

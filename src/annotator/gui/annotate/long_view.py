@@ -1,0 +1,292 @@
+"""Very long articles: a QPlainTextEdit lays out only the blocks it shows, and the
+highlights are painted under the text of the lines being drawn, so opening costs nothing
+per span and an edit repaints only the lines of its span."""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+
+from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QTextLine
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from annotator.core.offsets import QtPositionMap
+from annotator.core.spanset import SpanSet, segments
+from annotator.gui import theme
+from annotator.gui.annotate.reading import Reading, label_color, stretch_look
+from annotator.gui.annotate.state import DocumentState
+
+
+class LongReadingView(Reading, QPlainTextEdit):
+    """Very long articles: QPlainTextEdit lays out only the blocks it shows, and the
+    highlights are painted under the text of the lines being drawn."""
+
+    clicked = Signal(object)
+    span_step = Signal(int)
+    confirmed = Signal()
+    escaped = Signal()
+    edge_moved = Signal(str, int)
+    edge_dragged = Signal(str, int)
+
+    def __init__(self, state: DocumentState, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Where the highlights of the blocks painted lately go, by block number (a span
+        # change forgets the lines it touches), and the colours of each label pairing;
+        # both are forgotten when the layout, the labels or the palette change.
+        self._places: OrderedDict[int, _BlockPlaces] = OrderedDict()
+        self._looks: dict[tuple, tuple[QColor, QColor | None]] = {}
+        self._page: tuple | None = None  # the palette the kept places were coloured for
+        self._setup(state)
+        # Lines wrap at the width of the view, so there is nothing to scroll sideways; yet
+        # QPlainTextEdit keeps the widest line it ever laid out (before the page margins
+        # were set, a few pixels wider) as the width of the text, and would offer a bar.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        state.document_opened.connect(self._forget)
+        state.labels_changed.connect(self._forget)
+
+    # -- what the article view asks ----------------------------------------------------------
+
+    def highlight_at(self, offset: int) -> tuple[QColor, QColor | None] | None:
+        """The background and underline painted under the character at ``offset``."""
+        covering = self.state.spans.overlapping(offset, offset + 1)
+        return self._look(*stretch_look(covering)) if covering else None
+
+    def repaint_range(self, start: int, end: int) -> None:
+        """The spans of ``[start, end)`` changed: find again where the highlights of its
+        lines go (now, so that the paint that follows only draws), and repaint those
+        lines where they are shown."""
+        if self.state.document is None:
+            return
+        a, b = self.state.positions.range_to_qt(start, end)
+        document = self.document()
+        first, last = document.findBlock(a).blockNumber(), document.findBlock(b).blockNumber()
+        known = (self._places.get(n) for n in range(first, last + 1)) if last - first < 64 else (
+            places for n, places in self._places.items() if first <= n <= last
+        )
+        for places in known:
+            if places is not None:
+                places.forget(a - places.base, b - places.base)
+        block = document.findBlockByNumber(max(first, self.firstVisibleBlock().blockNumber()))
+        offset, height = self.contentOffset(), self.viewport().height()
+        port = self.viewport()
+        while block.isValid() and block.blockNumber() <= last:
+            box = self.blockBoundingGeometry(block).translated(offset)
+            if box.top() > height:
+                break
+            if block.isVisible() and box.bottom() >= 0:
+                places, base = self._places_of(block), block.position()
+                for i in places.lines_between(a - base, b - base):
+                    places.line(i, self.state.spans, self._look)
+                    y, line_height = places.lines[i]
+                    port.update(QRect(0, math.floor(box.top() + y), port.width(),
+                                      math.ceil(line_height) + 1))
+            block = block.next()
+
+    # -- painting ----------------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self.state.document is not None and len(self.state.spans):
+            page = theme.page_key()
+            if page != self._page:  # another theme: other tints
+                self._page = page
+                self._forget()
+            painter = QPainter(self.viewport())
+            try:
+                for area in event.region():  # apart: an edit and the caret it moved
+                    self._paint_highlights(painter, area)
+            finally:
+                painter.end()
+        super().paintEvent(event)  # the text (and selection) over the highlights
+
+    def _paint_highlights(self, painter: QPainter, area: QRect) -> None:
+        offset = self.contentOffset()
+        block = self.firstVisibleBlock()
+        while block.isValid():
+            box = self.blockBoundingGeometry(block).translated(offset)
+            if box.top() > area.bottom():
+                break
+            if block.isVisible() and box.bottom() >= area.top():
+                self._paint_block(painter, block, box.left(), box.top(), area)
+            block = block.next()
+
+    def _paint_block(self, painter, block, left, top, area) -> None:
+        low, high = area.top() - top, area.bottom() - top  # the area, in block coordinates
+        places, spans = self._places_of(block), self.state.spans
+        painter.translate(left, top)
+        for index in range(places.line_at(low), len(places.lines)):
+            y, height = places.lines[index]
+            if y > high:
+                break
+            if y + height >= low:
+                for rect, color in places.line(index, spans, self._look):
+                    painter.fillRect(rect, color)
+        painter.translate(-left, -top)
+
+    def _places_of(self, block) -> _BlockPlaces:
+        number = block.blockNumber()
+        found = self._places.get(number)
+        if found is None:
+            underline = QFontMetricsF(self.font()).underlinePos()
+            found = self._places[number] = _BlockPlaces(block, self.state.positions, underline)
+            if len(self._places) > _BLOCKS_KEPT:
+                self._places.popitem(last=False)
+        else:
+            self._places.move_to_end(number)
+        return found
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Resize:
+            self._forget()  # another width: the lines break elsewhere
+        return super().viewportEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.FontChange:
+            self._forget()  # zoomed: every line moves
+        super().changeEvent(event)
+
+    def _forget(self) -> None:
+        """Another article, layout, label scheme or palette: find every place again."""
+        self._places.clear()
+        self._looks.clear()
+
+    def _look(self, inner: str, outer: str | None) -> tuple[QColor, QColor | None]:
+        """The background and underline colours of a stretch with these labels."""
+        found = self._looks.get((inner, outer))
+        if found is None:
+            found = self._looks[(inner, outer)] = (
+                theme.highlight(label_color(self.state, inner)),
+                theme.underline(label_color(self.state, outer)) if outer else None,
+            )
+        return found
+
+
+_BLOCKS_KEPT = 400  # blocks whose highlight places are kept (a few screens' worth)
+
+
+class _BlockPlaces:
+    """Where the highlights of one laid-out block go, in block coordinates: its lines
+    (y, height) and, per line once painted, a rectangle and its colour for each stretch
+    between span bounds on it (and for the underline of a nested one). A span change in
+    the block forgets the stretches of its lines (:meth:`forget`); a new layout or
+    palette forgets the block."""
+
+    __slots__ = ("lines", "base", "_block", "_tops", "_starts", "_ascents", "_underline",
+                 "_positions", "_rtl", "_rects")
+
+    def __init__(self, block, positions: QtPositionMap, underline: float) -> None:
+        layout = block.layout()
+        self._block = block
+        self.lines, self._starts, self._ascents = [], [], []
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            self.lines.append((line.y(), line.height()))
+            self._ascents.append(line.ascent())
+            self._starts.append(line.textStart())
+        self._starts.append(block.length() - 1)
+        self._tops = [y for y, _height in self.lines]
+        self._underline = underline  # below the baseline
+        self.base = block.position()  # the text never changes: nor does where it begins
+        text = block.text()
+        self._positions = positions.block(self.base, text)
+        self._rtl = _RTL.search(text) is not None
+        self._rects: dict[int, list[tuple[QRectF, QColor]]] = {}
+
+    def line_at(self, y: float) -> int:
+        """The first line that reaches down to ``y`` (a paragraph may have thousands)."""
+        return max(0, bisect_right(self._tops, y) - 1)
+
+    def lines_between(self, a: int, b: int) -> range:
+        """The lines that hold positions ``[a, b)`` of the block (the line of ``a``
+        when the range is empty)."""
+        starts = self._starts
+        first = max(0, bisect_right(starts, a) - 1)
+        last = max(first, bisect_left(starts, b) - 1)
+        return range(first, min(last, len(self.lines) - 1) + 1)
+
+    def forget(self, a: int, b: int) -> None:
+        """Spans changed over positions ``[a, b)``: where their lines' highlights go
+        is found again when next asked."""
+        for i in self.lines_between(a, b):
+            self._rects.pop(i, None)
+
+    def line(self, index: int, spans: SpanSet, look) -> list[tuple[QRectF, QColor]]:
+        found = self._rects.get(index)
+        if found is not None:
+            return found
+        found = self._rects[index] = []
+        line_start, line_end = self._starts[index], self._starts[index + 1]
+        to_qt, from_qt = self._positions.to_qt, self._positions.from_qt
+        start, end = from_qt(line_start), from_qt(line_end)
+        pieces = []
+        for a, b, covering in segments(spans.overlapping(start, end), start, end):
+            qa, qb = max(to_qt(a), line_start), min(to_qt(b), line_end)
+            if qa < qb:
+                pieces.append((qa, qb, *look(*stretch_look(covering))))
+        if not pieces:
+            return found
+        layout = self._block.layout()
+        line = layout.lineAt(index)
+        y, height = self.lines[index]
+        under_y = y + self._ascents[index] + self._underline
+        xs: dict[int, float] = {}  # each bound's x, asked once (stretches share them)
+        for qa, qb, background, under in pieces:
+            for x1, x2 in _line_stretches(layout, line, qa, qb, self._rtl, xs):
+                found.append((QRectF(x1, y, x2 - x1, height), background))
+                if under is not None:
+                    found.append((QRectF(x1, under_y, x2 - x1, 1.0), under))
+        return found
+
+
+_RTL = re.compile(  # right-to-left letters, and the marks that make a run right to left
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff"
+    "\u200f\u202b\u202e\u2067]"
+)
+
+
+def _line_stretches(layout, line, a: int, b: int, rtl: bool,
+                    xs: dict[int, float]) -> list[tuple[float, float]]:
+    """The x ranges that characters ``[a, b)`` (positions in the block, on ``line``)
+    cover: one range between their edges (each edge's x kept in ``xs``), or in a block
+    with right-to-left text, the ranges of its characters as drawn, joined where they
+    touch: there a run of positions need not be one run on screen."""
+    if rtl:
+        return _drawn_ranges(layout, line, a, b)
+    x1 = xs.get(a)
+    if x1 is None:
+        x1 = xs[a] = line.cursorToX(a)[0]
+    x2 = xs.get(b)
+    if x2 is None:
+        x2 = xs[b] = line.cursorToX(b)[0]
+    return [(min(x1, x2), max(x1, x2))]
+
+
+def _drawn_ranges(layout, line, a: int, b: int) -> list[tuple[float, float]]:
+    """Where the characters ``[a, b)`` of a line with mixed directions are drawn. Each
+    character (cluster) lies between its leading and its trailing edge; where the
+    direction changes, Qt gives both edges the one place of the position it shares with
+    its neighbour, and then the character's glyphs say where it is."""
+    ranges = []
+    while a < b:
+        after = min(max(layout.nextCursorPosition(a), a + 1), b)
+        x1, x2 = line.cursorToX(a, _LEADING)[0], line.cursorToX(a, _TRAILING)[0]
+        if x1 == x2:
+            boxes = [run.boundingRect() for run in layout.glyphRuns(a, after - a)]
+            if boxes:
+                x1, x2 = min(b.left() for b in boxes), max(b.right() for b in boxes)
+        if x1 != x2:
+            ranges.append((min(x1, x2), max(x1, x2)))
+        a = after
+    ranges.sort()
+    joined: list[tuple[float, float]] = []
+    for x1, x2 in ranges:
+        if joined and x1 <= joined[-1][1] + 0.5:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], x2))
+        else:
+            joined.append((x1, x2))
+    return joined
+
+
+_LEADING, _TRAILING = QTextLine.Edge.Leading, QTextLine.Edge.Trailing

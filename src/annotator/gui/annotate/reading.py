@@ -1,0 +1,234 @@
+"""The reading text: read-only, selectable with mouse and keyboard, reporting clicks, keys
+and edge drags in code-point offsets; and how a stretch of highlighted text looks.
+
+Highlights are cut into stretches between span boundaries, so overlapping and nested
+spans all stay visible: the innermost span gives the background, an outer one adds an
+underline in its colour (:func:`stretch_look`)."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QTextCursor
+from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip, QWidget
+
+from annotator.core import textnav
+from annotator.core.model import Span
+from annotator.gui import theme
+from annotator.gui.annotate.state import DocumentState
+
+
+class Reading:
+    """What both reading views do: read-only text with mouse and keyboard selection that
+    reports clicks, keys and edge drags in code-point offsets. Mixed into a QTextEdit
+    (articles of usual length: generous line spacing) and a QPlainTextEdit (very long
+    ones: it lays out only what is shown, so opening and scrolling stay instant)."""
+
+    def _setup(self, state: DocumentState) -> None:
+        self.state = state
+        self.context_actions: list[QAction] = []
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setUndoRedoEnabled(False)
+        self.setFont(theme.reading_font())
+        self.setFrameShape(QTextEdit.Shape.NoFrame)
+        self.document().setDocumentMargin(0)
+        self.setObjectName("reading")
+        self.selected_with_alt = False  # Alt held while selecting: no snapping to words
+        self._drag_edge: str | None = None
+
+    def _edge_under(self, point: QPoint) -> str | None:
+        """"start" or "end" when ``point`` is on an edge of the selected span."""
+        span = self.state.selected_span()
+        if span is None:
+            return None
+        for edge, offset in (("start", span.start), ("end", span.end)):
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.state.positions.to_qt(offset))
+            rect = self.cursorRect(cursor)
+            if abs(point.x() - rect.x()) <= 3 and rect.top() <= point.y() <= rect.bottom():
+                return edge
+        return None
+
+    def char_at(self, point: QPoint) -> int | None:
+        """Offset of the character under ``point`` (viewport coordinates), or None.
+
+        ``cursorForPosition`` gives the nearest boundary between characters, which lies
+        half a character off for "what did the user click on": take the character on the
+        side of the boundary where the point is, and check that its box holds the point."""
+        qt = self.cursorForPosition(point).position()
+        here = self._rect_at(qt)
+        if point.x() < here.x() and qt > 0:
+            qt -= 1
+        if qt >= self.state.positions.qt_length:
+            return None
+        left, right = self._rect_at(qt), self._rect_at(qt + 1)
+        same_line = right.top() == left.top()
+        inside = left.x() <= point.x() < (right.x() if same_line else left.x() + 8)
+        if not inside or not left.top() <= point.y() <= left.bottom():
+            return None
+        return self.state.positions.from_qt(qt, side="start")
+
+    def _rect_at(self, qt: int):
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(max(0, min(qt, self.state.positions.qt_length)))
+        return self.cursorRect(cursor)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt override)
+        return False  # Tab walks through spans here, not through widgets
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        key, mods = event.key(), event.modifiers()
+        alt, shift = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ShiftModifier
+        ctrl = Qt.KeyboardModifier.ControlModifier
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            backwards = key == Qt.Key.Key_Backtab or bool(mods & shift)
+            self.span_step.emit(-1 if backwards else 1)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not mods & ctrl:
+            self.confirmed.emit()
+        elif key == Qt.Key.Key_Escape:
+            self.escaped.emit()
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and mods & alt:
+            step = -1 if key == Qt.Key.Key_Left else 1
+            self.edge_moved.emit("start" if mods & shift else "end", step)
+        elif key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and mods & ctrl:
+            self._extend_by_sentence(forward=key == Qt.Key.Key_Down, extend=bool(mods & shift))
+        else:
+            super().keyPressEvent(event)
+
+    def _extend_by_sentence(self, *, forward: bool, extend: bool) -> None:
+        """Ctrl+Down/Up: move the caret to the end (start) of the sentence; with Shift,
+        extend the selection there, as Ctrl+Shift+Right does for words."""
+        cursor = self.textCursor()
+        positions, text = self.state.positions, self.state.positions.text
+        here = positions.from_qt(cursor.position())
+        there = textnav.sentence_end(text, here) if forward else textnav.sentence_start(text, here)
+        if there == here and not forward:
+            there = textnav.sentence_start(text, max(here - 1, 0))
+        mode = QTextCursor.MoveMode.KeepAnchor if extend else QTextCursor.MoveMode.MoveAnchor
+        cursor.setPosition(positions.to_qt(there), mode)
+        self.setTextCursor(cursor)
+
+    def selection_range(self) -> tuple[int, int] | None:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return self.state.positions.range_from_qt(cursor.selectionStart(), cursor.selectionEnd())
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.selected_with_alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        edge = self._edge_under(event.position().toPoint())
+        if edge is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._drag_edge = edge  # drag an end of the selected span
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        point = event.position().toPoint()
+        if self._drag_edge is not None:
+            span = self.state.selected_span()
+            if span is not None:  # preview: the span as it would become
+                fixed = span.end if self._drag_edge == "start" else span.start
+                cursor = self.textCursor()
+                cursor.setPosition(self.state.positions.to_qt(fixed))
+                cursor.setPosition(self.cursorForPosition(point).position(),
+                                   QTextCursor.MoveMode.KeepAnchor)
+                scrolled = self.verticalScrollBar().value()
+                self.setTextCursor(cursor)  # would scroll to the anchor: keep the page still
+                self.verticalScrollBar().setValue(scrolled)
+            return
+        shape = Qt.CursorShape.SizeHorCursor if self._edge_under(point) else Qt.CursorShape.IBeamCursor
+        self.viewport().setCursor(shape)
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self._drag_edge is not None:
+            edge, self._drag_edge = self._drag_edge, None
+            position = self.cursorForPosition(event.position().toPoint()).position()
+            offset = self.state.positions.from_qt(position, side=edge)
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+            self.edge_dragged.emit(edge, offset)
+            return
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            self.clicked.emit(self.char_at(event.position().toPoint()))
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if not self.textCursor().hasSelection():
+            self.clicked.emit(self.char_at(event.pos()))
+        menu = QMenu(self, objectName="spanMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addActions(self.context_actions)
+        menu.popup(event.globalPos())
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.ToolTip:
+            offset = self.char_at(event.pos())
+            spans = self.state.spans.at(offset) if offset is not None else []
+            if spans:
+                QToolTip.showText(event.globalPos(), _tooltip(spans, self.state), self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+
+# PySide registers signals only on classes that derive from QObject, so the two views (and
+# ArticleView, which forwards them) each declare the same six; the behaviour is shared in
+# Reading. Keep the three lists in step with these names.
+SIGNAL_NAMES = ("clicked", "span_step", "confirmed", "escaped", "edge_moved", "edge_dragged")
+
+
+class ReadingView(Reading, QTextEdit):
+    """Articles of usual length: line height and paragraph rhythm set for reading."""
+
+    clicked = Signal(object)
+    span_step = Signal(int)
+    confirmed = Signal()
+    escaped = Signal()
+    edge_moved = Signal(str, int)
+    edge_dragged = Signal(str, int)
+
+    def __init__(self, state: DocumentState, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._setup(state)
+
+
+def stretch_look(covering: list[Span]) -> tuple[str, str | None]:
+    """The labels that colour a stretch: the innermost span's (the background) and,
+    under nesting, the outermost's (an underline)."""
+    if len(covering) == 1:
+        return covering[0].label, None
+    return min(covering, key=_innermost).label, max(covering, key=_innermost).label
+
+
+def label_color(state: DocumentState, label: str) -> str:
+    found = state.labels.get(label)
+    return found.color if found else "#888888"
+
+
+def _innermost(span: Span) -> tuple[int, int]:
+    return (span.length, span.start)
+
+
+def _tooltip(spans: list[Span], state: DocumentState) -> str:
+    rows = []
+    for s in spans[:6]:
+        text = " ".join(s.text.split())
+        text = text if len(text) <= 160 else text[:159] + "…"
+        row = f"<b>{html.escape(s.label)}</b> · {html.escape(s.annotator)}<br><i>{html.escape(text)}</i>"
+        for relation in state.relations_of(s.id):
+            if relation.source == s.id and relation.target in state.spans:
+                other = " ".join(state.spans.get(relation.target).text.split())[:60]
+                row += f"<br>{html.escape(relation.label)} → {html.escape(other)}"
+        if s.note:
+            row += f"<br>Note: {html.escape(s.note)}"
+        rows.append(row)
+    return "<hr>".join(rows)

@@ -1,0 +1,341 @@
+"""The annotating window composes the views and connects user actions to what does them.
+It decides nothing: rules are in core, persistence in the store, drawing in the views;
+menus are made in actions.py, the status bar is statusbar.py, long work is in jobs.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QHeaderView,
+    QInputDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+)
+
+from annotator import settings
+from annotator.core.annotators import GOLD
+from annotator.core.spanset import sound
+from annotator.gui import resources_qt, tasks, theme, writer
+from annotator.gui.annotate.actions import MainActions
+from annotator.gui.annotate.annotating import Annotating
+from annotator.gui.annotate.article_view import ArticleView
+from annotator.gui.annotate.browsing import Browsing
+from annotator.gui.annotate.document_panel import DocumentPanel
+from annotator.gui.annotate.jobs import Checks, Jobs
+from annotator.gui.annotate.label_bar import LabelActions
+from annotator.gui.annotate.lists import SpanList, table
+from annotator.gui.annotate.state import DocumentState
+from annotator.gui.annotate.statusbar import StatusBar
+from annotator.gui.models import DocumentTableModel, RelationTableModel, SpanTableModel
+from annotator.store import Store, StoreError
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, *, store: Store, annotator: str) -> None:
+        super().__init__()
+        self.store = store
+        self.annotator = annotator
+        self.layer = "everyone"  # whose spans the article shows: everyone, mine, gold
+        self.state = DocumentState(parent=self)
+        self.undo_stack = QUndoStack(self)
+        self.writer = writer.Writer(store, report=self._report, parent=self)
+        self.documents = DocumentTableModel(store, annotator=annotator, parent=self)
+        self.span_model = SpanTableModel(self.state, parent=self)
+        self.label_actions = LabelActions(parent=self)
+        self.review_window = None  # Review ▸ Compare annotators, made when first asked for
+        self.agreement_dialog = None
+        self._closing = False
+
+        self.article = ArticleView(self.state, parent=self)
+        self.doc_panel = DocumentPanel(self.documents, parent=self)
+        self.span_list = SpanList(self.span_model, self.state, parent=self)
+        self.span_table = self.span_list.table
+        self.relation_model = RelationTableModel(self.state, parent=self)
+        self.relation_table = table(self.relation_model, "relationTable", stretch=0)
+        self.relation_table.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.Stretch
+        )
+        lists = QSplitter(Qt.Orientation.Vertical)
+        lists.addWidget(self.span_table)
+        lists.addWidget(self.relation_table)
+        lists.setSizes([520, 220])
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.doc_panel)
+        splitter.addWidget(self.article)
+        splitter.addWidget(lists)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([340, 680, 320])
+        self.setCentralWidget(splitter)
+        self.label_bar = QToolBar("Labels", objectName="labelBar", movable=False)
+        self.label_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.label_bar)
+
+        self.annotating = Annotating(
+            window=self, store=store, state=self.state, article=self.article,
+            undo_stack=self.undo_stack, relation_table=self.relation_table,
+            annotator=lambda: self.annotator, report=self._report,
+            say=lambda text: self.statusBar().showMessage(text, 8000),
+            locked=self._locked_reason,
+        )
+        size = settings.load().get("reading_point_size")
+        if isinstance(size, int | float):
+            self.article.zoom(size - self.article.text.font().pointSizeF())
+        self.menus = MainActions(self, self.annotating, self.undo_stack, layer=self.layer,
+                                   shareable=store.path is not None)
+        self.setStatusBar(StatusBar(
+            store=store, state=self.state, documents=self.documents, writer=self.writer,
+            annotator=lambda: self.annotator, layer=lambda: self.layer,
+            retry_action=self.menus.retry_action, parent=self,
+        ))
+        self.jobs = Jobs(self)
+        self.checks = Checks(store=store, state=self.state, window=self)
+        self.browsing = Browsing(
+            store=store, state=self.state, documents=self.documents, panel=self.doc_panel,
+            writer=self.writer, annotator=lambda: self.annotator,
+            open_document=self.open_document, refresh_status=self.statusBar().refresh,
+            say=self.statusBar().showMessage, parent=self,
+        )
+        self._connect_signals()
+        self.setWindowTitle(f"Annotator — {store.path.name if store.path else 'memory'}")
+        self.setWindowIcon(resources_qt.app_icon())
+        screen = QApplication.primaryScreen().availableGeometry()
+        self.resize(min(1320, int(screen.width() * 0.95)), min(860, int(screen.height() * 0.92)))
+        self.reload_labels()
+        self.reload_documents()
+        if store.warnings:  # once, when the event loop runs and the window is up
+            QTimer.singleShot(0, self._show_store_warnings)
+
+    def _connect_signals(self) -> None:
+        a, jobs, browsing = self.menus, self.jobs, self.browsing
+        self.label_actions.triggered.connect(self.annotating.apply_label)
+        a.shortcuts_action.triggered.connect(self._on_shortcuts_action_triggered)
+        a.scheme_action.triggered.connect(self._on_scheme_action_triggered)
+        QApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
+        a.import_action.triggered.connect(jobs.choose_import)
+        a.export_action.triggered.connect(jobs.choose_export)
+        a.export_review_action.triggered.connect(jobs.choose_export_for_review)
+        a.open_review_action.triggered.connect(jobs.choose_open_for_review)
+        a.compare_action.triggered.connect(self._on_compare_action_triggered)
+        a.agreement_action.triggered.connect(self._on_agreement_action_triggered)
+        a.quit_action.triggered.connect(self.close)
+        a.name_action.triggered.connect(self._on_name_action_triggered)
+        a.next_doc_action.triggered.connect(lambda: browsing.step(+1))
+        a.prev_doc_action.triggered.connect(lambda: browsing.step(-1))
+        a.next_open_action.triggered.connect(lambda: browsing.step(+1, unfinished=True))
+        a.prev_open_action.triggered.connect(lambda: browsing.step(-1, unfinished=True))
+        a.search_action.triggered.connect(self.doc_panel.search.setFocus)
+        a.done_action.triggered.connect(browsing.done_and_next)
+        for value, action in a.status_actions.items():
+            action.triggered.connect(lambda _c=False, v=value: browsing.set_status(v))
+        for layer, action in a.layer_actions.items():
+            action.triggered.connect(lambda _c=False, layer=layer: self.show_layer(layer))
+        self.doc_panel.document_chosen.connect(self.open_document)
+        self.state.span_changed.connect(self.statusBar().refresh)
+        self.state.document_opened.connect(self.statusBar().refresh)
+
+    @property
+    def task(self) -> tasks.Task | None:
+        """The import or export under way, if any."""
+        return self.jobs.task
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def reload_labels(self) -> None:
+        labels = self.store.labels(None)
+        self.state.set_labels(labels)
+        actions = self.label_actions.rebuild(labels)
+        self.label_bar.clear()
+        self.label_bar.addActions(actions)
+        self.menus.label_menu.clear()
+        self.menus.label_menu.addActions(actions)
+        self.addActions(actions)
+        a = self.annotating
+        self.article.set_context_actions(
+            [*actions, a.link_action, a.span_note_action, a.all_action, a.delete_action]
+        )
+
+    def reload_documents(self, select: str | None = None) -> None:
+        """Query the list again; open ``select`` (or keep the open one, or the first)."""
+        self.documents.refresh()
+        target = select or (self.state.document.id if self.state.document else None)
+        if target is None and self.documents.rowCount():
+            target = self.documents.id_at(0)
+        if target is not None:
+            self.open_document(target)
+        self.statusBar().refresh()
+
+    def open_document(self, doc_id: str, *, again: bool = False) -> None:
+        if not again and self.state.document is not None and self.state.document.id == doc_id:
+            self.doc_panel.select(doc_id)
+            return
+        try:
+            doc = self.store.document(doc_id)
+            shown = {"everyone": None, "mine": {self.annotator}, "gold": {GOLD}}[self.layer]
+            spans = self.store.view_spans(doc, shown)  # fast; None if offsets are damaged
+            stored = self.store.spans(doc_id) if spans is None else None  # all, to check
+            if stored is not None:
+                spans = sound(self.store.spans(doc_id, shown), len(doc.text))
+            relations = self.store.relations(doc_id, shown)
+        except StoreError as exc:  # a damaged file: say so, keep what is open
+            QMessageBox.critical(self, "This article cannot be read", str(exc))
+            return
+        self.undo_stack.clear()  # undo history belongs to one document
+        self.state.open(doc, spans, relations)
+        self.doc_panel.select(doc_id)
+        if stored is not None:
+            self.checks.warn(doc_id, self.store.verify_document(doc, stored))
+        else:
+            self.checks.start(doc_id)
+
+    def reopen_document(self) -> None:
+        """Read the open document again (after a scheme change renamed or removed labels)."""
+        if self.state.document is not None:
+            self.open_document(self.state.document.id, again=True)
+
+    def checking(self) -> bool:
+        """A check of stored text and spans still runs (see jobs.Checks)."""
+        return self.checks.running()
+
+    def import_files(self, paths: list[Path]) -> tasks.Task:
+        return self.jobs.import_files(paths)
+
+    def export_file(self, target: Path) -> tasks.Task:
+        return self.jobs.export_file(target)
+
+    # -- whose annotations are shown ------------------------------------------------------
+
+    def _locked_reason(self) -> str | None:
+        if self.layer == "gold":
+            return ("The gold layer is shown: it is made in Review ▸ Compare annotators. "
+                    "Choose View ▸ Everyone's annotations or Only mine to annotate.")
+        return None
+
+    def show_layer(self, layer: str) -> None:
+        """Show everyone's spans, only the annotator's own, or only the gold layer."""
+        if layer == self.layer:
+            return
+        self.layer = layer
+        self.menus.layer_actions[layer].setChecked(True)
+        if self.state.document is not None:
+            self.open_document(self.state.document.id, again=True)
+        self.statusBar().refresh()
+
+    # -- other windows and dialogs --------------------------------------------------------
+
+    def _on_compare_action_triggered(self) -> None:
+        from annotator.gui.review.window import ReviewWindow
+
+        if self.review_window is None:
+            self.review_window = ReviewWindow(
+                store=self.store, reviewer=lambda: self.annotator, report=self._report,
+                parent=self,
+            )
+            self.review_window.gold_changed.connect(self._on_review_window_gold_changed)
+        if self.state.document is not None:
+            self.review_window.open_document(self.state.document.id)
+        else:
+            self.review_window.reload()
+        self.review_window.show()
+        self.review_window.raise_()
+        self.review_window.activateWindow()
+
+    def _on_review_window_gold_changed(self, doc_id: str) -> None:
+        self.documents.refresh_document(doc_id)
+        if self.state.document is not None and self.state.document.id == doc_id:
+            self.reopen_document()  # the gold spans are shown with everyone's
+
+    def _on_agreement_action_triggered(self) -> None:
+        from annotator.gui.review.agreement_view import AgreementDialog
+
+        if self.agreement_dialog is None:
+            self.agreement_dialog = AgreementDialog(self.store, parent=self)
+        else:
+            self.agreement_dialog.refresh()
+        self.agreement_dialog.show()
+        self.agreement_dialog.raise_()
+
+    def _on_color_scheme_changed(self, *_args) -> None:
+        theme.apply(QApplication.instance())
+        self.reload_labels()  # tints are mixed into the page colour: draw them again
+
+    def _on_scheme_action_triggered(self) -> None:
+        from annotator.gui.annotate.scheme_dialog import SchemeDialog
+
+        if SchemeDialog(self.store, parent=self).exec():
+            self.reload_labels()
+            self.reopen_document()
+
+    def _on_shortcuts_action_triggered(self) -> None:
+        from annotator.gui.shortcuts import ShortcutSheet
+
+        ShortcutSheet(self).exec()
+
+    def _on_name_action_triggered(self) -> None:
+        name, ok = QInputDialog.getText(
+            self,
+            "Annotator name",
+            "Your name, recorded on every span you make:",
+            text=self.annotator,
+        )
+        if ok and name.strip():
+            from annotator.core.annotators import reserved_name_problem
+
+            problem = reserved_name_problem(name)
+            if problem:
+                QMessageBox.warning(self, "Annotator name", f"Not changed: {problem}.")
+                return
+            self.annotator = name.strip()
+            settings.set_annotator_name(self.annotator)
+            self.documents.annotator = self.annotator
+            self.documents.refresh()
+            if self.layer == "mine" and self.state.document is not None:
+                self.open_document(self.state.document.id, again=True)  # the new name's own
+            self.statusBar().refresh()
+
+    # -- saving and closing ------------------------------------------------------------------
+
+    def _report(self, error: StoreError) -> None:
+        QMessageBox.critical(
+            self,
+            "Not saved",
+            f"{error}\n\nYour change is kept in the window, not lost: it is saved when you "
+            "choose File ▸ Retry saving (Ctrl+S) or make your next edit.",
+        )
+
+    def _show_store_warnings(self) -> None:
+        QMessageBox.warning(self, "Is this database safe here?", "\n\n".join(self.store.warnings))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if self._closing:  # closed before: its store is closed already
+            super().closeEvent(event)
+            return
+        if self.writer.pending:
+            self.writer.retry()
+        if self.writer.pending and not self._lose_unsaved_changes():
+            event.ignore()
+            return
+        self.writer.stop()
+        self.browsing.stop()  # nothing may read the store once it is closed
+        self.span_list.stop()
+        self._closing = True
+        self.checks.stop(wait=True)
+        self.documents.release()
+        self.store.close()
+        super().closeEvent(event)
+
+    def _lose_unsaved_changes(self) -> bool:
+        answer = QMessageBox.warning(
+            self,
+            "Changes not saved",
+            f"{len(self.writer.pending)} change(s) could not be saved yet:\n"
+            f"{self.writer.trouble}\n\nQuit anyway and lose them?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
