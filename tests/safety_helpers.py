@@ -186,6 +186,11 @@ def stub_dialogs(monkeypatch) -> list[str]:
         said.append(f"{title}: {text}")
         return QMessageBox.StandardButton.Cancel
 
+    def collect_box(box, *_a, **_k):  # a box built with buttons of its own
+        said.append(f"{box.windowTitle()}: {box.text()}")
+        return int(QMessageBox.StandardButton.Cancel)
+
     for name in ("critical", "warning", "information", "question"):
         monkeypatch.setattr(QMessageBox, name, collect)
+    monkeypatch.setattr(QMessageBox, "exec", collect_box)
     return said

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QMessageBox
 from annotator.core.errors import InputError
 from annotator.core.ids import new_id, utc_now
 from annotator.core.model import Span
+from annotator.formats.reading import ReadResult
 from annotator.store import Store, StoreError, schema
 from safety_helpers import (
     articles,
@@ -353,15 +354,18 @@ def test_the_window_reports_a_failed_import_and_stays_usable(
     window = open_window(qtbot, seed_db)
     docs = [incoming(f"Article number {i}.", f"{i}.txt") for i in range(50)]
     docs.append(incoming("Broken \udc00 text", "bad.jsonl"))
-    monkeypatch.setattr("annotator.formats.reading.read_paths", lambda _paths: docs)
+    monkeypatch.setattr("annotator.formats.importing.plan", lambda paths, _fmt: list(paths))
+    monkeypatch.setattr(
+        "annotator.formats.importing.read_sources", lambda *_a, **_k: ReadResult(docs)
+    )
     window.import_files([tmp_path / "whatever.jsonl"])
     qtbot.waitUntil(lambda: bool(said), timeout=20000)
     assert "nothing was imported" in said[0] and "bad.jsonl" in said[0]
     assert count(seed_db) == 1 and not window.store.conn.in_transaction
     # A bug in the middle of the work: reported, not a dead thread or a stuck dialog.
     monkeypatch.setattr(
-        "annotator.formats.reading.read_paths",
-        lambda _paths: 1 / 0,  # noqa: ARG005
+        "annotator.formats.importing.read_sources",
+        lambda *_a, **_k: 1 / 0,  # noqa: ARG005
     )
     window.import_files([tmp_path / "whatever.jsonl"])
     qtbot.waitUntil(lambda: len(said) == 2, timeout=20000)

@@ -37,6 +37,7 @@ class Task(QObject):
         self._work = work
         self._cancel = threading.Event()
         self._reported = float("-inf")  # when progress was last passed on
+        self.error: Exception | None = None  # what made it fail, for slots that offer a way out
         self.thread = threading.Thread(target=self._run, name="annotator-task", daemon=True)
 
     def start(self) -> None:
@@ -63,8 +64,10 @@ class Task(QObject):
         except Cancelled:
             self.cancelled.emit()
         except AnnotatorError as exc:
+            self.error = exc
             self.failed.emit(str(exc))
         except Exception as exc:  # a bug: say so rather than die silently in a thread
+            self.error = exc
             self.failed.emit(f"Unexpected error ({type(exc).__name__}): {exc}")
         else:
             self.succeeded.emit(result)

@@ -6,36 +6,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
+from annotator.core.errors import InputError
 from annotator.gui import review_share, tasks
 from annotator.gui.annotate.state import DocumentState
 from annotator.store import ImportSummary, Store
 
+if TYPE_CHECKING:
+    from annotator.formats.importing import ImportReport
 
-def import_work(db_path: Path, annotator: str, paths: list[Path]) -> Callable:
-    """The import itself, as a task's work: read ``paths``, store them in one transaction."""
+SKIP_INVALID = "Skip bad records and import the rest"
 
-    def work(progress: tasks.Progress) -> ImportSummary:
-        from annotator.core.bulk import collector_paused, let_go
-        from annotator.formats.reading import read_paths
 
-        # As the command line does: no cycle collection over what is read until it is
-        # stored and gone (a pass over a large corpus would hold the window for 0.2 s),
-        # and what is read is let go of a slice at a time.
-        with collector_paused():
-            documents = read_paths(paths)
-            total = len(documents)
-            try:
-                with Store.open(db_path) as store:
-                    return store.import_documents(
-                        documents, annotator=annotator,
-                        progress=lambda done: progress(done, total),
-                    )
-            finally:
-                let_go(documents)
+def import_work(
+    db_path: Path, annotator: str, paths: list[Path], *, skip_invalid: bool = False
+) -> Callable:
+    """The import itself, as a task's work: the one pipeline the command line runs too
+    (formats/importing.py), so a file gives the same result and the same message here."""
+
+    def work(progress: tasks.Progress) -> ImportReport:
+        from annotator.formats.importing import import_files  # formats load when first used
+
+        return import_files(
+            db_path, paths, annotator=annotator, skip_invalid=skip_invalid,
+            progress=lambda _stage, done, total: progress(done, total),
+        )
 
     return work
 
@@ -72,26 +71,46 @@ class Jobs(QObject):
         if paths:
             self.import_files([Path(p) for p in paths])
 
-    def import_files(self, paths: list[Path]) -> tasks.Task:
-        """Import in a worker thread (its own connection) behind a progress dialog."""
+    def import_files(self, paths: list[Path], *, skip_invalid: bool = False) -> tasks.Task:
+        """Import in a worker thread (its own connection) behind a progress dialog, all or
+        nothing; with ``skip_invalid`` the bad records are set aside as ``--skip-invalid``
+        does on the command line."""
         window = self.window
-        work = import_work(window.store.path, window.annotator, paths)
+        work = import_work(window.store.path, window.annotator, paths, skip_invalid=skip_invalid)
         task = tasks.run_with_progress(window, "Importing articles…", work)
         task.succeeded.connect(self._on_import_succeeded)
-        task.failed.connect(
-            lambda message: QMessageBox.critical(
-                window, "Import failed; nothing was imported", message
-            )
-        )
+        task.failed.connect(lambda message: self._on_import_failed(task, paths, message))
         task.cancelled.connect(
             lambda: self._say("Import cancelled; nothing was imported.", 8000)
         )
         return self._start(task)
 
-    def _on_import_succeeded(self, summary: ImportSummary) -> None:
+    def _on_import_succeeded(self, report: ImportReport) -> None:
         self.window.reload_labels()
         self.window.reload_documents()
-        self._say("Imported: " + summary.describe(), 10000)
+        text = "Imported: " + report.describe()
+        if report.rejects is not None:
+            text += f"; rejected records written to {report.rejects}"
+        self._say(text, 15000)
+
+    def _on_import_failed(self, task: tasks.Task, paths: list[Path], message: str) -> None:
+        """The command line's message; when a record was bad, the choice it offers with
+        ``--skip-invalid``: import the good records and write the bad ones aside."""
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, "Import failed; nothing was imported", message,
+            QMessageBox.StandardButton.Close, self.window,
+        )
+        skip = None
+        if isinstance(task.error, InputError):
+            skip = box.addButton(SKIP_INVALID, QMessageBox.ButtonRole.AcceptRole)
+            box.setInformativeText(
+                "Nothing was imported. You can import the good records instead: the bad "
+                f"ones are written, with file, line and reason, to {self.window.store.path}"
+                ".rejects.jsonl."
+            )
+        box.exec()
+        if skip is not None and box.clickedButton() is skip:
+            self.import_files(paths, skip_invalid=True)
 
     # -- export ------------------------------------------------------------------------------
 

@@ -202,8 +202,8 @@ class MainWindow(QMainWindow):
         """A check of stored text and spans still runs (see jobs.Checks)."""
         return self.checks.running()
 
-    def import_files(self, paths: list[Path]) -> tasks.Task:
-        return self.jobs.import_files(paths)
+    def import_files(self, paths: list[Path], *, skip_invalid: bool = False) -> tasks.Task:
+        return self.jobs.import_files(paths, skip_invalid=skip_invalid)
 
     def export_file(self, target: Path) -> tasks.Task:
         return self.jobs.export_file(target)
