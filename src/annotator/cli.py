@@ -444,7 +444,7 @@ def snapshot_command(db: Path, out: Path) -> None:
     existing OUT is never replaced.
     """
     from annotator.store import Store
-    from annotator.store.review import snapshot
+    from annotator.store.sharing import snapshot
 
     try:
         with Store.open_readonly(db) as store:
@@ -466,7 +466,7 @@ def review_import_command(review: Path, shared: tuple[Path, ...]) -> None:
     Importing the same file again adds nothing.
     """
     from annotator.store import Store
-    from annotator.store.review import read_shared, refuse_changed
+    from annotator.store.sharing import read_shared, refuse_changed
 
     existed = review.exists()
     try:

@@ -1,8 +1,8 @@
 """File ▸ Export for review and File ▸ Open for review, off the GUI thread.
 
-Export writes a snapshot of this database (``store.review.snapshot``: ``VACUUM INTO`` a new
+Export writes a snapshot of this database (``store.sharing.snapshot``: ``VACUUM INTO`` a new
 file, never replacing one). Open copies received databases into this one, the reviewer's
-own (``store.review.import_shared``: read-only, verified, all or nothing). Each file is
+own (``store.sharing.import_shared``: read-only, verified, all or nothing). Each file is
 checked first, one at a time, so the progress bar moves, Cancel is honoured between files
 and a refusal names its file before anything is written; ``import_shared`` then checks
 them again as it copies them, in one transaction.
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from annotator.gui import tasks
 from annotator.store import ImportSummary, Store
-from annotator.store.review import import_shared, read_shared, snapshot
+from annotator.store.sharing import import_shared, read_shared, snapshot
 
 
 def export_snapshot(parent: QWidget, source: Path, target: Path) -> tasks.Task:
