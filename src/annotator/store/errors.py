@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 
 from annotator.core.errors import AnnotatorError
@@ -37,3 +38,32 @@ def environment_error(path: object, exc: sqlite3.Error) -> StoreError | None:
             kind = StoreBusy if needle == "database is locked" else StoreError
             return kind(f"{path}: {message} ({exc})")
     return None
+
+
+def translated(path: object, exc: sqlite3.Error | UnicodeDecodeError) -> StoreError:
+    """The StoreError to show for an error met reading or writing ``path``: an
+    environment's error in its words, text that is not UTF-8 as damage, anything else as
+    SQLite says it."""
+    # The traceback keeps alive the cursor that failed; until it is freed, its statement
+    # keeps even a closed connection holding a read lock on the file.
+    exc.__traceback__ = None
+    if isinstance(exc, UnicodeDecodeError):  # SQLite's message quotes the damaged bytes
+        return StoreError(f"{path}: the database file is damaged")
+    return environment_error(path, exc) or StoreError(f"{path}: {exc}")
+
+
+def reads(method):
+    """A read from a damaged file says so (StoreError), instead of an SQLite traceback;
+    an SQLite error that the file does not explain is a bug and propagates. For methods
+    of an object with a ``path`` (None in memory)."""
+
+    @functools.wraps(method)
+    def read(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            if isinstance(exc, sqlite3.DatabaseError) and not environment_error("", exc):
+                raise
+            raise translated(self.path or ":memory:", exc) from exc
+
+    return read

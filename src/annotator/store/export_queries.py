@@ -8,9 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from annotator.store.errors import environment_error
+from annotator.store.errors import environment_error, translated
 from annotator.store.store import Store
-from annotator.store.store import _translated as translated
 
 
 @dataclass

@@ -25,7 +25,8 @@ from pathlib import Path
 from annotator.core.model import IncomingDocument, IncomingRelation, IncomingSpan
 from annotator.store import opening
 from annotator.store.errors import StoreError
-from annotator.store.store import ImportSummary, Store
+from annotator.store.importer import ImportSummary
+from annotator.store.store import Store
 
 # Recorded on nothing: every span and relation copied from a shared file names its author.
 _FALLBACK_ANNOTATOR = "review"
