@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from annotator.core.errors import AnnotatorError
 
@@ -52,18 +54,24 @@ def translated(path: object, exc: sqlite3.Error | UnicodeDecodeError) -> StoreEr
     return environment_error(path, exc) or StoreError(f"{path}: {exc}")
 
 
+@contextmanager
+def reading(path: object) -> Iterator[None]:
+    """Around a read of ``path``: a damaged file says so (StoreError), instead of an SQLite
+    traceback; an SQLite error that the file does not explain is a bug and propagates."""
+    try:
+        yield
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        if isinstance(exc, sqlite3.DatabaseError) and not environment_error("", exc):
+            raise
+        raise translated(path, exc) from exc
+
+
 def reads(method):
-    """A read from a damaged file says so (StoreError), instead of an SQLite traceback;
-    an SQLite error that the file does not explain is a bug and propagates. For methods
-    of an object with a ``path`` (None in memory)."""
+    """:func:`reading` around a method of an object with a ``path`` (None in memory)."""
 
     @functools.wraps(method)
     def read(self, *args, **kwargs):
-        try:
+        with reading(self.path or ":memory:"):
             return method(self, *args, **kwargs)
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-            if isinstance(exc, sqlite3.DatabaseError) and not environment_error("", exc):
-                raise
-            raise translated(self.path or ":memory:", exc) from exc
 
     return read
