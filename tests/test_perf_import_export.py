@@ -23,7 +23,7 @@ from annotator.formats.atomic import atomic_write
 from annotator.formats.export_types import Selection
 from annotator.store import Store
 
-store_module = importlib.import_module("annotator.store.store")
+importer = importlib.import_module("annotator.store.importer")
 queries = importlib.import_module("annotator.store.export_queries")
 
 WORDS = ["Lavrov", "said", "NATO", "“we", "will", "not”", "😀", "👩‍👩‍👧", "e\u0301te\u0301", "北约",
@@ -93,7 +93,7 @@ def contents(store: Store) -> dict[str, list]:
 
 @pytest.fixture(params=[1, 3, 2000], ids=["batch-1", "batch-3", "batch-2000"])
 def batch(request, monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(store_module, "_IMPORT_BATCH", request.param)
+    monkeypatch.setattr(importer, "_IMPORT_BATCH", request.param)
     return request.param
 
 
@@ -101,7 +101,7 @@ def batch(request, monkeypatch: pytest.MonkeyPatch) -> int:
 
 
 def import_with_batch(docs: list[IncomingDocument], size: int, monkeypatch) -> tuple:
-    monkeypatch.setattr(store_module, "_IMPORT_BATCH", size)
+    monkeypatch.setattr(importer, "_IMPORT_BATCH", size)
     store = Store.memory()
     summary = store.import_documents(docs, annotator="importer")
     return summary, contents(store)

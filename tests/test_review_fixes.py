@@ -151,6 +151,6 @@ def test_cleanup_of_a_failed_new_database_never_hides_the_real_error(
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
     monkeypatch.setattr(Path, "unlink", read_only)
-    monkeypatch.setattr("annotator.store.store.MIGRATIONS", [broken_migration])
+    monkeypatch.setattr("annotator.store.opening.MIGRATIONS", [broken_migration])
     with pytest.raises(StoreError, match="cannot be written"):
         Store.open(tmp_path / "new.db")

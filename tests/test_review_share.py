@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from annotator.cli import main
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingRelation, IncomingSpan
 from annotator.store import Store, StoreError
-from annotator.store.review import import_shared, read_shared, snapshot
+from annotator.store.sharing import import_shared, read_shared, snapshot
 
 TEXT = "Putin 😀 said no to NATO. Kiev said yes, a spokesman claimed."
 OTHER = "The minister said the budget was balanced."

@@ -4,7 +4,6 @@ older file is backed up and migrated in one transaction, and that tampering is r
 
 from __future__ import annotations
 
-import importlib
 import random
 import sqlite3
 import threading
@@ -25,8 +24,6 @@ from annotator.core.model import (
     Span,
 )
 from annotator.store import Store, StoreError, opening, schema
-
-store_module = importlib.import_module("annotator.store.store")
 
 TABLES = ("documents", "spans", "relations", "labels", "annotators")
 TEXT = 'Lavrov said: "NATO must stay out." Kiev disagreed.'  # 0:6 Lavrov, 14:33 NATO..., 35:39 Kiev
@@ -427,9 +424,8 @@ NEXT = CURRENT + 1
 def with_second_migration(monkeypatch: pytest.MonkeyPatch, fn: schema.Migration) -> None:
     """Pretend this build's schema has one more version, made by ``fn``."""
     migrations = [*schema.MIGRATIONS, fn]
-    for module in (schema, store_module):
+    for module in (schema, opening):
         monkeypatch.setattr(module, "MIGRATIONS", migrations)
-    for module in (schema, store_module, opening):
         monkeypatch.setattr(module, "SCHEMA_VERSION", len(migrations))
 
 

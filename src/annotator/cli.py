@@ -464,7 +464,7 @@ def snapshot_command(db: Path, out: Path) -> None:
     existing OUT is never replaced.
     """
     from annotator.store import Store
-    from annotator.store.review import snapshot
+    from annotator.store.sharing import snapshot
 
     try:
         with Store.open_readonly(db) as store:
@@ -485,24 +485,11 @@ def review_import_command(review: Path, shared: tuple[Path, ...]) -> None:
     hashes); one refused file imports nothing. The received files are never changed.
     Importing the same file again adds nothing.
     """
-    from annotator.store import Store
-    from annotator.store.review import read_shared, refuse_changed
+    from annotator.store.sharing import import_shared
 
-    existed = review.exists()
     try:
-        read = [(path, read_shared(path)) for path in shared]  # checked before REVIEW opens
-        if any(review.resolve() == path.resolve() for path in shared):
-            raise AnnotatorError(f"{review}: is the review database itself")
-        with Store.open(review) as store:
-            _warn(store)
-            for path, documents in read:
-                refuse_changed(store, path, documents)
-            summary = store.import_documents(
-                [doc for _path, documents in read for doc in documents], annotator="review"
-            )
+        summary = import_shared(review, shared, opened=_warn)
     except AnnotatorError as exc:
-        if not existed:
-            Store.remove_files(review)
         raise _fail(exc) from exc
     click.echo(f"{review}: {summary.describe()}")
 

@@ -1,11 +1,11 @@
 """File ▸ Export for review and File ▸ Open for review, off the GUI thread.
 
-Export writes a snapshot of this database (``store.review.snapshot``: ``VACUUM INTO`` a new
+Export writes a snapshot of this database (``store.sharing.snapshot``: ``VACUUM INTO`` a new
 file, never replacing one). Open copies received databases into this one, the reviewer's
-own (``store.review.import_shared``: read-only, verified, all or nothing). Each file is
-checked first, one at a time, so the progress bar moves, Cancel is honoured between files
-and a refusal names its file before anything is written; ``import_shared`` then checks
-them again as it copies them, in one transaction.
+own (``store.sharing.import_shared``, as ``annotator review-import`` does: read-only,
+verified, all or nothing). It checks each file first, one at a time, so the progress bar
+moves, Cancel is honoured between files and a refusal names its file before anything is
+written; then it copies them, in one transaction.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 
 from annotator.gui import tasks
-from annotator.store import ImportSummary, Store
-from annotator.store.review import import_shared, read_shared, snapshot
+from annotator.store import ImportSummary
+from annotator.store.sharing import import_shared, snapshot
 
 
 def export_snapshot(parent: QWidget, source: Path, target: Path) -> tasks.Task:
@@ -35,12 +35,6 @@ def open_for_review(parent: QWidget, review: Path, shared: list[Path]) -> tasks.
     succeeds with the ImportSummary."""
 
     def work(progress: tasks.Progress) -> ImportSummary:
-        steps = len(shared) + 1
-        for done, path in enumerate(shared):
-            progress(done, steps)
-            read_shared(path)  # raises, naming the file and the reason, if it is refused
-        progress(len(shared), steps)
-        with Store.open(review) as store:
-            return import_shared(store, shared)
+        return import_shared(review, shared, progress=progress)
 
     return tasks.run_with_progress(parent, "Opening for review…", work)

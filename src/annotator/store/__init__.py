@@ -1,6 +1,7 @@
 """The only module that speaks SQL."""
 
 from annotator.store.errors import StoreError
-from annotator.store.store import ImportSummary, Store
+from annotator.store.importer import ImportSummary
+from annotator.store.store import Store
 
 __all__ = ["ImportSummary", "Store", "StoreError"]

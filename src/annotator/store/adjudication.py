@@ -15,48 +15,37 @@ decision; a gold item that decisions made is removed once no decision points to 
 item imported or drawn by hand is never removed here). Removing a gold span takes the gold
 relations that use it with it, and those relations' decisions fall back to undecided.
 
-Every method is one transaction (``Store._write``). :class:`AdjudicationMixin` is one of
-``Store``'s bases and uses its helpers.
+Every method is one transaction (``Store._write``). :class:`Adjudication` is one of
+``Store``'s parts and uses the others' helpers (``_insert_spans``, ``_ensure_annotator``).
 """
 
 from __future__ import annotations
 
-import functools
 import sqlite3
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from annotator.core.annotators import GOLD, reserved_name_problem
 from annotator.core.ids import new_id, utc_now
 from annotator.core.model import Decision, Relation, Span
-from annotator.store.errors import StoreError, environment_error
+from annotator.store.errors import StoreError, reads
+from annotator.store.rows import DECISION_COLUMNS, RELATION_COLUMNS, SPAN_COLUMNS
 from annotator.store.schema import VERDICTS
-
-_DECISION_COLUMNS = "item, kind, document, verdict, gold, reviewer, decided_at"
-_SPAN_COLUMNS = "id, document, start, end, label, text, annotator, created_at, updated_at, note"
-_REL_COLUMNS = "id, document, label, source, target, annotator, created_at, updated_at, note"
 
 
 class AdjudicationError(StoreError):
     """A verdict that cannot be recorded as asked; the message says why."""
 
 
-def _reads(method):
-    """A read from a damaged file says so (StoreError), as the store's own reads do."""
+class _Previous(NamedTuple):
+    """The decision already recorded on an item, as far as a new one needs it."""
 
-    @functools.wraps(method)
-    def read(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except sqlite3.DatabaseError as exc:
-            translated = environment_error(self.path or ":memory:", exc)
-            if translated is None:
-                raise
-            raise translated from exc
-
-    return read
+    kind: str
+    gold: str | None
+    owns_gold: int
 
 
-class AdjudicationMixin:
+class Adjudication:
     """Decisions and the gold layer; mixed into :class:`annotator.store.Store`."""
 
     conn: sqlite3.Connection
@@ -223,34 +212,34 @@ class AdjudicationMixin:
 
     # -- reading ---------------------------------------------------------------------------
 
-    @_reads
+    @reads
     def decisions(self, doc_id: str) -> dict[str, Decision]:
         """The decisions on one document's spans and relations, by original id."""
         rows = self.conn.execute(
-            f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE document = ? ORDER BY item",
+            f"SELECT {DECISION_COLUMNS} FROM decisions WHERE document = ? ORDER BY item",
             [doc_id],
         )
-        return {row[0]: Decision(*row) for row in rows}
+        return {decision.item: decision for decision in (Decision(*row) for row in rows)}
 
-    @_reads
+    @reads
     def decision(self, original_id: str) -> Decision | None:
         """The decision on one span or relation, or None."""
         row = self.conn.execute(
-            f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE item = ?", [original_id]
+            f"SELECT {DECISION_COLUMNS} FROM decisions WHERE item = ?", [original_id]
         ).fetchone()
         return Decision(*row) if row else None
 
-    @_reads
+    @reads
     def gold_spans(self, doc_id: str) -> list[Span]:
         """The gold layer's spans of one document, in text order."""
         rows = self.conn.execute(
-            f"SELECT {_SPAN_COLUMNS} FROM spans WHERE document = ? AND annotator = ? "
+            f"SELECT {SPAN_COLUMNS} FROM spans WHERE document = ? AND annotator = ? "
             "ORDER BY start, end, id",
             [doc_id, GOLD],
         )
         return [Span(*row) for row in rows]
 
-    @_reads
+    @reads
     def adjudication_progress(self, doc_id: str | None = None) -> tuple[int, int]:
         """(decided, total): the annotators' spans and relations (not gold's) of one
         document, or of the whole corpus, and how many of them have a decision."""
@@ -268,7 +257,7 @@ class AdjudicationMixin:
         ).fetchone()[0]
         return decided, total
 
-    @_reads
+    @reads
     def adjudication_progress_by_document(self) -> dict[str, tuple[int, int]]:
         """(decided, total) for every document, in import order (documents without
         annotations count (0, 0))."""
@@ -295,7 +284,7 @@ class AdjudicationMixin:
 
     def _original_span(self, span_id: str) -> Span:
         row = self.conn.execute(
-            f"SELECT {_SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id]
+            f"SELECT {SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id]
         ).fetchone()
         if row is None:
             if self.conn.execute("SELECT 1 FROM relations WHERE id = ?", [span_id]).fetchone():
@@ -310,7 +299,7 @@ class AdjudicationMixin:
 
     def _original_relation(self, rel_id: str) -> Relation:
         row = self.conn.execute(
-            f"SELECT {_REL_COLUMNS} FROM relations WHERE id = ?", [rel_id]
+            f"SELECT {RELATION_COLUMNS} FROM relations WHERE id = ?", [rel_id]
         ).fetchone()
         if row is None:
             if self.conn.execute("SELECT 1 FROM spans WHERE id = ?", [rel_id]).fetchone():
@@ -356,7 +345,7 @@ class AdjudicationMixin:
 
     def _gold_span_at(self, doc_id: str, start: int, end: int, label: str) -> Span | None:
         row = self.conn.execute(
-            f"SELECT {_SPAN_COLUMNS} FROM spans WHERE document = ? AND start = ? AND end = ? "
+            f"SELECT {SPAN_COLUMNS} FROM spans WHERE document = ? AND start = ? AND end = ? "
             "AND label = ? AND annotator = ? ORDER BY created_at, id LIMIT 1",
             [doc_id, start, end, label, GOLD],
         ).fetchone()
@@ -366,7 +355,7 @@ class AdjudicationMixin:
         self, doc_id: str, label: str, source: str, target: str
     ) -> Relation | None:
         row = self.conn.execute(
-            f"SELECT {_REL_COLUMNS} FROM relations WHERE document = ? AND label = ? "
+            f"SELECT {RELATION_COLUMNS} FROM relations WHERE document = ? AND label = ? "
             "AND source = ? AND target = ? AND annotator = ? ORDER BY created_at, id LIMIT 1",
             [doc_id, label, source, target, GOLD],
         ).fetchone()
@@ -383,7 +372,7 @@ class AdjudicationMixin:
         if row is not None:
             return row[0]
         span = self.conn.execute(
-            f"SELECT {_SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id]
+            f"SELECT {SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id]
         ).fetchone()
         if span is None:
             return None
@@ -397,20 +386,21 @@ class AdjudicationMixin:
         row = self.conn.execute("SELECT label, text FROM spans WHERE id = ?", [span_id]).fetchone()
         if row is None:
             return f"span {span_id!r}"
-        text = " ".join(row[1].split())
+        label, text = row
+        text = " ".join(text.split())
         text = text if len(text) <= 40 else text[:39] + "…"
-        return f"“{text}” ({row[0]})"
+        return f"“{text}” ({label})"
 
-    def _decision_row(self, item: str) -> tuple[str, str | None, int] | None:
-        """(kind, gold, owns_gold) of the decision on ``item``, or None."""
+    def _decision_row(self, item: str) -> _Previous | None:
+        """The decision on ``item``, or None."""
         row = self.conn.execute(
             "SELECT kind, gold, owns_gold FROM decisions WHERE item = ?", [item]
         ).fetchone()
-        return (row[0], row[1], row[2]) if row else None
+        return _Previous._make(row) if row else None
 
-    def _keeps_ownership(self, previous: tuple | None, gold_id: str) -> bool:
+    def _keeps_ownership(self, previous: _Previous | None, gold_id: str) -> bool:
         """Reusing a gold item: this decision owns it only if it owned it already."""
-        return previous is not None and previous[1] == gold_id and bool(previous[2])
+        return previous is not None and previous.gold == gold_id and bool(previous.owns_gold)
 
     def _record(
         self,
@@ -433,7 +423,7 @@ class AdjudicationMixin:
              utc_now()],
         )
 
-    def _release(self, previous: tuple | None, kept: str | None) -> None:
+    def _release(self, previous: _Previous | None, kept: str | None) -> None:
         """After a decision changed: the gold item the previous decision pointed to, if it
         is not ``kept``, goes when it was made by decisions and none points to it now;
         if another decision still points to it, that one takes over its ownership."""
@@ -490,4 +480,4 @@ def _check_reviewer(reviewer: object) -> None:
         raise AdjudicationError(f"reviewer: {problem}")
 
 
-__all__ = ["AdjudicationError", "AdjudicationMixin"]
+__all__ = ["AdjudicationError", "Adjudication"]

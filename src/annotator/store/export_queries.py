@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from annotator.store.errors import environment_error
+from annotator.store.errors import reading
 from annotator.store.store import Store
-from annotator.store.store import _translated as translated
 
 
 @dataclass
@@ -149,10 +147,6 @@ def native_rows(
             (SELECT count(*) FROM relations r WHERE {relations_where})
         FROM documents d ORDER BY d.position
     """
-    try:
+    with reading(store.path or ":memory:"):
         for row in store.conn.execute(sql, args):
             yield NativeRow._make(row)
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-        if isinstance(exc, sqlite3.DatabaseError) and not environment_error("", exc):
-            raise
-        raise translated(store.path or ":memory:", exc) from exc

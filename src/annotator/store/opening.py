@@ -1,20 +1,216 @@
-"""Opening a database file: refuse what is not ours or too new, before writing a byte."""
+"""Opening a database file: refuse what is not ours or too new, before writing a byte;
+create a new one whole; migrate an older one (backed up first). :class:`Opening` holds the
+policy (``Store.open``, ``open_readonly``, ``memory``...); the functions below it, the steps."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import secrets
 import shutil
 import sqlite3
 import tempfile
+import weakref
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from annotator.store.errors import StoreError
-from annotator.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from annotator.core.model import IncomingDocument
+from annotator.store import guard
+from annotator.store.errors import StoreError, translated
+from annotator.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from annotator.store.store import Store
 
 _MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+
+
+class Opening:
+    """How a ``Store`` comes to be: the classmethods that open, create and migrate."""
+
+    @classmethod
+    def open_readonly(cls, path: Path | str) -> Store:
+        """Open a database to read it only (exports, reviews): nothing is written to the
+        file, not even the journal mode, and nothing is made beside it. A file that needs
+        writing before it can be read (a hot journal to roll back, a WAL that no session
+        has open) is read from a private copy, and an older schema is migrated in a private
+        in-memory copy; the file itself stays as it is."""
+        path = Path(path)
+        if not path.exists():
+            raise StoreError(f"{path}: no such database")
+        check_header(path)
+        warnings = guard.warnings_for(path)
+        conn = None
+        try:
+            # An idle WAL: reading in place would make a -wal and -shm beside it.
+            conn = recovered_copy(path) if idle_wal(path) else connect_readonly(path)
+            try:
+                version = checked_version(conn, path)
+            except sqlite3.Error as exc:
+                if not needs_private_copy(exc):
+                    raise
+                conn.close()
+                conn = recovered_copy(path)
+                version = checked_version(conn, path)
+            if version < SCHEMA_VERSION:
+                memory = connect(":memory:")
+                conn.backup(memory)
+                conn.close()
+                conn = memory
+            store = cls(conn, path)
+            if version < SCHEMA_VERSION:
+                store._migrate(version)
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, sqlite3.Error | UnicodeDecodeError):
+                raise translated(path, exc) from exc
+            raise
+        store.warnings = warnings
+        return store
+
+    @classmethod
+    def reader(cls, file: Path) -> Store:
+        """Another read-only connection to a ``file()`` this process already opened and
+        checked, for reads in another thread (a connection belongs to its thread)."""
+        return cls(connect_readonly(file), file)
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True) -> Store:
+        """Open (or, if allowed, create) an Annotator database.
+
+        Refuses, without changing a byte, a folder, an empty file, a file that is not
+        SQLite, another application's database, a database from a newer version, one whose
+        schema holds anything ours does not (a trigger, a view) and a damaged one.
+        An older database is backed up beside itself, then migrated in one transaction.
+        """
+        path = Path(path)
+        if not path.exists():
+            if not create:
+                raise StoreError(f"{path}: no such database")
+            if not path.parent.is_dir():
+                raise StoreError(f"{path}: the folder {path.parent} does not exist")
+            cls._create(path)
+        check_header(path)
+        warnings = guard.warnings_for(path)  # before SQLite makes a -wal of its own
+        try:
+            conn = connect(path)
+        except sqlite3.Error as exc:
+            raise translated(path, exc) from exc
+        try:
+            store = cls(conn, path)
+            store._prepare()
+        except BaseException:
+            conn.close()
+            raise
+        store.warnings = warnings
+        store._file = True
+        _OPEN_FILES.add(store)
+        return store
+
+    @classmethod
+    def _create(cls, path: Path) -> None:
+        """Make a complete new database beside ``path``, then link it into place: another
+        instance starting at the same moment, or a crash half-way, never leaves an empty
+        or half-made file at ``path``."""
+        draft = draft_path(path)
+        try:
+            conn = connect(draft)
+            try:
+                conn.execute("PRAGMA synchronous = FULL")
+                cls(conn, path)._migrate(0)
+            finally:
+                conn.close()
+            link_into_place(draft, path)
+        except sqlite3.Error as exc:
+            raise translated(path, exc) from exc
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot be created ({exc.strerror})") from exc
+        finally:
+            cls.remove_files(draft)
+
+    @classmethod
+    def create_with(
+        cls, path: Path, documents: Iterable[IncomingDocument], *, annotator: str
+    ) -> None:
+        """Make a new database that already holds ``documents`` and give it its name in
+        one step: an instance starting at the same moment finds no file or the complete
+        one, never an empty database (the first run's seeds)."""
+        draft = draft_path(Path(path))
+        try:
+            with cls.open(draft) as store:
+                store.import_documents(documents, annotator=annotator)
+            link_into_place(draft, Path(path))
+        finally:
+            cls.remove_files(draft)
+
+    @staticmethod
+    def remove_files(path: Path) -> None:
+        """Delete a database and its side files (only for one this process just created)."""
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            # e.g. a read-only folder: the error that brought us here matters more
+            with contextlib.suppress(OSError):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    @classmethod
+    def memory(cls) -> Store:
+        store = cls(connect(":memory:"), None)
+        store._migrate(0)
+        return store
+
+    def _prepare(self) -> None:
+        """Check an existing file, migrate it if it is older, then switch it to WAL.
+
+        The migration runs in the file's own journal mode (at rest, rollback): if it
+        fails, SQLite puts every page back and the file is byte for byte what it was.
+        """
+        try:
+            version = checked_version(self.conn, self.path)
+            self.conn.execute("PRAGMA synchronous = FULL")
+            if version < SCHEMA_VERSION:
+                if version > 0:
+                    backup(self.conn, self.path, version)
+                self._migrate(version)
+            configure_file(self.conn)
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            raise translated(self.path, exc) from exc
+
+    def _migrate(self, version: int) -> None:
+        with self._write():
+            for fn in MIGRATIONS[version:]:
+                fn(self.db)
+            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if self.path is not None and self._pragma("journal_mode") == "wal":
+            # Put the header (application_id, user_version) into the main file now.
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+_OPEN_FILES: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_files() -> None:
+    """A program that ends without closing its store (an uncaught error, a script) still
+    leaves the file at rest: otherwise SQLite's own close would remove the -wal but leave
+    the header in WAL mode, and the next open would warn of an incomplete copy."""
+    for store in list(_OPEN_FILES):
+        with contextlib.suppress(Exception):
+            store.close()
+
+
+def checked_version(conn: sqlite3.Connection, path: Path | None) -> int:
+    """What the file says it is, asked through SQLite (a header may still be in the WAL):
+    refuse another application's file, a newer one, a foreign schema or a damaged file."""
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        raise StoreError(f"{path}: is not an Annotator database")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    refuse_newer(Path(str(path)), version)
+    guard.check(conn, path, tuple(MIGRATIONS[:version]))
+    return version
 
 
 def check_header(path: Path) -> int:

@@ -6,7 +6,8 @@ each opened with :meth:`Store.open_readonly` (``mode=ro``, ``trusted_schema=OFF`
 application id, version and schema checked, ``quick_check`` run) and then verified (text
 hashes, span texts, references); only when every file passed is their content copied into
 the reviewer's store, in one transaction, keyed by the ids it carries. The received files
-are only read.
+are only read. ``annotator review-import`` and File ▸ Open for review both call
+``import_shared``, once.
 
 A gold layer (spans and relations of the annotator "gold", see store/adjudication.py) travels
 like anyone's annotations, keyed by id. Decisions (the ``decisions`` table) are the reviewer's
@@ -19,13 +20,15 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import IncomingDocument, IncomingRelation, IncomingSpan
 from annotator.store import opening
 from annotator.store.errors import StoreError
-from annotator.store.store import ImportSummary, Store
+from annotator.store.importer import ImportSummary
+from annotator.store.store import Store
 
 # Recorded on nothing: every span and relation copied from a shared file names its author.
 _FALLBACK_ANNOTATOR = "review"
@@ -140,30 +143,69 @@ def _incoming(shared: Store, doc_id: str, path: Path) -> IncomingDocument:
     )
 
 
-def import_shared(review: Store, paths: Iterable[Path | str]) -> ImportSummary:
-    """Copy the content of the databases ``paths`` into ``review``, all or nothing.
+def import_shared(
+    review: Store | Path | str,
+    paths: Iterable[Path | str],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    opened: Callable[[Store], None] | None = None,
+) -> ImportSummary:
+    """Copy the content of the databases ``paths`` into ``review``, all or nothing:
+    an open store, or the path of one (created if missing, and removed again if the
+    import fails).
 
-    Every file is read and checked before anything is written: one refused file leaves
-    ``review`` unchanged. Ids are kept, so importing the same file twice adds nothing and
-    two annotators' spans (their own ids) never collide; an id that ``review`` already uses
-    for other content is refused (InputError).
+    Every file is read and checked before ``review`` is opened or written, one at a time:
+    ``progress(done, len(paths) + 1)`` is called before each and before the copy (an
+    exception it raises cancels). One refused file leaves ``review`` unchanged. Ids are
+    kept, so importing the same file twice adds nothing and two annotators' spans (their
+    own ids) never collide; an id that ``review`` already uses for other content is
+    refused (InputError), and so is a changed version of an item already imported.
+    ``opened`` is called with the store this function opens (the command line prints its
+    warnings).
     """
     paths = [Path(p) for p in paths]
-    if review.path is not None:
-        mine = review.path.resolve()
-        for p in paths:
-            with contextlib.suppress(OSError):
-                if p.resolve() == mine:
-                    raise StoreError(f"{p}: is the review database itself")
-    documents: list[IncomingDocument] = []
+    steps = len(paths) + 1
+    received: list[tuple[Path, list[IncomingDocument]]] = []
+    for done, path in enumerate(paths):
+        if progress is not None:
+            progress(done, steps)
+        received.append((path, read_shared(path)))  # raises, naming the file and why
+    _refuse_itself(review.path if isinstance(review, Store) else Path(review), paths)
+    if progress is not None:
+        progress(len(paths), steps)
+    if isinstance(review, Store):
+        return _copy(review, received)
+    target = Path(review)
+    existed = target.exists()
+    try:
+        with Store.open(target) as store:
+            if opened is not None:
+                opened(store)
+            return _copy(store, received)
+    except AnnotatorError:
+        if not existed:
+            Store.remove_files(target)
+        raise
+
+
+def _refuse_itself(review: Path | None, paths: list[Path]) -> None:
+    if review is None:
+        return
+    mine = review.resolve()
     for p in paths:
-        read = read_shared(p)
-        refuse_changed(review, p, read)
-        documents += read
+        with contextlib.suppress(OSError):
+            if p.resolve() == mine:
+                raise StoreError(f"{p}: is the review database itself")
+
+
+def _copy(review: Store, received: list[tuple[Path, list[IncomingDocument]]]) -> ImportSummary:
+    for path, documents in received:
+        _refuse_changed(review, path, documents)
+    documents = [doc for _path, docs in received for doc in docs]
     return review.import_documents(documents, annotator=_FALLBACK_ANNOTATOR)
 
 
-def refuse_changed(review: Store, path: Path, documents: list[IncomingDocument]) -> None:
+def _refuse_changed(review: Store, path: Path, documents: list[IncomingDocument]) -> None:
     """An annotator who changed a span or link after sending it, and sends the file again:
     the ids are the same, the content is not. The copy under review (and the verdicts on
     it) is not overwritten; the refusal says whose item changed and how."""

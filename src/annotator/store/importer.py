@@ -1,0 +1,427 @@
+"""The bulk importer: documents and the annotations they bring, all or nothing.
+
+Documents go to SQLite in batches of ``_IMPORT_BATCH``. Each batch is made into rows and
+planned (one query per table asks which documents, span ids and relation ids are stored
+already), checked document by document in the order given (each new row is set aside, a
+conflict refused), then written (one ``executemany`` per table).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from annotator.core.bulk import collector_paused
+from annotator.core.errors import InputError
+from annotator.core.ids import content_span_id, document_id, text_sha256, utc_now
+from annotator.core.model import IncomingDocument
+from annotator.store.rows import (
+    CHUNK,
+    CONTENT,
+    DOCUMENT_COLUMNS,
+    RELATION_COLUMNS,
+    SPAN_COLUMNS,
+    DocumentRow,
+    RelationRow,
+    SpanRow,
+    marks,
+    stored,
+)
+
+_IMPORT_BATCH = 2000  # documents checked and written together
+
+# The rows made here are plain tuples in the order of the fields of DocumentRow, SpanRow
+# and RelationRow, not those named tuples: sqlite3 binds an exact tuple faster (a million
+# spans: more than a second less). Their places, by name:
+_ID = 0  # in every row
+_SPAN_LABEL = SpanRow._fields.index("label")
+_REL_LABEL = RelationRow._fields.index("label")
+_REL_ENDS = (RelationRow._fields.index("source"), RelationRow._fields.index("target"))
+_ANNOTATOR = {
+    "span": SpanRow._fields.index("annotator"),
+    "relation": RelationRow._fields.index("annotator"),
+}
+
+
+@dataclass
+class ImportSummary:
+    documents_added: int = 0
+    documents_present: int = 0
+    spans_added: int = 0
+    spans_present: int = 0
+    relations_added: int = 0
+    relations_present: int = 0
+    labels_added: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        parts = [
+            f"{self.documents_added} document(s) added",
+            f"{self.spans_added} span(s)",
+            f"{self.relations_added} relation(s)",
+        ]
+        if self.documents_present:
+            parts.append(f"{self.documents_present} document(s) already present")
+        if self.spans_present or self.relations_present:
+            parts.append(
+                f"{self.spans_present} span(s) and {self.relations_present} relation(s) "
+                "already present"
+            )
+        if self.labels_added:
+            parts.append("new label(s) added to the scheme: " + ", ".join(self.labels_added))
+        return "; ".join(parts)
+
+
+@dataclass
+class _ImportRun:
+    """What one import carries from batch to batch."""
+
+    annotator: str
+    summary: ImportSummary = field(default_factory=ImportSummary)
+    position: int = 0
+    labels: dict[str, str] = field(default_factory=dict)  # name -> kind
+    # Into a database without spans, only this import's own spans can be there already:
+    # their ids are kept here, and only those met again are looked up.
+    fresh: bool = False
+    span_ids: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Plan:
+    """One batch made into rows, beside what the database holds of it."""
+
+    now: str
+    docs: list[IncomingDocument]
+    doc_ids: list[str]
+    spans: list[list[tuple]]  # per document
+    relations: list[list[tuple]]  # per document
+    span_ids: list[str]
+    stored_docs: dict[str, str]  # id -> text_sha256
+    stored_spans: dict[str, tuple]  # id -> the row's CONTENT
+    # A plain batch (no relations, no label the scheme lacks, every span id new and used
+    # once) cannot fail the checks of a span: its spans skip them one by one.
+    plain: bool
+    stored_relations: dict[str, tuple] = field(default_factory=dict)  # id -> CONTENT
+    # The spans of a document as it stands, for its relations: those stored before this
+    # batch, then those this batch adds (a document may come twice).
+    span_ids_of: dict[str, list[str]] = field(default_factory=dict)
+    repeated: set[str] = field(default_factory=set)  # documents that come twice
+
+
+@dataclass
+class _NewRows:
+    """What a checked batch writes."""
+
+    documents: list[tuple] = field(default_factory=list)
+    spans: list[tuple] = field(default_factory=list)
+    relations: list[tuple] = field(default_factory=list)
+    people: set[str] = field(default_factory=set)  # annotators of the rows
+    counts: Counter[str] = field(default_factory=Counter)  # new spans per document
+
+
+class Importer:
+    """The importer's part of ``Store``."""
+
+    def import_documents(
+        self,
+        documents: Iterable[IncomingDocument],
+        *,
+        annotator: str,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportSummary:
+        """Add documents and the annotations they bring, all or nothing.
+
+        ``progress`` is called with the number of documents read before each one; an
+        exception it raises cancels the import. Offsets must already be validated
+        against the text by the reader. A document
+        already present (same id and text) is not added again; spans and relations are
+        matched by id, so importing the same file twice adds nothing.
+
+        Documents go to SQLite in batches: one query per batch asks which documents, span
+        ids and relation ids are stored already, one ``executemany`` per table writes the
+        rows. The checks still run document by document, in the order given.
+        """
+        run = _ImportRun(annotator)
+        with collector_paused(), self._write():
+            run.position = self.conn.execute(
+                "SELECT coalesce(max(position) + 1, 0) FROM documents"
+            ).fetchone()[0]
+            run.labels = dict(self.conn.execute("SELECT name, kind FROM labels").fetchall())
+            run.fresh = not self.conn.execute("SELECT EXISTS (SELECT 1 FROM spans)").fetchone()[0]
+            batch: list[IncomingDocument] = []
+            for done, incoming in enumerate(documents):
+                if progress is not None:
+                    progress(done)  # may raise to cancel: the whole import rolls back
+                batch.append(incoming)
+                if len(batch) == _IMPORT_BATCH:
+                    self._import_batch(batch, run)
+                    batch = []
+            if batch:
+                self._import_batch(batch, run)
+        return run.summary
+
+    def _import_batch(self, docs: list[IncomingDocument], run: _ImportRun) -> None:
+        try:
+            plan = self._plan(docs, run)
+            self._write_rows(self._check(plan, run), plan, run)
+        except UnicodeEncodeError as exc:  # SQLite takes only valid UTF-8
+            origin, bad = next(
+                ((d.origin, b) for d in docs if (b := _not_unicode(d)) is not None),
+                (docs[0].origin, exc.object[exc.start : exc.end]),
+            )
+            raise InputError(
+                origin,
+                "holds text that is not valid Unicode (an unpaired surrogate such as "
+                f"{bad!r}); nothing was imported",
+            ) from exc
+
+    def _plan(self, docs: list[IncomingDocument], run: _ImportRun) -> _Plan:
+        """Make a batch into rows and ask what the database holds of them."""
+        now = utc_now()
+        who = run.annotator
+        doc_ids = [d.id or document_id(d.text, d.source_id) for d in docs]
+        pairs = list(zip(docs, doc_ids, strict=True))
+        spans = [_span_rows(d, doc_id, who, now) for d, doc_id in pairs]
+        relations = [_relation_rows(d, doc_id, who, now) for d, doc_id in pairs]
+        span_ids = [s[_ID] for rows in spans for s in rows]
+        stored_docs = dict(stored(self.conn, "SELECT id, text_sha256 FROM documents", doc_ids))
+        asked = list(run.span_ids.intersection(span_ids)) if run.fresh else span_ids
+        stored_spans = {
+            r[0]: r[1:]
+            for r in stored(self.conn, "SELECT id, document, start, end, label FROM spans", asked)
+        }
+        plain = (
+            not stored_spans
+            and not any(relations)
+            and len(set(span_ids)) == len(span_ids)
+            and all(
+                run.labels.get(n) == "span" for n in {s[_SPAN_LABEL] for rows in spans for s in rows}
+            )
+        )
+        plan = _Plan(now, docs, doc_ids, spans, relations, span_ids, stored_docs, stored_spans,
+                     plain)  # fmt: skip
+        if not plain:
+            plan.stored_relations = {
+                r[0]: r[1:]
+                for r in stored(
+                    self.conn,
+                    "SELECT id, document, label, source, target FROM relations",
+                    [r[_ID] for rows in relations for r in rows],
+                )
+            }
+            plan.repeated = {i for i, n in Counter(doc_ids).items() if n > 1}
+            for doc_id, span_id in stored(
+                self.conn,
+                "SELECT document, id FROM spans",
+                [i for d, i in pairs if d.relations and i in stored_docs],
+                column="document",
+            ):
+                plan.span_ids_of.setdefault(doc_id, []).append(span_id)
+        return plan
+
+    def _check(self, plan: _Plan, run: _ImportRun) -> _NewRows:
+        """Go through the batch document by document, in order: refuse a document, span
+        or relation whose id is taken by other content, add the labels the scheme lacks,
+        and set aside the rows not stored yet."""
+        summary, labels = run.summary, run.labels
+        new = _NewRows()
+        added_docs: dict[str, str] = {}
+        for doc, doc_id, doc_spans, doc_relations in zip(
+            plan.docs, plan.doc_ids, plan.spans, plan.relations, strict=True
+        ):
+            origin = doc.origin
+            digest = text_sha256(doc.text)
+            before = plan.stored_docs.get(doc_id) or added_docs.get(doc_id)
+            if before is None:
+                m = doc.meta
+                extra = json.dumps(m.extra, ensure_ascii=False) if m.extra else "{}"
+                new.documents.append(
+                    (doc_id, doc.source_id, doc.text, digest, m.title, m.source, m.author,
+                     m.published, m.url, extra, run.position, plan.now, doc.note)
+                )  # fmt: skip
+                added_docs[doc_id] = digest
+                run.position += 1
+                summary.documents_added += 1
+            elif before != digest:
+                raise InputError(
+                    origin, f"document {doc_id!r} is already in the database with another text"
+                )
+            else:
+                summary.documents_present += 1
+            if plan.plain:
+                new.counts[doc_id] += len(doc_spans)
+                continue
+            for kind, names in (
+                ("span", dict.fromkeys(s[_SPAN_LABEL] for s in doc_spans)),
+                ("relation", dict.fromkeys(r[_REL_LABEL] for r in doc_relations)),
+            ):
+                if any(labels.get(name) != kind for name in names):
+                    summary.labels_added += self._add_labels(names, kind, origin)
+                    labels.update(dict.fromkeys(names, kind))
+
+            doc_spans = _unique(doc_spans, "span", origin)
+            present = _sort_new(doc_spans, plan.stored_spans, new.spans, new.people, "span",
+                                origin)  # fmt: skip
+            new.counts[doc_id] += len(doc_spans) - present
+            summary.spans_added += len(doc_spans) - present
+            summary.spans_present += present
+            if doc_relations or doc_id in plan.repeated:
+                plan.span_ids_of.setdefault(doc_id, []).extend(s[_ID] for s in doc_spans)
+            if not doc_relations:
+                continue
+
+            known = set(plan.span_ids_of[doc_id])
+
+            def check_ends(row: tuple, known: set[str] = known, origin: str = origin) -> None:
+                for end in (row[i] for i in _REL_ENDS):
+                    if end not in known:
+                        raise InputError(
+                            origin, f"relation {row[_ID]!r} refers to unknown span {end!r}"
+                        )
+
+            doc_relations = _unique(doc_relations, "relation", origin)
+            present = _sort_new(
+                doc_relations, plan.stored_relations, new.relations, new.people, "relation",
+                origin, check=check_ends,
+            )  # fmt: skip
+            summary.relations_added += len(doc_relations) - present
+            summary.relations_present += present
+        if plan.plain:
+            new.spans = [s for rows in plan.spans for s in rows]
+            new.people = {s[_ANNOTATOR["span"]] for s in new.spans}
+            summary.spans_added += len(new.spans)
+        return new
+
+    def _write_rows(self, new: _NewRows, plan: _Plan, run: _ImportRun) -> None:
+        """Write a checked batch's new rows, one ``executemany`` per table."""
+        execute = self.conn.executemany
+        execute(
+            "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
+            [(name, plan.now) for name in sorted(new.people)],
+        )
+        execute(
+            f"INSERT INTO documents ({DOCUMENT_COLUMNS}) "
+            f"VALUES ({marks(len(DocumentRow._fields))})",
+            new.documents,
+        )
+        for i in range(0, len(new.documents), CHUNK):
+            chunk = [row[_ID] for row in new.documents[i : i + CHUNK]]
+            self.conn.execute(
+                "INSERT INTO documents_fts (rowid, title, text) SELECT rowid, title, text "
+                f"FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        execute(
+            "INSERT INTO span_counts (document, spans) VALUES (?, ?) ON CONFLICT (document) "
+            "DO UPDATE SET spans = spans + excluded.spans",
+            [item for item in new.counts.items() if item[1]],
+        )
+        execute(
+            f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES ({marks(len(SpanRow._fields))})",
+            new.spans,
+        )
+        if run.fresh:
+            run.span_ids.update(plan.span_ids)
+        execute(
+            f"INSERT INTO relations ({RELATION_COLUMNS}) "
+            f"VALUES ({marks(len(RelationRow._fields))})",
+            new.relations,
+        )
+
+
+def _span_rows(doc: IncomingDocument, doc_id: str, annotator: str, now: str) -> list[tuple]:
+    """The rows of ``spans`` (in SpanRow's order) for a document's spans. The fallback
+    name stays out of a content id: re-importing the same file under another name must
+    find the same span."""
+    text = doc.text
+    return [
+        (s.id or content_span_id(doc_id, s.start, s.end, s.label, s.annotator or ""), doc_id,
+         s.start, s.end, s.label, text[s.start : s.end], s.annotator or annotator,
+         created := s.created_at or now, s.updated_at or created, s.note)
+        for s in doc.spans
+    ]  # fmt: skip
+
+
+def _relation_rows(doc: IncomingDocument, doc_id: str, annotator: str, now: str) -> list[tuple]:
+    """The rows of ``relations`` (in RelationRow's order) for a document's relations."""
+    rows = []
+    for r in doc.relations:
+        key = f"{r.label}:{r.source}:{r.target}"
+        rel_id = r.id or content_span_id(doc_id, 0, 0, key, r.annotator or "")
+        created = r.created_at or now
+        rows.append(
+            (rel_id, doc_id, r.label, r.source, r.target, r.annotator or annotator, created,
+             r.updated_at or created, r.note)
+        )  # fmt: skip
+    return rows
+
+
+def _unique(rows: list[tuple], kind: str, origin: str) -> list[tuple]:
+    """Drop exact repeats within one record; refuse one id used for two contents."""
+    if len({row[_ID] for row in rows}) == len(rows):
+        return rows
+    seen: dict[str, tuple] = {}
+    out = []
+    for row in rows:
+        before = seen.get(row[_ID])
+        if before is None:
+            seen[row[_ID]] = row[CONTENT]
+            out.append(row)
+        elif before != row[CONTENT]:
+            raise InputError(origin, f"{kind} id {row[_ID]!r} is used twice for different {kind}s")
+    return out
+
+
+def _sort_new(
+    rows: list[tuple],
+    stored: dict[str, tuple],
+    new: list[tuple],
+    people: set[str],
+    kind: str,
+    origin: str,
+    *,
+    check: Callable[[tuple], None] | None = None,
+) -> int:
+    """Put the rows not stored yet into ``new`` (and ``stored``), refuse an id stored with
+    other content, note each row's annotator; return how many rows were already stored."""
+    present = 0
+    annotator = _ANNOTATOR[kind]
+    for row in rows:
+        if check is not None:
+            check(row)
+        people.add(row[annotator])
+        before = stored.get(row[_ID])
+        if before is None:
+            new.append(row)
+            stored[row[_ID]] = row[CONTENT]
+        elif before != row[CONTENT]:
+            raise _id_taken(kind, row[_ID], origin)
+        else:
+            present += 1
+    return present
+
+
+def _id_taken(kind: str, item_id: str, origin: str) -> InputError:
+    """Two files that number their spans "T1", "T2"... must not overwrite each other."""
+    return InputError(
+        origin,
+        f"{kind} id {item_id!r} is already used by another {kind} in the database; "
+        "give each its own id",
+    )
+
+
+def _not_unicode(doc: IncomingDocument) -> str | None:
+    """The first unpaired surrogate among what a document would store, if any."""
+    m = doc.meta
+    values = [doc.id, doc.source_id, doc.text, doc.note, m.title, m.source, m.author,
+              m.published, m.url, json.dumps(m.extra, ensure_ascii=False)]  # fmt: skip
+    for item in (*doc.spans, *doc.relations):
+        values += [getattr(item, name) for name in item.__slots__]
+    for value in values:
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return exc.object[exc.start : exc.end]
+    return None
