@@ -12,17 +12,12 @@ import shutil
 import sqlite3
 import tempfile
 import weakref
-from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Self
 
-from annotator.core.model import IncomingDocument
 from annotator.store import guard
 from annotator.store.errors import StoreError, translated
 from annotator.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-
-if TYPE_CHECKING:
-    from annotator.store.store import Store
 
 _MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -32,7 +27,7 @@ class Opening:
     """How a ``Store`` comes to be: the classmethods that open, create and migrate."""
 
     @classmethod
-    def open_readonly(cls, path: Path | str) -> Store:
+    def open_readonly(cls, path: Path | str) -> Self:
         """Open a database to read it only (exports, reviews): nothing is written to the
         file, not even the journal mode, and nothing is made beside it. A file that needs
         writing before it can be read (a hot journal to roll back, a WAL that no session
@@ -73,13 +68,13 @@ class Opening:
         return store
 
     @classmethod
-    def reader(cls, file: Path) -> Store:
+    def reader(cls, file: Path) -> Self:
         """Another read-only connection to a ``file()`` this process already opened and
         checked, for reads in another thread (a connection belongs to its thread)."""
         return cls(connect_readonly(file), file)
 
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = True) -> Store:
+    def open(cls, path: Path | str, *, create: bool = True) -> Self:
         """Open (or, if allowed, create) an Annotator database.
 
         Refuses, without changing a byte, a folder, an empty file, a file that is not
@@ -132,21 +127,6 @@ class Opening:
         finally:
             cls.remove_files(draft)
 
-    @classmethod
-    def create_with(
-        cls, path: Path, documents: Iterable[IncomingDocument], *, annotator: str
-    ) -> None:
-        """Make a new database that already holds ``documents`` and give it its name in
-        one step: an instance starting at the same moment finds no file or the complete
-        one, never an empty database (the first run's seeds)."""
-        draft = draft_path(Path(path))
-        try:
-            with cls.open(draft) as store:
-                store.import_documents(documents, annotator=annotator)
-            link_into_place(draft, Path(path))
-        finally:
-            cls.remove_files(draft)
-
     @staticmethod
     def remove_files(path: Path) -> None:
         """Delete a database and its side files (only for one this process just created)."""
@@ -156,7 +136,7 @@ class Opening:
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
 
     @classmethod
-    def memory(cls) -> Store:
+    def memory(cls) -> Self:
         store = cls(connect(":memory:"), None)
         store._migrate(0)
         return store
@@ -189,7 +169,7 @@ class Opening:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-_OPEN_FILES: weakref.WeakSet[Store] = weakref.WeakSet()
+_OPEN_FILES: weakref.WeakSet[Opening] = weakref.WeakSet()
 
 
 @atexit.register

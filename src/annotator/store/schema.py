@@ -119,19 +119,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # known good without running them (tests/test_store.py fails, printing the new value, when a
 # migration changes it; a stale value only makes opening slower, never wrong).
 SCHEMA_FINGERPRINT = "e5a3e5d1f9001c1aa660198b338e83c50d5443d1bc62d266e1483f1f95e21648"
-STATUSES = ("todo", "in_progress", "done")
-
-EXPECTED_TABLES = (
-    "annotators",
-    "labels",
-    "documents",
-    "spans",
-    "relations",
-    "document_status",
-    "span_counts",
-    "decisions",
-)
-VERDICTS = ("accepted", "rejected", "edited")
 
 _DECISIONS = """
 CREATE TABLE decisions (
