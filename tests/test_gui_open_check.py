@@ -215,6 +215,6 @@ def test_view_shows_everyone_only_mine_or_only_the_gold_layer(qtbot, tmp_path, w
     with Store.open_readonly(path) as s:
         assert not [x for x in s.spans("d") if x.text == "answered"]
 
-    window.menus.layer_actions["everyone"].trigger()
+    window.menus.layer_actions["all"].trigger()
     assert shown() == {"alice", "bob", "gold"} and len(window.state.spans) == 5
     window.close()

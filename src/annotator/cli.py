@@ -20,6 +20,7 @@ import click
 
 from annotator import __version__, paths, settings
 from annotator.core.errors import AnnotatorError
+from annotator.core.vocabulary import ALL, EXPORT_LAYERS, GOLD_LAYER, STATUSES
 from annotator.formats import EXPORTS, IMPORTS
 
 
@@ -249,14 +250,14 @@ _EXPORT_FORMATS = tuple(EXPORTS)
     "--status",
     "statuses",
     multiple=True,
-    type=click.Choice(["todo", "in_progress", "done"]),
+    type=click.Choice(STATUSES),
     help="Only documents with this status (for the --annotator names if given, else for "
     "anyone who worked on them); repeat for more.",
 )
 @click.option(
     "--layer",
-    type=click.Choice(["all", "gold", "annotators"]),
-    default="all",
+    type=click.Choice(EXPORT_LAYERS),
+    default=ALL,
     show_default=True,
     help="gold: only the adjudicated gold layer (spans and relations by \"gold\"); "
     "annotators: everyone's but gold's; all: both.",
@@ -309,10 +310,10 @@ def _layer_annotators(
     from annotator.core.annotators import GOLD
     from annotator.store.export_queries import annotator_names
 
-    if layer == "all":
+    if layer == ALL:
         return annotators
     present = set(annotator_names(store))
-    if layer == "gold":
+    if layer == GOLD_LAYER:
         others = sorted(annotators - {GOLD})
         if others:
             raise AnnotatorError(

@@ -151,7 +151,7 @@ class Decision:
     item: str
     kind: LabelKind  # "span" or "relation"
     document: str
-    verdict: Literal["accepted", "rejected", "edited"]
+    verdict: Literal["accepted", "rejected", "edited"]  # core.vocabulary.VERDICTS
     gold: str | None
     reviewer: str
     decided_at: str

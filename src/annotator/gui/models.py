@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView
 
 from annotator.core.model import DocumentSummary, Span
+from annotator.core.vocabulary import STATUS_TEXT
 from annotator.gui import theme
 from annotator.gui.annotate.state import DocumentState
 from annotator.store import Store
@@ -62,7 +63,7 @@ class DocumentTableModel(TitledTable):
 
     HEADERS = ("Title", "Source", "Date", "Spans", "Status")
     ORDERS = ("title", "source", "published", "spans", "status")
-    STATUS_TEXT = {"todo": "To do", "in_progress": "In progress", "done": "Done"}
+    STATUS_TEXT = STATUS_TEXT
     PAGE = 200
 
     def __init__(self, store: Store, *, annotator: str, parent: QObject | None = None) -> None:

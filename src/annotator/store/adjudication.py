@@ -28,9 +28,9 @@ from typing import NamedTuple
 from annotator.core.annotators import GOLD, reserved_name_problem
 from annotator.core.ids import new_id, utc_now
 from annotator.core.model import Decision, Relation, Span
+from annotator.core.vocabulary import VERDICTS
 from annotator.store.errors import StoreError, reads
 from annotator.store.rows import DECISION_COLUMNS, RELATION_COLUMNS, SPAN_COLUMNS
-from annotator.store.schema import VERDICTS
 
 
 class AdjudicationError(StoreError):

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from annotator.core.ids import utc_now
 from annotator.core.model import Document, DocumentSummary
+from annotator.core.vocabulary import STATUSES
 from annotator.store.errors import reads
 from annotator.store.rows import CHUNK, DOCUMENT_COLUMNS, document_of
-from annotator.store.schema import STATUSES
 
 _ORDER_COLUMNS = {
     "position": "d.position",

@@ -7,15 +7,12 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow
 
+from annotator.core.vocabulary import VIEW_LAYERS
 from annotator.gui.annotate.annotating import Annotating
 from annotator.gui.models import DocumentTableModel
 
 # Whose spans the article shows, as the View menu offers it.
-LAYERS = {
-    "everyone": "&Everyone's annotations",
-    "mine": "Only &mine",
-    "gold": "Only the &gold layer (read-only)",
-}
+LAYERS = VIEW_LAYERS
 
 
 class MainActions:

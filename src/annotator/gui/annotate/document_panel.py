@@ -13,14 +13,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.vocabulary import STATUS_TEXT
 from annotator.gui.models import DocumentTableModel
 
-_STATUS_CHOICES = (
-    ("All articles", None),
-    ("To do", "todo"),
-    ("In progress", "in_progress"),
-    ("Done", "done"),
-)
+_STATUS_CHOICES = (("All articles", None), *((text, s) for s, text in STATUS_TEXT.items()))
 
 
 class DocumentPanel(QWidget):

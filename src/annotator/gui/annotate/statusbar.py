@@ -9,12 +9,13 @@ from collections.abc import Callable
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton, QWidget
 
+from annotator.core.vocabulary import ALL, GOLD_LAYER, MINE
 from annotator.gui.annotate.state import DocumentState
 from annotator.gui.models import DocumentTableModel
 from annotator.gui.writer import Writer
 from annotator.store import Store
 
-_LAYER_TEXT = {"everyone": "", "mine": "only mine", "gold": "gold layer"}
+_LAYER_TEXT = {ALL: "", MINE: "only mine", GOLD_LAYER: "gold layer"}
 
 
 class StatusBar(QStatusBar):

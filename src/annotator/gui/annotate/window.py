@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from annotator import settings
 from annotator.core.annotators import GOLD
 from annotator.core.spanset import sound
+from annotator.core.vocabulary import ALL, GOLD_LAYER, MINE
 from annotator.gui import resources_qt, tasks, theme, writer
 from annotator.gui.annotate.actions import MainActions
 from annotator.gui.annotate.annotating import Annotating
@@ -41,7 +42,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.store = store
         self.annotator = annotator
-        self.layer = "everyone"  # whose spans the article shows: everyone, mine, gold
+        self.layer = ALL  # whose spans the article shows: all, mine or gold (core/vocabulary.py)
         self.state = DocumentState(parent=self)
         self.undo_stack = QUndoStack(self)
         self.writer = writer.Writer(store, report=self._report, parent=self)
@@ -176,7 +177,7 @@ class MainWindow(QMainWindow):
             return
         try:
             doc = self.store.document(doc_id)
-            shown = {"everyone": None, "mine": {self.annotator}, "gold": {GOLD}}[self.layer]
+            shown = {ALL: None, MINE: {self.annotator}, GOLD_LAYER: {GOLD}}[self.layer]
             spans = self.store.view_spans(doc, shown)  # fast; None if offsets are damaged
             stored = self.store.spans(doc_id) if spans is None else None  # all, to check
             if stored is not None:
@@ -294,7 +295,7 @@ class MainWindow(QMainWindow):
             settings.set_annotator_name(self.annotator)
             self.documents.annotator = self.annotator
             self.documents.refresh()
-            if self.layer == "mine" and self.state.document is not None:
+            if self.layer == MINE and self.state.document is not None:
                 self.open_document(self.state.document.id, again=True)  # the new name's own
             self.statusBar().refresh()
 
