@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -12,6 +13,21 @@ import pytest  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_47da632286d522d7.txt"
+
+
+@pytest.fixture(autouse=True)
+def no_modal_message_box(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message box that a test did not stub fails it at once instead of waiting, modal and
+    unseen offscreen, for a click that never comes (tests stub what they expect)."""
+    if "PySide6.QtWidgets" not in sys.modules:  # not a test of the window
+        return
+    from PySide6.QtWidgets import QMessageBox
+
+    def unexpected(box: QMessageBox, *_args: object) -> int:
+        box.close()
+        raise AssertionError(f"unexpected message box: {box.windowTitle()}: {box.text()}")
+
+    monkeypatch.setattr(QMessageBox, "exec", unexpected)
 
 
 @pytest.fixture(autouse=True)

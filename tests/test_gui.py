@@ -66,6 +66,9 @@ def errors(monkeypatch) -> list[str]:
     monkeypatch.setattr(
         QMessageBox, "warning", lambda _p, title, text, *a, **k: said.append(f"{title}: {text}")
     )
+    monkeypatch.setattr(  # a box built with buttons of its own (skip bad records on import)
+        QMessageBox, "exec", lambda box, *a: said.append(f"{box.windowTitle()}: {box.text()}")
+    )
     return said
 
 
