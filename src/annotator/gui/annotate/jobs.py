@@ -12,8 +12,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from annotator.core.errors import InputError
-from annotator.gui import review_share, tasks
+from annotator.gui import tasks
 from annotator.gui.annotate.state import DocumentState
+from annotator.gui.review import share as review_share
 from annotator.store import ImportSummary, Store
 
 if TYPE_CHECKING:
