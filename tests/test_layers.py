@@ -1,5 +1,6 @@
-"""The floors of the package keep to themselves: no Qt below gui/, no SQL outside store/,
-appdirs only in paths.py."""
+"""The floors of the package keep to themselves: no Qt below gui/ (review/ included), no SQL
+outside store/, appdirs only in paths.py, each floor importing only the ones below it, no
+import cycles, and no module grown past a few hundred lines."""
 
 from __future__ import annotations
 
@@ -103,7 +104,8 @@ def test_everything_but_gui_imports_without_qt():
         named = [
             "annotator.store", "annotator.formats.native", "annotator.formats.reading",
             "annotator.cli", "annotator.workspace", "annotator.paths", "annotator.resources",
-            "annotator.settings",
+            "annotator.settings", "annotator.review.rules", "annotator.review.verdicts",
+            "annotator.review.agreement",
         ]
         import annotator.core
         named += [m.name for m in pkgutil.walk_packages(annotator.core.__path__, "annotator.core.")]
@@ -211,3 +213,120 @@ def test_the_import_scanner_sees_imports():
         "src/annotator/paths.py" in o for o in imports_of("appdirs", allowed=lambda p: False)
     )
     assert imports_of("PySide6", allowed=lambda p: False)
+
+
+# --------------------------------------------------------------------------- (e) one way, small
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Which of our modules each of our modules imports (lazy imports count too: a cycle
+    through a function-level import still ties the two modules together)."""
+    modules = {module_name(p): p for p in python_files()}
+
+    def ours(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph = {}
+    for name, path in modules.items():
+        targets = set()
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(parse(path)):
+            if isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                    base = ".".join(up + ([node.module] if node.module else []))
+                for alias in node.names:  # `from pkg import module` names the module itself
+                    targets.add(ours(f"{base}.{alias.name}") if f"{base}.{alias.name}" in modules
+                                else ours(base))
+            elif isinstance(node, ast.Import):
+                targets |= {ours(alias.name) for alias in node.names}
+        graph[name] = {t for t in targets if t and t != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycles():
+    found = cycles(import_graph())
+    assert found == [], "modules that import each other:\n" + "\n".join(map(str, found))
+
+
+def test_the_cycle_finder_finds_cycles():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert cycles(graph) == [["a", "b", "c"]]
+    assert "annotator.store" in import_graph()["annotator.cli"]  # and the graph is real
+
+
+# Each floor imports only from the floors below it (DESIGN.md "Layers"); gui/ and the
+# entry points (cli, workspace) sit on top and may use any of them.
+FLOORS = {
+    "core": {"core"},
+    "store": {"core", "store"},
+    "formats": {"core", "store", "formats"},
+    "review": {"core", "store", "review"},
+}
+
+
+@pytest.mark.parametrize("floor", sorted(FLOORS))
+def test_each_floor_imports_only_below_it(floor):
+    allowed = FLOORS[floor]
+    offenders = []
+    for name, targets in import_graph().items():
+        if name.split(".")[1:2] != [floor]:
+            continue
+        for target in sorted(targets):
+            top = target.split(".")[1] if "." in target else ""
+            if top not in allowed:
+                offenders.append(f"{name} imports {target}")
+    assert offenders == [], f"{floor}/ reaches up:\n" + "\n".join(offenders)
+
+
+# The anchors' modules are a few hundred lines; past this a module is doing two jobs.
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_is_a_warehouse():
+    big = [
+        f"{rel(p)}: {n} lines"
+        for p in python_files()
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    ]
+    assert big == [], f"modules over {MAX_MODULE_LINES} lines:\n" + "\n".join(big)
