@@ -12,7 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 from click.testing import CliRunner
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.cli import main
 from annotator.gui.annotate.jobs import SKIP_INVALID
@@ -106,4 +106,9 @@ def test_skip_invalid_from_the_window_imports_what_the_command_line_imports(
     theirs = [orjson.loads(x) for x in Path(f"{cli_db}.rejects.jsonl").read_bytes().splitlines()]
     assert ours == theirs and [r["line"] for r in ours] == [2, 3]
     assert window.documents.rowCount() == len(rows(window_db, "documents"))
+    told = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)
+            and w.isVisible() and w.windowTitle() == "Imported; bad records left out"]
+    assert len(told) == 1 and f"{window_db}.rejects.jsonl" in told[0].text()
+    assert summary in told[0].text()
+    told[0].close()
     window.close()

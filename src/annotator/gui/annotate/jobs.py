@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from annotator.core.errors import InputError
@@ -92,6 +92,14 @@ class Jobs(QObject):
         text = "Imported: " + report.describe()
         if report.rejects is not None:
             text += f"; rejected records written to {report.rejects}"
+            # too long for the status bar to show whole: say it where it can be read
+            box = QMessageBox(
+                QMessageBox.Icon.Information, "Imported; bad records left out",
+                f"{report.describe()}.\n\nThe rejected records, each with its file, line and "
+                f"reason, are in {report.rejects}", QMessageBox.StandardButton.Ok, self.window,
+            )
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()  # window-modal, without holding up what follows
         self._say(text, 15000)
 
     def _on_import_failed(self, task: tasks.Task, paths: list[Path], message: str) -> None:
@@ -109,6 +117,7 @@ class Jobs(QObject):
                 f"ones are written, with file, line and reason, to {self.window.store.path}"
                 ".rejects.jsonl."
             )
+        box.setDefaultButton(QMessageBox.StandardButton.Close)  # Enter imports nothing
         box.exec()
         if skip is not None and box.clickedButton() is skip:
             self.import_files(paths, skip_invalid=True)
