@@ -11,8 +11,7 @@ without it, still in one transaction.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from annotator.formats.reading import ReadResult, locate, plan, read_sources
 from annotator.formats.records import Problem, Rejected, Skipped
 from annotator.formats.units import Unit
 from annotator.store import ImportSummary, Store
-from annotator.store.opening import draft_path, link_into_place
+from annotator.store.opening import made_or_opened
 
 _SHOWN_REASONS = 5
 
@@ -83,38 +82,39 @@ def import_files(
     written, one JSON object a line, to ``rejects`` (default: ``DB.rejects.jsonl``); the
     report says where.
 
-    ``db`` is opened, or created if missing; a database this call created is removed again
-    if the import fails. With ``new`` (the first run's seeds) the database is built under a
-    hidden draft name and given its name only when complete, so that an instance starting at
-    the same moment finds no database or the whole one; if another was quicker, its
-    database is kept and this one dropped. ``warn`` is told what the store noticed about the
+    ``db`` is opened, or made if missing: under a hidden draft name, given its name only
+    when the import is complete, so that a failed import leaves no database behind and
+    never removes one that another program made at ``db`` meanwhile (this import then goes
+    into that one). With ``new`` (the first run's seeds), if another instance was quicker,
+    its database is kept and this one dropped. ``warn`` is told what the store noticed about the
     file when it opened it (a network share, a sync folder). Errors are
     :class:`AnnotatorError`, with the message the command line prints.
     """
-    with _database(Path(db), new=new) as path:
-        sources = plan(paths, fmt)
-        # What is read lives until it is stored: the cycle collector stays paused over both
-        # (core/bulk.py), and the documents are let go of a slice at a time before it runs
-        # again, so that it never scans the millions of objects a large corpus makes and
-        # other threads (the window's) are never held for long.
-        with collector_paused():
-            result = _read(sources, unit=unit, skip_invalid=skip_invalid, progress=progress)
-            try:
-                with Store.open(path) as store:
-                    for warning in store.warnings if warn is not None else ():
-                        warn(warning)
-                    report = import_read(
-                        store,
-                        result,
-                        annotator=annotator,
-                        skip_invalid=skip_invalid,
-                        progress=progress,
-                    )
-            finally:
-                let_go(result.documents)
-        if report.rejected:
-            report.rejects = rejects or Path(f"{db}.rejects.jsonl")
-            write_rejects(report.rejected, report.rejects)
+    sources = plan(paths, fmt)
+    # What is read lives until it is stored: the cycle collector stays paused over both
+    # (core/bulk.py), and the documents are let go of a slice at a time before it runs
+    # again, so that it never scans the millions of objects a large corpus makes and
+    # other threads (the window's) are never held for long.
+    with collector_paused():
+        result = _read(sources, unit=unit, skip_invalid=skip_invalid, progress=progress)
+
+        def store_into(path: Path) -> ImportReport:
+            with Store.open(path) as store:
+                for warning in store.warnings if warn is not None else ():
+                    warn(warning)
+                return import_read(
+                    store, result, annotator=annotator, skip_invalid=skip_invalid,
+                    progress=progress,
+                )
+
+        try:
+            # a new database is made beside its name and linked there when complete
+            report = made_or_opened(Path(db), store_into, only_new=new)
+        finally:
+            let_go(result.documents)
+    if report.rejected:
+        report.rejects = rejects or Path(f"{db}.rejects.jsonl")
+        write_rejects(report.rejected, report.rejects)
     return report
 
 
@@ -168,28 +168,6 @@ def _read(sources, *, unit, skip_invalid: bool, progress: Progress | None) -> Re
         progress("read", done, total)
 
     return read_sources(sources, unit=unit, skip_invalid=skip_invalid, on_source=one_more)
-
-
-@contextmanager
-def _database(db: Path, *, new: bool) -> Iterator[Path]:
-    """The file to import into; see :func:`import_files` for ``new``. A database that did
-    not exist before is removed when the import fails, so a failed first import leaves no
-    empty database behind."""
-    if new:
-        draft = draft_path(db)
-        try:
-            yield draft
-            link_into_place(draft, db)
-        finally:
-            Store.remove_files(draft)  # once linked, the database has its own name
-        return
-    existed = db.exists()
-    try:
-        yield db
-    except BaseException:
-        if not existed:
-            Store.remove_files(db)
-        raise
 
 
 def _reasons(problems: list[Problem]) -> str:

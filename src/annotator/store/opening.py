@@ -12,12 +12,15 @@ import shutil
 import sqlite3
 import tempfile
 import weakref
+from collections.abc import Callable
 from pathlib import Path
-from typing import Self
+from typing import Self, TypeVar
 
 from annotator.store import guard
 from annotator.store.errors import StoreError, translated
 from annotator.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+T = TypeVar("T")
 
 _MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -333,18 +336,41 @@ def draft_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{secrets.token_hex(4)}.new")
 
 
-def link_into_place(draft: Path, path: Path) -> None:
+def link_into_place(draft: Path, path: Path) -> bool:
     """Give the finished ``draft`` its real name, unless another instance was quicker
-    (then its database is used and ours dropped). Never replaces an existing file."""
+    (then its database is used and ours dropped: False). Never replaces an existing file."""
     try:
         os.link(draft, path)
     except FileExistsError:
-        return
+        return False
     except OSError:  # a file system without hard links (FAT, some shares)
         if path.exists():
-            return
+            return False
         os.rename(draft, path)
     _sync_folder(path.parent)
+    return True
+
+
+def made_or_opened(path: Path, work: Callable[[Path], T], *, only_new: bool = False) -> T:
+    """Run ``work`` (which opens, fills and closes a database) on ``path``.
+
+    A database that does not exist yet is made under a draft name and given its name only
+    when ``work`` succeeded, so that a failure removes nothing but the draft: never a
+    database that another program created at ``path`` meanwhile and may have filled. If
+    one did, its database is kept and ``work`` runs again on it (all or nothing, like the
+    first time), unless ``only_new`` (the first run's seeds: then the other one is used)."""
+    path = Path(path)
+    if not only_new and path.exists():
+        return work(path)
+    draft = draft_path(path)
+    try:
+        result = work(draft)
+        placed = link_into_place(draft, path)
+    finally:
+        Opening.remove_files(draft)  # once linked, the database has its own name
+    if placed or only_new:
+        return result
+    return work(path)
 
 
 def _sync_folder(folder: Path) -> None:

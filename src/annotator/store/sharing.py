@@ -23,7 +23,6 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from annotator.core.errors import AnnotatorError
 from annotator.core.model import IncomingDocument, IncomingRelation, IncomingSpan
 from annotator.store import opening
 from annotator.store.errors import StoreError
@@ -175,17 +174,15 @@ def import_shared(
         progress(len(paths), steps)
     if isinstance(review, Store):
         return _copy(review, received)
-    target = Path(review)
-    existed = target.exists()
-    try:
+
+    def copy_into(target: Path) -> ImportSummary:
         with Store.open(target) as store:
             if opened is not None:
                 opened(store)
             return _copy(store, received)
-    except AnnotatorError:
-        if not existed:
-            Store.remove_files(target)
-        raise
+
+    # a new review database is made beside its name and linked there when complete
+    return opening.made_or_opened(Path(review), copy_into)
 
 
 def _refuse_itself(review: Path | None, paths: list[Path]) -> None:
