@@ -16,6 +16,7 @@ from annotator.formats import EXPORTS, ExportFormat
 from annotator.formats.export_types import ExportDocument, ExportReport, Selection
 from annotator.formats.units import Unit
 from annotator.store import Store
+from annotator.store.opening import refuse_side_file
 
 
 def documents(
@@ -56,6 +57,7 @@ def export(
         raise AnnotatorError(
             f"--format {fmt.name} counts offsets in {' or '.join(fmt.units)}, not {unit}"
         )
+    refuse_side_file(target)
     selection.check(store)
     report = ExportReport()
     write = fmt.writer()

@@ -133,7 +133,7 @@ class Opening:
     @staticmethod
     def remove_files(path: Path) -> None:
         """Delete a database and its side files (only for one this process just created)."""
-        for suffix in ("", "-wal", "-shm", "-journal"):
+        for suffix in ("", *SIDE_SUFFIXES):
             # e.g. a read-only folder: the error that brought us here matters more
             with contextlib.suppress(OSError):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -329,6 +329,29 @@ def backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
 
 
 # -- creating a new file --------------------------------------------------------------------
+
+
+# The files SQLite keeps beside a database while it is open: its unsaved changes (the WAL),
+# its shared memory index, its rollback journal. Replacing one breaks the database.
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def refuse_side_file(target: Path | str) -> None:
+    """Refuse to write ``target`` when it is the side file of a database beside it (an idle
+    WAL is an empty file, with no magic number to recognise it by, so this goes by name)."""
+    target = Path(target)
+    for suffix in SIDE_SUFFIXES:
+        if target.name.endswith(suffix) and len(target.name) > len(suffix):
+            owner = target.with_name(target.name[: -len(suffix)])
+            if owner.exists():
+                raise StoreError(
+                    f"{target}: is where SQLite keeps the {_SIDE_WHAT[suffix]} of the "
+                    f"database {owner}; writing it would damage that database (choose "
+                    "another name)"
+                )
+
+
+_SIDE_WHAT = {"-wal": "latest changes", "-shm": "shared index", "-journal": "rollback journal"}
 
 
 def draft_path(path: Path) -> Path:

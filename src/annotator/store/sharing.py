@@ -43,6 +43,7 @@ def snapshot(source: Path | str, target: Path | str) -> Path:
     rollback-journal mode, one file with no ``-wal``, and is checked by opening it read-only.
     """
     source, target = Path(source), Path(target)
+    opening.refuse_side_file(target)
     if target.exists() or target.is_symlink():
         raise StoreError(f"{target}: already exists; a snapshot never replaces a file")
     if not target.parent.is_dir():
