@@ -254,7 +254,7 @@ def test_the_decisions_table_is_migration_5() -> None:
     assert schema.SCHEMA_VERSION >= 5
     assert schema.MIGRATIONS[4].__name__ == "m005_decisions"
     # (the tables come from running the migrations: the list that said so was never read)
-    assert ("table", "decisions") in guard.expected_schema(schema.MIGRATIONS)
+    assert ("table", "decisions") in guard.expected_schema(tuple(schema.MIGRATIONS))
 
 
 # -- the "done when", without the window -------------------------------------------
