@@ -20,8 +20,8 @@ import orjson
 
 from annotator.core.bulk import collector_paused, let_go
 from annotator.core.errors import InputError
-from annotator.formats.atomic import atomic_write
 from annotator.core.model import Counted, tally
+from annotator.formats.atomic import atomic_write
 from annotator.formats.reading import ReadResult, plan, read_sources
 from annotator.formats.records import Problem, Rejected, Skipped, locate
 from annotator.formats.units import Unit

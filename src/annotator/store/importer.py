@@ -515,14 +515,21 @@ def _sort_new(
             stored[row[_ID]] = row[CONTENT]
             by_content.setdefault(content, row[_ID])
         elif before != row[CONTENT]:
-            raise _id_taken(kind, row[_ID], origin)
+            raise _id_taken(kind, row[_ID], origin, numbered=row[_ID] in derived)
         else:
             present += 1
     return present
 
 
-def _id_taken(kind: str, item_id: str, origin: str) -> InputError:
+def _id_taken(kind: str, item_id: str, origin: str, *, numbered: bool = False) -> InputError:
     """Two files that number their spans "T1", "T2"... must not overwrite each other."""
+    if numbered:  # a LocalId: the same number, annotator and document, another place
+        return InputError(
+            origin,
+            f"a {kind} this file numbers like one the same annotator already has in this "
+            f"document, at another place or with another label (an edited copy of a file "
+            "imported before?); import it under another --annotator name",
+        )
     return InputError(
         origin,
         f"{kind} id {item_id!r} is already used by another {kind} in the database; "
