@@ -89,11 +89,16 @@ def test_duplicate_ids_in_one_record_are_clear_errors_or_merged() -> None:
         )
 
 
-def test_reimport_under_another_name_adds_nothing() -> None:
+def test_reimport_under_another_name_is_that_persons_work() -> None:
+    """Issue 14, item 1 changed this: a span's identity includes its annotator, so the same
+    file under another name is that person's spans (doccano and Prodigy write one file per
+    annotator, alike but for the name); under the same name it adds nothing."""
     s = Store.memory()
     doc = _doc(IncomingSpan(0, 5, "actor"))
     s.import_documents([doc], annotator="alice")
     summary = s.import_documents([doc], annotator="bob")
+    assert summary.spans_added == 1 and summary.spans_present == 0
+    summary = s.import_documents([doc], annotator="alice")
     assert summary.spans_added == 0 and summary.spans_present == 1
 
 

@@ -6,6 +6,7 @@ Offsets are Unicode code points into ``Document.text``, end exclusive, so that
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -139,6 +140,54 @@ class IncomingDocument:
     spans: list[IncomingSpan] = field(default_factory=list)
     relations: list[IncomingRelation] = field(default_factory=list)
     note: str | None = None
+
+
+# What an import did to an item that it did not store as it came (Counted.action).
+KEPT_ONCE = "kept once"  # a repeat of an item met before: the one stored stands for both
+LEFT_OUT = "left out"  # not stored, for the reason given
+CONVERTED = "converted"  # stored, but changed into what the model has (a number named, ...)
+ACTIONS = (KEPT_ONCE, CONVERTED, LEFT_OUT)
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """``count`` items of one kind (``what``: "span", "relation", "record", "label",
+    "field", ...) that an import did not store as they came, for one ``reason``; ``path``
+    and ``line`` point at the first of them. Readers yield these beside the documents (and
+    the store makes some): the import summary adds up each (action, what, reason) and shows
+    every one, so that nothing is changed without a word."""
+
+    path: str
+    line: int | None
+    action: str  # KEPT_ONCE, CONVERTED or LEFT_OUT
+    what: str  # singular: "span", "duplicate span", "relation", "label", ...
+    reason: str
+    count: int = 1
+
+    def __post_init__(self) -> None:
+        if self.action not in ACTIONS:
+            raise ValueError(f"Counted.action must be one of {ACTIONS}, not {self.action!r}")
+
+    @property
+    def where(self) -> str:
+        return self.path if self.line is None else f"{self.path}, line {self.line}"
+
+
+def tally(counted: Iterable[Counted]) -> list[str]:
+    """One phrase per (action, what, reason), with the total and where the first one is:
+    "2 duplicate span(s) kept once: ... (first: a.jsonl, line 3)". Kept-once items come
+    first, then converted, then left out; within each, in the order first met."""
+    totals: dict[tuple[str, str, str], list] = {}
+    for c in counted:
+        if c.count <= 0:
+            continue
+        entry = totals.setdefault((c.action, c.what, c.reason), [0, c])
+        entry[0] += c.count
+    order = sorted(totals.items(), key=lambda item: ACTIONS.index(item[0][0]))  # stable
+    return [
+        f"{n} {what}(s) {action}: {reason} (first: {first.where})"
+        for (action, what, reason), (n, first) in order
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,14 +19,13 @@ import orjson
 
 from annotator.core.bulk import collector_paused, let_go
 from annotator.core.errors import InputError
+from annotator.core.model import Counted, tally
 from annotator.formats.atomic import atomic_write
-from annotator.formats.reading import ReadResult, locate, plan, read_sources
-from annotator.formats.records import Problem, Rejected, Skipped
+from annotator.formats.reading import ReadResult, plan, read_sources
+from annotator.formats.records import Problem, Rejected, Skipped, locate
 from annotator.formats.units import Unit
 from annotator.store import ImportSummary, Store
 from annotator.store.opening import made_or_opened
-
-_SHOWN_REASONS = 5
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``. Stage ``"read"``: ``done`` of ``total`` files read
@@ -39,13 +38,20 @@ been committed."""
 
 @dataclass
 class ImportReport:
+    """What an import did. Nothing is left unsaid: besides what was added and what was
+    there already, every record skipped or rejected and every item :class:`Counted` (kept
+    once, converted, left out; by the readers and the store) is in :meth:`describe`."""
+
     summary: ImportSummary
     rejected: list[Rejected] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     rejects: Path | None = None  # where the rejected records were written, if any were
+    counted: list[Counted] = field(default_factory=list)  # the readers'; the store's: summary
 
-    def describe(self) -> str:
-        parts = [self.summary.describe()]
+    def lines(self) -> list[str]:
+        """The summary's phrases: what was stored first, then each count with its reason
+        and the first one's file and line (a window may show them a line each)."""
+        parts = self.summary.parts()
         if self.skipped:
             parts.append(f"{len(self.skipped)} record(s) skipped ({_reasons(self.skipped)})")
         if self.rejected:
@@ -54,7 +60,10 @@ class ImportReport:
                 f"{len(self.rejected)} bad record(s) rejected (the first: {first.where}: "
                 f"{first.reason})"
             )
-        return "; ".join(parts)
+        return parts + tally([*self.counted, *self.summary.counted])
+
+    def describe(self) -> str:
+        return "; ".join(self.lines())
 
 
 def import_files(
@@ -129,6 +138,7 @@ def import_read(
     """Store what was read, in one transaction (see the module's docstring)."""
     documents = list(result.documents)
     rejected = list(result.rejected)
+    counted = list(result.counted)
     while True:
         try:
             summary = store.import_documents(
@@ -140,8 +150,10 @@ def import_read(
                 raise
             documents = [d for d in documents if d.origin != exc.path]
             rejected.append(Rejected(*locate(exc.path), exc.reason))
+            # What was counted of a record set aside is not in the database either way.
+            counted = [c for c in counted if c.where != exc.path]
             continue
-        return ImportReport(summary, rejected, list(result.skipped))
+        return ImportReport(summary, rejected, list(result.skipped), counted=counted)
 
 
 def write_rejects(problems: list[Problem], target: Path) -> None:
@@ -171,10 +183,6 @@ def _read(sources, *, unit, skip_invalid: bool, progress: Progress | None) -> Re
 
 
 def _reasons(problems: list[Problem]) -> str:
+    """Every reason, the most frequent first: a summary that hides nothing shows them all."""
     counts = Counter(p.reason for p in problems)
-    shown = [
-        f"{n} × {reason}" if n > 1 else reason for reason, n in counts.most_common(_SHOWN_REASONS)
-    ]
-    if len(counts) > _SHOWN_REASONS:
-        shown.append(f"{len(counts) - _SHOWN_REASONS} other reason(s)")
-    return "; ".join(shown)
+    return "; ".join(f"{n} × {reason}" if n > 1 else reason for reason, n in counts.most_common())

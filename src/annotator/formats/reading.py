@@ -12,7 +12,6 @@ Strict reading raises the first bad record as an :class:`InputError`; lenient re
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,11 +29,17 @@ from annotator.formats import (
     plaintext,
     prodigy,
 )
-from annotator.formats.records import Outcome, Rejected, Skipped, first_record
+from annotator.formats.records import (
+    Counted,
+    Outcome,
+    Rejected,
+    Skipped,
+    first_record,
+    tidy,
+)
 from annotator.formats.units import Unit
 
 FORMATS = ("auto", *IMPORTS)
-_ORIGIN = re.compile(r"^(.*), line (\d+)$")
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class ReadResult:
     documents: list[IncomingDocument] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    counted: list[Counted] = field(default_factory=list)  # of the documents read
 
 
 def read_paths(paths: Iterable[Path]) -> list[IncomingDocument]:
@@ -94,8 +100,15 @@ def read_sources(
             if isinstance(outcome, Skipped):
                 result.skipped.append(outcome)
                 continue
+            if isinstance(outcome, Counted):
+                result.counted.append(outcome)
+                continue
             if isinstance(outcome, IncomingDocument):
-                outcome = _tidy(outcome)
+                repeats = tidy(outcome)  # the same span twice in a record: kept once, counted
+                if isinstance(repeats, Rejected):
+                    outcome = repeats
+                else:
+                    result.counted += repeats
             if isinstance(outcome, Rejected):
                 if not skip_invalid:
                     raise outcome.error()
@@ -132,12 +145,6 @@ def read_source(source: Source, *, unit: Unit | None = None) -> Iterator[Outcome
         yield from _brat(source)
     else:  # pragma: no cover - plan() only makes the formats above
         raise AssertionError(source.fmt)
-
-
-def locate(origin: str) -> tuple[str, int | None]:
-    """Split a document's origin ("FILE, line N" or "FILE") into file and line."""
-    match = _ORIGIN.match(origin)
-    return (match.group(1), int(match.group(2))) if match else (origin, None)
 
 
 # -- choosing -----------------------------------------------------------------------------
@@ -214,25 +221,3 @@ def _brat_text_only(txt: Path) -> Iterator[Outcome]:
         yield plaintext.read(txt)
     except InputError as exc:
         yield Rejected(exc.path, exc.line, exc.reason)
-
-
-def _tidy(doc: IncomingDocument) -> IncomingDocument | Rejected:
-    """Drop repeated annotations within one record; an id used for two different spans (or
-    relations) is an error."""
-    for kind, items, key in (
-        ("span", doc.spans, lambda s: (s.start, s.end, s.label, s.annotator)),
-        ("relation", doc.relations, lambda r: (r.label, r.source, r.target, r.annotator)),
-    ):
-        seen: dict[object, tuple] = {}
-        kept = []
-        for item in items:
-            ident = item.id if item.id is not None else key(item)
-            if ident in seen:
-                if seen[ident] != key(item):
-                    path, line = locate(doc.origin)
-                    return Rejected(path, line, f"{kind} id {item.id!r} is used for two {kind}s")
-                continue
-            seen[ident] = key(item)
-            kept.append(item)
-        items[:] = kept
-    return doc

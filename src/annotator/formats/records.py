@@ -4,6 +4,14 @@ A reader yields one outcome per record: an :class:`IncomingDocument`, a :class:`
 record (bad input: the strict import stops at the first, ``--skip-invalid`` writes it to the
 rejects file) or a :class:`Skipped` one (well-formed, but nothing Annotator keeps, such as a
 Prodigy answer "reject" or a brat attribute line).
+
+Beside them it yields a :class:`Counted` for whatever part of a record it does not store as
+it came: ``Counted(path, line, LEFT_OUT, "relation", "given by token indices only")``,
+``Counted(path, line, CONVERTED, "label", "a doccano label number named after ...", 3)``,
+``Counted(path, line, KEPT_ONCE, "duplicate span", "...")``. The summary adds up the counts
+of each (action, what, reason) and shows every one with the first's file and line
+(formats/importing.py), so a reader need not add them up itself. Repeats within one record
+are counted by :func:`tidy`, which the pipeline runs on every document.
 """
 
 from __future__ import annotations
@@ -19,14 +27,17 @@ import orjson
 
 from annotator.core.bulk import collector_paused
 from annotator.core.errors import InputError
-from annotator.core.ids import document_id
-from annotator.core.model import DocumentMeta, IncomingDocument
+from annotator.core.ids import LocalId, document_id
+from annotator.core.model import CONVERTED as CONVERTED  # re-exported for the readers
+from annotator.core.model import KEPT_ONCE, Counted, DocumentMeta, IncomingDocument
+from annotator.core.model import LEFT_OUT as LEFT_OUT
 from annotator.core.offsets import normalize_newlines
 from annotator.formats.textfile import BOM
 from annotator.formats.units import Unit, UnitMap
 
 META_FIELDS = ("title", "source", "author", "published", "url")
 _SPACE = re.compile(r"\s+")
+_ORIGIN = re.compile(r"^(.*), line (\d+)$")
 
 
 @dataclass(frozen=True)
@@ -55,7 +66,7 @@ class Skipped(Problem):
     """A record that is well-formed but holds nothing Annotator keeps."""
 
 
-Outcome = IncomingDocument | Rejected | Skipped
+Outcome = IncomingDocument | Rejected | Skipped | Counted
 
 
 class RecordError(ValueError):
@@ -210,11 +221,13 @@ def source_id_of(explicit: Any, *candidates: Any) -> str:
     return ""
 
 
-def local_id(doc_key: str, *parts: Any) -> str:
-    """A global id for a span or relation that a file numbers per document ("T1", 5, ...),
-    so that two files' "T1" never meet and re-importing a file finds the same ids."""
+def local_id(doc_key: str, *parts: Any) -> LocalId:
+    """An id for a span or relation that a file numbers per document ("T1", 5, ...), so
+    that two documents' "T1" never meet and re-importing a file finds the same ids. It is
+    a :class:`LocalId`: the store adds the item's annotator to it (two people's files
+    number their items alike), so a reader need not know the ``--annotator`` name."""
     key = "\x00".join([doc_key, *map(str, parts)])
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return LocalId(hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32])
 
 
 class TextMap:
@@ -296,3 +309,74 @@ def document(
         spans=spans or [],
         relations=relations or [],
     )
+
+
+def locate(origin: str) -> tuple[str, int | None]:
+    """Split a document's origin ("FILE, line N" or "FILE") into file and line."""
+    match = _ORIGIN.match(origin)
+    return (match.group(1), int(match.group(2))) if match else (origin, None)
+
+
+# -- repeats within one record ------------------------------------------------------------
+
+_SAME_SPAN = "the same start, end, label and annotator twice in one record"
+_SAME_RELATION = "the same label, ends and annotator twice in one record"
+
+
+def tidy(doc: IncomingDocument) -> Rejected | list[Counted]:
+    """Keep once each span and relation a record gives twice, and count the repeats.
+
+    A span is the same as another when both have the same id, or when neither has an id of
+    its own (none, or a :class:`LocalId`) and they have the same start, end, label and
+    annotator (a Prodigy line with a span twice; two Label Studio regions alike). A
+    relation to a dropped repeat is moved to the span kept; a note only the repeat had is
+    added to the kept one's. One id given to two different items is an error."""
+    path, line = locate(doc.origin)
+    counted = []
+    renamed: dict[str, str] = {}
+    for kind, items, content, what, reason in (
+        ("span", doc.spans, _span_content, "duplicate span", _SAME_SPAN),
+        ("relation", doc.relations, _relation_content, "duplicate relation", _SAME_RELATION),
+    ):
+        if kind == "relation" and renamed:
+            for r in items:
+                r.source = renamed.get(r.source, r.source)
+                r.target = renamed.get(r.target, r.target)
+        by_id: dict[str, tuple] = {}
+        by_content: dict[tuple, Any] = {}
+        kept = []
+        for item in items:
+            key = content(item)
+            if item.id is not None:
+                before = by_id.get(item.id)
+                if before is not None:
+                    if before != key:
+                        reason = f"{kind} id {item.id!r} is used for two {kind}s"
+                        return Rejected(path, line, reason)
+                    continue
+                by_id[item.id] = key
+            if item.id is None or isinstance(item.id, LocalId):
+                first = by_content.get(key)
+                if first is not None:
+                    if item.id is not None:
+                        if first.id is None:
+                            first.id = item.id
+                        else:
+                            renamed[item.id] = first.id
+                    if item.note and item.note != first.note:
+                        first.note = "\n".join(filter(None, [first.note, item.note]))
+                    continue
+                by_content[key] = item
+            kept.append(item)
+        if len(kept) < len(items):
+            counted.append(Counted(path, line, KEPT_ONCE, what, reason, len(items) - len(kept)))
+            items[:] = kept
+    return counted
+
+
+def _span_content(s) -> tuple:
+    return (s.start, s.end, s.label, s.annotator)
+
+
+def _relation_content(r) -> tuple:
+    return (r.label, r.source, r.target, r.annotator)

@@ -4,6 +4,16 @@ Documents go to SQLite in batches of ``_IMPORT_BATCH``. Each batch is made into 
 planned (one query per table asks which documents, span ids and relation ids are stored
 already), checked document by document in the order given (each new row is set aside, a
 conflict refused), then written (one ``executemany`` per table).
+
+Identity. A span or relation with an id of its own (ours, from an export or a shared
+database) is that id. One without (a doccano label) is known by its content, annotator
+included (core/ids.py ``content_span_id``); one a file numbers per document (a
+:class:`LocalId`: brat's ``T1``) by that number qualified by its annotator. So Alice's and
+Bob's files, alike but for the annotator, give two sets of spans, and a file imported again
+under the same name adds nothing. Databases made before that rule (the ``--annotator`` name
+was not part of those ids) are met by content: an id-less or numbered item whose document,
+place, label and annotator (a relation: label, ends, annotator) are stored already is
+"already present", whatever its stored id.
 """
 
 from __future__ import annotations
@@ -15,8 +25,15 @@ from dataclasses import dataclass, field
 
 from annotator.core.bulk import collector_paused
 from annotator.core.errors import InputError
-from annotator.core.ids import content_span_id, document_id, text_sha256, utc_now
-from annotator.core.model import IncomingDocument
+from annotator.core.ids import (
+    LocalId,
+    content_span_id,
+    document_id,
+    qualified,
+    text_sha256,
+    utc_now,
+)
+from annotator.core.model import KEPT_ONCE, Counted, IncomingDocument, IncomingSpan, tally
 from annotator.store.rows import (
     CHUNK,
     CONTENT,
@@ -54,8 +71,13 @@ class ImportSummary:
     relations_added: int = 0
     relations_present: int = 0
     labels_added: list[str] = field(default_factory=list)
+    counted: list[Counted] = field(default_factory=list)  # repeats kept once, ...
 
     def describe(self) -> str:
+        return "; ".join(self.parts() + tally(self.counted))
+
+    def parts(self) -> list[str]:
+        """What was added and what was there already (:meth:`describe` adds the counts)."""
         parts = [
             f"{self.documents_added} document(s) added",
             f"{self.spans_added} span(s)",
@@ -70,7 +92,7 @@ class ImportSummary:
             )
         if self.labels_added:
             parts.append("new label(s) added to the scheme: " + ", ".join(self.labels_added))
-        return "; ".join(parts)
+        return parts
 
 
 @dataclass
@@ -107,6 +129,12 @@ class _Plan:
     # batch, then those this batch adds (a document may come twice).
     span_ids_of: dict[str, list[str]] = field(default_factory=dict)
     repeated: set[str] = field(default_factory=set)  # documents that come twice
+    # Ids this batch derived (no id of its own, or a LocalId): matched by content too.
+    derived: set[str] = field(default_factory=set)
+    # The content (document, ..., annotator) of the spans and relations of the batch's
+    # documents stored before (and as the batch adds them) -> their id.
+    span_content: dict[tuple, str] = field(default_factory=dict)
+    relation_content: dict[tuple, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -182,10 +210,22 @@ class Importer:
         who = run.annotator
         doc_ids = [d.id or document_id(d.text, d.source_id) for d in docs]
         pairs = list(zip(docs, doc_ids, strict=True))
-        spans = [_span_rows(d, doc_id, who, now) for d, doc_id in pairs]
-        relations = [_relation_rows(d, doc_id, who, now) for d, doc_id in pairs]
+        derived: set[str] = set()
+        spans = [_span_rows(d, doc_id, who, now, derived) for d, doc_id in pairs]
+        relations = [_relation_rows(d, doc_id, who, now, derived) for d, doc_id in pairs]
         span_ids = [s[_ID] for rows in spans for s in rows]
         stored_docs = dict(stored(self.conn, "SELECT id, text_sha256 FROM documents", doc_ids))
+        # Documents stored already whose derived items may be there under older ids.
+        again = [i for d, i in pairs if i in stored_docs and any(map(_derived, d.spans))]
+        span_content = {
+            r[:-1]: r[-1]
+            for r in stored(
+                self.conn,
+                "SELECT document, start, end, label, annotator, id FROM spans",
+                again,
+                column="document",
+            )
+        }
         asked = list(run.span_ids.intersection(span_ids)) if run.fresh else span_ids
         stored_spans = {
             r[0]: r[1:]
@@ -193,6 +233,7 @@ class Importer:
         }
         plain = (
             not stored_spans
+            and not span_content
             and not any(relations)
             and len(set(span_ids)) == len(span_ids)
             and all(
@@ -200,8 +241,18 @@ class Importer:
             )
         )
         plan = _Plan(now, docs, doc_ids, spans, relations, span_ids, stored_docs, stored_spans,
-                     plain)  # fmt: skip
+                     plain, derived=derived, span_content=span_content)  # fmt: skip
         if not plain:
+            again = [i for d, i in pairs if i in stored_docs and any(map(_derived, d.relations))]
+            plan.relation_content = {
+                r[:-1]: r[-1]
+                for r in stored(
+                    self.conn,
+                    "SELECT document, label, source, target, annotator, id FROM relations",
+                    again,
+                    column="document",
+                )
+            }
             plan.stored_relations = {
                 r[0]: r[1:]
                 for r in stored(
@@ -260,16 +311,22 @@ class Importer:
                     summary.labels_added += self._add_labels(names, kind, origin)
                     labels.update(dict.fromkeys(names, kind))
 
-            doc_spans = _unique(doc_spans, "span", origin)
+            doc_spans = _unique(doc_spans, "span", doc, summary)
+            moved: dict[str, str] = {}  # a derived id -> the id its content is stored under
             present = _sort_new(doc_spans, plan.stored_spans, new.spans, new.people, "span",
-                                origin)  # fmt: skip
+                                origin, derived=plan.derived, by_content=plan.span_content,
+                                moved=moved)  # fmt: skip
             new.counts[doc_id] += len(doc_spans) - present
             summary.spans_added += len(doc_spans) - present
             summary.spans_present += present
             if doc_relations or doc_id in plan.repeated:
-                plan.span_ids_of.setdefault(doc_id, []).extend(s[_ID] for s in doc_spans)
+                plan.span_ids_of.setdefault(doc_id, []).extend(
+                    moved.get(s[_ID], s[_ID]) for s in doc_spans
+                )
             if not doc_relations:
                 continue
+            if moved:  # a relation's end found stored under an older id points at that row
+                doc_relations = [_moved_ends(row, moved) for row in doc_relations]
 
             known = set(plan.span_ids_of[doc_id])
 
@@ -280,10 +337,10 @@ class Importer:
                             origin, f"relation {row[_ID]!r} refers to unknown span {end!r}"
                         )
 
-            doc_relations = _unique(doc_relations, "relation", origin)
+            doc_relations = _unique(doc_relations, "relation", doc, summary)
             present = _sort_new(
                 doc_relations, plan.stored_relations, new.relations, new.people, "relation",
-                origin, check=check_ends,
+                origin, check=check_ends, derived=plan.derived, by_content=plan.relation_content,
             )  # fmt: skip
             summary.relations_added += len(doc_relations) - present
             summary.relations_present += present
@@ -330,35 +387,78 @@ class Importer:
         )
 
 
-def _span_rows(doc: IncomingDocument, doc_id: str, annotator: str, now: str) -> list[tuple]:
-    """The rows of ``spans`` (in SpanRow's order) for a document's spans. The fallback
-    name stays out of a content id: re-importing the same file under another name must
-    find the same span."""
+def _local(item) -> bool:
+    return type(item.id) is LocalId
+
+
+def _derived(item) -> bool:
+    """True for an item whose id the import makes: none of its own, or a file's number."""
+    return item.id is None or type(item.id) is LocalId
+
+
+def _span_rows(
+    doc: IncomingDocument, doc_id: str, annotator: str, now: str, derived: set[str]
+) -> list[tuple]:
+    """The rows of ``spans`` (in SpanRow's order) for a document's spans. A derived id
+    includes the span's annotator as stored (the fallback ``annotator`` when the file names
+    none): two people's identical spans are two spans (see the module's docstring)."""
     text = doc.text
-    return [
-        (s.id or content_span_id(doc_id, s.start, s.end, s.label, s.annotator or ""), doc_id,
-         s.start, s.end, s.label, text[s.start : s.end], s.annotator or annotator,
+    rows = [
+        (s.id if type(s.id) is str else _span_id(s, doc_id, s.annotator or annotator),
+         doc_id, s.start, s.end, s.label, text[s.start : s.end], s.annotator or annotator,
          created := s.created_at or now, s.updated_at or created, s.note)
         for s in doc.spans
     ]  # fmt: skip
+    if len(rows) and not all(type(s.id) is str for s in doc.spans):
+        derived.update(row[_ID] for row, s in zip(rows, doc.spans, strict=True) if _derived(s))
+    return rows
 
 
-def _relation_rows(doc: IncomingDocument, doc_id: str, annotator: str, now: str) -> list[tuple]:
-    """The rows of ``relations`` (in RelationRow's order) for a document's relations."""
+def _span_id(s: IncomingSpan, doc_id: str, who: str) -> str:
+    if s.id is None:
+        return content_span_id(doc_id, s.start, s.end, s.label, who)
+    return qualified(s.id, who)  # a LocalId
+
+
+def _relation_rows(
+    doc: IncomingDocument, doc_id: str, annotator: str, now: str, derived: set[str]
+) -> list[tuple]:
+    """The rows of ``relations`` (in RelationRow's order) for a document's relations; an
+    end that is a span's LocalId becomes that span's stored id."""
+    if not doc.relations:
+        return []
+    ends = {s.id: qualified(s.id, s.annotator or annotator) for s in doc.spans if _local(s)}
     rows = []
     for r in doc.relations:
-        key = f"{r.label}:{r.source}:{r.target}"
-        rel_id = r.id or content_span_id(doc_id, 0, 0, key, r.annotator or "")
+        who = r.annotator or annotator
+        source, target = ends.get(r.source, r.source), ends.get(r.target, r.target)
+        if r.id is None:
+            rel_id = content_span_id(doc_id, 0, 0, f"{r.label}:{source}:{target}", who)
+        elif type(r.id) is LocalId:
+            rel_id = qualified(r.id, who)
+        else:
+            rel_id = r.id
+        if _derived(r):
+            derived.add(rel_id)
         created = r.created_at or now
         rows.append(
-            (rel_id, doc_id, r.label, r.source, r.target, r.annotator or annotator, created,
-             r.updated_at or created, r.note)
+            (rel_id, doc_id, r.label, source, target, who, created, r.updated_at or created,
+             r.note)
         )  # fmt: skip
     return rows
 
 
-def _unique(rows: list[tuple], kind: str, origin: str) -> list[tuple]:
-    """Drop exact repeats within one record; refuse one id used for two contents."""
+def _moved_ends(row: tuple, moved: dict[str, str]) -> tuple:
+    source, target = (moved.get(row[i], row[i]) for i in _REL_ENDS)
+    return (*row[: _REL_ENDS[0]], source, target, *row[_REL_ENDS[1] + 1 :])
+
+
+def _unique(
+    rows: list[tuple], kind: str, doc: IncomingDocument, summary: ImportSummary
+) -> list[tuple]:
+    """Keep once a row given twice within one record (counted; the pipeline's reading has
+    done so already, formats/records.py ``tidy``: this is for the store's other callers);
+    refuse one id used for two contents."""
     if len({row[_ID] for row in rows}) == len(rows):
         return rows
     seen: dict[str, tuple] = {}
@@ -369,7 +469,14 @@ def _unique(rows: list[tuple], kind: str, origin: str) -> list[tuple]:
             seen[row[_ID]] = row[CONTENT]
             out.append(row)
         elif before != row[CONTENT]:
-            raise InputError(origin, f"{kind} id {row[_ID]!r} is used twice for different {kind}s")
+            raise InputError(
+                doc.origin, f"{kind} id {row[_ID]!r} is used twice for different {kind}s"
+            )
+    path, _, line = doc.origin.partition(", line ")
+    summary.counted.append(
+        Counted(path, int(line) if line.isdigit() else None, KEPT_ONCE, f"duplicate {kind}",
+                f"the same {kind} twice in one record", len(rows) - len(out))
+    )  # fmt: skip
     return out
 
 
@@ -382,9 +489,15 @@ def _sort_new(
     origin: str,
     *,
     check: Callable[[tuple], None] | None = None,
+    derived: set[str],
+    by_content: dict[tuple, str],
+    moved: dict[str, str] | None = None,
 ) -> int:
     """Put the rows not stored yet into ``new`` (and ``stored``), refuse an id stored with
-    other content, note each row's annotator; return how many rows were already stored."""
+    other content, note each row's annotator; return how many rows were already stored.
+
+    A row whose id was derived (``derived``) is also found by its content and annotator in
+    ``by_content`` (stored under an older id); ``moved`` learns that id."""
     present = 0
     annotator = _ANNOTATOR[kind]
     for row in rows:
@@ -392,18 +505,31 @@ def _sort_new(
             check(row)
         people.add(row[annotator])
         before = stored.get(row[_ID])
-        if before is None:
+        content = (*row[CONTENT], row[annotator])
+        if before is None and row[_ID] in derived and content in by_content:
+            if moved is not None:
+                moved[row[_ID]] = by_content[content]
+            present += 1
+        elif before is None:
             new.append(row)
             stored[row[_ID]] = row[CONTENT]
+            by_content.setdefault(content, row[_ID])
         elif before != row[CONTENT]:
-            raise _id_taken(kind, row[_ID], origin)
+            raise _id_taken(kind, row[_ID], origin, numbered=row[_ID] in derived)
         else:
             present += 1
     return present
 
 
-def _id_taken(kind: str, item_id: str, origin: str) -> InputError:
+def _id_taken(kind: str, item_id: str, origin: str, *, numbered: bool = False) -> InputError:
     """Two files that number their spans "T1", "T2"... must not overwrite each other."""
+    if numbered:  # a LocalId: the same number, annotator and document, another place
+        return InputError(
+            origin,
+            f"a {kind} this file numbers like one the same annotator already has in this "
+            f"document, at another place or with another label (an edited copy of a file "
+            "imported before?); import it under another --annotator name",
+        )
     return InputError(
         origin,
         f"{kind} id {item_id!r} is already used by another {kind} in the database; "
