@@ -1,0 +1,284 @@
+"""Writing brat standoff: a folder with a ``.txt`` and ``.ann`` per document and an
+``annotation.conf`` (see brat.py for what is written and why).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Span
+from annotator.formats.atomic import atomic_write
+from annotator.formats.brat_read import LINE_BREAKS
+from annotator.formats.export_types import ExportDocument, ExportReport
+from annotator.formats.units import Unit
+
+MARKER = ".annotator-export"
+_PART = re.compile(r"^part (\d+) of (\d+) of discontinuous brat annotation (\S+)$")
+_BREAK = re.compile(f"[{LINE_BREAKS}]+")
+_NOTE_LINES = re.compile(f"\r\n|[{LINE_BREAKS}]")
+# Suffixes of the files documents are imported from: "24359228.txt" is written as
+# 24359228.txt and 24359228.ann, "page.html" as page.txt and page.ann.
+_SOURCE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".ann")
+_SAFE_NAME = re.compile(r"^[^/\\\x00-\x1f:*?\"<>|]{1,150}$")
+
+
+@dataclass
+class _Counts:
+    """What the writer changed in form, for the export report."""
+
+    fragmented: int = 0  # spans across line breaks, written as fragments
+    rejoined: int = 0  # discontinuous annotations written back as one T line
+    parts: int = 0  # the spans they were imported as
+    merged_relations: int = 0  # relations to parts that became one R line
+    unwritable: list[str] = field(default_factory=list)  # spans of nothing but line breaks
+    trimmed: int = 0  # spans beginning or ending with a line break
+
+    def notes(self) -> list[str]:
+        out = []
+        if self.fragmented:
+            out.append(
+                f"brat: {self.fragmented} span(s) across line breaks written as fragments split "
+                "at each line break, as brat writes them (importing the folder joins them again)"
+            )
+        if self.rejoined:
+            out.append(
+                f"brat: {self.parts} span(s) imported as parts of {self.rejoined} discontinuous "
+                "brat annotation(s) written back as one T line each"
+            )
+        if self.merged_relations:
+            out.append(
+                f"brat: {self.merged_relations} relation(s) to those parts written as the "
+                "R line of the annotation they belong to"
+            )
+        if self.trimmed:
+            out.append(
+                f"brat: {self.trimmed} span(s) begin or end with a line break, which a brat "
+                "fragment cannot hold: written without it"
+            )
+        if self.unwritable:
+            out.append(
+                f"brat: {len(self.unwritable)} span(s) hold nothing but line breaks and were "
+                f"not written, nor their relations ({', '.join(self.unwritable[:5])})"
+            )
+        return out
+
+
+def write(docs: Iterable[ExportDocument], target: Path, unit: Unit, report: ExportReport) -> None:
+    target = Path(target)
+    _check_target(target)
+    tmp = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
+    try:
+        tmp.mkdir()  # not mkdtemp: its mode 0700 would hide the export from colleagues
+    except OSError as exc:
+        raise AnnotatorError(f"{target}: cannot write here ({exc.strerror})") from exc
+    try:
+        entities: dict[str, None] = {}
+        relations: dict[str, None] = {}
+        taken: set[str] = set()
+        counts = _Counts()
+        for item in docs:
+            stem = _stem(item, taken)
+            with atomic_write(tmp / f"{stem}.txt") as f:
+                f.write(item.document.text.encode("utf-8"))
+            with atomic_write(tmp / f"{stem}.ann") as f:
+                f.write(ann_text(item, counts).encode("utf-8"))
+            entities.update(dict.fromkeys(s.label for s in item.spans))
+            relations.update(dict.fromkeys(r.label for r in item.relations))
+        with atomic_write(tmp / "annotation.conf") as f:
+            f.write(_config(entities, relations).encode("utf-8"))
+        with atomic_write(tmp / MARKER) as f:
+            f.write(b"Written by Annotator's brat export; the next export replaces this folder.\n")
+        _swap(tmp, target)
+        report.notes += counts.notes()
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise AnnotatorError(f"{target}: cannot be written ({exc.strerror})") from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+# -- the .ann file ------------------------------------------------------------------------
+
+
+def ann_text(item: ExportDocument, counts: _Counts | None = None) -> str:
+    """The ``.ann`` lines of one document, in the form brat's own parser accepts."""
+    counts = counts if counts is not None else _Counts()
+    text = item.document.text
+    for label in [*(s.label for s in item.spans), *(r.label for r in item.relations)]:
+        if re.search(r"\s", label):
+            raise AnnotatorError(
+                f"label {label!r}: brat labels cannot hold spaces; rename it first"
+            )
+    lines: list[str] = []
+    notes: list[tuple[str, str]] = []
+    numbers: dict[str, str] = {}  # span id -> the T id it is written in
+    t_count = 0
+    for group in _groups(item.spans, counts):
+        fragments = [f for s in group for f in _line_fragments(text, s, counts)]
+        if not fragments:
+            counts.unwritable += [repr(s.text) for s in group]
+            continue
+        t_count += 1
+        ident = f"T{t_count}"
+        spec = ";".join(f"{s} {e}" for s, e in fragments)
+        covered = " ".join(text[s:e] for s, e in fragments)
+        lines.append(f"{ident}\t{group[0].label} {spec}\t{covered}")
+        for span in group:
+            numbers[span.id] = ident
+        notes += [(ident, n) for n in _merged_notes(group)]
+    parts = {s.id for s in item.spans if _part_of(s) is not None}
+    written: dict[tuple[str, str, str], str] = {}
+    r_count = 0
+    for rel in item.relations:
+        if rel.source not in numbers or rel.target not in numbers:
+            continue  # a span of nothing but line breaks, counted above
+        key = (rel.label, numbers[rel.source], numbers[rel.target])
+        if key in written and (rel.source in parts or rel.target in parts):
+            counts.merged_relations += 1  # one relation, imported once per part
+            ident = written[key]
+        else:
+            r_count += 1
+            ident = f"R{r_count}"
+            written.setdefault(key, ident)
+            lines.append(f"{ident}\t{rel.label} Arg1:{key[1]} Arg2:{key[2]}")
+        notes += [(ident, n) for n in _note_lines(rel.note) if (ident, n) not in notes]
+    lines += [f"#{n}\tAnnotatorNotes {ref}\t{note}" for n, (ref, note) in enumerate(notes, 1)]
+    return "".join(line + "\n" for line in lines)
+
+
+def _groups(spans: list[Span], counts: _Counts) -> list[list[Span]]:
+    """The spans, each alone, except the complete sets of parts of one discontinuous brat
+    annotation (same label and annotator, parts 1 to N, none overlapping): one list each,
+    in the order of their first part."""
+    parts: dict[tuple, list[tuple[int, Span]]] = {}
+    for span in spans:
+        part = _part_of(span)
+        if part is not None:
+            k, n, ident = part
+            parts.setdefault((span.label, span.annotator, ident, n), []).append((k, span))
+    whole: dict[str, list[Span]] = {}
+    for (*_, n), members in parts.items():
+        ks = sorted(k for k, _ in members)
+        by_start = sorted((s for _, s in members), key=lambda s: s.start)
+        apart = all(a.end <= b.start for a, b in zip(by_start, by_start[1:], strict=False))
+        if ks == list(range(1, n + 1)) and n > 1 and apart:
+            counts.rejoined += 1
+            counts.parts += n
+            for span in by_start:
+                whole[span.id] = by_start
+    out, done = [], set()
+    for span in spans:
+        group = whole.get(span.id, [span])
+        if group[0].id not in done:
+            done.add(group[0].id)
+            out.append(group)
+    return out
+
+
+def _part_of(span: Span) -> tuple[int, int, str] | None:
+    for line in (span.note or "").split("\n"):
+        match = _PART.match(line)
+        if match:
+            return int(match.group(1)), int(match.group(2)), match.group(3)
+    return None
+
+
+def _line_fragments(text: str, span: Span, counts: _Counts) -> list[tuple[int, int]]:
+    """The span cut at each run of line breaks: brat's parser reads a ``.ann`` line by line
+    and refuses a T line whose text differs from the document's at its offsets, so a span
+    across lines is written as brat writes such a selection, one fragment per line."""
+    fragments, start = [], span.start
+    for brk in _BREAK.finditer(text, span.start, span.end):
+        if brk.start() > start:
+            fragments.append((start, brk.start()))
+        start = brk.end()
+    if start < span.end:
+        fragments.append((start, span.end))
+    if fragments and len(fragments) > 1:
+        counts.fragmented += 1
+    if fragments and (fragments[0][0] != span.start or fragments[-1][1] != span.end):
+        counts.trimmed += 1
+    return fragments
+
+
+def _merged_notes(group: list[Span]) -> list[str]:
+    """The notes of a span (or of the parts of one annotation, each line once), one
+    ``#`` line per line of note, without the part numbers the T line now says."""
+    lines: dict[str, None] = {}
+    for span in group:
+        for line in _note_lines(span.note):
+            if len(group) == 1 or not _PART.match(line):
+                lines[line] = None
+    return list(lines)
+
+
+def _note_lines(note: str | None) -> list[str]:
+    """A note's lines: brat reads one note a line, and joins several notes of one annotation
+    with line breaks as the import does, so a note of several lines comes back whole."""
+    return _NOTE_LINES.split(note) if note else []
+
+
+# -- the folder ---------------------------------------------------------------------------
+
+
+def _stem(item: ExportDocument, taken: set[str]) -> str:
+    """The file name (without ``.txt``/``.ann``): the name of the file the document came
+    from, when it has one that can be a file name; otherwise a slug of its title."""
+    doc = item.document
+    name = doc.source_id
+    for suffix in _SOURCE_SUFFIXES:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    if not (_SAFE_NAME.match(name) and name.strip() == name and not name.startswith(".")):
+        title = doc.meta.title or doc.source_id
+        slug = re.sub(r"[^\w]+", "-", title.lower()).strip("-")[:40].strip("-") or "document"
+        name = f"{slug}-{doc.id[:8]}"
+    stem = name
+    while stem.casefold() in taken:  # a folder may be on a case-insensitive file system
+        stem = f"{name}-{doc.id[:8]}" if stem == name else stem + "-"
+    taken.add(stem.casefold())
+    return stem
+
+
+def _config(entities: Iterable[str], relations: Iterable[str]) -> str:
+    lines = ["[entities]", *entities, "", "[relations]"]
+    lines += [f"{r}\tArg1:<ENTITY>, Arg2:<ENTITY>" for r in relations]
+    lines += ["", "[events]", "", "[attributes]", ""]
+    return "\n".join(lines)
+
+
+def _check_target(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise AnnotatorError(f"{target}: is a file; the brat export writes a folder")
+    if not target.parent.is_dir():
+        raise AnnotatorError(f"{target}: the folder {target.parent} does not exist")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
+        raise AnnotatorError(
+            f"{target}: the folder holds other files; give a new or empty folder "
+            "(a folder from an earlier brat export is replaced)"
+        )
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put the finished folder in place; an earlier export there goes only once it has."""
+    if not target.exists():
+        os.replace(new, target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    os.replace(target, old / target.name)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        os.replace(old / target.name, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
