@@ -161,9 +161,9 @@ def test_a_mixed_folder_imports_with_a_summary(tmp_path: Path, corpus: Path) -> 
     assert "10 document(s) added" in out, out
     assert "5 span(s)" in out
     assert "new label(s) added to the scheme: Actor, ORG, MISC" in out
+    assert '1 record(s) skipped (the answer is "reject")' in out
     assert (
-        "2 record(s) skipped (a brat attribute (A) line: kept in the note of the span or link it "
-        'names; the answer is "reject")'
+        "1 brat attribute (A) line(s) converted: kept in the note of the span or link it names"
     ) in out
     assert "Reading" not in out  # no progress bar when stderr is not a terminal
     assert count(db) == 10

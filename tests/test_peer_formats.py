@@ -26,7 +26,7 @@ from annotator.formats import EXPORTS, IMPORTS, brat, doccano, prodigy
 from annotator.formats.export_types import Selection
 from annotator.formats.exporting import export
 from annotator.formats.reading import plan, read_paths, read_sources
-from annotator.formats.records import Rejected, Skipped
+from annotator.formats.records import CONVERTED, Rejected, Skipped
 from annotator.formats.units import UnitMap
 from annotator.store import Store
 from brat_rules import folder_problems
@@ -738,7 +738,8 @@ def test_brat_standoff(tmp_path: Path) -> None:
     ]
     # Events, attributes, normalisations and equivalences are kept in another form, and
     # each such line is counted with what became of it.
-    assert len(result.skipped) == 4 and all(isinstance(p, brat.Converted) for p in result.skipped)
+    assert result.skipped == [] and len(result.counted) == 4
+    assert all(c.action == CONVERTED and c.what.startswith("brat ") for c in result.counted)
     assert doc.meta.title == '"We will not back down," she said, "not ever."'
 
 

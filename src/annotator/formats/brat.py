@@ -39,11 +39,11 @@ labels, so brat opens it as it is; every line is one that brat's own parser acce
 
 from __future__ import annotations
 
-from annotator.formats.brat_read import Converted, ann_for, read
+from annotator.formats.brat_read import ann_for, read
 from annotator.formats.brat_write import MARKER, ann_text, write
 from annotator.formats.units import Unit
 
 UNIT: Unit = "codepoint"
 CONFIG_FILES = ("annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf")
 
-__all__ = ["CONFIG_FILES", "MARKER", "UNIT", "Converted", "ann_for", "ann_text", "read", "write"]
+__all__ = ["CONFIG_FILES", "MARKER", "UNIT", "ann_for", "ann_text", "read", "write"]

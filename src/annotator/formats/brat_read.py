@@ -2,7 +2,7 @@
 
 Every line of the ``.ann`` file is either stored as it is (a T line as a span, an R line as a
 link, an ``AnnotatorNotes`` comment on a span or link as its note) or stored in another form
-and counted in the import summary with what became of it (:class:`Converted`): events,
+and counted in the import summary with what became of it (``Counted`` as converted): events,
 attributes, normalisations, equivalences, other comments, and notes on events or attributes.
 """
 
@@ -18,10 +18,11 @@ from annotator.core.model import IncomingRelation, IncomingSpan
 from annotator.core.offsets import normalize_newlines
 from annotator.formats.plaintext import extract_meta
 from annotator.formats.records import (
+    CONVERTED,
+    Counted,
     Outcome,
     RecordError,
     Rejected,
-    Skipped,
     TextMap,
     document,
     local_id,
@@ -36,24 +37,19 @@ LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _ORDER = {"T": 0, "E": 1, "R": 2, "*": 3, "A": 4, "M": 4, "N": 4, "#": 5}  # referents first
 
 
-class Converted(Skipped):
-    """A line kept in another form than brat's (an event as a span and links, an attribute in
-    a note): well-formed, stored, and counted in the summary with what became of it.
-
-    It is a Skipped so that the import pipeline counts it with its reason today."""
-
-
+# What became of each kind of line that is kept in another form than brat's: (what it is,
+# what it became). Each such line is counted in the import summary as "converted".
 _CONVERTED = {
-    "E": "a brat event (E) line: kept as its trigger span and one link per argument, "
-    "labelled by the argument's role",
-    "A": "a brat attribute (A) line: kept in the note of the span or link it names",
-    "M": "a brat attribute (M) line: kept in the note of the span or link it names",
-    "N": "a brat normalisation (N) line: kept in the note of the span or link it names",
-    "*": "a brat equivalence (*) line: kept as links between its members, one after another",
-    "comment": "a brat comment that is not an AnnotatorNotes: kept in the note of what it names, "
-    "after its type",
-    "note": "a brat AnnotatorNotes on an event or attribute: kept in the note of the span or "
-    "link that carries it",
+    "E": ("brat event (E) line", "kept as its trigger span and one link per argument, "
+          "labelled by the argument's role"),
+    "A": ("brat attribute (A) line", "kept in the note of the span or link it names"),
+    "M": ("brat attribute (M) line", "kept in the note of the span or link it names"),
+    "N": ("brat normalisation (N) line", "kept in the note of the span or link it names"),
+    "*": ("brat equivalence (*) line", "kept as links between its members, one after another"),
+    "comment": ("brat comment other than AnnotatorNotes",
+                "kept in the note of what it names, after its type"),
+    "note": ("brat AnnotatorNotes on an event or attribute",
+             "kept in the note of the span or link that carries it"),
 }
 
 
@@ -197,10 +193,11 @@ class _Reader:
         self.ann = ann
         self.textmap = TextMap(basis)
         # brat numbers T1, R1... per file, and each annotator has a file of their own for
-        # the same text: ids are made from the document, the .ann file and the brat id, so
-        # a second annotator's T1 is never taken for the first one's, and importing the
-        # same file again finds the same ids.
-        self.key = (self.textmap.doc_key(source_id), "brat", str(ann.resolve()))
+        # the same text: ids are made from the document and the brat id, and the store adds
+        # the annotator (records.local_id), so a second annotator's T1 is never taken for
+        # the first one's, the same file imported again (from any folder) finds the same
+        # ids, and an edited copy imported under the same name is refused, not added.
+        self.key = (self.textmap.doc_key(source_id), "brat")
         self.spans: list[IncomingSpan] = []
         self.relations: list[IncomingRelation] = []
         self.targets: dict[str, _Target] = {}
@@ -224,9 +221,9 @@ class _Reader:
                 yield Rejected(str(self.ann), entry.number, str(exc), entry.raw)
                 continue
             if reason:
-                yield Converted(str(self.ann), entry.number, reason, entry.raw)
+                yield Counted(str(self.ann), entry.number, CONVERTED, *reason)
 
-    def _line(self, kind: str, entry: _Line) -> str | None:
+    def _line(self, kind: str, entry: _Line) -> tuple[str, str] | None:
         if len(entry.fields) < 2:
             raise RecordError(f"{entry.ident}: expected a tab after the id")
         if kind != "*" and entry.ident in self.targets:
@@ -372,7 +369,7 @@ class _Reader:
             _append(item, what)
         self.targets[entry.ident] = _Target(target.items, prefix=f"on brat {entry.ident}")
 
-    def _note(self, entry: _Line) -> str | None:
+    def _note(self, entry: _Line) -> tuple[str, str] | None:
         words = entry.words
         if len(words) != 2:
             raise RecordError(f"{entry.ident}: expected 'AnnotatorNotes ID' before the note")
