@@ -47,8 +47,14 @@ class ImportReport:
 
     def describe(self) -> str:
         parts = [self.summary.describe()]
-        if self.skipped:
-            parts.append(f"{len(self.skipped)} record(s) skipped ({_reasons(self.skipped)})")
+        # A reader's notes on records it imported (doccano.Noted: converted, kept in meta)
+        # travel with the skipped records but are not records left out.
+        notes = [p for p in self.skipped if getattr(p, "imported", False)]
+        skipped = [p for p in self.skipped if not getattr(p, "imported", False)]
+        if notes:
+            parts.append(f"converted or kept aside: {_reasons(notes)}")
+        if skipped:
+            parts.append(f"{len(skipped)} record(s) skipped ({_reasons(skipped)})")
         if self.rejected:
             first = self.rejected[0]
             parts.append(
