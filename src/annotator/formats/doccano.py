@@ -87,10 +87,17 @@ def looks_like(record: Any) -> bool:
         return False
     if any(k in record for k in ("label", "labels", "entities", "data", "Comments", "cats")):
         return True
-    # doccano 1.x: "annotations" of objects with offsets (Label Studio's, also called
-    # "annotations", come in .json files under "data", and hold "result" objects)
+    # doccano 1.x: "annotations" of objects with a label (Label Studio's, also called
+    # "annotations", come in .json files under "data", and hold "result" lists)
     annotations = record.get("annotations")
-    return "text" in record and isinstance(annotations, list) and _annotations_in(annotations)
+    return (
+        "text" in record
+        and isinstance(annotations, list)
+        and any(
+            isinstance(a, dict) and "result" not in a and ("label" in a or _annotations_in([a]))
+            for a in annotations[:20]
+        )
+    )
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -115,7 +122,7 @@ class _Line:
         declared = record.get(UNIT_KEY)
         self.unit = _unit(declared, unit)
         self.assumed = declared is None and unit is None
-        key = "text" if "text" in record else "data"
+        key = "data" if "data" in record and "text" not in record else "text"
         self.textmap = TextMap(text_of(record.get(key), key), self.unit)
         self.source_id = source_id_of(record.get("source_id"), record.get("id"))
         self.doc_key = self.textmap.doc_key(self.source_id)
@@ -424,6 +431,7 @@ def _with_meta(record: dict[str, Any], item: ExportDocument, unit: Unit) -> dict
     meta = item.document.meta.as_dict() | {"source_id": item.document.source_id}
     record["Comments"] = meta.pop("comments", []) if isinstance(meta.get("comments"), list) else []
     for key, value in meta.items():
-        if key not in record and key not in _RESERVED:
+        # categories (and a meta that was no object) go back where doccano had them
+        if key not in record and (key not in _RESERVED or key in ("cats", "meta")):
             record[key] = value
     return record
