@@ -117,16 +117,14 @@ _IMPORT_FORMATS = IMPORT_NAMES  # every name export takes, too
     show_default=True,
     help="Read every FILE as this format. auto: by suffix, and for .jsonl by the first "
     "record's keys (.txt/.md article, or brat when a .ann lies beside it; .html/.htm news "
-    "page; .json Label Studio; .jsonl native, doccano or Prodigy). Every name export "
-    "takes is taken: doccano-rel reads as doccano, label-studio as labelstudio (csv holds "
-    "no text to import).",
+    "page; .json Label Studio; .jsonl native, doccano or Prodigy). Export's names too "
+    "(doccano-rel is doccano; csv holds no text to import).",
 )
 @click.option(
     "--offsets",
     type=click.Choice(["utf16", "codepoint", "grapheme", "utf8"]),
-    help="Unit of doccano offsets (default: utf16, what doccano writes, or the unit a line "
-    "declares); grapheme for a doccano project that counts grapheme clusters as one "
-    "character. Native, Prodigy, Label Studio and brat files count code points.",
+    help="Unit of doccano offsets (default: utf16, or the unit a line declares; grapheme: a "
+    "project counting grapheme clusters). Other formats count code points.",
 )
 @click.option(
     "--skip-invalid",
@@ -234,9 +232,8 @@ _EXPORT_FORMATS = tuple(EXPORTS)  # the formats; EXPORT_NAMES adds their other s
 @click.option(
     "--offsets",
     type=click.Choice(["codepoint", "utf16", "grapheme", "utf8"]),
-    help="Offset unit. doccano: utf16 (default, what doccano counts), codepoint or grapheme "
-    "(a project that counts grapheme clusters as one character); csv: codepoint (default), "
-    "utf16 or utf8; the others: codepoint only.",
+    help="Offset unit. doccano: utf16 (default), codepoint or grapheme (a project counting "
+    "grapheme clusters); csv: codepoint (default), utf16 or utf8; the others: codepoint only.",
 )
 @click.option(
     "--label",
@@ -286,9 +283,7 @@ def export_command(
     target = export_format(fmt)
     if target.folder and output == STDOUT:
         raise click.UsageError(f"--format {fmt} writes a folder: give -o a folder, not -")
-    # Written to a stream (-o -, /dev/stdout, a pipe), the data has standard output to
-    # itself: what the command says goes to standard error.
-    say = _say(err=is_stream(output))
+    err = is_stream(output)  # -o -, /dev/stdout, a pipe: the data has stdout to itself
     try:
         with (
             Store.open_readonly(db) as store,
@@ -310,13 +305,10 @@ def export_command(
             )
     except AnnotatorError as exc:
         raise _fail(exc) from exc
-    say(f"{'standard output' if output == STDOUT else output}: {report.describe()}")
+    name = "standard output" if output == STDOUT else output
+    click.echo(f"{name}: {report.describe()}", err=err)
     for note in report.notes:
-        say(f"note: {note}")
-
-
-def _say(*, err: bool):
-    return lambda message: click.echo(message, err=err)
+        click.echo(f"note: {note}", err=err)
 
 
 def _layer_annotators(
