@@ -21,7 +21,7 @@ import click
 from annotator import __version__, paths, settings
 from annotator.core.errors import AnnotatorError
 from annotator.core.vocabulary import ALL, EXPORT_LAYERS, GOLD_LAYER, STATUSES
-from annotator.formats import EXPORT_NAMES, EXPORTS, IMPORT_NAMES, export_format
+from annotator.formats import EXPORT_NAMES, EXPORTS, IMPORT_NAMES, IMPORTS, export_format
 
 
 class _WindowByDefault(click.Group):
@@ -102,7 +102,7 @@ def _progress(length: int, label: str):
 
 # From the registry, which names the readers and writers without loading them, so that
 # `annotator --version` imports no reader (a test checks).
-_IMPORT_FORMATS = IMPORT_NAMES  # every name export takes, too
+_IMPORT_FORMATS = ("auto", *IMPORTS)  # IMPORT_NAMES adds every other name export takes
 
 
 @main.command("import")
@@ -112,7 +112,7 @@ _IMPORT_FORMATS = IMPORT_NAMES  # every name export takes, too
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(_IMPORT_FORMATS),
+    type=click.Choice(IMPORT_NAMES),
     default="auto",
     show_default=True,
     help="Read every FILE as this format. auto: by suffix, and for .jsonl by the first "

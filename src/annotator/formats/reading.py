@@ -38,7 +38,7 @@ from annotator.formats import (
 from annotator.formats.records import Outcome, Rejected, Skipped, first_record
 from annotator.formats.units import Unit
 
-FORMATS = IMPORT_NAMES  # every name export takes too ("doccano-rel", "label-studio", ...)
+FORMATS = ("auto", *IMPORTS)  # the formats read; IMPORT_NAMES adds export's other names
 _ORIGIN = re.compile(r"^(.*), line (\d+)$")
 
 
@@ -69,8 +69,8 @@ def read_paths(paths: Iterable[Path]) -> list[IncomingDocument]:
 
 def plan(paths: Iterable[Path], fmt: str = "auto") -> list[Source]:
     """The sources to read, in order; a missing path or an unknown file type is an error."""
-    if fmt not in FORMATS:
-        raise AnnotatorError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt not in IMPORT_NAMES:
+        raise AnnotatorError(f"unknown format {fmt!r}; use one of {', '.join(IMPORT_NAMES)}")
     if fmt in EXPORT_ONLY:
         raise AnnotatorError(f"--format {fmt}: {EXPORT_ONLY[fmt]}")
     fmt = IMPORTED_AS.get(fmt, fmt)
