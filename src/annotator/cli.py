@@ -21,7 +21,7 @@ import click
 from annotator import __version__, paths, settings
 from annotator.core.errors import AnnotatorError
 from annotator.core.vocabulary import ALL, EXPORT_LAYERS, GOLD_LAYER, STATUSES
-from annotator.formats import EXPORTS, IMPORTS
+from annotator.formats import EXPORT_NAMES, EXPORTS, IMPORT_NAMES, IMPORTS, export_format
 
 
 class _WindowByDefault(click.Group):
@@ -102,7 +102,7 @@ def _progress(length: int, label: str):
 
 # From the registry, which names the readers and writers without loading them, so that
 # `annotator --version` imports no reader (a test checks).
-_IMPORT_FORMATS = ("auto", *IMPORTS)
+_IMPORT_FORMATS = ("auto", *IMPORTS)  # IMPORT_NAMES adds every other name export takes
 
 
 @main.command("import")
@@ -112,18 +112,19 @@ _IMPORT_FORMATS = ("auto", *IMPORTS)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(_IMPORT_FORMATS),
+    type=click.Choice(IMPORT_NAMES),
     default="auto",
     show_default=True,
     help="Read every FILE as this format. auto: by suffix, and for .jsonl by the first "
     "record's keys (.txt/.md article, or brat when a .ann lies beside it; .html/.htm news "
-    "page; .json Label Studio; .jsonl native, doccano or Prodigy).",
+    "page; .json Label Studio; .jsonl native, doccano or Prodigy). Export's names too "
+    "(doccano-rel is doccano; csv holds no text to import).",
 )
 @click.option(
     "--offsets",
-    type=click.Choice(["utf16", "codepoint", "utf8"]),
-    help="Unit of doccano offsets (default: utf16, what doccano writes, or the unit a line "
-    "declares). Native, Prodigy, Label Studio and brat files count code points.",
+    type=click.Choice(["utf16", "codepoint", "grapheme", "utf8"]),
+    help="Unit of doccano offsets (default: utf16, or the unit a line declares; grapheme: a "
+    "project counting grapheme clusters). Other formats count code points.",
 )
 @click.option(
     "--skip-invalid",
@@ -205,7 +206,7 @@ class _ReadingBar:
         self.close()
 
 
-_EXPORT_FORMATS = tuple(EXPORTS)
+_EXPORT_FORMATS = tuple(EXPORTS)  # the formats; EXPORT_NAMES adds their other spellings
 
 
 @main.command("export")
@@ -214,24 +215,25 @@ _EXPORT_FORMATS = tuple(EXPORTS)
     "-o",
     "--output",
     required=True,
-    type=click.Path(path_type=Path),
-    help="File to write (replaced atomically); a folder for brat.",
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="File to write (replaced atomically); a folder for brat; - for standard output "
+    "(a pipe or device is written as it is, not replaced).",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(_EXPORT_FORMATS),
+    type=click.Choice(EXPORT_NAMES),
     default="jsonl",
     show_default=True,
     help="jsonl: native; doccano: plain form (label triples); doccano-rel: entities and "
-    "relations; prodigy: Prodigy/spaCy tasks; labelstudio: Label Studio JSON; brat: a "
-    "folder of .txt/.ann; csv: one row per span.",
+    "relations; prodigy: Prodigy/spaCy tasks; labelstudio (or label-studio): Label Studio "
+    "JSON; brat: a folder of .txt/.ann; csv: one row per span.",
 )
 @click.option(
     "--offsets",
-    type=click.Choice(["codepoint", "utf16", "utf8"]),
-    help="Offset unit. doccano: utf16 (default, what doccano counts) or codepoint; csv: "
-    "codepoint (default), utf16 or utf8; the others: codepoint only.",
+    type=click.Choice(["codepoint", "utf16", "grapheme", "utf8"]),
+    help="Offset unit. doccano: utf16 (default), codepoint or grapheme (a project counting "
+    "grapheme clusters); csv: codepoint (default), utf16 or utf8; the others: codepoint only.",
 )
 @click.option(
     "--label",
@@ -273,10 +275,15 @@ def export_command(
     layer: str,
 ) -> None:
     """Write every document of DB with its spans and relations."""
+    from annotator.formats.atomic import STDOUT, is_stream
     from annotator.formats.export_types import Selection
     from annotator.formats.exporting import export
     from annotator.store import Store
 
+    target = export_format(fmt)
+    if target.folder and output == STDOUT:
+        raise click.UsageError(f"--format {fmt} writes a folder: give -o a folder, not -")
+    err = is_stream(output)  # -o -, /dev/stdout, a pipe: the data has stdout to itself
     try:
         with (
             Store.open_readonly(db) as store,
@@ -291,16 +298,17 @@ def export_command(
             report = export(
                 store,
                 output,
-                EXPORTS[fmt],
+                target,
                 unit=offsets,
                 selection=selection,
                 on_document=(lambda: bar.update(1)) if bar else None,
             )
     except AnnotatorError as exc:
         raise _fail(exc) from exc
-    click.echo(f"{output}: {report.describe()}")
+    name = "standard output" if output == STDOUT else output
+    click.echo(f"{name}: {report.describe()}", err=err)
     for note in report.notes:
-        click.echo(f"note: {note}")
+        click.echo(f"note: {note}", err=err)
 
 
 def _layer_annotators(

@@ -25,7 +25,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from annotator.formats.units import Unit
 
-_ALL_UNITS: tuple[Unit, ...] = ("codepoint", "utf16", "utf8")  # units.UNITS, spelled here
+_ALL_UNITS: tuple[Unit, ...] = ("codepoint", "utf16", "utf8")  # units.UNITS but graphemes
+# doccano counts UTF-16 (JavaScript string indices), or grapheme clusters in a project that
+# "counts grapheme clusters as one character"; code points are for other tools' converters.
+_DOCCANO_UNITS: tuple[Unit, ...] = ("utf16", "codepoint", "grapheme")
 _JSONL = (".jsonl", ".ndjson")
 
 
@@ -60,7 +63,7 @@ IMPORTS: dict[str, ImportFormat] = {
         ImportFormat("text", (".txt", ".md"), ()),
         ImportFormat("html", (".html", ".htm"), ()),
         ImportFormat("jsonl", _JSONL, ("codepoint",)),
-        ImportFormat("doccano", (*_JSONL, ".json"), ("utf16", "codepoint", "utf8")),
+        ImportFormat("doccano", (*_JSONL, ".json"), (*_DOCCANO_UNITS, "utf8")),
         ImportFormat("prodigy", (*_JSONL, ".json"), ("codepoint",)),
         ImportFormat("labelstudio", (".json",), ("codepoint",)),
         ImportFormat("brat", (".txt", ".ann"), ("codepoint",)),
@@ -73,11 +76,30 @@ EXPORTS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
         ExportFormat("jsonl", "native", "write_store", ("codepoint",), reads_store=True),
-        ExportFormat("doccano", "doccano", "write_plain", ("utf16", "codepoint")),
-        ExportFormat("doccano-rel", "doccano", "write_relations", ("utf16", "codepoint")),
+        ExportFormat("doccano", "doccano", "write_plain", _DOCCANO_UNITS),
+        ExportFormat("doccano-rel", "doccano", "write_relations", _DOCCANO_UNITS),
         ExportFormat("prodigy", "prodigy", "write", ("codepoint",)),
         ExportFormat("labelstudio", "labelstudio", "write", ("codepoint",)),
         ExportFormat("brat", "brat", "write", ("codepoint",), folder=True),
         ExportFormat("csv", "csvfile", "write", _ALL_UNITS),
     )
 }
+
+# Other names ``--format`` takes, on both commands: Label Studio spells itself with a hyphen.
+ALIASES: dict[str, str] = {"label-studio": "labelstudio"}
+# Names export writes that import reads with another reader: doccano's relation form is one
+# of the forms the doccano reader reads.
+IMPORTED_AS: dict[str, str] = {"doccano-rel": "doccano", **ALIASES}
+# Names export writes that no import can read, and why (import says so instead of refusing
+# the name: every name export takes, import takes too).
+EXPORT_ONLY: dict[str, str] = {
+    "csv": "a CSV export lists spans without their documents' text, so it cannot be "
+    "imported; import the jsonl (or doccano, prodigy, labelstudio, brat) export instead",
+}
+IMPORT_NAMES: tuple[str, ...] = ("auto", *IMPORTS, *IMPORTED_AS, *EXPORT_ONLY)
+EXPORT_NAMES: tuple[str, ...] = (*EXPORTS, *ALIASES)
+
+
+def export_format(name: str) -> ExportFormat:
+    """The export format ``--format name`` means (an alias included)."""
+    return EXPORTS[ALIASES.get(name, name)]

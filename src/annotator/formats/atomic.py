@@ -2,6 +2,10 @@
 
 A process killed while writing leaves only its hidden temporary file; the next write to the
 same target removes the ones whose process is gone (their names carry the process id).
+
+A stream cannot be replaced, only written: ``-`` (standard output) and a target that is not
+a regular file (a pipe, a FIFO, ``/dev/stdout``, a terminal) are written directly, and never
+opened for reading first (reading one's own pipe would wait forever).
 """
 
 from __future__ import annotations
@@ -9,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,11 +24,28 @@ from typing import BinaryIO
 from annotator.core.errors import AnnotatorError
 
 _DATABASE_MAGIC = (b"SQLite format 3\x00", b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
+STDOUT = Path("-")  # the command line's ``-o -``
+
+
+def is_stream(target: Path) -> bool:
+    """Whether ``target`` is written as it is, not replaced: ``-`` or an existing file that
+    is not a regular one (nor a folder)."""
+    if Path(target) == STDOUT:
+        return True
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 @contextmanager
 def atomic_write(target: Path) -> Iterator[BinaryIO]:
     target = Path(target)
+    if is_stream(target):
+        with _stream(target) as f:
+            yield f
+        return
     if target.is_dir():
         raise AnnotatorError(f"{target}: is a folder; give a file name to write")
     _refuse_database(target)
@@ -51,6 +74,37 @@ def atomic_write(target: Path) -> Iterator[BinaryIO]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def _stream(target: Path) -> Iterator[BinaryIO]:
+    """Standard output, or a pipe or device opened for writing only."""
+    name = "standard output" if target == STDOUT else str(target)
+    try:
+        if target == STDOUT:
+            sys.stdout.flush()  # what was printed before comes first
+            f = None
+            out = sys.stdout.buffer
+        else:
+            f = out = target.open("wb")
+    except OSError as exc:
+        raise AnnotatorError(f"{name}: cannot be written ({exc.strerror})") from exc
+    try:
+        yield out
+        out.flush()
+    except BrokenPipeError:
+        # The reader went away (``| head``): say so, and keep Python from failing again on
+        # the closed pipe when it flushes standard output at exit.
+        if f is None:
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise AnnotatorError(f"{name} was closed before the export was written") from None
+    except OSError as exc:
+        raise AnnotatorError(f"{name}: cannot be written ({exc.strerror})") from exc
+    finally:
+        if f is not None:
+            with contextlib.suppress(OSError):
+                f.close()
 
 
 def _remove_stale(folder: Path, target: Path) -> None:

@@ -1,20 +1,35 @@
-"""doccano sequence-labelling JSONL, both forms.
+"""doccano sequence-labelling JSONL, in the forms its releases write.
 
 Plain form (one example a line; ``labels`` and ``data`` are accepted from older releases)::
 
     {"id": 12, "text": "...", "label": [[0, 2, "ORG"], [11, 17, "MISC"]], "Comments": []}
 
-Relation form::
+Relation form, and intent detection (entities as triples, with document categories)::
 
     {"id": 12, "text": "...", "entities": [{"id": 5, "label": "ORG", "start_offset": 0,
      "end_offset": 6}], "relations": [{"id": 1, "from_id": 5, "to_id": 7, "type": "x"}]}
+    {"text": "...", "entities": [[0, 26, "City"]], "cats": ["flight"]}
+
+doccano 1.x exports, whose labels and users are numbers (the project's database ids)::
+
+    {"id": 1, "text": "...", "annotations": [{"label": 12, "start_offset": 9,
+     "end_offset": 14, "user": 1}], "meta": {...}, "annotation_approver": null}
+
+A numeric label becomes the label ``label 12`` and a numeric user the annotator ``user 1``
+(the file does not hold their names); the import summary counts both. ``cats`` (document
+categories) are kept in the document's meta, and counted. Other keys of a line are doccano's
+example meta (title, url, ...; 1.x nests them in ``meta``). A key doccano does not write that
+holds what look like annotations (objects with offsets, ``[start, end, label]`` triples)
+refuses the line: importing its text alone would drop them without a word.
 
 Offsets are **UTF-16 code units** (doccano counts JavaScript string indices, doccano#2290),
-end exclusive; ``--offsets codepoint`` reads or writes code points instead. An export in code
-points says so in each line (``"offset_unit": "codepoint"``, a meta key to doccano), and the
-reader follows that key. Other keys of a
-line are doccano's example meta (title, url, ...). doccano keeps no annotator per label and
-no note per span: an import records the ``--annotator`` name, an export leaves notes out.
+end exclusive; ``--offsets codepoint`` reads or writes code points instead, and ``--offsets
+grapheme`` grapheme clusters (a project with "count grapheme clusters as one character").
+The file carries no span text to check the unit by: where it matters (a text with an emoji,
+a combining accent), the summary says which unit was assumed. An export in another unit than
+UTF-16 says so in each line (``"offset_unit": "codepoint"``, a meta key to doccano), and the
+reader follows that key. doccano keeps no note per span: an import records the ``--annotator``
+name where the line names no user, an export leaves notes out.
 """
 
 from __future__ import annotations
@@ -29,6 +44,8 @@ from annotator.core.model import IncomingRelation, IncomingSpan
 from annotator.formats.atomic import atomic_write
 from annotator.formats.export_types import ExportDocument, ExportReport
 from annotator.formats.records import (
+    CONVERTED,
+    Counted,
     Outcome,
     RecordError,
     TextMap,
@@ -41,17 +58,39 @@ from annotator.formats.records import (
     split_meta,
     text_of,
 )
-from annotator.formats.units import UNITS, Unit, UnitMap
+from annotator.formats.units import UNIT_NAMES, UNITS, Unit, UnitMap
 
 UNIT: Unit = "utf16"
 UNIT_KEY = "offset_unit"  # written by our export when it does not count UTF-16
-_RESERVED = ("id", "text", "data", "label", "labels", "entities", "relations", "Comments", UNIT_KEY)
+_SPAN_KEYS = ("label", "labels", "entities", "annotations")
+_RESERVED = ("id", "text", "data", *_SPAN_KEYS, "relations", "Comments", "cats", "meta", UNIT_KEY)
+# Keys by which other tools give a span's (or a link's) ends: a list of objects with them,
+# under a key doccano does not write, is annotations this reader would otherwise drop.
+_START_KEYS = frozenset({"start", "start_offset", "startOffset", "begin", "start_char", "from"})
+_END_KEYS = frozenset({"end", "end_offset", "endOffset", "end_char", "to"})
+
+# What a line's import converted, as the summary counts it: (what, how).
+NUMERIC_LABEL = ("span label", 'a doccano 1.x label id, named "label <id>"')
+NUMERIC_USER = ("span annotator", 'a doccano 1.x user id, recorded as "user <id>"')
+CATEGORY = ("document category", 'kept in meta ("cats"; document labels are not imported yet)')
 
 
 def looks_like(record: Any) -> bool:
     """A first record with doccano's keys (and no Prodigy ones)."""
-    return isinstance(record, dict) and any(
-        k in record for k in ("label", "labels", "entities", "data", "Comments")
+    if not isinstance(record, dict):
+        return False
+    if any(k in record for k in ("label", "labels", "entities", "data", "Comments", "cats")):
+        return True
+    # doccano 1.x: "annotations" of objects with a label (Label Studio's, also called
+    # "annotations", come in .json files under "data", and hold "result" lists)
+    annotations = record.get("annotations")
+    return (
+        "text" in record
+        and isinstance(annotations, list)
+        and any(
+            isinstance(a, dict) and "result" not in a and ("label" in a or _annotations_in([a]))
+            for a in annotations[:20]
+        )
     )
 
 
@@ -60,48 +99,157 @@ def looks_like(record: Any) -> bool:
 
 def read(path: Path, unit: Unit | None = None) -> Iterator[Outcome]:
     """``unit``: what ``--offsets`` says; by default a line's ``offset_unit`` or UTF-16."""
-    return records_of(path, lambda record, line: [_document(record, path, line, unit)])
+    return records_of(path, lambda record, line: _outcomes(record, path, line, unit))
 
 
-def _document(record: Any, path: Path, line: int, unit: Unit | None):
-    record = object_of(record)
-    unit = _unit(record.get(UNIT_KEY), unit)
-    key = "text" if "text" in record else "data"
-    textmap = TextMap(text_of(record.get(key), key), unit)
-    source_id = source_id_of(record.get("source_id"), record.get("id"))
-    doc_key = textmap.doc_key(source_id)
-    spans = [
-        IncomingSpan(*textmap.span(s, e, what=f"{name}[{i}]"), label=label, line=line)
-        for name, i, s, e, label in _tuples(record)
-    ]
-    entity_ids: dict[Any, list[str]] = {}
-    for i, item in enumerate(list_of(record, "entities")):
-        item = object_of(item, f"entities[{i}]")
-        what = f"entities[{i}]"
-        start, end = textmap.span(item.get("start_offset"), item.get("end_offset"), what=what)
-        ident = item.get("id", f"#{i}")
-        span_id = local_id(doc_key, "doccano", ident)
-        spans.append(
-            IncomingSpan(start, end, _label(item.get("label"), what), id=span_id, line=line)
+def _outcomes(record: Any, path: Path, line: int, unit: Unit | None) -> list[Outcome]:
+    notes: list[tuple[str, str]] = []
+    doc = _Line(object_of(record), line, unit, notes).document(f"{path}, line {line}")
+    return [doc, *(Counted(str(path), line, CONVERTED, what, how) for what, how in notes)]
+
+
+class _Line:
+    """One line read into a document; what was converted or kept aside goes to ``notes``."""
+
+    def __init__(
+        self, record: dict, line: int, unit: Unit | None, notes: list[tuple[str, str]]
+    ) -> None:
+        self.record, self.line, self.notes = record, line, notes
+        declared = record.get(UNIT_KEY)
+        self.unit = _unit(declared, unit)
+        self.assumed = declared is None and unit is None
+        key = "data" if "data" in record and "text" not in record else "text"
+        self.textmap = TextMap(text_of(record.get(key), key), self.unit)
+        self.source_id = source_id_of(record.get("source_id"), record.get("id"))
+        self.doc_key = self.textmap.doc_key(self.source_id)
+
+    def document(self, origin: str):
+        record = self.record
+        spans = [
+            IncomingSpan(*self.textmap.span(s, e, what=f"{name}[{i}]"), label=lab, line=self.line)
+            for name, i, s, e, lab in _tuples(record)
+        ]
+        entity_ids: dict[str, list[str]] = {}
+        for i, item in enumerate(list_of(record, "entities")):
+            what = f"entities[{i}]"
+            if isinstance(item, list | tuple):  # intent detection writes triples
+                spans.append(self._triple(item, what))
+                continue
+            item = object_of(item, what)
+            ident = item.get("id", f"#{i}")
+            span = self._object(item, what, id=local_id(self.doc_key, "doccano", ident))
+            spans.append(span)
+            entity_ids.setdefault(_key(ident), []).append(span.id)
+        for i, item in enumerate(list_of(record, "annotations")):
+            spans.append(self._object(object_of(item, f"annotations[{i}]"), f"annotations[{i}]"))
+        relations = [
+            _relation(item, i, self.doc_key, entity_ids)
+            for i, item in enumerate(list_of(record, "relations"))
+        ]
+        fields = self._fields()
+        if spans and self.assumed and self._unit_matters():
+            self.notes.append((
+                "line",
+                f"offsets read as {UNIT_NAMES[self.unit]}, doccano's default (its lines carry "
+                "no span text to check them by; a project that counts grapheme clusters as "
+                "one character needs --offsets grapheme)",
+            ))
+        return document(
+            self.textmap,
+            source_id=self.source_id,
+            meta=split_meta(fields),
+            origin=origin,
+            spans=spans,
+            relations=relations,
         )
-        entity_ids.setdefault(_key(ident), []).append(span_id)
-    relations = [
-        _relation(item, i, doc_key, entity_ids)
-        for i, item in enumerate(list_of(record, "relations"))
-    ]
-    fields = {k: v for k, v in record.items() if k not in _RESERVED}
-    comments = _comments(record.get("Comments"))
-    if comments:
-        fields["comments"] = comments
-    meta = split_meta(fields)
-    return document(
-        textmap,
-        source_id=source_id,
-        meta=meta,
-        origin=f"{path}, line {line}",
-        spans=spans,
-        relations=relations,
-    )
+
+    def _triple(self, item: list | tuple, what: str) -> IncomingSpan:
+        if len(item) != 3:
+            raise RecordError(f'{what} must be [start, end, "label"], not {item!r}')
+        start, end = self.textmap.span(item[0], item[1], what=what)
+        return IncomingSpan(start, end, label=_label(item[2], what), line=self.line)
+
+    def _object(self, item: dict, what: str, id: str | None = None) -> IncomingSpan:
+        start = item.get("start_offset", item.get("start"))
+        end = item.get("end_offset", item.get("end"))
+        if start is None and end is None:
+            raise RecordError(
+                f"{what} has no offsets (a label of the whole text): this is a "
+                "text-classification export; Annotator reads sequence labelling (spans)"
+            )
+        start, end = self.textmap.span(start, end, what=what)
+        label = item.get("label")
+        if isinstance(label, int) and not isinstance(label, bool):
+            self.notes.append(NUMERIC_LABEL)
+            label = f"label {label}"
+        who = item.get("user")
+        if isinstance(who, int) and not isinstance(who, bool):
+            self.notes.append(NUMERIC_USER)
+            who = f"user {who}"
+        elif not (isinstance(who, str) and who.strip()):
+            who = None  # the --annotator name
+        return IncomingSpan(
+            start, end, label=_label(label, what), id=id, annotator=who, line=self.line
+        )
+
+    def _fields(self) -> dict[str, Any]:
+        record = self.record
+        fields = {k: v for k, v in record.items() if k not in _RESERVED}
+        nested = record.get("meta")
+        if isinstance(nested, dict):  # 1.x and doccano's import files nest the meta
+            fields.update({k: v for k, v in nested.items() if k not in fields})
+        elif nested is not None:
+            fields["meta"] = nested
+        for key, value in fields.items():
+            if isinstance(value, list) and _annotations_in(value):
+                raise RecordError(
+                    f'"{key}" holds what look like annotations ({_preview(value)}), which a '
+                    "doccano line does not have: importing its text alone would leave them "
+                    "out. Choose the --format that writes them (prodigy and jsonl read "
+                    '"spans"), or remove the key'
+                )
+        comments = _comments(record.get("Comments"))
+        if comments:
+            fields["comments"] = comments
+        cats = record.get("cats")
+        if cats not in (None, [], {}):
+            if not isinstance(cats, list | dict):
+                raise RecordError(f'"cats" must be a list of categories, not {cats!r}')
+            self.notes.extend([CATEGORY] * len(cats))
+            fields["cats"] = cats
+        return fields
+
+    def _unit_matters(self) -> bool:
+        """Whether this text's offsets would read differently in another unit doccano
+        counts in (an emoji: UTF-16 against code points; a combining accent, a ZWJ
+        sequence or a CRLF: grapheme clusters)."""
+        raw = self.textmap.raw
+        if raw.isascii() and "\r\n" not in raw:
+            return False
+        return UnitMap(raw, "utf16").differs or UnitMap(raw, "grapheme").differs
+
+
+def _annotations_in(items: list) -> bool:
+    """Whether a list holds what look like annotations: objects with a start and an end
+    key, or ``[start, end, "label"]`` triples."""
+    for item in items[:20]:
+        if isinstance(item, dict):
+            if _START_KEYS.intersection(item) and _END_KEYS.intersection(item):
+                return True
+        elif (
+            isinstance(item, list | tuple)
+            and len(item) == 3
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in item[:2])
+            and isinstance(item[2], str)
+        ):
+            return True
+    return False
+
+
+def _preview(items: list) -> str:
+    text = orjson.dumps(items[0]).decode()
+    more = f", and {len(items) - 1} more" if len(items) > 1 else ""
+    return (text if len(text) <= 80 else text[:77] + "...") + more
 
 
 def _unit(declared: Any, wanted: Unit | None) -> Unit:
@@ -181,11 +329,12 @@ def write_plain(
     docs: Iterable[ExportDocument], target: Path, unit: Unit, report: ExportReport
 ) -> None:
     dropped = 0
+    unsplit = _Unsplit(report)
     with atomic_write(target) as f:
         for item in docs:
             units = UnitMap(item.document.text, unit)
             labels = sorted(
-                [units.to_unit(s.start), units.to_unit(s.end), s.label] for s in item.spans
+                [start, end, s.label] for s, (start, end) in unsplit.offsets(item, units)
             )
             dropped += len(item.relations)
             record = {"id": item.document.id, "text": item.document.text, "label": labels}
@@ -197,30 +346,30 @@ def write_plain(
             f"{dropped} relation(s) left out: the plain doccano form has none "
             "(use --format doccano-rel)"
         )
+    unsplit.tell()
 
 
 def write_relations(
     docs: Iterable[ExportDocument], target: Path, unit: Unit, report: ExportReport
 ) -> None:
     next_id = 1
+    unsplit = _Unsplit(report)
     with atomic_write(target) as f:
         for item in docs:
             units = UnitMap(item.document.text, unit)
             numbers = {}
             entities = []
-            for s in item.spans:
+            for s, (start, end) in unsplit.offsets(item, units):
                 numbers[s.id] = next_id
                 entities.append(
-                    {
-                        "id": next_id,
-                        "label": s.label,
-                        "start_offset": units.to_unit(s.start),
-                        "end_offset": units.to_unit(s.end),
-                    }
+                    {"id": next_id, "label": s.label, "start_offset": start, "end_offset": end}
                 )
                 next_id += 1
             relations = []
             for r in item.relations:
+                if r.source not in numbers or r.target not in numbers:
+                    unsplit.relations += 1
+                    continue
                 relations.append(
                     {
                         "id": next_id,
@@ -238,6 +387,36 @@ def write_relations(
             }
             f.write(orjson.dumps(_with_meta(record, item, unit)))
             f.write(b"\n")
+    unsplit.tell()
+
+
+class _Unsplit:
+    """Counting grapheme clusters, a span that begins or ends inside a cluster (half of a
+    flag, a letter without its combining accent) has no offsets: it is left out, with its
+    relations, and the export's notes say how many."""
+
+    def __init__(self, report: ExportReport) -> None:
+        self.report = report
+        self.spans = self.relations = 0
+
+    def offsets(self, item: ExportDocument, units: UnitMap):
+        for s in item.spans:
+            try:
+                yield s, (units.to_unit(s.start), units.to_unit(s.end))
+            except ValueError:
+                self.spans += 1
+
+    def tell(self) -> None:
+        if not self.spans:
+            return
+        self.report.spans -= self.spans
+        self.report.relations -= self.relations
+        links = f" and {self.relations} relation(s) to them" if self.relations else ""
+        self.report.notes.append(
+            f"{self.spans} span(s){links} left out: a span that begins or ends inside a "
+            "grapheme cluster cannot be written counting grapheme clusters (export with "
+            "--offsets utf16 to keep them)"
+        )
 
 
 def _with_meta(record: dict[str, Any], item: ExportDocument, unit: Unit) -> dict[str, Any]:
@@ -249,6 +428,7 @@ def _with_meta(record: dict[str, Any], item: ExportDocument, unit: Unit) -> dict
     meta = item.document.meta.as_dict() | {"source_id": item.document.source_id}
     record["Comments"] = meta.pop("comments", []) if isinstance(meta.get("comments"), list) else []
     for key, value in meta.items():
-        if key not in record and key not in _RESERVED:
+        # categories (and a meta that was no object) go back where doccano had them
+        if key not in record and (key not in _RESERVED or key in ("cats", "meta")):
             record[key] = value
     return record

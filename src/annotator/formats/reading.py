@@ -4,7 +4,9 @@
 ``.txt``/``.md`` is an article (or, with a ``.ann`` beside it, a brat document), ``.html``/
 ``.htm`` a saved news page, ``.json`` a Label Studio export, and ``.jsonl``/``.ndjson`` is
 Prodigy (keys such as ``_input_hash``, ``tokens``, ``answer``), doccano (``label``, ``labels``,
-``entities``, ``data``) or else native.
+``entities``, ``data``, ``cats``, or 1.x ``annotations`` with offsets) or else native.
+``--format`` also takes every name export writes: ``doccano-rel`` is read by the doccano
+reader, ``label-studio`` is ``labelstudio``, and ``csv`` is refused with the reason.
 
 Strict reading raises the first bad record as an :class:`InputError`; lenient reading
 (``--skip-invalid``) collects it and goes on.
@@ -19,6 +21,9 @@ from pathlib import Path
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import IncomingDocument
 from annotator.formats import (
+    EXPORT_ONLY,
+    IMPORT_NAMES,
+    IMPORTED_AS,
     IMPORTS,
     SUPPORTED,
     brat,
@@ -39,7 +44,7 @@ from annotator.formats.records import (
 )
 from annotator.formats.units import Unit
 
-FORMATS = ("auto", *IMPORTS)
+FORMATS = ("auto", *IMPORTS)  # the formats read; IMPORT_NAMES adds export's other names
 
 
 @dataclass(frozen=True)
@@ -70,8 +75,11 @@ def read_paths(paths: Iterable[Path]) -> list[IncomingDocument]:
 
 def plan(paths: Iterable[Path], fmt: str = "auto") -> list[Source]:
     """The sources to read, in order; a missing path or an unknown file type is an error."""
-    if fmt not in FORMATS:
-        raise AnnotatorError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt not in IMPORT_NAMES:
+        raise AnnotatorError(f"unknown format {fmt!r}; use one of {', '.join(IMPORT_NAMES)}")
+    if fmt in EXPORT_ONLY:
+        raise AnnotatorError(f"--format {fmt}: {EXPORT_ONLY[fmt]}")
+    fmt = IMPORTED_AS.get(fmt, fmt)
     sources: list[Source] = []
     for path in map(Path, paths):
         if path.is_dir():
