@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import IncomingDocument
-from annotator.formats import EXPORTS, IMPORTS, brat, doccano, prodigy
+from annotator.formats import EXPORTS, IMPORTS, brat, doccano, labelstudio, prodigy
 from annotator.formats.export_types import Selection
 from annotator.formats.exporting import export
 from annotator.formats.reading import plan, read_paths, read_sources
@@ -601,9 +601,18 @@ def test_label_studio_export(tmp_path: Path) -> None:
         ("We will not back down.", "The  minister", "said_by"),
         ("agreed", "Jane Smith", "related"),  # drawn leftwards, with no label
     ]
-    assert sorted(s.reason for s in result.skipped) == [
-        "a cancelled (skipped) annotation",
-        "a result of type 'choices' (only labels and relations are imported)",
+    # issue 14: the choice is kept as a document category, and the prediction of an
+    # annotated task is counted as left (both were skipped or ignored before)
+    assert sorted(s.reason for s in result.skipped) == sorted(
+        [
+            "a cancelled (skipped) annotation",
+            labelstudio.CATEGORY_KEPT,
+            "a prediction left: the task has annotations, and a model's guesses are imported "
+            "only for a task nobody annotated",
+        ]
+    )
+    assert doc.meta.extra["categories"] == [
+        {"label": "neg", "annotator": "alice@example.com", "control": "sentiment"}
     ]
     assert doc.meta.title == "Standoff" and doc.source_id == "1"
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import orjson
 
 from annotator.core.bulk import collector_paused, let_go
-from annotator.core.errors import InputError
+from annotator.core.errors import AnnotatorError, InputError
+from annotator.formats import labelstudio
 from annotator.formats.atomic import atomic_write
 from annotator.formats.reading import ReadResult, locate, plan, read_sources
 from annotator.formats.records import Problem, Rejected, Skipped
@@ -68,6 +69,7 @@ def import_files(
     skip_invalid: bool = False,
     rejects: Path | None = None,
     new: bool = False,
+    text_field: str | None = None,
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> ImportReport:
@@ -76,6 +78,8 @@ def import_files(
 
     ``fmt`` reads every file as one format (``"auto"``: by suffix and first record, see
     formats/reading.py); ``unit`` is the unit of doccano offsets (``--offsets``);
+    ``text_field`` the ``data`` field of Label Studio tasks that holds the text
+    (``--text-field``);
     ``annotator`` is recorded on spans and relations that come without a name.
 
     Strict (the default), the first bad record raises an :class:`InputError` naming its file
@@ -93,12 +97,18 @@ def import_files(
     """
     with _database(Path(db), new=new) as path:
         sources = plan(paths, fmt)
+        if text_field is not None and not any(s.fmt == "labelstudio" for s in sources):
+            raise AnnotatorError("--text-field applies to Label Studio files; there are none here")
         # What is read lives until it is stored: the cycle collector stays paused over both
         # (core/bulk.py), and the documents are let go of a slice at a time before it runs
         # again, so that it never scans the millions of objects a large corpus makes and
         # other threads (the window's) are never held for long.
         with collector_paused():
-            result = _read(sources, unit=unit, skip_invalid=skip_invalid, progress=progress)
+            field = labelstudio.TEXT_FIELD.set(text_field)
+            try:
+                result = _read(sources, unit=unit, skip_invalid=skip_invalid, progress=progress)
+            finally:
+                labelstudio.TEXT_FIELD.reset(field)
             try:
                 with Store.open(path) as store:
                     for warning in store.warnings if warn is not None else ():
