@@ -205,6 +205,12 @@ def _icon(char: str) -> bool:
     return unicodedata.category(char) == "So" and char != "\u00b0"
 
 
+def _lowerish(char: str) -> bool:
+    """A lower-case letter, or a letter of a script without case (Chinese, Arabic, ...):
+    spaCy's rules treat both alike."""
+    return char.isalpha() and not char.isupper()
+
+
 def _prefix(s: str) -> int:
     if m := _ELLIPSIS.match(s):
         return m.end()
@@ -236,7 +242,7 @@ def _suffix(s: str) -> int:
         before = s[-2]
         if (
             before.isdigit()
-            or before.islower()
+            or _lowerish(before)
             or before in "%\u00b2-+"
             or before in _QUOTES
             or before in _PUNCT
@@ -257,18 +263,7 @@ def _infixes(s: str) -> Iterable[tuple[int, int]]:
             continue
         char = s[i]
         before, after = s[i - 1] if i else "", s[i + 1 : i + 2]
-        if (
-            _icon(char)
-            or char in "+-*^"
-            and before.isdigit()
-            and (after.isdigit() or after == "-")
-            or char == "."
-            and (before.islower() or before in _QUOTES)
-            and (after.isupper() or (after and after in _QUOTES))
-            or char == ","
-            and before.isalpha()
-            and after.isalpha()
-        ):
+        if _split_here(char, before, after):
             yield i, i + 1
         elif (before.isalpha() or before.isdigit()) and (
             hyphen := next((h for h in _HYPHENS if s.startswith(h, i)), None)
@@ -280,6 +275,21 @@ def _infixes(s: str) -> Iterable[tuple[int, int]]:
         elif char in ":<>=/" and (before.isalpha() or before.isdigit()) and after.isalpha():
             yield i, i + 1
         i += 1
+
+
+def _split_here(char: str, before: str, after: str) -> bool:
+    """Whether the one character ``char`` is an infix between ``before`` and ``after``."""
+    if _icon(char):
+        return True
+    if char in "+-*^":  # arithmetic between numbers: 2014-15, 3*4
+        return before.isdigit() and (after.isdigit() or after == "-")
+    if char == ".":  # a sentence run on: end.Next
+        return (_lowerish(before) or (before != "" and before in _QUOTES)) and (
+            after.isupper() or (after != "" and after in _QUOTES)
+        )
+    if char == ",":
+        return before.isalpha() and after.isalpha()
+    return False
 
 
 @lru_cache(maxsize=4096)
