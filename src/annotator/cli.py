@@ -136,13 +136,10 @@ _IMPORT_FORMATS = ("auto", *IMPORTS)
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where --skip-invalid writes the rejected records [default: DB.rejects.jsonl].",
 )
-@click.option(
-    "--text-field",
-    metavar="NAME",
-    help="The field of a Label Studio task's data that holds the text (the $NAME of its "
-    "labelling config's <Text value=...>). Default: text, or else the one long text field, "
-    "which the summary names.",
-)
+@click.option("--text-field", metavar="NAME",
+              help="The field of a Label Studio task's data that holds the text (the $NAME "
+              "of its config's <Text value=...>). Default: text, or else the one long text "
+              "field, which the summary names.")  # fmt: skip
 def import_command(
     db: Path,
     files: tuple[Path, ...],
