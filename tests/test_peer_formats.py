@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import IncomingDocument
-from annotator.formats import EXPORTS, IMPORTS, brat, doccano, prodigy
+from annotator.formats import EXPORTS, IMPORTS, brat, doccano, labelstudio, prodigy
 from annotator.formats.export_types import Selection
 from annotator.formats.exporting import export
 from annotator.formats.reading import plan, read_paths, read_sources
-from annotator.formats.records import CONVERTED, Rejected, Skipped
+from annotator.formats.records import CONVERTED, LEFT_OUT, Rejected, Skipped
 from annotator.formats.units import UnitMap
 from annotator.store import Store
 from brat_rules import folder_problems
@@ -487,10 +487,9 @@ def test_prodigy_ner_manual_tasks(tmp_path: Path) -> None:
         ("PERSON", "news-alice"),
         ("ROLE", "news-bob"),
     ]
-    assert sorted(s.reason for s in result.skipped) == [
-        "a relation given by token indices only (no head_span/child_span)",
-        'the answer is "reject"',
-    ]
+    assert [s.reason for s in result.skipped] == ['the answer is "reject"']
+    assert [(c.action, c.what) for c in result.counted] == [(LEFT_OUT, "relation")]
+    assert "given by token indices only" in result.counted[0].reason
     store = Store.memory()
     summary = store.import_documents(docs, annotator="x")
     assert (summary.documents_added, summary.documents_present, summary.spans_added) == (1, 1, 2)
@@ -602,9 +601,18 @@ def test_label_studio_export(tmp_path: Path) -> None:
         ("We will not back down.", "The  minister", "said_by"),
         ("agreed", "Jane Smith", "related"),  # drawn leftwards, with no label
     ]
-    assert sorted(s.reason for s in result.skipped) == [
-        "a cancelled (skipped) annotation",
-        "a result of type 'choices' (only labels and relations are imported)",
+    # issue 14: the choice is kept as a document category, and the prediction of an
+    # annotated task is counted as left (both were skipped or ignored before)
+    assert sorted((c.action, c.what, c.reason) for c in result.counted) == sorted(
+        [
+            (LEFT_OUT, "annotation", "cancelled (skipped) in Label Studio"),
+            (CONVERTED, *labelstudio.CATEGORY_KEPT),
+            (LEFT_OUT, "prediction", "the task has annotations, and a model's guesses are "
+             "imported only for a task nobody annotated"),
+        ]
+    )
+    assert doc.meta.extra["categories"] == [
+        {"label": "neg", "annotator": "alice@example.com", "control": "sentiment"}
     ]
     assert doc.meta.title == "Standoff" and doc.source_id == "1"
 

@@ -137,6 +137,10 @@ _IMPORT_FORMATS = ("auto", *IMPORTS)  # IMPORT_NAMES adds every other name expor
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where --skip-invalid writes the rejected records [default: DB.rejects.jsonl].",
 )
+@click.option("--text-field", metavar="NAME",
+              help="The field of a Label Studio task's data that holds the text (the $NAME "
+              "of its config's <Text value=...>). Default: text, or else the one long text "
+              "field, which the summary names.")  # fmt: skip
 def import_command(
     db: Path,
     files: tuple[Path, ...],
@@ -145,6 +149,7 @@ def import_command(
     offsets: str | None,
     skip_invalid: bool,
     rejects: Path | None,
+    text_field: str | None,
 ) -> None:
     """Add articles and annotated documents to DB, all or nothing.
 
@@ -165,6 +170,7 @@ def import_command(
                 unit=offsets,
                 skip_invalid=skip_invalid,
                 rejects=rejects,
+                text_field=text_field,
                 progress=bar,
                 warn=lambda warning: click.echo(f"warning: {warning}", err=True),
             )

@@ -18,7 +18,7 @@ from pathlib import Path
 import orjson
 
 from annotator.core.bulk import collector_paused, let_go
-from annotator.core.errors import InputError
+from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import Counted, tally
 from annotator.formats.atomic import atomic_write
 from annotator.formats.reading import ReadResult, plan, read_sources
@@ -76,6 +76,7 @@ def import_files(
     skip_invalid: bool = False,
     rejects: Path | None = None,
     new: bool = False,
+    text_field: str | None = None,
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> ImportReport:
@@ -84,6 +85,8 @@ def import_files(
 
     ``fmt`` reads every file as one format (``"auto"``: by suffix and first record, see
     formats/reading.py); ``unit`` is the unit of doccano offsets (``--offsets``);
+    ``text_field`` the ``data`` field of Label Studio tasks that holds the text
+    (``--text-field``);
     ``annotator`` is recorded on spans and relations that come without a name.
 
     Strict (the default), the first bad record raises an :class:`InputError` naming its file
@@ -100,12 +103,17 @@ def import_files(
     :class:`AnnotatorError`, with the message the command line prints.
     """
     sources = plan(paths, fmt)
+    if text_field is not None and not any(s.fmt == "labelstudio" for s in sources):
+        raise AnnotatorError("--text-field applies to Label Studio files; there are none here")
     # What is read lives until it is stored: the cycle collector stays paused over both
     # (core/bulk.py), and the documents are let go of a slice at a time before it runs
     # again, so that it never scans the millions of objects a large corpus makes and
     # other threads (the window's) are never held for long.
     with collector_paused():
-        result = _read(sources, unit=unit, skip_invalid=skip_invalid, progress=progress)
+        result = _read(
+            sources, unit=unit, text_field=text_field, skip_invalid=skip_invalid,
+            progress=progress,
+        )
 
         def store_into(path: Path) -> ImportReport:
             with Store.open(path) as store:
@@ -168,9 +176,9 @@ def _stored(progress: Progress | None, total: int) -> Callable[[int], None] | No
     return None if progress is None else lambda done: progress("store", done, total)
 
 
-def _read(sources, *, unit, skip_invalid: bool, progress: Progress | None) -> ReadResult:
+def _read(sources, *, progress: Progress | None, **options) -> ReadResult:
     if progress is None:
-        return read_sources(sources, unit=unit, skip_invalid=skip_invalid)
+        return read_sources(sources, **options)
     total, done = len(sources), 0
     progress("read", 0, total)
 
@@ -179,7 +187,7 @@ def _read(sources, *, unit, skip_invalid: bool, progress: Progress | None) -> Re
         done += 1
         progress("read", done, total)
 
-    return read_sources(sources, unit=unit, skip_invalid=skip_invalid, on_source=one_more)
+    return read_sources(sources, on_source=one_more, **options)
 
 
 def _reasons(problems: list[Problem]) -> str:

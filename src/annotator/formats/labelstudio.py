@@ -6,15 +6,29 @@ so since LSF#308), end exclusive. Label Studio may collapse white space in its c
 region's text (LS#3078), so that copy is compared with white space squeezed.
 
 Import decisions:
+- The document is ``data.text``, or the field ``--text-field`` names (the labelling config
+  names it: ``$text`` is only the default). Without either, a task whose ``data`` has exactly
+  one long text field (or one string field at all) is read from it, and the summary says
+  which field was used.
 - The annotator is the annotation's ``created_username`` (newer exports) or ``completed_by``
   (an e-mail in old exports; a user number, recorded as ``ls-user-N``, in new ones).
 - A cancelled (skipped) annotation is skipped and counted. Predictions are imported only for a
   task with no annotation, under the annotator ``prediction:MODEL_VERSION``; a model's guesses
-  never mix with people's work.
+  never mix with people's work, and the predictions of an annotated task are counted as left.
 - A region with several labels becomes one span per label. A region's note is its ``meta.text``
-  or a per-region ``textarea`` result. A relation with no label is labelled ``related``; one
-  drawn ``left`` runs from ``to_id`` to ``from_id``. Other result types (choices, ratings, ...)
-  are skipped with a reason.
+  or a per-region ``textarea`` result; a per-region ``choices`` result is added to its note
+  too (``control: choice``), and counted. The region's copy of its text (``value.text``) may
+  differ from the text at its offsets in white space (LS#3078) or in how a line break is
+  written (``\\n`` for a line break, ``\\r\\n``, as in Label Studio's own e2e fixture): the
+  text at the offsets is kept, and the second case is counted. Any other difference refuses
+  the task.
+- A relation with no label is labelled ``related``; one drawn ``left`` runs from ``to_id`` to
+  ``from_id``. A ``bi`` (two-way) relation becomes one relation from ``from_id`` to
+  ``to_id``, as drawn, and is counted: a link runs from a quote or claim to its actor, and
+  its mirror image would be a second, wrong link.
+- ``choices`` for the whole text are document categories: kept in the document's meta under
+  ``categories`` (``{"label", "annotator", "control"}`` objects) and counted. Other result
+  types (ratings, free text, ...) are skipped, each counted with its type.
 - The ``JSON_MIN`` export (``{"text", "label": [{"start", "end", "labels"}]}``) is read too.
 
 The export writes one annotation per annotator (``completed_by`` numbers them from 1,
@@ -28,7 +42,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,18 +54,22 @@ from annotator.core.model import IncomingRelation, IncomingSpan
 from annotator.formats.atomic import atomic_write
 from annotator.formats.export_types import ExportDocument, ExportReport
 from annotator.formats.records import (
+    CONVERTED,
+    LEFT_OUT,
+    Counted,
     Outcome,
     RecordError,
     Rejected,
-    Skipped,
     TextMap,
     document,
+    integer,
     list_of,
     local_id,
     name_of,
     object_of,
     source_id_of,
     split_meta,
+    squeeze,
     text_of,
 )
 from annotator.formats.textfile import BOM, read_utf8
@@ -64,14 +83,16 @@ _USERNAME = re.compile(r"^\s*(.*?)(?:,\s*\d+)?\s*$")  # "alice@example.com, 1"
 # -- reading ------------------------------------------------------------------------------
 
 
-def read(path: Path, unit: Unit = UNIT) -> Iterator[Outcome]:
+def read(path: Path, unit: Unit = UNIT, text_field: str | None = None) -> Iterator[Outcome]:
+    """``text_field``: the ``data`` field that holds the text (``--text-field``)."""
+    field = text_field
     for item in tasks(path):
         if isinstance(item, Rejected):
             yield item
             continue
         line, value, raw = item
         try:
-            yield from _outcomes(value, path, line)
+            yield from _outcomes(value, path, line, field)
         except RecordError as exc:
             yield Rejected(str(path), line, str(exc), raw)
 
@@ -114,43 +135,54 @@ def tasks(path: Path) -> Iterator[tuple[int, Any, str] | Rejected]:
         yield Rejected(str(path), None, "is empty: no tasks in it")
 
 
-def _outcomes(task: Any, path: Path, line: int) -> Iterator[Outcome]:
+def _outcomes(task: Any, path: Path, line: int, field: str | None = None) -> Iterator[Outcome]:
     task = object_of(task, "a task")
-    if "data" not in task and "text" in task:
+    if "data" not in task and "text" in task and field is None:
         yield from _min_task(task, path, line)
         return
     data = object_of(task.get("data"), '"data"')
-    key = _text_key(data)
+    key, guessed = _text_key(data, field)
     textmap = TextMap(text_of(data[key], f"data.{key}"))
     source_id = source_id_of(data.get("source_id"), task.get("id"))
     doc_key = textmap.doc_key(source_id)
-    skipped: dict[str, Skipped] = {}
+    notes: list[Counted] = []
 
-    def skip(reason: str) -> None:
-        skipped.setdefault(reason, Skipped(str(path), line, reason))
+    def skip(action: str, what: str, reason: str) -> None:
+        notes.append(Counted(str(path), line, action, what, reason))
 
+    if guessed:
+        skip(CONVERTED, "task text", f"read from data.{key}, the one long text field "
+             "(--text-field chooses)")  # fmt: skip
     annotations = list_of(task, "annotations")
     usable = []
     for j, ann in enumerate(annotations):
         ann = object_of(ann, f"annotations[{j}]")
         if ann.get("was_cancelled"):
-            skip("a cancelled (skipped) annotation")
+            skip(LEFT_OUT, "annotation", "cancelled (skipped) in Label Studio")
         else:
             usable.append((f"annotations[{j}]", ann, _annotator(ann)))
-    if not usable:
-        for j, pred in enumerate(list_of(task, "predictions")):
-            pred = object_of(pred, f"predictions[{j}]")
-            version = pred.get("model_version")
-            who = f"prediction:{version}" if version else "prediction"
-            usable.append((f"predictions[{j}]", pred, who))
-    spans, relations = [], []
+    annotated = bool(usable)
+    for j, pred in enumerate(list_of(task, "predictions")):
+        pred = object_of(pred, f"predictions[{j}]")
+        if annotated:
+            skip(LEFT_OUT, "prediction", "the task has annotations, and a model's guesses "
+                 "are imported only for a task nobody annotated")  # fmt: skip
+            continue
+        version = pred.get("model_version")
+        who = f"prediction:{version}" if version else "prediction"
+        usable.append((f"predictions[{j}]", pred, who))
+    spans, relations, categories = [], [], []
     for where, ann, who in usable:
         # Label Studio's annotation ids are unique in its database; the place in the list
         # is the fallback, so that a re-export in another order finds the same spans.
         ident = ann.get("id")
         ann_key = f"{where.split('[')[0]}:{ident}" if ident not in (None, "") else where
-        _results(ann, where, textmap, doc_key, ann_key, who, spans, relations, skip)
+        found = _Found(spans, relations, categories, skip)
+        _results(ann, where, textmap, doc_key, ann_key, who, found)
     fields = {k: v for k, v in data.items() if k != key}
+    if categories:
+        kept = fields.get("categories")
+        fields["categories"] = [*(kept if isinstance(kept, list) else []), *categories]
     yield document(
         textmap,
         source_id=source_id,
@@ -159,10 +191,24 @@ def _outcomes(task: Any, path: Path, line: int) -> Iterator[Outcome]:
         spans=spans,
         relations=relations,
     )
-    yield from skipped.values()
+    yield from notes
 
 
-def _results(ann, where, textmap, doc_key, ann_key, who, spans, relations, skip) -> None:
+CATEGORY_KEPT = ("document category",
+                 'kept in meta ("categories"): Annotator has no document labels yet')
+
+
+@dataclass
+class _Found:
+    """What the results of one task come to, and the note-taker for what they leave."""
+
+    spans: list[IncomingSpan]
+    relations: list[IncomingRelation]
+    categories: list[dict]
+    skip: Callable[[str, str, str], None]  # (action, what, reason) counted
+
+
+def _results(ann, where, textmap, doc_key, ann_key, who, found: _Found) -> None:
     results = [object_of(r, f"{where}.result[{k}]") for k, r in enumerate(list_of(ann, "result"))]
     created = ann.get("created_at") if isinstance(ann.get("created_at"), str) else None
     updated = ann.get("updated_at") if isinstance(ann.get("updated_at"), str) else None
@@ -172,9 +218,7 @@ def _results(ann, where, textmap, doc_key, ann_key, who, spans, relations, skip)
             continue
         what = f"{where}.result[{k}]"
         value = object_of(result.get("value"), f"{what}.value")
-        start, end = textmap.span(
-            value.get("start"), value.get("end"), what=what, claimed=value.get("text"), loose=True
-        )
+        start, end = _region_offsets(textmap, value, what, found.skip)
         labels = value.get("labels")
         if not isinstance(labels, list) or not labels:
             raise RecordError(f"{what}: value.labels must be a non-empty list")
@@ -193,25 +237,76 @@ def _results(ann, where, textmap, doc_key, ann_key, who, spans, relations, skip)
                 created_at=created,
                 updated_at=updated,
             )
-            spans.append(span)
+            found.spans.append(span)
             regions.setdefault(region, []).append(span)
     for k, result in enumerate(results):
         kind = result.get("type")
         what = f"{where}.result[{k}]"
+        value = result.get("value") if isinstance(result.get("value"), dict) else {}
+        region = regions.get(str(result.get("id")))
         if kind == "labels":
             continue
         if kind == "relation":
-            relations += _relations(result, what, regions, doc_key, ann_key, who, created, updated)
-        elif kind == "textarea" and str(result.get("id")) in regions:
-            value = result.get("value") if isinstance(result.get("value"), dict) else {}
-            note = _note(value)
-            for span in regions[str(result.get("id"))]:
-                span.note = "\n".join(filter(None, [span.note, note])) or None
+            found.relations += _relations(
+                result, what, regions, doc_key, ann_key, who, created, updated, found.skip
+            )
+        elif kind == "textarea" and region:
+            _add_note(region, _note(value))
+        elif kind == "choices" and isinstance(value.get("choices"), list):
+            choices = [c for c in value["choices"] if isinstance(c, str) and c.strip()]
+            control = result.get("from_name") if isinstance(result.get("from_name"), str) else None
+            if region:
+                prefix = f"{control}: " if control else ""
+                _add_note(region, prefix + ", ".join(choices))
+                found.skip(CONVERTED, "region choice", "kept in the span's note")
+            elif "start" in value:
+                found.skip(LEFT_OUT, "region choice",
+                           "about a region that has no label (nothing to keep it on)")
+            else:
+                for choice in choices:
+                    found.categories.append(
+                        {"label": choice, "annotator": who}
+                        | ({"control": control} if control else {})
+                    )
+                    found.skip(CONVERTED, *CATEGORY_KEPT)
         else:
-            skip(f"a result of type {kind!r} (only labels and relations are imported)")
+            found.skip(LEFT_OUT, "result",
+                       f"of type {kind!r} (only labels and relations are imported)")
 
 
-def _relations(result, what, regions, doc_key, ann_key, who, created, updated) -> list:
+def _region_offsets(textmap: TextMap, value: dict, what: str, skip) -> tuple[int, int]:
+    """A region's offsets, checked against its own copy of its text. Label Studio may write a
+    line break in that copy differently (``\\n`` as two characters, ``\\r\\n``): the text at
+    the offsets is what is kept, and the difference is counted."""
+    claimed = value.get("text")
+    start, end = textmap.span(value.get("start"), value.get("end"), what=what)
+    if claimed is None:
+        return start, end
+    raw_start, raw_end = integer(value.get("start"), what), integer(value.get("end"), what)
+    actual = textmap.raw[raw_start:raw_end]
+    if (
+        isinstance(claimed, str)
+        and squeeze(claimed) != squeeze(actual)
+        and _line_breaks(claimed) == _line_breaks(actual)
+    ):
+        skip(CONVERTED, "region", "its value.text writes a line break differently (the text "
+             "at its offsets is kept)")  # fmt: skip
+        return start, end
+    textmap.check_text(raw_start, raw_end, claimed, what=what, loose=True)
+    return start, end
+
+
+def _line_breaks(text: str) -> str:
+    """``text`` with every way of writing a line break written as one ``\\n``."""
+    return squeeze(text.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\r", "\n"))
+
+
+def _add_note(spans: list[IncomingSpan], note: str | None) -> None:
+    for span in spans:
+        span.note = "\n".join(filter(None, [span.note, note])) or None
+
+
+def _relations(result, what, regions, doc_key, ann_key, who, created, updated, skip) -> list:
     ends = []
     for name in ("from_id", "to_id"):
         region = regions.get(str(result.get(name)))
@@ -220,12 +315,13 @@ def _relations(result, what, regions, doc_key, ann_key, who, created, updated) -
                 f"{what}: {name} {result.get(name)!r} is not a labelled region of this annotation"
             )
         ends.append(region[0].id)
-    if result.get("direction") == "left":
+    direction = result.get("direction")
+    if direction == "left":
         ends.reverse()
     labels = result.get("labels") or ["related"]
     if not isinstance(labels, list):
         raise RecordError(f"{what}: labels must be a list")
-    return [
+    out = [
         IncomingRelation(
             label,
             ends[0],
@@ -238,6 +334,10 @@ def _relations(result, what, regions, doc_key, ann_key, who, created, updated) -
         for label in labels
         if isinstance(label, str) and label.strip()
     ]
+    if direction == "bi":
+        for _ in out:
+            skip(CONVERTED, "two-way (bi) relation", "kept one way, from_id to to_id as drawn")
+    return out
 
 
 def _min_task(task: dict, path: Path, line: int) -> Iterator[Outcome]:
@@ -296,13 +396,35 @@ def _min_task(task: dict, path: Path, line: int) -> Iterator[Outcome]:
     )
 
 
-def _text_key(data: dict) -> str:
+def _text_key(data: dict, field: str | None) -> tuple[str, bool]:
+    """The ``data`` field the text is in, and whether it was guessed (no ``text`` field and
+    no ``--text-field``): the one long text, or else the one string field."""
+    if field is not None:
+        if not isinstance(data.get(field), str):
+            found = ", ".join(k for k, v in data.items() if isinstance(v, str)) or "none"
+            raise RecordError(f'"data" has no text field {field!r} (its text fields: {found})')
+        return field, False
     if "text" in data:
-        return "text"
+        return "text", False
     strings = [k for k, v in data.items() if isinstance(v, str) and k != "source_id"]
+    long = [k for k in strings if _long(data[k])]
+    if len(long) == 1:
+        return long[0], True
     if len(strings) == 1:
-        return strings[0]
-    raise RecordError('"data" has no "text" (and no single other text field to use)')
+        return strings[0], True
+    named = f" ({', '.join(strings)})" if strings else ""
+    raise RecordError(
+        f'"data" has no "text" field and no single text field to use{named}; '
+        "name it with --text-field"
+    )
+
+
+def _long(value: str) -> bool:
+    """A text rather than a name, a number or a link: several words."""
+    return len(value.split()) >= _LONG_WORDS
+
+
+_LONG_WORDS = 8
 
 
 def _annotator(ann: dict) -> str | None:

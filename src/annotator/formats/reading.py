@@ -99,12 +99,15 @@ def read_sources(
     sources: Iterable[Source],
     *,
     unit: Unit | None = None,
+    text_field: str | None = None,
     skip_invalid: bool = False,
     on_source: Callable[[Source], None] | None = None,
 ) -> ReadResult:
+    """Read every source; ``unit`` is ``--offsets`` (doccano), ``text_field`` is
+    ``--text-field`` (Label Studio)."""
     result = ReadResult()
     for source in sources:
-        for outcome in read_source(source, unit=unit):
+        for outcome in read_source(source, unit=unit, text_field=text_field):
             if isinstance(outcome, Skipped):
                 result.skipped.append(outcome)
                 continue
@@ -128,7 +131,9 @@ def read_sources(
     return result
 
 
-def read_source(source: Source, *, unit: Unit | None = None) -> Iterator[Outcome]:
+def read_source(
+    source: Source, *, unit: Unit | None = None, text_field: str | None = None
+) -> Iterator[Outcome]:
     path = source.path
     units = IMPORTS[source.fmt].units
     if unit is not None and units and unit not in units:
@@ -148,7 +153,7 @@ def read_source(source: Source, *, unit: Unit | None = None) -> Iterator[Outcome
     elif source.fmt == "prodigy":
         yield from prodigy.read(path)
     elif source.fmt == "labelstudio":
-        yield from labelstudio.read(path)
+        yield from labelstudio.read(path, text_field=text_field)
     elif source.fmt == "brat":
         yield from _brat(source)
     else:  # pragma: no cover - plan() only makes the formats above
