@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.cli import main
-from annotator.gui.annotate.jobs import SKIP_INVALID
+from annotator.gui.annotate.jobs import IMPORTED_WITH_NOTES, SKIP_INVALID
 from safety_helpers import open_window
 
 # Line 1 is good; line 2 has a span past the end of its text; line 3 is not JSON.
@@ -107,8 +107,30 @@ def test_skip_invalid_from_the_window_imports_what_the_command_line_imports(
     assert ours == theirs and [r["line"] for r in ours] == [2, 3]
     assert window.documents.rowCount() == len(rows(window_db, "documents"))
     told = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)
-            and w.isVisible() and w.windowTitle() == "Imported; bad records left out"]
-    assert len(told) == 1 and f"{window_db}.rejects.jsonl" in told[0].text()
-    assert summary in told[0].text()
+            and w.isVisible() and w.windowTitle() == IMPORTED_WITH_NOTES]
+    assert len(told) == 1 and f"{window_db}.rejects.jsonl" in told[0].informativeText()
+    assert "; ".join([told[0].text(), *told[0].informativeText().split("\n\n")[:-1]]) == summary
+    told[0].close()
+    window.close()
+
+
+def test_what_an_import_did_not_store_as_it_came_is_shown_a_line_each(
+    qtbot, tmp_path: Path, seed_db: Path, boxes
+) -> None:
+    twice = tmp_path / "twice.jsonl"  # one Prodigy line with the same span twice
+    twice.write_text(
+        '{"text": "Alice met Bob.", "spans": [{"start": 0, "end": 5, "label": "actor"}, '
+        '{"start": 0, "end": 5, "label": "actor"}], "answer": "accept"}\n',
+        encoding="utf-8",
+    )
+    window = open_window(qtbot, seed_db)
+    window.import_files([twice])
+    qtbot.waitUntil(lambda: "Imported:" in window.statusBar().currentMessage(), timeout=20000)
+    told = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)
+            and w.isVisible() and w.windowTitle() == IMPORTED_WITH_NOTES]
+    assert len(told) == 1
+    assert told[0].text().startswith("1 document(s) added")
+    assert "1 duplicate span(s) kept once" in told[0].informativeText()
+    assert "twice.jsonl, line 1" in told[0].informativeText()
     told[0].close()
     window.close()

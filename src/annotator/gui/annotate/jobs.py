@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from annotator.formats.importing import ImportReport
 
 SKIP_INVALID = "Skip bad records and import the rest"
+IMPORTED_WITH_NOTES = "Imported: not everything as it came"
 
 
 def import_work(
@@ -92,15 +93,21 @@ class Jobs(QObject):
         text = "Imported: " + report.describe()
         if report.rejects is not None:
             text += f"; rejected records written to {report.rejects}"
-            # too long for the status bar to show whole: say it where it can be read
+        self._say(text, 15000)
+        if report.rejected or report.skipped or report.counted or report.summary.counted:
+            # Not everything was stored as it came: the status bar would cut that short,
+            # so it is said where it can be read, a line each.
+            lines = report.lines()
+            if report.rejects is not None:
+                lines.append(f"The rejected records, each with its file, line and reason, are "
+                             f"in {report.rejects}")  # fmt: skip
             box = QMessageBox(
-                QMessageBox.Icon.Information, "Imported; bad records left out",
-                f"{report.describe()}.\n\nThe rejected records, each with its file, line and "
-                f"reason, are in {report.rejects}", QMessageBox.StandardButton.Ok, self.window,
+                QMessageBox.Icon.Information, IMPORTED_WITH_NOTES, lines[0],
+                QMessageBox.StandardButton.Ok, self.window,
             )
+            box.setInformativeText("\n\n".join(lines[1:]))
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()  # window-modal, without holding up what follows
-        self._say(text, 15000)
 
     def _on_import_failed(self, task: tasks.Task, paths: list[Path], message: str) -> None:
         """The command line's message; when a record was bad, the choice it offers with
