@@ -20,7 +20,7 @@ import click
 
 from annotator import __version__, paths, settings
 from annotator.core.errors import AnnotatorError
-from annotator.core.vocabulary import ALL, EXPORT_LAYERS, GOLD_LAYER, STATUSES
+from annotator.core.vocabulary import ALL, EXPORT_LAYERS, STATUSES
 from annotator.formats import EXPORT_NAMES, EXPORTS, IMPORT_NAMES, IMPORTS, export_format
 
 
@@ -284,6 +284,7 @@ def export_command(
     from annotator.formats.atomic import STDOUT, is_stream
     from annotator.formats.export_types import Selection
     from annotator.formats.exporting import export
+    from annotator.formats.layers import layer_annotators
     from annotator.store import Store
 
     target = export_format(fmt)
@@ -298,7 +299,7 @@ def export_command(
             _warn(store)
             selection = Selection(
                 labels=frozenset(labels),
-                annotators=_layer_annotators(store, layer, frozenset(annotators), statuses),
+                annotators=layer_annotators(store, layer, frozenset(annotators), statuses),
                 statuses=frozenset(statuses),
             )
             report = export(
@@ -315,46 +316,6 @@ def export_command(
     click.echo(f"{name}: {report.describe()}", err=err)
     for note in report.notes:
         click.echo(f"note: {note}", err=err)
-
-
-def _layer_annotators(
-    store, layer: str, annotators: frozenset[str], statuses: tuple[str, ...]
-) -> frozenset[str]:
-    """The annotators an export keeps, given ``--layer`` and ``--annotator``."""
-    from annotator.core.annotators import GOLD
-    from annotator.store.export_queries import annotator_names
-
-    if layer == ALL:
-        return annotators
-    present = set(annotator_names(store))
-    if layer == GOLD_LAYER:
-        others = sorted(annotators - {GOLD})
-        if others:
-            raise AnnotatorError(
-                f"--layer gold exports only the gold layer; --annotator {others[0]} "
-                "would select nothing from it (leave out --layer to export both)"
-            )
-        if statuses:
-            raise AnnotatorError(
-                "--status selects documents by an annotator's progress, which the gold "
-                "layer does not have; use --layer gold without --status"
-            )
-        if GOLD not in present:
-            raise AnnotatorError(
-                "the database has no gold layer yet: adjudicate first, in the window "
-                "(annotator DB, then Review ▸ Compare annotators, Ctrl+Shift+R); "
-                "`annotator adjudicate DB --progress` shows how far it has come"
-            )
-        return frozenset({GOLD})
-    if GOLD in annotators:
-        raise AnnotatorError(
-            "--layer annotators leaves out the gold layer, so --annotator gold would "
-            "select nothing (use --layer gold)"
-        )
-    people = frozenset(present - {GOLD})
-    if not people:
-        raise AnnotatorError("the database has no annotators' spans or relations to export")
-    return annotators or people
 
 
 @main.command("labels")
