@@ -2,8 +2,9 @@
 
 ``snapshot`` writes one self-contained copy of a database with ``VACUUM INTO``, safe to
 send (no ``-wal`` beside it). ``import_shared`` reads databases received from annotators,
-each opened with :meth:`Store.open_readonly` (``mode=ro``, ``trusted_schema=OFF``, its
-application id, version and schema checked, ``quick_check`` run) and then verified (text
+each opened with :meth:`Store.open_received` (``mode=ro``, ``trusted_schema=OFF``, or a
+private copy when side files are beside it; its application id, version and schema checked,
+``quick_check`` run), its values checked (store/received.py) and then verified (text
 hashes, span texts, references); only when every file passed is their content copied into
 the reviewer's store, in one transaction, keyed by the ids it carries. The received files
 are only read. ``annotator review-import`` and File ▸ Open for review both call
@@ -94,7 +95,7 @@ def read_shared(path: Path | str) -> list[IncomingDocument]:
     whose texts, span texts or references do not verify.
     """
     path = Path(path)
-    with Store.open_readonly(path) as shared:
+    with Store.open_received(path) as shared:
         problems = shared.verify()
         if problems:
             shown = "; ".join(problems[:5])
