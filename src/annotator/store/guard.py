@@ -38,7 +38,37 @@ def check(conn: sqlite3.Connection, path: object, migrations: tuple[Migration, .
         )
     damage = [row[0] for row in conn.execute(f"PRAGMA quick_check({_SHOWN})")]
     if damage != ["ok"]:
+        damage = [_located(conn, line) for line in damage]
         raise StoreError(f"{path}: the database file is damaged ({'; '.join(damage)})")
+
+
+# quick_check's words for a value its column's type cannot hold ("NUMERIC value in t.c")
+_WRONG_TYPE = re.compile(r"(NUMERIC|NULL|TEXT|BLOB|INTEGER|REAL) value in (\w+)\.(\w+)")
+_TYPEOF = {"NUMERIC": ("integer", "real")}
+
+
+def _located(conn: sqlite3.Connection, line: str) -> str:
+    """quick_check names the table and column of a value of the wrong type: add the row
+    (its rowid) and the value, so that the message says where to look."""
+    match = _WRONG_TYPE.fullmatch(line)
+    if match is None:
+        return line
+    kind, table, column = match.groups()
+    try:
+        columns = {r[1] for r in conn.execute("SELECT * FROM pragma_table_xinfo(?)", [table])}
+        if column not in columns:
+            return line
+        types = _TYPEOF.get(kind, (kind.lower(),))
+        row = conn.execute(
+            f'SELECT rowid, typeof("{column}"), substr("{column}", 1, 40) FROM "{table}" '
+            f'WHERE typeof("{column}") IN ({", ".join("?" * len(types))}) LIMIT 1',
+            types,
+        ).fetchone()
+    except sqlite3.Error:
+        return line
+    if row is None:
+        return line
+    return f"{line}: row {row[0]} holds the {row[1]} {row[2]!r}"
 
 
 def schema_problems(conn: sqlite3.Connection, migrations: tuple[Migration, ...]) -> list[str]:
