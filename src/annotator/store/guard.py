@@ -191,17 +191,19 @@ def _pragma(
         return (("unreadable", str(exc)),)
 
 
-# The tokens of SQLite's SQL (https://sqlite.org/lang_keywords.html, tokenize.c): quoted
-# identifiers, strings, blobs, numbers, words, operators of two or three characters; white
-# space and comments only separate tokens (they are never glued back together).
+# The tokens of SQLite's SQL (https://sqlite.org/lang_keywords.html, tokenize.c): blobs,
+# strings, quoted identifiers, numbers, words, operators of two or three characters. White
+# space and comments (skipped before each token, or at the end) only separate tokens:
+# they are never glued back together.
 _TOKEN = re.compile(
-    r"""(?P<space>\s+|--[^\n]*|/\*.*?(?:\*/|\Z))
-    |(?P<blob>[xX]'[^']*')
-    |(?P<string>'(?:[^']|'')*')
-    |(?P<quoted>"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\])
-    |(?P<number>0[xX][0-9a-fA-F]+|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
-    |(?P<word>[^\W\d]\w*|[$@:#?]\w*)
-    |(?P<operator>->>|->|\|\||<<|>>|<=|>=|==|!=|<>|.)""",
+    r"""(?:\s+|--[^\n]*|/\*.*?(?:\*/|\Z))*
+    (?:([xX]'[^']*')
+    |('(?:[^']|'')*')
+    |("(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\])
+    |(0[xX][0-9a-fA-F]+|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
+    |([^\W\d]\w*|[$@:#?]\w*)
+    |(->>|->|\|\||<<|>>|<=|>=|==|!=|<>|.)
+    |\Z)""",
     re.VERBOSE | re.DOTALL,
 )
 
@@ -211,19 +213,21 @@ def tokenised(sql: str) -> tuple[tuple[str, str], ...]:
     """``sql`` as (kind, token) pairs: words and identifiers in lower case (SQLite ignores
     their case; quoting an identifier does not change it), strings exactly as written."""
     tokens = []
-    for match in _TOKEN.finditer(sql):
-        kind, text = match.lastgroup or "operator", match.group()
-        if kind == "space":
-            continue
-        if kind == "quoted":
-            quote = text[0]
-            text = text[1:-1] if quote == "[" else text[1:-1].replace(quote * 2, quote)
-            kind = "name"
-        elif kind == "word":
-            kind = "name"
-        if kind in ("name", "blob", "number"):
-            text = text.lower()
-        tokens.append((kind, text))
+    for blob, string, quoted, number, word, operator in _TOKEN.findall(sql):
+        if word:
+            tokens.append(("name", word.lower()))
+        elif operator:
+            tokens.append(("operator", operator))
+        elif quoted:
+            quote, inner = quoted[0], quoted[1:-1]
+            name = inner if quote == "[" else inner.replace(quote * 2, quote)
+            tokens.append(("name", name.lower()))
+        elif string:
+            tokens.append(("string", string))
+        elif number:
+            tokens.append(("number", number.lower()))
+        elif blob:
+            tokens.append(("blob", blob.lower()))
     return tuple(tokens)
 
 
