@@ -373,3 +373,48 @@ def test_an_annotator_who_changed_her_work_and_sends_it_again_is_told_why(
         with pytest.raises(StoreError, match="alice's actor “Putin” at 0-5, now quote"):
             import_shared(r, [second])
         assert (content(r), r.decisions("doc-a")) == before
+
+
+# -- issue 21, item 10: side files that came with a received database ----------------------
+
+
+def _copied_while_open(folder: Path, spoil: str | None = None) -> Path:
+    """alice's database copied with its -wal and -shm while her session had it open (as a
+    backup tool or a sync service copies a folder); ``spoil``: SQL run in the session."""
+    a = alice(folder)
+    session = sqlite3.connect(a, isolation_level=None)
+    session.execute("PRAGMA journal_mode = WAL")
+    session.execute("PRAGMA wal_autocheckpoint = 0")
+    session.execute("UPDATE spans SET note = 'written during the session'")
+    if spoil:
+        session.execute(spoil)
+    received = folder / "received"
+    received.mkdir()
+    for suffix in ("", "-wal", "-shm"):
+        (received / f"alice.db{suffix}").write_bytes(Path(f"{a}{suffix}").read_bytes())
+    session.close()
+    return received / "alice.db"
+
+
+@pytest.mark.parametrize("refused", [False, True])
+def test_received_side_files_stay_byte_identical(tmp_path: Path, refused: bool) -> None:
+    spoil = "CREATE TRIGGER evil AFTER INSERT ON spans BEGIN DELETE FROM spans; END"
+    received = _copied_while_open(tmp_path, spoil if refused else None)
+    folder = received.parent
+    before = {p.name: sha(p) for p in folder.iterdir()}
+    assert sorted(before) == ["alice.db", "alice.db-shm", "alice.db-wal"]
+    review = tmp_path / "review.db"
+    result = run("review-import", review, received)
+    assert {p.name: sha(p) for p in folder.iterdir()} == before
+    if refused:
+        assert result.exit_code != 0 and "a trigger 'evil'" in result.output, result.output
+        assert not review.exists()
+        with pytest.raises(StoreError, match="a trigger 'evil'"):
+            import_shared(tmp_path / "other.db", [received])
+    else:
+        assert result.exit_code == 0, result.output
+        with Store.open_readonly(review) as r:  # the session's edit, from the -wal
+            assert {s.note for s in r.spans("doc-a")} == {"written during the session"}
+        with Store.open(tmp_path / "other.db") as other:
+            assert import_shared(other, [received]).spans_added == 2
+    assert {p.name: sha(p) for p in folder.iterdir()} == before

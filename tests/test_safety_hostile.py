@@ -198,6 +198,16 @@ def test_what_is_not_our_database_is_refused_untouched_everywhere(
 # -- 12. a schema that runs or hides code --------------------------------------------------
 
 
+def _rewritten(table: str, old: str, new: str) -> str:
+    """SQL that changes a table's stored CREATE statement in place (writable_schema), as
+    a hostile author can: the rows stay as they are, only the definition changes."""
+    return (
+        "PRAGMA writable_schema = ON; "
+        f"UPDATE sqlite_master SET sql = replace(sql, '{old}', '{new}') WHERE name = '{table}'; "
+        "PRAGMA writable_schema = OFF"
+    )
+
+
 HOSTILE_SCHEMAS = {
     "trigger": (
         "CREATE TRIGGER wipe AFTER INSERT ON spans BEGIN DELETE FROM documents; END",
@@ -231,6 +241,34 @@ HOSTILE_SCHEMAS = {
         "an index 'sneaky'",
     ),
     "extra-table": ("CREATE TABLE exfiltrate (data BLOB)", "a table 'exfiltrate'"),
+    # Issue 21, item 5: changes that comparing the SQL with its white space and quotes
+    # stripped let through. "TEXTNOT NULL" is a column of type TEXTNOT that may be NULL.
+    "not-null-glued-away": (
+        _rewritten("spans", "label TEXT NOT NULL", "label TEXTNOT NULL"),
+        "the table 'spans' is not defined as Annotator defines it",
+    ),
+    # key IS NOT 'NULL' holds for NULL keys too: the unique index now covers them
+    "partial-index-condition": (
+        "DROP INDEX labels_kind_key; "
+        "CREATE UNIQUE INDEX labels_kind_key ON labels (kind, key) WHERE key IS NOT 'NULL'",
+        "the index 'labels_kind_key' is not defined as Annotator defines it",
+    ),
+    # a quoted name that is no column is taken as a string: always true
+    "partial-index-quoted": (
+        "DROP INDEX spans_noted; CREATE INDEX spans_noted ON spans (document, id, note) "
+        'WHERE "note IS NOT NULL"',
+        "the index 'spans_noted' is not defined as Annotator defines it",
+    ),
+    # the full-text index's own tables were not compared at all
+    "fts-shadow-table": (
+        "DROP TABLE documents_fts_docsize; CREATE TABLE documents_fts_docsize "
+        "(id INTEGER PRIMARY KEY, sz BLOB, extra TEXT DEFAULT (hex(randomblob(8))))",
+        "the table 'documents_fts_docsize' is not defined as Annotator defines it",
+    ),
+    "fts-data-retyped": (
+        _rewritten("documents_fts_data", "block BLOB", "block TEXT"),
+        "the table 'documents_fts_data' is not defined as Annotator defines it",
+    ),
 }
 
 
@@ -254,6 +292,19 @@ def test_a_database_whose_schema_carries_code_is_refused_without_side_effects(
     result = CliRunner().invoke(main, ["export", str(good_db), "-o", str(folder / "x.jsonl")])
     assert result.exit_code == 1 and "schema" in result.output
     assert snapshot(folder) == before and count(good_db) == documents
+
+
+def test_statements_are_compared_as_tokens_never_glued_together() -> None:
+    same = guard.tokenised
+    assert same("CREATE TABLE t (label TEXT NOT NULL)") == same(
+        'create  table "t"(\n  [label] text /* a comment */ NOT\tNULL -- why\n)'
+    )
+    assert same("label TEXT NOT NULL") != same("label TEXTNOT NULL")
+    assert same("WHERE key IS NOT NULL") != same("WHERE key IS NOT 'NULL'")
+    assert same("WHERE note IS NOT NULL") != same('WHERE "note IS NOT NULL"')
+    assert same("DEFAULT 'Ab'") != same("DEFAULT 'ab'")  # strings keep their case
+    assert same("CHECK (end > start)") != same("CHECK (end >= start)")
+    assert same("x'00'") != same("x '00'")
 
 
 def test_the_expected_schema_is_exactly_what_the_migrations_make(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import os
 import re
 import sqlite3
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.store.errors import StoreError
@@ -23,7 +24,6 @@ from annotator.store.schema import MIGRATIONS, SCHEMA_FINGERPRINT, Migration
 
 # Tables SQLite itself may add (ANALYZE, AUTOINCREMENT); they hold statistics, not code.
 _SQLITE_OWN = ("sqlite_stat1", "sqlite_stat4", "sqlite_sequence")
-_QUOTES_AND_SPACE = re.compile(r"[\s\"'`\[\]]+")
 _SHOWN = 5
 
 
@@ -38,7 +38,37 @@ def check(conn: sqlite3.Connection, path: object, migrations: tuple[Migration, .
         )
     damage = [row[0] for row in conn.execute(f"PRAGMA quick_check({_SHOWN})")]
     if damage != ["ok"]:
+        damage = [_located(conn, line) for line in damage]
         raise StoreError(f"{path}: the database file is damaged ({'; '.join(damage)})")
+
+
+# quick_check's words for a value its column's type cannot hold ("NUMERIC value in t.c")
+_WRONG_TYPE = re.compile(r"(NUMERIC|NULL|TEXT|BLOB|INTEGER|REAL) value in (\w+)\.(\w+)")
+_TYPEOF = {"NUMERIC": ("integer", "real")}
+
+
+def _located(conn: sqlite3.Connection, line: str) -> str:
+    """quick_check names the table and column of a value of the wrong type: add the row
+    (its rowid) and the value, so that the message says where to look."""
+    match = _WRONG_TYPE.fullmatch(line)
+    if match is None:
+        return line
+    kind, table, column = match.groups()
+    try:
+        columns = {r[1] for r in conn.execute("SELECT * FROM pragma_table_xinfo(?)", [table])}
+        if column not in columns:
+            return line
+        types = _TYPEOF.get(kind, (kind.lower(),))
+        row = conn.execute(
+            f'SELECT rowid, typeof("{column}"), substr("{column}", 1, 40) FROM "{table}" '
+            f'WHERE typeof("{column}") IN ({", ".join("?" * len(types))}) LIMIT 1',
+            types,
+        ).fetchone()
+    except sqlite3.Error:
+        return line
+    if row is None:
+        return line
+    return f"{line}: row {row[0]} holds the {row[1]} {row[2]!r}"
 
 
 def schema_problems(conn: sqlite3.Connection, migrations: tuple[Migration, ...]) -> list[str]:
@@ -49,15 +79,11 @@ def schema_problems(conn: sqlite3.Connection, migrations: tuple[Migration, ...])
         # it): no need to run the migrations, or to import sqlite-utils, at every start.
         return []
     expected = expected_schema(migrations)
-    shadow = tuple(f"{name}_" for (_kind, name), sql in expected.items() if _virtual(sql))
     expected_kinds = {name: kind for kind, name in expected}
     problems = []
-    for (kind, name), sql in found.items():
+    for (kind, name), described in found.items():
         if (kind, name) in expected:
-            wanted = expected[(kind, name)]
-            if wanted is None or name.startswith(shadow):
-                continue  # automatic indexes and FTS shadow tables: SQLite writes their SQL
-            if _normal(sql) != _normal(wanted):
+            if described != expected[(kind, name)]:
                 problems.append(f"the {kind} {name!r} is not defined as Annotator defines it")
         elif not (kind == "table" and name in _SQLITE_OWN):
             instead = f" in place of the {expected_kinds[name]}" if name in expected_kinds else ""
@@ -70,21 +96,24 @@ def schema_problems(conn: sqlite3.Connection, migrations: tuple[Migration, ...])
     return problems
 
 
-def fingerprint(objects: dict[tuple[str, str], str | None]) -> str:
+def fingerprint(objects: dict[tuple[str, str], tuple]) -> str:
     """A digest of schema objects as :func:`schema_problems` compares them: equal digests,
-    no problems (SQLite's own tables left out, SQL that SQLite writes itself not read)."""
-    shadow = tuple(f"{name}_" for (_kind, name), sql in objects.items() if _virtual(sql))
+    no problems (SQLite's own statistics tables left out)."""
     rows = sorted(
-        (kind, name, "" if sql is None or name.startswith(shadow) else _normal(sql))
-        for (kind, name), sql in objects.items()
+        (kind, name, described)
+        for (kind, name), described in objects.items()
         if not (kind == "table" and name in _SQLITE_OWN)
     )
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
-@functools.cache
-def expected_schema(migrations: tuple[Migration, ...]) -> dict[tuple[str, str], str | None]:
+def expected_schema(migrations: Sequence[Migration]) -> dict[tuple[str, str], tuple]:
     """The schema objects that running ``migrations`` on an empty database makes."""
+    return _expected_schema(tuple(migrations))  # a list too (it is not hashable)
+
+
+@functools.cache
+def _expected_schema(migrations: tuple[Migration, ...]) -> dict[tuple[str, str], tuple]:
     import sqlite_utils  # only here and on writes that use it: not at every start
 
     conn = sqlite3.connect(":memory:", isolation_level=None)
@@ -97,17 +126,113 @@ def expected_schema(migrations: tuple[Migration, ...]) -> dict[tuple[str, str], 
         conn.close()
 
 
-def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str | None]:
-    rows = conn.execute("SELECT type, name, sql FROM sqlite_master")
-    return {(kind, name): sql for kind, name, sql in rows}
+def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple]:
+    """Every schema object, described as SQLite understands it: the table (or index) it
+    belongs to, its CREATE statement as tokens, and for a table what ``table_xinfo`` and
+    ``foreign_key_list`` report (for an index, ``index_xinfo`` and its ``index_list`` line).
+
+    Both are compared, for every table, the full-text index's own tables included: the
+    tokens catch a changed CHECK, default or partial-index condition; the pragmas what
+    the statement means to SQLite (a NOT NULL lost, a column's type or collation). The
+    pragmas are asked as table-valued functions with the name bound, never spliced in."""
+    master = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    try:
+        pragmas = _all_pragmas(conn)
+    except sqlite3.Error:  # an object SQLite cannot make sense of: one at a time, to say so
+        pragmas = None
+    objects: dict[tuple[str, str], tuple] = {}
+    for kind, name, table, sql in master:
+        tokens = None if sql is None else tokenised(str(sql))
+        described: tuple = (str(table).lower(), tokens)
+        if kind == "table" and not _virtual(tokens):
+            # A virtual table's columns are its module's answer, so its statement (module
+            # and arguments) is all that is compared; its shadow tables are plain tables.
+            described += tuple(
+                _pragma(conn, pragmas, pragma, name)
+                for pragma in ("table_xinfo", "foreign_key_list")
+            )
+        elif kind == "index":
+            # its line in its table's index_list (unique, made for which constraint,
+            # partial), without "seq": the order SQLite lists indexes in is no part of it
+            listed = [row[2:] for row in _pragma(conn, pragmas, "index_list", table)
+                      if row[1] == name]  # fmt: skip
+            described += (_pragma(conn, pragmas, "index_xinfo", name), tuple(listed))
+        objects[(str(kind), str(name))] = described
+    return objects
 
 
-def _normal(sql: str | None) -> str:
-    return _QUOTES_AND_SPACE.sub("", sql or "").lower()
+_PRAGMAS = {"table_xinfo": "table", "foreign_key_list": "table", "index_list": "table",
+            "index_xinfo": "index"}  # fmt: skip
 
 
-def _virtual(sql: str | None) -> bool:
-    return _normal(sql).startswith("createvirtualtable")
+def _all_pragmas(conn: sqlite3.Connection) -> dict[tuple[str, object], tuple]:
+    """Each pragma for all objects in one query (a query per object costs milliseconds)."""
+    found: dict[tuple[str, object], list[tuple]] = {}
+    for pragma, kind in _PRAGMAS.items():
+        rows = conn.execute(
+            f"SELECT m.name, p.* FROM sqlite_master m, pragma_{pragma}(m.name) p "
+            "WHERE m.type = ? AND coalesce(m.sql, '') NOT LIKE 'create virtual%'",
+            [kind],
+        )
+        for name, *row in rows:
+            found.setdefault((pragma, name), []).append(tuple(row))
+    return {key: tuple(rows) for key, rows in found.items()}
+
+
+def _pragma(
+    conn: sqlite3.Connection, pragmas: dict[tuple[str, object], tuple] | None, pragma: str,
+    name: object,
+) -> tuple:  # fmt: skip
+    if pragmas is not None:
+        return pragmas.get((pragma, name), ())
+    try:
+        return tuple(conn.execute(f"SELECT * FROM pragma_{pragma}(?)", [name]).fetchall())
+    except sqlite3.Error as exc:
+        return (("unreadable", str(exc)),)
+
+
+# The tokens of SQLite's SQL (https://sqlite.org/lang_keywords.html, tokenize.c): blobs,
+# strings, quoted identifiers, numbers, words, operators of two or three characters. White
+# space and comments (skipped before each token, or at the end) only separate tokens:
+# they are never glued back together.
+_TOKEN = re.compile(
+    r"""(?:\s+|--[^\n]*|/\*.*?(?:\*/|\Z))*
+    (?:([xX]'[^']*')
+    |('(?:[^']|'')*')
+    |("(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\])
+    |(0[xX][0-9a-fA-F]+|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
+    |([^\W\d]\w*|[$@:#?]\w*)
+    |(->>|->|\|\||<<|>>|<=|>=|==|!=|<>|.)
+    |\Z)""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@functools.lru_cache(maxsize=256)  # a process opens files of one schema again and again
+def tokenised(sql: str) -> tuple[tuple[str, str], ...]:
+    """``sql`` as (kind, token) pairs: words and identifiers in lower case (SQLite ignores
+    their case; quoting an identifier does not change it), strings exactly as written."""
+    tokens = []
+    for blob, string, quoted, number, word, operator in _TOKEN.findall(sql):
+        if word:
+            tokens.append(("name", word.lower()))
+        elif operator:
+            tokens.append(("operator", operator))
+        elif quoted:
+            quote, inner = quoted[0], quoted[1:-1]
+            name = inner if quote == "[" else inner.replace(quote * 2, quote)
+            tokens.append(("name", name.lower()))
+        elif string:
+            tokens.append(("string", string))
+        elif number:
+            tokens.append(("number", number.lower()))
+        elif blob:
+            tokens.append(("blob", blob.lower()))
+    return tuple(tokens)
+
+
+def _virtual(tokens: tuple[tuple[str, str], ...] | None) -> bool:
+    return bool(tokens) and [t for _k, t in tokens[:3]] == ["create", "virtual", "table"]
 
 
 # -- where the file lives -------------------------------------------------------------------

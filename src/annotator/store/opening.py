@@ -30,21 +30,23 @@ class Opening:
     """How a ``Store`` comes to be: the classmethods that open, create and migrate."""
 
     @classmethod
-    def open_readonly(cls, path: Path | str) -> Self:
+    def open_readonly(cls, path: Path | str, *, private: bool = False) -> Self:
         """Open a database to read it only (exports, reviews): nothing is written to the
         file, not even the journal mode, and nothing is made beside it. A file that needs
         writing before it can be read (a hot journal to roll back, a WAL that no session
         has open) is read from a private copy, and an older schema is migrated in a private
-        in-memory copy; the file itself stays as it is."""
+        in-memory copy; the file itself stays as it is. ``private``: read it from a private
+        copy whatever it holds (see :meth:`open_received`)."""
         path = Path(path)
         if not path.exists():
             raise StoreError(f"{path}: no such database")
-        check_header(path)
+        check_header(path, private=private)
         warnings = guard.warnings_for(path)
         conn = None
         try:
             # An idle WAL: reading in place would make a -wal and -shm beside it.
-            conn = recovered_copy(path) if idle_wal(path) else connect_readonly(path)
+            private = private or idle_wal(path)
+            conn = recovered_copy(path) if private else connect_readonly(path)
             try:
                 version = checked_version(conn, path)
             except sqlite3.Error as exc:
@@ -69,6 +71,18 @@ class Opening:
             raise
         store.warnings = warnings
         return store
+
+    @classmethod
+    def open_received(cls, path: Path | str) -> Self:
+        """Open a database received from someone else (review-import, Open for review).
+
+        Read in place, a file in WAL mode with its -shm beside it has that -shm written
+        (SQLite rebuilds its index there, even through a read-only connection), and a hot
+        journal is rolled back if the folder allows it. A received file is no session's
+        file: when any side file is beside it, the file and its -wal or journal are read
+        from a private copy, and every one of them stays byte for byte as it came."""
+        path = Path(path)
+        return cls.open_readonly(path, private=has_side_files(path))
 
     @classmethod
     def reader(cls, file: Path) -> Self:
@@ -196,12 +210,13 @@ def checked_version(conn: sqlite3.Connection, path: Path | None) -> int:
     return version
 
 
-def check_header(path: Path) -> int:
+def check_header(path: Path, *, private: bool = False) -> int:
     """Read the SQLite header of an existing file and return its ``user_version``.
 
     Reading the header ourselves touches nothing: a file that is not an Annotator
     database is refused without SQLite ever opening it (which could create a -wal
-    or -journal beside it).
+    or -journal beside it). A header that is still only in the WAL is asked of SQLite,
+    from a private copy if ``private``.
     """
     if path.is_dir():
         raise StoreError(f"{path}: is a folder, not an Annotator database")
@@ -211,7 +226,7 @@ def check_header(path: Path) -> int:
     except OSError as exc:
         raise StoreError(f"{path}: cannot be read ({exc.strerror})") from exc
     if not header and _has_wal(path):
-        return _confirm_through_sqlite(path)
+        return _confirm_through_sqlite(path, private)
     if not header:
         raise StoreError(f"{path}: is an empty file, not an Annotator database")
     if len(header) < 100 or not header.startswith(_MAGIC):
@@ -219,7 +234,7 @@ def check_header(path: Path) -> int:
     application_id = int.from_bytes(header[68:72], "big")
     if application_id != APPLICATION_ID and _has_wal(path):
         # A header that is still only in the WAL (a crash before the checkpoint).
-        return _confirm_through_sqlite(path)
+        return _confirm_through_sqlite(path, private)
     if application_id != APPLICATION_ID:
         raise StoreError(
             f"{path}: is an SQLite database of another application "
@@ -235,10 +250,10 @@ def _has_wal(path: Path) -> bool:
     return wal.is_file() and wal.stat().st_size > 0
 
 
-def _confirm_through_sqlite(path: Path) -> int:
-    """Ask SQLite itself (read-only), which reads the WAL too."""
+def _confirm_through_sqlite(path: Path, private: bool) -> int:
+    """Ask SQLite itself (read-only, or in a private copy), which reads the WAL too."""
     try:
-        conn = connect_readonly(path)
+        conn = recovered_copy(path) if private else connect_readonly(path)
         try:
             application_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -420,6 +435,11 @@ def idle_wal(path: Path) -> bool:
     except OSError:
         return False
     return header[18:20] == b"\x02\x02" and not Path(f"{path}-shm").exists()
+
+
+def has_side_files(path: Path) -> bool:
+    """Is any of SQLite's side files (-wal, -shm, -journal) beside ``path``?"""
+    return any(Path(f"{path}{suffix}").exists() for suffix in SIDE_SUFFIXES)
 
 
 def needs_private_copy(exc: sqlite3.Error) -> bool:

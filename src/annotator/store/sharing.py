@@ -2,15 +2,17 @@
 
 ``snapshot`` writes one self-contained copy of a database with ``VACUUM INTO``, safe to
 send (no ``-wal`` beside it). ``import_shared`` reads databases received from annotators,
-each opened with :meth:`Store.open_readonly` (``mode=ro``, ``trusted_schema=OFF``, its
-application id, version and schema checked, ``quick_check`` run) and then verified (text
+each opened with :meth:`Store.open_received` (``mode=ro``, ``trusted_schema=OFF``, or a
+private copy when side files are beside it; its application id, version and schema checked,
+``quick_check`` run), its values checked (store/received.py) and then verified (text
 hashes, span texts, references); only when every file passed is their content copied into
 the reviewer's store, in one transaction, keyed by the ids it carries. The received files
 are only read. ``annotator review-import`` and File ▸ Open for review both call
 ``import_shared``, once.
 
 A gold layer (spans and relations of the annotator "gold", see store/adjudication.py) travels
-like anyone's annotations, keyed by id. Decisions (the ``decisions`` table) are the reviewer's
+like anyone's annotations, keyed by id, from the file where it was adjudicated: a gold item
+is copied only when a verdict in the same file made it (store/received.py). Decisions (the ``decisions`` table) are the reviewer's
 own working notes and are not copied. A received file of an older schema version is read
 through a migrated in-memory copy; the file itself is never migrated.
 """
@@ -25,8 +27,9 @@ from pathlib import Path
 
 from annotator.core.model import IncomingDocument, IncomingRelation, IncomingSpan
 from annotator.store import opening
-from annotator.store.errors import StoreError
+from annotator.store.errors import StoreError, reading
 from annotator.store.importer import ImportSummary
+from annotator.store.received import problems as value_problems
 from annotator.store.store import Store
 
 # Recorded on nothing: every span and relation copied from a shared file names its author.
@@ -94,13 +97,18 @@ def read_shared(path: Path | str) -> list[IncomingDocument]:
     whose texts, span texts or references do not verify.
     """
     path = Path(path)
-    with Store.open_readonly(path) as shared:
-        problems = shared.verify()
-        if problems:
-            shown = "; ".join(problems[:5])
-            more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-            raise StoreError(f"{path}: does not verify, so it is not imported: {shown}{more}")
+    with Store.open_received(path) as shared, reading(path):
+        # the values first: the checks that follow read them as the types they should be
+        _refuse(path, value_problems(shared.conn), "cannot be imported for review")
+        _refuse(path, shared.verify(), "does not verify, so it is not imported")
         return [_incoming(shared, doc_id, path) for doc_id in shared.document_ids()]
+
+
+def _refuse(path: Path, problems: list[str], what: str) -> None:
+    if problems:
+        shown = "; ".join(problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise StoreError(f"{path}: {what}: {shown}{more}")
 
 
 def _incoming(shared: Store, doc_id: str, path: Path) -> IncomingDocument:
