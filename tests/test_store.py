@@ -553,6 +553,26 @@ def test_verify_reports_shifted_offsets(tmp_path: Path) -> None:
     assert len(problems) == 1 and "doc-1-quote" in problems[0]
 
 
+def test_verify_reports_empty_and_negative_spans(tmp_path: Path) -> None:
+    """A file written with CHECK constraints switched off can hold an empty span (its text
+    '' matches the text between equal offsets) or a negative start: opening refuses it
+    (quick_check reads the CHECK constraints), and the span check says so on its own too."""
+    from dataclasses import replace
+
+    path = make_db(tmp_path / "a.db", annotated(title="Lavrov warns NATO"))
+    with raw(path) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("UPDATE spans SET end = start, text = '' WHERE id = 'doc-1-quote'")
+    with pytest.raises(StoreError, match="CHECK constraint failed"):
+        Store.open(path)
+    with Store.open(make_db(tmp_path / "b.db", annotated(title="Lavrov warns NATO"))) as s:
+        doc, spans = s.document("doc-1"), s.spans("doc-1")
+    empty = replace(spans[0], end=spans[0].start, text="")
+    negative = replace(spans[1], start=-3, text=doc.text[-3 : spans[1].end])
+    problems = Store.verify_document(doc, [empty, negative])
+    assert [p.split(" span ")[1].split(" ")[0] for p in problems] == [empty.id, negative.id]
+
+
 def test_verify_reports_a_tampered_document_text(tmp_path: Path) -> None:
     path = make_db(
         tmp_path / "a.db", annotated(title="Lavrov warns NATO"), incoming("Untouched.", doc_id="ok")

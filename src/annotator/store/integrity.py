@@ -68,7 +68,7 @@ class Integrity:
         for s in spans:
             if any(not isinstance(v, int) or isinstance(v, bool) for v in (s.start, s.end)):
                 return damaged
-            if text[s.start : s.end] != s.text or s.end > len(text):
+            if not 0 <= s.start < s.end <= len(text) or text[s.start : s.end] != s.text:
                 problems.append(
                     f"document {name!r}: span {s.id} ({s.label}, {s.start}-{s.end}) says "
                     f"{s.text!r} but the text there is {text[s.start : s.end]!r}"
