@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -150,3 +150,40 @@ def native_rows(
     with reading(store.path or ":memory:"):
         for row in store.conn.execute(sql, args):
             yield NativeRow._make(row)
+
+
+# -- what agreement reads (review/agreement.py) ------------------------------------------------
+
+
+class SpanPlace(NamedTuple):
+    """What agreement needs of a span: no text (a span's text can be a whole article)."""
+
+    document: str
+    start: int
+    end: int
+    label: str
+    annotator: str
+
+
+def document_lengths(store: Store) -> list[tuple[str, str, int]]:
+    """Each document's id, title and length in code points (SQLite's length() of a text
+    counts characters), in import order: agreement needs no text."""
+    with reading(store.path or ":memory:"):
+        return store.conn.execute(
+            "SELECT id, title, length(text) FROM documents ORDER BY position"
+        ).fetchall()
+
+
+def span_places(store: Store, doc_ids: Iterable[str]) -> Iterator[SpanPlace]:
+    """The spans of ``doc_ids`` (their place, label and annotator), document by document,
+    each's by start, end and id as Store.spans orders them (one query per document: read
+    in the covering index's order, no sort of all the spans)."""
+    with reading(store.path or ":memory:"):
+        for doc_id in doc_ids:
+            rows = store.conn.execute(
+                "SELECT document, start, end, label, annotator FROM spans INDEXED BY spans_view "
+                "WHERE document = ? ORDER BY start, end, id",
+                [doc_id],
+            )
+            for row in rows:
+                yield SpanPlace._make(row)
