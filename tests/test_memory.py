@@ -9,17 +9,30 @@ bound that the former way exceeds many times over.
 
 from __future__ import annotations
 
+import importlib
 import random
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
-from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan, Span
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import (
+    DocumentMeta,
+    IncomingDocument,
+    IncomingRelation,
+    IncomingSpan,
+    Span,
+)
+from annotator.formats import EXPORTS, export_types, exporting, native
+from annotator.formats.export_types import Selection
 from annotator.review.agreement import agreement, from_store, label_runs, pieces
 from annotator.store import Store
+
+queries = importlib.import_module("annotator.store.export_queries")
 
 MB = 1_000_000
 
@@ -125,3 +138,85 @@ def test_runs_are_the_per_character_labels(seed: int) -> None:
             flat += [label] * (end - start)
             start = end
         assert flat == expected
+
+
+# -- export of a document with many spans ------------------------------------------------------
+
+
+def many_spans_store(n_spans: int, n_chars: int) -> Store:
+    rng = random.Random(6)
+    text = ("Lavrov said 😀 “NATO” talks\n" * (n_chars // 27 + 1))[:n_chars]
+    spans, relations = [], []
+    for k in range(n_spans):
+        a = rng.randrange(0, n_chars - 40)
+        spans.append(IncomingSpan(a, a + rng.randint(1, 30), rng.choice(["claim", "actor"]),
+                                  id=f"s{k}", note="why" if k % 7 == 0 else None))  # fmt: skip
+        if k % 3 == 2:
+            relations.append(IncomingRelation("said_by", f"s{k}", f"s{k - 1}", id=f"r{k}"))
+    store = Store.memory()
+    store.import_documents(
+        [IncomingDocument(text, "big", DocumentMeta(title="Big", extra={"n": 1}), "t", id="big",
+                          spans=spans, relations=relations, note="a note"),
+         IncomingDocument("A short one.", "small", DocumentMeta(), "t", id="small",
+                          spans=[IncomingSpan(2, 7, "claim", id="x1")])],
+        annotator="alice",
+    )  # fmt: skip
+    return store
+
+
+def per_document_bytes(store: Store, selection: Selection) -> bytes:
+    """The export as every other format makes it: each document's spans and relations as
+    lists of objects (the reference the streamed export must equal byte for byte)."""
+    return b"".join(
+        orjson.dumps(native.record_of(item.document, item.spans, item.relations)) + b"\n"
+        for item in exporting.documents(store, selection)
+    )
+
+
+def test_exporting_a_document_with_many_spans_streams_them(tmp_path: Path) -> None:
+    """40,000 spans in one document: the spans as objects, their records and the JSON
+    built whole took over 40 MB; streamed, a batch of them at a time is held."""
+    store = many_spans_store(40_000, 200_000)
+    target = tmp_path / "out.jsonl"
+    report, peak = peak_of(lambda: exporting.export(store, target, EXPORTS["jsonl"]))
+    assert (report.documents, report.spans, report.relations) == (2, 40_001, 13_333)
+    assert target.read_bytes() == per_document_bytes(store, Selection())
+    assert peak < 8 * MB, peak
+
+
+SELECTIONS = [
+    Selection(),
+    Selection(labels=frozenset({"claim"})),
+    Selection(labels=frozenset({"said_by", "actor"})),
+    Selection(annotators=frozenset({"alice"})),
+]
+
+
+@pytest.mark.parametrize("selection", SELECTIONS, ids=["all", "label", "relation", "annotator"])
+@pytest.mark.parametrize("batch", [1, 3, 2000])
+def test_the_streamed_export_is_byte_for_byte_the_listed_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, selection: Selection, batch: int
+) -> None:
+    """Every document streamed (short texts included), in batches of any size: the file is
+    the one made from lists of objects, and the counts are its own."""
+    store = many_spans_store(300, 3_000)
+    monkeypatch.setattr(queries, "_LISTED_IN_SQL", 0)
+    monkeypatch.setattr(export_types, "_BATCH", batch)
+    target = tmp_path / "out.jsonl"
+    report = exporting.export(store, target, EXPORTS["jsonl"], selection=selection)
+    assert target.read_bytes() == per_document_bytes(store, selection)
+    records = [orjson.loads(line) for line in target.read_bytes().splitlines()]
+    assert report.spans == sum(len(r["spans"]) for r in records)
+    assert report.relations == sum(len(r["relations"]) for r in records)
+    assert any(r["relations"] for r in records) or selection.labels == frozenset({"claim"})
+
+
+def test_a_forged_span_in_a_streamed_document_stops_the_export(tmp_path: Path) -> None:
+    store = many_spans_store(300, 3_000)
+    store.conn.execute("UPDATE spans SET text = 'forged' WHERE id = 's150'")
+    target = tmp_path / "out.jsonl"
+    target.write_bytes(b"old\n")
+    with pytest.raises(AnnotatorError, match="integrity") as info:
+        exporting.export(store, target, EXPORTS["jsonl"])
+    assert "s150" in str(info.value) and "forged" in str(info.value)
+    assert target.read_bytes() == b"old\n"
