@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 import pytest
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import (
     DocumentMeta,
     IncomingDocument,
@@ -27,8 +27,9 @@ from annotator.core.model import (
     IncomingSpan,
     Span,
 )
-from annotator.formats import EXPORTS, export_types, exporting, native
+from annotator.formats import EXPORTS, export_types, exporting, html, native
 from annotator.formats.export_types import Selection
+from annotator.formats.reading import plan, read_paths, read_sources
 from annotator.review.agreement import agreement, from_store, label_runs, pieces
 from annotator.store import Store
 
@@ -220,3 +221,92 @@ def test_a_forged_span_in_a_streamed_document_stops_the_export(tmp_path: Path) -
         exporting.export(store, target, EXPORTS["jsonl"])
     assert "s150" in str(info.value) and "forged" in str(info.value)
     assert target.read_bytes() == b"old\n"
+
+
+# -- a large HTML page ---------------------------------------------------------------------------
+
+PARAGRAPH = (
+    "The minister said on Tuesday that the plan would go ahead despite objections from the "
+    "opposition and several regional leaders, who called it rushed."
+)
+ARTICLE = (
+    "<article><h1>Plan goes ahead</h1>"
+    + "".join(f"<p>{PARAGRAPH} ({i})</p>" for i in range(6))
+    + "</article>"
+)
+JSON_LD = ('<script type="application/ld+json">{"@context": "https://schema.org", '
+           '"@type": "NewsArticle", "headline": "Plan goes ahead", '
+           '"author": {"@type": "Person", "name": "Jane Roe"}, '
+           '"datePublished": "2024-03-05T10:00:00Z"}</script>')  # fmt: skip
+
+
+def page(body: str, head: str = "") -> str:
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Plan goes ahead</title>"
+            f"{head}</head><body>{body}</body></html>")  # fmt: skip
+
+
+def test_scripts_styles_and_embedded_images_are_cut_before_parsing(tmp_path: Path) -> None:
+    """A page saved whole (SingleFile and the like) is mostly code and images: they are cut
+    from the bytes, cheaply, before the page is parsed; the article and the metadata in
+    its JSON-LD stay."""
+    image = "data:image/png;base64," + "iVBORw0KGgo" * 300_000  # 3.3 MB
+    code = "<script>var tracking = '" + "x" * 2_000_000 + "'; // </scr' + 'ipt>'</script>"
+    style = "<STYLE media=all>" + "a{color:red}" * 100_000 + "</STYLE >"
+    body = (f"<nav><a href='/'>Home</a></nav>{code}<img src=\"{image}\">{ARTICLE}"
+            f"<div style=\"background:url({image})\"></div><script>unclosed" + "y" * 1000)
+    path = tmp_path / "saved.html"
+    path.write_text(page(body, JSON_LD + style), encoding="utf-8")
+    stripped = html._without_code(path.read_bytes())
+    assert len(stripped) < 5_000 and b"ld+json" in stripped and b"Jane Roe" in stripped
+    assert b"tracking" not in stripped and b"color:red" not in stripped
+    assert b"unclosed" not in stripped and b"iVBOR" not in stripped
+    (doc,) = read_paths([path])
+    assert f"{PARAGRAPH} (5)" in doc.text and "tracking" not in doc.text
+    assert (doc.meta.author, doc.meta.published) == ("Jane Roe", "2024-03-05")
+
+
+def test_a_page_of_too_many_elements_is_refused_quickly(tmp_path: Path) -> None:
+    """trafilatura's time and memory grow with the elements (a 5 MB page of tables took
+    24 s and 450 MB, a 50 MB page 164 s and 1.2 GB): past MAX_ELEMENTS the page is
+    refused with its size, after a parse that takes a fraction of that."""
+    rows = "".join(f"<tr><td>cell {i}</td><td>{i}</td></tr>" for i in range(40_000))
+    path = tmp_path / "tables.html"
+    path.write_text(page(ARTICLE + f"<table>{rows}</table>"), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_paths([path])
+    assert info.value.path == str(path)
+    assert "is a 1.7 MB page of 120,0" in info.value.reason
+    assert "the limit is 100,000" in info.value.reason
+
+
+def test_keeping_a_tiny_part_of_a_large_page_is_refused_saying_what_was_kept(
+    tmp_path: Path,
+) -> None:
+    """A page with a megabyte of text of which the extractor keeps a few paragraphs: what
+    it kept is most likely not the article. Refused with what was kept, and counted with
+    that reason among the rejected with --skip-invalid."""
+    words = " ".join(["minister said NATO talks"] * 12)
+    listing = "\n".join(f"{words} {i}" for i in range(12_000))
+    path = tmp_path / "listing.html"
+    path.write_text(page(ARTICLE + f"<pre>{listing}</pre>"), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_paths([path])
+    reason = info.value.reason
+    assert reason.startswith("kept 933 characters") and "characters of a 3.7 MB page" in reason
+    assert "check that this is the article" in reason
+    good = tmp_path / "good.html"
+    good.write_text(page(ARTICLE), encoding="utf-8")
+    result = read_sources(plan([path, good]), skip_invalid=True)
+    assert len(result.documents) == 1
+    assert [r.reason for r in result.rejected] == [reason]
+
+
+def test_a_long_article_is_not_a_tiny_part(tmp_path: Path) -> None:
+    """A long article on a page with little else is kept whole, however long."""
+    body = "<article><h1>Long</h1>" + "".join(
+        f"<p>{PARAGRAPH} ({i})</p>" for i in range(3_000)
+    ) + "</article>"
+    path = tmp_path / "long.html"
+    path.write_text(page(body), encoding="utf-8")
+    (doc,) = read_paths([path])
+    assert f"{PARAGRAPH} (2999)" in doc.text
