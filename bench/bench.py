@@ -1,5 +1,4 @@
-"""Benchmarks of issues 7 and 21 (``--only memory``: peak memory of agreement, export and
-HTML import, each in a fresh process): print each figure as median and worst of several runs beside its
+"""Benchmarks of issue 7: print each figure as median and worst of several runs beside its
 target, plus peak memory, and write them to bench/results.json. Never fails on speed.
 
     python bench/bench.py            # full sizes (5 MB article, 100,000 documents)
