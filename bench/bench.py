@@ -327,7 +327,98 @@ def bench_startup(folder: Path, runs: int) -> None:
     record("start to a usable window (source install)", times[1:] or times, "<= 0.5 s", "s")
 
 
-PARTS = ("startup", "autosave", "article", "corpus")
+# The command line in a fresh process that, on its way out, prints its own peak RSS
+# (VmHWM: per address space, so not the bench's, which a child's ru_maxrss would count as
+# it stood when the child was forked).
+_PEAK_PROBE = """
+import runpy, sys
+sys.argv = ["annotator", *sys.argv[1:]]
+try:
+    runpy.run_module("annotator", run_name="__main__")
+finally:
+    with open("/proc/self/status") as f:
+        peak = next(line for line in f if line.startswith("VmHWM:"))
+    print("peak-kb", peak.split()[1], file=sys.stderr)
+"""
+
+
+def _peak_run(args: list[str], *, ok: bool = True) -> tuple[float, float, str]:
+    """``annotator ARGS`` in a fresh process: its seconds, its peak RSS (MB) and its
+    output; it must succeed (``ok``) or fail."""
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _PEAK_PROBE, *args], capture_output=True,
+                          text=True)  # fmt: skip
+    took = time.perf_counter() - t
+    if (proc.returncode == 0) != ok:
+        raise RuntimeError(f"annotator {' '.join(args)}: exit {proc.returncode}\n{proc.stderr}")
+    peak = int(re.search(r"peak-kb (\d+)", proc.stderr).group(1)) / 1024
+    return took, peak, proc.stdout + proc.stderr
+
+
+def _record_peak(name: str, took: float, peak: float, target: str) -> None:
+    RESULTS[name] = {"seconds": round(took, 2), "peak MB": round(peak, 1), "target": target}
+    print(f"{name:<58} {took:9.2f} s  peak {peak:7.0f} MB   {target}")
+
+
+def bench_memory(folder: Path, small: bool) -> None:
+    """Issue 21, item 14: memory bounded by the work, not the input. Each in a fresh
+    process (the real command line), with its peak RSS."""
+    rng = random.Random(21)
+    # agreement on one long article: two annotators, a few thousand spans each
+    size, count = (2_000_000, 200) if small else (50_000_000, 2_000)
+    text = article(size, rng)
+    mb = len(text.encode()) / 1e6
+    db = folder / "agreement.db"
+    with Store.open(db) as store:
+        for who in ("alice", "bob"):
+            spans = [IncomingSpan(x.start, x.end, x.label, id=f"{who}{x.id}")
+                     for x in spans_for(text, count, rng)]  # fmt: skip
+            store.import_documents([IncomingDocument(text, "long", DocumentMeta(title="Long"),
+                                                     "bench", id="long", spans=spans)],
+                                   annotator=who)  # fmt: skip
+    del text
+    took, peak, _ = _peak_run(["agreement", str(db)])
+    _record_peak(f"agreement on one {mb:.0f} MB article, 2 x {count:,} spans", took, peak,
+                 f"(no target; {took / mb:.3f} s and {peak / mb:.1f} MB a MB; was 26 MB a MB)")
+    # export of one document with many spans
+    count = 30_000 if small else 1_000_000
+    text = article(count * 3, rng)
+    db = folder / "many-spans.db"
+    with Store.open(db) as store:
+        store.import_documents([IncomingDocument(text, "many", DocumentMeta(title="Many"),
+                                                 "bench", spans=spans_for(text, count, rng))],
+                               annotator="bench")  # fmt: skip
+    took, peak, _ = _peak_run(["export", str(db), "-o", str(folder / "many.jsonl")])
+    _record_peak(f"export one document with {count:,} spans (native JSONL)", took, peak,
+                 "(no target; was 2.2 GB for 1,000,000)")
+    # HTML: a page saved whole (scripts, embedded images), and one of too many elements
+    mb = 2 if small else 50
+    page = folder / "saved.html"
+    words = " ".join(rng.choice(WORDS[:8]) for _ in range(2000))
+    with page.open("w", encoding="utf-8") as f:
+        f.write("<html><head><title>Saved whole</title></head><body><article><h1>Saved</h1>")
+        f.write("".join(f"<p>{words[i * 200:(i + 1) * 200]}</p>" for i in range(40)))
+        f.write("</article>")
+        while f.tell() < mb * 1_000_000:
+            f.write("<script>var x='" + "abc" * 100_000 + "';</script>")
+            f.write("<img src='data:image/png;base64," + "iVBORw0K" * 40_000 + "'>")
+        f.write("</body></html>")
+    took, peak, _ = _peak_run(["import", str(folder / "html.db"), str(page)])
+    _record_peak(f"import a {mb} MB HTML page saved whole (scripts, images)", took, peak,
+                 "(no target)")
+    rows = 2_000 if small else 110_000
+    page = folder / "tables.html"
+    page.write_text("<html><body><article><p>" + words + "</p></article><table>"
+                    + "".join(f"<tr><td>{i}</td></tr>" for i in range(rows))
+                    + "</table></body></html>", encoding="utf-8")  # fmt: skip
+    took, peak, out = _peak_run(["import", str(folder / "tables.db"), str(page)], ok=small)
+    what = "import" if small else "refuse"
+    assert small or "the limit is" in out, out
+    _record_peak(f"{what} an HTML page of {rows * 2:,} elements", took, peak,
+                 "(no target)" if small else "(no target; refused, in seconds)")
+
+
+PARTS = ("startup", "autosave", "article", "corpus", "memory")
 
 
 def main() -> None:
@@ -357,6 +448,8 @@ def main() -> None:
                           1 if small else 3)
         if "corpus" in parts:
             bench_corpus(folder, 200 if small else 100_000, 10, 1 if small else 2)
+        if "memory" in parts:
+            bench_memory(folder, small)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     RESULTS["peak memory of the benchmark process (MB)"] = {"value": round(peak, 1)}
     print(f"{'peak memory (benchmark process)':<58} {peak:9.1f} MB")

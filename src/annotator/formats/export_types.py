@@ -5,15 +5,25 @@ imports no format module, so the writers and formats/exporting.py never import e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
+
+import orjson
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Document, Relation, Span
+from annotator.core.model import Document, DocumentMeta, Relation, Span
 from annotator.formats.units import Unit
 from annotator.store import Store
-from annotator.store.export_queries import annotator_names
+from annotator.store.export_queries import (
+    NativeRow,
+    annotator_names,
+    ordered_spans,
+    streamed_relations,
+    streamed_spans,
+)
 
 
 @dataclass(frozen=True)
@@ -63,12 +73,7 @@ class Selection:
         are); an integrity problem (text hash, span texts) stops the export."""
         doc = store.document(doc_id)
         all_spans = store.spans(doc_id)
-        problems = store.verify_document(doc, all_spans)
-        if problems:
-            raise AnnotatorError(
-                "the database fails its integrity check, nothing was exported:\n  "
-                + "\n  ".join(problems)
-            )
+        _refuse_damage(store.verify_document(doc, all_spans))
         spans = [
             s
             for s in all_spans
@@ -85,6 +90,82 @@ class Selection:
             and (not self.annotators or r.annotator in self.annotators)
         ]
         return ExportDocument(doc, spans, relations)
+
+
+    def streamed_record(
+        self,
+        store: Store,
+        row: NativeRow,
+        span_labels: frozenset[str],
+        relation_labels: frozenset[str],
+    ) -> dict[str, Any]:
+        """The native record of the document of ``row``, checked as :meth:`checked_document`
+        checks, whose spans and relations are read from the store as the record is written
+        (:func:`write_record`): a document's spans are never all held at once."""
+        meta = DocumentMeta(row.title, row.source, row.author, row.published, row.url,
+                            json.loads(row.meta))  # fmt: skip
+        doc = Document(row.id, row.text, row.text_sha256, row.source_id, meta, row.created_at,
+                       row.note)  # fmt: skip
+        _refuse_damage(store.verify_document(doc, ordered_spans(store, doc.id)))
+        chosen = {"span_labels": span_labels, "annotators": self.annotators}
+        return {
+            "id": doc.id,
+            "text": doc.text,
+            "meta": meta.as_dict() | {"source_id": doc.source_id},
+            "note": doc.note,
+            "spans": Streamed(lambda: streamed_spans(store, doc.id, **chosen)),
+            "relations": Streamed(
+                lambda: streamed_relations(
+                    store, doc.id, relation_labels=relation_labels, **chosen
+                )
+            ),
+        }
+
+
+def _refuse_damage(problems: list[str]) -> None:
+    if problems:
+        raise AnnotatorError(
+            "the database fails its integrity check, nothing was exported:\n  "
+            + "\n  ".join(problems)
+        )
+
+
+class Streamed:
+    """A list in a record that is read only while the record is written."""
+
+    def __init__(self, items: Callable[[], Iterator[dict[str, Any]]]) -> None:
+        self.items = items
+
+
+_BATCH = 2_000  # items made into JSON at a time: one call to orjson each, little memory
+
+
+def write_record(f: IO[bytes], record: dict[str, Any]) -> None:
+    """Write ``record`` as one line of JSON, as ``orjson.dumps(record)`` would, its
+    :class:`Streamed` lists (the last keys of a record) a batch of items at a time."""
+    lists = [key for key, value in record.items() if isinstance(value, Streamed)]
+    if not lists:
+        f.write(orjson.dumps(record))
+        f.write(b"\n")
+        return
+    keys = list(record)
+    assert keys[-len(lists) :] == lists, "streamed lists come last"
+    head = orjson.dumps({key: record[key] for key in keys[: -len(lists)]})
+    f.write(head[:-1])  # without its closing brace
+    for i, key in enumerate(lists):
+        f.write(b"," if i or len(head) > 2 else b"")
+        f.write(orjson.dumps(key) + b":[")
+        batch: list[dict[str, Any]] = []
+        first = True
+        for item in record[key].items():
+            batch.append(item)
+            if len(batch) == _BATCH:
+                f.write((b"" if first else b",") + orjson.dumps(batch)[1:-1])
+                batch, first = [], False
+        if batch:
+            f.write((b"" if first else b",") + orjson.dumps(batch)[1:-1])
+        f.write(b"]")
+    f.write(b"}\n")
 
 
 @dataclass

@@ -26,7 +26,7 @@ from annotator.core.model import (
 )
 from annotator.core.offsets import normalize_newlines
 from annotator.formats.atomic import atomic_write
-from annotator.formats.export_types import ExportReport, Selection
+from annotator.formats.export_types import ExportReport, Selection, write_record
 from annotator.formats.records import META_FIELDS, Outcome, RecordError, list_of, records_of
 from annotator.store import Store
 from annotator.store.export_queries import native_rows
@@ -192,8 +192,9 @@ def checked_records(
     with a span whose text is not the text at its offsets, stops the export.
 
     SQLite writes the spans and relations as JSON (store/export_queries.py), put into the
-    record as they are; a document SQLite could not check (a long text, a damaged value)
-    is read and checked the way every other export format does it."""
+    record as they are; a document SQLite could not check (a long text, a damaged value,
+    many spans) is checked the way every other export format does it, and its spans and
+    relations are read one at a time as the record is written (Selection.streamed_record)."""
     span_labels, relation_labels = selection.label_filters(store)
     wanted = selection.wanted_documents(store)
     rows = native_rows(
@@ -219,10 +220,9 @@ def checked_records(
                 "relations": orjson.Fragment(row.relations),
             }
             counts = row.span_count, row.relation_count
-        else:
-            item = selection.checked_document(store, row.id, span_labels, relation_labels)
-            record = record_of(item.document, item.spans, item.relations)
-            counts = len(item.spans), len(item.relations)
+        else:  # its spans and relations are read as it is written (write_record)
+            record = selection.streamed_record(store, row, span_labels, relation_labels)
+            counts = row.span_count, row.relation_count
         if on_document is not None:
             on_document()
         yield record, *counts
@@ -278,8 +278,7 @@ def write_store(
     atomically, counting them in ``report``."""
     with atomic_write(target) as f:
         for record, spans, relations in checked_records(store, selection, on_document=on_document):
-            f.write(orjson.dumps(record))
-            f.write(b"\n")
+            write_record(f, record)
             report.documents += 1
             report.spans += spans
             report.relations += relations

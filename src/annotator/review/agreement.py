@@ -31,10 +31,11 @@ Definitions (the README's "## Review" repeats them):
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -117,30 +118,74 @@ def overlap_f1(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> float | None:
 
 # -- per-character labels -----------------------------------------------------------------
 
+# An annotator's per-character labels are constant between two span boundaries, so they are
+# kept as runs: (end, label) pieces covering the text in order, the first from 0. Agreement
+# is then summed over the pieces (weight: their lengths), in memory that grows with the
+# spans, not the characters (a list per character took 5.3 GB for a 200 MB article).
+Runs = list[tuple[int, str]]
+
+
+def label_runs(length: int, spans: Iterable[SpanLike]) -> Runs:
+    """:func:`char_labels` as runs: the shortest span covering a piece (then the later
+    start, then the label first in alphabetical order), "O" outside every span."""
+    inside = sorted(
+        (max(0, s.start), min(length, s.end), s.label) for s in spans if s.start < s.end
+    )
+    inside = [(a, b, label) for a, b, label in inside if a < b]
+    bounds = sorted({0, length, *(a for a, _, _ in inside), *(b for _, b, _ in inside)})
+    runs: Runs = []
+    active: list[tuple[int, int, str, int]] = []  # (length, -start, label, end): min wins
+    k = 0
+    for pos, nxt in itertools.pairwise(bounds):
+        while k < len(inside) and inside[k][0] <= pos:
+            a, b, label = inside[k]
+            heapq.heappush(active, (b - a, -a, label, b))
+            k += 1
+        while active and active[0][3] <= pos:  # ended: dropped once they would win
+            heapq.heappop(active)
+        label = active[0][2] if active else OUTSIDE
+        if runs and runs[-1][1] == label:
+            runs[-1] = (nxt, label)
+        else:
+            runs.append((nxt, label))
+    return runs
+
+
+def binary_runs(length: int, spans: Iterable[SpanLike], label: str) -> Runs:
+    """:func:`binary_char_labels` as runs."""
+    return label_runs(length, [s for s in spans if s.label == label])
+
 
 def char_labels(length: int, spans: Iterable[SpanLike]) -> list[str]:
     """One label per character of a text of ``length`` code points: the shortest span
     covering it (then the later start, then the label name), "O" outside every span."""
-    out = [OUTSIDE] * length
-    # Paint the spans that should lose first, so the winners are painted last.
-    order = sorted(spans, key=lambda s: (-(s.end - s.start), s.start, _desc(s.label)))
-    for s in order:
-        out[s.start : s.end] = [s.label] * (s.end - s.start)
-    return out
-
-
-def _desc(label: str) -> tuple[int, ...]:
-    """Sorts labels in reverse alphabetical order (painted first = loses)."""
-    return tuple(-ord(c) for c in label) + (1,)
+    return _expand(label_runs(length, spans))
 
 
 def binary_char_labels(length: int, spans: Iterable[SpanLike], label: str) -> list[str]:
     """``label`` where one of ``spans`` with that label covers the character, else "O"."""
-    out = [OUTSIDE] * length
-    for s in spans:
-        if s.label == label:
-            out[s.start : s.end] = [label] * (s.end - s.start)
+    return _expand(binary_runs(length, spans, label))
+
+
+def _expand(runs: Runs) -> list[str]:
+    out: list[str] = []
+    start = 0
+    for end, label in runs:
+        out += [label] * (end - start)
+        start = end
     return out
+
+
+def pieces(runs: Sequence[Runs]) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """The pieces where none of ``runs`` (of one text) changes label, in text order: each
+    piece's length and the label each gave it."""
+    at = [0] * len(runs)
+    start = 0
+    while runs and all(i < len(r) for i, r in zip(at, runs, strict=True)):
+        end = min(r[i][0] for i, r in zip(at, runs, strict=True))
+        yield end - start, tuple(r[i][1] for i, r in zip(at, runs, strict=True))
+        at = [i + (r[i][0] == end) for i, r in zip(at, runs, strict=True)]
+        start = end
 
 
 # -- chance-corrected agreement -----------------------------------------------------------
@@ -150,11 +195,20 @@ def cohen_kappa(x: Sequence[Hashable], y: Sequence[Hashable]) -> float | None:
     """Cohen's kappa of two equally long label sequences (None when undefined)."""
     if len(x) != len(y):
         raise ValueError("the two sequences differ in length")
-    n = len(x)
+    return kappa_of_counts(Counter(zip(x, y, strict=True)))
+
+
+def kappa_of_counts(pairs: Mapping[tuple[Hashable, Hashable], int]) -> float | None:
+    """Cohen's kappa from how many units got each pair of labels (x's label, y's label)."""
+    n = sum(pairs.values())
     if n == 0:
         return None
-    observed = sum(1 for p, q in zip(x, y, strict=True) if p == q) / n
-    cx, cy = Counter(x), Counter(y)
+    observed = sum(times for (p, q), times in pairs.items() if p == q) / n
+    cx: Counter[Hashable] = Counter()
+    cy: Counter[Hashable] = Counter()
+    for (p, q), times in pairs.items():
+        cx[p] += times
+        cy[q] += times
     expected = sum(cx[k] * cy[k] for k in cx) / (n * n)
     if expected == 1:
         return None
@@ -165,10 +219,15 @@ def krippendorff_alpha(units: Iterable[Sequence[Hashable | None]]) -> float | No
     """Krippendorff's alpha, nominal metric. ``units`` holds, for each unit (a character),
     the value each coder gave it (None: missing). Units with fewer than two values are not
     pairable and are left out; None when there is no variation at all."""
-    # Units with the same counts of values contribute the same coincidences: group them.
-    # Counted as they come first (a text has few distinct ones), then by profile.
+    return alpha_of_counts(Counter(map(tuple, units)))
+
+
+def alpha_of_counts(units: Mapping[tuple[Hashable | None, ...], int]) -> float | None:
+    """:func:`krippendorff_alpha` from how many units got each tuple of values."""
+    # Units with the same counts of values contribute the same coincidences: group them
+    # by profile.
     profiles: Counter[tuple[tuple[Hashable, int], ...]] = Counter()
-    for unit, times in Counter(map(tuple, units)).items():
+    for unit, times in units.items():
         counts = Counter(v for v in unit if v is not None)
         if sum(counts.values()) >= 2:
             profiles[tuple(sorted(counts.items(), key=lambda kv: repr(kv[0])))] += times
@@ -257,7 +316,7 @@ class AgreementError(ValueError):
 
 
 def agreement(
-    texts: Mapping[str, str],
+    texts: Mapping[str, str | int],
     spans: Iterable[SpanLike],
     *,
     by: str | None = None,
@@ -265,34 +324,42 @@ def agreement(
     titles: Mapping[str, str] | None = None,
 ) -> Report:
     """Agreement among ``annotators`` (default: everyone with a span) on the documents
-    ``texts`` (id -> text). ``by``: None (the corpus), "label" or "document"."""
+    ``texts`` (id -> text, or id -> its length in code points: only lengths are used).
+    ``by``: None (the corpus), "label" or "document"."""
     if by not in (None, "label", "document"):
         raise ValueError(f"unknown grouping {by!r}")
-    spans = [s for s in spans if s.document in texts]
+    lengths = {d: t if isinstance(t, int) else len(t) for d, t in texts.items()}
+    spans = [s for s in spans if s.document in lengths]
     names = sorted(annotators if annotators is not None else {s.annotator for s in spans})
-    spans = [s for s in spans if s.annotator in names]
+    chosen_names = set(names)
+    spans = [s for s in spans if s.annotator in chosen_names]
     with_spans = {s.annotator for s in spans}
     if len(with_spans) < 2:
         have = ", ".join(sorted(with_spans)) or "none"
         raise AgreementError(
             f"agreement needs at least two annotators with spans (annotators with spans: {have})"
         )
-    documents = [d for d in texts if any(s.document == d for s in spans)]
+    marked = {s.document for s in spans}
+    documents = [d for d in lengths if d in marked]
     report = Report(names, documents, by)
     if by is None:
-        report.scopes.append(_scope("corpus", None, None, texts, documents, names, spans, None))
+        report.scopes.append(_scope("corpus", None, None, lengths, documents, names, spans, None))
     elif by == "label":
-        for label in sorted({s.label for s in spans}):
-            chosen = [s for s in spans if s.label == label]
+        by_label: dict[str, list[SpanLike]] = {}
+        for s in spans:
+            by_label.setdefault(s.label, []).append(s)
+        for label in sorted(by_label):
             report.scopes.append(
-                _scope("label", label, None, texts, documents, names, chosen, label)
+                _scope("label", label, None, lengths, documents, names, by_label[label], label)
             )
     else:
+        by_doc: dict[str, list[SpanLike]] = {}
+        for s in spans:
+            by_doc.setdefault(s.document, []).append(s)
         for doc_id in documents:
-            chosen = [s for s in spans if s.document == doc_id]
             title = (titles or {}).get(doc_id)
             report.scopes.append(
-                _scope("document", doc_id, title, texts, [doc_id], names, chosen, None)
+                _scope("document", doc_id, title, lengths, [doc_id], names, by_doc[doc_id], None)
             )
     return report
 
@@ -301,40 +368,47 @@ def _scope(
     kind: str,
     key: str | None,
     title: str | None,
-    texts: Mapping[str, str],
+    lengths: Mapping[str, int],
     documents: Sequence[str],
     names: Sequence[str],
     spans: Sequence[SpanLike],
     label: str | None,
 ) -> Scope:
     own: dict[str, list[SpanLike]] = {name: [] for name in names}
+    by_doc: dict[str, dict[str, list[SpanLike]]] = {}
     for s in spans:
         own[s.annotator].append(s)
-    chars: dict[str, list[str]] = {}
-    for name in names:
-        by_doc: dict[str, list[SpanLike]] = {}
-        for s in own[name]:
-            by_doc.setdefault(s.document, []).append(s)
-        seq: list[str] = []
-        for doc_id in documents:
-            length = len(texts[doc_id])
-            mine = by_doc.get(doc_id, [])
-            seq += (
-                binary_char_labels(length, mine, label)
-                if label is not None
-                else char_labels(length, mine)
-            )
-        chars[name] = seq
+        by_doc.setdefault(s.document, {}).setdefault(s.annotator, []).append(s)
+    # What each pair (and all annotators together) said of the same characters, counted
+    # over the pieces where nobody's label changes, one document at a time and in text
+    # order (so the counts come out as a per-character count would make them).
+    pairs_of = list(itertools.combinations(range(len(names)), 2))
+    pair_counts: list[Counter[tuple[str, ...]]] = [Counter() for _ in pairs_of]
+    all_counts: Counter[tuple[str, ...]] = Counter()
+    for doc_id in documents:
+        length, mine = lengths[doc_id], by_doc.get(doc_id, {})
+        runs = [
+            label_runs(length, mine.get(n, ()))
+            if label is None
+            else binary_runs(length, mine.get(n, ()), label)
+            for n in names
+        ]
+        for width, said in pieces(runs):
+            all_counts[said] += width
+        for (i, j), counts in zip(pairs_of, pair_counts, strict=True):
+            for width, said in pieces([runs[i], runs[j]]):
+                counts[said] += width
     pairs = []
-    for a, b in itertools.combinations(names, 2):
+    for (i, j), counts in zip(pairs_of, pair_counts, strict=True):
+        a, b = names[i], names[j]
         pairs.append(
             Figures(
                 (a, b),
                 (len(own[a]), len(own[b])),
                 exact_f1(own[a], own[b]),
                 overlap_f1(own[a], own[b]),
-                cohen_kappa(chars[a], chars[b]),
-                krippendorff_alpha(zip(chars[a], chars[b], strict=True)),
+                kappa_of_counts(counts),
+                alpha_of_counts(counts),
             )
         )
     overall = Figures(
@@ -343,7 +417,7 @@ def _scope(
         _mean(p.exact_f1 for p in pairs),
         _mean(p.overlap_f1 for p in pairs),
         pairs[0].kappa if len(pairs) == 1 else None,
-        krippendorff_alpha(zip(*(chars[n] for n in names), strict=True)),
+        alpha_of_counts(all_counts),
     )
     return Scope(kind, key, title, pairs, overall)
 
@@ -354,14 +428,15 @@ def _mean(values: Iterable[float | None]) -> float | None:
 
 
 def from_store(store, *, by: str | None = None) -> Report:
-    """Agreement over every document of an open Store (through its accessors). The gold
-    layer (annotator "gold", the adjudicated result) is not an annotator: it is left out."""
-    texts: dict[str, str] = {}
+    """Agreement over every document of an open Store. The gold layer (annotator "gold",
+    the adjudicated result) is not an annotator: it is left out. Only the documents'
+    lengths and titles and the spans' places, labels and annotators are read (no texts)."""
+    from annotator.store.export_queries import document_lengths, span_places
+
+    lengths: dict[str, int] = {}
     titles: dict[str, str] = {}
-    spans = []
-    for doc_id in store.document_ids():
-        doc = store.document(doc_id)
-        texts[doc_id] = doc.text
-        titles[doc_id] = doc.meta.title
-        spans += [s for s in store.spans(doc_id) if s.annotator != GOLD]
-    return agreement(texts, spans, by=by, titles=titles)
+    for doc_id, title, length in document_lengths(store):
+        lengths[doc_id] = length
+        titles[doc_id] = title
+    spans = [s for s in span_places(store, lengths) if s.annotator != GOLD]
+    return agreement(lengths, spans, by=by, titles=titles)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from annotator.core.model import Span
 from annotator.store.errors import reading
+from annotator.store.rows import SPAN_COLUMNS
 from annotator.store.store import Store
 
 
@@ -67,6 +69,13 @@ def _by_annotator(store: Store, table: str) -> list[tuple[str, int]]:
 # Longer texts have their spans checked in Python: SQLite's substr() counts characters from
 # the start of the text, so checking k spans of a text of n characters costs k * n.
 _CHECKED_IN_SQL = 30_000
+# A document with more spans has them streamed (streamed_spans): SQLite's JSON array of
+# 1,000,000 spans, then its copy as a Python string, then the record around it, took 2.2 GB.
+_LISTED_IN_SQL = 20_000
+
+SPAN_KEYS = ("id", "start", "end", "label", "text", "annotator", "note", "created_at",
+             "updated_at")  # fmt: skip
+RELATION_KEYS = ("id", "label", "from", "to", "annotator", "note", "created_at", "updated_at")
 
 
 class NativeRow(NamedTuple):
@@ -83,10 +92,40 @@ class NativeRow(NamedTuple):
     created_at: str
     note: str | None
     bad_spans: int | None  # spans whose text is not the text at their offsets; None: unchecked
-    spans: str  # JSON array of the spans chosen, in the native record's keys, text order
+    spans: str | None  # JSON array of the spans chosen, in the native record's keys, text order
     span_count: int
-    relations: str  # JSON array of the relations chosen (both their spans chosen)
+    relations: str | None  # JSON array of the relations chosen (both their spans chosen)
     relation_count: int
+
+
+class _Filters(NamedTuple):
+    spans: str  # the condition on a span {t} (AND ...), a format string
+    relations: str  # the condition on a relation r of document {doc} (AND ...)
+    args: dict[str, object]
+
+
+def _filters(
+    span_labels: frozenset[str], relation_labels: frozenset[str], annotators: frozenset[str]
+) -> _Filters:
+    args: dict[str, object] = {}
+    span_filter = ""
+    if span_labels:
+        span_filter += " AND {t}.label IN (SELECT value FROM json_each(:span_labels))"
+        args["span_labels"] = json.dumps(sorted(span_labels))
+    if annotators:
+        span_filter += " AND {t}.annotator IN (SELECT value FROM json_each(:annotators))"
+        args["annotators"] = json.dumps(sorted(annotators))
+    relation_filter = "".join(
+        f" AND EXISTS (SELECT 1 FROM spans k WHERE k.id = r.{end} AND k.document = {{doc}}"
+        f"{span_filter.format(t='k')})"
+        for end in ("source", "target")
+    )
+    if relation_labels:
+        relation_filter += " AND r.label IN (SELECT value FROM json_each(:relation_labels))"
+        args["relation_labels"] = json.dumps(sorted(relation_labels))
+    if annotators:
+        relation_filter += " AND r.annotator IN (SELECT value FROM json_each(:annotators))"
+    return _Filters(span_filter, relation_filter, args)
 
 
 def native_rows(
@@ -101,52 +140,135 @@ def native_rows(
 
     ``bad_spans`` counts, among all the document's spans (chosen or not), those whose
     offsets are not integers inside the text or whose text is not the text there; it is
-    None for a text that is not text or is too long to check here: the caller checks those
-    documents itself (Store.verify_document), as it checks every text against its hash."""
-    args: dict[str, object] = {"limit": _CHECKED_IN_SQL}
-    span_filter = ""
-    if span_labels:
-        span_filter += " AND {t}.label IN (SELECT value FROM json_each(:span_labels))"
-        args["span_labels"] = json.dumps(sorted(span_labels))
-    if annotators:
-        span_filter += " AND {t}.annotator IN (SELECT value FROM json_each(:annotators))"
-        args["annotators"] = json.dumps(sorted(annotators))
-    relation_filter = "".join(
-        f" AND EXISTS (SELECT 1 FROM spans k WHERE k.id = r.{end} AND k.document = d.id"
-        f"{span_filter.format(t='k')})"
-        for end in ("source", "target")
-    )
-    if relation_labels:
-        relation_filter += " AND r.label IN (SELECT value FROM json_each(:relation_labels))"
-        args["relation_labels"] = json.dumps(sorted(relation_labels))
-    if annotators:
-        relation_filter += " AND r.annotator IN (SELECT value FROM json_each(:annotators))"
-    spans_where = "s.document = d.id" + span_filter.format(t="s")
-    relations_where = "r.document = d.id" + relation_filter
+    None for a text that is not text or is too long to check here, and for a document with
+    more than _LISTED_IN_SQL spans: the caller checks those documents itself
+    (Store.verify_document), as it checks every text against its hash, and streams their
+    spans and relations (``spans`` and ``relations`` are None then)."""
+    f = _filters(span_labels, relation_labels, annotators)
+    args = {**f.args, "limit": _CHECKED_IN_SQL, "listed": _LISTED_IN_SQL}
+    spans_where = "s.document = d.id" + f.spans.format(t="s")
+    relations_where = "r.document = d.id" + f.relations.format(doc="d.id")
     sql = f"""
         SELECT d.id, d.text, d.text_sha256, d.source_id, d.title, d.source, d.author,
             d.published, d.url, d.meta, d.created_at, d.note,
-            CASE WHEN typeof(d.text) = 'text' AND length(d.text) <= :limit THEN (
+            CASE WHEN d.small THEN (
                 SELECT count(*) FROM spans s WHERE s.document = d.id AND NOT coalesce(
                     typeof(s.start) = 'integer' AND typeof(s.end) = 'integer'
                     AND typeof(s.text) = 'text' AND s.start >= 0 AND s.end > s.start
                     AND length(s.text) = s.end - s.start
                     AND substr(d.text, s.start + 1, s.end - s.start) = s.text, 0)
             ) END,
-            (SELECT json_group_array(json_object('id', s.id, 'start', s.start, 'end', s.end,
+            CASE WHEN d.small THEN (
+                SELECT json_group_array(json_object('id', s.id, 'start', s.start, 'end', s.end,
                     'label', s.label, 'text', s.text, 'annotator', s.annotator,
                     'note', s.note, 'created_at', s.created_at, 'updated_at', s.updated_at))
                 FROM (SELECT * FROM spans s WHERE {spans_where}
-                      ORDER BY s.start, s.end, s.id) s),
+                      ORDER BY s.start, s.end, s.id) s) END,
             (SELECT count(*) FROM spans s WHERE {spans_where}),
-            (SELECT json_group_array(json_object('id', r.id, 'label', r.label,
+            CASE WHEN d.small THEN (
+                SELECT json_group_array(json_object('id', r.id, 'label', r.label,
                     'from', r.source, 'to', r.target, 'annotator', r.annotator,
                     'note', r.note, 'created_at', r.created_at, 'updated_at', r.updated_at))
                 FROM (SELECT * FROM relations r WHERE {relations_where}
-                      ORDER BY r.created_at, r.id) r),
+                      ORDER BY r.created_at, r.id) r) END,
             (SELECT count(*) FROM relations r WHERE {relations_where})
-        FROM documents d ORDER BY d.position
+        FROM (SELECT *, typeof(text) = 'text' AND length(text) <= :limit
+                  AND (SELECT count(*) FROM spans s WHERE s.document = documents.id) <= :listed
+                  AS small
+              FROM documents) d
+        ORDER BY d.position
     """
     with reading(store.path or ":memory:"):
         for row in store.conn.execute(sql, args):
             yield NativeRow._make(row)
+
+
+def streamed_spans(
+    store: Store,
+    doc_id: str,
+    *,
+    span_labels: frozenset[str] = frozenset(),
+    annotators: frozenset[str] = frozenset(),
+) -> Iterator[dict[str, object]]:
+    """The spans of ``doc_id`` that the filters choose, one at a time, in the native
+    record's keys and order (start, end, id), as native_rows would list them."""
+    f = _filters(span_labels, frozenset(), annotators)
+    with reading(store.path or ":memory:"):
+        rows = store.conn.execute(
+            "SELECT s.id, s.start, s.end, s.label, s.text, s.annotator, s.note, s.created_at, "
+            f"s.updated_at FROM spans s WHERE s.document = :doc{f.spans.format(t='s')} "
+            "ORDER BY s.start, s.end, s.id",
+            {**f.args, "doc": doc_id},
+        )
+        for row in rows:
+            yield dict(zip(SPAN_KEYS, row, strict=True))
+
+
+def streamed_relations(
+    store: Store,
+    doc_id: str,
+    *,
+    span_labels: frozenset[str] = frozenset(),
+    relation_labels: frozenset[str] = frozenset(),
+    annotators: frozenset[str] = frozenset(),
+) -> Iterator[dict[str, object]]:
+    """The relations of ``doc_id`` that the filters choose (both their spans chosen), one
+    at a time, in the native record's keys and order (created_at, id)."""
+    f = _filters(span_labels, relation_labels, annotators)
+    with reading(store.path or ":memory:"):
+        rows = store.conn.execute(
+            "SELECT r.id, r.label, r.source, r.target, r.annotator, r.note, r.created_at, "
+            f"r.updated_at FROM relations r WHERE r.document = :doc"
+            f"{f.relations.format(doc=':doc')} ORDER BY r.created_at, r.id",
+            {**f.args, "doc": doc_id},
+        )
+        for row in rows:
+            yield dict(zip(RELATION_KEYS, row, strict=True))
+
+
+def ordered_spans(store: Store, doc_id: str) -> Iterator[Span]:
+    """Every span of ``doc_id`` in Store.spans's order, one at a time (for checking)."""
+    with reading(store.path or ":memory:"):
+        rows = store.conn.execute(
+            f"SELECT {SPAN_COLUMNS} FROM spans WHERE document = ? ORDER BY start, end, id",
+            [doc_id],
+        )
+        for row in rows:
+            yield Span(*row)
+
+
+# -- what agreement reads (review/agreement.py) ------------------------------------------------
+
+
+class SpanPlace(NamedTuple):
+    """What agreement needs of a span: no text (a span's text can be a whole article)."""
+
+    document: str
+    start: int
+    end: int
+    label: str
+    annotator: str
+
+
+def document_lengths(store: Store) -> list[tuple[str, str, int]]:
+    """Each document's id, title and length in code points (SQLite's length() of a text
+    counts characters), in import order: agreement needs no text."""
+    with reading(store.path or ":memory:"):
+        return store.conn.execute(
+            "SELECT id, title, length(text) FROM documents ORDER BY position"
+        ).fetchall()
+
+
+def span_places(store: Store, doc_ids: Iterable[str]) -> Iterator[SpanPlace]:
+    """The spans of ``doc_ids`` (their place, label and annotator), document by document,
+    each's by start, end and id as Store.spans orders them (one query per document: read
+    in the covering index's order, no sort of all the spans)."""
+    with reading(store.path or ":memory:"):
+        for doc_id in doc_ids:
+            rows = store.conn.execute(
+                "SELECT document, start, end, label, annotator FROM spans INDEXED BY spans_view "
+                "WHERE document = ? ORDER BY start, end, id",
+                [doc_id],
+            )
+            for row in rows:
+                yield SpanPlace._make(row)
