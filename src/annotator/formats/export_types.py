@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Document, Relation, Span
+from annotator.core.model import Document, DocumentLabel, Relation, Span
 from annotator.formats.units import Unit
 from annotator.store import Store
 from annotator.store.export_queries import annotator_names
@@ -84,7 +84,12 @@ class Selection:
             and (not relation_labels or r.label in relation_labels)
             and (not self.annotators or r.annotator in self.annotators)
         ]
-        return ExportDocument(doc, spans, relations)
+        document_labels = [
+            d
+            for d in store.document_labels(doc_id, self.annotators or None)
+            if not self.labels or d.label in self.labels
+        ]
+        return ExportDocument(doc, spans, relations, document_labels)
 
 
 @dataclass
@@ -92,6 +97,8 @@ class ExportDocument:
     document: Document
     spans: list[Span]
     relations: list[Relation]
+    # The article's document labels chosen (formats that have them write them).
+    document_labels: list[DocumentLabel] = field(default_factory=list)
 
 
 @dataclass
