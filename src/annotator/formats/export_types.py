@@ -5,7 +5,7 @@ imports no format module, so the writers and formats/exporting.py never import e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,3 +118,19 @@ class ExportReport:
 Writer = Callable[[Iterable[ExportDocument], Path, Unit, ExportReport], None]
 # Reads the store itself (the native format: SQLite builds its span lists).
 StoreWriter = Callable[[Store, Path, Selection, ExportReport, Callable[[], None] | None], None]
+
+
+def without_document_labels(
+    docs: Iterable[ExportDocument], report: ExportReport, fmt: str
+) -> Iterator[ExportDocument]:
+    """The documents, for a format that has no document labels; once all are written, the
+    report says how many were left out (nothing is left out without a word)."""
+    left = 0
+    for item in docs:
+        left += len(item.document_labels)
+        yield item
+    if left:
+        report.notes.append(
+            f"{left} document label(s) left out: {fmt} has no document labels (the jsonl, "
+            "doccano, prodigy and labelstudio exports keep them)"
+        )

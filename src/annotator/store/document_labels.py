@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from annotator.core.ids import utc_now
-from annotator.core.model import DocumentLabel
+from annotator.core.model import KEPT_ONCE, Counted, DocumentLabel, IncomingDocument
 from annotator.store.errors import StoreError, reads
 
 _COLUMNS = "document, label, annotator, created_at"
@@ -86,11 +86,41 @@ class DocumentLabels:
             self.conn.execute(f"DELETE FROM document_labels {key}", [doc_id, label, annotator])
         return None if row is None else DocumentLabel(*row)
 
-    def _write_document_labels(self, rows: list[tuple[str, str, str, str]]) -> int:
-        """Inside a write (the importer's): store (document, label, annotator, created_at)
-        rows not stored yet; returns how many were new."""
+    def _import_document_labels(
+        self, docs: list[IncomingDocument], doc_ids: list[str], now: str, run
+    ) -> None:
+        """Inside the importer's write, once a batch's documents are stored: the document
+        labels they bring, one row per (document, label, annotator). A label the scheme
+        lacks is added as a document label; a name the scheme has for spans or links is
+        refused, naming the record. ``run`` is the importer's: its annotator (for labels
+        without one), the scheme's kinds by name, the summary."""
+        rows: list[tuple[str, str, str, str]] = []
+        for doc, doc_id in zip(docs, doc_ids, strict=True):
+            if not doc.document_labels:
+                continue
+            names = dict.fromkeys(d.label for d in doc.document_labels)
+            if any(run.labels.get(name) != "document" for name in names):
+                run.summary.labels_added += self._add_labels(names, "document", doc.origin)
+                run.labels.update(dict.fromkeys(names, "document"))
+            mine = {(d.label, d.annotator or run.annotator): d for d in doc.document_labels}
+            if len(mine) < len(doc.document_labels):
+                path, _, line = doc.origin.partition(", line ")
+                run.summary.counted.append(Counted(
+                    path, int(line) if line.isdigit() else None, KEPT_ONCE,
+                    "duplicate document label", "the same label and annotator twice in one "
+                    "record", len(doc.document_labels) - len(mine),
+                ))  # fmt: skip
+            rows += [(doc_id, label, who, d.created_at or now) for (label, who), d in mine.items()]
+        if not rows:
+            return
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
+            [(who, now) for who in sorted({row[2] for row in rows})],
+        )
         before = self.conn.total_changes
         self.conn.executemany(
             f"INSERT OR IGNORE INTO document_labels ({_COLUMNS}) VALUES (?, ?, ?, ?)", rows
         )
-        return self.conn.total_changes - before
+        added = self.conn.total_changes - before
+        run.summary.document_labels_added += added
+        run.summary.document_labels_present += len(rows) - added

@@ -199,7 +199,7 @@ class Importer:
         try:
             plan = self._plan(docs, run)
             self._write_rows(self._check(plan, run), plan, run)
-            self._import_document_labels(plan, run)
+            self._import_document_labels(plan.docs, plan.doc_ids, plan.now, run)
         except UnicodeEncodeError as exc:  # SQLite takes only valid UTF-8
             origin, bad = next(
                 ((d.origin, b) for d in docs if (b := _not_unicode(d)) is not None),
@@ -392,39 +392,6 @@ class Importer:
             f"VALUES ({marks(len(RelationRow._fields))})",
             new.relations,
         )
-
-
-    def _import_document_labels(self, plan: _Plan, run: _ImportRun) -> None:
-        """After a batch's documents are written: the document labels they bring (one row
-        per document, label and annotator; a label the scheme lacks is added as a document
-        label, a name the scheme has for spans or links is refused)."""
-        rows: list[tuple[str, str, str, str]] = []
-        for doc, doc_id in zip(plan.docs, plan.doc_ids, strict=True):
-            if not doc.document_labels:
-                continue
-            names = dict.fromkeys(d.label for d in doc.document_labels)
-            if any(run.labels.get(name) != "document" for name in names):
-                run.summary.labels_added += self._add_labels(names, "document", doc.origin)
-                run.labels.update(dict.fromkeys(names, "document"))
-            mine = {(d.label, d.annotator or run.annotator): d for d in doc.document_labels}
-            if len(mine) < len(doc.document_labels):
-                path, _, line = doc.origin.partition(", line ")
-                run.summary.counted.append(Counted(
-                    path, int(line) if line.isdigit() else None, KEPT_ONCE,
-                    "duplicate document label", "the same label and annotator twice in one "
-                    "record", len(doc.document_labels) - len(mine),
-                ))  # fmt: skip
-            rows += [(doc_id, label, who, d.created_at or plan.now)
-                     for (label, who), d in mine.items()]  # fmt: skip
-        if not rows:
-            return
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
-            [(who, plan.now) for who in sorted({row[2] for row in rows})],
-        )
-        added = self._write_document_labels(rows)
-        run.summary.document_labels_added += added
-        run.summary.document_labels_present += len(rows) - added
 
 
 def _local(item) -> bool:
