@@ -201,7 +201,7 @@ class ArticleView(QWidget):
         measure = self.text.fontMetrics().averageCharWidth() * theme.MEASURE_CHARS
         side = max(24, (self.width() - measure) // 2)
         self.layout().setContentsMargins(0, 24, 0, 0)
-        for label in (self.title, self.byline, self.note):
+        for label in (self.title, self.tags, self.byline, self.note):
             label.setContentsMargins(side, 0, side, 0)
         for view in (self._short_text, self.long_text):
             view.setViewportMargins(side, 0, side, 0)
