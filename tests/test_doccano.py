@@ -135,7 +135,7 @@ def test_a_line_whose_unknown_key_holds_annotations_is_refused(
 # -- intent detection ---------------------------------------------------------------------
 
 
-def test_intent_detection_triples_are_read_and_cats_kept_and_counted(tmp_path: Path) -> None:
+def test_intent_detection_triples_are_read_and_cats_are_document_labels(tmp_path: Path) -> None:
     # backend/data_export/pipeline/examples/intent_detection/example.jsonl
     path = jsonl(
         tmp_path / "intent.jsonl",
@@ -149,11 +149,19 @@ def test_intent_detection_triples_are_read_and_cats_kept_and_counted(tmp_path: P
     db = tmp_path / "a.db"
     result = ok("import", db, path, "--annotator", "me")
     assert stored_spans(db) == [("Memphis", "City", "me"), ("Tacoma", "City", "me")]
+    # issue 14: cats are document labels of the line's annotator (kept in meta before)
     out = " ".join(result.output.split())
-    assert '3 document category(s) converted: kept in meta ("cats"' in out
+    assert "3 document label(s)" in out and "kept in meta" not in out
     with Store.open(db) as store:
-        cats = sorted(str(store.document(d).meta.extra["cats"]) for d in store.document_ids())
-    assert cats == ["['airport', 'x']", "['flight']"]
+        cats = sorted(
+            [(d.label, d.annotator) for d in store.document_labels(doc_id)]
+            for doc_id in store.document_ids()
+        )
+        assert all("cats" not in store.document(d).meta.extra for d in store.document_ids())
+        assert {(x.name, x.kind) for x in store.labels("document")} == {
+            ("airport", "document"), ("x", "document"), ("flight", "document")
+        }
+    assert cats == [[("airport", "me"), ("x", "me")], [("flight", "me")]]
     # and the categories go out again as doccano wrote them
     out_path = tmp_path / "out.jsonl"
     ok("export", db, "-o", out_path, "--format", "doccano")

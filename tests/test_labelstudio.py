@@ -228,15 +228,16 @@ def test_choices_become_document_categories_or_span_notes(tmp_path: Path) -> Non
     )
     result = _read(_write(tmp_path, [task]))
     (doc,) = result.documents
-    assert doc.meta.extra["categories"] == [
-        {"label": "against", "annotator": "alice", "control": "stance"},
-        {"label": "official", "annotator": "alice", "control": "stance"},
-        {"label": "for", "annotator": "bob", "control": "stance"},
+    # issue 14: whole-text choices are document labels of the annotation's annotator (they
+    # were kept in meta before); the control's name is not kept, and that is counted
+    assert [(d.label, d.annotator) for d in doc.document_labels] == [
+        ("against", "alice"), ("official", "alice"), ("for", "bob"),
     ]
+    assert "categories" not in doc.meta.extra
     (quote,) = [s for s in doc.spans if s.label == "quote"]
     assert quote.note == "tone: defiant"
     assert sorted(counts(result)) == sorted(
-        [(CONVERTED, *labelstudio.CATEGORY_KEPT)] * 3
+        [(CONVERTED, *labelstudio.CONTROL_NOT_KEPT)] * 3
         + [
             (CONVERTED, "region choice", "kept in the span's note"),
             (LEFT_OUT, "result", "of type 'rating' (only labels and relations are imported)"),
@@ -245,5 +246,6 @@ def test_choices_become_document_categories_or_span_notes(tmp_path: Path) -> Non
     # and the import summary says so, with the reasons
     report = import_files(tmp_path / "r.db", [tmp_path / "export.json"], annotator="me")
     described = report.describe()
-    assert '3 document category(s) converted: kept in meta ("categories")' in described
+    assert "3 document label(s)" in described
+    assert "3 document choice(s) converted: a choice about the whole text, stored as a " in described
     assert "1 region choice(s) converted: kept in the span's note" in described

@@ -601,18 +601,18 @@ def test_label_studio_export(tmp_path: Path) -> None:
         ("We will not back down.", "The  minister", "said_by"),
         ("agreed", "Jane Smith", "related"),  # drawn leftwards, with no label
     ]
-    # issue 14: the choice is kept as a document category, and the prediction of an
-    # annotated task is counted as left (both were skipped or ignored before)
+    # issue 14: the choice is a document label (its control's name not kept, counted), and
+    # the prediction of an annotated task is counted as left (both were ignored before)
     assert sorted((c.action, c.what, c.reason) for c in result.counted) == sorted(
         [
             (LEFT_OUT, "annotation", "cancelled (skipped) in Label Studio"),
-            (CONVERTED, *labelstudio.CATEGORY_KEPT),
+            (CONVERTED, *labelstudio.CONTROL_NOT_KEPT),
             (LEFT_OUT, "prediction", "the task has annotations, and a model's guesses are "
              "imported only for a task nobody annotated"),
         ]
     )
-    assert doc.meta.extra["categories"] == [
-        {"label": "neg", "annotator": "alice@example.com", "control": "sentiment"}
+    assert [(d.label, d.annotator) for d in doc.document_labels] == [
+        ("neg", "alice@example.com")
     ]
     assert doc.meta.title == "Standoff" and doc.source_id == "1"
 

@@ -224,14 +224,14 @@ def test_task_level_answers_are_kept_and_counted(tmp_path: Path) -> None:
     result = read_sources(plan([_write(tmp_path, [linking, choice, binary, rejected])]))
     first, second, third = result.documents
     assert [(s.label, s.note) for s in first.spans] == [("PERSON", "accept: Q312545")]
-    assert second.meta.extra["categories"] == [{"label": "POLITICS", "annotator": "ann"}]
-    assert third.meta.extra["categories"] == [{"label": "NEWS", "annotator": "ben"}]
+    # issue 14: the choice and the textcat label are document labels of the task's
+    # annotator (kept in meta, and counted, before); stored as they came, so not counted
+    assert [(d.label, d.annotator) for d in second.document_labels] == [("POLITICS", "ann")]
+    assert [(d.label, d.annotator) for d in third.document_labels] == [("NEWS", "ben")]
+    assert "categories" not in second.meta.extra and "categories" not in third.meta.extra
+    assert first.document_labels == []
     assert [s.reason for s in result.skipped] == ['the answer is "reject"']  # a whole task
-    assert sorted((c.action, c.what, c.reason) for c in result.counted) == sorted(
-        [
-            (CONVERTED, "task-level answer",
-             "an accept about the task's one span, kept in the span's note"),
-            (CONVERTED, *prodigy.CATEGORY_KEPT),
-            (CONVERTED, *prodigy.CATEGORY_KEPT),
-        ]
-    )
+    assert sorted((c.action, c.what, c.reason) for c in result.counted) == [
+        (CONVERTED, "task-level answer",
+         "an accept about the task's one span, kept in the span's note"),
+    ]

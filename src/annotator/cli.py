@@ -388,6 +388,10 @@ def stats_command(db: Path, as_json: bool) -> None:
     click.echo(f"relations  {figures.relations}")
     _table("by label", figures.relations_by_label)
     _table("by annotator", _gold_apart(figures.relations_by_annotator))
+    if figures.document_labels or figures.document_labels_by_label:  # a scheme that has them
+        click.echo(f"document labels  {figures.document_labels}")
+        _table("articles by label", figures.document_labels_by_label)
+        _table("by annotator", _gold_apart(figures.document_labels_by_annotator))
 
 
 def _gold_apart(rows: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -532,20 +536,24 @@ def _figure(value: float | None) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def agreement_command(db: Path, by: str | None, as_json: bool) -> None:
     """Inter-annotator agreement in DB: exact and overlap span F1, Cohen's kappa (pairs)
-    and Krippendorff's alpha (nominal) on per-character labels. See README, "Review"."""
+    and Krippendorff's alpha (nominal) on per-character labels; per document label, percent
+    agreement and kappa on the articles both annotators labelled. See README, "Review"."""
     from annotator.review import AgreementError, from_store
+    from annotator.review.agreement import document_label_lines, document_labels_from_store
     from annotator.store import Store
 
     try:
         with Store.open_readonly(db) as store:
             _warn(store)
+            labels = document_labels_from_store(store)  # per document label, after the spans
             report = from_store(store, by=by)
     except AgreementError as exc:
         raise click.ClickException(f"{db}: {exc}") from exc
     except AnnotatorError as exc:
         raise _fail(exc) from exc
     if as_json:
-        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        data = report.as_dict() | {"document_labels": [x.as_dict() for x in labels]}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     click.echo(f"{len(report.annotators)} annotators, {len(report.documents)} document(s) "
                f"with spans: {', '.join(report.annotators)}")
@@ -565,3 +573,5 @@ def agreement_command(db: Path, by: str | None, as_json: bool) -> None:
             click.echo(f"  {name:<{width}}  {counts:>11}  {_figure(f.exact_f1):>8}  "
                        f"{_figure(f.overlap_f1):>10}  {_figure(f.kappa):>6}  "
                        f"{_figure(f.alpha):>6}")
+    for line in document_label_lines(labels):
+        click.echo(line)

@@ -10,7 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-LabelKind = Literal["span", "relation"]
+LabelKind = Literal["span", "relation", "document"]
+# A document label (stance, genre, "no claims") is about the whole article: it is set or not,
+# per annotator and article, and has no offsets.
+LABEL_KINDS: tuple[str, ...] = ("span", "relation", "document")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,16 @@ class Relation:
     created_at: str
     updated_at: str
     note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLabel:
+    """One annotator's document label on one article (a row of ``document_labels``)."""
+
+    document: str
+    label: str
+    annotator: str
+    created_at: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +142,16 @@ class IncomingRelation:
 
 
 @dataclass(slots=True)
+class IncomingDocumentLabel:
+    """A document label read from a file (doccano ``cats``, a Prodigy ``accept``, a Label
+    Studio choice about the whole text); no annotator: the import's ``--annotator``."""
+
+    label: str
+    annotator: str | None = None
+    created_at: str | None = None
+
+
+@dataclass(slots=True)
 class IncomingDocument:
     """An article read from a file, with the annotations it brings."""
 
@@ -140,6 +163,7 @@ class IncomingDocument:
     spans: list[IncomingSpan] = field(default_factory=list)
     relations: list[IncomingRelation] = field(default_factory=list)
     note: str | None = None
+    document_labels: list[IncomingDocumentLabel] = field(default_factory=list)
 
 
 # What an import did to an item that it did not store as it came (Counted.action).

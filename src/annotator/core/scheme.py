@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Label
+from annotator.core.model import LABEL_KINDS, Label
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Keys the window uses on their own; a label cannot take them.
@@ -14,6 +14,12 @@ RESERVED_KEYS = {"?", " "}
 
 class SchemeError(AnnotatorError):
     """A scheme that cannot be saved; the message lists every problem."""
+
+
+def key_group(kind: str) -> str:
+    """Labels whose keys must differ: span and document labels are both set by a bare key
+    in the annotating window, so they share one set of keys; link types have their own."""
+    return "relation" if kind == "relation" else "span"
 
 
 def check(labels: list[Label]) -> None:
@@ -27,17 +33,18 @@ def check(labels: list[Label]) -> None:
         if name in names:
             problems.append(f"{name!r}: two labels have this name")
         names.add(name)
-        if label.kind not in ("span", "relation"):
-            problems.append(f"{name!r}: kind must be span or relation")
+        if label.kind not in LABEL_KINDS:
+            problems.append(f"{name!r}: kind must be span, relation or document")
         if not _COLOR.match(label.color):
             problems.append(f"{name!r}: colour {label.color!r} is not #rrggbb")
         if label.key:
             if len(label.key) != 1 or label.key in RESERVED_KEYS:
                 problems.append(f"{name!r}: key {label.key!r} must be one character, not ? or space")
-            other = keys.get((label.kind, label.key.lower()))
+            group = key_group(label.kind)
+            other = keys.get((group, label.key.lower()))
             if other:
                 problems.append(f"{name!r}: key {label.key!r} is already {other!r}'s")
-            keys[(label.kind, label.key.lower())] = name
+            keys[(group, label.key.lower())] = name
     if problems:
         raise SchemeError("The label scheme cannot be saved:\n  " + "\n  ".join(problems))
 

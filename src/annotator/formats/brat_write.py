@@ -17,7 +17,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.model import Span
 from annotator.formats.atomic import atomic_write
 from annotator.formats.brat_read import LINE_BREAKS
-from annotator.formats.export_types import ExportDocument, ExportReport
+from annotator.formats.export_types import ExportDocument, ExportReport, without_document_labels
 from annotator.formats.units import Unit
 
 MARKER = ".annotator-export"
@@ -84,7 +84,7 @@ def write(docs: Iterable[ExportDocument], target: Path, unit: Unit, report: Expo
         relations: dict[str, None] = {}
         taken: set[str] = set()
         counts = _Counts()
-        for item in docs:
+        for item in without_document_labels(docs, report, "brat"):
             stem = _stem(item, taken)
             with atomic_write(tmp / f"{stem}.txt") as f:
                 f.write(item.document.text.encode("utf-8"))

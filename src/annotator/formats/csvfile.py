@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.formats.atomic import atomic_write
-from annotator.formats.export_types import ExportDocument, ExportReport
+from annotator.formats.export_types import ExportDocument, ExportReport, without_document_labels
 from annotator.formats.units import Unit, UnitMap
 
 COLUMNS = (
@@ -40,7 +40,7 @@ def write(docs: Iterable[ExportDocument], target: Path, unit: Unit, report: Expo
         out = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
         rows = csv.writer(out)
         rows.writerow(COLUMNS)
-        for item in docs:
+        for item in without_document_labels(docs, report, "a CSV export"):
             doc = item.document
             units = UnitMap(doc.text, unit)
             for s in item.spans:

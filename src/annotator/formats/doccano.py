@@ -17,7 +17,8 @@ doccano 1.x exports, whose labels and users are numbers (the project's database 
 
 A numeric label becomes the label ``label 12`` and a numeric user the annotator ``user 1``
 (the file does not hold their names); the import summary counts both. ``cats`` (document
-categories) are kept in the document's meta, and counted. Other keys of a line are doccano's
+categories) are document labels of the line's annotator (the ``--annotator`` name), and
+an export writes each document's labels (anyone's) as ``cats``. Other keys of a line are doccano's
 example meta (title, url, ...; 1.x nests them in ``meta``). A key doccano does not write that
 holds what look like annotations (objects with offsets, ``[start, end, label]`` triples)
 refuses the line: importing its text alone would drop them without a word.
@@ -40,7 +41,7 @@ from typing import Any
 
 import orjson
 
-from annotator.core.model import IncomingRelation, IncomingSpan
+from annotator.core.model import IncomingDocumentLabel, IncomingRelation, IncomingSpan
 from annotator.formats.atomic import atomic_write
 from annotator.formats.export_types import ExportDocument, ExportReport
 from annotator.formats.records import (
@@ -72,7 +73,8 @@ _END_KEYS = frozenset({"end", "end_offset", "endOffset", "end_char", "to"})
 # What a line's import converted, as the summary counts it: (what, how).
 NUMERIC_LABEL = ("span label", 'a doccano 1.x label id, named "label <id>"')
 NUMERIC_USER = ("span annotator", 'a doccano 1.x user id, recorded as "user <id>"')
-CATEGORY = ("document category", 'kept in meta ("cats"; document labels are not imported yet)')
+CATEGORY_SCORE = ("document category", "a score in cats (spaCy's form): the label is set "
+                  "where it is 0.5 or more, not set below")
 
 
 def looks_like(record: Any) -> bool:
@@ -154,7 +156,7 @@ class _Line:
                 "no span text to check them by; a project that counts grapheme clusters as "
                 "one character needs --offsets grapheme)",
             ))
-        return document(
+        doc = document(
             self.textmap,
             source_id=self.source_id,
             meta=split_meta(fields),
@@ -162,6 +164,31 @@ class _Line:
             spans=spans,
             relations=relations,
         )
+        doc.document_labels = self._categories()
+        return doc
+
+    def _categories(self) -> list[IncomingDocumentLabel]:
+        """``cats``, the document's categories, as document labels of the line's annotator
+        (the --annotator name: doccano writes no user beside them). spaCy's form, an object
+        of scores, gives the labels scored 0.5 or more; that reading is counted."""
+        cats = self.record.get("cats")
+        if cats in (None, [], {}):
+            return []
+        if isinstance(cats, dict):
+            names = []
+            for name, score in cats.items():
+                if isinstance(score, bool) or not isinstance(score, int | float):
+                    raise RecordError(f'"cats": the score of {name!r} must be a number')
+                if score >= 0.5:
+                    names.append(name)
+            self.notes.extend([CATEGORY_SCORE] * len(cats))
+        elif isinstance(cats, list):
+            names = cats
+        else:
+            raise RecordError(f'"cats" must be a list of categories, not {cats!r}')
+        return [
+            IncomingDocumentLabel(_label(name, f"cats[{i}]")) for i, name in enumerate(names)
+        ]
 
     def _triple(self, item: list | tuple, what: str) -> IncomingSpan:
         if len(item) != 3:
@@ -211,12 +238,6 @@ class _Line:
         comments = _comments(record.get("Comments"))
         if comments:
             fields["comments"] = comments
-        cats = record.get("cats")
-        if cats not in (None, [], {}):
-            if not isinstance(cats, list | dict):
-                raise RecordError(f'"cats" must be a list of categories, not {cats!r}')
-            self.notes.extend([CATEGORY] * len(cats))
-            fields["cats"] = cats
         return fields
 
     def _unit_matters(self) -> bool:
@@ -425,6 +446,9 @@ def _with_meta(record: dict[str, Any], item: ExportDocument, unit: Unit) -> dict
     option and cannot silently shift every span after an emoji."""
     if unit != UNIT:
         record[UNIT_KEY] = unit
+    cats = list(dict.fromkeys(d.label for d in item.document_labels))
+    if cats:  # doccano has one set of categories per example: everyone's, once each
+        record["cats"] = cats
     meta = item.document.meta.as_dict() | {"source_id": item.document.source_id}
     record["Comments"] = meta.pop("comments", []) if isinstance(meta.get("comments"), list) else []
     for key, value in meta.items():

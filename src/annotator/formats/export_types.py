@@ -14,7 +14,7 @@ from typing import IO, Any
 import orjson
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Document, DocumentMeta, Relation, Span
+from annotator.core.model import Document, DocumentLabel, DocumentMeta, Relation, Span
 from annotator.formats.units import Unit
 from annotator.store import Store
 from annotator.store.export_queries import (
@@ -89,7 +89,12 @@ class Selection:
             and (not relation_labels or r.label in relation_labels)
             and (not self.annotators or r.annotator in self.annotators)
         ]
-        return ExportDocument(doc, spans, relations)
+        document_labels = [
+            d
+            for d in store.document_labels(doc_id, self.annotators or None)
+            if not self.labels or d.label in self.labels
+        ]
+        return ExportDocument(doc, spans, relations, document_labels)
 
 
     def streamed_record(
@@ -108,7 +113,7 @@ class Selection:
                        row.note)  # fmt: skip
         _refuse_damage(store.verify_document(doc, ordered_spans(store, doc.id)))
         chosen = {"span_labels": span_labels, "annotators": self.annotators}
-        return {
+        record = {
             "id": doc.id,
             "text": doc.text,
             "meta": meta.as_dict() | {"source_id": doc.source_id},
@@ -120,6 +125,9 @@ class Selection:
                 )
             ),
         }
+        if row.document_labels != "[]":  # as native.checked_records writes them
+            record["document_labels"] = orjson.Fragment(row.document_labels)
+        return record
 
 
 def _refuse_damage(problems: list[str]) -> None:
@@ -142,22 +150,21 @@ _BATCH = 2_000  # items made into JSON at a time: one call to orjson each, littl
 
 def write_record(f: IO[bytes], record: dict[str, Any]) -> None:
     """Write ``record`` as one line of JSON, as ``orjson.dumps(record)`` would, its
-    :class:`Streamed` lists (the last keys of a record) a batch of items at a time."""
-    lists = [key for key, value in record.items() if isinstance(value, Streamed)]
-    if not lists:
+    :class:`Streamed` lists a batch of items at a time."""
+    if not any(isinstance(value, Streamed) for value in record.values()):
         f.write(orjson.dumps(record))
         f.write(b"\n")
         return
-    keys = list(record)
-    assert keys[-len(lists) :] == lists, "streamed lists come last"
-    head = orjson.dumps({key: record[key] for key in keys[: -len(lists)]})
-    f.write(head[:-1])  # without its closing brace
-    for i, key in enumerate(lists):
-        f.write(b"," if i or len(head) > 2 else b"")
-        f.write(orjson.dumps(key) + b":[")
+    f.write(b"{")
+    for i, (key, value) in enumerate(record.items()):
+        f.write((b"," if i else b"") + orjson.dumps(key) + b":")
+        if not isinstance(value, Streamed):
+            f.write(orjson.dumps(value))
+            continue
+        f.write(b"[")
         batch: list[dict[str, Any]] = []
         first = True
-        for item in record[key].items():
+        for item in value.items():
             batch.append(item)
             if len(batch) == _BATCH:
                 f.write((b"" if first else b",") + orjson.dumps(batch)[1:-1])
@@ -173,6 +180,8 @@ class ExportDocument:
     document: Document
     spans: list[Span]
     relations: list[Relation]
+    # The article's document labels chosen (formats that have them write them).
+    document_labels: list[DocumentLabel] = field(default_factory=list)
 
 
 @dataclass
@@ -192,3 +201,19 @@ class ExportReport:
 Writer = Callable[[Iterable[ExportDocument], Path, Unit, ExportReport], None]
 # Reads the store itself (the native format: SQLite builds its span lists).
 StoreWriter = Callable[[Store, Path, Selection, ExportReport, Callable[[], None] | None], None]
+
+
+def without_document_labels(
+    docs: Iterable[ExportDocument], report: ExportReport, fmt: str
+) -> Iterator[ExportDocument]:
+    """The documents, for a format that has no document labels; once all are written, the
+    report says how many were left out (nothing is left out without a word)."""
+    left = 0
+    for item in docs:
+        left += len(item.document_labels)
+        yield item
+    if left:
+        report.notes.append(
+            f"{left} document label(s) left out: {fmt} has no document labels (the jsonl, "
+            "doccano, prodigy and labelstudio exports keep them)"
+        )

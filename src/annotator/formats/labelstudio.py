@@ -26,14 +26,17 @@ Import decisions:
   ``from_id``. A ``bi`` (two-way) relation becomes one relation from ``from_id`` to
   ``to_id``, as drawn, and is counted: a link runs from a quote or claim to its actor, and
   its mirror image would be a second, wrong link.
-- ``choices`` for the whole text are document categories: kept in the document's meta under
-  ``categories`` (``{"label", "annotator", "control"}`` objects) and counted. Other result
+- ``choices`` for the whole text are document labels of the annotation's annotator; where
+  the control is not called ``choices`` (our export's name), that its name is not kept is
+  counted. Other result
   types (ratings, free text, ...) are skipped, each counted with its type.
 - The ``JSON_MIN`` export (``{"text", "label": [{"start", "end", "labels"}]}``) is read too.
 
 The export writes one annotation per annotator (``completed_by`` numbers them from 1,
 ``created_username`` names them), ``from_name: "label"`` and ``to_name: "text"``: a labelling
-config with ``<Labels name="label" toName="text">`` and ``<Relations>`` shows it. A relation
+config with ``<Labels name="label" toName="text">`` and ``<Relations>`` shows it. An
+annotator's document labels are one ``choices`` result (``from_name: "choices"``; shown by
+``<Choices name="choices" toName="text" choice="multiple">``). A relation
 between two annotators' spans cannot be expressed (a Label Studio relation joins regions of
 one annotation) and is left out with a note.
 """
@@ -50,7 +53,7 @@ from typing import Any
 import orjson
 
 from annotator.core.errors import InputError
-from annotator.core.model import IncomingRelation, IncomingSpan
+from annotator.core.model import IncomingDocumentLabel, IncomingRelation, IncomingSpan
 from annotator.formats.atomic import atomic_write
 from annotator.formats.export_types import ExportDocument, ExportReport
 from annotator.formats.records import (
@@ -180,10 +183,7 @@ def _outcomes(task: Any, path: Path, line: int, field: str | None = None) -> Ite
         found = _Found(spans, relations, categories, skip)
         _results(ann, where, textmap, doc_key, ann_key, who, found)
     fields = {k: v for k, v in data.items() if k != key}
-    if categories:
-        kept = fields.get("categories")
-        fields["categories"] = [*(kept if isinstance(kept, list) else []), *categories]
-    yield document(
+    doc = document(
         textmap,
         source_id=source_id,
         meta=split_meta(fields),
@@ -191,11 +191,15 @@ def _outcomes(task: Any, path: Path, line: int, field: str | None = None) -> Ite
         spans=spans,
         relations=relations,
     )
+    doc.document_labels = categories
+    yield doc
     yield from notes
 
 
-CATEGORY_KEPT = ("document category",
-                 'kept in meta ("categories"): Annotator has no document labels yet')
+# The control our export names (from_name) for document labels; another name is not kept.
+CHOICES_CONTROL = "choices"
+CONTROL_NOT_KEPT = ("document choice", "a choice about the whole text, stored as a document "
+                    "label; the name of its control (from_name) is not kept")
 
 
 @dataclass
@@ -204,7 +208,7 @@ class _Found:
 
     spans: list[IncomingSpan]
     relations: list[IncomingRelation]
-    categories: list[dict]
+    categories: list[IncomingDocumentLabel]
     skip: Callable[[str, str, str], None]  # (action, what, reason) counted
 
 
@@ -264,11 +268,11 @@ def _results(ann, where, textmap, doc_key, ann_key, who, found: _Found) -> None:
                            "about a region that has no label (nothing to keep it on)")
             else:
                 for choice in choices:
-                    found.categories.append(
-                        {"label": choice, "annotator": who}
-                        | ({"control": control} if control else {})
-                    )
-                    found.skip(CONVERTED, *CATEGORY_KEPT)
+                    found.categories.append(IncomingDocumentLabel(
+                        choice.strip(), annotator=who, created_at=created
+                    ))  # fmt: skip
+                    if control not in (None, CHOICES_CONTROL):
+                        found.skip(CONVERTED, *CONTROL_NOT_KEPT)
         else:
             found.skip(LEFT_OUT, "result",
                        f"of type {kind!r} (only labels and relations are imported)")
@@ -499,6 +503,13 @@ def _task(item: ExportDocument, number: int, users: dict[str, int]) -> tuple[dic
                 "labels": [r.label],
             }
         )
+    for who, labels in _document_choices(item).items():
+        results.setdefault(who, []).append(
+            {"id": f"choices-{number}-{who}", "from_name": CHOICES_CONTROL, "to_name": "text",
+             "type": "choices", "origin": "manual", "value": {"choices": labels}}
+        )  # fmt: skip
+        times.setdefault(who, []).extend(d.created_at for d in item.document_labels
+                                         if d.annotator == who)  # fmt: skip
     annotations = []
     for who, result in results.items():
         users.setdefault(who, len(users) + 1)
@@ -518,6 +529,14 @@ def _task(item: ExportDocument, number: int, users: dict[str, int]) -> tuple[dic
     for key, value in (doc.meta.as_dict() | {"source_id": doc.source_id}).items():
         data.setdefault(key, value)
     return {"id": number, "data": data, "annotations": annotations, "predictions": []}, dropped
+
+
+def _document_choices(item: ExportDocument) -> dict[str, list[str]]:
+    """Each annotator's document labels, for one ``choices`` result each."""
+    out: dict[str, list[str]] = {}
+    for d in item.document_labels:
+        out.setdefault(d.annotator, []).append(d.label)
+    return out
 
 
 def _region(s) -> dict[str, Any]:

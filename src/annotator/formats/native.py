@@ -17,8 +17,10 @@ import orjson
 from annotator.core.ids import text_sha256
 from annotator.core.model import (
     Document,
+    DocumentLabel,
     DocumentMeta,
     IncomingDocument,
+    IncomingDocumentLabel,
     IncomingRelation,
     IncomingSpan,
     Relation,
@@ -69,6 +71,9 @@ def _document(record: Any, path: Path, line: int) -> IncomingDocument:
     if spans is None:
         spans = [_span(item, i, raw_text, remap, line) for i, item in enumerate(items)]
     relations = [_relation(item, i) for i, item in enumerate(list_of(record, "relations"))]
+    document_labels = [
+        _document_label(item, i) for i, item in enumerate(list_of(record, "document_labels"))
+    ]
     doc_id = None if doc_id is None else str(doc_id)
     return IncomingDocument(
         text=text,
@@ -82,6 +87,7 @@ def _document(record: Any, path: Path, line: int) -> IncomingDocument:
         spans=spans,
         relations=relations,
         note=note or None,
+        document_labels=document_labels,
     )
 
 
@@ -181,6 +187,24 @@ def _relation(item: Any, i: int) -> IncomingRelation:
     )
 
 
+def _document_label(item: Any, i: int) -> IncomingDocumentLabel:
+    """``{"label": "pro", "annotator": "alice", "created_at": ...}``; a bare string is the
+    label alone (the import's --annotator)."""
+    if isinstance(item, str):
+        item = {"label": item}
+    if not isinstance(item, dict):
+        raise RecordError(f"document_labels[{i}] must be an object or a label name")
+    label = item.get("label")
+    if not isinstance(label, str) or not label.strip():
+        raise RecordError(f'document_labels[{i}]: "label" must be a non-empty string')
+    for name in ("annotator", "created_at"):
+        if item.get(name) is not None and not isinstance(item[name], str):
+            raise RecordError(f'document_labels[{i}]: "{name}" must be a string')
+    return IncomingDocumentLabel(
+        label.strip(), annotator=item.get("annotator") or None, created_at=item.get("created_at")
+    )
+
+
 # -- writing ------------------------------------------------------------------------------
 
 
@@ -220,6 +244,8 @@ def checked_records(
                 "relations": orjson.Fragment(row.relations),
             }
             counts = row.span_count, row.relation_count
+            if row.document_labels != "[]":
+                record["document_labels"] = orjson.Fragment(row.document_labels)
         else:  # its spans and relations are read as it is written (write_record)
             record = selection.streamed_record(store, row, span_labels, relation_labels)
             counts = row.span_count, row.relation_count
@@ -229,10 +255,14 @@ def checked_records(
 
 
 def record_of(
-    doc: Document, spans: Iterable[Span], relations: Iterable[Relation]
+    doc: Document,
+    spans: Iterable[Span],
+    relations: Iterable[Relation],
+    document_labels: Iterable[DocumentLabel] = (),
 ) -> dict[str, Any]:
-    """The native record of one document (the schema in DESIGN.md)."""
-    return {
+    """The native record of one document (the schema in DESIGN.md); ``document_labels``
+    only when it has some, so that a record without them is what it always was."""
+    record = {
         "id": doc.id,
         "text": doc.text,
         "meta": doc.meta.as_dict() | {"source_id": doc.source_id},
@@ -265,6 +295,13 @@ def record_of(
             for r in relations
         ],
     }
+    labels = [
+        {"label": d.label, "annotator": d.annotator, "created_at": d.created_at}
+        for d in document_labels
+    ]
+    if labels:
+        record["document_labels"] = labels
+    return record
 
 
 def write_store(

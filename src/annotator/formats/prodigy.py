@@ -19,9 +19,10 @@ empty or white space only; each is counted. A relation is found by its ``head_sp
 span's last token, as spaCy's relation tooling reads them) is found through the spans'
 ``token_end``, and skipped with a reason when no single span ends there. Task-level answers
 are kept where Annotator has room for them, and counted: the accepted option of a task
-about one span (entity linking: ``"accept": ["Q42"]``) goes into that span's note; the
-options accepted for a whole text (``choice``) and a text-classification ``label`` are kept
-in the document's meta under ``categories``, as ``{"label", "annotator"}`` objects.
+about one span (entity linking: ``"accept": ["Q42"]``, candidates shown as ``html``) goes
+into that span's note; the options accepted for a whole text (``choice``: options with
+``text``, or a task without spans) and a text-classification ``label`` (``textcat.teach``,
+answered accept) are document labels of the task's annotator.
 
 Writing: one task per document and annotator, as Prodigy stores several annotators' work
 (``_annotator_id`` names the annotator; a document nobody annotated is one task with no
@@ -29,7 +30,9 @@ spans). Each task carries ``tokens`` (formats/tokens.py: spaCy's English rules, 
 span boundary), spans with ``token_start``/``token_end`` (inclusive) and relations in
 Prodigy's relation format: ``head``/``child`` are the last tokens of the two spans, with
 ``head_span``/``child_span`` beside them. A relation whose span belongs to another annotator
-takes that span into its task too (with the span's own ``annotator``).
+takes that span into its task too (with the span's own ``annotator``). An annotator's
+document labels are the task's ``accept``; its ``options`` (``id``, ``text``, as
+``textcat.manual`` writes a choice) are the labels anyone set on the document.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from typing import Any
 
 import orjson
 
-from annotator.core.model import IncomingRelation, IncomingSpan
+from annotator.core.model import IncomingDocumentLabel, IncomingRelation, IncomingSpan
 from annotator.formats.atomic import atomic_write
 from annotator.formats.export_types import ExportDocument, ExportReport
 from annotator.formats.records import (
@@ -148,9 +151,7 @@ def _outcomes(record: Any, path: Path, line: int) -> Iterator[Outcome]:
                 annotator=annotator,
             )
         )
-    meta = dict(meta)
-    _task_answers(record, who, spans, meta, note)
-    yield document(
+    doc = document(
         textmap,
         source_id=source_id,
         meta=split_meta(meta),
@@ -158,6 +159,8 @@ def _outcomes(record: Any, path: Path, line: int) -> Iterator[Outcome]:
         spans=spans,
         relations=relations,
     )
+    doc.document_labels = _task_answers(record, who, spans, note)
+    yield doc
     yield from notes
 
 
@@ -183,15 +186,16 @@ def _relation_ends(item: dict, what: str, by_offsets: dict, by_token_end: dict):
     return ends
 
 
-def _task_answers(record: dict, who: str | None, spans: list, meta: dict, note) -> None:
-    """Keep the answers given to the task as a whole (see the module's docstring)."""
+def _task_answers(record: dict, who: str | None, spans: list, note) -> list:
+    """The answers given to the task as a whole (see the module's docstring): the document
+    labels of the task's annotator, or the note of its one span (entity linking)."""
     accepted = record.get("accept")
     chosen = (
         [str(a) for a in accepted if isinstance(a, str | int) and str(a)]
         if isinstance(accepted, list)
         else []
     )
-    if chosen and len(spans) == 1:
+    if chosen and len(spans) == 1 and not _choice_options(record):
         span = spans[0]
         span.note = "\n".join(filter(None, [span.note, f"accept: {', '.join(chosen)}"]))
         note(CONVERTED, "task-level answer", "an accept about the task's one span, kept in the "
@@ -200,21 +204,24 @@ def _task_answers(record: dict, who: str | None, spans: list, meta: dict, note) 
     label = record.get("label")
     if isinstance(label, str) and label.strip() and not record.get("spans"):
         chosen.append(label.strip())
-    if not chosen:
-        return
-    kept = meta.get("categories")
-    categories = list(kept) if isinstance(kept, list) else [] if kept is None else [kept]
-    for name in chosen:
-        categories.append({"label": name, "annotator": who})
-        note(CONVERTED, *CATEGORY_KEPT)
-    meta["categories"] = categories
+    return [IncomingDocumentLabel(name.strip(), annotator=who) for name in chosen if name.strip()]
+
+
+def _choice_options(record: dict) -> bool:
+    """Whether a task's options are a choice about its whole text (``textcat.manual``:
+    ``{"id", "text"}``), not candidates for its one span (entity linking shows each
+    candidate as ``html``)."""
+    options = record.get("options")
+    return (
+        isinstance(options, list)
+        and bool(options)
+        and all(isinstance(o, dict) and "html" not in o for o in options)
+    )
 
 
 # (what, why) as the import summary counts them
 TOKENS_ONLY = ("relation", "given by token indices only (no head_span/child_span), and no "
                "single span of the task ends on the token its head or child names")
-CATEGORY_KEPT = ("document category",
-                 'kept in meta ("categories"): Annotator has no document labels yet')
 
 
 def _label(value: Any, what: str) -> str:
@@ -247,7 +254,8 @@ def write(docs: Iterable[ExportDocument], target: Path, unit: Unit, report: Expo
 def tasks(item: ExportDocument) -> list[dict[str, Any]]:
     """One task per annotator of the document (one with no spans if nobody annotated it)."""
     people = list(dict.fromkeys([s.annotator for s in item.spans] +
-                                [r.annotator for r in item.relations]))  # fmt: skip
+                                [r.annotator for r in item.relations] +
+                                [d.annotator for d in item.document_labels]))  # fmt: skip
     if not people:
         return [_task(item, None, [], [])]
     out = []
@@ -277,6 +285,10 @@ def _task(item: ExportDocument, who: str | None, spans: list, relations: list) -
         "relations": [_relation(r, written) for r in relations],
         "answer": "accept",
     }
+    if item.document_labels:  # the same choice on every task, each with its own answer
+        options = dict.fromkeys(d.label for d in item.document_labels)
+        record["options"] = [{"id": name, "text": name} for name in options]
+        record["accept"] = [d.label for d in item.document_labels if d.annotator == who]
     if who is not None:
         record["_annotator_id"] = who
     return record

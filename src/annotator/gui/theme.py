@@ -140,6 +140,18 @@ def underline(color: str) -> QColor:
     return QColor(color).darker(135)
 
 
+def document_tag_style(color: str) -> str:
+    """A document label's tag under the article's title: the label's tint (readable text,
+    as for highlights, in the light and the dark theme) inside a rounded border of its
+    colour."""
+    text = QApplication.palette().color(QPalette.ColorRole.Text).name()
+    border = QColor(color).lighter(115) if is_dark() else underline(color)
+    return (
+        f"background: {highlight(color).name()}; color: {text}; "
+        f"border: 1px solid {border.name()}; border-radius: 9px; padding: 1px 9px;"
+    )
+
+
 STYLE_SHEET = """
 #articlePane { background: palette(base); }
 #articleByline { color: palette(placeholder-text); }

@@ -440,3 +440,116 @@ def from_store(store, *, by: str | None = None) -> Report:
         titles[doc_id] = title
     spans = [s for s in span_places(store, lengths) if s.annotator != GOLD]
     return agreement(lengths, spans, by=by, titles=titles)
+
+
+# -- document labels ------------------------------------------------------------------------
+#
+# A document label (stance, genre, "no claims") is set or not on a whole article. For each
+# label and pair of annotators, the items are the documents both annotators labelled (each
+# set at least one document label there: an article one of them never labelled says
+# nothing about their agreement), each coded present or absent by each of them. Percent
+# agreement is the share of those documents where both say the same; Cohen's kappa is
+# computed on the same present/absent codes (None when undefined: no documents, or one code
+# throughout). For all annotators, both are the mean over the pairs where they are defined.
+
+
+class DocumentLabelLike(Protocol):
+    document: str
+    label: str
+    annotator: str
+
+
+@dataclass(frozen=True)
+class LabelPair:
+    """Two annotators' agreement on one document label."""
+
+    annotators: tuple[str, str]
+    documents: int  # documents both labelled
+    present: tuple[int, int]  # of those, where each set this label
+    percent: float | None
+    kappa: float | None
+
+    def as_dict(self) -> dict:
+        return {
+            "annotators": list(self.annotators),
+            "documents": self.documents,
+            "present": dict(zip(self.annotators, self.present, strict=True)),
+            "percent": self.percent,
+            "kappa": self.kappa,
+        }
+
+
+@dataclass(frozen=True)
+class LabelAgreement:
+    """The agreement on one document label: each pair, and their mean."""
+
+    label: str
+    pairs: list[LabelPair]
+    percent: float | None
+    kappa: float | None
+
+    def as_dict(self) -> dict:
+        return {
+            "label": self.label,
+            "pairs": [p.as_dict() for p in self.pairs],
+            "all": {"percent": self.percent, "kappa": self.kappa},
+        }
+
+
+def document_label_agreement(
+    labels: Iterable[DocumentLabelLike], scheme: Sequence[str] = ()
+) -> list[LabelAgreement]:
+    """Agreement on each document label (those of ``scheme``, in its order, then any other
+    one used), between every pair of the annotators who set document labels (the gold
+    layer left out). Fewer than two such annotators: no pairs."""
+    sets: dict[str, dict[str, set[str]]] = {}  # annotator -> document -> labels
+    used: dict[str, None] = {}
+    for d in labels:
+        if d.annotator == GOLD:
+            continue
+        sets.setdefault(d.annotator, {}).setdefault(d.document, set()).add(d.label)
+        used[d.label] = None
+    people = sorted(sets)
+    out = []
+    for label in dict.fromkeys([*scheme, *used]):
+        pairs = []
+        for a, b in itertools.combinations(people, 2):
+            both = sorted(set(sets[a]) & set(sets[b]))
+            x = [label in sets[a][doc] for doc in both]
+            y = [label in sets[b][doc] for doc in both]
+            same = sum(1 for p, q in zip(x, y, strict=True) if p == q)
+            pairs.append(LabelPair(
+                (a, b), len(both), (sum(x), sum(y)),
+                same / len(both) if both else None, cohen_kappa(x, y),
+            ))  # fmt: skip
+        out.append(LabelAgreement(
+            label, pairs, _mean(p.percent for p in pairs), _mean(p.kappa for p in pairs)
+        ))  # fmt: skip
+    return out
+
+
+def document_labels_from_store(store) -> list[LabelAgreement]:
+    """:func:`document_label_agreement` over an open Store, in the scheme's order."""
+    scheme = [label.name for label in store.labels("document")]
+    return document_label_agreement(store.all_document_labels(), scheme)
+
+
+def document_label_lines(figures: list[LabelAgreement]) -> list[str]:
+    """The figures as the command line prints them after the span figures: one table per
+    label, each pair (documents both labelled, where each set it) and all annotators."""
+    lines: list[str] = []
+    for item in figures:
+        if not item.pairs:
+            continue
+        rows = [(" + ".join(p.annotators), f"{p.documents}", "/".join(map(str, p.present)),
+                 p.percent, p.kappa) for p in item.pairs]  # fmt: skip
+        rows.append(("all annotators", "", "", item.percent, item.kappa))
+        width = max(len(r[0]) for r in rows)
+        lines += ["", f"document label {item.label}",
+                  f"  {'annotators':<{width}}  {'documents':>9}  {'set':>7}  "
+                  f"{'agreement':>9}  {'kappa':>6}"]  # fmt: skip
+        for name, docs, present, percent, kappa in rows:
+            shown = "-" if percent is None else f"{100 * percent:.1f}%"
+            lines.append(f"  {name:<{width}}  {docs:>9}  {present:>7}  {shown:>9}  "
+                         f"{'-' if kappa is None else f'{kappa:.3f}':>6}")  # fmt: skip
+    return lines

@@ -23,12 +23,18 @@ class Stats:
     spans_by_annotator: list[tuple[str, int]] = field(default_factory=list)
     relations_by_label: list[tuple[str, int]] = field(default_factory=list)
     relations_by_annotator: list[tuple[str, int]] = field(default_factory=list)
+    # Document labels: how many (document, label, annotator) rows, and how many articles
+    # carry each label (by anyone) and each annotator's (any label).
+    document_labels: int = 0
+    document_labels_by_label: list[tuple[str, int]] = field(default_factory=list)
+    document_labels_by_annotator: list[tuple[str, int]] = field(default_factory=list)
 
 
 def annotator_names(store: Store) -> list[str]:
-    """Everyone who has a span or a relation in the database."""
+    """Everyone who has a span, a relation or a document label in the database."""
     rows = store.conn.execute(
-        "SELECT annotator FROM spans UNION SELECT annotator FROM relations ORDER BY 1"
+        "SELECT annotator FROM spans UNION SELECT annotator FROM relations "
+        "UNION SELECT annotator FROM document_labels ORDER BY 1"
     )
     return [r[0] for r in rows]
 
@@ -44,7 +50,27 @@ def stats(store: Store) -> Stats:
         spans_by_annotator=_by_annotator(store, "spans"),
         relations_by_label=_by_label(store, "relations", "relation"),
         relations_by_annotator=_by_annotator(store, "relations"),
+        **_document_label_stats(store),
     )
+
+
+def _document_label_stats(store: Store) -> dict:
+    """Per document label, the articles that carry it (set by one annotator or more), in
+    the scheme's order (unused labels count 0); per annotator, the labels they set."""
+    one = store.conn.execute
+    by_label = one(
+        "SELECT l.name, count(DISTINCT d.document) FROM labels l "
+        "LEFT JOIN document_labels d ON d.label = l.name WHERE l.kind = 'document' "
+        "GROUP BY l.name ORDER BY l.position, l.name"
+    )
+    by_annotator = one(
+        "SELECT annotator, count(*) FROM document_labels GROUP BY annotator ORDER BY 2 DESC, 1"
+    )
+    return {
+        "document_labels": one("SELECT count(*) FROM document_labels").fetchone()[0],
+        "document_labels_by_label": [(r[0], r[1]) for r in by_label],
+        "document_labels_by_annotator": [(r[0], r[1]) for r in by_annotator],
+    }
 
 
 def _by_label(store: Store, table: str, kind: str) -> list[tuple[str, int]]:
@@ -96,6 +122,7 @@ class NativeRow(NamedTuple):
     span_count: int
     relations: str | None  # JSON array of the relations chosen (both their spans chosen)
     relation_count: int
+    document_labels: str  # JSON array of the document labels chosen, in the scheme's order
 
 
 class _Filters(NamedTuple):
@@ -171,7 +198,8 @@ def native_rows(
                     'note', r.note, 'created_at', r.created_at, 'updated_at', r.updated_at))
                 FROM (SELECT * FROM relations r WHERE {relations_where}
                       ORDER BY r.created_at, r.id) r) END,
-            (SELECT count(*) FROM relations r WHERE {relations_where})
+            (SELECT count(*) FROM relations r WHERE {relations_where}),
+            {_document_labels_json(span_labels | relation_labels, annotators, args)}
         FROM (SELECT *, typeof(text) = 'text' AND length(text) <= :limit
                   AND (SELECT count(*) FROM spans s WHERE s.document = documents.id) <= :listed
                   AS small
@@ -272,3 +300,20 @@ def span_places(store: Store, doc_ids: Iterable[str]) -> Iterator[SpanPlace]:
             )
             for row in rows:
                 yield SpanPlace._make(row)
+
+
+def _document_labels_json(
+    labels: frozenset[str], annotators: frozenset[str], args: dict[str, object]
+) -> str:
+    """The SQL of a document's labels as a JSON array of {label, annotator, created_at}:
+    those of the annotators asked for, and, when labels are asked for, those among them."""
+    where = "g.document = d.id"
+    if labels:
+        where += " AND g.label IN (SELECT value FROM json_each(:document_labels))"
+        args["document_labels"] = json.dumps(sorted(labels))
+    if annotators:
+        where += " AND g.annotator IN (SELECT value FROM json_each(:annotators))"
+    return f"""(SELECT json_group_array(json_object('label', g.label,
+                    'annotator', g.annotator, 'created_at', g.created_at))
+                FROM (SELECT g.* FROM document_labels g JOIN labels l ON l.name = g.label
+                      WHERE {where} ORDER BY l.position, l.name, g.annotator) g)"""

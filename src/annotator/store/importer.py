@@ -70,6 +70,8 @@ class ImportSummary:
     spans_present: int = 0
     relations_added: int = 0
     relations_present: int = 0
+    document_labels_added: int = 0
+    document_labels_present: int = 0
     labels_added: list[str] = field(default_factory=list)
     counted: list[Counted] = field(default_factory=list)  # repeats kept once, ...
 
@@ -90,6 +92,10 @@ class ImportSummary:
                 f"{self.spans_present} span(s) and {self.relations_present} relation(s) "
                 "already present"
             )
+        if self.document_labels_added or self.document_labels_present:
+            parts.append(f"{self.document_labels_added} document label(s)")
+        if self.document_labels_present:
+            parts.append(f"{self.document_labels_present} document label(s) already present")
         if self.labels_added:
             parts.append("new label(s) added to the scheme: " + ", ".join(self.labels_added))
         return parts
@@ -193,6 +199,7 @@ class Importer:
         try:
             plan = self._plan(docs, run)
             self._write_rows(self._check(plan, run), plan, run)
+            self._import_document_labels(plan.docs, plan.doc_ids, plan.now, run)
         except UnicodeEncodeError as exc:  # SQLite takes only valid UTF-8
             origin, bad = next(
                 ((d.origin, b) for d in docs if (b := _not_unicode(d)) is not None),

@@ -1,4 +1,5 @@
-"""The labelling scheme: the labels of spans and relations, their colours, keys and order."""
+"""The labelling scheme: the labels of spans, relations and documents, their colours, keys
+and order."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import replace
 
 from annotator.core.errors import InputError
 from annotator.core.model import Label
+from annotator.core.scheme import key_group
 from annotator.store.errors import StoreError, reads
 
 _NEW_LABEL_COLORS = ("#e5739a", "#a77ee0", "#e8844a", "#4fb7c9", "#9aa546", "#c9a227")
@@ -28,11 +30,12 @@ class Labels:
 
     @reads
     def label_usage(self, name: str) -> int:
-        """How many spans (or relations) use a label."""
+        """How many spans (or relations, or articles: a document label) use a label."""
         row = self.conn.execute(
             "SELECT (SELECT count(*) FROM spans WHERE label = ?) "
-            "+ (SELECT count(*) FROM relations WHERE label = ?)",
-            [name, name],
+            "+ (SELECT count(*) FROM relations WHERE label = ?) "
+            "+ (SELECT count(*) FROM document_labels WHERE label = ?)",
+            [name, name, name],
         ).fetchone()
         return row[0]
 
@@ -45,6 +48,7 @@ class Labels:
             for name in deletes:
                 self.conn.execute("DELETE FROM spans WHERE label = ?", [name])
                 self.conn.execute("DELETE FROM relations WHERE label = ?", [name])
+                self.conn.execute("DELETE FROM document_labels WHERE label = ?", [name])
                 self.conn.execute("DELETE FROM labels WHERE name = ?", [name])
             self.conn.execute("UPDATE labels SET key = NULL")  # keys may swap places
             for old, new in renames.items():
@@ -80,10 +84,11 @@ class Labels:
         taken = {}
         for label in merged:  # a key the file gives a label wins over the old holder
             if label.key:
-                previous = taken.get((label.kind, label.key))
+                group = key_group(label.kind)  # span and document labels share keys
+                previous = taken.get((group, label.key))
                 if previous is not None and previous.name not in {x.name for x in labels}:
                     merged[merged.index(previous)] = replace(previous, key=None)
-                taken[(label.kind, label.key)] = label
+                taken[(group, label.key)] = label
         self.save_scheme(merged, renames={}, deletes=[])
         return added
 

@@ -176,11 +176,24 @@ class Opening:
             raise translated(self.path, exc) from exc
 
     def _migrate(self, version: int) -> None:
-        with self._write():
-            for fn in MIGRATIONS[version:]:
-                fn(self.db)
-            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # A migration may rebuild a table (SQLite's only way to change a constraint), which
+        # needs foreign keys off: the pragma is a no-op inside a transaction, so it is set
+        # around it, and every reference is checked before the migration commits.
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self._write():
+                for fn in MIGRATIONS[version:]:
+                    fn(self.db)
+                broken = self.conn.execute("PRAGMA foreign_key_check").fetchone()
+                if broken is not None:
+                    raise StoreError(
+                        f"{self.path}: cannot be migrated: a row of {broken[0]} refers to a "
+                        f"missing row of {broken[2]}; the file is left as it was"
+                    )
+                self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
         if self.path is not None and self._pragma("journal_mode") == "wal":
             # Put the header (application_id, user_version) into the main file now.
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

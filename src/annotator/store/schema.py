@@ -114,11 +114,53 @@ def m006_span_view_indexes(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX spans_noted ON spans (document, id, note) WHERE note IS NOT NULL")
 
 
+@migration
+def m007_document_labels(db: sqlite_utils.Database) -> None:
+    """Document labels (issue 14): a third kind of label, about a whole article (stance,
+    genre, "no claims"), set or not per annotator and article.
+
+    SQLite cannot change a CHECK constraint in place, so ``labels`` is rebuilt (SQLite's
+    documented way: new table, copy, drop, rename), with foreign keys off for the migration
+    and checked before it commits (opening.py ``_migrate``); every table that refers to
+    ``labels`` by name refers to the new one. Span and document labels share one set of
+    keys (both are set by a bare key in the window), so the unique index groups them.
+    """
+    for statement in _DOCUMENT_LABELS.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 # guard.fingerprint() of the schema all the migrations make: a file that has exactly it is
 # known good without running them (tests/test_store.py fails, printing the new value, when a
 # migration changes it; a stale value only makes opening slower, never wrong).
-SCHEMA_FINGERPRINT = "c038b881b74158381b8ba013a52eeea58bcf7e13bde43a7d33d2bea4972e6b98"
+SCHEMA_FINGERPRINT = "aeb5654d57af19a3d22186c32126d238fda200927fa20350337f927c189ca82a"
+
+_DOCUMENT_LABELS = """
+CREATE TABLE labels_new (
+    name TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('span', 'relation', 'document')),
+    color TEXT NOT NULL,
+    key TEXT,
+    position INTEGER NOT NULL DEFAULT 0,
+    description TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO labels_new (name, kind, color, key, position, description)
+    SELECT name, kind, color, key, position, description FROM labels;
+DROP TABLE labels;
+ALTER TABLE labels_new RENAME TO labels;
+CREATE UNIQUE INDEX labels_kind_key
+    ON labels (CASE kind WHEN 'relation' THEN 'relation' ELSE 'span' END, key)
+    WHERE key IS NOT NULL;
+CREATE TABLE document_labels (
+    document TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    label TEXT NOT NULL REFERENCES labels (name) ON UPDATE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators (name) ON UPDATE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (document, label, annotator)
+);
+CREATE INDEX document_labels_label ON document_labels (label)
+"""
 
 _DECISIONS = """
 CREATE TABLE decisions (

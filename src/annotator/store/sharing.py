@@ -25,7 +25,12 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from annotator.core.model import IncomingDocument, IncomingRelation, IncomingSpan
+from annotator.core.model import (
+    IncomingDocument,
+    IncomingDocumentLabel,
+    IncomingRelation,
+    IncomingSpan,
+)
 from annotator.store import opening
 from annotator.store.errors import StoreError, reading
 from annotator.store.importer import ImportSummary
@@ -91,7 +96,7 @@ def _link_new(draft: Path, target: Path) -> None:
 
 def read_shared(path: Path | str) -> list[IncomingDocument]:
     """Open a received database read-only, check it, and return its content (documents
-    with their spans, relations and notes, keeping ids, annotators and times).
+    with their spans, relations, document labels and notes, keeping ids, annotators and times).
 
     Raises StoreError, saying why, for a file that is not a usable Annotator database or
     whose texts, span texts or references do not verify.
@@ -148,7 +153,17 @@ def _incoming(shared: Store, doc_id: str, path: Path) -> IncomingDocument:
         spans=spans,
         relations=relations,
         note=doc.note,
+        document_labels=_document_labels(shared, doc_id),
     )
+
+
+def _document_labels(shared: Store, doc_id: str) -> list[IncomingDocumentLabel]:
+    """The document's labels, each with its annotator and time: a document label is its
+    (document, label, annotator), so copying a file twice adds nothing."""
+    return [
+        IncomingDocumentLabel(d.label, annotator=d.annotator, created_at=d.created_at)
+        for d in shared.document_labels(doc_id)
+    ]
 
 
 def import_shared(

@@ -7,6 +7,7 @@ Its body lives in the modules of its parts, one job each:
 - ``labels.py``: the labelling scheme;
 - ``documents.py``: the document list, documents and their statuses;
 - ``annotations.py``: spans and relations, and the edits made to them one at a time;
+- ``document_labels.py``: labels of a whole article, per annotator;
 - ``importer.py``: the bulk importer (``import_documents``);
 - ``integrity.py``: the checks (``verify``);
 - ``adjudication.py``: verdicts and the gold layer.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from annotator.store.adjudication import Adjudication
 from annotator.store.annotations import Annotations
+from annotator.store.document_labels import DocumentLabels
 from annotator.store.documents import Documents
 from annotator.store.importer import Importer
 from annotator.store.integrity import Integrity
@@ -28,6 +30,7 @@ from annotator.store.transactions import Transactions
 
 
 class Store(
-    Opening, Importer, Integrity, Adjudication, Annotations, Documents, Labels, Transactions
+    Opening, Importer, Integrity, Adjudication, Annotations, DocumentLabels, Documents, Labels,
+    Transactions,
 ):
     """An Annotator database. Open with :meth:`open`, :meth:`open_readonly` or :meth:`memory`."""

@@ -138,6 +138,16 @@ class Annotating(QObject):
         self._push(commands.AddSpan(self.store, self.state, self.report, span))
         self.article.clear_selection()
 
+    def toggle_document_label(self, label: str) -> None:
+        """A document label's key or button: set it on the open article for the annotator,
+        or take it off if it is set (one undoable edit)."""
+        if self.state.document is None:
+            return
+        who = self.annotator()
+        on = not self.state.has_document_label(label, who)
+        self._push(commands.ToggleDocumentLabel(self.store, self.state, self.report, label,
+                                                who, on=on))  # fmt: skip
+
     def label_all_occurrences(self) -> None:
         if self.locked():
             self.say(self.locked())

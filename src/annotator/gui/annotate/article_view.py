@@ -11,6 +11,7 @@ drawn (long_view.py). The selected span is drawn on top as the one extra selecti
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
@@ -21,7 +22,15 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
 )
-from PySide6.QtWidgets import QLabel, QLineEdit, QStackedWidget, QTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.core.model import Document, Span
 from annotator.core.spanset import segments
@@ -60,6 +69,13 @@ class ArticleView(QWidget):
         self.byline = QLabel(objectName="articleByline", wordWrap=True, openExternalLinks=True)
         self.byline.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.note = QLabel(objectName="articleNote", wordWrap=True)
+        # the article's document labels, as small tags under the title
+        self.tags = QWidget(objectName="documentLabelTags")
+        self.tag_row = QHBoxLayout(self.tags)
+        self.tag_row.setContentsMargins(0, 2, 0, 2)
+        self.tag_row.setSpacing(6)
+        self.tag_row.addStretch(1)
+        self.tags.hide()
         self.views = QStackedWidget()
         self.text: ReadingView | LongReadingView = ReadingView(state)
         self.long_text = LongReadingView(state)
@@ -76,6 +92,7 @@ class ArticleView(QWidget):
         layout.setContentsMargins(0, 24, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.title)
+        layout.addWidget(self.tags)
         layout.addWidget(self.byline)
         layout.addWidget(self.note)
         layout.addSpacing(14)
@@ -85,6 +102,7 @@ class ArticleView(QWidget):
         self.find_bar.hide()
         layout.addWidget(self.find_bar)
         self.link_candidate: Span | None = None
+        self.annotator: Callable[[], str] = lambda: ""  # the window's annotator
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -95,6 +113,8 @@ class ArticleView(QWidget):
         self.state.selection_changed.connect(self._on_state_selection_changed)
         self.state.labels_changed.connect(self._render_all)
         self.state.document_changed.connect(self._show_note)
+        self.state.document_labels_changed.connect(self.show_document_labels)
+        self.state.labels_changed.connect(self.show_document_labels)
         self.state.relation_added.connect(lambda *_: self._draw_selection())
         self.state.relation_removed.connect(lambda *_: self._draw_selection())
         self.find_bar.returnPressed.connect(lambda: self.find_next(backward=False))
@@ -181,7 +201,7 @@ class ArticleView(QWidget):
         measure = self.text.fontMetrics().averageCharWidth() * theme.MEASURE_CHARS
         side = max(24, (self.width() - measure) // 2)
         self.layout().setContentsMargins(0, 24, 0, 0)
-        for label in (self.title, self.byline, self.note):
+        for label in (self.title, self.tags, self.byline, self.note):
             label.setContentsMargins(side, 0, side, 0)
         for view in (self._short_text, self.long_text):
             view.setViewportMargins(side, 0, side, 0)
@@ -193,6 +213,7 @@ class ArticleView(QWidget):
         self.title.setText(doc.meta.title or doc.source_id)
         self.byline.setText(_byline(doc))
         self._show_note()
+        self.show_document_labels()
         long = len(doc.text) > LONG_ARTICLE
         shown = self.long_text if long else self._short_text
         hidden = self._short_text if long else self.long_text
@@ -217,6 +238,33 @@ class ArticleView(QWidget):
         shown.setExtraSelections([])
         shown.moveCursor(QTextCursor.MoveOperation.Start)
         self._render_all()
+
+    def show_document_labels(self) -> None:
+        """One tag per document label set on the article (in the scheme's order), in the
+        label's colour; a tag names who set it, unless all are the annotator's own."""
+        while self.tag_row.count() > 1:  # the stretch at the end stays
+            old = self.tag_row.takeAt(0).widget()
+            old.hide()
+            old.deleteLater()
+        who: dict[str, list[str]] = {}
+        for d in self.state.document_labels:
+            who.setdefault(d.label, []).append(d.annotator)
+        order = list(self.state.labels)
+        names = sorted(who, key=lambda n: order.index(n) if n in order else len(order))
+        people = {a for names in who.values() for a in names}
+        named = people != {self.annotator()}  # the annotator's own need no name
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF() * 0.9, 7))
+        for position, name in enumerate(names):
+            label = self.state.labels.get(name)
+            text = f"{name} · {', '.join(sorted(who[name]))}" if named else name
+            tag = QLabel(text, objectName="documentLabelTag")
+            tag.setFont(font)
+            tag.setToolTip(f"Document label {name}, set by {', '.join(sorted(who[name]))}")
+            tag.setStyleSheet(theme.document_tag_style(label.color if label else "#888888"))
+            self.tag_row.insertWidget(position, tag)
+            tag.show()  # a child added to a shown widget is shown only when asked
+        self.tags.setVisible(bool(names))
 
     def _show_note(self) -> None:
         note = self.state.document.note if self.state.document else None

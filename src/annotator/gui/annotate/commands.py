@@ -191,6 +191,38 @@ class DeleteRelation(StoreCommand):
         return _add_relation(self.store, self.state, self.relation)
 
 
+class ToggleDocumentLabel(StoreCommand):
+    """Set a document label on the open article for the annotator, or take it off."""
+
+    def __init__(self, store, state, report, label: str, annotator: str, *, on: bool):
+        super().__init__(f"{'Set' if on else 'Unset'} {label} on the article", store, state, report)
+        self.doc_id, self.label, self.annotator, self.on = state.document.id, label, annotator, on
+        self.kept = {"created_at": None}  # the time of a label unset, which undo restores
+
+    def _redo(self):
+        return self._set(self.on)
+
+    def _undo(self):
+        return self._set(not self.on)
+
+    def _set(self, on: bool):
+        store, state, doc_id, label, who = (
+            self.store, self.state, self.doc_id, self.label, self.annotator
+        )
+        times = self.kept  # the show may not hold the command itself
+        if on:
+            created = times.get("created_at")
+            return (lambda: store.set_document_label(doc_id, label, who, created_at=created),
+                    state.add_document_label)  # fmt: skip
+
+        def show(removed) -> None:
+            if removed is not None:
+                times["created_at"] = removed.created_at
+            state.remove_document_label(doc_id, label, who)
+
+        return lambda: store.unset_document_label(doc_id, label, who), show
+
+
 def _add_relation(store: Store, state: DocumentState, relation: Relation):
     return lambda: store.add_relation(relation), lambda _: state.add_relation(relation)
 

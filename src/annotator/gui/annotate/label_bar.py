@@ -1,4 +1,7 @@
-"""One action per span label: its colour, name and key. Used by the tool bar and menus."""
+"""One action per label: its colour, name and key. Used by the tool bar and menus.
+
+A span label's action marks the selection; a document label's action is checkable and sets
+or unsets the label on the whole article (checked: the annotator has set it)."""
 
 from __future__ import annotations
 
@@ -10,17 +13,50 @@ from annotator.gui import theme
 
 
 class LabelActions(QObject):
-    triggered = Signal(str)  # label name
+    triggered = Signal(str)  # span label name
+    document_triggered = Signal(str)  # document label name
 
     def __init__(self, *, parent: QObject) -> None:
         super().__init__(parent)
         self.actions: list[QAction] = []
+        self.document_actions: list[QAction] = []
 
     def rebuild(self, labels: list[Label]) -> list[QAction]:
-        for action in self.actions:
+        """The span labels' actions (the document labels' are in ``document_actions``)."""
+        for action in self.actions + self.document_actions:
             action.deleteLater()
         self.actions = [self._action(label) for label in labels if label.kind == "span"]
+        self.document_actions = [
+            self._document_action(label) for label in labels if label.kind == "document"
+        ]
         return self.actions
+
+    def check(self, names: set[str]) -> None:
+        """Tick the document labels the annotator has set on the open article."""
+        for action in self.document_actions:
+            action.setChecked(action.data() in names)
+
+    def _document_action(self, label: Label) -> QAction:
+        text = f"{label.name}" if not label.key else f"{label.key}  {label.name}"
+        action = QAction(_swatch(label.color), text, self.parent())
+        action.setCheckable(True)
+        if label.key:
+            action.setShortcut(QKeySequence(label.key))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        key = f" (key {label.key})" if label.key else ""
+        about = f": {label.description}" if label.description else ""
+        action.setToolTip(f"Set or unset {label.name} on the whole article{key}{about}")
+        action.setData(label.name)
+        action.triggered.connect(lambda checked, name=label.name: self._toggled(name, checked))
+        return action
+
+    def _toggled(self, name: str, checked: bool) -> None:
+        # Qt ticks the box at once; what is shown must be what is saved, so the tick goes
+        # back until the window sets it from the database (document_labels_changed).
+        for action in self.document_actions:
+            if action.data() == name:
+                action.setChecked(not checked)
+        self.document_triggered.emit(name)
 
     def _action(self, label: Label) -> QAction:
         text = f"{label.name}" if not label.key else f"{label.key}  {label.name}"

@@ -1,5 +1,5 @@
-"""The label scheme editor: add, rename, recolour, reorder labels and link types and
-set their keys; import and export the scheme as JSON. Saved in one transaction on OK,
+"""The label scheme editor: add, rename, recolour, reorder labels, document labels (about
+the whole article) and link types and set their keys; import and export the scheme as JSON. Saved in one transaction on OK,
 through the store's writer (gui/writer.py) like every other edit."""
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from annotator.gui.writer import Write, Writer
 from annotator.store import Store, StoreError
 
 NAME, KIND, COLOR, KEY, DESCRIPTION = range(5)
+# What the Kind column calls each kind: a document label is about the whole article.
+KIND_NAMES = {"span": "label", "document": "document label", "relation": "link type"}
 _NEW_COLORS = ("#e5739a", "#a77ee0", "#e8844a", "#4fb7c9", "#9aa546")
 
 
@@ -47,11 +49,12 @@ class SchemeDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["Name", "Kind", "Colour", "Key", "Description"])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
-        for label in store.labels("span") + store.labels("relation"):
+        for label in store.labels("span") + store.labels("document") + store.labels("relation"):
             self._append(label)
         buttons = QHBoxLayout()
         for text, slot in (
             ("Add label", lambda: self.add("span")),
+            ("Add document label", lambda: self.add("document")),
             ("Add link type", lambda: self.add("relation")),
             ("Remove", self.remove_current),
             ("Move up", lambda: self.move_current(-1)),
@@ -79,7 +82,7 @@ class SchemeDialog(QDialog):
         self.table.insertRow(row)
         name = QTableWidgetItem(label.name)
         name.setData(Qt.ItemDataRole.UserRole, label.name if original is None else original)
-        kind = QTableWidgetItem("label" if label.kind == "span" else "link type")
+        kind = QTableWidgetItem(KIND_NAMES.get(label.kind, label.kind))
         kind.setData(Qt.ItemDataRole.UserRole, label.kind)
         kind.setFlags(kind.flags() & ~Qt.ItemFlag.ItemIsEditable)
         color = QTableWidgetItem(label.color)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from annotator.core.model import Document, Label, Relation, Span
+from annotator.core.model import Document, DocumentLabel, Label, Relation, Span
 from annotator.core.offsets import QtPositionMap
 from annotator.core.spanset import SpanSet
 
@@ -29,6 +29,7 @@ class DocumentState(QObject):
     relation_added = Signal(object, int)
     relation_about_to_be_removed = Signal(object, int)
     relation_removed = Signal(object, int)
+    document_labels_changed = Signal()  # the open document's document labels
 
     def __init__(self, *, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -38,16 +39,22 @@ class DocumentState(QObject):
         self.labels: dict[str, Label] = {}
         self.selected: str | None = None
         self.relations: list[Relation] = []
+        self.document_labels: list[DocumentLabel] = []
 
     def set_labels(self, labels: list[Label]) -> None:
         self.labels = {label.name: label for label in labels}
         self.labels_changed.emit()
 
     def open(
-        self, document: Document, spans: list[Span] | SpanSet, relations: list[Relation] = ()
+        self,
+        document: Document,
+        spans: list[Span] | SpanSet,
+        relations: list[Relation] = (),
+        document_labels: list[DocumentLabel] = (),
     ) -> None:
         self.document_about_to_open.emit()
         self.document = document
+        self.document_labels = list(document_labels)
         self.relations = list(relations)
         self.spans = spans if isinstance(spans, SpanSet) else SpanSet(spans)
         self.positions = QtPositionMap(document.text)
@@ -120,3 +127,26 @@ class DocumentState(QObject):
 
     def relations_of(self, span_id: str) -> list[Relation]:
         return [r for r in self.relations if span_id in (r.source, r.target)]
+
+    # -- document labels ---------------------------------------------------------------------
+
+    def document_label_names(self) -> list[str]:
+        return [name for name, label in self.labels.items() if label.kind == "document"]
+
+    def has_document_label(self, label: str, annotator: str) -> bool:
+        return any(d.label == label and d.annotator == annotator for d in self.document_labels)
+
+    def add_document_label(self, item: DocumentLabel) -> None:
+        if self.document is None or item.document != self.document.id:
+            return
+        if not self.has_document_label(item.label, item.annotator):
+            self.document_labels.append(item)
+            self.document_labels_changed.emit()
+
+    def remove_document_label(self, doc_id: str, label: str, annotator: str) -> None:
+        if self.document is None or doc_id != self.document.id:
+            return
+        kept = [d for d in self.document_labels if (d.label, d.annotator) != (label, annotator)]
+        if len(kept) != len(self.document_labels):
+            self.document_labels = kept
+            self.document_labels_changed.emit()

@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self._closing = False
 
         self.article = ArticleView(self.state, parent=self)
+        self.article.annotator = lambda: self.annotator
         self.doc_panel = DocumentPanel(self.documents, parent=self)
         self.span_list = SpanList(self.span_model, self.state, parent=self)
         self.span_table = self.span_list.table
@@ -115,6 +116,9 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         a, jobs, browsing = self.menus, self.jobs, self.browsing
         self.label_actions.triggered.connect(self.annotating.apply_label)
+        self.label_actions.document_triggered.connect(self.annotating.toggle_document_label)
+        self.state.document_labels_changed.connect(self._check_document_labels)
+        self.state.document_opened.connect(self._check_document_labels)
         a.shortcuts_action.triggered.connect(self._on_shortcuts_action_triggered)
         a.scheme_action.triggered.connect(self._on_scheme_action_triggered)
         QApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
@@ -151,11 +155,18 @@ class MainWindow(QMainWindow):
         labels = self.store.labels(None)
         self.state.set_labels(labels)
         actions = self.label_actions.rebuild(labels)
+        whole = self.label_actions.document_actions  # labels of the whole article
         self.label_bar.clear()
         self.label_bar.addActions(actions)
         self.menus.label_menu.clear()
         self.menus.label_menu.addActions(actions)
-        self.addActions(actions)
+        if whole:
+            self.label_bar.addSeparator()
+            self.label_bar.addActions(whole)
+            self.menus.label_menu.addSection("Whole article")
+            self.menus.label_menu.addActions(whole)
+        self.addActions(actions + whole)
+        self._check_document_labels()
         a = self.annotating
         self.article.set_context_actions(
             [*actions, a.link_action, a.span_note_action, a.all_action, a.delete_action]
@@ -183,16 +194,21 @@ class MainWindow(QMainWindow):
             if stored is not None:
                 spans = sound(self.store.spans(doc_id, shown), len(doc.text))
             relations = self.store.relations(doc_id, shown)
+            document_labels = self.store.document_labels(doc_id, shown)
         except StoreError as exc:  # a damaged file: say so, keep what is open
             QMessageBox.critical(self, "This article cannot be read", str(exc))
             return
         self.undo_stack.clear()  # undo history belongs to one document
-        self.state.open(doc, spans, relations)
+        self.state.open(doc, spans, relations, document_labels)
         self.doc_panel.select(doc_id)
         if stored is not None:
             self.checks.warn(doc_id, self.store.verify_document(doc, stored))
         else:
             self.checks.start(doc_id)
+
+    def _check_document_labels(self) -> None:
+        mine = {d.label for d in self.state.document_labels if d.annotator == self.annotator}
+        self.label_actions.check(mine)
 
     def reopen_document(self) -> None:
         """Read the open document again (after a scheme change renamed or removed labels)."""
@@ -297,6 +313,8 @@ class MainWindow(QMainWindow):
             self.documents.refresh()
             if self.layer == MINE and self.state.document is not None:
                 self.open_document(self.state.document.id, again=True)  # the new name's own
+            self._check_document_labels()
+            self.article.show_document_labels()
             self.statusBar().refresh()
 
     # -- saving and closing ------------------------------------------------------------------
