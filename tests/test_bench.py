@@ -26,6 +26,12 @@ def test_the_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
     names = " ".join(results)
     for figure in ("open to first paint", "add one span", "remove one span", "page down",
                    "jump to end", "memory", "autosave", "import", "export",
-                   "document list: first page", "sort", "full-text search", "start to a usable"):
+                   "document list: first page", "sort", "full-text search", "start to a usable",
+                   "articles of", "the floor", "import / floor"):
         assert figure in names, figure
     assert "target" in results["autosave of one edit, p99"]
+    # The news-sized import is printed beside its floor, run by run, every sample kept.
+    ratio = results["import / floor (news-sized articles)"]
+    assert ratio["target"] == "import within 3x of the floor (full-text index included)"
+    assert len(ratio["samples"]) == 1 and ratio["median"] > 0
+    assert "import / floor" in done.stdout

@@ -179,6 +179,58 @@ def test_a_lone_surrogate_names_its_document(batch: int) -> None:
     assert store.document_count() == 0
 
 
+def fts_index_is_sound(store: Store) -> None:
+    """FTS5's own check of an external-content index against the table it indexes (rank 1:
+    every row's tokens, by rowid), then a search by each document's own unique words."""
+    store.conn.execute("INSERT INTO documents_fts (documents_fts, rank) VALUES ('integrity-check', 1)")
+    rows = store.conn.execute("SELECT rowid, id, text FROM documents").fetchall()
+    for rowid, doc_id, text in rows:
+        words = text.rsplit(" ", 2)[-2:]  # "report N." ends every text of corpus()
+        found = store.conn.execute(
+            "SELECT d.id FROM documents d WHERE d.rowid IN "
+            "(SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)",
+            [" ".join(f'"{w.strip(".")}"' for w in words)],
+        ).fetchall()
+        assert (doc_id,) in found, (rowid, doc_id)
+
+
+def test_the_full_text_index_is_fed_by_rowid_across_imports(batch: int) -> None:
+    """The index is fed from the rows in hand, each with the rowid its document is given:
+    over batches, over a second import into a database that has documents, and with a
+    document met again (present, so neither stored nor indexed twice)."""
+    store = Store.memory()
+    store.import_documents(corpus(7, seed=11), annotator="x")
+    again = corpus(3, seed=11)  # the same first three documents: already present
+    summary = store.import_documents([*again, *corpus(9, seed=12, prefix="n")], annotator="x")
+    assert (summary.documents_added, summary.documents_present) == (9, 3)
+    fts_index_is_sound(store)
+    indexed = store.conn.execute("SELECT count(*) FROM documents_fts").fetchone()[0]
+    assert indexed == store.document_count() == 16
+    assert store.document_ids(search="report 4")  # the store's own search finds them
+
+
+def test_a_failed_import_leaves_no_trace_in_the_full_text_index(batch: int) -> None:
+    store = Store.memory()
+    store.import_documents(corpus(4, seed=13), annotator="x")
+    docs = corpus(6, seed=14, prefix="late")
+    docs[5].relations.append(IncomingRelation("said_by", "nowhere", "elsewhere", id="bad"))
+    with pytest.raises(InputError):
+        store.import_documents(docs, annotator="x")
+    fts_index_is_sound(store)
+    assert store.conn.execute("SELECT count(*) FROM documents_fts").fetchone()[0] == 4
+
+
+def test_the_full_text_index_writes_out_in_large_runs() -> None:
+    """Migration 7: the index holds 16 MB before it writes a segment (store/schema.py)."""
+    from annotator.store import schema
+
+    store = Store.memory()
+    setting = store.conn.execute(
+        "SELECT v FROM documents_fts_config WHERE k = 'hashsize'"
+    ).fetchone()
+    assert setting == (schema.FULL_TEXT_HASH_BYTES,) == (16 * 1024 * 1024,)
+
+
 # -- export -------------------------------------------------------------------------------
 
 

@@ -35,7 +35,6 @@ from annotator.core.ids import (
 )
 from annotator.core.model import KEPT_ONCE, Counted, IncomingDocument, IncomingSpan, tally
 from annotator.store.rows import (
-    CHUNK,
     CONTENT,
     DOCUMENT_COLUMNS,
     RELATION_COLUMNS,
@@ -53,6 +52,8 @@ _IMPORT_BATCH = 2000  # documents checked and written together
 # and RelationRow, not those named tuples: sqlite3 binds an exact tuple faster (a million
 # spans: more than a second less). Their places, by name:
 _ID = 0  # in every row
+_TITLE = DocumentRow._fields.index("title")
+_TEXT = DocumentRow._fields.index("text")
 _SPAN_LABEL = SpanRow._fields.index("label")
 _REL_LABEL = RelationRow._fields.index("label")
 _REL_ENDS = (RelationRow._fields.index("source"), RelationRow._fields.index("target"))
@@ -113,6 +114,9 @@ class _ImportRun:
     # their ids are kept here, and only those met again are looked up.
     fresh: bool = False
     span_ids: set[str] = field(default_factory=set)
+    # The rowid of the last document: new documents are given the next ones, so that the
+    # full-text index is fed from the rows in hand instead of reading them back.
+    rowid: int = 0
 
 
 @dataclass
@@ -178,9 +182,9 @@ class Importer:
         """
         run = _ImportRun(annotator)
         with collector_paused(), self._write():
-            run.position = self.conn.execute(
-                "SELECT coalesce(max(position) + 1, 0) FROM documents"
-            ).fetchone()[0]
+            run.position, run.rowid = self.conn.execute(
+                "SELECT coalesce(max(position) + 1, 0), coalesce(max(rowid), 0) FROM documents"
+            ).fetchone()
             run.labels = dict(self.conn.execute("SELECT name, kind FROM labels").fetchall())
             run.fresh = not self.conn.execute("SELECT EXISTS (SELECT 1 FROM spans)").fetchone()[0]
             batch: list[IncomingDocument] = []
@@ -364,18 +368,19 @@ class Importer:
             "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
             [(name, plan.now) for name in sorted(new.people)],
         )
+        first = run.rowid + 1
+        run.rowid += len(new.documents)
         execute(
-            f"INSERT INTO documents ({DOCUMENT_COLUMNS}) "
-            f"VALUES ({marks(len(DocumentRow._fields))})",
-            new.documents,
+            f"INSERT INTO documents (rowid, {DOCUMENT_COLUMNS}) "
+            f"VALUES (?, {marks(len(DocumentRow._fields))})",
+            [(rowid, *row) for rowid, row in enumerate(new.documents, first)],
         )
-        for i in range(0, len(new.documents), CHUNK):
-            chunk = [row[_ID] for row in new.documents[i : i + CHUNK]]
-            self.conn.execute(
-                "INSERT INTO documents_fts (rowid, title, text) SELECT rowid, title, text "
-                f"FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
+        # Fed from the rows in hand: reading each batch's texts back from the table, as this
+        # did before, was about a fifth of the CPU of importing 100,000 news articles.
+        execute(
+            "INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)",
+            [(rowid, row[_TITLE], row[_TEXT]) for rowid, row in enumerate(new.documents, first)],
+        )
         execute(
             "INSERT INTO span_counts (document, spans) VALUES (?, ?) ON CONFLICT (document) "
             "DO UPDATE SET spans = spans + excluded.spans",

@@ -130,6 +130,22 @@ def m007_document_labels(db: sqlite_utils.Database) -> None:
             db.execute(statement)
 
 
+@migration
+def m008_full_text_index_in_larger_runs(db: sqlite_utils.Database) -> None:
+    """The full-text index keeps what it has indexed in memory until it holds 16 MB, not
+    FTS5's default of 1 MB, before writing it out as a new segment: each segment written
+    sets off merges with those before it, and with sixteen times fewer, indexing 100,000
+    news articles (250 MB of text) took 10 s of CPU instead of 29 s. Only imports feed
+    the index; the setting is kept in the index's own config table. (``hashsize`` is a
+    setting of FTS5, in its source since 2015, that its documentation does not list.)"""
+    db.execute(
+        "INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', ?)",
+        [FULL_TEXT_HASH_BYTES],
+    )
+
+
+FULL_TEXT_HASH_BYTES = 16 * 1024 * 1024
+
 SCHEMA_VERSION = len(MIGRATIONS)
 # guard.fingerprint() of the schema all the migrations make: a file that has exactly it is
 # known good without running them (tests/test_store.py fails, printing the new value, when a
