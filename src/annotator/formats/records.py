@@ -37,6 +37,7 @@ from annotator.core.offsets import normalize_newlines
 from annotator.core.scheme import invisible_problem
 from annotator.formats.textfile import BOM
 from annotator.formats.units import Unit, UnitMap
+from annotator.store.received import MAX_META_DEPTH
 
 META_FIELDS = ("title", "source", "author", "published", "url")
 _SPACE = re.compile(r"\s+")
@@ -387,7 +388,11 @@ def names_problem(doc: IncomingDocument) -> str | None:
     A file may not write the gold layer, nor pass its work off as imported without a name:
     an annotator name Annotator keeps for itself (``gold``, ``import``, in any case, with
     spaces around) is refused, not renamed, since any new name would be a person's that
-    nobody chose. A label may hold no control or invisible character (core/scheme.py)."""
+    nobody chose. A label may hold no control or invisible character (core/scheme.py).
+    The meta may be nested at most as deep as a received database's (every export writes
+    it, and the JSON writers stop at a few hundred levels)."""
+    if doc.meta.extra and _deeper_than(doc.meta.extra, MAX_META_DEPTH):
+        return f"meta is nested more than {MAX_META_DEPTH} levels deep"
     for items, kind in ((doc.spans, "span"), (doc.relations, "relation")):
         if not items:
             continue
@@ -398,6 +403,22 @@ def names_problem(doc: IncomingDocument) -> str | None:
             if problem := _label(name):
                 return f"{kind} label {name!r}: {problem}"
     return None
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """True if ``value`` (parsed JSON) nests lists and objects more than ``limit`` deep;
+    without recursion, so that no depth raises RecursionError."""
+    level = [value]
+    for _ in range(limit):
+        level = [
+            item
+            for v in level
+            for item in (v.values() if isinstance(v, dict) else v)
+            if isinstance(item, dict | list)
+        ]
+        if not level:
+            return False
+    return True
 
 
 @lru_cache(maxsize=1024)
