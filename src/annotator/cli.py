@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from annotator import __version__, paths, settings
+from annotator.core.display import shown
 from annotator.core.errors import AnnotatorError
 from annotator.core.vocabulary import ALL, EXPORT_LAYERS, STATUSES
 from annotator.formats import EXPORT_NAMES, EXPORTS, IMPORT_NAMES, IMPORTS, export_format
@@ -45,15 +46,26 @@ class _WindowByDefault(click.Group):
         return super().parse_args(ctx, args)
 
 
+def _echo(message: object = "", *, err: bool = False) -> None:
+    """Print a line; what came from files (labels, names, titles, paths) may hold escape
+    sequences, bidi overrides or NULs: each is shown as its escape (core/display.py)."""
+    click.echo(shown(str(message), keep="\n\t"), err=err)
+
+
+def _echo_json(text: str) -> None:
+    """Print JSON text, its strings' hidden characters written as JSON escapes."""
+    click.echo(shown(text, keep="\n", json=True))
+
+
 def _warn(store) -> None:
     """What the store noticed about the file (a network share, a sync folder, an
     incomplete copy) goes to stderr, so scripts reading stdout are not disturbed."""
     for warning in store.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _echo(f"warning: {warning}", err=True)
 
 
 def _fail(exc: AnnotatorError) -> click.ClickException:
-    return click.ClickException(str(exc))
+    return click.ClickException(shown(str(exc), keep="\n"))
 
 
 def _check_person(name: str, where: str) -> None:
@@ -172,13 +184,13 @@ def import_command(
                 rejects=rejects,
                 text_field=text_field,
                 progress=bar,
-                warn=lambda warning: click.echo(f"warning: {warning}", err=True),
+                warn=lambda warning: _echo(f"warning: {warning}", err=True),
             )
     except AnnotatorError as exc:
         raise _fail(exc) from exc
-    click.echo(f"{db}: {report.describe()}")
+    _echo(f"{db}: {report.describe()}")
     if report.rejects is not None:
-        click.echo(f"rejected records written to {report.rejects}")
+        _echo(f"rejected records written to {report.rejects}")
 
 
 class _ReadingBar:
@@ -313,9 +325,9 @@ def export_command(
     except AnnotatorError as exc:
         raise _fail(exc) from exc
     name = "standard output" if output == STDOUT else output
-    click.echo(f"{name}: {report.describe()}", err=err)
+    _echo(f"{name}: {report.describe()}", err=err)
     for note in report.notes:
-        click.echo(f"note: {note}", err=err)
+        _echo(f"note: {note}", err=err)
 
 
 @main.command("labels")
@@ -338,11 +350,15 @@ def labels_command(db: Path, export_to: Path | None, import_from: Path | None) -
                 data = json.loads(import_from.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise AnnotatorError(f"{import_from}: cannot be read as JSON ({exc})") from exc
+            except RecursionError as exc:
+                raise AnnotatorError(f"{import_from}: nested too deeply to be a scheme") from exc
             incoming = scheme.from_json(data, str(import_from))
             with Store.open(db, create=False) as store:
                 _warn(store)
+                scheme.check_merge((x.name for x in store.labels(None)), incoming,
+                                   str(import_from))  # fmt: skip
                 added = store.merge_scheme(incoming)
-            click.echo(f"{db}: scheme merged; new: {', '.join(added) or 'none'}")
+            _echo(f"{db}: scheme merged; new: {', '.join(added) or 'none'}")
         with Store.open_readonly(db) as store:
             _warn(store)
             labels = store.labels("span") + store.labels("relation")
@@ -350,14 +366,14 @@ def labels_command(db: Path, export_to: Path | None, import_from: Path | None) -
         if export_to is not None:
             with atomic_write(export_to) as f:
                 f.write(json.dumps(scheme.to_json(labels), indent=2).encode("utf-8"))
-            click.echo(f"{export_to}: {len(labels)} label(s) written")
+            _echo(f"{export_to}: {len(labels)} label(s) written")
             return
     except AnnotatorError as exc:
         raise _fail(exc) from exc
     for label in labels:
         kind = "label" if label.kind == "span" else "link"
         key = label.key or "-"
-        click.echo(f"{kind:<5} {label.name:<16} key {key:<2} {label.color}  {usage[label.name]:>7} used"
+        _echo(f"{kind:<5} {label.name:<16} key {key:<2} {label.color}  {usage[label.name]:>7} used"
                    + (f"  {label.description}" if label.description else ""))
 
 
@@ -379,17 +395,17 @@ def stats_command(db: Path, as_json: bool) -> None:
         raise _fail(exc) from exc
     if as_json:
         data = {k: dict(v) if isinstance(v, list) else v for k, v in asdict(figures).items()}
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        _echo_json(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo(f"documents  {figures.documents} ({figures.documents_with_spans} with spans)")
-    click.echo(f"spans      {figures.spans}")
+    _echo(f"documents  {figures.documents} ({figures.documents_with_spans} with spans)")
+    _echo(f"spans      {figures.spans}")
     _table("by label", figures.spans_by_label)
     _table("by annotator", _gold_apart(figures.spans_by_annotator))
-    click.echo(f"relations  {figures.relations}")
+    _echo(f"relations  {figures.relations}")
     _table("by label", figures.relations_by_label)
     _table("by annotator", _gold_apart(figures.relations_by_annotator))
     if figures.document_labels or figures.document_labels_by_label:  # a scheme that has them
-        click.echo(f"document labels  {figures.document_labels}")
+        _echo(f"document labels  {figures.document_labels}")
         _table("articles by label", figures.document_labels_by_label)
         _table("by annotator", _gold_apart(figures.document_labels_by_annotator))
 
@@ -407,9 +423,9 @@ def _table(title: str, rows: list[tuple[str, int]]) -> None:
     if not rows:
         return
     width = max(len(name) for name, _ in rows)
-    click.echo(f"  {title}")
+    _echo(f"  {title}")
     for name, n in rows:
-        click.echo(f"    {name:<{width}}  {n:>7}")
+        _echo(f"    {name:<{width}}  {n:>7}")
 
 
 @main.command("debug-info", hidden=True)
@@ -428,7 +444,7 @@ def debug_info() -> None:
         "resources": str(resources.resource("annotator.desktop").parent),
         "seeds": [str(p) for p in resources.seed_files()],
     }
-    click.echo(json.dumps(info, indent=2))
+    _echo_json(json.dumps(info, indent=2))
 
 
 # -- review (issue 5) -------------------------------------------------------------------------
@@ -452,7 +468,7 @@ def snapshot_command(db: Path, out: Path) -> None:
         snapshot(db, out)
     except AnnotatorError as exc:
         raise _fail(exc) from exc
-    click.echo(f"{out}: snapshot of {db} written")
+    _echo(f"{out}: snapshot of {db} written")
 
 
 @main.command("review-import")
@@ -471,7 +487,7 @@ def review_import_command(review: Path, shared: tuple[Path, ...]) -> None:
         summary = import_shared(review, shared, opened=_warn)
     except AnnotatorError as exc:
         raise _fail(exc) from exc
-    click.echo(f"{review}: {summary.describe()}")
+    _echo(f"{review}: {summary.describe()}")
 
 
 @main.command("adjudicate")
@@ -505,20 +521,20 @@ def adjudicate_command(db: Path, progress: bool, as_json: bool) -> None:
                 for doc_id, (d, t) in by_document.items()
             ],
         }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        _echo_json(json.dumps(data, indent=2, ensure_ascii=False))
         return
     rows = [
         (titles.get(doc_id) or doc_id, d, t) for doc_id, (d, t) in by_document.items() if t
     ]
     width = max([len("document"), *(min(len(name), 60) for name, _, _ in rows)])
-    click.echo(f"{'document':<{width}}  {'decided':>7}  {'total':>7}  {'done':>5}")
+    _echo(f"{'document':<{width}}  {'decided':>7}  {'total':>7}  {'done':>5}")
     for name, d, t in rows:
         shown = name if len(name) <= 60 else name[:57] + "..."
-        click.echo(f"{shown:<{width}}  {d:>7}  {t:>7}  {_percent(d, t):>5}")
+        _echo(f"{shown:<{width}}  {d:>7}  {t:>7}  {_percent(d, t):>5}")
     untouched = sum(1 for d, t in by_document.values() if not t)
-    click.echo(f"{'all':<{width}}  {decided:>7}  {total:>7}  {_percent(decided, total):>5}")
+    _echo(f"{'all':<{width}}  {decided:>7}  {total:>7}  {_percent(decided, total):>5}")
     if untouched:
-        click.echo(f"({untouched} document(s) without annotations left out)")
+        _echo(f"({untouched} document(s) without annotations left out)")
 
 
 def _percent(part: int, whole: int) -> str:
@@ -548,14 +564,14 @@ def agreement_command(db: Path, by: str | None, as_json: bool) -> None:
             labels = document_labels_from_store(store)  # per document label, after the spans
             report = from_store(store, by=by)
     except AgreementError as exc:
-        raise click.ClickException(f"{db}: {exc}") from exc
+        raise click.ClickException(shown(f"{db}: {exc}", keep="\n")) from exc
     except AnnotatorError as exc:
         raise _fail(exc) from exc
     if as_json:
         data = report.as_dict() | {"document_labels": [x.as_dict() for x in labels]}
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        _echo_json(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{len(report.annotators)} annotators, {len(report.documents)} document(s) "
+    _echo(f"{len(report.annotators)} annotators, {len(report.documents)} document(s) "
                f"with spans: {', '.join(report.annotators)}")
     for scope in report.scopes:
         heading = {"corpus": "corpus", "label": f"label {scope.key}",
@@ -564,14 +580,14 @@ def agreement_command(db: Path, by: str | None, as_json: bool) -> None:
         rows = [(" + ".join(f.annotators), f) for f in scope.pairs]
         rows.append(("all annotators", scope.overall))
         width = max(len(name) for name, _ in rows)
-        click.echo("")
-        click.echo(heading)
-        click.echo(f"  {'annotators':<{width}}  {'spans':>11}  {'exact F1':>8}  "
+        _echo("")
+        _echo(heading)
+        _echo(f"  {'annotators':<{width}}  {'spans':>11}  {'exact F1':>8}  "
                    f"{'overlap F1':>10}  {'kappa':>6}  {'alpha':>6}")
         for name, f in rows:
             counts = "/".join(str(n) for n in f.spans)
-            click.echo(f"  {name:<{width}}  {counts:>11}  {_figure(f.exact_f1):>8}  "
+            _echo(f"  {name:<{width}}  {counts:>11}  {_figure(f.exact_f1):>8}  "
                        f"{_figure(f.overlap_f1):>10}  {_figure(f.kappa):>6}  "
                        f"{_figure(f.alpha):>6}")
     for line in document_label_lines(labels):
-        click.echo(line)
+        _echo(line)

@@ -1,9 +1,21 @@
-"""Rules for a label scheme: names, kinds, colours and keys that work together."""
+"""Rules for a label scheme: names, kinds, colours and keys that work together.
+
+A label's name is shown in the window, in the command line's output and in every export,
+and it is how a span is found again: it may hold no character a terminal acts on or that
+hides or reorders text (a control, a bidi override, a zero-width space), and no two labels may
+look the same (``Ｃlaim`` and ``Claim``, ``ﬁnding`` and ``finding``, ``claim`` and
+``claim\u200b``), or an annotator picks one believing it is the other. Case is a visible
+difference and is allowed: a new database's scheme has ``claim`` and ``quote``, and corpora
+annotated with ``Claim`` and ``Quote`` (brat's argument-mining ones) import beside them.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 
+from annotator.core.display import hidden, shown
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import LABEL_KINDS, Label
 
@@ -22,17 +34,66 @@ def key_group(kind: str) -> str:
     return "relation" if kind == "relation" else "span"
 
 
+_ZWJ = "\u200d"  # joins an emoji sequence (a label may be one); not a difference on its own
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a label's name, or None when it can."""
+    if not name.strip() or name != name.strip():
+        return "a name must be non-empty, without spaces around it"
+    return invisible_problem(name)
+
+
+def invisible_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a label's name for what it holds (an import's rule: a file's
+    label with spaces around it is kept as it came)."""
+    bad = sorted({c for c in name if c != _ZWJ and hidden(c)})
+    if bad:
+        return (
+            f"a name may not hold control or invisible characters "
+            f"({', '.join(shown(c) for c in bad)})"
+        )
+    return None
+
+
+def look(name: str) -> str:
+    """What a name looks like: compatibility forms folded (``Ｃ`` is ``C``, ``ﬁ`` is
+    ``fi``), invisible characters left out. Two names that look alike have the same look."""
+    folded = unicodedata.normalize("NFKC", name)
+    visible = "".join(c for c in folded if not hidden(c))
+    return unicodedata.normalize("NFKC", visible)
+
+
+def lookalike(name: str, others: Iterable[str]) -> str | None:
+    """The first of ``others`` that looks like ``name`` without being it."""
+    mine = look(name)
+    return next((o for o in others if o != name and look(o) == mine), None)
+
+
+def lookalike_problem(name: str, other: str) -> str:
+    return (
+        f"label {name!r} looks like the label {other!r} "
+        "(they differ only in invisible characters or in compatibility forms such as "
+        "full-width letters); use one name"
+    )
+
+
 def check(labels: list[Label]) -> None:
     problems = []
     names: set[str] = set()
+    looks: dict[str, str] = {}
     keys: dict[tuple[str, str], str] = {}
     for label in labels:
         name = label.name
-        if not name.strip() or name != name.strip():
-            problems.append(f"{name!r}: a name must be non-empty, without spaces around it")
+        problem = name_problem(name)
+        if problem:
+            problems.append(f"{name!r}: {problem}")
         if name in names:
             problems.append(f"{name!r}: two labels have this name")
+        elif looks.get(look(name), name) != name:
+            problems.append(f"{name!r}: {lookalike_problem(name, looks[look(name)])}")
         names.add(name)
+        looks.setdefault(look(name), name)
         if label.kind not in LABEL_KINDS:
             problems.append(f"{name!r}: kind must be span, relation or document")
         if not _COLOR.match(label.color):
@@ -68,9 +129,46 @@ def from_json(data: object, where: str) -> list[Label]:
     for i, item in enumerate(data["labels"]):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             raise SchemeError(f"{where}: labels[{i}] needs a \"name\"")
+        name = item["name"]
+        for key, allowed in _FIELDS.items():
+            value = item.get(key)
+            if value is not None and not isinstance(value, str):
+                raise SchemeError(
+                    f"{where}: label {name!r} (labels[{i}]): \"{key}\" must be {allowed}, "
+                    f"not {type(value).__name__} {_short(value)}"
+                )
         labels.append(Label(
-            name=item["name"], kind=item.get("kind", "span"), color=item.get("color", "#888888"),
+            name=name, kind=item.get("kind") or "span", color=item.get("color") or "#888888",
             key=item.get("key") or None, position=i, description=item.get("description") or "",
         ))
-    check(labels)
+    try:
+        check(labels)
+    except SchemeError as exc:
+        raise SchemeError(f"{where}: {exc}") from None
     return labels
+
+
+def check_merge(existing: Iterable[str], incoming: list[Label], where: str) -> None:
+    """Refuse a label of a scheme file that looks like one the database has already."""
+    existing = list(existing)
+    problems = [
+        lookalike_problem(label.name, other)
+        for label in incoming
+        if (other := lookalike(label.name, existing)) is not None
+    ]
+    if problems:
+        raise SchemeError(f"{where}: " + "; ".join(problems))
+
+
+# The fields of a label in a scheme file, besides its name: each a string (or absent/null).
+_FIELDS = {
+    "kind": "span or relation",
+    "color": 'a colour written "#rrggbb"',
+    "key": "one character",
+    "description": "text",
+}
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -232,22 +233,45 @@ def _note_lines(note: str | None) -> list[str]:
 
 def _stem(item: ExportDocument, taken: set[str]) -> str:
     """The file name (without ``.txt``/``.ann``): the name of the file the document came
-    from, when it has one that can be a file name; otherwise a slug of its title."""
+    from, when it has one that can be a file name; otherwise a slug of its title. A name
+    holds no path separator, NUL or control character and fits a file system's 255 bytes,
+    whatever the document's name, title or id hold."""
     doc = item.document
     name = doc.source_id
     for suffix in _SOURCE_SUFFIXES:
         if name.lower().endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
             break
-    if not (_SAFE_NAME.match(name) and name.strip() == name and not name.startswith(".")):
+    if not (
+        _SAFE_NAME.match(name)
+        and name.strip() == name
+        and not name.startswith(".")
+        and len(name.encode("utf-8", "surrogatepass")) <= _MAX_NAME_BYTES
+    ):
         title = doc.meta.title or doc.source_id
         slug = re.sub(r"[^\w]+", "-", title.lower()).strip("-")[:40].strip("-") or "document"
-        name = f"{slug}-{doc.id[:8]}"
+        name = f"{slug}-{_id_tag(doc.id)}"
     stem = name
     while stem.casefold() in taken:  # a folder may be on a case-insensitive file system
-        stem = f"{name}-{doc.id[:8]}" if stem == name else stem + "-"
+        stem = f"{name}-{_id_tag(doc.id)}" if stem == name else stem + "-"
     taken.add(stem.casefold())
     return stem
+
+
+# A stem's bytes at most: with "-" + an 8-character tag, ".ann" and a few "-" it stays
+# under the 255 bytes most file systems allow a name.
+_MAX_NAME_BYTES = 200
+_TAG = re.compile(r"[0-9A-Za-z_-]{1,8}")
+
+
+def _id_tag(doc_id: str) -> str:
+    """Eight characters that tell documents apart in a file name: the id's first eight
+    (ours are hex digests), or, when those could not be part of a name (a ``/``, a NUL, a
+    dot...), the first eight hex digits of the id's SHA-256."""
+    tag = doc_id[:8]
+    if _TAG.fullmatch(tag):
+        return tag
+    return hashlib.sha256(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def _config(entities: Iterable[str], relations: Iterable[str]) -> str:

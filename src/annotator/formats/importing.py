@@ -4,12 +4,14 @@
 Everything is read before anything is stored. Most bad records are caught while reading. A
 few can only be seen against the database (a document id already used for another text, a
 relation to a span that is not there): in strict mode that error rolls the whole import back;
-with ``skip_invalid`` the document is set aside as rejected and the import is run again
-without it, still in one transaction.
+with ``skip_invalid`` the store checks every document, collects all it refuses
+(store/refusals.py), and the import is run again once without them, still in one
+transaction. The rejects file's place is checked before anything is read or stored.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,11 +23,12 @@ from annotator.core.bulk import collector_paused, let_go
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import Counted, tally
 from annotator.formats.atomic import atomic_write
-from annotator.formats.reading import ReadResult, plan, read_sources
+from annotator.formats.reading import ReadResult, Source, plan, read_sources
 from annotator.formats.records import Problem, Rejected, Skipped, locate
 from annotator.formats.units import Unit
 from annotator.store import ImportSummary, Store
 from annotator.store.opening import made_or_opened
+from annotator.store.refusals import Refused
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``. Stage ``"read"``: ``done`` of ``total`` files read
@@ -105,6 +108,9 @@ def import_files(
     sources = plan(paths, fmt)
     if text_field is not None and not any(s.fmt == "labelstudio" for s in sources):
         raise AnnotatorError("--text-field applies to Label Studio files; there are none here")
+    rejects = rejects or Path(f"{db}.rejects.jsonl")
+    if skip_invalid:
+        check_rejects_target(rejects, Path(db), sources)
     # What is read lives until it is stored: the cycle collector stays paused over both
     # (core/bulk.py), and the documents are let go of a slice at a time before it runs
     # again, so that it never scans the millions of objects a large corpus makes and
@@ -130,7 +136,7 @@ def import_files(
         finally:
             let_go(result.documents)
     if report.rejected:
-        report.rejects = rejects or Path(f"{db}.rejects.jsonl")
+        report.rejects = rejects
         write_rejects(report.rejected, report.rejects)
     return report
 
@@ -147,21 +153,46 @@ def import_read(
     documents = list(result.documents)
     rejected = list(result.rejected)
     counted = list(result.counted)
-    while True:
+    while True:  # once; again only if the store refuses what it let pass before
         try:
             summary = store.import_documents(
-                documents, annotator=annotator, progress=_stored(progress, len(documents))
+                documents, annotator=annotator, progress=_stored(progress, len(documents)),
+                collect=skip_invalid,
             )
         except InputError as exc:
-            bad = [d for d in documents if d.origin == exc.path]
-            if not skip_invalid or not bad:
+            errors = exc.errors if isinstance(exc, Refused) else [exc]
+            bad = {e.path for e in errors}
+            if not skip_invalid or not any(d.origin in bad for d in documents):
                 raise
-            documents = [d for d in documents if d.origin != exc.path]
-            rejected.append(Rejected(*locate(exc.path), exc.reason))
+            documents = [d for d in documents if d.origin not in bad]
+            rejected += [Rejected(*locate(e.path), e.reason) for e in errors]
             # What was counted of a record set aside is not in the database either way.
-            counted = [c for c in counted if c.where != exc.path]
+            counted = [c for c in counted if c.where not in bad]
             continue
         return ImportReport(summary, rejected, list(result.skipped), counted=counted)
+
+
+def check_rejects_target(target: Path, db: Path, sources: list[Source]) -> None:
+    """Refuse, before anything is read or stored, a rejects file that could not be
+    written (its folder missing or read-only, a folder in its place) or whose writing would
+    replace something of the user's: an input of this import, the database or one of its
+    side files. Found afterwards, the good records would be stored and the rejects lost."""
+    where = f"--rejects {target}"
+    if target.is_dir():
+        raise AnnotatorError(f"{where}: is a folder; give a file name")
+    folder = target.parent
+    if not folder.is_dir():
+        raise AnnotatorError(f"{where}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise AnnotatorError(f"{where}: the folder {folder} cannot be written to")
+    inputs = [p for s in sources for p in (s.path, s.ann) if p is not None]
+    for path, what in [(p, "an input of this import") for p in inputs] + [
+        (Path(f"{db}{side}"), "the database" if not side else f"the database's {side} file")
+        for side in ("", "-wal", "-shm", "-journal")
+    ]:
+        if _same_file(target, path):
+            raise AnnotatorError(f"{where}: is {what} ({path}); writing the rejects there "
+                                 "would replace it")  # fmt: skip
 
 
 def write_rejects(problems: list[Problem], target: Path) -> None:
@@ -170,6 +201,17 @@ def write_rejects(problems: list[Problem], target: Path) -> None:
         for problem in problems:
             f.write(orjson.dumps(problem.as_dict()))
             f.write(b"\n")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """The same file: the same path once links are resolved, or (a hard link) the same
+    file on disk."""
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _stored(progress: Progress | None, total: int) -> Callable[[int], None] | None:

@@ -125,6 +125,10 @@ def tasks(path: Path) -> Iterator[tuple[int, Any, str] | Rejected]:
         except json.JSONDecodeError as exc:
             yield Rejected(str(path), exc.lineno, f"not valid JSON ({exc.msg})")
             return
+        except RecursionError:  # the parser recurses once per level of nesting
+            yield Rejected(str(path), line, "nested too deeply to be a Label Studio task "
+                           "(lists and objects inside one another, thousands of levels)")  # fmt: skip
+            return
         found = True
         yield line, value, text[i:end]
         i = _WS.match(text, end).end()

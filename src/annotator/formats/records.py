@@ -20,11 +20,13 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from annotator.core.annotators import reserved_name_problem
 from annotator.core.bulk import collector_paused
 from annotator.core.errors import InputError
 from annotator.core.ids import LocalId, document_id
@@ -32,8 +34,10 @@ from annotator.core.model import CONVERTED as CONVERTED  # re-exported for the r
 from annotator.core.model import KEPT_ONCE, Counted, DocumentMeta, IncomingDocument
 from annotator.core.model import LEFT_OUT as LEFT_OUT
 from annotator.core.offsets import normalize_newlines
+from annotator.core.scheme import invisible_problem
 from annotator.formats.textfile import BOM
 from annotator.formats.units import Unit, UnitMap
+from annotator.store.received import MAX_META_DEPTH
 
 META_FIELDS = ("title", "source", "author", "published", "url")
 _SPACE = re.compile(r"\s+")
@@ -324,7 +328,8 @@ _SAME_RELATION = "the same label, ends and annotator twice in one record"
 
 
 def tidy(doc: IncomingDocument) -> Rejected | list[Counted]:
-    """Keep once each span and relation a record gives twice, and count the repeats.
+    """Refuse a record with a name it may not bring (:func:`names_problem`); keep once
+    each span and relation a record gives twice, and count the repeats.
 
     A span is the same as another when both have the same id, or when neither has an id of
     its own (none, or a :class:`LocalId`) and they have the same start, end, label and
@@ -332,6 +337,9 @@ def tidy(doc: IncomingDocument) -> Rejected | list[Counted]:
     relation to a dropped repeat is moved to the span kept; a note only the repeat had is
     added to the kept one's. One id given to two different items is an error."""
     path, line = locate(doc.origin)
+    problem = names_problem(doc)
+    if problem:
+        return Rejected(path, line, problem)
     counted = []
     renamed: dict[str, str] = {}
     for kind, items, content, what, reason in (
@@ -372,6 +380,60 @@ def tidy(doc: IncomingDocument) -> Rejected | list[Counted]:
             counted.append(Counted(path, line, KEPT_ONCE, what, reason, len(items) - len(kept)))
             items[:] = kept
     return counted
+
+
+def names_problem(doc: IncomingDocument) -> str | None:
+    """Why a record's annotator names or labels cannot be stored, or None.
+
+    A file may not write the gold layer, nor pass its work off as imported without a name:
+    an annotator name Annotator keeps for itself (``gold``, ``import``, in any case, with
+    spaces around) is refused, not renamed, since any new name would be a person's that
+    nobody chose. A label may hold no control or invisible character (core/scheme.py).
+    The meta may be nested at most as deep as a received database's (every export writes
+    it, and the JSON writers stop at a few hundred levels)."""
+    if doc.meta.extra and _deeper_than(doc.meta.extra, MAX_META_DEPTH):
+        return f"meta is nested more than {MAX_META_DEPTH} levels deep"
+    for items, kind in (
+        (doc.spans, "span"), (doc.relations, "relation"), (doc.document_labels, "document label")
+    ):
+        if not items:
+            continue
+        for name in {item.annotator for item in items}:
+            if name is not None and (problem := _person(name)):
+                return f"{kind} by annotator {name!r}: {problem}"
+        for name in {item.label for item in items}:
+            if problem := _label(name):
+                return f"{kind} label {name!r}: {problem}"
+    return None
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """True if ``value`` (parsed JSON) nests lists and objects more than ``limit`` deep;
+    without recursion, so that no depth raises RecursionError."""
+    level = [value]
+    for _ in range(limit):
+        level = [
+            item
+            for v in level
+            for item in (v.values() if isinstance(v, dict) else v)
+            if isinstance(item, dict | list)
+        ]
+        if not level:
+            return False
+    return True
+
+
+@lru_cache(maxsize=1024)
+def _person(name: str) -> str | None:
+    problem = reserved_name_problem(name)
+    if problem and name.strip():  # an empty name is no name: the import's own is used
+        return problem.replace("choose another annotator name", "rename it in the file")
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _label(name: str) -> str | None:
+    return invisible_problem(name) if isinstance(name, str) else None
 
 
 def _span_content(s) -> tuple:

@@ -34,6 +34,7 @@ from annotator.core.ids import (
     utc_now,
 )
 from annotator.core.model import KEPT_ONCE, Counted, IncomingDocument, IncomingSpan, tally
+from annotator.store.refusals import Refused, mark, refuse_lookalikes, set_aside
 from annotator.store.rows import (
     CONTENT,
     DOCUMENT_COLUMNS,
@@ -117,6 +118,7 @@ class _ImportRun:
     # The rowid of the last document: new documents are given the next ones, so that the
     # full-text index is fed from the rows in hand instead of reading them back.
     rowid: int = 0
+    refused: list[InputError] | None = None  # collected, not raised: see Refused
 
 
 @dataclass
@@ -156,6 +158,12 @@ class _NewRows:
     relations: list[tuple] = field(default_factory=list)
     people: set[str] = field(default_factory=set)  # annotators of the rows
     counts: Counter[str] = field(default_factory=Counter)  # new spans per document
+    added_docs: dict[str, str] = field(default_factory=dict)  # id -> text_sha256
+    # Collecting refusals (store/refusals.py): where the checks resume, the documents set
+    # aside, and what the rows and plan held before the document being checked.
+    resume: int = 0
+    refused: set[int] = field(default_factory=set)
+    mark: tuple = ()
 
 
 class Importer:
@@ -167,6 +175,7 @@ class Importer:
         *,
         annotator: str,
         progress: Callable[[int], None] | None = None,
+        collect: bool = False,
     ) -> ImportSummary:
         """Add documents and the annotations they bring, all or nothing.
 
@@ -179,8 +188,14 @@ class Importer:
         Documents go to SQLite in batches: one query per batch asks which documents, span
         ids and relation ids are stored already, one ``executemany`` per table writes the
         rows. The checks still run document by document, in the order given.
+
+        With ``collect``, a document refused against the database (its id stored with
+        another text, a relation to a span it lacks, an id taken by other content) is set
+        aside and the checks go on with the next, as if it had not come; at the end every
+        one refused is raised together as :class:`Refused` and nothing is stored, so that
+        the caller can import again without them, once, instead of once per document.
         """
-        run = _ImportRun(annotator)
+        run = _ImportRun(annotator, refused=[] if collect else None)
         with collector_paused(), self._write():
             run.position, run.rowid = self.conn.execute(
                 "SELECT coalesce(max(position) + 1, 0), coalesce(max(rowid), 0) FROM documents"
@@ -197,12 +212,23 @@ class Importer:
                     batch = []
             if batch:
                 self._import_batch(batch, run)
+            if run.refused:
+                raise Refused(run.refused)  # rolls back: nothing of this pass is kept
         return run.summary
 
     def _import_batch(self, docs: list[IncomingDocument], run: _ImportRun) -> None:
         try:
             plan = self._plan(docs, run)
-            self._write_rows(self._check(plan, run), plan, run)
+            new = _NewRows()
+            while True:
+                try:
+                    self._check(plan, run, new)
+                    break
+                except InputError as exc:
+                    if run.refused is None:
+                        raise
+                    set_aside(self.conn, exc, plan, new, run)
+            self._write_rows(new, plan, run)
             self._import_document_labels(plan.docs, plan.doc_ids, plan.now, run)
         except UnicodeEncodeError as exc:  # SQLite takes only valid UTF-8
             origin, bad = next(
@@ -282,16 +308,18 @@ class Importer:
                 plan.span_ids_of.setdefault(doc_id, []).append(span_id)
         return plan
 
-    def _check(self, plan: _Plan, run: _ImportRun) -> _NewRows:
-        """Go through the batch document by document, in order: refuse a document, span
-        or relation whose id is taken by other content, add the labels the scheme lacks,
-        and set aside the rows not stored yet."""
+    def _check(self, plan: _Plan, run: _ImportRun, new: _NewRows) -> None:
+        """Go through the batch document by document, in order (from ``new.resume``):
+        refuse a document, span or relation whose id is taken by other content, add the
+        labels the scheme lacks, and set aside in ``new`` the rows not stored yet."""
         summary, labels = run.summary, run.labels
-        new = _NewRows()
-        added_docs: dict[str, str] = {}
-        for doc, doc_id, doc_spans, doc_relations in zip(
-            plan.docs, plan.doc_ids, plan.spans, plan.relations, strict=True
-        ):
+        added_docs = new.added_docs
+        for i in range(new.resume, len(plan.docs)):
+            doc, doc_id, doc_spans, doc_relations = (
+                plan.docs[i], plan.doc_ids[i], plan.spans[i], plan.relations[i]
+            )
+            if run.refused is not None:
+                new.mark = mark(i, plan, new, run)
             origin = doc.origin
             digest = text_sha256(doc.text)
             before = plan.stored_docs.get(doc_id) or added_docs.get(doc_id)
@@ -319,6 +347,7 @@ class Importer:
                 ("relation", dict.fromkeys(r[_REL_LABEL] for r in doc_relations)),
             ):
                 if any(labels.get(name) != kind for name in names):
+                    refuse_lookalikes(names, labels, origin)
                     summary.labels_added += self._add_labels(names, kind, origin)
                     labels.update(dict.fromkeys(names, kind))
 
@@ -356,10 +385,11 @@ class Importer:
             summary.relations_added += len(doc_relations) - present
             summary.relations_present += present
         if plan.plain:
-            new.spans = [s for rows in plan.spans for s in rows]
+            new.spans = [
+                s for i, rows in enumerate(plan.spans) if i not in new.refused for s in rows
+            ]
             new.people = {s[_ANNOTATOR["span"]] for s in new.spans}
             summary.spans_added += len(new.spans)
-        return new
 
     def _write_rows(self, new: _NewRows, plan: _Plan, run: _ImportRun) -> None:
         """Write a checked batch's new rows, one ``executemany`` per table."""
