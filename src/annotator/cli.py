@@ -361,7 +361,7 @@ def labels_command(db: Path, export_to: Path | None, import_from: Path | None) -
             _echo(f"{db}: scheme merged; new: {', '.join(added) or 'none'}")
         with Store.open_readonly(db) as store:
             _warn(store)
-            labels = store.labels("span") + store.labels("relation")
+            labels = [*store.labels("span"), *store.labels("relation"), *store.labels("document")]
             usage = {label.name: store.label_usage(label.name) for label in labels}
         if export_to is not None:
             with atomic_write(export_to) as f:
@@ -371,7 +371,7 @@ def labels_command(db: Path, export_to: Path | None, import_from: Path | None) -
     except AnnotatorError as exc:
         raise _fail(exc) from exc
     for label in labels:
-        kind = "label" if label.kind == "span" else "link"
+        kind = {"span": "label", "relation": "link", "document": "doc"}[label.kind]
         key = label.key or "-"
         _echo(f"{kind:<5} {label.name:<16} key {key:<2} {label.color}  {usage[label.name]:>7} used"
                    + (f"  {label.description}" if label.description else ""))

@@ -210,8 +210,8 @@ class _Reader:
     def run(self, entries: list[_Line]) -> Iterator[Outcome]:
         entries = sorted(entries, key=lambda e: _ORDER.get(e.ident[:1], 9))
         for entry in entries:  # an event may name events defined after it
-            if entry.ident[:1] == "E":
-                self._triggers[entry.ident] = entry.fields[1].split(" ", 1)[0].split(":")[-1]
+            if entry.ident[:1] == "E" and len(entry.fields) > 1 and entry.fields[1].split():
+                self._triggers[entry.ident] = entry.fields[1].split()[0].split(":")[-1]
         for entry in entries:
             kind = entry.ident[:1]
             try:
@@ -291,6 +291,8 @@ class _Reader:
         self.spans += parts
 
     def _event(self, entry: _Line) -> None:
+        if not entry.fields[1].split():
+            raise RecordError(f"{entry.ident}: expected 'Type:TRIGGER Role:ID ...'")
         head, *arguments = entry.fields[1].split()
         kind, _, trigger = head.partition(":")
         if not kind or not trigger:

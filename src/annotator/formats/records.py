@@ -393,6 +393,11 @@ def names_problem(doc: IncomingDocument) -> str | None:
     it, and the JSON writers stop at a few hundred levels)."""
     if doc.meta.extra and _deeper_than(doc.meta.extra, MAX_META_DEPTH):
         return f"meta is nested more than {MAX_META_DEPTH} levels deep"
+    for items, kind in ((doc.spans, "span"), (doc.relations, "relation")):
+        if any(item.id is not None and not item.id.strip() for item in items):
+            # an id of "" would be stored as such, and every received-database check
+            # (and a reviewer's review-import) refuses it: say so now, at the source
+            return f"a {kind} id must not be empty (leave it out to have one made)"
     for items, kind in (
         (doc.spans, "span"), (doc.relations, "relation"), (doc.document_labels, "document label")
     ):

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from annotator.core.ids import utc_now
 from annotator.core.model import KEPT_ONCE, Counted, DocumentLabel, IncomingDocument
 from annotator.store.errors import StoreError, reads
+from annotator.store.refusals import refuse_lookalikes
 
 _COLUMNS = "document, label, annotator, created_at"
 
@@ -99,6 +100,7 @@ class DocumentLabels:
             if not doc.document_labels:
                 continue
             names = dict.fromkeys(d.label for d in doc.document_labels)
+            refuse_lookalikes(names, run.labels, doc.origin)  # as span and link labels are
             if any(run.labels.get(name) != "document" for name in names):
                 run.summary.labels_added += self._add_labels(names, "document", doc.origin)
                 run.labels.update(dict.fromkeys(names, "document"))

@@ -229,7 +229,10 @@ class Importer:
                         raise
                     set_aside(self.conn, exc, plan, new, run)
             self._write_rows(new, plan, run)
-            self._import_document_labels(plan.docs, plan.doc_ids, plan.now, run)
+            kept = [i for i in range(len(plan.docs)) if i not in new.refused]  # set aside: no row
+            self._import_document_labels(
+                [plan.docs[i] for i in kept], [plan.doc_ids[i] for i in kept], plan.now, run
+            )
         except UnicodeEncodeError as exc:  # SQLite takes only valid UTF-8
             origin, bad = next(
                 ((d.origin, b) for d in docs if (b := _not_unicode(d)) is not None),
