@@ -13,7 +13,15 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
-from annotator.core.model import DocumentMeta, IncomingDocument, IncomingRelation, IncomingSpan
+from annotator.core.model import (
+    DocumentMeta,
+    IncomingDocument,
+    IncomingDocumentLabel,
+    IncomingRelation,
+    IncomingSpan,
+)
+from annotator.formats import EXPORTS
+from annotator.formats.exporting import export
 from annotator.store import Store, StoreError
 from annotator.store.sharing import import_shared, snapshot
 
@@ -159,3 +167,51 @@ def test_review_import_refuses_an_annotators_changed_note(tmp_path: Path) -> Non
         assert [s.note for s in r.spans("d1") if s.id == "s-alice"] == ["the host"]
         assert [x.note for x in r.relations("d1")] == ["sure"]
         assert [d.verdict for d in r.decisions("d1").values()] == ["accepted"]
+
+
+# -- 2. the Label Studio export and a link by another annotator than its spans' -------------
+
+
+def _store_with(spans: list[IncomingSpan], relations: list[IncomingRelation] = (),
+                labels: dict[str, str] | None = None) -> Store:  # fmt: skip
+    store = Store.memory()
+    doc = IncomingDocument(TEXT, "d1", DocumentMeta(title="A"), "t", id="d1", spans=spans,
+                           relations=list(relations))  # fmt: skip
+    store.import_documents([doc], annotator="t")
+    for who, label in (labels or {}).items():
+        store.import_documents(
+            [IncomingDocument(TEXT, "d1", DocumentMeta(title="A"), "t", id="d1",
+                              document_labels=[IncomingDocumentLabel(label, annotator=who)])],
+            annotator=who,
+        )  # fmt: skip
+    return store
+
+
+def test_label_studio_export_leaves_out_a_link_by_another_annotator(tmp_path: Path) -> None:
+    """Bob's link between two of Alice's spans went into Alice's annotation, with no note,
+    and came back as Alice's. It is left out and counted; Alice's own link stays hers."""
+    store = _store_with(
+        [IncomingSpan(0, 5, "actor", id="a1", annotator="alice"),
+         IncomingSpan(10, 13, "actor", id="a2", annotator="alice")],
+        [IncomingRelation("said_by", "a1", "a2", id="bob-link", annotator="bob"),
+         IncomingRelation("claimed_by", "a2", "a1", id="alice-link", annotator="alice")],
+    )  # fmt: skip
+    out = tmp_path / "ls.json"
+    report = export(store, out, EXPORTS["labelstudio"])
+    assert report.relations == 1
+    assert report.notes == [
+        "1 relation(s) left out: made by another annotator than the spans they join, and a "
+        "Label Studio relation belongs to its regions' annotation"
+    ]
+    (task,) = json.loads(out.read_text(encoding="utf-8"))
+    (annotation,) = task["annotations"]
+    assert annotation["created_username"] == "alice"
+    links = [r for r in annotation["result"] if r["type"] == "relation"]
+    assert [(r["from_id"], r["labels"]) for r in links] == [("a2", ["claimed_by"])]
+    back = tmp_path / "back.db"
+    summary_of(run("import", back, out, "--format", "labelstudio"))
+    with Store.open(back) as again:
+        (doc_id,) = again.document_ids()
+        assert [(r.label, r.annotator) for r in again.relations(doc_id)] == [
+            ("claimed_by", "alice")
+        ]
