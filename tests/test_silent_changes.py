@@ -5,6 +5,7 @@ without a word. Each is now said (or refused), and each test here fails on the c
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from annotator.core.model import (
     IncomingSpan,
 )
 from annotator.formats import EXPORTS
+from annotator.formats.export_types import Selection
 from annotator.formats.exporting import export
 from annotator.store import Store, StoreError
 from annotator.store.sharing import import_shared, snapshot
@@ -215,3 +217,88 @@ def test_label_studio_export_leaves_out_a_link_by_another_annotator(tmp_path: Pa
         assert [(r.label, r.annotator) for r in again.relations(doc_id)] == [
             ("claimed_by", "alice")
         ]
+
+
+# -- 3. exports that cannot hold annotators ---------------------------------------------------
+
+
+def _two_annotators() -> Store:
+    """Alice's and Bob's identical claims, Bob's actor and link, everyone's document labels
+    (the reviewer's case: doccano wrote ``[[0, 5, "claim"], [0, 5, "claim"]]``)."""
+    return _store_with(
+        [IncomingSpan(0, 5, "claim", id="a1", annotator="alice", note="hm"),
+         IncomingSpan(0, 5, "claim", id="b1", annotator="bob"),
+         IncomingSpan(10, 13, "actor", id="b2", annotator="bob")],
+        [IncomingRelation("said_by", "b1", "b2", id="r1", annotator="bob", note="sure")],
+        labels={"alice": "pro", "bob": "con"},
+    )  # fmt: skip
+
+
+UNNAMED = (
+    "by 2 annotators written without their names, which {fmt} cannot hold; 1 span(s) "
+    "identical (place and label) to another annotator's in the same document, which an "
+    "import keeps once (export one annotator at a time with --annotator to keep them apart)"
+)
+CATS = (
+    "2 document label(s) of several annotators merged into cats in 1 document(s): doccano "
+    "has one list of categories per example, without names (a label set by two annotators "
+    "is written once)"
+)
+
+
+def test_doccano_export_says_what_it_writes_without_annotators(tmp_path: Path) -> None:
+    store = _two_annotators()
+    report = export(store, tmp_path / "plain.jsonl", EXPORTS["doccano"])
+    line = json.loads((tmp_path / "plain.jsonl").read_text(encoding="utf-8"))
+    assert line["label"] == [[0, 5, "claim"], [0, 5, "claim"], [10, 13, "actor"]]
+    assert sorted(line["cats"]) == ["con", "pro"]
+    assert report.notes == [
+        "1 relation(s) left out: the plain doccano form has none (use --format doccano-rel)",
+        "3 span(s) " + UNNAMED.format(fmt="doccano"),
+        "1 span note(s) left out: doccano has no notes (the jsonl and brat exports keep them)",
+        CATS,
+    ]
+    report = export(store, tmp_path / "rel.jsonl", EXPORTS["doccano-rel"])
+    assert report.notes == [
+        "3 span(s) and 1 relation(s) " + UNNAMED.format(fmt="doccano"),
+        "1 span note(s) and 1 relation note(s) left out: doccano has no notes (the jsonl and "
+        "brat exports keep them)",
+        CATS,
+    ]
+
+
+def test_brat_export_says_it_writes_without_annotators(tmp_path: Path) -> None:
+    report = export(_two_annotators(), tmp_path / "brat", EXPORTS["brat"])
+    assert "3 span(s) and 1 relation(s) " + UNNAMED.format(fmt="brat") in report.notes
+    assert not any("note(s) left out" in n for n in report.notes)  # brat keeps notes
+
+
+def test_one_annotators_export_names_no_loss_of_names(tmp_path: Path) -> None:
+    """Exported one annotator at a time (the remedy the notes give), nothing is merged:
+    importing the file --annotator NAME gives the work back whole."""
+    store = _two_annotators()
+    for fmt in ("doccano", "doccano-rel", "brat"):
+        report = export(store, tmp_path / fmt, EXPORTS[fmt],
+                        selection=Selection(annotators=frozenset({"bob"})))  # fmt: skip
+        assert not any("without their names" in n or "merged into cats" in n
+                       for n in report.notes), (fmt, report.notes)  # fmt: skip
+
+
+def test_csv_keeps_each_spans_annotator_and_note(tmp_path: Path) -> None:
+    out = tmp_path / "spans.csv"
+    report = export(_two_annotators(), out, EXPORTS["csv"])
+    assert not any("without their names" in n for n in report.notes)
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert sorted((r["span_id"], r["annotator"], r["note"]) for r in rows) == [
+        ("a1", "alice", "hm"), ("b1", "bob", ""), ("b2", "bob", "")
+    ]
+
+
+def test_the_command_line_prints_the_notes(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    summary_of(run("import", db, native(tmp_path / "n.jsonl", [
+        span("a1", 0, 5, note="hm"), span("b1", 0, 5, annotator="bob")])))  # fmt: skip
+    said = summary_of(run("export", db, "-o", tmp_path / "out.jsonl", "--format", "doccano"))
+    assert "note: 2 span(s) " + UNNAMED.format(fmt="doccano") in said
+    assert "note: 1 span note(s) left out" in said
