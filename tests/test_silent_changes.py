@@ -302,3 +302,17 @@ def test_the_command_line_prints_the_notes(tmp_path: Path) -> None:
     said = summary_of(run("export", db, "-o", tmp_path / "out.jsonl", "--format", "doccano"))
     assert "note: 2 span(s) " + UNNAMED.format(fmt="doccano") in said
     assert "note: 1 span note(s) left out" in said
+
+
+def test_label_studio_export_counts_the_relation_notes_it_cannot_write(tmp_path: Path) -> None:
+    store = _store_with(
+        [IncomingSpan(0, 5, "actor", id="a1", annotator="alice", note="the host"),
+         IncomingSpan(10, 13, "actor", id="a2", annotator="alice")],
+        [IncomingRelation("said_by", "a1", "a2", id="r1", annotator="alice", note="sure")],
+    )  # fmt: skip
+    report = export(store, tmp_path / "ls.json", EXPORTS["labelstudio"])
+    assert report.relations == 1
+    assert report.notes == [
+        "1 relation note(s) left out: a Label Studio relation has none (span notes are kept, "
+        "as the region's meta)"
+    ]
