@@ -20,6 +20,7 @@ from annotator.formats.atomic import atomic_write
 from annotator.formats.brat_read import LINE_BREAKS
 from annotator.formats.export_types import ExportDocument, ExportReport, without_document_labels
 from annotator.formats.units import Unit
+from annotator.formats.unnamed import Unnamed
 
 MARKER = ".annotator-export"
 _PART = re.compile(r"^part (\d+) of (\d+) of discontinuous brat annotation (\S+)$")
@@ -85,6 +86,7 @@ def write(docs: Iterable[ExportDocument], target: Path, unit: Unit, report: Expo
         relations: dict[str, None] = {}
         taken: set[str] = set()
         counts = _Counts()
+        unnamed = Unnamed("brat")  # a T line names no annotator
         for item in without_document_labels(docs, report, "brat"):
             stem = _stem(item, taken)
             with atomic_write(tmp / f"{stem}.txt") as f:
@@ -93,12 +95,14 @@ def write(docs: Iterable[ExportDocument], target: Path, unit: Unit, report: Expo
                 f.write(ann_text(item, counts).encode("utf-8"))
             entities.update(dict.fromkeys(s.label for s in item.spans))
             relations.update(dict.fromkeys(r.label for r in item.relations))
+            unnamed.add(item.spans, item.relations)
         with atomic_write(tmp / "annotation.conf") as f:
             f.write(_config(entities, relations).encode("utf-8"))
         with atomic_write(tmp / MARKER) as f:
             f.write(b"Written by Annotator's brat export; the next export replaces this folder.\n")
         _swap(tmp, target)
         report.notes += counts.notes()
+        unnamed.tell(report)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise AnnotatorError(f"{target}: cannot be written ({exc.strerror})") from exc

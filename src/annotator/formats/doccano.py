@@ -29,8 +29,10 @@ grapheme`` grapheme clusters (a project with "count grapheme clusters as one cha
 The file carries no span text to check the unit by: where it matters (a text with an emoji,
 a combining accent), the summary says which unit was assumed. An export in another unit than
 UTF-16 says so in each line (``"offset_unit": "codepoint"``, a meta key to doccano), and the
-reader follows that key. doccano keeps no note per span: an import records the ``--annotator``
-name where the line names no user, an export leaves notes out.
+reader follows that key. doccano keeps no note per span and no annotator: an import records
+the ``--annotator`` name where the line names no user; an export leaves notes out and writes
+several annotators' spans (and document labels, in one ``cats``) side by side, and its notes
+count both.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ from annotator.formats.records import (
     text_of,
 )
 from annotator.formats.units import UNIT_NAMES, UNITS, Unit, UnitMap
+from annotator.formats.unnamed import Unnamed
 
 UNIT: Unit = "utf16"
 UNIT_KEY = "offset_unit"  # written by our export when it does not count UTF-16
@@ -351,12 +354,13 @@ def write_plain(
 ) -> None:
     dropped = 0
     unsplit = _Unsplit(report)
+    unkept = _Unkept()
     with atomic_write(target) as f:
         for item in docs:
             units = UnitMap(item.document.text, unit)
-            labels = sorted(
-                [start, end, s.label] for s, (start, end) in unsplit.offsets(item, units)
-            )
+            written = list(unsplit.offsets(item, units))
+            unkept.add(item, [s for s, _ in written])
+            labels = sorted([start, end, s.label] for s, (start, end) in written)
             dropped += len(item.relations)
             record = {"id": item.document.id, "text": item.document.text, "label": labels}
             f.write(orjson.dumps(_with_meta(record, item, unit)))
@@ -368,6 +372,7 @@ def write_plain(
             "(use --format doccano-rel)"
         )
     unsplit.tell()
+    unkept.tell(report)
 
 
 def write_relations(
@@ -375,22 +380,25 @@ def write_relations(
 ) -> None:
     next_id = 1
     unsplit = _Unsplit(report)
+    unkept = _Unkept()
     with atomic_write(target) as f:
         for item in docs:
             units = UnitMap(item.document.text, unit)
             numbers = {}
             entities = []
-            for s, (start, end) in unsplit.offsets(item, units):
+            written = list(unsplit.offsets(item, units))
+            for s, (start, end) in written:
                 numbers[s.id] = next_id
                 entities.append(
                     {"id": next_id, "label": s.label, "start_offset": start, "end_offset": end}
                 )
                 next_id += 1
-            relations = []
+            relations, linked = [], []
             for r in item.relations:
                 if r.source not in numbers or r.target not in numbers:
                     unsplit.relations += 1
                     continue
+                linked.append(r)
                 relations.append(
                     {
                         "id": next_id,
@@ -400,6 +408,7 @@ def write_relations(
                     }
                 )
                 next_id += 1
+            unkept.add(item, [s for s, _ in written], linked)
             record = {
                 "id": item.document.id,
                 "text": item.document.text,
@@ -409,6 +418,40 @@ def write_relations(
             f.write(orjson.dumps(_with_meta(record, item, unit)))
             f.write(b"\n")
     unsplit.tell()
+    unkept.tell(report)
+
+
+class _Unkept:
+    """What doccano cannot hold of what is written: whose each span and relation is
+    (formats/unnamed.py), notes, and whose each document label is (an example has one
+    ``cats`` list, without names). Counted, and told in the export's notes."""
+
+    def __init__(self) -> None:
+        self.unnamed = Unnamed("doccano")
+        self.notes = self.relation_notes = self.labels = self.labelled = 0
+
+    def add(self, item: ExportDocument, spans: list, relations: list | tuple = ()) -> None:
+        self.unnamed.add(spans, relations)
+        self.notes += sum(1 for s in spans if s.note)
+        self.relation_notes += sum(1 for r in relations if r.note)
+        if len({d.annotator for d in item.document_labels}) > 1:
+            self.labels += len(item.document_labels)
+            self.labelled += 1
+
+    def tell(self, report: ExportReport) -> None:
+        self.unnamed.tell(report)
+        if self.notes or self.relation_notes:
+            links = f" and {self.relation_notes} relation note(s)" if self.relation_notes else ""
+            report.notes.append(
+                f"{self.notes} span note(s){links} left out: doccano has no notes (the jsonl "
+                "and brat exports keep them)"
+            )
+        if self.labels:
+            report.notes.append(
+                f"{self.labels} document label(s) of several annotators merged into cats in "
+                f"{self.labelled} document(s): doccano has one list of categories per example, "
+                "without names (a label set by two annotators is written once)"
+            )
 
 
 class _Unsplit:

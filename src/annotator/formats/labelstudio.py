@@ -465,24 +465,40 @@ def _note(value: Any) -> str | None:
 
 def write(docs: Iterable[ExportDocument], target: Path, unit: Unit, report: ExportReport) -> None:
     users: dict[str, int] = {}
-    dropped = 0
+    # relations joining two annotators' spans; relations by a third person; notes of the
+    # relations written (a Label Studio relation result has no meta)
+    dropped = [0, 0, 0]
     with atomic_write(target) as f:
         f.write(b"[")
         for number, item in enumerate(docs, start=1):
-            record, left_out = _task(item, number, users)
-            dropped += left_out
+            record, left = _task(item, number, users)
+            dropped = [a + b for a, b in zip(dropped, left, strict=True)]
             f.write(b"\n" if number == 1 else b",\n")
             f.write(orjson.dumps(record))
         f.write(b"\n]\n")
-    if dropped:
-        report.relations -= dropped
+    report.relations -= dropped[0] + dropped[1]
+    if dropped[0]:
         report.notes.append(
-            f"{dropped} relation(s) left out: they join two annotators' spans, which a "
+            f"{dropped[0]} relation(s) left out: they join two annotators' spans, which a "
             "Label Studio relation cannot"
+        )
+    if dropped[1]:
+        # Written into the spans' annotation it would come back as their annotator's link;
+        # copies of the regions in its own annotation would come back as spans of its own.
+        report.notes.append(
+            f"{dropped[1]} relation(s) left out: made by another annotator than the spans "
+            "they join, and a Label Studio relation belongs to its regions' annotation"
+        )
+    if dropped[2]:
+        report.notes.append(
+            f"{dropped[2]} relation note(s) left out: a Label Studio relation has none (span "
+            "notes are kept, as the region's meta)"
         )
 
 
-def _task(item: ExportDocument, number: int, users: dict[str, int]) -> tuple[dict, int]:
+def _task(
+    item: ExportDocument, number: int, users: dict[str, int]
+) -> tuple[dict, tuple[int, int, int]]:
     doc = item.document
     owner = {s.id: s.annotator for s in item.spans}
     results: dict[str, list[dict]] = {}
@@ -490,15 +506,16 @@ def _task(item: ExportDocument, number: int, users: dict[str, int]) -> tuple[dic
     for s in item.spans:
         results.setdefault(s.annotator, []).append(_region(s))
         times.setdefault(s.annotator, []).extend((s.created_at, s.updated_at))
-    dropped = 0
+    apart = other = notes = 0
     for r in item.relations:
-        home = r.annotator if owner[r.source] == owner[r.target] == r.annotator else None
-        if home is None and owner[r.source] == owner[r.target]:
-            home = owner[r.source]
-        if home is None:
-            dropped += 1
+        if owner[r.source] != owner[r.target]:
+            apart += 1
             continue
-        results[home].append(
+        if owner[r.source] != r.annotator:
+            other += 1
+            continue
+        notes += bool(r.note)
+        results[r.annotator].append(
             {
                 "from_id": r.source,
                 "to_id": r.target,
@@ -532,7 +549,8 @@ def _task(item: ExportDocument, number: int, users: dict[str, int]) -> tuple[dic
     data = {"text": doc.text}
     for key, value in (doc.meta.as_dict() | {"source_id": doc.source_id}).items():
         data.setdefault(key, value)
-    return {"id": number, "data": data, "annotations": annotations, "predictions": []}, dropped
+    task = {"id": number, "data": data, "annotations": annotations, "predictions": []}
+    return task, (apart, other, notes)
 
 
 def _document_choices(item: ExportDocument) -> dict[str, list[str]]:

@@ -33,8 +33,8 @@ from annotator.core.ids import (
     text_sha256,
     utc_now,
 )
-from annotator.core.model import KEPT_ONCE, Counted, IncomingDocument, IncomingSpan, tally
-from annotator.store.refusals import Refused, mark, refuse_lookalikes, set_aside
+from annotator.core.model import KEPT_ONCE, LEFT_OUT, Counted, IncomingDocument, IncomingSpan, tally
+from annotator.store.refusals import Refused, id_taken, mark, refuse_lookalikes, set_aside
 from annotator.store.rows import (
     CONTENT,
     DOCUMENT_COLUMNS,
@@ -62,6 +62,10 @@ _ANNOTATOR = {
     "span": SpanRow._fields.index("annotator"),
     "relation": RelationRow._fields.index("annotator"),
 }
+# Beside its CONTENT, what an item stored already is compared on when met again (their
+# places, the same in SpanRow and RelationRow): an edit is never dropped without a word.
+_HELD = {"annotator": -4, "updated_at": -2, "note": -1}
+assert all(SpanRow._fields[i] == RelationRow._fields[i] == n for n, i in _HELD.items())
 
 
 @dataclass
@@ -132,11 +136,11 @@ class _Plan:
     relations: list[list[tuple]]  # per document
     span_ids: list[str]
     stored_docs: dict[str, str]  # id -> text_sha256
-    stored_spans: dict[str, tuple]  # id -> the row's CONTENT
+    stored_spans: dict[str, tuple]  # id -> the row's CONTENT and _HELD
     # A plain batch (no relations, no label the scheme lacks, every span id new and used
     # once) cannot fail the checks of a span: its spans skip them one by one.
     plain: bool
-    stored_relations: dict[str, tuple] = field(default_factory=dict)  # id -> CONTENT
+    stored_relations: dict[str, tuple] = field(default_factory=dict)  # id -> as stored_spans
     # The spans of a document as it stands, for its relations: those stored before this
     # batch, then those this batch adds (a document may come twice).
     span_ids_of: dict[str, list[str]] = field(default_factory=dict)
@@ -269,7 +273,8 @@ class Importer:
         asked = list(run.span_ids.intersection(span_ids)) if run.fresh else span_ids
         stored_spans = {
             r[0]: r[1:]
-            for r in stored(self.conn, "SELECT id, document, start, end, label FROM spans", asked)
+            for r in stored(self.conn, f"SELECT id, document, start, end, label, {', '.join(_HELD)} "
+                            "FROM spans", asked)  # fmt: skip
         }
         plain = (
             not stored_spans
@@ -297,7 +302,7 @@ class Importer:
                 r[0]: r[1:]
                 for r in stored(
                     self.conn,
-                    "SELECT id, document, label, source, target FROM relations",
+                    f"SELECT id, document, label, source, target, {', '.join(_HELD)} FROM relations",
                     [r[_ID] for rows in relations for r in rows],
                 )
             }
@@ -358,7 +363,7 @@ class Importer:
             moved: dict[str, str] = {}  # a derived id -> the id its content is stored under
             present = _sort_new(doc_spans, plan.stored_spans, new.spans, new.people, "span",
                                 origin, derived=plan.derived, by_content=plan.span_content,
-                                moved=moved)  # fmt: skip
+                                moved=moved, now=plan.now, counted=summary.counted)  # fmt: skip
             new.counts[doc_id] += len(doc_spans) - present
             summary.spans_added += len(doc_spans) - present
             summary.spans_present += present
@@ -384,6 +389,7 @@ class Importer:
             present = _sort_new(
                 doc_relations, plan.stored_relations, new.relations, new.people, "relation",
                 origin, check=check_ends, derived=plan.derived, by_content=plan.relation_content,
+                now=plan.now, counted=summary.counted,
             )  # fmt: skip
             summary.relations_added += len(doc_relations) - present
             summary.relations_present += present
@@ -432,10 +438,6 @@ class Importer:
         )
 
 
-def _local(item) -> bool:
-    return type(item.id) is LocalId
-
-
 def _derived(item) -> bool:
     """True for an item whose id the import makes: none of its own, or a file's number."""
     return item.id is None or type(item.id) is LocalId
@@ -472,7 +474,7 @@ def _relation_rows(
     end that is a span's LocalId becomes that span's stored id."""
     if not doc.relations:
         return []
-    ends = {s.id: qualified(s.id, s.annotator or annotator) for s in doc.spans if _local(s)}
+    ends = {s.id: qualified(s.id, s.annotator or annotator) for s in doc.spans if type(s.id) is LocalId}
     rows = []
     for r in doc.relations:
         who = r.annotator or annotator
@@ -517,12 +519,14 @@ def _unique(
             raise InputError(
                 doc.origin, f"{kind} id {row[_ID]!r} is used twice for different {kind}s"
             )
-    path, _, line = doc.origin.partition(", line ")
-    summary.counted.append(
-        Counted(path, int(line) if line.isdigit() else None, KEPT_ONCE, f"duplicate {kind}",
-                f"the same {kind} twice in one record", len(rows) - len(out))
-    )  # fmt: skip
+    summary.counted.append(_counted(doc.origin, KEPT_ONCE, f"duplicate {kind}",
+                                    f"the same {kind} twice in one record", len(rows) - len(out)))
     return out
+
+
+def _counted(origin: str, action: str, what: str, reason: str, count: int = 1) -> Counted:
+    path, _, line = origin.partition(", line ")
+    return Counted(path, int(line) if line.isdigit() else None, action, what, reason, count)
 
 
 def _sort_new(
@@ -537,9 +541,13 @@ def _sort_new(
     derived: set[str],
     by_content: dict[tuple, str],
     moved: dict[str, str] | None = None,
+    now: str,
+    counted: list[Counted],
 ) -> int:
     """Put the rows not stored yet into ``new`` (and ``stored``), refuse an id stored with
     other content, note each row's annotator; return how many rows were already stored.
+    A stored row whose annotator, note or updated_at (unless the import made it: ``now``)
+    differs is kept as stored, and each such field of the file's is counted as left out.
 
     A row whose id was derived (``derived``) is also found by its content and annotator in
     ``by_content`` (stored under an older id); ``moved`` learns that id."""
@@ -557,29 +565,17 @@ def _sort_new(
             present += 1
         elif before is None:
             new.append(row)
-            stored[row[_ID]] = row[CONTENT]
+            stored[row[_ID]] = (*row[CONTENT], *(row[i] for i in _HELD.values()))
             by_content.setdefault(content, row[_ID])
-        elif before != row[CONTENT]:
-            raise _id_taken(kind, row[_ID], origin, numbered=row[_ID] in derived)
+        elif before[:4] != row[CONTENT]:
+            raise id_taken(kind, row[_ID], origin, numbered=row[_ID] in derived)
         else:
             present += 1
+            for (name, at), was in zip(_HELD.items(), before[4:], strict=True):
+                if (was or None) != (row[at] or None) and (name != "updated_at" or row[at] != now):
+                    why = f"differs from the stored {kind}'s; the stored version was kept"
+                    counted.append(_counted(origin, LEFT_OUT, f"{kind} {name}", why))
     return present
-
-
-def _id_taken(kind: str, item_id: str, origin: str, *, numbered: bool = False) -> InputError:
-    """Two files that number their spans "T1", "T2"... must not overwrite each other."""
-    if numbered:  # a LocalId: the same number, annotator and document, another place
-        return InputError(
-            origin,
-            f"a {kind} this file numbers like one the same annotator already has in this "
-            f"document, at another place or with another label (an edited copy of a file "
-            "imported before?); import it under another --annotator name",
-        )
-    return InputError(
-        origin,
-        f"{kind} id {item_id!r} is already used by another {kind} in the database; "
-        "give each its own id",
-    )
 
 
 def _not_unicode(doc: IncomingDocument) -> str | None:

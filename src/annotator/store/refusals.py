@@ -91,3 +91,19 @@ def set_aside(conn: sqlite3.Connection, exc: InputError, plan, new, run) -> None
     run.refused.append(exc)
     new.refused.add(i)
     new.resume = i + 1
+
+
+def id_taken(kind: str, item_id: str, origin: str, *, numbered: bool = False) -> InputError:
+    """Two files that number their spans "T1", "T2"... must not overwrite each other."""
+    if numbered:  # a LocalId: the same number, annotator and document, another place
+        return InputError(
+            origin,
+            f"a {kind} this file numbers like one the same annotator already has in this "
+            f"document, at another place or with another label (an edited copy of a file "
+            "imported before?); import it under another --annotator name",
+        )
+    return InputError(
+        origin,
+        f"{kind} id {item_id!r} is already used by another {kind} in the database; "
+        "give each its own id",
+    )

@@ -229,23 +229,26 @@ def _copy(review: Store, received: list[tuple[Path, list[IncomingDocument]]]) ->
 def _refuse_changed(review: Store, path: Path, documents: list[IncomingDocument]) -> None:
     """An annotator who changed a span or link after sending it, and sends the file again:
     the ids are the same, the content is not. The copy under review (and the verdicts on
-    it) is not overwritten; the refusal says whose item changed and how."""
+    it) is not overwritten; the refusal says whose item changed and how. A changed note is
+    a change too: the note is the annotator's reason, which the reviewer judges with the
+    span (only the time of an edit undone differs: the import counts it and goes on)."""
     spans = {
-        s.id: (doc.id, s.start, s.end, s.label, s.annotator)
+        s.id: (doc.id, s.start, s.end, s.label, s.annotator, s.note or None)
         for doc in documents
         for s in doc.spans
         if s.id
     }
     links = {
-        r.id: (doc.id, r.label, r.source, r.target, r.annotator)
+        r.id: (doc.id, r.label, r.source, r.target, r.annotator, r.note or None)
         for doc in documents
         for r in doc.relations
         if r.id
     }
     changed: list[str] = []
     for table, columns, incoming in (
-        ("spans", "id, document, start, end, label, annotator, text", spans),
-        ("relations", "id, document, label, source, target, annotator, ''", links),
+        ("spans", "id, document, start, end, label, annotator, nullif(note, ''), text", spans),
+        ("relations", "id, document, label, source, target, annotator, nullif(note, ''), ''",
+         links),
     ):
         ids = list(incoming)
         for i in range(0, len(ids), 500):
@@ -255,7 +258,7 @@ def _refuse_changed(review: Store, path: Path, documents: list[IncomingDocument]
                 chunk,
             ).fetchall()
             for row in rows:
-                if tuple(row[1:6]) != incoming[row[0]]:
+                if tuple(row[1:7]) != incoming[row[0]]:
                     changed.append(_describe_change(table, row, incoming[row[0]]))
     if changed:
         shown = "; ".join(changed[:3])
@@ -270,9 +273,7 @@ def _refuse_changed(review: Store, path: Path, documents: list[IncomingDocument]
 
 def _describe_change(table: str, row: tuple, new: tuple) -> str:
     if table == "spans":
-        _id, _doc, start, end, label, who, text = row
-        text = " ".join(text.split())
-        text = text if len(text) <= 30 else text[:29] + "…"
+        _id, _doc, start, end, label, who, note, text = row
         now = []
         if (start, end) != new[1:3]:
             now.append(f"now at {new[1]}-{new[2]}")
@@ -280,7 +281,24 @@ def _describe_change(table: str, row: tuple, new: tuple) -> str:
             now.append(f"now {new[3]}")
         if who != new[4]:
             now.append(f"now by {new[4]}")
-        return f"{who}'s {label} “{text}” at {start}-{end}, {', '.join(now) or 'moved'}"
-    _id, _doc, label, _source, _target, who, _ = row
-    what = f"now {new[1]}" if label != new[1] else "between other spans now"
-    return f"{who}'s {label} link, {what}"
+        if note != new[5]:
+            now.append(_noted(new[5]))
+        return f"{who}'s {label} “{_short(text)}” at {start}-{end}, {', '.join(now) or 'moved'}"
+    _id, _doc, label, source, target, who, note, _ = row
+    now = [f"now {new[1]}"] if label != new[1] else []
+    if (source, target) != new[2:4]:
+        now.append("between other spans now")
+    if who != new[4]:
+        now.append(f"now by {new[4]}")
+    if note != new[5]:
+        now.append(_noted(new[5]))
+    return f"{who}'s {label} link, {', '.join(now) or 'changed'}"
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def _noted(note: str | None) -> str:
+    return f"now noted “{_short(note)}”" if note else "its note now removed"
