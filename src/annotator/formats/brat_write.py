@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
 import shutil
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +87,6 @@ def write(docs: Iterable[ExportDocument], target: Path, unit: Unit, report: Expo
     where = _check_target(target)
     remove_stale(where)  # what killed exports left, once: never per file (that was quadratic)
     tmp = temp_folder(where, ".tmp")
-    files = _Files()
     try:
         entities: dict[str, None] = {}
         relations: dict[str, None] = {}
@@ -97,59 +94,23 @@ def write(docs: Iterable[ExportDocument], target: Path, unit: Unit, report: Expo
         counts = _Counts()
         for item in docs:
             stem = _stem(item, taken)
-            files.put(tmp / f"{stem}.txt", item.document.text.encode("utf-8"))
-            files.put(tmp / f"{stem}.ann", ann_text(item, counts).encode("utf-8"))
+            _put(tmp / f"{stem}.txt", item.document.text.encode("utf-8"))
+            _put(tmp / f"{stem}.ann", ann_text(item, counts).encode("utf-8"))
             entities.update(dict.fromkeys(s.label for s in item.spans))
             relations.update(dict.fromkeys(r.label for r in item.relations))
-        files.put(tmp / "annotation.conf", _config(entities, relations).encode("utf-8"))
-        files.put(tmp / MARKER, b"Written by Annotator's brat export; the next one replaces it.\n")
-        files.close()
+        _put(tmp / "annotation.conf", _config(entities, relations).encode("utf-8"))
+        _put(tmp / MARKER, b"Written by Annotator's brat export; the next one replaces it.\n")
         if hasattr(os, "sync"):
             os.sync()  # one flush of every file, before the folder gets its name
         fsync_folder(tmp)
         _swap(tmp, where)
         report.notes += counts.notes()
     except OSError as exc:
-        files.close(quiet=True)
         shutil.rmtree(tmp, ignore_errors=True)
         raise AnnotatorError(f"{target}: cannot be written ({exc.strerror})") from exc
     except BaseException:
-        files.close(quiet=True)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-
-
-class _Files:
-    """The files of the folder, written by a thread of their own while the next documents
-    are read and made: creating a file waits on the file system most of its time (a brat
-    export makes two a document), and that wait need not stop the work of the next one."""
-
-    def __init__(self) -> None:
-        self._queue: queue.Queue[tuple[Path, bytes] | None] = queue.Queue(maxsize=512)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="brat files", daemon=True)
-        self._thread.start()
-
-    def put(self, path: Path, data: bytes) -> None:
-        if self._error is not None:
-            raise self._error
-        self._queue.put((path, data))
-
-    def close(self, *, quiet: bool = False) -> None:
-        """Wait for every file to be written; raise what failed (unless ``quiet``)."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-        if self._error is not None and not quiet:
-            raise self._error
-
-    def _run(self) -> None:
-        while (item := self._queue.get()) is not None:
-            if self._error is None:
-                try:
-                    _put(*item)
-                except BaseException as exc:  # handed to the exporting thread by put/close
-                    self._error = exc
 
 
 def write_store(
