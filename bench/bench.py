@@ -596,7 +596,40 @@ def bench_memory(folder: Path, small: bool) -> None:
                  "(no target)" if small else "(no target; refused, in seconds)")
 
 
-PARTS = ("startup", "autosave", "article", "corpus", "news", "memory")
+def bench_brat(folder: Path, documents: int, spans_per_doc: int, runs: int) -> None:
+    """Issue 21, item 12: the brat export (a file pair per document) grows linearly, within
+    3x the native JSONL export of the same corpus, both timed here through the CLI, in turn."""
+    rng = random.Random(12)
+    db = folder / "brat-corpus.db"
+    with Store.open(db) as store:
+        for first in range(0, documents, 5_000):
+            batch = []
+            for i in range(first, min(documents, first + 5_000)):
+                text = " ".join(rng.choice(WORDS) for _ in range(60)) + f" report {i}."
+                starts = (rng.randrange(0, len(text) - 20) for _ in range(spans_per_doc))
+                batch.append(IncomingDocument(
+                    text, f"report-{i}.txt", DocumentMeta(title=f"Report {i}"), "bench",
+                    spans=[IncomingSpan(a, a + 8, rng.choice(["claim", "quote", "actor"]))
+                           for a in starts]))  # fmt: skip
+            store.import_documents(batch, annotator="bench")
+    cli = [sys.executable, "-m", "annotator", "export", str(db)]
+    jsonl, brat = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([*cli, "-o", str(folder / "brat-corpus.jsonl")], check=True,
+                       capture_output=True)  # fmt: skip
+        jsonl.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        subprocess.run([*cli, "-o", str(folder / "brat-corpus"), "--format", "brat"],
+                       check=True, capture_output=True)  # fmt: skip
+        brat.append(time.perf_counter() - t)
+    label = f"{documents:,} documents, {documents * spans_per_doc:,} spans"
+    record(f"export ({label}) to native JSONL, beside brat", jsonl, "(no target)", "s")
+    record(f"export ({label}) to brat", brat,
+           f"<= 3x JSONL ({3 * statistics.median(jsonl):.1f} s)", "s")  # fmt: skip
+
+
+PARTS = ("startup", "autosave", "article", "corpus", "news", "memory", "brat")
 
 
 def main() -> None:
@@ -636,6 +669,8 @@ def main() -> None:
             bench_news(folder, 200 if small else 100_000, 10, 1 if small else 3)
         if "memory" in parts:
             bench_memory(folder, small)
+        if "brat" in parts:
+            bench_brat(folder, 200 if small else 100_000, 10, 1 if small else 3)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     RESULTS["peak memory of the benchmark process (MB)"] = {"value": round(peak, 1)}
     print(f"{'peak memory (benchmark process)':<58} {peak:9.1f} MB")

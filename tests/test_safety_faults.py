@@ -198,6 +198,46 @@ def test_kill_9_during_an_export_leaves_the_old_file_or_the_new_one(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dataset")] == []
 
 
+@pytest.mark.slow
+def test_kill_9_during_a_brat_export_then_the_next_export_clears_what_it_left(
+    tmp_path: Path, big_jsonl: Path, annotator_home: Path
+) -> None:
+    """Issue 21, item 12: a killed brat export left its hidden folder for good. The next
+    export removes the folders of dead exports (once, not per file) and writes a whole one."""
+    db = tmp_path / "export.db"
+    subprocess.run(
+        cli("import", db, big_jsonl), env=env(annotator_home), check=True, capture_output=True
+    )
+    target = tmp_path / "brat"
+    began = time.monotonic()
+    subprocess.run(cli("export", db, "-o", target, "--format", "brat"), env=env(annotator_home),
+                   check=True, capture_output=True)  # fmt: skip
+    duration = time.monotonic() - began
+    complete = sorted(p.name for p in target.iterdir())
+    assert len(complete) == 2 * 3000 + 2  # .txt and .ann each, annotation.conf, the marker
+    left: Counter[str] = Counter()
+    rnd = random.Random(21)
+    for _ in range(4):
+        proc = subprocess.Popen(cli("export", db, "-o", target, "--format", "brat"),
+                                env=env(annotator_home), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)  # fmt: skip
+        try:
+            proc.wait(timeout=rnd.uniform(0.5, 0.9) * duration)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        left.update(p.suffix for p in tmp_path.iterdir() if p.name.startswith(".brat."))
+        # the folder itself is never torn: the earlier export, whole, or the new one
+        assert sorted(p.name for p in target.iterdir()) == complete
+    assert left[".tmp"], f"no kill landed while the folder was being written: {left}"
+    done = subprocess.run(cli("export", db, "-o", target, "--format", "brat"),
+                          env=env(annotator_home), capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".brat")] == []
+    assert sorted(p.name for p in target.iterdir()) == complete
+    assert (target / "doc-2999.txt").read_text(encoding="utf-8").endswith(" end.")
+
+
 # -- 4. a migration that fails ------------------------------------------------------------
 
 

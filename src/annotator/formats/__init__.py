@@ -50,7 +50,7 @@ class ExportFormat:
     function: str  # its writer: export_types.Writer, or StoreWriter when ``reads_store``
     units: tuple[Unit, ...]  # the first is the default
     folder: bool = False
-    reads_store: bool = False  # the native format: SQLite builds its span lists
+    reads_store: bool = False  # native and brat: SQLite builds their span lists
 
     def writer(self) -> Callable[..., Any]:
         """The writer, its module loaded on first use."""
@@ -80,7 +80,9 @@ EXPORTS: dict[str, ExportFormat] = {
         ExportFormat("doccano-rel", "doccano", "write_relations", _DOCCANO_UNITS),
         ExportFormat("prodigy", "prodigy", "write", ("codepoint",)),
         ExportFormat("labelstudio", "labelstudio", "write", ("codepoint",)),
-        ExportFormat("brat", "brat", "write", ("codepoint",), folder=True),
+        ExportFormat(
+            "brat", "brat_write", "write_store", ("codepoint",), folder=True, reads_store=True
+        ),
         ExportFormat("csv", "csvfile", "write", _ALL_UNITS),
     )
 }

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
 from annotator.formats import EXPORTS, ExportFormat
+from annotator.formats.atomic import link_note
 from annotator.formats.export_types import ExportDocument, ExportReport, Selection
 from annotator.formats.units import Unit
 from annotator.store import Store
@@ -63,9 +64,11 @@ def export(
     write = fmt.writer()
     if fmt.reads_store:
         write(store, Path(target), selection, report, on_document)
-        return report
-    docs = counted(documents(store, selection, on_document=on_document), report)
-    write(docs, Path(target), unit, report)
+    else:
+        docs = counted(documents(store, selection, on_document=on_document), report)
+        write(docs, Path(target), unit, report)
+    if (note := link_note(Path(target))) is not None:  # the summary names where it went
+        report.notes.append(note)
     return report
 
 

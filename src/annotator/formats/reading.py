@@ -14,6 +14,7 @@ Strict reading raises the first bad record as an :class:`InputError`; lenient re
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,7 @@ from annotator.formats.records import (
     tidy,
 )
 from annotator.formats.units import Unit
+from annotator.store.opening import not_a_file
 
 FORMATS = ("auto", *IMPORTS)  # the formats read; IMPORT_NAMES adds export's other names
 
@@ -91,8 +93,21 @@ def plan(paths: Iterable[Path], fmt: str = "auto") -> list[Source]:
         elif not path.exists():
             raise InputError(path, "no such file")
         else:
+            _refuse_not_a_file(path)
             sources.append(_source(path, fmt, explicit=True))
+    for source in sources:  # a brat text's .ann, or the .txt of a .ann, is read too
+        for path in (source.path, source.ann):
+            if path is not None:
+                _refuse_not_a_file(path)
     return list(dict.fromkeys(sources))
+
+
+def _refuse_not_a_file(path: Path) -> None:
+    """A FIFO, a socket or a device is refused before it is opened: reading a FIFO that no
+    program writes would wait forever, and a device never ends."""
+    kind = not_a_file(path)
+    if kind is not None:
+        raise InputError(path, f"is {kind}, not a file; Annotator imports only regular files")
 
 
 def read_sources(
@@ -165,21 +180,47 @@ def read_source(
 
 def _folder(folder: Path, fmt: str) -> list[Source]:
     wanted = SUPPORTED if fmt == "auto" else IMPORTS[fmt].suffixes
-    files = sorted(
-        p
-        for p in folder.rglob("*")
-        if p.suffix.lower() in wanted
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
+    files = sorted(p for p in _walk(folder) if p.suffix.lower() in wanted)
     sources = []
     for path in files:
+        _refuse_not_a_file(path)  # before _source, which may open it to sniff its format
         if path.suffix.lower() == ".ann":
             if not path.with_suffix(".txt").exists():
                 sources.append(Source(path.with_suffix(".txt"), "brat", path))
             continue  # read with its .txt
         sources.append(_source(path, fmt, explicit=False))
     return sources
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Every entry under ``folder`` that is not a folder (files, and FIFOs or devices, which
+    plan refuses), hidden ones left out. Folders reached through symbolic links are searched
+    too, each real folder once: a link back up the tree is not a loop forever."""
+    seen: set[tuple[int, int]] = set()
+    todo = [folder]
+    while todo:
+        current = todo.pop()
+        try:
+            info = current.stat()
+            entries = list(os.scandir(current))
+        except OSError as exc:
+            raise InputError(current, f"cannot be read ({exc.strerror})") from exc
+        if (info.st_dev, info.st_ino) in seen:
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir()  # through a link: the folder it leads to
+            except OSError:
+                is_dir = False
+            if is_dir:
+                todo.append(Path(entry.path))
+            elif entry.is_symlink() and not os.path.exists(entry.path):
+                continue  # a link to nothing, as a folder listing shows it: not a file to read
+            else:
+                yield Path(entry.path)
 
 
 def _source(path: Path, fmt: str, *, explicit: bool) -> Source:

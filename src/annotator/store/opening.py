@@ -10,6 +10,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+import stat
 import tempfile
 import weakref
 from collections.abc import Callable
@@ -82,6 +83,8 @@ class Opening:
         file: when any side file is beside it, the file and its -wal or journal are read
         from a private copy, and every one of them stays byte for byte as it came."""
         path = Path(path)
+        for side in SIDE_SUFFIXES:  # copied to be read: a FIFO here would never end
+            refuse_not_a_file(Path(f"{path}{side}"), f"a database's {side[1:]} file")
         return cls.open_readonly(path, private=has_side_files(path))
 
     @classmethod
@@ -233,6 +236,7 @@ def check_header(path: Path, *, private: bool = False) -> int:
     """
     if path.is_dir():
         raise StoreError(f"{path}: is a folder, not an Annotator database")
+    refuse_not_a_file(path, "an Annotator database")
     try:
         with path.open("rb") as f:
             header = f.read(100)
@@ -366,17 +370,51 @@ SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 
 def refuse_side_file(target: Path | str) -> None:
     """Refuse to write ``target`` when it is the side file of a database beside it (an idle
-    WAL is an empty file, with no magic number to recognise it by, so this goes by name)."""
+    WAL is an empty file, with no magic number to recognise it by, so this goes by name),
+    or a symbolic link to one (a write goes through the link)."""
     target = Path(target)
-    for suffix in SIDE_SUFFIXES:
-        if target.name.endswith(suffix) and len(target.name) > len(suffix):
-            owner = target.with_name(target.name[: -len(suffix)])
-            if owner.exists():
-                raise StoreError(
-                    f"{target}: is where SQLite keeps the {_SIDE_WHAT[suffix]} of the "
-                    f"database {owner}; writing it would damage that database (choose "
-                    "another name)"
-                )
+    names = [target]
+    if target.is_symlink():
+        with contextlib.suppress(OSError, RuntimeError):  # a loop: refused when written
+            names.append(target.resolve())
+    for name in names:
+        for suffix in SIDE_SUFFIXES:
+            if name.name.endswith(suffix) and len(name.name) > len(suffix):
+                owner = name.with_name(name.name[: -len(suffix)])
+                if owner.exists():
+                    via = "" if name == target else f"is a link to {name}, which "
+                    raise StoreError(
+                        f"{target}: {via}is where SQLite keeps the {_SIDE_WHAT[suffix]} of "
+                        f"the database {owner}; writing it would damage that database (choose "
+                        "another name)"
+                    )
+
+
+def not_a_file(path: Path | str) -> str | None:
+    """What ``path`` is when it is neither a regular file nor a folder (nor missing): such
+    a thing is never opened to be read as data, nor replaced. Reading a FIFO nobody writes
+    waits forever, a device is a piece of the machine, a socket cannot be opened at all."""
+    try:
+        mode = os.stat(path).st_mode  # through symbolic links: what a read or write meets
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISBLK(mode):
+        return "a block device (a disk)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    return None
+
+
+def refuse_not_a_file(path: Path, what: str) -> None:
+    """Refuse, before anything opens it, a ``path`` to read as ``what`` that is a FIFO, a
+    socket or a device."""
+    kind = not_a_file(path)
+    if kind is not None:
+        raise StoreError(f"{path}: is {kind}, not {what}; refused without reading it")
 
 
 _SIDE_WHAT = {"-wal": "latest changes", "-shm": "shared index", "-journal": "rollback journal"}

@@ -52,8 +52,7 @@ def snapshot(source: Path | str, target: Path | str) -> Path:
     """
     source, target = Path(source), Path(target)
     opening.refuse_side_file(target)
-    if target.exists() or target.is_symlink():
-        raise StoreError(f"{target}: already exists; a snapshot never replaces a file")
+    _refuse_existing(target)
     if not target.parent.is_dir():
         raise StoreError(f"{target}: the folder {target.parent} does not exist")
     draft = opening.draft_path(target)
@@ -79,6 +78,21 @@ def snapshot(source: Path | str, target: Path | str) -> Path:
     finally:
         Store.remove_files(draft)
     return target
+
+
+def _refuse_existing(target: Path) -> None:
+    """A snapshot is a new regular file: never written into a FIFO, a device or through a
+    symbolic link (even a dangling one), and never over a file."""
+    if target.is_symlink():
+        raise StoreError(
+            f"{target}: is a symbolic link (to {os.readlink(target)}); a snapshot is written "
+            "only as a new file, never through a link"
+        )
+    kind = opening.not_a_file(target)
+    if kind is not None:
+        raise StoreError(f"{target}: is {kind}; a snapshot is written only as a new file")
+    if target.exists():
+        raise StoreError(f"{target}: already exists; a snapshot never replaces a file")
 
 
 def _link_new(draft: Path, target: Path) -> None:
