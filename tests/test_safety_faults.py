@@ -221,11 +221,22 @@ def test_kill_9_during_a_brat_export_then_the_next_export_clears_what_it_left(
         proc = subprocess.Popen(cli("export", db, "-o", target, "--format", "brat"),
                                 env=env(annotator_home), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)  # fmt: skip
-        try:
-            proc.wait(timeout=rnd.uniform(0.5, 0.9) * duration)
-        except subprocess.TimeoutExpired:
+        # Kill it while it writes: once its hidden folder holds some files (a fixed delay
+        # missed on a machine faster or slower than the first export made it look).
+        wanted = rnd.randint(20, 2 * 3000 - 20)
+        deadline = time.monotonic() + 20 * duration + 30
+        while proc.poll() is None and time.monotonic() < deadline:
+            writing = [p for p in tmp_path.iterdir() if p.name.startswith(".brat.")
+                       and p.suffix == ".tmp"]  # fmt: skip
+            try:
+                if writing and sum(1 for _ in os.scandir(writing[0])) >= wanted:
+                    break
+            except OSError:  # moved into place or removed meanwhile
+                pass
+            time.sleep(0.002)
+        if proc.poll() is None:
             proc.kill()
-            proc.wait()
+        proc.wait()
         left.update(p.suffix for p in tmp_path.iterdir() if p.name.startswith(".brat."))
         # the folder itself is never torn: the earlier export, whole, or the new one
         assert sorted(p.name for p in target.iterdir()) == complete
