@@ -6,6 +6,7 @@ Offsets are Unicode code points into ``Document.text``, end exclusive, so that
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -195,6 +196,20 @@ class Counted:
     @property
     def where(self) -> str:
         return self.path if self.line is None else f"{self.path}, line {self.line}"
+
+
+_ORIGIN = re.compile(r"^(.*), line (\d+)$")
+
+
+def locate(origin: str) -> tuple[str, int | None]:
+    """Split a document's origin ("FILE, line N" or "FILE") into file and line."""
+    match = _ORIGIN.match(origin)
+    return (match.group(1), int(match.group(2))) if match else (origin, None)
+
+
+def counted_at(origin: str, action: str, what: str, reason: str, count: int = 1) -> Counted:
+    """A :class:`Counted` for the record that ``origin`` names."""
+    return Counted(*locate(origin), action, what, reason, count)
 
 
 def tally(counted: Iterable[Counted]) -> list[str]:

@@ -69,6 +69,11 @@ class ImportReport:
         return "; ".join(self.lines())
 
 
+def default_rejects(db: Path) -> Path:
+    """Where ``--skip-invalid`` writes the rejected records when not told: beside ``db``."""
+    return Path(f"{db}.rejects.jsonl")
+
+
 def import_files(
     db: Path,
     paths: Iterable[Path],
@@ -108,7 +113,7 @@ def import_files(
     sources = plan(paths, fmt)
     if text_field is not None and not any(s.fmt == "labelstudio" for s in sources):
         raise AnnotatorError("--text-field applies to Label Studio files; there are none here")
-    rejects = rejects or Path(f"{db}.rejects.jsonl")
+    rejects = rejects or default_rejects(db)
     if skip_invalid:
         check_rejects_target(rejects, Path(db), sources)
     # What is read lives until it is stored: the cycle collector stays paused over both

@@ -33,6 +33,7 @@ from annotator.core.ids import LocalId, document_id
 from annotator.core.model import CONVERTED as CONVERTED  # re-exported for the readers
 from annotator.core.model import KEPT_ONCE, Counted, DocumentMeta, IncomingDocument
 from annotator.core.model import LEFT_OUT as LEFT_OUT
+from annotator.core.model import locate as locate  # re-exported for the readers
 from annotator.core.offsets import normalize_newlines
 from annotator.core.scheme import invisible_problem
 from annotator.formats.textfile import BOM
@@ -41,7 +42,6 @@ from annotator.store.received import MAX_META_DEPTH
 
 META_FIELDS = ("title", "source", "author", "published", "url")
 _SPACE = re.compile(r"\s+")
-_ORIGIN = re.compile(r"^(.*), line (\d+)$")
 
 
 @dataclass(frozen=True)
@@ -313,12 +313,6 @@ def document(
         spans=spans or [],
         relations=relations or [],
     )
-
-
-def locate(origin: str) -> tuple[str, int | None]:
-    """Split a document's origin ("FILE, line N" or "FILE") into file and line."""
-    match = _ORIGIN.match(origin)
-    return (match.group(1), int(match.group(2))) if match else (origin, None)
 
 
 # -- repeats within one record ------------------------------------------------------------

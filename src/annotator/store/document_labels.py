@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from annotator.core.ids import utc_now
-from annotator.core.model import KEPT_ONCE, Counted, DocumentLabel, IncomingDocument
+from annotator.core.model import KEPT_ONCE, DocumentLabel, IncomingDocument, counted_at
 from annotator.store.errors import StoreError, reads
 from annotator.store.refusals import refuse_lookalikes
 
@@ -106,11 +106,10 @@ class DocumentLabels:
                 run.labels.update(dict.fromkeys(names, "document"))
             mine = {(d.label, d.annotator or run.annotator): d for d in doc.document_labels}
             if len(mine) < len(doc.document_labels):
-                path, _, line = doc.origin.partition(", line ")
-                run.summary.counted.append(Counted(
-                    path, int(line) if line.isdigit() else None, KEPT_ONCE,
-                    "duplicate document label", "the same label and annotator twice in one "
-                    "record", len(doc.document_labels) - len(mine),
+                run.summary.counted.append(counted_at(
+                    doc.origin, KEPT_ONCE, "duplicate document label",
+                    "the same label and annotator twice in one record",
+                    len(doc.document_labels) - len(mine),
                 ))  # fmt: skip
             rows += [(doc_id, label, who, d.created_at or now) for (label, who), d in mine.items()]
         if not rows:

@@ -33,11 +33,21 @@ from annotator.core.ids import (
     text_sha256,
     utc_now,
 )
-from annotator.core.model import KEPT_ONCE, LEFT_OUT, Counted, IncomingDocument, IncomingSpan, tally
+from annotator.core.model import (
+    KEPT_ONCE,
+    LEFT_OUT,
+    Counted,
+    IncomingDocument,
+    IncomingSpan,
+    counted_at,
+    tally,
+)
 from annotator.store.refusals import Refused, id_taken, mark, refuse_lookalikes, set_aside
 from annotator.store.rows import (
+    ANNOTATOR,
     CONTENT,
     DOCUMENT_COLUMNS,
+    ID,
     RELATION_COLUMNS,
     SPAN_COLUMNS,
     DocumentRow,
@@ -52,16 +62,11 @@ _IMPORT_BATCH = 2000  # documents checked and written together
 # The rows made here are plain tuples in the order of the fields of DocumentRow, SpanRow
 # and RelationRow, not those named tuples: sqlite3 binds an exact tuple faster (a million
 # spans: more than a second less). Their places, by name:
-_ID = 0  # in every row
 _TITLE = DocumentRow._fields.index("title")
 _TEXT = DocumentRow._fields.index("text")
 _SPAN_LABEL = SpanRow._fields.index("label")
 _REL_LABEL = RelationRow._fields.index("label")
 _REL_ENDS = (RelationRow._fields.index("source"), RelationRow._fields.index("target"))
-_ANNOTATOR = {
-    "span": SpanRow._fields.index("annotator"),
-    "relation": RelationRow._fields.index("annotator"),
-}
 # Beside its CONTENT, what an item stored already is compared on when met again (their
 # places, the same in SpanRow and RelationRow): an edit is never dropped without a word.
 _HELD = {"annotator": -4, "updated_at": -2, "note": -1}
@@ -257,7 +262,7 @@ class Importer:
         derived: set[str] = set()
         spans = [_span_rows(d, doc_id, who, now, derived) for d, doc_id in pairs]
         relations = [_relation_rows(d, doc_id, who, now, derived) for d, doc_id in pairs]
-        span_ids = [s[_ID] for rows in spans for s in rows]
+        span_ids = [s[ID] for rows in spans for s in rows]
         stored_docs = dict(stored(self.conn, "SELECT id, text_sha256 FROM documents", doc_ids))
         # Documents stored already whose derived items may be there under older ids.
         again = [i for d, i in pairs if i in stored_docs and any(map(_derived, d.spans))]
@@ -303,7 +308,7 @@ class Importer:
                 for r in stored(
                     self.conn,
                     f"SELECT id, document, label, source, target, {', '.join(_HELD)} FROM relations",
-                    [r[_ID] for rows in relations for r in rows],
+                    [r[ID] for rows in relations for r in rows],
                 )
             }
             plan.repeated = {i for i, n in Counter(doc_ids).items() if n > 1}
@@ -369,7 +374,7 @@ class Importer:
             summary.spans_present += present
             if doc_relations or doc_id in plan.repeated:
                 plan.span_ids_of.setdefault(doc_id, []).extend(
-                    moved.get(s[_ID], s[_ID]) for s in doc_spans
+                    moved.get(s[ID], s[ID]) for s in doc_spans
                 )
             if not doc_relations:
                 continue
@@ -382,7 +387,7 @@ class Importer:
                 for end in (row[i] for i in _REL_ENDS):
                     if end not in known:
                         raise InputError(
-                            origin, f"relation {row[_ID]!r} refers to unknown span {end!r}"
+                            origin, f"relation {row[ID]!r} refers to unknown span {end!r}"
                         )
 
             doc_relations = _unique(doc_relations, "relation", doc, summary)
@@ -397,7 +402,7 @@ class Importer:
             new.spans = [
                 s for i, rows in enumerate(plan.spans) if i not in new.refused for s in rows
             ]
-            new.people = {s[_ANNOTATOR["span"]] for s in new.spans}
+            new.people = {s[ANNOTATOR["span"]] for s in new.spans}
             summary.spans_added += len(new.spans)
 
     def _write_rows(self, new: _NewRows, plan: _Plan, run: _ImportRun) -> None:
@@ -457,7 +462,7 @@ def _span_rows(
         for s in doc.spans
     ]  # fmt: skip
     if len(rows) and not all(type(s.id) is str for s in doc.spans):
-        derived.update(row[_ID] for row, s in zip(rows, doc.spans, strict=True) if _derived(s))
+        derived.update(row[ID] for row, s in zip(rows, doc.spans, strict=True) if _derived(s))
     return rows
 
 
@@ -506,27 +511,24 @@ def _unique(
     """Keep once a row given twice within one record (counted; the pipeline's reading has
     done so already, formats/records.py ``tidy``: this is for the store's other callers);
     refuse one id used for two contents."""
-    if len({row[_ID] for row in rows}) == len(rows):
+    if len({row[ID] for row in rows}) == len(rows):
         return rows
     seen: dict[str, tuple] = {}
     out = []
     for row in rows:
-        before = seen.get(row[_ID])
+        before = seen.get(row[ID])
         if before is None:
-            seen[row[_ID]] = row[CONTENT]
+            seen[row[ID]] = row[CONTENT]
             out.append(row)
         elif before != row[CONTENT]:
             raise InputError(
-                doc.origin, f"{kind} id {row[_ID]!r} is used twice for different {kind}s"
+                doc.origin, f"{kind} id {row[ID]!r} is used twice for different {kind}s"
             )
-    summary.counted.append(_counted(doc.origin, KEPT_ONCE, f"duplicate {kind}",
+    summary.counted.append(counted_at(doc.origin, KEPT_ONCE, f"duplicate {kind}",
                                     f"the same {kind} twice in one record", len(rows) - len(out)))
     return out
 
 
-def _counted(origin: str, action: str, what: str, reason: str, count: int = 1) -> Counted:
-    path, _, line = origin.partition(", line ")
-    return Counted(path, int(line) if line.isdigit() else None, action, what, reason, count)
 
 
 def _sort_new(
@@ -552,29 +554,29 @@ def _sort_new(
     A row whose id was derived (``derived``) is also found by its content and annotator in
     ``by_content`` (stored under an older id); ``moved`` learns that id."""
     present = 0
-    annotator = _ANNOTATOR[kind]
+    annotator = ANNOTATOR[kind]
     for row in rows:
         if check is not None:
             check(row)
         people.add(row[annotator])
-        before = stored.get(row[_ID])
+        before = stored.get(row[ID])
         content = (*row[CONTENT], row[annotator])
-        if before is None and row[_ID] in derived and content in by_content:
+        if before is None and row[ID] in derived and content in by_content:
             if moved is not None:
-                moved[row[_ID]] = by_content[content]
+                moved[row[ID]] = by_content[content]
             present += 1
         elif before is None:
             new.append(row)
-            stored[row[_ID]] = (*row[CONTENT], *(row[i] for i in _HELD.values()))
-            by_content.setdefault(content, row[_ID])
+            stored[row[ID]] = (*row[CONTENT], *(row[i] for i in _HELD.values()))
+            by_content.setdefault(content, row[ID])
         elif before[:4] != row[CONTENT]:
-            raise id_taken(kind, row[_ID], origin, numbered=row[_ID] in derived)
+            raise id_taken(kind, row[ID], origin, numbered=row[ID] in derived)
         else:
             present += 1
             for (name, at), was in zip(_HELD.items(), before[4:], strict=True):
                 if (was or None) != (row[at] or None) and (name != "updated_at" or row[at] != now):
                     why = f"differs from the stored {kind}'s; the stored version was kept"
-                    counted.append(_counted(origin, LEFT_OUT, f"{kind} {name}", why))
+                    counted.append(counted_at(origin, LEFT_OUT, f"{kind} {name}", why))
     return present
 
 

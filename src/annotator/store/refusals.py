@@ -17,16 +17,11 @@ from typing import TYPE_CHECKING
 
 from annotator.core.errors import InputError
 from annotator.core.scheme import lookalike, lookalike_problem
-from annotator.store.rows import CONTENT, RelationRow, SpanRow
+from annotator.store.rows import ANNOTATOR, CONTENT, ID
 
 if TYPE_CHECKING:
     import sqlite3
 
-_ID = 0
-_ANNOTATOR = {
-    "span": SpanRow._fields.index("annotator"),
-    "relation": RelationRow._fields.index("annotator"),
-}
 
 
 class Refused(InputError):
@@ -73,9 +68,9 @@ def set_aside(conn: sqlite3.Connection, exc: InputError, plan, new, run) -> None
         (new.relations, relations, plan.stored_relations, plan.relation_content, "relation"),
     ):
         for row in rows[at:]:
-            stored_rows.pop(row[_ID], None)
-            content = (*row[CONTENT], row[_ANNOTATOR[kind]])
-            if by_content.get(content) == row[_ID]:
+            stored_rows.pop(row[ID], None)
+            content = (*row[CONTENT], row[ANNOTATOR[kind]])
+            if by_content.get(content) == row[ID]:
                 del by_content[content]
         del rows[at:]
     if doc_id in plan.span_ids_of:

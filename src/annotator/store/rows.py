@@ -115,3 +115,11 @@ def stored(
             f"{select} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk
         ).fetchall()
     return rows
+
+
+# Where a row (a plain tuple in its named tuple's field order) holds its id and annotator.
+ID = 0
+ANNOTATOR = {
+    "span": SpanRow._fields.index("annotator"),
+    "relation": RelationRow._fields.index("annotator"),
+}

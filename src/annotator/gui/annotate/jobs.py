@@ -118,11 +118,13 @@ class Jobs(QObject):
         )
         skip = None
         if isinstance(task.error, InputError):
+            from annotator.formats.importing import default_rejects  # loaded by the import
+
             skip = box.addButton(SKIP_INVALID, QMessageBox.ButtonRole.AcceptRole)
             box.setInformativeText(
                 "Nothing was imported. You can import the good records instead: the bad "
-                f"ones are written, with file, line and reason, to {self.window.store.path}"
-                ".rejects.jsonl."
+                "ones are written, with file, line and reason, to "
+                f"{default_rejects(self.window.store.path)}."
             )
         box.setDefaultButton(QMessageBox.StandardButton.Close)  # Enter imports nothing
         box.exec()
