@@ -18,7 +18,6 @@ from annotator.cli import main
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
 from annotator.gui import app as gui_app
 from annotator.gui.annotate.window import MainWindow
-from annotator.gui.review.edit import EditSpanDialog
 from annotator.gui.review.models import GroupTableModel, LinkTableModel
 from annotator.gui.review.window import ReviewWindow
 from annotator.store import Store
@@ -262,30 +261,19 @@ def test_gold_export_offsets_are_exact_with_emoji_and_crlf(qtbot, tmp_path: Path
     try:
         review = open_review(qtbot, window)
         assert current_text(review) == "👩\u200d👩\u200d👧 family"  # alice's only
-        key(review, Qt.Key.Key_A)
-        key(review, Qt.Key.Key_N)
+        key(review, Qt.Key.Key_A)  # A moves on to the next undecided group (issue 16)
         assert current_text(review) == "The minister 🇺🇦"
         key(review, Qt.Key.Key_A)  # alice's; bob's rejected
-        key(review, Qt.Key.Key_N)
         assert current_text(review) == '"We will win 💪."'
         key(review, Qt.Key.Key_1)
         key(review, Qt.Key.Key_A)  # alice's quote: her link follows both spans into gold
-        key(review, Qt.Key.Key_N)
         assert current_text(review) == "Olena Ковальчук, in"
         o = text.index("Olena")
         drag_in_lane(review, "bob", o + 1, o + len("Olena Ковальчук") - 1)  # snapped to words
         key(review, Qt.Key.Key_2)
-        seen: dict = {}
-
-        def answer() -> None:
-            dialog = QApplication.activeModalWidget()
-            assert isinstance(dialog, EditSpanDialog)
-            seen["range"] = dialog.result_range()
-            dialog.accept()
-
-        QTimer.singleShot(0, answer)
         key(review, Qt.Key.Key_E)
-        assert seen["range"] == (o, o + len("Olena Ковальчук"), "actor")
+        assert review.edit_bar.result_range() == (o, o + len("Olena Ковальчук"), "actor")
+        key(review, Qt.Key.Key_Return)
         assert review.bar.doc_progress.text() == "This article: <b>7 of 7</b> decided"
     finally:
         window.close()
@@ -403,5 +391,7 @@ def test_the_gold_lane_names_its_links(qtbot, window: MainWindow, three_db: Path
         key(review, Qt.Key.Key_N)
     key(review, Qt.Key.Key_3)
     key(review, Qt.Key.Key_A)
+    while current_text(review) != "Vladimir Putin":  # A moved on (issue 16): back to it
+        key(review, Qt.Key.Key_N)
     state = review.compare.lanes["gold"].state.text()
     assert state == "1 gold span(s) here · 1 gold link(s): claimed_by"

@@ -63,3 +63,42 @@ def _gold_state(group: Group, spans: Sequence[Span], relations: Sequence[Relatio
         if links
         else ""
     )
+
+
+def lane_notes(
+    group: Group | None, annotators: Sequence[str], verdict_notes: Mapping[str, str]
+) -> dict[str, list[str]]:
+    """The notes a reviewer reads in each lane's corner: an annotator's notes on their
+    spans in the group, and under gold the reviewer's own notes on the group's verdicts."""
+    if group is None:
+        return {}
+    out: dict[str, list[str]] = {}
+    for name in annotators:
+        for span in group.spans.get(name, ()):
+            if span.note:
+                out.setdefault(name, []).append(f"“{_short(span.text)}”: {span.note}")
+    for spans in group.spans.values():
+        for span in spans:
+            if verdict_notes.get(span.id):
+                out.setdefault(GOLD, []).append(
+                    f"{span.annotator}'s “{_short(span.text)}”: {verdict_notes[span.id]}"
+                )
+    return out
+
+
+def group_notes(group: Group, verdict_notes: Mapping[str, str]) -> list[str]:
+    """Every note on the group's spans, the annotators' and the reviewer's, for the
+    group table's Notes column."""
+    out = []
+    for name, spans in group.spans.items():
+        for span in spans:
+            if span.note:
+                out.append(f"{name}: {span.note}")
+            if verdict_notes.get(span.id):
+                out.append(f"review ({name}): {verdict_notes[span.id]}")
+    return out
+
+
+def _short(text: str, n: int = 32) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= n else one[: n - 1] + "…"

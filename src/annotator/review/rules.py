@@ -25,10 +25,24 @@ class NothingToDo(Exception):
 @dataclass(frozen=True)
 class Ask:
     """One key's verdicts on spans (as ``verdicts.decide_spans`` takes them) and the words
-    the status line says once they are made."""
+    the status line says once they are made.
+
+    ``changes`` names the verdicts already given that this key would change (the window
+    asks before it does: a decided verdict is never changed without a word), and
+    ``changed`` holds their items; ``kept`` says what the key leaves as it is (an edit
+    that ``A`` never overwrites)."""
 
     text: str
     verdicts: list[tuple]
+    changes: tuple[str, ...] = ()
+    changed: frozenset[str] = frozenset()
+    kept: str = ""
+
+    def keeping_decided(self) -> Ask:
+        """The same key with every decided verdict left as it is: only the undecided."""
+        return Ask(
+            self.text, [v for v in self.verdicts if v[0] not in self.changed], kept=self.kept
+        )
 
 
 def lane_spans(group: Group | None, lane: str | None) -> tuple[Span, ...]:
@@ -39,18 +53,74 @@ def lane_spans(group: Group | None, lane: str | None) -> tuple[Span, ...]:
 
 
 def accept(group: Group | None, lane: str | None, decisions: Mapping[str, Decision]) -> Ask:
-    """``A``: :func:`accept_lane`, said as the lane's reading or "nothing here"."""
+    """``A``: :func:`accept_lane`, said as the lane's reading or "nothing here". An edit
+    is never overwritten (it is kept, and said); a verdict already given that ``A`` would
+    change (a rejected span now accepted) is named in ``changes``."""
     mine = lane_spans(group, lane)
     what = f"{lane}'s reading" if mine else f"nothing here ({lane})"
-    return Ask(f"Accept {what}", accept_lane(group, lane, decisions))
+    writes = accept_lane(group, lane, decisions)
+    edits = [
+        s for spans in group.spans.values() for s in spans
+        if _verdict(decisions, s.id) == "edited" and (s in mine or _twin(s, mine))
+    ]
+    kept = (
+        f"kept the edit of {_names(s for s in edits)}" if edits else ""
+    )
+    if not writes:
+        if kept:
+            raise NothingToDo(f"Nothing to accept: {kept} (A never overwrites an edit).")
+        raise NothingToDo(f"Every span here already has this verdict ({lane}'s reading).")
+    return _asking(f"Accept {what}", writes, group, decisions, kept)
 
 
-def reject(group: Group | None, lane: str | None) -> Ask:
-    """``R``: the lane's spans in the group are rejected."""
+def reject(
+    group: Group | None, lane: str | None, decisions: Mapping[str, Decision] | None = None
+) -> Ask:
+    """``R``: the lane's spans in the group are rejected (those rejected already are left
+    as they are; an accepted or edited one is named in ``changes``)."""
     mine = lane_spans(group, lane)
     if not mine:
         raise NothingToDo(f"{lane} has no span here to reject.")
-    return Ask(f"Reject {lane}'s span(s)", [(s.id, "rejected") for s in mine])
+    decisions = decisions or {}
+    writes = [(s.id, "rejected") for s in mine if _verdict(decisions, s.id) != "rejected"]
+    if not writes:
+        raise NothingToDo(f"{lane}'s span(s) here are rejected already.")
+    return _asking(f"Reject {lane}'s span(s)", writes, group, decisions)
+
+
+def _asking(
+    text: str, writes: list[tuple], group: Group, decisions: Mapping[str, Decision], kept: str = ""
+) -> Ask:
+    """An Ask whose writes that change a verdict already given are named."""
+    by_id = {s.id: s for spans in group.spans.values() for s in spans}
+    changes, changed = [], set()
+    for item, verdict, *_ in writes:
+        before = _verdict(decisions, item)
+        if before is not None and before != verdict:
+            span = by_id[item]
+            changes.append(
+                f"{span.annotator}'s {span.label} “{_short(span.text)}”: {before} → {verdict}"
+            )
+            changed.add(item)
+    return Ask(text, writes, tuple(changes), frozenset(changed), kept)
+
+
+def _verdict(decisions: Mapping[str, Decision], item: str) -> str | None:
+    d = decisions.get(item)
+    return d.verdict if d is not None else None
+
+
+def _twin(span: Span, spans: Iterable[Span]) -> bool:
+    return any((s.start, s.end, s.label) == (span.start, span.end, span.label) for s in spans)
+
+
+def _names(spans: Iterable[Span]) -> str:
+    return ", ".join(f"{s.annotator}'s {s.label} “{_short(s.text)}”" for s in spans)
+
+
+def _short(text: str, n: int = 40) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= n else one[: n - 1] + "…"
 
 
 def span_to_edit(
@@ -78,6 +148,8 @@ def edit(
     start, end, label = change
     writes: list[tuple] = [(span.id, "edited", {"start": start, "end": end, "label": label})]
     writes += reject_others(group, lane, decisions)
+    # The reviewer asked for this edit in its dialog: changing the span's own verdict
+    # needs no second question; the other lanes' decided spans are left as they are.
     return Ask(f"Edit {lane}'s {span.label}", writes)
 
 
@@ -107,6 +179,26 @@ def undo(
     return ids
 
 
+def undecided(group: Group, decisions: Mapping[str, Decision]) -> bool:
+    """A group with a span that has no verdict yet."""
+    return any(item not in decisions for item in group.span_ids())
+
+
+def next_undecided(
+    groups: Sequence[Group], decisions: Mapping[str, Decision], after: int, *, wrap: bool = True
+) -> Group | None:
+    """The first undecided group (agreed or not) starting after ``after``, in text order;
+    with ``wrap``, the first one from the article's start when none follows. After ``A``
+    or ``R`` the window moves there: decided groups are not visited again."""
+    ordered = sorted(groups, key=lambda g: (g.start, g.end))
+    later = [g for g in ordered if g.start > after and undecided(g, decisions)]
+    if later:
+        return later[0]
+    if wrap:
+        return next((g for g in ordered if undecided(g, decisions)), None)
+    return None
+
+
 def next_open_link(
     links: Sequence[Relation], decisions: Mapping[str, Decision], row: int, direction: int
 ) -> int | None:
@@ -124,14 +216,19 @@ def accept_lane(group: Group, lane: str, decisions: Mapping[str, Decision]) -> V
     """``A``: the lane's reading of the group goes into gold. Its spans are accepted, and so
     are the others' identical spans (same start, end and label: the same gold span); the
     group's other spans still undecided are rejected. A lane with no span in the group
-    says "nothing here": only the rejections remain."""
+    says "nothing here": only the rejections remain.
+
+    An edited span is never accepted over its edit (the edit is what gold holds), and a
+    span that has the verdict already is left out (nothing would change)."""
     shapes = {(s.start, s.end, s.label) for s in group.spans.get(lane, ())}
     out: Verdicts = []
     for name, spans in group.spans.items():
         for span in spans:
+            before = _verdict(decisions, span.id)
             if name == lane or (span.start, span.end, span.label) in shapes:
-                out.append((span.id, "accepted"))
-            elif span.id not in decisions:
+                if before not in ("edited", "accepted"):
+                    out.append((span.id, "accepted"))
+            elif before is None:
                 out.append((span.id, "rejected"))
     return out
 

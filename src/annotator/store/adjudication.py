@@ -43,6 +43,7 @@ class _Previous(NamedTuple):
     kind: str
     gold: str | None
     owns_gold: int
+    note: str | None  # the reviewer's note on the verdict (m011)
 
 
 class Adjudication:
@@ -118,9 +119,10 @@ class Adjudication:
             gold = self._gold_span_at(original.document, s, e, wanted)
             if gold is None:
                 now = utc_now()
+                # The reviewer's note on an earlier verdict stays with the new gold span.
                 gold = Span(
                     new_id(), original.document, s, e, wanted, text, GOLD, now, now,
-                    original.note,
+                    previous.note if previous and previous.note else original.note,
                 )
                 self._ensure_annotator(GOLD)
                 self._insert_spans([gold])
@@ -394,7 +396,7 @@ class Adjudication:
     def _decision_row(self, item: str) -> _Previous | None:
         """The decision on ``item``, or None."""
         row = self.conn.execute(
-            "SELECT kind, gold, owns_gold FROM decisions WHERE item = ?", [item]
+            "SELECT kind, gold, owns_gold, note FROM decisions WHERE item = ?", [item]
         ).fetchone()
         return _Previous._make(row) if row else None
 
@@ -429,7 +431,7 @@ class Adjudication:
         if another decision still points to it, that one takes over its ownership."""
         if previous is None:
             return
-        kind, gold_id, owned = previous
+        kind, gold_id, owned, _note = previous
         if gold_id is None or gold_id == kept or not owned:
             return
         heir = self.conn.execute(

@@ -144,13 +144,21 @@ def m008_full_text_index_in_larger_runs(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration
+def m011_decision_notes(db: sqlite_utils.Database) -> None:
+    """A reviewer's note on a verdict (issue 16): why a span went into gold as it did, or
+    why it was rejected. The gold item the verdict made carries the same note, so it is
+    exported with gold wherever span notes go."""
+    db.execute("ALTER TABLE decisions ADD COLUMN note TEXT")
+
+
 FULL_TEXT_HASH_BYTES = 16 * 1024 * 1024
 
 SCHEMA_VERSION = len(MIGRATIONS)
 # guard.fingerprint() of the schema all the migrations make: a file that has exactly it is
 # known good without running them (tests/test_store.py fails, printing the new value, when a
 # migration changes it; a stale value only makes opening slower, never wrong).
-SCHEMA_FINGERPRINT = "aeb5654d57af19a3d22186c32126d238fda200927fa20350337f927c189ca82a"
+SCHEMA_FINGERPRINT = "f4b4ac4574dba9fe720abd9c023acd809fe491ea3c3c8a794c6d368f987f3a79"
 
 _DOCUMENT_LABELS = """
 CREATE TABLE labels_new (

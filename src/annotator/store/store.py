@@ -19,6 +19,7 @@ Its body lives in the modules of its parts, one job each:
 from __future__ import annotations
 
 from annotator.store.adjudication import Adjudication
+from annotator.store.adjudication_undo import AdjudicationHistory
 from annotator.store.annotations import Annotations
 from annotator.store.document_labels import DocumentLabels
 from annotator.store.documents import Documents
@@ -30,7 +31,7 @@ from annotator.store.transactions import Transactions
 
 
 class Store(
-    Opening, Importer, Integrity, Adjudication, Annotations, DocumentLabels, Documents, Labels,
-    Transactions,
+    Opening, Importer, Integrity, Adjudication, AdjudicationHistory, Annotations,
+    DocumentLabels, Documents, Labels, Transactions,
 ):
     """An Annotator database. Open with :meth:`open`, :meth:`open_readonly` or :meth:`memory`."""

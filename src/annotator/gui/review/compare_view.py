@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QFont, QPainter, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Span
 from annotator.core.offsets import QtPositionMap
 from annotator.gui import theme
+from annotator.review.snapping import nearer_edge, snap_edge
 
 CONTEXT_CHARS = 600  # a paragraph longer than this is cut to about this much around the group
 _BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
@@ -65,7 +66,14 @@ def stretch_around(text: str, start: int, end: int) -> Stretch:
 
 
 class LaneText(QTextEdit):
-    """The stretch of the article, read-only, as tall as its text."""
+    """The stretch of the article, read-only, as tall as its text.
+
+    While the reviewer edits a span for gold (``E``), the gold lane shows the span being
+    edited with a bar at each edge (:meth:`set_edges`): pressing the mouse in the lane takes
+    hold of the nearer edge, dragging moves it, snapped to words as it goes
+    (``review/snapping.py``), and ``edges_moved`` says where the edges now are."""
+
+    edges_moved = Signal(int, int)  # article offsets
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +90,65 @@ class LaneText(QTextEdit):
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
         self.offset = 0
         self.positions = QtPositionMap("")
+        self.edges: tuple[int, int] | None = None  # the span being edited, article offsets
+        self.edge_color = "#888888"
+        self._held: str | None = None  # the edge being dragged
+
+    def set_edges(self, edges: tuple[int, int] | None, color: str = "#888888") -> None:
+        """Show (None: stop showing) the span being edited, its edges draggable (an edge
+        held stays held: the lane is painted again as it is dragged)."""
+        self.edges, self.edge_color = edges, color
+        if edges is None:
+            self._held = None
+        self.viewport().setCursor(
+            Qt.CursorShape.SizeHorCursor if edges else Qt.CursorShape.IBeamCursor
+        )
+        self.viewport().update()
+
+    def _paint_edges(self) -> None:
+        if self.edges is None:
+            return
+        length = len(self.positions.text)
+        a = max(0, self.edges[0] - self.offset)
+        b = min(length, self.edges[1] - self.offset)
+        if a >= b:
+            return
+        fmt = QTextCharFormat()
+        fmt.setBackground(theme.highlight(self.edge_color))
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setUnderlineColor(self.palette().color(QPalette.ColorRole.Highlight))
+        cursor = QTextCursor(self.document())
+        qa, qb = self.positions.range_to_qt(a, b)
+        cursor.setPosition(qa)
+        cursor.setPosition(qb, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(fmt)
+
+    def offset_at(self, point: QPoint) -> int:
+        """The article offset nearest to ``point`` of the viewport."""
+        qt = self.cursorForPosition(point).position()
+        return self.offset + self.positions.from_qt(qt)
+
+    def edge_point(self, offset: int) -> QPoint:
+        """Where the edge at article ``offset`` is drawn (the middle of its line)."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.positions.to_qt(max(0, offset - self.offset)))
+        rect = self.cursorRect(cursor)
+        return QPoint(rect.x(), rect.center().y())
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self.edges is None:
+            return
+        painter = QPainter(self.viewport())
+        color = self.palette().color(QPalette.ColorRole.Highlight)
+        for offset in self.edges:
+            if not self.offset <= offset <= self.offset + len(self.positions.text):
+                continue
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.positions.to_qt(offset - self.offset))
+            rect = self.cursorRect(cursor)
+            painter.fillRect(rect.x() - 1, rect.y() - 1, 3, rect.height() + 2, color)
+        painter.end()
 
     def show_text(self, text: str, offset: int) -> None:
         self.offset = offset
@@ -100,7 +167,12 @@ class LaneText(QTextEdit):
             color = colors.get(span.label, "#888888")
             fmt = QTextCharFormat()
             fmt.setBackground(theme.highlight(color))
-            fmt.setToolTip(f"{span.label} · {span.annotator}")
+            tip = f"{span.label} · {span.annotator}"
+            if span.note:  # the annotator's note: a dotted underline, read in the tooltip
+                tip += f"\nNote: {span.note}"
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+                fmt.setUnderlineColor(self.palette().color(QPalette.ColorRole.Text))
+            fmt.setToolTip(tip)
             cursor = QTextCursor(self.document())
             qa, qb = self.positions.range_to_qt(a, b)
             cursor.setPosition(qa)
@@ -115,6 +187,7 @@ class LaneText(QTextEdit):
             cursor.setPosition(qa)
             cursor.setPosition(qb, QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(bold)
+        self._paint_edges()
 
     def selected_range(self) -> tuple[int, int] | None:
         """The mouse selection in article offsets, or None."""
@@ -125,10 +198,44 @@ class LaneText(QTextEdit):
         return a + self.offset, b + self.offset
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
+        if self.edges is not None and event.button() == Qt.MouseButton.LeftButton:
+            # Editing: the press takes hold of the nearer edge (no selection is made).
+            self._held = nearer_edge(*self.edges, self.offset_at(event.position().toPoint()))
+            self._drag_to(event.position().toPoint())
+            return
         lane = self.parent()
         if isinstance(lane, Lane):  # a click in the text picks the lane too
             lane.clicked.emit(lane.annotator)
         super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if self._held is not None:
+            self._drag_to(event.position().toPoint())
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self._held is not None:
+            self._drag_to(event.position().toPoint())
+            self._held = None
+            return
+        super().mouseReleaseEvent(event)
+
+    def _drag_to(self, point: QPoint) -> None:
+        """The held edge to the word boundary nearest ``point`` (within the stretch)."""
+        if self.edges is None or self._held is None:
+            return
+        text = self.positions.text
+        start, end = (e - self.offset for e in self.edges)
+        at = self.offset_at(point) - self.offset
+        if self._held == "start":
+            start = snap_edge(text, at, "start", end)
+        else:
+            end = snap_edge(text, at, "end", start)
+        edges = (start + self.offset, end + self.offset)
+        if edges != self.edges:
+            self.edges = edges
+            self.edges_moved.emit(*edges)
 
     def _fit(self, *_args) -> None:
         self.setFixedHeight(int(self.document().size().height()) + 4)
@@ -152,12 +259,18 @@ class Lane(QFrame):
         self.name.setTextFormat(Qt.TextFormat.RichText)
         self.state = QLabel(objectName="laneState")
         self.state.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        # The notes on this lane's spans in the group (gold's: the reviewer's verdict
+        # notes), a mark whose tooltip reads them.
+        self.notes = QLabel(objectName="laneNotes")
+        self.notes.setTextFormat(Qt.TextFormat.RichText)
+        self.notes.hide()
         self.text = LaneText(self)
         key = f"{number}" if number is not None else "★"
         self.name.setText(f"<span style='opacity:.6'>{key}</span>&nbsp;&nbsp;<b>{annotator}</b>")
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)
         head.addWidget(self.name)
+        head.addWidget(self.notes)
         head.addStretch(1)
         head.addWidget(self.state)
         layout = QVBoxLayout(self)
@@ -166,6 +279,12 @@ class Lane(QFrame):
         layout.addLayout(head)
         layout.addWidget(self.text)
         self.set_current(False)
+
+    def set_notes(self, notes: list[str]) -> None:
+        self.notes.setVisible(bool(notes))
+        n = len(notes)
+        self.notes.setText(f"&nbsp;&nbsp;<u>✉ {n} note{'s' if n > 1 else ''}</u>")
+        self.notes.setToolTip("\n".join(notes))
 
     def set_current(self, current: bool) -> None:
         self.setProperty("current", current)
@@ -188,6 +307,7 @@ class CompareView(QScrollArea):
     """The lanes, one per annotator and the gold lane last."""
 
     lane_clicked = Signal(str)
+    edges_moved = Signal(int, int)  # the edges of the span being edited, dragged in a lane
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -216,6 +336,7 @@ class CompareView(QScrollArea):
         for i, name in enumerate([*annotators, gold]):
             lane = Lane(name, i + 1 if name != gold and i < 9 else None, self.body)
             lane.clicked.connect(self.lane_clicked)
+            lane.text.edges_moved.connect(self.edges_moved)
             self.column.insertWidget(self.column.count() - 1, lane)
             self.lanes[name] = lane
 
@@ -226,9 +347,12 @@ class CompareView(QScrollArea):
         spans: dict[str, list[Span]],
         colors: dict[str, str],
         states: dict[str, str],
+        notes: dict[str, list[str]] | None = None,
     ) -> None:
-        """Every lane shows ``text[stretch]`` with its annotator's ``spans``."""
+        """Every lane shows ``text[stretch]`` with its annotator's ``spans`` (and the
+        notes on them in the group)."""
         for name, lane in self.lanes.items():
+            lane.set_notes((notes or {}).get(name, []) if stretch else [])
             if stretch is None:
                 lane.text.show_text("", 0)
                 lane.state.setText("")

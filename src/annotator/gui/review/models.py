@@ -12,7 +12,7 @@ from annotator.core.model import Decision, Relation, Span
 from annotator.gui import theme
 from annotator.gui.models import TitledTable
 from annotator.review.compare import Group
-from annotator.review.lanes import VERDICT_MARKS
+from annotator.review.lanes import VERDICT_MARKS, group_notes
 
 _ROOT = QModelIndex()
 SNIPPET_CHARS = 48
@@ -38,7 +38,7 @@ def group_decision(group: Group, decisions: dict[str, Decision]) -> str:
 
 class GroupTableModel(QAbstractTableModel):
     FIXED = ("Where", "Text")
-    TAIL = ("Agree", "Decision")
+    TAIL = ("Agree", "Decision", "Notes")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +47,10 @@ class GroupTableModel(QAbstractTableModel):
         self.annotators: list[str] = []
         self.decisions: dict[str, Decision] = {}
         self.colors: dict[str, str] = {}
+        self.verdict_notes: dict[str, str] = {}  # the reviewer's notes, by item
+
+    def agree_column(self) -> int:
+        return len(self.FIXED) + len(self.annotators)
 
     def set_groups(
         self,
@@ -61,13 +65,17 @@ class GroupTableModel(QAbstractTableModel):
         self.decisions, self.colors = decisions, colors
         self.endResetModel()
 
-    def set_decisions(self, decisions: dict[str, Decision]) -> None:
-        """After a verdict: only the decision column changes (the groups are the
-        annotators' spans, which verdicts never touch)."""
+    def set_decisions(
+        self, decisions: dict[str, Decision], notes: dict[str, str] | None = None
+    ) -> None:
+        """After a verdict: only the decision and notes columns change (the groups are
+        the annotators' spans, which verdicts never touch)."""
         self.decisions = decisions
+        if notes is not None:
+            self.verdict_notes = notes
         if self.groups:
-            last = self.columnCount() - 1
-            self.dataChanged.emit(self.index(0, last), self.index(len(self.groups) - 1, last))
+            first, last = self.agree_column() + 1, self.columnCount() - 1
+            self.dataChanged.emit(self.index(0, first), self.index(len(self.groups) - 1, last))
 
     def row_of(self, group: Group | None) -> int:
         if group is None:
@@ -109,14 +117,16 @@ class GroupTableModel(QAbstractTableModel):
                 return snippet(self.text[group.start : group.end])
             if annotator is not None:
                 return ", ".join(s.label for s in group.spans.get(annotator, ())) or "—"
-            if column == self.columnCount() - 2:
+            if column == self.agree_column():
                 return "✓" if group.agreed else "✗"
+            if column == self.columnCount() - 1:
+                return snippet(" · ".join(group_notes(group, self.verdict_notes)))
             return group_decision(group, self.decisions)
         if role == Qt.ItemDataRole.BackgroundRole and annotator is not None:
             spans = group.spans.get(annotator, ())
             if spans:
                 return theme.highlight(self.colors.get(spans[0].label, "#888888"))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, self.columnCount() - 2):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, self.agree_column()):
             return (
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if column == 0
@@ -125,6 +135,8 @@ class GroupTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 1:
                 return self.text[group.start : group.end]
+            if column == self.columnCount() - 1:
+                return "\n".join(group_notes(group, self.verdict_notes)) or None
             if annotator is not None:
                 return (
                     "\n".join(

@@ -1,31 +1,36 @@
 """Review ▸ Compare annotators (Ctrl+Shift+R): one article's groups of overlapping spans,
 each annotator's reading in a lane, the gold layer under them, decided with the keyboard.
 
-- ``N`` / ``J`` and ``Shift+N`` / ``K``: the next, previous disagreement.
+- ``N`` / ``J`` and ``Shift+N`` / ``K``: the next, previous disagreement. ``Space``: the
+  next group with a span still undecided, on to the next article that has one.
 - ``1``..``9``: pick an annotator's lane.
 - ``A``: that lane's reading of the group goes into gold: its spans are accepted (the same
   spans of other annotators too, as they are the same gold span), the group's other spans
   that are still undecided are rejected. Picking a lane with no span and pressing ``A``
-  says "nothing here": the undecided spans are rejected.
-- ``R``: reject the lane's spans in the group. ``E``: edit the lane's span into gold (new
-  start and end from a selection in any lane, snapped to words, or a new label).
+  says "nothing here": the undecided spans are rejected. An edit is never overwritten.
+- ``R``: reject the lane's spans in the group. ``E``: edit the lane's span into gold (its
+  edges dragged in the gold lane, snapped to words, or typed; or a new label).
+  After ``A`` and ``R`` the window moves on to the next undecided group.
 - ``U``: forget the decisions on the group's spans and their links (their gold spans go
-  with them).
+  with them). ``Ctrl+N``: the reviewer's note on the lane's verdict, exported with gold.
+- ``Ctrl+Z`` / ``Ctrl+Shift+Z``: undo, redo any of these. ``Escape``: close.
+
+A key that would change a verdict already given says so and asks first.
 
 Links follow their spans (``review/rules.follow_spans``): rejected with either span,
 accepted once both are in gold.
 
 Verdicts are applied by ``review/verdicts.py`` (the store's checks, then the links that
-follow) through the window's writer, in order, like every edit; the window only re-reads
-what the store now holds.
+follow) as undo commands (gui/review/commands.py) through the window's writer, in order,
+like every edit; the window only re-reads what the store now holds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QAbstractItemModel, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QPalette, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -45,12 +50,14 @@ from annotator.gui import writer
 from annotator.gui.models import select_row
 from annotator.gui.review.actions import KEY_HINT, LINK_KEY_HINT, ReviewActions
 from annotator.gui.review.bar import ReviewBar
+from annotator.gui.review.commands import VerdictCommand
 from annotator.gui.review.compare_view import CompareView, stretch_around
+from annotator.gui.review.edit import EditBar
 from annotator.gui.review.keys import ReviewKeys
 from annotator.gui.review.models import GroupTableModel, LinkTableModel
-from annotator.review import rules, verdicts
+from annotator.review import rules
 from annotator.review.compare import Group, groups, next_disagreement
-from annotator.review.lanes import lane_states
+from annotator.review.lanes import lane_notes, lane_states
 from annotator.store import Store, StoreError
 
 # Rows of the group table sized from at most this many rows (all of them would read every
@@ -84,7 +91,12 @@ class ReviewWindow(QMainWindow):
         self.current: Group | None = None
         self.lane: str | None = None  # the annotator whose lane is picked
         self.link_labels: list[str] = []
+        self.verdict_notes: dict[str, str] = {}  # the reviewer's notes, by item
         self._shape: tuple | None = None  # what the groups were made from
+        self.undo_stack = QUndoStack(self)
+        # E: (the span, its group, its lane) while its edges are being moved, else None.
+        self.editing: tuple[Span, Group, str] | None = None
+        self._sized_by_hand = False  # the splitter was dragged: it keeps its place
 
         self.bar = ReviewBar()
         self.compare = CompareView()
@@ -102,12 +114,14 @@ class ReviewWindow(QMainWindow):
         self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.addTab(self.table, "Groups")
         self.tabs.addTab(self.links_table, "Links")
-        split = QSplitter(Qt.Orientation.Vertical)
+        self.split = split = QSplitter(Qt.Orientation.Vertical, objectName="reviewSplit")
         split.addWidget(self.compare)
         split.addWidget(self.tabs)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([540, 220])
+        split.setChildrenCollapsible(False)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.splitterMoved.connect(self._on_splitter_moved)
+        self.edit_bar = EditBar()
         self.hint = hint = QLabel(KEY_HINT, objectName="reviewKeys")
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         body = QWidget()
@@ -115,6 +129,7 @@ class ReviewWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 6)
         column.setSpacing(4)
         column.addWidget(self.bar)
+        column.addWidget(self.edit_bar)
         column.addWidget(split, 1)
         column.addWidget(hint, 0, Qt.AlignmentFlag.AlignHCenter)
         self.setCentralWidget(body)
@@ -126,12 +141,16 @@ class ReviewWindow(QMainWindow):
         self.resize(min(1220, int(screen.width() * 0.95)), min(900, int(screen.height() * 0.92)))
 
     def _connect_signals(self) -> None:
+        self.compare.edges_moved.connect(self._on_edges_moved)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_row_changed)
         self.links_table.selectionModel().currentRowChanged.connect(
             self._on_links_table_row_changed
         )
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.compare.lane_clicked.connect(self.set_lane)
+        self.edit_bar.range_changed.connect(self._on_edit_range)
+        self.edit_bar.applied.connect(self.keys.apply_edit)
+        self.edit_bar.cancelled.connect(self.end_edit)
         self.bar.document_picked.connect(self._on_document_picked)
         self.bar.filters_changed.connect(self._regroup)
         # The main window applies the new palette first (it connected first); then the
@@ -168,6 +187,7 @@ class ReviewWindow(QMainWindow):
         self.spans = self.store.spans(doc_id)
         self.relations = self.store.relations(doc_id)
         self.decisions = self.store.decisions(doc_id)
+        self.verdict_notes = self.store.decision_notes(doc_id)
         self.annotators = sorted({s.annotator for s in self.spans} - {GOLD})
         # A verdict changes gold and the decisions, never the annotators' spans: then the
         # groups stand and only the decisions are shown again (a few thousand groups are
@@ -178,8 +198,9 @@ class ReviewWindow(QMainWindow):
             tuple(colors.items()),
         )
         self.colors = colors
+        self.model.verdict_notes = self.verdict_notes
         if shape == self._shape:
-            self.model.set_decisions(self.decisions)
+            self.model.set_decisions(self.decisions, self.verdict_notes)
             self.show_group(self.current)
         else:
             self._shape = shape
@@ -189,6 +210,7 @@ class ReviewWindow(QMainWindow):
         self.bar.show_progress(self.store, doc_id)
 
     def _regroup(self) -> None:
+        self.end_edit()  # the lanes may be made again
         shown = self.shown_annotators()
         labels = [name for name in self.colors if name not in self.bar.hidden_labels]
         self.groups = groups(self.spans, shown, labels=labels)
@@ -238,16 +260,29 @@ class ReviewWindow(QMainWindow):
     # -- showing ---------------------------------------------------------------------------
 
     def show_group(self, group: Group | None) -> None:
+        if self.editing is not None and (
+            group is None or (group.start, group.end) != (self.editing[1].start,
+                                                          self.editing[1].end)
+        ):
+            self.end_edit("The edit was cancelled: another group is shown.")
         self.current = group
         text = self.document.text if self.document else ""
         stretch = stretch_around(text, group.start, group.end) if group else None
+        if stretch is not None and self.editing is not None:
+            # The edges may be dragged beyond the group: the lanes show them too.
+            a, b = self.compare.lanes[GOLD].text.edges or (group.start, group.end)
+            if a < stretch.start or b > stretch.end:
+                wider = stretch_around(text, min(a, group.start), max(b, group.end))
+                stretch = type(stretch)(wider.start, wider.end, stretch.group)
         by_lane: dict[str, list[Span]] = {}
         for span in self.spans:
             if span.label not in self.bar.hidden_labels:
                 by_lane.setdefault(span.annotator, []).append(span)
         states = lane_states(group, self.annotators, self.spans, self.relations, self.decisions)
-        self.compare.show_stretch(text, stretch, by_lane, self.colors, states)
+        notes = lane_notes(group, self.annotators, self.verdict_notes)
+        self.compare.show_stretch(text, stretch, by_lane, self.colors, states, notes)
         self.compare.set_current(self.lane)
+        self._fit_split()
         if group is None:
             self.compare.place.setText(
                 "No spans to compare in this article."
@@ -257,10 +292,13 @@ class ReviewWindow(QMainWindow):
         else:
             n = self.groups.index(group) + 1 if group in self.groups else 0
             mark = "all agree" if group.agreed else "disagreement"
+            note = self.document.note if self.document else None
             self.compare.place.setText(
                 f"<b>Group {n} of {len(self.groups)}</b> · characters {group.start}–{group.end}"
                 f" · {mark} · {', '.join(sorted(group.labels))}"
+                + (" · <u>✉ article note</u>" if note else "")
             )
+            self.compare.place.setToolTip(f"Article note: {note}" if note else "")
         row = self.model.row_of(group)
         if row < 0 or self.table.currentIndex().row() != row:
             select_row(self.table, row)
@@ -288,28 +326,143 @@ class ReviewWindow(QMainWindow):
 
     # -- writing ---------------------------------------------------------------------------
 
-    def submit(self, text: str, apply: Callable[[], object]) -> None:
-        """``apply`` (verdicts given or forgotten) through the writer, in order, like every
-        edit; then ``text`` (or the store's refusal) is said and the article read again."""
+    def decide(self, text: str, apply: Callable[[], object], *, advance: bool = False) -> None:
+        """``apply`` (verdicts given or forgotten, a note) as an undo command through the
+        writer, in order, like every edit; then ``text`` (or the store's refusal) is said
+        and the article read again. With ``advance`` (A, R) the window then moves on to the
+        next undecided group."""
         doc_id = self.document.id
+        where = self.current.start if self.current else None
+        after = self._after_step(doc_id, where, advance)
+        command = VerdictCommand(text, self.store, self.writer, doc_id, apply, after, where)
+        self.undo_stack.push(command)
 
-        def save() -> str | None:
-            # A verdict the store refuses (AdjudicationError) is said, not kept for
-            # retrying: trying it again would give the same answer, and it would hold up
-            # every later edit.
-            try:
-                apply()
-            except verdicts.AdjudicationError as exc:
-                return verdicts.refusal(exc)
-            return None
-
-        def show(refused: str | None) -> None:
-            self.statusBar().showMessage(refused or text, 10000 if refused else 4000)
+    def _after_step(self, doc_id: str, where: int | None, advance: bool):
+        def shown(token: object, text: str, refused: str | None, step: str) -> None:
+            if refused:
+                self._drop(token)
+                self.statusBar().showMessage(refused, 10000)
+            else:
+                said = {"undo": "Undone: ", "redo": "Redone: "}.get(step, "")
+                self.statusBar().showMessage(said + text, 4000)
             if self.document is not None and self.document.id == doc_id:
                 self._reload_document()
+                if step != "do" and where is not None:
+                    self._show_at(where)  # undo, redo: the group where it happened
+                elif advance and not refused:
+                    self._advance()
+            elif step != "do" and self.isVisible():
+                self.open_document(doc_id)  # undone in another article: shown there
+                if where is not None:
+                    self._show_at(where)
             self.gold_changed.emit(doc_id)
 
-        self.writer.submit(writer.Write(text, save, show))
+        return shown
+
+    def _drop(self, token: object) -> None:
+        """A refused verdict leaves nothing to undo: its command goes from the stack."""
+        stack = self.undo_stack
+        top = stack.command(stack.index() - 1) if stack.index() > 0 else None
+        if top is not None and getattr(top, "token", None) is token:
+            top.setObsolete(True)
+            stack.undo()
+
+    def _show_at(self, where: int) -> None:
+        group = next((g for g in self.groups if g.start <= where < g.end), None)
+        if group is not None:
+            self.show_group(group)
+
+    def _advance(self) -> None:
+        """After A or R: the next group with a span still undecided in this article."""
+        if self.current is None:
+            return
+        found = rules.next_undecided(self.groups, self.decisions, self.current.start)
+        if found is None:
+            self.statusBar().showMessage(
+                "Every group in this article is decided · Space: the next article with "
+                "undecided spans",
+                6000,
+            )
+        elif found is not self.current:
+            self.show_group(found)
+
+    # -- editing a span's edges (E) --------------------------------------------------------
+
+    def begin_edit(self, span: Span, start: int, end: int) -> None:
+        """The edit bar opens on ``span`` going into gold as ``[start, end)``; its edges
+        can be dragged in the gold lane."""
+        if GOLD not in self.compare.lanes or self.current is None:
+            return
+        self.editing = (span, self.current, self.lane)
+        self.edit_bar.begin(
+            self.document.text, f"Edit {span.annotator}'s {span.label}", start, end, span.label,
+            list(self.colors),
+        )
+        self.compare.lanes[GOLD].text.set_edges((start, end), self.colors.get(span.label, ""))
+        self.key_actions.set_editing(True)
+        self.show_group(self.current)
+        self.compare.ensureWidgetVisible(self.compare.lanes[GOLD])
+        self.edit_bar.start.setFocus()
+        self.statusBar().showMessage(
+            "Drag the edges in the gold lane (they snap to words) or type the offsets; "
+            "Return applies, Escape cancels",
+            8000,
+        )
+
+    def end_edit(self, said: str | None = None) -> None:
+        if self.editing is None:
+            return
+        self.editing = None
+        self.edit_bar.hide()
+        if GOLD in self.compare.lanes:
+            self.compare.lanes[GOLD].text.set_edges(None)
+        self.key_actions.set_editing(False)
+        self.table.setFocus()
+        if said:
+            self.statusBar().showMessage(said, 5000)
+        if self.current is not None:
+            self.show_group(self.current)
+
+    def _on_edges_moved(self, start: int, end: int) -> None:
+        if self.editing is not None:
+            self.edit_bar.set_range(start, end)
+            self.show_group(self.current)
+
+    def _on_edit_range(self, start: int, end: int) -> None:
+        if self.editing is not None and GOLD in self.compare.lanes:
+            gold = self.compare.lanes[GOLD].text
+            gold.set_edges((start, end), gold.edge_color)
+            self.show_group(self.current)
+
+    def escape(self) -> None:
+        """Escape: cancels an edit, else closes the window (every decision is saved as it
+        is made, so there is nothing to ask)."""
+        if self.editing is not None:
+            self.end_edit("The edit was cancelled.")
+        else:
+            self.close()
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def _fit_split(self) -> None:
+        """The lanes get the height they need (at most two thirds), the table the rest:
+        no empty band under the lanes while the table shows a few rows. Once the
+        splitter is dragged, it stays where the reviewer put it."""
+        if self._sized_by_hand:
+            return
+        QTimer.singleShot(0, self._fit_split_now)
+
+    def _fit_split_now(self) -> None:
+        total = sum(self.split.sizes())
+        if total <= 0 or self._sized_by_hand:
+            return
+        needed = self.compare.widget().sizeHint().height() + 4
+        lanes = max(160, min(needed, total * 2 // 3))
+        if abs(self.split.sizes()[0] - lanes) > 8:
+            self.split.setSizes([lanes, total - lanes])
+
+    def _on_splitter_moved(self, *_args) -> None:
+        self._sized_by_hand = True
 
     # -- slots -----------------------------------------------------------------------------
 
