@@ -59,13 +59,8 @@ def accept(group: Group | None, lane: str | None, decisions: Mapping[str, Decisi
     mine = lane_spans(group, lane)
     what = f"{lane}'s reading" if mine else f"nothing here ({lane})"
     writes = accept_lane(group, lane, decisions)
-    edits = [
-        s for spans in group.spans.values() for s in spans
-        if _verdict(decisions, s.id) == "edited" and (s in mine or _twin(s, mine))
-    ]
-    kept = (
-        f"kept the edit of {_names(s for s in edits)}" if edits else ""
-    )
+    edits = [s for s in mine if _verdict(decisions, s.id) == "edited"]
+    kept = f"kept the edit of {_names(edits)}" if edits else ""
     if not writes:
         if kept:
             raise NothingToDo(f"Nothing to accept: {kept} (A never overwrites an edit).")
@@ -108,10 +103,6 @@ def _asking(
 def _verdict(decisions: Mapping[str, Decision], item: str) -> str | None:
     d = decisions.get(item)
     return d.verdict if d is not None else None
-
-
-def _twin(span: Span, spans: Iterable[Span]) -> bool:
-    return any((s.start, s.end, s.label) == (span.start, span.end, span.label) for s in spans)
 
 
 def _names(spans: Iterable[Span]) -> str:
@@ -220,7 +211,13 @@ def accept_lane(group: Group, lane: str, decisions: Mapping[str, Decision]) -> V
 
     An edited span is never accepted over its edit (the edit is what gold holds), and a
     span that has the verdict already is left out (nothing would change)."""
-    shapes = {(s.start, s.end, s.label) for s in group.spans.get(lane, ())}
+    # An edited span of the lane stands for its edit, not for its first shape: spans
+    # identical to that shape are not its twins.
+    shapes = {
+        (s.start, s.end, s.label)
+        for s in group.spans.get(lane, ())
+        if _verdict(decisions, s.id) != "edited"
+    }
     out: Verdicts = []
     for name, spans in group.spans.items():
         for span in spans:

@@ -94,6 +94,7 @@ class ReviewWindow(QMainWindow):
         self.verdict_notes: dict[str, str] = {}  # the reviewer's notes, by item
         self._shape: tuple | None = None  # what the groups were made from
         self.undo_stack = QUndoStack(self)
+        self._refused: set[object] = set()  # commands refused before they reached the stack
         # E: (the span, its group, its lane) while its edges are being moved, else None.
         self.editing: tuple[Span, Group, str] | None = None
         self._sized_by_hand = False  # the splitter was dragged: it keeps its place
@@ -336,6 +337,9 @@ class ReviewWindow(QMainWindow):
         after = self._after_step(doc_id, where, advance)
         command = VerdictCommand(text, self.store, self.writer, doc_id, apply, after, where)
         self.undo_stack.push(command)
+        if command.token in self._refused:  # refused at once, inside push
+            self._refused.discard(command.token)
+            self._drop(command.token)
 
     def _after_step(self, doc_id: str, where: int | None, advance: bool):
         def shown(token: object, text: str, refused: str | None, step: str) -> None:
@@ -360,12 +364,15 @@ class ReviewWindow(QMainWindow):
         return shown
 
     def _drop(self, token: object) -> None:
-        """A refused verdict leaves nothing to undo: its command goes from the stack."""
+        """A refused verdict leaves nothing to undo: its command goes from the stack (one
+        refused while it was being pushed is dropped once it is there)."""
         stack = self.undo_stack
         top = stack.command(stack.index() - 1) if stack.index() > 0 else None
         if top is not None and getattr(top, "token", None) is token:
             top.setObsolete(True)
-            stack.undo()
+            stack.undo()  # an obsolete command is deleted, not undone
+        else:
+            self._refused.add(token)
 
     def _show_at(self, where: int) -> None:
         group = next((g for g in self.groups if g.start <= where < g.end), None)
@@ -373,17 +380,20 @@ class ReviewWindow(QMainWindow):
             self.show_group(group)
 
     def _advance(self) -> None:
-        """After A or R: the next group with a span still undecided in this article."""
-        if self.current is None:
+        """After A or R: the next group with a span still undecided in this article (R
+        on one lane leaves the others' spans open: the group stays until they are
+        decided too)."""
+        if self.current is None or rules.undecided(self.current, self.decisions):
             return
         found = rules.next_undecided(self.groups, self.decisions, self.current.start)
         if found is None:
+            said = self.statusBar().currentMessage()
             self.statusBar().showMessage(
-                "Every group in this article is decided · Space: the next article with "
-                "undecided spans",
-                6000,
+                f"{said} · every group in this article is decided (Space: the next article "
+                "with undecided spans)",
+                8000,
             )
-        elif found is not self.current:
+        else:
             self.show_group(found)
 
     # -- editing a span's edges (E) --------------------------------------------------------
