@@ -8,6 +8,7 @@ and a verdict's note exported with gold."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -362,3 +363,26 @@ def test_an_edge_snaps_to_a_word_boundary() -> None:
     assert snap_edge(text, 23, "end", t) == 22  # after the space: back before it
     assert snap_edge(text, 40, "end", t) == len(text)
     assert snap_edge(text, 30, "start", t + 1) == t  # never past the other edge
+
+
+def test_undo_of_a_verdict_still_waiting_for_the_lock_drops_it_and_redo_makes_it(
+    qtbot, window: MainWindow, states_db: Path
+) -> None:
+    review = open_review(qtbot, window)
+    locker = sqlite3.connect(states_db, timeout=0)
+    locker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        key(review, Qt.Key.Key_1)
+        key(review, Qt.Key.Key_A)
+        assert review.writer.pending  # waiting, not lost
+        key(review, Qt.Key.Key_Z, CTRL)  # dropped before it reached the file
+        assert not review.writer.pending
+    finally:
+        locker.rollback()
+        locker.close()
+    assert verdicts(states_db) == {}
+    key(review, Qt.Key.Key_Z, CTRL | SHIFT)  # made now, as the first time
+    qtbot.waitUntil(lambda: not review.writer.pending)
+    assert verdicts(states_db)[("alice", WILL)] == "accepted"
+    key(review, Qt.Key.Key_Z, CTRL)
+    assert verdicts(states_db) == {} and gold(states_db) == []

@@ -42,13 +42,14 @@ class VerdictCommand(QUndoCommand):
         self.token = object()  # how the window finds this command again (a refused one)
         self.states: dict[str, object] = {}
         self._write: Write | None = None
-        self._done_once = False
 
     def redo(self) -> None:
-        if self._done_once:
-            self._step("redo", "before", "after")
+        if self._cancelled():
+            return  # the undo never reached the database: it holds the verdict still
+        if "after" in self.states:
+            self._restore("redo", "before", "after")
             return
-        self._done_once = True
+        # The first time (or again after an undo that dropped it before it was saved).
         store, doc_id, apply, states = self.store, self.doc_id, self.apply, self.states
 
         def save() -> str | None:
@@ -67,12 +68,21 @@ class VerdictCommand(QUndoCommand):
         self._submit(save, "do")
 
     def undo(self) -> None:
-        self._step("undo", "after", "before")
-
-    def _step(self, step: str, now: str, wanted: str) -> None:
-        if self._write is not None and self.writer.cancel(self._write):
-            self._write = None  # the opposite step never reached the database
+        if self._cancelled():
+            states = self.states
+            if "after" not in states:
+                states.clear()  # never applied: nothing to put back
             return
+        self._restore("undo", "after", "before")
+
+    def _cancelled(self) -> bool:
+        """The last step still waits for the database: it is dropped there instead."""
+        if self._write is not None and self.writer.cancel(self._write):
+            self._write = None
+            return True
+        return False
+
+    def _restore(self, step: str, now: str, wanted: str) -> None:
         store, states = self.store, self.states
 
         def save() -> None:

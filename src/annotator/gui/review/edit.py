@@ -10,7 +10,6 @@ change, so the reviewer sees what gold will hold. Return applies, Escape cancels
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -40,12 +39,10 @@ class EditBar(QFrame):
         self.label = QComboBox(objectName="editLabel")
         self.preview = QLabel(objectName="editPreview", wordWrap=True)
         self.preview.setMinimumWidth(300)
-        self.help = QLabel(
-            "Drag the edges in the gold lane, or type the offsets · Return applies · "
-            "Escape cancels",
-            objectName="editHelp",
+        self.setToolTip(
+            "Drag the edges in the gold lane (they snap to words), or type the offsets · "
+            "Return applies · Escape cancels"
         )
-        self.help.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
