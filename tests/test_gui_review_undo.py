@@ -386,3 +386,46 @@ def test_undo_of_a_verdict_still_waiting_for_the_lock_drops_it_and_redo_makes_it
     assert verdicts(states_db)[("alice", WILL)] == "accepted"
     key(review, Qt.Key.Key_Z, CTRL)
     assert verdicts(states_db) == {} and gold(states_db) == []
+
+
+def test_a_key_on_a_decided_link_asks_and_undo_in_another_article_goes_there(
+    qtbot, three_window: MainWindow, three_db: Path, monkeypatch
+) -> None:
+    review = open_review(qtbot, three_window)
+    with Store.open(three_db) as s:
+        s.set_document_note(s.document_ids()[0], "Second half is an interview.")
+    review.reload()
+    assert "article note:</i> Second half is an interview." in review.compare.place.text()
+    while current_text(review) != "Vladimir Putin":
+        key(review, Qt.Key.Key_N)
+    key(review, Qt.Key.Key_3)
+    key(review, Qt.Key.Key_A)
+    key(review, Qt.Key.Key_A)  # moved on to the claim: carol's, her link follows into gold
+    assert rows(three_db, "SELECT r.annotator, d.verdict FROM decisions d "
+                "JOIN relations r ON r.id = d.item WHERE r.annotator = 'carol'") == [
+        ("carol", "accepted")
+    ]
+    key(review, Qt.Key.Key_L)
+    [row] = [i for i, r in enumerate(review.links_model.links) if r.annotator == "carol"]
+    review.select_link(row)
+    asked = answers(monkeypatch, Button.Cancel)
+    before = everything(three_db)
+    key(review, Qt.Key.Key_R)
+    assert "carol's claimed_by link: accepted → rejected" in asked[0]
+    assert everything(three_db) == before
+    key(review, Qt.Key.Key_L)
+    # An undo made after moving to another article opens the article it happened in.
+    first = review.document.id
+    with Store.open(three_db) as s:
+        s.import_documents(
+            [IncomingDocument("Kyiv said no.", "two", DocumentMeta(title="Two"), "test",
+                              spans=[IncomingSpan(0, 4, "actor", annotator="alice")])],
+            annotator="import",
+        )
+    review.reload()
+    key(review, Qt.Key.Key_PageDown, CTRL)
+    assert review.document.id != first
+    key(review, Qt.Key.Key_Z, CTRL)
+    assert review.document.id == first
+    assert current_text(review).startswith("Moscow has long said")
+    assert review.statusBar().currentMessage().startswith("Undone: Accept carol's reading")

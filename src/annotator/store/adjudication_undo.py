@@ -137,6 +137,13 @@ class AdjudicationHistory:
             ).fetchall()
         )
 
+    @reads
+    def article_note(self, doc_id: str) -> str | None:
+        """The article's note alone (the review window reads it again at each change
+        without reading the article's text)."""
+        row = self.conn.execute("SELECT note FROM documents WHERE id = ?", [doc_id]).fetchone()
+        return row[0] if row and row[0] else None
+
     def set_decision_note(self, item: str, note: str) -> None:
         """The reviewer's note on the verdict on ``item`` ("" removes it). The gold item
         the verdict made carries it too (its note is what the gold export writes)."""

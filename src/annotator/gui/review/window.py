@@ -27,6 +27,7 @@ like every edit; the window only re-reads what the store now holds.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, Qt, QTimer, Signal
@@ -92,6 +93,7 @@ class ReviewWindow(QMainWindow):
         self.lane: str | None = None  # the annotator whose lane is picked
         self.link_labels: list[str] = []
         self.verdict_notes: dict[str, str] = {}  # the reviewer's notes, by item
+        self.article_note: str | None = None
         self._shape: tuple | None = None  # what the groups were made from
         self.undo_stack = QUndoStack(self)
         self._refused: set[object] = set()  # commands refused before they reached the stack
@@ -189,6 +191,7 @@ class ReviewWindow(QMainWindow):
         self.relations = self.store.relations(doc_id)
         self.decisions = self.store.decisions(doc_id)
         self.verdict_notes = self.store.decision_notes(doc_id)
+        self.article_note = self.store.article_note(doc_id)
         self.annotators = sorted({s.annotator for s in self.spans} - {GOLD})
         # A verdict changes gold and the decisions, never the annotators' spans: then the
         # groups stand and only the decisions are shown again (a few thousand groups are
@@ -293,11 +296,11 @@ class ReviewWindow(QMainWindow):
         else:
             n = self.groups.index(group) + 1 if group in self.groups else 0
             mark = "all agree" if group.agreed else "disagreement"
-            note = self.document.note if self.document else None
+            note = self.article_note
             self.compare.place.setText(
                 f"<b>Group {n} of {len(self.groups)}</b> · characters {group.start}–{group.end}"
                 f" · {mark} · {', '.join(sorted(group.labels))}"
-                + (" · <u>✉ article note</u>" if note else "")
+                + (f" · ✉ <i>article note:</i> {html.escape(_clip(note))}" if note else "")
             )
             self.compare.place.setToolTip(f"Article note: {note}" if note else "")
         row = self.model.row_of(group)
@@ -524,6 +527,11 @@ class ReviewWindow(QMainWindow):
     def _on_color_scheme_changed(self, *_args) -> None:
         if self.document is not None:
             self._regroup()
+
+
+def _clip(note: str, n: int = 90) -> str:
+    one = " ".join(note.split())
+    return one if len(one) <= n else one[: n - 1] + "…"
 
 
 def _table(model: QAbstractItemModel, name: str) -> QTableView:
