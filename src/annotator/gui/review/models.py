@@ -18,9 +18,9 @@ _ROOT = QModelIndex()
 SNIPPET_CHARS = 48
 
 
-def snippet(text: str) -> str:
+def snippet(text: str, n: int = SNIPPET_CHARS) -> str:
     one_line = " ".join(text.split())
-    return one_line if len(one_line) <= SNIPPET_CHARS else one_line[: SNIPPET_CHARS - 1] + "…"
+    return one_line if len(one_line) <= n else one_line[: n - 1] + "…"
 
 
 def group_decision(group: Group, decisions: dict[str, Decision]) -> str:
@@ -120,7 +120,8 @@ class GroupTableModel(QAbstractTableModel):
             if column == self.agree_column():
                 return "✓" if group.agreed else "✗"
             if column == self.columnCount() - 1:
-                return snippet(" · ".join(group_notes(group, self.verdict_notes)))
+                # The last column stretches: the notes may run longer than a snippet.
+                return snippet(" · ".join(group_notes(group, self.verdict_notes)), 200)
             return group_decision(group, self.decisions)
         if role == Qt.ItemDataRole.BackgroundRole and annotator is not None:
             spans = group.spans.get(annotator, ())
