@@ -429,3 +429,34 @@ def test_a_key_on_a_decided_link_asks_and_undo_in_another_article_goes_there(
     assert review.document.id == first
     assert current_text(review).startswith("Moscow has long said")
     assert review.statusBar().currentMessage().startswith("Undone: Accept carol's reading")
+
+
+def test_an_edge_dragged_over_emoji_lands_on_exact_offsets(qtbot, tmp_path: Path) -> None:
+    """Python offsets and Qt's UTF-16 positions differ after the emoji: the drag still
+    lands on the word's first character, and gold holds exactly that text."""
+    text = "Hi 👩\u200d👩\u200d👧 and 🇺🇦: Олена Ковальчук 💪 said no.\r\nNext line.\r\n"
+    who = text.index("Ковальчук")
+    path = tmp_path / "emoji.db"
+    spans = [
+        IncomingSpan(who, text.index(" no."), "actor", annotator="alice"),
+        IncomingSpan(who, who + len("Ковальчук"), "actor", annotator="bob"),
+    ]
+    with Store.open(path) as s:
+        s.import_documents(
+            [IncomingDocument(text, "e", DocumentMeta(title="E"), "test", id="e", spans=spans)],
+            annotator="import",
+        )
+    window = open_main(qtbot, path)
+    try:
+        review = open_review(qtbot, window)
+        key(review, Qt.Key.Key_1)
+        key(review, Qt.Key.Key_E)
+        olena = text.index("Олена")
+        drag_gold_edge(review, who, olena + 2)  # the start edge into "Ол|ена"
+        assert review.edit_bar.result_range()[:2] == (olena, text.index(" no."))
+        key(review, Qt.Key.Key_Return)
+        [(start, end, label, stored)] = gold(path)
+        assert (start, end) == (olena, text.index(" no."))
+        assert stored == text[start:end] == "Олена Ковальчук 💪 said"
+    finally:
+        window.close()
