@@ -460,3 +460,34 @@ def test_an_edge_dragged_over_emoji_lands_on_exact_offsets(qtbot, tmp_path: Path
         assert stored == text[start:end] == "Олена Ковальчук 💪 said"
     finally:
         window.close()
+
+
+def test_the_lanes_take_the_height_they_need_and_the_table_the_rest(
+    qtbot, three_window: MainWindow
+) -> None:
+    review = open_review(qtbot, three_window)
+    review.resize(1400, 900)
+    qtbot.wait(50)
+
+    def band() -> int:  # the empty height under the last lane
+        return review.split.sizes()[0] - review.compare.widget().sizeHint().height()
+
+    qtbot.waitUntil(lambda: abs(band()) <= 12)
+    rows_shown = review.table.viewport().height() // review.table.rowHeight(0)
+    assert rows_shown >= 10
+    while current_text(review) != "Mongi Hamdi":  # a taller paragraph: the lanes grow
+        key(review, Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: abs(band()) <= 12)
+    assert review.split.sizes()[0] <= sum(review.split.sizes()) * 2 // 3
+    # Dragged by hand, the splitter stays where the reviewer put it.
+    handle = review.split.handle(1)
+    middle = handle.rect().center()
+    QTest.mousePress(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, middle)
+    QTest.mouseMove(handle, middle + QPoint(0, -120))
+    QTest.mouseRelease(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       middle + QPoint(0, -120))
+    dragged = review.split.sizes()[0]
+    assert abs(band()) > 60  # the reviewer made the lanes smaller than they need
+    key(review, Qt.Key.Key_N)
+    qtbot.wait(20)
+    assert review.split.sizes()[0] == dragged

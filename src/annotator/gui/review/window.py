@@ -474,6 +474,10 @@ class ReviewWindow(QMainWindow):
         if abs(self.split.sizes()[0] - lanes) > 8:
             self.split.setSizes([lanes, total - lanes])
 
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_split()
+
     def _on_splitter_moved(self, *_args) -> None:
         self._sized_by_hand = True
 
