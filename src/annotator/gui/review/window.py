@@ -198,7 +198,10 @@ class ReviewWindow(QMainWindow):
         # not grouped and laid out again at each key press).
         shape = (
             doc_id,
-            tuple((s.id, s.start, s.end, s.label) for s in self.spans if s.annotator != GOLD),
+            # (a note changed in the main window is shown too: the groups hold the spans)
+            tuple(
+                (s.id, s.start, s.end, s.label, s.note) for s in self.spans if s.annotator != GOLD
+            ),
             tuple(colors.items()),
         )
         self.colors = colors
