@@ -491,3 +491,17 @@ def test_the_lanes_take_the_height_they_need_and_the_table_the_rest(
     key(review, Qt.Key.Key_N)
     qtbot.wait(20)
     assert review.split.sizes()[0] == dragged
+
+
+def test_a_note_written_in_the_main_window_reaches_the_lanes(
+    qtbot, window: MainWindow, states_db: Path
+) -> None:
+    review = open_review(qtbot, window)
+    bob = review.compare.lanes["bob"]
+    assert not bob.notes.isVisible()
+    [span] = [s for s in review.spans if s.annotator == "bob"]
+    window.store.set_span_note(span.id, "too long: the claim is the second half")
+    review.reload()
+    assert bob.notes.isVisible() and "too long" in bob.notes.toolTip()
+    row = review.model.row_of(review.current)
+    assert "bob: too long" in review.model.index(row, review.model.columnCount() - 1).data()
