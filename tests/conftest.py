@@ -64,3 +64,27 @@ def seed_copy(tmp_path: Path) -> Path:
     target = tmp_path / SEED.name
     shutil.copy(SEED, target)
     return target
+
+
+# -- the team hub: a real PostgreSQL server (tests/pg_cluster.py), one per session ------------
+@pytest.fixture(scope="session")
+def pg_cluster():
+    from pg_cluster import Cluster
+
+    cluster = Cluster()
+    yield cluster
+    cluster.close()
+
+
+@pytest.fixture
+def hub_db(pg_cluster, request):
+    """A fresh, empty database in the test cluster; the superuser's URL to it."""
+    import re
+    import uuid
+
+    import psycopg
+
+    name = "hub_" + re.sub(r"\W", "_", request.node.name.lower())[:30] + "_" + uuid.uuid4().hex[:6]
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return pg_cluster.url(name)
