@@ -593,6 +593,6 @@ def agreement_command(db: Path, by: str | None, as_json: bool) -> None:
         _echo(line)
 
 
-from annotator.cli_hub import hub as _hub  # noqa: E402 (the team hub: cli_hub.py)
+from annotator.cli_hub import TEAM_COMMANDS  # noqa: E402 (the team hub: cli_hub.py)
 
-main.add_command(_hub)
+list(map(main.add_command, TEAM_COMMANDS))
