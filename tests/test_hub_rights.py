@@ -102,12 +102,16 @@ def test_annotators_write_neither_gold_nor_scheme_nor_documents(hub):
 def test_versions_are_the_hubs_not_the_clients(hub):
     with psycopg.connect(as_member(hub, "alice"), autocommit=True) as conn:
         span(conn, "a1", "alice")
-        conn.execute("UPDATE spans SET version = 1, written_by = 'bob' WHERE id = 'a1'")
         span(conn, "a2", "alice")
+        conn.execute("UPDATE spans SET label = 'quote' WHERE id = 'a1'")  # stamped again
+    refused(as_member(hub, "alice"), "UPDATE spans SET version = 1, written_by = 'bob'")
+    refused(as_member(hub, "alice"),
+            'INSERT INTO spans (id, document, start, "end", label, text, annotator, created_at, '
+            "updated_at, version) VALUES ('a3', 'd1', 0, 5, 'actor', 'Putin', 'alice', '', '', 1)")
     with psycopg.connect(hub) as owner:
         rows = owner.execute("SELECT id, version, written_by FROM spans ORDER BY version")
         rows = rows.fetchall()
-    assert [r[0] for r in rows] == ["a1", "a2"] or [r[0] for r in rows] == ["a2", "a1"]
+    assert [r[0] for r in rows] == ["a2", "a1"]  # a1 changed after a2 was written
     assert all(r[2] == "alice" for r in rows)
     versions = [r[1] for r in rows]
     assert versions == sorted(set(versions)) and min(versions) > 1

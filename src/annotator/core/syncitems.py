@@ -1,6 +1,6 @@
 """What the team hub syncs, described once for both sides (store/syncing.py writes it into the
 local file, sync/ into PostgreSQL): each kind's columns in order, the key that names one item,
-and its content, whose digest tells whether the item changed since it was last synced.
+and its content, which tells whether the item changed since it was last synced.
 
 A span's content is its place, label, text and note; timestamps travel but are not content
 (touching a span and putting it back is no change). Document labels are present or not, so
@@ -8,10 +8,7 @@ their content is empty. Document notes are the annotator's note on a whole artic
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-
-import orjson
 
 
 @dataclass(frozen=True)
@@ -25,9 +22,8 @@ class Kind:
     def item(self, row: dict) -> str:
         return "\t".join(str(row[c]) for c in self.key)
 
-    def digest(self, row: dict) -> str:
-        values = [row[c] for c in self.content]
-        return hashlib.sha256(orjson.dumps(values)).hexdigest()[:32]
+    def content_of(self, row: dict) -> tuple:
+        return tuple(row[c] for c in self.content)
 
 
 SPAN = Kind(

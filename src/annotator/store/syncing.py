@@ -5,12 +5,14 @@ from the file is a tombstone to send), the pull cursor, and conflicts parked for
 A file that never syncs has these tables empty and behaves exactly as before: nothing here runs
 on an edit. Changes are found by comparing the annotator's rows with what was last synced, so
 no edit path has to remember to log itself, and a crash at any point loses nothing: the next
-sync compares again.
+sync compares again. The comparison runs inside SQLite: an item's digest is SQLite's
+``json_array`` of its content columns, made the same way from a row and from values sent.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -18,18 +20,20 @@ from annotator.core.ids import utc_now
 from annotator.core.labels import Label
 from annotator.core.syncitems import BY_NAME, KINDS, NOTE, SPAN, Kind
 from annotator.store.errors import StoreError, reads
+from annotator.store.rows import CHUNK
 
 
 class Synced(NamedTuple):
-    """An item in step with the hub: its hub version and content digest (None: the hub
-    holds it as a tombstone, so this file forgets it)."""
+    """An item in step with the hub at ``version``, holding ``row`` (a dict with at least
+    the kind's content columns; None: the hub holds it as a tombstone, so this file forgets
+    it)."""
 
     kind: str
     item: str
     annotator: str
     document: str
     version: int
-    digest: str | None
+    row: dict | None
 
 
 class Parked(NamedTuple):
@@ -58,37 +62,32 @@ class Syncing:
             )
 
     @reads
-    def synced(self, annotators: Iterable[str]) -> dict[tuple[str, str], tuple[int, str, str]]:
-        """(kind, item) -> (hub version, digest, document) of every item of ``annotators``
-        the hub is known to hold."""
-        names = list(annotators)
-        marks = ", ".join("?" * len(names))
-        return {
-            (kind, item): (version, digest, document)
-            for kind, item, version, digest, document in self.conn.execute(
-                "SELECT kind, item, version, digest, document FROM sync_items "
-                f"WHERE annotator IN ({marks})", names
-            )
-        }
-
-    @reads
-    def sync_rows(self, kind: Kind, annotators: Iterable[str]) -> list[dict]:
-        """The rows of ``kind`` written by ``annotators``, as dicts of the kind's columns."""
-        names = list(annotators)
-        if not names:
-            return []
-        marks = ", ".join("?" * len(names))
-        if kind is NOTE:  # a file's article notes are its own annotator's: one per article
-            rows = self.conn.execute(
-                "SELECT id, ?, note FROM documents WHERE note IS NOT NULL AND note != ''",
-                [names[0]],
-            )
-        else:
-            columns = ", ".join(f'"{c}"' for c in kind.columns)
-            rows = self.conn.execute(
-                f"SELECT {columns} FROM {kind.table} WHERE annotator IN ({marks})", names
-            )
-        return [dict(zip(kind.columns, row, strict=True)) for row in rows]
+    def sync_changes(
+        self, kind: Kind, annotators: list[str]
+    ) -> list[tuple[str, str, dict | None, int | None]]:
+        """Every item of ``kind`` by ``annotators`` that differs from what the hub was last
+        known to hold: (item, document, local row or None when deleted here, base version)."""
+        marks = ", ".join("?" * len(annotators))
+        rows = _rows_sql(kind, annotators)
+        changed = self.conn.execute(
+            f"SELECT r.*, i.version FROM ({rows}) r LEFT JOIN sync_items i "
+            f"ON i.kind = ? AND i.item = {_item_sql(kind, 'r')} "
+            f"WHERE i.digest IS NULL OR i.digest != {_content_sql(kind, 'r')}",
+            [*_rows_args(kind, annotators), kind.name],
+        )
+        out = []
+        for values in changed:
+            row = dict(zip(kind.columns, values[:-1], strict=True))
+            out.append((kind.item(row), row["document"], row, values[-1]))
+        gone = self.conn.execute(
+            f"SELECT i.item, i.document, i.version FROM sync_items i "
+            f"WHERE i.kind = ? AND i.annotator IN ({marks}) AND NOT EXISTS "
+            f"(SELECT 1 FROM ({rows}) r WHERE r.document = i.document "
+            f"AND r.annotator = i.annotator AND {_item_sql(kind, 'r')} = i.item)",
+            [kind.name, *annotators, *_rows_args(kind, annotators)],
+        )
+        out += [(item, document, None, version) for item, document, version in gone]
+        return out
 
     @reads
     def document_export_rows(self) -> list[dict]:
@@ -113,44 +112,48 @@ class Syncing:
         return row[0] if row else None
 
     def record_pushed(self, done: list[Synced], conflicts: list[Parked]) -> None:
-        """After a push committed on the hub: ``done`` are in step with it (digest None:
-        a tombstone the hub now holds); each of ``conflicts`` parks the local version for
-        the annotator and puts the hub's in its place."""
+        """After a push committed on the hub: ``done`` are in step with it; each of
+        ``conflicts`` parks the local version for the annotator and puts the hub's in its
+        place. An item edited here while the push ran keeps its new content and is sent
+        next time: what is recorded is what was sent, not what the row holds now."""
         now = utc_now()
         with self._write():
             self._record_synced(done)
-            for parked in conflicts:
-                kind = BY_NAME[parked.kind]
-                self.conn.execute(
-                    "INSERT INTO sync_conflicts (kind, item, local, hub_version, parked_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [parked.kind, parked.item, json.dumps(parked.local, ensure_ascii=False),
-                     parked.hub["version"], now],
-                )
-                self._ensure_annotator(parked.hub["annotator"])
-                if parked.hub.get("deleted"):
-                    self._sync_remove(kind, parked.hub)
-                else:
-                    self._sync_upsert(kind, parked.hub)
-            self._record_synced([
+            self.conn.executemany(
+                "INSERT INTO sync_conflicts (kind, item, local, hub_version, parked_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(p.kind, p.item, json.dumps(p.local, ensure_ascii=False), p.hub["version"], now)
+                 for p in conflicts],
+            )
+            for kind in KINDS:
+                hub_rows = [p.hub for p in conflicts if p.kind == kind.name]
+                if hub_rows:
+                    self._sync_apply(kind, hub_rows)
+            self._record_synced(
                 Synced(p.kind, p.item, p.hub["annotator"], p.hub["document"], p.hub["version"],
-                       None if p.hub.get("deleted") else BY_NAME[p.kind].digest(p.hub))
+                       None if p.hub.get("deleted") else p.hub)
                 for p in conflicts
-            ])
+            )
 
     def _record_synced(self, done: Iterable[Synced]) -> None:
         done = list(done)
-        self.conn.executemany(
-            "INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, item) DO UPDATE SET "
-            "annotator = excluded.annotator, document = excluded.document, "
-            "version = excluded.version, digest = excluded.digest",
-            [tuple(s) for s in done if s.digest is not None],
-        )
-        self.conn.executemany(
-            "DELETE FROM sync_items WHERE kind = ? AND item = ?",
-            [(s.kind, s.item) for s in done if s.digest is None],
-        )
+        for kind in KINDS:
+            mine = [s for s in done if s.kind == kind.name]
+            if not mine:
+                continue
+            marks = ", ".join("?" * len(kind.content))
+            self.conn.executemany(
+                "INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
+                f"VALUES (?, ?, ?, ?, ?, json_array({marks})) ON CONFLICT (kind, item) "
+                "DO UPDATE SET annotator = excluded.annotator, document = excluded.document, "
+                "version = excluded.version, digest = excluded.digest",
+                [(s.kind, s.item, s.annotator, s.document, s.version,
+                  *(s.row[c] for c in kind.content)) for s in mine if s.row is not None],
+            )
+            self.conn.executemany(
+                "DELETE FROM sync_items WHERE kind = ? AND item = ?",
+                [(s.kind, s.item) for s in mine if s.row is None],
+            )
 
     def apply_pulled(
         self,
@@ -166,20 +169,17 @@ class Syncing:
         with self._write():
             self._sync_scheme(labels)
             for kind in KINDS:
-                for row in rows.get(kind.name, []):
-                    if kind is NOTE and row["annotator"] != member:
-                        continue  # a file holds its own annotator's article notes only
-                    self._ensure_annotator(row["annotator"])
-                    if row.get("deleted"):
-                        self._sync_remove(kind, row)
-                    else:
-                        self._sync_upsert(kind, row)
-                    counts[kind.name] = counts.get(kind.name, 0) + 1
+                # a file holds its own annotator's article notes only
+                mine = [r for r in rows.get(kind.name, [])
+                        if kind is not NOTE or r["annotator"] == member]
+                if not mine:
+                    continue
+                self._sync_apply(kind, mine)
+                counts[kind.name] = len(mine)
                 self._record_synced(
-                    Synced(kind.name, kind.item(row), row["annotator"], row["document"],
-                           row["version"],
-                           None if row.get("deleted") else kind.digest(row))
-                    for row in rows.get(kind.name, [])
+                    Synced(kind.name, kind.item(r), r["annotator"], r["document"],
+                           r["version"], None if r.get("deleted") else r)
+                    for r in mine
                 )
             self.conn.execute(
                 "INSERT INTO sync_state (key, value) VALUES ('cursor', ?) "
@@ -203,41 +203,48 @@ class Syncing:
              for lb in labels],
         )
 
-    def _sync_upsert(self, kind: Kind, row: dict) -> None:
+    def _sync_apply(self, kind: Kind, rows: list[dict]) -> None:
+        """Inside a write: make ``rows`` (the hub's, with ``deleted``) what this file holds."""
+        for name in {r["annotator"] for r in rows}:
+            self._ensure_annotator(name)
+        alive = [r for r in rows if not r.get("deleted")]
+        dead = [r for r in rows if r.get("deleted")]
         if kind is NOTE:
-            self.conn.execute("UPDATE documents SET note = ? WHERE id = ?",
-                              [row["note"], row["document"]])
+            self.conn.executemany("UPDATE documents SET note = ? WHERE id = ?",
+                                  [(r["note"], r["document"]) for r in alive])
+            self.conn.executemany("UPDATE documents SET note = NULL WHERE id = ?",
+                                  [(r["document"],) for r in dead])
             return
-        if kind is SPAN and self.conn.execute(
-            "SELECT 1 FROM spans WHERE id = ?", [row["id"]]
-        ).fetchone() is None:
-            self.conn.execute(
-                "INSERT INTO span_counts (document, spans) VALUES (?, 1) "
-                "ON CONFLICT (document) DO UPDATE SET spans = spans + 1", [row["document"]]
+        if kind is SPAN:  # the per-article span counts follow what is added and removed
+            there = self._existing_spans([r["id"] for r in rows])
+            change = Counter(r["document"] for r in alive if r["id"] not in there)
+            change.subtract(Counter(r["document"] for r in dead if r["id"] in there))
+            self.conn.executemany(
+                "INSERT INTO span_counts (document, spans) VALUES (?, ?) ON CONFLICT "
+                "(document) DO UPDATE SET spans = spans + excluded.spans",
+                [(doc, n) for doc, n in change.items() if n],
             )
-        columns = list(kind.columns)
+        columns = kind.columns
         quoted = ", ".join(f'"{c}"' for c in columns)
-        marks = ", ".join("?" * len(columns))
         changes = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in kind.key)
         key = ", ".join(f'"{c}"' for c in kind.key)
         update = f"DO UPDATE SET {changes}" if changes else "DO NOTHING"
-        self.conn.execute(
-            f"INSERT INTO {kind.table} ({quoted}) VALUES ({marks}) "
+        self.conn.executemany(
+            f"INSERT INTO {kind.table} ({quoted}) VALUES ({', '.join('?' * len(columns))}) "
             f"ON CONFLICT ({key}) {update}",
-            [row[c] for c in columns],
+            [[r[c] for c in columns] for r in alive],
         )
-
-    def _sync_remove(self, kind: Kind, row: dict) -> None:
-        if kind is NOTE:
-            self.conn.execute("UPDATE documents SET note = NULL WHERE id = ?", [row["document"]])
-            return
         where = " AND ".join(f'"{c}" = ?' for c in kind.key)
-        gone = self.conn.execute(
-            f"DELETE FROM {kind.table} WHERE {where}", [row[c] for c in kind.key]
-        ).rowcount
-        if kind is SPAN and gone:
-            self.conn.execute("UPDATE span_counts SET spans = spans - 1 WHERE document = ?",
-                              [row["document"]])
+        self.conn.executemany(f"DELETE FROM {kind.table} WHERE {where}",
+                              [[r[c] for c in kind.key] for r in dead])
+
+    def _existing_spans(self, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(ids), CHUNK):
+            part = ids[i:i + CHUNK]
+            found.update(r[0] for r in self.conn.execute(
+                f"SELECT id FROM spans WHERE id IN ({', '.join('?' * len(part))})", part))
+        return found
 
     # -- conflicts ------------------------------------------------------------------------
 
@@ -265,15 +272,33 @@ class Syncing:
             ).fetchone()
             if row is None:
                 raise StoreError(f"no open conflict numbered {conflict_id} "
-                                 "(annotator sync DB --conflicts lists them)")
+                                 "(annotator sync DB URL --conflicts lists them)")
             kind, local = BY_NAME[row[0]], json.loads(row[1])
             if keep == "local":
-                if local.get("deleted"):
-                    self._sync_remove(kind, local)
-                else:
-                    self._ensure_annotator(local["annotator"])
-                    self._sync_upsert(kind, local)
+                self._sync_apply(kind, [local])
             self.conn.execute("UPDATE sync_conflicts SET resolved = ? WHERE id = ?",
                               [f"kept {keep} {utc_now()}", conflict_id])
         return local
 
+
+def _rows_sql(kind: Kind, annotators: list[str]) -> str:
+    """A SELECT of the kind's columns, in order, for the rows of ``annotators``."""
+    if kind is NOTE:  # the file's article notes are its own annotator's (the first named)
+        return ("SELECT id AS document, ? AS annotator, note FROM documents "
+                "WHERE note IS NOT NULL AND note != ''")
+    columns = ", ".join(f'"{c}"' for c in kind.columns)
+    return (f"SELECT {columns} FROM {kind.table} "
+            f"WHERE annotator IN ({', '.join('?' * len(annotators))})")
+
+
+def _rows_args(kind: Kind, annotators: list[str]) -> list[str]:
+    return [annotators[0]] if kind is NOTE else list(annotators)
+
+
+def _item_sql(kind: Kind, alias: str) -> str:
+    """The item's name (Kind.item) as SQL over the row ``alias``."""
+    return " || char(9) || ".join(f'{alias}."{c}"' for c in kind.key)
+
+
+def _content_sql(kind: Kind, alias: str) -> str:
+    return f"json_array({', '.join(f'{alias}.{chr(34)}{c}{chr(34)}' for c in kind.content)})"

@@ -14,10 +14,12 @@ SQL client gets no more than the app gives them:
 - an annotator reads the documents assigned to them and their own rows; reviewers and the lead
   read everything.
 
-Ordering never trusts a client's clock: a trigger stamps each written row with the next value
-of one sequence, after taking a transaction-level advisory lock, so writes commit in the order
-of their versions and a client that pulls ``version > cursor`` never skips a row committed later
-with a smaller version. The same trigger records who wrote the row.
+Ordering never trusts a client's clock: each written row takes the next value of one sequence
+(the column's default on insert, a trigger on update; members have no right to write those
+columns themselves), after every writing statement has taken a transaction-level advisory
+lock, so writes commit in the order of their versions and a client that pulls ``version >
+cursor`` never skips a row committed later with a smaller version. Who wrote the row and when
+are stamped the same way.
 """
 
 from __future__ import annotations
@@ -57,16 +59,18 @@ def statements(database: str) -> list[str]:
                    OR pg_has_role(current_user, {_literal(lead)}, 'MEMBER') $$""",
         f"""CREATE FUNCTION hub_is_lead() RETURNS boolean LANGUAGE sql STABLE AS
             $$ SELECT pg_has_role(current_user, {_literal(lead)}, 'MEMBER') $$""",
-        # SECURITY DEFINER: the check must see assignments a member may not read. Inside it
-        # current_user is the definer, so the caller's name comes in as an argument.
-        """CREATE FUNCTION hub_is_assigned(doc text, who text) RETURNS boolean LANGUAGE sql
-            STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
-            $$ SELECT EXISTS (SELECT 1 FROM assignments a
-                              WHERE a.document = doc AND a.annotator = who AND a.active) $$""",
-        f"""CREATE FUNCTION hub_stamp() RETURNS trigger LANGUAGE plpgsql
-            SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        # Once per writing statement, before any row takes its version: the lock that makes
+        # versions commit in their order.
+        f"""CREATE FUNCTION hub_lock() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 PERFORM pg_advisory_xact_lock({WRITE_LOCK});
+                RETURN NULL;
+            END $$""",
+        # An inserted row takes its version, writer and time from the columns' defaults (the
+        # members may not name those columns); an updated row is stamped again here.
+        """CREATE FUNCTION hub_restamp() RETURNS trigger LANGUAGE plpgsql
+            SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            BEGIN
                 NEW.version := nextval('hub_version');
                 NEW.written_by := session_user;
                 NEW.written_at := now();
@@ -78,29 +82,32 @@ def statements(database: str) -> list[str]:
     ]
     everyone = f"{q(annotator)}, {q(reviewer)}, {q(lead)}"
     sql.append(f"GRANT USAGE ON SCHEMA public TO {everyone}")
-    sql.append(f"GRANT EXECUTE ON FUNCTION hub_is_reviewer(), hub_is_lead(), "
-               f"hub_is_assigned(text, text) TO {everyone}")
+    sql.append(f"GRANT EXECUTE ON FUNCTION hub_is_reviewer(), hub_is_lead() TO {everyone}")
     sql.append(f"GRANT SELECT ON hub_meta, members TO {everyone}")
+    sql.append(f"GRANT USAGE ON SEQUENCE hub_version TO {everyone}")
     for table in (*WORK_TABLES, *LEAD_TABLES):
-        sql.append(f"CREATE TRIGGER {table}_stamp BEFORE INSERT OR UPDATE ON {table} "
-                   "FOR EACH ROW EXECUTE FUNCTION hub_stamp()")
+        sql.append(f"CREATE TRIGGER {table}_lock BEFORE INSERT OR UPDATE ON {table} "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION hub_lock()")
+        sql.append(f"CREATE TRIGGER {table}_stamp BEFORE UPDATE ON {table} "
+                   "FOR EACH ROW EXECUTE FUNCTION hub_restamp()")
         # Not FORCEd: the hub's owner (who ran ``hub init``) administers it; members never
         # own a table, so the policies always apply to them.
         sql.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     for table in WORK_TABLES:
-        sql.append(f"GRANT SELECT, INSERT, UPDATE ON {table} TO {everyone}")
+        sql.append(f"GRANT SELECT ON {table} TO {everyone}")
+        sql.append(_column_grants(table, everyone))
         # Reading: one's own rows; reviewers and the lead read everyone's.
         sql.append(f"CREATE POLICY {table}_read ON {table} FOR SELECT "
                    "USING (annotator = current_user OR hub_is_reviewer())")
         # Writing: the same predicate before (USING) and after (WITH CHECK) the change.
-        mine = ("(annotator = current_user AND hub_is_assigned(document, current_user)) "
-                "OR (annotator = 'gold' AND hub_is_reviewer())")
+        mine = f"(annotator = current_user AND document IN ({_ASSIGNED})) " \
+               "OR (annotator = 'gold' AND hub_is_reviewer())"
         sql.append(f"CREATE POLICY {table}_insert ON {table} FOR INSERT WITH CHECK ({mine})")
         sql.append(f"CREATE POLICY {table}_update ON {table} FOR UPDATE "
                    f"USING ({mine}) WITH CHECK ({mine})")
     for table in LEAD_TABLES:
         sql.append(f"GRANT SELECT ON {table} TO {everyone}")
-        sql.append(f"GRANT INSERT, UPDATE ON {table} TO {q(lead)}")
+        sql.append(_column_grants(table, q(lead)))
         sql.append(f"CREATE POLICY {table}_write ON {table} FOR INSERT "
                    "WITH CHECK (hub_is_lead())")
         sql.append(f"CREATE POLICY {table}_change ON {table} FOR UPDATE "
@@ -109,8 +116,26 @@ def statements(database: str) -> list[str]:
     sql.append("CREATE POLICY assignments_read ON assignments FOR SELECT "
                "USING (annotator = current_user OR hub_is_reviewer())")
     sql.append("CREATE POLICY documents_read ON documents FOR SELECT "
-               "USING (hub_is_reviewer() OR hub_is_assigned(id, current_user))")
+               f"USING (hub_is_reviewer() OR id IN ({_ASSIGNED}))")
     return sql
+
+
+# The articles assigned to the member, as the member sees them (their own assignments): a
+# plain subquery, which the planner hashes once per statement, not a function per row.
+_ASSIGNED = "SELECT a.document FROM assignments a WHERE a.annotator = current_user AND a.active"
+
+
+def _column_grants(table: str, roles: str) -> str:
+    """INSERT and UPDATE on every column but the ones the hub stamps (version, writer, time):
+    a member cannot choose a row's place in the order, nor write in another's name."""
+    return f"""DO $$ DECLARE cols text; BEGIN
+        SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) INTO cols
+        FROM information_schema.columns WHERE table_schema = 'public'
+        AND table_name = {_literal(table)}
+        AND column_name NOT IN ('version', 'written_by', 'written_at');
+        EXECUTE format('GRANT INSERT (%s), UPDATE (%s) ON %I TO {roles}', cols, cols,
+                       {_literal(table)});
+    END $$"""
 
 
 def _quote_ident(name: str) -> str:
@@ -142,7 +167,7 @@ CREATE TABLE labels (
     key text,
     position integer NOT NULL DEFAULT 0,
     description text NOT NULL DEFAULT '',
-    version bigint NOT NULL DEFAULT 0,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
     written_by text NOT NULL DEFAULT session_user,
     written_at timestamptz NOT NULL DEFAULT now()
 );
@@ -158,7 +183,7 @@ CREATE TABLE documents (
     url text NOT NULL DEFAULT '',
     meta text NOT NULL DEFAULT '{}',
     position bigint NOT NULL,
-    version bigint NOT NULL DEFAULT 0,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
     written_by text NOT NULL DEFAULT session_user,
     written_at timestamptz NOT NULL DEFAULT now()
 );
@@ -166,7 +191,7 @@ CREATE TABLE assignments (
     document text NOT NULL REFERENCES documents (id),
     annotator text NOT NULL REFERENCES members (name) ON UPDATE CASCADE,
     active boolean NOT NULL DEFAULT true,
-    version bigint NOT NULL DEFAULT 0,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
     written_by text NOT NULL DEFAULT session_user,
     written_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (document, annotator)
@@ -184,7 +209,7 @@ CREATE TABLE spans (
     deleted boolean NOT NULL DEFAULT false,
     created_at text NOT NULL,
     updated_at text NOT NULL,
-    version bigint NOT NULL DEFAULT 0,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
     written_by text NOT NULL DEFAULT session_user,
     written_at timestamptz NOT NULL DEFAULT now()
 );
@@ -201,7 +226,7 @@ CREATE TABLE relations (
     deleted boolean NOT NULL DEFAULT false,
     created_at text NOT NULL,
     updated_at text NOT NULL,
-    version bigint NOT NULL DEFAULT 0,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
     written_by text NOT NULL DEFAULT session_user,
     written_at timestamptz NOT NULL DEFAULT now()
 );
@@ -212,7 +237,7 @@ CREATE TABLE document_status (
     status text NOT NULL CHECK (status IN ('todo', 'in_progress', 'done')),
     updated_at text NOT NULL,
     deleted boolean NOT NULL DEFAULT false,
-    version bigint NOT NULL DEFAULT 0,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
     written_by text NOT NULL DEFAULT session_user,
     written_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (document, annotator)
@@ -223,7 +248,7 @@ CREATE TABLE document_labels (
     annotator text NOT NULL,
     deleted boolean NOT NULL DEFAULT false,
     created_at text NOT NULL,
-    version bigint NOT NULL DEFAULT 0,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
     written_by text NOT NULL DEFAULT session_user,
     written_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (document, label, annotator)
@@ -233,7 +258,7 @@ CREATE TABLE document_notes (
     annotator text NOT NULL,
     note text,
     deleted boolean NOT NULL DEFAULT false,
-    version bigint NOT NULL DEFAULT 0,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
     written_by text NOT NULL DEFAULT session_user,
     written_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (document, annotator)
