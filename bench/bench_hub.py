@@ -13,14 +13,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from pg_cluster import Cluster  # noqa: E402
-
 from annotator.core.ids import new_id, utc_now  # noqa: E402
 from annotator.core.model import IncomingDocument, IncomingSpan, Span  # noqa: E402
 from annotator.store import Store  # noqa: E402
 from annotator.sync.admin import add_member, init_hub  # noqa: E402
 from annotator.sync.client import sync  # noqa: E402
 from annotator.sync.lead import add_articles, assign  # noqa: E402
+from pg_cluster import Cluster  # noqa: E402
 
 
 def _login(url: str, name: str) -> str:
