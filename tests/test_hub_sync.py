@@ -273,3 +273,22 @@ def test_kill_9_during_a_push_leaves_both_sides_whole(team):
         assert conn.execute("SELECT count(*) FROM spans").fetchone()[0] == n
     again = sync(alice, login(url, "alice"))
     assert sum(again.pushed.values()) == 0 and again.replayed == 0
+
+
+def test_the_leads_scheme_reaches_the_members(team):
+    url, tmp = team
+    scheme = tmp / "scheme.json"
+    alice = tmp / "alice.db"
+    sync(alice, login(url, "alice"))
+    run("labels", alice, "--export", scheme)
+    data = json.loads(scheme.read_text())
+    data["labels"].append({"name": "location", "kind": "span", "color": "#ff69b4", "key": "4"})
+    scheme.write_text(json.dumps(data))
+    done = CliRunner().invoke(main, ["hub", "scheme", login(url, "alice"), str(scheme)])
+    assert done.exit_code == 1 and "only the hub's lead" in done.output
+    out = run("hub", "scheme", login(url, "lena"), scheme)
+    assert "location" in out
+    sync(alice, login(url, "alice"))
+    with Store.open(alice) as store:
+        location = {lb.name: lb for lb in store.labels("span")}["location"]
+    assert (location.color, location.key) == ("#ff69b4", "4")

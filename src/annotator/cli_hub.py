@@ -125,6 +125,22 @@ def status_command(url: str, as_json: bool) -> None:
     click.echo("articles: " + ", ".join(f"{n} {s}" for s, n in sorted(states.items())))
 
 
+
+@hub.command("scheme")
+@click.argument("url")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def scheme_command(url: str, file: Path) -> None:
+    """Merge the scheme JSON FILE (as 'annotator labels --export' writes it) into the hub's;
+    members receive it at their next sync."""
+    from annotator.sync.lead import set_scheme
+
+    try:
+        added = set_scheme(url, file)
+    except AnnotatorError as exc:
+        raise _fail(exc) from exc
+    click.echo(shown(f"scheme merged into the hub; new: {', '.join(added) or 'none'}"))
+
+
 @click.command("sync")
 @click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("url")

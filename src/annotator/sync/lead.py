@@ -174,3 +174,39 @@ def progress(url: str) -> dict:
                        for m, c in sorted(people.items())},
         "articles": list(articles.values()),
     }
+
+
+def set_scheme(url: str, path: Path) -> list[str]:
+    """Merge the scheme JSON file ``path`` (as ``annotator labels --import`` reads it) into
+    the hub's scheme; members receive it at their next sync. Returns the new labels' names."""
+    import json
+
+    from annotator.core import scheme
+    from annotator.core.errors import AnnotatorError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise AnnotatorError(f"{path}: cannot be read as JSON ({exc})") from exc
+    except RecursionError as exc:
+        raise AnnotatorError(f"{path}: nested too deeply to be a scheme") from exc
+    incoming = scheme.from_json(data, str(path))
+    with connect(url) as conn:
+        hub_version(conn, url)
+        if not conn.execute("SELECT hub_is_lead()").fetchone()[0]:
+            raise HubError(f"{shown_url(url)}: only the hub's lead changes the scheme")
+        with conn.transaction():
+            names = [r[0] for r in conn.execute("SELECT name FROM labels")]
+            scheme.check_merge(names, incoming, str(path))
+            keyed = [lb.key for lb in incoming if lb.key]
+            conn.execute("UPDATE labels SET key = NULL WHERE key = ANY(%s)", [keyed])
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO labels (name, kind, color, key, position, description) "
+                    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET "
+                    "kind = excluded.kind, color = excluded.color, key = excluded.key, "
+                    "position = excluded.position, description = excluded.description",
+                    [(lb.name, lb.kind, lb.color, lb.key, lb.position, lb.description)
+                     for lb in incoming],
+                )
+    return [lb.name for lb in incoming if lb.name not in names]
