@@ -292,3 +292,36 @@ def test_the_leads_scheme_reaches_the_members(team):
     with Store.open(alice) as store:
         location = {lb.name: lb for lb in store.labels("span")}["location"]
     assert (location.color, location.key) == ("#ff69b4", "4")
+
+
+def test_assignments_are_even_rerun_safe_and_released(hub_db, tmp_path):
+    init_hub(hub_db)
+    for name in ("alice", "bob", "carol"):
+        add_member(hub_db, name, "annotator")
+    add_member(hub_db, "lena", "lead")
+    lead = login(hub_db, "lena")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"a{i}.txt").write_text(f"Article {i}: the minister said “no” — again.\n")
+    assert "6 article(s) added" in run("hub", "add", lead, folder)
+    assert "0 article(s) added to the hub, 6 there already" in run("hub", "add", lead, folder)
+    out = run("hub", "assign", lead, "--to", "alice,bob,carol", "--per-document", "2")
+    assert "12 assignment(s) made: alice 4, bob 4, carol 4" in out
+    assert "0 assignment(s) made" in run("hub", "assign", lead, "--to", "alice,bob,carol",
+                                         "--per-document", "2")
+    carol = tmp_path / "carol.db"
+    sync(carol, login(hub_db, "carol"))
+    with Store.open(carol) as store:
+        done_doc = store.document_ids()[0]
+        store.set_status(done_doc, "carol", "done")
+    sync(carol, login(hub_db, "carol"))
+    out = run("hub", "assign", lead, "--to", "alice,bob", "--per-document", "2",
+              "--release", "carol")
+    assert "3 unfinished assignment(s) released" in out
+    figures = json.loads(run("hub", "status", lead, "--json"))
+    assert figures["annotators"]["carol"]["assigned"] == 1  # the article she finished
+    assert all(len(a["annotators"]) == 2 for a in figures["articles"])
+    # carol's file keeps her articles; the next sync brings nothing of the released ones
+    report = sync(carol, login(hub_db, "carol"))
+    assert report.documents == 0

@@ -28,6 +28,7 @@ class SyncReport:
     documents: int = 0
     conflicts: int = 0
     unassigned: Counter = field(default_factory=Counter)
+    elsewhere: int = 0
 
     def lines(self) -> list[str]:
         def counts(counter: Counter) -> str:
@@ -43,6 +44,9 @@ class SyncReport:
         if self.conflicts:
             out.append(f"{self.conflicts} conflict(s): the hub's version was kept and yours "
                        "parked; see 'annotator sync DB URL --conflicts'")
+        if self.elsewhere:
+            out.append(f"{self.elsewhere} item(s) on articles no longer assigned to you were "
+                       "left on the hub")
         if sum(self.unassigned.values()):
             out.append(f"kept local, not on articles assigned to you: "
                        f"{counts(self.unassigned)}")
@@ -54,6 +58,7 @@ class SyncReport:
             "tombstones": dict(self.tombstones), "replayed": self.replayed,
             "pulled": dict(self.pulled), "documents": self.documents,
             "conflicts": self.conflicts, "unassigned": dict(self.unassigned),
+            "elsewhere": self.elsewhere,
         }
 
 
@@ -95,7 +100,7 @@ def sync(db: Path, url: str) -> SyncReport:
                 ]
             if got.documents:
                 store.import_documents(got.documents, annotator=member)
-            report.documents = len(got.documents)
+            report.documents, report.elsewhere = len(got.documents), got.elsewhere
             counts = store.apply_pulled(got.labels, got.rows, got.cursor, member)
             report.pulled.update(counts)
     return report

@@ -30,6 +30,9 @@ class Pulled:
     documents: list[IncomingDocument] = field(default_factory=list)
     rows: dict[str, list[dict]] = field(default_factory=dict)
     cursor: int = 0
+    # items on articles this file does not hold and the hub no longer shows this member
+    # (an assignment released): left on the hub, and counted
+    elsewhere: int = 0
 
 
 def read(conn, store, cursor: int) -> Pulled:
@@ -64,9 +67,11 @@ def read(conn, store, cursor: int) -> Pulled:
                     [cursor],
                 )
             ]
-            pulled.rows[kind.name] = rows
             if rows:
                 pulled.cursor = max(pulled.cursor, rows[-1]["version"])
+            known = have | {doc.id for doc in pulled.documents}
+            pulled.rows[kind.name] = [r for r in rows if r["document"] in known]
+            pulled.elsewhere += len(rows) - len(pulled.rows[kind.name])
     _check(pulled, store)
     return pulled
 
@@ -99,13 +104,9 @@ def _check(pulled: Pulled, store) -> None:
     kinds = {lb.name: lb.kind for lb in pulled.labels}
     texts = {doc.id: doc.text for doc in pulled.documents}
 
-    def text_of(doc: str, where: str) -> str:
-        if doc not in texts:
-            try:
-                texts[doc] = store.document(doc).text
-            except Exception as exc:  # the store's own "no such document"
-                raise HubError(f"{where}: its article {doc} is not on the hub for you; "
-                               "nothing pulled") from exc
+    def text_of(doc: str) -> str:
+        if doc not in texts:  # read() kept only rows of articles the file holds or gets
+            texts[doc] = store.document(doc).text
         return texts[doc]
 
     spans: dict[str, str] = {}  # id -> document, of spans pulled alive
@@ -117,7 +118,7 @@ def _check(pulled: Pulled, store) -> None:
         if kinds.get(row["label"]) != "span":
             raise HubError(f"{where}: label {row['label']!r} is not a span label of the hub's "
                            "scheme; nothing pulled")
-        text = text_of(row["document"], where)
+        text = text_of(row["document"])
         start, end = row["start"], row["end"]
         if not (0 <= start < end <= len(text)):
             raise HubError(f"{where}: offsets {start}-{end} are outside its article "
@@ -144,7 +145,6 @@ def _check(pulled: Pulled, store) -> None:
         if row["status"] not in _STATUSES:
             raise HubError(f"{_where(STATUS, row)}: unknown status {row['status']!r}; "
                            "nothing pulled")
-        text_of(row["document"], _where(STATUS, row))
     for row in pulled.rows.get(DOCUMENT_LABEL.name, []):
         _annotator(row, _where(DOCUMENT_LABEL, row), gold_ok=True)
         if not row["deleted"] and kinds.get(row["label"]) != "document":
