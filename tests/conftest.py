@@ -88,3 +88,21 @@ def hub_db(pg_cluster, request):
     with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return pg_cluster.url(name)
+
+
+@pytest.fixture
+def team(hub_db, tmp_path):
+    """A hub with two annotators (alice, bob), a reviewer (rita) and a lead (lena), the seed
+    articles added and assigned to both annotators; (the owner's URL, a folder)."""
+    from annotator.sync.admin import add_member, init_hub
+    from hubkit import SEEDS, login, run
+
+    init_hub(hub_db)
+    for name, role in [("alice", "annotator"), ("bob", "annotator"), ("rita", "reviewer"),
+                       ("lena", "lead")]:
+        add_member(hub_db, name, role)
+    lead = login(hub_db, "lena")
+    assert "article(s) added to the hub" in run("hub", "add", lead, SEEDS)
+    assert "assignment(s) made" in run("hub", "assign", lead, "--to", "alice,bob",
+                                       "--per-document", "2")
+    return hub_db, tmp_path

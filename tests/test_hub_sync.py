@@ -14,63 +14,12 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.core.ids import new_id, utc_now
-from annotator.core.model import Relation, Span
+from annotator.core.model import Relation
 from annotator.store import Store
 from annotator.sync.admin import add_member, init_hub
 from annotator.sync.client import sync
 from annotator.sync.connection import HubError
-
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO / "seeds"
-
-
-def login(url: str, name: str) -> str:
-    return url.rsplit("user=", 1)[0] + f"user={name}"
-
-
-def run(*args: str) -> str:
-    done = CliRunner().invoke(main, [str(a) for a in args])
-    assert done.exit_code == 0, done.output
-    assert "Traceback" not in done.output
-    return done.output
-
-
-@pytest.fixture
-def team(hub_db, tmp_path):
-    init_hub(hub_db)
-    for name, role in [("alice", "annotator"), ("bob", "annotator"), ("rita", "reviewer"),
-                       ("lena", "lead")]:
-        add_member(hub_db, name, role)
-    lead = login(hub_db, "lena")
-    out = run("hub", "add", lead, SEEDS)
-    assert "article(s) added to the hub" in out
-    out = run("hub", "assign", lead, "--to", "alice,bob", "--per-document", "2")
-    assert "assignment(s) made" in out
-    return hub_db, tmp_path
-
-
-def first_article(db: Path) -> tuple[str, str]:
-    with Store.open(db) as store:
-        doc = store.document(store.document_ids()[0])
-    return doc.id, doc.text
-
-
-def mark(db: Path, who: str, word: str, label: str = "actor", nth: int = 0) -> Span:
-    doc_id, text = first_article(db)
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(word, start + 1)
-    now = utc_now()
-    span = Span(new_id(), doc_id, start, start + len(word), label, word, who, now, now)
-    with Store.open(db) as store:
-        store.add_span(span)
-    return span
-
-
-def hub_spans(url: str) -> set[tuple]:
-    with psycopg.connect(url) as conn:
-        return set(conn.execute(
-            'SELECT annotator, label, start, "end", deleted FROM spans').fetchall())
+from hubkit import REPO, SEEDS, first_article, hub_spans, login, mark, run
 
 
 def test_two_annotators_and_a_reviewer_agree_as_with_snapshots(team):

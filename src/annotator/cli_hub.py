@@ -149,8 +149,9 @@ def scheme_command(url: str, file: Path) -> None:
               help="List the conflicts parked in DB (nothing is synced).")
 @click.option("--resolve", type=int, metavar="N",
               help="Settle parked conflict N (with --keep); nothing is synced.")
-@click.option("--keep", type=click.Choice(["hub", "local"]),
-              help="With --resolve: keep the hub's version or put yours back to be pushed.")
+@click.option("--keep", type=click.Choice(["hub", "local", "both"]),
+              help="With --resolve: keep the hub's version, put yours back to be pushed, or "
+                   "(a span or link) keep both.")
 def sync_command(db: Path, url: str, as_json: bool, list_conflicts: bool,
                  resolve: int | None, keep: str | None) -> None:
     """Push your new and changed work in DB to the hub at URL, then pull what is yours to see.
@@ -171,8 +172,10 @@ def sync_command(db: Path, url: str, as_json: bool, list_conflicts: bool,
             with Store.open(db, create=False) as store:
                 if resolve is not None:
                     store.resolve_conflict(resolve, keep)
-                    click.echo(f"conflict {resolve}: kept the {keep} version"
-                               + (" (pushed at the next sync)" if keep == "local" else ""))
+                    kept = {"hub": "the hub's version", "local": "your version",
+                            "both": "both versions"}[keep]
+                    click.echo(f"conflict {resolve}: kept {kept}"
+                               + (" (sent at the next sync)" if keep != "hub" else ""))
                     return
                 parked = store.sync_conflicts()
             if as_json:

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from annotator.core.ids import utc_now
+from annotator.core.ids import new_id, utc_now
 from annotator.core.labels import Label
 from annotator.core.syncitems import BY_NAME, KINDS, NOTE, SPAN, Kind
 from annotator.store.errors import StoreError, reads
@@ -88,6 +88,13 @@ class Syncing:
         )
         out += [(item, document, None, version) for item, document, version in gone]
         return out
+
+    @reads
+    def sync_waiting(self, annotators: list[str]) -> int:
+        """How many items of ``annotators`` differ from what the hub was last known to hold."""
+        names = [a for a in annotators if a]
+        return sum(len(self.sync_changes(kind, names[:1] if kind is NOTE else names))
+                   for kind in KINDS)
 
     @reads
     def document_export_rows(self) -> list[dict]:
@@ -262,9 +269,11 @@ class Syncing:
 
     def resolve_conflict(self, conflict_id: int, keep: str) -> dict:
         """Settle a parked conflict: ``keep="hub"`` leaves the hub's version (already here);
-        ``keep="local"`` puts the parked local version back, so the next sync sends it."""
-        if keep not in ("hub", "local"):
-            raise StoreError(f"keep must be 'hub' or 'local', not {keep!r}")
+        ``keep="local"`` puts the parked local version back, so the next sync sends it;
+        ``keep="both"`` (spans and links) adds the local version beside the hub's, as a new
+        item of its own."""
+        if keep not in ("hub", "local", "both"):
+            raise StoreError(f"keep must be 'hub', 'local' or 'both', not {keep!r}")
         with self._write():
             row = self.conn.execute(
                 "SELECT kind, local FROM sync_conflicts WHERE id = ? AND resolved IS NULL",
@@ -274,7 +283,18 @@ class Syncing:
                 raise StoreError(f"no open conflict numbered {conflict_id} "
                                  "(annotator sync DB URL --conflicts lists them)")
             kind, local = BY_NAME[row[0]], json.loads(row[1])
-            if keep == "local":
+            if keep == "both":
+                if kind.key != ("id",) or local.get("deleted"):
+                    raise StoreError(f"conflict {conflict_id}: both versions can be kept of a "
+                                     "changed span or link only; keep the hub's or yours")
+                if kind is not SPAN and not all(
+                    self.span_document(local[end]) for end in ("source", "target")
+                ):
+                    raise StoreError(f"conflict {conflict_id}: the link's spans are gone; "
+                                     "keep the hub's version or yours")
+                local = {**local, "id": new_id(), "updated_at": utc_now()}
+                self._sync_apply(kind, [local])
+            elif keep == "local":
                 self._sync_apply(kind, [local])
             self.conn.execute("UPDATE sync_conflicts SET resolved = ? WHERE id = ?",
                               [f"kept {keep} {utc_now()}", conflict_id])

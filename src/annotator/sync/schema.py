@@ -32,6 +32,9 @@ WRITE_LOCK = 0x414E4E54
 
 ROLE_KINDS = ("annotator", "reviewer", "lead")
 
+# The channel on which the hub says, at each commit that wrote, that there is news to pull.
+NEWS_CHANNEL = "annotator_hub_news"
+
 # Tables of annotation work: one owner per row (its annotator), versioned, never deleted.
 WORK_TABLES = ("spans", "relations", "document_status", "document_labels", "document_notes")
 # Tables only the lead writes.
@@ -66,6 +69,13 @@ def statements(database: str) -> list[str]:
                 PERFORM pg_advisory_xact_lock({WRITE_LOCK});
                 RETURN NULL;
             END $$""",
+        # Once per writing statement, after it: tell listening clients there is news (they
+        # pull; the payload is empty because what a member may see is theirs to ask for).
+        f"""CREATE FUNCTION hub_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify({_literal(NEWS_CHANNEL)}, TG_TABLE_NAME);
+                RETURN NULL;
+            END $$""",
         # An inserted row takes its version, writer and time from the columns' defaults (the
         # members may not name those columns); an updated row is stamped again here.
         """CREATE FUNCTION hub_restamp() RETURNS trigger LANGUAGE plpgsql
@@ -90,6 +100,8 @@ def statements(database: str) -> list[str]:
                    "FOR EACH STATEMENT EXECUTE FUNCTION hub_lock()")
         sql.append(f"CREATE TRIGGER {table}_stamp BEFORE UPDATE ON {table} "
                    "FOR EACH ROW EXECUTE FUNCTION hub_restamp()")
+        sql.append(f"CREATE TRIGGER {table}_news AFTER INSERT OR UPDATE ON {table} "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION hub_notify()")
         # Not FORCEd: the hub's owner (who ran ``hub init``) administers it; members never
         # own a table, so the policies always apply to them.
         sql.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
