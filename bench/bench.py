@@ -629,7 +629,7 @@ def bench_brat(folder: Path, documents: int, spans_per_doc: int, runs: int) -> N
            f"<= 3x JSONL ({3 * statistics.median(jsonl):.1f} s)", "s")  # fmt: skip
 
 
-PARTS = ("startup", "autosave", "article", "corpus", "news", "memory", "brat")
+PARTS = ("startup", "autosave", "article", "corpus", "news", "memory", "brat", "hub")
 
 
 def main() -> None:
@@ -671,6 +671,10 @@ def main() -> None:
             bench_memory(folder, small)
         if "brat" in parts:
             bench_brat(folder, 200 if small else 100_000, 10, 1 if small else 3)
+        if "hub" in parts:
+            from bench_hub import bench_hub  # the team hub: its own PostgreSQL cluster
+
+            bench_hub(folder, 2_000 if small else 100_000, 4 if small else 20, record)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     RESULTS["peak memory of the benchmark process (MB)"] = {"value": round(peak, 1)}
     print(f"{'peak memory (benchmark process)':<58} {peak:9.1f} MB")

@@ -64,3 +64,45 @@ def seed_copy(tmp_path: Path) -> Path:
     target = tmp_path / SEED.name
     shutil.copy(SEED, target)
     return target
+
+
+# -- the team hub: a real PostgreSQL server (tests/pg_cluster.py), one per session ------------
+@pytest.fixture(scope="session")
+def pg_cluster():
+    from pg_cluster import Cluster
+
+    cluster = Cluster()
+    yield cluster
+    cluster.close()
+
+
+@pytest.fixture
+def hub_db(pg_cluster, request):
+    """A fresh, empty database in the test cluster; the superuser's URL to it."""
+    import re
+    import uuid
+
+    import psycopg
+
+    name = "hub_" + re.sub(r"\W", "_", request.node.name.lower())[:30] + "_" + uuid.uuid4().hex[:6]
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return pg_cluster.url(name)
+
+
+@pytest.fixture
+def team(hub_db, tmp_path):
+    """A hub with two annotators (alice, bob), a reviewer (rita) and a lead (lena), the seed
+    articles added and assigned to both annotators; (the owner's URL, a folder)."""
+    from annotator.sync.admin import add_member, init_hub
+    from hubkit import SEEDS, login, run
+
+    init_hub(hub_db)
+    for name, role in [("alice", "annotator"), ("bob", "annotator"), ("rita", "reviewer"),
+                       ("lena", "lead")]:
+        add_member(hub_db, name, role)
+    lead = login(hub_db, "lena")
+    assert "article(s) added to the hub" in run("hub", "add", lead, SEEDS)
+    assert "assignment(s) made" in run("hub", "assign", lead, "--to", "alice,bob",
+                                       "--per-document", "2")
+    return hub_db, tmp_path

@@ -16,6 +16,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "src" / "annotator"
 STORE = PACKAGE / "store"
+SYNC = PACKAGE / "sync"  # the hub's PostgreSQL (DESIGN.md: SQL in store/ and sync/ only)
 GUI = PACKAGE / "gui"
 
 SQL_IN_STRING = re.compile(
@@ -163,7 +164,7 @@ def sql_findings(path: Path) -> list[str]:
 def test_sql_only_in_the_store():
     offenders = []
     for path in python_files():
-        if inside(path, STORE):
+        if inside(path, STORE) or inside(path, SYNC):
             continue
         offenders += sql_findings(path)
     assert offenders == [], "SQL outside src/annotator/store/:\n" + "\n".join(offenders)
@@ -302,6 +303,7 @@ FLOORS = {
     "store": {"core", "store"},
     "formats": {"core", "store", "formats"},
     "review": {"core", "store", "review"},
+    "sync": {"core", "store", "formats", "review", "sync"},
 }
 
 
@@ -330,3 +332,14 @@ def test_no_module_is_a_warehouse():
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     ]
     assert big == [], f"modules over {MAX_MODULE_LINES} lines:\n" + "\n".join(big)
+
+
+def test_postgresql_only_in_sync():
+    offenders = [
+        f"{rel(path)}:{line}: imports {module}"
+        for path in python_files()
+        if not inside(path, SYNC)
+        for line, module in imported_modules(parse(path))
+        if module.split(".")[0] == "psycopg"
+    ]
+    assert offenders == [], "psycopg outside src/annotator/sync/:\n" + "\n".join(offenders)

@@ -359,3 +359,16 @@ def test_a_hostile_database_is_refused_as_from_source(home: Path, tmp_path: Path
         source.stderr,
     )
     assert (sorted(p.name for p in tmp_path.iterdir()), bad.read_bytes()) == before
+
+
+def test_the_frozen_app_reaches_a_team_hub(home: Path, tmp_path: Path, hub_db: str) -> None:
+    """psycopg and libpq travel in the bundle: the frozen app makes a hub on the real server,
+    adds a member and syncs a file with it."""
+    assert_clean(frozen("hub", "init", hub_db, home=home, cwd=tmp_path))
+    done = frozen("hub", "add-member", hub_db, "alice", home=home, cwd=tmp_path)
+    assert_clean(done)
+    assert "\\password alice" in done.stdout
+    alice = hub_db.rsplit("user=", 1)[0] + "user=alice"
+    done = frozen("sync", tmp_path / "alice.db", alice, "--json", home=home, cwd=tmp_path)
+    assert_clean(done)
+    assert json.loads(done.stdout)["member"] == "alice"

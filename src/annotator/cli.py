@@ -591,3 +591,8 @@ def agreement_command(db: Path, by: str | None, as_json: bool) -> None:
                        f"{_figure(f.alpha):>6}")
     for line in document_label_lines(labels):
         _echo(line)
+
+
+from annotator.cli_hub import TEAM_COMMANDS  # noqa: E402 (the team hub: cli_hub.py)
+
+list(map(main.add_command, TEAM_COMMANDS))

@@ -154,11 +154,46 @@ def m011_decision_notes(db: sqlite_utils.Database) -> None:
 
 FULL_TEXT_HASH_BYTES = 16 * 1024 * 1024
 
+@migration
+def m012_team_hub_sync(db: sqlite_utils.Database) -> None:
+    """What syncing with a team hub needs (store/syncing.py): the hub's identity, the member
+    and the pull cursor; the version and digest of every item the hub holds; parked
+    conflicts. Empty in a file that never syncs."""
+    for statement in _SYNC.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 # guard.fingerprint() of the schema all the migrations make: a file that has exactly it is
 # known good without running them (tests/test_store.py fails, printing the new value, when a
 # migration changes it; a stale value only makes opening slower, never wrong).
-SCHEMA_FINGERPRINT = "f4b4ac4574dba9fe720abd9c023acd809fe491ea3c3c8a794c6d368f987f3a79"
+SCHEMA_FINGERPRINT = "e7c06f95d30ea73105158e37526a924f5a945c107786cfad5420965e8099a18d"
+
+_SYNC = """
+CREATE TABLE sync_state (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);
+CREATE TABLE sync_items (
+    kind TEXT NOT NULL,
+    item TEXT NOT NULL,
+    annotator TEXT NOT NULL,
+    document TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (kind, item)
+);
+CREATE TABLE sync_conflicts (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    item TEXT NOT NULL,
+    local TEXT NOT NULL,
+    hub_version INTEGER NOT NULL,
+    parked_at TEXT NOT NULL,
+    resolved TEXT
+)
+"""
 
 _DOCUMENT_LABELS = """
 CREATE TABLE labels_new (

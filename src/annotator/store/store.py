@@ -10,7 +10,8 @@ Its body lives in the modules of its parts, one job each:
 - ``document_labels.py``: labels of a whole article, per annotator;
 - ``importer.py``: the bulk importer (``import_documents``);
 - ``integrity.py``: the checks (``verify``);
-- ``adjudication.py``: verdicts and the gold layer.
+- ``adjudication.py``: verdicts and the gold layer;
+- ``syncing.py``: what syncing with a team hub keeps in the file.
 
 ``rows.py`` holds the rows and column lists they share; ``errors.py`` the errors and the
 ``reads`` wrapper that turns a damaged file's SQLite error into a StoreError.
@@ -27,11 +28,12 @@ from annotator.store.importer import Importer
 from annotator.store.integrity import Integrity
 from annotator.store.labels import Labels
 from annotator.store.opening import Opening
+from annotator.store.syncing import Syncing
 from annotator.store.transactions import Transactions
 
 
 class Store(
     Opening, Importer, Integrity, Adjudication, AdjudicationHistory, Annotations,
-    DocumentLabels, Documents, Labels, Transactions,
+    DocumentLabels, Documents, Labels, Syncing, Transactions,
 ):
     """An Annotator database. Open with :meth:`open`, :meth:`open_readonly` or :meth:`memory`."""

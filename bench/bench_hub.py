@@ -1,0 +1,115 @@
+"""The team hub's figures (bench.py part "hub"): against a private PostgreSQL cluster started
+here (tests/pg_cluster.py, the tests' own), push and pull of 100,000 spans, one edit made by an
+annotator and seen in the reviewer's file, and 20 members syncing at once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+from annotator.core.ids import new_id, utc_now  # noqa: E402
+from annotator.core.model import IncomingDocument, IncomingSpan, Span  # noqa: E402
+from annotator.store import Store  # noqa: E402
+from annotator.sync.admin import add_member, init_hub  # noqa: E402
+from annotator.sync.client import sync  # noqa: E402
+from annotator.sync.lead import add_articles, assign  # noqa: E402
+from pg_cluster import Cluster  # noqa: E402
+
+
+def _login(url: str, name: str) -> str:
+    return url.rsplit("user=", 1)[0] + f"user={name}"
+
+
+def _spans(db: Path, who: str, n: int) -> None:
+    with Store.open(db) as store:
+        doc = store.document(store.document_ids()[0])
+        length = len(doc.text)
+        spans = [IncomingSpan(i % (length - 10), i % (length - 10) + 1 + i % 7, "actor",
+                              id=new_id(), annotator=who) for i in range(n)]
+        store.import_documents(
+            [IncomingDocument(doc.text, doc.source_id, doc.meta, "bench", id=doc.id,
+                              spans=spans)], annotator=who)
+
+
+def bench_hub(folder: Path, spans: int, clients: int, record) -> None:
+    cluster = Cluster()
+    try:
+        _run(cluster, folder, spans, clients, record)
+    finally:
+        cluster.close()
+
+
+def _run(cluster: Cluster, folder: Path, spans: int, clients: int, record) -> None:
+    import psycopg
+
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE bench_hub")
+    url = cluster.url("bench_hub")
+    init_hub(url)
+    members = [f"member{i:02d}" for i in range(clients)]
+    for name in ["alice", "rita", "lena", *members]:
+        role = {"rita": "reviewer", "lena": "lead"}.get(name, "annotator")
+        add_member(url, name, role)
+    add_articles(_login(url, "lena"), [REPO / "seeds"])
+    assign(_login(url, "lena"), ["alice", *members], len(members) + 1)
+
+    alice, rita = folder / "hub-alice.db", folder / "hub-rita.db"
+    sync(alice, _login(url, "alice"))
+    _spans(alice, "alice", spans)
+    started = time.perf_counter()
+    report = sync(alice, _login(url, "alice"))
+    took = time.perf_counter() - started
+    assert report.pushed["span"] == spans, report
+    record(f"hub: push of {spans:,} spans (sync)", [took], "<= 2 s", "s")
+    started = time.perf_counter()
+    report = sync(rita, _login(url, "rita"))
+    took = time.perf_counter() - started
+    assert report.pulled["span"] == spans, report
+    record(f"hub: pull of {spans:,} spans (reviewer's first sync)", [took], "<= 1 s", "s")
+
+    seen = []
+    for _ in range(3):
+        with Store.open(alice) as store:
+            doc = store.document(store.document_ids()[0])
+        now = utc_now()
+        span = Span(new_id(), doc.id, 5, 9, "quote", doc.text[5:9], "alice", now, now)
+        started = time.perf_counter()
+        with Store.open(alice) as store:
+            store.add_span(span)
+        sync(alice, _login(url, "alice"))
+        sync(rita, _login(url, "rita"))
+        with Store.open(rita) as store:
+            assert store.span(span.id).label == "quote"
+        seen.append(time.perf_counter() - started)
+    record("hub: one edit pushed and seen in another member's file", seen, "<= 3 s", "s")
+
+    per_client = 1000
+    dbs = []
+    for name in members:
+        db = folder / f"hub-{name}.db"
+        sync(db, _login(url, name))
+        _spans(db, name, per_client)
+        dbs.append(db)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    started = time.perf_counter()
+    procs = [
+        (time.perf_counter(), subprocess.Popen(
+            [sys.executable, "-m", "annotator", "sync", str(db), _login(url, name)],
+            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL))
+        for name, db in zip(members, dbs, strict=True)
+    ]
+    slowest = 0.0
+    for begun, proc in procs:
+        if proc.wait() != 0:
+            raise RuntimeError(f"a client's sync failed ({proc.args})")
+        slowest = max(slowest, time.perf_counter() - begun)
+    total = time.perf_counter() - started
+    record(f"hub: {clients} members syncing at once, slowest", [slowest],
+           f"({clients * per_client:,} spans in {total:.1f} s: "
+           f"{clients * per_client / total:,.0f} spans/s)", "s")

@@ -1,0 +1,324 @@
+"""The local side of the team hub (sync/): which hub this file syncs with and as whom, the
+version and digest of every item the hub knows (so a push finds what changed, and a row gone
+from the file is a tombstone to send), the pull cursor, and conflicts parked for the annotator.
+
+A file that never syncs has these tables empty and behaves exactly as before: nothing here runs
+on an edit. Changes are found by comparing the annotator's rows with what was last synced, so
+no edit path has to remember to log itself, and a crash at any point loses nothing: the next
+sync compares again. The comparison runs inside SQLite: an item's digest is SQLite's
+``json_array`` of its content columns, made the same way from a row and from values sent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from annotator.core.ids import new_id, utc_now
+from annotator.core.labels import Label
+from annotator.core.syncitems import BY_NAME, KINDS, NOTE, SPAN, Kind
+from annotator.store.errors import StoreError, reads
+from annotator.store.rows import CHUNK
+
+
+class Synced(NamedTuple):
+    """An item in step with the hub at ``version``, holding ``row`` (a dict with at least
+    the kind's content columns; None: the hub holds it as a tombstone, so this file forgets
+    it)."""
+
+    kind: str
+    item: str
+    annotator: str
+    document: str
+    version: int
+    row: dict | None
+
+
+class Parked(NamedTuple):
+    """A conflict: the local version (None's place: a dict with ``deleted``) set aside,
+    the hub's row (a dict of its kind's columns, ``deleted`` and ``version``) taken."""
+
+    kind: str
+    item: str
+    local: dict
+    hub: dict
+
+
+class Syncing:
+    """The sync part of ``Store``."""
+
+    @reads
+    def sync_state(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT key, value FROM sync_state"))
+
+    def set_sync_state(self, **values: str) -> None:
+        with self._write():
+            self.conn.executemany(
+                "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                list(values.items()),
+            )
+
+    @reads
+    def sync_changes(
+        self, kind: Kind, annotators: list[str]
+    ) -> list[tuple[str, str, dict | None, int | None]]:
+        """Every item of ``kind`` by ``annotators`` that differs from what the hub was last
+        known to hold: (item, document, local row or None when deleted here, base version)."""
+        marks = ", ".join("?" * len(annotators))
+        rows = _rows_sql(kind, annotators)
+        changed = self.conn.execute(
+            f"SELECT r.*, i.version FROM ({rows}) r LEFT JOIN sync_items i "
+            f"ON i.kind = ? AND i.item = {_item_sql(kind, 'r')} "
+            f"WHERE i.digest IS NULL OR i.digest != {_content_sql(kind, 'r')}",
+            [*_rows_args(kind, annotators), kind.name],
+        )
+        out = []
+        for values in changed:
+            row = dict(zip(kind.columns, values[:-1], strict=True))
+            out.append((kind.item(row), row["document"], row, values[-1]))
+        gone = self.conn.execute(
+            f"SELECT i.item, i.document, i.version FROM sync_items i "
+            f"WHERE i.kind = ? AND i.annotator IN ({marks}) AND NOT EXISTS "
+            f"(SELECT 1 FROM ({rows}) r WHERE r.document = i.document "
+            f"AND r.annotator = i.annotator AND {_item_sql(kind, 'r')} = i.item)",
+            [kind.name, *annotators, *_rows_args(kind, annotators)],
+        )
+        out += [(item, document, None, version) for item, document, version in gone]
+        return out
+
+    @reads
+    def sync_waiting(self, annotators: list[str]) -> int:
+        """How many items of ``annotators`` differ from what the hub was last known to hold."""
+        names = [a for a in annotators if a]
+        return sum(len(self.sync_changes(kind, names[:1] if kind is NOTE else names))
+                   for kind in KINDS)
+
+    @reads
+    def document_export_rows(self) -> list[dict]:
+        """Every article's row (no annotations), in import order, for the hub."""
+        names = ("id", "source_id", "text", "text_sha256", "title", "source", "author",
+                 "published", "url", "meta")
+        return [dict(zip(names, row, strict=True)) for row in self.conn.execute(
+            f"SELECT {', '.join(names)} FROM documents ORDER BY position")]
+
+    @reads
+    def annotation_totals(self) -> dict[str, int]:
+        """How many spans, links and document labels the file holds."""
+        spans, links, labels = self.conn.execute(
+            "SELECT (SELECT count(*) FROM spans), (SELECT count(*) FROM relations), "
+            "(SELECT count(*) FROM document_labels)").fetchone()
+        return {"span": spans, "link": links, "document label": labels}
+
+    @reads
+    def span_document(self, span_id: str) -> str | None:
+        """The article of the span ``span_id``, or None when the file has no such span."""
+        row = self.conn.execute("SELECT document FROM spans WHERE id = ?", [span_id]).fetchone()
+        return row[0] if row else None
+
+    def record_pushed(self, done: list[Synced], conflicts: list[Parked]) -> None:
+        """After a push committed on the hub: ``done`` are in step with it; each of
+        ``conflicts`` parks the local version for the annotator and puts the hub's in its
+        place. An item edited here while the push ran keeps its new content and is sent
+        next time: what is recorded is what was sent, not what the row holds now."""
+        now = utc_now()
+        with self._write():
+            self._record_synced(done)
+            self.conn.executemany(
+                "INSERT INTO sync_conflicts (kind, item, local, hub_version, parked_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(p.kind, p.item, json.dumps(p.local, ensure_ascii=False), p.hub["version"], now)
+                 for p in conflicts],
+            )
+            for kind in KINDS:
+                hub_rows = [p.hub for p in conflicts if p.kind == kind.name]
+                if hub_rows:
+                    self._sync_apply(kind, hub_rows)
+            self._record_synced(
+                Synced(p.kind, p.item, p.hub["annotator"], p.hub["document"], p.hub["version"],
+                       None if p.hub.get("deleted") else p.hub)
+                for p in conflicts
+            )
+
+    def _record_synced(self, done: Iterable[Synced]) -> None:
+        done = list(done)
+        for kind in KINDS:
+            mine = [s for s in done if s.kind == kind.name]
+            if not mine:
+                continue
+            marks = ", ".join("?" * len(kind.content))
+            self.conn.executemany(
+                "INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
+                f"VALUES (?, ?, ?, ?, ?, json_array({marks})) ON CONFLICT (kind, item) "
+                "DO UPDATE SET annotator = excluded.annotator, document = excluded.document, "
+                "version = excluded.version, digest = excluded.digest",
+                [(s.kind, s.item, s.annotator, s.document, s.version,
+                  *(s.row[c] for c in kind.content)) for s in mine if s.row is not None],
+            )
+            self.conn.executemany(
+                "DELETE FROM sync_items WHERE kind = ? AND item = ?",
+                [(s.kind, s.item) for s in mine if s.row is None],
+            )
+
+    def apply_pulled(
+        self,
+        labels: list[Label],
+        rows: dict[str, list[dict]],
+        cursor: int,
+        member: str,
+    ) -> dict[str, int]:
+        """Write what a pull brought, checked already (sync/pull.py), in one transaction:
+        the scheme, then each kind's rows (a row with ``deleted`` true is a tombstone and
+        removes the item here), the items' versions and the new cursor. Returns counts."""
+        counts: dict[str, int] = {}
+        with self._write():
+            self._sync_scheme(labels)
+            for kind in KINDS:
+                # a file holds its own annotator's article notes only
+                mine = [r for r in rows.get(kind.name, [])
+                        if kind is not NOTE or r["annotator"] == member]
+                if not mine:
+                    continue
+                self._sync_apply(kind, mine)
+                counts[kind.name] = len(mine)
+                self._record_synced(
+                    Synced(kind.name, kind.item(r), r["annotator"], r["document"],
+                           r["version"], None if r.get("deleted") else r)
+                    for r in mine
+                )
+            self.conn.execute(
+                "INSERT INTO sync_state (key, value) VALUES ('cursor', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [str(cursor)]
+            )
+        return counts
+
+    def _sync_scheme(self, labels: list[Label]) -> None:
+        if not labels:
+            return
+        # Keys move between labels: clear the incoming ones first so the unique index of
+        # keys never sees two labels with one key half-way through.
+        self.conn.executemany("UPDATE labels SET key = NULL WHERE key = ?",
+                              [(lb.key,) for lb in labels if lb.key])
+        self.conn.executemany(
+            "INSERT INTO labels (name, kind, color, key, position, description) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, "
+            "color = excluded.color, key = excluded.key, position = excluded.position, "
+            "description = excluded.description",
+            [(lb.name, lb.kind, lb.color, lb.key, lb.position, lb.description)
+             for lb in labels],
+        )
+
+    def _sync_apply(self, kind: Kind, rows: list[dict]) -> None:
+        """Inside a write: make ``rows`` (the hub's, with ``deleted``) what this file holds."""
+        for name in {r["annotator"] for r in rows}:
+            self._ensure_annotator(name)
+        alive = [r for r in rows if not r.get("deleted")]
+        dead = [r for r in rows if r.get("deleted")]
+        if kind is NOTE:
+            self.conn.executemany("UPDATE documents SET note = ? WHERE id = ?",
+                                  [(r["note"], r["document"]) for r in alive])
+            self.conn.executemany("UPDATE documents SET note = NULL WHERE id = ?",
+                                  [(r["document"],) for r in dead])
+            return
+        if kind is SPAN:  # the per-article span counts follow what is added and removed
+            there = self._existing_spans([r["id"] for r in rows])
+            change = Counter(r["document"] for r in alive if r["id"] not in there)
+            change.subtract(Counter(r["document"] for r in dead if r["id"] in there))
+            self.conn.executemany(
+                "INSERT INTO span_counts (document, spans) VALUES (?, ?) ON CONFLICT "
+                "(document) DO UPDATE SET spans = spans + excluded.spans",
+                [(doc, n) for doc, n in change.items() if n],
+            )
+        columns = kind.columns
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        changes = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in kind.key)
+        key = ", ".join(f'"{c}"' for c in kind.key)
+        update = f"DO UPDATE SET {changes}" if changes else "DO NOTHING"
+        self.conn.executemany(
+            f"INSERT INTO {kind.table} ({quoted}) VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT ({key}) {update}",
+            [[r[c] for c in columns] for r in alive],
+        )
+        where = " AND ".join(f'"{c}" = ?' for c in kind.key)
+        self.conn.executemany(f"DELETE FROM {kind.table} WHERE {where}",
+                              [[r[c] for c in kind.key] for r in dead])
+
+    def _existing_spans(self, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(ids), CHUNK):
+            part = ids[i:i + CHUNK]
+            found.update(r[0] for r in self.conn.execute(
+                f"SELECT id FROM spans WHERE id IN ({', '.join('?' * len(part))})", part))
+        return found
+
+    # -- conflicts ------------------------------------------------------------------------
+
+    @reads
+    def sync_conflicts(self, *, resolved: bool = False) -> list[dict]:
+        where = "" if resolved else "WHERE resolved IS NULL"
+        return [
+            {"id": i, "kind": k, "item": item, "local": json.loads(local),
+             "hub_version": v, "parked_at": at, "resolved": res}
+            for i, k, item, local, v, at, res in self.conn.execute(
+                "SELECT id, kind, item, local, hub_version, parked_at, resolved "
+                f"FROM sync_conflicts {where} ORDER BY id"
+            )
+        ]
+
+    def resolve_conflict(self, conflict_id: int, keep: str) -> dict:
+        """Settle a parked conflict: ``keep="hub"`` leaves the hub's version (already here);
+        ``keep="local"`` puts the parked local version back, so the next sync sends it;
+        ``keep="both"`` (spans and links) adds the local version beside the hub's, as a new
+        item of its own."""
+        if keep not in ("hub", "local", "both"):
+            raise StoreError(f"keep must be 'hub', 'local' or 'both', not {keep!r}")
+        with self._write():
+            row = self.conn.execute(
+                "SELECT kind, local FROM sync_conflicts WHERE id = ? AND resolved IS NULL",
+                [conflict_id],
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"no open conflict numbered {conflict_id} "
+                                 "(annotator sync DB URL --conflicts lists them)")
+            kind, local = BY_NAME[row[0]], json.loads(row[1])
+            if keep == "both":
+                if kind.key != ("id",) or local.get("deleted"):
+                    raise StoreError(f"conflict {conflict_id}: both versions can be kept of a "
+                                     "changed span or link only; keep the hub's or yours")
+                if kind is not SPAN and not all(
+                    self.span_document(local[end]) for end in ("source", "target")
+                ):
+                    raise StoreError(f"conflict {conflict_id}: the link's spans are gone; "
+                                     "keep the hub's version or yours")
+                local = {**local, "id": new_id(), "updated_at": utc_now()}
+                self._sync_apply(kind, [local])
+            elif keep == "local":
+                self._sync_apply(kind, [local])
+            self.conn.execute("UPDATE sync_conflicts SET resolved = ? WHERE id = ?",
+                              [f"kept {keep} {utc_now()}", conflict_id])
+        return local
+
+
+def _rows_sql(kind: Kind, annotators: list[str]) -> str:
+    """A SELECT of the kind's columns, in order, for the rows of ``annotators``."""
+    if kind is NOTE:  # the file's article notes are its own annotator's (the first named)
+        return ("SELECT id AS document, ? AS annotator, note FROM documents "
+                "WHERE note IS NOT NULL AND note != ''")
+    columns = ", ".join(f'"{c}"' for c in kind.columns)
+    return (f"SELECT {columns} FROM {kind.table} "
+            f"WHERE annotator IN ({', '.join('?' * len(annotators))})")
+
+
+def _rows_args(kind: Kind, annotators: list[str]) -> list[str]:
+    return [annotators[0]] if kind is NOTE else list(annotators)
+
+
+def _item_sql(kind: Kind, alias: str) -> str:
+    """The item's name (Kind.item) as SQL over the row ``alias``."""
+    return " || char(9) || ".join(f'{alias}."{c}"' for c in kind.key)
+
+
+def _content_sql(kind: Kind, alias: str) -> str:
+    return f"json_array({', '.join(f'{alias}.{chr(34)}{c}{chr(34)}' for c in kind.content)})"

@@ -1,0 +1,116 @@
+"""``annotator sync DB URL``: push this member's work to the hub, then pull what is theirs to
+see. The local file stays the working copy: every edit committed there first; a sync that fails
+half-way (network, kill -9) leaves both sides whole, and the next one completes, because a push
+is one hub transaction whose replay applies nothing, and a pull is one local transaction."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.annotators import GOLD
+from annotator.core.syncitems import BY_NAME
+from annotator.store import Store
+from annotator.sync import pull as pulling
+from annotator.sync.connection import HubError, connect, hub_version, shown_url
+from annotator.sync.push import push
+
+
+@dataclass
+class SyncReport:
+    member: str
+    role: str
+    pushed: Counter = field(default_factory=Counter)
+    tombstones: Counter = field(default_factory=Counter)
+    replayed: int = 0
+    pulled: Counter = field(default_factory=Counter)
+    documents: int = 0
+    conflicts: int = 0
+    unassigned: Counter = field(default_factory=Counter)
+    elsewhere: int = 0
+
+    def lines(self) -> list[str]:
+        def counts(counter: Counter) -> str:
+            return ", ".join(f"{n} {kind}(s)" for kind, n in sorted(counter.items()) if n)
+
+        out = [f"synced as {self.member} ({self.role})"]
+        out.append(f"pushed: {counts(self.pushed) or 'nothing new'}")
+        if sum(self.tombstones.values()):
+            out.append(f"deleted on the hub: {counts(self.tombstones)}")
+        if self.replayed:
+            out.append(f"{self.replayed} item(s) were on the hub already (an earlier push)")
+        out.append(f"pulled: {self.documents} article(s); {counts(self.pulled) or 'no changes'}")
+        if self.conflicts:
+            out.append(f"{self.conflicts} conflict(s): the hub's version was kept and yours "
+                       "parked; see 'annotator sync DB URL --conflicts'")
+        if self.elsewhere:
+            out.append(f"{self.elsewhere} item(s) on articles no longer assigned to you were "
+                       "left on the hub")
+        if sum(self.unassigned.values()):
+            out.append(f"kept local, not on articles assigned to you: "
+                       f"{counts(self.unassigned)}")
+        return out
+
+    def as_dict(self) -> dict:
+        return {
+            "member": self.member, "role": self.role, "pushed": dict(self.pushed),
+            "tombstones": dict(self.tombstones), "replayed": self.replayed,
+            "pulled": dict(self.pulled), "documents": self.documents,
+            "conflicts": self.conflicts, "unassigned": dict(self.unassigned),
+            "elsewhere": self.elsewhere,
+        }
+
+
+def sync(db: Path, url: str) -> SyncReport:
+    with connect(url) as conn:
+        hub_version(conn, url)
+        member, role, hub_id = _who(conn, url)
+        with Store.open(db) as store:
+            state = store.sync_state()
+            if state.get("hub_id", hub_id) != hub_id:
+                raise HubError(f"{db}: this file syncs with another hub (id "
+                               f"{state['hub_id']}); a file syncs with one hub only")
+            if state.get("member", member) != member:
+                raise HubError(f"{db}: this file is {state['member']}'s; {shown_url(url)} logs "
+                               f"in as {member}. Sync it with {state['member']}'s login.")
+            if not state:
+                store.set_sync_state(hub_id=hub_id, member=member, cursor="0")
+            report = SyncReport(member, role)
+            annotators = [member, GOLD] if role in ("reviewer", "lead") else [member]
+            assigned = None if role in ("reviewer", "lead") else {
+                row[0] for row in conn.execute(
+                    "SELECT document FROM assignments WHERE annotator = current_user AND active"
+                )
+            }
+            pushed = push(conn, store, member, annotators, assigned)
+            store.record_pushed(pushed.done, pushed.conflicts)
+            report.pushed, report.tombstones = pushed.pushed, pushed.tombstones
+            report.replayed, report.conflicts = pushed.adopted, len(pushed.conflicts)
+            report.unassigned = pushed.unassigned
+
+            cursor = int(store.sync_state().get("cursor", "0"))
+            got = pulling.read(conn, store, cursor)
+            # What this push just wrote comes back in the pull: already in step, not again.
+            echoed = {(s.kind, s.item, s.version) for s in pushed.done}
+            for kind, rows in got.rows.items():
+                got.rows[kind] = [
+                    r for r in rows
+                    if (kind, BY_NAME[kind].item(r), r["version"]) not in echoed
+                ]
+            if got.documents:
+                store.import_documents(got.documents, annotator=member)
+            report.documents, report.elsewhere = len(got.documents), got.elsewhere
+            counts = store.apply_pulled(got.labels, got.rows, got.cursor, member)
+            report.pulled.update(counts)
+    return report
+
+
+def _who(conn, url: str) -> tuple[str, str, str]:
+    member = conn.execute("SELECT current_user").fetchone()[0]
+    row = conn.execute("SELECT role FROM members WHERE name = %s AND active", [member]).fetchone()
+    if row is None:
+        raise HubError(f"{shown_url(url)}: {member} is not a member of this hub (the lead adds "
+                       "members with 'annotator hub add-member URL NAME')")
+    hub_id = conn.execute("SELECT value FROM hub_meta WHERE key = 'hub_id'").fetchone()[0]
+    return member, row[0], hub_id

@@ -1,0 +1,117 @@
+"""Syncing in the background, for the window (gui/) and anything that keeps a file in step with
+a hub over hours: one :class:`SyncEngine` per open file. Qt-free: the window runs
+:meth:`SyncEngine.sync_once` on a worker thread and shows :meth:`SyncEngine.state`.
+
+It never raises for the network: a hub out of reach makes the state "offline" (since when, and
+why), and the next call tries again. Edits never wait for it: they are committed in the file
+first, and the engine opens its own connection to the file for each sync.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from annotator.core.errors import AnnotatorError
+from annotator.store import Store
+from annotator.sync.client import SyncReport, sync
+from annotator.sync.connection import HubError
+from annotator.sync.schema import NEWS_CHANNEL
+
+
+@dataclass(frozen=True)
+class SyncState:
+    """What the status bar says: "Synced", "3 changes waiting", "Offline since 10:02 (your
+    work is kept)", "1 conflict"."""
+
+    online: bool
+    waiting: int  # local changes not yet on the hub
+    conflicts: int
+    last_synced: float | None  # time.time() of the last sync that completed
+    offline_since: float | None
+    problem: str | None  # the last failure's message
+
+    def text(self) -> str:
+        if not self.online:
+            since = (datetime.fromtimestamp(self.offline_since).strftime("%H:%M")
+                     if self.offline_since else "now")
+            return f"Offline since {since} (your work is kept)"
+        if self.conflicts:
+            return f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''}"
+        if self.waiting:
+            return f"{self.waiting} change{'s' if self.waiting != 1 else ''} waiting"
+        return "Synced"
+
+
+class SyncEngine:
+    """Keeps the file ``db`` in step with the hub at ``url``."""
+
+    def __init__(self, db: Path | str, url: str) -> None:
+        self.db, self.url = Path(db), url
+        self._lock = threading.Lock()  # one sync at a time
+        self._online = True
+        self._offline_since: float | None = None
+        self._last_synced: float | None = None
+        self._problem: str | None = None
+        self._listener = None
+
+    def sync_once(self) -> SyncReport | None:
+        """Push and pull now. Returns the report, or None when the hub could not be reached
+        or refused (the state says why). Only errors that are bugs escape."""
+        with self._lock:
+            try:
+                report = sync(self.db, self.url)
+            except HubError as exc:
+                self._fail(str(exc))
+                return None
+            except AnnotatorError as exc:  # the file (locked, full disk): say it, try later
+                self._fail(str(exc))
+                return None
+            self._online, self._offline_since, self._problem = True, None, None
+            self._last_synced = time.time()
+            return report
+
+    def _fail(self, message: str) -> None:
+        if self._online:
+            self._offline_since = time.time()
+        self._online, self._problem = False, message
+
+    def state(self) -> SyncState:
+        """The state now (reads the file: changes waiting, conflicts parked)."""
+        try:
+            with Store.open(self.db, create=False) as store:
+                member = store.sync_state().get("member")
+                waiting = store.sync_waiting([member, "gold"]) if member else 0
+                conflicts = len(store.sync_conflicts())
+        except AnnotatorError as exc:
+            return SyncState(False, 0, 0, self._last_synced, self._offline_since, str(exc))
+        return SyncState(self._online, waiting, conflicts, self._last_synced,
+                         self._offline_since, self._problem)
+
+    def wait_for_news(self, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds for the hub to say something was written (LISTEN);
+        True if it did. With no connection, sleeps the timeout and returns False, so a loop
+        around it polls."""
+        import psycopg
+
+        try:
+            if self._listener is None or self._listener.closed:
+                self._listener = psycopg.connect(self.url, autocommit=True, connect_timeout=5)
+                self._listener.execute(f"LISTEN {NEWS_CHANNEL}")
+            for _note in self._listener.notifies(timeout=timeout, stop_after=1):
+                return True
+            return False
+        except (psycopg.Error, OSError):  # the network: the next sync says what happened
+            self.close()
+            time.sleep(timeout)
+            return False
+
+    def close(self) -> None:
+        if self._listener is not None:
+            try:
+                self._listener.close()
+            finally:
+                self._listener = None

@@ -1,0 +1,165 @@
+"""Pull: bring what the hub holds for this member into the file, after the same checks a
+received database passes (store/received.py), so a broken or hostile hub cannot poison it.
+
+One REPEATABLE READ transaction reads everything new since the cursor. Versions are stamped
+under an advisory lock (sync/schema.py), so rows commit in version order and ``version >
+cursor`` never skips one. Documents are keyed by content: the ones assigned (or, for
+reviewers, all) that the file lacks are fetched whole, their id and hash recomputed. Spans must
+hold their article's text at their offsets, labels must be in the scheme, links must join spans
+of their own article. One bad row refuses the whole pull with a message naming it; the file is
+left as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from annotator.core.annotators import reserved_name_problem
+from annotator.core.ids import document_id, text_sha256
+from annotator.core.labels import Label
+from annotator.core.model import DocumentMeta, IncomingDocument
+from annotator.core.syncitems import DOCUMENT_LABEL, KINDS, RELATION, SPAN, STATUS, Kind
+from annotator.sync.connection import HubError
+
+_STATUSES = {"todo", "in_progress", "done"}
+
+
+@dataclass
+class Pulled:
+    labels: list[Label] = field(default_factory=list)
+    documents: list[IncomingDocument] = field(default_factory=list)
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    cursor: int = 0
+    # items on articles this file does not hold and the hub no longer shows this member
+    # (an assignment released): left on the hub, and counted
+    elsewhere: int = 0
+
+
+def read(conn, store, cursor: int) -> Pulled:
+    """Everything new on the hub for this member since ``cursor``, checked."""
+    pulled = Pulled(cursor=cursor)
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        pulled.labels = [
+            Label(name, kind, color, key, position, description)
+            for name, kind, color, key, position, description in conn.execute(
+                "SELECT name, kind, color, key, position, description FROM labels "
+                "ORDER BY kind, position, name"
+            )
+        ]
+        have = set(store.document_ids())
+        visible = [row[0] for row in conn.execute("SELECT id FROM documents ORDER BY position")]
+        missing = [doc for doc in visible if doc not in have]
+        if missing:
+            pulled.documents = [
+                _document(row) for row in conn.execute(
+                    "SELECT id, source_id, text, text_sha256, title, source, author, published, "
+                    "url, meta FROM documents WHERE id = ANY(%s) ORDER BY position", [missing]
+                )
+            ]
+        for kind in KINDS:
+            names = (*kind.columns, "deleted", "version")
+            columns = ", ".join(f'"{c}"' for c in names)
+            rows = [
+                dict(zip(names, values, strict=True))
+                for values in conn.execute(
+                    f"SELECT {columns} FROM {kind.table} WHERE version > %s ORDER BY version",
+                    [cursor],
+                )
+            ]
+            if rows:
+                pulled.cursor = max(pulled.cursor, rows[-1]["version"])
+            known = have | {doc.id for doc in pulled.documents}
+            pulled.rows[kind.name] = [r for r in rows if r["document"] in known]
+            pulled.elsewhere += len(rows) - len(pulled.rows[kind.name])
+    _check(pulled, store)
+    return pulled
+
+
+def _document(row) -> IncomingDocument:
+    doc_id, source_id, text, sha, title, source, author, published, url, meta = row
+    where = f"hub documents row {doc_id}"
+    if text_sha256(text) != sha:
+        raise HubError(f"{where}: its text does not match its recorded hash; nothing pulled")
+    if document_id(text, source_id) != doc_id:
+        raise HubError(f"{where}: its id is not the one its text and source id make; "
+                       "nothing pulled")
+    import json
+
+    try:
+        extra = json.loads(meta)
+    except ValueError as exc:
+        raise HubError(f"{where}: meta is not JSON; nothing pulled") from exc
+    if not isinstance(extra, dict):
+        raise HubError(f"{where}: meta is not a JSON object; nothing pulled")
+    return IncomingDocument(
+        text=text, source_id=source_id,
+        meta=DocumentMeta(title=title, source=source, author=author, published=published,
+                          url=url, extra=extra),
+        origin=where, id=doc_id,
+    )
+
+
+def _check(pulled: Pulled, store) -> None:
+    kinds = {lb.name: lb.kind for lb in pulled.labels}
+    texts = {doc.id: doc.text for doc in pulled.documents}
+
+    def text_of(doc: str) -> str:
+        if doc not in texts:  # read() kept only rows of articles the file holds or gets
+            texts[doc] = store.document(doc).text
+        return texts[doc]
+
+    spans: dict[str, str] = {}  # id -> document, of spans pulled alive
+    for row in pulled.rows.get(SPAN.name, []):
+        where = _where(SPAN, row)
+        _annotator(row, where, gold_ok=True)
+        if row["deleted"]:
+            continue
+        if kinds.get(row["label"]) != "span":
+            raise HubError(f"{where}: label {row['label']!r} is not a span label of the hub's "
+                           "scheme; nothing pulled")
+        text = text_of(row["document"])
+        start, end = row["start"], row["end"]
+        if not (0 <= start < end <= len(text)):
+            raise HubError(f"{where}: offsets {start}-{end} are outside its article "
+                           f"({len(text)} characters); nothing pulled")
+        if text[start:end] != row["text"]:
+            raise HubError(f"{where}: its text {row['text'][:40]!r} is not the article's text "
+                           f"at {start}-{end} ({text[start:end][:40]!r}); nothing pulled")
+        spans[row["id"]] = row["document"]
+    for row in pulled.rows.get(RELATION.name, []):
+        where = _where(RELATION, row)
+        _annotator(row, where, gold_ok=True)
+        if row["deleted"]:
+            continue
+        if kinds.get(row["label"]) != "relation":
+            raise HubError(f"{where}: link type {row['label']!r} is not in the hub's scheme; "
+                           "nothing pulled")
+        for end in ("source", "target"):
+            doc = spans.get(row[end]) or store.span_document(row[end])
+            if doc != row["document"]:
+                raise HubError(f"{where}: its {end} span {row[end]} is not a span of its "
+                               "article; nothing pulled")
+    for row in pulled.rows.get(STATUS.name, []):
+        _annotator(row, _where(STATUS, row), gold_ok=False)
+        if row["status"] not in _STATUSES:
+            raise HubError(f"{_where(STATUS, row)}: unknown status {row['status']!r}; "
+                           "nothing pulled")
+    for row in pulled.rows.get(DOCUMENT_LABEL.name, []):
+        _annotator(row, _where(DOCUMENT_LABEL, row), gold_ok=True)
+        if not row["deleted"] and kinds.get(row["label"]) != "document":
+            raise HubError(f"{_where(DOCUMENT_LABEL, row)}: {row['label']!r} is not a document "
+                           "label of the hub's scheme; nothing pulled")
+
+
+def _annotator(row: dict, where: str, *, gold_ok: bool) -> None:
+    name = row["annotator"]
+    if gold_ok and name == "gold":
+        return
+    problem = reserved_name_problem(name)
+    if problem:
+        raise HubError(f"{where}: {problem}; nothing pulled")
+
+
+def _where(kind: Kind, row: dict) -> str:
+    return f"hub {kind.table} row {kind.item(row)!r} ({row['annotator']})"

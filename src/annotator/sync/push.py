@@ -1,0 +1,188 @@
+"""Push: send this annotator's new, changed and deleted items to the hub in one transaction.
+
+What changed is found by comparing each of the annotator's rows with what was recorded when it
+was last in step with the hub (store/syncing.py); an item recorded but gone from the file is a
+tombstone. Each item carries the hub version it was based on. On the hub, inside the one
+transaction, each item's hub row is locked and compared:
+
+- no hub row: inserted;
+- the hub row already holds this content: nothing is written, its version is adopted (so a
+  push replayed after a crash, or one whose reply was lost, applies nothing);
+- the hub row is still at the base version (or is a tombstone being brought back): updated;
+- otherwise someone (this annotator on another device) changed it since: a conflict. The hub
+  keeps its version; the local one is parked in the file, listed by ``sync --conflicts``.
+
+Rows on articles not assigned to the member stay local (the hub would refuse them) and are
+counted in the report. Rows travel as arrays, one statement per kind and kind of write.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from annotator.core.syncitems import KINDS, NOTE, Kind
+from annotator.store.syncing import Parked, Synced
+
+# Columns that are not text, for the arrays rows travel in.
+_TYPES = {"start": "integer", "end": "integer", "deleted": "boolean", "version": "bigint"}
+
+
+@dataclass
+class PushResult:
+    pushed: Counter = field(default_factory=Counter)  # kind -> items written
+    tombstones: Counter = field(default_factory=Counter)
+    adopted: int = 0  # already on the hub as they are (a replayed push)
+    conflicts: list[Parked] = field(default_factory=list)
+    unassigned: Counter = field(default_factory=Counter)  # kind -> items left local
+    done: list[Synced] = field(default_factory=list)
+
+
+def push(conn, store, member: str, annotators: list[str], assigned: set[str] | None) -> PushResult:
+    """Push the changes of ``annotators`` (the member, and "gold" for reviewers) in one hub
+    transaction. ``assigned``: the articles the member may write on (None: any, for gold)."""
+    result = PushResult()
+    with conn.transaction():
+        for kind in KINDS:
+            pending = store.sync_changes(kind, [member] if kind is NOTE else annotators)
+            writable = []
+            for item, document, row, base in pending:
+                owner = (row or {}).get("annotator", member)
+                if assigned is not None and owner != "gold" and document not in assigned:
+                    result.unassigned[kind.name] += 1
+                    continue
+                writable.append((item, row, base))
+            if writable:
+                _push_kind(conn, kind, writable, result)
+    return result
+
+
+def _push_kind(conn, kind: Kind, pending, result: PushResult) -> None:
+    # Items never synced are inserted straight away, skipping any whose key the hub holds
+    # already (a replayed push); those, and every item synced before, are compared with the
+    # hub's row, locked.
+    fresh = [row for _item, row, base in pending if row is not None and base is None]
+    inserted = _insert(conn, kind, fresh)
+    pending = [(item, row, base) for item, row, base in pending
+               if not (row is not None and base is None and item in inserted)]
+    hub = _hub_rows(conn, kind, [item for item, _row, _base in pending], lock=True)
+    updates, tombstones = [], []
+    for item, row, base in pending:
+        there = hub.get(item)
+        if row is None:  # deleted here
+            if there is None or there["deleted"]:
+                result.done.append(Synced(kind.name, item, "", "", 0, None))
+            elif there["version"] == base:
+                tombstones.append(there)
+            else:
+                gone = {**{c: there[c] for c in kind.key}, "annotator": there["annotator"],
+                        "document": there["document"], "deleted": True}
+                result.conflicts.append(Parked(kind.name, item, gone, there))
+        elif there is None:  # gone from the hub (only its owner removes rows): sent again
+            fresh.append(row)
+        elif not there["deleted"] and kind.content_of(there) == kind.content_of(row):
+            result.adopted += 1
+            result.done.append(Synced(kind.name, item, row["annotator"], row["document"],
+                                      there["version"], row))
+        elif there["deleted"] or there["version"] == base:
+            updates.append(row)
+        else:
+            result.conflicts.append(Parked(kind.name, item, row, there))
+    inserted.update(_insert(conn, kind, [r for r in fresh if kind.item(r) not in inserted
+                                         and kind.item(r) not in hub]))
+    changed = _update(conn, kind, updates)
+    for row in [*fresh, *updates]:
+        item = kind.item(row)
+        version = changed.get(item, inserted.get(item))
+        if version is not None:
+            result.done.append(Synced(kind.name, item, row["annotator"], row["document"],
+                                      version, row))
+    for item, version in _tombstone(conn, kind, tombstones).items():
+        result.done.append(Synced(kind.name, item, "", "", version, None))
+    if inserted or changed:
+        result.pushed[kind.name] += len(inserted) + len(changed)
+    if tombstones:
+        result.tombstones[kind.name] += len(tombstones)
+
+
+def _returned(rows) -> dict[str, int]:
+    """item -> version, from rows RETURNING the kind's key columns and then the version."""
+    return {"\t".join(str(v) for v in r[:-1]): r[-1] for r in rows}
+
+
+def _insert(conn, kind: Kind, rows: list[dict]) -> dict[str, int]:
+    """Insert ``rows``, but none whose key the hub holds already; item -> version of those
+    inserted."""
+    if not rows:
+        return {}
+    cols = kind.columns
+    return _returned(conn.execute(
+        f"INSERT INTO {kind.table} ({_names(cols)}) SELECT * FROM {_unnest(cols)} "
+        f"ON CONFLICT ({_names(kind.key)}) DO NOTHING RETURNING {_names(kind.key)}, version",
+        _arrays(cols, rows),
+    ))
+
+
+def _update(conn, kind: Kind, rows: list[dict]) -> dict[str, int]:
+    if not rows:
+        return {}
+    cols = kind.columns
+    sets = ", ".join(f'"{c}" = u."{c}"' for c in cols if c not in kind.key)
+    return _returned(conn.execute(
+        f"UPDATE {kind.table} t SET {sets}, deleted = false "
+        f"FROM {_unnest(cols)} AS u({_names(cols)}) WHERE {_join(kind)} "
+        f"RETURNING {_keys(kind)}, t.version",
+        _arrays(cols, rows),
+    ))
+
+
+def _tombstone(conn, kind: Kind, rows: list[dict]) -> dict[str, int]:
+    if not rows:
+        return {}
+    return _returned(conn.execute(
+        f"UPDATE {kind.table} t SET deleted = true "
+        f"FROM {_unnest(kind.key)} AS u({_names(kind.key)}) WHERE {_join(kind)} "
+        f"RETURNING {_keys(kind)}, t.version",
+        _arrays(kind.key, rows),
+    ))
+
+
+def _keys(kind: Kind) -> str:
+    return ", ".join(f't."{c}"' for c in kind.key)
+
+
+def _hub_rows(conn, kind: Kind, items: list[str], *, lock: bool) -> dict[str, dict]:
+    """The hub's rows of ``items`` (keyed as :meth:`Kind.item` keys them)."""
+    if not items:
+        return {}
+    keys = [dict(zip(kind.key, item.split("\t"), strict=True)) for item in items]
+    names = (*kind.columns, "deleted", "version")
+    rows = conn.execute(
+        f"SELECT {', '.join(f't.{chr(34)}{c}{chr(34)}' for c in names)} FROM {kind.table} t "
+        f"JOIN {_unnest(kind.key)} AS u({_names(kind.key)}) ON {_join(kind)}"
+        f"{' FOR UPDATE OF t' if lock else ''}",
+        _arrays(kind.key, keys),
+    )
+    found = {}
+    for values in rows:
+        row = dict(zip(names, values, strict=True))
+        found[kind.item(row)] = row
+    return found
+
+
+def _names(columns) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def _unnest(columns) -> str:
+    # %b: arrays sent in binary, which psycopg makes without scanning each text for quoting
+    arrays = ", ".join(f"%b::{_TYPES.get(c, 'text')}[]" for c in columns)
+    return f"unnest({arrays})"
+
+
+def _arrays(columns, rows: list[dict]) -> list[list]:
+    return [[row[c] for row in rows] for c in columns]
+
+
+def _join(kind: Kind) -> str:
+    return " AND ".join(f't."{c}" = u."{c}"' for c in kind.key)

@@ -1,0 +1,278 @@
+"""The hub's schema, roles and row-level security, written once by ``annotator hub init``.
+
+Who may change what is decided by PostgreSQL, not by the app, so a member with a hand-written
+SQL client gets no more than the app gives them:
+
+- every member is a login role in one of three group roles (annotator, reviewer, lead), named
+  after the hub's database so two hubs in one cluster never share rights;
+- annotation rows (spans, links, statuses, document labels, notes) carry their annotator; a
+  member may insert and update only rows whose annotator is ``current_user`` (the USING clause
+  and the WITH CHECK clause both say so: ``USING (true) WITH CHECK (...)`` would let anyone take
+  over another's row by updating it into their own name); gold rows are written by reviewers
+  and the lead; nobody deletes (deletes are tombstones, so every client learns of them);
+- the scheme, the documents and the assignments are written by the lead only;
+- an annotator reads the documents assigned to them and their own rows; reviewers and the lead
+  read everything.
+
+Ordering never trusts a client's clock: each written row takes the next value of one sequence
+(the column's default on insert, a trigger on update; members have no right to write those
+columns themselves), after every writing statement has taken a transaction-level advisory
+lock, so writes commit in the order of their versions and a client that pulls ``version >
+cursor`` never skips a row committed later with a smaller version. Who wrote the row and when
+are stamped the same way.
+"""
+
+from __future__ import annotations
+
+# Bumped whenever the hub's schema changes; an app refuses a hub newer than it knows.
+HUB_SCHEMA_VERSION = 1
+
+# The key of the advisory lock every write takes (any constant; "ANNT" like the local files).
+WRITE_LOCK = 0x414E4E54
+
+ROLE_KINDS = ("annotator", "reviewer", "lead")
+
+# The channel on which the hub says, at each commit that wrote, that there is news to pull.
+NEWS_CHANNEL = "annotator_hub_news"
+
+# Tables of annotation work: one owner per row (its annotator), versioned, never deleted.
+WORK_TABLES = ("spans", "relations", "document_status", "document_labels", "document_notes")
+# Tables only the lead writes.
+LEAD_TABLES = ("labels", "documents", "assignments")
+
+
+def group_role(database: str, kind: str) -> str:
+    """The group role of one kind of member of the hub in ``database``."""
+    return f"annotator_hub_{database}_{kind}"[:63]
+
+
+def statements(database: str) -> list[str]:
+    """Every statement of ``hub init``, in order; run in one transaction."""
+    annotator, reviewer, lead = (group_role(database, kind) for kind in ROLE_KINDS)
+    q = _quote_ident
+    sql = [
+        f"CREATE ROLE {q(kind_role)} NOLOGIN"
+        for kind_role in (annotator, reviewer, lead)
+    ]
+    sql += [s for s in _TABLES.split(";\n") if s.strip()]
+    sql += [
+        # Membership tests used by the policies, with the group names of this hub inlined.
+        f"""CREATE FUNCTION hub_is_reviewer() RETURNS boolean LANGUAGE sql STABLE AS
+            $$ SELECT pg_has_role(current_user, {_literal(reviewer)}, 'MEMBER')
+                   OR pg_has_role(current_user, {_literal(lead)}, 'MEMBER') $$""",
+        f"""CREATE FUNCTION hub_is_lead() RETURNS boolean LANGUAGE sql STABLE AS
+            $$ SELECT pg_has_role(current_user, {_literal(lead)}, 'MEMBER') $$""",
+        # Once per writing statement, before any row takes its version: the lock that makes
+        # versions commit in their order.
+        f"""CREATE FUNCTION hub_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock({WRITE_LOCK});
+                RETURN NULL;
+            END $$""",
+        # Once per writing statement, after it: tell listening clients there is news (they
+        # pull; the payload is empty because what a member may see is theirs to ask for).
+        f"""CREATE FUNCTION hub_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify({_literal(NEWS_CHANNEL)}, TG_TABLE_NAME);
+                RETURN NULL;
+            END $$""",
+        # An inserted row takes its version, writer and time from the columns' defaults (the
+        # members may not name those columns); an updated row is stamped again here.
+        """CREATE FUNCTION hub_restamp() RETURNS trigger LANGUAGE plpgsql
+            SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            BEGIN
+                NEW.version := nextval('hub_version');
+                NEW.written_by := session_user;
+                NEW.written_at := now();
+                RETURN NEW;
+            END $$""",
+        "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC",
+        "REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC",
+        "REVOKE ALL ON SEQUENCE hub_version FROM PUBLIC",
+    ]
+    everyone = f"{q(annotator)}, {q(reviewer)}, {q(lead)}"
+    sql.append(f"GRANT USAGE ON SCHEMA public TO {everyone}")
+    sql.append(f"GRANT EXECUTE ON FUNCTION hub_is_reviewer(), hub_is_lead() TO {everyone}")
+    sql.append(f"GRANT SELECT ON hub_meta, members TO {everyone}")
+    sql.append(f"GRANT USAGE ON SEQUENCE hub_version TO {everyone}")
+    for table in (*WORK_TABLES, *LEAD_TABLES):
+        sql.append(f"CREATE TRIGGER {table}_lock BEFORE INSERT OR UPDATE ON {table} "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION hub_lock()")
+        sql.append(f"CREATE TRIGGER {table}_stamp BEFORE UPDATE ON {table} "
+                   "FOR EACH ROW EXECUTE FUNCTION hub_restamp()")
+        sql.append(f"CREATE TRIGGER {table}_news AFTER INSERT OR UPDATE ON {table} "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION hub_notify()")
+        # Not FORCEd: the hub's owner (who ran ``hub init``) administers it; members never
+        # own a table, so the policies always apply to them.
+        sql.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    for table in WORK_TABLES:
+        sql.append(f"GRANT SELECT ON {table} TO {everyone}")
+        sql.append(_column_grants(table, everyone))
+        # Reading: one's own rows; reviewers and the lead read everyone's.
+        sql.append(f"CREATE POLICY {table}_read ON {table} FOR SELECT "
+                   "USING (annotator = current_user OR hub_is_reviewer())")
+        # Writing: the same predicate before (USING) and after (WITH CHECK) the change.
+        mine = f"(annotator = current_user AND document IN ({_ASSIGNED})) " \
+               "OR (annotator = 'gold' AND hub_is_reviewer())"
+        sql.append(f"CREATE POLICY {table}_insert ON {table} FOR INSERT WITH CHECK ({mine})")
+        sql.append(f"CREATE POLICY {table}_update ON {table} FOR UPDATE "
+                   f"USING ({mine}) WITH CHECK ({mine})")
+    for table in LEAD_TABLES:
+        sql.append(f"GRANT SELECT ON {table} TO {everyone}")
+        sql.append(_column_grants(table, q(lead)))
+        sql.append(f"CREATE POLICY {table}_write ON {table} FOR INSERT "
+                   "WITH CHECK (hub_is_lead())")
+        sql.append(f"CREATE POLICY {table}_change ON {table} FOR UPDATE "
+                   "USING (hub_is_lead()) WITH CHECK (hub_is_lead())")
+    sql.append("CREATE POLICY labels_read ON labels FOR SELECT USING (true)")
+    sql.append("CREATE POLICY assignments_read ON assignments FOR SELECT "
+               "USING (annotator = current_user OR hub_is_reviewer())")
+    sql.append("CREATE POLICY documents_read ON documents FOR SELECT "
+               f"USING (hub_is_reviewer() OR id IN ({_ASSIGNED}))")
+    return sql
+
+
+# The articles assigned to the member, as the member sees them (their own assignments): a
+# plain subquery, which the planner hashes once per statement, not a function per row.
+_ASSIGNED = "SELECT a.document FROM assignments a WHERE a.annotator = current_user AND a.active"
+
+
+def _column_grants(table: str, roles: str) -> str:
+    """INSERT and UPDATE on every column but the ones the hub stamps (version, writer, time):
+    a member cannot choose a row's place in the order, nor write in another's name."""
+    return f"""DO $$ DECLARE cols text; BEGIN
+        SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) INTO cols
+        FROM information_schema.columns WHERE table_schema = 'public'
+        AND table_name = {_literal(table)}
+        AND column_name NOT IN ('version', 'written_by', 'written_at');
+        EXECUTE format('GRANT INSERT (%s), UPDATE (%s) ON %I TO {roles}', cols, cols,
+                       {_literal(table)});
+    END $$"""
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# Columns follow the local store's (store/schema.py) so rows move between them unchanged;
+# every table has version (the hub's order), written_by and written_at (set by the trigger).
+_TABLES = """
+CREATE SEQUENCE hub_version;
+CREATE TABLE hub_meta (
+    key text PRIMARY KEY,
+    value text NOT NULL
+);
+CREATE TABLE members (
+    name text PRIMARY KEY,
+    role text NOT NULL CHECK (role IN ('annotator', 'reviewer', 'lead')),
+    active boolean NOT NULL DEFAULT true,
+    added_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE labels (
+    name text PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ('span', 'relation', 'document')),
+    color text NOT NULL,
+    key text,
+    position integer NOT NULL DEFAULT 0,
+    description text NOT NULL DEFAULT '',
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
+    written_by text NOT NULL DEFAULT session_user,
+    written_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE documents (
+    id text PRIMARY KEY,
+    source_id text NOT NULL,
+    text text NOT NULL,
+    text_sha256 text NOT NULL,
+    title text NOT NULL DEFAULT '',
+    source text NOT NULL DEFAULT '',
+    author text NOT NULL DEFAULT '',
+    published text NOT NULL DEFAULT '',
+    url text NOT NULL DEFAULT '',
+    meta text NOT NULL DEFAULT '{}',
+    position bigint NOT NULL,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
+    written_by text NOT NULL DEFAULT session_user,
+    written_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE assignments (
+    document text NOT NULL REFERENCES documents (id),
+    annotator text NOT NULL REFERENCES members (name) ON UPDATE CASCADE,
+    active boolean NOT NULL DEFAULT true,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
+    written_by text NOT NULL DEFAULT session_user,
+    written_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (document, annotator)
+);
+CREATE INDEX assignments_annotator ON assignments (annotator);
+CREATE TABLE spans (
+    id text PRIMARY KEY,
+    document text NOT NULL REFERENCES documents (id),
+    start integer NOT NULL CHECK (start >= 0),
+    "end" integer NOT NULL CHECK ("end" > start),
+    label text NOT NULL,
+    text text NOT NULL,
+    annotator text NOT NULL,
+    note text,
+    deleted boolean NOT NULL DEFAULT false,
+    created_at text NOT NULL,
+    updated_at text NOT NULL,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
+    written_by text NOT NULL DEFAULT session_user,
+    written_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX spans_version ON spans (version);
+CREATE INDEX spans_document ON spans (document);
+CREATE TABLE relations (
+    id text PRIMARY KEY,
+    document text NOT NULL REFERENCES documents (id),
+    label text NOT NULL,
+    source text NOT NULL REFERENCES spans (id),
+    target text NOT NULL REFERENCES spans (id),
+    annotator text NOT NULL,
+    note text,
+    deleted boolean NOT NULL DEFAULT false,
+    created_at text NOT NULL,
+    updated_at text NOT NULL,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
+    written_by text NOT NULL DEFAULT session_user,
+    written_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX relations_version ON relations (version);
+CREATE TABLE document_status (
+    document text NOT NULL REFERENCES documents (id),
+    annotator text NOT NULL,
+    status text NOT NULL CHECK (status IN ('todo', 'in_progress', 'done')),
+    updated_at text NOT NULL,
+    deleted boolean NOT NULL DEFAULT false,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
+    written_by text NOT NULL DEFAULT session_user,
+    written_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (document, annotator)
+);
+CREATE TABLE document_labels (
+    document text NOT NULL REFERENCES documents (id),
+    label text NOT NULL,
+    annotator text NOT NULL,
+    deleted boolean NOT NULL DEFAULT false,
+    created_at text NOT NULL,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
+    written_by text NOT NULL DEFAULT session_user,
+    written_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (document, label, annotator)
+);
+CREATE TABLE document_notes (
+    document text NOT NULL REFERENCES documents (id),
+    annotator text NOT NULL,
+    note text,
+    deleted boolean NOT NULL DEFAULT false,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
+    written_by text NOT NULL DEFAULT session_user,
+    written_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (document, annotator)
+)
+"""
