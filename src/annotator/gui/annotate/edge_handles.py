@@ -85,6 +85,8 @@ class EdgeHandles(QWidget):
         return QRect(x - _HALF, top, 2 * _HALF, height + knob)
 
     def refresh(self, *_args) -> None:
+        if self.pos().x() or self.pos().y():  # a scroll moves the viewport's children
+            self.move(0, 0)
         new = [rect for _edge, rect in self.grips()]
         for rect in (*self._shown, *new):
             self.update(rect.adjusted(-1, -1, 1, 1))
