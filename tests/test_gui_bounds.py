@@ -230,6 +230,7 @@ def test_label_keys_label_the_find_match_and_find_counts(window, seed_db) -> Non
     assert counter.text() == f"1 of {total}"
     press(window, Qt.Key.Key_3)  # the bar stays open: the key labels the match
     assert window.article.find_open()
+    assert counter.text() == f"{total} matches"  # the selection is no match now
     key(window, Qt.Key.Key_Return)  # Enter in the article: the next match
     assert counter.text() == f"2 of {total}"
     press(window, Qt.Key.Key_3)

@@ -155,6 +155,8 @@ def test_find_counts_with_case_and_whole_words() -> None:
     assert finder.next(last) == (last, last + 6) and finder.number(last) == 5
     assert finder.next(last + 1) == (0, 6)  # wraps to the top
     assert finder.next(0, backward=True) == (last, last + 6)  # and back to the bottom
+    assert finder.is_match(last, last + 6) and not finder.is_match(last, last + 5)
+    assert not finder.is_match(text.index("Lavrova"), text.index("Lavrova") + 6)
     assert Finder(text, "").next(0) is None and Finder(text, "zzz").count() == (0, False)
     dotted = "İstanbul and istanbul"  # its lower case is longer: offsets must stay exact
     found = Finder(dotted, "istanbul").next(1)

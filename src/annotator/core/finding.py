@@ -77,6 +77,13 @@ class Finder:
         i = bisect_left(starts, start)
         return i + 1 if i < len(starts) and starts[i] == start else None
 
+    def is_match(self, start: int, end: int) -> bool:
+        """``[start, end)`` is a match (checked there alone: cheap on any text)."""
+        if self._pattern is None or start >= end:
+            return False
+        found = self._pattern.match(self._haystack, start)
+        return found is not None and found.end() == end
+
     def next(self, position: int, *, backward: bool = False) -> tuple[int, int] | None:
         """The first match starting at or after ``position`` (backward: the last one
         starting before it), wrapping around the end (or start) of the text."""

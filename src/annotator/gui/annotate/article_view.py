@@ -82,6 +82,7 @@ class ArticleView(QWidget):
             self.views.addWidget(view)
             for name in SIGNAL_NAMES:
                 getattr(view, name).connect(getattr(self, name))
+            view.selectionChanged.connect(lambda: self.find_panel.selection_moved())
         self._short_text = self.text
         title_font = theme.reading_font()
         title_font.setPointSizeF(theme.READING_POINT_SIZE * 1.55)

@@ -99,6 +99,15 @@ class FindBar(QWidget):
         self._show_count(found[0])
         return True
 
+    def selection_moved(self) -> None:
+        """The article's selection changed: say "n of m" only while it is a match."""
+        if not self.isVisible() or self._finder is None or self.state.document is None:
+            return
+        cursor = self.view().textCursor()
+        start = self.state.positions.from_qt(cursor.selectionStart())
+        end = self.state.positions.from_qt(cursor.selectionEnd())
+        self._show_count(start if self._finder.is_match(start, end) else None)
+
     # -- inside ------------------------------------------------------------------------
 
     def _enter(self, *, backward: bool) -> None:
