@@ -133,7 +133,7 @@ def test_edge_drags_snap_in_the_long_article_view_too(qtbot, tmp_path: Path) -> 
         window.close()
 
 
-def test_the_grips_are_drawn_in_the_span_colour(window: MainWindow) -> None:
+def test_the_grips_are_drawn_in_the_ink_colour(window: MainWindow) -> None:
     mark(window, "Sergei Lavrov", Qt.Key.Key_3)
     view = window.article.text
     span = window.state.selected_span()
@@ -142,8 +142,13 @@ def test_the_grips_are_drawn_in_the_span_colour(window: MainWindow) -> None:
     for _edge, rect in view.edge_handles.grips():
         got = image.pixelColor(rect.center().x(), rect.center().y())
         assert abs(got.red() - want.red()) + abs(got.green() - want.green()) < 40, _edge
+    (start_grip,) = [r for e, r in view.edge_handles.grips() if e == "start"]
+    knob = (start_grip.center().x(), start_grip.top() + 3)  # above the line: page there
+    assert image.pixelColor(*knob) == want
     window.state.select(None)
     assert view.edge_handles.grips() == []
+    QApplication.processEvents()
+    assert view.viewport().grab().toImage().pixelColor(*knob) != want  # gone with the selection
 
 
 def test_alt_left_trims_the_closing_quotation_mark_in_one_key(window, seed_db) -> None:

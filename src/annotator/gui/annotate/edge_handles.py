@@ -1,5 +1,6 @@
 """The grips on the selected span's edges: a thin bar the height of the line at each
-edge, with a knob above the start and below the end, in the span's colour. The pointer
+edge, with a knob above the start and below the end, in the text's colour outlined in
+the span's. The pointer
 over one turns into a resize cursor, and dragging it moves that edge (reading.py). It
 is a child widget over the reading view's viewport that takes no mouse events and
 repaints only the grips' own small rectangles, so it costs nothing in a long article."""
@@ -9,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QTextCursor
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QTextCursor
+from PySide6.QtWidgets import QApplication, QWidget
 
 from annotator.core.model import Span
-from annotator.gui import theme
 
 EDGE_REACH = 1  # pixels beside a grip where the pointer still takes it
 _KNOB = 3.5  # the knob's radius
@@ -101,15 +101,17 @@ class EdgeHandles(QWidget):
         painter = QPainter(self)
         try:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(color)
+            outline = QPen(QColor(self.color_of(span)), 1.5)
             for edge, rect in grips:
                 x = rect.center().x()
                 knob = round(_KNOB * 2)
                 bar = QRectF(x - 1, rect.top() + (knob if edge == "start" else 0), 2,
                              rect.height() - knob)
+                painter.setPen(Qt.PenStyle.NoPen)
                 painter.drawRect(bar)
                 y = rect.top() + _KNOB if edge == "start" else rect.bottom() - _KNOB + 1
+                painter.setPen(outline)
                 painter.drawEllipse(QPointF(x, y), _KNOB, _KNOB)
         finally:
             painter.end()
@@ -125,7 +127,8 @@ class EdgeHandles(QWidget):
 
 
 def grip_color(label_color: str) -> QColor:
-    """The label's own colour, a shade darker on a light page and lighter on a dark one,
-    so the grip stands out from the span's tint in either theme."""
-    color = QColor(label_color)
-    return color.lighter(135) if theme.is_dark() else color.darker(125)
+    """The ink of the page, framed by the label's colour: the tints are chosen so that text
+    on them keeps a contrast of 4.5:1 (theme.tint), so a grip in the text colour stands out
+    from the span's highlight, selected or not, in the light and the dark theme alike."""
+    del label_color  # the grip's outline carries it
+    return QApplication.palette().color(QPalette.ColorRole.Text)
