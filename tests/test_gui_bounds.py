@@ -73,6 +73,7 @@ def drag_edge(window: MainWindow, edge: str, to: int, mods=NONE, *, after: bool 
     here = span.end if edge == "end" else span.start
     viewport = window.article.text.viewport()
     reveal(window, here)
+    assert viewport.rect().contains(point_at(window, to, after=after))  # no scrolling on
     (rect,) = [r for e, r in window.article.text.edge_handles.grips() if e == edge]
     a = QPoint(rect.center().x(), rect.center().y())
     b = point_at(window, to, after=after)
@@ -92,6 +93,8 @@ def check_edge_drags(window: MainWindow, path: Path, phrase: str) -> None:
     """"Moscow has" as a claim; its end dragged into the middle of "long" takes the
     word; with Alt into "said" it ends exactly there; its start dragged into "Moscow"
     takes the word too."""
+    window.resize(1400, 900)  # the phrase on one line, on screen
+    QApplication.processEvents()
     text = window.state.document.text
     base = text.index(phrase)
     mark(window, "Moscow has", Qt.Key.Key_1)
@@ -263,6 +266,20 @@ def test_label_keys_label_the_find_match_and_find_counts(window, seed_db) -> Non
     QTest.keyClick(bar, Qt.Key.Key_Escape)
     assert not window.article.find_open() and window.article.text.hasFocus()
     assert len(spans(seed_db)) == 2
+    # Esc in the article closes an open find bar before it clears the span selection.
+    find(window, "Mongi")
+    press(window, Qt.Key.Key_3)
+    key(window, Qt.Key.Key_Escape)
+    assert not window.article.find_open() and window.state.selected_span().text == "Mongi"
+    key(window, Qt.Key.Key_Escape)
+    assert window.state.selected_span() is None
+
+
+def test_ctrl_m_with_no_quotation_says_so_and_changes_nothing(window, seed_db) -> None:
+    mark(window, "Moscow has long", Qt.Key.Key_1)
+    key(window, Qt.Key.Key_M, CTRL)
+    assert spans(seed_db) == [("claim", "Moscow has long", None)]
+    assert "No quotation mark" in window.statusBar().currentMessage()
 
 
 def note_dialog_then(keys) -> None:
@@ -320,3 +337,24 @@ def test_ctrl_enter_saves_a_note_and_esc_cancels(window, seed_db, qtbot) -> None
     note_dialog_then(enter_on_the_keypad)
     ctrl_n(window, qtbot)
     assert spans(seed_db) == [("actor", "Sergei Lavrov", "checked")]
+
+
+def test_dragging_an_edge_past_the_bottom_scrolls_on(window, seed_db) -> None:
+    mark(window, "Sergei Lavrov", Qt.Key.Key_3)
+    view = window.article.text
+    viewport, bar = view.viewport(), view.verticalScrollBar()
+    reveal(window, window.state.selected_span().end)
+    (grip,) = [r for e, r in view.edge_handles.grips() if e == "end"]
+    before = bar.value()
+    QTest.mousePress(viewport, LEFT, NONE, grip.center())
+    below = QPoint(grip.center().x(), viewport.height() + 40)
+    for _ in range(3):
+        QTest.mouseMove(viewport, below)
+    assert bar.value() > before
+    QTest.mouseRelease(viewport, LEFT, NONE, below)
+    [(label, text, _note)] = spans(seed_db)
+    assert label == "actor" and text.startswith("Sergei Lavrov") and len(text) > 13
+    doc = window.state.document.text
+    assert doc[doc.index("Sergei Lavrov"):].startswith(text)  # exact offsets
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert spans(seed_db) == [("actor", "Sergei Lavrov", None)]

@@ -11,7 +11,7 @@ import html
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QTextCursor
-from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core import quotes, textnav
 from annotator.core.model import Span
@@ -164,9 +164,15 @@ class Reading:
                 cursor.setPosition(to_qt(fixed))
                 cursor.setPosition(to_qt(there), QTextCursor.MoveMode.KeepAnchor)
                 self.edge_handles.set_preview(self._drag_edge, there)
-                scrolled = self.verticalScrollBar().value()
+                bar = self.verticalScrollBar()
+                scrolled = bar.value()
                 self.setTextCursor(cursor)  # would scroll to the anchor: keep the page still
-                self.verticalScrollBar().setValue(scrolled)
+                # Dragged past the top or the bottom: the page scrolls on, by the
+                # overshoot (a plain view's bar counts lines, not pixels: by a line).
+                overshoot = min(0, point.y()) or max(0, point.y() - self.viewport().height())
+                if overshoot and isinstance(self, QPlainTextEdit):
+                    overshoot = 1 if overshoot > 0 else -1
+                bar.setValue(scrolled + overshoot)
             return
         shape = Qt.CursorShape.SizeHorCursor if self._edge_under(point) else Qt.CursorShape.IBeamCursor
         self.viewport().setCursor(shape)
