@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QTextCursor
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
@@ -42,6 +42,9 @@ class Reading:
         self.selected_with_alt = False  # Alt held while selecting: no snapping to words
         self.snap_words = True  # the window's "Snap selections to words" (Edit menu)
         self._drag_edge: str | None = None
+        self._drag_at = (QPoint(), False)  # where the pointer is in an edge drag, Alt held
+        self._drag_scroll = QTimer(self, interval=50)
+        self._drag_scroll.timeout.connect(self._scroll_while_dragging)
         self.viewport().setMouseTracking(True)  # the resize cursor over an edge
         self.edge_handles = EdgeHandles(self, lambda span: label_color(self.state, span.label))
 
@@ -154,31 +157,53 @@ class Reading:
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 (Qt override)
         point = event.position().toPoint()
         if self._drag_edge is not None:
-            span = self.state.selected_span()
-            if span is not None:  # preview: the span as it would become
-                exact = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
-                fixed = span.end if self._drag_edge == "start" else span.start
-                to_qt = self.state.positions.to_qt
-                cursor = self.textCursor()
-                there = self._dragged_to(point, exact)
-                cursor.setPosition(to_qt(fixed))
-                cursor.setPosition(to_qt(there), QTextCursor.MoveMode.KeepAnchor)
-                self.edge_handles.set_preview(self._drag_edge, there)
-                bar = self.verticalScrollBar()
-                scrolled = bar.value()
-                self.setTextCursor(cursor)  # would scroll to the anchor: keep the page still
-                # Dragged past the top or the bottom: the page scrolls on, by the
-                # overshoot (a plain view's bar counts lines, not pixels: by a line).
-                overshoot = min(0, point.y()) or max(0, point.y() - self.viewport().height())
-                if overshoot and isinstance(self, QPlainTextEdit):
-                    overshoot = 1 if overshoot > 0 else -1
-                bar.setValue(scrolled + overshoot)
+            exact = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            self._drag_at = (point, exact)
+            self._preview_drag()
+            outside = not 0 <= point.y() < self.viewport().height()
+            if outside and not self._drag_scroll.isActive():
+                self._drag_scroll.start()  # past the top or bottom: the page scrolls on
+            elif not outside:
+                self._drag_scroll.stop()
             return
         shape = Qt.CursorShape.SizeHorCursor if self._edge_under(point) else Qt.CursorShape.IBeamCursor
         self.viewport().setCursor(shape)
         super().mouseMoveEvent(event)
 
+    def _preview_drag(self) -> None:
+        """Select the span as it would become if the edge were let go now."""
+        span = self.state.selected_span()
+        if span is None or self._drag_edge is None:
+            return
+        point, exact = self._drag_at
+        fixed = span.end if self._drag_edge == "start" else span.start
+        to_qt = self.state.positions.to_qt
+        there = self._dragged_to(point, exact)
+        cursor = self.textCursor()
+        cursor.setPosition(to_qt(fixed))
+        cursor.setPosition(to_qt(there), QTextCursor.MoveMode.KeepAnchor)
+        self.edge_handles.set_preview(self._drag_edge, there)
+        bar = self.verticalScrollBar()
+        scrolled = bar.value()
+        self.setTextCursor(cursor)  # would scroll to the anchor: keep the page still
+        bar.setValue(scrolled)
+
+    def _scroll_while_dragging(self) -> None:
+        """A tick of the edge drag's scrolling: by the pointer's overshoot past the view
+        (a plain view's bar counts lines, not pixels: by a line), then the preview."""
+        point = self._drag_at[0]
+        overshoot = min(0, point.y()) or max(0, point.y() - self.viewport().height())
+        if self._drag_edge is None or not overshoot:
+            self._drag_scroll.stop()
+            return
+        if isinstance(self, QPlainTextEdit):
+            overshoot = 1 if overshoot > 0 else -1
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + max(-60, min(60, overshoot)))
+        self._preview_drag()
+
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._drag_scroll.stop()
         if self._drag_edge is not None:
             exact = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
             offset = self._dragged_to(event.position().toPoint(), exact)
