@@ -123,3 +123,8 @@ def _lowered(text: str) -> str | None:
     found = lowered if len(lowered) == len(text) else None
     _LOWERED[:] = [(text, found)]
     return found
+
+
+def forget() -> None:
+    """Drop the kept lower-case copy (another article was opened)."""
+    _LOWERED.clear()

@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
+from annotator.core import finding
 from annotator.core.finding import Finder
 from annotator.gui import theme
 from annotator.gui.annotate.state import DocumentState
@@ -56,6 +57,7 @@ class FindBar(QWidget):
         self.field.installEventFilter(self)
         self.case.toggled.connect(self._changed)
         self.word.toggled.connect(self._changed)
+        state.document_opened.connect(finding.forget)
         state.document_opened.connect(self._changed)
         self.hide()
 
