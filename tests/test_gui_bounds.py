@@ -175,6 +175,9 @@ def test_ctrl_m_extends_a_span_or_a_selection_to_the_matching_mark(window, seed_
     key(window, Qt.Key.Key_M, CTRL)
     whole = text[text.index('"It\'s'):text.index('reconciliation."') + len('reconciliation."')]
     assert spans(seed_db) == [("quote", whole, None)]
+    key(window, Qt.Key.Key_M, CTRL)  # once more: nothing to add
+    assert spans(seed_db) == [("quote", whole, None)]
+    assert "already holds the whole quotation" in window.statusBar().currentMessage()
     key(window, Qt.Key.Key_Z, CTRL)
     assert spans(seed_db) == [("quote", '"It\'s a blatant', None)]
     # A selection inside a quotation takes the marks around it.

@@ -337,9 +337,12 @@ class Annotating(QObject):
             return
         start, end = (span.start, span.end) if span is not None else selection
         found = quotes.to_matching_mark(doc.text, start, end)
-        if found is None or found == (start, end):
-            self.say("No quotation mark to match here: the selection neither starts or ends "
-                     "at one nor lies inside a quotation.")
+        if found is None and end > start and quotes.partner(doc.text, start) == end - 1:
+            self.say("This already holds the whole quotation, both marks included.")
+            return
+        if found is None:
+            self.say("No quotation mark to match here: the selection neither starts nor ends "
+                     "at one, nor lies inside a quotation.")
             return
         if span is None:
             self.article.select_range(*found)
