@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from annotator.gui.annotate import note_dialog
 from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
 from gui_helpers import drag_select, point_at, press, reveal
@@ -73,7 +74,7 @@ def test_the_sample_annotated_and_linked_without_the_mouse(
     window: MainWindow, seed_db: Path, monkeypatch
 ) -> None:
     monkeypatch.setattr(
-        QInputDialog, "getMultiLineText", lambda *_a, **_k: ("speaker named in the text", True)
+        note_dialog, "ask_note", lambda *_a, **_k: ("speaker named in the text", True)
     )
     history = []
 
@@ -286,7 +287,7 @@ def test_zoom_and_the_shortcut_sheet(window: MainWindow, monkeypatch) -> None:
 
 
 def test_notes_on_the_article_show_and_undo(window: MainWindow, seed_db: Path, monkeypatch) -> None:
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *_a, **_k: ("check dates", True))
+    monkeypatch.setattr(note_dialog, "ask_note", lambda *_a, **_k: ("check dates", True))
     key(window, Qt.Key.Key_N, CTRL | SHIFT)
     assert rows(seed_db, "SELECT note FROM documents") == [("check dates",)]
     assert window.article.note.text() == "Note: check dates"

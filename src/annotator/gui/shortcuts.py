@@ -19,14 +19,23 @@ ARTICLE_KEYS = (
     ("Shift+Arrows", "extend the selection by a character or a line"),
     ("Ctrl+Shift+Left / Right", "extend the selection by a word"),
     ("Ctrl+Up / Down", "move the caret to the start / end of the sentence"),
-    ("Ctrl+Shift+Up / Down", "extend the selection to the start / end of the sentence"),
+    ("Ctrl+Shift+Up / Down", "extend the selection to the start / end of the sentence; "
+     "again at a paragraph's end (start): on into the next (previous) one; quotation marks "
+     "kept in pairs"),
     ("Tab / Shift+Tab", "select the next / previous span (while linking: the next candidate)"),
-    ("Alt+Left / Right", "move the selected span's end by a word"),
-    ("Alt+Shift+Left / Right", "move the selected span's start by a word"),
-    ("drag an edge", "drag either end of the selected span"),
+    ("Alt+Left / Right", "move the selected span's end by a word, a run of quotation marks "
+     "or a run of other punctuation"),
+    ("Alt+Shift+Left / Right", "move the selected span's start the same way"),
+    ("drag an edge", "drag either end (grip) of the selected span: it snaps to words; "
+     "hold Alt for single characters"),
     ("Alt + label key", "label the selection exactly as selected (no snapping to words)"),
-    ("Enter", "while linking: link to the chosen span"),
-    ("Esc", "cancel linking, or clear the span selection"),
+    ("Enter", "while linking: link to the chosen span; with the find bar open: the next "
+     "match (Shift+Enter: the previous)"),
+    ("label key, find bar open", "label the match (Enter in the find bar selects it and "
+     "hands the keys to the article)"),
+    ("Alt+C / Alt+W in the find bar", "match case / whole words only"),
+    ("Ctrl+Enter in a note", "save the note (Enter: a new line, Esc: cancel)"),
+    ("Esc", "cancel linking, close the find bar, or clear the span selection"),
     ("click again", "select the next span nested under the pointer"),
 )
 

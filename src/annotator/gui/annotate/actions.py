@@ -89,9 +89,9 @@ class MainActions:
         menu.addActions([self.undo_action, self.redo_action])
         menu.addSeparator()
         menu.addActions([a.delete_action, a.link_action, a.relation_type_action,
-                         a.all_action, a.span_note_action, a.doc_note_action])
+                         a.all_action, a.quote_action, a.span_note_action, a.doc_note_action])
         menu.addSeparator()
-        menu.addActions([a.find_action, a.find_next_action])
+        menu.addActions([a.find_action, a.find_next_action, a.find_prev_action])
         menu.addSeparator()
         self.scheme_action = QAction("Label &scheme…", window)
         self.scheme_action.setShortcut(QKeySequence("Ctrl+Shift+L"))

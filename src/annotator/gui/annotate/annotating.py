@@ -5,14 +5,15 @@ Each slot asks core for the rule and pushes an undo command; nothing here touche
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QTableView, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QTableView, QWidget
 
 from annotator import settings
-from annotator.core import textnav
+from annotator.core import quotes, textnav
 from annotator.core.editing import (
     EditRefused,
     link_candidates,
@@ -22,7 +23,7 @@ from annotator.core.editing import (
     span_to_select,
 )
 from annotator.core.model import Span
-from annotator.gui.annotate import commands
+from annotator.gui.annotate import commands, note_dialog
 from annotator.gui.annotate.article_view import ArticleView
 from annotator.gui.annotate.state import DocumentState
 from annotator.gui.models import RelationTableModel
@@ -79,12 +80,17 @@ class Annotating(QObject):
         self.find_action = self._action("&Find in article…", "Ctrl+F", slot=self.article.open_find)
         self.find_next_action = self._action("Find &next", "F3",
                                              slot=lambda: self.article.find_next(backward=False))
+        self.find_prev_action = self._action("Find pre&vious", "Shift+F3",
+                                             slot=lambda: self.article.find_next(backward=True))
+        self.quote_action = self._action("Extend to the matching &quotation mark", "Ctrl+M",
+                                         slot=self.extend_to_quote)
         self.next_span_action = self._action("Next span\tTab", slot=lambda: self.step_span(1))
         self.prev_span_action = self._action("Previous span\tShift+Tab",
                                              slot=lambda: self.step_span(-1))
         self.snap_action = self._action("&Snap selections to words (hold Alt: exact)",
                                         checkable=True, slot=self._on_snap_toggled)
         self.snap_action.setChecked(self.snap)
+        self.article.set_snap(self.snap)
         self.zoom_in_action = self._action("Zoom &in", "Ctrl++", "Ctrl+=",
                                            slot=lambda: self.zoom(1))
         self.zoom_out_action = self._action("Zoom &out", "Ctrl+-", slot=lambda: self.zoom(-1))
@@ -270,7 +276,7 @@ class Annotating(QObject):
         if span is None:
             self.say("Select a span first, then add a note to it.")
             return
-        note, ok = QInputDialog.getMultiLineText(
+        note, ok = note_dialog.ask_note(
             self.window, "Note on span", f"Note on “{span.text[:60]}”:", span.note or ""
         )
         if ok and (note.strip() or None) != span.note:
@@ -281,7 +287,7 @@ class Annotating(QObject):
         doc = self.state.document
         if doc is None:
             return
-        note, ok = QInputDialog.getMultiLineText(
+        note, ok = note_dialog.ask_note(
             self.window, "Note on article", f"Note on “{doc.meta.title[:60]}”:", doc.note or ""
         )
         if ok and (note.strip() or None) != doc.note:
@@ -317,6 +323,41 @@ class Annotating(QObject):
         if (start, end) != (span.start, span.end):
             self._push(commands.MoveSpan(self.store, self.state, self.report, span, start, end))
 
+    def extend_to_quote(self) -> None:
+        """Ctrl+M: the selected span (or the selection) grown to a whole quotation: from
+        its opening mark to the closing one, or the marks around it (core/quotes.py)."""
+        doc = self.state.document
+        if doc is None:
+            return
+        selection = self.article.selection_range()
+        span = self.state.selected_span() if selection is None else None
+        if selection is None and span is None:
+            self.say("Select a span or some text first: Ctrl+M extends it to the matching "
+                     "quotation mark.")
+            return
+        start, end = (span.start, span.end) if span is not None else selection
+        found = quotes.to_matching_mark(doc.text, start, end)
+        if found is None and end > start and quotes.partner(doc.text, start) == end - 1:
+            self.say("This already holds the whole quotation, both marks included.")
+            return
+        if found is None:
+            self.say("No quotation mark to match here: the selection neither starts nor ends "
+                     "at one, nor lies inside a quotation.")
+            return
+        if span is None:
+            self.article.select_range(*found)
+            return
+        if self.locked():
+            self.say(self.locked())
+            return
+        try:
+            wider = dataclasses.replace(span, end=found[1])  # both edges in one move
+            start, end = move_edge(doc, wider, edge="start", to=found[0])
+        except EditRefused as exc:
+            self.say(str(exc))
+            return
+        self._push(commands.MoveSpan(self.store, self.state, self.report, span, start, end))
+
     def zoom(self, step: int) -> None:
         size = self.article.zoom(step)
         settings.save({"reading_point_size": size})
@@ -333,11 +374,16 @@ class Annotating(QObject):
     def _on_text_confirmed(self) -> None:
         if self.link_source is not None:
             self.link_to(self.candidates[self.candidate])
+        elif self.article.find_open():  # Enter goes on finding, as in the find bar
+            shift = QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier
+            self.article.find_next(backward=bool(shift))
 
     def _on_text_escaped(self) -> None:
         if self.link_source is not None:
             self.stop_linking()
             self.say("Linking cancelled.")
+        elif self.article.find_open():
+            self.article.close_find()
         else:
             self.state.select(None)
 
@@ -345,7 +391,7 @@ class Annotating(QObject):
         span = self.state.selected_span()
         if span is not None:
             here = span.start if edge == "start" else span.end
-            self.adjust(edge, textnav.next_word_boundary(self.state.document.text, here, step))
+            self.adjust(edge, textnav.next_step(self.state.document.text, here, step))
 
     def _on_text_edge_dragged(self, edge: str, offset: int) -> None:
         self.adjust(edge, offset)
@@ -376,6 +422,7 @@ class Annotating(QObject):
 
     def _on_snap_toggled(self, on: bool) -> None:
         self.snap = on
+        self.article.set_snap(on)
         settings.save({"snap_to_words": on})
 
     def _push(self, command: commands.StoreCommand) -> None:

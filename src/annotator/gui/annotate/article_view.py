@@ -13,19 +13,17 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
-    QTextDocument,
     QTextFormat,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QStackedWidget,
     QTextEdit,
     QVBoxLayout,
@@ -35,6 +33,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Document, Span
 from annotator.core.spanset import segments
 from annotator.gui import theme
+from annotator.gui.annotate.find_bar import FindBar
 from annotator.gui.annotate.long_view import LongReadingView
 from annotator.gui.annotate.reading import SIGNAL_NAMES, ReadingView, label_color, stretch_look
 from annotator.gui.annotate.state import DocumentState
@@ -83,6 +82,7 @@ class ArticleView(QWidget):
             self.views.addWidget(view)
             for name in SIGNAL_NAMES:
                 getattr(view, name).connect(getattr(self, name))
+            view.selectionChanged.connect(lambda: self.find_panel.selection_moved())
         self._short_text = self.text
         title_font = theme.reading_font()
         title_font.setPointSizeF(theme.READING_POINT_SIZE * 1.55)
@@ -97,10 +97,9 @@ class ArticleView(QWidget):
         layout.addWidget(self.note)
         layout.addSpacing(14)
         layout.addWidget(self.views, 1)
-        self.find_bar = QLineEdit(objectName="findBar", clearButtonEnabled=True)
-        self.find_bar.setPlaceholderText("Find in this article (Enter: next, Shift+Enter: previous, Esc: close)")
-        self.find_bar.hide()
-        layout.addWidget(self.find_bar)
+        self.find_panel = FindBar(state, lambda: self.text)  # find_bar.py
+        self.find_bar = self.find_panel.field
+        layout.addWidget(self.find_panel)
         self.link_candidate: Span | None = None
         self.annotator: Callable[[], str] = lambda: ""  # the window's annotator
         self._connect_signals()
@@ -117,8 +116,6 @@ class ArticleView(QWidget):
         self.state.labels_changed.connect(self.show_document_labels)
         self.state.relation_added.connect(lambda *_: self._draw_selection())
         self.state.relation_removed.connect(lambda *_: self._draw_selection())
-        self.find_bar.returnPressed.connect(lambda: self.find_next(backward=False))
-        self.find_bar.installEventFilter(self)
 
     # -- what the window asks --------------------------------------------------------------
 
@@ -131,41 +128,31 @@ class ArticleView(QWidget):
         self.text.setTextCursor(cursor)
 
     def open_find(self) -> None:
-        self.find_bar.show()
-        self.find_bar.setFocus()
-        self.find_bar.selectAll()
+        self.find_panel.open()
+
+    def find_open(self) -> bool:
+        return self.find_panel.isVisible()
+
+    def close_find(self) -> None:
+        self.find_panel.close_bar()
 
     def find_next(self, *, backward: bool) -> bool:
         """Select the next match of the find bar's text (wrapping around); a label key
         then marks it."""
-        needle = self.find_bar.text()
-        if not needle:
-            return False
-        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
-        if not self.text.find(needle, flags):
-            cursor = self.text.textCursor()
-            cursor.movePosition(
-                QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start
-            )
-            self.text.setTextCursor(cursor)
-            if not self.text.find(needle, flags):
-                self.find_bar.setStyleSheet("background: #f8d7da;")
-                return False
-        self.find_bar.setStyleSheet("")
-        return True
+        return self.find_panel.find_next(backward=backward)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
-        if watched is self.find_bar and event.type() == QEvent.Type.KeyPress:
-            if event.key() == Qt.Key.Key_Escape:
-                self.find_bar.hide()
-                self.text.setFocus()
-                return True
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
-                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-            ):
-                self.find_next(backward=True)
-                return True
-        return super().eventFilter(watched, event)
+    def select_range(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` of the text (code points) in the article."""
+        a, b = self.state.positions.range_to_qt(start, end)
+        cursor = self.text.textCursor()
+        cursor.setPosition(a)
+        cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        self.text.setTextCursor(cursor)
+
+    def set_snap(self, on: bool) -> None:
+        """Whether dragged span edges snap to words (the Edit menu's snapping)."""
+        for view in (self._short_text, self.long_text):
+            view.snap_words = on
 
     def zoom(self, step: int) -> float:
         """Make the reading text larger or smaller (step 0: back to normal)."""

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QTextCursor
-from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-from annotator.core import textnav
+from annotator.core import quotes, textnav
 from annotator.core.model import Span
 from annotator.gui import theme
+from annotator.gui.annotate.edge_handles import EDGE_REACH, EdgeHandles
 from annotator.gui.annotate.state import DocumentState
 
 
@@ -39,20 +40,36 @@ class Reading:
         self.document().setDocumentMargin(0)
         self.setObjectName("reading")
         self.selected_with_alt = False  # Alt held while selecting: no snapping to words
+        self.snap_words = True  # the window's "Snap selections to words" (Edit menu)
         self._drag_edge: str | None = None
+        self._drag_at = (QPoint(), False)  # where the pointer is in an edge drag, Alt held
+        self._drag_scroll = QTimer(self, interval=50)
+        self._drag_scroll.timeout.connect(self._scroll_while_dragging)
+        self.viewport().setMouseTracking(True)  # the resize cursor over an edge
+        self.edge_handles = EdgeHandles(self, lambda span: label_color(self.state, span.label))
 
     def _edge_under(self, point: QPoint) -> str | None:
-        """"start" or "end" when ``point`` is on an edge of the selected span."""
+        """"start" or "end" when ``point`` is on an edge (or its handle) of the selected
+        span."""
         span = self.state.selected_span()
         if span is None:
             return None
+        hits = []
         for edge, offset in (("start", span.start), ("end", span.end)):
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(self.state.positions.to_qt(offset))
-            rect = self.cursorRect(cursor)
-            if abs(point.x() - rect.x()) <= 3 and rect.top() <= point.y() <= rect.bottom():
-                return edge
-        return None
+            rect = self.edge_handles.rect_of(offset, edge)
+            if rect.adjusted(-EDGE_REACH, 0, EDGE_REACH, 0).contains(point):
+                hits.append((abs(point.x() - rect.center().x()), edge == "start", edge))
+        return min(hits)[2] if hits else None  # a short span: the nearer edge
+
+    def _dragged_to(self, point: QPoint, exact: bool) -> int:
+        """The offset a dragged edge lands on: the boundary nearest ``point``, taken to
+        the word's start or end when it falls inside a word (unless snapping is off, or
+        Alt is held for character precision)."""
+        edge = self._drag_edge or "end"
+        offset = self.state.positions.from_qt(self.cursorForPosition(point).position(), side=edge)
+        if self.snap_words and not exact:
+            offset = textnav.snap_edge(self.state.positions.text, offset, edge)
+        return offset
 
     def char_at(self, point: QPoint) -> int | None:
         """Offset of the character under ``point`` (viewport coordinates), or None.
@@ -102,15 +119,25 @@ class Reading:
 
     def _extend_by_sentence(self, *, forward: bool, extend: bool) -> None:
         """Ctrl+Down/Up: move the caret to the end (start) of the sentence; with Shift,
-        extend the selection there, as Ctrl+Shift+Right does for words."""
+        extend the selection there, as Ctrl+Shift+Right does for words. At a paragraph's
+        end (start) it goes on into the next (previous) paragraph. An extended selection
+        keeps its quotation marks in pairs (quotes.balanced): a closing mark whose
+        opening mark sits just before the selection brings that mark in."""
         cursor = self.textCursor()
         positions, text = self.state.positions, self.state.positions.text
         here = positions.from_qt(cursor.position())
         there = textnav.sentence_end(text, here) if forward else textnav.sentence_start(text, here)
-        if there == here and not forward:
-            there = textnav.sentence_start(text, max(here - 1, 0))
-        mode = QTextCursor.MoveMode.KeepAnchor if extend else QTextCursor.MoveMode.MoveAnchor
-        cursor.setPosition(positions.to_qt(there), mode)
+        if not extend:
+            cursor.setPosition(positions.to_qt(there))
+            self.setTextCursor(cursor)
+            return
+        anchor = positions.from_qt(cursor.anchor())
+        start, end = sorted((anchor, there))
+        moving = "end" if there >= anchor else "start"
+        start, end = quotes.balanced(text, start, end, moving)
+        anchor, there = (start, end) if moving == "end" else (end, start)
+        cursor.setPosition(positions.to_qt(anchor))
+        cursor.setPosition(positions.to_qt(there), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
 
     def selection_range(self) -> tuple[int, int] | None:
@@ -130,26 +157,58 @@ class Reading:
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 (Qt override)
         point = event.position().toPoint()
         if self._drag_edge is not None:
-            span = self.state.selected_span()
-            if span is not None:  # preview: the span as it would become
-                fixed = span.end if self._drag_edge == "start" else span.start
-                cursor = self.textCursor()
-                cursor.setPosition(self.state.positions.to_qt(fixed))
-                cursor.setPosition(self.cursorForPosition(point).position(),
-                                   QTextCursor.MoveMode.KeepAnchor)
-                scrolled = self.verticalScrollBar().value()
-                self.setTextCursor(cursor)  # would scroll to the anchor: keep the page still
-                self.verticalScrollBar().setValue(scrolled)
+            exact = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            self._drag_at = (point, exact)
+            self._preview_drag()
+            outside = not 0 <= point.y() < self.viewport().height()
+            if outside and not self._drag_scroll.isActive():
+                self._drag_scroll.start()  # past the top or bottom: the page scrolls on
+            elif not outside:
+                self._drag_scroll.stop()
             return
         shape = Qt.CursorShape.SizeHorCursor if self._edge_under(point) else Qt.CursorShape.IBeamCursor
         self.viewport().setCursor(shape)
         super().mouseMoveEvent(event)
 
+    def _preview_drag(self) -> None:
+        """Select the span as it would become if the edge were let go now."""
+        span = self.state.selected_span()
+        if span is None or self._drag_edge is None:
+            return
+        point, exact = self._drag_at
+        fixed = span.end if self._drag_edge == "start" else span.start
+        to_qt = self.state.positions.to_qt
+        there = self._dragged_to(point, exact)
+        cursor = self.textCursor()
+        cursor.setPosition(to_qt(fixed))
+        cursor.setPosition(to_qt(there), QTextCursor.MoveMode.KeepAnchor)
+        self.edge_handles.set_preview(self._drag_edge, there)
+        bar = self.verticalScrollBar()
+        scrolled = bar.value()
+        self.setTextCursor(cursor)  # would scroll to the anchor: keep the page still
+        bar.setValue(scrolled)
+
+    def _scroll_while_dragging(self) -> None:
+        """A tick of the edge drag's scrolling: by the pointer's overshoot past the view
+        (a plain view's bar counts lines, not pixels: by a line), then the preview."""
+        point = self._drag_at[0]
+        overshoot = min(0, point.y()) or max(0, point.y() - self.viewport().height())
+        if self._drag_edge is None or not overshoot:
+            self._drag_scroll.stop()
+            return
+        if isinstance(self, QPlainTextEdit):
+            overshoot = 1 if overshoot > 0 else -1
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + max(-60, min(60, overshoot)))
+        self._preview_drag()
+
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._drag_scroll.stop()
         if self._drag_edge is not None:
+            exact = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            offset = self._dragged_to(event.position().toPoint(), exact)
             edge, self._drag_edge = self._drag_edge, None
-            position = self.cursorForPosition(event.position().toPoint()).position()
-            offset = self.state.positions.from_qt(position, side=edge)
+            self.edge_handles.set_preview(None)
             cursor = self.textCursor()
             cursor.clearSelection()
             self.setTextCursor(cursor)
