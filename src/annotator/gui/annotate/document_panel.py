@@ -39,12 +39,14 @@ class DocumentPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The title takes what is left; the other columns start wide enough for their
+        # usual values and the user can widen them (the window remembers the widths).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
-        # Fit the columns to the rows on screen: measuring the first thousand rows (Qt's
-        # default) asked the model for 25,000 cells at each reset of a long list.
-        header.setResizeContentsPrecision(0)
+        metrics = self.fontMetrics()
+        for column, sample in ((2, "2014-09-04"), (3, "Spans ▾"), (4, "In progress")):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
         self.table.setColumnHidden(1, True)  # the source is in each row's tooltip
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # import order until asked

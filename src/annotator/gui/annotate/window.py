@@ -23,6 +23,7 @@ from annotator.core.annotators import GOLD
 from annotator.core.spanset import sound
 from annotator.core.vocabulary import ALL, GOLD_LAYER, MINE
 from annotator.gui import resources_qt, tasks, theme, writer
+from annotator.gui.annotate import remembered
 from annotator.gui.annotate.actions import MainActions
 from annotator.gui.annotate.annotating import Annotating
 from annotator.gui.annotate.article_view import ArticleView
@@ -63,17 +64,23 @@ class MainWindow(QMainWindow):
         self.relation_table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch
         )
-        lists = QSplitter(Qt.Orientation.Vertical)
-        lists.addWidget(self.span_table)
+        lists = QSplitter(Qt.Orientation.Vertical, objectName="listsSplitter")
+        lists.addWidget(self.span_list.widget)
         lists.addWidget(self.relation_table)
         lists.setSizes([520, 220])
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         splitter.addWidget(self.doc_panel)
         splitter.addWidget(self.article)
         splitter.addWidget(lists)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([340, 680, 320])
+        # the span list wide enough to read a span's text beside its label and place
+        splitter.setSizes([290, 640, 390])
         self.setCentralWidget(splitter)
+        self.splitters = {"main": splitter, "lists": lists}
+        self.remembered_tables = {
+            "documents": self.doc_panel.table, "spans": self.span_table,
+            "links": self.relation_table,
+        }
         self.label_bar = QToolBar("Labels", objectName="labelBar", movable=False)
         self.label_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.label_bar)
@@ -109,7 +116,9 @@ class MainWindow(QMainWindow):
         screen = QApplication.primaryScreen().availableGeometry()
         self.resize(min(1320, int(screen.width() * 0.95)), min(860, int(screen.height() * 0.92)))
         self.reload_labels()
-        self.reload_documents()
+        self._restore_layout()
+        self.reload_documents(remembered.last_article(store.path))
+        self.article.text.setFocus()  # the work starts in the article, not in a search box
         if store.warnings:  # once, when the event loop runs and the window is up
             QTimer.singleShot(0, self._show_store_warnings)
 
@@ -172,9 +181,19 @@ class MainWindow(QMainWindow):
             [*actions, a.link_action, a.span_note_action, a.all_action, a.delete_action]
         )
 
+    def _restore_layout(self) -> None:
+        """The layout and the document list's sort of the last session (remembered.py)."""
+        remembered.restore(self, splitters=self.splitters, tables=self.remembered_tables)
+        column, order = remembered.sort_of(self.doc_panel.table)
+        if 0 <= column < len(self.documents.ORDERS):  # read by the refresh that follows
+            self.documents.order = self.documents.ORDERS[column]
+            self.documents.descending = order == Qt.SortOrder.DescendingOrder
+
     def reload_documents(self, select: str | None = None) -> None:
         """Query the list again; open ``select`` (or keep the open one, or the first)."""
         self.documents.refresh()
+        if select is not None and self.documents.row_of(select) < 0:
+            select = None  # gone since (the remembered article of a database)
         target = select or (self.state.document.id if self.state.document else None)
         if target is None and self.documents.rowCount():
             target = self.documents.id_at(0)
@@ -340,6 +359,11 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.writer.stop()
+        remembered.save(
+            self, database=self.store.path,
+            article=self.state.document.id if self.state.document else None,
+            splitters=self.splitters, tables=self.remembered_tables,
+        )
         self.browsing.stop()  # nothing may read the store once it is closed
         self.span_list.stop()
         self._closing = True
