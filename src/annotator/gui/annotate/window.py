@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
 
         self.article = ArticleView(self.state, parent=self)
         self.article.annotator = lambda: self.annotator
+        self.article.status_text = self._status_text
         self.doc_panel = DocumentPanel(self.documents, parent=self)
         self.span_list = SpanList(self.span_model, self.state, parent=self)
         self.span_table = self.span_list.table
@@ -107,7 +108,7 @@ class MainWindow(QMainWindow):
         self.browsing = Browsing(
             store=store, state=self.state, documents=self.documents, panel=self.doc_panel,
             writer=self.writer, annotator=lambda: self.annotator,
-            open_document=self.open_document, refresh_status=self.statusBar().refresh,
+            open_document=self.open_document, refresh_status=self.refresh_status,
             say=self.statusBar().showMessage, parent=self,
         )
         self._connect_signals()
@@ -225,6 +226,17 @@ class MainWindow(QMainWindow):
         else:
             self.checks.start(doc_id)
 
+    def _status_text(self) -> str:
+        doc = self.state.document
+        if doc is None or self._closing:
+            return ""
+        return DocumentTableModel.STATUS_TEXT[self.store.status(doc.id, self.annotator)]
+
+    def refresh_status(self) -> None:
+        """The status bar and the article's header say the article's status again."""
+        self.statusBar().refresh()
+        self.article.show_header()
+
     def _check_document_labels(self) -> None:
         mine = {d.label for d in self.state.document_labels if d.annotator == self.annotator}
         self.label_actions.check(mine)
@@ -334,7 +346,7 @@ class MainWindow(QMainWindow):
                 self.open_document(self.state.document.id, again=True)  # the new name's own
             self._check_document_labels()
             self.article.show_document_labels()
-            self.statusBar().refresh()
+            self.refresh_status()
 
     # -- saving and closing ------------------------------------------------------------------
 
