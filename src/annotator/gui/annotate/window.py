@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(lists)
         splitter.setStretchFactor(1, 1)
         # the span list wide enough to read a span's text beside its label and place
-        splitter.setSizes([290, 640, 390])
+        splitter.setSizes([280, 680, 360])
         self.setCentralWidget(splitter)
         self.splitters = {"main": splitter, "lists": lists}
         self.remembered_tables = {
