@@ -139,6 +139,10 @@ def test_the_window_reopens_the_last_article_sort_widths_and_splitters(
     _drag(handle, centre, centre + QPoint(-60, 0))
     sizes = splitter.sizes()
     assert sizes[0] < old_sizes[0] - 30
+    # the date column, shown from the header's menu
+    assert table.isColumnHidden(2)
+    window.doc_panel.column_actions[2].trigger()
+    assert not table.isColumnHidden(2)
     widths = [spans_header.sectionSize(i) for i in range(spans_header.count())]
     doc_widths = [table.horizontalHeader().sectionSize(i) for i in (2, 3, 4)]
     window.close()
@@ -151,6 +155,9 @@ def test_the_window_reopens_the_last_article_sort_widths_and_splitters(
         0, Qt.SortOrder.DescendingOrder)
     assert again.doc_panel.table.currentIndex().row() == 2  # its row is the picked one
     assert [header.sectionSize(i) for i in (2, 3, 4)] == doc_widths
+    assert not again.doc_panel.table.isColumnHidden(2)
+    assert again.doc_panel.column_actions[2].isChecked()
+    assert again.doc_panel.table.isColumnHidden(1)  # the source stays in the tooltip
     again_header = again.span_table.horizontalHeader()
     assert [again_header.sectionSize(i) for i in range(again_header.count())] == widths
     assert again.splitters["main"].sizes() == sizes

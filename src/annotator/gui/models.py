@@ -5,8 +5,8 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QObject, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from annotator.core.model import DocumentSummary, Span
 from annotator.core.paragraphs import paragraph_starts, where
@@ -185,7 +185,7 @@ class SpanTableModel(TitledTable):
     seen). With a label filter the rows are the ids of that label's spans, kept in text
     order through every edit."""
 
-    HEADERS = ("Label", "Text", "Where", "Annotator", "Note")
+    HEADERS = ("Label", "Text", "Where", "By", "✎")
     LABEL, TEXT, WHERE, ANNOTATOR, NOTE = range(5)
 
     def __init__(self, state: DocumentState, *, parent: QObject | None = None) -> None:
@@ -196,6 +196,8 @@ class SpanTableModel(TitledTable):
         self._paragraphs: list[int] = [0]
         self._pending = 0  # rows begun on "about to", ended on the change itself
         self._pending_kind = "insert"
+        self.place_font = QFont(QApplication.font())
+        self.place_font.setPointSizeF(max(7.0, self.place_font.pointSizeF() * 0.85))
         state.document_about_to_open.connect(self.beginResetModel)
         state.document_opened.connect(self._on_state_document_opened)
         state.span_about_to_be_added.connect(self._on_state_span_about_to_be_added)
@@ -246,7 +248,9 @@ class SpanTableModel(TitledTable):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.WHERE:
                 return where(self._paragraphs, span.start, span.end)
-            note = " ".join((span.note or "").split())
+            # the note is read in the tooltip: its column only marks that there is one,
+            # so the span's text has the room
+            note = "✎" if span.note else ""
             return (span.label, " ".join(span.text.split()), "", span.annotator, note)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             note = f"\nNote: {span.note}" if span.note else ""
@@ -258,6 +262,12 @@ class SpanTableModel(TitledTable):
         if role == Qt.ItemDataRole.BackgroundRole and column == 0:
             label = self.state.labels.get(span.label)
             return theme.highlight(label.color) if label else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.NOTE:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if column == self.WHERE and role == Qt.ItemDataRole.FontRole:
+            return self.place_font  # smaller: the text is what is read, the place glanced at
+        if column == self.WHERE and role == Qt.ItemDataRole.ForegroundRole:
+            return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         return None
 
     def row_of(self, span_id: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,7 +48,19 @@ class DocumentPanel(QWidget):
         metrics = self.fontMetrics()
         for column, sample in ((2, "2014-09-04"), (3, "Spans ▾"), (4, "In progress")):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
-        self.table.setColumnHidden(1, True)  # the source is in each row's tooltip
+        # The source and the date are in each row's tooltip: the title has the room. A
+        # right click on the header shows them as columns (the window remembers which).
+        self.table.setColumnHidden(1, True)
+        self.table.setColumnHidden(2, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.column_actions = {}
+        for column in (1, 2):
+            action = QAction(f"Show {model.HEADERS[column].lower()}", header, checkable=True)
+            action.toggled.connect(
+                lambda shown, c=column: self.table.setColumnHidden(c, not shown)
+            )
+            header.addAction(action)
+            self.column_actions[column] = action
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # import order until asked
         self.table.setSortingEnabled(True)
@@ -83,6 +96,13 @@ class DocumentPanel(QWidget):
             self.table.clearSelection()
         self.table.selectionModel().blockSignals(False)
         self.table.viewport().update()
+
+    def columns_restored(self) -> None:
+        """The window put back which columns show: the header's menu says the same."""
+        for column, action in self.column_actions.items():
+            action.blockSignals(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.blockSignals(False)
 
     def current_row(self) -> int:
         return self.table.currentIndex().row()

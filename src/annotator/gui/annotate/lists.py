@@ -8,9 +8,10 @@ filter says so."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHeaderView,
     QLabel,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from annotator.gui.annotate.state import DocumentState
 from annotator.gui.models import SpanTableModel, select_row
 
+_ICON = 16  # the colour square a row's label shows (the view's small icon size)
 _REACHING_FOR_THE_LIST = (
     QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.FocusIn, QEvent.Type.Wheel
 )
@@ -37,10 +39,8 @@ class SpanList(QObject):
         self.state, self.model = state, model
         self.table = table(model, "spanTable", stretch=model.TEXT)
         header = self.table.horizontalHeader()
-        metrics = parent.fontMetrics()
-        header.resizeSection(model.LABEL, metrics.horizontalAdvance("claimed_by") + 30)
-        header.resizeSection(model.NOTE, metrics.horizontalAdvance("Note") + 16)
-        header.resizeSection(model.ANNOTATOR, metrics.horizontalAdvance("annotator") + 12)
+        header.setMinimumSectionSize(20)
+        header.resizeSection(model.NOTE, self.table.fontMetrics().horizontalAdvance("✎") + 14)
         self.table.setColumnHidden(model.ANNOTATOR, True)  # shown when several annotate
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # both ends of a quote
         self.filter = QComboBox(objectName="spanFilter")
@@ -57,6 +57,8 @@ class SpanList(QObject):
         layout.addWidget(self.table, 1)
         self.next_filter_action = self._action("Span list: next label", "Ctrl+]", parent, +1)
         self.prev_filter_action = self._action("Span list: previous label", "Ctrl+[", parent, -1)
+        self._user_widths = False  # once the user sizes a column, it keeps that size
+        header.sectionResized.connect(self._on_header_section_resized)
         self.filter.currentIndexChanged.connect(self._on_filter_index_changed)
         state.labels_changed.connect(self._fill_filter)
         state.document_opened.connect(self._on_state_document_opened)
@@ -92,8 +94,17 @@ class SpanList(QObject):
         index = self.filter.findData(label)
         self.filter.setCurrentIndex(max(0, index))
 
+    def _fit(self, column: int, samples: list[str], extra: int, font=None) -> None:
+        """Size a column for its widest value (measured on a few strings, not the rows)."""
+        metrics = QFontMetrics(font) if font is not None else self.table.fontMetrics()
+        width = max((metrics.horizontalAdvance(s) for s in samples), default=0) + extra
+        self.table.horizontalHeader().resizeSection(column, width)
+
     def _fill_filter(self) -> None:
         """One entry per span label of the scheme, with its count in the open article."""
+        names = self.state.span_labels()
+        if not self._user_widths:  # as wide as the longest label and its colour square
+            self._fit(self.model.LABEL, [*names, "Label"], _ICON + 28)
         keep = self.model.label_filter
         counts = self.state.spans.counts()
         self.filter.blockSignals(True)
@@ -136,14 +147,24 @@ class SpanList(QObject):
     def _on_state_document_opened(self) -> None:
         self._recount()
         self.table.setColumnHidden(self.model.ANNOTATOR, not self.model.several_annotators())
-        # The place column fits the article's largest numbers: measured once, not per row.
+        # The place column fits the article's largest numbers, the annotator column its
+        # longest name: measured on a few strings once, not on the rows.
         doc, model = self.state.document, self.model
-        if doc is not None:
+        if doc is not None and not self._user_widths:
             widest = model.data(model.index(model.rowCount() - 1, model.WHERE)) or "¶9 · 9–9"
-            sample = widest.translate(str.maketrans("0123456789", "8888888888"))
-            width = self.table.fontMetrics().horizontalAdvance(sample) + 14
-            self.table.horizontalHeader().resizeSection(model.WHERE, width)
+            sample = widest.translate(str.maketrans("0123456789", "8" * 10))
+            self._fit(model.WHERE, [sample], 12, model.place_font)
+            self._fit(model.ANNOTATOR, [*self.state.spans.annotators(), "By"], 14)
         self._say_hidden()
+
+    def _on_header_section_resized(self, *_args) -> None:
+        # a resize the user makes (a drag in the header) against one made here
+        if QApplication.mouseButtons() & Qt.MouseButton.LeftButton:
+            self._user_widths = True
+
+    def keep_widths(self) -> None:
+        """The window put back the user's widths of a session before: they stay."""
+        self._user_widths = True
 
     # -- following the edits -----------------------------------------------------------------
 

@@ -69,11 +69,13 @@ def save(
 
 def restore(
     window: QMainWindow, *, splitters: dict[str, QSplitter], tables: dict[str, QTableView],
-) -> None:
-    """Put back the layout saved last (before the window is shown)."""
+    shown_by_user: tuple[str, ...] = (),
+) -> bool:
+    """Put back the layout saved last (before the window is shown); False if there was
+    none."""
     layout = settings.load().get(LAYOUT_KEY)
     if not isinstance(layout, dict):
-        return
+        return False
     geometry = _decode(layout.get("geometry"))
     if geometry is not None:
         window.restoreGeometry(geometry)
@@ -90,11 +92,14 @@ def restore(
         hidden = [table.isColumnHidden(i) for i in range(header.count())]
         if not header.restoreState(state) or header.count() != len(modes):
             continue
-        # Which columns stretch and which are hidden belong to this version of the window,
-        # not to the saved state (only the user's widths and sort are kept).
+        # Which columns stretch belongs to this version of the window, not to the saved
+        # state; so do the hidden columns, except in the tables (``shown_by_user``) where
+        # the user chooses them.
         for i, mode in enumerate(modes):
             header.setSectionResizeMode(i, mode)
-            table.setColumnHidden(i, hidden[i])
+            if name not in shown_by_user:
+                table.setColumnHidden(i, hidden[i])
+    return True
 
 
 def sort_of(table: QTableView) -> tuple[int, Qt.SortOrder]:

@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(lists)
         splitter.setStretchFactor(1, 1)
         # the span list wide enough to read a span's text beside its label and place
-        splitter.setSizes([280, 680, 360])
+        splitter.setSizes([250, 640, 430])
         self.setCentralWidget(splitter)
         self.splitters = {"main": splitter, "lists": lists}
         self.remembered_tables = {
@@ -184,7 +184,10 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         """The layout and the document list's sort of the last session (remembered.py)."""
-        remembered.restore(self, splitters=self.splitters, tables=self.remembered_tables)
+        if remembered.restore(self, splitters=self.splitters, tables=self.remembered_tables,
+                              shown_by_user=("documents",)):
+            self.span_list.keep_widths()
+            self.doc_panel.columns_restored()
         column, order = remembered.sort_of(self.doc_panel.table)
         if 0 <= column < len(self.documents.ORDERS):  # read by the refresh that follows
             self.documents.order = self.documents.ORDERS[column]
