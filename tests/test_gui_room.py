@@ -14,7 +14,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from annotator import settings
 from annotator.core.model import Document, DocumentMeta, IncomingDocument, IncomingSpan, Span
 from annotator.core.spanset import SpanSet
 from annotator.gui.annotate import remembered
@@ -172,7 +171,7 @@ def test_a_remembered_article_that_is_gone_opens_the_first(qtbot, tmp_path: Path
     second = window.state.document.id
     window.close()
     assert remembered.last_article(path) == second
-    settings.save({remembered.LAST_ARTICLE_KEY: {str(path.resolve()): "gone"}})
+    remembered._save({remembered.LAST_ARTICLE_KEY: {str(path.resolve()): "gone"}})
     again = make_window(qtbot, path)
     assert again.state.document.id == again.documents.id_at(0)
     again.close()
@@ -218,6 +217,8 @@ def test_the_label_filter_by_keys_keeps_text_order_through_edits(
     _label(window, ACTOR, Qt.Key.Key_3, 0)
     _label(window, CLAIM, Qt.Key.Key_1)
     _label(window, ACTOR, Qt.Key.Key_3, 1)
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    assert window.span_list.next_filter_action in view_menu.actions()
     view = window.article.text
     QTest.keyClick(view, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
     assert window.span_list.filter.currentData() == "claim"

@@ -1,7 +1,8 @@
 """What the window remembers between sessions: the last article of each database, and the
 layout (window size, splitter positions, the document list's sort and column widths, the
-span list's column widths). Kept in the settings file beside the annotator's name
-(settings.py); Qt's own saved states are stored as base64 text. A damaged or foreign value
+span list's column widths). Kept in ``window.json`` beside the settings file (settings.py
+holds what the user chose, such as the annotator's name; this file only what the window
+looked like); Qt's own saved states are stored as base64 text. A damaged or foreign value
 is ignored: the window then starts with its defaults."""
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import json
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter, QTableView
 
-from annotator import settings
+from annotator import paths
 
 LAYOUT_KEY = "window_layout"
 LAST_ARTICLE_KEY = "last_article"  # database path -> document id
@@ -33,6 +36,26 @@ def _decode(value: object) -> QByteArray | None:
         return None
 
 
+def _file() -> Path:
+    return paths.settings_file().with_name("window.json")
+
+
+def _load() -> dict:
+    try:
+        data = json.loads(_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # none yet, or damaged: the defaults, and it is rewritten on close
+    return data if isinstance(data, dict) else {}
+
+
+def _save(values: dict) -> None:
+    path = _file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(_load() | values, indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def _database_key(path: Path | None) -> str | None:
     return str(Path(path).resolve()) if path is not None else None
 
@@ -40,7 +63,7 @@ def _database_key(path: Path | None) -> str | None:
 def last_article(path: Path | None) -> str | None:
     """The article open when the window last closed on the database at ``path``."""
     key = _database_key(path)
-    known = settings.load().get(LAST_ARTICLE_KEY)
+    known = _load().get(LAST_ARTICLE_KEY)
     if key is None or not isinstance(known, dict):
         return None
     doc_id = known.get(key)
@@ -60,11 +83,11 @@ def save(
     values: dict[str, object] = {LAYOUT_KEY: layout}
     key = _database_key(database)
     if key is not None and article is not None:
-        known = settings.load().get(LAST_ARTICLE_KEY)
+        known = _load().get(LAST_ARTICLE_KEY)
         values[LAST_ARTICLE_KEY] = (known if isinstance(known, dict) else {}) | {key: article}
     # a read-only config folder: the next start uses the defaults, nothing is lost
     with contextlib.suppress(OSError):
-        settings.save(values)
+        _save(values)
 
 
 def restore(
@@ -73,7 +96,7 @@ def restore(
 ) -> bool:
     """Put back the layout saved last (before the window is shown); False if there was
     none."""
-    layout = settings.load().get(LAYOUT_KEY)
+    layout = _load().get(LAYOUT_KEY)
     if not isinstance(layout, dict):
         return False
     geometry = _decode(layout.get("geometry"))
