@@ -123,6 +123,12 @@ def test_the_window_reopens_the_last_article_sort_widths_and_splitters(
     QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      rect.center())
     assert window.state.document.meta.title == "Alpha"
+    assert window.statusBar().position_label.text().startswith("Document 3 of 3")
+    _click_header(table, 0)  # A to Z again: the open article is first, and says so
+    assert window.statusBar().position_label.text().startswith("Document 1 of 3")
+    assert table.currentIndex().row() == 0
+    _click_header(table, 0)
+    assert window.statusBar().position_label.text().startswith("Document 3 of 3")
     # widen the span list's label column by dragging its edge in the header
     spans_header = window.span_table.horizontalHeader()
     edge = spans_header.sectionViewportPosition(0) + spans_header.sectionSize(0) - 1
