@@ -3,7 +3,15 @@ and the span list's place of a span (core/paragraphs.py)."""
 
 from __future__ import annotations
 
-from annotator.core.header import article_header, date_said_in, head_of, nice_date, said_in
+from annotator.core.header import (
+    article_header,
+    date_said_in,
+    head_lines,
+    head_of,
+    nice_date,
+    said_in,
+    title_said_in,
+)
 from annotator.core.model import DocumentMeta
 from annotator.core.paragraphs import paragraph_of, paragraph_starts, where
 
@@ -35,6 +43,15 @@ def test_what_the_text_does_not_say_stays_in_the_header() -> None:
 def test_a_title_said_only_far_down_the_text_is_still_shown() -> None:
     body = "".join(f"Paragraph {i} of the story.\n\n" for i in range(10)) + META.title
     assert article_header(META, body).title == META.title
+
+
+def test_a_title_counts_as_said_only_at_the_start_of_a_line() -> None:
+    meta = DocumentMeta(title="Ukraine")
+    assert article_header(meta, "Russia warned Ukraine on Thursday.").title == "Ukraine"
+    assert article_header(meta, "UKRAINE\n\nRussia warned on Thursday.").title == ""
+    pipe = DocumentMeta(title="Talks stall")
+    assert article_header(pipe, "Talks stall | The Daily\n\nBody.").title == ""
+    assert title_said_in("Talks stall", head_lines("\n\n  talks   STALL!\n"))
 
 
 def test_case_punctuation_and_markup_do_not_count() -> None:

@@ -39,11 +39,31 @@ def words(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
+def head_lines(text: str) -> list[str]:
+    """The first :data:`HEAD_LINES` non-blank lines of ``text`` (within its first
+    :data:`HEAD_CHARS` characters of words), each as :func:`words`."""
+    lines = [words(line) for line in text[: HEAD_CHARS * 4].splitlines()]
+    kept, size = [], 0
+    for line in (line for line in lines if line):
+        if len(kept) == HEAD_LINES or size >= HEAD_CHARS:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return kept
+
+
 def head_of(text: str) -> str:
-    """The first :data:`HEAD_LINES` non-blank lines of ``text`` (at most
-    :data:`HEAD_CHARS` characters of it), as :func:`words`."""
-    lines = [line for line in text[: HEAD_CHARS * 4].splitlines() if line.strip()]
-    return words("\n".join(lines[:HEAD_LINES]))[:HEAD_CHARS]
+    """:func:`head_lines` as one string."""
+    return " ".join(head_lines(text))
+
+
+def title_said_in(title: str, lines: list[str]) -> bool:
+    """True if a line of the head (:func:`head_lines`) begins with the whole ``title``: a
+    word of a short title found somewhere in a sentence does not count."""
+    wanted = words(title)
+    return bool(wanted) and any(
+        line == wanted or line.startswith(wanted + " ") for line in lines
+    )
 
 
 def said_in(value: str, head: str) -> bool:
@@ -82,11 +102,12 @@ def date_said_in(value: str, head: str) -> bool:
 def article_header(meta: DocumentMeta, text: str, *, fallback_title: str = "") -> Header:
     """The header of an article: each of title, source (or author) and date unless the
     text's first lines say it already; the URL always (the text never links itself)."""
-    head = head_of(text)
+    lines = head_lines(text)
+    head = " ".join(lines)
     title = meta.title or fallback_title
     source = meta.source or meta.author
     return Header(
-        title="" if said_in(title, head) else title,
+        title="" if title_said_in(title, lines) else title,
         source="" if said_in(source, head) else source,
         date="" if not meta.published or date_said_in(meta.published, head)
         else nice_date(meta.published),
