@@ -57,7 +57,7 @@ class SpanList(QObject):
         layout.addWidget(self.table, 1)
         self.next_filter_action = self._action("Span list: next label", "Ctrl+]", parent, +1)
         self.prev_filter_action = self._action("Span list: previous label", "Ctrl+[", parent, -1)
-        self._user_widths = False  # once the user sizes a column, it keeps that size
+        self._user_widths = False  # once the user sizes a column, it is only widened
         header.sectionResized.connect(self._on_header_section_resized)
         self.filter.currentIndexChanged.connect(self._on_filter_index_changed)
         state.labels_changed.connect(self._fill_filter)
@@ -95,16 +95,21 @@ class SpanList(QObject):
         self.filter.setCurrentIndex(max(0, index))
 
     def _fit(self, column: int, samples: list[str], extra: int, font=None) -> None:
-        """Size a column for its widest value (measured on a few strings, not the rows)."""
+        """Size a column for its widest value (measured on a few strings, not the rows).
+        A width the user chose is only ever widened, so that a longer article's numbers
+        still fit."""
         metrics = QFontMetrics(font) if font is not None else self.table.fontMetrics()
         width = max((metrics.horizontalAdvance(s) for s in samples), default=0) + extra
-        self.table.horizontalHeader().resizeSection(column, width)
+        header = self.table.horizontalHeader()
+        if self._user_widths:
+            width = max(width, header.sectionSize(column))
+        header.resizeSection(column, width)
 
     def _fill_filter(self) -> None:
         """One entry per span label of the scheme, with its count in the open article."""
         names = self.state.span_labels()
-        if not self._user_widths:  # as wide as the longest label and its colour square
-            self._fit(self.model.LABEL, [*names, "Label"], _ICON + 28)
+        # as wide as the longest label and its colour square
+        self._fit(self.model.LABEL, [*names, "Label"], _ICON + 28)
         keep = self.model.label_filter
         counts = self.state.spans.counts()
         self.filter.blockSignals(True)
@@ -150,7 +155,7 @@ class SpanList(QObject):
         # The place column fits the article's largest numbers, the annotator column its
         # longest name: measured on a few strings once, not on the rows.
         doc, model = self.state.document, self.model
-        if doc is not None and not self._user_widths:
+        if doc is not None:
             widest = model.data(model.index(model.rowCount() - 1, model.WHERE)) or "¶9 · 9–9"
             sample = widest.translate(str.maketrans("0123456789", "8" * 10))
             self._fit(model.WHERE, [sample], 12, model.place_font)
