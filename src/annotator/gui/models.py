@@ -291,12 +291,14 @@ class SpanTableModel(TitledTable):
         self.endResetModel()
 
     def _end_rows(self, *_args) -> None:
-        while self._pending:  # an insertion or removal begun on "about to"
-            self._pending -= 1
-            if self._pending_kind == "insert":
-                self.endInsertRows()
-            else:
-                self.endRemoveRows()
+        """End the insertion or removal begun on "about to" (none if the filter hid it)."""
+        if not self._pending:
+            return
+        self._pending = 0
+        if self._pending_kind == "insert":
+            self.endInsertRows()
+        else:
+            self.endRemoveRows()
 
     def _on_state_span_about_to_be_added(self, span: Span, row: int) -> None:
         if self._shown is not None:
