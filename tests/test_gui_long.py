@@ -184,7 +184,16 @@ def select_text(window: MainWindow, start: int, end: int) -> None:
 def column_at(window: MainWindow, offset: int, *, top_only: bool = False) -> set[str]:
     """The colours painted down the middle of the character at ``offset``."""
     box = glyph_box(window, offset)
-    image = window.article.text.viewport().grab().toImage()
+    view = window.article.text
+    # The article has the keyboard focus from the start: its caret (with, in mixed-direction
+    # text, the direction mark on its top), drawn where reveal() put it, is no highlight.
+    focused = view.hasFocus()
+    view.clearFocus()
+    try:
+        image = view.viewport().grab().toImage()
+    finally:
+        if focused:
+            view.setFocus()
     x, top = int(box.center().x()), int(box.top()) + 1
     rows = [top] if top_only else range(top, int(box.bottom()))
     return {image.pixelColor(x, y).name() for y in rows}

@@ -32,17 +32,24 @@ class SpanSet:
         self._setup(keys, lambda key: _unmade(key))
         self._made = {s.id: s for s in spans}
         self._counts = Counter(s.label for s in spans)  # kept up to date: asked often
+        self._people = Counter(s.annotator for s in spans)
+        self._label_of = _unmade_label
 
     @classmethod
     def from_rows(
-        cls, rows: list[tuple], make: Callable[[tuple], Span], labels: Iterable[str]
+        cls, rows: list[tuple], make: Callable[[tuple], Span], labels: Iterable[str],
+        *, label_of: Callable[[tuple], str] | None = None, annotators: Iterable[str] = (),
     ) -> SpanSet:
         """``rows`` sorted, each beginning ``(start, end, id, ...)`` with unique ids;
-        ``make(row)`` builds the span; ``labels`` are the rows' labels, to count."""
+        ``make(row)`` builds the span; ``labels`` are the rows' labels, to count, and
+        ``annotators`` their annotators; ``label_of(row)`` reads a row's label without
+        making its span (a filtered list asks it of every row)."""
         self = cls.__new__(cls)
         self._setup(rows, make)
         self._made = {}
         self._counts = Counter(labels)
+        self._people = Counter(annotators)
+        self._label_of = label_of or (lambda row: make(row).label)
         return self
 
     # Spans longer than this are kept aside too: one span over a whole article must not
@@ -94,11 +101,14 @@ class SpanSet:
         else:
             self._max_len = max(self._max_len, span.length)
         self._counts[span.label] += 1
+        self._people[span.annotator] += 1
         return i
 
     def remove(self, span_id: str) -> int:
         i = self.index(span_id)
-        self._counts[self.get(span_id).label] -= 1
+        gone = self.get(span_id)
+        self._counts[gone.label] -= 1
+        self._people[gone.annotator] -= 1
         del self._keys[i]
         del self._key_of[span_id]
         del self._made[span_id]
@@ -113,6 +123,8 @@ class SpanSet:
             raise ValueError("replace() keeps offsets; remove and add a moved span")
         self._counts[old.label] -= 1
         self._counts[span.label] += 1
+        self._people[old.annotator] -= 1
+        self._people[span.annotator] += 1
         self._made[span.id] = span
         return i
 
@@ -161,6 +173,19 @@ class SpanSet:
     def counts(self) -> Counter[str]:
         return +self._counts  # a copy without the labels that fell to zero
 
+    def annotators(self) -> Counter[str]:
+        """How many spans each annotator has here (the ones with none left out)."""
+        return +self._people
+
+    def keys_labelled(self, label: str) -> list[tuple[int, int, str]]:
+        """``(start, end, id)`` of the spans labelled ``label``, in order; spans not yet
+        made are read from their rows, not made."""
+        made, label_of = self._made, self._label_of
+        return [
+            k[:3] for k in self._keys
+            if (made[k[2]].label if k[2] in made else label_of(k)) == label
+        ]
+
 
 def sound(spans: Iterable[Span], length: int) -> list[Span]:
     """The spans whose offsets are whole numbers inside a text of ``length`` (a damaged
@@ -170,6 +195,10 @@ def sound(spans: Iterable[Span], length: int) -> list[Span]:
         for s in spans
         if type(s.start) is int and type(s.end) is int and 0 <= s.start < s.end <= length
     ]
+
+
+def _unmade_label(key: tuple) -> str:
+    raise KeyError(f"span {key[2]} was never given to this set")
 
 
 def _unmade(key: tuple) -> Span:

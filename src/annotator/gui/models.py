@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QObject, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from annotator.core.model import DocumentSummary, Span
+from annotator.core.paragraphs import paragraph_starts, where
 from annotator.core.vocabulary import STATUS_TEXT
 from annotator.gui import theme
 from annotator.gui.annotate.state import DocumentState
@@ -176,61 +179,179 @@ class DocumentTableModel(TitledTable):
 
 
 class SpanTableModel(TitledTable):
-    """The spans of the open document, in text order; follows :class:`DocumentState`."""
+    """The spans of the open document, in text order; follows :class:`DocumentState`.
 
-    HEADERS = ("Label", "Text", "Annotator", "Note")
+    Rows are asked for only as the view shows them (100,000 spans cost nothing until
+    seen). With a label filter the rows are the ids of that label's spans, kept in text
+    order through every edit."""
+
+    HEADERS = ("Label", "Text", "Where", "By", "✎")
+    LABEL, TEXT, WHERE, ANNOTATOR, NOTE = range(5)
 
     def __init__(self, state: DocumentState, *, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.state = state
+        self.label_filter: str | None = None
+        self._shown: list[tuple[int, int, str]] | None = None  # (start, end, id); None: all
+        self._paragraphs: list[int] = [0]
+        self._pending = 0  # rows begun on "about to", ended on the change itself
+        self._pending_kind = "insert"
+        self.place_font = QFont(QApplication.font())
+        self.place_font.setPointSizeF(max(7.0, self.place_font.pointSizeF() * 0.85))
         state.document_about_to_open.connect(self.beginResetModel)
-        state.document_opened.connect(self.endResetModel)
+        state.document_opened.connect(self._on_state_document_opened)
         state.span_about_to_be_added.connect(self._on_state_span_about_to_be_added)
-        state.span_added.connect(self.endInsertRows)
+        state.span_added.connect(self._end_rows)
         state.span_about_to_be_removed.connect(self._on_state_span_about_to_be_removed)
-        state.span_removed.connect(self.endRemoveRows)
+        state.span_removed.connect(self._end_rows)
         state.span_changed.connect(self._on_state_span_changed)
         state.labels_changed.connect(self._on_state_labels_changed)
 
+    # -- the filter ----------------------------------------------------------------------
+
+    def set_label_filter(self, label: str | None) -> None:
+        """Show only the spans labelled ``label`` (None: every span)."""
+        self.beginResetModel()
+        self.label_filter = label
+        self._shown = None if label is None else self._matching(label)
+        self.endResetModel()
+
+    def _matching(self, label: str) -> list[tuple[int, int, str]]:
+        return self.state.spans.keys_labelled(label)
+
+    def shows(self, span_id: str | None) -> bool:
+        """True if ``span_id`` has a row (the filter may hide it)."""
+        return span_id is not None and self.row_of(span_id) >= 0
+
+    def several_annotators(self) -> bool:
+        return len(self.state.spans.annotators()) > 1
+
+    # -- the model contract --------------------------------------------------------------
+
     def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.state.spans)
+        if parent.isValid():
+            return 0
+        return len(self.state.spans) if self._shown is None else len(self._shown)
+
+    def span_at(self, row: int) -> Span:
+        if self._shown is None:
+            return self.state.spans[row]
+        return self.state.spans.get(self._shown[row][2])
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.state.spans):
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
             return None
-        span: Span = self.state.spans[index.row()]
+        if role == self.IdRole:
+            return self.span_at(index.row()).id
+        span: Span = self.span_at(index.row())
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            note = " ".join((span.note or "").split())
-            return (span.label, " ".join(span.text.split()), span.annotator, note)[column]
+            if column == self.WHERE:
+                return where(self._paragraphs, span.start, span.end)
+            # the note is read in the tooltip: its column only marks that there is one,
+            # so the span's text has the room
+            note = "✎" if span.note else ""
+            return (span.label, " ".join(span.text.split()), "", span.annotator, note)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             note = f"\nNote: {span.note}" if span.note else ""
-            return f"{span.label} ({span.start}-{span.end}) by {span.annotator}\n{span.text}{note}"
+            place = where(self._paragraphs, span.start, span.end)
+            return f"{span.label} ({place}) by {span.annotator}\n{span.text}{note}"
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             label = self.state.labels.get(span.label)
             return QColor(label.color) if label else None
         if role == Qt.ItemDataRole.BackgroundRole and column == 0:
             label = self.state.labels.get(span.label)
             return theme.highlight(label.color) if label else None
-        if role == self.IdRole:
-            return span.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.NOTE:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if column == self.WHERE and role == Qt.ItemDataRole.FontRole:
+            return self.place_font  # smaller: the text is what is read, the place glanced at
+        if column == self.WHERE and role == Qt.ItemDataRole.ForegroundRole:
+            return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         return None
 
     def row_of(self, span_id: str) -> int:
-        return self.state.spans.index(span_id) if span_id in self.state.spans else -1
+        spans = self.state.spans
+        if span_id not in spans:
+            return -1
+        if self._shown is None:
+            return spans.index(span_id)
+        span = spans.get(span_id)
+        key = (span.start, span.end, span.id)
+        row = bisect_left(self._shown, key)
+        return row if row < len(self._shown) and self._shown[row] == key else -1
 
-    def _on_state_span_about_to_be_added(self, _span: Span, row: int) -> None:
-        self.beginInsertRows(_ROOT, row, row)
+    # -- following the document ----------------------------------------------------------
 
-    def _on_state_span_about_to_be_removed(self, _span: Span, row: int) -> None:
-        self.beginRemoveRows(_ROOT, row, row)
+    def _on_state_document_opened(self) -> None:
+        doc = self.state.document
+        self._paragraphs = paragraph_starts(doc.text) if doc is not None else [0]
+        if self.label_filter is not None:
+            self._shown = self._matching(self.label_filter)
+        self.endResetModel()
+
+    def _end_rows(self, *_args) -> None:
+        """End the insertion or removal begun on "about to" (none if the filter hid it)."""
+        if not self._pending:
+            return
+        self._pending = 0
+        if self._pending_kind == "insert":
+            self.endInsertRows()
+        else:
+            self.endRemoveRows()
+
+    def _on_state_span_about_to_be_added(self, span: Span, row: int) -> None:
+        if self._shown is not None:
+            if span.label != self.label_filter:
+                return
+            key = (span.start, span.end, span.id)
+            row = bisect_left(self._shown, key)
+            self.beginInsertRows(_ROOT, row, row)
+            self._shown.insert(row, key)
+        else:
+            self.beginInsertRows(_ROOT, row, row)
+        self._pending, self._pending_kind = 1, "insert"
+
+    def _on_state_span_about_to_be_removed(self, span: Span, row: int) -> None:
+        if self._shown is not None:
+            row = self.row_of(span.id)
+            if row < 0:
+                return
+            self.beginRemoveRows(_ROOT, row, row)
+            del self._shown[row]
+        else:
+            self.beginRemoveRows(_ROOT, row, row)
+        self._pending, self._pending_kind = 1, "remove"
 
     def _on_state_labels_changed(self) -> None:
         if self.rowCount():
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0))
 
-    def _on_state_span_changed(self, _old: Span, _new: Span, row: int) -> None:
+    def _on_state_span_changed(self, old: Span, new: Span, row: int) -> None:
+        if self._shown is not None:
+            self._follow_filtered_change(old, new)
+            return
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+    def _follow_filtered_change(self, old: Span, new: Span) -> None:
+        """A span changed under a filter: its row may leave, come in, or stay."""
+        was = (old.start, old.end, old.id)
+        row = bisect_left(self._shown, was)
+        had = row < len(self._shown) and self._shown[row] == was
+        wanted = new.label == self.label_filter
+        key = (new.start, new.end, new.id)
+        if had and wanted and key == was:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+            return
+        if had:
+            self.beginRemoveRows(_ROOT, row, row)
+            del self._shown[row]
+            self.endRemoveRows()
+        if wanted:
+            row = bisect_left(self._shown, key)
+            self.beginInsertRows(_ROOT, row, row)
+            self._shown.insert(row, key)
+            self.endInsertRows()
 
 
 class RelationTableModel(TitledTable):

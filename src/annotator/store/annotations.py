@@ -83,7 +83,10 @@ class Annotations:
             return Span(span_id, doc_id, start, end, label, text[start:end], annotator, "", "",
                         notes.get(span_id))
 
-        return SpanSet.from_rows(rows, make, (row[3] for row in rows))
+        return SpanSet.from_rows(
+            rows, make, (row[3] for row in rows),
+            label_of=lambda row: row[3], annotators=(row[4] for row in rows),
+        )
 
     @reads
     def span(self, span_id: str) -> Span:

@@ -1,4 +1,6 @@
-"""The article: a header (title, source, date, URL) over the text, set for long reading.
+"""The article: a compact header over the text, set for long reading. The header is one
+line (source · date · status · link) under the title, and leaves out whatever the text's
+own first lines already say (core/header.py): most news text begins with its title.
 
 Highlights are cut into stretches between span boundaries, so overlapping and nested
 spans all stay visible: the innermost span gives the background, an outer one adds an
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.header import Header, article_header, nice_date
 from annotator.core.model import Document, Span
 from annotator.core.spanset import segments
 from annotator.gui import theme
@@ -40,6 +43,8 @@ from annotator.gui.annotate.state import DocumentState
 
 _PROPORTIONAL = 1  # QTextBlockFormat.LineHeightTypes.ProportionalHeight
 
+
+_TOP = 10  # the header's space above the title: the text starts high on the page
 
 LONG_ARTICLE = 200_000  # characters; above it the plain view (and painted highlights) is used
 
@@ -85,23 +90,24 @@ class ArticleView(QWidget):
             view.selectionChanged.connect(lambda: self.find_panel.selection_moved())
         self._short_text = self.text
         title_font = theme.reading_font()
-        title_font.setPointSizeF(theme.READING_POINT_SIZE * 1.55)
+        title_font.setPointSizeF(theme.READING_POINT_SIZE * 1.3)
         title_font.setBold(True)
         self.title.setFont(title_font)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 24, 0, 0)
-        layout.setSpacing(6)
+        layout.setContentsMargins(0, _TOP, 0, 0)
+        layout.setSpacing(2)
         layout.addWidget(self.title)
-        layout.addWidget(self.tags)
         layout.addWidget(self.byline)
+        layout.addWidget(self.tags)
         layout.addWidget(self.note)
-        layout.addSpacing(14)
+        layout.addSpacing(6)
         layout.addWidget(self.views, 1)
         self.find_panel = FindBar(state, lambda: self.text)  # find_bar.py
         self.find_bar = self.find_panel.field
         layout.addWidget(self.find_panel)
         self.link_candidate: Span | None = None
         self.annotator: Callable[[], str] = lambda: ""  # the window's annotator
+        self.status_text: Callable[[], str] = lambda: ""  # the article's status, as shown
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -187,7 +193,7 @@ class ArticleView(QWidget):
             super().resizeEvent(event)
         measure = self.text.fontMetrics().averageCharWidth() * theme.MEASURE_CHARS
         side = max(24, (self.width() - measure) // 2)
-        self.layout().setContentsMargins(0, 24, 0, 0)
+        self.layout().setContentsMargins(0, _TOP, 0, 0)
         for label in (self.title, self.tags, self.byline, self.note):
             label.setContentsMargins(side, 0, side, 0)
         for view in (self._short_text, self.long_text):
@@ -196,9 +202,8 @@ class ArticleView(QWidget):
     # -- drawing ---------------------------------------------------------------------------
 
     def _on_state_document_opened(self) -> None:
+        self.show_header()
         doc = self.state.document
-        self.title.setText(doc.meta.title or doc.source_id)
-        self.byline.setText(_byline(doc))
         self._show_note()
         self.show_document_labels()
         long = len(doc.text) > LONG_ARTICLE
@@ -225,6 +230,18 @@ class ArticleView(QWidget):
         shown.setExtraSelections([])
         shown.moveCursor(QTextCursor.MoveOperation.Start)
         self._render_all()
+
+    def show_header(self) -> None:
+        """The title (unless the text begins with it) and the one-line byline; again when
+        the article's status changes."""
+        doc = self.state.document
+        if doc is None:
+            return
+        header = article_header(doc.meta, doc.text)
+        self.title.setText(header.title)
+        self.title.setVisible(bool(header.title))
+        self.byline.setText(_byline(doc, header, self.status_text()))
+        self.byline.setToolTip(_full_header(doc))
 
     def show_document_labels(self) -> None:
         """One tag per document label set on the article (in the scheme's order), in the
@@ -360,20 +377,22 @@ class ArticleView(QWidget):
         return cursor
 
 
-def _byline(doc: Document) -> str:
-    m = doc.meta
-    parts = [html.escape(p) for p in (m.source or m.author, _nice_date(m.published)) if p]
-    if m.url:
-        shown = m.url.split("://", 1)[-1]
-        shown = shown if len(shown) <= 60 else shown[:59] + "…"
-        parts.append(f'<a href="{html.escape(m.url, quote=True)}">{html.escape(shown)}</a>')
+def _byline(doc: Document, header: Header, status: str) -> str:
+    """One line: source · date · status · link (the parts the text does not say already;
+    with no title at all, the article's file or record name first)."""
+    unnamed = "" if doc.meta.title else doc.source_id
+    parts = [html.escape(p) for p in (unnamed, header.source, header.date, status) if p]
+    if header.url:
+        shown = header.url.split("://", 1)[-1].split("/", 1)[0] or header.url
+        link = f'<a href="{html.escape(header.url, quote=True)}">{html.escape(shown)} ↗</a>'
+        parts.append(link)
     return " · ".join(parts)
 
 
-def _nice_date(value: str) -> str:
-    from datetime import date
+def _full_header(doc: Document) -> str:
+    """Everything the article's record says about it (the byline's tooltip)."""
+    m = doc.meta
+    rows = (("Title", m.title), ("Source", m.source), ("Author", m.author),
+            ("Published", nice_date(m.published)), ("Address", m.url), ("Record", doc.source_id))
+    return "\n".join(f"{name}: {value}" for name, value in rows if value)
 
-    try:
-        return date.fromisoformat(value).strftime("%-d %B %Y")
-    except ValueError:
-        return value

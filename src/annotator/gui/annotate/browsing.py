@@ -29,6 +29,8 @@ class Browsing(QObject):
         self._list_refresh.timeout.connect(self._refresh_listed_documents)
         self._stale_rows: set[str] = set()
         documents.modelReset.connect(self._on_documents_reset)
+        # A new sort moves the open article's row: the status bar's "Document i of n" too.
+        documents.layoutChanged.connect(self._on_documents_reset)
         state.span_added.connect(self._on_state_spans_changed)
         state.span_removed.connect(self._on_state_spans_changed)
         state.document_changed.connect(lambda: documents.refresh_document(state.document.id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,13 +40,27 @@ class DocumentPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The title takes what is left; the other columns start wide enough for their
+        # usual values and the user can widen them (the window remembers the widths).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
-        # Fit the columns to the rows on screen: measuring the first thousand rows (Qt's
-        # default) asked the model for 25,000 cells at each reset of a long list.
-        header.setResizeContentsPrecision(0)
-        self.table.setColumnHidden(1, True)  # the source is in each row's tooltip
+        metrics = self.fontMetrics()
+        for column, sample in ((2, "2014-09-04"), (3, "Spans ▾"), (4, "In progress")):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
+        # The source and the date are in each row's tooltip: the title has the room. A
+        # right click on the header shows them as columns (the window remembers which).
+        self.table.setColumnHidden(1, True)
+        self.table.setColumnHidden(2, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.column_actions = {}
+        for column in (1, 2):
+            action = QAction(f"Show {model.HEADERS[column].lower()}", header, checkable=True)
+            action.toggled.connect(
+                lambda shown, c=column: self.table.setColumnHidden(c, not shown)
+            )
+            header.addAction(action)
+            self.column_actions[column] = action
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # import order until asked
         self.table.setSortingEnabled(True)
@@ -81,6 +96,13 @@ class DocumentPanel(QWidget):
             self.table.clearSelection()
         self.table.selectionModel().blockSignals(False)
         self.table.viewport().update()
+
+    def columns_restored(self) -> None:
+        """The window put back which columns show: the header's menu says the same."""
+        for column, action in self.column_actions.items():
+            action.blockSignals(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.blockSignals(False)
 
     def current_row(self) -> int:
         return self.table.currentIndex().row()

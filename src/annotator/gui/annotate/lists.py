@@ -1,14 +1,29 @@
 """The span list and the link list beside the article. The span list follows the article
-a moment after a burst of edits, not inside each one."""
+a moment after a burst of edits, not inside each one.
+
+Above the span list a filter shows one label's spans (Ctrl+] and Ctrl+[ step through the
+labels). A selected span the filter hides is never hidden silently: a line under the
+filter says so."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.gui.annotate.state import DocumentState
 from annotator.gui.models import SpanTableModel, select_row
 
+_ICON = 16  # the colour square a row's label shows (the view's small icon size)
 _REACHING_FOR_THE_LIST = (
     QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.FocusIn, QEvent.Type.Wheel
 )
@@ -22,10 +37,31 @@ class SpanList(QObject):
     def __init__(self, model: SpanTableModel, state: DocumentState, *, parent: QWidget) -> None:
         super().__init__(parent)
         self.state, self.model = state, model
-        self.table = table(model, "spanTable", stretch=1)
+        self.table = table(model, "spanTable", stretch=model.TEXT)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(0, parent.fontMetrics().horizontalAdvance("claimed_by") + 30)
+        header.setMinimumSectionSize(20)
+        header.resizeSection(model.NOTE, self.table.fontMetrics().horizontalAdvance("✎") + 14)
+        self.table.setColumnHidden(model.ANNOTATOR, True)  # shown when several annotate
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # both ends of a quote
+        self.filter = QComboBox(objectName="spanFilter")
+        self.filter.setToolTip("Show the spans of one label (Ctrl+] next label, Ctrl+[ previous)")
+        self.notice = QLabel(objectName="spanFilterNotice", wordWrap=True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.hide()
+        self.widget = QWidget(objectName="spanListPane")
+        layout = QVBoxLayout(self.widget)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.table, 1)
+        self.next_filter_action = self._action("Span list: next label", "Ctrl+]", parent, +1)
+        self.prev_filter_action = self._action("Span list: previous label", "Ctrl+[", parent, -1)
+        self._user_widths = False  # once the user sizes a column, it is only widened
+        header.sectionResized.connect(self._on_header_section_resized)
+        self.filter.currentIndexChanged.connect(self._on_filter_index_changed)
+        state.labels_changed.connect(self._fill_filter)
+        state.document_opened.connect(self._on_state_document_opened)
         self._release = QTimer(self, singleShot=True, interval=60)
         self._release.timeout.connect(self.release)
         self._behind = False  # its selection waits for the hold to end
@@ -39,6 +75,104 @@ class SpanList(QObject):
         state.span_removed.connect(self.hold)
         state.selection_changed.connect(self._on_state_selection_changed)
 
+    def _action(self, text: str, key: str, window: QWidget, step: int) -> QAction:
+        action = QAction(text, window)
+        action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda: self.step_filter(step))
+        window.addAction(action)
+        return action
+
+    # -- the label filter --------------------------------------------------------------------
+
+    def step_filter(self, step: int) -> None:
+        """Show the next (or previous) label's spans; after the last label, all spans."""
+        count = self.filter.count()
+        if count:
+            self.filter.setCurrentIndex((self.filter.currentIndex() + step) % count)
+
+    def show_label(self, label: str | None) -> None:
+        index = self.filter.findData(label)
+        self.filter.setCurrentIndex(max(0, index))
+
+    def _fit(self, column: int, samples: list[str], extra: int, font=None) -> None:
+        """Size a column for its widest value (measured on a few strings, not the rows).
+        A width the user chose is only ever widened, so that a longer article's numbers
+        still fit."""
+        metrics = QFontMetrics(font) if font is not None else self.table.fontMetrics()
+        width = max((metrics.horizontalAdvance(s) for s in samples), default=0) + extra
+        header = self.table.horizontalHeader()
+        if self._user_widths:
+            width = max(width, header.sectionSize(column))
+        header.resizeSection(column, width)
+
+    def _fill_filter(self) -> None:
+        """One entry per span label of the scheme, with its count in the open article."""
+        names = self.state.span_labels()
+        # as wide as the longest label and its colour square
+        self._fit(self.model.LABEL, [*names, "Label"], _ICON + 28)
+        keep = self.model.label_filter
+        counts = self.state.spans.counts()
+        self.filter.blockSignals(True)
+        self.filter.clear()
+        self.filter.addItem(f"All labels ({len(self.state.spans)})", None)
+        for name in self.state.span_labels():
+            self.filter.addItem(f"{name} ({counts.get(name, 0)})", name)
+        index = self.filter.findData(keep)
+        self.filter.setCurrentIndex(max(0, index))
+        self.filter.blockSignals(False)
+        if index < 0 and keep is not None:  # its label left the scheme
+            self.model.set_label_filter(None)
+
+    def _recount(self) -> None:
+        counts = self.state.spans.counts()
+        self.filter.setItemText(0, f"All labels ({len(self.state.spans)})")
+        for i in range(1, self.filter.count()):
+            name = self.filter.itemData(i)
+            self.filter.setItemText(i, f"{name} ({counts.get(name, 0)})")
+
+    def _on_filter_index_changed(self, index: int) -> None:
+        self.release(scroll=False)
+        self.model.set_label_filter(self.filter.itemData(index) if index >= 0 else None)
+        self._select()
+        self._say_hidden()
+
+    def _say_hidden(self) -> None:
+        """Say so when the selected span is one the filter hides."""
+        span = self.state.selected_span()
+        hidden = span is not None and not self.model.shows(span.id)
+        if hidden:
+            text = " ".join(span.text.split())
+            text = text if len(text) <= 40 else text[:39] + "…"
+            self.notice.setText(
+                f"The selected {span.label} “{text}” is not in this list: it shows "
+                f"{self.model.label_filter} only (Ctrl+] / Ctrl+[ to change)."
+            )
+        self.notice.setVisible(hidden)
+
+    def _on_state_document_opened(self) -> None:
+        self._recount()
+        self.table.setColumnHidden(self.model.ANNOTATOR, not self.model.several_annotators())
+        # The place column fits the article's largest numbers, the annotator column its
+        # longest name: measured on a few strings once, not on the rows.
+        doc, model = self.state.document, self.model
+        if doc is not None:
+            widest = model.data(model.index(model.rowCount() - 1, model.WHERE)) or "¶9 · 9–9"
+            sample = widest.translate(str.maketrans("0123456789", "8" * 10))
+            self._fit(model.WHERE, [sample], 12, model.place_font)
+            self._fit(model.ANNOTATOR, [*self.state.spans.annotators(), "By"], 14)
+        self._say_hidden()
+
+    def _on_header_section_resized(self, *_args) -> None:
+        # a resize the user makes (a drag in the header) against one made here
+        if QApplication.mouseButtons() & Qt.MouseButton.LeftButton:
+            self._user_widths = True
+
+    def keep_widths(self) -> None:
+        """The window put back the user's widths of a session before: they stay."""
+        self._user_widths = True
+
+    # -- following the edits -----------------------------------------------------------------
+
     def hold(self, *_args) -> None:
         self.table.setUpdatesEnabled(False)
         self._release.start()
@@ -49,6 +183,10 @@ class SpanList(QObject):
             self._behind = False
             self._select(scroll=scroll)
         self.table.setUpdatesEnabled(True)
+        self._recount()
+        if self.table.isColumnHidden(self.model.ANNOTATOR) and self.model.several_annotators():
+            self.table.setColumnHidden(self.model.ANNOTATOR, False)
+        self._say_hidden()
 
     def stop(self) -> None:
         """The window closes: nothing may read the store once it is closed."""
@@ -77,6 +215,7 @@ class SpanList(QObject):
             self._behind = True  # held during a burst of edits: follows after
         else:
             self._select()
+            self._say_hidden()
 
 
 def table(model, name: str, *, stretch: int) -> QTableView:

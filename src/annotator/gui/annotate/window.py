@@ -23,6 +23,7 @@ from annotator.core.annotators import GOLD
 from annotator.core.spanset import sound
 from annotator.core.vocabulary import ALL, GOLD_LAYER, MINE
 from annotator.gui import resources_qt, tasks, theme, writer
+from annotator.gui.annotate import remembered
 from annotator.gui.annotate.actions import MainActions
 from annotator.gui.annotate.annotating import Annotating
 from annotator.gui.annotate.article_view import ArticleView
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
 
         self.article = ArticleView(self.state, parent=self)
         self.article.annotator = lambda: self.annotator
+        self.article.status_text = self._status_text
         self.doc_panel = DocumentPanel(self.documents, parent=self)
         self.span_list = SpanList(self.span_model, self.state, parent=self)
         self.span_table = self.span_list.table
@@ -63,17 +65,23 @@ class MainWindow(QMainWindow):
         self.relation_table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch
         )
-        lists = QSplitter(Qt.Orientation.Vertical)
-        lists.addWidget(self.span_table)
+        lists = QSplitter(Qt.Orientation.Vertical, objectName="listsSplitter")
+        lists.addWidget(self.span_list.widget)
         lists.addWidget(self.relation_table)
         lists.setSizes([520, 220])
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         splitter.addWidget(self.doc_panel)
         splitter.addWidget(self.article)
         splitter.addWidget(lists)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([340, 680, 320])
+        # the span list wide enough to read a span's text beside its label and place
+        splitter.setSizes([250, 640, 430])
         self.setCentralWidget(splitter)
+        self.splitters = {"main": splitter, "lists": lists}
+        self.remembered_tables = {
+            "documents": self.doc_panel.table, "spans": self.span_table,
+            "links": self.relation_table,
+        }
         self.label_bar = QToolBar("Labels", objectName="labelBar", movable=False)
         self.label_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.label_bar)
@@ -90,6 +98,7 @@ class MainWindow(QMainWindow):
             self.article.zoom(size - self.article.text.font().pointSizeF())
         self.menus = MainActions(self, self.annotating, self.undo_stack, layer=self.layer,
                                    shareable=store.path is not None)
+        self._add_span_list_menu()
         self.setStatusBar(StatusBar(
             store=store, state=self.state, documents=self.documents, writer=self.writer,
             annotator=lambda: self.annotator, layer=lambda: self.layer,
@@ -100,7 +109,7 @@ class MainWindow(QMainWindow):
         self.browsing = Browsing(
             store=store, state=self.state, documents=self.documents, panel=self.doc_panel,
             writer=self.writer, annotator=lambda: self.annotator,
-            open_document=self.open_document, refresh_status=self.statusBar().refresh,
+            open_document=self.open_document, refresh_status=self.refresh_status,
             say=self.statusBar().showMessage, parent=self,
         )
         self._connect_signals()
@@ -109,9 +118,21 @@ class MainWindow(QMainWindow):
         screen = QApplication.primaryScreen().availableGeometry()
         self.resize(min(1320, int(screen.width() * 0.95)), min(860, int(screen.height() * 0.92)))
         self.reload_labels()
-        self.reload_documents()
+        self._restore_layout()
+        self.reload_documents(remembered.last_article(store.path))
+        self.article.text.setFocus()  # the work starts in the article, not in a search box
         if store.warnings:  # once, when the event loop runs and the window is up
             QTimer.singleShot(0, self._show_store_warnings)
+
+    def _add_span_list_menu(self) -> None:
+        """View ▸ the span list's label filter, above the keyboard shortcuts (found by the
+        menu's title, so actions.py stays as it is)."""
+        view = next(a.menu() for a in self.menuBar().actions() if a.text() == "&View")
+        before = self.menus.shortcuts_action
+        view.insertActions(
+            before, [self.span_list.next_filter_action, self.span_list.prev_filter_action]
+        )
+        view.insertSeparator(before)
 
     def _connect_signals(self) -> None:
         a, jobs, browsing = self.menus, self.jobs, self.browsing
@@ -172,9 +193,22 @@ class MainWindow(QMainWindow):
             [*actions, a.link_action, a.span_note_action, a.all_action, a.delete_action]
         )
 
+    def _restore_layout(self) -> None:
+        """The layout and the document list's sort of the last session (remembered.py)."""
+        if remembered.restore(self, splitters=self.splitters, tables=self.remembered_tables,
+                              shown_by_user=("documents",)):
+            self.span_list.keep_widths()
+            self.doc_panel.columns_restored()
+        column, order = remembered.sort_of(self.doc_panel.table)
+        if 0 <= column < len(self.documents.ORDERS):  # read by the refresh that follows
+            self.documents.order = self.documents.ORDERS[column]
+            self.documents.descending = order == Qt.SortOrder.DescendingOrder
+
     def reload_documents(self, select: str | None = None) -> None:
         """Query the list again; open ``select`` (or keep the open one, or the first)."""
         self.documents.refresh()
+        if select is not None and self.documents.row_of(select) < 0:
+            select = None  # gone since (the remembered article of a database)
         target = select or (self.state.document.id if self.state.document else None)
         if target is None and self.documents.rowCount():
             target = self.documents.id_at(0)
@@ -205,6 +239,17 @@ class MainWindow(QMainWindow):
             self.checks.warn(doc_id, self.store.verify_document(doc, stored))
         else:
             self.checks.start(doc_id)
+
+    def _status_text(self) -> str:
+        doc = self.state.document
+        if doc is None or self._closing:
+            return ""
+        return DocumentTableModel.STATUS_TEXT[self.store.status(doc.id, self.annotator)]
+
+    def refresh_status(self) -> None:
+        """The status bar and the article's header say the article's status again."""
+        self.statusBar().refresh()
+        self.article.show_header()
 
     def _check_document_labels(self) -> None:
         mine = {d.label for d in self.state.document_labels if d.annotator == self.annotator}
@@ -315,7 +360,7 @@ class MainWindow(QMainWindow):
                 self.open_document(self.state.document.id, again=True)  # the new name's own
             self._check_document_labels()
             self.article.show_document_labels()
-            self.statusBar().refresh()
+            self.refresh_status()
 
     # -- saving and closing ------------------------------------------------------------------
 
@@ -340,6 +385,11 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.writer.stop()
+        remembered.save(
+            self, database=self.store.path,
+            article=self.state.document.id if self.state.document else None,
+            splitters=self.splitters, tables=self.remembered_tables,
+        )
         self.browsing.stop()  # nothing may read the store once it is closed
         self.span_list.stop()
         self._closing = True
