@@ -11,6 +11,7 @@ drawn (long_view.py). The selected span is drawn on top as the one extra selecti
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -204,7 +205,7 @@ class ArticleView(QWidget):
         for label in (self.title, self.tags, self.byline, self.note):
             label.setContentsMargins(side, 0, side, 0)
         for view in (self._short_text, self.long_text):
-            view.setViewportMargins(side, 0, side, 0)
+            view.setViewportMargins(side, math.ceil(view.overlay.room()), side, 0)
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -235,6 +236,7 @@ class ArticleView(QWidget):
             block.setLineHeight(theme.LINE_HEIGHT_PERCENT, _PROPORTIONAL)
             cursor.mergeBlockFormat(block)
             self._shrink_blank_lines()
+            shown.overlay.apply_room()  # room above the lines for label tags and link arcs
         shown.setExtraSelections([])
         shown.moveCursor(QTextCursor.MoveOperation.Start)
         self._render_all()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip, QWidget
 from annotator.core import textnav
 from annotator.core.model import Span
 from annotator.gui import theme
+from annotator.gui.annotate.overlay import Overlay
 from annotator.gui.annotate.state import DocumentState
 
 
@@ -40,6 +41,7 @@ class Reading:
         self.setObjectName("reading")
         self.selected_with_alt = False  # Alt held while selecting: no snapping to words
         self._drag_edge: str | None = None
+        self.overlay = Overlay(self, state)  # label tags and link arcs, over the text
 
     def _edge_under(self, point: QPoint) -> str | None:
         """"start" or "end" when ``point`` is on an edge of the selected span."""

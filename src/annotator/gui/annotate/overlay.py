@@ -1,0 +1,505 @@
+"""Label tags and link arcs drawn over the article, as brat and INCEpTION draw them.
+
+Each span shows a small tag with its label's name above the line where it starts (a mark
+on it when the span has a note); each link is an arc from its source's tag to its
+target's, with the link type written on it. On one line the arc rises into the room
+above the line, crosses and comes down with an arrow; between lines it runs in the room
+above each end's line to a lane in the right margin, so no arc crosses a line of text.
+An arc whose other end is off the screen runs to the edge of the page and says where it
+goes ("said_by ↓ Sergei Lavrov").
+
+:class:`Overlay` is a transparent widget laid over one reading view (its viewport and
+margins). It costs only what is on screen: the spans and links of the shown stretch
+(:class:`~annotator.core.arcs.LinkIndex`), where their starts are on screen kept per
+layout (forgotten when the layout changes: edit of the view's font, width, line room)
+and the drawn scene kept until the page scrolls or something shown changes."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPolygonF,
+    QTextBlockFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QApplication, QWidget
+
+from annotator.core.arcs import LinkIndex, assign_levels, short_text, shown_links, tag_text
+from annotator.core.model import Relation, Span
+from annotator.gui import theme
+
+LEVEL = 5.0  # pixels between two rows of arcs above a line
+LEVELS = 3  # rows of arcs above a line (more share the top one)
+LANE = 6.0  # pixels between two lanes in the margin
+HIT = 4.5  # how near an arc a click selects it
+
+
+@dataclass
+class DrawnTag:
+    span: Span
+    rect: QRectF
+    text: str
+    note: bool
+
+
+@dataclass
+class DrawnArc:
+    relation: Relation
+    points: list[QPointF]  # the path, from the source's end to the target's
+    chip: QRectF | None  # where the link type is written
+    text: str
+    arrow: bool  # an arrowhead at the last point (the target's end, or the page edge)
+    partner: str | None = None  # "up" / "down": the end shown here points off the screen
+
+
+@dataclass
+class Scene:
+    tags: list[DrawnTag] = field(default_factory=list)
+    arcs: list[DrawnArc] = field(default_factory=list)
+
+
+class Overlay(QWidget):
+    """Tags and arcs over one reading view. ``links_mode`` is "all", "selected" or
+    "none"; ``tags_on`` shows the label tags; ``selected_link`` is drawn distinctly."""
+
+    link_clicked = Signal(object)  # a relation id, or None for a click off every arc
+    link_key = Signal(str)  # "delete" or "escape", pressed while a link is selected
+
+    def __init__(self, view, state) -> None:
+        super().__init__(view)
+        self.view, self.state = view, state
+        self.setObjectName("linkOverlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.links_mode = "all"
+        self.tags_on = True
+        self.selected_link: str | None = None
+        self._anchors: dict[int, tuple[int, float, float, float]] = {}  # per layout
+        self._index: LinkIndex | None = None
+        self._scene: Scene | None = None
+        self._scene_key: tuple | None = None
+        self._version = 0
+        view.viewport().installEventFilter(self)
+        view.installEventFilter(self)
+        view.verticalScrollBar().valueChanged.connect(self.update)
+        view.horizontalScrollBar().valueChanged.connect(self.update)
+        state.document_opened.connect(self.forget_layout)
+        state.relation_added.connect(self._links_changed)
+        state.relation_removed.connect(self._links_changed)
+        for signal in (state.span_added, state.span_removed, state.span_changed,
+                       state.selection_changed, state.labels_changed, state.document_changed):
+            signal.connect(self.changed)
+
+    # -- what the window asks ----------------------------------------------------------------
+
+    def changed(self, *_args) -> None:
+        """Something shown changed (spans, selection, labels): draw the scene again."""
+        self._version += 1
+        self.update()
+
+    def forget_layout(self, *_args) -> None:
+        """Another article, width, font or line room: find every place again."""
+        self._anchors.clear()
+        self._index = None
+        self.changed()
+
+    def room(self) -> float:
+        """Pixels wanted above each line for the tags and the rows of arcs."""
+        if not self.tags_on and self.links_mode == "none":
+            return 0.0
+        tags = self._tag_height() + 3 if self.tags_on else 4.0
+        arcs = LEVEL * LEVELS + 2 if self.links_mode != "none" else 0.0
+        return tags + arcs
+
+    def line_percent(self) -> float:
+        """The line height (percent of the font's) of an article of usual length: the
+        reading rhythm plus the room for tags and arcs. Only the look changes: no
+        character is added, so every offset stays as it is."""
+        room = self.room()
+        if not room:
+            return float(theme.LINE_HEIGHT_PERCENT)
+        line = QFontMetricsF(self.view.font()).height()  # the room takes in the usual gap
+        return max(float(theme.LINE_HEIGHT_PERCENT), 100 + 100 * (room + 3) / max(line, 1.0))
+
+    def apply_room(self) -> None:
+        """Give the lines of the shown article the room :meth:`room` asks for (the long
+        view lays its lines out tight: its tags and arcs sit over the line gaps)."""
+        view = self.view
+        if not hasattr(view, "blockBoundingGeometry") and self.state.document is not None:
+            # Qt puts a line's extra height below it, which is the room above the next;
+            # blank lines between paragraphs give room enough, and keep the rhythm.
+            roomy, tight = QTextBlockFormat(), QTextBlockFormat()
+            roomy.setLineHeight(self.line_percent(), 1)  # 1: ProportionalHeight
+            tight.setLineHeight(theme.LINE_HEIGHT_PERCENT, 1)
+            cursor = QTextCursor(view.document())
+            cursor.beginEditBlock()
+            block = view.document().firstBlock()
+            while block.isValid():
+                cursor.setPosition(block.position())
+                cursor.mergeBlockFormat(roomy if block.length() > 1 else tight)
+                block = block.next()
+            cursor.endEditBlock()
+        self.forget_layout()
+
+    def scene(self) -> Scene:
+        """What is drawn now: the tags and arcs on screen, in this widget's coordinates."""
+        port = self.view.viewport()
+        key = (self._version, self.view.verticalScrollBar().value(),
+               self.view.horizontalScrollBar().value(), port.width(), port.height(),
+               self.width(), theme.page_key(), self.links_mode, self.tags_on,
+               self.selected_link)
+        if key != self._scene_key or self._scene is None:
+            self._scene, self._scene_key = self._build(), key
+        return self._scene
+
+    def arc_at(self, point: QPointF) -> str | None:
+        """The link whose arc (or the chip with its type) is under ``point``."""
+        best, best_distance = None, HIT
+        for arc in self.scene().arcs:
+            if arc.chip is not None and arc.chip.adjusted(-1, -1, 1, 1).contains(point):
+                return arc.relation.id
+            for a, b in zip(arc.points, arc.points[1:], strict=False):
+                distance = _distance(point, a, b)
+                if distance <= best_distance:
+                    best, best_distance = arc.relation.id, distance
+        return best
+
+    # -- geometry ----------------------------------------------------------------------------
+
+    def _links_changed(self, *_args) -> None:
+        self._index = None
+        self.changed()
+
+    def _tag_font(self) -> QFont:
+        font = QFont(QApplication.font())
+        font.setPointSizeF(max(6.5, self.view.font().pointSizeF() * 0.6))
+        font.setWeight(QFont.Weight.DemiBold)
+        return font
+
+    def _tag_height(self) -> float:
+        return math.ceil(QFontMetricsF(self._tag_font()).height()) + 1
+
+    def _shown_range(self) -> tuple[int, int]:
+        """The Qt positions from the first line on screen to the last."""
+        port = self.view.viewport()
+        first = self.view.cursorForPosition(QPoint(0, 0)).block().position()
+        last_block = self.view.cursorForPosition(QPoint(port.width(), port.height())).block()
+        return first, last_block.position() + last_block.length() - 1
+
+    def _anchor(self, qt: int) -> tuple[float, float, float]:
+        """Where position ``qt`` is drawn: x, top and height of its line, in viewport
+        coordinates; kept per layout relative to its block, so scrolling asks nothing."""
+        found = self._anchors.get(qt)
+        view = self.view
+        if found is None:
+            cursor = QTextCursor(view.document())
+            cursor.setPosition(qt)
+            rect = view.cursorRect(cursor)
+            block = cursor.block()
+            top = self._block_top(block)
+            found = self._anchors[qt] = (block.blockNumber(), rect.x(), rect.y() - top,
+                                         rect.height())
+            return rect.x(), rect.y(), rect.height()
+        number, x, dy, height = found
+        return x, self._block_top(view.document().findBlockByNumber(number)) + dy, height
+
+    def _block_top(self, block) -> float:
+        view = self.view
+        if hasattr(view, "blockBoundingGeometry"):  # QPlainTextEdit
+            return view.blockBoundingGeometry(block).translated(view.contentOffset()).top()
+        box = view.document().documentLayout().blockBoundingRect(block)
+        return box.top() - view.verticalScrollBar().value()
+
+    def _build(self) -> Scene:
+        state, scene = self.state, Scene()
+        if state.document is None or (not self.tags_on and self.links_mode == "none"):
+            return scene
+        first, last = self._shown_range()
+        from_qt = state.positions.from_qt
+        start, end = from_qt(first), from_qt(last, side="end") + 1
+        origin = self.view.viewport().geometry().topLeft()
+        ox, oy = origin.x(), origin.y()
+        tag_h = self._tag_height()
+        metrics = QFontMetricsF(self._tag_font())
+        places: dict[str, tuple[float, float, float]] = {}  # span id: tag's x, top, width
+
+        def place(span: Span) -> tuple[float, float, float] | None:
+            if not start <= span.start < end:
+                return None
+            if span.id not in places:
+                x, y, _h = self._anchor(state.positions.to_qt(span.start))
+                places[span.id] = (x + ox, y + oy, metrics.horizontalAdvance(
+                    tag_text(span.label)) + 8 + (6 if span.note else 0))
+            return places[span.id]
+
+        if self.tags_on:
+            for span in state.spans.overlapping(start, end):
+                place(span)
+            self._lay_tags(scene, places, tag_h)
+        if self.links_mode != "none":
+            if self._index is None:
+                self._index = LinkIndex(state.relations, state.spans.get)
+            links = shown_links(self.links_mode, self._index.between(start, end), state.selected)
+            self._lay_arcs(scene, links, place, places, tag_h, metrics, start)
+        return scene
+
+    def _lay_tags(self, scene: Scene, places, tag_h: float) -> None:
+        """One tag per span above its first line; tags that would overlap on a line move
+        right (an outer span's before the nested one's that starts with it)."""
+        spans = self.state.spans
+        order = sorted(places, key=lambda i: (places[i][1], places[i][0], -spans.get(i).length))
+        right, line = -1e9, None
+        for span_id in order:
+            x, top, width = places[span_id]
+            if top != line:
+                right, line = -1e9, top
+            x = max(x, right + 2)
+            right = x + width
+            places[span_id] = (x, top, width)
+            span = spans.get(span_id)
+            rect = QRectF(x, top - tag_h - 1, width, tag_h)
+            scene.tags.append(DrawnTag(span, rect, tag_text(span.label), bool(span.note)))
+
+    def _lay_arcs(self, scene: Scene, links, place, places, tag_h, metrics, start) -> None:
+        state = self.state
+        port = self.view.viewport().geometry()
+        right, top_edge, bottom_edge = port.right() + 1, port.top() - 2, port.bottom() + 2
+        rows: dict[float, list[tuple[float, float]]] = {}  # per line top: spans of rows
+        pending = []
+        for relation in links:
+            ends = []
+            for span_id in (relation.source, relation.target):
+                span = state.spans.get(span_id)
+                spot = place(span)
+                if spot is None:  # off the screen: which way, and what it is
+                    ends.append(("up" if span.start < start else "down", span))
+                else:
+                    x, top, width = spot
+                    x = x + min(width / 2, 10) if self.tags_on else x + 3
+                    ends.append(("at", float(x), float(top)))
+            pending.append((relation, ends))
+        lanes: list[tuple[float, float]] = []
+        plans = []
+        for relation, (a, b) in pending:
+            same_line = a[0] == b[0] == "at" and a[2] == b[2]
+            plan = {"relation": relation, "a": a, "b": b, "same": same_line, "rows": []}
+            if same_line:
+                plan["rows"].append(self._claim(rows, a[2], a[1], b[1]))
+            else:
+                ys = []
+                for end in (a, b):
+                    if end[0] == "at":
+                        plan["rows"].append(self._claim(rows, end[2], end[1], right))
+                        ys.append(end[2])
+                    else:
+                        ys.append(top_edge if end[0] == "up" else bottom_edge)
+                plan["lane"] = len(lanes)
+                lanes.append((min(ys), max(ys)))
+            plans.append(plan)
+        row_levels = {top: assign_levels(spans, gap=3) for top, spans in rows.items()}
+        lane_levels = assign_levels(lanes, gap=2)
+        room = max(4.0, (self.width() - right - 6) / max(1, max(lane_levels, default=0) + 1))
+        lane_step = min(LANE, room)
+        for plan in plans:
+            scene.arcs.append(self._arc(plan, row_levels, lane_levels, right + 5, lane_step,
+                                        tag_h, metrics))
+
+    @staticmethod
+    def _claim(rows, top: float, x1: float, x2: float) -> tuple[float, int]:
+        row = rows.setdefault(top, [])
+        row.append((min(x1, x2), max(x1, x2)))
+        return top, len(row) - 1
+
+    def _arc(self, plan, row_levels, lane_levels, lane_x, lane_step, tag_h, metrics) -> DrawnArc:
+        relation, a, b = plan["relation"], plan["a"], plan["b"]
+        lift = (tag_h + 4) if self.tags_on else 3
+
+        def level_y(claim) -> float:
+            top, index = claim
+            return top - lift - min(row_levels[top][index], LEVELS - 1) * LEVEL - 3
+
+        def end_y(end) -> float:  # the top of the end's tag (or of its line)
+            return end[2] - (lift - 2 if self.tags_on else 1)
+
+        label = relation.label
+        if plan["same"]:
+            y = level_y(plan["rows"][0])
+            points = [QPointF(a[1], end_y(a)), QPointF(a[1], y), QPointF(b[1], y),
+                      QPointF(b[1], end_y(b))]
+            chip_at = QPointF((a[1] + b[1]) / 2, y)
+            return DrawnArc(relation, points, _chip(metrics, label, chip_at), label, True)
+        x = lane_x + lane_levels[plan["lane"]] * lane_step
+        claims = iter(plan["rows"])
+        points: list[QPointF] = []
+        partner, chip_at = None, None
+        for i, end in enumerate((a, b)):
+            if end[0] == "at":
+                y = level_y(next(claims))
+                leg = [QPointF(end[1], end_y(end)), QPointF(end[1], y), QPointF(x, y)]
+                if chip_at is None:
+                    chip_at = QPointF(end[1] + 6, y)
+            else:
+                edge = self.view.viewport().geometry()
+                y = edge.top() - 1 if end[0] == "up" else edge.bottom() + 1
+                leg = [QPointF(x, y)]
+                partner = end[0]
+                other = end[1]
+                arrow = "↑" if end[0] == "up" else "↓"
+                label = f"{relation.label} {arrow} {short_text(other)}"
+            points.extend(leg if i == 0 else list(reversed(leg)))
+        chip = None
+        if chip_at is not None:
+            width = metrics.horizontalAdvance(label) + 8
+            chip = _chip(metrics, label, QPointF(chip_at.x() + width / 2, chip_at.y()))
+            chip.moveRight(min(chip.right(), x - 3))
+        return DrawnArc(relation, points, chip, label, True, partner)
+
+    # -- painting ----------------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        scene = self.scene()
+        if not scene.tags and not scene.arcs:
+            return
+        painter = QPainter(self)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setClipRect(event.rect())
+            font = self._tag_font()
+            painter.setFont(font)
+            palette = QApplication.palette()
+            page = palette.color(QPalette.ColorRole.Base)
+            ink = palette.color(QPalette.ColorRole.Text)
+            chosen = palette.color(QPalette.ColorRole.Highlight)
+            ordered = sorted(scene.arcs, key=lambda arc: arc.relation.id == self.selected_link)
+            for arc in ordered:
+                self._paint_line(painter, arc, self._ink(arc, chosen))
+            for tag in scene.tags:
+                self._paint_tag(painter, tag, page)
+            for arc in ordered:
+                if arc.chip is not None:
+                    selected = arc.relation.id == self.selected_link
+                    color = self._ink(arc, chosen)
+                    painter.setPen(QPen(color, 1))
+                    painter.setBrush(color if selected else page)
+                    painter.drawRoundedRect(arc.chip, 3, 3)
+                    painter.setPen(palette.color(QPalette.ColorRole.HighlightedText)
+                                   if selected else ink)
+                    painter.drawText(arc.chip, Qt.AlignmentFlag.AlignCenter, arc.text)
+        finally:
+            painter.end()
+
+    def _color(self, label: str) -> str:
+        found = self.state.labels.get(label)
+        return found.color if found else "#888888"
+
+    def _ink(self, arc: DrawnArc, chosen: QColor) -> QColor:
+        if arc.relation.id == self.selected_link:
+            return chosen
+        color = QColor(self._color(arc.relation.label))
+        return color.lighter(150) if theme.is_dark() else color.darker(130)
+
+    def _paint_line(self, painter: QPainter, arc: DrawnArc, color: QColor) -> None:
+        width = 2.6 if arc.relation.id == self.selected_link else 1.3
+        painter.setPen(QPen(color, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                            Qt.PenJoinStyle.RoundJoin))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        path = QPainterPath(arc.points[0])
+        for point in arc.points[1:]:
+            path.lineTo(point)
+        painter.drawPath(path)
+        if arc.arrow and len(arc.points) >= 2:
+            tip, before = arc.points[-1], arc.points[-2]
+            painter.setBrush(color)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawPolygon(_arrowhead(before, tip, 5.5 if width > 2 else 4.5))
+
+    def _paint_tag(self, painter: QPainter, tag: DrawnTag, page: QColor) -> None:
+        color = QColor(self._color(tag.span.label))
+        selected = tag.span.id == self.state.selected
+        painter.setPen(QPen(page if not selected else QColor(_text_on(color)), 1.2))
+        painter.setBrush(color)
+        painter.drawRoundedRect(tag.rect, 3, 3)
+        painter.setPen(QColor(_text_on(color)))
+        text_rect = tag.rect.adjusted(0, 0, -6 if tag.note else 0, 0)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, tag.text)
+        if tag.note:  # the span has a note: a dot at the tag's end
+            painter.setBrush(QColor(_text_on(color)))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawEllipse(QPointF(tag.rect.right() - 5, tag.rect.center().y()), 2.2, 2.2)
+
+    # -- events --------------------------------------------------------------------------------
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        kind = event.type()
+        if kind == QEvent.Type.Resize:
+            if watched is self.view:
+                self.setGeometry(self.view.rect())
+                self.raise_()
+            self.forget_layout()
+        elif kind == QEvent.Type.FontChange and watched is self.view:
+            self.forget_layout()
+        elif kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
+            point = event.position()
+            if watched is not self.view:  # the viewport: to this widget's coordinates
+                point = point + QPointF(self.view.viewport().geometry().topLeft())
+            hit = self.arc_at(point)
+            if hit is not None or self.selected_link is not None:
+                self.link_clicked.emit(hit)
+            return hit is not None  # a click on an arc selects no text
+        elif self.selected_link is not None and watched is self.view and kind in (
+            QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress
+        ):
+            plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            what = _LINK_KEYS.get(event.key()) if plain else None
+            if what is not None:
+                event.accept()
+                if kind == QEvent.Type.KeyPress:
+                    self.link_key.emit(what)
+                return True
+        return False
+
+
+_LINK_KEYS = {Qt.Key.Key_Delete: "delete", Qt.Key.Key_Backspace: "delete",
+              Qt.Key.Key_Escape: "escape"}
+
+
+def _chip(metrics: QFontMetricsF, text: str, center: QPointF) -> QRectF:
+    width, height = metrics.horizontalAdvance(text) + 8, math.ceil(metrics.height()) + 1
+    return QRectF(center.x() - width / 2, center.y() - height / 2, width, height)
+
+
+def _text_on(color: QColor) -> str:
+    """Black or white, whichever reads on ``color`` (WCAG relative luminance)."""
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    lum = (0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF())
+           + 0.0722 * channel(color.blueF()))
+    return "#000000" if lum > 0.179 else "#ffffff"
+
+
+def _arrowhead(before: QPointF, tip: QPointF, size: float) -> QPolygonF:
+    dx, dy = tip.x() - before.x(), tip.y() - before.y()
+    length = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / length, dy / length
+    back = QPointF(tip.x() - ux * size, tip.y() - uy * size)
+    side = QPointF(-uy * size * 0.6, ux * size * 0.6)
+    return QPolygonF([tip, back + side, back - side])
+
+
+def _distance(p: QPointF, a: QPointF, b: QPointF) -> float:
+    dx, dy = b.x() - a.x(), b.y() - a.y()
+    if dx == 0 and dy == 0:
+        return math.hypot(p.x() - a.x(), p.y() - a.y())
+    t = max(0.0, min(1.0, ((p.x() - a.x()) * dx + (p.y() - a.y()) * dy) / (dx * dx + dy * dy)))
+    return math.hypot(p.x() - a.x() - t * dx, p.y() - a.y() - t * dy)
