@@ -71,3 +71,25 @@ def test_texts_on_tags_and_arcs_are_short_and_on_one_line() -> None:
     assert short_text(long, 20) == "word word word word…" and len(short_text(long, 20)) == 20
     assert tag_text("quote") == "quote"
     assert tag_text("organisation_name") == "organisat…"
+
+
+def test_levels_past_the_limit_share_the_top_one() -> None:
+    nested = [(0, 100), (10, 90), (20, 80), (30, 70), (40, 60)]
+    assert assign_levels(nested) == [4, 3, 2, 1, 0]
+    assert assign_levels(nested, limit=3) == [2, 2, 2, 1, 0]
+
+
+def test_the_index_follows_added_and_removed_links() -> None:
+    index = LinkIndex([], SPANS.get)
+    assert index.between(0, 100_000) == [] and not index.linked("q1")
+    for relation in LINKS[:3]:
+        index.add(relation)
+    assert index.linked("q1") and index.linked("a2")
+    index.remove(LINKS[2])  # "long": a2 -> far, in many buckets
+    assert [r.id for r in index.between(50_000, 50_100)] == []
+    assert [r.id for r in index.between(0, 200)] == ["near", "back"]
+    assert index.linked("a2") and not index.linked("far")
+    index.remove(LINKS[1])
+    assert not index.linked("a2")
+    index.remove(LINKS[1])  # twice: nothing more happens
+    assert [r.id for r in index.between(0, 100_000)] == ["near"]

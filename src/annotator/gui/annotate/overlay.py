@@ -25,14 +25,14 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QPainter,
-    QPainterPath,
     QPalette,
     QPen,
+    QPixmap,
     QPolygonF,
     QTextBlockFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
 from annotator.core.arcs import LinkIndex, assign_levels, short_text, shown_links, tag_text
 from annotator.core.model import Relation, Span
@@ -78,6 +78,7 @@ class Overlay(QWidget):
     def __init__(self, view, state) -> None:
         super().__init__(view)
         self.view, self.state = view, state
+        self._plain = isinstance(view, QPlainTextEdit)  # the long view
         self.setObjectName("linkOverlay")
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
@@ -90,15 +91,19 @@ class Overlay(QWidget):
         self._scene: Scene | None = None
         self._scene_key: tuple | None = None
         self._version = 0
+        self._edges = (0, 0)
+        self._sprites: dict[tuple, QPixmap] = {}  # tags, chips and arrowheads, drawn once
+        self._widths: dict[str, float] = {}  # of texts in the tag font
         view.viewport().installEventFilter(self)
         view.installEventFilter(self)
         view.verticalScrollBar().valueChanged.connect(self.update)
         view.horizontalScrollBar().valueChanged.connect(self.update)
-        state.document_opened.connect(self.forget_layout)
-        state.relation_added.connect(self._links_changed)
-        state.relation_removed.connect(self._links_changed)
-        for signal in (state.span_added, state.span_removed, state.span_changed,
-                       state.selection_changed, state.labels_changed, state.document_changed):
+        state.document_opened.connect(self._opened)
+        state.relation_added.connect(self._link_added)
+        state.relation_removed.connect(self._link_removed)
+        state.span_changed.connect(self._span_moved)
+        for signal in (state.span_added, state.span_removed, state.selection_changed,
+                       state.labels_changed, state.document_changed):
             signal.connect(self.changed)
 
     # -- what the window asks ----------------------------------------------------------------
@@ -109,9 +114,10 @@ class Overlay(QWidget):
         self.update()
 
     def forget_layout(self, *_args) -> None:
-        """Another article, width, font or line room: find every place again."""
+        """Another width, font or line room: find every place again."""
         self._anchors.clear()
-        self._index = None
+        self._sprites.clear()
+        self._widths.clear()
         self.changed()
 
     def room(self) -> float:
@@ -136,7 +142,7 @@ class Overlay(QWidget):
         """Give the lines of the shown article the room :meth:`room` asks for (the long
         view lays its lines out tight: its tags and arcs sit over the line gaps)."""
         view = self.view
-        if not hasattr(view, "blockBoundingGeometry") and self.state.document is not None:
+        if not self._plain and self.state.document is not None:
             # Qt puts a line's extra height below it, which is the room above the next;
             # blank lines between paragraphs give room enough, and keep the rhythm.
             roomy, tight = QTextBlockFormat(), QTextBlockFormat()
@@ -177,8 +183,30 @@ class Overlay(QWidget):
 
     # -- geometry ----------------------------------------------------------------------------
 
-    def _links_changed(self, *_args) -> None:
+    # The index of links follows each edit (a long article may hold 50,000 links).
+
+    def _opened(self) -> None:
         self._index = None
+        self.forget_layout()
+
+    def _shown_span(self, span_id: str) -> Span | None:
+        return self.state.spans.get(span_id) if span_id in self.state.spans else None
+
+    def _link_added(self, relation: Relation, _row: int) -> None:
+        if self._index is not None:
+            self._index.add(relation)
+        self.changed()
+
+    def _link_removed(self, relation: Relation, _row: int) -> None:
+        if self._index is not None:
+            self._index.remove(relation)
+        self.changed()
+
+    def _span_moved(self, _old: Span, new: Span, _row: int) -> None:
+        if self._index is not None and self._index.linked(new.id):
+            for relation in self.state.relations_of(new.id):  # its arcs move with it
+                self._index.remove(relation)
+                self._index.add(relation)
         self.changed()
 
     def _tag_font(self) -> QFont:
@@ -216,7 +244,7 @@ class Overlay(QWidget):
 
     def _block_top(self, block) -> float:
         view = self.view
-        if hasattr(view, "blockBoundingGeometry"):  # QPlainTextEdit
+        if self._plain:  # QPlainTextEdit: blocks placed from the first one shown
             return view.blockBoundingGeometry(block).translated(view.contentOffset()).top()
         box = view.document().documentLayout().blockBoundingRect(block)
         return box.top() - view.verticalScrollBar().value()
@@ -231,7 +259,7 @@ class Overlay(QWidget):
         origin = self.view.viewport().geometry().topLeft()
         ox, oy = origin.x(), origin.y()
         tag_h = self._tag_height()
-        metrics = QFontMetricsF(self._tag_font())
+        metrics = _Widths(QFontMetricsF(self._tag_font()), self._widths)
         places: dict[str, tuple[float, float, float]] = {}  # span id: tag's x, top, width
 
         def place(span: Span) -> tuple[float, float, float] | None:
@@ -249,7 +277,7 @@ class Overlay(QWidget):
             self._lay_tags(scene, places, tag_h)
         if self.links_mode != "none":
             if self._index is None:
-                self._index = LinkIndex(state.relations, state.spans.get)
+                self._index = LinkIndex(state.relations, self._shown_span)
             links = shown_links(self.links_mode, self._index.between(start, end), state.selected)
             self._lay_arcs(scene, links, place, places, tag_h, metrics, start)
         return scene
@@ -275,6 +303,7 @@ class Overlay(QWidget):
         state = self.state
         port = self.view.viewport().geometry()
         right, top_edge, bottom_edge = port.right() + 1, port.top() - 2, port.bottom() + 2
+        self._edges = (port.top() - 1, port.bottom() + 1)  # where an arc off the screen ends
         rows: dict[float, list[tuple[float, float]]] = {}  # per line top: spans of rows
         pending = []
         for relation in links:
@@ -307,8 +336,9 @@ class Overlay(QWidget):
                 plan["lane"] = len(lanes)
                 lanes.append((min(ys), max(ys)))
             plans.append(plan)
-        row_levels = {top: assign_levels(spans, gap=3) for top, spans in rows.items()}
-        lane_levels = assign_levels(lanes, gap=2)
+        row_levels = {top: assign_levels(row, gap=3, limit=LEVELS) for top, row in rows.items()}
+        fit = max(1, int((self.width() - right - 8) // 3))  # lanes 3 px apart at the closest
+        lane_levels = assign_levels(lanes, gap=2, limit=fit)
         room = max(4.0, (self.width() - right - 6) / max(1, max(lane_levels, default=0) + 1))
         lane_step = min(LANE, room)
         for plan in plans:
@@ -350,8 +380,7 @@ class Overlay(QWidget):
                 if chip_at is None:
                     chip_at = QPointF(end[1] + 6, y)
             else:
-                edge = self.view.viewport().geometry()
-                y = edge.top() - 1 if end[0] == "up" else edge.bottom() + 1
+                y = self._edges[0] if end[0] == "up" else self._edges[1]
                 leg = [QPointF(x, y)]
                 partner = end[0]
                 other = end[1]
@@ -371,31 +400,38 @@ class Overlay(QWidget):
         scene = self.scene()
         if not scene.tags and not scene.arcs:
             return
+        palette = QApplication.palette()
+        page = palette.color(QPalette.ColorRole.Base)
+        chosen = palette.color(QPalette.ColorRole.Highlight)
+        inks: dict[str, QColor] = {}  # per link type, asked once a paint
         painter = QPainter(self)
         try:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setClipRect(event.rect())
-            font = self._tag_font()
-            painter.setFont(font)
-            palette = QApplication.palette()
-            page = palette.color(QPalette.ColorRole.Base)
-            ink = palette.color(QPalette.ColorRole.Text)
-            chosen = palette.color(QPalette.ColorRole.Highlight)
-            ordered = sorted(scene.arcs, key=lambda arc: arc.relation.id == self.selected_link)
-            for arc in ordered:
-                self._paint_line(painter, arc, self._ink(arc, chosen))
+            # Lines are straight and upright: crisp without antialiasing (and far quicker);
+            # tags, chips and arrowheads are small pictures drawn once and kept.
+            picked = None
+            for arc in scene.arcs:
+                if arc.relation.id == self.selected_link:
+                    picked = arc
+                    continue
+                ink = inks.get(arc.relation.label)
+                if ink is None:
+                    ink = inks[arc.relation.label] = self._ink(arc.relation.label)
+                self._paint_line(painter, arc, ink, 1)
+            if picked is not None:  # on top of the others, thicker, in the selection colour
+                self._paint_line(painter, picked, chosen, 3)
             for tag in scene.tags:
-                self._paint_tag(painter, tag, page)
-            for arc in ordered:
+                selected = tag.span.id == self.state.selected
+                sprite = self._sprite("tag", tag.text, tag.rect, self._color(tag.span.label),
+                                      page, selected, tag.note)
+                painter.drawPixmap(tag.rect.topLeft(), sprite)
+            for arc in scene.arcs:
                 if arc.chip is not None:
-                    selected = arc.relation.id == self.selected_link
-                    color = self._ink(arc, chosen)
-                    painter.setPen(QPen(color, 1))
-                    painter.setBrush(color if selected else page)
-                    painter.drawRoundedRect(arc.chip, 3, 3)
-                    painter.setPen(palette.color(QPalette.ColorRole.HighlightedText)
-                                   if selected else ink)
-                    painter.drawText(arc.chip, Qt.AlignmentFlag.AlignCenter, arc.text)
+                    selected = arc is picked
+                    color = chosen if selected else inks[arc.relation.label]
+                    sprite = self._sprite("chip", arc.text, arc.chip, color.name(), page,
+                                          selected, False)
+                    painter.drawPixmap(arc.chip.topLeft(), sprite)
         finally:
             painter.end()
 
@@ -403,40 +439,80 @@ class Overlay(QWidget):
         found = self.state.labels.get(label)
         return found.color if found else "#888888"
 
-    def _ink(self, arc: DrawnArc, chosen: QColor) -> QColor:
-        if arc.relation.id == self.selected_link:
-            return chosen
-        color = QColor(self._color(arc.relation.label))
+    def _ink(self, label: str) -> QColor:
+        """A link type's colour, darkened on a light page and lightened on a dark one."""
+        color = QColor(self._color(label))
         return color.lighter(150) if theme.is_dark() else color.darker(130)
 
-    def _paint_line(self, painter: QPainter, arc: DrawnArc, color: QColor) -> None:
-        width = 2.6 if arc.relation.id == self.selected_link else 1.3
-        painter.setPen(QPen(color, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                            Qt.PenJoinStyle.RoundJoin))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        path = QPainterPath(arc.points[0])
-        for point in arc.points[1:]:
-            path.lineTo(point)
-        painter.drawPath(path)
+    def _paint_line(self, painter: QPainter, arc: DrawnArc, color: QColor, width: int) -> None:
+        painter.setPen(QPen(color, width))
+        painter.drawPolyline(QPolygonF(arc.points))
         if arc.arrow and len(arc.points) >= 2:
             tip, before = arc.points[-1], arc.points[-2]
-            painter.setBrush(color)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.drawPolygon(_arrowhead(before, tip, 5.5 if width > 2 else 4.5))
+            down = tip.y() >= before.y()
+            arrow = self._arrow(color, down, width > 1)
+            size = arrow.deviceIndependentSize()
+            painter.drawPixmap(QPointF(tip.x() - size.width() / 2,
+                                       tip.y() - (size.height() if down else 0)), arrow)
 
-    def _paint_tag(self, painter: QPainter, tag: DrawnTag, page: QColor) -> None:
-        color = QColor(self._color(tag.span.label))
-        selected = tag.span.id == self.state.selected
-        painter.setPen(QPen(page if not selected else QColor(_text_on(color)), 1.2))
-        painter.setBrush(color)
-        painter.drawRoundedRect(tag.rect, 3, 3)
-        painter.setPen(QColor(_text_on(color)))
-        text_rect = tag.rect.adjusted(0, 0, -6 if tag.note else 0, 0)
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, tag.text)
-        if tag.note:  # the span has a note: a dot at the tag's end
-            painter.setBrush(QColor(_text_on(color)))
+    def _arrow(self, color: QColor, down: bool, big: bool) -> QPixmap:
+        key = ("arrow", color.rgba(), down, big)
+        found = self._sprites.get(key)
+        if found is None:
+            size = 6.0 if big else 4.5
+            found = self._sprites[key] = self._picture(QRectF(0, 0, 2 * size, size))
+            painter = QPainter(found)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.drawEllipse(QPointF(tag.rect.right() - 5, tag.rect.center().y()), 2.2, 2.2)
+            painter.setBrush(color)
+            tip = QPointF(size, size if down else 0)
+            back = size * 0.0 if down else size
+            painter.drawPolygon(QPolygonF([tip, QPointF(size * 0.35, back),
+                                           QPointF(size * 1.65, back)]))
+            painter.end()
+        return found
+
+    def _picture(self, rect: QRectF) -> QPixmap:
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(math.ceil(rect.width() * ratio), math.ceil(rect.height() * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        return pixmap
+
+    def _sprite(self, kind: str, text: str, rect: QRectF, color: str, page: QColor,
+                selected: bool, note: bool) -> QPixmap:
+        """A tag (filled with its label's colour, black or white text) or a chip on an arc
+        (the page's colour, a border of the link's): drawn once, then kept."""
+        key = (kind, text, round(rect.width()), round(rect.height()), color, page.rgba(),
+               selected, note)
+        found = self._sprites.get(key)
+        if found is not None:
+            return found
+        found = self._sprites[key] = self._picture(rect)
+        painter = QPainter(found)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setFont(self._tag_font())
+        box = QRectF(0.5, 0.5, rect.width() - 1, rect.height() - 1)
+        fill = QColor(color)
+        if kind == "tag":
+            ink = QColor(_text_on(fill))
+            painter.setPen(QPen(ink if selected else page, 1.2 if selected else 1.0))
+            painter.setBrush(fill)
+        else:
+            ink = QColor(_text_on(fill)) if selected else QApplication.palette().color(
+                QPalette.ColorRole.Text)
+            painter.setPen(QPen(fill, 1.0))
+            painter.setBrush(fill if selected else page)
+        painter.drawRoundedRect(box, 3, 3)
+        painter.setPen(ink)
+        painter.drawText(box.adjusted(0, 0, -6 if note else 0, 0), Qt.AlignmentFlag.AlignCenter,
+                         text)
+        if note:  # the span has a note: a dot at the tag's end
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(ink)
+            painter.drawEllipse(QPointF(box.right() - 4.5, box.center().y()), 2.2, 2.2)
+        painter.end()
+        return found
 
     # -- events --------------------------------------------------------------------------------
 
@@ -474,7 +550,23 @@ _LINK_KEYS = {Qt.Key.Key_Delete: "delete", Qt.Key.Key_Backspace: "delete",
               Qt.Key.Key_Escape: "escape"}
 
 
-def _chip(metrics: QFontMetricsF, text: str, center: QPointF) -> QRectF:
+class _Widths:
+    """The tag font's metrics, each text's width asked of Qt once."""
+
+    def __init__(self, metrics: QFontMetricsF, known: dict[str, float]) -> None:
+        self._metrics, self._known = metrics, known
+
+    def horizontalAdvance(self, text: str) -> float:  # noqa: N802 (as Qt's)
+        found = self._known.get(text)
+        if found is None:
+            found = self._known[text] = self._metrics.horizontalAdvance(text)
+        return found
+
+    def height(self) -> float:
+        return self._metrics.height()
+
+
+def _chip(metrics: _Widths, text: str, center: QPointF) -> QRectF:
     width, height = metrics.horizontalAdvance(text) + 8, math.ceil(metrics.height()) + 1
     return QRectF(center.x() - width / 2, center.y() - height / 2, width, height)
 
