@@ -211,9 +211,17 @@ class Overlay(QWidget):
 
     def _tag_font(self) -> QFont:
         font = QFont(QApplication.font())
-        font.setPointSizeF(max(6.5, self.view.font().pointSizeF() * 0.6))
+        scale = 0.5 if self._plain else 0.6
+        font.setPointSizeF(max(6.0, self.view.font().pointSizeF() * scale))
         font.setWeight(QFont.Weight.DemiBold)
         return font
+
+    def _tag_rise(self, tag_h: float) -> float:
+        """How far a tag's top is above its line's: in the room above the line, or, in the
+        long view (whose lines have no room: QPlainTextEdit ignores line heights), astride
+        the gap between lines, over the top of the tallest letters and the descenders
+        above, as small as it reads."""
+        return tag_h * 0.55 if self._plain else tag_h + 1
 
     def _tag_height(self) -> float:
         return math.ceil(QFontMetricsF(self._tag_font()).height()) + 1
@@ -296,7 +304,7 @@ class Overlay(QWidget):
             right = x + width
             places[span_id] = (x, top, width)
             span = spans.get(span_id)
-            rect = QRectF(x, top - tag_h - 1, width, tag_h)
+            rect = QRectF(x, top - self._tag_rise(tag_h), width, tag_h)
             scene.tags.append(DrawnTag(span, rect, tag_text(span.label), bool(span.note)))
 
     def _lay_arcs(self, scene: Scene, links, place, places, tag_h, metrics, start) -> None:
@@ -344,6 +352,8 @@ class Overlay(QWidget):
         for plan in plans:
             scene.arcs.append(self._arc(plan, row_levels, lane_levels, right + 5, lane_step,
                                         tag_h, metrics))
+        _clear_chips(scene, right)
+
 
     @staticmethod
     def _claim(rows, top: float, x1: float, x2: float) -> tuple[float, int]:
@@ -353,14 +363,18 @@ class Overlay(QWidget):
 
     def _arc(self, plan, row_levels, lane_levels, lane_x, lane_step, tag_h, metrics) -> DrawnArc:
         relation, a, b = plan["relation"], plan["a"], plan["b"]
-        lift = (tag_h + 4) if self.tags_on else 3
+        rise = self._tag_rise(tag_h) + 1 if self.tags_on else 1  # an end: atop its tag
+        step = LEVEL if not self._plain else LEVEL / 2
 
         def level_y(claim) -> float:
             top, index = claim
-            return top - lift - min(row_levels[top][index], LEVELS - 1) * LEVEL - 3
+            level = min(row_levels[top][index], LEVELS - 1)
+            if self._plain:  # along the gap between lines, behind the tags
+                return top - 1 - level * step
+            return top - rise - 6 - level * step
 
-        def end_y(end) -> float:  # the top of the end's tag (or of its line)
-            return end[2] - (lift - 2 if self.tags_on else 1)
+        def end_y(end) -> float:
+            return end[2] - rise
 
         label = relation.label
         if plan["same"]:
@@ -459,7 +473,7 @@ class Overlay(QWidget):
         key = ("arrow", color.rgba(), down, big)
         found = self._sprites.get(key)
         if found is None:
-            size = 6.0 if big else 4.5
+            size = 8.0 if big else 6.5
             found = self._sprites[key] = self._picture(QRectF(0, 0, 2 * size, size))
             painter = QPainter(found)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -548,6 +562,28 @@ class Overlay(QWidget):
 
 _LINK_KEYS = {Qt.Key.Key_Delete: "delete", Qt.Key.Key_Backspace: "delete",
               Qt.Key.Key_Escape: "escape"}
+
+
+def _clear_chips(scene: Scene, right: float) -> None:
+    """Move each chip right, along its arc's row, off the tags and the chips before it
+    (so that no type hides a label), as far as the text's right edge allows."""
+    band = 8.0  # rows of the page, to look only at boxes near a chip
+    taken: dict[int, list[QRectF]] = {}
+    for tag in scene.tags:
+        for row in range(int(tag.rect.top() // band), int(tag.rect.bottom() // band) + 1):
+            taken.setdefault(row, []).append(tag.rect)
+    for arc in scene.arcs:
+        chip = arc.chip
+        if chip is None:
+            continue
+        rows = range(int(chip.top() // band), int(chip.bottom() // band) + 1)
+        for _ in range(6):  # a few hops at most: then it stays where it is
+            hit = [r for row in rows for r in taken.get(row, ()) if r.intersects(chip)]
+            if not hit or max(r.right() for r in hit) + 2 + chip.width() > right:
+                break
+            chip.moveLeft(max(r.right() for r in hit) + 2)
+        for row in rows:
+            taken.setdefault(row, []).append(chip)
 
 
 class _Widths:
