@@ -658,9 +658,10 @@ def _links_db(folder: Path, name: str, text: str, spans, relations) -> Path:
     return db
 
 
-def _page_paints(window, offset: int, runs: int) -> tuple[list[float], list[float], int, int]:
+def _page_paints(window, offset: int, runs: int) -> tuple:
     """Paint the page at ``offset`` after a scroll (geometry found again), ``runs`` times:
-    the whole page (text, highlights, tags, arcs) and the tags and arcs alone."""
+    the whole page (text, highlights, tags, arcs), the tags and arcs alone, and the same
+    page with neither (what the drawn links add is the difference, whatever the load)."""
     view = window.article.text
     overlay, bar = view.overlay, view.verticalScrollBar()
     spans = window.state.spans
@@ -671,8 +672,7 @@ def _page_paints(window, offset: int, runs: int) -> tuple[list[float], list[floa
     for i in range(runs):
         bar.setValue(bar.value() + (1 if i % 2 else -1))  # scrolled: the scene is built again
         t = time.perf_counter()
-        view.viewport().repaint()
-        overlay.repaint()
+        view.repaint()  # the text, its highlights and, over them, the tags and arcs
         pages.append(time.perf_counter() - t)
         bar.setValue(bar.value() + (-1 if i % 2 else 1))
         overlay.forget_layout()  # and every place on screen asked again
@@ -680,7 +680,15 @@ def _page_paints(window, offset: int, runs: int) -> tuple[list[float], list[floa
         overlay.repaint()
         alone.append(time.perf_counter() - t)
     scene = overlay.scene()
-    return pages, alone, len(scene.arcs), len(scene.tags)
+    arcs, tags = len(scene.arcs), len(scene.tags)
+    overlay.links_mode, overlay.tags_on = "none", False  # the same page, text only
+    bare = []
+    for i in range(runs):
+        bar.setValue(bar.value() + (1 if i % 2 else -1))
+        t = time.perf_counter()
+        view.repaint()
+        bare.append(time.perf_counter() - t)
+    return pages, alone, bare, arcs, tags
 
 
 def bench_links(folder: Path, small: bool) -> None:
@@ -691,10 +699,13 @@ def bench_links(folder: Path, small: bool) -> None:
     text = article(20_000, rng)
     spans, relations = dense_links(text, 0, 400)
     _app, window = _open_window(_links_db(folder, "links.db", text, spans, relations))
-    pages, alone, arcs, tags = _page_paints(window, 0, runs)
+    pages, alone, bare, arcs, tags = _page_paints(window, 0, runs)
     window.close()
     label = f"{arcs} links, {tags} tags on screen"
     record(f"page paint with {label}: text + arcs + tags", pages, "<= 16 ms")
+    record("  the same page, text only (links and tags off)", bare, "(no target)")
+    RESULTS["  the same page, text only (usual article)"] = RESULTS.pop(
+        "  the same page, text only (links and tags off)")
     record("  the arcs and tags alone, every place found again", alone, "(no target)")
     RESULTS["  the arcs and tags alone (usual article)"] = RESULTS.pop(
         "  the arcs and tags alone, every place found again")
@@ -710,11 +721,12 @@ def bench_links(folder: Path, small: bool) -> None:
     dense, dense_relations = dense_links(big, at, 400)
     db = _links_db(folder, "links-long.db", big, many + dense, relations + dense_relations)
     _app, window = _open_window(db)
-    pages, alone, arcs, tags = _page_paints(window, at, runs)
+    pages, alone, bare, arcs, tags = _page_paints(window, at, runs)
     window.close()
     mb = len(big.encode()) / 1e6
     label = f"{mb:.1f} MB article, {len(relations) + len(dense_relations):,} links"
     record(f"page paint ({label}), {arcs} links on screen", pages, "<= 16 ms")
+    record("  the same page, text only (links and tags off)", bare, "(no target)")
     record("  the arcs and tags alone, every place found again", alone, "(no target)")
     RESULTS["  the arcs and tags alone (long article)"] = RESULTS.pop(
         "  the arcs and tags alone, every place found again")

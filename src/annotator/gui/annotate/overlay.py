@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -92,6 +92,7 @@ class Overlay(QWidget):
         self._scene_key: tuple | None = None
         self._version = 0
         self._edges = (0, 0)
+        self._plan: tuple | None = None  # what the last scene's paint draws
         self._sprites: dict[tuple, QPixmap] = {}  # tags, chips and arrowheads, drawn once
         self._widths: dict[str, float] = {}  # of texts in the tag font
         view.viewport().installEventFilter(self)
@@ -116,8 +117,6 @@ class Overlay(QWidget):
     def forget_layout(self, *_args) -> None:
         """Another width, font or line room: find every place again."""
         self._anchors.clear()
-        self._sprites.clear()
-        self._widths.clear()
         self.changed()
 
     def room(self) -> float:
@@ -415,39 +414,71 @@ class Overlay(QWidget):
         if not scene.tags and not scene.arcs:
             return
         palette = QApplication.palette()
-        page = palette.color(QPalette.ColorRole.Base)
-        chosen = palette.color(QPalette.ColorRole.Highlight)
-        inks: dict[str, QColor] = {}  # per link type, asked once a paint
+        key = (id(scene), palette.color(QPalette.ColorRole.Base).rgba(),
+               palette.color(QPalette.ColorRole.Highlight).rgba(), self.state.selected)
+        if self._plan is None or self._plan[0] != key:
+            self._plan = (key, self._paint_plan(scene, palette))
+        lines, pictures = self._plan[1]
         painter = QPainter(self)
         try:
             painter.setClipRect(event.rect())
-            # Lines are straight and upright: crisp without antialiasing (and far quicker);
-            # tags, chips and arrowheads are small pictures drawn once and kept.
-            picked = None
-            for arc in scene.arcs:
-                if arc.relation.id == self.selected_link:
-                    picked = arc
-                    continue
-                ink = inks.get(arc.relation.label)
-                if ink is None:
-                    ink = inks[arc.relation.label] = self._ink(arc.relation.label)
-                self._paint_line(painter, arc, ink, 1)
-            if picked is not None:  # on top of the others, thicker, in the selection colour
-                self._paint_line(painter, picked, chosen, 3)
-            for tag in scene.tags:
-                selected = tag.span.id == self.state.selected
-                sprite = self._sprite("tag", tag.text, tag.rect, self._color(tag.span.label),
-                                      page, selected, tag.note)
-                painter.drawPixmap(tag.rect.topLeft(), sprite)
-            for arc in scene.arcs:
-                if arc.chip is not None:
-                    selected = arc is picked
-                    color = chosen if selected else inks[arc.relation.label]
-                    sprite = self._sprite("chip", arc.text, arc.chip, color.name(), page,
-                                          selected, False)
-                    painter.drawPixmap(arc.chip.topLeft(), sprite)
+            for pen, segments in lines:  # one call per colour
+                painter.setPen(pen)
+                painter.drawLines(segments)
+            for point, picture in pictures:
+                painter.drawPixmap(point, picture)
         finally:
             painter.end()
+
+    def _paint_plan(self, scene: Scene, palette: QPalette) -> tuple[list, list]:
+        """What a paint of ``scene`` draws, worked out once: the lines of the arcs by
+        colour (straight and upright, so crisp without antialiasing, and far quicker),
+        the picked link's last and thickest; then tags, chips and arrowheads as small
+        pictures drawn once and kept."""
+        page = palette.color(QPalette.ColorRole.Base)
+        chosen = palette.color(QPalette.ColorRole.Highlight)
+        inks: dict[str, QColor] = {}
+        by_color: dict[int, tuple[QPen, list[QLineF]]] = {}
+        arrows, picked = [], None
+        for arc in scene.arcs:
+            if arc.relation.id == self.selected_link:
+                picked = arc
+                continue
+            ink = inks.get(arc.relation.label)
+            if ink is None:
+                ink = inks[arc.relation.label] = self._ink(arc.relation.label)
+            segments = by_color.setdefault(ink.rgba(), (QPen(ink, 1), []))[1]
+            segments.extend(QLineF(a, b) for a, b in zip(arc.points, arc.points[1:],
+                                                         strict=False))
+            arrows.append(self._arrow_at(arc, ink, False))
+        lines = list(by_color.values())
+        if picked is not None:  # on top of the others, thicker, in the selection colour
+            lines.append((QPen(chosen, 3), [QLineF(a, b) for a, b in zip(
+                picked.points, picked.points[1:], strict=False)]))
+            arrows.append(self._arrow_at(picked, chosen, True))
+        pictures = [a for a in arrows if a is not None]
+        for tag in scene.tags:
+            selected = tag.span.id == self.state.selected
+            sprite = self._sprite("tag", tag.text, tag.rect, self._color(tag.span.label),
+                                  page, selected, tag.note)
+            pictures.append((tag.rect.topLeft(), sprite))
+        for arc in scene.arcs:
+            if arc.chip is not None:
+                selected = arc is picked
+                color = chosen if selected else inks[arc.relation.label]
+                sprite = self._sprite("chip", arc.text, arc.chip, color.name(), page,
+                                      selected, False)
+                pictures.append((arc.chip.topLeft(), sprite))
+        return lines, pictures
+
+    def _arrow_at(self, arc: DrawnArc, color: QColor, big: bool):
+        if not arc.arrow or len(arc.points) < 2:
+            return None
+        tip, before = arc.points[-1], arc.points[-2]
+        down = tip.y() >= before.y()
+        arrow = self._arrow(color, down, big)
+        size = arrow.deviceIndependentSize()
+        return QPointF(tip.x() - size.width() / 2, tip.y() - (size.height() if down else 0)), arrow
 
     def _color(self, label: str) -> str:
         found = self.state.labels.get(label)
@@ -457,17 +488,6 @@ class Overlay(QWidget):
         """A link type's colour, darkened on a light page and lightened on a dark one."""
         color = QColor(self._color(label))
         return color.lighter(150) if theme.is_dark() else color.darker(130)
-
-    def _paint_line(self, painter: QPainter, arc: DrawnArc, color: QColor, width: int) -> None:
-        painter.setPen(QPen(color, width))
-        painter.drawPolyline(QPolygonF(arc.points))
-        if arc.arrow and len(arc.points) >= 2:
-            tip, before = arc.points[-1], arc.points[-2]
-            down = tip.y() >= before.y()
-            arrow = self._arrow(color, down, width > 1)
-            size = arrow.deviceIndependentSize()
-            painter.drawPixmap(QPointF(tip.x() - size.width() / 2,
-                                       tip.y() - (size.height() if down else 0)), arrow)
 
     def _arrow(self, color: QColor, down: bool, big: bool) -> QPixmap:
         key = ("arrow", color.rgba(), down, big)
@@ -538,6 +558,8 @@ class Overlay(QWidget):
                 self.raise_()
             self.forget_layout()
         elif kind == QEvent.Type.FontChange and watched is self.view:
+            self._sprites.clear()  # zoomed: tags and chips in another size
+            self._widths.clear()
             self.forget_layout()
         elif kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
             point = event.position()
@@ -568,22 +590,29 @@ def _clear_chips(scene: Scene, right: float) -> None:
     """Move each chip right, along its arc's row, off the tags and the chips before it
     (so that no type hides a label), as far as the text's right edge allows."""
     band = 8.0  # rows of the page, to look only at boxes near a chip
-    taken: dict[int, list[QRectF]] = {}
+    taken: dict[int, list[tuple[float, float, float, float]]] = {}
+
+    def keep(box: tuple[float, float, float, float]) -> None:
+        for row in range(int(box[1] // band), int(box[3] // band) + 1):
+            taken.setdefault(row, []).append(box)
+
     for tag in scene.tags:
-        for row in range(int(tag.rect.top() // band), int(tag.rect.bottom() // band) + 1):
-            taken.setdefault(row, []).append(tag.rect)
+        keep(tag.rect.getCoords())
     for arc in scene.arcs:
-        chip = arc.chip
-        if chip is None:
+        if arc.chip is None:
             continue
-        rows = range(int(chip.top() // band), int(chip.bottom() // band) + 1)
+        left, top, end, bottom = arc.chip.getCoords()
+        width = end - left
+        rows = [taken.get(row, ()) for row in range(int(top // band), int(bottom // band) + 1)]
         for _ in range(6):  # a few hops at most: then it stays where it is
-            hit = [r for row in rows for r in taken.get(row, ()) if r.intersects(chip)]
-            if not hit or max(r.right() for r in hit) + 2 + chip.width() > right:
+            hit = max((b[2] for boxes in rows for b in boxes
+                       if b[0] < left + width and b[2] > left and b[1] < bottom and b[3] > top),
+                      default=None)
+            if hit is None or hit + 2 + width > right:
                 break
-            chip.moveLeft(max(r.right() for r in hit) + 2)
-        for row in rows:
-            taken.setdefault(row, []).append(chip)
+            left = hit + 2
+        arc.chip.moveLeft(left)
+        keep((left, top, left + width, bottom))
 
 
 class _Widths:
