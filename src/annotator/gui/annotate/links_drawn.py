@@ -55,6 +55,8 @@ class DrawnLinks(QObject):
         settings.save({"links_shown": mode})
         for overlay in self.overlays:
             overlay.links_mode = mode
+        if mode == "none":
+            self.pick(None)  # no link is picked where none is drawn
         self._apply_room()
 
     def cycle_mode(self) -> None:

@@ -27,8 +27,6 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
-    QPixmap,
-    QPolygonF,
     QTextBlockFormat,
     QTextCursor,
 )
@@ -37,6 +35,13 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 from annotator.core.arcs import LinkIndex, assign_levels, short_text, shown_links, tag_text
 from annotator.core.model import Relation, Span
 from annotator.gui import theme
+from annotator.gui.annotate.overlay_parts import (
+    Sprites,
+    Widths,
+    chip_box,
+    clear_chips,
+    distance,
+)
 
 LEVEL = 5.0  # pixels between two rows of arcs above a line
 LEVELS = 3  # rows of arcs above a line (more share the top one)
@@ -93,7 +98,8 @@ class Overlay(QWidget):
         self._version = 0
         self._edges = (0, 0)
         self._plan: tuple | None = None  # what the last scene's paint draws
-        self._sprites: dict[tuple, QPixmap] = {}  # tags, chips and arrowheads, drawn once
+        self._cursor: QTextCursor | None = None
+        self._sprites = Sprites()  # tags, chips and arrowheads, drawn once
         self._widths: dict[str, float] = {}  # of texts in the tag font
         view.viewport().installEventFilter(self)
         view.installEventFilter(self)
@@ -175,9 +181,9 @@ class Overlay(QWidget):
             if arc.chip is not None and arc.chip.adjusted(-1, -1, 1, 1).contains(point):
                 return arc.relation.id
             for a, b in zip(arc.points, arc.points[1:], strict=False):
-                distance = _distance(point, a, b)
-                if distance <= best_distance:
-                    best, best_distance = arc.relation.id, distance
+                near = distance(point, a, b)
+                if near <= best_distance:
+                    best, best_distance = arc.relation.id, near
         return best
 
     # -- geometry ----------------------------------------------------------------------------
@@ -186,6 +192,7 @@ class Overlay(QWidget):
 
     def _opened(self) -> None:
         self._index = None
+        self._cursor = None
         self.forget_layout()
 
     def _shown_span(self, span_id: str) -> Span | None:
@@ -238,7 +245,9 @@ class Overlay(QWidget):
         found = self._anchors.get(qt)
         view = self.view
         if found is None:
-            cursor = QTextCursor(view.document())
+            cursor = self._cursor
+            if cursor is None or cursor.document() is not view.document():
+                cursor = self._cursor = QTextCursor(view.document())  # one, reused
             cursor.setPosition(qt)
             rect = view.cursorRect(cursor)
             block = cursor.block()
@@ -266,7 +275,7 @@ class Overlay(QWidget):
         origin = self.view.viewport().geometry().topLeft()
         ox, oy = origin.x(), origin.y()
         tag_h = self._tag_height()
-        metrics = _Widths(QFontMetricsF(self._tag_font()), self._widths)
+        metrics = Widths(QFontMetricsF(self._tag_font()), self._widths)
         places: dict[str, tuple[float, float, float]] = {}  # span id: tag's x, top, width
 
         def place(span: Span) -> tuple[float, float, float] | None:
@@ -351,7 +360,7 @@ class Overlay(QWidget):
         for plan in plans:
             scene.arcs.append(self._arc(plan, row_levels, lane_levels, right + 5, lane_step,
                                         tag_h, metrics))
-        _clear_chips(scene, right)
+        clear_chips(scene, right)
 
 
     @staticmethod
@@ -381,7 +390,7 @@ class Overlay(QWidget):
             points = [QPointF(a[1], end_y(a)), QPointF(a[1], y), QPointF(b[1], y),
                       QPointF(b[1], end_y(b))]
             chip_at = QPointF((a[1] + b[1]) / 2, y)
-            return DrawnArc(relation, points, _chip(metrics, label, chip_at), label, True)
+            return DrawnArc(relation, points, chip_box(metrics, label, chip_at), label, True)
         x = lane_x + lane_levels[plan["lane"]] * lane_step
         claims = iter(plan["rows"])
         points: list[QPointF] = []
@@ -403,7 +412,7 @@ class Overlay(QWidget):
         chip = None
         if chip_at is not None:
             width = metrics.horizontalAdvance(label) + 8
-            chip = _chip(metrics, label, QPointF(chip_at.x() + width / 2, chip_at.y()))
+            chip = chip_box(metrics, label, QPointF(chip_at.x() + width / 2, chip_at.y()))
             chip.moveRight(min(chip.right(), x - 3))
         return DrawnArc(relation, points, chip, label, True, partner)
 
@@ -437,6 +446,7 @@ class Overlay(QWidget):
         pictures drawn once and kept."""
         page = palette.color(QPalette.ColorRole.Base)
         chosen = palette.color(QPalette.ColorRole.Highlight)
+        self._sprites.font, self._sprites.ratio = self._tag_font(), self.devicePixelRatioF()
         inks: dict[str, QColor] = {}
         by_color: dict[int, tuple[QPen, list[QLineF]]] = {}
         arrows, picked = [], None
@@ -459,14 +469,14 @@ class Overlay(QWidget):
         pictures = [a for a in arrows if a is not None]
         for tag in scene.tags:
             selected = tag.span.id == self.state.selected
-            sprite = self._sprite("tag", tag.text, tag.rect, self._color(tag.span.label),
+            sprite = self._sprites.sprite("tag", tag.text, tag.rect, self._color(tag.span.label),
                                   page, selected, tag.note)
             pictures.append((tag.rect.topLeft(), sprite))
         for arc in scene.arcs:
             if arc.chip is not None:
                 selected = arc is picked
                 color = chosen if selected else inks[arc.relation.label]
-                sprite = self._sprite("chip", arc.text, arc.chip, color.name(), page,
+                sprite = self._sprites.sprite("chip", arc.text, arc.chip, color.name(), page,
                                       selected, False)
                 pictures.append((arc.chip.topLeft(), sprite))
         return lines, pictures
@@ -476,7 +486,7 @@ class Overlay(QWidget):
             return None
         tip, before = arc.points[-1], arc.points[-2]
         down = tip.y() >= before.y()
-        arrow = self._arrow(color, down, big)
+        arrow = self._sprites.arrow(color, down, big)
         size = arrow.deviceIndependentSize()
         return QPointF(tip.x() - size.width() / 2, tip.y() - (size.height() if down else 0)), arrow
 
@@ -488,65 +498,6 @@ class Overlay(QWidget):
         """A link type's colour, darkened on a light page and lightened on a dark one."""
         color = QColor(self._color(label))
         return color.lighter(150) if theme.is_dark() else color.darker(130)
-
-    def _arrow(self, color: QColor, down: bool, big: bool) -> QPixmap:
-        key = ("arrow", color.rgba(), down, big)
-        found = self._sprites.get(key)
-        if found is None:
-            size = 8.0 if big else 6.5
-            found = self._sprites[key] = self._picture(QRectF(0, 0, 2 * size, size))
-            painter = QPainter(found)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(color)
-            tip = QPointF(size, size if down else 0)
-            back = size * 0.0 if down else size
-            painter.drawPolygon(QPolygonF([tip, QPointF(size * 0.35, back),
-                                           QPointF(size * 1.65, back)]))
-            painter.end()
-        return found
-
-    def _picture(self, rect: QRectF) -> QPixmap:
-        ratio = self.devicePixelRatioF()
-        pixmap = QPixmap(math.ceil(rect.width() * ratio), math.ceil(rect.height() * ratio))
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        return pixmap
-
-    def _sprite(self, kind: str, text: str, rect: QRectF, color: str, page: QColor,
-                selected: bool, note: bool) -> QPixmap:
-        """A tag (filled with its label's colour, black or white text) or a chip on an arc
-        (the page's colour, a border of the link's): drawn once, then kept."""
-        key = (kind, text, round(rect.width()), round(rect.height()), color, page.rgba(),
-               selected, note)
-        found = self._sprites.get(key)
-        if found is not None:
-            return found
-        found = self._sprites[key] = self._picture(rect)
-        painter = QPainter(found)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setFont(self._tag_font())
-        box = QRectF(0.5, 0.5, rect.width() - 1, rect.height() - 1)
-        fill = QColor(color)
-        if kind == "tag":
-            ink = QColor(_text_on(fill))
-            painter.setPen(QPen(ink if selected else page, 1.2 if selected else 1.0))
-            painter.setBrush(fill)
-        else:
-            ink = QColor(_text_on(fill)) if selected else QApplication.palette().color(
-                QPalette.ColorRole.Text)
-            painter.setPen(QPen(fill, 1.0))
-            painter.setBrush(fill if selected else page)
-        painter.drawRoundedRect(box, 3, 3)
-        painter.setPen(ink)
-        painter.drawText(box.adjusted(0, 0, -6 if note else 0, 0), Qt.AlignmentFlag.AlignCenter,
-                         text)
-        if note:  # the span has a note: a dot at the tag's end
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(ink)
-            painter.drawEllipse(QPointF(box.right() - 4.5, box.center().y()), 2.2, 2.2)
-        painter.end()
-        return found
 
     # -- events --------------------------------------------------------------------------------
 
@@ -586,77 +537,3 @@ _LINK_KEYS = {Qt.Key.Key_Delete: "delete", Qt.Key.Key_Backspace: "delete",
               Qt.Key.Key_Escape: "escape"}
 
 
-def _clear_chips(scene: Scene, right: float) -> None:
-    """Move each chip right, along its arc's row, off the tags and the chips before it
-    (so that no type hides a label), as far as the text's right edge allows."""
-    band = 8.0  # rows of the page, to look only at boxes near a chip
-    taken: dict[int, list[tuple[float, float, float, float]]] = {}
-
-    def keep(box: tuple[float, float, float, float]) -> None:
-        for row in range(int(box[1] // band), int(box[3] // band) + 1):
-            taken.setdefault(row, []).append(box)
-
-    for tag in scene.tags:
-        keep(tag.rect.getCoords())
-    for arc in scene.arcs:
-        if arc.chip is None:
-            continue
-        left, top, end, bottom = arc.chip.getCoords()
-        width = end - left
-        rows = [taken.get(row, ()) for row in range(int(top // band), int(bottom // band) + 1)]
-        for _ in range(6):  # a few hops at most: then it stays where it is
-            hit = max((b[2] for boxes in rows for b in boxes
-                       if b[0] < left + width and b[2] > left and b[1] < bottom and b[3] > top),
-                      default=None)
-            if hit is None or hit + 2 + width > right:
-                break
-            left = hit + 2
-        arc.chip.moveLeft(left)
-        keep((left, top, left + width, bottom))
-
-
-class _Widths:
-    """The tag font's metrics, each text's width asked of Qt once."""
-
-    def __init__(self, metrics: QFontMetricsF, known: dict[str, float]) -> None:
-        self._metrics, self._known = metrics, known
-
-    def horizontalAdvance(self, text: str) -> float:  # noqa: N802 (as Qt's)
-        found = self._known.get(text)
-        if found is None:
-            found = self._known[text] = self._metrics.horizontalAdvance(text)
-        return found
-
-    def height(self) -> float:
-        return self._metrics.height()
-
-
-def _chip(metrics: _Widths, text: str, center: QPointF) -> QRectF:
-    width, height = metrics.horizontalAdvance(text) + 8, math.ceil(metrics.height()) + 1
-    return QRectF(center.x() - width / 2, center.y() - height / 2, width, height)
-
-
-def _text_on(color: QColor) -> str:
-    """Black or white, whichever reads on ``color`` (WCAG relative luminance)."""
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    lum = (0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF())
-           + 0.0722 * channel(color.blueF()))
-    return "#000000" if lum > 0.179 else "#ffffff"
-
-
-def _arrowhead(before: QPointF, tip: QPointF, size: float) -> QPolygonF:
-    dx, dy = tip.x() - before.x(), tip.y() - before.y()
-    length = math.hypot(dx, dy) or 1.0
-    ux, uy = dx / length, dy / length
-    back = QPointF(tip.x() - ux * size, tip.y() - uy * size)
-    side = QPointF(-uy * size * 0.6, ux * size * 0.6)
-    return QPolygonF([tip, back + side, back - side])
-
-
-def _distance(p: QPointF, a: QPointF, b: QPointF) -> float:
-    dx, dy = b.x() - a.x(), b.y() - a.y()
-    if dx == 0 and dy == 0:
-        return math.hypot(p.x() - a.x(), p.y() - a.y())
-    t = max(0.0, min(1.0, ((p.x() - a.x()) * dx + (p.y() - a.y()) * dy) / (dx * dx + dy * dy)))
-    return math.hypot(p.x() - a.x() - t * dx, p.y() - a.y() - t * dy)
