@@ -390,7 +390,8 @@ class Overlay(QWidget):
             points = [QPointF(a[1], end_y(a)), QPointF(a[1], y), QPointF(b[1], y),
                       QPointF(b[1], end_y(b))]
             chip_at = QPointF((a[1] + b[1]) / 2, y)
-            return DrawnArc(relation, points, chip_box(metrics, label, chip_at), label, True)
+            chip = chip_box(metrics, label, chip_at, above=not self._plain)
+            return DrawnArc(relation, points, chip, label, True)
         x = lane_x + lane_levels[plan["lane"]] * lane_step
         claims = iter(plan["rows"])
         points: list[QPointF] = []
@@ -412,7 +413,8 @@ class Overlay(QWidget):
         chip = None
         if chip_at is not None:
             width = metrics.horizontalAdvance(label) + 8
-            chip = chip_box(metrics, label, QPointF(chip_at.x() + width / 2, chip_at.y()))
+            chip = chip_box(metrics, label, QPointF(chip_at.x() + width / 2, chip_at.y()),
+                            above=not self._plain)
             chip.moveRight(min(chip.right(), x - 3))
         return DrawnArc(relation, points, chip, label, True, partner)
 

@@ -128,9 +128,12 @@ class Widths:
         return self._metrics.height()
 
 
-def chip_box(metrics: Widths, text: str, center: QPointF) -> QRectF:
+def chip_box(metrics: Widths, text: str, center: QPointF, *, above: bool = False) -> QRectF:
+    """The box of a chip centred on ``center``, or sitting on it (``above``: the arc's line
+    and the arrowheads under it stay in sight)."""
     width, height = metrics.horizontalAdvance(text) + 8, math.ceil(metrics.height()) + 1
-    return QRectF(center.x() - width / 2, center.y() - height / 2, width, height)
+    top = center.y() - (height - 1 if above else height / 2)
+    return QRectF(center.x() - width / 2, top, width, height)
 
 
 def text_on(color: QColor) -> str:
