@@ -328,3 +328,19 @@ def test_the_long_view_draws_tags_and_arcs_on_screen_only(qtbot, tmp_path) -> No
     assert far.id not in {row[0] for row in db_links(path)}
     assert len(db_links(path)) == len(links) - 1
     window.close()
+
+
+def test_a_span_marked_by_keyboard_gets_its_tag_on_screen(window, linked) -> None:
+    from gui_helpers import drag_select
+
+    _path, spans, _links = linked
+    text = window.state.document.text
+    start = text.index("Tunisian")
+    drag_select(window, start, start + len("Tunisian"))
+    QTest.keyClick(window.article.text, Qt.Key.Key_3)  # actor
+    QApplication.processEvents()
+    new = next(s for s in window.state.spans if s.text == "Tunisian")
+    tag = next(t for t in overlay(window).scene().tags if t.span.id == new.id)
+    drawn = window.article.text.grab().toImage()
+    page = QColor(drawn.pixelColor(2, drawn.height() - 2))
+    assert tag.text == "actor" and ink_near(drawn, tag.rect.center(), page)

@@ -109,8 +109,11 @@ class Overlay(QWidget):
         state.relation_added.connect(self._link_added)
         state.relation_removed.connect(self._link_removed)
         state.span_changed.connect(self._span_moved)
-        for signal in (state.span_added, state.span_removed, state.selection_changed,
-                       state.labels_changed, state.document_changed):
+        state.span_added.connect(lambda span, _row: self._span_edited(span))
+        state.span_removed.connect(lambda span, _row: self._span_edited(span))
+        state.selection_changed.connect(self._selection_changed)
+        self._was_selected: str | None = None
+        for signal in (state.labels_changed, state.document_changed):
             signal.connect(self.changed)
 
     # -- what the window asks ----------------------------------------------------------------
@@ -208,12 +211,41 @@ class Overlay(QWidget):
             self._index.remove(relation)
         self.changed()
 
-    def _span_moved(self, _old: Span, new: Span, _row: int) -> None:
+    def _span_moved(self, old: Span, new: Span, _row: int) -> None:
         if self._index is not None and self._index.linked(new.id):
             for relation in self.state.relations_of(new.id):  # its arcs move with it
                 self._index.remove(relation)
                 self._index.add(relation)
-        self.changed()
+        self._span_edited(old, new)
+
+    def _selection_changed(self, span_id: str | None) -> None:
+        before, self._was_selected = self._was_selected, span_id
+        if self.links_mode == "selected":
+            self.changed()  # other arcs
+            return
+        self._span_edited(*(self.state.spans.get(i) for i in (before, span_id)
+                            if i is not None and i in self.state.spans))
+
+    def _span_edited(self, *spans: Span) -> None:
+        """Spans were added, removed, moved or (un)selected: the scene is made again at
+        the next paint, and only the lines they are on are repainted (with nothing over
+        it, an edit repaints one line of text, not the page), unless one has links."""
+        self._version += 1
+        if self._index is None or any(self._index.linked(s.id) for s in spans):
+            self.update()
+            return
+        first, last = self._shown_range()
+        to_qt = self.state.positions.to_qt
+        oy = self.view.viewport().geometry().top()
+        room = math.ceil(max(self.room(), self._tag_height() * 1.2)) + 4
+        for span in spans:
+            a, b = max(to_qt(span.start), first), min(to_qt(span.end), last)
+            if a > b:
+                continue  # not on screen
+            _x, top, _h = self._anchor(a)
+            _x, bottom, height = self._anchor(b)
+            self.update(0, math.floor(top + oy) - room, self.width(),
+                        math.ceil(bottom - top + height) + room + 4)
 
     def _tag_font(self) -> QFont:
         font = QFont(QApplication.font())
