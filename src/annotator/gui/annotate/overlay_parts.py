@@ -10,6 +10,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QApplication
 
+CHIPS_CLEARED = 80  # chips on screen up to which each is moved off the tags it would hide
+
 
 class Sprites:
     """Pictures of tags, chips and arrowheads, by what they show; forgotten when the font
@@ -93,6 +95,9 @@ def clear_chips(scene, right: float) -> None:
         for row in range(int(box[1] // band), int(box[3] // band) + 1):
             taken.setdefault(row, []).append(box)
 
+    chips = sum(arc.chip is not None for arc in scene.arcs)
+    if chips > CHIPS_CLEARED:
+        return  # a page that full has no room to clear: leave the chips on their arcs
     for tag in scene.tags:
         keep(tag.rect.getCoords())
     for arc in scene.arcs:
