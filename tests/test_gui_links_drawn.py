@@ -279,6 +279,20 @@ def test_an_arc_to_a_span_off_screen_says_where_and_ctrl_j_follows_it(qtbot, lin
     show(window, quote)
     window.state.select(quote.id)
     QApplication.processEvents()
+    high = overlay(window).height()  # the text and the room above its first line
+    for drawn in overlay(window).scene().arcs:  # each shows something of itself
+        ys = [p.y() for p in drawn.points]
+        assert any(0 <= y <= high for y in ys) or (min(ys) < 0 and max(ys) > high), drawn.text
+    # the top of the page on the quote's last line: its start and Lavrov are above
+    cursor = view.textCursor()
+    cursor.setPosition(window.state.positions.to_qt(quote.end - 1))
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.value() + view.cursorRect(cursor).top() - 2)
+    QApplication.processEvents()
+    assert view.cursorForPosition(view.viewport().rect().topLeft()).position() > (
+        window.state.positions.to_qt(quote.start))
+    assert arc_of(window, link.id) is None  # nothing of it would show
+    show(window, quote)
     arc = arc_of(window, link.id)
     assert arc.partner == "up" and arc.text == f"said_by ↑ {actor.text}"
     assert arc.points[-1].y() <= view.viewport().geometry().top()  # runs to the page's edge

@@ -310,11 +310,18 @@ class Overlay(QWidget):
         metrics = Widths(QFontMetricsF(self._tag_font()), self._widths)
         places: dict[str, tuple[float, float, float]] = {}  # span id: tag's x, top, width
 
+        high = self.height()
+        above: set[str] = set()  # spans starting in a shown paragraph, but above the page
+
         def place(span: Span) -> tuple[float, float, float] | None:
-            if not start <= span.start < end:
+            if not start <= span.start < end or span.id in above:
                 return None
             if span.id not in places:
-                x, y, _h = self._anchor(state.positions.to_qt(span.start))
+                x, y, h = self._anchor(state.positions.to_qt(span.start))
+                if y + oy + h < 0 or y + oy > high:
+                    if y + oy < 0:
+                        above.add(span.id)
+                    return None
                 places[span.id] = (x + ox, y + oy, metrics.horizontalAdvance(
                     tag_text(span.label)) + 8 + (6 if span.note else 0))
             return places[span.id]
@@ -327,7 +334,8 @@ class Overlay(QWidget):
             if self._index is None:
                 self._index = LinkIndex(state.relations, self._shown_span)
             links = shown_links(self.links_mode, self._index.between(start, end), state.selected)
-            self._lay_arcs(scene, links, place, places, tag_h, metrics, start)
+            self._lay_arcs(scene, links, place, tag_h, metrics,
+                           lambda span: span.start < start or span.id in above)
         return scene
 
     def _lay_tags(self, scene: Scene, places, tag_h: float) -> None:
@@ -347,11 +355,13 @@ class Overlay(QWidget):
             rect = QRectF(x, top - self._tag_rise(tag_h), width, tag_h)
             scene.tags.append(DrawnTag(span, rect, tag_text(span.label), bool(span.note)))
 
-    def _lay_arcs(self, scene: Scene, links, place, places, tag_h, metrics, start) -> None:
+    def _lay_arcs(self, scene: Scene, links, place, tag_h, metrics, is_above) -> None:
         state = self.state
         port = self.view.viewport().geometry()
-        right, top_edge, bottom_edge = port.right() + 1, port.top() - 2, port.bottom() + 2
-        self._edges = (port.top() - 1, port.bottom() + 1)  # where an arc off the screen ends
+        # an arc to a span off the screen ends at the edge of this widget (the room above
+        # the first line is on screen too), with its arrowhead just inside
+        top_edge, bottom_edge = 1.0, self.height() - 1.0
+        right, self._edges = port.right() + 1, (top_edge, bottom_edge)
         rows: dict[float, list[tuple[float, float]]] = {}  # per line top: spans of rows
         pending = []
         for relation in links:
@@ -360,11 +370,13 @@ class Overlay(QWidget):
                 span = state.spans.get(span_id)
                 spot = place(span)
                 if spot is None:  # off the screen: which way, and what it is
-                    ends.append(("up" if span.start < start else "down", span))
+                    ends.append(("up" if is_above(span) else "down", span))
                 else:
                     x, top, width = spot
                     x = x + min(width / 2, 10) if self.tags_on else x + 3
                     ends.append(("at", float(x), float(top)))
+            if ends[0][0] == ends[1][0] != "at":
+                continue  # both ends on one side off the screen: nothing of it is shown
             pending.append((relation, ends))
         lanes: list[tuple[float, float]] = []
         plans = []
