@@ -629,7 +629,110 @@ def bench_brat(folder: Path, documents: int, spans_per_doc: int, runs: int) -> N
            f"<= 3x JSONL ({3 * statistics.median(jsonl):.1f} s)", "s")  # fmt: skip
 
 
-PARTS = ("startup", "autosave", "article", "corpus", "news", "memory", "brat", "hub")
+# -- links drawn in the text ------------------------------------------------------------------
+
+
+def dense_links(text: str, at: int, words: int) -> tuple[list[IncomingSpan], list]:
+    """From offset ``at``, every word a span (quotes and actors in turn) and each quote
+    linked to the actors 1, 3 and 11 words on: a page as full of links as a page gets."""
+    from annotator.core.model import IncomingRelation
+
+    spans, relations = [], []
+    for i, m in enumerate(itertools.islice(re.finditer(r"\w+", text[at:]), words)):
+        spans.append(IncomingSpan(at + m.start(), at + m.end(), "quote" if i % 2 == 0 else "actor",
+                                  id=f"w{at}-{i}", annotator="bench"))
+    for i in range(0, len(spans), 2):
+        for step in (1, 3, 11):
+            if i + step < len(spans):
+                relations.append(IncomingRelation("said_by", spans[i].id, spans[i + step].id,
+                                                  annotator="bench"))
+    return spans, relations
+
+
+def _links_db(folder: Path, name: str, text: str, spans, relations) -> Path:
+    db = folder / name
+    with Store.open(db) as store:
+        store.import_documents([IncomingDocument(text, "links", DocumentMeta(title="Links"),
+                                                 "bench", spans=spans, relations=relations)],
+                               annotator="bench")
+    return db
+
+
+def _page_paints(window, offset: int, runs: int) -> tuple:
+    """Paint the page at ``offset`` after a scroll (geometry found again), ``runs`` times:
+    the whole page (text, highlights, tags, arcs), the tags and arcs alone, and the same
+    page with neither (what the drawn links add is the difference, whatever the load)."""
+    view = window.article.text
+    overlay, bar = view.overlay, view.verticalScrollBar()
+    spans = window.state.spans
+    window.article.show_span(spans[spans.first_from(offset) + 80])  # into the dense page
+    if hasattr(view, "centerCursor"):
+        view.centerCursor()
+    pages, alone = [], []
+    for i in range(runs):
+        bar.setValue(bar.value() + (1 if i % 2 else -1))  # scrolled: the scene is built again
+        t = time.perf_counter()
+        view.repaint()  # the text, its highlights and, over them, the tags and arcs
+        pages.append(time.perf_counter() - t)
+        bar.setValue(bar.value() + (-1 if i % 2 else 1))
+        overlay.forget_layout()  # and every place on screen asked again
+        t = time.perf_counter()
+        overlay.repaint()
+        alone.append(time.perf_counter() - t)
+    scene = overlay.scene()
+    arcs, tags = len(scene.arcs), len(scene.tags)
+    overlay.links_mode, overlay.tags_on = "none", False  # the same page, text only
+    bare = []
+    for i in range(runs):
+        bar.setValue(bar.value() + (1 if i % 2 else -1))
+        t = time.perf_counter()
+        view.repaint()
+        bare.append(time.perf_counter() - t)
+    return pages, alone, bare, arcs, tags
+
+
+def bench_links(folder: Path, small: bool) -> None:
+    """The paint of a page showing 200 links and their tags, in an article of usual length
+    and in the 5 MB one (100,000 spans and 50,000 links besides)."""
+    rng = random.Random(11)
+    runs = 5 if small else 30
+    text = article(20_000, rng)
+    spans, relations = dense_links(text, 0, 400)
+    _app, window = _open_window(_links_db(folder, "links.db", text, spans, relations))
+    pages, alone, bare, arcs, tags = _page_paints(window, 0, runs)
+    window.close()
+    label = f"{arcs} links, {tags} tags on screen"
+    record(f"page paint with {label}: text + arcs + tags", pages, "<= 16 ms")
+    record("  the same page, text only (links and tags off)", bare, "(no target)")
+    RESULTS["  the same page, text only (usual article)"] = RESULTS.pop(
+        "  the same page, text only (links and tags off)")
+    record("  the arcs and tags alone, every place found again", alone, "(no target)")
+    RESULTS["  the arcs and tags alone (usual article)"] = RESULTS.pop(
+        "  the arcs and tags alone, every place found again")
+    big = article(20_000 if small else 5_000_000, rng)
+    count = 200 if small else 100_000
+    many = spans_for(big, count, rng)
+    ordered = sorted(many, key=lambda s: s.start)
+    from annotator.core.model import IncomingRelation
+
+    relations = [IncomingRelation("said_by", a.id, b.id, annotator="bench")
+                 for a, b in zip(ordered[::2], ordered[1::2], strict=False)]
+    at = len(big) // 2
+    dense, dense_relations = dense_links(big, at, 400)
+    db = _links_db(folder, "links-long.db", big, many + dense, relations + dense_relations)
+    _app, window = _open_window(db)
+    pages, alone, bare, arcs, tags = _page_paints(window, at, runs)
+    window.close()
+    mb = len(big.encode()) / 1e6
+    label = f"{mb:.1f} MB article, {len(relations) + len(dense_relations):,} links"
+    record(f"page paint ({label}), {arcs} links on screen", pages, "<= 16 ms")
+    record("  the same page, text only (links and tags off)", bare, "(no target)")
+    record("  the arcs and tags alone, every place found again", alone, "(no target)")
+    RESULTS["  the arcs and tags alone (long article)"] = RESULTS.pop(
+        "  the arcs and tags alone, every place found again")
+
+
+PARTS = ("startup", "autosave", "article", "corpus", "news", "memory", "brat", "links", "hub")
 
 
 def main() -> None:
@@ -669,6 +772,8 @@ def main() -> None:
             bench_news(folder, 200 if small else 100_000, 10, 1 if small else 3)
         if "memory" in parts:
             bench_memory(folder, small)
+        if "links" in parts:
+            bench_links(folder, small)
         if "brat" in parts:
             bench_brat(folder, 200 if small else 100_000, 10, 1 if small else 3)
         if "hub" in parts:

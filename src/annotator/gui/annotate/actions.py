@@ -13,6 +13,8 @@ from annotator.gui.models import DocumentTableModel
 
 # Whose spans the article shows, as the View menu offers it.
 LAYERS = VIEW_LAYERS
+# Which links the article draws (View ▸ Links), in the order Ctrl+K steps through them.
+LINK_MODES = {"all": "&All links", "selected": "&Selected span's links", "none": "&No links"}
 
 
 class MainActions:
@@ -37,7 +39,8 @@ class MainActions:
         self._go(go)
         self._status(menus.addMenu("&Status"))
         window.addActions([self.next_doc_action, self.prev_doc_action, self.next_open_action,
-                           self.prev_open_action, self.search_action, self.done_action])
+                           self.prev_open_action, self.search_action, self.done_action,
+                           self.follow_action])
         self._edit(window, annotating)
         go.insertActions(go.actions()[0], [annotating.next_span_action,
                                            annotating.prev_span_action])
@@ -73,6 +76,7 @@ class MainActions:
             "Previous u&nfinished article", QKeySequence("Ctrl+Shift+PgUp")
         )
         go.addSeparator()
+        self.follow_action = go.addAction("&Follow link (to the other end)", QKeySequence("Ctrl+J"))
         self.search_action = go.addAction("&Search all articles", QKeySequence("Ctrl+Shift+F"))
 
     def _status(self, status) -> None:
@@ -109,5 +113,24 @@ class MainActions:
             self.layer_actions[name] = action
         view.addActions(layers.actions())
         view.addSeparator()
+        self._links(window, view)
+        view.addSeparator()
         self.shortcuts_action = view.addAction("&Keyboard shortcuts")
         self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
+
+    def _links(self, window: QMainWindow, view) -> None:
+        """Links drawn in the text (all, the selected span's, none) and the label tags;
+        the window remembers the choice (gui/annotate/links_drawn.py)."""
+        links = view.addMenu("&Links")
+        group = QActionGroup(window)
+        self.links_actions: dict[str, QAction] = {}
+        for mode, text in LINK_MODES.items():
+            action = group.addAction(text)
+            action.setCheckable(True)
+            self.links_actions[mode] = action
+        links.addActions(group.actions())
+        links.addSeparator()
+        self.links_cycle_action = links.addAction("&Next links setting", QKeySequence("Ctrl+K"))
+        self.tags_action = view.addAction("Label &tags", QKeySequence("Ctrl+Shift+K"))
+        self.tags_action.setCheckable(True)
+        window.addActions([self.links_cycle_action, self.tags_action])

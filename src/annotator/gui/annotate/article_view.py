@@ -13,6 +13,7 @@ drawn (long_view.py). The selected span is drawn on top as the one extra selecti
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -197,7 +198,7 @@ class ArticleView(QWidget):
         for label in (self.title, self.tags, self.byline, self.note):
             label.setContentsMargins(side, 0, side, 0)
         for view in (self._short_text, self.long_text):
-            view.setViewportMargins(side, 0, side, 0)
+            view.setViewportMargins(side, math.ceil(view.overlay.room()), side, 0)
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -227,6 +228,7 @@ class ArticleView(QWidget):
             block.setLineHeight(theme.LINE_HEIGHT_PERCENT, _PROPORTIONAL)
             cursor.mergeBlockFormat(block)
             self._shrink_blank_lines()
+            shown.overlay.apply_room()  # room above the lines for label tags and link arcs
         shown.setExtraSelections([])
         shown.moveCursor(QTextCursor.MoveOperation.Start)
         self._render_all()

@@ -17,6 +17,7 @@ from annotator.core import quotes, textnav
 from annotator.core.model import Span
 from annotator.gui import theme
 from annotator.gui.annotate.edge_handles import EDGE_REACH, EdgeHandles
+from annotator.gui.annotate.overlay import Overlay
 from annotator.gui.annotate.state import DocumentState
 
 
@@ -47,6 +48,7 @@ class Reading:
         self._drag_scroll.timeout.connect(self._scroll_while_dragging)
         self.viewport().setMouseTracking(True)  # the resize cursor over an edge
         self.edge_handles = EdgeHandles(self, lambda span: label_color(self.state, span.label))
+        self.overlay = Overlay(self, state)  # label tags and link arcs, over the text
 
     def _edge_under(self, point: QPoint) -> str | None:
         """"start" or "end" when ``point`` is on an edge (or its handle) of the selected

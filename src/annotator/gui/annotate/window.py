@@ -31,6 +31,7 @@ from annotator.gui.annotate.browsing import Browsing
 from annotator.gui.annotate.document_panel import DocumentPanel
 from annotator.gui.annotate.jobs import Checks, Jobs
 from annotator.gui.annotate.label_bar import LabelActions
+from annotator.gui.annotate.links_drawn import DrawnLinks
 from annotator.gui.annotate.lists import SpanList, table
 from annotator.gui.annotate.state import DocumentState
 from annotator.gui.annotate.statusbar import StatusBar
@@ -99,6 +100,11 @@ class MainWindow(QMainWindow):
         self.menus = MainActions(self, self.annotating, self.undo_stack, layer=self.layer,
                                    shareable=store.path is not None)
         self._add_span_list_menu()
+        self.drawn_links = DrawnLinks(
+            window=self, article=self.article, state=self.state, annotating=self.annotating,
+            relation_table=self.relation_table, menus=self.menus,
+            say=lambda text: self.statusBar().showMessage(text, 8000),
+        )
         self.setStatusBar(StatusBar(
             store=store, state=self.state, documents=self.documents, writer=self.writer,
             annotator=lambda: self.annotator, layer=lambda: self.layer,

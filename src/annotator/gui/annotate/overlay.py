@@ -1,0 +1,585 @@
+"""Label tags and link arcs drawn over the article, as brat and INCEpTION draw them.
+
+Each span shows a small tag with its label's name above the line where it starts (a mark
+on it when the span has a note); each link is an arc from its source's tag to its
+target's, with the link type written on it. On one line the arc rises into the room
+above the line, crosses and comes down with an arrow; between lines it runs in the room
+above each end's line to a lane in the right margin, so no arc crosses a line of text.
+An arc whose other end is off the screen runs to the edge of the page and says where it
+goes ("said_by ↓ Sergei Lavrov").
+
+:class:`Overlay` is a transparent widget laid over one reading view (its viewport and
+margins). It costs only what is on screen: the spans and links of the shown stretch
+(:class:`~annotator.core.arcs.LinkIndex`), where their starts are on screen kept per
+layout (forgotten when the layout changes: edit of the view's font, width, line room)
+and the drawn scene kept until the page scrolls or something shown changes."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPalette,
+    QPen,
+    QTextBlockFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+
+from annotator.core.arcs import LinkIndex, assign_levels, short_text, shown_links, tag_text
+from annotator.core.model import Relation, Span
+from annotator.gui import theme
+from annotator.gui.annotate.overlay_parts import (
+    Sprites,
+    Widths,
+    chip_box,
+    clear_chips,
+    distance,
+)
+
+LEVEL = 5.0  # pixels between two rows of arcs above a line
+LEVELS = 3  # rows of arcs above a line (more share the top one)
+LANE = 6.0  # pixels between two lanes in the margin
+HIT = 4.5  # how near an arc a click selects it
+
+
+@dataclass
+class DrawnTag:
+    span: Span
+    rect: QRectF
+    text: str
+    note: bool
+
+
+@dataclass
+class DrawnArc:
+    relation: Relation
+    points: list[QPointF]  # the path, from the source's end to the target's
+    chip: QRectF | None  # where the link type is written
+    text: str
+    arrow: bool  # an arrowhead at the last point (the target's end, or the page edge)
+    partner: str | None = None  # "up" / "down": the end shown here points off the screen
+
+
+@dataclass
+class Scene:
+    tags: list[DrawnTag] = field(default_factory=list)
+    arcs: list[DrawnArc] = field(default_factory=list)
+
+
+class Overlay(QWidget):
+    """Tags and arcs over one reading view. ``links_mode`` is "all", "selected" or
+    "none"; ``tags_on`` shows the label tags; ``selected_link`` is drawn distinctly."""
+
+    link_clicked = Signal(object)  # a relation id, or None for a click off every arc
+    link_key = Signal(str)  # "delete" or "escape", pressed while a link is selected
+
+    def __init__(self, view, state) -> None:
+        super().__init__(view)
+        self.view, self.state = view, state
+        self._plain = isinstance(view, QPlainTextEdit)  # the long view
+        self.setObjectName("linkOverlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.links_mode = "all"
+        self.tags_on = True
+        self.selected_link: str | None = None
+        self._anchors: dict[int, tuple[int, float, float, float]] = {}  # per layout
+        self._index: LinkIndex | None = None
+        self._scene: Scene | None = None
+        self._scene_key: tuple | None = None
+        self._version = 0
+        self._edges = (0, 0)
+        self._plan: tuple | None = None  # what the last scene's paint draws
+        self._cursor: QTextCursor | None = None
+        self._sprites = Sprites()  # tags, chips and arrowheads, drawn once
+        self._widths: dict[str, float] = {}  # of texts in the tag font
+        view.viewport().installEventFilter(self)
+        view.installEventFilter(self)
+        view.verticalScrollBar().valueChanged.connect(self.update)
+        view.horizontalScrollBar().valueChanged.connect(self.update)
+        state.document_opened.connect(self._opened)
+        state.relation_added.connect(self._link_added)
+        state.relation_removed.connect(self._link_removed)
+        state.span_changed.connect(self._span_moved)
+        state.span_added.connect(lambda span, _row: self._span_edited(span))
+        state.span_removed.connect(lambda span, _row: self._span_edited(span))
+        state.selection_changed.connect(self._selection_changed)
+        self._was_selected: str | None = None
+        for signal in (state.labels_changed, state.document_changed):
+            signal.connect(self.changed)
+
+    # -- what the window asks ----------------------------------------------------------------
+
+    def changed(self, *_args) -> None:
+        """Something shown changed (spans, selection, labels): draw the scene again."""
+        self._version += 1
+        self.update()
+
+    def forget_layout(self, *_args) -> None:
+        """Another width, font or line room: find every place again."""
+        self._anchors.clear()
+        self.changed()
+
+    def room(self) -> float:
+        """Pixels wanted above each line for the tags and the rows of arcs."""
+        if not self.tags_on and self.links_mode == "none":
+            return 0.0
+        tags = self._tag_height() + 3 if self.tags_on else 4.0
+        arcs = LEVEL * LEVELS + 2 if self.links_mode != "none" else 0.0
+        return tags + arcs
+
+    def line_percent(self) -> float:
+        """The line height (percent of the font's) of an article of usual length: the
+        reading rhythm plus the room for tags and arcs. Only the look changes: no
+        character is added, so every offset stays as it is."""
+        room = self.room()
+        if not room:
+            return float(theme.LINE_HEIGHT_PERCENT)
+        line = QFontMetricsF(self.view.font()).height()  # the room takes in the usual gap
+        return max(float(theme.LINE_HEIGHT_PERCENT), 100 + 100 * (room + 3) / max(line, 1.0))
+
+    def apply_room(self) -> None:
+        """Give the lines of the shown article the room :meth:`room` asks for (the long
+        view lays its lines out tight: its tags and arcs sit over the line gaps)."""
+        view = self.view
+        if not self._plain and self.state.document is not None:
+            # Qt puts a line's extra height below it, which is the room above the next;
+            # blank lines between paragraphs give room enough, and keep the rhythm.
+            roomy, tight = QTextBlockFormat(), QTextBlockFormat()
+            roomy.setLineHeight(self.line_percent(), 1)  # 1: ProportionalHeight
+            tight.setLineHeight(theme.LINE_HEIGHT_PERCENT, 1)
+            cursor = QTextCursor(view.document())
+            cursor.beginEditBlock()
+            block = view.document().firstBlock()
+            while block.isValid():
+                cursor.setPosition(block.position())
+                cursor.mergeBlockFormat(roomy if block.length() > 1 else tight)
+                block = block.next()
+            cursor.endEditBlock()
+        self.forget_layout()
+
+    def scene(self) -> Scene:
+        """What is drawn now: the tags and arcs on screen, in this widget's coordinates."""
+        port = self.view.viewport()
+        key = (self._version, self.view.verticalScrollBar().value(),
+               self.view.horizontalScrollBar().value(), port.width(), port.height(),
+               self.width(), theme.page_key(), self.links_mode, self.tags_on,
+               self.selected_link)
+        if key != self._scene_key or self._scene is None:
+            self._scene, self._scene_key = self._build(), key
+        return self._scene
+
+    def arc_at(self, point: QPointF) -> str | None:
+        """The link whose arc (or the chip with its type) is under ``point``."""
+        best, best_distance = None, HIT
+        for arc in self.scene().arcs:
+            if arc.chip is not None and arc.chip.adjusted(-1, -1, 1, 1).contains(point):
+                return arc.relation.id
+            for a, b in zip(arc.points, arc.points[1:], strict=False):
+                near = distance(point, a, b)
+                if near <= best_distance:
+                    best, best_distance = arc.relation.id, near
+        return best
+
+    # -- geometry ----------------------------------------------------------------------------
+
+    # The index of links follows each edit (a long article may hold 50,000 links).
+
+    def _opened(self) -> None:
+        self._index = None
+        self._cursor = None
+        self.forget_layout()
+
+    def _shown_span(self, span_id: str) -> Span | None:
+        return self.state.spans.get(span_id) if span_id in self.state.spans else None
+
+    def _link_added(self, relation: Relation, _row: int) -> None:
+        if self._index is not None:
+            self._index.add(relation)
+        self.changed()
+
+    def _link_removed(self, relation: Relation, _row: int) -> None:
+        if self._index is not None:
+            self._index.remove(relation)
+        self.changed()
+
+    def _span_moved(self, old: Span, new: Span, _row: int) -> None:
+        if self._index is not None and self._index.linked(new.id):
+            for relation in self.state.relations_of(new.id):  # its arcs move with it
+                self._index.remove(relation)
+                self._index.add(relation)
+        self._span_edited(old, new)
+
+    def _selection_changed(self, span_id: str | None) -> None:
+        before, self._was_selected = self._was_selected, span_id
+        if self.links_mode == "selected":
+            self.changed()  # other arcs
+            return
+        self._span_edited(*(self.state.spans.get(i) for i in (before, span_id)
+                            if i is not None and i in self.state.spans))
+
+    def _span_edited(self, *spans: Span) -> None:
+        """Spans were added, removed, moved or (un)selected: the scene is made again at
+        the next paint, and only the lines they are on are repainted (with nothing over
+        it, an edit repaints one line of text, not the page), unless one has links."""
+        self._version += 1
+        if self._index is None or any(self._index.linked(s.id) for s in spans):
+            self.update()
+            return
+        first, last = self._shown_range()
+        to_qt = self.state.positions.to_qt
+        oy = self.view.viewport().geometry().top()
+        room = math.ceil(max(self.room(), self._tag_height() * 1.2)) + 4
+        for span in spans:
+            a, b = max(to_qt(span.start), first), min(to_qt(span.end), last)
+            if a > b:
+                continue  # not on screen
+            _x, top, _h = self._anchor(a)
+            _x, bottom, height = self._anchor(b)
+            self.update(0, math.floor(top + oy) - room, self.width(),
+                        math.ceil(bottom - top + height) + room + 4)
+
+    def _tag_font(self) -> QFont:
+        font = QFont(QApplication.font())
+        scale = 0.5 if self._plain else 0.6
+        font.setPointSizeF(max(6.0, self.view.font().pointSizeF() * scale))
+        font.setWeight(QFont.Weight.DemiBold)
+        return font
+
+    def _tag_rise(self, tag_h: float) -> float:
+        """How far a tag's top is above its line's: in the room above the line, or, in the
+        long view (whose lines have no room: QPlainTextEdit ignores line heights), astride
+        the gap between lines, over the top of the tallest letters and the descenders
+        above, as small as it reads."""
+        return tag_h * 0.55 if self._plain else tag_h + 1
+
+    def _tag_height(self) -> float:
+        return math.ceil(QFontMetricsF(self._tag_font()).height()) + 1
+
+    def _shown_range(self) -> tuple[int, int]:
+        """The Qt positions from the first line on screen to the last."""
+        port = self.view.viewport()
+        first = self.view.cursorForPosition(QPoint(0, 0)).block().position()
+        last_block = self.view.cursorForPosition(QPoint(port.width(), port.height())).block()
+        return first, last_block.position() + last_block.length() - 1
+
+    def _anchor(self, qt: int) -> tuple[float, float, float]:
+        """Where position ``qt`` is drawn: x, top and height of its line, in viewport
+        coordinates; kept per layout relative to its block, so scrolling asks nothing."""
+        found = self._anchors.get(qt)
+        view = self.view
+        if found is None:
+            cursor = self._cursor
+            if cursor is None or cursor.document() is not view.document():
+                cursor = self._cursor = QTextCursor(view.document())  # one, reused
+            cursor.setPosition(qt)
+            rect = view.cursorRect(cursor)
+            block = cursor.block()
+            top = self._block_top(block)
+            found = self._anchors[qt] = (block.blockNumber(), rect.x(), rect.y() - top,
+                                         rect.height())
+            return rect.x(), rect.y(), rect.height()
+        number, x, dy, height = found
+        return x, self._block_top(view.document().findBlockByNumber(number)) + dy, height
+
+    def _block_top(self, block) -> float:
+        view = self.view
+        if self._plain:  # QPlainTextEdit: blocks placed from the first one shown
+            return view.blockBoundingGeometry(block).translated(view.contentOffset()).top()
+        box = view.document().documentLayout().blockBoundingRect(block)
+        return box.top() - view.verticalScrollBar().value()
+
+    def _build(self) -> Scene:
+        state, scene = self.state, Scene()
+        if state.document is None or (not self.tags_on and self.links_mode == "none"):
+            return scene
+        first, last = self._shown_range()
+        from_qt = state.positions.from_qt
+        start, end = from_qt(first), from_qt(last, side="end") + 1
+        origin = self.view.viewport().geometry().topLeft()
+        ox, oy = origin.x(), origin.y()
+        tag_h = self._tag_height()
+        metrics = Widths(QFontMetricsF(self._tag_font()), self._widths)
+        places: dict[str, tuple[float, float, float]] = {}  # span id: tag's x, top, width
+
+        high = self.height()
+        above: set[str] = set()  # spans starting in a shown paragraph, but above the page
+
+        def place(span: Span) -> tuple[float, float, float] | None:
+            if not start <= span.start < end or span.id in above:
+                return None
+            if span.id not in places:
+                x, y, h = self._anchor(state.positions.to_qt(span.start))
+                if y + oy + h < 0 or y + oy > high:
+                    if y + oy < 0:
+                        above.add(span.id)
+                    return None
+                places[span.id] = (x + ox, y + oy, metrics.horizontalAdvance(
+                    tag_text(span.label)) + 8 + (6 if span.note else 0))
+            return places[span.id]
+
+        if self.tags_on:
+            for span in state.spans.overlapping(start, end):
+                place(span)
+            self._lay_tags(scene, places, tag_h)
+        if self.links_mode != "none":
+            if self._index is None:
+                self._index = LinkIndex(state.relations, self._shown_span)
+            links = shown_links(self.links_mode, self._index.between(start, end), state.selected)
+            self._lay_arcs(scene, links, place, tag_h, metrics,
+                           lambda span: span.start < start or span.id in above)
+        return scene
+
+    def _lay_tags(self, scene: Scene, places, tag_h: float) -> None:
+        """One tag per span above its first line; tags that would overlap on a line move
+        right (an outer span's before the nested one's that starts with it)."""
+        spans = self.state.spans
+        order = sorted(places, key=lambda i: (places[i][1], places[i][0], -spans.get(i).length))
+        right, line = -1e9, None
+        for span_id in order:
+            x, top, width = places[span_id]
+            if top != line:
+                right, line = -1e9, top
+            x = max(x, right + 2)
+            right = x + width
+            places[span_id] = (x, top, width)
+            span = spans.get(span_id)
+            rect = QRectF(x, top - self._tag_rise(tag_h), width, tag_h)
+            scene.tags.append(DrawnTag(span, rect, tag_text(span.label), bool(span.note)))
+
+    def _lay_arcs(self, scene: Scene, links, place, tag_h, metrics, is_above) -> None:
+        state = self.state
+        port = self.view.viewport().geometry()
+        # an arc to a span off the screen ends at the edge of this widget (the room above
+        # the first line is on screen too), with its arrowhead just inside
+        top_edge, bottom_edge = 1.0, self.height() - 1.0
+        right, self._edges = port.right() + 1, (top_edge, bottom_edge)
+        rows: dict[float, list[tuple[float, float]]] = {}  # per line top: spans of rows
+        pending = []
+        for relation in links:
+            ends = []
+            for span_id in (relation.source, relation.target):
+                span = state.spans.get(span_id)
+                spot = place(span)
+                if spot is None:  # off the screen: which way, and what it is
+                    ends.append(("up" if is_above(span) else "down", span))
+                else:
+                    x, top, width = spot
+                    x = x + min(width / 2, 10) if self.tags_on else x + 3
+                    ends.append(("at", float(x), float(top)))
+            if ends[0][0] == ends[1][0] != "at":
+                continue  # both ends on one side off the screen: nothing of it is shown
+            pending.append((relation, ends))
+        lanes: list[tuple[float, float]] = []
+        plans = []
+        for relation, (a, b) in pending:
+            same_line = a[0] == b[0] == "at" and a[2] == b[2]
+            plan = {"relation": relation, "a": a, "b": b, "same": same_line, "rows": []}
+            if same_line:
+                plan["rows"].append(self._claim(rows, a[2], a[1], b[1]))
+            else:
+                ys = []
+                for end in (a, b):
+                    if end[0] == "at":
+                        plan["rows"].append(self._claim(rows, end[2], end[1], right))
+                        ys.append(end[2])
+                    else:
+                        ys.append(top_edge if end[0] == "up" else bottom_edge)
+                plan["lane"] = len(lanes)
+                lanes.append((min(ys), max(ys)))
+            plans.append(plan)
+        row_levels = {top: assign_levels(row, gap=3, limit=LEVELS) for top, row in rows.items()}
+        fit = max(1, int((self.width() - right - 8) // 3))  # lanes 3 px apart at the closest
+        lane_levels = assign_levels(lanes, gap=2, limit=fit)
+        room = max(4.0, (self.width() - right - 6) / max(1, max(lane_levels, default=0) + 1))
+        lane_step = min(LANE, room)
+        for plan in plans:
+            scene.arcs.append(self._arc(plan, row_levels, lane_levels, right + 5, lane_step,
+                                        tag_h, metrics))
+        clear_chips(scene, right)
+
+
+    @staticmethod
+    def _claim(rows, top: float, x1: float, x2: float) -> tuple[float, int]:
+        row = rows.setdefault(top, [])
+        row.append((min(x1, x2), max(x1, x2)))
+        return top, len(row) - 1
+
+    def _arc(self, plan, row_levels, lane_levels, lane_x, lane_step, tag_h, metrics) -> DrawnArc:
+        relation, a, b = plan["relation"], plan["a"], plan["b"]
+        rise = self._tag_rise(tag_h) + 1 if self.tags_on else 1  # an end: atop its tag
+        step = LEVEL if not self._plain else LEVEL / 2
+
+        def level_y(claim) -> float:
+            top, index = claim
+            level = min(row_levels[top][index], LEVELS - 1)
+            if self._plain:  # along the gap between lines, behind the tags
+                return top - 1 - level * step
+            return top - rise - 6 - level * step
+
+        def end_y(end) -> float:
+            return end[2] - rise
+
+        label = relation.label
+        if plan["same"]:
+            y = level_y(plan["rows"][0])
+            points = [QPointF(a[1], end_y(a)), QPointF(a[1], y), QPointF(b[1], y),
+                      QPointF(b[1], end_y(b))]
+            chip_at = QPointF((a[1] + b[1]) / 2, y)
+            chip = chip_box(metrics, label, chip_at, above=not self._plain)
+            return DrawnArc(relation, points, chip, label, True)
+        x = lane_x + lane_levels[plan["lane"]] * lane_step
+        claims = iter(plan["rows"])
+        points: list[QPointF] = []
+        partner, chip_at = None, None
+        for i, end in enumerate((a, b)):
+            if end[0] == "at":
+                y = level_y(next(claims))
+                leg = [QPointF(end[1], end_y(end)), QPointF(end[1], y), QPointF(x, y)]
+                if chip_at is None:
+                    chip_at = QPointF(end[1] + 6, y)
+            else:
+                y = self._edges[0] if end[0] == "up" else self._edges[1]
+                leg = [QPointF(x, y)]
+                partner = end[0]
+                other = end[1]
+                arrow = "↑" if end[0] == "up" else "↓"
+                label = f"{relation.label} {arrow} {short_text(other)}"
+            points.extend(leg if i == 0 else list(reversed(leg)))
+        chip = None
+        if chip_at is not None:
+            width = metrics.horizontalAdvance(label) + 8
+            chip = chip_box(metrics, label, QPointF(chip_at.x() + width / 2, chip_at.y()),
+                            above=not self._plain)
+            chip.moveRight(min(chip.right(), x - 3))
+        return DrawnArc(relation, points, chip, label, True, partner)
+
+    # -- painting ----------------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        scene = self.scene()
+        if not scene.tags and not scene.arcs:
+            return
+        palette = QApplication.palette()
+        key = (id(scene), palette.color(QPalette.ColorRole.Base).rgba(),
+               palette.color(QPalette.ColorRole.Highlight).rgba(), self.state.selected)
+        if self._plan is None or self._plan[0] != key:
+            self._plan = (key, self._paint_plan(scene, palette))
+        lines, pictures = self._plan[1]
+        painter = QPainter(self)
+        try:
+            painter.setClipRect(event.rect())
+            for pen, segments in lines:  # one call per colour
+                painter.setPen(pen)
+                painter.drawLines(segments)
+            for point, picture in pictures:
+                painter.drawPixmap(point, picture)
+        finally:
+            painter.end()
+
+    def _paint_plan(self, scene: Scene, palette: QPalette) -> tuple[list, list]:
+        """What a paint of ``scene`` draws, worked out once: the lines of the arcs by
+        colour (straight and upright, so crisp without antialiasing, and far quicker),
+        the picked link's last and thickest; then tags, chips and arrowheads as small
+        pictures drawn once and kept."""
+        page = palette.color(QPalette.ColorRole.Base)
+        chosen = palette.color(QPalette.ColorRole.Highlight)
+        self._sprites.font, self._sprites.ratio = self._tag_font(), self.devicePixelRatioF()
+        inks: dict[str, QColor] = {}
+        by_color: dict[int, tuple[QPen, list[QLineF]]] = {}
+        arrows, picked = [], None
+        for arc in scene.arcs:
+            if arc.relation.id == self.selected_link:
+                picked = arc
+                continue
+            ink = inks.get(arc.relation.label)
+            if ink is None:
+                ink = inks[arc.relation.label] = self._ink(arc.relation.label)
+            segments = by_color.setdefault(ink.rgba(), (QPen(ink, 1), []))[1]
+            segments.extend(QLineF(a, b) for a, b in zip(arc.points, arc.points[1:],
+                                                         strict=False))
+            arrows.append(self._arrow_at(arc, ink, False))
+        lines = list(by_color.values())
+        if picked is not None:  # on top of the others, thicker, in the selection colour
+            lines.append((QPen(chosen, 3), [QLineF(a, b) for a, b in zip(
+                picked.points, picked.points[1:], strict=False)]))
+            arrows.append(self._arrow_at(picked, chosen, True))
+        pictures = [a for a in arrows if a is not None]
+        for tag in scene.tags:
+            selected = tag.span.id == self.state.selected
+            sprite = self._sprites.sprite("tag", tag.text, tag.rect, self._color(tag.span.label),
+                                  page, selected, tag.note)
+            pictures.append((tag.rect.topLeft(), sprite))
+        for arc in scene.arcs:
+            if arc.chip is not None:
+                selected = arc is picked
+                color = chosen if selected else inks[arc.relation.label]
+                sprite = self._sprites.sprite("chip", arc.text, arc.chip, color.name(), page,
+                                      selected, False)
+                pictures.append((arc.chip.topLeft(), sprite))
+        return lines, pictures
+
+    def _arrow_at(self, arc: DrawnArc, color: QColor, big: bool):
+        if not arc.arrow or len(arc.points) < 2:
+            return None
+        tip, before = arc.points[-1], arc.points[-2]
+        down = tip.y() >= before.y()
+        arrow = self._sprites.arrow(color, down, big)
+        size = arrow.deviceIndependentSize()
+        return QPointF(tip.x() - size.width() / 2, tip.y() - (size.height() if down else 0)), arrow
+
+    def _color(self, label: str) -> str:
+        found = self.state.labels.get(label)
+        return found.color if found else "#888888"
+
+    def _ink(self, label: str) -> QColor:
+        """A link type's colour, darkened on a light page and lightened on a dark one."""
+        color = QColor(self._color(label))
+        return color.lighter(150) if theme.is_dark() else color.darker(130)
+
+    # -- events --------------------------------------------------------------------------------
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        kind = event.type()
+        if kind == QEvent.Type.Resize:
+            if watched is self.view:
+                self.setGeometry(self.view.rect())
+                self.raise_()
+            self.forget_layout()
+        elif kind == QEvent.Type.FontChange and watched is self.view:
+            self._sprites.clear()  # zoomed: tags and chips in another size
+            self._widths.clear()
+            self.forget_layout()
+        elif kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
+            point = event.position()
+            if watched is not self.view:  # the viewport: to this widget's coordinates
+                point = point + QPointF(self.view.viewport().geometry().topLeft())
+            hit = self.arc_at(point)
+            if hit is not None or self.selected_link is not None:
+                self.link_clicked.emit(hit)
+            return hit is not None  # a click on an arc selects no text
+        elif self.selected_link is not None and watched is self.view and kind in (
+            QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress
+        ):
+            plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            what = _LINK_KEYS.get(event.key()) if plain else None
+            if what is not None:
+                event.accept()
+                if kind == QEvent.Type.KeyPress:
+                    self.link_key.emit(what)
+                return True
+        return False
+
+
+_LINK_KEYS = {Qt.Key.Key_Delete: "delete", Qt.Key.Key_Backspace: "delete",
+              Qt.Key.Key_Escape: "escape"}
+
+
