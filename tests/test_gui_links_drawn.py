@@ -150,16 +150,10 @@ def test_arcs_and_tags_are_painted_where_the_geometry_says(window, linked) -> No
     assert ink_near(drawn, tag.rect.center(), page)
 
 
-class QInputDialogStub:
-    answer = ""
-
-    @staticmethod
-    def getMultiLineText(*_args, **_kwargs):  # noqa: N802 (Qt's name)
-        return QInputDialogStub.answer, True
-
-
 def test_nested_spans_each_keep_a_tag_and_a_note_is_marked(window, linked, monkeypatch) -> None:
-    monkeypatch.setattr("annotator.gui.annotate.annotating.QInputDialog", QInputDialogStub)
+    from annotator.gui.annotate import note_dialog
+
+    monkeypatch.setattr(note_dialog, "ask_note", lambda *_a, **_k: ("is he the speaker?", True))
     _path, spans, _links = linked
     outer = next(s for s in spans.values() if s.text == "President (Barack) Obama")
     inner = next(s for s in spans.values() if s.text == "Obama")
@@ -172,7 +166,6 @@ def test_nested_spans_each_keep_a_tag_and_a_note_is_marked(window, linked, monke
         assert all(not a.intersects(b) for b in rects[i + 1:])
     assert not tags[inner.id].note
     window.state.select(inner.id)
-    QInputDialogStub.answer = "is he the speaker?"
     QTest.keyClick(window.article.text, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.state.spans.get(inner.id).note == "is he the speaker?"
     assert next(t for t in overlay(window).scene().tags if t.span.id == inner.id).note
