@@ -84,3 +84,17 @@ def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
             found.append((i, end))
         i = text.find(needle, i + 1)
     return found
+
+
+_PARAGRAPH_START = re.compile(r"(?:\A|\n[^\S\n]*\n)\s*\S")
+
+
+def paragraph_number(text: str, offset: int) -> int:
+    """The paragraph (counted from 1; paragraphs are parted by blank lines) that holds
+    ``offset``, or the next one when ``offset`` lies between paragraphs."""
+    return max(1, len(_PARAGRAPH_START.findall(text, 0, min(offset, len(text)) + 1)))
+
+
+def paragraph_starts(text: str) -> list[int]:
+    """Where each paragraph begins (its first character that is not white space)."""
+    return [m.end() - 1 for m in _PARAGRAPH_START.finditer(text)]
