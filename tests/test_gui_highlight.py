@@ -6,16 +6,24 @@ nests a span in one of its own label."""
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+import pytest
+from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtGui import QColor, QImage, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
+from annotator.core.offsets import normalize_newlines
+from annotator.gui import theme
+from annotator.gui.annotate.article_view import LONG_ARTICLE
 from annotator.gui.annotate.occurrences_dialog import OccurrencesDialog
+from annotator.gui.annotate.span_frame import frame_color
 from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
-from gui_helpers import drag_select, press
+from gui_helpers import click, drag_select, press, reveal
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -35,6 +43,7 @@ def db_spans(path: Path) -> list[tuple]:
 def make_window(qtbot, path: Path) -> MainWindow:
     window = MainWindow(store=Store.open(path), annotator="alice")
     qtbot.addWidget(window)
+    window.resize(1200, 800)
     window.show()
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
@@ -146,4 +155,118 @@ def test_escape_in_the_occurrences_list_marks_nothing(qtbot, seed_db: Path) -> N
     QTest.keyClick(window.article.text, Qt.Key.Key_A, CTRL | SHIFT)
     assert "already marked" in window.statusBar().currentMessage()
     assert len(db_spans(seed_db)) == 2
+    window.close()
+
+
+# -- nested spans stay visible while the outer span is selected (pixels) -------------------
+
+QUOTE_START = "\"This concept of exclusivity"
+QUOTE_END = "has so far led to no good,\""
+
+
+@pytest.fixture(params=["light", "dark"])
+def themed(request, qapp, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_THEME", request.param)
+    theme.apply(qapp)
+    yield request.param
+    qapp.setPalette(qapp.style().standardPalette())
+
+
+def box(window: MainWindow, start: int, end: int) -> QRect:
+    """Where ``[start, end)`` (on one line) is drawn, in viewport coordinates."""
+    view, to_qt = window.article.text, window.state.positions.to_qt
+    a, b = QTextCursor(view.document()), QTextCursor(view.document())
+    a.setPosition(to_qt(start))
+    b.setPosition(to_qt(end))
+    left, right = view.cursorRect(a), view.cursorRect(b)
+    assert left.top() == right.top(), "on one line"
+    return QRect(left.x() + 1, left.top(), right.x() - left.x() - 2, left.height())
+
+
+def dominant(image: QImage, rect: QRect) -> str:
+    """The colour most of ``rect`` is painted in: the background, not the ink."""
+    found = Counter(image.pixelColor(x, y).name()
+                    for x in range(rect.left(), rect.right())
+                    for y in range(rect.top() + 3, rect.bottom() - 3))
+    return found.most_common(1)[0][0]
+
+
+def near(a: QColor, b: QColor, within: int = 40) -> bool:
+    return max(abs(a.red() - b.red()), abs(a.green() - b.green()), abs(a.blue() - b.blue())) <= within
+
+
+def frame_pixels(image: QImage, rect: QRect, color: QColor) -> int:
+    """Pixels of the frame's colour on the left edge of ``rect``."""
+    return sum(near(image.pixelColor(x, y), color, 12)
+               for x in range(max(0, rect.left() - 3), rect.left() + 3)
+               for y in range(rect.top() + 2, rect.bottom() - 2))
+
+
+def grab(window: MainWindow) -> QImage:
+    QApplication.processEvents()
+    return window.article.text.viewport().grab().toImage()
+
+
+def check_selected_quote_shows_nested_actor(window: MainWindow, quote: tuple[int, int],
+                                            obama: int) -> None:
+    text, labels = window.state.document.text, window.state.labels
+    actor_tint = theme.highlight(labels["actor"].color).name()
+    quote_selected = theme.selected_highlight(labels["quote"].color).name()
+    concept = text.index("concept", quote[0])
+    reveal(window, min(quote[1] + 150, len(text)))  # the whole quote on screen
+    reveal(window, quote[0])
+    click(window, concept + 2)  # a click in the quote, outside the actor: the quote
+    assert window.state.selected_span().label == "quote"
+    image = grab(window)
+    assert dominant(image, box(window, obama, obama + 5)) == actor_tint  # still in view
+    assert dominant(image, box(window, concept, concept + 7)) == quote_selected
+    frame = frame_color(labels["quote"].color)
+    assert frame_pixels(image, box(window, quote[0], quote[0] + 5), frame) >= 6  # framed
+    # The same text selected as text (no span selected): no frame, another fill.
+    press(window, Qt.Key.Key_Escape)
+    assert window.state.selected_span() is None
+    view, to_qt = window.article.text, window.state.positions.to_qt
+    cursor = view.textCursor()
+    cursor.setPosition(to_qt(quote[0]))
+    cursor.setPosition(to_qt(quote[1]), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    image = grab(window)
+    selection = dominant(image, box(window, concept, concept + 7))
+    assert selection != quote_selected and not near(QColor(selection), QColor(quote_selected), 8)
+    assert frame_pixels(image, box(window, quote[0], quote[0] + 5), frame) == 0
+
+
+def test_a_selected_quote_keeps_its_nested_actor_visible_and_is_framed(
+    qtbot, seed_db: Path, themed
+) -> None:
+    window = make_window(qtbot, seed_db)
+    text = window.state.document.text
+    quote = text.index(QUOTE_START), text.index(QUOTE_END) + len(QUOTE_END)
+    obama = text.index("Obama")
+    mark(window, *quote, Qt.Key.Key_2)
+    mark(window, obama, obama + 5, Qt.Key.Key_3)
+    window.state.select(None)
+    check_selected_quote_shows_nested_actor(window, quote, obama)
+    window.close()
+
+
+def test_the_long_view_keeps_nested_spans_visible_in_a_selected_span_too(
+    qtbot, tmp_path: Path, themed
+) -> None:
+    para = ("Underlining the concerns, he said: \"This concept of exclusivity, which "
+            "President Obama has declared, can lead to no good,\" he said. 😀 Лавров\r\n\r\n")
+    raw = para * (LONG_ARTICLE // len(para) + 50)
+    text, _ = normalize_newlines(raw)
+    at = text.index(QUOTE_START, len(text) // 2)
+    quote = at, text.index("no good,\"", at) + len("no good,\"")
+    obama = text.index("Obama", at)
+    path = tmp_path / "long.db"
+    with Store.open(path) as store:
+        store.import_documents([IncomingDocument(text, "long", DocumentMeta(title="long"), "t",
+                                                 spans=[IncomingSpan(*quote, "quote", id="q"),
+                                                        IncomingSpan(obama, obama + 5, "actor")])],
+                               annotator="gen")
+    window = make_window(qtbot, path)
+    assert window.article.text is window.article.long_text
+    check_selected_quote_shows_nested_actor(window, quote, obama)
     window.close()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip, QWidget
 
 from annotator.core import textnav
 from annotator.core.model import Span
+from annotator.core.spanset import segments
 from annotator.gui import theme
 from annotator.gui.annotate.state import DocumentState
 
@@ -207,6 +208,22 @@ def stretch_look(covering: list[Span]) -> tuple[str, str | None]:
     if len(covering) == 1:
         return covering[0].label, None
     return min(covering, key=_innermost).label, max(covering, key=_innermost).label
+
+
+def own_stretches(selected: Span, covering: list[Span]) -> list[tuple[int, int]]:
+    """The stretches of ``selected`` where no span inside it (shorter, by the order of
+    :func:`stretch_look`) covers the text, joined where they touch: there the selected
+    span's own fill goes; elsewhere the nested spans keep their look. ``covering``: the
+    spans overlapping ``selected``, itself included."""
+    mine, found = _innermost(selected), []
+    for a, b, spans in segments(covering, selected.start, selected.end):
+        if any(s.id != selected.id and _innermost(s) < mine for s in spans):
+            continue
+        if found and found[-1][1] == a:
+            found[-1] = (found[-1][0], b)
+        else:
+            found.append((a, b))
+    return found
 
 
 def label_color(state: DocumentState, label: str) -> str:
