@@ -10,10 +10,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, Qt, QTimer
-from PySide6.QtGui import QColor, QImage, QTextCursor
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer
+from PySide6.QtGui import QColor, QHelpEvent, QImage, QTextCursor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
 from annotator.core.offsets import normalize_newlines
@@ -23,7 +23,7 @@ from annotator.gui.annotate.occurrences_dialog import OccurrencesDialog
 from annotator.gui.annotate.span_frame import frame_color
 from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
-from gui_helpers import click, drag_select, press, reveal
+from gui_helpers import click, drag_select, point_at, press, reveal
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -269,4 +269,46 @@ def test_the_long_view_keeps_nested_spans_visible_in_a_selected_span_too(
     window = make_window(qtbot, path)
     assert window.article.text is window.article.long_text
     check_selected_quote_shows_nested_actor(window, quote, obama)
+    window.close()
+
+
+# -- hovering a span names its links, both ways ---------------------------------------------
+
+
+def hover(window: MainWindow, offset: int, monkeypatch) -> str:
+    shown: list[str] = []
+    monkeypatch.setattr(QToolTip, "showText", lambda _pos, text, *_a: shown.append(text))
+    reveal(window, offset)
+    point = point_at(window, offset)
+    view = window.article.text
+    event = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
+    QApplication.sendEvent(view.viewport(), event)
+    assert len(shown) == 1
+    return shown[0]
+
+
+def test_hovering_a_span_shows_its_outgoing_and_incoming_links(
+    qtbot, seed_db: Path, monkeypatch
+) -> None:
+    window = make_window(qtbot, seed_db)
+    text = window.state.document.text
+    actor = text.index("Sergei Lavrov")  # paragraph 4: after the title, byline and date
+    quote = text.index("\"It's a blatant")  # paragraph 10
+    quote_end = text.index("reconciliation.\"") + len("reconciliation.\"")
+    mark(window, actor, actor + len("Sergei Lavrov"), Qt.Key.Key_3)
+    mark(window, quote, quote_end, Qt.Key.Key_2)
+    QTest.keyClick(window.article.text, Qt.Key.Key_L, CTRL)  # link the quote ...
+    QTest.keyClick(window.article.text, Qt.Key.Key_Return)  # ... to its only actor
+    conn = sqlite3.connect(seed_db)
+    try:
+        assert conn.execute("SELECT label FROM relations").fetchall() == [("said_by",)]
+    finally:
+        conn.close()
+    tip = hover(window, quote + 5, monkeypatch)
+    assert "<b>quote</b> · alice" in tip
+    assert "said_by → “Sergei Lavrov” (actor, para 4)" in tip
+    tip = hover(window, actor + 2, monkeypatch)
+    assert "<b>actor</b> · alice" in tip
+    assert "← said_by from quote “&quot;It&#x27;s a blatant attempt" in tip
+    assert "(para 10)" in tip
     window.close()
