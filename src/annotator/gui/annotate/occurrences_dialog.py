@@ -75,13 +75,13 @@ class OccurrenceModel(QAbstractListModel):
         shown = self._shown.get(row)
         if shown is None:
             item = self.found[row]
-            line, a, b = judge.context(self.text, item.start, item.end)
+            line, a, b = judge.context(self.text, item.start, item.end, width=45)
             para = bisect_right(self._paragraphs, item.start)
-            shown = (f'<span style="color:gray">¶{max(para, 1)}</span>&nbsp; '
-                     f"{html.escape(line[:a])}<b><u>{html.escape(line[a:b])}</u></b>"
-                     f"{html.escape(line[b:])}")
-            if item.reason:
-                shown += f' <i style="color:gray">— {html.escape(item.reason)}</i>'
+            shown = f"<span{_GREY}>¶{max(para, 1)}</span>&nbsp; "
+            if item.reason:  # first, so that a long line cannot hide it
+                shown += f"<i{_GREY}>[{html.escape(item.reason)}]</i> "
+            shown += (f"{html.escape(line[:a])}<b><u>{html.escape(line[a:b])}</u></b>"
+                      f"{html.escape(line[b:])}")
             self._shown[row] = shown
         return shown
 
@@ -92,6 +92,9 @@ class OccurrenceModel(QAbstractListModel):
 
     def chosen(self) -> list[Occurrence]:
         return [o for o, on in zip(self.found, self.ticked, strict=True) if on]
+
+
+_GREY = ' style="color:gray"'
 
 
 class _RichDelegate(QStyledItemDelegate):
@@ -121,15 +124,21 @@ class _RichDelegate(QStyledItemDelegate):
     def sizeHint(self, option, index) -> QSize:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        base = super().sizeHint(option, index)
-        return QSize(base.width(), max(base.height(), int(self._document(opt, index).size().height())))
+        doc = self._document(opt, index)
+        base = super().sizeHint(option, index)  # measured on the markup: too wide
+        box = opt.widget.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) if opt.widget else 16
+        return QSize(int(doc.idealWidth()) + box + 12,
+                     max(base.height(), int(doc.size().height())))
 
     @staticmethod
     def _document(opt, index) -> QTextDocument:
         doc = QTextDocument()
         doc.setDocumentMargin(2)
         doc.setDefaultFont(opt.font)
-        doc.setHtml(index.data(Qt.ItemDataRole.DisplayRole))
+        shown = index.data(Qt.ItemDataRole.DisplayRole)
+        if opt.state & QStyle.StateFlag.State_Selected:  # grey is unreadable on the highlight
+            shown = shown.replace(_GREY, "")
+        doc.setHtml(shown)
         return doc
 
 
@@ -148,6 +157,7 @@ class OccurrencesDialog(QDialog):
         self.list.setModel(self.model)
         self.list.setItemDelegate(_RichDelegate(self.list))
         self.list.setUniformItemSizes(True)  # 100,000 rows lay out at once
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.list.setAlternatingRowColors(True)
         hint = QLabel("Space: tick or untick · Return: mark the ticked ones · Esc: cancel",
                       objectName="occurrencesHint")
@@ -173,8 +183,9 @@ class OccurrencesDialog(QDialog):
                      next((i for i, o in enumerate(found) if o.allowed), 0))
         self.list.setCurrentIndex(self.model.index(first))
         self.list.setFocus()
-        width = self.list.fontMetrics().averageCharWidth() * 110
-        self.resize(min(width, 1100), 420)
+        width = self.list.fontMetrics().averageCharWidth() * 150
+        room = parent.window().width() - 40 if parent is not None else width
+        self.resize(max(480, min(width, room)), 440)
 
     def _count(self, *_args) -> None:
         found, ticked = self.model.found, sum(self.model.ticked)
