@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from functools import lru_cache
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s|$)|\n\s*\n")
 _APOSTROPHES = "'’"
@@ -86,15 +88,20 @@ def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
     return found
 
 
-_PARAGRAPH_START = re.compile(r"(?:\A|\n[^\S\n]*\n)\s*\S")
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line (or more) and what follows
 
 
 def paragraph_number(text: str, offset: int) -> int:
     """The paragraph (counted from 1; paragraphs are parted by blank lines) that holds
-    ``offset``, or the next one when ``offset`` lies between paragraphs."""
-    return max(1, len(_PARAGRAPH_START.findall(text, 0, min(offset, len(text)) + 1)))
+    ``offset``. The paragraphs of the last text asked about are kept: hovering over
+    the spans of a long article asks again and again."""
+    return max(1, bisect_right(paragraph_starts(text), offset))
 
 
+@lru_cache(maxsize=1)
 def paragraph_starts(text: str) -> list[int]:
     """Where each paragraph begins (its first character that is not white space)."""
-    return [m.end() - 1 for m in _PARAGRAPH_START.finditer(text)]
+    first = len(text) - len(text.lstrip())
+    starts = [first] if first < len(text) else []
+    starts += [m.end() for m in _PARAGRAPH_BREAK.finditer(text, first) if m.end() < len(text)]
+    return starts
