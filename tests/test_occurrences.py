@@ -93,3 +93,10 @@ def test_paragraph_numbers_and_context_lines() -> None:
     assert "\r" not in line and "\n" not in line
     line, a, b = context("a  b\tLavrov", 5, 11)
     assert (line, line[a:b]) == ("a b Lavrov", "Lavrov")
+
+
+def test_a_long_occurrence_is_shown_by_its_two_ends() -> None:
+    long = "word " * 100 + "end"
+    line, a, b = context("Before " + long + " after.", 7, 7 + len(long), width=20)
+    assert line[a:b].startswith("word word") and line[a:b].endswith("word end")
+    assert " … " in line[a:b] and len(line) < 80 and line.endswith("after.")

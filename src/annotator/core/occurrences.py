@@ -102,6 +102,8 @@ def context(text: str, start: int, end: int, width: int = 70) -> tuple[str, int,
     before = ("…" if lo > line_start else "") + " ".join(head.split())
     before += " " if head[-1:].isspace() and before else ""
     match = " ".join(text[start:end].split())
+    if len(match) > 2 * width:  # a long quote: its two ends say which it is
+        match = match[: width] + " … " + match[-width // 2 :]
     after = (" " if tail[:1].isspace() else "") + " ".join(tail.split())
     after += "…" if hi < line_end else ""
     return before + match + after, len(before), len(before) + len(match)
