@@ -260,7 +260,7 @@ def _tooltip(spans: list[Span], state: DocumentState) -> str:
             else:
                 line = (f"← {html.escape(relation.label)} from {html.escape(other.label)} "
                         f"“{html.escape(_short(other.text, 60))}” (para {where})")
-            row += f"<br>{line}"
+            row += f"<br><nobr>{line}</nobr>"  # one line each: tooltips wrap narrowly
         if len(links) > _LINKS_SHOWN:
             row += f"<br>… and {len(links) - _LINKS_SHOWN} more link(s)"
         if s.note:
