@@ -37,9 +37,17 @@ class SpanFrame(QObject):
         view.viewport().installEventFilter(self)
 
     def show(self, place: tuple[int, int] | None, color: str = "#888888") -> None:
-        if place != self.place or (place and QColor(frame_color(color)) != self.color):
-            self.place, self.color = place, frame_color(color)
-            self.view.viewport().update()
+        """Frame ``place`` (None: no frame); only the lines of the old and the new frame
+        are repainted, not the page (an edit selects the span it makes)."""
+        if place == self.place and (place is None or frame_color(color) == self.color):
+            return
+        port = self.view.viewport()
+        old = self.rects() if port.isVisible() else []
+        self.place, self.color = place, frame_color(color)
+        if not port.isVisible():
+            return
+        for rect in old + self.rects():
+            port.update(rect.toAlignedRect().adjusted(-2, -2, 2, 2))
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
         if (event.type() == QEvent.Type.Paint and self.place is not None
