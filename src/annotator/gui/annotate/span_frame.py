@@ -78,7 +78,8 @@ class SpanFrame(QObject):
         view, document = self.view, self.view.document()
         height = view.viewport().height()
         first = document.findBlock(a)
-        top_block = view.cursorForPosition(QPoint(0, 0)).block()
+        top_block = (view.firstVisibleBlock() if isinstance(view, QPlainTextEdit)
+                     else view.cursorForPosition(QPoint(0, 0)).block())
         block = top_block if top_block.blockNumber() > first.blockNumber() else first
         found: list[QRectF] = []
         inset = FRAME_WIDTH / 2
