@@ -247,6 +247,24 @@ def test_a_selected_quote_keeps_its_nested_actor_visible_and_is_framed(
     mark(window, obama, obama + 5, Qt.Key.Key_3)
     window.state.select(None)
     check_selected_quote_shows_nested_actor(window, quote, obama)
+    # Linking the quote: the actor inside it, proposed, is drawn darker, still in view.
+    click(window, text.index("concept", quote[0]) + 2)
+    QTest.keyClick(window.article.text, Qt.Key.Key_L, CTRL)
+    assert window.annotating.candidates[window.annotating.candidate].start == obama
+    image = grab(window)
+    labels = window.state.labels
+    assert dominant(image, box(window, obama, obama + 5)) == theme.selected_highlight(
+        labels["actor"].color).name()
+    assert frame_pixels(image, box(window, quote[0], quote[0] + 5),
+                        frame_color(labels["quote"].color)) >= 6  # the quote still framed
+    QTest.keyClick(window.article.text, Qt.Key.Key_Return)
+    conn = sqlite3.connect(seed_db)
+    try:
+        assert conn.execute(
+            "SELECT r.label, a.text, b.text FROM relations r JOIN spans a ON a.id = r.source "
+            "JOIN spans b ON b.id = r.target").fetchall() == [("said_by", text[slice(*quote)], "Obama")]
+    finally:
+        conn.close()
     window.close()
 
 
