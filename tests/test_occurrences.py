@@ -38,11 +38,11 @@ def test_occurrences_inside_a_span_of_the_same_label_are_never_proposed() -> Non
     quote = span(at("“We"), at("agreed") + 6, "quote")  # another label: no obstacle
     spans = SpanSet([sergei, chosen, quote])
     found = {(o.start, o.end): o for o in plan(doc(), chosen, spans.overlapping)}
-    # Every whole-word "Lavrov" (not Lavrovich, nor Lavrov’s: one word); the URL's and
-    # the title's too, but those unticked.
+    # Every whole-word "Lavrov" (not Lavrovich; Lavrov’s aide: yes); the URL's and the
+    # title's too, but those unticked.
     starts = [i for i in range(len(TEXT)) if TEXT.startswith("Lavrov", i)
-              and not TEXT[i + 6].isalpha() and TEXT[i + 6] != "’"]
-    assert sorted(a for a, _ in found) == starts
+              and not TEXT[i + 6].isalpha()]
+    assert sorted(a for a, _ in found) == starts and at("Lavrov’s") in starts
     inside = found[(at("Lavrov spoke"), at("Lavrov spoke") + 6)]  # Sergei Lavrov's
     assert (inside.ticked, inside.allowed) == (False, False)
     assert inside.reason == "inside “Sergei Lavrov”, already actor"
@@ -54,7 +54,7 @@ def test_occurrences_inside_a_span_of_the_same_label_are_never_proposed() -> Non
         web = found[(at(needle), at(needle) + 6)]
         assert (web.ticked, web.allowed, web.reason) == (False, True, "inside a web address")
     ticked = sorted(a for (a, _), o in found.items() if o.ticked)
-    assert ticked == [at("Lavrov.\n")]
+    assert ticked == [at("Lavrov’s"), at("Lavrov.\n")]  # inside a quote too: another label
     for o in found.values():
         assert TEXT[o.start:o.end] == "Lavrov"
 
@@ -100,3 +100,11 @@ def test_a_long_occurrence_is_shown_by_its_two_ends() -> None:
     line, a, b = context("Before " + long + " after.", 7, 7 + len(long), width=20)
     assert line[a:b].startswith("word word") and line[a:b].endswith("word end")
     assert " … " in line[a:b] and len(line) < 80 and line.endswith("after.")
+
+
+def test_a_possessive_counts_but_a_longer_word_does_not() -> None:
+    from annotator.core.textnav import occurrences
+
+    text = "Putin's plan, Putin’s aides, Putin'sky, Putinism, (Putin) and Putin’S."
+    assert [text[a:b + 3] for a, b in occurrences(text, "Putin")] == [
+        "Putin's ", "Putin’s ", "Putin) a", "Putin’S."]

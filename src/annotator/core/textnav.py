@@ -73,7 +73,8 @@ def sentence_start(text: str, offset: int) -> int:
 
 
 def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
-    """Every place ``needle`` occurs as whole words (not inside a longer word)."""
+    """Every place ``needle`` occurs as whole words (not inside a longer word); a name
+    before a possessive ’s (Putin's proposals) counts: the name is there."""
     if not needle.strip():
         return []
     found = []
@@ -81,11 +82,17 @@ def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
     while i >= 0:
         end = i + len(needle)
         if not (is_word_char(text, i - 1) and is_word_char(text, i)) and not (
-            is_word_char(text, end - 1) and is_word_char(text, end)
+            is_word_char(text, end - 1) and is_word_char(text, end) and not _possessive(text, end)
         ):
             found.append((i, end))
         i = text.find(needle, i + 1)
     return found
+
+
+def _possessive(text: str, i: int) -> bool:
+    """An apostrophe and an s that ends the word at ``i`` (Lavrov’s, Putin's)."""
+    return (text[i : i + 1] in _APOSTROPHES and text[i + 1 : i + 2] in ("s", "S")
+            and not is_word_char(text, i + 2))
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line (or more) and what follows
