@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from functools import lru_cache
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s|$)|\n\s*\n")
 _APOSTROPHES = "'’"
@@ -190,7 +192,8 @@ def snap_edge(text: str, offset: int, edge: str) -> int:
 
 
 def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
-    """Every place ``needle`` occurs as whole words (not inside a longer word)."""
+    """Every place ``needle`` occurs as whole words (not inside a longer word); a name
+    before a possessive ’s (Putin's proposals) counts: the name is there."""
     if not needle.strip():
         return []
     found = []
@@ -198,8 +201,33 @@ def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
     while i >= 0:
         end = i + len(needle)
         if not (is_word_char(text, i - 1) and is_word_char(text, i)) and not (
-            is_word_char(text, end - 1) and is_word_char(text, end)
+            is_word_char(text, end - 1) and is_word_char(text, end) and not _possessive(text, end)
         ):
             found.append((i, end))
         i = text.find(needle, i + 1)
     return found
+
+
+def _possessive(text: str, i: int) -> bool:
+    """An apostrophe and an s that ends the word at ``i`` (Lavrov’s, Putin's)."""
+    return (text[i : i + 1] in _APOSTROPHES and text[i + 1 : i + 2] in ("s", "S")
+            and not is_word_char(text, i + 2))
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line (or more) and what follows
+
+
+def paragraph_number(text: str, offset: int) -> int:
+    """The paragraph (counted from 1; paragraphs are parted by blank lines) that holds
+    ``offset``. The paragraphs of the last text asked about are kept: hovering over
+    the spans of a long article asks again and again."""
+    return max(1, bisect_right(paragraph_starts(text), offset))
+
+
+@lru_cache(maxsize=1)
+def paragraph_starts(text: str) -> list[int]:
+    """Where each paragraph begins (its first character that is not white space)."""
+    first = len(text) - len(text.lstrip())
+    starts = [first] if first < len(text) else []
+    starts += [m.end() for m in _PARAGRAPH_BREAK.finditer(text, first) if m.end() < len(text)]
+    return starts

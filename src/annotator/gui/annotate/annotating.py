@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QMessageBox, QTableView, QWidget
 
 from annotator import settings
-from annotator.core import quotes, textnav
+from annotator.core import occurrences, quotes, textnav
 from annotator.core.editing import (
     EditRefused,
     link_candidates,
@@ -25,6 +25,7 @@ from annotator.core.editing import (
 from annotator.core.model import Span
 from annotator.gui.annotate import commands, note_dialog
 from annotator.gui.annotate.article_view import ArticleView
+from annotator.gui.annotate.occurrences_dialog import OccurrencesDialog
 from annotator.gui.annotate.state import DocumentState
 from annotator.gui.models import RelationTableModel
 from annotator.store import Store, StoreError
@@ -155,6 +156,8 @@ class Annotating(QObject):
                                                 who, on=on))  # fmt: skip
 
     def label_all_occurrences(self) -> None:
+        """Ctrl+Shift+A: list every occurrence of the selected span's text (core judges
+        which to propose); the ticked ones are marked in one undoable edit."""
         if self.locked():
             self.say(self.locked())
             return
@@ -162,27 +165,32 @@ class Annotating(QObject):
         if span is None:
             self.say("Select a span first: its text is then marked wherever it occurs.")
             return
-        def taken(a: int, b: int) -> bool:
-            return any(
-                (s.start, s.end, s.label) == (a, b, span.label)
-                for s in self.state.spans.overlapping(a, b)
-            )
-
-        new = [
-            make_span(self.state.document, a, b, span.label, self.annotator(),
-                      known_labels={span.label}, existing=[])
-            for a, b in textnav.occurrences(self.state.document.text, span.text)
-            if not taken(a, b)
-        ]
-        if not new:
-            self.say(f"Every occurrence of “{span.text}” is already marked as {span.label}.")
+        doc = self.state.document
+        found = occurrences.plan(doc, span, self.state.spans.overlapping)
+        if not any(o.allowed for o in found):
+            self.say(f"Every occurrence of “{span.text[:60]}” is already marked as {span.label}.")
             return
-        self.undo_stack.beginMacro(f"Mark {len(new)} more “{span.text}” as {span.label}")
+        dialog = OccurrencesDialog(doc.text, span, found, parent=self.window)
+        accepted = bool(dialog.exec())  # 1: accepted
+        chosen = dialog.chosen()
+        dialog.deleteLater()
+        self.article.text.setFocus()  # the keys go back to the article
+        if not accepted or not chosen:
+            self.say("Nothing marked.")
+            return
+        try:
+            new = [make_span(doc, o.start, o.end, span.label, self.annotator(),
+                             known_labels={span.label}, existing=[]) for o in chosen]
+        except EditRefused as exc:
+            self.say(str(exc))
+            return
+        self.undo_stack.beginMacro(f"Mark {len(new)} more “{span.text[:40]}” as {span.label}")
         for item in new:
             self._push(commands.AddSpan(self.store, self.state, self.report, item))
         self.undo_stack.endMacro()
         self.state.select(span.id)
-        self.say(f"Marked {len(new)} more occurrence(s) of “{span.text}” as {span.label}.")
+        self.say(f"Marked {len(new)} more occurrence(s) of “{span.text[:60]}” as {span.label} "
+                 "(Ctrl+Z takes them all back).")
 
     # -- deleting ------------------------------------------------------------------------
 

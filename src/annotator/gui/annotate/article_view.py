@@ -39,7 +39,14 @@ from annotator.core.spanset import segments
 from annotator.gui import theme
 from annotator.gui.annotate.find_bar import FindBar
 from annotator.gui.annotate.long_view import LongReadingView
-from annotator.gui.annotate.reading import SIGNAL_NAMES, ReadingView, label_color, stretch_look
+from annotator.gui.annotate.reading import (
+    SIGNAL_NAMES,
+    ReadingView,
+    label_color,
+    own_stretches,
+    stretch_look,
+)
+from annotator.gui.annotate.span_frame import SpanFrame
 from annotator.gui.annotate.state import DocumentState
 
 _PROPORTIONAL = 1  # QTextBlockFormat.LineHeightTypes.ProportionalHeight
@@ -86,6 +93,7 @@ class ArticleView(QWidget):
         self.long_text = LongReadingView(state)
         for view in (self.text, self.long_text):
             self.views.addWidget(view)
+            view.span_frame = SpanFrame(view)  # the selected span's frame, over the text
             for name in SIGNAL_NAMES:
                 getattr(view, name).connect(getattr(self, name))
             view.selectionChanged.connect(lambda: self.find_panel.selection_moved())
@@ -304,6 +312,9 @@ class ArticleView(QWidget):
         """Redraw the highlights of ``[start, end)`` from the spans that cover it: in a
         long article, repaint its lines; otherwise in one edit block (one relayout) with
         one cursor and one format per label pairing."""
+        selected = self.state.selected_span()
+        if selected is not None and selected.start < end and start < selected.end:
+            self._draw_selection()  # its own stretches and frame follow the change
         if self.text is self.long_text:
             self.long_text.repaint_range(start, end)
             return
@@ -334,12 +345,17 @@ class ArticleView(QWidget):
         self._draw_selection()
 
     def _draw_selection(self) -> None:
-        """The selected span on top, the spans linked to it with a dashed underline in
-        the link's colour, and a link candidate (while linking) with a dotted one."""
+        """The selected span framed in its label's colour (a text selection is a flat
+        fill: the two are never confused) and filled darker where it is the innermost
+        span, while the spans nested in it keep their own look; the spans linked to it
+        with a dashed underline in the link's colour, and a link candidate (while
+        linking) with a dotted one."""
         selections = []
         span = self.state.selected_span()
         if span is not None:
-            selections.append(self._extra(span, selected=True))
+            covering = self.state.spans.overlapping(span.start, span.end)
+            selections += [self._extra(span, selected=True, part=part)
+                           for part in own_stretches(span, covering)]
             for relation in self.state.relations_of(span.id):
                 other = relation.target if relation.source == span.id else relation.source
                 if other in self.state.spans:
@@ -349,12 +365,18 @@ class ArticleView(QWidget):
         if self.link_candidate is not None:
             selections.append(self._extra(self.link_candidate, candidate=True))
         self.text.setExtraSelections(selections)
+        place = None if span is None else self.state.positions.range_to_qt(span.start, span.end)
+        for view in (self._short_text, self.long_text):
+            view.span_frame.show(place if view is self.text else None,
+                                 self._color(span.label) if span else "#888888")
 
     def _extra(
-        self, span: Span, *, selected: bool = False, link: str = "", candidate: bool = False
+        self, span: Span, *, selected: bool = False, link: str = "", candidate: bool = False,
+        part: tuple[int, int] | None = None,
     ) -> QTextEdit.ExtraSelection:
+        """One extra selection over ``span`` (or the ``part`` of it given)."""
         selection = QTextEdit.ExtraSelection()
-        selection.cursor = self._cursor(span.start, span.end)
+        selection.cursor = self._cursor(*(part or (span.start, span.end)))
         fmt = QTextCharFormat()
         color = self._color(span.label)
         if selected or candidate:

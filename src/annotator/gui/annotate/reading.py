@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidge
 
 from annotator.core import quotes, textnav
 from annotator.core.model import Span
+from annotator.core.spanset import segments
 from annotator.gui import theme
 from annotator.gui.annotate.edge_handles import EDGE_REACH, EdgeHandles
 from annotator.gui.annotate.overlay import Overlay
@@ -270,6 +271,22 @@ def stretch_look(covering: list[Span]) -> tuple[str, str | None]:
     return min(covering, key=_innermost).label, max(covering, key=_innermost).label
 
 
+def own_stretches(selected: Span, covering: list[Span]) -> list[tuple[int, int]]:
+    """The stretches of ``selected`` where no span inside it (shorter, by the order of
+    :func:`stretch_look`) covers the text, joined where they touch: there the selected
+    span's own fill goes; elsewhere the nested spans keep their look. ``covering``: the
+    spans overlapping ``selected``, itself included."""
+    mine, found = _innermost(selected), []
+    for a, b, spans in segments(covering, selected.start, selected.end):
+        if any(s.id != selected.id and _innermost(s) < mine for s in spans):
+            continue
+        if found and found[-1][1] == a:
+            found[-1] = (found[-1][0], b)
+        else:
+            found.append((a, b))
+    return found
+
+
 def label_color(state: DocumentState, label: str) -> str:
     found = state.labels.get(label)
     return found.color if found else "#888888"
@@ -279,17 +296,40 @@ def _innermost(span: Span) -> tuple[int, int]:
     return (span.length, span.start)
 
 
+_LINKS_SHOWN = 8  # links listed per span in a tooltip; the rest are counted
+
+
 def _tooltip(spans: list[Span], state: DocumentState) -> str:
+    """Each span under the pointer (innermost first): its label, annotator and text, then
+    its links: outgoing ("said_by → “Sergei Lavrov” (actor, para 3)") and incoming
+    ("← said_by from quote “…”"), each naming where the other end is."""
     rows = []
     for s in spans[:6]:
-        text = " ".join(s.text.split())
-        text = text if len(text) <= 160 else text[:159] + "…"
-        row = f"<b>{html.escape(s.label)}</b> · {html.escape(s.annotator)}<br><i>{html.escape(text)}</i>"
-        for relation in state.relations_of(s.id):
-            if relation.source == s.id and relation.target in state.spans:
-                other = " ".join(state.spans.get(relation.target).text.split())[:60]
-                row += f"<br>{html.escape(relation.label)} → {html.escape(other)}"
+        row = (f"<b>{html.escape(s.label)}</b> · {html.escape(s.annotator)}"
+               f"<br><i>{html.escape(_short(s.text, 160))}</i>")
+        links = state.relations_of(s.id)
+        for relation in links[:_LINKS_SHOWN]:
+            outgoing = relation.source == s.id
+            other_id = relation.target if outgoing else relation.source
+            if other_id not in state.spans:
+                continue
+            other = state.spans.get(other_id)
+            where = textnav.paragraph_number(state.document.text, other.start)
+            if outgoing:
+                line = (f"{html.escape(relation.label)} → “{html.escape(_short(other.text, 60))}” "
+                        f"({html.escape(other.label)}, para {where})")
+            else:
+                line = (f"← {html.escape(relation.label)} from {html.escape(other.label)} "
+                        f"“{html.escape(_short(other.text, 60))}” (para {where})")
+            row += f"<br><nobr>{line}</nobr>"  # one line each: tooltips wrap narrowly
+        if len(links) > _LINKS_SHOWN:
+            row += f"<br>… and {len(links) - _LINKS_SHOWN} more link(s)"
         if s.note:
             row += f"<br>Note: {html.escape(s.note)}"
         rows.append(row)
     return "<hr>".join(rows)
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

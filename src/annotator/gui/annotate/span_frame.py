@@ -1,0 +1,117 @@
+"""The frame around the selected span, drawn over the text of either reading view.
+
+A selected span is told from a plain text selection by a frame in its label's colour
+around each line's piece of it (a text selection is a flat fill); inside the frame the
+spans nested in it keep their own tint, so an actor inside a selected quote stays in
+view while the quote is linked. Only the lines of the span that are on screen are
+looked at, so a span over a whole long article costs what a short one does.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+
+from annotator.gui import theme
+from annotator.gui.annotate.long_view import _RTL, _line_stretches
+
+FRAME_WIDTH = 2.0
+
+
+def frame_color(color: str) -> QColor:
+    """The frame's colour: the label's, strong enough to stand out on either page."""
+    return QColor(color).lighter(125) if theme.is_dark() else QColor(color).darker(125)
+
+
+class SpanFrame(QObject):
+    """Paints a frame around ``[start, end)`` (Qt positions) after the view has painted
+    its text: set with :meth:`show`, taken away with ``show(None)``."""
+
+    def __init__(self, view: QTextEdit | QPlainTextEdit) -> None:
+        super().__init__(view)
+        self.view = view
+        self.place: tuple[int, int] | None = None
+        self.color = QColor()
+        self._inside = False
+        view.viewport().installEventFilter(self)
+
+    def show(self, place: tuple[int, int] | None, color: str = "#888888") -> None:
+        """Frame ``place`` (None: no frame); only the lines of the old and the new frame
+        are repainted, not the page (an edit selects the span it makes)."""
+        if place == self.place and (place is None or frame_color(color) == self.color):
+            return
+        port = self.view.viewport()
+        old = self.rects() if port.isVisible() else []
+        self.place, self.color = place, frame_color(color)
+        if not port.isVisible():
+            return
+        for rect in old + self.rects():
+            port.update(rect.toAlignedRect().adjusted(-2, -2, 2, 2))
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if (event.type() == QEvent.Type.Paint and self.place is not None
+                and not self._inside and watched is self.view.viewport()):
+            self._inside = True
+            try:  # the view paints first (its text, highlights and whatever is on top)
+                self.view.viewportEvent(event)
+            finally:
+                self._inside = False
+            painter = QPainter(watched)
+            try:
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+                painter.setPen(QPen(self.color, FRAME_WIDTH))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                for rect in self.rects():
+                    if rect.intersects(QRectF(event.rect())):
+                        painter.drawRoundedRect(rect, 3, 3)
+            finally:
+                painter.end()
+            return True
+        return False
+
+    def rects(self) -> list[QRectF]:
+        """The frame's rectangles on screen (viewport coordinates), one per line."""
+        if self.place is None:
+            return []
+        a, b = self.place
+        view, document = self.view, self.view.document()
+        height = view.viewport().height()
+        first = document.findBlock(a)
+        top_block = (view.firstVisibleBlock() if isinstance(view, QPlainTextEdit)
+                     else view.cursorForPosition(QPoint(0, 0)).block())
+        block = top_block if top_block.blockNumber() > first.blockNumber() else first
+        found: list[QRectF] = []
+        inset = FRAME_WIDTH / 2
+        while block.isValid() and block.position() < b:
+            origin = self._origin(block)
+            layout = block.layout()
+            if origin.y() > height:
+                break
+            base, text = block.position(), None
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                lo = max(a - base, line.textStart())
+                hi = min(b - base, line.textStart() + line.textLength())
+                if lo >= hi or not block.isVisible():
+                    continue
+                y = origin.y() + line.y()
+                if y > height or y + line.height() < 0:
+                    continue
+                if text is None:
+                    text = block.text()
+                for x1, x2 in _line_stretches(layout, line, lo, hi, bool(_RTL.search(text)), {}):
+                    # inside the text's box: a span at the start of a line begins at
+                    # the viewport's edge, where a frame around it would be cut off
+                    found.append(QRectF(origin.x() + x1 + inset, y + inset,
+                                        x2 - x1 - 2 * inset, line.height() - 2 * inset))
+            block = block.next()
+        return found
+
+    def _origin(self, block):
+        view = self.view
+        if isinstance(view, QPlainTextEdit):
+            return view.blockBoundingGeometry(block).translated(view.contentOffset()).topLeft()
+        rect = view.document().documentLayout().blockBoundingRect(block)
+        return rect.topLeft() - QPoint(view.horizontalScrollBar().value(),
+                                       view.verticalScrollBar().value()).toPointF()
