@@ -19,6 +19,10 @@ from pathlib import Path
 import click
 
 from annotator import __version__, paths, settings
+from annotator.cli_text import echo as _echo
+from annotator.cli_text import echo_json as _echo_json
+from annotator.cli_text import fail as _fail
+from annotator.cli_text import warn as _warn
 from annotator.core.display import shown
 from annotator.core.errors import AnnotatorError
 from annotator.core.vocabulary import ALL, EXPORT_LAYERS, STATUSES
@@ -44,28 +48,6 @@ class _WindowByDefault(click.Group):
                 args.insert(i, "open")
             break
         return super().parse_args(ctx, args)
-
-
-def _echo(message: object = "", *, err: bool = False) -> None:
-    """Print a line; what came from files (labels, names, titles, paths) may hold escape
-    sequences, bidi overrides or NULs: each is shown as its escape (core/display.py)."""
-    click.echo(shown(str(message), keep="\n\t"), err=err)
-
-
-def _echo_json(text: str) -> None:
-    """Print JSON text, its strings' hidden characters written as JSON escapes."""
-    click.echo(shown(text, keep="\n", json=True))
-
-
-def _warn(store) -> None:
-    """What the store noticed about the file (a network share, a sync folder, an
-    incomplete copy) goes to stderr, so scripts reading stdout are not disturbed."""
-    for warning in store.warnings:
-        _echo(f"warning: {warning}", err=True)
-
-
-def _fail(exc: AnnotatorError) -> click.ClickException:
-    return click.ClickException(shown(str(exc), keep="\n"))
 
 
 def _check_person(name: str, where: str) -> None:
@@ -487,7 +469,9 @@ def review_import_command(review: Path, shared: tuple[Path, ...]) -> None:
         summary = import_shared(review, shared, opened=_warn)
     except AnnotatorError as exc:
         raise _fail(exc) from exc
-    _echo(f"{review}: {summary.describe()}")
+    _echo(f"{review}: {summary.added()}")
+    for line in summary.lines():  # each annotator's version, then what the schemes brought
+        _echo(f"{review}: {line}")
 
 
 @main.command("adjudicate")
@@ -591,3 +575,8 @@ def agreement_command(db: Path, by: str | None, as_json: bool) -> None:
                        f"{_figure(f.alpha):>6}")
     for line in document_label_lines(labels):
         _echo(line)
+
+
+from annotator.cli_review import review_history_command  # noqa: E402  (it needs main's helpers)
+
+main.add_command(review_history_command)

@@ -10,7 +10,8 @@ Its body lives in the modules of its parts, one job each:
 - ``document_labels.py``: labels of a whole article, per annotator;
 - ``importer.py``: the bulk importer (``import_documents``);
 - ``integrity.py``: the checks (``verify``);
-- ``adjudication.py``: verdicts and the gold layer.
+- ``adjudication.py``: verdicts and the gold layer;
+- ``versions.py``: the versions received for review and the verdicts they put in doubt.
 
 ``rows.py`` holds the rows and column lists they share; ``errors.py`` the errors and the
 ``reads`` wrapper that turns a damaged file's SQLite error into a StoreError.
@@ -27,10 +28,11 @@ from annotator.store.integrity import Integrity
 from annotator.store.labels import Labels
 from annotator.store.opening import Opening
 from annotator.store.transactions import Transactions
+from annotator.store.versions import Versions
 
 
 class Store(
     Opening, Importer, Integrity, Adjudication, Annotations, DocumentLabels, Documents, Labels,
-    Transactions,
+    Versions, Transactions,
 ):
     """An Annotator database. Open with :meth:`open`, :meth:`open_readonly` or :meth:`memory`."""
