@@ -93,7 +93,8 @@ def test_a_deleted_span_flags_its_verdict_and_the_history_lists_both_versions(
     assert lines[2].startswith("bob  version 2  ") and "bob-2.db" in lines[2]
     assert "2 span(s), 1 link(s)" in lines[2] and "1 deleted" in lines[2]
     assert "1 verdict(s) need another look:" in shown.output
-    assert "bob's “Kiev” (actor) at 25-29, accepted: deleted in version 2" in shown.output
+    assert f"{kiev.id}  bob's “Kiev” (actor) at 25-29, accepted: deleted in version 2" \
+        in shown.output
     data = json.loads(run("review-history", review, "--json").output)
     assert [v["version"] for v in data["versions"]] == [1, 1, 2]
     assert data["needs_another_look"][0]["item"] == kiev.id
@@ -103,6 +104,30 @@ def test_a_deleted_span_flags_its_verdict_and_the_history_lists_both_versions(
     assert "bob: the same as their second version" in again.output
     with Store.open_readonly(review) as r:
         assert len(r.received_versions()) == 3
+    # rita looked: the gold Kiev stays; the flag is settled from the command line
+    assert "no verdict on 'nope' needs" in run("review-history", review, "--settle", "nope").output
+    settled = run("review-history", review, "--settle", kiev.id)
+    assert settled.exit_code == 0 and "1 verdict(s) settled" in settled.output
+    with Store.open_readonly(review) as r:
+        assert r.review_flags() == [] and r.decision(kiev.id).verdict == "accepted"
+
+
+def test_a_deleted_items_flag_goes_with_its_gold_and_a_deleted_rejection_is_no_question(
+    tmp_path: Path,
+) -> None:
+    review, _a, b = _review_with_verdicts(tmp_path)
+    with Store.open(b) as s:  # bob deletes Kiev (accepted) and "no to NATO" (rejected)
+        gone = {x.text: x for x in s.spans("doc-a") if x.text in ("Kiev", "no to NATO")}
+        for span in gone.values():
+            s.delete_span(span.id)
+    result = run("review-import", review, _snapshot(b, tmp_path / "bob-2.db"))
+    assert "bob: second version (2 spans deleted, 1 link deleted); 1 verdict needs another " \
+        "look" in result.output
+    with Store.open(review) as r:
+        assert [f.item for f in r.review_flags()] == [gone["Kiev"].id]
+        gold = r.decision(gone["Kiev"].id).gold
+        r.delete_span(gold)  # rita removes the gold Kiev in the main window
+        assert r.review_flags() == []
 
 
 def test_a_failing_import_leaves_the_review_database_unchanged(tmp_path: Path) -> None:

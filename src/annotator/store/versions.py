@@ -13,8 +13,11 @@ each annotator of each received file:
   on it, stays), a changed link is removed and comes back from the file through the
   import (its ends may be spans the import adds), deleted items are removed;
 - flags every verdict given on a changed or deleted item (``review_flags``): it needs
-  another look. Every other verdict stands untouched. A flag names the verdict's
-  ``decided_at``: once the reviewer decides the item again, the flag is settled;
+  another look (a rejection of an item now deleted excepted: the annotator agrees with
+  it). Every other verdict stands untouched. A flag names the verdict's ``decided_at``:
+  once the reviewer decides the item again, the flag is settled; a deleted item's flag is
+  settled too once the gold item its verdict made is removed, or with ``settle_flags``
+  (``annotator review-history --settle``);
 - records the version (``received_versions``): the file, when, its hash, a hash of that
   annotator's content, and counts. A file whose content for an annotator is the same as
   their last version adds no version.
@@ -112,6 +115,11 @@ class Flag:
     version: int  # the annotator's version that changed it
     verdict: str
 
+    def line(self) -> str:
+        """"bob's “Kiev” (actor) at 25-29, accepted: deleted in version 2"."""
+        now = f"now {self.now}" if self.change == "changed" else "deleted"
+        return f"{self.annotator}'s {self.was}, {self.verdict}: {now} in version {self.version}"
+
 
 @dataclass
 class ReviewImportSummary(ImportSummary):
@@ -170,7 +178,11 @@ class Versions:
             "SELECT f.item, f.kind, f.document, f.annotator, f.change, f.was, f.now, "
             "v.version, d.verdict FROM review_flags f "
             "JOIN decisions d ON d.item = f.item AND d.decided_at = f.decided_at "
-            f"JOIN received_versions v ON v.id = f.version WHERE 1 {where} "
+            "JOIN received_versions v ON v.id = f.version "
+            # a deleted item's verdict is looked at again through the gold item it made:
+            # once that is gone (removed by hand), so is the question
+            "WHERE (f.change = 'changed' OR EXISTS (SELECT 1 FROM spans WHERE id = d.gold) "
+            f"OR EXISTS (SELECT 1 FROM relations WHERE id = d.gold)) {where} "
             "ORDER BY f.document, f.item",
             args,
         )
@@ -312,10 +324,13 @@ def _apply(conn: sqlite3.Connection, received: ReceivedFile, who: str) -> Versio
         h = held_spans[i]
         flags.append((i, "span", h, _span_words(h[6], h[3], h[1], h[2]), ""))
     _remove(conn, received.path, who, changed_links + gone_links, gone_spans, gone_labels)
-    decided = dict(_chunked(conn, "SELECT item, decided_at FROM decisions WHERE item IN ({})",
-                            [f[0] for f in flags]))  # fmt: skip
+    decided = {item: (at, verdict) for item, at, verdict in _chunked(
+        conn, "SELECT item, decided_at, verdict FROM decisions WHERE item IN ({})",
+        [f[0] for f in flags])}  # fmt: skip
     for item_id, kind, held, was, is_now in flags:
-        if item_id not in decided:
+        # A rejected item now deleted: the annotator came round to the verdict, which
+        # nothing could make another look change.
+        if item_id not in decided or (not is_now and decided[item_id][1] == "rejected"):
             continue
         version.flagged += 1
         # A flag still open from an earlier version keeps what the verdict was given on.
@@ -327,7 +342,7 @@ def _apply(conn: sqlite3.Connection, received: ReceivedFile, who: str) -> Versio
             "was = CASE WHEN review_flags.decided_at = excluded.decided_at "
             "THEN review_flags.was ELSE excluded.was END, decided_at = excluded.decided_at",
             [item_id, kind, held[0], who, "changed" if is_now else "deleted", was, is_now,
-             row_id, decided[item_id], now],
+             row_id, decided[item_id][0], now],
         )  # fmt: skip
     conn.execute("UPDATE received_versions SET flagged = ? WHERE id = ?", [version.flagged, row_id])
     return version

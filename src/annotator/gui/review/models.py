@@ -16,6 +16,7 @@ from annotator.review.lanes import VERDICT_MARKS
 
 _ROOT = QModelIndex()
 SNIPPET_CHARS = 48
+LOOK_AGAIN = "⚑ look again ·"  # a verdict whose item a later version changed (issue 16)
 
 
 def snippet(text: str) -> str:
@@ -47,6 +48,7 @@ class GroupTableModel(QAbstractTableModel):
         self.annotators: list[str] = []
         self.decisions: dict[str, Decision] = {}
         self.colors: dict[str, str] = {}
+        self.flagged: dict[str, str] = {}  # item -> why its verdict needs another look
 
     def set_groups(
         self,
@@ -111,7 +113,9 @@ class GroupTableModel(QAbstractTableModel):
                 return ", ".join(s.label for s in group.spans.get(annotator, ())) or "—"
             if column == self.columnCount() - 2:
                 return "✓" if group.agreed else "✗"
-            return group_decision(group, self.decisions)
+            decision = group_decision(group, self.decisions)
+            flagged = self.flagged.keys() & set(group.span_ids())
+            return f"{LOOK_AGAIN} {decision}" if flagged else decision
         if role == Qt.ItemDataRole.BackgroundRole and annotator is not None:
             spans = group.spans.get(annotator, ())
             if spans:
@@ -125,6 +129,8 @@ class GroupTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 1:
                 return self.text[group.start : group.end]
+            if column == self.columnCount() - 1:
+                return "\n".join(self.flagged[i] for i in group.span_ids() if i in self.flagged)
             if annotator is not None:
                 return (
                     "\n".join(
@@ -157,6 +163,7 @@ class LinkTableModel(TitledTable):
         self.spans: dict[str, Span] = {}
         self.decisions: Mapping[str, Decision] = {}
         self.gold_labels: dict[str, str] = {}  # gold relation id -> its label
+        self.flagged: dict[str, str] = {}  # as GroupTableModel.flagged
 
     def set_links(
         self,
@@ -189,6 +196,8 @@ class LinkTableModel(TitledTable):
         if d is None:
             return ""
         text = f"{VERDICT_MARKS[d.verdict]} {d.verdict}"
+        if relation.id in self.flagged:
+            text = f"{LOOK_AGAIN} {text}"
         gold_label = self.gold_labels.get(d.gold or "")
         if gold_label and gold_label != relation.label:
             text += f" as {gold_label}"
