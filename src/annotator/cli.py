@@ -537,8 +537,10 @@ def _figure(value: float | None) -> str:
 def agreement_command(db: Path, by: str | None, as_json: bool) -> None:
     """Inter-annotator agreement in DB: exact and overlap span F1, Cohen's kappa (pairs)
     and Krippendorff's alpha (nominal) on per-character labels; per document label, percent
-    agreement and kappa on the articles both annotators labelled. See README, "Review"."""
-    from annotator.review import AgreementError, from_store
+    agreement and kappa on the articles both annotators labelled; links (matched by type
+    and their spans' matches): precision, recall, F1 and kappa, per link type. See README,
+    "Review"."""
+    from annotator.review import AgreementError, from_store, link_agreement
     from annotator.review.agreement import document_label_lines, document_labels_from_store
     from annotator.store import Store
 
@@ -547,12 +549,14 @@ def agreement_command(db: Path, by: str | None, as_json: bool) -> None:
             _warn(store)
             labels = document_labels_from_store(store)  # per document label, after the spans
             report = from_store(store, by=by)
+            links = link_agreement.from_store(store)  # and the links, after those
     except AgreementError as exc:
         raise click.ClickException(shown(f"{db}: {exc}", keep="\n")) from exc
     except AnnotatorError as exc:
         raise _fail(exc) from exc
     if as_json:
-        data = report.as_dict() | {"document_labels": [x.as_dict() for x in labels]}
+        data = report.as_dict() | {"document_labels": [x.as_dict() for x in labels],
+                                   "links": links.as_dict() if links else None}
         _echo_json(json.dumps(data, indent=2, ensure_ascii=False))
         return
     _echo(f"{len(report.annotators)} annotators, {len(report.documents)} document(s) "
@@ -573,7 +577,7 @@ def agreement_command(db: Path, by: str | None, as_json: bool) -> None:
             _echo(f"  {name:<{width}}  {counts:>11}  {_figure(f.exact_f1):>8}  "
                        f"{_figure(f.overlap_f1):>10}  {_figure(f.kappa):>6}  "
                        f"{_figure(f.alpha):>6}")
-    for line in document_label_lines(labels):
+    for line in document_label_lines(labels) + link_agreement.link_lines(links):
         _echo(line)
 
 
