@@ -209,3 +209,67 @@ def test_a_key_taken_here_is_not_given_and_every_label_column_travels(tmp_path: 
     assert got == (None, "quote → actor")
     assert lines == [f"label location added as alice has it (colour #ff69b4, key none); "
                      f"key 1 not given to it: {claim} has it here"]
+
+
+def test_a_changed_link_is_a_new_version_too(tmp_path: Path) -> None:
+    import sqlite3
+
+    review, _a, b = _review_with_verdicts(tmp_path)
+    with Store.open(review) as r:
+        link = r.relations("doc-a", ["bob"])[0]
+        r.decide_relation(link.id, "rejected", reviewer="rita")
+    conn = sqlite3.connect(b)  # bob retypes his link (an edit the window makes in place)
+    conn.execute("UPDATE relations SET label = 'claimed_by', updated_at = '2026-12-01T00:00:00Z'")
+    conn.commit()
+    conn.close()
+    summary = import_shared(review, [_snapshot(b, tmp_path / "bob-2.db")])
+    assert summary.relations_added == 0  # taken out and brought back: not added
+    assert [v.line() for v in summary.versions] == [
+        "bob: second version (1 link changed); 1 verdict needs another look"
+    ]
+    with Store.open_readonly(review) as r:
+        assert [(x.id, x.label) for x in r.relations("doc-a", ["bob"])] == [
+            (link.id, "claimed_by")
+        ]
+        assert r.decision(link.id).verdict == "rejected"
+        assert [(f.item, f.kind, f.was, f.now) for f in r.review_flags()] == [
+            (link.id, "relation", "said_by link", "claimed_by link")
+        ]
+
+
+def test_a_new_review_database_takes_the_senders_keys_even_swapped(tmp_path: Path) -> None:
+    a = alice(tmp_path)
+    with Store.open(a) as s:  # alice swapped the keys of claim and quote
+        labels = s.labels(None)
+        keys = {x.name: x.key for x in labels}
+        swapped = [
+            Label(x.name, x.kind, x.color, keys["quote"] if x.name == "claim" else
+                  keys["claim"] if x.name == "quote" else x.key, x.position, x.description)
+            for x in labels
+        ]
+        s.save_scheme(swapped, renames={}, deletes=[])
+    review = tmp_path / "new-review.db"
+    result = run("review-import", review, a)
+    assert result.exit_code == 0, result.output
+    assert "label claim set as alice has it (colour" in result.output
+    with Store.open_readonly(review) as r:
+        now = {x.name: x.key for x in r.labels(None)}
+    assert (now["claim"], now["quote"]) == (keys["quote"], keys["claim"])
+
+
+def test_a_document_label_taken_back_goes_and_is_counted(tmp_path: Path) -> None:
+    b = bob(tmp_path)
+    doc_label = "no claims"
+    with Store.open(b) as s:
+        s.save_scheme([*s.labels(None), Label(doc_label, "document", "#777777", None, 0, "")],
+                      renames={}, deletes=[])
+        s.set_document_label("doc-a", doc_label, "bob")
+    review = tmp_path / "review.db"
+    assert run("review-import", review, _snapshot(b, tmp_path / "bob-1.db")).exit_code == 0
+    with Store.open(b) as s:
+        s.unset_document_label("doc-a", doc_label, "bob")
+    result = run("review-import", review, _snapshot(b, tmp_path / "bob-2.db"))
+    assert "bob: second version (1 document label deleted)" in result.output
+    with Store.open_readonly(review) as r:
+        assert r.document_labels("doc-a") == []
+        assert [v.deleted for v in r.received_versions("bob")] == [0, 1]
