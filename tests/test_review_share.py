@@ -372,7 +372,8 @@ def test_an_annotator_who_changed_her_work_and_sends_it_again_is_told_why(
         by_id = {x.id: x for x in r.spans("doc-a")}
         assert (by_id[putin.id].label, by_id[quote.id].text) == ("quote", "no to NATO")
         assert [(f.item, f.was, f.now) for f in r.review_flags()] == [
-            (putin.id, "“Putin” (actor) at 0-5", "“Putin” (quote) at 0-5")
+            (putin.id, "“Putin” (actor) at 0-5, noted “alice on Putin”",
+             "“Putin” (quote) at 0-5, noted “alice on Putin”")
         ]
 
 

@@ -59,8 +59,8 @@ def test_a_second_file_with_a_span_moved_keeps_the_other_verdicts_and_flags_that
         assert [(f.item, f.change, f.verdict, f.version) for f in flags] == [
             (moved.id, "changed", "rejected", 2)
         ]
-        assert flags[0].was == "“no to NATO” (quote) at 13-23"
-        assert flags[0].now == "“to NATO” (quote) at 16-23"
+        assert flags[0].was == "“no to NATO” (quote) at 13-23, noted “bob on no to NATO”"
+        assert flags[0].now == "“to NATO” (quote) at 16-23, noted “bob on no to NATO”"
     with Store.open(review) as r:  # rita decides it again: the flag is settled
         r.decide_span(moved.id, "accepted", reviewer="rita")
         assert r.review_flags() == []
@@ -93,8 +93,8 @@ def test_a_deleted_span_flags_its_verdict_and_the_history_lists_both_versions(
     assert lines[2].startswith("bob  version 2  ") and "bob-2.db" in lines[2]
     assert "2 span(s), 1 link(s)" in lines[2] and "1 deleted" in lines[2]
     assert "1 verdict(s) need another look:" in shown.output
-    assert f"{kiev.id}  bob's “Kiev” (actor) at 25-29, accepted: deleted in version 2" \
-        in shown.output
+    assert f"{kiev.id}  bob's “Kiev” (actor) at 25-29, noted “bob on Kiev”, accepted: " \
+        "deleted in version 2" in shown.output
     data = json.loads(run("review-history", review, "--json").output)
     assert [v["version"] for v in data["versions"]] == [1, 1, 2]
     assert data["needs_another_look"][0]["item"] == kiev.id
@@ -233,7 +233,8 @@ def test_a_changed_link_is_a_new_version_too(tmp_path: Path) -> None:
         ]
         assert r.decision(link.id).verdict == "rejected"
         assert [(f.item, f.kind, f.was, f.now) for f in r.review_flags()] == [
-            (link.id, "relation", "said_by link", "claimed_by link")
+            (link.id, "relation", "said_by link “no to NATO” → “Putin”, noted “sure”",
+             "claimed_by link “no to NATO” → “Putin”, noted “sure”")
         ]
 
 

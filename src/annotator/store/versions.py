@@ -301,28 +301,45 @@ def _apply(conn: sqlite3.Connection, received: ReceivedFile, who: str) -> Versio
          version.documents, version.spans, version.links, version.document_labels,
          version.changed, version.deleted, version.added],
     ).lastrowid  # fmt: skip
+    # What each item was, read before anything is written; then what it is now.
+    def held_text(span_id: str) -> str:
+        row = conn.execute("SELECT text FROM spans WHERE id = ?", [span_id]).fetchone()
+        return row[0] if row else "?"
+
+    def new_text(span_id: str) -> str:
+        if span_id in spans:
+            doc_id, start, end = spans[span_id][:3]
+            return docs[doc_id].text[start:end]
+        return held_text(span_id)
+
+    def link_words(row: tuple, text_of) -> str:
+        label, source, target, note = row[1:5]
+        return (f"{label} link “{_short(text_of(source))}” → “{_short(text_of(target))}”"
+                + _noted(note))  # fmt: skip
+
     flags = []
     for i in changed_spans:
-        _, start, end, label, note, s = spans[i]
-        text = docs[spans[i][0]].text[start:end]
-        flags.append((i, "span", held_spans[i], _span_words(held_spans[i][6], held_spans[i][3],
-                                                             held_spans[i][1], held_spans[i][2]),
-                      _span_words(text, label, start, end)))  # fmt: skip
+        h, (doc_id, start, end, label, note, _s) = held_spans[i], spans[i]
+        flags.append((i, "span", h, _span_words(h[6], h[3], h[1], h[2], h[4]),
+                      _span_words(docs[doc_id].text[start:end], label, start, end, note)))  # fmt: skip
+    for i in changed_links:
+        flags.append((i, "relation", held_links[i], link_words(held_links[i], held_text),
+                      link_words(links[i], new_text)))  # fmt: skip
+    for i in gone_links:
+        flags.append((i, "relation", held_links[i], link_words(held_links[i], held_text), ""))
+    for i in gone_spans:
+        h = held_spans[i]
+        flags.append((i, "span", h, _span_words(h[6], h[3], h[1], h[2], h[4]), ""))
+    for i in changed_spans:
+        doc_id, start, end, label, note, incoming = spans[i]
         conn.execute(
             "UPDATE spans SET start = ?, end = ?, label = ?, text = ?, note = ?, "
             "created_at = coalesce(?, created_at), updated_at = coalesce(?, updated_at) "
             "WHERE id = ?",
-            [start, end, label, text, note, s.created_at, s.updated_at, i],
-        )
+            [start, end, label, docs[doc_id].text[start:end], note, incoming.created_at,
+             incoming.updated_at, i],
+        )  # fmt: skip
     version.relinked = len(changed_links)
-    for i in changed_links:
-        flags.append((i, "relation", held_links[i], f"{held_links[i][1]} link",
-                      f"{links[i][1]} link"))  # fmt: skip
-    for i in gone_links:
-        flags.append((i, "relation", held_links[i], f"{held_links[i][1]} link", ""))
-    for i in gone_spans:
-        h = held_spans[i]
-        flags.append((i, "span", h, _span_words(h[6], h[3], h[1], h[2]), ""))
     _remove(conn, received.path, who, changed_links + gone_links, gone_spans, gone_labels)
     decided = {item: (at, verdict) for item, at, verdict in _chunked(
         conn, "SELECT item, decided_at, verdict FROM decisions WHERE item IN ({})",
@@ -405,7 +422,14 @@ def _chunked(conn: sqlite3.Connection, sql: str, values: list, before: list | No
     return rows
 
 
-def _span_words(text: str, label: str, start: int, end: int) -> str:
+def _span_words(text: str, label: str, start: int, end: int, note: str | None) -> str:
+    return f"“{_short(text)}” ({label}) at {start}-{end}" + _noted(note)
+
+
+def _short(text: str) -> str:
     text = " ".join(text.split())
-    text = text if len(text) <= 40 else text[:39] + "…"
-    return f"“{text}” ({label}) at {start}-{end}"
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _noted(note: str | None) -> str:
+    return f", noted “{_short(note)}”" if note else ""
