@@ -274,3 +274,22 @@ def test_a_document_label_taken_back_goes_and_is_counted(tmp_path: Path) -> None
     with Store.open_readonly(review) as r:
         assert r.document_labels("doc-a") == []
         assert [v.deleted for v in r.received_versions("bob")] == [0, 1]
+
+
+def test_a_received_colour_the_scheme_editor_would_refuse_is_refused(tmp_path: Path) -> None:
+    import sqlite3
+
+    a = alice(tmp_path)
+    conn = sqlite3.connect(a)
+    conn.execute("UPDATE labels SET color = 'red; drop' WHERE name = 'actor'")
+    conn.commit()
+    conn.close()
+    review = tmp_path / "review.db"
+    with Store.open(review) as r:
+        before = r.labels(None)
+    result = run("review-import", review, a)
+    assert result.exit_code == 1
+    assert "alice's scheme cannot be taken ('actor': colour 'red; drop' is not #rrggbb)" \
+        in " ".join(result.output.split())
+    with Store.open_readonly(review) as r:
+        assert r.labels(None) == before and r.document_ids() == []

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from annotator.core.scheme import key_group
+from annotator.core.model import Label
+from annotator.core.scheme import SchemeError, check, key_group
 from annotator.store.errors import StoreError
 
 _SHOWN = {"color": "colour"}  # a column's name as the reviewer reads it
@@ -48,6 +49,8 @@ def merge_schemes(
         line for name, offered in offers.items() if (line := _disagreement(name, offered, travelling))
     ]
     for name, offered in offers.items():
+        for who, row in offered:
+            _check(who, row)
         who, row = offered[0]
         mine = held.get(name)
         if mine is not None and mine["kind"] != row.get("kind", mine["kind"]):
@@ -106,12 +109,23 @@ def merge_schemes(
     return lines
 
 
+def _check(who: str, row: dict) -> None:
+    """A colour, key or name the scheme editor would refuse does not come in by a file."""
+    label = Label(row["name"], row.get("kind", "span"), row.get("color", ""), row.get("key"),
+                  0, row.get("description") or "")  # fmt: skip
+    try:
+        check([label])
+    except SchemeError as exc:
+        why = "; ".join(line.strip() for line in str(exc).splitlines()[1:])
+        raise StoreError(f"{who}'s scheme cannot be taken ({why}); nothing was imported") from exc
+
+
 def _key_holder(conn: sqlite3.Connection, key: object, kind: str, name: str) -> str | None:
     """The other label that has ``key`` in ``kind``'s key group, if any."""
     if key is None:
         return None
     for other, other_kind in conn.execute(
-        "SELECT name, kind FROM labels WHERE key = ? AND name != ?", [key, name]
+        "SELECT name, kind FROM labels WHERE lower(key) = lower(?) AND name != ?", [key, name]
     ):
         if key_group(other_kind) == key_group(kind):
             return other
