@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import orjson
-import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
@@ -24,7 +23,7 @@ from annotator.core.model import (
 from annotator.formats import EXPORTS
 from annotator.formats.export_types import Selection
 from annotator.formats.exporting import export
-from annotator.store import Store, StoreError
+from annotator.store import Store
 from annotator.store.sharing import import_shared, snapshot
 
 TEXT = "Alice met Bob in Paris."
@@ -146,10 +145,13 @@ def _alice_db(path: Path) -> Path:
     return path
 
 
-def test_review_import_refuses_an_annotators_changed_note(tmp_path: Path) -> None:
+def test_review_import_takes_an_annotators_changed_note_and_flags_its_verdict(
+    tmp_path: Path,
+) -> None:
     """An annotator who edits a note after sending her file and sends it again: the note is
-    her reason, judged with the span, so it is refused like a moved span (the copy under
-    review and the verdicts on it are kept), naming the item and the new note."""
+    her reason, judged with the span, so the verdict on the span needs another look (it was
+    refused before issue 16; now the new version comes in), and the flag says how the note
+    changed; the link's note, undecided, is simply the new version."""
     a = _alice_db(tmp_path / "alice.db")
     review = tmp_path / "review.db"
     import_shared(review, [snapshot(a, tmp_path / "alice-1.db")])
@@ -159,16 +161,18 @@ def test_review_import_refuses_an_annotators_changed_note(tmp_path: Path) -> Non
         s.conn.execute("UPDATE spans SET note = 'a guest, in fact' WHERE id = 's-alice'")
         s.conn.execute("UPDATE relations SET note = NULL WHERE id = 'r1'")
     second = snapshot(a, tmp_path / "alice-2.db")
-    with Store.open(review) as r, pytest.raises(StoreError) as refused:
-        import_shared(r, [second])
-    message = " ".join(str(refused.value).split())
-    assert "holds changed versions of annotations already imported" in message
-    assert "alice's actor “Alice” at 0-5, now noted “a guest, in fact”" in message
-    assert "alice's said_by link, its note now removed" in message
     with Store.open(review) as r:
-        assert [s.note for s in r.spans("d1") if s.id == "s-alice"] == ["the host"]
-        assert [x.note for x in r.relations("d1")] == ["sure"]
+        summary = import_shared(r, [second])
+    assert "alice: second version (1 span changed, 1 link changed); 1 verdict needs another " \
+        "look" in summary.describe()
+    with Store.open(review) as r:
+        assert [s.note for s in r.spans("d1") if s.id == "s-alice"] == ["a guest, in fact"]
+        assert [x.note for x in r.relations("d1")] == [None]
         assert [d.verdict for d in r.decisions("d1").values()] == ["accepted"]
+        assert [(f.was, f.now) for f in r.review_flags()] == [(
+            "“Alice” (actor) at 0-5, noted “the host”",
+            "“Alice” (actor) at 0-5, noted “a guest, in fact”",
+        )]
 
 
 # -- 2. the Label Studio export and a link by another annotator than its spans' -------------

@@ -19,6 +19,10 @@ from pathlib import Path
 import click
 
 from annotator import __version__, paths, settings
+from annotator.cli_text import echo as _echo
+from annotator.cli_text import echo_json as _echo_json
+from annotator.cli_text import fail as _fail
+from annotator.cli_text import warn as _warn
 from annotator.core.display import shown
 from annotator.core.errors import AnnotatorError
 from annotator.core.vocabulary import ALL, EXPORT_LAYERS, STATUSES
@@ -44,28 +48,6 @@ class _WindowByDefault(click.Group):
                 args.insert(i, "open")
             break
         return super().parse_args(ctx, args)
-
-
-def _echo(message: object = "", *, err: bool = False) -> None:
-    """Print a line; what came from files (labels, names, titles, paths) may hold escape
-    sequences, bidi overrides or NULs: each is shown as its escape (core/display.py)."""
-    click.echo(shown(str(message), keep="\n\t"), err=err)
-
-
-def _echo_json(text: str) -> None:
-    """Print JSON text, its strings' hidden characters written as JSON escapes."""
-    click.echo(shown(text, keep="\n", json=True))
-
-
-def _warn(store) -> None:
-    """What the store noticed about the file (a network share, a sync folder, an
-    incomplete copy) goes to stderr, so scripts reading stdout are not disturbed."""
-    for warning in store.warnings:
-        _echo(f"warning: {warning}", err=True)
-
-
-def _fail(exc: AnnotatorError) -> click.ClickException:
-    return click.ClickException(shown(str(exc), keep="\n"))
 
 
 def _check_person(name: str, where: str) -> None:
@@ -487,7 +469,9 @@ def review_import_command(review: Path, shared: tuple[Path, ...]) -> None:
         summary = import_shared(review, shared, opened=_warn)
     except AnnotatorError as exc:
         raise _fail(exc) from exc
-    _echo(f"{review}: {summary.describe()}")
+    _echo(f"{review}: {summary.added()}")
+    for line in summary.lines():  # each annotator's version, then what the schemes brought
+        _echo(f"{review}: {line}")
 
 
 @main.command("adjudicate")
@@ -553,8 +537,10 @@ def _figure(value: float | None) -> str:
 def agreement_command(db: Path, by: str | None, as_json: bool) -> None:
     """Inter-annotator agreement in DB: exact and overlap span F1, Cohen's kappa (pairs)
     and Krippendorff's alpha (nominal) on per-character labels; per document label, percent
-    agreement and kappa on the articles both annotators labelled. See README, "Review"."""
-    from annotator.review import AgreementError, from_store
+    agreement and kappa on the articles both annotators labelled; links (matched by type
+    and their spans' matches): precision, recall, F1 and kappa, per link type. See README,
+    "Review"."""
+    from annotator.review import AgreementError, from_store, link_agreement
     from annotator.review.agreement import document_label_lines, document_labels_from_store
     from annotator.store import Store
 
@@ -563,12 +549,14 @@ def agreement_command(db: Path, by: str | None, as_json: bool) -> None:
             _warn(store)
             labels = document_labels_from_store(store)  # per document label, after the spans
             report = from_store(store, by=by)
+            links = link_agreement.from_store(store)  # and the links, after those
     except AgreementError as exc:
         raise click.ClickException(shown(f"{db}: {exc}", keep="\n")) from exc
     except AnnotatorError as exc:
         raise _fail(exc) from exc
     if as_json:
-        data = report.as_dict() | {"document_labels": [x.as_dict() for x in labels]}
+        data = report.as_dict() | {"document_labels": [x.as_dict() for x in labels],
+                                   "links": links.as_dict() if links else None}
         _echo_json(json.dumps(data, indent=2, ensure_ascii=False))
         return
     _echo(f"{len(report.annotators)} annotators, {len(report.documents)} document(s) "
@@ -589,9 +577,13 @@ def agreement_command(db: Path, by: str | None, as_json: bool) -> None:
             _echo(f"  {name:<{width}}  {counts:>11}  {_figure(f.exact_f1):>8}  "
                        f"{_figure(f.overlap_f1):>10}  {_figure(f.kappa):>6}  "
                        f"{_figure(f.alpha):>6}")
-    for line in document_label_lines(labels):
+    for line in document_label_lines(labels) + link_agreement.link_lines(links):
         _echo(line)
 
+
+from annotator.cli_review import review_history_command  # noqa: E402  (it needs main's helpers)
+
+main.add_command(review_history_command)
 
 from annotator.cli_hub import TEAM_COMMANDS  # noqa: E402 (the team hub: cli_hub.py)
 

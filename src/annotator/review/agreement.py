@@ -67,7 +67,12 @@ def exact_matches(a: Iterable[SpanLike], b: Iterable[SpanLike]) -> int:
 def overlap_matches(a: Iterable[SpanLike], b: Iterable[SpanLike]) -> int:
     """One-to-one greedy matching of same-document, same-label, overlapping spans (see the
     module's docstring for the order)."""
-    a, b = list(a), list(b)
+    return len(overlap_pairs(list(a), list(b)))
+
+
+def overlap_pairs(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> list[tuple[int, int]]:
+    """:func:`overlap_matches`' matching itself: the (index in ``a``, index in ``b``) of
+    each matched pair (link agreement matches links through it)."""
     # b's spans of each document and label by start, so that only the ones that can share
     # a character with x are looked at (all pairs take seconds on a few thousand spans).
     by_group: dict[tuple[str, str], list[int]] = {}
@@ -96,11 +101,13 @@ def overlap_matches(a: Iterable[SpanLike], b: Iterable[SpanLike]) -> int:
     candidates.sort()  # ties in the order of a, then of b
     used_a: set[int] = set()
     used_b: set[int] = set()
+    pairs = []
     for *_, i, j in candidates:
         if i not in used_a and j not in used_b:
             used_a.add(i)
             used_b.add(j)
-    return len(used_a)
+            pairs.append((i, j))
+    return pairs
 
 
 def f1(matches: int, size_a: int, size_b: int) -> float | None:

@@ -302,6 +302,40 @@ def span_places(store: Store, doc_ids: Iterable[str]) -> Iterator[SpanPlace]:
                 yield SpanPlace._make(row)
 
 
+class LinkPlace(NamedTuple):
+    """A relation as link agreement sees it: its type, its two spans and its annotator."""
+
+    document: str
+    label: str
+    source: str
+    target: str
+    annotator: str
+
+
+class SpanWithId(NamedTuple):
+    id: str
+    document: str
+    start: int
+    end: int
+    label: str
+    annotator: str
+
+
+def link_places(store: Store) -> tuple[list[LinkPlace], list[SpanWithId]]:
+    """Every relation, and the spans (with their ids) of the documents that have one, in
+    the documents' order: link agreement matches links through their spans' matches."""
+    with reading(store.path or ":memory:"):
+        links = [LinkPlace._make(r) for r in store.conn.execute(
+            "SELECT r.document, r.label, r.source, r.target, r.annotator FROM relations r "
+            "JOIN documents d ON d.id = r.document ORDER BY d.position, r.id"
+        )]  # fmt: skip
+        spans = [SpanWithId._make(r) for doc_id in dict.fromkeys(x.document for x in links)
+                 for r in store.conn.execute(
+                     "SELECT id, document, start, end, label, annotator FROM spans "
+                     "INDEXED BY spans_view WHERE document = ? ORDER BY start, end, id", [doc_id])]  # fmt: skip
+    return links, spans
+
+
 def _document_labels_json(
     labels: frozenset[str], annotators: frozenset[str], args: dict[str, object]
 ) -> str:

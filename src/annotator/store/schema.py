@@ -145,6 +145,57 @@ def m008_full_text_index_in_larger_runs(db: sqlite_utils.Database) -> None:
 
 
 @migration
+def m010_received_versions(db: sqlite_utils.Database) -> None:
+    """What each annotator sent for review, version by version, and the verdicts a new
+    version put in doubt (issue 16). (m009 is another part's; the merge orders them.)
+
+    ``received_versions``: one row per annotator and content received (the file, when, the
+    file's hash, a hash of that annotator's content, and counts). ``review_flags``: a
+    verdict given on an item that a later version changed or deleted. A flag holds the
+    ``decided_at`` of the verdict it questions: a new verdict on the item settles it, with
+    no hook in the code that decides (store/versions.py).
+    """
+    for statement in _RECEIVED_VERSIONS.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_RECEIVED_VERSIONS = """
+CREATE TABLE received_versions (
+    id INTEGER PRIMARY KEY,
+    annotator TEXT NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    file TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    documents INTEGER NOT NULL DEFAULT 0,
+    spans INTEGER NOT NULL DEFAULT 0,
+    links INTEGER NOT NULL DEFAULT 0,
+    document_labels INTEGER NOT NULL DEFAULT 0,
+    changed INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    added INTEGER NOT NULL DEFAULT 0,
+    flagged INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (annotator, version)
+);
+CREATE TABLE review_flags (
+    item TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('span', 'relation')),
+    document TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    change TEXT NOT NULL CHECK (change IN ('changed', 'deleted')),
+    was TEXT NOT NULL,
+    now TEXT NOT NULL DEFAULT '',
+    version INTEGER NOT NULL REFERENCES received_versions (id),
+    decided_at TEXT NOT NULL,
+    flagged_at TEXT NOT NULL
+);
+CREATE INDEX review_flags_document ON review_flags (document)
+"""
+
+
+@migration
 def m011_decision_notes(db: sqlite_utils.Database) -> None:
     """A reviewer's note on a verdict (issue 16): why a span went into gold as it did, or
     why it was rejected. The gold item the verdict made carries the same note, so it is
@@ -153,6 +204,7 @@ def m011_decision_notes(db: sqlite_utils.Database) -> None:
 
 
 FULL_TEXT_HASH_BYTES = 16 * 1024 * 1024
+
 
 @migration
 def m012_team_hub_sync(db: sqlite_utils.Database) -> None:
@@ -168,7 +220,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # guard.fingerprint() of the schema all the migrations make: a file that has exactly it is
 # known good without running them (tests/test_store.py fails, printing the new value, when a
 # migration changes it; a stale value only makes opening slower, never wrong).
-SCHEMA_FINGERPRINT = "e7c06f95d30ea73105158e37526a924f5a945c107786cfad5420965e8099a18d"
+SCHEMA_FINGERPRINT = "ad408d3a98ac29a9e269d9c85b056e735cdfbd02f36ffe718a4b5d128f9295eb"
 
 _SYNC = """
 CREATE TABLE sync_state (

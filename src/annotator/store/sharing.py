@@ -20,11 +20,14 @@ through a migrated in-memory copy; the file itself is never migrated.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from annotator.core.annotators import GOLD
 from annotator.core.model import (
     IncomingDocument,
     IncomingDocumentLabel,
@@ -35,7 +38,9 @@ from annotator.store import opening
 from annotator.store.errors import StoreError, reading
 from annotator.store.importer import ImportSummary
 from annotator.store.received import problems as value_problems
+from annotator.store.scheme_merge import label_rows, merge_schemes
 from annotator.store.store import Store
+from annotator.store.versions import ReceivedFile, ReviewImportSummary, apply_versions
 
 # Recorded on nothing: every span and relation copied from a shared file names its author.
 _FALLBACK_ANNOTATOR = "review"
@@ -115,12 +120,32 @@ def read_shared(path: Path | str) -> list[IncomingDocument]:
     Raises StoreError, saying why, for a file that is not a usable Annotator database or
     whose texts, span texts or references do not verify.
     """
+    return read_received(path).documents
+
+
+def read_received(path: Path | str) -> ReceivedFile:
+    """:func:`read_shared`, with what else a review import takes from the file: its scheme
+    (every column of its labels), its annotators and the file's SHA-256."""
     path = Path(path)
     with Store.open_received(path) as shared, reading(path):
         # the values first: the checks that follow read them as the types they should be
         _refuse(path, value_problems(shared.conn), "cannot be imported for review")
         _refuse(path, shared.verify(), "does not verify, so it is not imported")
-        return [_incoming(shared, doc_id, path) for doc_id in shared.document_ids()]
+        documents = [_incoming(shared, doc_id, path) for doc_id in shared.document_ids()]
+        names = [r[0] for r in shared.conn.execute("SELECT name FROM annotators ORDER BY name")]
+        labels = label_rows(shared.conn)
+    return ReceivedFile(path, documents, names, labels, _file_sha256(path))
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror})") from exc
+    return digest.hexdigest()
 
 
 def _refuse(path: Path, problems: list[str], what: str) -> None:
@@ -196,28 +221,32 @@ def import_shared(
     exception it raises cancels). One refused file leaves ``review`` unchanged. Ids are
     kept, so importing the same file twice adds nothing and two annotators' spans (their
     own ids) never collide; an id that ``review`` already uses for other content is
-    refused (InputError), and so is a changed version of an item already imported.
-    ``opened`` is called with the store this function opens (the command line prints its
+    refused (InputError). A new version of an annotator's work replaces the one held, and
+    the verdicts on what it changed or deleted are flagged (store/versions.py); the
+    senders' schemes are merged (store/scheme_merge.py). The summary is a
+    ReviewImportSummary: its ``lines()`` say each annotator's version and what the schemes
+    brought. ``opened`` is called with the store this function opens (the command line prints its
     warnings).
     """
     paths = [Path(p) for p in paths]
     steps = len(paths) + 1
-    received: list[tuple[Path, list[IncomingDocument]]] = []
+    received: list[ReceivedFile] = []
     for done, path in enumerate(paths):
         if progress is not None:
             progress(done, steps)
-        received.append((path, read_shared(path)))  # raises, naming the file and why
+        received.append(read_received(path))  # raises, naming the file and why
     _refuse_itself(review.path if isinstance(review, Store) else Path(review), paths)
     if progress is not None:
         progress(len(paths), steps)
     if isinstance(review, Store):
-        return _copy(review, received)
+        return _copy(review, received, fresh=False)
+    fresh = not Path(review).exists()
 
     def copy_into(target: Path) -> ImportSummary:
         with Store.open(target) as store:
             if opened is not None:
                 opened(store)
-            return _copy(store, received)
+            return _copy(store, received, fresh=fresh)
 
     # a new review database is made beside its name and linked there when complete
     return opening.made_or_opened(Path(review), copy_into)
@@ -233,19 +262,32 @@ def _refuse_itself(review: Path | None, paths: list[Path]) -> None:
                 raise StoreError(f"{p}: is the review database itself")
 
 
-def _copy(review: Store, received: list[tuple[Path, list[IncomingDocument]]]) -> ImportSummary:
-    for path, documents in received:
-        _refuse_changed(review, path, documents)
-    documents = [doc for _path, docs in received for doc in docs]
-    return review.import_documents(documents, annotator=_FALLBACK_ANNOTATOR)
+def _copy(review: Store, received: list[ReceivedFile], *, fresh: bool) -> ImportSummary:
+    for file in received:
+        _refuse_changed(review, file.path, file.documents)
+    documents = [doc for file in received for doc in file.documents]
+    with review._one_write():  # the scheme, the new versions and the import: all or nothing
+        scheme = merge_schemes(
+            review.conn, [(_sender(file), file.labels) for file in received], fresh=fresh
+        )
+        versions = apply_versions(review.conn, received)
+        summary = review.import_documents(documents, annotator=_FALLBACK_ANNOTATOR)
+    # a changed link was taken out for the import to bring back: it was not added
+    summary.relations_added -= sum(v.relinked for v in versions)
+    base = {f.name: getattr(summary, f.name) for f in dataclasses.fields(ImportSummary)}
+    return ReviewImportSummary(**base, versions=versions, scheme=scheme)
+
+
+def _sender(file: ReceivedFile) -> str:
+    return ", ".join(file.authors()) or file.path.name
 
 
 def _refuse_changed(review: Store, path: Path, documents: list[IncomingDocument]) -> None:
-    """An annotator who changed a span or link after sending it, and sends the file again:
-    the ids are the same, the content is not. The copy under review (and the verdicts on
-    it) is not overwritten; the refusal says whose item changed and how. A changed note is
-    a change too: the note is the annotator's reason, which the reviewer judges with the
-    span (only the time of an edit undone differs: the import counts it and goes on)."""
+    """An item already held whose new version is not its annotator's own new version
+    (store/versions.py takes those): a gold item (the reviewer's, adjudicated here), or one
+    whose annotator changed. The copy under review is not overwritten; the refusal says
+    whose item changed and how (only the time of an edit undone differs: the import counts
+    it and goes on)."""
     spans = {
         s.id: (doc.id, s.start, s.end, s.label, s.annotator, s.note or None)
         for doc in documents
@@ -272,16 +314,18 @@ def _refuse_changed(review: Store, path: Path, documents: list[IncomingDocument]
                 chunk,
             ).fetchall()
             for row in rows:
-                if tuple(row[1:7]) != incoming[row[0]]:
+                new = incoming[row[0]]
+                theirs = row[5] == new[4] and GOLD not in (row[5], new[4])
+                if tuple(row[1:7]) != new and not theirs:
                     changed.append(_describe_change(table, row, incoming[row[0]]))
     if changed:
         shown = "; ".join(changed[:3])
         more = f" (and {len(changed) - 3} more)" if len(changed) > 3 else ""
         raise StoreError(
-            f"{path}: holds changed versions of annotations already imported for review "
-            f"({shown}{more}). The versions under review, and the verdicts on them, are "
-            "kept: nothing was imported. To review the new versions, import the annotators' "
-            "latest files into a new review database."
+            f"{path}: holds changed versions of gold annotations, or of annotations now "
+            f"under another name, already imported for review ({shown}{more}). The "
+            "versions under review, and the verdicts on them, are kept: nothing was "
+            "imported."
         )
 
 

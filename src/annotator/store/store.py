@@ -11,6 +11,7 @@ Its body lives in the modules of its parts, one job each:
 - ``importer.py``: the bulk importer (``import_documents``);
 - ``integrity.py``: the checks (``verify``);
 - ``adjudication.py``: verdicts and the gold layer;
+- ``versions.py``: the versions received for review and the verdicts they put in doubt;
 - ``syncing.py``: what syncing with a team hub keeps in the file.
 
 ``rows.py`` holds the rows and column lists they share; ``errors.py`` the errors and the
@@ -30,10 +31,11 @@ from annotator.store.labels import Labels
 from annotator.store.opening import Opening
 from annotator.store.syncing import Syncing
 from annotator.store.transactions import Transactions
+from annotator.store.versions import Versions
 
 
 class Store(
     Opening, Importer, Integrity, Adjudication, AdjudicationHistory, Annotations,
-    DocumentLabels, Documents, Labels, Syncing, Transactions,
+    DocumentLabels, Documents, Labels, Versions, Syncing, Transactions,
 ):
     """An Annotator database. Open with :meth:`open`, :meth:`open_readonly` or :meth:`memory`."""

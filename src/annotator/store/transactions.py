@@ -40,6 +40,7 @@ class Transactions:
         self._busy_ms: int | None = None  # the busy timeout, once patience() has set it
         self._annotators: set[str] = set()  # names known to be in the annotators table
         self._annotators_pending: set[str] = set()  # added by the transaction under way
+        self._joined = False  # inside _one_write: the writes under it join its transaction
 
     @functools.cached_property
     def db(self) -> sqlite_utils.Database:
@@ -97,9 +98,24 @@ class Transactions:
             self._busy_ms = before
 
     @contextmanager
+    def _one_write(self) -> Iterator[None]:
+        """One transaction for several of the store's writes that stand or fall together
+        (a review import: new versions, the scheme, the import itself): each ``_write``
+        under it joins it instead of committing on its own."""
+        with self._write():
+            self._joined = True
+            try:
+                yield
+            finally:
+                self._joined = False
+
+    @contextmanager
     def _write(self) -> Iterator[None]:
         """One write transaction: BEGIN IMMEDIATE waits (busy timeout) for other writers
         instead of failing half-way; any error, in SQLite or not, rolls everything back."""
+        if self._joined:  # part of _one_write's transaction, which commits or rolls back
+            yield
+            return
         if self.conn.in_transaction:
             raise RuntimeError("write transactions do not nest")
         try:

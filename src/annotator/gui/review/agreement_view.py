@@ -29,7 +29,10 @@ from PySide6.QtWidgets import (
 
 from annotator.gui import tasks
 from annotator.gui.models import TitledTable
+from annotator.gui.review.link_agreement_view import EXPLAIN, LinkAgreementModel
+from annotator.review import link_agreement
 from annotator.review.agreement import AgreementError, Figures, Report, from_store
+from annotator.review.link_agreement import LinkReport
 from annotator.store import Store
 
 _ROOT = QModelIndex()
@@ -37,12 +40,19 @@ GROUPINGS = (
     ("corpus", None, "Corpus"),
     ("label", "label", "Per label"),
     ("document", "document", "Per document"),
+    ("links", "links", "Links"),  # link agreement (issue 16): its own table
 )
 METRICS = (
     ("exact_f1", "Exact F1"),
     ("overlap_f1", "Overlap F1"),
     ("kappa", "Cohen's κ"),
     ("alpha", "Krippendorff's α"),
+)
+
+
+SPANS_EXPLAIN = (
+    "Exact F1: same start, end and label. Overlap F1: same label, sharing a character. "
+    "κ and α: per character (pairs; α also for all annotators). – : undefined."
 )
 
 
@@ -245,10 +255,11 @@ class AgreementDialog(QDialog):
         self.setWindowTitle("Agreement between annotators")
         self.setObjectName("agreementDialog")
         self.store = store
-        self.reports: dict[str, Report | str] = {}  # grouping -> report, or why there is none
+        self.reports: dict[str, Report | LinkReport | str] = {}  # or why there is none
         self.tasks: list[tasks.Task] = []
         self.grouping = "corpus"
         self.model = AgreementModel(self)
+        self.links_model = LinkAgreementModel(self)
         self.table = QTableView(objectName="agreementTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -292,11 +303,7 @@ class AgreementDialog(QDialog):
         layout.setSpacing(10)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
-        explain = QLabel(
-            "Exact F1: same start, end and label. Overlap F1: same label, sharing a character. "
-            "κ and α: per character (pairs; α also for all annotators). – : undefined.",
-            wordWrap=True,
-        )
+        self.explain = explain = QLabel(SPANS_EXPLAIN, wordWrap=True)
         explain.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(explain)
         layout.addWidget(close)
@@ -319,7 +326,17 @@ class AgreementDialog(QDialog):
 
     def _show(self) -> None:
         report = self.reports.get(self.grouping)
-        self.model.set_report(report if isinstance(report, Report) else None)
+        links = self.grouping == "links"
+        model = self.links_model if links else self.model
+        if self.table.model() is not model:
+            self.table.setModel(model)
+        self.explain.setText(EXPLAIN if links else SPANS_EXPLAIN)
+        if links:
+            self.links_model.set_report(report if isinstance(report, LinkReport) else None)
+            if report is None and "links" in self.reports:
+                report = "No figures: fewer than two annotators have links."
+        else:
+            self.model.set_report(report if isinstance(report, Report) else None)
         # A long article title must not push the figures out of sight: its column is
         # capped (the whole title is in the tooltip).
         self.table.resizeColumnToContents(0)
@@ -329,6 +346,12 @@ class AgreementDialog(QDialog):
             self.note.setText("Computing…")
         elif isinstance(report, str):
             self.note.setText(report)
+        elif isinstance(report, LinkReport):
+            n = len(report.documents)
+            self.note.setText(
+                f"{', '.join(report.annotators)} · {n} document{'s' if n != 1 else ''} "
+                "with links compared"
+            )
         else:
             n = len(report.documents)
             self.note.setText(
@@ -369,15 +392,20 @@ class AgreementDialog(QDialog):
             self._compute(self.grouping)
 
 
-def _work(store: Store, by: str | None) -> Callable[[tasks.Progress], Report | str]:
+def _work(
+    store: Store, by: str | None
+) -> Callable[[tasks.Progress], Report | LinkReport | str | None]:
     path: Path | None = store.path
 
-    def work(_progress: tasks.Progress) -> Report | str:
+    def figures(db: Store) -> Report | LinkReport | None:
+        return link_agreement.from_store(db) if by == "links" else from_store(db, by=by)
+
+    def work(_progress: tasks.Progress) -> Report | LinkReport | str | None:
         try:
             if path is None:
-                return from_store(store, by=by)
+                return figures(store)
             with Store.open_readonly(path) as mine:
-                return from_store(mine, by=by)
+                return figures(mine)
         except AgreementError as exc:
             return f"No figures: {exc}."
 

@@ -16,6 +16,7 @@ from annotator.review.lanes import VERDICT_MARKS, group_notes
 
 _ROOT = QModelIndex()
 SNIPPET_CHARS = 48
+LOOK_AGAIN = "⚑ look again ·"  # a verdict whose item a later version changed (issue 16)
 
 
 def snippet(text: str, n: int = SNIPPET_CHARS) -> str:
@@ -48,6 +49,7 @@ class GroupTableModel(QAbstractTableModel):
         self.decisions: dict[str, Decision] = {}
         self.colors: dict[str, str] = {}
         self.verdict_notes: dict[str, str] = {}  # the reviewer's notes, by item
+        self.flagged: dict[str, str] = {}  # item -> why its verdict needs another look
 
     def agree_column(self) -> int:
         return len(self.FIXED) + len(self.annotators)
@@ -122,7 +124,9 @@ class GroupTableModel(QAbstractTableModel):
             if column == self.columnCount() - 1:
                 # The last column stretches: the notes may run longer than a snippet.
                 return snippet(" · ".join(group_notes(group, self.verdict_notes)), 200)
-            return group_decision(group, self.decisions)
+            decision = group_decision(group, self.decisions)
+            flagged = self.flagged.keys() & set(group.span_ids())
+            return f"{LOOK_AGAIN} {decision}" if flagged else decision
         if role == Qt.ItemDataRole.BackgroundRole and annotator is not None:
             spans = group.spans.get(annotator, ())
             if spans:
@@ -138,6 +142,8 @@ class GroupTableModel(QAbstractTableModel):
                 return self.text[group.start : group.end]
             if column == self.columnCount() - 1:
                 return "\n".join(group_notes(group, self.verdict_notes)) or None
+            if column == self.columnCount() - 2 and self.flagged.keys() & set(group.span_ids()):
+                return "\n".join(self.flagged[i] for i in group.span_ids() if i in self.flagged)
             if annotator is not None:
                 return (
                     "\n".join(
@@ -170,6 +176,7 @@ class LinkTableModel(TitledTable):
         self.spans: dict[str, Span] = {}
         self.decisions: Mapping[str, Decision] = {}
         self.gold_labels: dict[str, str] = {}  # gold relation id -> its label
+        self.flagged: dict[str, str] = {}  # as GroupTableModel.flagged
 
     def set_links(
         self,
@@ -202,6 +209,8 @@ class LinkTableModel(TitledTable):
         if d is None:
             return ""
         text = f"{VERDICT_MARKS[d.verdict]} {d.verdict}"
+        if relation.id in self.flagged:
+            text = f"{LOOK_AGAIN} {text}"
         gold_label = self.gold_labels.get(d.gold or "")
         if gold_label and gold_label != relation.label:
             text += f" as {gold_label}"

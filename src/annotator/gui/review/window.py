@@ -49,6 +49,7 @@ from annotator.core.annotators import GOLD
 from annotator.core.model import Decision, Document, Relation, Span
 from annotator.gui import writer
 from annotator.gui.models import select_row
+from annotator.gui.review import look_again
 from annotator.gui.review.actions import KEY_HINT, LINK_KEY_HINT, ReviewActions
 from annotator.gui.review.bar import ReviewBar
 from annotator.gui.review.commands import VerdictCommand
@@ -193,6 +194,8 @@ class ReviewWindow(QMainWindow):
         self.verdict_notes = self.store.decision_notes(doc_id)
         self.article_note = self.store.article_note(doc_id)
         self.annotators = sorted({s.annotator for s in self.spans} - {GOLD})
+        flags = self.store.review_flags(doc_id)  # issue 16: verdicts to look at again
+        look_again.show_flags((self.model, self.links_model), self.tabs, flags)
         # A verdict changes gold and the decisions, never the annotators' spans: then the
         # groups stand and only the decisions are shown again (a few thousand groups are
         # not grouped and laid out again at each key press).
