@@ -60,7 +60,7 @@ def test_a_corrected_file_flags_the_moved_spans_verdict_in_the_window(
         assert "bob's “Mongi Hamdi” (quote)" in review.tabs.tabToolTip(0)
         marked = [
             r for r in range(review.model.rowCount())
-            if review.model.index(r, review.model.columnCount() - 1).data().startswith("⚑")
+            if review.model.index(r, review.model.columnCount() - 2).data().startswith("⚑")
         ]
         assert len(marked) == 1
         group = review.model.groups[marked[0]]
@@ -77,7 +77,7 @@ def test_a_corrected_file_flags_the_moved_spans_verdict_in_the_window(
             assert s.review_flags() == []
         assert review.tabs.tabText(0) == "Groups"
         assert not any(
-            review.model.index(r, review.model.columnCount() - 1).data().startswith("⚑")
+            review.model.index(r, review.model.columnCount() - 2).data().startswith("⚑")
             for r in range(review.model.rowCount())
         )
         review.close()

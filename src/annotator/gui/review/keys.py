@@ -107,7 +107,7 @@ class ReviewKeys:
             if link is not None:
                 self._decide_link(link, f"Accept {link.annotator}'s {link.label} link", "accepted")
             return
-        self._decide(lambda: rules.accept(w.current, w.lane, w.decisions), advance=True)
+        self._decide(lambda: rules.accept(w.current, w.lane, self._open()), advance=True)
 
     def reject(self) -> None:
         w = self.window
@@ -116,7 +116,7 @@ class ReviewKeys:
             if link is not None:
                 self._decide_link(link, f"Reject {link.annotator}'s {link.label} link", "rejected")
             return
-        self._decide(lambda: rules.reject(w.current, w.lane, w.decisions), advance=True)
+        self._decide(lambda: rules.reject(w.current, w.lane, self._open()), advance=True)
 
     def edit(self) -> None:
         """E: the lane's span into gold with a new start and end (from a selection in any
@@ -211,6 +211,13 @@ class ReviewKeys:
         self._decide(lambda: rules.accept_agreed(w.groups, w.decisions))
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _open(self) -> dict:
+        """The verdicts as the keys see them: one flagged "look again" (a later version of
+        its item came in) counts as not given yet, so deciding it again, even the same way,
+        records a new verdict and settles the flag."""
+        flagged = self.window.model.flagged
+        return {k: d for k, d in self.window.decisions.items() if k not in flagged}
 
     def _decide(self, ask, *, advance: bool = False) -> None:
         try:
