@@ -20,6 +20,8 @@ class Kind:
     content: tuple[str, ...]  # what a change changes
 
     def item(self, row: dict) -> str:
+        if len(self.key) == 1:  # an id: most items, so the short way
+            return row[self.key[0]]
         return "\t".join(str(row[c]) for c in self.key)
 
     def content_of(self, row: dict) -> tuple:

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.annotators import GOLD
-from annotator.core.syncitems import BY_NAME
 from annotator.store import Store
 from annotator.sync import pull as pulling
 from annotator.sync.connection import HubError, connect, hub_version, shown_url
@@ -90,14 +89,8 @@ def sync(db: Path, url: str) -> SyncReport:
             report.unassigned = pushed.unassigned
 
             cursor = int(store.sync_state().get("cursor", "0"))
-            got = pulling.read(conn, store, cursor)
-            # What this push just wrote comes back in the pull: already in step, not again.
-            echoed = {(s.kind, s.item, s.version) for s in pushed.done}
-            for kind, rows in got.rows.items():
-                got.rows[kind] = [
-                    r for r in rows
-                    if (kind, BY_NAME[kind].item(r), r["version"]) not in echoed
-                ]
+            # What this push just wrote is in the file already: the pull leaves it out.
+            got = pulling.read(conn, store, cursor, skip=pushed.written)
             if got.documents:
                 store.import_documents(got.documents, annotator=member)
             report.documents, report.elsewhere = len(got.documents), got.elsewhere

@@ -12,6 +12,7 @@ left as it was.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from annotator.core.annotators import reserved_name_problem
@@ -35,9 +36,13 @@ class Pulled:
     elsewhere: int = 0
 
 
-def read(conn, store, cursor: int) -> Pulled:
-    """Everything new on the hub for this member since ``cursor``, checked."""
-    pulled = Pulled(cursor=cursor)
+def read(conn, store, cursor: int, skip: tuple[int, int] | None = None) -> Pulled:
+    """Everything new on the hub for this member since ``cursor``, checked. ``skip``: the
+    versions this sync's push just wrote (a range no other writer can have rows in, since
+    a push holds the write lock from its first row to its commit): already in the file."""
+    # Everything up to the last version this push wrote is in the file now: the rows of
+    # others below it are read here, this push's own are left out.
+    pulled = Pulled(cursor=max(cursor, skip[1]) if skip else cursor)
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         pulled.labels = [
@@ -60,11 +65,13 @@ def read(conn, store, cursor: int) -> Pulled:
         for kind in KINDS:
             names = (*kind.columns, "deleted", "version")
             columns = ", ".join(f'"{c}"' for c in names)
+            lo, hi = skip or (0, -1)
             rows = [
                 dict(zip(names, values, strict=True))
                 for values in conn.execute(
-                    f"SELECT {columns} FROM {kind.table} WHERE version > %s ORDER BY version",
-                    [cursor],
+                    f"SELECT {columns} FROM {kind.table} WHERE version > %s "
+                    "AND NOT (version BETWEEN %s AND %s) ORDER BY version",
+                    [cursor, lo, hi],
                 )
             ]
             if rows:
@@ -111,10 +118,10 @@ def _check(pulled: Pulled, store) -> None:
 
     spans: dict[str, str] = {}  # id -> document, of spans pulled alive
     for row in pulled.rows.get(SPAN.name, []):
-        where = _where(SPAN, row)
-        _annotator(row, where, gold_ok=True)
+        _annotator(SPAN, row, gold_ok=True)
         if row["deleted"]:
             continue
+        where = _Where(SPAN, row)  # made into words only when something is wrong
         if kinds.get(row["label"]) != "span":
             raise HubError(f"{where}: label {row['label']!r} is not a span label of the hub's "
                            "scheme; nothing pulled")
@@ -128,8 +135,8 @@ def _check(pulled: Pulled, store) -> None:
                            f"at {start}-{end} ({text[start:end][:40]!r}); nothing pulled")
         spans[row["id"]] = row["document"]
     for row in pulled.rows.get(RELATION.name, []):
-        where = _where(RELATION, row)
-        _annotator(row, where, gold_ok=True)
+        where = _Where(RELATION, row)
+        _annotator(RELATION, row, gold_ok=True)
         if row["deleted"]:
             continue
         if kinds.get(row["label"]) != "relation":
@@ -141,25 +148,45 @@ def _check(pulled: Pulled, store) -> None:
                 raise HubError(f"{where}: its {end} span {row[end]} is not a span of its "
                                "article; nothing pulled")
     for row in pulled.rows.get(STATUS.name, []):
-        _annotator(row, _where(STATUS, row), gold_ok=False)
+        _annotator(STATUS, row, gold_ok=False)
         if row["status"] not in _STATUSES:
             raise HubError(f"{_where(STATUS, row)}: unknown status {row['status']!r}; "
                            "nothing pulled")
     for row in pulled.rows.get(DOCUMENT_LABEL.name, []):
-        _annotator(row, _where(DOCUMENT_LABEL, row), gold_ok=True)
+        _annotator(DOCUMENT_LABEL, row, gold_ok=True)
         if not row["deleted"] and kinds.get(row["label"]) != "document":
             raise HubError(f"{_where(DOCUMENT_LABEL, row)}: {row['label']!r} is not a document "
                            "label of the hub's scheme; nothing pulled")
 
 
-def _annotator(row: dict, where: str, *, gold_ok: bool) -> None:
+def _annotator(kind: Kind, row: dict, *, gold_ok: bool) -> None:
     name = row["annotator"]
     if gold_ok and name == "gold":
         return
-    problem = reserved_name_problem(name)
+    problem = _name_problem(name)
     if problem:
-        raise HubError(f"{where}: {problem}; nothing pulled")
+        raise HubError(f"{_where(kind, row)}: {problem}; nothing pulled")
+
+
+@functools.lru_cache(maxsize=256)
+def _name_problem(name: str) -> str | None:  # a pull brings few names, many times each
+    return reserved_name_problem(name)
 
 
 def _where(kind: Kind, row: dict) -> str:
     return f"hub {kind.table} row {kind.item(row)!r} ({row['annotator']})"
+
+
+class _Where:
+    """A row's place in a message, put into words only when a message is made."""
+
+    __slots__ = ("kind", "row")
+
+    def __init__(self, kind: Kind, row: dict) -> None:
+        self.kind, self.row = kind, row
+
+    def __str__(self) -> str:
+        return _where(self.kind, self.row)
+
+    def __format__(self, _spec: str) -> str:  # f"{where}" in the messages
+        return str(self)

@@ -36,6 +36,15 @@ class PushResult:
     conflicts: list[Parked] = field(default_factory=list)
     unassigned: Counter = field(default_factory=Counter)  # kind -> items left local
     done: list[Synced] = field(default_factory=list)
+    written: tuple[int, int] | None = None  # the versions this push wrote, first and last
+
+    def wrote(self, versions) -> None:
+        versions = list(versions)
+        if versions:
+            lo, hi = min(versions), max(versions)
+            if self.written:
+                lo, hi = min(lo, self.written[0]), max(hi, self.written[1])
+            self.written = (lo, hi)
 
 
 def push(conn, store, member: str, annotators: list[str], assigned: set[str] | None) -> PushResult:
@@ -63,6 +72,7 @@ def _push_kind(conn, kind: Kind, pending, result: PushResult) -> None:
     # hub's row, locked.
     fresh = [row for _item, row, base in pending if row is not None and base is None]
     inserted = _insert(conn, kind, fresh)
+    result.wrote(inserted.values())
     pending = [(item, row, base) for item, row, base in pending
                if not (row is not None and base is None and item in inserted)]
     hub = _hub_rows(conn, kind, [item for item, _row, _base in pending], lock=True)
@@ -91,13 +101,17 @@ def _push_kind(conn, kind: Kind, pending, result: PushResult) -> None:
     inserted.update(_insert(conn, kind, [r for r in fresh if kind.item(r) not in inserted
                                          and kind.item(r) not in hub]))
     changed = _update(conn, kind, updates)
+    result.wrote(inserted.values())
+    result.wrote(changed.values())
     for row in [*fresh, *updates]:
         item = kind.item(row)
         version = changed.get(item, inserted.get(item))
         if version is not None:
             result.done.append(Synced(kind.name, item, row["annotator"], row["document"],
                                       version, row))
-    for item, version in _tombstone(conn, kind, tombstones).items():
+    buried = _tombstone(conn, kind, tombstones)
+    result.wrote(buried.values())
+    for item, version in buried.items():
         result.done.append(Synced(kind.name, item, "", "", version, None))
     if inserted or changed:
         result.pushed[kind.name] += len(inserted) + len(changed)
