@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from annotator.core import link_rules
 from annotator.core.display import hidden, shown
 from annotator.core.errors import AnnotatorError
+from annotator.core.link_rules import LinkRule
 from annotator.core.model import LABEL_KINDS, Label
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -110,15 +112,32 @@ def check(labels: list[Label]) -> None:
         raise SchemeError("The label scheme cannot be saved:\n  " + "\n  ".join(problems))
 
 
-def to_json(labels: list[Label]) -> dict:
-    return {
-        "annotator_scheme": 1,
-        "labels": [
-            {"name": label.name, "kind": label.kind, "color": label.color, "key": label.key,
-             "description": label.description}
-            for label in labels
-        ],
-    }
+def to_json(labels: list[Label], rules: Mapping[str, LinkRule] | None = None) -> dict:
+    """A scheme file; a link type's rule is its ``from`` and ``to`` lists of span labels."""
+    rules = rules or {}
+
+    def item(label: Label) -> dict:
+        out = {"name": label.name, "kind": label.kind, "color": label.color, "key": label.key,
+               "description": label.description}  # fmt: skip
+        if label.kind == "relation" and label.name in rules:
+            out.update(link_rules.to_json(rules[label.name]))
+        return out
+
+    return {"annotator_scheme": 1, "labels": [item(label) for label in labels]}
+
+
+def rules_from_json(data: object, where: str) -> list[LinkRule]:
+    """The link rules of a scheme file (read after :func:`from_json` accepted it)."""
+    found = []
+    for item in data["labels"]:
+        if (item.get("kind") or "span") == "relation":
+            try:
+                rule = link_rules.from_json(item, item["name"], where)
+            except link_rules.LinkRuleError as exc:
+                raise SchemeError(str(exc)) from None
+            if rule is not None:
+                found.append(rule)
+    return found
 
 
 def from_json(data: object, where: str) -> list[Label]:

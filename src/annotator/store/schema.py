@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 from annotator.core.ids import utc_now
 from annotator.core.labels import DEFAULT_LABELS
+from annotator.core.link_rules import DEFAULT_RULES
 
 APPLICATION_ID = 0x414E4E54  # "ANNT"
 
@@ -144,13 +145,47 @@ def m008_full_text_index_in_larger_runs(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration
+def m009_link_rules(db: sqlite_utils.Database) -> None:
+    """Which span labels each link type joins (issue 15): ``said_by`` quote -> actor,
+    ``claimed_by`` claim -> actor, where the scheme has those labels. A label the links
+    already stored join is added to its end's list, so an upgrade leaves no stored link
+    breaking its rule; no rows on an end: any label may stand there."""
+    db.execute(_LINK_RULES)
+    kinds = dict(db.execute("SELECT name, kind FROM labels").fetchall())
+    for rule in DEFAULT_RULES:
+        if kinds.get(rule.relation) != "relation":
+            continue
+        for side, names in (("source", rule.sources), ("target", rule.targets)):
+            if not all(kinds.get(name) == "span" for name in names):
+                continue  # the scheme was changed: leave this end open
+            used = [row[0] for row in db.execute(
+                f"SELECT DISTINCT s.label FROM relations r JOIN spans s ON s.id = r.{side} "
+                "WHERE r.label = ? ORDER BY s.label", [rule.relation],
+            )]  # fmt: skip
+            for name in dict.fromkeys([*names, *used]):
+                db.execute(
+                    "INSERT INTO link_rules (relation, side, label) VALUES (?, ?, ?)",
+                    [rule.relation, side, name],
+                )
+
+
 FULL_TEXT_HASH_BYTES = 16 * 1024 * 1024
 
 SCHEMA_VERSION = len(MIGRATIONS)
 # guard.fingerprint() of the schema all the migrations make: a file that has exactly it is
 # known good without running them (tests/test_store.py fails, printing the new value, when a
 # migration changes it; a stale value only makes opening slower, never wrong).
-SCHEMA_FINGERPRINT = "aeb5654d57af19a3d22186c32126d238fda200927fa20350337f927c189ca82a"
+SCHEMA_FINGERPRINT = "6a216f57e6d7136e5b27679212d6d3077848c83a397c9344aca5a2e5af199852"
+
+_LINK_RULES = """
+CREATE TABLE link_rules (
+    relation TEXT NOT NULL REFERENCES labels (name) ON UPDATE CASCADE ON DELETE CASCADE,
+    side TEXT NOT NULL CHECK (side IN ('source', 'target')),
+    label TEXT NOT NULL REFERENCES labels (name) ON UPDATE CASCADE ON DELETE CASCADE,
+    PRIMARY KEY (relation, side, label)
+)
+"""
 
 _DOCUMENT_LABELS = """
 CREATE TABLE labels_new (
