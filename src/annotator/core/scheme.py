@@ -24,6 +24,8 @@ from annotator.core.model import LABEL_KINDS, Label
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Keys the window uses on their own; a label cannot take them.
 RESERVED_KEYS = {"?", " "}
+# Digits pick the numbered link candidates while linking: no link type may take one.
+LINKING_DIGITS = set("123456789")
 
 
 class SchemeError(AnnotatorError):
@@ -103,11 +105,22 @@ def check(labels: list[Label]) -> None:
         if label.key:
             if len(label.key) != 1 or label.key in RESERVED_KEYS:
                 problems.append(f"{name!r}: key {label.key!r} must be one character, not ? or space")
+            if label.kind == "relation" and label.key in LINKING_DIGITS:
+                problems.append(f"{name!r}: key {label.key!r} picks a numbered candidate while "
+                                "linking; give the link type another key")  # fmt: skip
             group = key_group(label.kind)
             other = keys.get((group, label.key.lower()))
             if other:
                 problems.append(f"{name!r}: key {label.key!r} is already {other!r}'s")
             keys[(group, label.key.lower())] = name
+    # A link type's key acts in the list of links and while linking, a label's key on the
+    # article: one key doing both would be a surprise, so they differ too.
+    for label in labels:
+        if label.kind == "relation" and label.key:
+            other = keys.get(("span", label.key.lower()))
+            if other:
+                problems.append(f"{label.name!r}: key {label.key!r} is already the label "
+                                f"{other!r}'s")  # fmt: skip
     if problems:
         raise SchemeError("The label scheme cannot be saved:\n  " + "\n  ".join(problems))
 

@@ -10,7 +10,6 @@ from dataclasses import replace
 from annotator.core.errors import InputError
 from annotator.core.link_rules import LinkRule, Rules, check, problem
 from annotator.core.model import Label
-from annotator.core.scheme import key_group
 from annotator.store.errors import StoreError, reads
 from annotator.store.rows import ID, RelationRow, SpanRow
 
@@ -183,11 +182,12 @@ class Labels:
         taken = {}
         for label in merged:  # a key the file gives a label wins over the old holder
             if label.key:
-                group = key_group(label.kind)  # span and document labels share keys
-                previous = taken.get((group, label.key))
+                # Every key is one label's: span and document labels share the article's
+                # keys, and a link type's key may not be a label's (core/scheme.py check).
+                previous = taken.get(label.key)
                 if previous is not None and previous.name not in {x.name for x in labels}:
                     merged[merged.index(previous)] = replace(previous, key=None)
-                taken[(group, label.key)] = label
+                taken[label.key] = label
         self.save_scheme(merged, renames={}, deletes=[], rules=list(rules))
         return added
 
