@@ -234,3 +234,73 @@ def test_link_type_keys_retype_the_picked_link_and_choose_the_type_while_linking
     made = [r for r in links(seed_db) if r[2] == "q06" and r[1] == "claimed_by"]
     assert len(made) == 1
     window.close()
+
+
+def test_the_scheme_editor_sets_which_labels_a_link_type_joins(
+    qtbot, seed_db: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import json
+
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from annotator.gui.annotate.scheme_dialog import JOINS, KEY, NAME, SchemeDialog
+
+    gold_db(seed_db, with_links=True)
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warnings.append(text))
+    store = Store.open(seed_db)
+
+    def dialog() -> SchemeDialog:
+        d = SchemeDialog(store)
+        qtbot.addWidget(d)
+        return d
+
+    def row_of(d: SchemeDialog, name: str) -> int:
+        return next(r for r in range(d.table.rowCount()) if d.table.item(r, NAME).text() == name)
+
+    d = dialog()
+    assert d.table.item(row_of(d, "said_by"), JOINS).text() == "quote → actor"
+    assert not d.table.item(row_of(d, "quote"), JOINS).flags() & Qt.ItemFlag.ItemIsEditable
+    # Written by hand: "->" and several labels; a span label renamed here follows.
+    d.table.item(row_of(d, "claimed_by"), JOINS).setText("claim, quote -> actor")
+    d.table.item(row_of(d, "quote"), NAME).setText("Quote")
+    assert d.table.item(row_of(d, "said_by"), JOINS).text() == "Quote → actor"
+    d.accept()
+    assert store.link_rules()["claimed_by"] == LinkRule("claimed_by", ("claim", "Quote"),
+                                                        ("actor",))  # fmt: skip
+    assert store.link_rules()["said_by"] == LinkRule("said_by", ("Quote",), ("actor",))
+    # Refused with a message, nothing saved: no arrow, an unknown label, a rule stored
+    # links break, a link type's key that is a label's key.
+    before = rows(seed_db, "SELECT * FROM labels"), rows(seed_db, "SELECT * FROM link_rules")
+    for column, name, text, said in (
+        (JOINS, "said_by", "Quote actor", "write the labels it joins"),
+        (JOINS, "said_by", "speech → actor", "'speech', which is not a label"),
+        (KEY, "said_by", "3", "already the label 'actor''s"),
+    ):
+        d = dialog()
+        d.table.item(row_of(d, name), column).setText(text)
+        d.accept()
+        assert said in warnings[-1]
+    errors: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a: errors.append(text))
+    d = dialog()
+    d.table.item(row_of(d, "said_by"), JOINS).setText("claim → actor")
+    d.accept()
+    assert "6 stored link(s) break it" in errors[-1]
+    assert (rows(seed_db, "SELECT * FROM labels"), rows(seed_db, "SELECT * FROM link_rules")) == before
+    # Export and import carry the rules.
+    target = tmp_path / "scheme.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    d = dialog()
+    d.export_file()
+    data = json.loads(target.read_text(encoding="utf-8"))
+    said = next(x for x in data["labels"] if x["name"] == "said_by")
+    assert (said["from"], said["to"]) == (["Quote"], ["actor"])
+    said["to"] = ["actor", "claim"]
+    target.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
+    d.import_file()
+    assert d.table.item(row_of(d, "said_by"), JOINS).text() == "Quote → actor, claim"
+    d.accept()
+    assert set(store.link_rules()["said_by"].targets) == {"actor", "claim"}
+    store.close()
