@@ -70,6 +70,7 @@ _PRONOUN_BEFORE = re.compile(
 _OPENING = "“„«‹"
 _CLOSING = "”»›"
 _STRAIGHT = '"'
+_MARKS = re.compile("[" + re.escape(_OPENING + _CLOSING + _STRAIGHT) + "]")
 _OPENS_AFTER = " \t\r\n([{—–-/"  # a straight quote after these opens a quotation
 
 _RUN_ON = 5  # paragraphs a quotation is followed through to its closing mark
@@ -83,32 +84,27 @@ class Ranked:
     reason: str
 
 
-def _mark(text: str, i: int) -> str | None:
-    """"open", "close" or None for the character at ``i``."""
+def _mark(text: str, i: int) -> str:
+    """"open" or "close" for the quotation mark at ``i``."""
     c = text[i]
     if c in _OPENING:
         return "open"
     if c in _CLOSING:
         return "close"
-    if c == _STRAIGHT:
-        return "open" if i == 0 or text[i - 1] in _OPENS_AFTER else "close"
-    return None
+    return "open" if i == 0 or text[i - 1] in _OPENS_AFTER else "close"
 
 
 def _mark_before(text: str, pos: int) -> tuple[int, str] | None:
-    for i in range(pos - 1, max(-1, pos - WINDOW - 1), -1):
-        kind = _mark(text, i)
-        if kind:
-            return i, kind
-    return None
+    lo = max(0, pos - WINDOW)
+    last = None
+    for last in _MARKS.finditer(text, lo, pos):  # noqa: B007 (the last one is wanted)
+        pass
+    return None if last is None else (last.start(), _mark(text, last.start()))
 
 
 def _mark_after(text: str, pos: int) -> tuple[int, str] | None:
-    for i in range(pos, min(len(text), pos + WINDOW)):
-        kind = _mark(text, i)
-        if kind:
-            return i, kind
-    return None
+    found = _MARKS.search(text, pos, min(len(text), pos + WINDOW))
+    return None if found is None else (found.start(), _mark(text, found.start()))
 
 
 def quotation(text: str, start: int, end: int) -> tuple[int, int]:
@@ -189,7 +185,8 @@ def rank(
                 at = (where if where == qright else max(0, qleft - 60)) + match.start(1)
                 who = _resolve(at)
                 if who is not None and who.id not in found:
-                    found[who.id] = f"“{match.group(1)}” {('after', 'before')[where == qleft]} it"
+                    phrase = " ".join(match.group(0).strip(" \t,.;:!?—–-").split())
+                    found[who.id] = f"“{phrase}” {('after', 'before')[where == qleft]} it"
         return found
 
     def _resolve(at: int) -> Span | None:

@@ -59,7 +59,7 @@ class CandidateBadges(QObject):
         return False
 
     def _place(self, *_args) -> None:
-        """Each badge just above and left of its span's first character."""
+        """Each badge just above its span's first character."""
         if self.view is None:
             return
         area = self.view.viewport().rect()
@@ -68,7 +68,8 @@ class CandidateBadges(QObject):
                 badge.hide()
                 continue
             rect = self.view._rect_at(self.state.positions.to_qt(span.start))
-            at = QPoint(rect.left() - badge.width() // 2, rect.top() - badge.height() // 2)
+            # Above the first letter, in the space between the lines, not over the word.
+            at = QPoint(rect.left() - badge.width() // 2, rect.top() - badge.height() + 3)
             at.setX(max(0, min(at.x(), area.width() - badge.width())))
             at.setY(max(0, at.y()))
             badge.move(at)
