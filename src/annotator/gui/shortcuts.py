@@ -26,6 +26,9 @@ ARTICLE_KEYS = (
     ("drag an edge", "drag either end of the selected span"),
     ("Alt + label key", "label the selection exactly as selected (no snapping to words)"),
     ("Enter", "while linking: link to the chosen span"),
+    ("1 … 9", "while linking: link to the numbered candidate (label keys again afterwards)"),
+    ("a link type's key", "while linking: link with that type; in the list of links: "
+                          "retype the picked link"),
     ("Esc", "cancel linking, or clear the span selection"),
     ("click again", "select the next span nested under the pointer"),
 )
