@@ -185,6 +185,10 @@ class Linking(QObject):
             self.say("Pick a link in the list of links first.")
             return
         old = next(r for r in self.state.relations if r.id == rel_id)
+        if old.source not in self.state.spans or old.target not in self.state.spans:
+            self.say("This link's spans are not shown in this layer; show all annotations "
+                     "to change it.")  # fmt: skip
+            return
         source, target = self.state.spans.get(old.source), self.state.spans.get(old.target)
         rules, types = self.rules(), self.state.relation_labels()
         if label is None:
