@@ -180,3 +180,23 @@ def test_rule_helpers() -> None:
     # A quote said_by an actor cannot become an actor; the actor it ends at cannot either.
     assert "would join actor → actor" in relabel_problem(rules, "actor", [("said_by", True, "actor")])
     assert relabel_problem(rules, "quote", [("said_by", True, "actor")]) is None
+
+
+def test_a_link_to_a_span_of_an_earlier_record_of_the_same_article_is_checked() -> None:
+    """An article given twice in one import: the second record's link ends at the first
+    record's span, whose label is still judged."""
+    from annotator.core.errors import InputError
+    from annotator.core.model import DocumentMeta, IncomingDocument, IncomingRelation, IncomingSpan
+
+    def docs(label: str) -> list[IncomingDocument]:
+        return [
+            IncomingDocument("Lavrov said no.", "a", DocumentMeta(), "a.jsonl, line 1", id="d",
+                             spans=[IncomingSpan(0, 6, label, id="s1")]),
+            IncomingDocument("Lavrov said no.", "a", DocumentMeta(), "a.jsonl, line 2", id="d",
+                             spans=[IncomingSpan(12, 14, "quote", id="s2")],
+                             relations=[IncomingRelation("said_by", "s2", "s1", id="r")]),
+        ]  # fmt: skip
+
+    with pytest.raises(InputError, match="line 2: relation 'r' breaks the scheme.*quote → claim"):
+        Store.memory().import_documents(docs("claim"), annotator="x")
+    assert Store.memory().import_documents(docs("actor"), annotator="x").relations_added == 1

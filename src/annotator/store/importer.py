@@ -382,8 +382,10 @@ class Importer:
             if moved:  # a relation's end found stored under an older id points at that row
                 doc_relations = [_moved_ends(row, moved) for row in doc_relations]
 
-            check_ends = self._ends_checker(set(plan.span_ids_of[doc_id]), doc_spans, moved,
-                                            origin, rules)  # fmt: skip
+            ended = doc_spans if doc_id not in plan.repeated else [  # its earlier records' too
+                row for k, rows in enumerate(plan.spans) if plan.doc_ids[k] == doc_id for row in rows]
+            check_ends = self._ends_checker(set(plan.span_ids_of[doc_id]), ended, moved, origin,
+                                            rules)  # fmt: skip
 
             doc_relations = _unique(doc_relations, "relation", doc, summary)
             present = _sort_new(

@@ -124,8 +124,9 @@ class Labels:
             for end in ends:
                 if end not in known:
                     raise InputError(origin, f"relation {row[ID]!r} refers to unknown span {end!r}")
-            if rules.get(row[_REL_LABEL]) is not None:
-                why = problem(rules, row[_REL_LABEL], *map(label_of, ends))
+            labels_of_ends = [label_of(end) for end in ends]
+            if rules.get(row[_REL_LABEL]) is not None and None not in labels_of_ends:
+                why = problem(rules, row[_REL_LABEL], *labels_of_ends)
                 if why:
                     raise InputError(origin, f"relation {row[ID]!r} breaks the scheme: {why}")
 
