@@ -143,3 +143,22 @@ def test_quotation_widens_to_the_marks_and_runs_on() -> None:
     assert quotation(text, start, start + 3) == (text.index("“"), text.index("”") + 1)
     plain = "No marks here at all."
     assert quotation(plain, 3, 8) == (3, 8)
+
+
+def test_quotes_marked_with_their_quotation_marks_rank_the_same() -> None:
+    """Annotators who take the marks (and a closing comma) into the quote get the same
+    first proposals."""
+    from dataclasses import replace
+
+    text, spans, links = load_gold()
+    for sid, span in list(spans.items()):
+        if span.label == "quote":
+            start, end = span.start, span.end
+            start -= text[start - 1] in "\"“"
+            while end < len(text) and text[end] in ",\"”":
+                end += 1
+            spans[sid] = replace(span, start=start, end=end, text=text[start:end])
+    actors = [s for s in spans.values() if s.label == "actor"]
+    quotes = [s for s in spans.values() if s.label == "quote"]
+    right = [rank(text, spans[s], actors, quotes=quotes)[0].span.id == t for s, _l, t in links]
+    assert sum(right) >= 9, right

@@ -109,9 +109,15 @@ def _mark_after(text: str, pos: int) -> tuple[int, str] | None:
 
 def quotation(text: str, start: int, end: int) -> tuple[int, int]:
     """``[start, end)`` widened to the quotation marks around it, where there are some."""
-    before, after = _mark_before(text, start), _mark_after(text, end)
+    # A span may hold its own marks: its first character may open the quotation, its
+    # last close it.
+    opens_itself = start < end and _MARKS.match(text, start) and _mark(text, start) == "open"
+    before = (start, "open") if opens_itself else _mark_before(text, start)
     if not before or before[1] != "open":
         return start, end
+    if end - 1 > start and _MARKS.match(text, end - 1) and _mark(text, end - 1) == "close":
+        return before[0], end
+    after = _mark_after(text, end)
     here = end
     for _ in range(_RUN_ON):
         if after is None:
