@@ -317,7 +317,7 @@ def test_the_sample_article_with_a_quote_across_a_paragraph_break(tmp_path: Path
     ]
     relations = [
         IncomingRelation("said_by", "q", "lavrov", id="r1"),
-        IncomingRelation("claimed_by", "q", "putin", id="r2"),
+        IncomingRelation("said_by", "q", "putin", id="r2"),  # a said_by joins quote → actor
     ]
     with _store_with(tmp_path, [_doc(text, SEED.name, spans, relations)]) as store:
         out = tmp_path / "out"

@@ -63,8 +63,13 @@ def test_document_labels_share_the_span_labels_keys_not_the_link_types() -> None
     scheme.check([claim, Label("pro", "document", "#2e7d32", "p")])
     with pytest.raises(scheme.SchemeError, match="key '1' is already 'claim''s"):
         scheme.check([claim, Label("pro", "document", "#2e7d32", "1")])
-    scheme.check([Label("said_by", "relation", "#3d8bfd", "p"), Label("pro", "document",
-                                                                     "#2e7d32", "p")])
+    # Issue 15: a link type's key now acts too (in the list of links and while linking),
+    # so it may not be a label's key either.
+    with pytest.raises(scheme.SchemeError, match="key 'p' is already the label 'pro''s"):
+        scheme.check([Label("said_by", "relation", "#3d8bfd", "p"),
+                      Label("pro", "document", "#2e7d32", "p")])
+    with pytest.raises(scheme.SchemeError, match="picks a numbered candidate while linking"):
+        scheme.check([Label("said_by", "relation", "#3d8bfd", "4")])
     with pytest.raises(scheme.SchemeError, match="kind must be span, relation or document"):
         scheme.check([Label("x", "paragraph", "#2e7d32")])
     labels = scheme.from_json({"labels": [{"name": "pro", "kind": "document"}]}, "s.json")

@@ -260,8 +260,9 @@ def test_relation_list_selects_changes_and_deletes(window: MainWindow, seed_db: 
     window.relation_table.setFocus()
     window.relation_table.setCurrentIndex(window.relation_model.index(0, 0))
     assert window.state.selected_span().text == "Moscow has long said"
-    key(window, Qt.Key.Key_T, CTRL)
-    assert links(seed_db) == [("claimed_by", "Moscow has long said", "Sergei Lavrov")]
+    key(window, Qt.Key.Key_T, CTRL)  # the scheme's rules: quote -> actor is said_by only
+    assert links(seed_db) == [("said_by", "Moscow has long said", "Sergei Lavrov")]
+    assert "said_by is the only link type" in window.statusBar().currentMessage()
     window.relation_table.setFocus()
     window.relation_table.setCurrentIndex(window.relation_model.index(0, 0))
     QTest.keyClick(window.relation_table, Qt.Key.Key_Delete)

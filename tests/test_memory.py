@@ -150,7 +150,9 @@ def many_spans_store(n_spans: int, n_chars: int) -> Store:
     spans, relations = [], []
     for k in range(n_spans):
         a = rng.randrange(0, n_chars - 40)
-        spans.append(IncomingSpan(a, a + rng.randint(1, 30), rng.choice(["claim", "actor"]),
+        label = rng.choice(["claim", "actor"])
+        label = {1: "actor", 2: "quote"}.get(k % 3, label)  # each said_by: quote -> actor
+        spans.append(IncomingSpan(a, a + rng.randint(1, 30), label,
                                   id=f"s{k}", note="why" if k % 7 == 0 else None))  # fmt: skip
         if k % 3 == 2:
             relations.append(IncomingRelation("said_by", f"s{k}", f"s{k - 1}", id=f"r{k}"))
@@ -188,7 +190,7 @@ def test_exporting_a_document_with_many_spans_streams_them(tmp_path: Path) -> No
 SELECTIONS = [
     Selection(),
     Selection(labels=frozenset({"claim"})),
-    Selection(labels=frozenset({"said_by", "actor"})),
+    Selection(labels=frozenset({"said_by", "quote", "actor"})),
     Selection(annotators=frozenset({"alice"})),
 ]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
@@ -54,9 +55,14 @@ def corpus(
         relations = []
         with_ids = [s for s in spans if s.id]
         if len(with_ids) >= 2:
+            kind = rng.choice(["said_by", "claimed_by"])
+            # The scheme's link rules: said_by joins quote -> actor, claimed_by claim -> actor.
+            first, second = spans.index(with_ids[0]), spans.index(with_ids[1])
+            spans[first] = replace(spans[first], label="quote" if kind == "said_by" else "claim")
+            spans[second] = replace(spans[second], label="actor")
             relations.append(
                 IncomingRelation(
-                    rng.choice(["said_by", "claimed_by"]), with_ids[0].id, with_ids[1].id,
+                    kind, with_ids[0].id, with_ids[1].id,
                     id=f"{prefix}{i}r0", annotator=rng.choice(["alice", "bob"]),
                     created_at="2026-01-01T00:00:00.000Z",
                 )

@@ -58,8 +58,9 @@ def test_a_reimported_edited_note_is_counted_and_the_stored_note_kept(tmp_path: 
     again. The stored version stands (the import never overwrites), and the summary says so
     instead of calling the file's version "already present" and nothing more."""
     db = tmp_path / "r.db"
-    first = native(tmp_path / "a.jsonl", [span("s1", 0, 5, note="first"), span("s2", 10, 13)],
-                   [{"id": "r1", "label": "said_by", "from": "s1", "to": "s2",
+    first = native(tmp_path / "a.jsonl",
+                   [span("s1", 0, 5, note="first"), span("s2", 10, 13, label="quote")],
+                   [{"id": "r1", "label": "said_by", "from": "s2", "to": "s1",
                      "annotator": "alice", "note": "x", "created_at": STAMP,
                      "updated_at": STAMP}])  # fmt: skip
     summary_of(run("import", db, first))
@@ -132,9 +133,9 @@ def test_a_changed_brat_note_is_counted(tmp_path: Path) -> None:
 def _alice_db(path: Path) -> Path:
     spans = [IncomingSpan(0, 5, "actor", annotator="alice", note="the host", created_at=STAMP,
                           updated_at=STAMP, id="s-alice"),
-             IncomingSpan(10, 13, "actor", annotator="alice", id="s-bob", created_at=STAMP,
+             IncomingSpan(10, 13, "quote", annotator="alice", id="s-bob", created_at=STAMP,
                           updated_at=STAMP)]  # fmt: skip
-    link = IncomingRelation("said_by", "s-alice", "s-bob", id="r1", annotator="alice",
+    link = IncomingRelation("said_by", "s-bob", "s-alice", id="r1", annotator="alice",
                             note="sure", created_at=STAMP, updated_at=STAMP)
     with Store.open(path) as s:
         s.import_documents(
@@ -197,10 +198,11 @@ def test_label_studio_export_leaves_out_a_link_by_another_annotator(tmp_path: Pa
     """Bob's link between two of Alice's spans went into Alice's annotation, with no note,
     and came back as Alice's. It is left out and counted; Alice's own link stays hers."""
     store = _store_with(
-        [IncomingSpan(0, 5, "actor", id="a1", annotator="alice"),
-         IncomingSpan(10, 13, "actor", id="a2", annotator="alice")],
-        [IncomingRelation("said_by", "a1", "a2", id="bob-link", annotator="bob"),
-         IncomingRelation("claimed_by", "a2", "a1", id="alice-link", annotator="alice")],
+        [IncomingSpan(0, 5, "quote", id="a1", annotator="alice"),
+         IncomingSpan(10, 13, "claim", id="a2", annotator="alice"),
+         IncomingSpan(17, 22, "actor", id="a3", annotator="alice")],
+        [IncomingRelation("said_by", "a1", "a3", id="bob-link", annotator="bob"),
+         IncomingRelation("claimed_by", "a2", "a3", id="alice-link", annotator="alice")],
     )  # fmt: skip
     out = tmp_path / "ls.json"
     report = export(store, out, EXPORTS["labelstudio"])
@@ -233,7 +235,7 @@ def _two_annotators() -> Store:
         [IncomingSpan(0, 5, "claim", id="a1", annotator="alice", note="hm"),
          IncomingSpan(0, 5, "claim", id="b1", annotator="bob"),
          IncomingSpan(10, 13, "actor", id="b2", annotator="bob")],
-        [IncomingRelation("said_by", "b1", "b2", id="r1", annotator="bob", note="sure")],
+        [IncomingRelation("claimed_by", "b1", "b2", id="r1", annotator="bob", note="sure")],
         labels={"alice": "pro", "bob": "con"},
     )  # fmt: skip
 
@@ -311,8 +313,8 @@ def test_the_command_line_prints_the_notes(tmp_path: Path) -> None:
 def test_label_studio_export_counts_the_relation_notes_it_cannot_write(tmp_path: Path) -> None:
     store = _store_with(
         [IncomingSpan(0, 5, "actor", id="a1", annotator="alice", note="the host"),
-         IncomingSpan(10, 13, "actor", id="a2", annotator="alice")],
-        [IncomingRelation("said_by", "a1", "a2", id="r1", annotator="alice", note="sure")],
+         IncomingSpan(10, 13, "quote", id="a2", annotator="alice")],
+        [IncomingRelation("said_by", "a2", "a1", id="r1", annotator="alice", note="sure")],
     )  # fmt: skip
     report = export(store, tmp_path / "ls.json", EXPORTS["labelstudio"])
     assert report.relations == 1

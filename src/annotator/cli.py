@@ -324,7 +324,7 @@ def labels_command(db: Path, export_to: Path | None, import_from: Path | None) -
 
     from annotator.core import scheme
     from annotator.formats.atomic import atomic_write
-    from annotator.store import Store
+    from annotator.store import Store, StoreError
 
     try:
         if import_from is not None:
@@ -335,19 +335,24 @@ def labels_command(db: Path, export_to: Path | None, import_from: Path | None) -
             except RecursionError as exc:
                 raise AnnotatorError(f"{import_from}: nested too deeply to be a scheme") from exc
             incoming = scheme.from_json(data, str(import_from))
+            rules = scheme.rules_from_json(data, str(import_from))
             with Store.open(db, create=False) as store:
                 _warn(store)
                 scheme.check_merge((x.name for x in store.labels(None)), incoming,
                                    str(import_from))  # fmt: skip
-                added = store.merge_scheme(incoming)
+                try:
+                    added = store.merge_scheme(incoming, rules)
+                except StoreError as exc:
+                    raise AnnotatorError(f"{import_from}: {exc}") from None
             _echo(f"{db}: scheme merged; new: {', '.join(added) or 'none'}")
         with Store.open_readonly(db) as store:
             _warn(store)
             labels = [*store.labels("span"), *store.labels("relation"), *store.labels("document")]
             usage = {label.name: store.label_usage(label.name) for label in labels}
+            rules = store.link_rules()
         if export_to is not None:
             with atomic_write(export_to) as f:
-                f.write(json.dumps(scheme.to_json(labels), indent=2).encode("utf-8"))
+                f.write(json.dumps(scheme.to_json(labels, rules), indent=2).encode("utf-8"))
             _echo(f"{export_to}: {len(labels)} label(s) written")
             return
     except AnnotatorError as exc:
@@ -355,8 +360,9 @@ def labels_command(db: Path, export_to: Path | None, import_from: Path | None) -
     for label in labels:
         kind = {"span": "label", "relation": "link", "document": "doc"}[label.kind]
         key = label.key or "-"
+        joins = f"  joins {rules[label.name].describe()}" if label.name in rules else ""
         _echo(f"{kind:<5} {label.name:<16} key {key:<2} {label.color}  {usage[label.name]:>7} used"
-                   + (f"  {label.description}" if label.description else ""))
+                   + joins + (f"  {label.description}" if label.description else ""))
 
 
 @main.command("stats")

@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from annotator.core import link_rules
 from annotator.core.display import hidden, shown
 from annotator.core.errors import AnnotatorError
+from annotator.core.link_rules import LinkRule
 from annotator.core.model import LABEL_KINDS, Label
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Keys the window uses on their own; a label cannot take them.
 RESERVED_KEYS = {"?", " "}
+# Digits pick the numbered link candidates while linking: no link type may take one.
+LINKING_DIGITS = set("123456789")
 
 
 class SchemeError(AnnotatorError):
@@ -101,24 +105,52 @@ def check(labels: list[Label]) -> None:
         if label.key:
             if len(label.key) != 1 or label.key in RESERVED_KEYS:
                 problems.append(f"{name!r}: key {label.key!r} must be one character, not ? or space")
+            if label.kind == "relation" and label.key in LINKING_DIGITS:
+                problems.append(f"{name!r}: key {label.key!r} picks a numbered candidate while "
+                                "linking; give the link type another key")  # fmt: skip
             group = key_group(label.kind)
             other = keys.get((group, label.key.lower()))
             if other:
                 problems.append(f"{name!r}: key {label.key!r} is already {other!r}'s")
             keys[(group, label.key.lower())] = name
+    # A link type's key acts in the list of links and while linking, a label's key on the
+    # article: one key doing both would be a surprise, so they differ too.
+    for label in labels:
+        if label.kind == "relation" and label.key:
+            other = keys.get(("span", label.key.lower()))
+            if other:
+                problems.append(f"{label.name!r}: key {label.key!r} is already the label "
+                                f"{other!r}'s")  # fmt: skip
     if problems:
         raise SchemeError("The label scheme cannot be saved:\n  " + "\n  ".join(problems))
 
 
-def to_json(labels: list[Label]) -> dict:
-    return {
-        "annotator_scheme": 1,
-        "labels": [
-            {"name": label.name, "kind": label.kind, "color": label.color, "key": label.key,
-             "description": label.description}
-            for label in labels
-        ],
-    }
+def to_json(labels: list[Label], rules: Mapping[str, LinkRule] | None = None) -> dict:
+    """A scheme file; a link type's rule is its ``from`` and ``to`` lists of span labels."""
+    rules = rules or {}
+
+    def item(label: Label) -> dict:
+        out = {"name": label.name, "kind": label.kind, "color": label.color, "key": label.key,
+               "description": label.description}  # fmt: skip
+        if label.kind == "relation" and label.name in rules:
+            out.update(link_rules.to_json(rules[label.name]))
+        return out
+
+    return {"annotator_scheme": 1, "labels": [item(label) for label in labels]}
+
+
+def rules_from_json(data: object, where: str) -> list[LinkRule]:
+    """The link rules of a scheme file (read after :func:`from_json` accepted it)."""
+    found = []
+    for item in data["labels"]:
+        if (item.get("kind") or "span") == "relation":
+            try:
+                rule = link_rules.from_json(item, item["name"], where)
+            except link_rules.LinkRuleError as exc:
+                raise SchemeError(str(exc)) from None
+            if rule is not None:
+                found.append(rule)
+    return found
 
 
 def from_json(data: object, where: str) -> list[Label]:

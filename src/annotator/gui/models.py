@@ -362,16 +362,22 @@ class RelationTableModel(TitledTable):
     def __init__(self, state: DocumentState, *, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        state.document_about_to_open.connect(self.beginResetModel)
-        state.document_opened.connect(self.endResetModel)
+        # True while the list changes: Qt then moves the current row itself, which is not a
+        # user's pick (gui/annotate/link_list.py keeps the picked link by id).
+        self.changing = False
+        state.document_about_to_open.connect(lambda: self._begin(self.beginResetModel))
+        state.document_opened.connect(lambda: self._end(self.endResetModel))
         state.relation_about_to_be_added.connect(
-            lambda _r, row: self.beginInsertRows(_ROOT, row, row)
+            lambda _r, row: self._begin(lambda: self.beginInsertRows(_ROOT, row, row))
         )
-        state.relation_added.connect(self.endInsertRows)
+        state.relation_added.connect(lambda *_: self._end(self.endInsertRows))
         state.relation_about_to_be_removed.connect(
-            lambda _r, row: self.beginRemoveRows(_ROOT, row, row)
+            lambda _r, row: self._begin(lambda: self.beginRemoveRows(_ROOT, row, row))
         )
-        state.relation_removed.connect(self.endRemoveRows)
+        state.relation_removed.connect(lambda *_: self._end(self.endRemoveRows))
+        state.relation_changed.connect(
+            lambda _old, _new, row: self.dataChanged.emit(self.index(row, 0), self.index(row, 2))
+        )
         state.span_changed.connect(self._on_state_span_changed)
 
     def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
@@ -389,6 +395,16 @@ class RelationTableModel(TitledTable):
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{ends[0]}\n  {relation.label} →\n{ends[2]}\nby {relation.annotator}"
         return ends[index.column()]
+
+    def _begin(self, begin) -> None:
+        self.changing = True
+        begin()
+
+    def _end(self, end) -> None:
+        try:
+            end()
+        finally:
+            self.changing = False
 
     def row_of(self, rel_id: str) -> int:
         for row, relation in enumerate(self.state.relations):

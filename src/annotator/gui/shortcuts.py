@@ -31,6 +31,9 @@ ARTICLE_KEYS = (
     ("Alt + label key", "label the selection exactly as selected (no snapping to words)"),
     ("Enter", "while linking: link to the chosen span; with the find bar open: the next "
      "match (Shift+Enter: the previous)"),
+    ("1 … 9", "while linking: link to the numbered candidate (label keys again afterwards)"),
+    ("a link type's key", "while linking: link with that type; in the list of links: "
+                          "retype the picked link"),
     ("label key, find bar open", "label the match (Enter in the find bar selects it and "
      "hands the keys to the article)"),
     ("Alt+C / Alt+W in the find bar", "match case / whole words only"),

@@ -10,7 +10,7 @@ from dataclasses import replace
 from annotator.core.ids import utc_now
 from annotator.core.model import Document, Relation, Span
 from annotator.core.spanset import SpanSet
-from annotator.store.errors import reads
+from annotator.store.errors import StoreError, reads
 from annotator.store.rows import (
     RELATION_COLUMNS,
     SPAN_COLUMNS,
@@ -191,9 +191,28 @@ class Annotations:
         return Relation(*row)
 
     def add_relation(self, relation: Relation) -> None:
+        """Store a link; refused when it breaks the scheme's rule for its type."""
         with self._write():
+            why = self.link_problem(relation.label, relation.source, relation.target)
+            if why:
+                raise StoreError(f"This link cannot be made: {why}.")
             self._ensure_annotator(relation.annotator)
             self._insert_relations([relation])
+
+    def retype_relation(self, rel_id: str, label: str) -> Relation:
+        """A link's new type, in place (its id, ends and place in the list kept); refused
+        when the new type may not join its ends."""
+        with self._write():
+            relation = self.relation(rel_id)
+            why = self.link_problem(label, relation.source, relation.target)
+            if why:
+                raise StoreError(f"This link cannot become {label}: {why}.")
+            updated = replace(relation, label=label, updated_at=utc_now())
+            self.conn.execute(
+                "UPDATE relations SET label = ?, updated_at = ? WHERE id = ?",
+                [label, updated.updated_at, rel_id],
+            )
+        return updated
 
     def delete_relation(self, rel_id: str) -> Relation:
         with self._write():

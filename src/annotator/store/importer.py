@@ -326,6 +326,7 @@ class Importer:
         refuse a document, span or relation whose id is taken by other content, add the
         labels the scheme lacks, and set aside in ``new`` the rows not stored yet."""
         summary, labels = run.summary, run.labels
+        rules = self.link_rules()  # which labels each link type joins
         added_docs = new.added_docs
         for i in range(new.resume, len(plan.docs)):
             doc, doc_id, doc_spans, doc_relations = (
@@ -381,14 +382,10 @@ class Importer:
             if moved:  # a relation's end found stored under an older id points at that row
                 doc_relations = [_moved_ends(row, moved) for row in doc_relations]
 
-            known = set(plan.span_ids_of[doc_id])
-
-            def check_ends(row: tuple, known: set[str] = known, origin: str = origin) -> None:
-                for end in (row[i] for i in _REL_ENDS):
-                    if end not in known:
-                        raise InputError(
-                            origin, f"relation {row[ID]!r} refers to unknown span {end!r}"
-                        )
+            ended = doc_spans if doc_id not in plan.repeated else [  # its earlier records' too
+                row for k, rows in enumerate(plan.spans) if plan.doc_ids[k] == doc_id for row in rows]
+            check_ends = self._ends_checker(set(plan.span_ids_of[doc_id]), ended, moved, origin,
+                                            rules)  # fmt: skip
 
             doc_relations = _unique(doc_relations, "relation", doc, summary)
             present = _sort_new(

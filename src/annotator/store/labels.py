@@ -4,13 +4,18 @@ and order."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from annotator.core.errors import InputError
+from annotator.core.link_rules import LinkRule, Rules, check, problem
 from annotator.core.model import Label
-from annotator.core.scheme import key_group
 from annotator.store.errors import StoreError, reads
+from annotator.store.rows import ID, RelationRow, SpanRow
+
+_SPAN_LABEL = SpanRow._fields.index("label")
+_REL_LABEL = RelationRow._fields.index("label")
+_REL_ENDS = (RelationRow._fields.index("source"), RelationRow._fields.index("target"))
 
 _NEW_LABEL_COLORS = ("#e5739a", "#a77ee0", "#e8844a", "#4fb7c9", "#9aa546", "#c9a227")
 
@@ -39,11 +44,102 @@ class Labels:
         ).fetchone()
         return row[0]
 
+    @reads
+    def link_rules(self) -> dict[str, LinkRule]:
+        """Which span labels each link type joins (core/link_rules.py); a type without an
+        entry joins any."""
+        ends: dict[str, dict[str, list[str]]] = {}
+        if not self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'link_rules'"
+        ).fetchone():
+            return {}  # a file of an older schema, opened only to be read: no rules yet
+        for relation, side, label in self.conn.execute(
+            "SELECT r.relation, r.side, r.label FROM link_rules r "
+            "JOIN labels l ON l.name = r.label ORDER BY r.relation, r.side, l.position, l.name"
+        ):
+            ends.setdefault(relation, {"source": [], "target": []})[side].append(label)
+        return {
+            name: LinkRule(name, tuple(sides["source"]), tuple(sides["target"]))
+            for name, sides in ends.items()
+        }
+
+    def link_problem(self, relation: str, source: str, target: str) -> str | None:
+        """Why a ``relation`` link between the spans ``source`` and ``target`` (ids) breaks
+        the scheme's rule, or None."""
+        row = self.conn.execute(
+            "SELECT (SELECT label FROM spans WHERE id = ?), (SELECT label FROM spans WHERE id = ?)",
+            [source, target],
+        ).fetchone()
+        if row[0] is None or row[1] is None:
+            return None  # the foreign keys refuse a link to a missing span
+        return problem(self.link_rules(), relation, row[0], row[1])
+
+    def _set_link_rules(self, rules: list[LinkRule]) -> None:
+        """Inside a write: give each of ``rules``' link types its rule, then refuse (rolling
+        the write back) if a stored link breaks one."""
+        kinds = dict(self.conn.execute("SELECT name, kind FROM labels").fetchall())
+        problems = check(rules, kinds)
+        if problems:
+            raise StoreError("The link rules cannot be saved: " + "; ".join(problems))
+        for rule in rules:
+            self.conn.execute("DELETE FROM link_rules WHERE relation = ?", [rule.relation])
+            self.conn.executemany(
+                "INSERT INTO link_rules (relation, side, label) VALUES (?, ?, ?)",
+                [(rule.relation, "source", n) for n in rule.sources]
+                + [(rule.relation, "target", n) for n in rule.targets],
+            )
+        self._check_stored_links(self.link_rules())
+
+    def _check_stored_links(self, rules: Rules) -> None:
+        rows = self.conn.execute(
+            "SELECT r.label, s.label, t.label, count(*) FROM relations r "
+            "JOIN spans s ON s.id = r.source JOIN spans t ON t.id = r.target "
+            "GROUP BY r.label, s.label, t.label"
+        ).fetchall()
+        broken = [(why, n) for rel, s, t, n in rows if (why := problem(rules, rel, s, t))]
+        if broken:
+            raise StoreError(
+                "The link rules cannot be saved: "
+                + "; ".join(f"{n} stored link(s) break it ({why})" for why, n in broken)
+            )
+
+    def _ends_checker(
+        self, known: set[str], spans: list[tuple], moved: dict[str, str], origin: str,
+        rules: Rules,
+    ) -> Callable[[tuple], None]:
+        """For an import: the check of a new relation row of a document whose spans are
+        ``known`` (ids) — ``spans`` the batch's rows of them, ``moved`` the ids of those
+        found stored under another — refusing, with its reason, a relation to a span the
+        document lacks or one that breaks its type's rule (as a bad span would be)."""
+        labels = {moved.get(row[ID], row[ID]): row[_SPAN_LABEL] for row in spans}
+
+        def label_of(span_id: str) -> str | None:
+            if span_id not in labels:
+                row = self.conn.execute("SELECT label FROM spans WHERE id = ?", [span_id])
+                labels[span_id] = (row.fetchone() or [None])[0]
+            return labels[span_id]
+
+        def check(row: tuple) -> None:
+            ends = [row[i] for i in _REL_ENDS]
+            for end in ends:
+                if end not in known:
+                    raise InputError(origin, f"relation {row[ID]!r} refers to unknown span {end!r}")
+            labels_of_ends = [label_of(end) for end in ends]
+            if rules.get(row[_REL_LABEL]) is not None and None not in labels_of_ends:
+                why = problem(rules, row[_REL_LABEL], *labels_of_ends)
+                if why:
+                    raise InputError(origin, f"relation {row[ID]!r} breaks the scheme: {why}")
+
+        return check
+
     def save_scheme(
-        self, labels: list[Label], *, renames: dict[str, str], deletes: list[str]
+        self, labels: list[Label], *, renames: dict[str, str], deletes: list[str],
+        rules: list[LinkRule] | None = None,
     ) -> None:
         """Replace the scheme in one transaction: renamed labels keep their spans (the
-        rename cascades), deleted labels take their spans and links with them."""
+        rename cascades), deleted labels take their spans and links with them. ``rules``
+        (when given) replace the link rules of their link types; one that a stored link
+        breaks is refused and nothing is saved."""
         with self._write():
             for name in deletes:
                 self.conn.execute("DELETE FROM spans WHERE label = ?", [name])
@@ -64,10 +160,13 @@ class Labels:
                     "description = excluded.description",
                     [label.name, label.kind, label.color, label.key, position, label.description],
                 )
+            if rules is not None:
+                self._set_link_rules(rules)
 
-    def merge_scheme(self, labels: list[Label]) -> list[str]:
-        """Add the labels a scheme file brings and take its colours and keys for the
-        ones that exist (nothing is deleted). Returns the names added."""
+    def merge_scheme(self, labels: list[Label], rules: list[LinkRule] = ()) -> list[str]:
+        """Add the labels a scheme file brings and take its colours and keys (and the link
+        rules it gives) for the ones that exist (nothing is deleted). Returns the names
+        added."""
         current = {label.name: label for label in self.labels(None)}
         merged = list(current.values())
         added = []
@@ -84,12 +183,13 @@ class Labels:
         taken = {}
         for label in merged:  # a key the file gives a label wins over the old holder
             if label.key:
-                group = key_group(label.kind)  # span and document labels share keys
-                previous = taken.get((group, label.key))
+                # Every key is one label's: span and document labels share the article's
+                # keys, and a link type's key may not be a label's (core/scheme.py check).
+                previous = taken.get(label.key)
                 if previous is not None and previous.name not in {x.name for x in labels}:
                     merged[merged.index(previous)] = replace(previous, key=None)
-                taken[(group, label.key)] = label
-        self.save_scheme(merged, renames={}, deletes=[])
+                taken[label.key] = label
+        self.save_scheme(merged, renames={}, deletes=[], rules=list(rules))
         return added
 
     def _add_labels(self, names: Iterable[str], kind: str, origin: str = "") -> list[str]:

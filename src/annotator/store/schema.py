@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 from annotator.core.ids import utc_now
 from annotator.core.labels import DEFAULT_LABELS
+from annotator.core.link_rules import DEFAULT_RULES
 
 APPLICATION_ID = 0x414E4E54  # "ANNT"
 
@@ -145,6 +146,31 @@ def m008_full_text_index_in_larger_runs(db: sqlite_utils.Database) -> None:
 
 
 @migration
+def m009_link_rules(db: sqlite_utils.Database) -> None:
+    """Which span labels each link type joins (issue 15): ``said_by`` quote -> actor,
+    ``claimed_by`` claim -> actor, where the scheme has those labels. A label the links
+    already stored join is added to its end's list, so an upgrade leaves no stored link
+    breaking its rule; no rows on an end: any label may stand there."""
+    db.execute(_LINK_RULES)
+    kinds = dict(db.execute("SELECT name, kind FROM labels").fetchall())
+    for rule in DEFAULT_RULES:
+        if kinds.get(rule.relation) != "relation":
+            continue
+        for side, names in (("source", rule.sources), ("target", rule.targets)):
+            if not all(kinds.get(name) == "span" for name in names):
+                continue  # the scheme was changed: leave this end open
+            used = [row[0] for row in db.execute(
+                f"SELECT DISTINCT s.label FROM relations r JOIN spans s ON s.id = r.{side} "
+                "WHERE r.label = ? ORDER BY s.label", [rule.relation],
+            )]  # fmt: skip
+            for name in dict.fromkeys([*names, *used]):
+                db.execute(
+                    "INSERT INTO link_rules (relation, side, label) VALUES (?, ?, ?)",
+                    [rule.relation, side, name],
+                )
+
+
+@migration
 def m010_received_versions(db: sqlite_utils.Database) -> None:
     """What each annotator sent for review, version by version, and the verdicts a new
     version put in doubt (issue 16). (m009 is another part's; the merge orders them.)
@@ -220,7 +246,16 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # guard.fingerprint() of the schema all the migrations make: a file that has exactly it is
 # known good without running them (tests/test_store.py fails, printing the new value, when a
 # migration changes it; a stale value only makes opening slower, never wrong).
-SCHEMA_FINGERPRINT = "ad408d3a98ac29a9e269d9c85b056e735cdfbd02f36ffe718a4b5d128f9295eb"
+SCHEMA_FINGERPRINT = "2e3601f8a1028cfe4f5e14b547820f80f765a4eb020076839c7b7799438b61aa"
+
+_LINK_RULES = """
+CREATE TABLE link_rules (
+    relation TEXT NOT NULL REFERENCES labels (name) ON UPDATE CASCADE ON DELETE CASCADE,
+    side TEXT NOT NULL CHECK (side IN ('source', 'target')),
+    label TEXT NOT NULL REFERENCES labels (name) ON UPDATE CASCADE ON DELETE CASCADE,
+    PRIMARY KEY (relation, side, label)
+)
+"""
 
 _SYNC = """
 CREATE TABLE sync_state (

@@ -14,23 +14,16 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QTableView, QWidget
 
 from annotator import settings
 from annotator.core import occurrences, quotes, textnav
-from annotator.core.editing import (
-    EditRefused,
-    link_candidates,
-    make_relation,
-    make_span,
-    move_edge,
-    span_to_select,
-)
+from annotator.core.editing import EditRefused, make_span, move_edge, span_to_select
 from annotator.core.model import Span
 from annotator.gui.annotate import commands, note_dialog
 from annotator.gui.annotate.article_view import ArticleView
+from annotator.gui.annotate.link_list import PickedLink
+from annotator.gui.annotate.linking import Linking
 from annotator.gui.annotate.occurrences_dialog import OccurrencesDialog
 from annotator.gui.annotate.state import DocumentState
 from annotator.gui.models import RelationTableModel
 from annotator.store import Store, StoreError
-
-LINK_CHOICES = 50  # link candidates offered with Tab, nearest first
 
 
 class Annotating(QObject):
@@ -53,9 +46,12 @@ class Annotating(QObject):
         self.window, self.store, self.state, self.article = window, store, state, article
         self.undo_stack, self.relation_table = undo_stack, relation_table
         self.annotator, self.report, self.say = annotator, report, say
-        self.link_source: Span | None = None
-        self.candidates: list[Span] = []
-        self.candidate = 0
+        self.picked_link = PickedLink(relation_table, relation_table.model())
+        self.linking = Linking(
+            store=store, state=state, article=article, relation_table=relation_table,
+            picked=self.picked_link, annotator=annotator, say=say, push=self._push,
+            report=report, parent=self,
+        )
         self.snap = bool(settings.load().get("snap_to_words", True))
         self._make_actions()
         self._connect_signals()
@@ -121,6 +117,10 @@ class Annotating(QObject):
         selected = self.state.selected_span()
         if selection is None and selected is not None:
             if selected.label != label:
+                why = self.linking.relabel_problem(selected, label)
+                if why:
+                    self.say(f"“{selected.text[:40]}” stays {selected.label}: {why}.")
+                    return
                 self._push(commands.RelabelSpan(self.store, self.state, self.report,
                                                 selected, label))
             return
@@ -197,9 +197,9 @@ class Annotating(QObject):
     def delete(self) -> None:
         """Delete: the selected link when the link list has focus, else the selected span."""
         if self.relation_table.hasFocus():
-            index = self.relation_table.currentIndex()
-            if index.isValid():
-                relation = self.state.relations[index.row()]
+            rel_id = self.picked_link.relation_id()  # by id: never the row's next link
+            if rel_id is not None:
+                relation = next(r for r in self.state.relations if r.id == rel_id)
                 self._push(commands.DeleteRelation(self.store, self.state, self.report, relation))
             return
         span = self.state.selected_span()
@@ -220,62 +220,26 @@ class Annotating(QObject):
 
     # -- links ---------------------------------------------------------------------------
 
+    @property
+    def link_source(self) -> Span | None:
+        """The quote or claim being linked (None: not linking)."""
+        return self.linking.source
+
+    @property
+    def candidates(self) -> list[Span]:
+        return self.linking.candidates
+
     def start_linking(self) -> None:
-        source = self.state.selected_span()
-        if source is None:
-            self.say("Select the quote or claim first, then press Ctrl+L to link it.")
-            return
-        # The nearest spans (actors first) are offered in turn; only those near enough to be
-        # reached with Tab are looked at, not every span of a long article.
-        nearby = self.state.spans.around(source.start, LINK_CHOICES, lambda s: s.label == "actor")
-        self.candidates = link_candidates(source, nearby)[:LINK_CHOICES]
-        if not self.candidates:
-            self.say("There is no other span to link to yet: mark the actor first.")
-            return
-        self.link_source, self.candidate = source, 0
-        self.article.set_link_candidate(self.candidates[0])
-        self.say("Linking: Tab / Shift+Tab choose, Enter links, Esc cancels, or click the actor.")
+        self.linking.start()
 
     def stop_linking(self) -> None:
-        if self.link_source is not None:
-            self.link_source, self.candidates = None, []
-            self.article.set_link_candidate(None)
+        self.linking.stop()
 
     def link_to(self, target: Span) -> None:
-        source = self.link_source
-        self.stop_linking()
-        try:
-            relation = make_relation(
-                source, target, self.annotator(),
-                relation_labels=self.state.relation_labels(), existing=self.state.relations,
-            )
-        except EditRefused as exc:
-            self.say(str(exc))
-            return
-        self._push(commands.AddRelation(self.store, self.state, self.report, relation))
-        self.state.select(source.id)
-        self.say(f"Linked: “{source.text[:40]}” {relation.label} “{target.text[:40]}”.")
+        self.linking.link_to(target)
 
     def cycle_relation_type(self) -> None:
-        index = self.relation_table.currentIndex()
-        types = self.state.relation_labels()
-        if not index.isValid() or len(types) < 2:
-            self.say("Pick a link in the list of links first.")
-            return
-        old = self.state.relations[index.row()]
-        label = types[(types.index(old.label) + 1) % len(types)] if old.label in types else types[0]
-        source, target = self.state.spans.get(old.source), self.state.spans.get(old.target)
-        others = [r for r in self.state.relations if r.id != old.id]
-        try:
-            new = make_relation(source, target, self.annotator(), relation_labels=types,
-                                existing=others, label=label)
-        except EditRefused as exc:
-            self.say(str(exc))
-            return
-        self.undo_stack.beginMacro(f"Change link to {label}")
-        self._push(commands.DeleteRelation(self.store, self.state, self.report, old))
-        self._push(commands.AddRelation(self.store, self.state, self.report, new))
-        self.undo_stack.endMacro()
+        self.linking.retype()
 
     # -- notes ---------------------------------------------------------------------------
 
@@ -376,12 +340,11 @@ class Annotating(QObject):
         if self.link_source is None:
             self.step_span(step)
             return
-        self.candidate = (self.candidate + step) % len(self.candidates)
-        self.article.set_link_candidate(self.candidates[self.candidate])
+        self.linking.step(step)
 
     def _on_text_confirmed(self) -> None:
         if self.link_source is not None:
-            self.link_to(self.candidates[self.candidate])
+            self.linking.confirm()
         elif self.article.find_open():  # Enter goes on finding, as in the find bar
             shift = QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier
             self.article.find_next(backward=bool(shift))
@@ -409,16 +372,18 @@ class Annotating(QObject):
         if self.link_source is not None:
             targets = [s for s in covering if s.id != self.link_source.id]
             if targets:
-                actors = [s for s in targets if s.label == "actor"]
+                candidates = {s.id for s in self.candidates}  # those the rules allow
+                actors = [s for s in targets if s.id in candidates or s.label == "actor"]
                 self.link_to((actors or targets)[0])
             return
         self.state.select(span_to_select(covering, self.state.selected))
 
     def _on_relation_table_row_changed(self, current, _previous) -> None:
-        if current.isValid():
+        if current.isValid() and not current.model().changing:  # not Qt's own move
             rel_id = current.data(RelationTableModel.IdRole)
-            relation = next(r for r in self.state.relations if r.id == rel_id)
-            self.state.select(relation.source)
+            relation = next((r for r in self.state.relations if r.id == rel_id), None)
+            if relation is not None:
+                self.state.select(relation.source)
 
     def _on_state_selection_changed(self, span_id: str | None) -> None:
         """A span chosen elsewhere (the list, Tab) is brought into view, unless the user is

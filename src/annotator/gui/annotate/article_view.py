@@ -131,6 +131,7 @@ class ArticleView(QWidget):
         self.state.labels_changed.connect(self.show_document_labels)
         self.state.relation_added.connect(lambda *_: self._draw_selection())
         self.state.relation_removed.connect(lambda *_: self._draw_selection())
+        self.state.relation_changed.connect(lambda *_: self._draw_selection())
 
     # -- what the window asks --------------------------------------------------------------
 

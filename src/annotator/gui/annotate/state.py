@@ -29,6 +29,7 @@ class DocumentState(QObject):
     relation_added = Signal(object, int)
     relation_about_to_be_removed = Signal(object, int)
     relation_removed = Signal(object, int)
+    relation_changed = Signal(object, object, int)  # old relation, new relation, row
     document_labels_changed = Signal()  # the open document's document labels
 
     def __init__(self, *, parent: QObject | None = None) -> None:
@@ -123,6 +124,14 @@ class DocumentState(QObject):
                 self.relation_about_to_be_removed.emit(relation, row)
                 del self.relations[row]
                 self.relation_removed.emit(relation, row)
+                return
+
+    def replace_relation(self, relation: Relation) -> None:
+        """A link changed in place (its type): same id, same row."""
+        for row, old in enumerate(self.relations):
+            if old.id == relation.id:
+                self.relations[row] = relation
+                self.relation_changed.emit(old, relation, row)
                 return
 
     def relations_of(self, span_id: str) -> list[Relation]:
