@@ -715,6 +715,8 @@ def bench_links(folder: Path, small: bool) -> None:
     ordered = sorted(many, key=lambda s: s.start)
     from annotator.core.model import IncomingRelation
 
+    for quote, actor in zip(ordered[::2], ordered[1::2], strict=False):
+        quote.label, actor.label = "quote", "actor"  # what the link rules let said_by join
     relations = [IncomingRelation("said_by", a.id, b.id, annotator="bench")
                  for a, b in zip(ordered[::2], ordered[1::2], strict=False)]
     at = len(big) // 2
