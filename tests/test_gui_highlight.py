@@ -250,7 +250,8 @@ def test_a_selected_quote_keeps_its_nested_actor_visible_and_is_framed(
     # Linking the quote: the actor inside it, proposed, is drawn darker, still in view.
     click(window, text.index("concept", quote[0]) + 2)
     QTest.keyClick(window.article.text, Qt.Key.Key_L, CTRL)
-    assert window.annotating.candidates[window.annotating.candidate].start == obama
+    linking = window.annotating.linking
+    assert linking.candidates[linking.candidate].start == obama
     image = grab(window)
     labels = window.state.labels
     assert dominant(image, box(window, obama, obama + 5)) == theme.selected_highlight(

@@ -153,17 +153,42 @@ def test_a_scheme_file_whose_rule_breaks_stored_links_changes_nothing(
     assert (rows(db, "SELECT * FROM labels"), rows(db, "SELECT * FROM link_rules")) == before
 
 
-def test_an_upgraded_database_keeps_its_links_allowed(db: Path) -> None:
+def version_8_copy(db: Path, path: Path) -> Path:
+    """A database as schema version 8 made it (before link rules), holding ``db``'s
+    article and spans."""
+    import sqlite_utils
+
+    from annotator.store import schema
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    new = sqlite_utils.Database(conn, execute_plugins=False)
+    for migrate in schema.MIGRATIONS[:8]:
+        migrate(new)
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 8")
+    conn.execute("ATTACH DATABASE ? AS now", [str(db)])
+    for table in ("documents", "spans", "span_counts", "document_status"):
+        conn.execute(f"INSERT OR IGNORE INTO main.{table} SELECT * FROM now.{table}")
+    conn.execute("INSERT OR IGNORE INTO main.annotators SELECT * FROM now.annotators")
+    conn.execute("INSERT INTO main.documents_fts (rowid, title, text) "
+                 "SELECT rowid, title, text FROM now.documents")
+    conn.execute("COMMIT")
+    conn.execute("DETACH DATABASE now")
+    conn.close()
+    return path
+
+
+def test_an_upgraded_database_keeps_its_links_allowed(db: Path, tmp_path: Path) -> None:
     """A database of schema 8 gets the default rules, widened by the labels its stored links
     already join, so no stored link breaks its rule after the upgrade."""
-    with closing(sqlite3.connect(str(db))) as conn:
-        conn.execute("DROP TABLE link_rules")
+    old = version_8_copy(db, tmp_path / "v8.db")
+    with closing(sqlite3.connect(str(old))) as conn:
         conn.execute("INSERT INTO relations (id, document, label, source, target, annotator, "
                      "created_at, updated_at) VALUES ('old', 'doc-1', 'said_by', 'c1', 'a1', "
                      "'import', 't', 't')")  # fmt: skip
-        conn.execute("PRAGMA user_version = 8")
         conn.commit()
-    with Store.open(db) as store:
+    with Store.open(old) as store:
         rules = store.link_rules()
         assert rules["said_by"] == LinkRule("said_by", ("claim", "quote"), ("actor",))
         assert rules["claimed_by"] == LinkRule("claimed_by", ("claim",), ("actor",))

@@ -356,6 +356,8 @@ def test_an_annotator_who_changed_her_work_and_sends_it_again_is_told_why(
         r.decide_span(putin.id, "accepted", reviewer="rita")
     with Store.open(a) as s:
         spans = {x.text: x for x in s.spans("doc-a")}
+        for link in s.relations("doc-a"):  # a quote cannot say a quote (the link rules)
+            s.delete_relation(link.id)
         s.relabel_span(spans["Putin"].id, "quote")
         quote = spans["said no to NATO"]
         s.move_span(quote.id, quote.start + 5, quote.end)
@@ -366,7 +368,7 @@ def test_an_annotator_who_changed_her_work_and_sends_it_again_is_told_why(
     result = run("review-import", review, second)
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
-    assert "alice: second version (2 spans changed); 1 verdict needs another look" in out
+    assert "alice: second version (2 spans changed, 1 link deleted); 1 verdict needs another look" in out
     with Store.open_readonly(review) as r:
         assert r.decisions("doc-a") == decisions
         by_id = {x.id: x for x in r.spans("doc-a")}

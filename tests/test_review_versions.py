@@ -215,9 +215,14 @@ def test_a_changed_link_is_a_new_version_too(tmp_path: Path) -> None:
     import sqlite3
 
     review, _a, b = _review_with_verdicts(tmp_path)
+    from annotator.core.link_rules import LinkRule
+
     with Store.open(review) as r:
         link = r.relations("doc-a", ["bob"])[0]
         r.decide_relation(link.id, "rejected", reviewer="rita")
+        # this scheme lets a quote be claimed_by an actor too, so the retype is allowed
+        r.save_scheme(r.labels(None), renames={}, deletes=[],
+                      rules=[LinkRule("claimed_by", ("claim", "quote"), ("actor",))])
     conn = sqlite3.connect(b)  # bob retypes his link (an edit the window makes in place)
     conn.execute("UPDATE relations SET label = 'claimed_by', updated_at = '2026-12-01T00:00:00Z'")
     conn.commit()

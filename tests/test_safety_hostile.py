@@ -404,7 +404,10 @@ def _open_damaged_copies(data, truth, copy: Path, rnd: random.Random, outcomes) 
             outcomes["refused on opening"] += 1
             continue
         with store:
-            problems = store.verify()
+            try:  # damage the checks reach through SQLite's own error is reported too
+                problems = store.verify()
+            except StoreError as exc:
+                problems = [str(exc)]
             if problems:
                 outcomes["reported by verify"] += 1
                 continue

@@ -100,6 +100,8 @@ class DrawnLinks(QObject):
                                   QItemSelectionModel.SelectionFlag.ClearAndSelect
                                   | QItemSelectionModel.SelectionFlag.Rows)
             model.blockSignals(blocked)
+            # the link list's keys (Ctrl+T, Delete) act on the link it holds picked, by id
+            self.annotating.picked_link.picked = self.selected
             self.table.viewport().update()
             link = self.relation(self.selected)
             self.say(f"Link {link.label}: “{self._text(link.source)}” → “{self._text(link.target)}”"

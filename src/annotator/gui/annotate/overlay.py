@@ -108,6 +108,7 @@ class Overlay(QWidget):
         state.document_opened.connect(self._opened)
         state.relation_added.connect(self._link_added)
         state.relation_removed.connect(self._link_removed)
+        state.relation_changed.connect(self._link_retyped)
         state.span_changed.connect(self._span_moved)
         state.span_added.connect(lambda span, _row: self._span_edited(span))
         state.span_removed.connect(lambda span, _row: self._span_edited(span))
@@ -209,6 +210,13 @@ class Overlay(QWidget):
     def _link_removed(self, relation: Relation, _row: int) -> None:
         if self._index is not None:
             self._index.remove(relation)
+        self.changed()
+
+    def _link_retyped(self, old: Relation, new: Relation, _row: int) -> None:
+        """A link retyped in place (same id, same ends): its arc says the new type."""
+        if self._index is not None:
+            self._index.remove(old)
+            self._index.add(new)
         self.changed()
 
     def _span_moved(self, old: Span, new: Span, _row: int) -> None:
