@@ -9,8 +9,10 @@ import contextlib
 import hashlib
 import json
 import os
+import queue
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -164,24 +166,61 @@ def _doc_of(item: ExportDocument) -> _Doc:
 
 
 class _Files:
-    """New files in our own hidden folder, opened by name within it (no path to resolve
-    for each) and written without Python's buffered file: creating 200,000 small files is
-    most of a brat export."""
+    """New files in our own hidden folder, made by a thread of their own while the next
+    documents are read and written out (creating 200,000 small files is the most of a brat
+    export, and the system does it while the export's thread goes on), opened by name
+    within the folder (no path to resolve for each), written without Python's buffered
+    file."""
+
+    _BATCH = 64  # files handed to the thread at a time
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.fd: int | None = None
+        self.pending: list[tuple[str, bytes]] = []
+        self.jobs: queue.Queue[list[tuple[str, bytes]] | None] = queue.Queue(maxsize=32)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="brat files", daemon=True)
 
     def __enter__(self) -> _Files:
         if os.open in os.supports_dir_fd:
             self.fd = os.open(self.folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        self.thread.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
+    def __exit__(self, kind: object, *exc: object) -> None:
+        try:
+            if kind is None and self.pending:
+                self.jobs.put(self.pending)
+            self.jobs.put(None)
+            self.thread.join()
+        finally:
+            if self.fd is not None:
+                os.close(self.fd)
+        if kind is None and self.error is not None:
+            raise self.error
 
     def put(self, name: str, data: bytes) -> None:
+        self.pending.append((name, data))
+        if len(self.pending) >= self._BATCH:
+            if self.error is not None:
+                raise self.error
+            self.jobs.put(self.pending)
+            self.pending = []
+
+    def _run(self) -> None:
+        # Takes every batch until told to stop, even after an error, so that the export's
+        # thread never waits on a full queue.
+        while (batch := self.jobs.get()) is not None:
+            if self.error is not None:
+                continue
+            try:
+                for name, data in batch:
+                    self._write(name, data)
+            except BaseException as exc:  # handed to the export's thread
+                self.error = exc
+
+    def _write(self, name: str, data: bytes) -> None:
         if self.fd is not None:
             fd = os.open(name, _NEW_FILE, 0o666, dir_fd=self.fd)
         else:
