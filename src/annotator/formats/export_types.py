@@ -213,7 +213,12 @@ def without_document_labels(
         left += len(item.document_labels)
         yield item
     if left:
-        report.notes.append(
-            f"{left} document label(s) left out: {fmt} has no document labels (the jsonl, "
-            "doccano, prodigy and labelstudio exports keep them)"
-        )
+        report.notes.append(document_labels_note(left, fmt))
+
+
+def document_labels_note(left: int, fmt: str) -> str:
+    """The report's note on the ``left`` document labels a format without them left out."""
+    return (
+        f"{left} document label(s) left out: {fmt} has no document labels (the jsonl, "
+        "doccano, prodigy and labelstudio exports keep them)"
+    )

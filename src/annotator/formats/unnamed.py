@@ -35,6 +35,20 @@ class Unnamed:
             self.relations += 1
             self.people.add(r.annotator)
 
+    def add_records(self, spans: list[dict], relations: list[dict]) -> None:
+        """As :meth:`add`, for spans and relations in the native record's keys (as the
+        brat export reads them); a document by one annotator has no identical spans."""
+        who = {s["annotator"] for s in spans}
+        if len(who) > 1:
+            owners: dict[tuple[int, int, str], set[str]] = {}
+            for s in spans:
+                owners.setdefault((s["start"], s["end"], s["label"]), set()).add(s["annotator"])
+            self.identical += sum(len(each) - 1 for each in owners.values())
+        self.spans += len(spans)
+        self.people |= who
+        self.relations += len(relations)
+        self.people.update(r["annotator"] for r in relations)
+
     def tell(self, report: ExportReport) -> None:
         if len(self.people) < 2:  # one person's work: importing it --annotator NAME is whole
             return
