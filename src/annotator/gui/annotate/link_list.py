@@ -39,6 +39,11 @@ class PickedLink(QObject):
         self.picked = rel_id
         self._restore()
 
+    def settling(self) -> bool:
+        """Whether the list's current row is moving by itself (the list changing, or the
+        picked row being put back), not by the user."""
+        return self._restoring or self.model.changing
+
     def _on_current_row_changed(self, current, _previous) -> None:
         if not self._restoring and not self.model.changing and current.isValid():
             self.picked = current.data(RelationTableModel.IdRole)

@@ -124,6 +124,8 @@ class DrawnLinks(QObject):
                      f"“{self._text(link.target)}” (Ctrl+Z brings it back).")
 
     def _on_table_row_changed(self, current, _previous) -> None:
+        if self.annotating.picked_link.settling():  # Qt moving the row, not the user
+            return
         if self.table.hasFocus() and current.isValid():  # picked in the list by the user
             self.pick(self.state.relations[current.row()].id)
 
