@@ -274,3 +274,14 @@ def test_assignments_are_even_rerun_safe_and_released(hub_db, tmp_path):
     # carol's file keeps her articles; the next sync brings nothing of the released ones
     report = sync(carol, login(hub_db, "carol"))
     assert report.documents == 0
+
+
+def test_a_reviewers_own_spans_off_their_articles_stay_local_and_gold_goes(team):
+    url, tmp = team
+    rita = tmp / "rita.db"
+    sync(rita, login(url, "rita"))
+    mark(rita, "rita", "Lavrov")  # her own span, on an article not assigned to her
+    gold = mark(rita, "gold", "Russia")
+    report = sync(rita, login(url, "rita"))
+    assert report.unassigned == {"span": 1, "status": 1} and report.pushed["span"] == 1
+    assert ("gold", "actor", gold.start, gold.end, False) in hub_spans(url)

@@ -77,7 +77,9 @@ def sync(db: Path, url: str) -> SyncReport:
                 store.set_sync_state(hub_id=hub_id, member=member, cursor="0")
             report = SyncReport(member, role)
             annotators = [member, GOLD] if role in ("reviewer", "lead") else [member]
-            assigned = None if role in ("reviewer", "lead") else {
+            # Everyone's own rows go only to articles assigned to them (the hub refuses the
+            # rest); a reviewer's gold goes anywhere.
+            assigned = {
                 row[0] for row in conn.execute(
                     "SELECT document FROM assignments WHERE annotator = current_user AND active"
                 )

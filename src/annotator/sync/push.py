@@ -13,11 +13,13 @@ transaction, each item's hub row is locked and compared:
   keeps its version; the local one is parked in the file, listed by ``sync --conflicts``.
 
 Rows on articles not assigned to the member stay local (the hub would refuse them) and are
-counted in the report. Rows travel as arrays, one statement per kind and kind of write.
+counted in the report. Rows travel by COPY into a temporary table, then one statement per
+kind and kind of write.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -130,10 +132,10 @@ def _insert(conn, kind: Kind, rows: list[dict]) -> dict[str, int]:
     if not rows:
         return {}
     cols = kind.columns
+    stage = _staged(conn, cols, rows)
     return _returned(conn.execute(
-        f"INSERT INTO {kind.table} ({_names(cols)}) SELECT * FROM {_unnest(cols)} "
-        f"ON CONFLICT ({_names(kind.key)}) DO NOTHING RETURNING {_names(kind.key)}, version",
-        _arrays(cols, rows),
+        f"INSERT INTO {kind.table} ({_names(cols)}) SELECT {_names(cols)} FROM {stage} "
+        f"ON CONFLICT ({_names(kind.key)}) DO NOTHING RETURNING {_names(kind.key)}, version"
     ))
 
 
@@ -142,23 +144,36 @@ def _update(conn, kind: Kind, rows: list[dict]) -> dict[str, int]:
         return {}
     cols = kind.columns
     sets = ", ".join(f'"{c}" = u."{c}"' for c in cols if c not in kind.key)
+    stage = _staged(conn, cols, rows)
     return _returned(conn.execute(
-        f"UPDATE {kind.table} t SET {sets}, deleted = false "
-        f"FROM {_unnest(cols)} AS u({_names(cols)}) WHERE {_join(kind)} "
-        f"RETURNING {_keys(kind)}, t.version",
-        _arrays(cols, rows),
+        f"UPDATE {kind.table} t SET {sets}, deleted = false FROM {stage} u "
+        f"WHERE {_join(kind)} RETURNING {_keys(kind)}, t.version"
     ))
 
 
 def _tombstone(conn, kind: Kind, rows: list[dict]) -> dict[str, int]:
     if not rows:
         return {}
+    stage = _staged(conn, kind.key, rows)
     return _returned(conn.execute(
-        f"UPDATE {kind.table} t SET deleted = true "
-        f"FROM {_unnest(kind.key)} AS u({_names(kind.key)}) WHERE {_join(kind)} "
-        f"RETURNING {_keys(kind)}, t.version",
-        _arrays(kind.key, rows),
+        f"UPDATE {kind.table} t SET deleted = true FROM {stage} u WHERE {_join(kind)} "
+        f"RETURNING {_keys(kind)}, t.version"
     ))
+
+
+def _staged(conn, columns, rows: list[dict]) -> str:
+    """A temporary table (gone at the end of the push's transaction) holding ``rows``'
+    ``columns``, filled with COPY: many times cheaper than sending the rows as parameters."""
+    name = f"push_stage_{next(_STAGE_NUMBERS)}"
+    types = ", ".join(f'"{c}" {_TYPES.get(c, "text")}' for c in columns)
+    conn.execute(f"CREATE TEMPORARY TABLE {name} ({types}) ON COMMIT DROP")
+    with conn.cursor().copy(f"COPY {name} ({_names(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
+    return name
+
+
+_STAGE_NUMBERS = itertools.count(1)  # the staging tables of one transaction never share a name
 
 
 def _keys(kind: Kind) -> str:
@@ -171,11 +186,10 @@ def _hub_rows(conn, kind: Kind, items: list[str], *, lock: bool) -> dict[str, di
         return {}
     keys = [dict(zip(kind.key, item.split("\t"), strict=True)) for item in items]
     names = (*kind.columns, "deleted", "version")
+    stage = _staged(conn, kind.key, keys)
     rows = conn.execute(
         f"SELECT {', '.join(f't.{chr(34)}{c}{chr(34)}' for c in names)} FROM {kind.table} t "
-        f"JOIN {_unnest(kind.key)} AS u({_names(kind.key)}) ON {_join(kind)}"
-        f"{' FOR UPDATE OF t' if lock else ''}",
-        _arrays(kind.key, keys),
+        f"JOIN {stage} u ON {_join(kind)}{' FOR UPDATE OF t' if lock else ''}"
     )
     found = {}
     for values in rows:
@@ -186,16 +200,6 @@ def _hub_rows(conn, kind: Kind, items: list[str], *, lock: bool) -> dict[str, di
 
 def _names(columns) -> str:
     return ", ".join(f'"{c}"' for c in columns)
-
-
-def _unnest(columns) -> str:
-    # %b: arrays sent in binary, which psycopg makes without scanning each text for quoting
-    arrays = ", ".join(f"%b::{_TYPES.get(c, 'text')}[]" for c in columns)
-    return f"unnest({arrays})"
-
-
-def _arrays(columns, rows: list[dict]) -> list[list]:
-    return [[row[c] for row in rows] for c in columns]
 
 
 def _join(kind: Kind) -> str:
