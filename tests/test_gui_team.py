@@ -176,9 +176,16 @@ def test_offline_edits_are_kept_and_sent_when_the_hub_is_back(team, pg_cluster, 
         assert window.statusBar().saved_label.text().startswith("✓ All changes saved")
         qtbot.wait(2500)  # the push after the edit fails: still offline, nothing shown broken
         assert "Offline since" in hub_state(window)
+        qtbot.mouseClick(window.team.button, Qt.MouseButton.LeftButton)  # what is going on?
+        box = window.team.explain_box
+        assert box.isVisible() and "Traceback" not in box.informativeText()
+        assert "The hub cannot be reached" in box.informativeText()
+        assert "2 change(s) in this file not yet on the hub" in box.informativeText()  # span, status
+        retry = next(b for b in box.buttons() if b.text() == "&Retry now")
     finally:
         pg_cluster.start()
-    qtbot.waitUntil(lambda: hub_state(window).endswith("Synced"), timeout=30000)
+    qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)  # no waiting for the back-off
+    qtbot.waitUntil(lambda: hub_state(window).endswith("Synced"), timeout=5000)
     assert ("alice", "actor", start, start + 6, False) in hub_spans(url)
     close(window)
 

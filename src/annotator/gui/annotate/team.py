@@ -141,8 +141,8 @@ class TeamSync(QObject):
         if link is not None:
             link.state_changed.disconnect(self._on_state)
             link.synced.disconnect(self._on_synced)
-            link.stop()
-            link.deleteLater()
+            if link.stop():  # a thread still in libpq's connect keeps its object alive
+                link.deleteLater()
         self._enable()
 
     # -- syncing ---------------------------------------------------------------------------

@@ -70,12 +70,13 @@ class ConnectDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
-        self.resize(560, self.sizeHint().height())
+        self.setMinimumWidth(560)  # kept when the message makes the dialog grow
         (self.address if not address else self.name).setFocus()
 
     def say(self, title: str, text: str) -> None:
         self.problem.setText(f"<b>{title}</b><br>{_html(text)}")
         self.problem.show()
+        self.adjustSize()  # the whole message is read, not cut at the dialog's first size
 
     def try_connect(self) -> None:
         if self.task is not None:
@@ -162,11 +163,11 @@ class ConflictsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.list, 1)
-        layout.addLayout(sides, 2)
+        layout.addLayout(sides, 1)
         layout.addWidget(self.problem)
         layout.addLayout(buttons)
         self.list.currentRowChanged.connect(self._show)
-        self.resize(760, 520)
+        self.resize(760, 440)
         self.reload()
 
     def reload(self) -> None:
@@ -219,5 +220,5 @@ class ConflictsDialog(QDialog):
 
 def _side(name: str) -> QPlainTextEdit:
     side = QPlainTextEdit(objectName=name, readOnly=True)
-    side.setMinimumHeight(110)
+    side.setMinimumHeight(90)
     return side
