@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psycopg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog
 
 from annotator import paths
 from annotator.gui.annotate import team as hub_team
@@ -128,7 +128,7 @@ def offset_of(window: MainWindow, needle: str) -> int:
     return window.state.document.text.index(needle)
 
 
-def test_edits_are_pushed_in_the_background(team, qtbot):
+def test_edits_are_pushed_in_the_background(team, qtbot, monkeypatch):
     url, tmp = team
     window = synced_window(qtbot, url, tmp / "alice.db", "alice")
     start = offset_of(window, "Lavrov")
@@ -138,6 +138,10 @@ def test_edits_are_pushed_in_the_background(team, qtbot):
     qtbot.waitUntil(lambda: ("alice", "actor", start, start + 6, False) in hub_spans(url),
                     timeout=10000)
     qtbot.waitUntil(lambda: hub_state(window).endswith("Synced"), timeout=10000)
+    # a new annotator name while connected: said, since that work would not be sent
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("alicia", True))
+    window.menus.name_action.trigger()
+    assert "You sync with the hub as alice" in window.statusBar().currentMessage()
     close(window)
 
 

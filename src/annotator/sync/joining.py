@@ -51,6 +51,16 @@ def address_of(url: str) -> str:
     return make_conninfo(**params)
 
 
+def member_of(url: str) -> str | None:
+    """The login name in ``url`` (None when it names none: libpq then uses the system's)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        return conninfo_to_dict(url).get("user") or None
+    except Exception:
+        return None
+
+
 def check(url: str, db: Path | None) -> Member:
     """Connect, check the hub's version and that the login is an active member, and that the
     file ``db`` (if it synced before) is this member's on this hub. Raises HubError."""

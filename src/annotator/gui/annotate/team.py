@@ -68,6 +68,8 @@ class TeamSync(QObject):
         window.statusBar().addPermanentWidget(self.button)
         self._menu(team_menu(window))
         window.writer.changed.connect(self._on_writer_changed)
+        # after the window's own slot has taken the new name
+        window.menus.name_action.triggered.connect(self._check_name)
         self._enable()
         url = remembered(window.store.path)
         if url is not None:
@@ -144,6 +146,14 @@ class TeamSync(QObject):
             if link.stop():  # a thread still in libpq's connect keeps its object alive
                 link.deleteLater()
         self._enable()
+
+    def _check_name(self) -> None:
+        member = joining.member_of(self.url) if self.url else None
+        if member and member != self.window.annotator:
+            self.window.statusBar().showMessage(
+                f"You sync with the hub as {member}: what you mark as "
+                f"{self.window.annotator} stays in this file and is not sent. Change the "
+                f"name back to {member}, or File ▸ Team hub ▸ Connect… as the new name.", 20000)
 
     # -- syncing ---------------------------------------------------------------------------
 
