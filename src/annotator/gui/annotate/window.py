@@ -35,6 +35,7 @@ from annotator.gui.annotate.links_drawn import DrawnLinks
 from annotator.gui.annotate.lists import SpanList, table
 from annotator.gui.annotate.state import DocumentState
 from annotator.gui.annotate.statusbar import StatusBar
+from annotator.gui.annotate.team import TeamSync
 from annotator.gui.models import DocumentTableModel, RelationTableModel, SpanTableModel
 from annotator.store import Store, StoreError
 
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
             say=self.statusBar().showMessage, parent=self,
         )
         self._connect_signals()
+        self.team = TeamSync(self)  # File ▸ Team hub; syncs in the background once connected
         self.setWindowTitle(f"Annotator — {store.path.name if store.path else 'memory'}")
         self.setWindowIcon(resources_qt.app_icon())
         screen = QApplication.primaryScreen().availableGeometry()
@@ -396,6 +398,7 @@ class MainWindow(QMainWindow):
             article=self.state.document.id if self.state.document else None,
             splitters=self.splitters, tables=self.remembered_tables,
         )
+        self.team.stop()  # the sync threads end before the file is closed
         self.browsing.stop()  # nothing may read the store once it is closed
         self.span_list.stop()
         self._closing = True
