@@ -76,7 +76,8 @@ def report_lines(report: Report, seconds: float | None = None) -> list[str]:
             + "   ".join(f"{c.precision:>9.3f} {c.recall:>5.3f} {c.f1:>5.3f}"
                          for c in (exact, overlap)))
     lines.append(f"speaker of a found quote right: {report.speaker_right}/{report.speaker_asked}"
-                 f" = {report.speaker:.3f}")
+                 f" = {report.speaker:.3f}; through pronouns: {report.speaker_resolved}/"
+                 f"{report.speaker_asked} = {report.speaker_through_pronouns:.3f}")
     return lines
 
 

@@ -70,6 +70,7 @@ class Report:
     kinds: dict[str, dict[str, Counts]] = field(default_factory=dict)
     speaker_right: int = 0
     speaker_asked: int = 0
+    speaker_resolved: int = 0  # right, counting a gold pronoun as the name it stands for
     articles: int = 0
 
     def counts(self, kind: str, match: str) -> Counts:
@@ -79,12 +80,18 @@ class Report:
     def speaker(self) -> float:
         return self.speaker_right / self.speaker_asked if self.speaker_asked else 0.0
 
+    @property
+    def speaker_through_pronouns(self) -> float:
+        return self.speaker_resolved / self.speaker_asked if self.speaker_asked else 0.0
+
     def as_dict(self) -> dict:
         return {
             "articles": self.articles,
             "kinds": {k: {m: c.as_dict() for m, c in v.items()} for k, v in sorted(self.kinds.items())},
             "speaker": {"right": self.speaker_right, "asked": self.speaker_asked,
-                        "accuracy": round(self.speaker, 4)},
+                        "accuracy": round(self.speaker, 4),
+                        "right_through_pronouns": self.speaker_resolved,
+                        "accuracy_through_pronouns": round(self.speaker_through_pronouns, 4)},
         }
 
 
@@ -169,7 +176,7 @@ def score_article(report: Report, article: GoldArticle, suggestions: Sequence[Su
             c.right += sum(1 for p in pred if any(_link_match(p, g, how) for g in gold))
             c.found += sum(1 for g in gold if any(_link_match(p, g, how) for p in pred))
     if kinds is None or "said_by" in kinds:
-        _speakers(report, gold_spans.get("quote", []), pred_spans.get("quote", []),
+        _speakers(report, article.text, gold_spans, pred_spans.get("quote", []),
                   gold_links, pred_links)
 
 
@@ -177,11 +184,19 @@ def _link_match(p, g, how: str) -> bool:
     return p[0] == g[0] and _matches(p[1], g[1], how) and _matches(p[2], g[2], how)
 
 
-def _speakers(report: Report, gold_quotes, pred_quotes, gold_links, pred_links) -> None:
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them"}
+
+
+def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
+              pred_links) -> None:
     """For each gold quote with a gold speaker that a predicted quote overlaps: is the
-    predicted said_by target of that quote one of its gold speakers (overlap)?"""
+    predicted said_by target of that quote one of its gold speakers (overlap)? Also
+    counted "through pronouns": a gold speaker that is a pronoun ("he said") stands for
+    the nearest gold actor before it that is not one, and a prediction naming that actor
+    (its last word: "Lavrov" for "Sergei Lavrov") is right, since the suggesters resolve
+    pronouns where the gold does not."""
     pred_index = _Index(pred_quotes)
-    said = {}
+    said: dict[Range, list[Range]] = {}
     for label, src, tgt in pred_links:
         if label == "said_by":
             said.setdefault(src, []).append(tgt)
@@ -189,7 +204,9 @@ def _speakers(report: Report, gold_quotes, pred_quotes, gold_links, pred_links) 
     for label, src, tgt in gold_links:
         if label == "said_by":
             speakers.setdefault(src, []).append(tgt)
-    for quote in gold_quotes:
+    names = sorted(r for r in gold_spans.get("actor", [])
+                   if _words(text, r) and _words(text, r)[-1] not in _PRONOUNS)
+    for quote in gold_spans.get("quote", []):
         if quote not in speakers:
             continue
         hits = pred_index.hits(quote, "overlap")
@@ -199,6 +216,20 @@ def _speakers(report: Report, gold_quotes, pred_quotes, gold_links, pred_links) 
         targets = [t for h in hits for t in said.get(h, [])]
         if any(_matches(t, g, "overlap") for t in targets for g in speakers[quote]):
             report.speaker_right += 1
+            report.speaker_resolved += 1
+            continue
+        for g in speakers[quote]:
+            if " ".join(_words(text, g)) not in _PRONOUNS:
+                continue
+            i = bisect_left(names, g)
+            if i and any(_words(text, t)[-1:] == _words(text, names[i - 1])[-1:]
+                         for t in targets):
+                report.speaker_resolved += 1
+                break
+
+
+def _words(text: str, r: Range) -> list[str]:
+    return [w.strip(".,’'s").lower() for w in text[r[0]:r[1]].split()]
 
 
 def seeded_actors(article: GoldArticle, label: str = "actor") -> tuple[list[Span], GoldArticle]:

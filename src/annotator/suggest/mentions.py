@@ -18,7 +18,11 @@ REPORTING = (
     "allege|alleges|alleged|believe|believes|believed|think|thinks|thought|maintain|"
     "maintains|maintained|deny|denies|denied|vow|vows|vowed|estimate|estimates|estimated|"
     "tweet|tweets|tweeted|contend|contends|contended|assert|asserts|asserted|recall|"
-    "recalls|recalled|point out|points out|pointed out|concede|concedes|conceded"
+    "recalls|recalled|point out|points out|pointed out|concede|concedes|conceded|continue|"
+    "continues|continued|exclaim|exclaims|exclaimed|observe|observes|observed|respond|"
+    "responds|responded|comment|comments|commented|joke|jokes|joked|recount|recounts|"
+    "recounted|reiterate|reiterates|reiterated|emphasize|emphasizes|emphasized|quipped|"
+    "testified|agreed|agrees|remarked|remarks|shouted|yelled|wondered|explained|writes|put it"
 )
 TITLES = (
     "President|Vice President|Prime Minister|Foreign Minister|Defense Minister|Minister|"
@@ -49,7 +53,8 @@ _COMMON = re.compile(
     r"analysts?|experts?|critics|statement|report|campaign|government|agency|police|"
     r"prosecutors?|authorities|group|aide|aides|adviser|advisers|advisor|chairman|candidate|"
     r"nominee|secretary|observers|residents|witnesses|military|army|company|poll|survey|"
-    r"study|administration|officer|officers|ambassador|envoy)\b",
+    r"study|administration|officer|officers|ambassador|envoy|judge|spokesperson|network|"
+    r"newspaper|paper|website|magazine|daily|host|reporter|correspondent|lawyer|attorney)\b",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"\b(?:he|she|they|it|we|He|She|They|It|We|I)\b")
