@@ -168,7 +168,8 @@ class _Run:
 
     def _finder(self, actors: Sequence[Span]) -> Speakers:
         if self._speakers is None:
-            self._speakers = Speakers(self.text, actors, names(self.text))
+            self._speakers = Speakers(self.text, actors, names(self.text),
+                                      [(q.start, q.end) for q in self.quotations()])
         return self._speakers
 
     def _link(self, out: Suggestions, finder: Speakers, made: dict, start: int, end: int,

@@ -31,8 +31,11 @@ _FORWARD = re.compile(
 )
 # After the clause: ", X said." / ", said X." / ", according to X."
 _TAIL = r"(?:[ \t]+[\w'’-]+){0,6}?[ \t]*(?:,[^.\n]*)?[.!?]?[ \t]*$"
+# At a sentence's end after a comma, any few words before a verb of saying are its
+# subject ("…, officials in Kiev said on Monday.").
+_ANY_SUBJECT = r"(?P<subj>(?:[\w'’.&-]+[ \t]+){0,5}?[\w'’.&-]+)"
 _BACKWARD = [
-    re.compile(rf",[ \t]+{_SUBJECT}[ \t]+{_ADV}{_VERB}{_TAIL}"),
+    re.compile(rf",[ \t]+{_ANY_SUBJECT}[ \t]+{_ADV}{_VERB}{_TAIL}"),
     re.compile(rf",[ \t]+{_VERB}[ \t]+{_SUBJECT}{_TAIL}"),
     re.compile(rf",[ \t]+according[ \t]+to[ \t]+{_SUBJECT}{_TAIL}"),
 ]
