@@ -297,3 +297,38 @@ def _timed(fn) -> float:
 def test_suggest_without_a_database_says_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["suggest", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and "no such database" in result.output
+
+
+def test_suggest_keeps_each_suggesters_run_through_the_store(tmp_path: Path, monkeypatch) -> None:
+    """``annotator suggest DB`` hands each article's Suggestions to the store's
+    ``replace_suggestions(doc_id, suggestions) -> int`` (the suggestion layer's API)."""
+    from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
+    from annotator.store import Store
+
+    text = SEED.read_text(encoding="utf-8")
+    db = tmp_path / "a.db"
+    at = text.index("Sergei Lavrov")
+    with Store.open(db) as store:
+        store.import_documents([IncomingDocument(
+            text, "sample", DocumentMeta(title="Lavrov"), "test",
+            spans=[IncomingSpan(at, at + len("Sergei Lavrov"), "actor", annotator="ann")])],
+            annotator="ann")
+        doc_id = store.document_ids()[0]
+    kept: list[tuple[str, Suggestions]] = []
+
+    def replace_suggestions(self, doc: str, suggestions: Suggestions) -> int:
+        kept.append((doc, suggestions))
+        return len(suggestions.spans) + len(suggestions.links)
+
+    monkeypatch.setattr(Store, "replace_suggestions", replace_suggestions, raising=False)
+    result = CliRunner().invoke(main, ["suggest", str(db), "--kind", "quote", "--kind", "actor"])
+    assert result.exit_code == 0, result.output
+    assert [(d, s.suggester) for d, s in kept] == [(doc_id, "quotes"), (doc_id, "actors")]
+    quotes, actors = kept[0][1], kept[1][1]
+    assert len([s for s in quotes.spans if s.label == "quote"]) == 6
+    assert any(s.reason.startswith("another mention") for s in actors.spans)
+    made = len(quotes.spans) + len(quotes.links)
+    assert f"1 article(s); suggestions kept: {made} from quotes, {len(actors.spans)} from actors" \
+        in result.output
+    result = CliRunner().invoke(main, ["suggest", str(db), "--document", "nope"])
+    assert result.exit_code == 1 and "no article with id 'nope'" in result.output

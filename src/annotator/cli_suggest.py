@@ -5,7 +5,9 @@ is not opened). Errors are one line, never a traceback."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -139,9 +141,11 @@ def _suggest(db: Path, wanted: set[str], documents: tuple[str, ...]) -> None:
             raise AnnotatorError(f"{db}: no article with id {missing[0]!r}")
         ids = list(documents) or known
         made: Counter[str] = Counter()
-        with click.progressbar(ids, label="suggesting", file=click.get_text_stream("stderr"),
-                               show_pos=True) as bar:
-            for doc_id in bar:
+        # A progress bar on a terminal only (as cli.py's imports and exports do).
+        bar = (click.progressbar(ids, label="suggesting", file=sys.stderr, show_pos=True)
+               if len(ids) > 1 and sys.stderr.isatty() else contextlib.nullcontext(ids))
+        with bar as each:
+            for doc_id in each:
                 doc = store.document(doc_id)
                 runs = suggest_document(doc.text, store.spans(doc_id), store.relations(doc_id),
                                         kinds=wanted)

@@ -104,7 +104,11 @@ def reported(text: str) -> list[Reported]:
 
 
 def _one(text: str, s: int, e: int, sentence: str) -> Reported | None:
-    back = next((m for p in _BACKWARD if (m := p.search(sentence)) and m.start() > 0), None)
+    back = None
+    comma = sentence.rfind(",")
+    while back is None and comma > 0:  # the patterns start at a comma: try only those
+        back = next((m for p in _BACKWARD if (m := p.match(sentence, comma))), None)
+        comma = sentence.rfind(",", 0, comma)
     if back is not None:
         a, b = _trim(text, s, s + back.start())
         subj = (s + back.start("subj"), s + back.end("subj"))

@@ -19,7 +19,7 @@ _SPEAKS = re.compile(rf"^(?:,[^,\n]{{1,60}},)?[ \t]+{_ADV}(?:{REPORTING})\b")
 _AFTER = re.compile(rf"^[ \t,.;!?—–”\"»’-]*(?:(?:{REPORTING})[ \t]+)?$")
 
 _REACH = 600  # characters either side of a quotation searched for its speaker
-_NEAR_BEFORE, _NEAR_AFTER = 10, 4  # candidates looked at before and after it
+_NEAR_BEFORE, _NEAR_AFTER = 6, 3  # candidates looked at before and after it
 _SCORES = {3: 0.85, 2: 0.65, 1: 0.5}
 # core/attribution.py's reason for a pronoun speaking at a quotation's edge: “he said” after it
 _PRONOUN_REASON = re.compile(r"^“(he|she|they|it|we)\b", re.IGNORECASE)
