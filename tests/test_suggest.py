@@ -85,11 +85,14 @@ def test_crlf_and_emoji_keep_exact_offsets() -> None:
     assert texts(text, found["quotes"], "actor") == ["Putin"]
 
 
-def test_scare_quotes_are_scored_low() -> None:
-    text = "Lavrov promised “practical steps” and said: “We want peace in Ukraine now.”"
+def test_scare_quotes_are_scored_low_unless_someone_says_them() -> None:
+    text = ("The so-called “peace plan” failed in the east.\n\n"
+            "Lavrov promised “practical steps” and said: “We want peace in Ukraine now.”")
     scores = {text[s.start:s.end]: s.score for s in run(text)["quotes"].spans
               if s.label == "quote"}
-    assert scores["practical steps"] < 0.5 < scores["We want peace in Ukraine now."]
+    assert scores["peace plan"] < 0.5  # no one says it: a scare quote
+    assert scores["practical steps"] >= 0.5  # “Lavrov promised” at its edge
+    assert scores["We want peace in Ukraine now."] > 0.8
 
 
 # -- speakers --------------------------------------------------------------------------

@@ -33,6 +33,7 @@ DEFAULT_RULES = {
     "said_by": "said_by", "claimed_by": "claimed_by",
 }
 _SHORT_QUOTE = 3  # words: a quotation this short is as often a scare quote as a quote
+_SAID_AT_EDGE = 0.85  # speakers.py's score for a speaker named at a quotation's edge
 
 
 def suggest_document(
@@ -110,6 +111,9 @@ class _Run:
                 said = self._link(out, finder, made, q.start, q.end, key,
                                   self.rules["said_by"], score_only=True)
                 if said is not None:
+                    strong = finder.speaker(q.start, q.end)[2] >= _SAID_AT_EDGE
+                    if q.words <= _SHORT_QUOTE and strong:
+                        score = 0.6  # a short quotation with "said" at its edge is a quote
                     score = min(0.95, score + 0.05)
                     how += f", {said}"
             out.spans.append(SuggestedSpan(key, q.start, q.end, label, round(score, 2),
