@@ -22,7 +22,12 @@ REPORTING = (
     "continues|continued|exclaim|exclaims|exclaimed|observe|observes|observed|respond|"
     "responds|responded|comment|comments|commented|joke|jokes|joked|recount|recounts|"
     "recounted|reiterate|reiterates|reiterated|emphasize|emphasizes|emphasized|quipped|"
-    "testified|agreed|agrees|remarked|remarks|shouted|yelled|wondered|explained|writes|put it"
+    "testified|agreed|agrees|remarked|remarks|shouted|yelled|wondered|explained|writes|"
+    "put it|conclude|concludes|concluded|echo|echoes|echoed|boast|boasts|boasted|charge|"
+    "charges|charged|counter|counters|countered|caution|cautions|cautioned|lament|laments|"
+    "lamented|pledge|pledges|pledged|post|posts|posted|proclaim|proclaims|proclaimed|retort|"
+    "retorts|retorted|scoffed|sighed|thank|thanks|thanked|mused|saying|telling|adding|"
+    "calling|labeling|warning|noting|arguing|writing|explaining|claiming|insisting"
 )
 TITLES = (
     "President|Vice President|Prime Minister|Foreign Minister|Defense Minister|Minister|"

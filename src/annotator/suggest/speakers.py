@@ -14,7 +14,11 @@ from annotator.suggest.mentions import REPORTING, Mention
 
 _ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|\w+ly)[ \t]+){0,2}"
 # A mention that is the subject of a verb of saying: "Clinton added", "Cruz continued:".
-_SPEAKS = re.compile(rf"^(?:,[^,\n]{{1,60}},)?[ \t]+{_ADV}(?:{REPORTING})\b")
+_SPEAKS = re.compile(rf"^(?:,[^,\n]{{1,60}},)?[ \t]+{_ADV}(?:{REPORTING})\b", re.IGNORECASE)
+# Right after a quotation: "…,” the gambling tycoon told Reuters: a noun phrase speaking.
+_PHRASE_AFTER = re.compile(
+    rf"^[ \t,.;!?—–”\"»’-]*((?:the|a|an|one|another)[ \t]+(?:[\w’'-]+[ \t]+){{0,3}}?[\w’'-]+)"
+    rf"[ \t]+{_ADV}(?:{REPORTING})\b")
 # Between a quotation and a mention after it: punctuation, or a verb of saying first.
 _AFTER = re.compile(rf"^[ \t,.;!?—–”\"»’-]*(?:(?:{REPORTING})[ \t]+)?$")
 
@@ -119,6 +123,11 @@ class Speakers:
                     and (_SPEAKS.match(text[c.end:c.end + 60])
                          or re.search(rf"(?:{REPORTING})[ \t]+$", text[end:c.start])):
                 return c, "named after it with a verb of saying", 0.6
+        phrase = _PHRASE_AFTER.match(text, end, min(len(text), end + 80))
+        if phrase is not None:
+            a, b = phrase.span(1)
+            c = Span(f"mention:after-{a}", "", a, b, "actor", text[a:b], "", "", "")
+            return c, "speaks right after it", 0.6
         # The paragraph before the quotation's, when it ends with a colon.
         para = text.rfind("\n", 0, start)
         lo = para + 1
