@@ -734,7 +734,8 @@ def bench_links(folder: Path, small: bool) -> None:
         "  the arcs and tags alone, every place found again")
 
 
-PARTS = ("startup", "autosave", "article", "corpus", "news", "memory", "brat", "links", "hub")
+PARTS = ("startup", "autosave", "article", "corpus", "news", "memory", "brat", "links", "hub",
+         "suggest")
 
 
 def main() -> None:
@@ -782,6 +783,10 @@ def main() -> None:
             from bench_hub import bench_hub  # the team hub: its own PostgreSQL cluster
 
             bench_hub(folder, 2_000 if small else 100_000, 4 if small else 20, record)
+        if "suggest" in parts:
+            from bench_suggest import bench_suggest  # the suggesters: PolNeAR, when present
+
+            bench_suggest(folder, small, record, RESULTS)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     RESULTS["peak memory of the benchmark process (MB)"] = {"value": round(peak, 1)}
     print(f"{'peak memory (benchmark process)':<58} {peak:9.1f} MB")

@@ -304,6 +304,7 @@ FLOORS = {
     "formats": {"core", "store", "formats"},
     "review": {"core", "store", "review"},
     "sync": {"core", "store", "formats", "review", "sync"},
+    "suggest": {"core", "suggest"},
 }
 
 

@@ -594,3 +594,7 @@ main.add_command(review_history_command)
 from annotator.cli_hub import TEAM_COMMANDS  # noqa: E402 (the team hub: cli_hub.py)
 
 list(map(main.add_command, TEAM_COMMANDS))
+
+from annotator.cli_suggest import SUGGEST_COMMANDS  # noqa: E402 (suggestions: cli_suggest.py)
+
+list(map(main.add_command, SUGGEST_COMMANDS))

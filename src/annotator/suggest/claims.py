@@ -1,0 +1,154 @@
+"""Reported speech: clauses a verb of saying introduces without quotation marks.
+
+Three shapes, each the whole sentence around a reporting verb (no sentence is read twice):
+- "X warned NATO not to offer ..." / "X said (that) it will ..." : the clause after the
+  verb (and after its object up to "that", "to" or "not to");
+- "The talks failed, X said." / "..., said X." : the sentence before the attribution;
+- "According to X, the talks failed." / "..., according to X.".
+A clause that is mostly inside quotation marks is the direct-quote suggester's."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from annotator.suggest.mentions import REPORTING
+
+_SUBJECT = (
+    r"(?P<subj>[A-Z][\w.&-]*['’]s(?:[ \t]+[a-z-]+){1,2}|"
+    r"(?:[A-Z][\w'’.&-]*[ \t]+){0,5}[A-Z][\w'’.&-]*|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|"
+    r"[Ii]t|(?:[Tt]he|[Aa]n?|[Aa]nother)[ \t]+(?:[\w-]+[ \t]+){0,2}[\w-]+)"
+)
+_ADV = r"(?:(?:has|have|had|also|long|later|then|again|once|earlier|previously|recently|" \
+       r"further|never|would|will|could|\w+ly)[ \t]+){0,3}"
+_VERB = rf"(?P<verb>{REPORTING})\b"
+# After the subject's verb: an object up to "that" / "to" / "not to", or straight on.
+_LEAD = r"(?:that[ \t]+|(?=not[ \t]+to\b)|(?=to\b))"
+_OBJ = r"(?:[ \t]+(?!that\b|not\b|to\b)[\w'’.-]+){1,3}?"
+_FORWARD = re.compile(
+    rf"{_SUBJECT}(?:,[^,\n]{{1,60}},)?[ \t]+{_ADV}{_VERB}"
+    rf"(?:(?P<obj>{_OBJ})[ \t]*,?[ \t]+(?P<lead>{_LEAD})|[ \t]*,?[ \t]+(?P<bare>that[ \t]+)?)"
+)
+# After the clause: ", X said." / ", said X." / ", according to X."
+_TAIL = r"(?:[ \t]+[\w'’-]+){0,6}?[ \t]*(?:,[^.\n]*)?[.!?]?[ \t]*$"
+# At a sentence's end after a comma, any few words before a verb of saying are its
+# subject ("…, officials in Kiev said on Monday.").
+_ANY_SUBJECT = r"(?P<subj>(?:[\w'’.&-]+[ \t]+){0,5}?[\w'’.&-]+)"
+_BACKWARD = [
+    re.compile(rf",[ \t]+{_ANY_SUBJECT}[ \t]+{_ADV}{_VERB}{_TAIL}"),
+    re.compile(rf",[ \t]+{_VERB}[ \t]+{_SUBJECT}{_TAIL}"),
+    re.compile(rf",[ \t]+according[ \t]+to[ \t]+{_SUBJECT}{_TAIL}"),
+]
+_ACCORDING = re.compile(rf"^[ \t]*[Aa]ccording[ \t]+to[ \t]+{_SUBJECT}[^,\n]{{0,60}},[ \t]+")
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?:[”\"’)]+)?|$)")
+_SKIP_VERBS = {"think", "thinks", "thought", "believe", "believes", "believed"}
+_MIN_WORDS = 4
+# Verbs whose object comes first ("urged Kiev to", "told reporters that"): the clause is
+# what follows "to" or "that", never the object.
+_OBJECT_FIRST = re.compile(r"(?:tell|tells|told|warn|warns|warned|urge|urges|urged|ask|asks|"
+                           r"asked|promise|promises|promised|remind|reminds|reminded)$")
+# A clause does not begin with these: "said at talks with ...", "said on Monday."
+_NOT_A_CLAUSE = re.compile(
+    r"(?:at|in|on|during|after|before|with|by|for|from|of|about|to|earlier|later|last|"
+    r"yesterday|today|tonight|this|next|when|while|as|in a|so|too|so far)\b", re.IGNORECASE)
+_AND_AGAIN = re.compile(
+    rf"[ \t]+and[ \t]+{_VERB}(?:(?P<obj>{_OBJ})[ \t]*,?[ \t]+(?P<lead>{_LEAD})|"
+    rf"[ \t]*,?[ \t]+(?P<bare>that[ \t]+)?)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reported:
+    start: int
+    end: int
+    subject: tuple[int, int]
+    reason: str
+    score: float
+
+
+def _sentences(text: str):
+    """Sentences: runs up to . ! ? (with a closing mark after them) or a line end; an
+    abbreviation (U.S., Mr.) may cut one short, which only shortens a clause."""
+    for m in _SENTENCE.finditer(text):
+        if m.group(0).strip():
+            yield m.start(), m.end()
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t,;:—–-":
+        start += 1
+    while end > start and text[end - 1] in " \t.,;:!?—–-":
+        end -= 1
+    return start, end
+
+
+def _quoted_share(text: str, start: int, end: int) -> float:
+    piece = text[start:end]
+    marks = [i for i, c in enumerate(piece) if c in "“”\"«»„"]
+    if len(marks) < 2:
+        return 0.0
+    return (marks[-1] - marks[0]) / max(1, len(piece))
+
+
+def reported(text: str) -> list[Reported]:
+    out: list[Reported] = []
+    for s, e in _sentences(text):
+        sentence = text[s:e]
+        if not re.search(rf"\b(?:{REPORTING}|according to)\b", sentence, re.IGNORECASE):
+            continue
+        for found in _clauses(text, s, e, sentence):
+            a, b = found.start, found.end
+            if len(text[a:b].split()) >= _MIN_WORDS and _quoted_share(text, a, b) < 0.6:
+                out.append(found)
+    return out
+
+
+def _one(text: str, s: int, e: int, sentence: str) -> Reported | None:
+    back = None
+    comma = sentence.rfind(",")
+    while back is None and comma > 0:  # the patterns start at a comma: try only those
+        back = next((m for p in _BACKWARD if (m := p.match(sentence, comma))), None)
+        comma = sentence.rfind(",", 0, comma)
+    if back is not None:
+        a, b = _trim(text, s, s + back.start())
+        subj = (s + back.start("subj"), s + back.end("subj"))
+        verb = back.groupdict().get("verb") or "according to"
+        return Reported(a, b, subj, f"clause before “{verb}”, subject after it", 0.6)
+    acc = _ACCORDING.match(sentence)
+    if acc is not None:
+        a, b = _trim(text, s + acc.end(), e)
+        subj = (s + acc.start("subj"), s + acc.end("subj"))
+        return Reported(a, b, subj, "clause after “according to …,”", 0.6)
+    return None
+
+
+def _clauses(text: str, s: int, e: int, sentence: str) -> list[Reported]:
+    """The reported clauses of one sentence (several when verbs of saying are joined with
+    "and": "warned NATO not to …, and told the United States not to …")."""
+    one = _one(text, s, e, sentence)
+    if one is not None:
+        return [one]
+    fwd = _FORWARD.search(sentence)
+    if fwd is None or fwd.group("verb").lower() in _SKIP_VERBS:
+        return []
+    subj = (s + fwd.start("subj"), s + fwd.end("subj"))
+    verbs = [fwd]
+    while len(verbs) < 4 and (more := _AND_AGAIN.search(sentence, verbs[-1].end())):
+        verbs.append(more)
+    out: list[Reported] = []
+    for n, match in enumerate(verbs):
+        verb = match.group("verb")
+        lead = match.group("lead") if match.group("obj") else match.group("bare")
+        stop = verbs[n + 1].start() if n + 1 < len(verbs) else len(sentence)
+        after = sentence[match.end():stop]
+        if not after.strip() or after[:1] in "“\"«„:":
+            continue  # a direct quotation follows: the quotes suggester's
+        if lead is None and (_OBJECT_FIRST.search(verb.lower()) or _NOT_A_CLAUSE.match(after)):
+            continue  # "urged Kiev and the rebels …", "said at talks …": no clause
+        a, b = _trim(text, s + match.end(), s + stop)
+        how = "“that”" if lead and lead.startswith("that") else ("“to”" if lead is not None
+                                                              else "verb")
+        again = ", same subject" if n else ""
+        out.append(Reported(a, b, subj, f"clause after “{verb}” ({how}){again}",
+                            0.45 if how == "verb" else 0.6))
+    return out

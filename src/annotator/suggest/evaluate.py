@@ -1,0 +1,266 @@
+"""How good the suggesters are: precision, recall and F1 per kind against a gold set of
+the same articles (pure; the CLI and the bench print what this computes).
+
+Spans match by label and offsets: *exact* (same start and end) or *overlap* (sharing a
+character). Links match by label and their two spans, each matched the same way. A
+predicted item is right when some gold item matches it (precision); a gold item is found
+when some prediction matches it (recall). Two extra figures: *speaker*, the share of gold
+quotes found (overlap) whose predicted said_by target matches a gold speaker of that
+quote; *actor mentions*, the actors suggester's further mentions when the first mention
+of each gold actor's words is given as marked (the rest of that actor's gold mentions
+are what it should find)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from annotator.core.model import Relation, Span
+from annotator.core.suggestions import Suggestions
+
+Run = Callable[..., list[Suggestions]]
+MATCHES = ("exact", "overlap")
+
+
+@dataclass(frozen=True, slots=True)
+class GoldArticle:
+    id: str
+    text: str
+    spans: Sequence[Span]
+    relations: Sequence[Relation]
+
+
+@dataclass(slots=True)
+class Counts:
+    predicted: int = 0
+    right: int = 0  # predictions some gold item matches
+    gold: int = 0
+    found: int = 0  # gold items some prediction matches
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: Counts) -> None:
+        self.predicted += other.predicted
+        self.right += other.right
+        self.gold += other.gold
+        self.found += other.found
+
+    def as_dict(self) -> dict:
+        return {"predicted": self.predicted, "right": self.right, "gold": self.gold,
+                "found": self.found, "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+
+
+@dataclass(slots=True)
+class Report:
+    """Counts per kind ("quote", "said_by", ...) and per match ("exact", "overlap")."""
+
+    kinds: dict[str, dict[str, Counts]] = field(default_factory=dict)
+    speaker_right: int = 0
+    speaker_asked: int = 0
+    speaker_resolved: int = 0  # right, counting a gold pronoun as the name it stands for
+    articles: int = 0
+
+    def counts(self, kind: str, match: str) -> Counts:
+        return self.kinds.setdefault(kind, {m: Counts() for m in MATCHES})[match]
+
+    @property
+    def speaker(self) -> float:
+        return self.speaker_right / self.speaker_asked if self.speaker_asked else 0.0
+
+    @property
+    def speaker_through_pronouns(self) -> float:
+        return self.speaker_resolved / self.speaker_asked if self.speaker_asked else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "articles": self.articles,
+            "kinds": {k: {m: c.as_dict() for m, c in v.items()} for k, v in sorted(self.kinds.items())},
+            "speaker": {"right": self.speaker_right, "asked": self.speaker_asked,
+                        "accuracy": round(self.speaker, 4),
+                        "right_through_pronouns": self.speaker_resolved,
+                        "accuracy_through_pronouns": round(self.speaker_through_pronouns, 4)},
+        }
+
+
+Range = tuple[int, int]
+
+
+def _matches(a: Range, b: Range, how: str) -> bool:
+    return a == b if how == "exact" else a[0] < b[1] and b[0] < a[1]
+
+
+class _Index:
+    """Ranges sorted by start, for the overlap look-ups of one article."""
+
+    def __init__(self, ranges: Iterable[Range]):
+        self.ranges = sorted(set(ranges))
+        self.starts = [r[0] for r in self.ranges]
+        self.longest = max((e - s for s, e in self.ranges), default=0)
+
+    def hits(self, r: Range, how: str) -> list[Range]:
+        if how == "exact":
+            i = bisect_left(self.ranges, r)
+            return [r] if i < len(self.ranges) and self.ranges[i] == r else []
+        lo = bisect_left(self.starts, r[0] - self.longest)
+        hi = bisect_left(self.starts, r[1])
+        return [g for g in self.ranges[lo:hi] if _matches(g, r, "overlap")]
+
+
+def predicted(suggestions: Sequence[Suggestions], existing: Sequence[Span],
+              min_score: float = 0.0) -> tuple[dict[str, list[Range]], list[tuple[str, Range, Range]]]:
+    """The spans (by label) and links (label, source range, target range) a run proposes,
+    keeping those scored at least ``min_score``."""
+    spans: dict[str, list[Range]] = {}
+    links: list[tuple[str, Range, Range]] = []
+    by_id = {f"span:{s.id}": (s.start, s.end) for s in existing}
+    for run in suggestions:
+        keys = dict(by_id)
+        for s in run.spans:
+            keys[s.key] = (s.start, s.end)
+            if s.score >= min_score:
+                spans.setdefault(s.label, []).append((s.start, s.end))
+        for link in run.links:
+            if link.score >= min_score and link.source in keys and link.target in keys:
+                links.append((link.label, keys[link.source], keys[link.target]))
+    return spans, links
+
+
+def gold_items(article: GoldArticle) -> tuple[dict[str, list[Range]], list[tuple[str, Range, Range]]]:
+    spans: dict[str, list[Range]] = {}
+    where = {s.id: (s.start, s.end) for s in article.spans}
+    for s in article.spans:
+        spans.setdefault(s.label, []).append((s.start, s.end))
+    links = [(r.label, where[r.source], where[r.target]) for r in article.relations
+             if r.source in where and r.target in where]
+    return spans, links
+
+
+def score_article(report: Report, article: GoldArticle, suggestions: Sequence[Suggestions],
+                  *, existing: Sequence[Span] = (), min_score: float = 0.0,
+                  kinds: set[str] | None = None) -> None:
+    """Add one article's predictions to ``report`` (only span and link labels in
+    ``kinds`` when given)."""
+    pred_spans, pred_links = predicted(suggestions, existing, min_score)
+    gold_spans, gold_links = gold_items(article)
+    labels = (set(pred_spans) | set(gold_spans))
+    for label in labels if kinds is None else labels & kinds:
+        pred, gold = pred_spans.get(label, []), gold_spans.get(label, [])
+        gold_index, pred_index = _Index(gold), _Index(pred)
+        for how in MATCHES:
+            c = report.counts(label, how)
+            c.predicted += len(pred)
+            c.gold += len(gold)
+            c.right += sum(1 for p in pred if gold_index.hits(p, how))
+            c.found += sum(1 for g in gold if pred_index.hits(g, how))
+    link_labels = {lk[0] for lk in pred_links} | {lk[0] for lk in gold_links}
+    for label in link_labels if kinds is None else link_labels & kinds:
+        pred = [lk for lk in pred_links if lk[0] == label]
+        gold = [lk for lk in gold_links if lk[0] == label]
+        for how in MATCHES:
+            c = report.counts(label, how)
+            c.predicted += len(pred)
+            c.gold += len(gold)
+            c.right += sum(1 for p in pred if any(_link_match(p, g, how) for g in gold))
+            c.found += sum(1 for g in gold if any(_link_match(p, g, how) for p in pred))
+    if kinds is None or "said_by" in kinds:
+        _speakers(report, article.text, gold_spans, pred_spans.get("quote", []),
+                  gold_links, pred_links)
+
+
+def _link_match(p, g, how: str) -> bool:
+    return p[0] == g[0] and _matches(p[1], g[1], how) and _matches(p[2], g[2], how)
+
+
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them"}
+
+
+def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
+              pred_links) -> None:
+    """For each gold quote with a gold speaker that a predicted quote overlaps: is the
+    predicted said_by target of that quote one of its gold speakers (overlap)? Also
+    counted "through pronouns": a gold speaker that is a pronoun ("he said") stands for
+    the nearest gold actor before it that is not one, and a prediction naming that actor
+    (its last word: "Lavrov" for "Sergei Lavrov") is right, since the suggesters resolve
+    pronouns where the gold does not."""
+    pred_index = _Index(pred_quotes)
+    said: dict[Range, list[Range]] = {}
+    for label, src, tgt in pred_links:
+        if label == "said_by":
+            said.setdefault(src, []).append(tgt)
+    speakers: dict[Range, list[Range]] = {}
+    for label, src, tgt in gold_links:
+        if label == "said_by":
+            speakers.setdefault(src, []).append(tgt)
+    names = sorted(r for r in gold_spans.get("actor", [])
+                   if _words(text, r) and _words(text, r)[-1] not in _PRONOUNS)
+    for quote in gold_spans.get("quote", []):
+        if quote not in speakers:
+            continue
+        hits = pred_index.hits(quote, "overlap")
+        if not hits:
+            continue
+        report.speaker_asked += 1
+        targets = [t for h in hits for t in said.get(h, [])]
+        if any(_matches(t, g, "overlap") for t in targets for g in speakers[quote]):
+            report.speaker_right += 1
+            report.speaker_resolved += 1
+            continue
+        for g in speakers[quote]:
+            if " ".join(_words(text, g)) not in _PRONOUNS:
+                continue
+            i = bisect_left(names, g)
+            if i and any(_words(text, t)[-1:] == _words(text, names[i - 1])[-1:]
+                         for t in targets):
+                report.speaker_resolved += 1
+                break
+
+
+def _words(text: str, r: Range) -> list[str]:
+    return [w.strip(".,’'s").lower() for w in text[r[0]:r[1]].split()]
+
+
+def seeded_actors(article: GoldArticle, label: str = "actor") -> tuple[list[Span], GoldArticle]:
+    """The first gold mention of each actor's words, given as marked, and the gold the
+    actors suggester should then find: the other actor mentions."""
+    first: dict[str, Span] = {}
+    for s in sorted(article.spans, key=lambda s: s.start):
+        if s.label == label:
+            first.setdefault(" ".join(s.text.split()), s)
+    seeds = list(first.values())
+    seed_ids = {s.id for s in seeds}
+    rest = [s for s in article.spans if s.label == label and s.id not in seed_ids]
+    return seeds, GoldArticle(article.id, article.text, rest, ())
+
+
+def evaluate(articles: Iterable[GoldArticle], run: Run, *, min_score: float = 0.0) -> Report:
+    """Run the suggesters on each gold article from its bare text, and the actors
+    suggester again from its seeded actors; count everything into one Report (the seeded
+    run's figures under "actor mentions")."""
+    report = Report()
+    for article in articles:
+        report.articles += 1
+        suggestions = run(article.text, [], [])
+        score_article(report, article, suggestions, min_score=min_score)
+        seeds, rest = seeded_actors(article)
+        if seeds:
+            mentions = run(article.text, seeds, [], kinds={"actors"})
+            only = [Suggestions(s.suggester, [x for x in s.spans if x.score >= 0.8], [])
+                    for s in mentions]
+            sub = Report()
+            score_article(sub, rest, only, existing=seeds, kinds={"actor"})
+            for how in MATCHES:
+                report.counts("actor mentions", how).add(sub.counts("actor", how))
+    return report
