@@ -45,3 +45,25 @@ def default_annotator_name() -> str:
 
 def set_annotator_name(name: str) -> None:
     save({"annotator": name.strip()})
+
+
+RECENT_KEY = "recent_databases"
+RECENT_COUNT = 8  # File ▸ Recent databases
+
+
+def recent_databases() -> list[str]:
+    """The databases opened last, the newest first (absolute paths, at most eight)."""
+    value = load().get(RECENT_KEY)
+    if not isinstance(value, list):
+        return []
+    return [p for p in value if isinstance(p, str) and p][:RECENT_COUNT]
+
+
+def remember_database(path: str) -> None:
+    """``path`` goes to the top of the recent list (once)."""
+    rest = [p for p in recent_databases() if p != path]
+    save({RECENT_KEY: [path, *rest][:RECENT_COUNT]})
+
+
+def forget_database(path: str) -> None:
+    save({RECENT_KEY: [p for p in recent_databases() if p != path]})
