@@ -281,3 +281,33 @@ def test_the_recent_list_keeps_the_last_eight(tmp_path: Path) -> None:
     recent = settings.recent_databases()
     assert len(recent) == 8 and recent[0].endswith("5.db") and recent.count(recent[0]) == 1
     assert recent[1].endswith("9.db") and not any(p.endswith(("0.db", "1.db")) for p in recent)
+
+
+def test_a_file_that_is_no_database_is_refused_and_the_window_stays(
+    qtbot, tmp_path: Path, seed_db: Path, monkeypatch
+) -> None:
+    bad = tmp_path / "notes.db"
+    bad.write_text("not a database\n" * 100, encoding="utf-8")
+    window = open_window(qtbot, seed_db)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    window.menus.open_db_action.trigger()
+    told = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)
+            and w.isVisible() and w.windowTitle() == "This database cannot be opened"]
+    assert len(told) == 1 and "notes.db" in told[0].text()
+    told[0].close()
+    assert window.isVisible() and window.windowTitle() == "seed.db — alice — Annotator"
+    assert window.store.document_count() == 1  # still open on its own database
+    assert bad.read_text(encoding="utf-8").startswith("not a database")
+    window.close()
+
+
+def test_an_in_memory_database_says_it_cannot_import_or_export(qtbot, store) -> None:
+    from annotator.gui.annotate.window import MainWindow
+
+    window = MainWindow(store=store, annotator="alice")
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "memory — alice — Annotator"
+    assert window.jobs.open_import_dialog([Path("x.txt")]) is None
+    assert "in memory only" in window.statusBar().currentMessage()
+    window.menus.export_action.trigger()
+    assert window.jobs.dialog is None

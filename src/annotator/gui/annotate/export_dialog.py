@@ -26,10 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.vocabulary import ALL, ANNOTATORS, EXPORT_LAYERS, GOLD_LAYER, STATUS_TEXT
+from annotator.core.vocabulary import (
+    ALL,
+    ANNOTATORS,
+    EXPORT_LAYERS,
+    GOLD_LAYER,
+    STATUS_TEXT,
+    TODO,
+)
 from annotator.formats import EXPORTS
 from annotator.formats.options import ExportOptions
-from annotator.gui.annotate.import_dialog import command_label
+from annotator.gui.annotate.import_dialog import buddy_label, command_label
 
 FORMATS = {
     "jsonl": ("Annotator JSON Lines (native)", ".jsonl"),
@@ -46,11 +53,17 @@ LAYERS = {ALL: "Everyone's, gold included", ANNOTATORS: "The annotators' (no gol
 assert set(LAYERS) == set(EXPORT_LAYERS)
 
 
-def _checklist(names: list[str], object_name: str) -> QListWidget:
-    """Names to tick; none ticked means all (as leaving out the option does)."""
+# What a label names, said beside it in the list (--label takes span and link labels alike).
+KINDS = {"span": "", "relation": "  (link)", "document": "  (whole article)"}
+
+
+def _checklist(names: list[tuple[str, str]], object_name: str) -> QListWidget:
+    """Names to tick, each with what is shown for it; none ticked means all (as leaving
+    out the option does)."""
     widget = QListWidget(objectName=object_name)
-    for name in names:
-        item = QListWidgetItem(name)
+    for name, shown in names:
+        item = QListWidgetItem(shown)
+        item.setData(Qt.ItemDataRole.UserRole, name)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Unchecked)
         widget.addItem(item)
@@ -60,14 +73,14 @@ def _checklist(names: list[str], object_name: str) -> QListWidget:
 
 def _ticked(widget: QListWidget) -> tuple[str, ...]:
     return tuple(
-        widget.item(i).text() for i in range(widget.count())
+        widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
         if widget.item(i).checkState() == Qt.CheckState.Checked
     )
 
 
 class ExportDialog(QDialog):
     def __init__(
-        self, *, db: Path, labels: list[str], annotators: list[str],
+        self, *, db: Path, labels: list[tuple[str, str]], annotators: list[str],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -88,8 +101,10 @@ class ExportDialog(QDialog):
         self.layer = QComboBox(objectName="exportLayer")
         for name, text in LAYERS.items():
             self.layer.addItem(text, name)
-        self.labels = _checklist(labels, "exportLabels")
-        self.annotators = _checklist(annotators, "exportAnnotators")
+        self.labels = _checklist(
+            [(name, name + KINDS.get(kind, "")) for name, kind in labels], "exportLabels"
+        )
+        self.annotators = _checklist([(name, name) for name in annotators], "exportAnnotators")
         statuses = QHBoxLayout()
         self.statuses: dict[str, QCheckBox] = {}
         for value, text in STATUS_TEXT.items():
@@ -100,12 +115,12 @@ class ExportDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("&Format:", self.format)
-        form.addRow("&Write to:", output_row)
+        form.addRow(buddy_label("&Write to:", self.output), output_row)
         form.addRow("&Offsets unit:", self.unit)
         form.addRow("La&yer:", self.layer)
         form.addRow("Only these &labels:", self.labels)
         form.addRow("Only these a&nnotators:", self.annotators)
-        form.addRow("Only articles with &status:", statuses)
+        form.addRow(buddy_label("Only articles with &status:", self.statuses[TODO]), statuses)
         hint = QLabel("Nothing ticked in a list takes everything.")
         hint.setEnabled(False)  # drawn in the theme's secondary text colour
         form.addRow("", hint)

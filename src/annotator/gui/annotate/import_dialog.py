@@ -59,6 +59,14 @@ def command_label() -> QLabel:
     return label
 
 
+def buddy_label(text: str, buddy: QWidget) -> QLabel:
+    """A form row's label for a row that is a layout (QFormLayout makes a buddy only for a
+    widget): its Alt key goes to ``buddy``."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
 class ImportDialog(QDialog):
     def __init__(
         self, *, db: Path, annotator: str, paths: list[Path], parent: QWidget | None = None
@@ -107,7 +115,7 @@ class ImportDialog(QDialog):
         form.addRow("&Text field (Label Studio):", self.text_field)
         form.addRow("&Annotator of unnamed spans:", self.annotator)
         form.addRow("", self.skip_invalid)
-        form.addRow("Rejects &file:", rejects_row)
+        form.addRow(buddy_label("Rejects &file:", self.rejects), rejects_row)
 
         self.problem = QLabel(objectName="importProblem")
         self.problem.setWordWrap(True)

@@ -69,8 +69,18 @@ class Jobs(QObject):
 
     # -- import ------------------------------------------------------------------------------
 
+    def _has_file(self) -> bool:
+        """An in-memory database (tests, demos) has no file for the command line's
+        import and export to open; say so rather than fail."""
+        if self.window.store.path is None:
+            self._say("This database is in memory only: open a database file to import "
+                      "or export.", 10000)  # fmt: skip
+        return self.window.store.path is not None
+
     def choose_import(self) -> None:
         """File ▸ Import articles (Ctrl+I): the files, then the options."""
+        if not self._has_file():
+            return
         from annotator.formats.reading import SUPPORTED  # formats load when first used
 
         patterns = " ".join(f"*{suffix}" for suffix in SUPPORTED)
@@ -83,13 +93,17 @@ class Jobs(QObject):
 
     def choose_import_folder(self) -> None:
         """File ▸ Import folder: searched for articles as ``annotator import DB FOLDER``."""
+        if not self._has_file():
+            return
         folder = QFileDialog.getExistingDirectory(self.window, "Import a folder")
         if folder:
             self.open_import_dialog([Path(folder)])
 
-    def open_import_dialog(self, paths: list[Path]) -> ImportDialog:
+    def open_import_dialog(self, paths: list[Path]) -> ImportDialog | None:
         """The import's options (the command line's), shown window-modal; Import runs it."""
         window = self.window
+        if not self._has_file():
+            return None
         dialog = ImportDialog(db=window.store.path, annotator=window.annotator, paths=paths,
                               parent=window)  # fmt: skip
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -170,8 +184,12 @@ class Jobs(QObject):
         from annotator.store.export_queries import annotator_names
 
         window = self.window
+        if not self._has_file():
+            return
+        order = {"span": 0, "relation": 1, "document": 2}  # as the menus list them
+        labels = sorted(window.store.labels(None), key=lambda label: order.get(label.kind, 3))
         dialog = ExportDialog(
-            db=window.store.path, labels=[label.name for label in window.store.labels(None)],
+            db=window.store.path, labels=[(label.name, label.kind) for label in labels],
             annotators=annotator_names(window.store), parent=window,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
