@@ -184,8 +184,9 @@ def test_export_with_a_label_filter_writes_what_the_cli_writes(
     command = dialog.command.text()
     assert command == (f"annotator export {seed_db} -o {ours} --format {fmt} --label actor")
     press_ok(qtbot, dialog)
-    qtbot.waitUntil(lambda: "Exported to" in window.statusBar().currentMessage(), timeout=20000)
-    assert "1 span(s)" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: f"document(s) to {ours}" in window.statusBar().currentMessage(), timeout=20000)
+    assert "Exported 1 document(s)" in window.statusBar().currentMessage()
+    assert "(1 span(s), 0 relation(s))" in window.statusBar().currentMessage()
     window.close()
     result = CliRunner().invoke(
         main, ["export", str(seed_db), "-o", str(theirs), "--format", fmt, "--label", "actor"]

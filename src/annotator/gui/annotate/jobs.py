@@ -221,7 +221,8 @@ class Jobs(QObject):
 
     def _on_export_succeeded(self, target: Path, report: ExportReport) -> None:
         notes = "".join(f"; {note}" for note in report.notes)
-        self._say(f"Exported to {target}: {report.describe()}{notes}", 15000)
+        self._say(f"Exported {report.documents} document(s) to {target} ({report.spans} "
+                  f"span(s), {report.relations} relation(s)){notes}", 15000)  # fmt: skip
 
     # -- review ------------------------------------------------------------------------------
 
