@@ -4,6 +4,7 @@ and clicks; what they write is compared with what the command line writes."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from contextlib import closing
@@ -123,16 +124,16 @@ def test_a_strict_import_from_the_dialog_fails_whole_and_offers_to_skip(
     window.close()
 
 
-def drop(window, paths: list[Path]) -> bool:
+def drop(target, paths: list[Path]) -> bool:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     actions = Qt.DropAction.CopyAction
     enter = QDragEnterEvent(QPoint(300, 300), actions, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)  # fmt: skip
-    QApplication.sendEvent(window, enter)
+    QApplication.sendEvent(target, enter)
     event = QDropEvent(QPointF(300, 300), actions, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)  # fmt: skip
-    QApplication.sendEvent(window, event)
+    QApplication.sendEvent(target, event)
     return enter.isAccepted() and event.isAccepted()
 
 
@@ -140,7 +141,7 @@ def test_a_file_dropped_on_the_window_is_imported(qtbot, tmp_path: Path, seed_db
     article = tmp_path / "dropped.txt"
     article.write_text("Dropped “here” — with an emoji 😀.\r\nSecond line.\r\n", encoding="utf-8")
     window = open_window(qtbot, seed_db)
-    assert drop(window, [article])
+    assert drop(window.article.text.viewport(), [article])  # on the article: to the window
     dialog = window.jobs.dialog
     assert isinstance(dialog, ImportDialog) and dialog.chosen_paths() == [article]
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
@@ -312,3 +313,35 @@ def test_an_in_memory_database_says_it_cannot_import_or_export(qtbot, store) -> 
     assert "in memory only" in window.statusBar().currentMessage()
     window.menus.export_action.trigger()
     assert window.jobs.dialog is None
+
+
+def test_a_dropped_folder_and_a_label_studio_text_field(
+    qtbot, tmp_path: Path, seed_db: Path
+) -> None:
+    folder = tmp_path / "ls"
+    folder.mkdir()
+    tasks = [{"data": {"title": "Short", "body": "Alice said “yes” — twice 😀."},
+              "annotations": [{"result": [{"type": "labels", "from_name": "label",
+                                           "to_name": "text", "value": {
+                                               "start": 0, "end": 5, "labels": ["actor"]}}]}]}]
+    (folder / "tasks.json").write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    cli_db = tmp_path / "cli.db"
+    shutil.copy(seed_db, cli_db)
+    result = CliRunner().invoke(main, ["import", str(cli_db), str(folder), "--annotator", "alice",
+                                       "--format", "labelstudio", "--text-field", "body"])
+    assert result.exit_code == 0, result.output
+    window = open_window(qtbot, seed_db)
+    assert drop(window, [folder])
+    dialog = window.jobs.dialog
+    dialog.format.setCurrentIndex(dialog.format.findData("labelstudio"))
+    assert not dialog.unit.isEnabled() and dialog.text_field.isEnabled()
+    qtbot.keyClicks(dialog.text_field, "body")
+    assert dialog.command.text().endswith("--format labelstudio --text-field body")
+    qtbot.keyClick(dialog.text_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Imported:" in window.statusBar().currentMessage(), timeout=20000)
+    assert documents(seed_db) == documents(cli_db)
+    assert spans(seed_db) == spans(cli_db) and ("Alice" in [s[3] for s in spans(seed_db)])
+    for box in QApplication.topLevelWidgets():
+        if isinstance(box, QMessageBox):
+            box.close()
+    window.close()
