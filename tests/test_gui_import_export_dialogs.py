@@ -345,3 +345,16 @@ def test_a_dropped_folder_and_a_label_studio_text_field(
         if isinstance(box, QMessageBox):
             box.close()
     window.close()
+
+
+def test_a_damaged_recent_list_is_an_empty_one_and_clear_empties_it(tmp_path: Path) -> None:
+    from annotator import paths
+
+    settings.remember_database(str(tmp_path / "a.db"))
+    assert settings.recent_databases() == [str(tmp_path / "a.db")]
+    settings.clear_recent_databases()
+    assert settings.recent_databases() == []
+    (paths.config_dir() / "recent_databases.json").write_text("{not json", encoding="utf-8")
+    assert settings.recent_databases() == []
+    settings.remember_database(str(tmp_path / "b.db"))  # rewritten whole
+    assert settings.recent_databases() == [str(tmp_path / "b.db")]

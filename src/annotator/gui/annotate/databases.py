@@ -3,7 +3,7 @@
 Opening another database opens a new window on it, in the same process, and closes this
 one: nothing needs saving first, as every edit is committed when it is made (a change the
 store refused to save is asked about by the window's own close, which may keep it open).
-The last eight databases are kept in the settings (settings.py)."""
+The last eight databases are kept in the config folder (settings.py)."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ class Databases(QObject):
         self.fill_menu()
 
     def clear(self) -> None:
-        settings.save({settings.RECENT_KEY: []})
+        settings.clear_recent_databases()
         self.fill_menu()
 
     def choose(self) -> None:
