@@ -15,6 +15,6 @@ def test_a_scripted_first_run_opens_the_seeded_window(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "annotator"], env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "window shown: Annotator" in done.stdout
+    assert "window shown: annotations.db — " in done.stdout  # the database, the annotator
     assert (home / "data" / "annotations.db").is_file()
     assert not (home / "config" / "settings.json").exists()  # nobody confirmed a name

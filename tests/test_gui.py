@@ -384,11 +384,13 @@ def test_import_of_a_bad_file_from_the_window_changes_nothing(
         QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(good), str(bad)], "")
     )
     window.menus.import_action.trigger()
+    qtbot.keyClick(window.jobs.dialog, Qt.Key.Key_Return)  # the import dialog: Import
     qtbot.waitUntil(lambda: bool(errors), timeout=10000)
     assert "bad.txt" in errors[0] and "line 1" in errors[0]
     assert window.store.document_count() == 1
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(good)], ""))
     window.menus.import_action.trigger()
+    qtbot.keyClick(window.jobs.dialog, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.documents.rowCount() == 2, timeout=10000)
     assert window.store.document_count() == 2
     assert "1 document(s) added" in window.statusBar().currentMessage()

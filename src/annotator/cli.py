@@ -276,9 +276,7 @@ def export_command(
 ) -> None:
     """Write every document of DB with its spans and relations."""
     from annotator.formats.atomic import STDOUT, is_stream
-    from annotator.formats.export_types import Selection
-    from annotator.formats.exporting import export
-    from annotator.formats.layers import layer_annotators
+    from annotator.formats.exporting import export_selected
     from annotator.store import Store
 
     target = export_format(fmt)
@@ -291,17 +289,9 @@ def export_command(
             _progress(store.document_count(), "Writing") as bar,
         ):
             _warn(store)
-            selection = Selection(
-                labels=frozenset(labels),
-                annotators=layer_annotators(store, layer, frozenset(annotators), statuses),
-                statuses=frozenset(statuses),
-            )
-            report = export(
-                store,
-                output,
-                target,
-                unit=offsets,
-                selection=selection,
+            report = export_selected(
+                store, output, target, unit=offsets, labels=labels, annotators=annotators,
+                statuses=statuses, layer=layer,
                 on_document=(lambda: bar.update(1)) if bar else None,
             )
     except AnnotatorError as exc:

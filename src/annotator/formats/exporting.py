@@ -12,9 +12,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.vocabulary import ALL
 from annotator.formats import EXPORTS, ExportFormat
 from annotator.formats.atomic import link_note
 from annotator.formats.export_types import ExportDocument, ExportReport, Selection
+from annotator.formats.layers import layer_annotators
 from annotator.formats.units import Unit
 from annotator.store import Store
 from annotator.store.opening import refuse_side_file
@@ -70,6 +72,30 @@ def export(
     if (note := link_note(Path(target))) is not None:  # the summary names where it went
         report.notes.append(note)
     return report
+
+
+def export_selected(
+    store: Store,
+    target: Path,
+    fmt: ExportFormat,
+    *,
+    unit: Unit | None = None,
+    labels: Iterable[str] = (),
+    annotators: Iterable[str] = (),
+    statuses: Iterable[str] = (),
+    layer: str = ALL,
+    on_document: Callable[[], None] | None = None,
+) -> ExportReport:
+    """``annotator export``'s options as they are given (``--label``, ``--annotator``,
+    ``--status``, ``--layer``) made into a selection and exported: the command line and the
+    window's File ▸ Export both call this, so the same choices write the same bytes."""
+    statuses = tuple(statuses)
+    selection = Selection(
+        labels=frozenset(labels),
+        annotators=layer_annotators(store, layer, frozenset(annotators), statuses),
+        statuses=frozenset(statuses),
+    )
+    return export(store, target, fmt, unit=unit, selection=selection, on_document=on_document)
 
 
 def formats() -> dict[str, ExportFormat]:

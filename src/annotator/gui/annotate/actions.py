@@ -55,12 +55,16 @@ class MainActions:
         window.addActions([self.compare_action])
 
     def _file(self, menu, shareable: bool) -> None:
+        self.open_db_action = menu.addAction("&Open database…", QKeySequence.StandardKey.Open)
+        self.recent_menu = menu.addMenu("Recent &databases")  # filled by databases.py
+        menu.addSeparator()
         self.import_action = menu.addAction("&Import articles…", QKeySequence("Ctrl+I"))
-        self.export_action = menu.addAction("&Export JSONL…", QKeySequence("Ctrl+E"))
+        self.import_folder_action = menu.addAction("Import &folder…")
+        self.export_action = menu.addAction("&Export…", QKeySequence("Ctrl+E"))
         self.retry_action = menu.addAction("&Retry saving", QKeySequence("Ctrl+S"))
         menu.addSeparator()
-        self.export_review_action = menu.addAction("Export for re&view…")
-        self.open_review_action = menu.addAction("&Open for review…")
+        self.export_review_action = menu.addAction("Export for revie&w…")
+        self.open_review_action = menu.addAction("Open for re&view…")
         for action in (self.export_review_action, self.open_review_action):
             action.setEnabled(shareable)  # not for an in-memory database
         menu.addSeparator()

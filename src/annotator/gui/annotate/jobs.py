@@ -5,19 +5,24 @@ thread with its own database connection (gui/tasks.py); what it finds is shown h
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from annotator.core.errors import InputError
+from annotator.formats.options import ExportOptions, ImportOptions
 from annotator.gui import tasks
+from annotator.gui.annotate.export_dialog import ExportDialog
+from annotator.gui.annotate.import_dialog import ImportDialog
 from annotator.gui.annotate.state import DocumentState
 from annotator.gui.review import share as review_share
 from annotator.store import ImportSummary, Store
 
 if TYPE_CHECKING:
+    from annotator.formats.export_types import ExportReport
     from annotator.formats.importing import ImportReport
 
 SKIP_INVALID = "Skip bad records and import the rest"
@@ -29,14 +34,15 @@ def import_work(
 ) -> Callable:
     """The import itself, as a task's work: the one pipeline the command line runs too
     (formats/importing.py), so a file gives the same result and the same message here."""
+    options = ImportOptions(tuple(paths), annotator, skip_invalid=skip_invalid)
+    return options_work(db_path, options)
+
+
+def options_work(db_path: Path, options: ImportOptions) -> Callable:
+    """``annotator import`` with the dialog's options, as a task's work."""
 
     def work(progress: tasks.Progress) -> ImportReport:
-        from annotator.formats.importing import import_files  # formats load when first used
-
-        return import_files(
-            db_path, paths, annotator=annotator, skip_invalid=skip_invalid,
-            progress=lambda _stage, done, total: progress(done, total),
-        )
+        return options.run(db_path, lambda _stage, done, total: progress(done, total))
 
     return work
 
@@ -51,6 +57,7 @@ class Jobs(QObject):
         super().__init__(window)
         self.window = window
         self.task: tasks.Task | None = None  # the import or export under way, if any
+        self.dialog: QDialog | None = None  # the import or export dialog shown last
 
     def _say(self, text: str, ms: int) -> None:
         self.window.statusBar().showMessage(text, ms)
@@ -62,7 +69,18 @@ class Jobs(QObject):
 
     # -- import ------------------------------------------------------------------------------
 
+    def _has_file(self) -> bool:
+        """An in-memory database (tests, demos) has no file for the command line's
+        import and export to open; say so rather than fail."""
+        if self.window.store.path is None:
+            self._say("This database is in memory only: open a database file to import "
+                      "or export.", 10000)  # fmt: skip
+        return self.window.store.path is not None
+
     def choose_import(self) -> None:
+        """File ▸ Import articles (Ctrl+I): the files, then the options."""
+        if not self._has_file():
+            return
         from annotator.formats.reading import SUPPORTED  # formats load when first used
 
         patterns = " ".join(f"*{suffix}" for suffix in SUPPORTED)
@@ -71,17 +89,43 @@ class Jobs(QObject):
             f"Articles and datasets ({patterns});;All files (*)",
         )
         if paths:
-            self.import_files([Path(p) for p in paths])
+            self.open_import_dialog([Path(p) for p in paths])
+
+    def choose_import_folder(self) -> None:
+        """File ▸ Import folder: searched for articles as ``annotator import DB FOLDER``."""
+        if not self._has_file():
+            return
+        folder = QFileDialog.getExistingDirectory(self.window, "Import a folder")
+        if folder:
+            self.open_import_dialog([Path(folder)])
+
+    def open_import_dialog(self, paths: list[Path]) -> ImportDialog | None:
+        """The import's options (the command line's), shown window-modal; Import runs it."""
+        window = self.window
+        if not self._has_file():
+            return None
+        dialog = ImportDialog(db=window.store.path, annotator=window.annotator, paths=paths,
+                              parent=window)  # fmt: skip
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.import_with(dialog.options()))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     def import_files(self, paths: list[Path], *, skip_invalid: bool = False) -> tasks.Task:
         """Import in a worker thread (its own connection) behind a progress dialog, all or
         nothing; with ``skip_invalid`` the bad records are set aside as ``--skip-invalid``
         does on the command line."""
+        options = ImportOptions(tuple(paths), self.window.annotator, skip_invalid=skip_invalid)
+        return self.import_with(options)
+
+    def import_with(self, options: ImportOptions) -> tasks.Task:
+        """``annotator import`` with these options, in a worker thread."""
         window = self.window
-        work = import_work(window.store.path, window.annotator, paths, skip_invalid=skip_invalid)
+        work = options_work(window.store.path, options)
         task = tasks.run_with_progress(window, "Importing articles…", work)
         task.succeeded.connect(self._on_import_succeeded)
-        task.failed.connect(lambda message: self._on_import_failed(task, paths, message))
+        task.failed.connect(lambda message: self._on_import_failed(task, options, message))
         task.cancelled.connect(
             lambda: self._say("Import cancelled; nothing was imported.", 8000)
         )
@@ -109,7 +153,9 @@ class Jobs(QObject):
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()  # window-modal, without holding up what follows
 
-    def _on_import_failed(self, task: tasks.Task, paths: list[Path], message: str) -> None:
+    def _on_import_failed(
+        self, task: tasks.Task, options: ImportOptions, message: str
+    ) -> None:
         """The command line's message; when a record was bad, the choice it offers with
         ``--skip-invalid``: import the good records and write the bad ones aside."""
         box = QMessageBox(
@@ -117,53 +163,54 @@ class Jobs(QObject):
             QMessageBox.StandardButton.Close, self.window,
         )
         skip = None
-        if isinstance(task.error, InputError):
+        if isinstance(task.error, InputError) and not options.skip_invalid:
             from annotator.formats.importing import default_rejects  # loaded by the import
 
             skip = box.addButton(SKIP_INVALID, QMessageBox.ButtonRole.AcceptRole)
             box.setInformativeText(
                 "Nothing was imported. You can import the good records instead: the bad "
                 "ones are written, with file, line and reason, to "
-                f"{default_rejects(self.window.store.path)}."
+                f"{options.rejects or default_rejects(self.window.store.path)}."
             )
         box.setDefaultButton(QMessageBox.StandardButton.Close)  # Enter imports nothing
         box.exec()
         if skip is not None and box.clickedButton() is skip:
-            self.import_files(paths, skip_invalid=True)
+            self.import_with(replace(options, skip_invalid=True))
 
     # -- export ------------------------------------------------------------------------------
 
     def choose_export(self) -> None:
-        target, _ = QFileDialog.getSaveFileName(
-            self.window, "Export annotations", "annotations.jsonl", "JSON Lines (*.jsonl)"
+        """File ▸ Export (Ctrl+E): the command line's options, then the export."""
+        from annotator.store.export_queries import annotator_names
+
+        window = self.window
+        if not self._has_file():
+            return
+        order = {"span": 0, "relation": 1, "document": 2}  # as the menus list them
+        labels = sorted(window.store.labels(None), key=lambda label: order.get(label.kind, 3))
+        dialog = ExportDialog(
+            db=window.store.path, labels=[(label.name, label.kind) for label in labels],
+            annotators=annotator_names(window.store), parent=window,
         )
-        if target:
-            self.export_file(Path(target))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.export_with(dialog.options()))
+        self.dialog = dialog
+        dialog.open()
 
     def export_file(self, target: Path) -> tasks.Task:
-        """Export in a worker thread; Cancel leaves the previous file as it was."""
-        db_path = self.window.store.path
+        """The native JSON Lines export of everything (``annotator export DB -o target``)."""
+        return self.export_with(ExportOptions(target))
 
-        def work(progress: tasks.Progress) -> int:
-            from annotator.formats import exporting  # formats load when first used
+    def export_with(self, options: ExportOptions) -> tasks.Task:
+        """``annotator export`` with these options, in a worker thread; Cancel (or a
+        failure) leaves the previous file or folder as it was."""
+        db_path, target = self.window.store.path, options.output
 
-            with Store.open_readonly(db_path) as store:
-                total, done = store.document_count(), [0]
-
-                def one_more() -> None:
-                    done[0] += 1
-                    progress(done[0], total)
-
-                progress(0, total)
-                report = exporting.export(
-                    store, target, exporting.formats()["jsonl"], on_document=one_more
-                )
-                return report.documents
+        def work(progress: tasks.Progress):
+            return options.run(db_path, progress)
 
         task = tasks.run_with_progress(self.window, "Exporting…", work)
-        task.succeeded.connect(
-            lambda count: self._say(f"Exported {count} document(s) to {target}", 10000)
-        )
+        task.succeeded.connect(lambda report: self._on_export_succeeded(target, report))
         task.failed.connect(
             lambda message: QMessageBox.critical(self.window, "Export failed", message)
         )
@@ -171,6 +218,11 @@ class Jobs(QObject):
             lambda: self._say("Export cancelled; the file was not changed.", 8000)
         )
         return self._start(task)
+
+    def _on_export_succeeded(self, target: Path, report: ExportReport) -> None:
+        notes = "".join(f"; {note}" for note in report.notes)
+        self._say(f"Exported {report.documents} document(s) to {target} ({report.spans} "
+                  f"span(s), {report.relations} relation(s)){notes}", 15000)  # fmt: skip
 
     # -- review ------------------------------------------------------------------------------
 

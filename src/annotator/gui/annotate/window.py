@@ -23,12 +23,13 @@ from annotator.core.annotators import GOLD
 from annotator.core.spanset import sound
 from annotator.core.vocabulary import ALL, GOLD_LAYER, MINE
 from annotator.gui import resources_qt, tasks, theme, writer
-from annotator.gui.annotate import remembered
+from annotator.gui.annotate import databases, remembered
 from annotator.gui.annotate.actions import MainActions
 from annotator.gui.annotate.annotating import Annotating
 from annotator.gui.annotate.article_view import ArticleView
 from annotator.gui.annotate.browsing import Browsing
 from annotator.gui.annotate.document_panel import DocumentPanel
+from annotator.gui.annotate.dropping import DropImport
 from annotator.gui.annotate.jobs import Checks, Jobs
 from annotator.gui.annotate.label_bar import LabelActions
 from annotator.gui.annotate.links_drawn import DrawnLinks
@@ -121,7 +122,10 @@ class MainWindow(QMainWindow):
         )
         self._connect_signals()
         self.team = TeamSync(self)  # File ▸ Team hub; syncs in the background once connected
-        self.setWindowTitle(f"Annotator — {store.path.name if store.path else 'memory'}")
+        self.setWindowTitle(databases.title(store.path, annotator))
+        self.databases = databases.Databases(self, open_action=self.menus.open_db_action,
+                                             recent_menu=self.menus.recent_menu)
+        self.drops = DropImport(self, self.jobs.open_import_dialog)
         self.setWindowIcon(resources_qt.app_icon())
         screen = QApplication.primaryScreen().availableGeometry()
         self.resize(min(1320, int(screen.width() * 0.95)), min(860, int(screen.height() * 0.92)))
@@ -152,6 +156,7 @@ class MainWindow(QMainWindow):
         a.scheme_action.triggered.connect(self._on_scheme_action_triggered)
         QApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
         a.import_action.triggered.connect(jobs.choose_import)
+        a.import_folder_action.triggered.connect(jobs.choose_import_folder)
         a.export_action.triggered.connect(jobs.choose_export)
         a.export_review_action.triggered.connect(jobs.choose_export_for_review)
         a.open_review_action.triggered.connect(jobs.choose_open_for_review)
@@ -369,6 +374,7 @@ class MainWindow(QMainWindow):
             self._check_document_labels()
             self.article.show_document_labels()
             self.refresh_status()
+            self.setWindowTitle(databases.title(self.store.path, self.annotator))
 
     # -- saving and closing ------------------------------------------------------------------
 
