@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
             say=lambda text: self.statusBar().showMessage(text, 8000),
             locked=self._locked_reason,
         )
+        self.annotating.reveal = self.open_document  # undo lasts the session, across articles
         size = settings.load().get("reading_point_size")
         if isinstance(size, int | float):
             self.article.zoom(size - self.article.text.font().pointSizeF())
@@ -116,7 +117,7 @@ class MainWindow(QMainWindow):
             store=store, state=self.state, documents=self.documents, panel=self.doc_panel,
             writer=self.writer, annotator=lambda: self.annotator,
             open_document=self.open_document, refresh_status=self.refresh_status,
-            say=self.statusBar().showMessage, parent=self,
+            say=self.statusBar().showMessage, push=self.annotating.push, parent=self,
         )
         self._connect_signals()
         self.setWindowTitle(f"Annotator — {store.path.name if store.path else 'memory'}")
@@ -238,7 +239,6 @@ class MainWindow(QMainWindow):
         except StoreError as exc:  # a damaged file: say so, keep what is open
             QMessageBox.critical(self, "This article cannot be read", str(exc))
             return
-        self.undo_stack.clear()  # undo history belongs to one document
         self.state.open(doc, spans, relations, document_labels)
         self.doc_panel.select(doc_id)
         if stored is not None:
@@ -336,6 +336,7 @@ class MainWindow(QMainWindow):
         from annotator.gui.annotate.scheme_dialog import SchemeDialog
 
         if SchemeDialog(self.store, parent=self).exec():
+            self.undo_stack.clear()  # its edits may name labels renamed or removed since
             self.reload_labels()
             self.reopen_document()
 
