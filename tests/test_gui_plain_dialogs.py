@@ -147,3 +147,20 @@ def test_the_app_icon_and_label_swatches_stand_out(themed, name) -> None:
         if label.kind == "span":
             swatch = label_bar._swatch(label.color)
             assert _ink_contrast(swatch, window, 16) >= NON_TEXT_CONTRAST, label.name
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_the_scheme_editors_colour_cells_are_readable(themed, qtbot, tmp_path: Path, name) -> None:
+    from annotator.gui.annotate.scheme_dialog import COLOR
+
+    themed(name)
+    with Store.open(tmp_path / "s.db") as store:
+        dialog = SchemeDialog(store)
+        qtbot.addWidget(dialog)
+        for row in range(dialog.table.rowCount()):
+            item = dialog.table.item(row, COLOR)
+            ink, paper = item.foreground().color(), item.background().color()
+            assert theme.contrast(ink, paper) >= 4.5, item.text()
+        dialog.set_color(0, "#1a237e")  # a dark blue chosen: its words turn white
+        assert dialog.table.item(0, COLOR).foreground().color() == QColor("#ffffff")
+        dialog.close()

@@ -81,6 +81,12 @@ def _luminance(color: QColor) -> float:
     )
 
 
+def ink_on(color: str) -> QColor:
+    """Black or white, whichever reads better on ``color`` (a swatch's own text)."""
+    black, white = QColor("#000000"), QColor("#ffffff")
+    return black if contrast(QColor(color), black) >= contrast(QColor(color), white) else white
+
+
 def wants_dark(app: QApplication) -> bool:
     """ANNOTATOR_THEME=dark|light decides; otherwise the system's colour scheme."""
     chosen = os.environ.get("ANNOTATOR_THEME", "").lower()
