@@ -97,6 +97,7 @@ def test_a_slip_then_ctrl_return_is_undone_from_the_next_article(
     ctrl(window, Qt.Key.Key_Z)  # the last edit was the mark "done": the article opens again
     assert window.state.document.id == first
     assert status(three_db, first) == "in_progress"  # as the span had made it
+    assert "Article 0" in window.statusBar().currentMessage()  # why another article opened
     assert window.doc_panel.table.currentIndex().row() == window.documents.row_of(first)
     ctrl(window, Qt.Key.Key_Z)  # then the span, shown in the first article
     assert spans(three_db) == []

@@ -408,5 +408,14 @@ class Annotating(QObject):
 
     def push(self, command: commands.StoreCommand) -> None:
         """Onto the undo stack, able to open its article again (undo from another one)."""
-        command.reveal = self.reveal
+        command.reveal = self._reveal
         self.undo_stack.push(command)
+
+    def _reveal(self, doc_id: str) -> None:
+        """Undo or redo of an edit made in another article: open it, and say why it opened."""
+        if self.reveal is None:
+            return
+        self.reveal(doc_id)
+        doc = self.state.document
+        if doc is not None and doc.id == doc_id:
+            self.say(f"Opened “{doc.meta.title[:60]}”: the edit undone or redone was made there.")
