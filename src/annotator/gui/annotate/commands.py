@@ -25,7 +25,7 @@ class StoreCommand(QUndoCommand):
     """An undoable edit: ``_redo``/``_undo`` return what to save and how to show it.
 
     Neither the save nor the show may refer to the command itself: the undo stack
-    deletes commands (a new document clears it) while their edits may still be waiting.
+    deletes commands (a change of the label scheme clears it) while their edits may still be waiting.
     """
 
     def __init__(self, text: str, store: Store, state: DocumentState, report: ErrorReporter):
