@@ -193,3 +193,21 @@ def test_a_note_on_the_article_undone_from_another_article(
     assert window.state.document.id == first
     assert window.state.document.note is None
     assert rows(three_db, f"SELECT note FROM documents WHERE id = '{first}'") == [(None,)]
+
+
+def test_undo_while_the_gold_layer_is_shown_goes_back_to_the_annotators_spans(
+    window: MainWindow, three_db: Path
+) -> None:
+    from annotator.core.vocabulary import ALL, GOLD_LAYER
+
+    first, second = window.documents.id_at(0), window.documents.id_at(1)
+    mark(window, "Ana Ruiz", Qt.Key.Key_3)
+    ctrl(window, Qt.Key.Key_Return)
+    assert window.state.document.id == second
+    window.show_layer(GOLD_LAYER)  # gold is read only here: nothing of alice's is shown
+    ctrl(window, Qt.Key.Key_Z)  # "done" taken back ...
+    assert window.layer == ALL  # ... where alice's span can be seen, not among gold ones
+    assert window.state.document.id == first
+    assert [s.text for s in window.state.spans] == ["Ana Ruiz"]
+    ctrl(window, Qt.Key.Key_Z)
+    assert spans(three_db) == [] and len(window.state.spans) == 0

@@ -413,9 +413,10 @@ class Annotating(QObject):
 
     def _reveal(self, doc_id: str) -> None:
         """Undo or redo of an edit made in another article: open it, and say why it opened."""
+        before = self.state.document.id if self.state.document else None
         if self.reveal is None:
             return
         self.reveal(doc_id)
         doc = self.state.document
-        if doc is not None and doc.id == doc_id:
+        if doc is not None and doc.id == doc_id != before:
             self.say(f"Opened “{doc.meta.title[:60]}”: the edit undone or redone was made there.")

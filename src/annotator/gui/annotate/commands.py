@@ -33,6 +33,7 @@ class StoreCommand(QUndoCommand):
         self.store, self.state, self.report = store, state, report
         self.writer = Writer.of(store, report)
         self._write: Write | None = None
+        self._made = False
         self.doc_id = state.document.id if state.document is not None else None
         # Opens an article by id (the window's); None: the command stays where it is.
         self.reveal: Callable[[str], None] | None = None
@@ -48,7 +49,9 @@ class StoreCommand(QUndoCommand):
         return None
 
     def _run(self, step: Callable[[], tuple[Callable[[], object], Callable[[object], None]]]):
-        self._bring_back()
+        if self._made:  # not the first redo, made where the user is and as he sees it
+            self._bring_back()
+        self._made = True
         if self._write is not None and self.writer.cancel(self._write):
             self._write = None  # the opposite edit never reached the database
             return
@@ -57,12 +60,12 @@ class StoreCommand(QUndoCommand):
         self.writer.submit(self._write)
 
     def _bring_back(self) -> None:
-        """Open the command's article if another one is open now, and select its span."""
+        """Open the command's article where its edit can be seen (``reveal`` opens another
+        one, or the annotators' layer over the gold one), and select its span."""
         state, doc_id = self.state, self.doc_id
         if self.reveal is None or doc_id is None:
             return
-        if state.document is None or state.document.id != doc_id:
-            self.reveal(doc_id)
+        self.reveal(doc_id)
         span_id = self.focus()
         if span_id is not None and span_id in state.spans:
             state.select(span_id)

@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
             say=lambda text: self.statusBar().showMessage(text, 8000),
             locked=self._locked_reason,
         )
-        self.annotating.reveal = self.open_document  # undo lasts the session, across articles
+        self.annotating.reveal = self._reveal_for_undo  # undo lasts the session, across articles
         size = settings.load().get("reading_point_size")
         if isinstance(size, int | float):
             self.article.zoom(size - self.article.text.font().pointSizeF())
@@ -245,6 +245,12 @@ class MainWindow(QMainWindow):
             self.checks.warn(doc_id, self.store.verify_document(doc, stored))
         else:
             self.checks.start(doc_id)
+
+    def _reveal_for_undo(self, doc_id: str) -> None:
+        """Where an undone edit shows: its article, with the annotators' spans (not gold)."""
+        if self.layer == GOLD_LAYER:
+            self.show_layer(ALL)
+        self.open_document(doc_id)
 
     def _status_text(self) -> str:
         doc = self.state.document
