@@ -7,7 +7,7 @@ from functools import cache, lru_cache
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle
 
 from annotator import resources
 
@@ -81,6 +81,12 @@ def _luminance(color: QColor) -> float:
     )
 
 
+def ink_on(color: str) -> QColor:
+    """Black or white, whichever reads better on ``color`` (a swatch's own text)."""
+    black, white = QColor("#000000"), QColor("#ffffff")
+    return black if contrast(QColor(color), black) >= contrast(QColor(color), white) else white
+
+
 def wants_dark(app: QApplication) -> bool:
     """ANNOTATOR_THEME=dark|light decides; otherwise the system's colour scheme."""
     chosen = os.environ.get("ANNOTATOR_THEME", "").lower()
@@ -89,12 +95,40 @@ def wants_dark(app: QApplication) -> bool:
     return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
+class PlainButtons(QProxyStyle):
+    """The platform's style, with dialog buttons that are words only: some desktops
+    (Qt's generic Unix theme under X11) put a green tick on OK and a red cross on Cancel,
+    icons that say less than the words and vanish into a dark window."""
+
+    def styleHint(self, hint, option=None, widget=None, returned=None):  # noqa: N802 (Qt)
+        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+            return 0
+        return super().styleHint(hint, option, widget, returned)
+
+
+# The style installed, kept alive here, and the platform's own style's name (app.style()
+# is a style-sheet wrapper once a style sheet is set: it cannot be asked).
+_INSTALLED: dict[str, object] = {}
+
+
+def _use_style(app: QApplication, name: str | None) -> None:
+    """Install PlainButtons over ``name`` (None: the platform's style, as first found)."""
+    platform = _INSTALLED.setdefault("platform", app.style().name() or "Fusion")
+    name = (name or platform).lower()
+    if _INSTALLED.get("name") == name and _INSTALLED.get("app") is app:
+        return
+    style = PlainButtons(name)
+    app.setStyle(style)
+    _INSTALLED.update(name=name, app=app, style=style)
+
+
 def apply(app: QApplication) -> None:
     """Light or dark, following the system (and its changes while the app runs)."""
     if wants_dark(app):
-        app.setStyle("Fusion")
+        _use_style(app, "fusion")
         app.setPalette(_dark_palette())
     else:
+        _use_style(app, _INSTALLED.get("name"))  # dark then light keeps Fusion, as before
         app.setPalette(app.style().standardPalette())
 
 

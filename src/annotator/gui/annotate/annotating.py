@@ -45,6 +45,7 @@ class Annotating(QObject):
         self.locked = locked  # why the article cannot be edited now (None: it can)
         self.window, self.store, self.state, self.article = window, store, state, article
         self.undo_stack, self.relation_table = undo_stack, relation_table
+        self.reveal: Callable[[str], None] | None = None  # opens an article (undo across them)
         self.annotator, self.report, self.say = annotator, report, say
         self.picked_link = PickedLink(relation_table, relation_table.model())
         self.linking = Linking(
@@ -403,4 +404,19 @@ class Annotating(QObject):
         if reason:
             self.say(reason)
             return
+        self.push(command)
+
+    def push(self, command: commands.StoreCommand) -> None:
+        """Onto the undo stack, able to open its article again (undo from another one)."""
+        command.reveal = self._reveal
         self.undo_stack.push(command)
+
+    def _reveal(self, doc_id: str) -> None:
+        """Undo or redo of an edit made in another article: open it, and say why it opened."""
+        before = self.state.document.id if self.state.document else None
+        if self.reveal is None:
+            return
+        self.reveal(doc_id)
+        doc = self.state.document
+        if doc is not None and doc.id == doc_id != before:
+            self.say(f"Opened “{doc.meta.title[:60]}”: the edit undone or redone was made there.")

@@ -7,10 +7,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
+from annotator.gui.annotate.commands import StoreCommand
 from annotator.gui.annotate.document_panel import DocumentPanel
 from annotator.gui.annotate.state import DocumentState
+from annotator.gui.annotate.status_command import SetStatus
 from annotator.gui.models import DocumentTableModel
-from annotator.gui.writer import Write, Writer
+from annotator.gui.writer import Writer
 from annotator.store import Store
 
 
@@ -19,12 +21,12 @@ class Browsing(QObject):
         self, *, store: Store, state: DocumentState, documents: DocumentTableModel,
         panel: DocumentPanel, writer: Writer, annotator: Callable[[], str],
         open_document: Callable[[str], None], refresh_status: Callable[[], None],
-        say: Callable[[str, int], None], parent: QObject,
+        say: Callable[[str, int], None], push: Callable[[StoreCommand], None], parent: QObject,
     ) -> None:
         super().__init__(parent)
         self.store, self.state, self.documents, self.panel = store, state, documents, panel
         self.writer, self.annotator, self.open_document = writer, annotator, open_document
-        self.refresh_status, self.say = refresh_status, say
+        self.refresh_status, self.say, self.push = refresh_status, say, push
         self._list_refresh = QTimer(self, singleShot=True, interval=300)
         self._list_refresh.timeout.connect(self._refresh_listed_documents)
         self._stale_rows: set[str] = set()
@@ -52,18 +54,20 @@ class Browsing(QObject):
         self.say(f"No {'next' if step > 0 else 'previous'} {where}.", 5000)
 
     def set_status(self, status: str) -> bool:
-        """Through the writer like every edit; True if it is saved already."""
+        """An undoable edit like any other; True if it is saved already."""
         if self.state.document is None:
             return False
-        store, doc_id, who = self.store, self.state.document.id, self.annotator()
+        who = self.annotator()
+        if not self.writer.pending and self.store.status(self.state.document.id, who) == status:
+            return True  # nothing to change, nothing to undo
+        command = SetStatus(self.store, self.state, self.writer.report, who, status,
+                            shown=self._status_shown)
+        self.push(command)
+        return command.saved
 
-        def show(_) -> None:
-            self.documents.refresh_document(doc_id)
-            self.refresh_status()
-
-        write = Write(f"Mark as {status}", lambda: store.set_status(doc_id, who, status), show)
-        self.writer.submit(write)
-        return write.done
+    def _status_shown(self, doc_id: str) -> None:
+        self.documents.refresh_document(doc_id)
+        self.refresh_status()
 
     def done_and_next(self) -> None:
         if self.set_status("done"):

@@ -1,6 +1,12 @@
 """Every edit of the article is a small undo command that calls one store method, then
 updates the view. Commands reach the database through the store's :class:`Writer`
-(gui/writer.py), in order; undo of an edit still waiting drops it there."""
+(gui/writer.py), in order; undo of an edit still waiting drops it there.
+
+The undo history lasts the session, across articles: a command remembers the article it
+was made in, and its undo or redo first opens that article again (``reveal``, given by the
+window) and selects what it changes, so the user sees what is taken back. The store call
+names its own ids and never depends on which article is open; the show only touches the
+open article (``DocumentState`` ignores spans and links of another one)."""
 
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ class StoreCommand(QUndoCommand):
     """An undoable edit: ``_redo``/``_undo`` return what to save and how to show it.
 
     Neither the save nor the show may refer to the command itself: the undo stack
-    deletes commands (a new document clears it) while their edits may still be waiting.
+    deletes commands (a change of the label scheme clears it) while their edits may still be waiting.
     """
 
     def __init__(self, text: str, store: Store, state: DocumentState, report: ErrorReporter):
@@ -27,6 +33,10 @@ class StoreCommand(QUndoCommand):
         self.store, self.state, self.report = store, state, report
         self.writer = Writer.of(store, report)
         self._write: Write | None = None
+        self._made = False
+        self.doc_id = state.document.id if state.document is not None else None
+        # Opens an article by id (the window's); None: the command stays where it is.
+        self.reveal: Callable[[str], None] | None = None
 
     def redo(self) -> None:
         self._run(self._redo)
@@ -34,13 +44,31 @@ class StoreCommand(QUndoCommand):
     def undo(self) -> None:
         self._run(self._undo)
 
+    def focus(self) -> str | None:
+        """The span to select before the step runs, so the article scrolls to it."""
+        return None
+
     def _run(self, step: Callable[[], tuple[Callable[[], object], Callable[[object], None]]]):
+        if self._made:  # not the first redo, made where the user is and as he sees it
+            self._bring_back()
+        self._made = True
         if self._write is not None and self.writer.cancel(self._write):
             self._write = None  # the opposite edit never reached the database
             return
         save, show = step()
         self._write = Write(self.text(), save, show)
         self.writer.submit(self._write)
+
+    def _bring_back(self) -> None:
+        """Open the command's article where its edit can be seen (``reveal`` opens another
+        one, or the annotators' layer over the gold one), and select its span."""
+        state, doc_id = self.state, self.doc_id
+        if self.reveal is None or doc_id is None:
+            return
+        self.reveal(doc_id)
+        span_id = self.focus()
+        if span_id is not None and span_id in state.spans:
+            state.select(span_id)
 
     def _redo(self):
         raise NotImplementedError
@@ -53,6 +81,9 @@ class AddSpan(StoreCommand):
     def __init__(self, store: Store, state: DocumentState, report: ErrorReporter, span: Span):
         super().__init__(f"Add {span.label} “{_short(span.text)}”", store, state, report)
         self.span = span
+
+    def focus(self) -> str | None:
+        return self.span.id
 
     def _redo(self):
         store, state, span = self.store, self.state, self.span
@@ -68,6 +99,9 @@ class DeleteSpan(StoreCommand):
         super().__init__(f"Delete {span.label} “{_short(span.text)}”", store, state, report)
         self.span = span
         self.deleted = {"span": span, "relations": []}  # as the store returned them
+
+    def focus(self) -> str | None:
+        return self.span.id
 
     def _redo(self):
         store, state, deleted, span_id = self.store, self.state, self.deleted, self.span.id
@@ -96,6 +130,9 @@ class RelabelSpan(StoreCommand):
         super().__init__(f"Change {span.label} to {label}", store, state, report)
         self.old, self.label = span, label
 
+    def focus(self) -> str | None:
+        return self.old.id
+
     def _redo(self):
         return self._relabel(self.label)
 
@@ -113,6 +150,9 @@ class MoveSpan(StoreCommand):
     def __init__(self, store, state, report, span: Span, start: int, end: int):
         super().__init__(f"Adjust {span.label} “{_short(span.text)}”", store, state, report)
         self.old, self.start, self.end = span, start, end
+
+    def focus(self) -> str | None:
+        return self.old.id
 
     def _redo(self):
         return self._move(self.start, self.end)
@@ -134,6 +174,9 @@ class SetSpanNote(StoreCommand):
     def __init__(self, store, state, report, span: Span, note: str | None):
         super().__init__(f"Note on “{_short(span.text)}”", store, state, report)
         self.span, self.note = span, note or None
+
+    def focus(self) -> str | None:
+        return self.span.id
 
     def _redo(self):
         return self._set(self.note)
@@ -172,6 +215,9 @@ class AddRelation(StoreCommand):
         super().__init__(f"Link ({relation.label})", store, state, report)
         self.relation = relation
 
+    def focus(self) -> str | None:
+        return self.relation.source
+
     def _redo(self):
         return _add_relation(self.store, self.state, self.relation)
 
@@ -183,6 +229,9 @@ class DeleteRelation(StoreCommand):
     def __init__(self, store, state, report, relation: Relation):
         super().__init__(f"Delete link ({relation.label})", store, state, report)
         self.relation = relation
+
+    def focus(self) -> str | None:
+        return self.relation.source
 
     def _redo(self):
         return _delete_relation(self.store, self.state, self.relation)

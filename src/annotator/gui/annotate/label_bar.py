@@ -80,7 +80,8 @@ def _swatch(color: str) -> QIcon:
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setBrush(theme.highlight(color))
-    painter.setPen(QColor(color).darker(120))
+    # The edge in the label's colour, set off from the window: lighter on a dark one.
+    painter.setPen(QColor(color).lighter(130) if theme.is_dark() else QColor(color).darker(160))
     painter.drawRoundedRect(1, 1, 14, 14, 3, 3)
     painter.end()
     return QIcon(pixmap)

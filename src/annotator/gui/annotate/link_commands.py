@@ -13,6 +13,9 @@ class RetypeRelation(StoreCommand):
         super().__init__(f"Change link {relation.label} to {label}", store, state, report)
         self.old, self.label = relation, label
 
+    def focus(self) -> str | None:
+        return self.old.source
+
     def _redo(self):
         return self._retype(self.label)
 

@@ -29,6 +29,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.link_rules import LinkRule
 from annotator.core.model import Label
 from annotator.formats.atomic import atomic_write
+from annotator.gui import theme
 from annotator.gui.writer import Write, Writer
 from annotator.store import Store, StoreError
 
@@ -98,6 +99,7 @@ class SchemeDialog(QDialog):
         kind.setFlags(kind.flags() & ~Qt.ItemFlag.ItemIsEditable)
         color = QTableWidgetItem(label.color)
         color.setBackground(QColor(label.color))
+        color.setForeground(theme.ink_on(label.color))  # not the theme's text: light in the dark
         color.setFlags(color.flags() & ~Qt.ItemFlag.ItemIsEditable)
         for column, item in enumerate(
             (name, kind, color, QTableWidgetItem(label.key or ""), QTableWidgetItem(label.description))
@@ -145,6 +147,7 @@ class SchemeDialog(QDialog):
         item = self.table.item(row, COLOR)
         item.setText(color)
         item.setBackground(QColor(color))
+        item.setForeground(theme.ink_on(color))
 
     def _on_table_item_changed(self, item: QTableWidgetItem) -> None:
         """A span label renamed here is renamed in the link types' Joins too."""

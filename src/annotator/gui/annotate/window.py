@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
             say=lambda text: self.statusBar().showMessage(text, 8000),
             locked=self._locked_reason,
         )
+        self.annotating.reveal = self._reveal_for_undo  # undo lasts the session, across articles
         size = settings.load().get("reading_point_size")
         if isinstance(size, int | float):
             self.article.zoom(size - self.article.text.font().pointSizeF())
@@ -118,7 +119,7 @@ class MainWindow(QMainWindow):
             store=store, state=self.state, documents=self.documents, panel=self.doc_panel,
             writer=self.writer, annotator=lambda: self.annotator,
             open_document=self.open_document, refresh_status=self.refresh_status,
-            say=self.statusBar().showMessage, parent=self,
+            say=self.statusBar().showMessage, push=self.annotating.push, parent=self,
         )
         self._connect_signals()
         self.team = TeamSync(self)  # File ▸ Team hub; syncs in the background once connected
@@ -245,13 +246,18 @@ class MainWindow(QMainWindow):
         except StoreError as exc:  # a damaged file: say so, keep what is open
             QMessageBox.critical(self, "This article cannot be read", str(exc))
             return
-        self.undo_stack.clear()  # undo history belongs to one document
         self.state.open(doc, spans, relations, document_labels)
         self.doc_panel.select(doc_id)
         if stored is not None:
             self.checks.warn(doc_id, self.store.verify_document(doc, stored))
         else:
             self.checks.start(doc_id)
+
+    def _reveal_for_undo(self, doc_id: str) -> None:
+        """Where an undone edit shows: its article, with the annotators' spans (not gold)."""
+        if self.layer == GOLD_LAYER:
+            self.show_layer(ALL)
+        self.open_document(doc_id)
 
     def _status_text(self) -> str:
         doc = self.state.document
@@ -343,6 +349,7 @@ class MainWindow(QMainWindow):
         from annotator.gui.annotate.scheme_dialog import SchemeDialog
 
         if SchemeDialog(self.store, parent=self).exec():
+            self.undo_stack.clear()  # its edits may name labels renamed or removed since
             self.reload_labels()
             self.reopen_document()
 
