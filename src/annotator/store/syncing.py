@@ -253,6 +253,26 @@ class Syncing:
                 f"SELECT id FROM spans WHERE id IN ({', '.join('?' * len(part))})", part))
         return found
 
+    # -- assignments -------------------------------------------------------------------
+
+    def set_hub_assignments(self, rows: list[tuple[str, int, int]]) -> None:
+        """The hub's answer for this member, replacing the last one whole: (document, other
+        annotators, how many of them are done), for the articles this file holds."""
+        with self._write():
+            self.conn.execute("DELETE FROM hub_assignments")
+            self.conn.executemany(
+                "INSERT INTO hub_assignments (document, others, others_done) "
+                "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
+                [(doc, others, done, doc) for doc, others, done in rows],
+            )
+
+    @reads
+    def hub_assignments(self) -> dict[str, tuple[int, int]]:
+        """The articles assigned to this file's member on its hub: document -> (other
+        annotators, of them done). Empty in a file that never synced."""
+        return {doc: (others, done) for doc, others, done in self.conn.execute(
+            "SELECT document, others, others_done FROM hub_assignments")}
+
     # -- conflicts ------------------------------------------------------------------------
 
     @reads

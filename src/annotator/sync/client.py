@@ -96,6 +96,8 @@ def sync(db: Path, url: str) -> SyncReport:
             report.documents, report.elsewhere = len(got.documents), got.elsewhere
             counts = store.apply_pulled(got.labels, got.rows, got.cursor, member)
             report.pulled.update(counts)
+            # Read after the push and pull, so the counts are as fresh as the work pulled.
+            store.set_hub_assignments(pulling.my_assignments(conn))
     return report
 
 

@@ -83,6 +83,19 @@ def read(conn, store, cursor: int, skip: tuple[int, int] | None = None) -> Pulle
     return pulled
 
 
+def my_assignments(conn) -> list[tuple[str, int, int]]:
+    """This member's assignments, in the hub's article order: (document, other annotators of
+    it, how many of them are done). Counts only: the hub's function answers for the member
+    logged in, and their statuses stay behind row-level security."""
+    rows = []
+    for doc, others, done in conn.execute("SELECT * FROM hub_my_assignments()"):
+        if not (isinstance(doc, str) and 0 <= done <= others):
+            raise HubError(f"hub assignment {doc!r}: {done} of {others} others done makes "
+                           "no sense; the list of your assignments was left as it was")
+        rows.append((doc, others, done))
+    return rows
+
+
 def _document(row) -> IncomingDocument:
     doc_id, source_id, text, sha, title, source, author, published, url, meta = row
     where = f"hub documents row {doc_id}"

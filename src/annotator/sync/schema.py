@@ -86,13 +86,31 @@ def statements(database: str) -> list[str]:
                 NEW.written_at := now();
                 RETURN NEW;
             END $$""",
+        # A member's own assignments with, for each, how many other annotators the article
+        # has and how many of them are done: counts only, so an annotator learns the team's
+        # pace on their articles without reading anyone's statuses (RLS hides those rows;
+        # this function, running as the hub's owner, answers for the logged-in member only).
+        """CREATE FUNCTION hub_my_assignments()
+            RETURNS TABLE (document text, others integer, others_done integer)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            SELECT a.document,
+                   (SELECT count(*) FROM assignments o WHERE o.document = a.document
+                    AND o.active AND o.annotator <> a.annotator)::integer,
+                   (SELECT count(*) FROM assignments o JOIN document_status s
+                    ON s.document = o.document AND s.annotator = o.annotator
+                    WHERE o.document = a.document AND o.active AND o.annotator <> a.annotator
+                    AND s.status = 'done' AND NOT s.deleted)::integer
+            FROM assignments a JOIN documents d ON d.id = a.document
+            WHERE a.annotator = session_user AND a.active
+            ORDER BY d.position $$""",
         "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC",
         "REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC",
         "REVOKE ALL ON SEQUENCE hub_version FROM PUBLIC",
     ]
     everyone = f"{q(annotator)}, {q(reviewer)}, {q(lead)}"
     sql.append(f"GRANT USAGE ON SCHEMA public TO {everyone}")
-    sql.append(f"GRANT EXECUTE ON FUNCTION hub_is_reviewer(), hub_is_lead() TO {everyone}")
+    sql.append(f"GRANT EXECUTE ON FUNCTION hub_is_reviewer(), hub_is_lead(), "
+               f"hub_my_assignments() TO {everyone}")
     sql.append(f"GRANT SELECT ON hub_meta, members TO {everyone}")
     sql.append(f"GRANT USAGE ON SEQUENCE hub_version TO {everyone}")
     for table in (*WORK_TABLES, *LEAD_TABLES):
