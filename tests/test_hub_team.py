@@ -85,3 +85,70 @@ def test_assignments_arrive_with_how_many_others_are_done(crew):
         assert shared in store.document_ids()
         assert shared not in store.hub_assignments()
         assert set(store.hub_assignments()) == set(mine) - {shared}
+
+
+def test_the_document_list_shows_my_assignments_first_and_next_unfinished_follows_them(
+        crew, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui.annotate.window import MainWindow
+
+    url, tmp = crew
+    alice, bob = tmp / "alice.db", tmp / "bob.db"
+    sync(alice, login(url, "alice"))
+    sync(bob, login(url, "bob"))
+    mine = hub_assigned(url, "alice")
+    with Store.open(alice) as store:
+        order = store.document_ids()
+    # bob finishes an article he shares with alice; the lead takes one of alice's back
+    shared = [d for d in order if "bob" in mine[d]][0]
+    taken = [d for d in order if d != shared][0]
+    with Store.open(bob) as store:
+        store.set_status(shared, "bob", "done")
+    sync(bob, login(url, "bob"))
+    with psycopg.connect(login(url, "lena")) as conn:
+        conn.execute("UPDATE assignments SET active = false WHERE annotator = 'alice' "
+                     "AND document = %s", [taken])
+    sync(alice, login(url, "alice"))
+    with Store.open(alice) as store:
+        assigned = store.hub_assignments()
+    assert taken not in assigned and shared in assigned and len(assigned) >= 2
+
+    window = MainWindow(store=Store.open(alice), annotator="alice")
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    model = window.documents
+    rows = [model.id_at(r) for r in range(model.rowCount())]
+    assert rows[:len(assigned)] == [d for d in order if d in assigned]
+    assert rows[-1] == taken
+    status = model.index(rows.index(shared), 4).data()
+    assert status == "To do · the other is done"
+    assert model.index(rows.index(taken), 4).data() == "To do"
+    # sorting by title keeps the assigned articles first
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    rows = [model.id_at(r) for r in range(model.rowCount())]
+    assert set(rows[:len(assigned)]) == set(assigned) and rows[-1] == taken
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    rows = [model.id_at(r) for r in range(model.rowCount())]
+    # Ctrl+Return marks done and goes on through the assigned articles only
+    window.open_document(rows[0])
+    for _ in range(len(assigned)):
+        qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: window.store.status(window.state.document.id, "alice")
+                        == "done" or window.state.document.id != rows[0], timeout=3000)
+    with Store.open(alice) as store:
+        assert {d for d in assigned if store.status(d, "alice") == "done"} == set(assigned)
+        assert store.status(taken, "alice") == "todo"
+    assert window.state.document.id != taken
+    assert "No next unfinished article" in window.statusBar().currentMessage()
+    window.close()
+    report = sync(alice, login(url, "alice"))
+    assert report.pushed["status"] == len(assigned)
+    with psycopg.connect(url) as conn:
+        done = {r[0] for r in conn.execute(
+            "SELECT document FROM document_status WHERE annotator = 'alice' "
+            "AND status = 'done'")}
+    assert done == set(assigned)
