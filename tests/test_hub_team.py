@@ -152,3 +152,140 @@ def test_the_document_list_shows_my_assignments_first_and_next_unfinished_follow
             "SELECT document FROM document_status WHERE annotator = 'alice' "
             "AND status = 'done'")}
     assert done == set(assigned)
+
+
+def hub_decisions(url: str) -> dict[str, tuple[str, str]]:
+    with psycopg.connect(url) as conn:
+        return {item: (who, verdict) for item, who, verdict in conn.execute(
+            "SELECT item, annotator, verdict FROM decisions WHERE NOT deleted")}
+
+
+def hub_gold(url: str) -> set[tuple]:
+    with psycopg.connect(url) as conn:
+        return set(conn.execute('SELECT id, document, start, "end", text FROM spans '
+                                "WHERE annotator = 'gold' AND NOT deleted"))
+
+
+def annotated(crew) -> tuple[dict[str, list[str]], dict]:
+    """Both annotators of every article mark its first word as an actor and sync; the
+    reviewers' files; document -> the span ids on it."""
+    from annotator.core.ids import new_id, utc_now
+    from annotator.core.model import Span
+    from hubkit import mark  # noqa: F401 (the same marking as the hub's other tests)
+
+    url, tmp = crew
+    spans: dict[str, list[str]] = {}
+    for who in ("alice", "bob", "carol"):
+        db = tmp / f"{who}.db"
+        sync(db, login(url, who))
+        with Store.open(db) as store:
+            for doc_id in store.hub_assignments():
+                text = store.document(doc_id).text
+                word = text.split()[1]
+                start = text.index(word)
+                now = utc_now()
+                span = Span(new_id(), doc_id, start, start + len(word), "actor", word, who,
+                            now, now)
+                store.add_span(span)
+                spans.setdefault(doc_id, []).append(span.id)
+        sync(db, login(url, who))
+    reviewers = {who: tmp / f"{who}.db" for who in ("rita", "remy")}
+    for who, db in reviewers.items():
+        sync(db, login(url, who))
+    return spans, reviewers
+
+
+def test_review_runs_on_everyones_synced_work(crew):
+    url, tmp = crew
+    spans, reviewers = annotated(crew)
+    with Store.open(reviewers["rita"]) as store:
+        for doc_id, ids in spans.items():
+            held = {s.id for s in store.spans(doc_id)}
+            assert set(ids) <= held and len(ids) == 2
+    out = __import__("json").loads(run("agreement", reviewers["rita"], "--json"))
+    assert out["annotators"] == ["alice", "bob", "carol"]
+
+
+def test_two_reviewers_split_the_corpus_and_a_second_verdict_is_a_conflict(crew):
+    url, tmp = crew
+    spans, reviewers = annotated(crew)
+    docs = sorted(spans)
+    rita, remy = reviewers["rita"], reviewers["remy"]
+    # rita takes the first two articles, remy the others
+    with Store.open(rita) as store:
+        for doc_id in docs[:2]:
+            store.decide_span(spans[doc_id][0], "accepted", reviewer="rita")
+            store.decide_span(spans[doc_id][1], "rejected", reviewer="rita")
+    with Store.open(remy) as store:
+        for doc_id in docs[2:]:
+            store.decide_span(spans[doc_id][0], "accepted", reviewer="remy")
+    first = sync(rita, login(url, "rita"))
+    assert first.pushed["decision"] == 4 and first.pushed["span"] == 2  # two gold spans
+    second = sync(remy, login(url, "remy"))
+    assert second.pushed["decision"] == 2 and second.conflicts == 0
+    assert second.pulled["decision"] == 4
+    sync(rita, login(url, "rita"))
+    on_hub = hub_decisions(url)
+    assert len(on_hub) == 6
+    assert {who for who, _v in on_hub.values()} == {"rita", "remy"}
+    gold = hub_gold(url)
+    assert len(gold) == 4
+    for db in (rita, remy):  # each holds everyone's verdicts and gold
+        with Store.open(db) as store:
+            got = {item: (d.reviewer, d.verdict) for doc in docs
+                   for item, d in store.decisions(doc).items()}
+            assert got == on_hub
+            assert {(g.id, g.document, g.start, g.end, g.text) for doc in docs
+                    for g in store.gold_spans(doc)} == gold
+    # remy decides an item rita decided already: a conflict, nothing overwritten
+    item = spans[docs[0]][1]  # rita rejected it
+    with Store.open(remy) as store:
+        store.decide_span(item, "edited", reviewer="remy", label="quote")  # a gold span
+    clash = sync(remy, login(url, "remy"))
+    assert clash.conflicts == 1 and clash.held["span"] == 1
+    assert clash.pushed["decision"] == 0 and clash.pushed.get("span", 0) == 0
+    assert hub_decisions(url)[item] == ("rita", "rejected")
+    assert hub_gold(url) == gold
+    with Store.open(remy) as store:
+        assert store.decision(item).reviewer == "rita"  # the hub's verdict in place
+        parked = store.sync_conflicts()
+        assert [(c["kind"], c["item"], c["local"]["annotator"], c["local"]["verdict"])
+                for c in parked] == [("decision", item, "remy", "edited")]
+        mine = parked[0]["local"]["gold"]
+        assert any(g.id == mine for g in store.gold_spans(docs[0]))  # kept, not sent
+    again = sync(remy, login(url, "remy"))  # stays parked: nothing sent twice
+    assert again.conflicts == 0 and sum(again.pushed.values()) == 0
+    assert hub_gold(url) == gold
+    # he may not take rita's verdict over; keeping hers drops his gold span
+    from annotator.store import StoreError
+
+    with Store.open(remy) as store:
+        with pytest.raises(StoreError, match="another reviewer"):
+            store.resolve_conflict(parked[0]["id"], "local")
+        store.resolve_conflict(parked[0]["id"], "hub")
+        assert not any(g.id == mine for g in store.gold_spans(docs[0]))
+    settled = sync(remy, login(url, "remy"))
+    assert sum(settled.pushed.values()) == 0 and sum(settled.tombstones.values()) == 0
+    assert hub_gold(url) == gold and hub_decisions(url)[item] == ("rita", "rejected")
+
+
+def test_an_annotator_cannot_read_or_write_verdicts(crew):
+    url, _tmp = crew
+    spans, reviewers = annotated(crew)
+    doc = sorted(spans)[0]
+    with Store.open(reviewers["rita"]) as store:
+        store.decide_span(spans[doc][0], "accepted", reviewer="rita")
+    sync(reviewers["rita"], login(url, "rita"))
+    with psycopg.connect(login(url, "alice")) as conn:
+        assert conn.execute("SELECT count(*) FROM decisions").fetchone()[0] == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO decisions (item, kind, document, verdict, annotator, "
+                         "decided_at) VALUES ('x', 'span', %s, 'accepted', 'alice', 'now')",
+                         [doc])
+    with psycopg.connect(login(url, "remy")) as conn:  # nor a reviewer others' verdicts
+        assert conn.execute("UPDATE decisions SET verdict = 'rejected'").rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO decisions (item, kind, document, verdict, annotator, "
+                         "decided_at) VALUES ('y', 'span', %s, 'accepted', 'rita', 'now')",
+                         [doc])
+    assert hub_decisions(url) == {spans[doc][0]: ("rita", "accepted")}
