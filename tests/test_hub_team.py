@@ -289,3 +289,108 @@ def test_an_annotator_cannot_read_or_write_verdicts(crew):
                          "decided_at) VALUES ('y', 'span', %s, 'accepted', 'rita', 'now')",
                          [doc])
     assert hub_decisions(url) == {spans[doc][0]: ("rita", "accepted")}
+
+
+def test_the_progress_view_shows_the_hubs_figures_assigns_and_opens_compare(crew, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui.annotate.window import MainWindow
+    from annotator.sync.lead import progress
+
+    url, tmp = crew
+    spans, reviewers = annotated(crew)  # every annotator marked a span on each article
+    docs = sorted(spans)
+    ready = docs[0]
+    holders = {d: set() for d in docs}
+    with psycopg.connect(url) as conn:
+        for doc, who in conn.execute("SELECT document, annotator FROM assignments"):
+            holders[doc].add(who)
+    for who in holders[ready]:  # both annotators of the first article finish it
+        db = tmp / f"{who}.db"
+        with Store.open(db) as store:
+            store.set_status(ready, who, "done")
+        sync(db, login(url, who))
+    lena = tmp / "lena.db"
+    sync(lena, login(url, "lena"))
+    window = MainWindow(store=Store.open(lena), annotator="lena")
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.hub_url = login(url, "lena")
+    qtbot.keyClick(window, Qt.Key.Key_T,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = window.team_progress
+    qtbot.waitUntil(lambda: dialog.team is not None, timeout=10000)
+    hub = progress(url)
+    shown = {dialog.annotators.item(r, 0).text(): tuple(
+        dialog.annotators.item(r, c).text() for c in range(1, 5))
+        for r in range(dialog.annotators.rowCount())}
+    assert shown == {name: (str(c["assigned"]), str(c["todo"]), str(c["in_progress"]),
+                            str(c["done"])) for name, c in hub["annotators"].items()}
+    # two done today: 2 / 7 per day; the chart has a bar per annotator
+    paces = {dialog.annotators.item(r, 0).text(): dialog.annotators.item(r, 5).text()
+             for r in range(dialog.annotators.rowCount())}
+    assert all(paces[who] == "0.1/day" for who in holders[ready])
+    assert [r.name for r in dialog.chart.rows] == sorted(hub["annotators"])
+    states = {dialog.articles.item(r, 0).data(Qt.ItemDataRole.UserRole):
+              dialog.articles.item(r, 2).text() for r in range(dialog.articles.rowCount())}
+    assert states[ready] == "ready for review"
+    assert {states[d] for d in docs if d != ready} == {"waiting"}
+    for entry in hub["articles"]:
+        assert (entry["state"] == "ready for review") == (states[entry["id"]]
+                                                          == "ready for review")
+    # Assign…: a fifth article added since is given to two annotators, as hub assign would
+    folder = tmp / "more"
+    folder.mkdir()
+    (folder / "e_late.txt").write_text("A late article — about “the harbour”.", "utf-8")
+    run("hub", "add", login(url, "lena"), folder)
+    qtbot.mouseClick(dialog.assign_button, Qt.MouseButton.LeftButton)
+    assigning = dialog.assign_dialog
+    assert assigning.chosen() == ["alice", "bob", "carol"]
+    assert assigning.per_document.value() == 2
+    qtbot.mouseClick(assigning.buttons.button(assigning.buttons.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "2 assignment(s) made" in dialog.message.text(), timeout=10000)
+    qtbot.waitUntil(lambda: dialog.task is None and len(dialog.team.articles) == 5,
+                    timeout=10000)
+    after = progress(url)
+    late = [a for a in after["articles"] if a["title"] not in
+            {x["title"] for x in hub["articles"]}][0]
+    assert len(late["annotators"]) == 2
+    assert sum(c["assigned"] for c in after["annotators"].values()) == 10
+    shown = {dialog.annotators.item(r, 0).text(): dialog.annotators.item(r, 1).text()
+             for r in range(dialog.annotators.rowCount())}
+    assert shown == {n: str(c["assigned"]) for n, c in after["annotators"].items()}
+    # the ready article straight into Compare annotators, by keys
+    row = next(r for r in range(dialog.articles.rowCount())
+               if dialog.articles.item(r, 0).data(Qt.ItemDataRole.UserRole) == ready)
+    dialog.articles.setFocus()
+    dialog.articles.selectRow(row)
+    qtbot.keyClick(dialog.articles, Qt.Key.Key_Return)
+    review = window.review_window
+    assert review is not None and review.isVisible()
+    assert window.state.document.id == ready
+    assert "Opened" in dialog.message.text()
+    # the late article is not in lena's file yet: said so
+    dialog.articles.selectRow(next(r for r in range(dialog.articles.rowCount())
+                                   if dialog.articles.item(r, 0).data(
+                                       Qt.ItemDataRole.UserRole) == late["id"]))
+    qtbot.mouseClick(dialog.review_button, Qt.MouseButton.LeftButton)
+    assert "not in your file yet" in dialog.message.text()
+    review.close()
+    dialog.close()
+    qtbot.wait(100)  # the windows' activation changes are over before the file closes
+    window.close()
+
+
+def test_an_annotator_is_told_the_progress_view_is_not_theirs(crew, qtbot):
+    from annotator.gui.team.progress import ProgressDialog
+
+    url, _tmp = crew
+    dialog = ProgressDialog(login(url, "alice"), open_review=lambda _d: None)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=10000)
+    assert "for reviewers and the lead" in dialog.message.text()
+    assert dialog.team is None and not dialog.assign_button.isEnabled()

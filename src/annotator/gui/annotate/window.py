@@ -36,6 +36,7 @@ from annotator.gui.annotate.lists import SpanList, table
 from annotator.gui.annotate.state import DocumentState
 from annotator.gui.annotate.statusbar import StatusBar
 from annotator.gui.models import DocumentTableModel, RelationTableModel, SpanTableModel
+from annotator.gui.team import menu as team_menu
 from annotator.store import Store, StoreError
 
 
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
             say=self.statusBar().showMessage, parent=self,
         )
         self._connect_signals()
+        team_menu.install(self)  # Team ▸ Progress… (gui/team/)
         self.setWindowTitle(f"Annotator — {store.path.name if store.path else 'memory'}")
         self.setWindowIcon(resources_qt.app_icon())
         screen = QApplication.primaryScreen().availableGeometry()
