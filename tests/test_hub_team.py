@@ -125,8 +125,11 @@ def test_the_document_list_shows_my_assignments_first_and_next_unfinished_follow
     assert rows[:len(assigned)] == [d for d in order if d in assigned]
     assert rows[-1] == taken
     status = model.index(rows.index(shared), 4).data()
-    assert status == "To do · the other is done"
+    assert status == "To do · 1/1"
+    tip = model.index(rows.index(shared), 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Assigned to you; the other is done" in tip
     assert model.index(rows.index(taken), 4).data() == "To do"
+    assert "Assigned" not in model.index(rows.index(taken), 0).data(Qt.ItemDataRole.ToolTipRole)
     # sorting by title keeps the assigned articles first
     model.sort(0, Qt.SortOrder.DescendingOrder)
     rows = [model.id_at(r) for r in range(model.rowCount())]

@@ -14,6 +14,11 @@ def assigned_first(ids: list[str], assigned: Mapping[str, object]) -> list[str]:
     return [d for d in ids if d in assigned] + [d for d in ids if d not in assigned]
 
 
+def others_short(others: int, done: int) -> str:
+    """The list's compact form, "1/2" (others done / others); "" with no other annotator."""
+    return f"{done}/{others}" if others > 0 else ""
+
+
 def others_done(others: int, done: int) -> str:
     """"1 of 2 others done"; "" when the article has no other annotator."""
     if others <= 0:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
-from annotator.core.assignments import assigned_first, others_done
+from annotator.core.assignments import assigned_first, others_done, others_short
 from annotator.core.model import DocumentSummary, Span
 from annotator.core.paragraphs import paragraph_starts, where
 from annotator.core.vocabulary import STATUS_TEXT
@@ -154,10 +154,13 @@ class DocumentTableModel(TitledTable):
         if role == Qt.ItemDataRole.ToolTipRole:
             details = " · ".join(p for p in (doc.source, doc.published) if p)
             note = f"\nNote: {doc.note}" if doc.note else ""
+            if doc.id in self.assigned:
+                others = others_done(*self.assigned[doc.id])
+                note += "\nAssigned to you" + (f"; {others}" if others else "")
             return f"{doc.title}\n{details}{note}".strip()
         status = self.STATUS_TEXT.get(doc.status, doc.status)
-        if doc.id in self.assigned:  # "In progress · 1 of 2 others done"
-            status = " · ".join(p for p in (status, others_done(*self.assigned[doc.id])) if p)
+        if doc.id in self.assigned:  # "In progress · 1/2": of the other annotators, done
+            status = " · ".join(p for p in (status, others_short(*self.assigned[doc.id])) if p)
         values = (
             f"✎ {doc.title or doc.id}" if doc.note else doc.title or doc.id,
             doc.source,
