@@ -198,7 +198,9 @@ def annotated(crew) -> tuple[dict[str, list[str]], dict]:
     return spans, reviewers
 
 
-def test_review_runs_on_everyones_synced_work(crew):
+def test_review_runs_on_everyones_synced_work(crew, qtbot):
+    from annotator.gui.review.window import ReviewWindow
+
     url, tmp = crew
     spans, reviewers = annotated(crew)
     with Store.open(reviewers["rita"]) as store:
@@ -207,6 +209,20 @@ def test_review_runs_on_everyones_synced_work(crew):
             assert set(ids) <= held and len(ids) == 2
     out = __import__("json").loads(run("agreement", reviewers["rita"], "--json"))
     assert out["annotators"] == ["alice", "bob", "carol"]
+    # Compare annotators on the synced file: each article's two annotators side by side
+    holders: dict[str, set[str]] = {}
+    with psycopg.connect(url) as conn:
+        for doc, who in conn.execute("SELECT document, annotator FROM assignments"):
+            holders.setdefault(doc, set()).add(who)
+    store = Store.open(reviewers["rita"])
+    review = ReviewWindow(store=store, reviewer=lambda: "rita", report=lambda e: None)
+    qtbot.addWidget(review)
+    for doc_id in sorted(spans):
+        review.open_document(doc_id)
+        assert review.annotators == sorted(holders[doc_id])
+        assert review.model.rowCount() == 1  # both marked the same word: one group
+    review.close()
+    store.close()
 
 
 def test_two_reviewers_split_the_corpus_and_a_second_verdict_is_a_conflict(crew):
@@ -270,6 +286,11 @@ def test_two_reviewers_split_the_corpus_and_a_second_verdict_is_a_conflict(crew)
     settled = sync(remy, login(url, "remy"))
     assert sum(settled.pushed.values()) == 0 and sum(settled.tombstones.values()) == 0
     assert hub_gold(url) == gold and hub_decisions(url)[item] == ("rita", "rejected")
+    # the team's progress: every article has verdicts, so every one is adjudicated
+    from annotator.sync.team import ADJUDICATED, read_progress
+
+    team = read_progress(login(url, "remy"))
+    assert {a.id: a.state for a in team.articles} == {d: ADJUDICATED for d in docs}
 
 
 def test_an_annotator_cannot_read_or_write_verdicts(crew):
