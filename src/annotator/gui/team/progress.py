@@ -129,7 +129,10 @@ class ProgressDialog(QDialog):
         self.message.setText(text)
 
     def _fill(self, team: TeamProgress) -> None:
-        states = team.states()
+        states: dict[str, int] = {}
+        for state, n in team.states().items():  # "annotated by 1 of 2" and the like: one sum
+            key = "being annotated" if state.startswith("annotated by") else state
+            states[key] = states.get(key, 0) + n
         parts = [f"{n} {state}" for state, n in sorted(states.items(), key=lambda s: -s[1])]
         self.summary.setText(f"{len(team.articles)} article(s)"
                              + (": " + ", ".join(parts) if parts else "")
