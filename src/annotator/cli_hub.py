@@ -199,6 +199,8 @@ def sync_command(db: Path, url: str, as_json: bool, list_conflicts: bool,
 
 
 def _describe(row: dict) -> str:
+    if "verdict" in row:  # a reviewer's verdict on an item another reviewer decided first
+        return f"verdict {row['verdict']} (another reviewer decided this item first)"
     if "start" in row:
         return f"{row['label']} {row['start']}-{row['end']} {row['text'][:40]!r}"
     return ", ".join(f"{k}={v}" for k, v in row.items() if k not in ("created_at", "updated_at"))

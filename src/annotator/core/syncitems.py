@@ -53,6 +53,17 @@ NOTE = Kind(
     ("document", "annotator"), ("note",),
 )
 
-# In the order a push writes them and a pull applies them (a relation needs its spans).
-KINDS = (SPAN, RELATION, STATUS, DOCUMENT_LABEL, NOTE)
+# A reviewer's verdict on an annotator's item, keyed by that item: one verdict per item on
+# the hub, so two reviewers splitting a corpus never overwrite each other. Its owner column
+# is "annotator" here and on the hub (the reviewer), "reviewer" in the local table. The
+# reviewer is content: a verdict by another reviewer on the same item is a conflict.
+DECISION = Kind(
+    "decision", "decisions",
+    ("item", "kind", "document", "verdict", "gold", "owns_gold", "annotator", "decided_at",
+     "note"),
+    ("item",), ("kind", "verdict", "gold", "owns_gold", "annotator", "note"),
+)
+
+# In the order a pull applies them (a relation needs its spans, a decision its gold item).
+KINDS = (SPAN, RELATION, STATUS, DOCUMENT_LABEL, NOTE, DECISION)
 BY_NAME = {kind.name: kind for kind in KINDS}

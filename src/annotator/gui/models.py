@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
+from annotator.core.assignments import assigned_first, others_done, others_short
 from annotator.core.model import DocumentSummary, Span
 from annotator.core.paragraphs import paragraph_starts, where
 from annotator.core.vocabulary import STATUS_TEXT
@@ -80,6 +81,8 @@ class DocumentTableModel(TitledTable):
         self._ids: list[str] = []
         self._rows: dict[str, int] = {}
         self._pages: dict[int, dict[str, DocumentSummary]] = {}
+        # document -> (other annotators, of them done): the hub's assignments of this member
+        self.assigned: dict[str, tuple[int, int]] = {}
 
     # -- what the window asks ------------------------------------------------------------
 
@@ -104,6 +107,8 @@ class DocumentTableModel(TitledTable):
             status=self.status,
             annotator=self.annotator,
         )
+        self.assigned = self.store.hub_assignments()
+        self._ids = assigned_first(self._ids, self.assigned)
         self._rows = {doc_id: row for row, doc_id in enumerate(self._ids)}
         self._pages.clear()
 
@@ -149,13 +154,19 @@ class DocumentTableModel(TitledTable):
         if role == Qt.ItemDataRole.ToolTipRole:
             details = " · ".join(p for p in (doc.source, doc.published) if p)
             note = f"\nNote: {doc.note}" if doc.note else ""
+            if doc.id in self.assigned:
+                others = others_done(*self.assigned[doc.id])
+                note += "\nAssigned to you" + (f"; {others}" if others else "")
             return f"{doc.title}\n{details}{note}".strip()
+        status = self.STATUS_TEXT.get(doc.status, doc.status)
+        if doc.id in self.assigned:  # "In progress · 1/2": of the other annotators, done
+            status = " · ".join(p for p in (status, others_short(*self.assigned[doc.id])) if p)
         values = (
             f"✎ {doc.title or doc.id}" if doc.note else doc.title or doc.id,
             doc.source,
             doc.published,
             doc.span_count,
-            self.STATUS_TEXT.get(doc.status, doc.status),
+            status,
         )
         return values[index.column()]
 

@@ -242,11 +242,25 @@ def m012_team_hub_sync(db: sqlite_utils.Database) -> None:
             db.execute(statement)
 
 
+@migration
+def m014_hub_assignments(db: sqlite_utils.Database) -> None:
+    """The articles the hub assigns to this file's member, with how many of the article's
+    other annotators there are and how many of them are done (the hub tells a member the
+    counts only, never the others' work): the document list shows them first. Replaced whole
+    at each sync; empty in a file that never syncs."""
+    db.execute(
+        "CREATE TABLE hub_assignments ("
+        "document TEXT PRIMARY KEY NOT NULL, "
+        "others INTEGER NOT NULL DEFAULT 0, "
+        "others_done INTEGER NOT NULL DEFAULT 0)"
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 # guard.fingerprint() of the schema all the migrations make: a file that has exactly it is
 # known good without running them (tests/test_store.py fails, printing the new value, when a
 # migration changes it; a stale value only makes opening slower, never wrong).
-SCHEMA_FINGERPRINT = "2e3601f8a1028cfe4f5e14b547820f80f765a4eb020076839c7b7799438b61aa"
+SCHEMA_FINGERPRINT = "507c07d7f16419be8188259c993d6f3ce86f96531dce8072b6d15798e2d8ad45"
 
 _LINK_RULES = """
 CREATE TABLE link_rules (

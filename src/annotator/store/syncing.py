@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from annotator.core.ids import new_id, utc_now
 from annotator.core.labels import Label
-from annotator.core.syncitems import BY_NAME, KINDS, NOTE, SPAN, Kind
+from annotator.core.syncitems import BY_NAME, DECISION, KINDS, NOTE, RELATION, SPAN, Kind
 from annotator.store.errors import StoreError, reads
 from annotator.store.rows import CHUNK
 
@@ -232,6 +232,9 @@ class Syncing:
                 [(doc, n) for doc, n in change.items() if n],
             )
         columns = kind.columns
+        if kind is DECISION:  # the local table names its owner "reviewer"
+            columns = tuple("reviewer" if c == "annotator" else c for c in columns)
+            alive = [{**r, "reviewer": r["annotator"]} for r in alive]
         quoted = ", ".join(f'"{c}"' for c in columns)
         changes = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in kind.key)
         key = ", ".join(f'"{c}"' for c in kind.key)
@@ -252,6 +255,47 @@ class Syncing:
             found.update(r[0] for r in self.conn.execute(
                 f"SELECT id FROM spans WHERE id IN ({', '.join('?' * len(part))})", part))
         return found
+
+    @reads
+    def parked_gold(self) -> set[str]:
+        """The gold items made by this file's verdicts that are parked as conflicts (another
+        reviewer decided the item first): kept here, not sent, until the conflict is settled."""
+        return {json.loads(local).get("gold") for (local,) in self.conn.execute(
+            "SELECT local FROM sync_conflicts WHERE kind = ? AND resolved IS NULL",
+            [DECISION.name])} - {None}
+
+    def _drop_parked_gold(self, gold: str) -> None:
+        """Inside a write: the other reviewer's verdict was kept, so the gold item this
+        file's parked verdict made goes (unless a verdict still names it); the parked
+        conflict keeps the verdict itself."""
+        if self.conn.execute("SELECT 1 FROM decisions WHERE gold = ?", [gold]).fetchone():
+            return
+        for kind in (SPAN, RELATION):
+            row = self.conn.execute(
+                f"SELECT document, annotator FROM {kind.table} WHERE id = ?", [gold]).fetchone()
+            if row:
+                self._sync_apply(kind, [{"id": gold, "document": row[0], "annotator": row[1],
+                                         "deleted": True}])
+
+    # -- assignments -------------------------------------------------------------------
+
+    def set_hub_assignments(self, rows: list[tuple[str, int, int]]) -> None:
+        """The hub's answer for this member, replacing the last one whole: (document, other
+        annotators, how many of them are done), for the articles this file holds."""
+        with self._write():
+            self.conn.execute("DELETE FROM hub_assignments")
+            self.conn.executemany(
+                "INSERT INTO hub_assignments (document, others, others_done) "
+                "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
+                [(doc, others, done, doc) for doc, others, done in rows],
+            )
+
+    @reads
+    def hub_assignments(self) -> dict[str, tuple[int, int]]:
+        """The articles assigned to this file's member on its hub: document -> (other
+        annotators, of them done). Empty in a file that never synced."""
+        return {doc: (others, done) for doc, others, done in self.conn.execute(
+            "SELECT document, others, others_done FROM hub_assignments")}
 
     # -- conflicts ------------------------------------------------------------------------
 
@@ -295,7 +339,13 @@ class Syncing:
                 local = {**local, "id": new_id(), "updated_at": utc_now()}
                 self._sync_apply(kind, [local])
             elif keep == "local":
+                if kind is DECISION:
+                    raise StoreError(f"conflict {conflict_id}: {local['item']} was decided on "
+                                     "the hub by another reviewer, whose verdict only they "
+                                     "change; keep theirs, or settle it with them")
                 self._sync_apply(kind, [local])
+            elif kind is DECISION and local.get("owns_gold") and local.get("gold"):
+                self._drop_parked_gold(local["gold"])
             self.conn.execute("UPDATE sync_conflicts SET resolved = ? WHERE id = ?",
                               [f"kept {keep} {utc_now()}", conflict_id])
         return local
@@ -303,6 +353,10 @@ class Syncing:
 
 def _rows_sql(kind: Kind, annotators: list[str]) -> str:
     """A SELECT of the kind's columns, in order, for the rows of ``annotators``."""
+    if kind is DECISION:  # the local table names its owner "reviewer"
+        return ("SELECT item, kind, document, verdict, gold, owns_gold, reviewer AS annotator, "
+                "decided_at, note FROM decisions "
+                f"WHERE reviewer IN ({', '.join('?' * len(annotators))})")
     if kind is NOTE:  # the file's article notes are its own annotator's (the first named)
         return ("SELECT id AS document, ? AS annotator, note FROM documents "
                 "WHERE note IS NOT NULL AND note != ''")

@@ -28,6 +28,7 @@ class SyncReport:
     conflicts: int = 0
     unassigned: Counter = field(default_factory=Counter)
     elsewhere: int = 0
+    held: Counter = field(default_factory=Counter)  # gold items of verdicts parked
 
     def lines(self) -> list[str]:
         def counts(counter: Counter) -> str:
@@ -43,6 +44,9 @@ class SyncReport:
         if self.conflicts:
             out.append(f"{self.conflicts} conflict(s): the hub's version was kept and yours "
                        "parked; see 'annotator sync DB URL --conflicts'")
+        if sum(self.held.values()):
+            out.append(f"kept back until its conflict is settled: {counts(self.held)} of "
+                       "gold made by a verdict another reviewer gave first")
         if self.elsewhere:
             out.append(f"{self.elsewhere} item(s) on articles no longer assigned to you were "
                        "left on the hub")
@@ -57,7 +61,7 @@ class SyncReport:
             "tombstones": dict(self.tombstones), "replayed": self.replayed,
             "pulled": dict(self.pulled), "documents": self.documents,
             "conflicts": self.conflicts, "unassigned": dict(self.unassigned),
-            "elsewhere": self.elsewhere,
+            "elsewhere": self.elsewhere, "held": dict(self.held),
         }
 
 
@@ -88,7 +92,7 @@ def sync(db: Path, url: str) -> SyncReport:
             store.record_pushed(pushed.done, pushed.conflicts)
             report.pushed, report.tombstones = pushed.pushed, pushed.tombstones
             report.replayed, report.conflicts = pushed.adopted, len(pushed.conflicts)
-            report.unassigned = pushed.unassigned
+            report.unassigned, report.held = pushed.unassigned, pushed.held
 
             cursor = int(store.sync_state().get("cursor", "0"))
             # What this push just wrote is in the file already: the pull leaves it out.
@@ -98,6 +102,8 @@ def sync(db: Path, url: str) -> SyncReport:
             report.documents, report.elsewhere = len(got.documents), got.elsewhere
             counts = store.apply_pulled(got.labels, got.rows, got.cursor, member)
             report.pulled.update(counts)
+            # Read after the push and pull, so the counts are as fresh as the work pulled.
+            store.set_hub_assignments(pulling.my_assignments(conn))
     return report
 
 

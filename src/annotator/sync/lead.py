@@ -149,21 +149,26 @@ def progress(url: str) -> dict:
     ready for review when every one of its annotators is done."""
     with connect(url) as conn:
         hub_version(conn, url)
-        status = {(d, a): s for d, a, s in conn.execute(
-            "SELECT document, annotator, status FROM document_status WHERE NOT deleted")}
-        people: dict[str, Counter] = defaultdict(Counter)
-        articles: dict[str, dict] = {}
-        for doc, title, who in conn.execute(
-            "SELECT d.id, d.title, a.annotator FROM documents d LEFT JOIN assignments a "
-            "ON a.document = d.id AND a.active ORDER BY d.position, a.annotator"
-        ):
-            entry = articles.setdefault(doc, {"id": doc, "title": title, "annotators": {}})
-            if who is None:
-                continue
-            state = status.get((doc, who), "todo")
-            entry["annotators"][who] = state
-            people[who]["assigned"] += 1
-            people[who][state] += 1
+        return progress_on(conn)
+
+
+def progress_on(conn) -> dict:
+    """``progress`` on an open connection (sync/team.py adds the pace to the same reading)."""
+    status = {(d, a): s for d, a, s in conn.execute(
+        "SELECT document, annotator, status FROM document_status WHERE NOT deleted")}
+    people: dict[str, Counter] = defaultdict(Counter)
+    articles: dict[str, dict] = {}
+    for doc, title, who in conn.execute(
+        "SELECT d.id, d.title, a.annotator FROM documents d LEFT JOIN assignments a "
+        "ON a.document = d.id AND a.active ORDER BY d.position, a.annotator"
+    ):
+        entry = articles.setdefault(doc, {"id": doc, "title": title, "annotators": {}})
+        if who is None:
+            continue
+        state = status.get((doc, who), "todo")
+        entry["annotators"][who] = state
+        people[who]["assigned"] += 1
+        people[who][state] += 1
     for entry in articles.values():
         states = list(entry["annotators"].values())
         entry["state"] = ("unassigned" if not states else

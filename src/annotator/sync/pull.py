@@ -19,7 +19,15 @@ from annotator.core.annotators import reserved_name_problem
 from annotator.core.ids import document_id, text_sha256
 from annotator.core.labels import Label
 from annotator.core.model import DocumentMeta, IncomingDocument
-from annotator.core.syncitems import DOCUMENT_LABEL, KINDS, RELATION, SPAN, STATUS, Kind
+from annotator.core.syncitems import (
+    DECISION,
+    DOCUMENT_LABEL,
+    KINDS,
+    RELATION,
+    SPAN,
+    STATUS,
+    Kind,
+)
 from annotator.sync.connection import HubError
 
 _STATUSES = {"todo", "in_progress", "done"}
@@ -81,6 +89,19 @@ def read(conn, store, cursor: int, skip: tuple[int, int] | None = None) -> Pulle
             pulled.elsewhere += len(rows) - len(pulled.rows[kind.name])
     _check(pulled, store)
     return pulled
+
+
+def my_assignments(conn) -> list[tuple[str, int, int]]:
+    """This member's assignments, in the hub's article order: (document, other annotators of
+    it, how many of them are done). Counts only: the hub's function answers for the member
+    logged in, and their statuses stay behind row-level security."""
+    rows = []
+    for doc, others, done in conn.execute("SELECT * FROM hub_my_assignments()"):
+        if not (isinstance(doc, str) and 0 <= done <= others):
+            raise HubError(f"hub assignment {doc!r}: {done} of {others} others done makes "
+                           "no sense; the list of your assignments was left as it was")
+        rows.append((doc, others, done))
+    return rows
 
 
 def _document(row) -> IncomingDocument:
@@ -157,6 +178,19 @@ def _check(pulled: Pulled, store) -> None:
         if not row["deleted"] and kinds.get(row["label"]) != "document":
             raise HubError(f"{_where(DOCUMENT_LABEL, row)}: {row['label']!r} is not a document "
                            "label of the hub's scheme; nothing pulled")
+
+
+    for row in pulled.rows.get(DECISION.name, []):
+        _annotator(DECISION, row, gold_ok=False)
+        if row["deleted"]:
+            continue
+        if row["kind"] not in ("span", "relation") or row["verdict"] not in _VERDICTS \
+                or row["owns_gold"] not in (0, 1):
+            raise HubError(f"{_where(DECISION, row)}: not a verdict Annotator knows "
+                           f"({row['kind']}, {row['verdict']}); nothing pulled")
+
+
+_VERDICTS = {"accepted", "rejected", "edited"}
 
 
 def _annotator(kind: Kind, row: dict, *, gold_ok: bool) -> None:

@@ -23,11 +23,16 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 
-from annotator.core.syncitems import KINDS, NOTE, Kind
+from annotator.core.syncitems import DECISION, KINDS, NOTE, RELATION, SPAN, Kind
 from annotator.store.syncing import Parked, Synced
 
 # Columns that are not text, for the arrays rows travel in.
-_TYPES = {"start": "integer", "end": "integer", "deleted": "boolean", "version": "bigint"}
+_TYPES = {"start": "integer", "end": "integer", "deleted": "boolean", "version": "bigint",
+          "owns_gold": "integer"}
+
+# Verdicts go first: a verdict parked as a conflict holds back the gold item it made, so
+# another reviewer's decision is never doubled in the hub's gold layer.
+_ORDER = (DECISION, *(kind for kind in KINDS if kind is not DECISION))
 
 
 @dataclass
@@ -37,6 +42,7 @@ class PushResult:
     adopted: int = 0  # already on the hub as they are (a replayed push)
     conflicts: list[Parked] = field(default_factory=list)
     unassigned: Counter = field(default_factory=Counter)  # kind -> items left local
+    held: Counter = field(default_factory=Counter)  # kind -> gold items of parked verdicts
     done: list[Synced] = field(default_factory=list)
     written: tuple[int, int] | None = None  # the versions this push wrote, first and last
 
@@ -54,13 +60,21 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str] | N
     transaction. ``assigned``: the articles the member may write on (None: any, for gold)."""
     result = PushResult()
     with conn.transaction():
-        for kind in KINDS:
+        held: set[str] = set()
+        for kind in _ORDER:
+            if kind is SPAN:  # the verdicts are through: what they hold back is known
+                held = store.parked_gold() | {
+                    p.local.get("gold") for p in result.conflicts if p.kind == DECISION.name}
             pending = store.sync_changes(kind, [member] if kind is NOTE else annotators)
             writable = []
             for item, document, row, base in pending:
                 owner = (row or {}).get("annotator", member)
-                if assigned is not None and owner != "gold" and document not in assigned:
+                if assigned is not None and owner != "gold" and (
+                        document not in assigned or kind is DECISION):  # verdicts: reviewers
                     result.unassigned[kind.name] += 1
+                    continue
+                if kind in (SPAN, RELATION) and item in held:
+                    result.held[kind.name] += 1
                     continue
                 writable.append((item, row, base))
             if writable:
@@ -78,6 +92,11 @@ def _push_kind(conn, kind: Kind, pending, result: PushResult) -> None:
     pending = [(item, row, base) for item, row, base in pending
                if not (row is not None and base is None and item in inserted)]
     hub = _hub_rows(conn, kind, [item for item, _row, _base in pending], lock=True)
+    if kind is DECISION:
+        # Locking reads only the rows one may change (PostgreSQL applies the UPDATE policy
+        # to FOR UPDATE): another reviewer's verdict is found by a plain read.
+        hub.update(_hub_rows(conn, kind, [item for item, _r, _b in pending if item not in hub],
+                             lock=False))
     updates, tombstones = [], []
     for item, row, base in pending:
         there = hub.get(item)
@@ -92,6 +111,10 @@ def _push_kind(conn, kind: Kind, pending, result: PushResult) -> None:
                 result.conflicts.append(Parked(kind.name, item, gone, there))
         elif there is None:  # gone from the hub (only its owner removes rows): sent again
             fresh.append(row)
+        elif there["annotator"] != row["annotator"]:
+            # another's row under this key (a verdict another reviewer gave on the same
+            # item): never taken over, parked
+            result.conflicts.append(Parked(kind.name, item, row, there))
         elif not there["deleted"] and kind.content_of(there) == kind.content_of(row):
             result.adopted += 1
             result.done.append(Synced(kind.name, item, row["annotator"], row["document"],

@@ -37,6 +37,9 @@ NEWS_CHANNEL = "annotator_hub_news"
 
 # Tables of annotation work: one owner per row (its annotator), versioned, never deleted.
 WORK_TABLES = ("spans", "relations", "document_status", "document_labels", "document_notes")
+# Reviewers' verdicts: written by reviewers and the lead, each row in its reviewer's name,
+# read by them only (an annotator never sees how their work was judged before the gold).
+REVIEW_TABLES = ("decisions",)
 # Tables only the lead writes.
 LEAD_TABLES = ("labels", "documents", "assignments")
 
@@ -86,16 +89,34 @@ def statements(database: str) -> list[str]:
                 NEW.written_at := now();
                 RETURN NEW;
             END $$""",
+        # A member's own assignments with, for each, how many other annotators the article
+        # has and how many of them are done: counts only, so an annotator learns the team's
+        # pace on their articles without reading anyone's statuses (RLS hides those rows;
+        # this function, running as the hub's owner, answers for the logged-in member only).
+        """CREATE FUNCTION hub_my_assignments()
+            RETURNS TABLE (document text, others integer, others_done integer)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            SELECT a.document,
+                   (SELECT count(*) FROM assignments o WHERE o.document = a.document
+                    AND o.active AND o.annotator <> a.annotator)::integer,
+                   (SELECT count(*) FROM assignments o JOIN document_status s
+                    ON s.document = o.document AND s.annotator = o.annotator
+                    WHERE o.document = a.document AND o.active AND o.annotator <> a.annotator
+                    AND s.status = 'done' AND NOT s.deleted)::integer
+            FROM assignments a JOIN documents d ON d.id = a.document
+            WHERE a.annotator = session_user AND a.active
+            ORDER BY d.position $$""",
         "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC",
         "REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC",
         "REVOKE ALL ON SEQUENCE hub_version FROM PUBLIC",
     ]
     everyone = f"{q(annotator)}, {q(reviewer)}, {q(lead)}"
     sql.append(f"GRANT USAGE ON SCHEMA public TO {everyone}")
-    sql.append(f"GRANT EXECUTE ON FUNCTION hub_is_reviewer(), hub_is_lead() TO {everyone}")
+    sql.append(f"GRANT EXECUTE ON FUNCTION hub_is_reviewer(), hub_is_lead(), "
+               f"hub_my_assignments() TO {everyone}")
     sql.append(f"GRANT SELECT ON hub_meta, members TO {everyone}")
     sql.append(f"GRANT USAGE ON SEQUENCE hub_version TO {everyone}")
-    for table in (*WORK_TABLES, *LEAD_TABLES):
+    for table in (*WORK_TABLES, *REVIEW_TABLES, *LEAD_TABLES):
         sql.append(f"CREATE TRIGGER {table}_lock BEFORE INSERT OR UPDATE ON {table} "
                    "FOR EACH STATEMENT EXECUTE FUNCTION hub_lock()")
         sql.append(f"CREATE TRIGGER {table}_stamp BEFORE UPDATE ON {table} "
@@ -117,6 +138,16 @@ def statements(database: str) -> list[str]:
         sql.append(f"CREATE POLICY {table}_insert ON {table} FOR INSERT WITH CHECK ({mine})")
         sql.append(f"CREATE POLICY {table}_update ON {table} FOR UPDATE "
                    f"USING ({mine}) WITH CHECK ({mine})")
+    for table in REVIEW_TABLES:
+        sql.append(f"GRANT SELECT ON {table} TO {everyone}")
+        sql.append(_column_grants(table, f"{q(reviewer)}, {q(lead)}"))
+        sql.append(f"CREATE POLICY {table}_read ON {table} FOR SELECT USING (hub_is_reviewer())")
+        # A verdict is changed only by the reviewer who gave it: another reviewer's push
+        # on the same item finds it and is parked as a conflict (sync/push.py).
+        own = "annotator = current_user AND hub_is_reviewer()"
+        sql.append(f"CREATE POLICY {table}_insert ON {table} FOR INSERT WITH CHECK ({own})")
+        sql.append(f"CREATE POLICY {table}_update ON {table} FOR UPDATE "
+                   f"USING ({own}) WITH CHECK ({own})")
     for table in LEAD_TABLES:
         sql.append(f"GRANT SELECT ON {table} TO {everyone}")
         sql.append(_column_grants(table, q(lead)))
@@ -274,5 +305,21 @@ CREATE TABLE document_notes (
     written_by text NOT NULL DEFAULT session_user,
     written_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (document, annotator)
-)
+);
+CREATE TABLE decisions (
+    item text PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ('span', 'relation')),
+    document text NOT NULL REFERENCES documents (id),
+    verdict text NOT NULL CHECK (verdict IN ('accepted', 'rejected', 'edited')),
+    gold text,
+    owns_gold integer NOT NULL DEFAULT 0 CHECK (owns_gold IN (0, 1)),
+    annotator text NOT NULL,
+    decided_at text NOT NULL,
+    note text,
+    deleted boolean NOT NULL DEFAULT false,
+    version bigint NOT NULL DEFAULT nextval('hub_version'),
+    written_by text NOT NULL DEFAULT session_user,
+    written_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX decisions_version ON decisions (version)
 """

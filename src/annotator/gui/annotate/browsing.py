@@ -43,10 +43,12 @@ class Browsing(QObject):
             return
         row = self.documents.row_of(self.state.document.id if self.state.document else None)
         done = self.store.done_ids(self.annotator()) if unfinished else set()
+        # With a hub's assignments, the unfinished work is the assigned articles not done.
+        assigned = self.documents.assigned if unfinished else {}
         row += step
         while 0 <= row < self.documents.rowCount():
             doc_id = self.documents.id_at(row)
-            if doc_id not in done:
+            if doc_id not in done and (not assigned or doc_id in assigned):
                 self.open_document(doc_id)
                 return
             row += step

@@ -46,7 +46,9 @@ class DocumentPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
         metrics = self.fontMetrics()
-        for column, sample in ((2, "2014-09-04"), (3, "Spans ▾"), (4, "In progress")):
+        # a file synced with a hub says how many others are done beside its status
+        status = "In progress · 1/2" if model.store.hub_assignments() else "In progress"
+        for column, sample in ((2, "2014-09-04"), (3, "Spans ▾"), (4, status)):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
         # The source and the date are in each row's tooltip: the title has the room. A
         # right click on the header shows them as columns (the window remembers which).

@@ -38,6 +38,7 @@ from annotator.gui.annotate.state import DocumentState
 from annotator.gui.annotate.statusbar import StatusBar
 from annotator.gui.annotate.team import TeamSync
 from annotator.gui.models import DocumentTableModel, RelationTableModel, SpanTableModel
+from annotator.gui.team import menu as team_menu
 from annotator.store import Store, StoreError
 
 
@@ -123,10 +124,12 @@ class MainWindow(QMainWindow):
         )
         self._connect_signals()
         self.team = TeamSync(self)  # File ▸ Team hub; syncs in the background once connected
+        self.hub_url = lambda: self.team.url  # Team ▸ Progress… reads the same hub
         self.setWindowTitle(databases.title(store.path, annotator))
         self.databases = databases.Databases(self, open_action=self.menus.open_db_action,
                                              recent_menu=self.menus.recent_menu)
         self.drops = DropImport(self, self.jobs.open_import_dialog)
+        team_menu.install(self)  # Team ▸ Progress… (gui/team/)
         self.setWindowIcon(resources_qt.app_icon())
         screen = QApplication.primaryScreen().availableGeometry()
         self.resize(min(1320, int(screen.width() * 0.95)), min(860, int(screen.height() * 0.92)))
