@@ -88,7 +88,8 @@ def sync(db: Path, url: str) -> SyncReport:
                     "SELECT document FROM assignments WHERE annotator = current_user AND active"
                 )
             }
-            pushed = push(conn, store, member, annotators, assigned)
+            pushed = push(conn, store, member, annotators, assigned,
+                          reviews=role in ("reviewer", "lead"))
             store.record_pushed(pushed.done, pushed.conflicts)
             report.pushed, report.tombstones = pushed.pushed, pushed.tombstones
             report.replayed, report.conflicts = pushed.adopted, len(pushed.conflicts)

@@ -55,9 +55,12 @@ class PushResult:
             self.written = (lo, hi)
 
 
-def push(conn, store, member: str, annotators: list[str], assigned: set[str] | None) -> PushResult:
+def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
+         reviews: bool = False) -> PushResult:
     """Push the changes of ``annotators`` (the member, and "gold" for reviewers) in one hub
-    transaction. ``assigned``: the articles the member may write on (None: any, for gold)."""
+    transaction. ``assigned``: the articles the member may write their own rows on (gold
+    goes anywhere); ``reviews``: the member is a reviewer or the lead, whose verdicts go
+    too (an annotator's own verdicts stay in the file)."""
     result = PushResult()
     with conn.transaction():
         held: set[str] = set()
@@ -69,8 +72,8 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str] | N
             writable = []
             for item, document, row, base in pending:
                 owner = (row or {}).get("annotator", member)
-                if assigned is not None and owner != "gold" and (
-                        document not in assigned or kind is DECISION):  # verdicts: reviewers
+                if owner != "gold" and (  # gold and (a reviewer's) verdicts go anywhere
+                        not reviews if kind is DECISION else document not in assigned):
                     result.unassigned[kind.name] += 1
                     continue
                 if kind in (SPAN, RELATION) and item in held:
