@@ -18,6 +18,10 @@ _ORDER_COLUMNS = {
     "published": "d.published",
     "spans": "coalesce(c.spans, 0)",
 }
+# Around the matched words of a search snippet: Unicode noncharacters (never meant to be in
+# interchanged text), so the window can mark them safely after escaping the text.
+HIT_START, HIT_END = "\ufdd0", "\ufdd1"
+SNIPPET_TOKENS = 14  # words of context a snippet shows, hits included
 _STATUS_SQL = (
     "coalesce((SELECT st.status FROM document_status st "
     "WHERE st.document = d.id AND st.annotator = ?), 'todo')"
@@ -73,6 +77,30 @@ class Documents:
         if order != "position":  # ties in import order (not "position, position": a temp sort)
             sql += f", d.position {direction}"
         return [r[0] for r in self.conn.execute(sql, args)]
+
+    @reads
+    def search_snippets(self, ids: list[str], search: str) -> dict[str, str]:
+        """For the result list: a few words around the hits of ``search`` in each of
+        ``ids`` (the rows on screen, never the whole result), the matched words between
+        :data:`HIT_START` and :data:`HIT_END` (the title's words when only the title
+        matches)."""
+        if not ids or not search.strip():
+            return {}
+        found: dict[str, str] = {}
+        for i in range(0, len(ids), CHUNK):
+            chunk = ids[i : i + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            # rowid IN (...) first: FTS5 then looks up those rows, not every match of a
+            # common word in 100,000 articles.
+            rows = self.conn.execute(
+                f"SELECT d.id, snippet(documents_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) "
+                f"FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
+                f"WHERE documents_fts.rowid IN (SELECT rowid FROM documents WHERE id IN ({marks})) "
+                f"AND documents_fts MATCH ?",
+                [HIT_START, HIT_END, *chunk, _fts_query(search)],
+            )
+            found.update((doc_id, text or "") for doc_id, text in rows)
+        return found
 
     @reads
     def document_rows(self, ids: list[str], annotator: str) -> dict[str, DocumentSummary]:
