@@ -15,10 +15,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import DocumentMeta, IncomingDocument
+from annotator.core.search_words import HIT_END, HIT_START
 from annotator.gui.annotate.search_results import plain_hits, snippet_html
 from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
-from annotator.store.documents import HIT_END, HIT_START
 from test_gui import make_window
 
 NOISE = "The minister spoke to reporters after a meeting that lasted three hours. " * 3
@@ -210,3 +210,13 @@ def test_headlines_are_read_on_two_lines_at_the_default_width(window: MainWindow
     row = window.documents.row_of(_doc(window, 30))
     tip = window.documents.data(window.documents.index(row, 0), Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("Kremlin denies Lavrov was taken to hospital in Bali after reports 30")
+
+
+def test_a_search_without_results_says_so(window: MainWindow, qtbot) -> None:
+    _search(window, qtbot, "Zelenskyy")
+    results = window.doc_panel.results
+    assert window.documents.rowCount() == 0
+    assert results.empty_text() == "No article holds all of these words."
+    results.grab()  # paints the sentence
+    QTest.keyClick(window.doc_panel.search, Qt.Key.Key_Return)  # nothing to open: no change
+    assert window.state.document is not None

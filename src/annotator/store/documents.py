@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from annotator.core.ids import utc_now
 from annotator.core.model import Document, DocumentSummary
+from annotator.core.search_words import snippet
 from annotator.core.vocabulary import STATUSES
 from annotator.store.errors import reads
 from annotator.store.rows import CHUNK, DOCUMENT_COLUMNS, document_of
@@ -18,10 +19,6 @@ _ORDER_COLUMNS = {
     "published": "d.published",
     "spans": "coalesce(c.spans, 0)",
 }
-# Around the matched words of a search snippet: Unicode noncharacters (never meant to be in
-# interchanged text), so the window can mark them safely after escaping the text.
-HIT_START, HIT_END = "\ufdd0", "\ufdd1"
-SNIPPET_TOKENS = 14  # words of context a snippet shows, hits included
 _STATUS_SQL = (
     "coalesce((SELECT st.status FROM document_status st "
     "WHERE st.document = d.id AND st.annotator = ?), 'todo')"
@@ -82,24 +79,17 @@ class Documents:
     def search_snippets(self, ids: list[str], search: str) -> dict[str, str]:
         """For the result list: a few words around the hits of ``search`` in each of
         ``ids`` (the rows on screen, never the whole result), the matched words between
-        :data:`HIT_START` and :data:`HIT_END` (the title's words when only the title
-        matches)."""
-        if not ids or not search.strip():
+        ``HIT_START`` and ``HIT_END`` (core/search_words.py)."""
+        if not search.strip():
             return {}
         found: dict[str, str] = {}
         for i in range(0, len(ids), CHUNK):
             chunk = ids[i : i + CHUNK]
             marks = ",".join("?" * len(chunk))
-            # rowid IN (...) first: FTS5 then looks up those rows, not every match of a
-            # common word in 100,000 articles.
             rows = self.conn.execute(
-                f"SELECT d.id, snippet(documents_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) "
-                f"FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
-                f"WHERE documents_fts.rowid IN (SELECT rowid FROM documents WHERE id IN ({marks})) "
-                f"AND documents_fts MATCH ?",
-                [HIT_START, HIT_END, *chunk, _fts_query(search)],
+                f"SELECT id, title, text FROM documents WHERE id IN ({marks})", chunk
             )
-            found.update((doc_id, text or "") for doc_id, text in rows)
+            found.update((d, snippet(text, search, title=title or "")) for d, title, text in rows)
         return found
 
     @reads

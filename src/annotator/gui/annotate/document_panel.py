@@ -38,6 +38,11 @@ class DocumentPanel(QWidget):
         self.model = model
         self.search = QLineEdit(objectName="documentSearch", clearButtonEnabled=True)
         self.search.setPlaceholderText("Search all articles…")
+        self.search.setToolTip(
+            "Full-text search (Ctrl+Shift+F): every word must occur, the last may be the start "
+            "of a word.\nDown: into the results. Return: open the result with its first hit "
+            "selected; F3 / Shift+F3 walk the hits."
+        )
         self.status = QComboBox(objectName="statusFilter")
         for text, value in _STATUS_CHOICES:
             self.status.addItem(text, value)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTextEdit, QToolBu
 
 from annotator.core import finding
 from annotator.core.finding import Finder
+from annotator.core.search_words import needle_for
 from annotator.gui import theme
 from annotator.gui.annotate.search_results import hit_color
 from annotator.gui.annotate.state import DocumentState
@@ -89,7 +90,7 @@ class FindBar(QWidget):
         """An article opened from the result list of a full-text search: the bar shows
         its hits (highlighted, F3 / Shift+F3 walk them); ``enter`` selects the first one
         and hands the keyboard to the article."""
-        needle = search_needle(search, self.state.document.text if self.state.document else "")
+        needle = needle_for(search, self.state.document.text if self.state.document else "")
         if not needle:
             return
         self.word.setChecked(False)
@@ -233,14 +234,3 @@ class FindBar(QWidget):
                 return True
         return super().eventFilter(watched, event)
 
-
-def search_needle(search: str, text: str) -> str:
-    """What the find bar looks for after a full-text search: the words as typed when the
-    article holds them side by side, else the first of them the article holds (the search
-    matched words anywhere in it; the last word may be the start of one)."""
-    words = search.split()
-    lowered = text.lower()
-    phrase = " ".join(words)
-    if phrase and phrase.lower() in lowered:
-        return phrase
-    return next((w for w in words if w.lower() in lowered), words[0] if words else "")

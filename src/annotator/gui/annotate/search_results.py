@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QFont,
     QFontMetrics,
+    QPainter,
     QPalette,
     QTextDocument,
 )
@@ -29,9 +30,9 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from annotator.core.search_words import HIT_END, HIT_START
 from annotator.gui import theme
 from annotator.gui.models import DocumentTableModel
-from annotator.store.documents import HIT_END, HIT_START
 
 _HIT_COLOR = "#f2c200"  # the marker-pen yellow of search hits, as browsers show them
 _SNIPPET_LINES = 2
@@ -131,6 +132,25 @@ class SearchResults(QListView):
         self.setToolTip("")
         self.on_return = lambda: None  # the panel: hand the keyboard to the article
         self.on_up_from_top = lambda: None  # the panel: back to the search field
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().paintEvent(event)
+        if self.model().rowCount() == 0:  # an empty list says why it is empty
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(
+                self.viewport().rect().adjusted(_PAD, _PAD, -_PAD, -_PAD),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                self.empty_text(),
+            )
+            painter.end()
+
+    def empty_text(self) -> str:
+        status = self.model().status
+        if status is None:
+            return "No article holds all of these words."
+        shown = self.model().STATUS_TEXT.get(status, status)
+        return f"No article marked “{shown}” holds all of these words."
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
         key = event.key()
