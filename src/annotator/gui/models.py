@@ -69,6 +69,8 @@ class DocumentTableModel(TitledTable):
     ORDERS = ("title", "source", "published", "spans", "status")
     STATUS_TEXT = STATUS_TEXT
     PAGE = 200
+    SNIPPET_PAGE = 30  # snippets are dearer than summaries: a screenful at a time
+    SnippetRole = Qt.ItemDataRole.UserRole + 2  # the hits of the search in context
 
     def __init__(self, store: Store, *, annotator: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +85,7 @@ class DocumentTableModel(TitledTable):
         self._pages: dict[int, dict[str, DocumentSummary]] = {}
         # document -> (other annotators, of them done): the hub's assignments of this member
         self.assigned: dict[str, tuple[int, int]] = {}
+        self._snippets: dict[int, dict[str, str]] = {}
 
     # -- what the window asks ------------------------------------------------------------
 
@@ -90,7 +93,7 @@ class DocumentTableModel(TitledTable):
         """Before the store closes: the list empties, so no view can ask it for a row
         (a hidden table may still lay itself out later)."""
         self.beginResetModel()
-        self._ids, self._rows, self._pages = [], {}, {}
+        self._ids, self._rows, self._pages, self._snippets = [], {}, {}, {}
         self.endResetModel()
 
     def refresh(self) -> None:
@@ -111,6 +114,7 @@ class DocumentTableModel(TitledTable):
         self._ids = assigned_first(self._ids, self.assigned)
         self._rows = {doc_id: row for row, doc_id in enumerate(self._ids)}
         self._pages.clear()
+        self._snippets.clear()
 
     def set_filter(self, *, search: str, status: str | None) -> None:
         self.search, self.status = search, status
@@ -136,6 +140,18 @@ class DocumentTableModel(TitledTable):
             self._pages[page] = self.store.document_rows(chunk, self.annotator)
         return self._pages[page][self._ids[row]]
 
+    def snippet(self, row: int) -> str:
+        """The search's hits in this row's article, in context (the store's hit marks
+        around the matched words); "" without a search. Asked only for the rows a result
+        list paints, a screenful at a time."""
+        if not self.search.strip():
+            return ""
+        page = row // self.SNIPPET_PAGE
+        if page not in self._snippets:
+            chunk = self._ids[page * self.SNIPPET_PAGE : (page + 1) * self.SNIPPET_PAGE]
+            self._snippets[page] = self.store.search_snippets(chunk, self.search)
+        return self._snippets[page].get(self._ids[row], "")
+
     # -- the model contract --------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
@@ -146,6 +162,8 @@ class DocumentTableModel(TitledTable):
             return None
         if role == self.IdRole:
             return self._ids[index.row()]
+        if role == self.SnippetRole:
+            return self.snippet(index.row())
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

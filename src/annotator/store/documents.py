@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from annotator.core.ids import utc_now
 from annotator.core.model import Document, DocumentSummary
+from annotator.core.search_words import snippet
 from annotator.core.vocabulary import STATUSES
 from annotator.store.errors import reads
 from annotator.store.rows import CHUNK, DOCUMENT_COLUMNS, document_of
@@ -73,6 +74,23 @@ class Documents:
         if order != "position":  # ties in import order (not "position, position": a temp sort)
             sql += f", d.position {direction}"
         return [r[0] for r in self.conn.execute(sql, args)]
+
+    @reads
+    def search_snippets(self, ids: list[str], search: str) -> dict[str, str]:
+        """For the result list: a few words around the hits of ``search`` in each of
+        ``ids`` (the rows on screen, never the whole result), the matched words between
+        ``HIT_START`` and ``HIT_END`` (core/search_words.py)."""
+        if not search.strip():
+            return {}
+        found: dict[str, str] = {}
+        for i in range(0, len(ids), CHUNK):
+            chunk = ids[i : i + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT id, title, text FROM documents WHERE id IN ({marks})", chunk
+            )
+            found.update((d, snippet(text, search, title=title or "")) for d, title, text in rows)
+        return found
 
     @reads
     def document_rows(self, ids: list[str], annotator: str) -> dict[str, DocumentSummary]:

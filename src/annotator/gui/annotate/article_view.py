@@ -114,6 +114,7 @@ class ArticleView(QWidget):
         self.find_panel = FindBar(state, lambda: self.text)  # find_bar.py
         self.find_bar = self.find_panel.field
         layout.addWidget(self.find_panel)
+        self.find_panel.hits_changed.connect(self._draw_selection)  # its matches highlighted
         self.link_candidate: Span | None = None
         self.annotator: Callable[[], str] = lambda: ""  # the window's annotator
         self.status_text: Callable[[], str] = lambda: ""  # the article's status, as shown
@@ -351,7 +352,7 @@ class ArticleView(QWidget):
         span, while the spans nested in it keep their own look; the spans linked to it
         with a dashed underline in the link's colour, and a link candidate (while
         linking) with a dotted one."""
-        selections = []
+        selections = self.find_panel.hit_selections()  # under the span marks
         span = self.state.selected_span()
         if span is not None:
             covering = self.state.spans.overlapping(span.start, span.end)

@@ -12,19 +12,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTextEdit, QToolButton, QWidget
 
 from annotator.core import finding
 from annotator.core.finding import Finder
+from annotator.core.search_words import needle_for
 from annotator.gui import theme
+from annotator.gui.annotate.search_results import hit_color
 from annotator.gui.annotate.state import DocumentState
 
+HIGHLIGHT_LIMIT = 500
 _TOGGLE_KEYS = {Qt.Key.Key_C: "case", Qt.Key.Key_W: "word"}  # with Alt, in the field
 
 
 class FindBar(QWidget):
+    hits_changed = Signal()  # the matches to highlight in the article changed
+
     def __init__(self, state: DocumentState, view: Callable[[], object], *,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +55,7 @@ class FindBar(QWidget):
             row.addWidget(widget)
         row.setStretch(0, 1)
         self._finder: Finder | None = None
+        self._hits: tuple[Finder, list] | None = None  # the highlighted matches of a finder
         self._recount = QTimer(self, singleShot=True, interval=120)  # after typing pauses
         self._recount.timeout.connect(self._show_count)
         self.field.textChanged.connect(self._changed)
@@ -58,7 +64,7 @@ class FindBar(QWidget):
         self.case.toggled.connect(self._changed)
         self.word.toggled.connect(self._changed)
         state.document_opened.connect(finding.forget)
-        state.document_opened.connect(self._changed)
+        state.document_opened.connect(self._on_document_opened)
         self.hide()
 
     def _toggle(self, text: str, name: str, tip: str) -> QToolButton:
@@ -77,7 +83,55 @@ class FindBar(QWidget):
 
     def close_bar(self) -> None:
         self.hide()
+        self.hits_changed.emit()
         self.view().setFocus()
+
+    def show_search(self, search: str, enter: bool = False) -> None:
+        """An article opened from the result list of a full-text search: the bar shows
+        its hits (highlighted, F3 / Shift+F3 walk them); ``enter`` selects the first one
+        and hands the keyboard to the article."""
+        needle = needle_for(search, self.state.document.text if self.state.document else "")
+        if not needle:
+            return
+        self.word.setChecked(False)
+        self.case.setChecked(False)
+        self.field.setText(needle)
+        self.show()
+        self._show_count()
+        self.hits_changed.emit()
+        if enter:
+            view = self.view()
+            view.moveCursor(QTextCursor.MoveOperation.Start)
+            self._enter(backward=False)
+
+    def hit_selections(self) -> list[QTextEdit.ExtraSelection]:
+        """The matches to highlight in the article while the bar is open (the first
+        :data:`HIGHLIGHT_LIMIT`: enough to see where they are, cheap to paint)."""
+        finder = self._current() if self.isVisible() else None
+        if finder is None:
+            return []
+        view = self.view()
+        if view.document().characterCount() - 1 != self.state.positions.qt_length:
+            return []  # the new article's text is not in the view yet
+        if self._hits is not None and self._hits[0] is finder:  # the span marks redraw often
+            return self._hits[1]
+        color, to_qt = hit_color(), self.state.positions.range_to_qt
+        out, position = [], 0
+        while len(out) < HIGHLIGHT_LIMIT:
+            found = finder.next(position)
+            if found is None or found[0] < position:  # none, or wrapped round
+                break
+            a, b = to_qt(*found)
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(view.document())
+            cursor.setPosition(a)
+            cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selection.format.setBackground(color)
+            out.append(selection)
+            position = max(found[1], found[0] + 1)
+        self._hits = (finder, out)
+        return out
 
     def find_next(self, *, backward: bool) -> bool:
         """Select the next (previous) match after (before) the selection or caret,
@@ -116,10 +170,16 @@ class FindBar(QWidget):
         if self.find_next(backward=backward):
             self.view().setFocus()  # the match is the selection: label keys label it
 
+    def _on_document_opened(self) -> None:
+        self._changed()
+        # the article view fills in the new text after this: its matches are drawn then
+        QTimer.singleShot(0, self, self.hits_changed.emit)
+
     def _changed(self, *_args) -> None:
         self._finder = None
         if self.isVisible():
             self._recount.start()
+            self.hits_changed.emit()
 
     def _current(self) -> Finder | None:
         needle = self.field.text()
@@ -173,3 +233,4 @@ class FindBar(QWidget):
                 self._enter(backward=True)
                 return True
         return super().eventFilter(watched, event)
+

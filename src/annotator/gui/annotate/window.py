@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(lists)
         splitter.setStretchFactor(1, 1)
         # the span list wide enough to read a span's text beside its label and place
-        splitter.setSizes([250, 640, 430])
+        splitter.setSizes([340, 600, 380])  # the article list: headlines on two lines
         self.setCentralWidget(splitter)
         self.splitters = {"main": splitter, "lists": lists}
         self.remembered_tables = {
@@ -172,7 +172,8 @@ class MainWindow(QMainWindow):
         a.prev_doc_action.triggered.connect(lambda: browsing.step(-1))
         a.next_open_action.triggered.connect(lambda: browsing.step(+1, unfinished=True))
         a.prev_open_action.triggered.connect(lambda: browsing.step(-1, unfinished=True))
-        a.search_action.triggered.connect(self.doc_panel.search.setFocus)
+        a.search_action.triggered.connect(self.doc_panel.focus_search)
+        self.doc_panel.search_opened.connect(self.article.find_panel.show_search)  # its hits
         a.done_action.triggered.connect(browsing.done_and_next)
         for value, action in a.status_actions.items():
             action.triggered.connect(lambda _c=False, v=value: browsing.set_status(v))
