@@ -242,11 +242,57 @@ def m012_team_hub_sync(db: sqlite_utils.Database) -> None:
             db.execute(statement)
 
 
+
+@migration
+def m013_suggestions(db: sqlite_utils.Database) -> None:
+    """The suggestion layer (store/suggestions.py): what suggesters propose per article,
+    kept apart from spans and relations; what was rejected, by content, so that a new run
+    does not bring it back; and the suggester an accepted span or relation came from."""
+    for statement in _SUGGESTIONS.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
 SCHEMA_VERSION = len(MIGRATIONS)
 # guard.fingerprint() of the schema all the migrations make: a file that has exactly it is
 # known good without running them (tests/test_store.py fails, printing the new value, when a
 # migration changes it; a stale value only makes opening slower, never wrong).
-SCHEMA_FINGERPRINT = "2e3601f8a1028cfe4f5e14b547820f80f765a4eb020076839c7b7799438b61aa"
+SCHEMA_FINGERPRINT = "da1e52123744fdae1be88e614c40b6a7f73382a76dcb47ceff52d2c4c9d729f0"
+
+_SUGGESTIONS = """
+CREATE TABLE suggestions (
+    id TEXT PRIMARY KEY NOT NULL,
+    document TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('span', 'relation')),
+    suggester TEXT NOT NULL,
+    label TEXT NOT NULL REFERENCES labels (name) ON UPDATE CASCADE ON DELETE CASCADE,
+    start INTEGER,
+    end INTEGER,
+    source TEXT,
+    target TEXT,
+    score REAL NOT NULL DEFAULT 0,
+    reason TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    CHECK ((kind = 'span' AND start >= 0 AND end > start AND source IS NULL)
+           OR (kind = 'relation' AND start IS NULL AND source IS NOT NULL
+               AND target IS NOT NULL))
+);
+CREATE INDEX suggestions_document ON suggestions (document, suggester);
+CREATE TABLE suggestion_rejections (
+    document TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('span', 'relation')),
+    content TEXT NOT NULL,
+    rejected_at TEXT NOT NULL,
+    PRIMARY KEY (document, kind, content)
+);
+CREATE TABLE provenance (
+    item TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('span', 'relation')),
+    suggester TEXT NOT NULL,
+    score REAL NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    accepted_at TEXT NOT NULL
+)
+"""
 
 _LINK_RULES = """
 CREATE TABLE link_rules (
