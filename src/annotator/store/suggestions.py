@@ -145,6 +145,19 @@ class SuggestionLayer:
         return Provenance(*row) if row else None
 
     @reads
+    def provenance_of_document(self, doc_id: str) -> dict[str, str]:
+        """Span and relation id -> where it came from ("suggested by ..."), for the
+        article's items accepted from a suggestion."""
+        rows = self.conn.execute(
+            "SELECT p.item, p.kind, p.suggester, p.score, p.reason, p.accepted_at "
+            "FROM provenance p JOIN spans s ON s.id = p.item WHERE s.document = ? "
+            "UNION ALL SELECT p.item, p.kind, p.suggester, p.score, p.reason, p.accepted_at "
+            "FROM provenance p JOIN relations r ON r.id = p.item WHERE r.document = ?",
+            [doc_id, doc_id],
+        )
+        return {row[0]: Provenance(*row).describe() for row in rows}
+
+    @reads
     def rejected_suggestions(self, doc_id: str) -> int:
         return self.conn.execute(
             "SELECT count(*) FROM suggestion_rejections WHERE document = ?", [doc_id]
