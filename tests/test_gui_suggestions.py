@@ -163,3 +163,38 @@ def test_accepting_the_link_accepts_the_quote_and_speaker_together(qtbot, sugges
     assert rows(suggested, "SELECT count(*) FROM relations") == [(0,)]
     assert len(w.state.spans) == 0
     w.close()
+
+
+def test_on_a_long_article_the_outline_sits_on_the_suggested_text(qtbot, tmp_path: Path) -> None:
+    """The plain (long-article) view: past emoji and combining marks (UTF-16 positions), the
+    outline of the suggestion the keys went to is drawn around its glyphs, and accepting
+    it makes an exact span."""
+    from annotator.gui.annotate.span_frame import line_rects
+    from test_gui_long import LONG_ARTICLE, glyph_box, normalize_newlines, window_on
+
+    para = "The minister 😀 said “we will not” — 👩‍👩‍👧 Лавров e\u0301te\u0301 talks.\r\n\r\n"
+    text, _ = normalize_newlines(para * (LONG_ARTICLE // len(para) + 400))
+    at = text.rindex("Лавров")
+    path = tmp_path / "long.db"
+    window = window_on(qtbot, path, text, [])
+    with Store.open(path) as store:
+        (doc,) = store.document_ids()
+        store.replace_suggestions(doc, Suggestions("rules", spans=[
+            SuggestedSpan("l", at, at + 6, "actor", 0.9, "a name")]))  # fmt: skip
+    window.close()
+    window = open_window(qtbot, path)
+    assert window.article.text is window.article.long_text
+    key(Qt.Key.Key_Period)
+    view = window.article.text
+    a, b = window.state.positions.range_to_qt(at, at + 6)
+    box = glyph_box(window, at)  # (shows the place, as the key did)
+    rects = line_rects(view, a, b, 0)
+    # (the test's narrow view may wrap the word: its first piece holds the first glyph)
+    assert rects and abs(rects[0].left() - box.left()) < 2
+    assert rects[0].top() <= box.center().y() <= rects[0].bottom()
+    (marks,) = [m for m in window.suggesting.marks if m.view is view]
+    assert marks.places == [(a, b, marks.places[0][2], True)] and marks.isVisible()
+    key(Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: spans(path) == [(at, at + 6, "actor", "alice")])
+    assert rows(path, "SELECT text FROM spans") == [("Лавров",)]
+    window.close()

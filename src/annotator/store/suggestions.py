@@ -101,15 +101,15 @@ class SuggestionLayer:
         """The pending suggestions of an article, spans in text order, then links. With
         ``annotator``, a span suggestion that this annotator has marked already (same place
         and label) is not shown; a link that ends at it points at that span instead."""
+        stored = self.conn.execute(
+            f"SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE document = ? "
+            "ORDER BY kind DESC, start, end, score DESC, id",
+            [doc_id],
+        ).fetchall()
+        if not stored:  # the usual case: the article's (maybe long) text is not read
+            return []
         text = self._article_text(doc_id)
-        rows = [
-            _suggestion(row, text)
-            for row in self.conn.execute(
-                f"SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE document = ? "
-                "ORDER BY kind DESC, start, end, score DESC, id",
-                [doc_id],
-            )
-        ]
+        rows = [_suggestion(row, text) for row in stored]
         if annotator is None:
             return rows
         marked = self._marked(doc_id, annotator)
