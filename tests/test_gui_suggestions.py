@@ -1,5 +1,5 @@
 """Issue 17, point 2, through the real window: suggestions outlined apart from spans, the
-keys that walk through them and decide (. , a x Shift+A, a label key, Ctrl+Shift+H), every
+keys that walk through them and decide (. , A, R/X, Shift+A, a label key, Ctrl+Shift+H), every
 decision one undo step, the database checked after each; a rejected suggestion stays gone
 after reopening the window and after a new run of its suggester."""
 
@@ -87,6 +87,11 @@ def test_keys_accept_reject_and_undo_with_the_database_in_step(qtbot, suggested:
     (made,) = spans(suggested)
     assert made[:3] == (first.start, first.end, first.label) and made[3] == "alice"
     assert rows(suggested, "SELECT suggester FROM provenance") == [("rules",)]
+    # the span's tooltip says where it came from
+    from annotator.gui.annotate.reading import _tooltip
+
+    tip = _tooltip(w.state.spans.at(first.start), w.state)
+    assert f"suggested by rules (score 0.80): {first.reason}" in tip
     assert len(s.pending) == total - 1 and first.id not in {p.id for p in s.pending}
     assert w.state.spans.get(next(iter(w.state.spans)).id).start == first.start
     w.undo_stack.undo()
@@ -104,7 +109,7 @@ def test_keys_accept_reject_and_undo_with_the_database_in_step(qtbot, suggested:
     w.undo_stack.undo()
     qtbot.waitUntil(lambda: rows(suggested, "SELECT count(*) FROM suggestion_rejections")[0][0] == 0)
     assert s.current == rejected.id
-    key(Qt.Key.Key_X)
+    key(Qt.Key.Key_R)  # R rejects too (as in the review window)
     qtbot.waitUntil(lambda: rows(suggested, "SELECT count(*) FROM suggestion_rejections")[0][0] == 1)
     w.close()
     # reopened, and after a new run: the rejected suggestion stays gone

@@ -1,7 +1,8 @@
 """The suggestion layer in the annotating window: the open article's pending suggestions,
 read with its spans (they are few: one indexed query), outlined over the text
-(suggestion_marks.py), and the keys that walk through them and decide (Prodigy's keys: a
-accepts, x rejects), each decision an undo step (suggestion_commands.py).
+(suggestion_marks.py), and the keys that walk through them and decide (A accepts and R
+rejects, as in the review window; X rejects too, as in Prodigy), each decision an undo
+step (suggestion_commands.py).
 
 The window wires this in with a few lines; the decisions themselves are the store's
 (store/suggestions.py)."""
@@ -21,7 +22,7 @@ from annotator.gui.annotate.suggestion_marks import SuggestionMarks
 from annotator.store.errors import StoreError
 
 KEYS = {
-    "next": ".", "previous": ",", "accept": "A", "reject": "X", "accept_all": "Shift+A",
+    "next": ".", "previous": ",", "accept": "A", "reject": "R", "accept_all": "Shift+A",
     "hide": "Ctrl+Shift+H",
 }
 
@@ -60,6 +61,8 @@ class Suggesting(QObject):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(slot)
             self.actions[name] = action
+        # A and R as in the review window; X too, as Prodigy's reject
+        self.actions["reject"].setShortcuts([QKeySequence("R"), QKeySequence("X")])
         self.actions["hide"].setCheckable(True)
         menu.addSeparator()
         menu.addAction("A label key while a suggestion is current accepts it with that label"
