@@ -256,7 +256,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # guard.fingerprint() of the schema all the migrations make: a file that has exactly it is
 # known good without running them (tests/test_store.py fails, printing the new value, when a
 # migration changes it; a stale value only makes opening slower, never wrong).
-SCHEMA_FINGERPRINT = "da1e52123744fdae1be88e614c40b6a7f73382a76dcb47ceff52d2c4c9d729f0"
+SCHEMA_FINGERPRINT = "a323d5cd90bf588c153dd2e30f00d062216fceb9226f68eb8d7db4229f4c3df3"
 
 _SUGGESTIONS = """
 CREATE TABLE suggestions (
@@ -286,12 +286,14 @@ CREATE TABLE suggestion_rejections (
 );
 CREATE TABLE provenance (
     item TEXT PRIMARY KEY NOT NULL,
+    document TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
     kind TEXT NOT NULL CHECK (kind IN ('span', 'relation')),
     suggester TEXT NOT NULL,
     score REAL NOT NULL,
     reason TEXT NOT NULL DEFAULT '',
     accepted_at TEXT NOT NULL
-)
+);
+CREATE INDEX provenance_document ON provenance (document)
 """
 
 _LINK_RULES = """

@@ -148,12 +148,10 @@ class SuggestionLayer:
     def provenance_of_document(self, doc_id: str) -> dict[str, str]:
         """Span and relation id -> where it came from ("suggested by ..."), for the
         article's items accepted from a suggestion."""
-        rows = self.conn.execute(
-            "SELECT p.item, p.kind, p.suggester, p.score, p.reason, p.accepted_at "
-            "FROM provenance p JOIN spans s ON s.id = p.item WHERE s.document = ? "
-            "UNION ALL SELECT p.item, p.kind, p.suggester, p.score, p.reason, p.accepted_at "
-            "FROM provenance p JOIN relations r ON r.id = p.item WHERE r.document = ?",
-            [doc_id, doc_id],
+        rows = self.conn.execute(  # (an item deleted since: its id is simply not shown)
+            "SELECT item, kind, suggester, score, reason, accepted_at FROM provenance "
+            "WHERE document = ?",
+            [doc_id],
         )
         return {row[0]: Provenance(*row).describe() for row in rows}
 
@@ -242,9 +240,9 @@ class SuggestionLayer:
                 self._ensure_annotator(relation.annotator)
             self._insert_relations(change.relations)
             self.conn.executemany(
-                "INSERT OR REPLACE INTO provenance (item, kind, suggester, score, reason, "
-                "accepted_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [(p.item, p.kind, p.suggester, p.score, p.reason, p.accepted_at)
+                "INSERT OR REPLACE INTO provenance (item, document, kind, suggester, score, "
+                "reason, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(p.item, doc, p.kind, p.suggester, p.score, p.reason, p.accepted_at)
                  for p in change.provenance],  # fmt: skip
             )
             self.conn.executemany(
