@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from annotator.core.suggestions import SuggestedLink, SuggestedSpan, Suggestions
 from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
+from gui_helpers import click
 from test_attribution import load_gold
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -127,7 +128,8 @@ def test_accept_as_another_label_accept_all_and_hide(qtbot, suggested: Path) -> 
     w = open_window(qtbot, suggested)
     s = w.suggesting
     actors = [p for p in s.pending if p.label == "actor"]
-    s.go_to(actors[0])
+    click(w, actors[0].start + 1)  # a click on its text makes it current, as the keys do
+    assert s.current == actors[0].id
     key(Qt.Key.Key_1)  # the claim key: accept this actor suggestion as a claim
     qtbot.waitUntil(lambda: len(spans(suggested)) == 1)
     assert spans(suggested)[0][2] == "claim"

@@ -44,6 +44,7 @@ class Suggesting(QObject):
         self._menu()
         self.state.document_opened.connect(self.reload)
         self.state.selection_changed.connect(self._on_selection)
+        self.article.clicked.connect(self._on_click)
         self.state.suggestion_hint = self.hint
 
     def _menu(self) -> None:
@@ -292,6 +293,17 @@ class Suggesting(QObject):
         self.window.statusBar().showMessage(
             f"{done}. " + (f"Next: {self.describe(s)}" if s else "No suggestions left."), 15000
         )
+
+    def _on_click(self, offset: int | None) -> None:
+        """A click on a suggestion's text (where no span is) makes it the current one."""
+        if offset is None or self.hidden or self.state.spans.at(offset):
+            return
+        under = [s for s in self.pending if s.is_span and s.start <= offset < s.end]
+        if under:
+            s = min(under, key=lambda s: (s.end - s.start, -s.score))  # the innermost
+            self.current = s.id
+            self.redraw()
+            self.window.statusBar().showMessage(self.describe(s), 15000)
 
     def _on_selection(self, span_id: str | None) -> None:
         if span_id is not None and self.current is not None:
