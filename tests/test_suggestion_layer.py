@@ -164,3 +164,34 @@ def test_bad_runs_are_refused_whole(store: Store) -> None:
     assert len(store.suggestions(doc)) == 4  # nothing changed
     with pytest.raises(StoreError, match="no longer pending"):
         store.accept_suggestion("nope", "alice")
+
+
+def test_a_link_the_scheme_refuses_changes_nothing(store: Store) -> None:
+    doc = _doc(store)
+    made = _run()
+    made.links.append(SuggestedLink("claimed_by", "q", "a", 0.5, "wrong type for a quote"))
+    store.replace_suggestions(doc, made)
+    wrong = next(s for s in store.suggestions(doc) if s.label == "claimed_by")
+    before = store.suggestions(doc)
+    with pytest.raises(StoreError, match="cannot be made"):
+        store.accept_suggestion(wrong.id, "alice")
+    assert store.spans(doc) == [] and store.suggestions(doc) == before  # not half-accepted
+
+
+def test_export_layer_suggestions_by_label_to_standard_output(tmp_path) -> None:
+    import orjson
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    path = tmp_path / "a.db"
+    with Store.open(path) as store:
+        doc = _doc(store)
+        store.replace_suggestions(doc, _run())
+    out = CliRunner().invoke(main, ["export", str(path), "--layer", "suggestions", "--label",
+                                    "actor", "-o", "-"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    (record,) = [orjson.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    assert sorted(s["text"] for s in record["spans"]) == ["Lavrov", "Sergei Lavrov"]
+    assert record["relations"] == []  # its quote end is left out by --label
+    assert all(s["suggester"] == "rules" and s["reason"] for s in record["spans"])
