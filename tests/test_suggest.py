@@ -302,9 +302,9 @@ def test_suggest_without_a_database_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "no such database" in result.output
 
 
-def test_suggest_keeps_each_suggesters_run_through_the_store(tmp_path: Path, monkeypatch) -> None:
-    """``annotator suggest DB`` hands each article's Suggestions to the store's
-    ``replace_suggestions(doc_id, suggestions) -> int`` (the suggestion layer's API)."""
+def test_suggest_keeps_each_suggesters_run_in_the_suggestion_layer(tmp_path: Path) -> None:
+    """``annotator suggest DB`` puts each article's runs into the suggestion layer; a
+    suggestion rejected there stays out of the next run."""
     from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan
     from annotator.store import Store
 
@@ -317,21 +317,18 @@ def test_suggest_keeps_each_suggesters_run_through_the_store(tmp_path: Path, mon
             spans=[IncomingSpan(at, at + len("Sergei Lavrov"), "actor", annotator="ann")])],
             annotator="ann")
         doc_id = store.document_ids()[0]
-    kept: list[tuple[str, Suggestions]] = []
-
-    def replace_suggestions(self, doc: str, suggestions: Suggestions) -> int:
-        kept.append((doc, suggestions))
-        return len(suggestions.spans) + len(suggestions.links)
-
-    monkeypatch.setattr(Store, "replace_suggestions", replace_suggestions, raising=False)
     result = CliRunner().invoke(main, ["suggest", str(db), "--kind", "quote", "--kind", "actor"])
     assert result.exit_code == 0, result.output
-    assert [(d, s.suggester) for d, s in kept] == [(doc_id, "quotes"), (doc_id, "actors")]
-    quotes, actors = kept[0][1], kept[1][1]
-    assert len([s for s in quotes.spans if s.label == "quote"]) == 6
-    assert any(s.reason.startswith("another mention") for s in actors.spans)
-    made = len(quotes.spans) + len(quotes.links)
-    assert f"1 article(s); suggestions kept: {made} from quotes, {len(actors.spans)} from actors" \
-        in result.output
+    with Store.open(db) as store:
+        pending = store.suggestions(doc_id, "ann")
+        quotes = [s for s in pending if s.label == "quote"]
+        assert len(quotes) == 6
+        assert "1 article(s); suggestions kept:" in result.output
+        store.reject_suggestion(quotes[0].id)
+    result = CliRunner().invoke(main, ["suggest", str(db), "--kind", "quote"])
+    assert result.exit_code == 0, result.output
+    assert "left out (rejected before in their article)" in result.output
+    with Store.open(db) as store:
+        assert len([s for s in store.suggestions(doc_id, "ann") if s.label == "quote"]) == 5
     result = CliRunner().invoke(main, ["suggest", str(db), "--document", "nope"])
     assert result.exit_code == 1 and "no article with id 'nope'" in result.output

@@ -10,7 +10,6 @@ annotator --version
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -19,13 +18,15 @@ from pathlib import Path
 import click
 
 from annotator import __version__, paths, settings
+from annotator.cli_text import ReadingBar as _ReadingBar
 from annotator.cli_text import echo as _echo
 from annotator.cli_text import echo_json as _echo_json
 from annotator.cli_text import fail as _fail
+from annotator.cli_text import progress as _progress
 from annotator.cli_text import warn as _warn
 from annotator.core.display import shown
 from annotator.core.errors import AnnotatorError
-from annotator.core.vocabulary import ALL, EXPORT_LAYERS, STATUSES
+from annotator.core.vocabulary import ALL, EXPORT_LAYERS, STATUSES, SUGGESTIONS_LAYER
 from annotator.formats import EXPORT_NAMES, EXPORTS, IMPORT_NAMES, IMPORTS, export_format
 
 
@@ -87,13 +88,6 @@ def open_window(db: Path | None = None, annotator: str | None = None) -> None:
     sys.exit(run(db, annotator=annotator))
 
 
-def _progress(length: int, label: str):
-    """A progress bar on stderr when it is a terminal; otherwise nothing (scripts, pipes)."""
-    if length < 2 or not sys.stderr.isatty():
-        return contextlib.nullcontext(None)
-    return click.progressbar(length=length, label=label, file=sys.stderr, show_pos=True)
-
-
 # From the registry, which names the readers and writers without loading them, so that
 # `annotator --version` imports no reader (a test checks).
 _IMPORT_FORMATS = ("auto", *IMPORTS)  # IMPORT_NAMES adds every other name export takes
@@ -135,6 +129,13 @@ _IMPORT_FORMATS = ("auto", *IMPORTS)  # IMPORT_NAMES adds every other name expor
               help="The field of a Label Studio task's data that holds the text (the $NAME "
               "of its config's <Text value=...>). Default: text, or else the one long text "
               "field, which the summary names.")  # fmt: skip
+@click.option("--as-suggestions", is_flag=True,
+              help="Put the files' spans and relations (a model's output: Label Studio "
+              "predictions, Prodigy, doccano, native) in the suggestion layer, to be accepted "
+              "or rejected in the window, instead of the annotations. Needs --suggester.")
+@click.option("--suggester", metavar="NAME",
+              help="With --as-suggestions: the name the suggestions go under (a new import "
+              "under the same name replaces its pending ones; rejected ones stay out).")
 def import_command(
     db: Path,
     files: tuple[Path, ...],
@@ -144,6 +145,8 @@ def import_command(
     skip_invalid: bool,
     rejects: Path | None,
     text_field: str | None,
+    as_suggestions: bool,
+    suggester: str | None,
 ) -> None:
     """Add articles and annotated documents to DB, all or nothing.
 
@@ -154,6 +157,8 @@ def import_command(
 
     who = annotator or settings.annotator_name() or settings.default_annotator_name()
     _check_person(who, "--annotator" if annotator else "your annotator name")
+    if as_suggestions != bool(suggester) or (suggester and not suggester.strip()):
+        raise click.UsageError("--as-suggestions and --suggester NAME go together")
     try:
         with _ReadingBar() as bar:
             report = import_files(
@@ -166,6 +171,7 @@ def import_command(
                 rejects=rejects,
                 text_field=text_field,
                 progress=bar,
+                suggester=suggester.strip() if as_suggestions else None,
                 warn=lambda warning: _echo(f"warning: {warning}", err=True),
             )
     except AnnotatorError as exc:
@@ -173,37 +179,6 @@ def import_command(
     _echo(f"{db}: {report.describe()}")
     if report.rejects is not None:
         _echo(f"rejected records written to {report.rejects}")
-
-
-class _ReadingBar:
-    """``import_files``' progress as the command line shows it: a bar over the files read
-    (on a terminal only, see :func:`_progress`), closed once the last one is read."""
-
-    def __init__(self) -> None:
-        self._context = None
-        self._bar = None
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage != "read":
-            return
-        if self._context is None:
-            self._context = _progress(total, "Reading")
-            self._bar = self._context.__enter__()
-        if self._bar is not None and done > self._bar.pos:
-            self._bar.update(done - self._bar.pos)
-        if done == total:
-            self.close()
-
-    def close(self) -> None:
-        if self._context is not None:
-            self._context.__exit__(None, None, None)
-        self._context = self._bar = None
-
-    def __enter__(self) -> _ReadingBar:
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self.close()
 
 
 _EXPORT_FORMATS = tuple(EXPORTS)  # the formats; EXPORT_NAMES adds their other spellings
@@ -262,7 +237,8 @@ _EXPORT_FORMATS = tuple(EXPORTS)  # the formats; EXPORT_NAMES adds their other s
     default=ALL,
     show_default=True,
     help="gold: only the adjudicated gold layer (spans and relations by \"gold\"); "
-    "annotators: everyone's but gold's; all: both.",
+    "annotators: everyone's but gold's; all: both; suggestions: the pending suggestions "
+    "(native JSONL, each with suggester, score and reason), never part of the others.",
 )
 def export_command(
     db: Path,
@@ -279,6 +255,14 @@ def export_command(
     from annotator.formats.exporting import export_selected
     from annotator.store import Store
 
+    if layer == SUGGESTIONS_LAYER:  # nobody's data yet: its own writer
+        from annotator.formats.suggestion_export import export_suggestions
+
+        try:
+            report = export_suggestions(db, output, fmt, labels, annotators, statuses, _warn)
+        except AnnotatorError as exc:
+            raise _fail(exc) from exc
+        return _finish_export(output, report, is_stream(output))
     target = export_format(fmt)
     if target.folder and output == STDOUT:
         raise click.UsageError(f"--format {fmt} writes a folder: give -o a folder, not -")
@@ -296,6 +280,12 @@ def export_command(
             )
     except AnnotatorError as exc:
         raise _fail(exc) from exc
+    _finish_export(output, report, err)
+
+
+def _finish_export(output: Path, report, err: bool) -> None:
+    from annotator.formats.atomic import STDOUT
+
     name = "standard output" if output == STDOUT else output
     _echo(f"{name}: {report.describe()}", err=err)
     for note in report.notes:

@@ -132,15 +132,13 @@ def _suggest(db: Path, wanted: set[str], documents: tuple[str, ...]) -> None:
     if not db.is_file():
         raise AnnotatorError(f"{db}: no such database")
     with Store.open(db, create=False) as store:
-        if not hasattr(store, "replace_suggestions"):
-            raise AnnotatorError(f"{db}: this build of Annotator has no suggestion layer to "
-                                 "keep suggestions in")
         known = store.document_ids()
         missing = [d for d in documents if d not in set(known)]
         if missing:
             raise AnnotatorError(f"{db}: no article with id {missing[0]!r}")
         ids = list(documents) or known
         made: Counter[str] = Counter()
+        gone = 0
         # A progress bar on a terminal only (as cli.py's imports and exports do).
         bar = (click.progressbar(ids, label="suggesting", file=sys.stderr, show_pos=True)
                if len(ids) > 1 and sys.stderr.isatty() else contextlib.nullcontext(ids))
@@ -150,9 +148,12 @@ def _suggest(db: Path, wanted: set[str], documents: tuple[str, ...]) -> None:
                 runs = suggest_document(doc.text, store.spans(doc_id), store.relations(doc_id),
                                         kinds=wanted)
                 for run in runs:
-                    made[run.suggester] += store.replace_suggestions(doc_id, run)
+                    done = store.replace_suggestions(doc_id, run)
+                    made[run.suggester] += done.added_spans + done.added_links
+                    gone += done.rejected_before + done.dropped_links
     summary = ", ".join(f"{made[name]} from {name}" for name in SUGGESTERS if name in wanted)
-    click.echo(shown(f"{db}: {len(ids)} article(s); suggestions kept: {summary}"))
+    left = f"; {gone} left out (rejected before in their article)" if gone else ""
+    click.echo(shown(f"{db}: {len(ids)} article(s); suggestions kept: {summary}{left}"))
 
 
 SUGGEST_COMMANDS = (suggest_command,)

@@ -16,10 +16,12 @@ STATUS_TEXT = {TODO: "To do", IN_PROGRESS: "In progress", DONE: "Done"}
 ACCEPTED, REJECTED, EDITED = "accepted", "rejected", "edited"
 VERDICTS = (ACCEPTED, REJECTED, EDITED)
 
-# Whose annotations are meant. export --layer takes the first three; the window's View menu
-# shows all, mine or gold ("mine": the command line says --annotator NAME).
+# Whose annotations are meant. export --layer takes the first three and "suggestions" (the
+# pending suggestions, which are nobody's data: formats/suggestion_export.py); the window's
+# View menu shows all, mine or gold ("mine": the command line says --annotator NAME).
 ALL, ANNOTATORS, GOLD_LAYER, MINE = "all", "annotators", "gold", "mine"
-EXPORT_LAYERS = (ALL, ANNOTATORS, GOLD_LAYER)
+SUGGESTIONS_LAYER = "suggestions"
+EXPORT_LAYERS = (ALL, ANNOTATORS, GOLD_LAYER, SUGGESTIONS_LAYER)
 VIEW_LAYERS = {
     ALL: "&All annotations",
     MINE: "Only &mine",

@@ -29,6 +29,7 @@ from annotator.formats.units import Unit
 from annotator.store import ImportSummary, Store
 from annotator.store.opening import made_or_opened
 from annotator.store.refusals import Refused
+from annotator.store.suggestion_import import SuggestionImport
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``. Stage ``"read"``: ``done`` of ``total`` files read
@@ -50,11 +51,14 @@ class ImportReport:
     skipped: list[Skipped] = field(default_factory=list)
     rejects: Path | None = None  # where the rejected records were written, if any were
     counted: list[Counted] = field(default_factory=list)  # the readers'; the store's: summary
+    suggested: SuggestionImport | None = None  # --as-suggestions: what went to suggestions
 
     def lines(self) -> list[str]:
         """The summary's phrases: what was stored first, then each count with its reason
         and the first one's file and line (a window may show them a line each)."""
         parts = self.summary.parts()
+        if self.suggested is not None:
+            parts += self.suggested.parts()
         if self.skipped:
             parts.append(f"{len(self.skipped)} record(s) skipped ({_reasons(self.skipped)})")
         if self.rejected:
@@ -87,6 +91,7 @@ def import_files(
     text_field: str | None = None,
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
+    suggester: str | None = None,
 ) -> ImportReport:
     """Import ``paths`` (files, or folders searched recursively) into the database ``db``,
     all or nothing; Qt-free, so a worker thread may run it.
@@ -107,7 +112,9 @@ def import_files(
     never removes one that another program made at ``db`` meanwhile (this import then goes
     into that one). With ``new`` (the first run's seeds), if another instance was quicker,
     its database is kept and this one dropped. ``warn`` is told what the store noticed about the
-    file when it opened it (a network share, a sync folder). Errors are
+    file when it opened it (a network share, a sync folder). With ``suggester``
+    (``--as-suggestions --suggester NAME``) the spans and relations read go to the
+    suggestion layer under that name instead of the annotations. Errors are
     :class:`AnnotatorError`, with the message the command line prints.
     """
     sources = plan(paths, fmt)
@@ -132,7 +139,7 @@ def import_files(
                     warn(warning)
                 return import_read(
                     store, result, annotator=annotator, skip_invalid=skip_invalid,
-                    progress=progress,
+                    progress=progress, suggester=suggester,
                 )
 
         try:
@@ -153,17 +160,27 @@ def import_read(
     annotator: str,
     skip_invalid: bool = False,
     progress: Progress | None = None,
+    suggester: str | None = None,
 ) -> ImportReport:
-    """Store what was read, in one transaction (see the module's docstring)."""
+    """Store what was read, in one transaction (see the module's docstring); with
+    ``suggester``, its annotations into the suggestion layer (store/suggestion_import.py)."""
     documents = list(result.documents)
     rejected = list(result.rejected)
     counted = list(result.counted)
     while True:  # once; again only if the store refuses what it let pass before
+        suggested = None
         try:
-            summary = store.import_documents(
-                documents, annotator=annotator, progress=_stored(progress, len(documents)),
-                collect=skip_invalid,
-            )
+            if suggester is not None:
+                suggested = store.import_suggestions(
+                    documents, suggester=suggester, annotator=annotator,
+                    progress=_stored(progress, len(documents)),
+                )
+                summary = suggested.summary
+            else:
+                summary = store.import_documents(
+                    documents, annotator=annotator, progress=_stored(progress, len(documents)),
+                    collect=skip_invalid,
+                )
         except InputError as exc:
             errors = exc.errors if isinstance(exc, Refused) else [exc]
             bad = {e.path for e in errors}
@@ -174,7 +191,8 @@ def import_read(
             # What was counted of a record set aside is not in the database either way.
             counted = [c for c in counted if c.where not in bad]
             continue
-        return ImportReport(summary, rejected, list(result.skipped), counted=counted)
+        return ImportReport(summary, rejected, list(result.skipped), counted=counted,
+                            suggested=suggested)  # fmt: skip
 
 
 def check_rejects_target(target: Path, db: Path, sources: list[Source]) -> None:

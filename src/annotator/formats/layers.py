@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from annotator.core.annotators import GOLD
 from annotator.core.errors import AnnotatorError
-from annotator.core.vocabulary import ALL, GOLD_LAYER
+from annotator.core.vocabulary import ALL, GOLD_LAYER, SUGGESTIONS_LAYER
 from annotator.store import Store
 from annotator.store.export_queries import annotator_names
 
@@ -17,6 +17,8 @@ def layer_annotators(
     and ``--annotator``; a choice that would select nothing is refused, saying why."""
     if layer == ALL:
         return annotators
+    if layer == SUGGESTIONS_LAYER:  # not annotators' work: formats/suggestion_export.py
+        raise AnnotatorError("--layer suggestions is written by its own exporter")
     present = set(annotator_names(store))
     if layer == GOLD_LAYER:
         others = sorted(annotators - {GOLD})

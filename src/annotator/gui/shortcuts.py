@@ -40,6 +40,8 @@ ARTICLE_KEYS = (
     ("Ctrl+Enter in a note", "save the note (Enter: a new line, Esc: cancel)"),
     ("Esc", "cancel linking, close the find bar, or clear the span selection"),
     ("click again", "select the next span nested under the pointer"),
+    ("label key, a suggestion current", "accept the suggestion with that label (Suggestions "
+     "menu: . / , go to the next / previous one)"),
 )
 
 # Keys of the review window (Review ▸ Compare annotators, Ctrl+Shift+R); its own actions.

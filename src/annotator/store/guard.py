@@ -25,6 +25,10 @@ from annotator.store.schema import MIGRATIONS, SCHEMA_FINGERPRINT, Migration
 # Tables SQLite itself may add (ANALYZE, AUTOINCREMENT); they hold statistics, not code.
 _SQLITE_OWN = ("sqlite_stat1", "sqlite_stat4", "sqlite_sequence")
 _SHOWN = 5
+# A table changed in place changes the tables that refer to it too (SQLite rewrites their
+# references), so a schema's problems are shown a few more at a time: the changed table
+# itself, listed after those that refer to it, stays in the message.
+_SCHEMA_SHOWN = 8
 
 
 def check(conn: sqlite3.Connection, path: object, migrations: tuple[Migration, ...]) -> None:
@@ -34,7 +38,7 @@ def check(conn: sqlite3.Connection, path: object, migrations: tuple[Migration, .
     if problems:
         raise StoreError(
             f"{path}: its schema is not one Annotator makes, so it is not opened "
-            f"({'; '.join(problems[:_SHOWN])})"
+            f"({'; '.join(problems[:_SCHEMA_SHOWN])})"
         )
     damage = [row[0] for row in conn.execute(f"PRAGMA quick_check({_SHOWN})")]
     if damage != ["ok"]:

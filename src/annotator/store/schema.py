@@ -243,6 +243,16 @@ def m012_team_hub_sync(db: sqlite_utils.Database) -> None:
 
 
 @migration
+def m013_suggestions(db: sqlite_utils.Database) -> None:
+    """The suggestion layer (store/suggestions.py): what suggesters propose per article,
+    kept apart from spans and relations; what was rejected, by content, so that a new run
+    does not bring it back; and the suggester an accepted span or relation came from."""
+    for statement in _SUGGESTIONS.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migration
 def m014_hub_assignments(db: sqlite_utils.Database) -> None:
     """The articles the hub assigns to this file's member, with how many of the article's
     other annotators there are and how many of them are done (the hub tells a member the
@@ -255,12 +265,49 @@ def m014_hub_assignments(db: sqlite_utils.Database) -> None:
         "others_done INTEGER NOT NULL DEFAULT 0)"
     )
 
-
 SCHEMA_VERSION = len(MIGRATIONS)
 # guard.fingerprint() of the schema all the migrations make: a file that has exactly it is
 # known good without running them (tests/test_store.py fails, printing the new value, when a
 # migration changes it; a stale value only makes opening slower, never wrong).
-SCHEMA_FINGERPRINT = "507c07d7f16419be8188259c993d6f3ce86f96531dce8072b6d15798e2d8ad45"
+SCHEMA_FINGERPRINT = "b45f0b419fe63c5dc13b1bc895d8148b87808a05304e627feb867af79efeaf49"
+
+_SUGGESTIONS = """
+CREATE TABLE suggestions (
+    id TEXT PRIMARY KEY NOT NULL,
+    document TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('span', 'relation')),
+    suggester TEXT NOT NULL,
+    label TEXT NOT NULL REFERENCES labels (name) ON UPDATE CASCADE ON DELETE CASCADE,
+    start INTEGER,
+    end INTEGER,
+    source TEXT,
+    target TEXT,
+    score REAL NOT NULL DEFAULT 0,
+    reason TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    CHECK ((kind = 'span' AND start >= 0 AND end > start AND source IS NULL)
+           OR (kind = 'relation' AND start IS NULL AND source IS NOT NULL
+               AND target IS NOT NULL))
+);
+CREATE INDEX suggestions_document ON suggestions (document, suggester);
+CREATE TABLE suggestion_rejections (
+    document TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('span', 'relation')),
+    content TEXT NOT NULL,
+    rejected_at TEXT NOT NULL,
+    PRIMARY KEY (document, kind, content)
+);
+CREATE TABLE provenance (
+    item TEXT PRIMARY KEY NOT NULL,
+    document TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('span', 'relation')),
+    suggester TEXT NOT NULL,
+    score REAL NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    accepted_at TEXT NOT NULL
+);
+CREATE INDEX provenance_document ON provenance (document)
+"""
 
 _LINK_RULES = """
 CREATE TABLE link_rules (

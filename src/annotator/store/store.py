@@ -12,7 +12,9 @@ Its body lives in the modules of its parts, one job each:
 - ``integrity.py``: the checks (``verify``);
 - ``adjudication.py``: verdicts and the gold layer;
 - ``versions.py``: the versions received for review and the verdicts they put in doubt;
-- ``syncing.py``: what syncing with a team hub keeps in the file.
+- ``syncing.py``: what syncing with a team hub keeps in the file;
+- ``suggestions.py``: the suggestion layer (proposed spans and links, rejections, provenance);
+- ``suggestion_import.py``: a file's annotations imported as suggestions.
 
 ``rows.py`` holds the rows and column lists they share; ``errors.py`` the errors and the
 ``reads`` wrapper that turns a damaged file's SQLite error into a StoreError.
@@ -29,6 +31,8 @@ from annotator.store.importer import Importer
 from annotator.store.integrity import Integrity
 from annotator.store.labels import Labels
 from annotator.store.opening import Opening
+from annotator.store.suggestion_import import SuggestionImporter
+from annotator.store.suggestions import SuggestionLayer
 from annotator.store.syncing import Syncing
 from annotator.store.transactions import Transactions
 from annotator.store.versions import Versions
@@ -36,6 +40,7 @@ from annotator.store.versions import Versions
 
 class Store(
     Opening, Importer, Integrity, Adjudication, AdjudicationHistory, Annotations,
-    DocumentLabels, Documents, Labels, Versions, Syncing, Transactions,
+    DocumentLabels, Documents, Labels, Versions, Syncing, SuggestionLayer,
+    SuggestionImporter, Transactions,
 ):
     """An Annotator database. Open with :meth:`open`, :meth:`open_readonly` or :meth:`memory`."""

@@ -233,8 +233,10 @@ class Reading:
         if event.type() == QEvent.Type.ToolTip:
             offset = self.char_at(event.pos())
             spans = self.state.spans.at(offset) if offset is not None else []
-            if spans:
-                QToolTip.showText(event.globalPos(), _tooltip(spans, self.state), self)
+            hint = self.state.suggestion_hint(offset) if offset is not None else ""
+            if spans or hint:
+                tip = "<hr>".join(t for t in (_tooltip(spans, self.state), hint) if t)
+                QToolTip.showText(event.globalPos(), tip, self)
             else:
                 QToolTip.hideText()
                 event.ignore()
@@ -326,6 +328,8 @@ def _tooltip(spans: list[Span], state: DocumentState) -> str:
             row += f"<br>… and {len(links) - _LINKS_SHOWN} more link(s)"
         if s.note:
             row += f"<br>Note: {html.escape(s.note)}"
+        if s.id in state.provenance:  # accepted from a suggestion
+            row += f"<br><i>{html.escape(state.provenance[s.id])}</i>"
         rows.append(row)
     return "<hr>".join(rows)
 

@@ -74,44 +74,49 @@ class SpanFrame(QObject):
         """The frame's rectangles on screen (viewport coordinates), one per line."""
         if self.place is None:
             return []
-        a, b = self.place
-        view, document = self.view, self.view.document()
-        height = view.viewport().height()
-        first = document.findBlock(a)
-        top_block = (view.firstVisibleBlock() if isinstance(view, QPlainTextEdit)
-                     else view.cursorForPosition(QPoint(0, 0)).block())
-        block = top_block if top_block.blockNumber() > first.blockNumber() else first
-        found: list[QRectF] = []
-        inset = FRAME_WIDTH / 2
-        while block.isValid() and block.position() < b:
-            origin = self._origin(block)
-            layout = block.layout()
-            if origin.y() > height:
-                break
-            base, text = block.position(), None
-            for i in range(layout.lineCount()):
-                line = layout.lineAt(i)
-                lo = max(a - base, line.textStart())
-                hi = min(b - base, line.textStart() + line.textLength())
-                if lo >= hi or not block.isVisible():
-                    continue
-                y = origin.y() + line.y()
-                if y > height or y + line.height() < 0:
-                    continue
-                if text is None:
-                    text = block.text()
-                for x1, x2 in _line_stretches(layout, line, lo, hi, bool(_RTL.search(text)), {}):
-                    # inside the text's box: a span at the start of a line begins at
-                    # the viewport's edge, where a frame around it would be cut off
-                    found.append(QRectF(origin.x() + x1 + inset, y + inset,
-                                        x2 - x1 - 2 * inset, line.height() - 2 * inset))
-            block = block.next()
-        return found
+        return line_rects(self.view, *self.place, FRAME_WIDTH / 2)
 
-    def _origin(self, block):
-        view = self.view
-        if isinstance(view, QPlainTextEdit):
-            return view.blockBoundingGeometry(block).translated(view.contentOffset()).topLeft()
-        rect = view.document().documentLayout().blockBoundingRect(block)
-        return rect.topLeft() - QPoint(view.horizontalScrollBar().value(),
-                                       view.verticalScrollBar().value()).toPointF()
+
+def line_rects(view: QTextEdit | QPlainTextEdit, a: int, b: int, inset: float) -> list[QRectF]:
+    """The rectangles of ``[a, b)`` (Qt positions) on the lines on screen, in viewport
+    coordinates, shrunk by ``inset``: only the lines shown are looked at (suggestions are
+    outlined with these too, suggestion_marks.py)."""
+    document = view.document()
+    height = view.viewport().height()
+    first = document.findBlock(a)
+    top_block = (view.firstVisibleBlock() if isinstance(view, QPlainTextEdit)
+                 else view.cursorForPosition(QPoint(0, 0)).block())
+    block = top_block if top_block.blockNumber() > first.blockNumber() else first
+    found: list[QRectF] = []
+    while block.isValid() and block.position() < b:
+        origin = _origin(view, block)
+        layout = block.layout()
+        if origin.y() > height:
+            break
+        base, text = block.position(), None
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            lo = max(a - base, line.textStart())
+            hi = min(b - base, line.textStart() + line.textLength())
+            if lo >= hi or not block.isVisible():
+                continue
+            y = origin.y() + line.y()
+            if y > height or y + line.height() < 0:
+                continue
+            if text is None:
+                text = block.text()
+            for x1, x2 in _line_stretches(layout, line, lo, hi, bool(_RTL.search(text)), {}):
+                # inside the text's box: a span at the start of a line begins at
+                # the viewport's edge, where a frame around it would be cut off
+                found.append(QRectF(origin.x() + x1 + inset, y + inset,
+                                    x2 - x1 - 2 * inset, line.height() - 2 * inset))
+        block = block.next()
+    return found
+
+
+def _origin(view, block):
+    if isinstance(view, QPlainTextEdit):
+        return view.blockBoundingGeometry(block).translated(view.contentOffset()).topLeft()
+    rect = view.document().documentLayout().blockBoundingRect(block)
+    return rect.topLeft() - QPoint(view.horizontalScrollBar().value(),
+                                   view.verticalScrollBar().value()).toPointF()

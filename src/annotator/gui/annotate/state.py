@@ -6,6 +6,8 @@ It makes no decisions: rules live in core, persistence in the store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 
 from annotator.core.model import Document, DocumentLabel, Label, Relation, Span
@@ -41,6 +43,8 @@ class DocumentState(QObject):
         self.selected: str | None = None
         self.relations: list[Relation] = []
         self.document_labels: list[DocumentLabel] = []
+        self.provenance: dict[str, str] = {}  # item id -> "suggested by ..." (suggesting.py)
+        self.suggestion_hint: Callable[[int], str] = lambda _offset: ""  # tooltip words
 
     def set_labels(self, labels: list[Label]) -> None:
         self.labels = {label.name: label for label in labels}

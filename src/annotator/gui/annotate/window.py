@@ -36,6 +36,7 @@ from annotator.gui.annotate.links_drawn import DrawnLinks
 from annotator.gui.annotate.lists import SpanList, table
 from annotator.gui.annotate.state import DocumentState
 from annotator.gui.annotate.statusbar import StatusBar
+from annotator.gui.annotate.suggesting import Suggesting
 from annotator.gui.annotate.team import TeamSync
 from annotator.gui.models import DocumentTableModel, RelationTableModel, SpanTableModel
 from annotator.gui.team import menu as team_menu
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
             annotator=lambda: self.annotator, layer=lambda: self.layer,
             retry_action=self.menus.retry_action, parent=self,
         ))
+        self.suggesting = Suggesting(self)  # the suggestion layer: suggesting.py
         self.jobs = Jobs(self)
         self.checks = Checks(store=store, state=self.state, window=self)
         self.browsing = Browsing(
@@ -152,7 +154,8 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         a, jobs, browsing = self.menus, self.jobs, self.browsing
-        self.label_actions.triggered.connect(self.annotating.apply_label)
+        self.label_actions.triggered.connect(  # with a suggestion current: accept it as
+            lambda label: self.suggesting.take_label(label) or self.annotating.apply_label(label))
         self.label_actions.document_triggered.connect(self.annotating.toggle_document_label)
         self.state.document_labels_changed.connect(self._check_document_labels)
         self.state.document_opened.connect(self._check_document_labels)

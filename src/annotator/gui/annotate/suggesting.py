@@ -1,0 +1,316 @@
+"""The suggestion layer in the annotating window: the open article's pending suggestions,
+read with its spans (they are few: one indexed query), outlined over the text
+(suggestion_marks.py), and the keys that walk through them and decide (A accepts and R
+rejects, as in the review window; X rejects too, as in Prodigy), each decision an undo
+step (suggestion_commands.py).
+
+The window wires this in with a few lines; the decisions themselves are the store's
+(store/suggestions.py)."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
+from PySide6.QtWidgets import QLabel
+
+from annotator.core.suggestion_rows import EXISTING, Suggestion, SuggestionChange
+from annotator.gui.annotate.reading import label_color
+from annotator.gui.annotate.suggestion_commands import SuggestionCommand
+from annotator.gui.annotate.suggestion_marks import SuggestionMarks
+from annotator.store.errors import StoreError
+
+KEYS = {
+    "next": ".", "previous": ",", "accept": "A", "reject": "R", "accept_all": "Shift+A",
+    "hide": "Ctrl+Shift+H",
+}
+
+
+class Suggesting(QObject):
+    """The open article's suggestions and the Suggestions menu."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window, self.store, self.state = window, window.store, window.state
+        self.article = window.article
+        self.pending: list[Suggestion] = []
+        self.current: str | None = None
+        self.hidden = False
+        views = [self.article.views.widget(i) for i in range(self.article.views.count())]
+        self.marks = [SuggestionMarks(view) for view in views]
+        self.count_label = QLabel(objectName="suggestionCount")
+        window.statusBar().insertPermanentWidget(0, self.count_label)
+        self._menu()
+        self.state.document_opened.connect(self.reload)
+        self.state.selection_changed.connect(self._on_selection)
+        self.article.clicked.connect(self._on_click)
+        self.state.suggestion_hint = self.hint
+
+    def _menu(self) -> None:
+        menu = self.window.menuBar().addMenu("S&uggestions")
+        self.actions: dict[str, QAction] = {}
+        for name, text, slot in (
+            ("next", "&Next suggestion", lambda: self.step(+1)),
+            ("previous", "&Previous suggestion", lambda: self.step(-1)),
+            ("accept", "&Accept", lambda: self.accept()),
+            ("reject", "&Reject", self.reject),
+            ("accept_all", "Accept all of this &kind in the article", self.accept_all),
+            ("hide", "&Hide suggestions", self.toggle_hidden),
+        ):
+            action = menu.addAction(text, QKeySequence(KEYS[name]))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            self.actions[name] = action
+        # A and R as in the review window; X too, as Prodigy's reject
+        self.actions["reject"].setShortcuts([QKeySequence("R"), QKeySequence("X")])
+        self.actions["hide"].setCheckable(True)
+        menu.addSeparator()
+        menu.addAction("A label key while a suggestion is current accepts it with that label"
+                       ).setEnabled(False)  # fmt: skip
+
+    # -- what is pending -----------------------------------------------------------------
+
+    def reload(self, *_args, near: int | None = None, select: str | None = None) -> None:
+        """Read the article's pending suggestions again (and which of its spans came from
+        one); the current one stays, or moves to the first at or after ``near``."""
+        doc = self.state.document
+        self.pending = []
+        if doc is not None:
+            try:
+                self.pending = self.store.suggestions(doc.id, self.window.annotator)
+                # (a list is empty while it sorts: the places, links' by their source,
+                # are worked out first)
+                keys = {s.id: self._sort_key(s) for s in self.pending}
+                self.pending.sort(key=lambda s: keys[s.id])
+                self.state.provenance = self.store.provenance_of_document(doc.id)
+            except StoreError as exc:  # a damaged file: the article still opens
+                self.window.statusBar().showMessage(f"Suggestions not shown: {exc}", 8000)
+        ids = {s.id for s in self.pending}
+        if select in ids:
+            self.current = select
+        elif near is not None:
+            after = [s for s in self.pending if self._place(s) >= near]
+            self.current = (after or self.pending or [None])[0]
+            self.current = self.current.id if self.current else None
+        elif self.current not in ids:
+            self.current = None
+        self.redraw()
+
+    def _sort_key(self, s: Suggestion) -> tuple:
+        return (self._place(s), 0 if s.is_span else 1, -s.score, s.id)
+
+    def _place(self, s: Suggestion) -> int:
+        """Where a suggestion is in the text: a span's start, a link's source's."""
+        if s.is_span:
+            return s.start
+        end = self._end(s.source)
+        return end[0] if end else 0
+
+    def _end(self, end: str) -> tuple[int, int, str] | None:
+        """A link end's place and label: a span suggestion's or a span's."""
+        if end.startswith(EXISTING):
+            span_id = end[len(EXISTING):]
+            if span_id in self.state.spans:
+                span = self.state.spans.get(span_id)
+                return span.start, span.end, span.label
+            return None
+        found = next((s for s in self.pending if s.id == end), None)
+        return (found.start, found.end, found.label) if found else None
+
+    def current_suggestion(self) -> Suggestion | None:
+        return next((s for s in self.pending if s.id == self.current), None)
+
+    def redraw(self) -> None:
+        places = []
+        now = self.current_suggestion()
+        ends = {now.source, now.target} if now is not None and not now.is_span else set()
+        positions = self.state.positions
+        if not self.hidden:
+            for s in self.pending:
+                if s.is_span:
+                    a, b = positions.range_to_qt(s.start, s.end)
+                    places.append((a, b, label_color(self.state, s.label),
+                                   s.id == self.current or s.id in ends))  # fmt: skip
+            for end in ends:
+                there = self._end(end)
+                if end.startswith(EXISTING) and there:
+                    a, b = positions.range_to_qt(there[0], there[1])
+                    places.append((a, b, label_color(self.state, now.label), True))
+        for marks in self.marks:
+            marks.show_places(places)
+        self._count()
+
+    def _count(self) -> None:
+        if not self.pending:
+            self.count_label.setText("")
+            return
+        counts: dict[str, int] = {}
+        for s in self.pending:
+            counts[s.label] = counts.get(s.label, 0) + 1
+        shown = ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
+        hidden = " (hidden)" if self.hidden else ""
+        self.count_label.setText(f"Suggestions left: {shown}{hidden}")
+
+    def describe(self, s: Suggestion) -> str:
+        if s.is_span:
+            what = f"{s.label} “{_short(s.text)}”"
+        else:
+            source, target = self._end(s.source), self._end(s.target)
+            text = self.state.document.text
+            cut = lambda end: _short(text[end[0]:end[1]]) if end else "?"  # noqa: E731
+            what = f"{s.label}: “{cut(source)}” → “{cut(target)}”"
+        return f"Suggestion {what} · {s.suggester}, score {s.score:.2f}: {s.reason}"
+
+    def hint(self, offset: int) -> str:
+        """The tooltip's words for the suggestions at ``offset`` (reading.py shows them)."""
+        if self.hidden:
+            return ""
+        under = [s for s in self.pending if s.is_span and s.start <= offset < s.end]
+        return "<hr>".join(
+            f"<b>suggested {html.escape(s.label)}</b> · {html.escape(s.suggester)} "
+            f"({s.score:.2f})<br>{html.escape(s.reason)}<br>"
+            f"<i>{KEYS['accept']} accept · {KEYS['reject']} reject · a label key: accept as</i>"
+            for s in under[:4]
+        )
+
+    # -- keys ----------------------------------------------------------------------------
+
+    def step(self, direction: int) -> None:
+        if self.hidden:
+            self.window.statusBar().showMessage(
+                f"Suggestions are hidden ({KEYS['hide']} shows them).", 6000)
+            return
+        if not self.pending:
+            self.window.statusBar().showMessage("No suggestions left in this article.", 5000)
+            return
+        ids = [s.id for s in self.pending]
+        if self.current in ids:
+            i = (ids.index(self.current) + direction) % len(ids)
+        else:
+            i = 0 if direction > 0 else len(ids) - 1
+        self.go_to(self.pending[i])
+
+    def go_to(self, s: Suggestion) -> None:
+        self.current = s.id
+        self.state.select(None)  # the keys act on the suggestion, not on a span
+        self.redraw()
+        view = self.article.text
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(self.state.positions.to_qt(self._place(s)))
+        view.setTextCursor(cursor)
+        view.ensureCursorVisible()
+        self.window.statusBar().showMessage(self.describe(s), 15000)
+
+    def accept(self, label: str | None = None) -> None:
+        s = self._refused()
+        if s is None:
+            return
+        if label is not None and label not in self.state.labels:
+            return
+        who = self.window.annotator
+        verb = f"Accept {s.label} as {label}" if label and label != s.label else f"Accept {s.label}"
+        self._push(f"{verb} suggestion", lambda: self.store.accept_suggestion(s.id, who, label), s)
+
+    def take_label(self, label: str) -> bool:
+        """A label key: with a current suggestion (and no text selected), accept it with
+        that label and say True; otherwise False (the key marks or relabels as always)."""
+        if self.hidden or self.current_suggestion() is None:
+            return False
+        if self.article.selection_range() is not None:
+            return False
+        kind = self.state.labels[label].kind if label in self.state.labels else None
+        s = self.current_suggestion()
+        if kind != ("span" if s.is_span else "relation"):
+            return False
+        self.accept(label)
+        return True
+
+    def reject(self) -> None:
+        s = self._refused()
+        if s is not None:
+            self._push(f"Reject {s.label} suggestion",
+                       lambda: self.store.reject_suggestion(s.id), s)  # fmt: skip
+
+    def accept_all(self) -> None:
+        s = self._refused()
+        if s is None:
+            return
+        doc_id, label, who = s.document, s.label, self.window.annotator
+        n = sum(1 for p in self.pending if p.label == label)
+        self._push(f"Accept all {n} {label} suggestion(s)",
+                   lambda: self.store.accept_suggestions_of(doc_id, label, who), s)  # fmt: skip
+
+    def toggle_hidden(self) -> None:
+        self.hidden = not self.hidden
+        self.actions["hide"].setChecked(self.hidden)
+        self.redraw()
+        self.window.statusBar().showMessage(
+            "Suggestions hidden." if self.hidden else "Suggestions shown.", 4000
+        )
+
+    def _refused(self) -> Suggestion | None:
+        """The current suggestion, or None after saying why the key does nothing."""
+        say = lambda text: self.window.statusBar().showMessage(text, 6000)  # noqa: E731
+        if self.hidden:
+            say(f"Suggestions are hidden ({KEYS['hide']} shows them).")
+            return None
+        reason = self.window.annotating.locked()
+        if reason:
+            say(reason)
+            return None
+        s = self.current_suggestion()
+        if s is None:
+            say(f"No suggestion is current: {KEYS['next']} goes to the next one."
+                if self.pending else "No suggestions left in this article.")  # fmt: skip
+        return s
+
+    def _push(self, text: str, decide, s: Suggestion) -> None:
+        near = self._place(s)
+        self.window.undo_stack.push(SuggestionCommand(
+            text, self.store, self.state, self.window._report, decide,
+            lambda change, forward: self._shown(change, forward, near),
+        ))  # fmt: skip
+
+    def _shown(self, change: SuggestionChange, forward: bool, near: int) -> None:
+        """Put a decision on screen: its spans and links in the article (or out again, on
+        undo), the suggestions read again, the next one current."""
+        state = self.state
+        if forward:
+            for span in change.spans:
+                state.add(span)
+            for relation in change.relations:
+                state.add_relation(relation)
+        else:
+            for relation in change.relations:
+                state.remove_relation(relation.id)
+            for span in change.spans:
+                state.remove(span.id)
+        first = change.removed[0].id if change.removed else None
+        self.reload(near=near if forward else None, select=None if forward else first)
+        s = self.current_suggestion()
+        done = change.what if forward else f"Undone: {change.what.lower()}"
+        self.window.statusBar().showMessage(
+            f"{done}. " + (f"Next: {self.describe(s)}" if s else "No suggestions left."), 15000
+        )
+
+    def _on_click(self, offset: int | None) -> None:
+        """A click on a suggestion's text (where no span is) makes it the current one."""
+        if offset is None or self.hidden or self.state.spans.at(offset):
+            return
+        under = [s for s in self.pending if s.is_span and s.start <= offset < s.end]
+        if under:
+            s = min(under, key=lambda s: (s.end - s.start, -s.score))  # the innermost
+            self.current = s.id
+            self.redraw()
+            self.window.statusBar().showMessage(self.describe(s), 15000)
+
+    def _on_selection(self, span_id: str | None) -> None:
+        if span_id is not None and self.current is not None:
+            self.current = None  # the user picked a span: the keys are the span's again
+            self.redraw()
+
+
+def _short(text: str, n: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
