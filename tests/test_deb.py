@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -24,7 +25,19 @@ from conftest import REPO, SEED
 DIST = REPO / "dist"
 BASE = REPO / "build" / "debian-base"
 SUITE = os.environ.get("ANNOTATOR_DEB_SUITE", "bookworm")
-MIRROR = "http://deb.debian.org/debian"
+
+
+
+def _mirror() -> str:
+    """The Debian mirror this machine's apt uses (ANNOTATOR_DEB_MIRROR overrides it)."""
+    if os.environ.get("ANNOTATOR_DEB_MIRROR"):
+        return os.environ["ANNOTATOR_DEB_MIRROR"]
+    sources = [Path("/etc/apt/sources.list"), *Path("/etc/apt/sources.list.d").glob("*.sources")]
+    for source in sources:
+        text = source.read_text("utf-8") if source.is_file() else ""
+        for match in re.finditer(r"^(?:URIs:|deb)\s+(\S+/debian)/?\s", text, re.M):
+            return match.group(1)
+    raise RuntimeError("no Debian mirror in /etc/apt: set ANNOTATOR_DEB_MIRROR")
 REQUIRED_ENV = "ANNOTATOR_PACKAGE_TEST"
 
 
@@ -69,7 +82,7 @@ def _base() -> Path:
         shutil.rmtree(BASE, ignore_errors=True)
         BASE.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            ["debootstrap", "--variant=minbase", SUITE, str(BASE), MIRROR],
+            ["debootstrap", "--variant=minbase", SUITE, str(BASE), _mirror()],
             check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
         )
     return BASE
