@@ -76,4 +76,4 @@ deb: $(DEB)
 package-test: $(APP) $(DEB) $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen ANNOTATOR_PACKAGE_TEST=1 \
 	    $(BIN)/python -m pytest tests/test_packaging.py tests/test_deb.py $(PYTEST_ARGS)
-	lintian --fail-on error --no-tag-display-limit $(DEB)
+	lintian --fail-on error --tag-display-limit 0 $(DEB)

@@ -107,9 +107,7 @@ def normalise_modes(root: Path) -> None:
     for path in root.rglob("*"):
         if path.is_symlink():
             continue
-        if path.is_dir():
-            path.chmod(0o755)
-        elif path.parent.name == "annotator" and path.name == NAME and "opt" in path.parts:
+        if path.is_dir() or path.parent.name == "annotator" and path.name == NAME and "opt" in path.parts:
             path.chmod(0o755)
         else:
             path.chmod(0o644)
@@ -196,7 +194,7 @@ def build(dist: Path, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     deb = out_dir / f"{NAME}_{ver}_{arch}.deb"
     subprocess.run(
-        ["dpkg-deb", "--root-owner-group", "-Zzstd", "--build", str(stage), str(deb)],
+        ["dpkg-deb", "--root-owner-group", "-Zxz", "-z3", "--build", str(stage), str(deb)],
         check=True, stdout=subprocess.DEVNULL,
     )
     print(f"{deb}: {deb.stat().st_size / 1e6:.1f} MB, Depends: {', '.join(deps)}")

@@ -52,5 +52,4 @@ BUNDLED_LICENCES: tuple[tuple[str, str], ...] = (
     ("lxml", "BSD-3-Clause"),
     ("Babel", "BSD-3-Clause"),
     ("jusText", "BSD-2-Clause"),
-    ("NumPy", "BSD-3-Clause"),
 )
