@@ -46,6 +46,8 @@ def _debs() -> list[Path]:
 
 
 def _why_not() -> str | None:
+    if not os.environ.get(REQUIRED_ENV):
+        return "a minute or two as root: run by `make package-test`"
     if not _debs():
         return "no dist/annotator_*.deb: run `make deb`"
     if os.geteuid() != 0:
