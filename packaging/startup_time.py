@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-FROZEN = REPO / "dist" / "annotator" / ("annotator.exe" if sys.platform == "win32" else "annotator")
+FROZEN = REPO / "dist" / "annotator" / {"win32": "annotator-cli.exe", "darwin": "annotator-cli"}.get(
+    sys.platform, "annotator"
+)
 SOURCE = Path(sys.executable).with_name("annotator")
 
 

@@ -27,7 +27,8 @@ from annotator.store.schema import SCHEMA_VERSION
 from conftest import REPO, SEED
 
 DIST = REPO / "dist" / "annotator"
-APP = DIST / ("annotator.exe" if sys.platform == "win32" else "annotator")
+# Windows and macOS bundle a windowed "Annotator" and this console twin (annotator.spec).
+APP = DIST / {"win32": "annotator-cli.exe", "darwin": "annotator-cli"}.get(sys.platform, "annotator")
 BUNDLED = (
     "src",
     "resources",

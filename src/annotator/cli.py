@@ -399,20 +399,10 @@ def _table(title: str, rows: list[tuple[str, int]]) -> None:
 @main.command("debug-info", hidden=True)
 def debug_info() -> None:
     """Print versions and bundled-file locations as JSON (bug reports, frozen-app smoke test)."""
-    from annotator import resources
-    from annotator.gui.app import qt_versions
-    from annotator.store.opening import sqlite_version
+    from annotator.diagnostics import debug_info_text
+    from annotator.gui.about import qt_versions
 
-    info = {
-        "version": __version__,
-        "python": sys.version.split()[0],
-        "sqlite_version": sqlite_version(),
-        **qt_versions(),
-        "frozen": bool(getattr(sys, "frozen", False)),
-        "resources": str(resources.resource("annotator.desktop").parent),
-        "seeds": [str(p) for p in resources.seed_files()],
-    }
-    _echo_json(json.dumps(info, indent=2))
+    _echo_json(debug_info_text(qt_versions()))
 
 
 # -- review (issue 5) -------------------------------------------------------------------------

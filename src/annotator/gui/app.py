@@ -6,8 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QTimer, qVersion
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator import settings, workspace
@@ -99,7 +98,3 @@ def _quit_after_shown_if_asked(app: QApplication, window: MainWindow) -> None:
 
     QTimer.singleShot(0, shown)  # runs once the event loop is up: the window is interactive
 
-
-def qt_versions() -> dict[str, str]:
-    """The Qt this process runs (for ``annotator debug-info``)."""
-    return {"qt": qVersion(), "pyside6": pyside_version}

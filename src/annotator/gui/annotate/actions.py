@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow
 
 from annotator.core.vocabulary import VIEW_LAYERS
+from annotator.gui.about import add_help_menu
 from annotator.gui.annotate.annotating import Annotating
 from annotator.gui.models import DocumentTableModel
 
@@ -53,6 +54,7 @@ class MainActions:
         )
         self.agreement_action = review.addAction("&Agreement…")
         window.addActions([self.compare_action])
+        self.about_action, self.report_action = add_help_menu(window, menus)
 
     def _file(self, menu, shareable: bool) -> None:
         self.open_db_action = menu.addAction("&Open database…", QKeySequence.StandardKey.Open)
