@@ -57,3 +57,11 @@ def test_report_a_problem_copies_debug_info_and_says_so(qtbot, seed_db) -> None:
     assert info["data_dir"] == str(paths.data_dir())
     assert info["frozen"] is False
     assert window.statusBar().currentMessage() == REPORTED
+
+
+def test_help_is_the_last_menu(qtbot, seed_db) -> None:
+    """Menus added after the Help menu (Team, Suggestions) go before it."""
+    window = _window(qtbot, seed_db)
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert titles[-1] == "Help" and {"Team", "Suggestions"} <= set(titles)
+    window.close()

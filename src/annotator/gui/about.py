@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QMainWindow,
+    QMenu,
     QMenuBar,
     QVBoxLayout,
 )
@@ -69,6 +70,18 @@ class AboutDialog(QDialog):
 def report_a_problem(window: QMainWindow) -> None:
     QGuiApplication.clipboard().setText(debug_info_text(qt_versions()))
     window.statusBar().showMessage(REPORTED, 10000)
+
+
+def menu_before_help(window: QMainWindow, title: str) -> QMenu:
+    """A new menu of the window's menu bar, placed before Help (Help stays last)."""
+    bar = window.menuBar()
+    menu = QMenu(title, window)
+    help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+    if help_menu is not None:
+        bar.insertMenu(help_menu, menu)
+    else:
+        bar.addMenu(menu)
+    return menu
 
 
 def add_help_menu(window: QMainWindow, menus: QMenuBar) -> tuple[QAction, QAction]:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QLabel
 
 from annotator.core.suggestion_rows import EXISTING, Suggestion, SuggestionChange
+from annotator.gui.about import menu_before_help
 from annotator.gui.annotate.reading import label_color
 from annotator.gui.annotate.suggestion_commands import SuggestionCommand
 from annotator.gui.annotate.suggestion_marks import SuggestionMarks
@@ -48,7 +49,7 @@ class Suggesting(QObject):
         self.state.suggestion_hint = self.hint
 
     def _menu(self) -> None:
-        menu = self.window.menuBar().addMenu("S&uggestions")
+        menu = menu_before_help(self.window, "S&uggestions")
         self.actions: dict[str, QAction] = {}
         for name, text, slot in (
             ("next", "&Next suggestion", lambda: self.step(+1)),

@@ -6,19 +6,14 @@ from __future__ import annotations
 import os
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow, QMenu
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow
 
+from annotator.gui.about import menu_before_help
 from annotator.gui.team.progress import ProgressDialog
 
 
 def install(window: QMainWindow) -> None:
-    bar = window.menuBar()
-    menu = QMenu("&Team", window)
-    help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
-    if help_menu is not None:  # Help stays last
-        bar.insertMenu(help_menu, menu)
-    else:
-        bar.addMenu(menu)
+    menu = menu_before_help(window, "&Team")
     action = menu.addAction("&Progress…", QKeySequence("Ctrl+Shift+T"))
     action.setToolTip("The team's progress on the hub (reviewers and the lead)")
     window.addAction(action)
