@@ -165,7 +165,7 @@ def test_installs_runs_and_purges_cleanly_on_a_fresh_debian(root: Path) -> None:
 
     # First run: the window opens on the database seeded from the bundle.
     done = in_root(root, "annotator", user=True, ANNOTATOR_QUIT_AFTER_MS="200")
-    assert ok(done).strip() == "window shown: Annotator — annotations.db", done.stderr
+    assert ok(done).strip() == "window shown: annotations.db — anna — Annotator", done.stderr
     seeded = home / ".local" / "share" / "annotator" / "annotations.db"
     assert seeded.is_file()
 
