@@ -304,18 +304,12 @@ def labels_command(db: Path, export_to: Path | None, import_from: Path | None) -
 
     from annotator.core import scheme
     from annotator.formats.atomic import atomic_write
+    from annotator.formats.scheme_file import read_scheme
     from annotator.store import Store, StoreError
 
     try:
         if import_from is not None:
-            try:
-                data = json.loads(import_from.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise AnnotatorError(f"{import_from}: cannot be read as JSON ({exc})") from exc
-            except RecursionError as exc:
-                raise AnnotatorError(f"{import_from}: nested too deeply to be a scheme") from exc
-            incoming = scheme.from_json(data, str(import_from))
-            rules = scheme.rules_from_json(data, str(import_from))
+            incoming, rules = read_scheme(import_from)
             with Store.open(db, create=False) as store:
                 _warn(store)
                 scheme.check_merge((x.name for x in store.labels(None)), incoming,

@@ -8,12 +8,9 @@ from pathlib import Path
 
 import click
 
+from annotator.cli_text import fail as _fail
 from annotator.core.display import shown
 from annotator.core.errors import AnnotatorError
-
-
-def _fail(exc: AnnotatorError) -> click.ClickException:
-    return click.ClickException(shown(str(exc), keep="\n"))
 
 
 @click.group("hub")
@@ -135,10 +132,14 @@ def scheme_command(url: str, file: Path) -> None:
     from annotator.sync.lead import set_scheme
 
     try:
-        added = set_scheme(url, file)
+        added, rules = set_scheme(url, file)
     except AnnotatorError as exc:
         raise _fail(exc) from exc
     click.echo(shown(f"scheme merged into the hub; new: {', '.join(added) or 'none'}"))
+    if rules:
+        click.echo(f"{rules} link rule(s) in the file left out: the hub does not carry link "
+                   "rules yet, so each member's file keeps its own (set them with "
+                   "'annotator labels DB --import FILE')")
 
 
 @click.command("sync")

@@ -181,21 +181,15 @@ def progress_on(conn) -> dict:
     }
 
 
-def set_scheme(url: str, path: Path) -> list[str]:
+def set_scheme(url: str, path: Path) -> tuple[list[str], int]:
     """Merge the scheme JSON file ``path`` (as ``annotator labels --import`` reads it) into
-    the hub's scheme; members receive it at their next sync. Returns the new labels' names."""
-    import json
-
+    the hub's scheme; members receive it at their next sync. Returns the new labels' names
+    and how many link rules the file holds: the hub does not carry link rules yet, so the
+    caller says they were left out."""
     from annotator.core import scheme
-    from annotator.core.errors import AnnotatorError
+    from annotator.formats.scheme_file import read_scheme
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise AnnotatorError(f"{path}: cannot be read as JSON ({exc})") from exc
-    except RecursionError as exc:
-        raise AnnotatorError(f"{path}: nested too deeply to be a scheme") from exc
-    incoming = scheme.from_json(data, str(path))
+    incoming, rules = read_scheme(path)
     with connect(url) as conn:
         hub_version(conn, url)
         if not conn.execute("SELECT hub_is_lead()").fetchone()[0]:
@@ -214,4 +208,4 @@ def set_scheme(url: str, path: Path) -> list[str]:
                     [(lb.name, lb.kind, lb.color, lb.key, lb.position, lb.description)
                      for lb in incoming],
                 )
-    return [lb.name for lb in incoming if lb.name not in names]
+    return [lb.name for lb in incoming if lb.name not in names], len(rules)

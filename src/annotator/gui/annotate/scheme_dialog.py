@@ -29,6 +29,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.link_rules import LinkRule
 from annotator.core.model import Label
 from annotator.formats.atomic import atomic_write
+from annotator.formats.scheme_file import read_scheme
 from annotator.gui import theme
 from annotator.gui.writer import Write, Writer
 from annotator.store import Store, StoreError
@@ -292,12 +293,11 @@ class SchemeDialog(QDialog):
         if not source:
             return
         try:
-            data = json.loads(Path(source).read_text(encoding="utf-8"))
-            incoming = scheme.from_json(data, source)
-            rules = {rule.relation: rule for rule in scheme.rules_from_json(data, source)}
-        except (OSError, ValueError, AnnotatorError) as exc:
-            QMessageBox.critical(self, "Import failed", f"{source}: {exc}")
+            incoming, found = read_scheme(source)
+        except AnnotatorError as exc:  # its message names the file
+            QMessageBox.critical(self, "Import failed", str(exc))
             return
+        rules = {rule.relation: rule for rule in found}
         present = {self.table.item(r, NAME).text(): r for r in range(self.table.rowCount())}
         for label in incoming:
             if label.name in present:
