@@ -64,13 +64,21 @@ def test_plain_buttons_take_the_icons_off_a_style_that_adds_them(qapp) -> None:
     box.setStyle(with_icons)
     box.setStandardButtons(ok_cancel)  # made again under the style
     assert buttons_have_icons(box) == [True, True]  # the old look the issue complains of
-    plain = theme.PlainButtons(TicksAndCrosses("fusion"))
-    assert plain.styleHint(HINT) == 0
     box = QDialogButtonBox()
-    box.setStyle(plain)
+    box.setStyle(TicksAndCrosses("fusion"))
+    box.setStyleSheet(theme.STYLE_SHEET)  # the app's sheet over that desktop's style
     box.setStandardButtons(ok_cancel)
     assert buttons_have_icons(box) == [False, False]
     assert [b.text().replace("&", "") for b in box.buttons()] == ["OK", "Cancel"]
+
+
+def test_the_style_is_not_asked_through_python(qapp) -> None:
+    """A Python style's hooks run tens of times a paint: an edit of the long article paid
+    for them (issue 15's figures); the app's style is Qt's own."""
+    theme.apply(qapp)
+    installed = theme._INSTALLED["style"]  # app.style() is the style sheet's wrapper
+    assert not isinstance(installed, QProxyStyle)
+    assert type(installed).__module__.startswith("PySide6")
 
 
 @pytest.mark.parametrize("name", ["light", "dark"])

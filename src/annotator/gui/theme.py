@@ -7,7 +7,7 @@ from functools import cache, lru_cache
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle
+from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from annotator import resources
 
@@ -95,29 +95,18 @@ def wants_dark(app: QApplication) -> bool:
     return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
-class PlainButtons(QProxyStyle):
-    """The platform's style, with dialog buttons that are words only: some desktops
-    (Qt's generic Unix theme under X11) put a green tick on OK and a red cross on Cancel,
-    icons that say less than the words and vanish into a dark window."""
-
-    def styleHint(self, hint, option=None, widget=None, returned=None):  # noqa: N802 (Qt)
-        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
-            return 0
-        return super().styleHint(hint, option, widget, returned)
-
-
 # The style installed, kept alive here, and the platform's own style's name (app.style()
 # is a style-sheet wrapper once a style sheet is set: it cannot be asked).
 _INSTALLED: dict[str, object] = {}
 
 
 def _use_style(app: QApplication, name: str | None) -> None:
-    """Install PlainButtons over ``name`` (None: the platform's style, as first found)."""
+    """Install the style ``name`` (None: the platform's style, as first found)."""
     platform = _INSTALLED.setdefault("platform", app.style().name() or "Fusion")
     name = (name or platform).lower()
     if _INSTALLED.get("name") == name and _INSTALLED.get("app") is app:
         return
-    style = PlainButtons(name)
+    style = QStyleFactory.create(name)
     app.setStyle(style)
     _INSTALLED.update(name=name, app=app, style=style)
 
@@ -186,7 +175,12 @@ def document_tag_style(color: str) -> str:
     )
 
 
+# Dialog buttons are words only: some desktops (Qt's generic Unix theme under X11) put a
+# green tick on OK and a red cross on Cancel, icons that say less than the words and vanish
+# into a dark window. Said in the style sheet rather than by a Python style, which Qt would
+# ask tens of times a paint.
 STYLE_SHEET = """
+QDialogButtonBox { dialogbuttonbox-buttons-have-icons: 0; }
 #articlePane { background: palette(base); }
 #articleByline { color: palette(placeholder-text); }
 #documentList::item { padding: 6px 4px; }

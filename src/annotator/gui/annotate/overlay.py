@@ -32,20 +32,16 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
-from annotator.core.arcs import LinkIndex, assign_levels, short_text, shown_links, tag_text
+from annotator.core.arcs import LinkIndex, shown_links, tag_text
 from annotator.core.model import Relation, Span
 from annotator.gui import theme
+from annotator.gui.annotate.overlay_arcs import LEVEL, LEVELS, ArcLaying, DrawnArc
 from annotator.gui.annotate.overlay_parts import (
     Sprites,
     Widths,
-    chip_box,
-    clear_chips,
     distance,
 )
 
-LEVEL = 5.0  # pixels between two rows of arcs above a line
-LEVELS = 3  # rows of arcs above a line (more share the top one)
-LANE = 6.0  # pixels between two lanes in the margin
 HIT = 4.5  # how near an arc a click selects it
 
 
@@ -55,25 +51,21 @@ class DrawnTag:
     rect: QRectF
     text: str
     note: bool
-
-
-@dataclass
-class DrawnArc:
-    relation: Relation
-    points: list[QPointF]  # the path, from the source's end to the target's
-    chip: QRectF | None  # where the link type is written
-    text: str
-    arrow: bool  # an arrowhead at the last point (the target's end, or the page edge)
-    partner: str | None = None  # "up" / "down": the end shown here points off the screen
+    line: float = 0.0  # the top of the line it is over
 
 
 @dataclass
 class Scene:
     tags: list[DrawnTag] = field(default_factory=list)
     arcs: list[DrawnArc] = field(default_factory=list)
+    # what an edit of one span needs to lay its line again (see Overlay._patch): where
+    # each tag would go before tags on a line move apart, and the stretch shown
+    raw: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    shown: tuple[int, int] = (0, 0)
+    above: set[str] = field(default_factory=set)
 
 
-class Overlay(QWidget):
+class Overlay(ArcLaying, QWidget):
     """Tags and arcs over one reading view. ``links_mode`` is "all", "selected" or
     "none"; ``tags_on`` shows the label tags; ``selected_link`` is drawn distinctly."""
 
@@ -101,6 +93,8 @@ class Overlay(QWidget):
         self._cursor: QTextCursor | None = None
         self._sprites = Sprites()  # tags, chips and arrowheads, drawn once
         self._widths: dict[str, float] = {}  # of texts in the tag font
+        self._fonts: tuple | None = None  # see _tag_fonts
+        self._range: tuple | None = None  # see _shown_range
         view.viewport().installEventFilter(self)
         view.installEventFilter(self)
         view.verticalScrollBar().valueChanged.connect(self.update)
@@ -127,6 +121,7 @@ class Overlay(QWidget):
     def forget_layout(self, *_args) -> None:
         """Another width, font or line room: find every place again."""
         self._anchors.clear()
+        self._range = None
         self.changed()
 
     def room(self) -> float:
@@ -169,14 +164,18 @@ class Overlay(QWidget):
 
     def scene(self) -> Scene:
         """What is drawn now: the tags and arcs on screen, in this widget's coordinates."""
-        port = self.view.viewport()
-        key = (self._version, self.view.verticalScrollBar().value(),
-               self.view.horizontalScrollBar().value(), port.width(), port.height(),
-               self.width(), theme.page_key(), self.links_mode, self.tags_on,
-               self.selected_link)
+        key = self._key()
         if key != self._scene_key or self._scene is None:
             self._scene, self._scene_key = self._build(), key
         return self._scene
+
+    def _key(self) -> tuple:
+        """What the scene is made from (besides the spans, which bump ``_version``)."""
+        port = self.view.viewport()
+        return (self._version, self.view.verticalScrollBar().value(),
+                self.view.horizontalScrollBar().value(), port.width(), port.height(),
+                self.width(), theme.page_key(), self.links_mode, self.tags_on,
+                self.selected_link)
 
     def arc_at(self, point: QPointF) -> str | None:
         """The link whose arc (or the chip with its type) is under ``point``."""
@@ -231,17 +230,25 @@ class Overlay(QWidget):
         if self.links_mode == "selected":
             self.changed()  # other arcs
             return
-        self._span_edited(*(self.state.spans.get(i) for i in (before, span_id)
-                            if i is not None and i in self.state.spans))
+        # the scene does not depend on the selection (only how its tags are painted):
+        # repaint the lines of the two spans
+        self._repaint_lines([self.state.spans.get(i) for i in (before, span_id)
+                             if i is not None and i in self.state.spans])
 
     def _span_edited(self, *spans: Span) -> None:
-        """Spans were added, removed, moved or (un)selected: the scene is made again at
-        the next paint, and only the lines they are on are repainted (with nothing over
-        it, an edit repaints one line of text, not the page), unless one has links."""
-        self._version += 1
-        if self._index is None or any(self._index.linked(s.id) for s in spans):
+        """Spans were added, removed or moved: the lines they are on are laid again
+        (or, when one has links, the whole scene is made again at the next paint), and
+        only those lines are repainted (with nothing over it, an edit repaints one line
+        of text, not the page)."""
+        linked = self._index is None or any(self._index.linked(s.id) for s in spans)
+        if linked or not self._patch(spans):
+            self._version += 1
+        if linked:
             self.update()
             return
+        self._repaint_lines(spans)
+
+    def _repaint_lines(self, spans) -> None:
         first, last = self._shown_range()
         to_qt = self.state.positions.to_qt
         oy = self.view.viewport().geometry().top()
@@ -255,12 +262,79 @@ class Overlay(QWidget):
             self.update(0, math.floor(top + oy) - room, self.width(),
                         math.ceil(bottom - top + height) + room + 4)
 
+    def _patch(self, spans) -> bool:
+        """Lay again only the tags of the lines ``spans`` were and are on, in the scene
+        kept for this page (an edit costs a line, not a page). False when that cannot be
+        done exactly: no scene for this page yet, or an arc or its type on those lines
+        (they start from the tags, and their chips keep clear of them)."""
+        scene, key = self._scene, self._scene_key
+        if scene is None or key is None or key[1:] != self._key()[1:]:
+            return False
+        if not self.tags_on:
+            return True  # unlinked spans: nothing of them is drawn
+        tops = {scene.raw[s.id][1] for s in spans if s.id in scene.raw}
+        for span in spans:
+            scene.raw.pop(span.id, None)
+            scene.above.discard(span.id)
+        state = self.state
+        origin = self.view.viewport().geometry().topLeft()
+        metrics = self._tag_metrics()
+        start, end = scene.shown
+        for span in spans:
+            now = state.spans.get(span.id) if span.id in state.spans else None
+            if now is None or not start <= now.start < end:
+                continue
+            x, y, h = self._anchor(state.positions.to_qt(now.start))
+            if y + origin.y() + h < 0 or y + origin.y() > self.height():
+                if y + origin.y() < 0:
+                    scene.above.add(now.id)
+                continue
+            top = y + origin.y()
+            scene.raw[now.id] = (x + origin.x(), top, metrics.horizontalAdvance(
+                tag_text(now.label)) + 8 + (6 if now.note else 0))
+            tops.add(top)
+        if tops and scene.arcs and self._arcs_near(scene, tops):
+            return False
+        kept = [tag for tag in scene.tags if tag.line not in tops]
+        lined = Scene()
+        self._lay_tags(lined, {i: p for i, p in scene.raw.items() if p[1] in tops},
+                       self._tag_height())
+        scene.tags = kept + lined.tags
+        self._scene_key = self._key()  # its arcs, and their paint plan, are as they were
+        return True
+
+    def _arcs_near(self, scene: Scene, tops: set[float]) -> bool:
+        """Does an arc or its chip come within a line's room of one of ``tops``?"""
+        room = self.room() + self._tag_height()
+        for arc in scene.arcs:
+            ys = [p.y() for p in arc.points]
+            if arc.chip is not None:
+                ys += [arc.chip.top(), arc.chip.bottom()]
+            low, high = min(ys), max(ys)
+            if any(low <= top + 2 and high >= top - room for top in tops):
+                return True
+        return False
+
     def _tag_font(self) -> QFont:
-        font = QFont(QApplication.font())
-        scale = 0.5 if self._plain else 0.6
-        font.setPointSizeF(max(6.0, self.view.font().pointSizeF() * scale))
-        font.setWeight(QFont.Weight.DemiBold)
-        return font
+        return self._tag_fonts()[0]
+
+    def _tag_metrics(self) -> Widths:
+        return self._tag_fonts()[1]
+
+    def _tag_fonts(self) -> tuple[QFont, Widths, float]:
+        """The tag font, its widths and its height, made once per font of the view and
+        of the app (an edit asks for them several times)."""
+        key = (self.view.font().key(), QApplication.font().key())
+        if self._fonts is None or self._fonts[0] != key:
+            font = QFont(QApplication.font())
+            scale = 0.5 if self._plain else 0.6
+            font.setPointSizeF(max(6.0, self.view.font().pointSizeF() * scale))
+            font.setWeight(QFont.Weight.DemiBold)
+            metrics = QFontMetricsF(font)
+            self._widths.clear()
+            self._fonts = (key, (font, Widths(metrics, self._widths),
+                                 math.ceil(metrics.height()) + 1))
+        return self._fonts[1]
 
     def _tag_rise(self, tag_h: float) -> float:
         """How far a tag's top is above its line's: in the room above the line, or, in the
@@ -270,14 +344,21 @@ class Overlay(QWidget):
         return tag_h * 0.55 if self._plain else tag_h + 1
 
     def _tag_height(self) -> float:
-        return math.ceil(QFontMetricsF(self._tag_font()).height()) + 1
+        return self._tag_fonts()[2]
 
     def _shown_range(self) -> tuple[int, int]:
-        """The Qt positions from the first line on screen to the last."""
+        """The Qt positions from the first line on screen to the last (kept while the
+        page, its size and its layout stay as they are)."""
         port = self.view.viewport()
+        key = (self.view.verticalScrollBar().value(), self.view.horizontalScrollBar().value(),
+               port.width(), port.height())
+        if self._range is not None and self._range[0] == key:
+            return self._range[1]
         first = self.view.cursorForPosition(QPoint(0, 0)).block().position()
         last_block = self.view.cursorForPosition(QPoint(port.width(), port.height())).block()
-        return first, last_block.position() + last_block.length() - 1
+        shown = first, last_block.position() + last_block.length() - 1
+        self._range = (key, shown)
+        return shown
 
     def _anchor(self, qt: int) -> tuple[float, float, float]:
         """Where position ``qt`` is drawn: x, top and height of its line, in viewport
@@ -315,11 +396,12 @@ class Overlay(QWidget):
         origin = self.view.viewport().geometry().topLeft()
         ox, oy = origin.x(), origin.y()
         tag_h = self._tag_height()
-        metrics = Widths(QFontMetricsF(self._tag_font()), self._widths)
+        metrics = self._tag_metrics()
         places: dict[str, tuple[float, float, float]] = {}  # span id: tag's x, top, width
 
         high = self.height()
-        above: set[str] = set()  # spans starting in a shown paragraph, but above the page
+        scene.shown = (start, end)
+        above = scene.above  # spans starting in a shown paragraph, but above the page
 
         def place(span: Span) -> tuple[float, float, float] | None:
             if not start <= span.start < end or span.id in above:
@@ -337,6 +419,7 @@ class Overlay(QWidget):
         if self.tags_on:
             for span in state.spans.overlapping(start, end):
                 place(span)
+            scene.raw = dict(places)
             self._lay_tags(scene, places, tag_h)
         if self.links_mode != "none":
             if self._index is None:
@@ -361,114 +444,7 @@ class Overlay(QWidget):
             places[span_id] = (x, top, width)
             span = spans.get(span_id)
             rect = QRectF(x, top - self._tag_rise(tag_h), width, tag_h)
-            scene.tags.append(DrawnTag(span, rect, tag_text(span.label), bool(span.note)))
-
-    def _lay_arcs(self, scene: Scene, links, place, tag_h, metrics, is_above) -> None:
-        state = self.state
-        port = self.view.viewport().geometry()
-        # an arc to a span off the screen ends at the edge of this widget (the room above
-        # the first line is on screen too), with its arrowhead just inside
-        top_edge, bottom_edge = 1.0, self.height() - 1.0
-        right, self._edges = port.right() + 1, (top_edge, bottom_edge)
-        rows: dict[float, list[tuple[float, float]]] = {}  # per line top: spans of rows
-        pending = []
-        for relation in links:
-            ends = []
-            for span_id in (relation.source, relation.target):
-                span = state.spans.get(span_id)
-                spot = place(span)
-                if spot is None:  # off the screen: which way, and what it is
-                    ends.append(("up" if is_above(span) else "down", span))
-                else:
-                    x, top, width = spot
-                    x = x + min(width / 2, 10) if self.tags_on else x + 3
-                    ends.append(("at", float(x), float(top)))
-            if ends[0][0] == ends[1][0] != "at":
-                continue  # both ends on one side off the screen: nothing of it is shown
-            pending.append((relation, ends))
-        lanes: list[tuple[float, float]] = []
-        plans = []
-        for relation, (a, b) in pending:
-            same_line = a[0] == b[0] == "at" and a[2] == b[2]
-            plan = {"relation": relation, "a": a, "b": b, "same": same_line, "rows": []}
-            if same_line:
-                plan["rows"].append(self._claim(rows, a[2], a[1], b[1]))
-            else:
-                ys = []
-                for end in (a, b):
-                    if end[0] == "at":
-                        plan["rows"].append(self._claim(rows, end[2], end[1], right))
-                        ys.append(end[2])
-                    else:
-                        ys.append(top_edge if end[0] == "up" else bottom_edge)
-                plan["lane"] = len(lanes)
-                lanes.append((min(ys), max(ys)))
-            plans.append(plan)
-        row_levels = {top: assign_levels(row, gap=3, limit=LEVELS) for top, row in rows.items()}
-        fit = max(1, int((self.width() - right - 8) // 3))  # lanes 3 px apart at the closest
-        lane_levels = assign_levels(lanes, gap=2, limit=fit)
-        room = max(4.0, (self.width() - right - 6) / max(1, max(lane_levels, default=0) + 1))
-        lane_step = min(LANE, room)
-        for plan in plans:
-            scene.arcs.append(self._arc(plan, row_levels, lane_levels, right + 5, lane_step,
-                                        tag_h, metrics))
-        clear_chips(scene, right)
-
-
-    @staticmethod
-    def _claim(rows, top: float, x1: float, x2: float) -> tuple[float, int]:
-        row = rows.setdefault(top, [])
-        row.append((min(x1, x2), max(x1, x2)))
-        return top, len(row) - 1
-
-    def _arc(self, plan, row_levels, lane_levels, lane_x, lane_step, tag_h, metrics) -> DrawnArc:
-        relation, a, b = plan["relation"], plan["a"], plan["b"]
-        rise = self._tag_rise(tag_h) + 1 if self.tags_on else 1  # an end: atop its tag
-        step = LEVEL if not self._plain else LEVEL / 2
-
-        def level_y(claim) -> float:
-            top, index = claim
-            level = min(row_levels[top][index], LEVELS - 1)
-            if self._plain:  # along the gap between lines, behind the tags
-                return top - 1 - level * step
-            return top - rise - 6 - level * step
-
-        def end_y(end) -> float:
-            return end[2] - rise
-
-        label = relation.label
-        if plan["same"]:
-            y = level_y(plan["rows"][0])
-            points = [QPointF(a[1], end_y(a)), QPointF(a[1], y), QPointF(b[1], y),
-                      QPointF(b[1], end_y(b))]
-            chip_at = QPointF((a[1] + b[1]) / 2, y)
-            chip = chip_box(metrics, label, chip_at, above=not self._plain)
-            return DrawnArc(relation, points, chip, label, True)
-        x = lane_x + lane_levels[plan["lane"]] * lane_step
-        claims = iter(plan["rows"])
-        points: list[QPointF] = []
-        partner, chip_at = None, None
-        for i, end in enumerate((a, b)):
-            if end[0] == "at":
-                y = level_y(next(claims))
-                leg = [QPointF(end[1], end_y(end)), QPointF(end[1], y), QPointF(x, y)]
-                if chip_at is None:
-                    chip_at = QPointF(end[1] + 6, y)
-            else:
-                y = self._edges[0] if end[0] == "up" else self._edges[1]
-                leg = [QPointF(x, y)]
-                partner = end[0]
-                other = end[1]
-                arrow = "↑" if end[0] == "up" else "↓"
-                label = f"{relation.label} {arrow} {short_text(other)}"
-            points.extend(leg if i == 0 else list(reversed(leg)))
-        chip = None
-        if chip_at is not None:
-            width = metrics.horizontalAdvance(label) + 8
-            chip = chip_box(metrics, label, QPointF(chip_at.x() + width / 2, chip_at.y()),
-                            above=not self._plain)
-            chip.moveRight(min(chip.right(), x - 3))
-        return DrawnArc(relation, points, chip, label, True, partner)
+            scene.tags.append(DrawnTag(span, rect, tag_text(span.label), bool(span.note), top))
 
     # -- painting ----------------------------------------------------------------------------
 
@@ -477,26 +453,40 @@ class Overlay(QWidget):
         if not scene.tags and not scene.arcs:
             return
         palette = QApplication.palette()
-        key = (id(scene), palette.color(QPalette.ColorRole.Base).rgba(),
-               palette.color(QPalette.ColorRole.Highlight).rgba(), self.state.selected)
+        page = palette.color(QPalette.ColorRole.Base)
+        key = (id(scene), page.rgba(), palette.color(QPalette.ColorRole.Highlight).rgba())
         if self._plan is None or self._plan[0] != key:
             self._plan = (key, self._paint_plan(scene, palette))
-        lines, pictures = self._plan[1]
+        lines, arrows, chips = self._plan[1]
+        area = event.rect()
+        low, high = area.top() - 1, area.bottom() + 1
         painter = QPainter(self)
         try:
-            painter.setClipRect(event.rect())
+            painter.setClipRect(area)
             for pen, segments in lines:  # one call per colour
                 painter.setPen(pen)
                 painter.drawLines(segments)
-            for point, picture in pictures:
+            for point, picture in arrows:
+                painter.drawPixmap(point, picture)
+            # tags are drawn as asked, only those in the painted area (an edit repaints a
+            # line): a tag's picture is kept, and which span is selected changes often
+            selected, sprite, color = self.state.selected, self._sprites.sprite, self._color
+            for tag in scene.tags:
+                rect = tag.rect
+                if rect.bottom() < low or rect.top() > high:
+                    continue
+                picture = sprite("tag", tag.text, rect, color(tag.span.label), page,
+                                 tag.span.id == selected, tag.note)
+                painter.drawPixmap(rect.topLeft(), picture)
+            for point, picture in chips:
                 painter.drawPixmap(point, picture)
         finally:
             painter.end()
 
-    def _paint_plan(self, scene: Scene, palette: QPalette) -> tuple[list, list]:
-        """What a paint of ``scene`` draws, worked out once: the lines of the arcs by
+    def _paint_plan(self, scene: Scene, palette: QPalette) -> tuple[list, list, list]:
+        """What a paint of ``scene``'s arcs draws, worked out once: their lines by
         colour (straight and upright, so crisp without antialiasing, and far quicker),
-        the picked link's last and thickest; then tags, chips and arrowheads as small
+        the picked link's last and thickest; their chips and arrowheads as small
         pictures drawn once and kept."""
         page = palette.color(QPalette.ColorRole.Base)
         chosen = palette.color(QPalette.ColorRole.Highlight)
@@ -520,20 +510,15 @@ class Overlay(QWidget):
             lines.append((QPen(chosen, 3), [QLineF(a, b) for a, b in zip(
                 picked.points, picked.points[1:], strict=False)]))
             arrows.append(self._arrow_at(picked, chosen, True))
-        pictures = [a for a in arrows if a is not None]
-        for tag in scene.tags:
-            selected = tag.span.id == self.state.selected
-            sprite = self._sprites.sprite("tag", tag.text, tag.rect, self._color(tag.span.label),
-                                  page, selected, tag.note)
-            pictures.append((tag.rect.topLeft(), sprite))
+        chips = []
         for arc in scene.arcs:
             if arc.chip is not None:
                 selected = arc is picked
                 color = chosen if selected else inks[arc.relation.label]
                 sprite = self._sprites.sprite("chip", arc.text, arc.chip, color.name(), page,
                                       selected, False)
-                pictures.append((arc.chip.topLeft(), sprite))
-        return lines, pictures
+                chips.append((arc.chip.topLeft(), sprite))
+        return lines, [a for a in arrows if a is not None], chips
 
     def _arrow_at(self, arc: DrawnArc, color: QColor, big: bool):
         if not arc.arrow or len(arc.points) < 2:
@@ -565,6 +550,7 @@ class Overlay(QWidget):
         elif kind == QEvent.Type.FontChange and watched is self.view:
             self._sprites.clear()  # zoomed: tags and chips in another size
             self._widths.clear()
+            self._fonts = None
             self.forget_layout()
         elif kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
             point = event.position()
