@@ -237,27 +237,42 @@ class TeamSync(QObject):
 
     def show_conflicts(self) -> None:
         if self.conflicts_dialog is None:
-            self.conflicts_dialog = ConflictsDialog(store=self.window.store,
-                                                    resolve=self.resolve, parent=self.window)
+            menus = self.window.menus
+            self.conflicts_dialog = ConflictsDialog(
+                store=self.window.store, resolve=self.resolve, parent=self.window,
+                undo_actions=[menus.undo_action, menus.redo_action])
         else:
             self.conflicts_dialog.reload()
         self.conflicts_dialog.show()
         self.conflicts_dialog.raise_()
 
     def resolve(self, conflict_id: int, keep: str) -> str | None:
-        """Settle one conflict in the file, show it, sync; a refusal's message, or None."""
+        """Settle one conflict in the file as one undo step, show it, sync; a refusal's
+        message, or None."""
+        from annotator.gui.annotate.conflict_command import SettleConflict
+
+        w = self.window
         try:
-            self.window.store.resolve_conflict(conflict_id, keep)
+            change = w.store.settle_conflict(conflict_id, keep)
         except AnnotatorError as exc:
             return str(exc)
+        w.annotating.push(SettleConflict(w.store, w.state, w.annotating.report, change,
+                                         self._settled))
+        return None
+
+    def _settled(self, change, forward: bool) -> None:
+        """A conflict settled (``forward``) or parked again (undo): on screen, and synced."""
         from annotator.gui.annotate.team_refresh import refresh_open_article
 
         refresh_open_article(self.window)
+        if self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
+            self.conflicts_dialog.reload()
         said = {"local": "yours is put back and sent to the hub",
-                "hub": "the hub's version is kept", "both": "both versions are kept"}[keep]
-        self.window.statusBar().showMessage(f"Conflict settled: {said}.", 8000)
+                "hub": "the hub's version is kept", "both": "both versions are kept"}
+        text = (f"Conflict settled: {said[change.keep]}." if forward else
+                "Conflict parked again as it was (File ▸ Team hub ▸ Conflicts…).")
+        self.window.statusBar().showMessage(text, 8000)
         self.sync_now()
-        return None
 
 
 # -- the connection each file remembers (the settings; never a password) ---------------

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -133,8 +134,10 @@ class ConflictsDialog(QDialog):
     (store.resolve_conflict, through ``resolve``) and the list follows."""
 
     def __init__(self, *, store: Store, resolve: Callable[[int, str], str | None],
-                 parent: QWidget | None = None) -> None:
+                 undo_actions: list[QAction] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent, objectName="hubConflictsDialog")
+        # the window's Undo and Redo work here too: a choice is taken back where it was made
+        self.addActions(list(undo_actions))
         self.setWindowTitle("Sync conflicts")
         self.store, self.resolve = store, resolve
         self.list = QListWidget(objectName="conflictList")
