@@ -19,6 +19,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.store import Store
 from annotator.sync.client import SyncReport, sync
 from annotator.sync.connection import HubError
+from annotator.sync.joining import refusal
 from annotator.sync.schema import NEWS_CHANNEL
 
 
@@ -33,14 +34,23 @@ class SyncState:
     last_synced: float | None  # time.time() of the last sync that completed
     offline_since: float | None
     problem: str | None  # the last failure's message
+    # Why the hub refused the last sync, in a few words (not the network: a role taken away,
+    # a newer hub, pulled data failing a check); None when it did not refuse.
+    refused: str | None = None
+    held: int = 0  # changes kept here: on articles no longer assigned to this member
 
     def text(self) -> str:
+        if self.refused:
+            return f"Sync refused: {self.refused} (your work is kept)"
         if not self.online:
             since = (datetime.fromtimestamp(self.offline_since).strftime("%H:%M")
                      if self.offline_since else "now")
             return f"Offline since {since} (your work is kept)"
         if self.conflicts:
             return f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''}"
+        if self.held:
+            return (f"Sync refused: {self.held} change{'s' if self.held != 1 else ''} on "
+                    "articles no longer assigned to you (your work is kept)")
         if self.waiting:
             return f"{self.waiting} change{'s' if self.waiting != 1 else ''} waiting"
         return "Synced"
@@ -56,6 +66,8 @@ class SyncEngine:
         self._offline_since: float | None = None
         self._last_synced: float | None = None
         self._problem: str | None = None
+        self._refused: str | None = None
+        self._held = 0
         self._listener = None
 
     def sync_once(self) -> SyncReport | None:
@@ -68,13 +80,16 @@ class SyncEngine:
                 self._fail(str(exc))
                 return None
             except AnnotatorError as exc:  # the file (locked, full disk): say it, try later
-                self._fail(str(exc))
+                self._fail(str(exc), hub=False)
                 return None
             self._online, self._offline_since, self._problem = True, None, None
+            self._refused, self._held = None, sum(report.unassigned.values())
             self._last_synced = time.time()
             return report
 
-    def _fail(self, message: str) -> None:
+    def _fail(self, message: str, hub: bool = True) -> None:
+        refused = refusal(message) if hub else None
+        self._refused = refused[0] if refused else None
         if self._online:
             self._offline_since = time.time()
         self._online, self._problem = False, message
@@ -89,7 +104,8 @@ class SyncEngine:
         except AnnotatorError as exc:
             return SyncState(False, 0, 0, self._last_synced, self._offline_since, str(exc))
         return SyncState(self._online, waiting, conflicts, self._last_synced,
-                         self._offline_since, self._problem)
+                         self._offline_since, self._problem, self._refused,
+                         min(self._held, waiting))
 
     def wait_for_news(self, timeout: float) -> bool:
         """Block up to ``timeout`` seconds for the hub to say something was written (LISTEN);

@@ -169,11 +169,8 @@ class TeamSync(QObject):
 
     def _on_state(self, state) -> None:
         self.state = state
-        text = state.text()
-        if not state.online and state.problem and not _network(state.problem):
-            # the engine counts any failure as offline; a refusal is not the network
-            text = "Sync refused: click for why (your work is kept)"
-        self.button.setText(("⚠ " if not state.online or state.conflicts else "⇅ ") + text)
+        trouble = not state.online or state.conflicts or state.held
+        self.button.setText(("⚠ " if trouble else "⇅ ") + state.text())
         self.button.setToolTip("Team hub: click for details")
 
     def _on_synced(self, report) -> None:
@@ -215,10 +212,22 @@ class TeamSync(QObject):
                 lines.append("Not synced yet since the window opened.")
             if state.waiting:
                 lines.append(f"{state.waiting} change(s) in this file not yet on the hub.")
-            if state.problem:
+            refused = joining.refusal(state.problem) if state.problem else None
+            if state.refused and refused:  # not the network: say what to do about it
+                lines += ["", f"The hub refused the sync: {refused[0]}.", refused[1],
+                          state.problem]
+            elif state.problem:
                 title, advice = joining.advice(state.problem)
                 lines += ["", f"{title}: {advice}", state.problem]
-            if not state.online:
+            if state.held:
+                lines += ["", f"{state.held} change(s) are on articles no longer assigned to "
+                          "you: the hub does not take them. They stay in this file; ask the "
+                          "lead to assign the articles to you again (annotator hub assign) "
+                          "and they are sent at the next sync."]
+            if state.refused:
+                lines += ["", "Keep working: every edit is saved in this file and sent once "
+                          "the hub accepts it again (Retry after the lead has fixed it)."]
+            elif not state.online:
                 lines += ["", "Keep working: every edit is saved in this file and sent when "
                           "the hub can be reached again."]
         if self.report is not None:
@@ -302,10 +311,6 @@ def forget(db: Path) -> None:
     if isinstance(hubs, dict) and _key(db) in hubs:
         hubs = {k: v for k, v in hubs.items() if k != _key(db)}
         settings.save({SETTING: hubs})
-
-
-def _network(problem: str) -> bool:
-    return joining.advice(problem)[0] == "The hub cannot be reached"
 
 
 def _when(stamp: float) -> str:
