@@ -69,6 +69,7 @@ class SyncEngine:
         self._refused: str | None = None
         self._held = 0
         self._listener = None
+        self._listen_lost = False  # the LISTEN connection failed since it last worked
 
     def sync_once(self) -> SyncReport | None:
         """Push and pull now. Returns the report, or None when the hub could not be reached
@@ -109,7 +110,8 @@ class SyncEngine:
 
     def wait_for_news(self, timeout: float) -> bool:
         """Block up to ``timeout`` seconds for the hub to say something was written (LISTEN);
-        True if it did. With no connection, sleeps the timeout and returns False, so a loop
+        True if it did, or if the connection to the hub was just lost or came back (a sync
+        then tells the status bar at once). With no connection, sleeps the timeout and returns False, so a loop
         around it polls."""
         import psycopg
 
@@ -117,11 +119,18 @@ class SyncEngine:
             if self._listener is None or self._listener.closed:
                 self._listener = psycopg.connect(self.url, autocommit=True, connect_timeout=5)
                 self._listener.execute(f"LISTEN {NEWS_CHANNEL}")
+                if self._listen_lost:  # the hub is back: sync now, not at the next retry
+                    self._listen_lost = False
+                    return True
             for _note in self._listener.notifies(timeout=timeout, stop_after=1):
                 return True
             return False
         except (psycopg.Error, OSError):  # the network: the next sync says what happened
+            dropped = self._listener is not None  # it was listening: the hub went away now
+            self._listen_lost = True
             self.close()
+            if dropped:  # a sync now tells the status bar, not at the next poll
+                return True
             time.sleep(timeout)
             return False
 
