@@ -109,3 +109,17 @@ def test_each_refusal_is_said_and_the_work_is_kept(team, qtbot):
     qtbot.waitUntil(lambda: hub_state(window).endswith("Synced"), timeout=15000)
     assert {("alice", "actor", *m) for m in [*made, late]} <= local_spans(db)
     close(window)
+
+
+def test_a_problem_of_the_file_is_not_called_the_hubs(team, tmp_path):
+    """The file cannot be opened for a sync (here: it is gone): "Sync paused", neither
+    "Offline" (the network) nor "Sync refused" (the hub)."""
+    from annotator.sync.engine import SyncEngine
+    from hubkit import login
+
+    url, _tmp = team
+    engine = SyncEngine(tmp_path / "missing" / "alice.db", login(url, "alice"))
+    assert engine.sync_once() is None
+    state = engine.state()
+    assert state.text().startswith("Sync paused: this file could not be read")
+    assert not state.refused and "Offline" not in state.text()

@@ -38,8 +38,11 @@ class SyncState:
     # a newer hub, pulled data failing a check); None when it did not refuse.
     refused: str | None = None
     held: int = 0  # changes kept here: on articles no longer assigned to this member
+    local: bool = False  # the problem is this file (locked, full disk), not the hub
 
     def text(self) -> str:
+        if self.local and not self.online:
+            return "Sync paused: this file could not be read for syncing (your work is kept)"
         if self.refused:
             return f"Sync refused: {self.refused} (your work is kept)"
         if not self.online:
@@ -70,6 +73,7 @@ class SyncEngine:
         self._held = 0
         self._listener = None
         self._listen_lost = False  # the LISTEN connection failed since it last worked
+        self._local = False  # the last failure was this file's
 
     def sync_once(self) -> SyncReport | None:
         """Push and pull now. Returns the report, or None when the hub could not be reached
@@ -85,12 +89,14 @@ class SyncEngine:
                 return None
             self._online, self._offline_since, self._problem = True, None, None
             self._refused, self._held = None, sum(report.unassigned.values())
+            self._local = False
             self._last_synced = time.time()
             return report
 
     def _fail(self, message: str, hub: bool = True) -> None:
         refused = refusal(message) if hub else None
         self._refused = refused[0] if refused else None
+        self._local = not hub
         if self._online:
             self._offline_since = time.time()
         self._online, self._problem = False, message
@@ -103,10 +109,11 @@ class SyncEngine:
                 waiting = store.sync_waiting([member, "gold"]) if member else 0
                 conflicts = len(store.sync_conflicts())
         except AnnotatorError as exc:
-            return SyncState(False, 0, 0, self._last_synced, self._offline_since, str(exc))
+            return SyncState(False, 0, 0, self._last_synced, self._offline_since, str(exc),
+                             local=True)
         return SyncState(self._online, waiting, conflicts, self._last_synced,
                          self._offline_since, self._problem, self._refused,
-                         min(self._held, waiting))
+                         min(self._held, waiting), self._local)
 
     def wait_for_news(self, timeout: float) -> bool:
         """Block up to ``timeout`` seconds for the hub to say something was written (LISTEN);

@@ -216,6 +216,9 @@ class TeamSync(QObject):
             if state.refused and refused:  # not the network: say what to do about it
                 lines += ["", f"The hub refused the sync: {refused[0]}.", refused[1],
                           state.problem]
+            elif state.problem and state.local:
+                lines += ["", "This file could not be read or written for the sync (the hub "
+                          "is not the problem); the next sync tries again:", state.problem]
             elif state.problem:
                 title, advice = joining.advice(state.problem)
                 lines += ["", f"{title}: {advice}", state.problem]
