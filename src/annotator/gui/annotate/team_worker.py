@@ -7,6 +7,8 @@ sync that fails (network, stopped hub, sleeping laptop) loses nothing: the next 
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
 import threading
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from annotator.sync.engine import SyncEngine
 
+SYNC_NICE = 15  # the sync threads' nice value, above the window's 0
 _LINGERING: set[HubLink] = set()  # stopped links whose threads still wait on the hub
 
 
@@ -23,6 +26,7 @@ class HubLink(QObject):
 
     ONLINE_POLL = 60.0  # seconds between syncs with nothing asked (LISTEN brings the news)
     OFFLINE_FIRST, OFFLINE_MOST = 2.0, 15.0  # retries while out of reach back off to this
+    FIRST_DELAY = 1.0  # the first sync after the window's open, not during it
     LISTEN_WAIT = 0.25  # how long one LISTEN wait lasts, so a stop is seen this soon
 
     def __init__(self, db: Path, url: str, parent: QObject | None = None) -> None:
@@ -43,7 +47,7 @@ class HubLink(QObject):
         """Sync as soon as the sync thread is free (edits made, Retry, news)."""
         self._wake.set()
 
-    def stop(self, timeout: float = 1.0) -> bool:
+    def stop(self, timeout: float = 0.5) -> bool:
         """Stop both threads; True if they ended within ``timeout``. A sync waiting on a
         hub that answers slowly (or a connect to one that does not answer) is not waited
         for: the window closes now, and the thread ends by itself once the hub answers
@@ -67,13 +71,14 @@ class HubLink(QObject):
             signal.emit(value)
 
     def _sync_loop(self) -> None:
+        _yield_to_the_window()
         try:
             self._sync_steps()
         finally:
             self._ended()
 
     def _sync_steps(self) -> None:
-        delay = 0.0  # the first sync at once
+        delay = self.FIRST_DELAY  # once the window has shown its article
         while not self._stop.is_set():
             self._wake.wait(delay)
             if self._stop.is_set():
@@ -99,6 +104,7 @@ class HubLink(QObject):
                          else min(delay * 2, self.OFFLINE_MOST))
 
     def _listen_loop(self) -> None:
+        _yield_to_the_window()
         try:
             while not self._stop.is_set():
                 if self.engine.wait_for_news(self.LISTEN_WAIT):
@@ -111,3 +117,12 @@ class HubLink(QObject):
         if not any(t.is_alive() and t is not threading.current_thread()
                    for t in self._threads):
             _LINGERING.discard(self)
+
+
+def _yield_to_the_window() -> None:
+    """Lower this thread's priority (Linux: a thread has its own nice value): a sync works
+    through the whole file (what changed since the hub last saw it) and must not take the
+    CPU from the window's thread on a busy machine. Elsewhere the threads keep the default."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), SYNC_NICE)
