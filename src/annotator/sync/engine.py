@@ -74,6 +74,9 @@ class SyncEngine:
         self._listener = None
         self._listen_lost = False  # the LISTEN connection failed since it last worked
         self._local = False  # the last failure was this file's
+        # (file stamp, (waiting, conflicts)): counting what waits works through the whole
+        # file, so a retry while offline, with nothing edited, does not count again
+        self._counted: tuple = (None, (0, 0))
 
     def sync_once(self) -> SyncReport | None:
         """Push and pull now. Returns the report, or None when the hub could not be reached
@@ -103,11 +106,17 @@ class SyncEngine:
 
     def state(self) -> SyncState:
         """The state now (reads the file: changes waiting, conflicts parked)."""
+        stamp = _stamp(self.db)
         try:
-            with Store.open(self.db, create=False) as store:
-                member = store.sync_state().get("member")
-                waiting = store.sync_waiting([member, "gold"]) if member else 0
-                conflicts = len(store.sync_conflicts())
+            if stamp is not None and stamp == self._counted[0]:
+                waiting, conflicts = self._counted[1]  # nothing written since: same counts
+            else:
+                with Store.open(self.db, create=False) as store:
+                    member = store.sync_state().get("member")
+                    waiting = store.sync_waiting([member, "gold"]) if member else 0
+                    conflicts = len(store.sync_conflicts())
+                # the stamp from before the count: a write during it is counted next time
+                self._counted = (stamp, (waiting, conflicts))
         except AnnotatorError as exc:
             return SyncState(False, 0, 0, self._last_synced, self._offline_since, str(exc),
                              local=True)
@@ -147,3 +156,18 @@ class SyncEngine:
                 self._listener.close()
             finally:
                 self._listener = None
+
+
+def _stamp(db: Path) -> tuple | None:
+    """Changes whenever anything is committed in ``db``: in WAL mode a commit grows or
+    rewrites the -wal, a checkpoint rewrites the file (times in nanoseconds, and sizes)."""
+    try:
+        main = db.stat()
+    except OSError:
+        return None
+    try:
+        wal = Path(f"{db}-wal").stat()
+        side = (wal.st_mtime_ns, wal.st_size)
+    except OSError:
+        side = None
+    return main.st_mtime_ns, main.st_size, side
