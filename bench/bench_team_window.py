@@ -192,9 +192,9 @@ def _report(figures: dict, record, label: str) -> None:
         for mode in MODES:
             record(f"team window, {mode}: {name}", figures[mode][name], "(no target)")
     print(f"\nteam window, {label}: medians in ms, and each one's ratio to the file alone")
-    print(f"  {'':<26}" + "".join(f"{m:>13}" for m in MODES))
+    print(f"  {'':<26}" + "".join(f"{m:>16}" for m in MODES))
     for name in figures["alone"]:
         medians = [statistics.median(figures[m][name]) * 1000 for m in MODES]
         base = medians[0] or 1e-9
-        cells = [f"{medians[0]:13.2f}"] + [f"{v:7.2f} ×{v / base:4.2f}" for v in medians[1:]]
-        print(f"  {name:<26}" + "".join(f"{c:>13}" for c in cells))
+        cells = [f"{medians[0]:.2f}"] + [f"{v:.2f} ×{v / base:.2f}" for v in medians[1:]]
+        print(f"  {name:<26}" + "".join(f"{c:>16}" for c in cells))
