@@ -188,7 +188,7 @@ class ConflictsDialog(QDialog):
             f"{n} item{'s' if n != 1 else ''} you changed on another computer too. The hub "
             "kept the version that reached it first; yours was set aside. Choose which to "
             "keep: Keep mine sends yours at the next sync, Keep both adds yours beside the "
-            "hub's." if n else "No conflicts: everything you changed reached the hub.")
+            "hub's; Ctrl+Z takes a choice back." if n else "No conflicts: everything you changed reached the hub.")
         if n:
             self.list.setCurrentRow(0)
         self._show(self.list.currentRow())
