@@ -5,6 +5,7 @@ target, plus peak memory, and write them to bench/results.json. Never fails on s
     python bench/bench.py --small    # tiny sizes: checks the benchmark still runs
     python bench/bench.py --only corpus  # the imports and exports (news-sized ones included)
     python bench/bench.py --only news    # only the import of news-sized articles
+    python bench/bench.py --only teamwin # the window alone, with a hub, a slow one, a stopped one
 
 The import of news-sized articles (3.5 KB, 10 spans each) is printed beside a floor timed in
 the same run: the same file read line by line with orjson and its documents (text, hash),
@@ -735,7 +736,7 @@ def bench_links(folder: Path, small: bool) -> None:
 
 
 PARTS = ("startup", "autosave", "article", "corpus", "news", "memory", "brat", "links", "hub",
-         "suggest")
+         "suggest", "teamwin")
 
 
 def main() -> None:
@@ -787,6 +788,14 @@ def main() -> None:
             from bench_suggest import bench_suggest  # the suggesters: PolNeAR, when present
 
             bench_suggest(folder, small, record, RESULTS)
+        if "teamwin" in parts:
+            from types import SimpleNamespace
+
+            from bench_team_window import bench_team_window  # the window with a hub
+
+            bench_team_window(folder, small, record, SimpleNamespace(
+                article=article, spans_for=spans_for, open_window=_open_window,
+                edit_pairs=_edit_pairs))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     RESULTS["peak memory of the benchmark process (MB)"] = {"value": round(peak, 1)}
     print(f"{'peak memory (benchmark process)':<58} {peak:9.1f} MB")

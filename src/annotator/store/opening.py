@@ -109,8 +109,14 @@ class Opening:
             if not path.parent.is_dir():
                 raise StoreError(f"{path}: the folder {path.parent} does not exist")
             cls._create(path)
-        check_header(path)
-        warnings = guard.warnings_for(path)  # before SQLite makes a -wal of its own
+        warnings: list[str] = []
+        if not open_here(path):
+            check_header(path)
+            warnings = guard.warnings_for(path)  # before SQLite makes a -wal of its own
+        # else: checked when this process opened it first, and reading it with a plain
+        # open() now would drop SQLite's locks on it (POSIX drops all of a process's locks
+        # on a file at the close of any descriptor of it): another program would then take
+        # itself for the last user and remove the -wal and -shm under our connections.
         try:
             conn = connect(path)
         except sqlite3.Error as exc:
@@ -203,6 +209,17 @@ class Opening:
 
 
 _OPEN_FILES: weakref.WeakSet[Opening] = weakref.WeakSet()
+
+
+def open_here(path: Path) -> bool:
+    """Is ``path`` open in this process (a store not closed yet: the window's, while the
+    sync engine opens its own)?"""
+    for store in list(_OPEN_FILES):
+        if store._file and store.path is not None:
+            with contextlib.suppress(OSError):
+                if os.path.samefile(store.path, path):
+                    return True
+    return False
 
 
 @atexit.register

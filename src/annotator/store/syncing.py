@@ -19,6 +19,7 @@ from typing import NamedTuple
 from annotator.core.ids import new_id, utc_now
 from annotator.core.labels import Label
 from annotator.core.syncitems import BY_NAME, DECISION, KINDS, NOTE, RELATION, SPAN, Kind
+from annotator.store.conflict_undo import ConflictUndo
 from annotator.store.errors import StoreError, reads
 from annotator.store.rows import CHUNK
 
@@ -46,8 +47,8 @@ class Parked(NamedTuple):
     hub: dict
 
 
-class Syncing:
-    """The sync part of ``Store``."""
+class Syncing(ConflictUndo):
+    """The sync part of ``Store`` (settling a conflict as an undo step: ConflictUndo)."""
 
     @reads
     def sync_state(self) -> dict[str, str]:
@@ -316,38 +317,42 @@ class Syncing:
         ``keep="local"`` puts the parked local version back, so the next sync sends it;
         ``keep="both"`` (spans and links) adds the local version beside the hub's, as a new
         item of its own."""
+        with self._write():
+            return self._resolve_conflict(conflict_id, keep)
+
+    def _resolve_conflict(self, conflict_id: int, keep: str) -> dict:
+        """Inside a write: :meth:`resolve_conflict`."""
         if keep not in ("hub", "local", "both"):
             raise StoreError(f"keep must be 'hub', 'local' or 'both', not {keep!r}")
-        with self._write():
-            row = self.conn.execute(
-                "SELECT kind, local FROM sync_conflicts WHERE id = ? AND resolved IS NULL",
-                [conflict_id],
-            ).fetchone()
-            if row is None:
-                raise StoreError(f"no open conflict numbered {conflict_id} "
-                                 "(annotator sync DB URL --conflicts lists them)")
-            kind, local = BY_NAME[row[0]], json.loads(row[1])
-            if keep == "both":
-                if kind.key != ("id",) or local.get("deleted"):
-                    raise StoreError(f"conflict {conflict_id}: both versions can be kept of a "
-                                     "changed span or link only; keep the hub's or yours")
-                if kind is not SPAN and not all(
-                    self.span_document(local[end]) for end in ("source", "target")
-                ):
-                    raise StoreError(f"conflict {conflict_id}: the link's spans are gone; "
-                                     "keep the hub's version or yours")
-                local = {**local, "id": new_id(), "updated_at": utc_now()}
-                self._sync_apply(kind, [local])
-            elif keep == "local":
-                if kind is DECISION:
-                    raise StoreError(f"conflict {conflict_id}: {local['item']} was decided on "
-                                     "the hub by another reviewer, whose verdict only they "
-                                     "change; keep theirs, or settle it with them")
-                self._sync_apply(kind, [local])
-            elif kind is DECISION and local.get("owns_gold") and local.get("gold"):
-                self._drop_parked_gold(local["gold"])
-            self.conn.execute("UPDATE sync_conflicts SET resolved = ? WHERE id = ?",
-                              [f"kept {keep} {utc_now()}", conflict_id])
+        row = self.conn.execute(
+            "SELECT kind, local FROM sync_conflicts WHERE id = ? AND resolved IS NULL",
+            [conflict_id],
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no open conflict numbered {conflict_id} "
+                             "(annotator sync DB URL --conflicts lists them)")
+        kind, local = BY_NAME[row[0]], json.loads(row[1])
+        if keep == "both":
+            if kind.key != ("id",) or local.get("deleted"):
+                raise StoreError(f"conflict {conflict_id}: both versions can be kept of a "
+                                 "changed span or link only; keep the hub's or yours")
+            if kind is not SPAN and not all(
+                self.span_document(local[end]) for end in ("source", "target")
+            ):
+                raise StoreError(f"conflict {conflict_id}: the link's spans are gone; "
+                                 "keep the hub's version or yours")
+            local = {**local, "id": new_id(), "updated_at": utc_now()}
+            self._sync_apply(kind, [local])
+        elif keep == "local":
+            if kind is DECISION:
+                raise StoreError(f"conflict {conflict_id}: {local['item']} was decided on "
+                                 "the hub by another reviewer, whose verdict only they "
+                                 "change; keep theirs, or settle it with them")
+            self._sync_apply(kind, [local])
+        elif kind is DECISION and local.get("owns_gold") and local.get("gold"):
+            self._drop_parked_gold(local["gold"])
+        self.conn.execute("UPDATE sync_conflicts SET resolved = ? WHERE id = ?",
+                          [f"kept {keep} {utc_now()}", conflict_id])
         return local
 
 

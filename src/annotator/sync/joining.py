@@ -116,6 +116,48 @@ _ADVICE = (
 )
 
 
+# A sync refused for a reason that is not the network, while working: (words found, why in a
+# few words for the status bar, what to do). The first match wins.
+_REFUSALS = (
+    (("schema version", "newer annotator"), "the hub needs a newer Annotator",
+     "Install a newer version of Annotator. Until then every edit is kept in this file; "
+     "nothing is lost."),
+    (("is not a member",), "you are no longer a member of this hub",
+     "Ask the lead to add you again (annotator hub add-member URL NAME). Your work stays in "
+     "this file and is sent once you are a member again."),
+    (("row-level security", "permission denied", "must be owner", "not permitted"),
+     "the hub denied permission",
+     "Your role on the hub no longer lets you write this (the lead may have changed your "
+     "role or taken it away). Ask the lead to check it with annotator hub add-member; your "
+     "work stays in this file and is sent once the hub accepts it."),
+    (("password authentication failed", "no password supplied", "password is required"),
+     "the hub refused the password",
+     "Give the new password to libpq (PGPASSWORD or ~/.pgpass), or File ▸ Team hub ▸ "
+     "Connect… and type it. Your work stays in this file."),
+    (("nothing pulled",), "what the hub sent failed a check",
+     "Nothing was taken from the hub and nothing here changed. Tell the lead the message "
+     "below: a row on the hub was written by hand or by a broken client."),
+    (("syncs with another hub", "this file is ", "holds "), "this file belongs to another "
+     "hub or member", "Open the database that syncs with this hub, or connect this one as "
+     "the member it belongs to."),
+    (("not an annotator hub",), "the address no longer leads to a hub",
+     "Check File ▸ Team hub ▸ Connect…'s address with the lead."),
+)
+
+
+def refusal(message: str) -> tuple[str, str] | None:
+    """Why the hub refused a sync, in a few words, and what to do; None when ``message``
+    is the network (a stopped hub, no route, a timeout): then the sync is only offline."""
+    if advice(message)[0] == "The hub cannot be reached":
+        return None
+    lowered = message.lower()
+    for words, why, todo in _REFUSALS:
+        if any(word in lowered for word in words):
+            return why, todo
+    return ("the hub refused it", "Read the message below; the lead can tell what the hub "
+            "expects. Your work stays in this file.")
+
+
 def advice(message: str) -> tuple[str, str]:
     """A title and what to do, for a HubError's message."""
     lowered = message.lower()

@@ -169,11 +169,8 @@ class TeamSync(QObject):
 
     def _on_state(self, state) -> None:
         self.state = state
-        text = state.text()
-        if not state.online and state.problem and not _network(state.problem):
-            # the engine counts any failure as offline; a refusal is not the network
-            text = "Sync refused: click for why (your work is kept)"
-        self.button.setText(("⚠ " if not state.online or state.conflicts else "⇅ ") + text)
+        trouble = not state.online or state.conflicts or state.held
+        self.button.setText(("⚠ " if trouble else "⇅ ") + state.text())
         self.button.setToolTip("Team hub: click for details")
 
     def _on_synced(self, report) -> None:
@@ -215,10 +212,25 @@ class TeamSync(QObject):
                 lines.append("Not synced yet since the window opened.")
             if state.waiting:
                 lines.append(f"{state.waiting} change(s) in this file not yet on the hub.")
-            if state.problem:
+            refused = joining.refusal(state.problem) if state.problem else None
+            if state.refused and refused:  # not the network: say what to do about it
+                lines += ["", f"The hub refused the sync: {refused[0]}.", refused[1],
+                          state.problem]
+            elif state.problem and state.local:
+                lines += ["", "This file could not be read or written for the sync (the hub "
+                          "is not the problem); the next sync tries again:", state.problem]
+            elif state.problem:
                 title, advice = joining.advice(state.problem)
                 lines += ["", f"{title}: {advice}", state.problem]
-            if not state.online:
+            if state.held:
+                lines += ["", f"{state.held} change(s) are on articles no longer assigned to "
+                          "you: the hub does not take them. They stay in this file; ask the "
+                          "lead to assign the articles to you again (annotator hub assign) "
+                          "and they are sent at the next sync."]
+            if state.refused:
+                lines += ["", "Keep working: every edit is saved in this file and sent once "
+                          "the hub accepts it again (Retry after the lead has fixed it)."]
+            elif not state.online:
                 lines += ["", "Keep working: every edit is saved in this file and sent when "
                           "the hub can be reached again."]
         if self.report is not None:
@@ -237,27 +249,42 @@ class TeamSync(QObject):
 
     def show_conflicts(self) -> None:
         if self.conflicts_dialog is None:
-            self.conflicts_dialog = ConflictsDialog(store=self.window.store,
-                                                    resolve=self.resolve, parent=self.window)
+            menus = self.window.menus
+            self.conflicts_dialog = ConflictsDialog(
+                store=self.window.store, resolve=self.resolve, parent=self.window,
+                undo_actions=[menus.undo_action, menus.redo_action])
         else:
             self.conflicts_dialog.reload()
         self.conflicts_dialog.show()
         self.conflicts_dialog.raise_()
 
     def resolve(self, conflict_id: int, keep: str) -> str | None:
-        """Settle one conflict in the file, show it, sync; a refusal's message, or None."""
+        """Settle one conflict in the file as one undo step, show it, sync; a refusal's
+        message, or None."""
+        from annotator.gui.annotate.conflict_command import SettleConflict
+
+        w = self.window
         try:
-            self.window.store.resolve_conflict(conflict_id, keep)
+            change = w.store.settle_conflict(conflict_id, keep)
         except AnnotatorError as exc:
             return str(exc)
+        w.annotating.push(SettleConflict(w.store, w.state, w.annotating.report, change,
+                                         self._settled))
+        return None
+
+    def _settled(self, change, forward: bool) -> None:
+        """A conflict settled (``forward``) or parked again (undo): on screen, and synced."""
         from annotator.gui.annotate.team_refresh import refresh_open_article
 
         refresh_open_article(self.window)
+        if self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
+            self.conflicts_dialog.reload()
         said = {"local": "yours is put back and sent to the hub",
-                "hub": "the hub's version is kept", "both": "both versions are kept"}[keep]
-        self.window.statusBar().showMessage(f"Conflict settled: {said}.", 8000)
+                "hub": "the hub's version is kept", "both": "both versions are kept"}
+        text = (f"Conflict settled: {said[change.keep]}." if forward else
+                "Conflict parked again as it was (File ▸ Team hub ▸ Conflicts…).")
+        self.window.statusBar().showMessage(text, 8000)
         self.sync_now()
-        return None
 
 
 # -- the connection each file remembers (the settings; never a password) ---------------
@@ -287,10 +314,6 @@ def forget(db: Path) -> None:
     if isinstance(hubs, dict) and _key(db) in hubs:
         hubs = {k: v for k, v in hubs.items() if k != _key(db)}
         settings.save({SETTING: hubs})
-
-
-def _network(problem: str) -> bool:
-    return joining.advice(problem)[0] == "The hub cannot be reached"
 
 
 def _when(stamp: float) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -133,8 +134,10 @@ class ConflictsDialog(QDialog):
     (store.resolve_conflict, through ``resolve``) and the list follows."""
 
     def __init__(self, *, store: Store, resolve: Callable[[int, str], str | None],
-                 parent: QWidget | None = None) -> None:
+                 undo_actions: list[QAction] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent, objectName="hubConflictsDialog")
+        # the window's Undo and Redo work here too: a choice is taken back where it was made
+        self.addActions(list(undo_actions))
         self.setWindowTitle("Sync conflicts")
         self.store, self.resolve = store, resolve
         self.list = QListWidget(objectName="conflictList")
@@ -185,7 +188,7 @@ class ConflictsDialog(QDialog):
             f"{n} item{'s' if n != 1 else ''} you changed on another computer too. The hub "
             "kept the version that reached it first; yours was set aside. Choose which to "
             "keep: Keep mine sends yours at the next sync, Keep both adds yours beside the "
-            "hub's." if n else "No conflicts: everything you changed reached the hub.")
+            "hub's; Ctrl+Z takes a choice back." if n else "No conflicts: everything you changed reached the hub.")
         if n:
             self.list.setCurrentRow(0)
         self._show(self.list.currentRow())
