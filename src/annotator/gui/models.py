@@ -255,6 +255,10 @@ class SpanTableModel(TitledTable):
     def several_annotators(self) -> bool:
         return len(self.state.spans.annotators()) > 1
 
+    def place_text(self, span: Span) -> str:
+        """What the place column says for ``span``."""
+        return where(self._paragraphs, span.start, span.end)
+
     # -- the model contract --------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802

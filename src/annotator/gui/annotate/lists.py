@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.model import Span
 from annotator.gui.annotate.state import DocumentState
 from annotator.gui.models import SpanTableModel, select_row
 
@@ -58,6 +59,8 @@ class SpanList(QObject):
         self.next_filter_action = self._action("Span list: next label", "Ctrl+]", parent, +1)
         self.prev_filter_action = self._action("Span list: previous label", "Ctrl+[", parent, -1)
         self._user_widths = False  # once the user sizes a column, it is only widened
+        self._people: set[str] = set()  # the annotators the By column was fitted to
+        self._place_length = 0  # the length of the place the Where column was fitted to
         header.sectionResized.connect(self._on_header_section_resized)
         self.filter.currentIndexChanged.connect(self._on_filter_index_changed)
         state.labels_changed.connect(self._fill_filter)
@@ -72,6 +75,7 @@ class SpanList(QObject):
         self.table.selectionModel().currentRowChanged.connect(self._on_table_row_changed)
         state.span_changed.connect(self.hold)
         state.span_added.connect(self.hold)
+        state.span_added.connect(self._fit_arrival)
         state.span_removed.connect(self.hold)
         state.selection_changed.connect(self._on_state_selection_changed)
 
@@ -155,12 +159,31 @@ class SpanList(QObject):
         # The place column fits the article's largest numbers, the annotator column its
         # longest name: measured on a few strings once, not on the rows.
         doc, model = self.state.document, self.model
+        self._people, self._place_length = set(), 0
         if doc is not None:
             widest = model.data(model.index(model.rowCount() - 1, model.WHERE)) or "¶9 · 9–9"
-            sample = widest.translate(str.maketrans("0123456789", "8" * 10))
-            self._fit(model.WHERE, [sample], 12, model.place_font)
-            self._fit(model.ANNOTATOR, [*self.state.spans.annotators(), "By"], 14)
+            self._fit_place(widest)
+            self._people = set(self.state.spans.annotators())
+            self._fit(model.ANNOTATOR, [*self._people, "By"], 14)
         self._say_hidden()
+
+    def _fit_place(self, place: str) -> None:
+        sample = place.translate(str.maketrans("0123456789", "8" * 10))
+        self._place_length = len(place)
+        self._fit(self.model.WHERE, [sample], 12, self.model.place_font)
+
+    def _fit_arrival(self, span: Span, _row: int) -> None:
+        """Spans that come after the opening (a sync brings the team's work into a
+        reviewer's file) may bring another annotator or a place further on: the By
+        column appears and both columns widen to show them whole."""
+        model = self.model
+        if span.annotator not in self._people:
+            self._people.add(span.annotator)
+            self.table.setColumnHidden(model.ANNOTATOR, not model.several_annotators())
+            self._fit(model.ANNOTATOR, [*self._people, "By"], 14)
+        place = model.place_text(span)
+        if len(place) > self._place_length:
+            self._fit_place(place)
 
     def _on_header_section_resized(self, *_args) -> None:
         # a resize the user makes (a drag in the header) against one made here
