@@ -59,11 +59,16 @@ def buttons_have_icons(box: QDialogButtonBox) -> list[bool]:
 
 def test_plain_buttons_take_the_icons_off_a_style_that_adds_them(qapp) -> None:
     ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    with_icons = TicksAndCrosses("fusion")
-    box = QDialogButtonBox(ok_cancel)
-    box.setStyle(with_icons)
-    box.setStandardButtons(ok_cancel)  # made again under the style
-    assert buttons_have_icons(box) == [True, True]  # the old look the issue complains of
+    sheet = qapp.styleSheet()
+    qapp.setStyleSheet("")  # the desktop's look alone
+    try:
+        with_icons = TicksAndCrosses("fusion")
+        box = QDialogButtonBox(ok_cancel)
+        box.setStyle(with_icons)
+        box.setStandardButtons(ok_cancel)  # made again under the style
+        assert buttons_have_icons(box) == [True, True]  # the old look the issue complains of
+    finally:
+        qapp.setStyleSheet(sheet)
     box = QDialogButtonBox()
     box.setStyle(TicksAndCrosses("fusion"))
     box.setStyleSheet(theme.STYLE_SHEET)  # the app's sheet over that desktop's style

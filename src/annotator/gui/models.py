@@ -255,9 +255,11 @@ class SpanTableModel(TitledTable):
     def several_annotators(self) -> bool:
         return len(self.state.spans.annotators()) > 1
 
-    def place_text(self, span: Span) -> str:
-        """What the place column says for ``span``."""
-        return where(self._paragraphs, span.start, span.end)
+    def widest_place(self) -> str:
+        """The longest place the open article can show: its last paragraph and its end
+        (the column is sized for it at the opening, so spans that arrive later fit)."""
+        end = len(self.state.document.text) if self.state.document is not None else 9
+        return f"¶{len(self._paragraphs)} · {end}–{end}"
 
     # -- the model contract --------------------------------------------------------------
 

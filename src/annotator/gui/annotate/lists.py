@@ -60,7 +60,7 @@ class SpanList(QObject):
         self.prev_filter_action = self._action("Span list: previous label", "Ctrl+[", parent, -1)
         self._user_widths = False  # once the user sizes a column, it is only widened
         self._people: set[str] = set()  # the annotators the By column was fitted to
-        self._place_length = 0  # the length of the place the Where column was fitted to
+        self._place = "¶8 · 8–8"  # the widest place of the open article, in eights
         header.sectionResized.connect(self._on_header_section_resized)
         self.filter.currentIndexChanged.connect(self._on_filter_index_changed)
         state.labels_changed.connect(self._fill_filter)
@@ -98,12 +98,15 @@ class SpanList(QObject):
         index = self.filter.findData(label)
         self.filter.setCurrentIndex(max(0, index))
 
-    def _fit(self, column: int, samples: list[str], extra: int, font=None) -> None:
-        """Size a column for its widest value (measured on a few strings, not the rows).
-        A width the user chose is only ever widened, so that a longer article's numbers
-        still fit."""
+    def _fit(self, column: int, samples: list[str], extra: int, font=None,
+             most: int | None = None) -> None:
+        """Size a column for its widest value (measured on a few strings, not the rows),
+        at ``most`` pixels if given. A width the user chose is only ever widened, so that
+        a longer article's numbers still fit."""
         metrics = QFontMetrics(font) if font is not None else self.table.fontMetrics()
         width = max((metrics.horizontalAdvance(s) for s in samples), default=0) + extra
+        if most is not None:
+            width = min(width, most)
         header = self.table.horizontalHeader()
         if self._user_widths:
             width = max(width, header.sectionSize(column))
@@ -159,31 +162,30 @@ class SpanList(QObject):
         # The place column fits the article's largest numbers, the annotator column its
         # longest name: measured on a few strings once, not on the rows.
         doc, model = self.state.document, self.model
-        self._people, self._place_length = set(), 0
+        self._people = set()
         if doc is not None:
-            widest = model.data(model.index(model.rowCount() - 1, model.WHERE)) or "¶9 · 9–9"
-            self._fit_place(widest)
+            self._place = model.widest_place().translate(str.maketrans("0123456789", "8" * 10))
+            self._fit_place()
             self._people = set(self.state.spans.annotators())
             self._fit(model.ANNOTATOR, [*self._people, "By"], 14)
         self._say_hidden()
 
-    def _fit_place(self, place: str) -> None:
-        sample = place.translate(str.maketrans("0123456789", "8" * 10))
-        self._place_length = len(place)
-        self._fit(self.model.WHERE, [sample], 12, self.model.place_font)
+    def _fit_place(self) -> None:
+        """The place column as wide as the article's widest place, unless that leaves the
+        text less room than the place (a narrow list): then Qt elides the place."""
+        room = self.table.width()  # its viewport follows later, on a resize
+        self._fit(self.model.WHERE, [self._place], 12, self.model.place_font,
+                  most=int(room * 0.3) if room > 150 else None)
 
     def _fit_arrival(self, span: Span, _row: int) -> None:
         """Spans that come after the opening (a sync brings the team's work into a
-        reviewer's file) may bring another annotator or a place further on: the By
-        column appears and both columns widen to show them whole."""
+        reviewer's file) may bring another annotator: the By column appears and widens
+        to show the names whole."""
         model = self.model
         if span.annotator not in self._people:
             self._people.add(span.annotator)
             self.table.setColumnHidden(model.ANNOTATOR, not model.several_annotators())
             self._fit(model.ANNOTATOR, [*self._people, "By"], 14)
-        place = model.place_text(span)
-        if len(place) > self._place_length:
-            self._fit_place(place)
 
     def _on_header_section_resized(self, *_args) -> None:
         # a resize the user makes (a drag in the header) against one made here
@@ -216,6 +218,8 @@ class SpanList(QObject):
         self._release.stop()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Resize and watched is self.table:
+            self._fit_place()
         if (
             event.type() in _REACHING_FOR_THE_LIST
             and self._release.isActive()
