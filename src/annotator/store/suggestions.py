@@ -96,6 +96,16 @@ class SuggestionLayer:
             )
         return result
 
+    def replace_suggestion_runs(
+        self, doc_id: str, runs: Iterable[Suggestions]
+    ) -> dict[str, ReplaceResult]:
+        """Several suggesters' runs for one article in ONE transaction (annotator suggest
+        and the window's background runs), what each did by suggester: a job stopped
+        half-way leaves the article as it was, never some suggesters' new suggestions
+        beside others' old ones."""
+        with self._one_write():
+            return {run.suggester: self.replace_suggestions(doc_id, run) for run in runs}
+
     @reads
     def suggestions(self, doc_id: str, annotator: str | None = None) -> list[Suggestion]:
         """The pending suggestions of an article, spans in text order, then links. With
