@@ -49,7 +49,7 @@ class Suggesting(QObject):
         self.state.suggestion_hint = self.hint
 
     def _menu(self) -> None:
-        menu = menu_before_help(self.window, "S&uggestions")
+        menu = self.menu = menu_before_help(self.window, "S&uggestions")
         self.actions: dict[str, QAction] = {}
         for name, text, slot in (
             ("next", "&Next suggestion", lambda: self.step(+1)),
