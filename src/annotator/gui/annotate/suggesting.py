@@ -19,7 +19,7 @@ from annotator.core.suggestion_rows import EXISTING, Suggestion, SuggestionChang
 from annotator.gui.about import menu_before_help
 from annotator.gui.annotate.reading import label_color
 from annotator.gui.annotate.suggestion_commands import SuggestionCommand
-from annotator.gui.annotate.suggestion_marks import SuggestionMarks
+from annotator.gui.annotate.suggestion_marks import SuggestedArc, SuggestionMarks
 from annotator.store.errors import StoreError
 
 KEYS = {
@@ -138,9 +138,30 @@ class Suggesting(QObject):
                 if end.startswith(EXISTING) and there:
                     a, b = positions.range_to_qt(there[0], there[1])
                     places.append((a, b, label_color(self.state, now.label), True))
+        arcs = [] if self.hidden else self._arcs(now)
         for marks in self.marks:
-            marks.show_places(places)
+            marks.show_places(places, arcs)
         self._count()
+
+    def _arcs(self, now: Suggestion | None) -> list[SuggestedArc]:
+        """The pending links as dashed arcs between their ends (a span suggestion's or a
+        span's place); the current one, or the links of the current span, drawn thicker."""
+        positions, arcs = self.state.positions, []
+        spans = {s.id: (s.start, s.end, s.label) for s in self.pending if s.is_span}
+        # (a dict, not _end's walk through the list: a long article has thousands)
+        place = lambda end: spans.get(end) or (self._end(end) if end.startswith(EXISTING)  # noqa: E731
+                                               else None)  # fmt: skip
+        for s in self.pending:
+            if s.is_span:
+                continue
+            source, target = place(s.source), place(s.target)
+            if source is None or target is None:
+                continue
+            current = now is not None and now.id in (s.id, s.source, s.target)
+            arcs.append(SuggestedArc(positions.range_to_qt(source[0], source[1]),
+                                     positions.range_to_qt(target[0], target[1]),
+                                     label_color(self.state, s.label), s.label, current))  # fmt: skip
+        return arcs
 
     def _count(self) -> None:
         if not self.pending:
