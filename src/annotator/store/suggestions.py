@@ -166,6 +166,17 @@ class SuggestionLayer:
         return {row[0]: Provenance(*row).describe() for row in rows}
 
     @reads
+    def provenance_by_document(self) -> dict[str, dict[str, Provenance]]:
+        """Every accepted item's provenance, by article then item id (the native export
+        writes it beside each span and link; most databases have none: one query)."""
+        out: dict[str, dict[str, Provenance]] = {}
+        for row in self.conn.execute(
+            "SELECT document, item, kind, suggester, score, reason, accepted_at FROM provenance"
+        ):
+            out.setdefault(row[0], {})[row[1]] = Provenance(*row[1:])
+        return out
+
+    @reads
     def rejected_suggestions(self, doc_id: str) -> int:
         return self.conn.execute(
             "SELECT count(*) FROM suggestion_rejections WHERE document = ?", [doc_id]

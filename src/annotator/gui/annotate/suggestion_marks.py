@@ -170,7 +170,8 @@ class SuggestionMarks(QWidget):
         path.lineTo(lane, y2)
         path.lineTo(p2.x(), y2)
         path.lineTo(p2)
-        return path, on_screen, QPointF(lane - 30, (y1 + y2) / 2)
+        # the tag over the source's line, clear of the lane that other arcs share
+        return path, on_screen, QPointF((p1.x() + lane) / 2, y1)
 
 
 def outline_color(color: str) -> QColor:
