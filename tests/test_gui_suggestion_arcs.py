@@ -51,18 +51,25 @@ def test_a_suggested_link_is_a_dashed_arc_and_accepted_on_its_own(qtbot, seed_db
     s = w.suggesting
     view = w.article.text
     (marks,) = [m for m in s.marks if m.view is view]
-    (arc,) = marks.arcs
     link = next(p for p in s.pending if not p.is_span)
     quote = next(p for p in s.pending if p.label == "quote")
-    assert arc.label == "said_by" and not arc.current
+    s.go_to(next(p for p in s.pending if p.label == "actor"))  # the speaker shown
+    (arc,) = marks.arcs
+    assert arc.label == "said_by" and arc.current  # the current span's link: thicker
     assert arc.source == w.state.positions.range_to_qt(quote.start, quote.end)
     s.go_to(quote)  # the quote shown: its arc's ends on screen
-    assert marks.arcs[0].current  # the current quote's link is drawn thicker
+    assert marks.arcs[0].current
+    s.go_to(link)
+    assert marks.arcs[0].current
+    s.current = None
+    s.redraw()
+    assert not marks.arcs[0].current
     qtbot.wait(50)
     # the arc is drawn: pixels of its colour appear above the quote's line, and go with it
     color = outline_color(arc.color)
     with_arc = inked(picture(view.viewport()), color, view.viewport().rect())
-    marks.show_places(marks.places, [])
+    provider = marks.provider
+    marks.show(lambda top, bottom: (provider(top, bottom)[0], []))  # the same, no arcs
     without = inked(picture(view.viewport()), color, view.viewport().rect())
     assert with_arc > without + 20
     s.redraw()
@@ -117,7 +124,7 @@ def test_the_long_article_view_draws_suggested_arcs_too(qtbot, tmp_path: Path) -
     real = marks._route
     marks._route = lambda *args: routed.append(args) or real(*args)
     marks.repaint()
-    assert len(marks.arcs) == 1 and routed == []
+    assert len(marks.arcs) == 1 and marks.shown()[1] == [] and routed == []
     window.suggesting.go_to(next(p for p in window.suggesting.pending if p.label == "quote"))
     (arc,) = marks.arcs
     assert arc.source == window.state.positions.range_to_qt(q, q + 17)
@@ -126,6 +133,7 @@ def test_the_long_article_view_draws_suggested_arcs_too(qtbot, tmp_path: Path) -
     assert routed  # shown: now drawn
     color = outline_color(arc.color)
     with_arc = inked(picture(view.viewport()), color, view.viewport().rect())
-    marks.show_places(marks.places, [])
+    provider = marks.provider
+    marks.show(lambda top, bottom: (provider(top, bottom)[0], []))  # the same, no arcs
     assert with_arc > inked(picture(view.viewport()), color, view.viewport().rect()) + 20
     window.close()

@@ -131,10 +131,19 @@ class AutoSuggest(QObject):
         """Run the suggesters on the open article as it is now, in a worker thread."""
         text = self.state.document.text
         spans, relations = list(self.state.spans), list(self.state.relations)
-        began = self.generation
+        began, path, who = self.generation, self.window.store.path, self.window.annotator
 
         def work(_progress: tasks.Progress):
-            return suggest_runs.propose(text, spans, relations)
+            runs = suggest_runs.propose(text, spans, relations)
+            if path is None or self.generation != began:  # (an int read: safe off-thread)
+                return "proposed", runs  # the window decides, and writes on its thread
+            # A long article's suggestions are many: written and read back here, on a
+            # connection of this thread, so the window's thread only draws them.
+            from annotator.store import Store
+
+            with Store.open(path, create=False) as store:
+                done = suggest_runs.keep(store, doc_id, runs)
+                return "kept", done, store.suggestions(doc_id, who), who
 
         task = tasks.Task(work, parent=self)
         self.running[doc_id] = task
@@ -150,10 +159,15 @@ class AutoSuggest(QObject):
             self.window.suggesting.redraw()
             self._say(f"No suggestions made: {message}", 10000)
 
-    def _arrived(self, doc_id: str, began: int, runs) -> None:
+    def _arrived(self, doc_id: str, began: int, result: tuple) -> None:
         self.running.pop(doc_id, None)
         if self.window._closing:
             return
+        if result[0] == "kept":  # written by the worker; read again here if edited since
+            fresh = self.generation == began and self.window.annotator == result[3]
+            self._kept(doc_id, result[1], result[2] if fresh else None)
+            return
+        runs = result[1]
         doc = self.state.document
         here = doc is not None and doc.id == doc_id
         if self.generation != began:
@@ -169,12 +183,12 @@ class AutoSuggest(QObject):
             refused=lambda error: self._say(f"Suggestions not kept: {error}", 10000),
         ))  # fmt: skip
 
-    def _kept(self, doc_id: str, done) -> None:
+    def _kept(self, doc_id: str, done, pending=None) -> None:
         doc = self.state.document
         if doc is None or doc.id != doc_id:
             return
         suggesting = self.window.suggesting
-        suggesting.reload()
+        suggesting.reload(pending=pending)
         made = sum(r.added_spans + r.added_links for r in done.values())
         if not made:
             self._say("No suggestions found in this article.", 6000)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QLabel
 
+from annotator.core.suggestion_index import Placed
 from annotator.core.suggestion_rows import EXISTING, Suggestion, SuggestionChange
 from annotator.gui.about import menu_before_help
 from annotator.gui.annotate.reading import label_color
@@ -36,6 +37,9 @@ class Suggesting(QObject):
         self.window, self.store, self.state = window, window.store, window.state
         self.article = window.article
         self.pending: list[Suggestion] = []
+        self._by_id: dict[str, Suggestion] = {}
+        self._spans_at: Placed[Suggestion] = Placed([])
+        self._links_at: Placed[Suggestion] = Placed([])
         self.current: str | None = None
         self.hidden = False
         views = [self.article.views.widget(i) for i in range(self.article.views.count())]
@@ -72,14 +76,18 @@ class Suggesting(QObject):
 
     # -- what is pending -----------------------------------------------------------------
 
-    def reload(self, *_args, near: int | None = None, select: str | None = None) -> None:
-        """Read the article's pending suggestions again (and which of its spans came from
-        one); the current one stays, or moves to the first at or after ``near``."""
+    def reload(self, *_args, near: int | None = None, select: str | None = None,
+               pending: list[Suggestion] | None = None) -> None:  # fmt: skip
+        """Read the article's pending suggestions again (``pending``: read already, by a
+        worker thread) and which of its spans came from one; the current one stays, or
+        moves to the first at or after ``near``."""
         doc = self.state.document
-        self.pending = []
+        self.pending, self._by_id = [], {}
         if doc is not None:
             try:
-                self.pending = self.store.suggestions(doc.id, self.window.annotator)
+                self.pending = (list(pending) if pending is not None
+                                else self.store.suggestions(doc.id, self.window.annotator))
+                self._by_id = {s.id: s for s in self.pending}
                 # (a list is empty while it sorts: the places, links' by their source,
                 # are worked out first)
                 keys = {s.id: self._sort_key(s) for s in self.pending}
@@ -87,7 +95,8 @@ class Suggesting(QObject):
                 self.state.provenance = self.store.provenance_of_document(doc.id)
             except StoreError as exc:  # a damaged file: the article still opens
                 self.window.statusBar().showMessage(f"Suggestions not shown: {exc}", 8000)
-        ids = {s.id for s in self.pending}
+        self._index()
+        ids = self._by_id
         if select in ids:
             self.current = select
         elif near is not None:
@@ -116,52 +125,57 @@ class Suggesting(QObject):
                 span = self.state.spans.get(span_id)
                 return span.start, span.end, span.label
             return None
-        found = next((s for s in self.pending if s.id == end), None)
+        found = self._by_id.get(end)  # (a dict: a long article has thousands)
         return (found.start, found.end, found.label) if found else None
 
     def current_suggestion(self) -> Suggestion | None:
-        return next((s for s in self.pending if s.id == self.current), None)
+        return self._by_id.get(self.current) if self.current is not None else None
+
+    def _index(self) -> None:
+        """Where each pending suggestion is (a link: from its first end to its last), so
+        that a redraw looks only at those on screen."""
+        links = []
+        for s in self.pending:
+            if not s.is_span:
+                ends = [self._end(s.source), self._end(s.target)]
+                if None not in ends:
+                    links.append((min(e[0] for e in ends), max(e[1] for e in ends), s))
+        self._spans_at = Placed((s.start, s.end, s) for s in self.pending if s.is_span)
+        self._links_at = Placed(links)
 
     def redraw(self) -> None:
-        places = []
-        now = self.current_suggestion()
-        ends = {now.source, now.target} if now is not None and not now.is_span else set()
-        positions = self.state.positions
-        if not self.hidden:
-            for s in self.pending:
-                if s.is_span:
-                    a, b = positions.range_to_qt(s.start, s.end)
-                    places.append((a, b, label_color(self.state, s.label),
-                                   s.id == self.current or s.id in ends))  # fmt: skip
-            for end in ends:
-                there = self._end(end)
-                if end.startswith(EXISTING) and there:
-                    a, b = positions.range_to_qt(there[0], there[1])
-                    places.append((a, b, label_color(self.state, now.label), True))
-        arcs = [] if self.hidden else self._arcs(now)
+        provider = self._on_screen if self.pending and not self.hidden else None
         for marks in self.marks:
-            marks.show_places(places, arcs)
+            marks.show(provider)
         self._count()
 
-    def _arcs(self, now: Suggestion | None) -> list[SuggestedArc]:
-        """The pending links as dashed arcs between their ends (a span suggestion's or a
-        span's place); the current one, or the links of the current span, drawn thicker."""
-        positions, arcs = self.state.positions, []
-        spans = {s.id: (s.start, s.end, s.label) for s in self.pending if s.is_span}
-        # (a dict, not _end's walk through the list: a long article has thousands)
-        place = lambda end: spans.get(end) or (self._end(end) if end.startswith(EXISTING)  # noqa: E731
-                                               else None)  # fmt: skip
-        for s in self.pending:
-            if s.is_span:
-                continue
-            source, target = place(s.source), place(s.target)
+    def _on_screen(self, top: int, bottom: int) -> tuple[list, list[SuggestedArc]]:
+        """What the marks draw between the Qt positions ``top`` and ``bottom``: the span
+        suggestions there outlined (the current one, and the current link's ends, drawn
+        thicker) and the links there as dashed arcs between their ends."""
+        positions, color = self.state.positions, lambda label: label_color(self.state, label)
+        lo, hi = positions.from_qt(top), positions.from_qt(bottom, side="end")
+        now = self.current_suggestion()
+        ends = {now.source, now.target} if now is not None and not now.is_span else set()
+        places = [
+            (*positions.range_to_qt(s.start, s.end), color(s.label),
+             s.id == self.current or s.id in ends)
+            for s in self._spans_at.between(lo, hi)
+        ]  # fmt: skip
+        for end in ends:
+            there = self._end(end)
+            if end.startswith(EXISTING) and there:
+                places.append((*positions.range_to_qt(there[0], there[1]), color(now.label), True))
+        arcs = []
+        for s in self._links_at.between(lo, hi):
+            source, target = self._end(s.source), self._end(s.target)
             if source is None or target is None:
                 continue
             current = now is not None and now.id in (s.id, s.source, s.target)
             arcs.append(SuggestedArc(positions.range_to_qt(source[0], source[1]),
                                      positions.range_to_qt(target[0], target[1]),
-                                     label_color(self.state, s.label), s.label, current))  # fmt: skip
-        return arcs
+                                     color(s.label), s.label, current))  # fmt: skip
+        return places, arcs
 
     def _count(self) -> None:
         if not self.pending:

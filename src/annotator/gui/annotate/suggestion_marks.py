@@ -10,6 +10,7 @@ a long article costs what a short one does."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
@@ -37,9 +38,12 @@ class SuggestedArc:
     current: bool
 
 
+Provider = Callable[[int, int], tuple[list[tuple[int, int, str, bool]], list[SuggestedArc]]]
+
+
 class SuggestionMarks(QWidget):
-    """Outlines ``places`` ([(qt start, qt end, colour, is current)], set by the
-    window's Suggesting) over ``view``'s viewport."""
+    """Outlines and arcs over ``view``'s viewport: those its ``provider`` (the window's
+    Suggesting) gives for the lines on screen."""
 
     def __init__(self, view) -> None:
         super().__init__(view.viewport())
@@ -48,20 +52,40 @@ class SuggestionMarks(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.places: list[tuple[int, int, str, bool]] = []
-        self.arcs: list[SuggestedArc] = []
+        # what to draw between two Qt positions (the window's Suggesting): asked at each
+        # paint for the lines on screen only; None draws nothing
+        self.provider: Provider | None = None
         view.viewport().installEventFilter(self)
         view.verticalScrollBar().valueChanged.connect(self._scrolled)
         view.horizontalScrollBar().valueChanged.connect(self._scrolled)
         self.setGeometry(view.viewport().rect())
 
-    def show_places(self, places: list[tuple[int, int, str, bool]],
-                    arcs: list[SuggestedArc] | None = None) -> None:  # fmt: skip
-        self.places = places
-        self.arcs = arcs or []
-        self.setVisible(bool(places or self.arcs))
+    def show(self, provider: Provider | None) -> None:
+        self.provider = provider
+        self.setVisible(provider is not None)
         self.raise_()
         self.update()
+
+    def shown(self) -> tuple[list[tuple[int, int, str, bool]], list[SuggestedArc]]:
+        """The outlines ((qt start, qt end, colour, is current)) and arcs on screen now."""
+        if self.provider is None:
+            return [], []
+        return self.provider(*self.on_screen())
+
+    def everywhere(self) -> tuple[list[tuple[int, int, str, bool]], list[SuggestedArc]]:
+        """What would be drawn over the whole article (for a look from outside: a paint
+        asks only for the lines on screen)."""
+        if self.provider is None:
+            return [], []
+        return self.provider(0, self.view.document().characterCount())
+
+    @property
+    def places(self) -> list[tuple[int, int, str, bool]]:
+        return self.everywhere()[0]
+
+    @property
+    def arcs(self) -> list[SuggestedArc]:
+        return self.everywhere()[1]
 
     def _scrolled(self, *_args) -> None:
         # QTextEdit scrolls its viewport's children with the text (QWidget.scroll): this
@@ -87,14 +111,15 @@ class SuggestionMarks(QWidget):
         return top, bottom.block().position() + bottom.block().length()
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        if not (self.places or self.arcs):
+        if self.provider is None:
             return
         top, bottom = self.on_screen()
+        places, arcs = self.provider(top, bottom)
         painter = QPainter(self)
         try:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            for a, b, color, current in self.places:
+            for a, b, color, current in places:
                 if b <= top or a >= bottom:
                     continue
                 pen = QPen(outline_color(color), CURRENT if current else OUTLINE)
@@ -104,16 +129,17 @@ class SuggestionMarks(QWidget):
                 for rect in line_rects(self.view, a, b, OUTLINE):
                     if rect.intersects(QRectF(event.rect())):
                         painter.drawRoundedRect(rect, 3, 3)
-            self._paint_arcs(painter, top, bottom)
+            self._paint_arcs(painter, arcs, top, bottom)
         finally:
             painter.end()
 
-    def _paint_arcs(self, painter: QPainter, top: int, bottom: int) -> None:
+    def _paint_arcs(self, painter: QPainter, arcs: list[SuggestedArc], top: int,
+                    bottom: int) -> None:  # fmt: skip
         font = QFont(self.view.font())
         font.setPointSizeF(max(6.5, font.pointSizeF() * 0.62))
         painter.setFont(font)
         metrics = QFontMetricsF(font)
-        for arc in self.arcs:
+        for arc in arcs:
             (sa, sb), (ta, tb) = arc.source, arc.target
             if max(sb, tb) <= top or min(sa, ta) >= bottom:
                 continue  # both ends above, or both below, the lines on screen
