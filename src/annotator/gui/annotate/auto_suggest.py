@@ -1,7 +1,7 @@
 """The suggesters run from the window, never on its GUI thread (issue 17, point 2).
 
 - **When an article opens** that was never suggested for (no pending suggestion, none
-  accepted or rejected), its text, spans and links are copied and the suggesters run in a
+  accepted or rejected) and is not a long one (the long-article view), its text, spans and links are copied and the suggesters run in a
   worker thread; opening and editing go on meanwhile. What they propose is written through
   the window's writer (after any edit still on its way) and drawn when it arrives. An edit
   of the article while they ran makes the result stale: it is dropped and the suggesters
@@ -98,6 +98,14 @@ class AutoSuggest(QObject):
         if doc is None or doc.id != doc_id or self.window._closing:
             return
         if self.window.layer == GOLD_LAYER or self._suggested_before(doc_id):
+            return
+        article = self.window.article
+        if article.text is article.long_text:
+            # The suggesters are pure Python and share the interpreter with the window: on
+            # a 5 MB article they would slow every edit for as long as they run. There
+            # they run when asked for.
+            self._say(f"A long article: {KEYS['article']} (Suggestions ▸ Suggest for this "
+                      "article) makes suggestions in the background.", 8000)  # fmt: skip
             return
         self.start(doc_id)
 
