@@ -59,6 +59,10 @@ def test_open_accept_reject_correct_export_and_rejected_stay_gone(
             accepted += 1
         keys += 1
         qtbot.waitUntil(lambda n=before: decided(seed_db) > n)  # saved before the next key
+        nxt = s.current_suggestion()
+        if nxt is not None and nxt.is_span:  # the next one is on screen, drawn as current
+            (marks,) = [m for m in s.marks if m.view is w.article.text]
+            assert any(current for *_place, current in marks.shown()[0])
     assert not s.pending and rejected_span and wrong_link
     assert accepted > 2 * 2 and keys < 2 * (accepted + 2) + 5  # about one key each
     spans = rows(seed_db, "SELECT id, start, end, label, text, annotator FROM spans")

@@ -231,12 +231,16 @@ class Suggesting(QObject):
         self.current = s.id
         self.state.select(None)  # the keys act on the suggestion, not on a span
         self.redraw()
+        self._reveal(s)
+        self.window.statusBar().showMessage(self.describe(s), 15000)
+
+    def _reveal(self, s: Suggestion) -> None:
+        """The caret at the suggestion, scrolled into view."""
         view = self.article.text
         cursor = QTextCursor(view.document())
         cursor.setPosition(self.state.positions.to_qt(self._place(s)))
         view.setTextCursor(cursor)
         view.ensureCursorVisible()
-        self.window.statusBar().showMessage(self.describe(s), 15000)
 
     def accept(self, label: str | None = None) -> None:
         s = self._refused()
@@ -325,6 +329,8 @@ class Suggesting(QObject):
         first = change.removed[0].id if change.removed else None
         self.reload(near=near if forward else None, select=None if forward else first)
         s = self.current_suggestion()
+        if s is not None:  # the one the next key acts on is on screen
+            self._reveal(s)
         done = change.what if forward else f"Undone: {change.what.lower()}"
         self.window.statusBar().showMessage(
             f"{done}. " + (f"Next: {self.describe(s)}" if s else "No suggestions left."), 15000
