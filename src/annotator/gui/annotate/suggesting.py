@@ -13,7 +13,7 @@ import html
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPlainTextEdit
 
 from annotator.core.suggestion_index import Placed
 from annotator.core.suggestion_rows import EXISTING, Suggestion, SuggestionChange
@@ -241,6 +241,15 @@ class Suggesting(QObject):
         cursor.setPosition(self.state.positions.to_qt(self._place(s)))
         view.setTextCursor(cursor)
         view.ensureCursorVisible()
+        # at the page's bottom edge its text (a quote runs on) and its arc would be cut:
+        # brought up to a third of the page, as a reader's eye expects the next item
+        top, height = view.cursorRect().top(), view.viewport().height()
+        if not height * 0.1 <= top <= height * 0.6:
+            if isinstance(view, QPlainTextEdit):
+                view.centerCursor()
+            else:
+                bar = view.verticalScrollBar()
+                bar.setValue(bar.value() + top - height // 3)
 
     def accept(self, label: str | None = None) -> None:
         s = self._refused()
