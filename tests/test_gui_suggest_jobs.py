@@ -246,3 +246,22 @@ def test_a_database_in_memory_gets_them_through_the_window_writer(qtbot, monkeyp
     assert len(store.suggestions(doc, "alice")) == len(w.suggesting.pending)
     assert "suggestion(s) in this article" in w.statusBar().currentMessage()
     w.close()
+
+
+def test_a_window_closed_while_its_suggesters_run_is_left_alone(qtbot, seed_db, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_SUGGEST_ON_OPEN", "1")
+    slow = Gated()
+    monkeypatch.setattr(suggest_runs, "suggest_document", slow)
+    w = MainWindow(store=Store.open(seed_db), annotator="alice")  # (deleted by the test)
+    w.show()
+    qtbot.waitUntil(lambda: slow.calls == 1)
+    task = next(iter(w.auto_suggest.running.values()))
+    w.close()
+    w.deleteLater()
+    qtbot.wait(20)  # deleted, with its suggesting
+    slow.go.set()
+    task.thread.join(20)
+    qtbot.wait(50)  # what the thread said arrives at nothing, and nothing fails
+    assert not task.thread.is_alive()
+    # its suggestions were kept on the worker's own connection all the same
+    assert rows(seed_db, "SELECT count(*) FROM suggestions")[0][0] > 0

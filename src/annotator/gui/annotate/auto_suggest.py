@@ -91,7 +91,7 @@ class AutoSuggest(QObject):
         doc = self.state.document
         if doc is not None and self.enabled:
             # after the opening has been drawn: reading what is there costs nothing then
-            QTimer.singleShot(0, lambda: self._open_settled(doc.id))
+            QTimer.singleShot(0, self, lambda: self._open_settled(doc.id))
 
     def _open_settled(self, doc_id: str) -> None:
         doc = self.state.document
@@ -153,7 +153,9 @@ class AutoSuggest(QObject):
                 done = suggest_runs.keep(store, doc_id, runs)
                 return "kept", done, store.suggestions(doc_id, who), who
 
-        task = tasks.Task(work, parent=self)
+        # (no parent: a window closed while its suggesters run is deleted, and the
+        # thread's last signal must not reach a deleted object; self.running holds it)
+        task = tasks.Task(work)
         self.running[doc_id] = task
         task.succeeded.connect(lambda runs: self._arrived(doc_id, began, runs))
         task.failed.connect(lambda message: self._failed(doc_id, message))
@@ -237,7 +239,7 @@ class AutoSuggest(QObject):
         dialog.setMinimumDuration(300)
         dialog.setAutoReset(False)
         dialog.setAutoClose(False)
-        task = self.corpus = tasks.Task(work, parent=self)
+        task = self.corpus = tasks.Task(work)  # (no parent: as start()'s)
 
         def progressed(*_args) -> None:
             n, total = done["n"], done["total"]
