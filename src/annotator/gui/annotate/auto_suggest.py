@@ -51,6 +51,7 @@ class AutoSuggest(QObject):
         self.generation = 0  # one more at every edit of the open article's spans or links
         self.running: dict[str, tasks.Task] = {}  # article id -> its background run
         self.corpus: tasks.Task | None = None
+        self.tried: set[str] = set()  # suggested for by opening, this session (found or not)
         for signal in (self.state.span_added, self.state.span_removed, self.state.span_changed,
                        self.state.relation_added, self.state.relation_removed,
                        self.state.relation_changed):  # fmt: skip
@@ -97,7 +98,8 @@ class AutoSuggest(QObject):
         doc = self.state.document
         if doc is None or doc.id != doc_id or self.window._closing:
             return
-        if self.window.layer == GOLD_LAYER or self._suggested_before(doc_id):
+        if (self.window.layer == GOLD_LAYER or doc_id in self.tried or doc_id in self.running
+                or self._suggested_before(doc_id)):  # fmt: skip
             return
         article = self.window.article
         if article.text is article.long_text:
@@ -157,6 +159,7 @@ class AutoSuggest(QObject):
         # thread's last signal must not reach a deleted object; self.running holds it)
         task = tasks.Task(work)
         self.running[doc_id] = task
+        self.tried.add(doc_id)
         task.succeeded.connect(lambda runs: self._arrived(doc_id, began, runs))
         task.failed.connect(lambda message: self._failed(doc_id, message))
         self.window.suggesting.count_label.setText("Suggesting…")
