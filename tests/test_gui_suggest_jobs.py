@@ -265,3 +265,18 @@ def test_a_window_closed_while_its_suggesters_run_is_left_alone(qtbot, seed_db, 
     assert not task.thread.is_alive()
     # its suggestions were kept on the worker's own connection all the same
     assert rows(seed_db, "SELECT count(*) FROM suggestions")[0][0] > 0
+
+
+def test_an_article_with_nothing_found_is_not_suggested_for_at_each_opening(qtbot, seed_db,
+                                                                            monkeypatch):  # fmt: skip
+    monkeypatch.setenv("ANNOTATOR_SUGGEST_ON_OPEN", "1")
+    calls = []
+    monkeypatch.setattr(suggest_runs, "propose", lambda *a, **k: calls.append(a) or [])
+    w = open_window(qtbot, seed_db)
+    qtbot.waitUntil(lambda: "No suggestions found in this article." in
+                    w.statusBar().currentMessage())  # fmt: skip
+    w.show_layer("mine")  # the article opened again
+    w.show_layer("all")
+    qtbot.wait(100)
+    assert len(calls) == 1
+    w.close()
