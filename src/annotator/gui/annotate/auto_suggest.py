@@ -245,6 +245,8 @@ class AutoSuggest(QObject):
         task = self.corpus = tasks.Task(work)  # (no parent: as start()'s)
 
         def progressed(*_args) -> None:
+            if self.corpus is not task:  # over: setValue would show the dialog again
+                return
             n, total = done["n"], done["total"]
             dialog.setMaximum(max(total, 1))
             dialog.setValue(n)
@@ -257,14 +259,18 @@ class AutoSuggest(QObject):
         poll.start()
         task.progressed.connect(progressed)
         dialog.canceled.connect(task.cancel)
+        def finished(*_args) -> None:
+            poll.stop()
+            dialog.close()
+            dialog.deleteLater()
+
         for signal in (task.succeeded, task.failed, task.cancelled):
-            signal.connect(dialog.close)
+            signal.connect(finished)
         task.succeeded.connect(lambda tally: self._all_done(f"Suggested: {tally.describe()}."))
         task.cancelled.connect(lambda: self._all_done(
             f"Suggesting cancelled after {done['n']} of {done['total']} article(s); "
             "what was suggested in those stays, the others are as they were."))  # fmt: skip
         task.failed.connect(lambda message: self._all_done(f"Suggesting stopped: {message}"))
-        self.corpus_dialog = dialog
         task.start()
         return task
 
