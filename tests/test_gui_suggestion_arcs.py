@@ -64,6 +64,7 @@ def test_a_suggested_link_is_a_dashed_arc_and_accepted_on_its_own(qtbot, seed_db
     s.current = None
     s.redraw()
     assert not marks.arcs[0].current
+    s.go_to(quote)
     qtbot.wait(50)
     # the arc is drawn: pixels of its colour appear above the quote's line, and go with it
     color = outline_color(arc.color)

@@ -23,7 +23,7 @@ from annotator.gui.annotate.span_frame import line_rects
 OUTLINE = 1.5
 CURRENT = 2.5
 RISE = 9.0  # how far a suggested link's arc rises above its ends' line
-LANE = 10.0  # from the viewport's right edge: where an arc between two lines runs
+LANE = 5.0  # from the viewport's right edge: where an arc between two lines runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +139,9 @@ class SuggestionMarks(QWidget):
         font.setPointSizeF(max(6.5, font.pointSizeF() * 0.62))
         painter.setFont(font)
         metrics = QFontMetricsF(font)
+        # The long-article view's lines have no room above them (the arcs of links are
+        # not drawn there either): only the current arc's tag is written.
+        tight = isinstance(self.view, QPlainTextEdit)
         for arc in arcs:
             (sa, sb), (ta, tb) = arc.source, arc.target
             if max(sb, tb) <= top or min(sa, ta) >= bottom:
@@ -157,6 +160,8 @@ class SuggestionMarks(QWidget):
             if tip:  # an open arrow head, pointing down at the target
                 painter.drawLine(p2, p2 + QPointF(-3.5, -5))
                 painter.drawLine(p2, p2 + QPointF(3.5, -5))
+            if tight and not arc.current:
+                continue  # no room between lines: a tag would hide the words above
             text = f"{arc.label}?"
             box = QRectF(0, 0, metrics.horizontalAdvance(text) + 6, metrics.height())
             box.moveCenter(at)
