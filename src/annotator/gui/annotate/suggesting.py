@@ -10,12 +10,13 @@ The window wires this in with a few lines; the decisions themselves are the stor
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit
 
-from annotator.core.suggestion_index import Placed
+from annotator.core.suggestion_index import PendingSuggestions
 from annotator.core.suggestion_rows import EXISTING, Suggestion, SuggestionChange
 from annotator.gui.about import menu_before_help
 from annotator.gui.annotate.reading import label_color
@@ -36,10 +37,9 @@ class Suggesting(QObject):
         super().__init__(window)
         self.window, self.store, self.state = window, window.store, window.state
         self.article = window.article
-        self.pending: list[Suggestion] = []
-        self._by_id: dict[str, Suggestion] = {}
-        self._spans_at: Placed[Suggestion] = Placed([])
-        self._links_at: Placed[Suggestion] = Placed([])
+        self.view = PendingSuggestions([], self._span_at)
+        # a decision's change -> the suggestions it hid and the links it moved (for undo)
+        self._hid: dict[int, tuple] = {}
         self.current: str | None = None
         self.hidden = False
         views = [self.article.views.widget(i) for i in range(self.article.views.count())]
@@ -82,66 +82,46 @@ class Suggesting(QObject):
         worker thread) and which of its spans came from one; the current one stays, or
         moves to the first at or after ``near``."""
         doc = self.state.document
-        self.pending, self._by_id = [], {}
+        found: list[Suggestion] = []
         if doc is not None:
             try:
-                self.pending = (list(pending) if pending is not None
-                                else self.store.suggestions(doc.id, self.window.annotator))
-                self._by_id = {s.id: s for s in self.pending}
-                # (a list is empty while it sorts: the places, links' by their source,
-                # are worked out first)
-                keys = {s.id: self._sort_key(s) for s in self.pending}
-                self.pending.sort(key=lambda s: keys[s.id])
+                found = (pending if pending is not None
+                         else self.store.suggestions(doc.id, self.window.annotator))
                 self.state.provenance = self.store.provenance_of_document(doc.id)
             except StoreError as exc:  # a damaged file: the article still opens
                 self.window.statusBar().showMessage(f"Suggestions not shown: {exc}", 8000)
-        self._index()
-        ids = self._by_id
+        # (a new one, never changed in place: a decision still on its way to the
+        # database keeps the article it was made in)
+        self.view = PendingSuggestions(found, self._span_at)
+        ids = self.view.by_id
         if select in ids:
             self.current = select
         elif near is not None:
-            after = [s for s in self.pending if self._place(s) >= near]
-            self.current = (after or self.pending or [None])[0]
-            self.current = self.current.id if self.current else None
+            first = self.view.first_from(near)
+            self.current = first.id if first else None
         elif self.current not in ids:
             self.current = None
         self.redraw()
 
-    def _sort_key(self, s: Suggestion) -> tuple:
-        return (self._place(s), 0 if s.is_span else 1, -s.score, s.id)
+    @property
+    def pending(self) -> list[Suggestion]:
+        """The pending suggestions in the order the keys walk them (not to be changed)."""
+        return self.view.order
+
+    def _span_at(self, span_id: str) -> tuple[int, int, str] | None:
+        if span_id in self.state.spans:
+            span = self.state.spans.get(span_id)
+            return span.start, span.end, span.label
+        return None
 
     def _place(self, s: Suggestion) -> int:
-        """Where a suggestion is in the text: a span's start, a link's source's."""
-        if s.is_span:
-            return s.start
-        end = self._end(s.source)
-        return end[0] if end else 0
+        return self.view.place(s)
 
     def _end(self, end: str) -> tuple[int, int, str] | None:
-        """A link end's place and label: a span suggestion's or a span's."""
-        if end.startswith(EXISTING):
-            span_id = end[len(EXISTING):]
-            if span_id in self.state.spans:
-                span = self.state.spans.get(span_id)
-                return span.start, span.end, span.label
-            return None
-        found = self._by_id.get(end)  # (a dict: a long article has thousands)
-        return (found.start, found.end, found.label) if found else None
+        return self.view.end_of(end)
 
     def current_suggestion(self) -> Suggestion | None:
-        return self._by_id.get(self.current) if self.current is not None else None
-
-    def _index(self) -> None:
-        """Where each pending suggestion is (a link: from its first end to its last), so
-        that a redraw looks only at those on screen."""
-        links = []
-        for s in self.pending:
-            if not s.is_span:
-                ends = [self._end(s.source), self._end(s.target)]
-                if None not in ends:
-                    links.append((min(e[0] for e in ends), max(e[1] for e in ends), s))
-        self._spans_at = Placed((s.start, s.end, s) for s in self.pending if s.is_span)
-        self._links_at = Placed(links)
+        return self.view.by_id.get(self.current) if self.current is not None else None
 
     def redraw(self) -> None:
         provider = self._on_screen if self.pending and not self.hidden else None
@@ -160,14 +140,14 @@ class Suggesting(QObject):
         places = [
             (*positions.range_to_qt(s.start, s.end), color(s.label),
              s.id == self.current or s.id in ends)
-            for s in self._spans_at.between(lo, hi)
+            for s in self.view.spans_at.between(lo, hi)
         ]  # fmt: skip
         for end in ends:
             there = self._end(end)
             if end.startswith(EXISTING) and there:
                 places.append((*positions.range_to_qt(there[0], there[1]), color(now.label), True))
         arcs = []
-        for s in self._links_at.between(lo, hi):
+        for s in self.view.links_at_place.between(lo, hi):
             source, target = self._end(s.source), self._end(s.target)
             if source is None or target is None:
                 continue
@@ -181,10 +161,7 @@ class Suggesting(QObject):
         if not self.pending:
             self.count_label.setText("")
             return
-        counts: dict[str, int] = {}
-        for s in self.pending:
-            counts[s.label] = counts.get(s.label, 0) + 1
-        shown = ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
+        shown = ", ".join(f"{n} {label}" for label, n in sorted(self.view.counts.items()))
         hidden = " (hidden)" if self.hidden else ""
         self.count_label.setText(f"Suggestions left: {shown}{hidden}")
 
@@ -202,7 +179,7 @@ class Suggesting(QObject):
         """The tooltip's words for the suggestions at ``offset`` (reading.py shows them)."""
         if self.hidden:
             return ""
-        under = [s for s in self.pending if s.is_span and s.start <= offset < s.end]
+        under = self.view.at(offset)
         return "<hr>".join(
             f"<b>suggested {html.escape(s.label)}</b> · {html.escape(s.suggester)} "
             f"({s.score:.2f})<br>{html.escape(s.reason)}<br>"
@@ -220,11 +197,11 @@ class Suggesting(QObject):
         if not self.pending:
             self.window.statusBar().showMessage("No suggestions left in this article.", 5000)
             return
-        ids = [s.id for s in self.pending]
-        if self.current in ids:
-            i = (ids.index(self.current) + direction) % len(ids)
+        i = self.view.index_of(self.current) if self.current is not None else None
+        if i is not None:
+            i = (i + direction) % len(self.pending)
         else:
-            i = 0 if direction > 0 else len(ids) - 1
+            i = 0 if direction > 0 else len(self.pending) - 1
         self.go_to(self.pending[i])
 
     def go_to(self, s: Suggestion) -> None:
@@ -259,7 +236,9 @@ class Suggesting(QObject):
             return
         who = self.window.annotator
         verb = f"Accept {s.label} as {label}" if label and label != s.label else f"Accept {s.label}"
-        self._push(f"{verb} suggestion", lambda: self.store.accept_suggestion(s.id, who, label), s)
+        around = self._around()
+        self._push(f"{verb} suggestion",
+                   lambda: self.store.accept_suggestion(s.id, who, label, around), s)
 
     def take_label(self, label: str) -> bool:
         """A label key: with a current suggestion (and no text selected), accept it with
@@ -278,15 +257,16 @@ class Suggesting(QObject):
     def reject(self) -> None:
         s = self._refused()
         if s is not None:
+            around = self._around()
             self._push(f"Reject {s.label} suggestion",
-                       lambda: self.store.reject_suggestion(s.id), s)  # fmt: skip
+                       lambda: self.store.reject_suggestion(s.id, around), s)  # fmt: skip
 
     def accept_all(self) -> None:
         s = self._refused()
         if s is None:
             return
         doc_id, label, who = s.document, s.label, self.window.annotator
-        n = sum(1 for p in self.pending if p.label == label)
+        n = self.view.counts[label]
         self._push(f"Accept all {n} {label} suggestion(s)",
                    lambda: self.store.accept_suggestions_of(doc_id, label, who), s)  # fmt: skip
 
@@ -335,8 +315,15 @@ class Suggesting(QObject):
                 state.remove_relation(relation.id)
             for span in change.spans:
                 state.remove(span.id)
-        first = change.removed[0].id if change.removed else None
-        self.reload(near=near if forward else None, select=None if forward else first)
+        doc = state.document
+        if doc is not None and doc.id == change.document:
+            self._applied(change, forward)
+        if forward:
+            first = self.view.first_from(near)
+            self.current = first.id if first else None
+        elif change.removed and change.removed[0].id in self.view.by_id:
+            self.current = change.removed[0].id
+        self.redraw()
         s = self.current_suggestion()
         if s is not None:  # the one the next key acts on is on screen
             self._reveal(s)
@@ -345,11 +332,61 @@ class Suggesting(QObject):
             f"{done}. " + (f"Next: {self.describe(s)}" if s else "No suggestions left."), 15000
         )
 
+    def _applied(self, change: SuggestionChange, forward: bool) -> None:
+        """A decision's change made to the suggestions in memory, forward or back, as
+        reading them again would leave them (no reading: it costs what changed)."""
+        view, provenance = self.view, self.state.provenance
+        if forward:
+            for s in change.removed:
+                view.remove(s.id)
+            for link, _source, _target, source, target in change.retargeted:
+                self._move(link, source, target)
+            # a span of the annotator's own now: other suggesters' same suggestion is no
+            # longer shown, and links to it end at the span (as store.suggestions has it)
+            hidden, moved = [], []
+            for span in change.spans:
+                for same in view.at(span.start):
+                    if (same.start, same.end, same.label) == (span.start, span.end, span.label):
+                        hidden.append(view.remove(same.id))
+                        for link in list(view.links_by_end.get(same.id, ())):
+                            old = view.by_id[link]
+                            moved.append(old)
+                            moved_end = lambda end: EXISTING + span.id if end == same.id else end  # noqa: E731,B023
+                            self._move(link, moved_end(old.source), moved_end(old.target))
+            self._hid[id(change)] = (change, hidden, moved)
+            for p in change.provenance:
+                provenance[p.item] = p.describe()
+            return
+        _change, hidden, moved = self._hid.pop(id(change), (change, [], []))
+        for s in change.removed:
+            if s.is_span:
+                view.add(s)
+        for link, source, target, _source, _target in change.retargeted:
+            self._move(link, source, target)
+        for s in hidden:
+            view.add(s)
+        for old in moved:
+            self._move(old.id, old.source, old.target)
+        for s in change.removed:
+            if not s.is_span:
+                view.add(s)
+        for p in change.provenance:
+            provenance.pop(p.item, None)
+
+    def _move(self, link_id: str, source: str, target: str) -> None:
+        """A pending link whose ends were moved (to a span made from a suggestion)."""
+        old = self.view.remove(link_id)
+        if old is not None:
+            self.view.add(replace(old, source=source, target=target))
+
+    def _around(self) -> _Around:
+        return _Around(self.view, self.state.document.text)
+
     def _on_click(self, offset: int | None) -> None:
         """A click on a suggestion's text (where no span is) makes it the current one."""
         if offset is None or self.hidden or self.state.spans.at(offset):
             return
-        under = [s for s in self.pending if s.is_span and s.start <= offset < s.end]
+        under = self.view.at(offset)
         if under:
             s = min(under, key=lambda s: (s.end - s.start, -s.score))  # the innermost
             self.current = s.id
@@ -360,6 +397,20 @@ class Suggesting(QObject):
         if span_id is not None and self.current is not None:
             self.current = None  # the user picked a span: the keys are the span's again
             self.redraw()
+
+
+class _Around:
+    """What a decision is told of the article's suggestions in the window, so that the
+    store reads only those it changes (core/suggestion_rows.Around)."""
+
+    def __init__(self, view: PendingSuggestions, text: str) -> None:
+        self.view, self._text = view, text
+
+    def links_at(self, ids: set[str]) -> set[str] | None:
+        return self.view.links_at(ids)
+
+    def text(self, start: int, end: int) -> str:
+        return self._text[start:end]
 
 
 def _short(text: str, n: int = 50) -> str:
