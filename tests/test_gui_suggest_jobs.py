@@ -216,27 +216,6 @@ def _no_stray_threads():
             t.join(20)
 
 
-def test_a_long_article_is_suggested_for_when_asked_not_on_opening(qtbot, tmp_path, monkeypatch):
-    from test_gui_long import LONG_ARTICLE, window_on
-
-    monkeypatch.setenv("ANNOTATOR_SUGGEST_ON_OPEN", "1")
-    calls = []
-    monkeypatch.setattr(suggest_runs, "propose", lambda *a, **k: calls.append(a) or [])
-    para = "“We will not yield,” the minister said on Tuesday — 😀 Лавров too.\n\n"
-    w = window_on(qtbot, tmp_path / "long.db", para * (LONG_ARTICLE // len(para) + 10), [])
-    assert w.article.text is w.article.long_text
-    qtbot.waitUntil(lambda: "A long article: Ctrl+Shift+G" in w.statusBar().currentMessage())
-    assert calls == []  # the window's interpreter is not shared with 20 s of suggesting
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.article.text.setFocus()
-    qtbot.keyClick(w.article.text, Qt.Key.Key_G,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: len(calls) == 1)
-    qtbot.waitUntil(lambda: "No suggestions found" in w.statusBar().currentMessage())
-    w.close()
-
-
 def test_a_database_in_memory_gets_them_through_the_window_writer(qtbot, monkeypatch) -> None:
     monkeypatch.setenv("ANNOTATOR_SUGGEST_ON_OPEN", "1")
     store = Store.memory()

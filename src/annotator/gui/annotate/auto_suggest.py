@@ -1,13 +1,19 @@
 """The suggesters run from the window, never on its GUI thread (issue 17, point 2).
 
 - **When an article opens** that was never suggested for (no pending suggestion, none
-  accepted or rejected) and is not a long one (the long-article view), its text, spans and links are copied and the suggesters run in a
+  accepted or rejected), its text, spans and links are copied and the suggesters run in a
   worker thread; opening and editing go on meanwhile. What they propose is written through
   the window's writer (after any edit still on its way) and drawn when it arrives. An edit
   of the article while they ran makes the result stale: it is dropped and the suggesters
   run again on the article as it is now (the store leaves out what was rejected, and the
   window what is already a span). Suggestions ▸ Suggest when an article opens turns this
   off, remembered in the settings.
+- **A long article** (the long-article view) is suggested for in a process of its own
+  (annotator.suggest_apart): the pure-Python suggesters would hold the window's interpreter
+  for seconds, slowing every edit. A worker thread waits for the process and reads its
+  suggestions back, placed and ordered (core/suggestion_index.py), so the GUI thread only
+  draws them. An edit stops the process at once and starts it again 1.5 s after the last
+  edit; opening another article or closing the window stops it (no process is left).
 - **Suggest for this article** runs them again on demand (same path).
 - **Suggest for all articles…** runs the pipeline of ``annotator suggest``
   (annotator.suggest_runs) over every article in a thread with its own connection, behind
@@ -22,7 +28,8 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QProgressDialog
 
-from annotator import settings, suggest_runs
+from annotator import settings, suggest_apart, suggest_runs
+from annotator.core.suggestion_index import PendingSuggestions
 from annotator.core.vocabulary import GOLD_LAYER
 from annotator.gui import tasks
 from annotator.gui.writer import Write
@@ -45,6 +52,9 @@ def on_open_default() -> bool:
 class AutoSuggest(QObject):
     """The suggesters' jobs of one annotating window."""
 
+    AGAIN_MS = 1500  # a long article edited while suggested for: run again this long after
+    apart_target = staticmethod(suggest_apart.child)  # what its process runs (tests: a stand-in)
+
     def __init__(self, window, menu: QMenu) -> None:
         super().__init__(window)
         self.window, self.state = window, window.state
@@ -52,6 +62,9 @@ class AutoSuggest(QObject):
         self.running: dict[str, tasks.Task] = {}  # article id -> its background run
         self.corpus: tasks.Task | None = None
         self.tried: set[str] = set()  # suggested for by opening, this session (found or not)
+        self.apart: set[str] = set()  # articles whose run is a process (long articles)
+        self._again = QTimer(self, singleShot=True, interval=self.AGAIN_MS)
+        self._again.timeout.connect(self._run_again)
         for signal in (self.state.span_added, self.state.span_removed, self.state.span_changed,
                        self.state.relation_added, self.state.relation_removed,
                        self.state.relation_changed):  # fmt: skip
@@ -85,11 +98,38 @@ class AutoSuggest(QObject):
 
     def _edited(self, *_args) -> None:
         self.generation += 1
+        doc = self.state.document
+        if doc is not None and doc.id in self.apart and doc.id in self.running:
+            # stale now: its process is stopped at once (it would only be dropped), and
+            # started again once the edits pause
+            self.running[doc.id].cancel()
+            self._again.start()
+        elif self._again.isActive():
+            self._again.start()
+
+    def _run_again(self) -> None:
+        doc = self.state.document
+        if (doc is not None and doc.id in self.apart and doc.id not in self.running
+                and not self.window._closing):  # fmt: skip
+            self.start(doc.id)
+
+    def stop(self) -> None:
+        """The window closes: the background runs are stopped; a process is ended and
+        waited for (a thread's run ends by itself, written on its own connection)."""
+        self._again.stop()
+        for doc_id, task in list(self.running.items()):
+            if doc_id in self.apart:
+                task.cancel()
+                task.thread.join(10)
 
     # -- one article, in the background ------------------------------------------------
 
     def _opened(self) -> None:
         doc = self.state.document
+        self._again.stop()
+        for doc_id in self.apart & set(self.running):
+            if doc is None or doc_id != doc.id:  # the article it ran for was closed
+                self.running[doc_id].cancel()
         if doc is not None and self.enabled:
             # after the opening has been drawn: reading what is there costs nothing then
             QTimer.singleShot(0, self, lambda: self._open_settled(doc.id))
@@ -100,14 +140,6 @@ class AutoSuggest(QObject):
             return
         if (self.window.layer == GOLD_LAYER or doc_id in self.tried or doc_id in self.running
                 or self._suggested_before(doc_id)):  # fmt: skip
-            return
-        article = self.window.article
-        if article.text is article.long_text:
-            # The suggesters are pure Python and share the interpreter with the window: on
-            # a 5 MB article they would slow every edit for as long as they run. There
-            # they run when asked for.
-            self._say(f"A long article: {KEYS['article']} (Suggestions ▸ Suggest for this "
-                      "article) makes suggestions in the background.", 8000)  # fmt: skip
             return
         self.start(doc_id)
 
@@ -138,10 +170,16 @@ class AutoSuggest(QObject):
         self.start(doc.id)
 
     def start(self, doc_id: str) -> tasks.Task:
-        """Run the suggesters on the open article as it is now, in a worker thread."""
+        """Run the suggesters on the open article as it is now, in a worker thread (a
+        long article's in a process of its own, waited for by the thread)."""
+        began, path, who = self.generation, self.window.store.path, self.window.annotator
+        article = self.window.article
+        if article.text is article.long_text and path is not None:
+            self.apart.add(doc_id)
+            return self._start(doc_id, began, self._apart_work(doc_id, began, path, who))
+        self.apart.discard(doc_id)
         text = self.state.document.text
         spans, relations = list(self.state.spans), list(self.state.relations)
-        began, path, who = self.generation, self.window.store.path, self.window.annotator
 
         def work(_progress: tasks.Progress):
             runs = suggest_runs.propose(text, spans, relations)
@@ -153,36 +191,72 @@ class AutoSuggest(QObject):
 
             with Store.open(path, create=False) as store:
                 done = suggest_runs.keep(store, doc_id, runs)
-                return "kept", done, store.suggestions(doc_id, who), who
+                return "kept", done, _read_back(store, doc_id, who), who
 
+        return self._start(doc_id, began, work)
+
+    def _apart_work(self, doc_id: str, began: int, path, who: str):
+        target = self.apart_target
+
+        def work(progress: tasks.Progress):
+            apart = suggest_apart.Apart(path, doc_id, target)
+            done = apart.run(lambda: progress(0, 0), lambda: self.generation == began)
+            if done is None:
+                return "proposed", None  # edited meanwhile: nothing written
+            from annotator.store import Store
+
+            with Store.open(path, create=False) as store:
+                return "kept", done, _read_back(store, doc_id, who), who
+
+        return work
+
+    def _start(self, doc_id: str, began: int, work) -> tasks.Task:
         # (no parent: a window closed while its suggesters run is deleted, and the
         # thread's last signal must not reach a deleted object; self.running holds it)
         task = tasks.Task(work)
         self.running[doc_id] = task
         self.tried.add(doc_id)
-        task.succeeded.connect(lambda runs: self._arrived(doc_id, began, runs))
-        task.failed.connect(lambda message: self._failed(doc_id, message))
+        task.succeeded.connect(lambda runs: self._ended(doc_id, task)
+                               and self._arrived(doc_id, began, runs))  # fmt: skip
+        task.failed.connect(lambda message: self._ended(doc_id, task)
+                            and self._failed(doc_id, message))  # fmt: skip
+        task.cancelled.connect(lambda: self._ended(doc_id, task) and self._failed(doc_id, None))
         self.window.suggesting.count_label.setText("Suggesting…")
         task.start()
         return task
 
-    def _failed(self, doc_id: str, message: str) -> None:
-        self.running.pop(doc_id, None)
+    def _ended(self, doc_id: str, task: tasks.Task) -> bool:
+        """A run's end arrived; True if it is still the article's run (a run stopped by
+        an edit may end after the next one has begun: that one's is the article's)."""
+        if self.running.get(doc_id) is not task:
+            return False
+        del self.running[doc_id]
+        return True
+
+    def _failed(self, doc_id: str, message: str | None) -> None:
+        """A run failed (``message``) or was stopped (None: an edit or a close did it)."""
         if not self.window._closing:
             self.window.suggesting.redraw()
-            self._say(f"No suggestions made: {message}", 10000)
+            if message is not None:
+                self._say(f"No suggestions made: {message}", 10000)
 
     def _arrived(self, doc_id: str, began: int, result: tuple) -> None:
-        self.running.pop(doc_id, None)
         if self.window._closing:
             return
         if result[0] == "kept":  # written by the worker; read again here if edited since
-            fresh = self.generation == began and self.window.annotator == result[3]
+            # (a long article's as read there: reading them here would stop the window
+            # for seconds; an edit since changes only the few near it)
+            fresh = ((self.generation == began or doc_id in self.apart)
+                     and self.window.annotator == result[3])  # fmt: skip
             self._kept(doc_id, result[1], result[2] if fresh else None)
             return
         runs = result[1]
         doc = self.state.document
         here = doc is not None and doc.id == doc_id
+        if runs is None and doc_id in self.apart:
+            if here:  # edited while it proposed: nothing written; again once edits pause
+                self._again.start()
+            return
         if self.generation != began:
             # Edited while the suggesters ran: what they found may be out of date (a span
             # marked since, a link made). Nothing was written; run again on the article as
@@ -280,3 +354,11 @@ class AutoSuggest(QObject):
             return
         self.window.suggesting.reload()  # the open article's, as the job left them
         self._say(text, 20000)
+
+
+def _read_back(store, doc_id: str, who: str) -> PendingSuggestions:
+    """The article's suggestions as the window holds them, read and ordered off the GUI
+    thread (a long article has tens of thousands); a link end at a span is placed from
+    the spans read here, the window's own places once it holds them."""
+    places = {s.id: (s.start, s.end, s.label) for s in store.spans(doc_id)}
+    return PendingSuggestions(store.suggestions(doc_id, who), places.get)

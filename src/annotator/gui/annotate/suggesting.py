@@ -77,22 +77,27 @@ class Suggesting(QObject):
     # -- what is pending -----------------------------------------------------------------
 
     def reload(self, *_args, near: int | None = None, select: str | None = None,
-               pending: list[Suggestion] | None = None) -> None:  # fmt: skip
-        """Read the article's pending suggestions again (``pending``: read already, by a
-        worker thread) and which of its spans came from one; the current one stays, or
-        moves to the first at or after ``near``."""
+               pending: PendingSuggestions | None = None) -> None:  # fmt: skip
+        """Read the article's pending suggestions again (``pending``: read and ordered
+        already, by a worker thread) and which of its spans came from one; the current
+        one stays, or moves to the first at or after ``near``."""
         doc = self.state.document
         found: list[Suggestion] = []
         if doc is not None:
             try:
-                found = (pending if pending is not None
-                         else self.store.suggestions(doc.id, self.window.annotator))
+                if pending is None:
+                    found = self.store.suggestions(doc.id, self.window.annotator)
                 self.state.provenance = self.store.provenance_of_document(doc.id)
             except StoreError as exc:  # a damaged file: the article still opens
                 self.window.statusBar().showMessage(f"Suggestions not shown: {exc}", 8000)
+                pending = None
         # (a new one, never changed in place: a decision still on its way to the
         # database keeps the article it was made in)
-        self.view = PendingSuggestions(found, self._span_at)
+        if pending is not None and doc is not None:
+            self.view = pending
+            pending.span_at = self._span_at  # the window's spans from now on
+        else:
+            self.view = PendingSuggestions(found, self._span_at)
         ids = self.view.by_id
         if select in ids:
             self.current = select

@@ -421,6 +421,7 @@ class MainWindow(QMainWindow):
             splitters=self.splitters, tables=self.remembered_tables,
         )
         self.team.stop()  # the sync threads end before the file is closed
+        self.auto_suggest.stop()  # a long article's suggesters' process ends with the window
         self.browsing.stop()  # nothing may read the store once it is closed
         self.span_list.stop()
         self._closing = True
