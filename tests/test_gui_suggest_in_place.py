@@ -95,3 +95,25 @@ def test_accept_all_of_a_kind_is_one_step_and_exact(qtbot, suggested: Path) -> N
     assert held(w) == start == fresh(w)
     assert rows(suggested, "SELECT count(*) FROM spans") == [(0,)]
     w.close()
+
+
+def test_a_long_message_gets_the_room_the_counter_had_and_a_tooltip(qtbot, suggested: Path):
+    w = open_window(qtbot, suggested)
+    w.resize(1320, 860)
+    s, bar = w.suggesting, w.statusBar()
+    bar.clearMessage()
+    full = s.count_label.text()
+    assert full.startswith("Suggestions left: ") and ", " in full  # by label
+    link = next(p for p in s.pending if not p.is_span)
+    s.go_to(link)  # a long message: the suggestion, its suggester, score and reason
+    message = bar.currentMessage()
+    assert message.startswith(f"Suggestion {link.label}: ") and len(message) > 80
+    assert s.count_label.text() == f"Suggestions left: {len(s.pending)}"  # short now
+    assert s.count_label.toolTip() == full  # the count by label still there
+    assert bar.toolTip() == message  # the whole message, when the bar cuts it
+    qtbot.wait(50)  # (laid out again)
+    label_left = s.count_label.mapTo(bar, s.count_label.rect().topLeft()).x()
+    assert bar.fontMetrics().horizontalAdvance(message[:60]) < label_left  # room for it
+    bar.clearMessage()
+    assert s.count_label.text() == full and bar.toolTip() == ""
+    w.close()

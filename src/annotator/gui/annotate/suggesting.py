@@ -46,6 +46,7 @@ class Suggesting(QObject):
         self.marks = [SuggestionMarks(view) for view in views]
         self.count_label = QLabel(objectName="suggestionCount")
         window.statusBar().insertPermanentWidget(0, self.count_label)
+        window.statusBar().messageChanged.connect(self._message_changed)
         self._menu()
         self.state.document_opened.connect(self.reload)
         self.state.selection_changed.connect(self._on_selection)
@@ -165,10 +166,26 @@ class Suggesting(QObject):
     def _count(self) -> None:
         if not self.pending:
             self.count_label.setText("")
+            self.count_label.setToolTip("")
             return
         shown = ", ".join(f"{n} {label}" for label, n in sorted(self.view.counts.items()))
         hidden = " (hidden)" if self.hidden else ""
-        self.count_label.setText(f"Suggestions left: {shown}{hidden}")
+        full = f"Suggestions left: {shown}{hidden}"
+        self.count_label.setToolTip(full)
+        if self.window.statusBar().currentMessage():
+            # the message has the room: the count by label waits in the tooltip
+            self.count_label.setText(f"Suggestions left: {len(self.pending)}{hidden}")
+        else:
+            self.count_label.setText(full)
+
+    def _message_changed(self, text: str) -> None:
+        """A message the permanent labels would cut short: the counter gives up its
+        detail while it shows, and the whole message is the status bar's tooltip."""
+        if self.window._closing:
+            return
+        self.window.statusBar().setToolTip(text)
+        if self.pending:  # (else the label may say "Suggesting…")
+            self._count()
 
     def describe(self, s: Suggestion) -> str:
         if s.is_span:
