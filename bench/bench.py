@@ -735,7 +735,7 @@ def bench_links(folder: Path, small: bool) -> None:
 
 
 PARTS = ("startup", "autosave", "article", "corpus", "news", "memory", "brat", "links", "hub",
-         "suggest")
+         "suggest", "suggest-window")
 
 
 def main() -> None:
@@ -787,6 +787,10 @@ def main() -> None:
             from bench_suggest import bench_suggest  # the suggesters: PolNeAR, when present
 
             bench_suggest(folder, small, record, RESULTS)
+        if "suggest-window" in parts:
+            from bench_suggest_window import bench_suggest_window  # the window, on 5 MB
+
+            bench_suggest_window(folder, small, record, RESULTS, sys.modules[__name__])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     RESULTS["peak memory of the benchmark process (MB)"] = {"value": round(peak, 1)}
     print(f"{'peak memory (benchmark process)':<58} {peak:9.1f} MB")
