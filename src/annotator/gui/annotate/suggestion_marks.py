@@ -55,6 +55,12 @@ class SuggestionMarks(QWidget):
         # what to draw between two Qt positions (the window's Suggesting): asked at each
         # paint for the lines on screen only; None draws nothing
         self.provider: Provider | None = None
+        # Where each outline's lines are, for as long as the page is laid out and placed
+        # as it was: a decision repaints the page, and finding each line again made that
+        # repaint cost more than the decision (a long article's page holds hundreds).
+        self._rects: dict[tuple[int, int], list[QRectF]] = {}
+        self._stamp: tuple | None = None
+        view.document().contentsChange.connect(self._forget)
         view.viewport().installEventFilter(self)
         view.verticalScrollBar().valueChanged.connect(self._scrolled)
         view.horizontalScrollBar().valueChanged.connect(self._scrolled)
@@ -110,23 +116,43 @@ class SuggestionMarks(QWidget):
         bottom = view.cursorForPosition(QPoint(port.width() - 1, port.height() - 1))
         return top, bottom.block().position() + bottom.block().length()
 
+    def _forget(self, *_args) -> None:
+        self._rects.clear()
+
+    def _line_rects(self, a: int, b: int) -> list[QRectF]:
+        found = self._rects.get((a, b))
+        if found is None:
+            found = self._rects[(a, b)] = line_rects(self.view, a, b, OUTLINE)
+        return found
+
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if self.provider is None:
             return
+        view, port = self.view, self.view.viewport()
+        stamp = (view.verticalScrollBar().value(), view.horizontalScrollBar().value(),
+                 port.width(), port.height(), view.document(),
+                 view.document().revision(), view.font().toString())  # fmt: skip
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self._rects.clear()
         top, bottom = self.on_screen()
         places, arcs = self.provider(top, bottom)
         painter = QPainter(self)
         try:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setBrush(Qt.BrushStyle.NoBrush)
+            pens: dict[tuple[str, bool], QPen] = {}  # (a page has hundreds of outlines)
             for a, b, color, current in places:
                 if b <= top or a >= bottom:
                     continue
-                pen = QPen(outline_color(color), CURRENT if current else OUTLINE)
-                pen.setStyle(Qt.PenStyle.DashLine)
-                pen.setDashPattern([4, 2] if current else [3, 3])
+                pen = pens.get((color, current))
+                if pen is None:
+                    pen = pens[(color, current)] = QPen(outline_color(color),
+                                                        CURRENT if current else OUTLINE)
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                    pen.setDashPattern([4, 2] if current else [3, 3])
                 painter.setPen(pen)
-                for rect in line_rects(self.view, a, b, OUTLINE):
+                for rect in self._line_rects(a, b):
                     if rect.intersects(QRectF(event.rect())):
                         painter.drawRoundedRect(rect, 3, 3)
             self._paint_arcs(painter, arcs, top, bottom)
@@ -177,7 +203,7 @@ class SuggestionMarks(QWidget):
     def _end_point(self, a: int, b: int, top: int) -> QPointF | None:
         """The top middle of an end's first line on screen, or None when it is off screen
         (above the page when it starts before its first line shown)."""
-        rects = line_rects(self.view, a, b, OUTLINE)
+        rects = self._line_rects(a, b)
         if not rects:
             return QPointF(self.width() - LANE, -4.0 if a < top else self.height() + 4.0)
         first = rects[0]
