@@ -148,3 +148,45 @@ def test_asked_for_with_suggest_on_opening_off_it_runs_apart_too(qtbot, tmp_path
                     timeout=120000)  # fmt: skip
     assert w.suggesting.pending and not alive(started(held)[0])
     w.close()
+
+
+def test_a_long_articles_suggestions_are_read_off_the_gui_thread_on_opening(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    from annotator import suggest_runs
+    from annotator.store import Store
+
+    monkeypatch.setenv("ANNOTATOR_SUGGEST_ON_OPEN", "1")
+    text = PARA * (LONG_ARTICLE // len(PARA) + 10)
+    db = tmp_path / "long.db"
+    w = window_on(qtbot, db, text, [])
+    w.auto_suggest.stop()
+    w.close()
+    with Store.open(db) as store:
+        (doc,) = store.document_ids()
+        store.replace_suggestion_runs(doc, suggest_runs.propose(text[:20_000], [], []))
+    made = rows(db, "SELECT count(*) FROM suggestions")[0][0]
+    assert made > 50
+    readers, real = [], Store.suggestions
+    monkeypatch.setattr(Store, "suggestions", lambda *a, **k: readers.append(
+        threading.current_thread()) or real(*a, **k))  # fmt: skip
+    runs = []
+    monkeypatch.setattr(suggest_runs, "propose", lambda *a, **k: runs.append(a) or [])
+    from annotator.gui.annotate.window import MainWindow
+
+    w = MainWindow(store=Store.open(db), annotator="alice")
+    qtbot.addWidget(w)
+    w.show()
+    assert w.suggesting.reading and w.suggesting.count_label.text() == "Reading suggestions…"
+    qtbot.waitUntil(lambda: len(w.suggesting.pending) == made, timeout=30000)
+    assert readers and threading.main_thread() not in readers
+    assert "Suggestions left:" in w.suggesting.count_label.text()
+    qtbot.wait(200)
+    assert runs == [] and not started_any()  # suggested for before: not again by itself
+    w.close()
+
+
+def started_any() -> bool:
+    import multiprocessing
+
+    return bool(multiprocessing.active_children())

@@ -179,6 +179,13 @@ class SuggestionLayer:
         return out
 
     @reads
+    def has_suggestions(self, doc_id: str) -> bool:
+        """The article has a pending suggestion (one indexed look-up)."""
+        return self.conn.execute(
+            "SELECT 1 FROM suggestions WHERE document = ? LIMIT 1", [doc_id]
+        ).fetchone() is not None
+
+    @reads
     def rejected_suggestions(self, doc_id: str) -> int:
         return self.conn.execute(
             "SELECT count(*) FROM suggestion_rejections WHERE document = ?", [doc_id]

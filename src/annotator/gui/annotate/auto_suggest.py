@@ -29,9 +29,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QProgressDialog
 
 from annotator import settings, suggest_apart, suggest_runs
-from annotator.core.suggestion_index import PendingSuggestions
 from annotator.core.vocabulary import GOLD_LAYER
 from annotator.gui import tasks
+from annotator.gui.annotate.suggesting import read_back
 from annotator.gui.writer import Write
 from annotator.store.errors import StoreError
 
@@ -147,10 +147,11 @@ class AutoSuggest(QObject):
         """The article has suggestions, or had some decided: it is not suggested for
         again by itself (Suggest for this article does)."""
         suggesting = self.window.suggesting
-        if suggesting.pending or self.state.provenance:
+        if suggesting.pending or suggesting.reading or self.state.provenance:
             return True
         try:
-            return self.window.store.rejected_suggestions(doc_id) > 0
+            store = self.window.store
+            return store.has_suggestions(doc_id) or store.rejected_suggestions(doc_id) > 0
         except StoreError:
             return True  # a damaged file: better no suggestions than a second error
 
@@ -191,7 +192,7 @@ class AutoSuggest(QObject):
 
             with Store.open(path, create=False) as store:
                 done = suggest_runs.keep(store, doc_id, runs)
-                return "kept", done, _read_back(store, doc_id, who), who
+                return "kept", done, read_back(store, doc_id, who), who
 
         return self._start(doc_id, began, work)
 
@@ -206,7 +207,7 @@ class AutoSuggest(QObject):
             from annotator.store import Store
 
             with Store.open(path, create=False) as store:
-                return "kept", done, _read_back(store, doc_id, who), who
+                return "kept", done, read_back(store, doc_id, who), who
 
         return work
 
@@ -352,13 +353,6 @@ class AutoSuggest(QObject):
         self.corpus = None
         if self.window._closing:
             return
-        self.window.suggesting.reload()  # the open article's, as the job left them
+        self.window.suggesting.read()  # the open article's, as the job left them
         self._say(text, 20000)
 
-
-def _read_back(store, doc_id: str, who: str) -> PendingSuggestions:
-    """The article's suggestions as the window holds them, read and ordered off the GUI
-    thread (a long article has tens of thousands); a link end at a span is placed from
-    the spans read here, the window's own places once it holds them."""
-    places = {s.id: (s.start, s.end, s.label) for s in store.spans(doc_id)}
-    return PendingSuggestions(store.suggestions(doc_id, who), places.get)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit
 
 from annotator.core.suggestion_index import PendingSuggestions
 from annotator.core.suggestion_rows import EXISTING, Suggestion, SuggestionChange
+from annotator.gui import tasks
 from annotator.gui.about import menu_before_help
 from annotator.gui.annotate.reading import label_color
 from annotator.gui.annotate.suggestion_commands import SuggestionCommand
@@ -48,7 +49,8 @@ class Suggesting(QObject):
         window.statusBar().insertPermanentWidget(0, self.count_label)
         window.statusBar().messageChanged.connect(self._message_changed)
         self._menu()
-        self.state.document_opened.connect(self.reload)
+        self._reading: tasks.Task | None = None  # a long article's, read off the GUI thread
+        self.state.document_opened.connect(self.read)
         self.state.selection_changed.connect(self._on_selection)
         self.article.clicked.connect(self._on_click)
         self.state.suggestion_hint = self.hint
@@ -84,6 +86,7 @@ class Suggesting(QObject):
         one stays, or moves to the first at or after ``near``."""
         doc = self.state.document
         found: list[Suggestion] = []
+        self._reading = None  # (read now: a read still on its way is older)
         if doc is not None:
             try:
                 if pending is None:
@@ -108,6 +111,48 @@ class Suggesting(QObject):
         elif self.current not in ids:
             self.current = None
         self.redraw()
+
+    def read(self, *_args) -> None:
+        """An article opened (or changed by a job): its suggestions read; a long article's (tens of thousands)
+        in a worker thread with its own connection, so that they never delay opening."""
+        doc, path = self.state.document, self.store.path
+        if doc is None or path is None or self.article.text is not self.article.long_text:
+            self.reload()
+            return
+        if not self.store.has_suggestions(doc.id):
+            self.reload()  # (nothing to read: no thread)
+            return
+        self.view, self.current = PendingSuggestions([], self._span_at), None
+        self.redraw()
+        self.count_label.setText("Reading suggestions…")
+        doc_id, who = doc.id, self.window.annotator
+
+        def work(_progress):
+            from annotator.store import Store
+
+            with Store.open(path, create=False) as store:
+                return read_back(store, doc_id, who)
+
+        task = self._reading = tasks.Task(work)  # (no parent: as auto_suggest's runs)
+        task.succeeded.connect(lambda view: self._read(doc_id, task, view))
+        task.failed.connect(lambda message: self._read(doc_id, task, None, message))
+        task.start()
+
+    @property
+    def reading(self) -> bool:
+        return self._reading is not None
+
+    def _read(self, doc_id: str, task, view: PendingSuggestions | None,
+              message: str = "") -> None:  # fmt: skip
+        doc = self.state.document
+        if self.window._closing or self._reading is not task or doc is None or doc.id != doc_id:
+            return
+        if view is None:
+            self._reading = None
+            self.redraw()
+            self.window.statusBar().showMessage(f"Suggestions not shown: {message}", 8000)
+            return
+        self.reload(pending=view)
 
     @property
     def pending(self) -> list[Suggestion]:
@@ -419,6 +464,14 @@ class Suggesting(QObject):
         if span_id is not None and self.current is not None:
             self.current = None  # the user picked a span: the keys are the span's again
             self.redraw()
+
+
+def read_back(store, doc_id: str, who: str) -> PendingSuggestions:
+    """The article's suggestions as the window holds them, read and ordered off the GUI
+    thread (a long article has tens of thousands); a link end at a span is placed from
+    the spans read here, the window's own places once it holds them."""
+    places = {s.id: (s.start, s.end, s.label) for s in store.spans(doc_id)}
+    return PendingSuggestions(store.suggestions(doc_id, who), places.get)
 
 
 class _Around:
