@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -63,6 +64,7 @@ class AutoSuggest(QObject):
         self.corpus: tasks.Task | None = None
         self.tried: set[str] = set()  # suggested for by opening, this session (found or not)
         self.apart: set[str] = set()  # articles whose run is a process (long articles)
+        self._apart_over: dict[str, threading.Event] = {}  # set once its process has ended
         self._again = QTimer(self, singleShot=True, interval=self.AGAIN_MS)
         self._again.timeout.connect(self._run_again)
         for signal in (self.state.span_added, self.state.span_removed, self.state.span_changed,
@@ -120,7 +122,9 @@ class AutoSuggest(QObject):
         for doc_id, task in list(self.running.items()):
             if doc_id in self.apart:
                 task.cancel()
-                task.thread.join(10)
+                over = self._apart_over.get(doc_id)
+                if over is not None:  # (reading back, after it, needs no waiting for)
+                    over.wait(10)
 
     # -- one article, in the background ------------------------------------------------
 
@@ -198,10 +202,14 @@ class AutoSuggest(QObject):
 
     def _apart_work(self, doc_id: str, began: int, path, who: str):
         target = self.apart_target
+        over = self._apart_over[doc_id] = threading.Event()
 
         def work(progress: tasks.Progress):
-            apart = suggest_apart.Apart(path, doc_id, target)
-            done = apart.run(lambda: progress(0, 0), lambda: self.generation == began)
+            try:
+                apart = suggest_apart.Apart(path, doc_id, target)
+                done = apart.run(lambda: progress(0, 0), lambda: self.generation == began)
+            finally:
+                over.set()
             if done is None:
                 return "proposed", None  # edited meanwhile: nothing written
             from annotator.store import Store
