@@ -117,3 +117,28 @@ def test_a_long_message_gets_the_room_the_counter_had_and_a_tooltip(qtbot, sugge
     bar.clearMessage()
     assert s.count_label.text() == full and bar.toolTip() == ""
     w.close()
+
+
+def test_outlines_kept_between_paints_follow_the_page_when_it_changes(qtbot, suggested: Path):
+    from annotator.gui.annotate.span_frame import line_rects
+    from annotator.gui.annotate.suggestion_marks import OUTLINE
+
+    w = open_window(qtbot, suggested)
+    marks = next(m for m in w.suggesting.marks if m.view is w.article.text)
+
+    def kept_are_right() -> bool:
+        marks.repaint()
+        assert marks._rects  # the outlines on screen were found (and kept)
+        return all(rects == line_rects(marks.view, a, b, OUTLINE)
+                   for (a, b), rects in marks._rects.items())  # fmt: skip
+
+    for width in (1320, 700, 1100):  # lines wrap elsewhere: found again
+        w.resize(width, 860)
+        qtbot.wait(50)
+        assert kept_are_right()
+    w.article.text.verticalScrollBar().setValue(120)  # scrolled
+    assert kept_are_right()
+    key(Qt.Key.Key_Period)
+    key(Qt.Key.Key_A)  # a span made: the page is drawn again where it is
+    assert kept_are_right()
+    w.close()
