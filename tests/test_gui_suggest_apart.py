@@ -190,3 +190,30 @@ def started_any() -> bool:
     import multiprocessing
 
     return bool(multiprocessing.active_children())
+
+
+def test_a_run_stopped_by_an_edit_starts_again_after_the_article_is_shown_again(
+    qtbot, tmp_path: Path, held: Path
+) -> None:
+    w = long_window(qtbot, tmp_path)
+    qtbot.waitUntil(lambda: len(started(held)) == 1, timeout=30000)
+    (pid,) = started(held)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.article.text.setFocus()
+    at = w.state.document.text.index("minister")
+    key_select(w, at, len("minister"))
+    press(w, Qt.Key.Key_3)
+    qtbot.waitUntil(lambda: not alive(pid), timeout=10000)
+    w.show_layer("mine")  # the same article opened again before the run starts again
+    w.show_layer("all")
+    qtbot.waitUntil(lambda: len(started(held)) == 2, timeout=30000)
+    (held / "go").write_text("")
+    qtbot.waitUntil(lambda: bool(w.suggesting.pending), timeout=120000)
+    assert len(started(held)) == 2
+    # an edit once its suggestions are there runs nothing again by itself
+    key_select(w, at + 200, 6)
+    press(w, Qt.Key.Key_3)
+    qtbot.wait(600)
+    assert len(started(held)) == 2
+    w.close()

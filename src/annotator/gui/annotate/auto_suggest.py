@@ -67,6 +67,7 @@ class AutoSuggest(QObject):
         self._apart_over: dict[str, threading.Event] = {}  # set once its process has ended
         self._again = QTimer(self, singleShot=True, interval=self.AGAIN_MS)
         self._again.timeout.connect(self._run_again)
+        self._again_for: str | None = None  # the article the timer runs again
         for signal in (self.state.span_added, self.state.span_removed, self.state.span_changed,
                        self.state.relation_added, self.state.relation_removed,
                        self.state.relation_changed):  # fmt: skip
@@ -101,17 +102,23 @@ class AutoSuggest(QObject):
     def _edited(self, *_args) -> None:
         self.generation += 1
         doc = self.state.document
-        if doc is not None and doc.id in self.apart and doc.id in self.running:
-            # stale now: its process is stopped at once (it would only be dropped), and
-            # started again once the edits pause
+        if doc is None:
+            return
+        over = self._apart_over.get(doc.id)
+        if doc.id in self.running and over is not None and not over.is_set():
+            # stale now: its process is stopped at once (what it proposes would only be
+            # dropped), and started again once the edits pause. (Once it has ended, its
+            # suggestions are being read back: they were made before this edit and are
+            # kept, as a thread's are.)
             self.running[doc.id].cancel()
+            self._again_for = doc.id
             self._again.start()
-        elif self._again.isActive():
+        elif self._again.isActive() and self._again_for == doc.id:
             self._again.start()
 
     def _run_again(self) -> None:
         doc = self.state.document
-        if (doc is not None and doc.id in self.apart and doc.id not in self.running
+        if (doc is not None and doc.id == self._again_for and doc.id not in self.running
                 and not self.window._closing):  # fmt: skip
             self.start(doc.id)
 
@@ -130,7 +137,8 @@ class AutoSuggest(QObject):
 
     def _opened(self) -> None:
         doc = self.state.document
-        self._again.stop()
+        if doc is None or doc.id != self._again_for:
+            self._again.stop()  # (the same article opened again: it still runs again)
         for doc_id in self.apart & set(self.running):
             if doc is None or doc_id != doc.id:  # the article it ran for was closed
                 self.running[doc_id].cancel()
@@ -264,6 +272,7 @@ class AutoSuggest(QObject):
         here = doc is not None and doc.id == doc_id
         if runs is None and doc_id in self.apart:
             if here:  # edited while it proposed: nothing written; again once edits pause
+                self._again_for = doc_id
                 self._again.start()
             return
         if self.generation != began:
