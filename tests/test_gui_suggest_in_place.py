@@ -19,6 +19,14 @@ from test_gui_suggestions import SHIFT, key, open_window, rows
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
+@pytest.fixture(params=["one by one", "in bulk"], autouse=True)
+def bulk(request, monkeypatch) -> None:
+    """Each test both ways a change is made in memory: one list insert or delete each, or
+    (past PendingSuggestions.BULK, an accept-all of a long article) all built again."""
+    if request.param == "in bulk":
+        monkeypatch.setattr(PendingSuggestions, "BULK", 1)
+
+
 @pytest.fixture
 def suggested(seed_db: Path) -> Path:
     with Store.open(seed_db) as store:

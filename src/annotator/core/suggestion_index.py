@@ -44,6 +44,17 @@ class Placed(Generic[T]):
                 return
             i += 1
 
+    def changed(self, keep: Callable[[T], bool], new: Iterable[tuple[int, int, T]]) -> Placed[T]:
+        """A copy with the items ``keep`` says no to left out and ``new`` ones in (a
+        sort of what is nearly sorted: no insert each)."""
+        new = list(new)
+        made = Placed([])
+        made._items = [item for item in self._items if keep(item[2])] + new
+        made._items.sort(key=lambda item: item[0])
+        made._starts = [start for start, _end, _item in made._items]
+        made._reach = max([self._reach] + [end - start for start, end, _item in new])
+        return made
+
     def between(self, lo: int, hi: int) -> list[T]:
         """The items that overlap ``[lo, hi)``, in the order of their starts."""
         first = bisect_left(self._starts, lo - self._reach)
@@ -165,6 +176,50 @@ class PendingSuggestions:
             if placed is not None:
                 self.links_at_place.remove(placed, s)
         return s
+
+    # Past this many, a change is made by building the whole again (one sort of what is
+    # nearly sorted) rather than one list insert or delete each: accept-all of 200,000.
+    BULK = 512
+
+    def change(self, remove: Iterable[str], add: Iterable[Suggestion]) -> None:
+        """Remove those of ``remove`` held, then add ``add`` (a link's new ends: removed
+        and added again), in one go."""
+        remove = [i for i in dict.fromkeys(remove) if i in self.by_id]
+        add = list({s.id: s for s in add}.values())
+        if len(remove) + len(add) < self.BULK:
+            for i in remove:
+                self.remove(i)
+            for s in sorted(add, key=lambda s: not s.is_span):  # spans before their links
+                self.add(s)
+            return
+        gone = set(remove)
+        for i in remove:
+            s = self.by_id.pop(i)
+            del self._key[i]
+            self.counts[s.label] -= 1
+            if not self.counts[s.label]:
+                del self.counts[s.label]
+            if not s.is_span:
+                self._link_ends(s, -1)
+                self._placed.pop(i, None)
+        add = [s for s in add if s.id not in self.by_id]
+        for s in add:
+            self.by_id[s.id] = s
+        new_links = []
+        for s in add:  # (every span in first: a link's place is its source's)
+            self._key[s.id] = self._sort_key(s)
+            self.counts[s.label] += 1
+            if not s.is_span:
+                self._link_ends(s, +1)
+                stretch = self._stretch(s)
+                if stretch is not None:
+                    new_links.append((*stretch, s))
+        self.order = [s for s in self.order if s.id not in gone] + add
+        self.order.sort(key=lambda s: self._key[s.id])  # (two sorted runs: merged)
+        self._keys = [self._key[s.id] for s in self.order]
+        self.spans_at = self.spans_at.changed(
+            lambda s: s.id not in gone, [(s.start, s.end, s) for s in add if s.is_span])
+        self.links_at_place = self.links_at_place.changed(lambda s: s.id not in gone, new_links)
 
     def links_at(self, ids: set[str]) -> set[str] | None:
         """The links that end at one of ``ids``; None if one is not a suggestion here."""

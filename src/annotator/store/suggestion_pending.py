@@ -19,13 +19,17 @@ from annotator.store.errors import StoreError
 class Pending:
     """An article's pending suggestions, read as a decision asks for them."""
 
-    def __init__(self, conn, doc_id: str, around: Around | None = None) -> None:
+    def __init__(self, conn, doc_id: str, around: Around | None = None,
+                 label: str | None = None) -> None:  # fmt: skip
+        """``label``: the suggestions with it and every link are read at once (an
+        accept-all of that label), others when asked for."""
         self.conn, self.document, self.around = conn, doc_id, around
         self.rows: dict[str, Suggestion | None] = {}  # None: not pending
         self._by_end: dict[str, set[str]] | None = None  # read whole: links by their ends
+        self._whole = False  # every pending suggestion is in rows
         self._text: str | None = None
         if around is None:
-            self._read_all()
+            self._read_all(label)
 
     @classmethod
     def of(cls, conn, suggestion_id: str, around: Around | None = None) -> Pending:
@@ -46,13 +50,15 @@ class Pending:
             self._text = row[0]
         return self._text
 
-    def _read_all(self) -> None:
+    def _read_all(self, label: str | None = None) -> None:
         text = None
         self._by_end = {}
+        self._whole = label is None
+        some = "" if label is None else " AND (label = ? OR kind = 'relation')"
         for row in self.conn.execute(
-            f"SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE document = ? "
+            f"SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE document = ?{some} "
             "ORDER BY kind DESC, start, end, id",
-            [self.document],
+            [self.document] + ([] if label is None else [label]),
         ):
             if text is None:
                 text = self.text()
@@ -79,7 +85,7 @@ class Pending:
     def get(self, suggestion_id: str) -> Suggestion | None:
         if suggestion_id.startswith(EXISTING):
             return None
-        if suggestion_id not in self.rows and self._by_end is None:
+        if suggestion_id not in self.rows and not self._whole:
             self._read([suggestion_id])
         return self.rows.get(suggestion_id)
 
@@ -92,10 +98,17 @@ class Pending:
 
     def values(self) -> list[Suggestion]:
         """Every pending suggestion of the article (read whole first)."""
-        if self._by_end is None:
+        if not self._whole:
             self.rows = {}
             self._read_all()
         return [s for s in self.rows.values() if s is not None]
+
+    def with_label(self, label: str) -> list[Suggestion]:
+        """The pending suggestions with ``label`` (all read, if not read before)."""
+        if self._by_end is None:
+            self.rows = {}
+            self._read_all(label)
+        return [s for s in self.rows.values() if s is not None and s.label == label]
 
     def links_at(self, ids: Iterable[str]) -> list[Suggestion]:
         """The pending links with an end at one of ``ids``."""

@@ -217,12 +217,11 @@ class SuggestionLayer:
         """Accept every pending suggestion with ``label`` in the article (spans of that
         label, or links of that type with their ends), in one transaction."""
         with self._write():
-            pending = Pending(self.conn, doc_id)
+            pending = Pending(self.conn, doc_id, label=label)
             change = SuggestionChange(doc_id)
             acceptance = _Acceptance(self, change, pending, annotator)
-            for s in pending.values():
-                if s.label == label:
-                    acceptance.accept(s.id, None)
+            for s in pending.with_label(label):
+                acceptance.accept(s.id, None)
             acceptance.retarget()
             change.what = _what("Accept", change)
             self._apply(change, forward=True)

@@ -403,48 +403,43 @@ class Suggesting(QObject):
         """A decision's change made to the suggestions in memory, forward or back, as
         reading them again would leave them (no reading: it costs what changed)."""
         view, provenance = self.view, self.state.provenance
-        if forward:
-            for s in change.removed:
-                view.remove(s.id)
-            for link, _source, _target, source, target in change.retargeted:
-                self._move(link, source, target)
-            # a span of the annotator's own now: other suggesters' same suggestion is no
-            # longer shown, and links to it end at the span (as store.suggestions has it)
-            hidden, moved = [], []
-            for span in change.spans:
-                for same in view.at(span.start):
-                    if (same.start, same.end, same.label) == (span.start, span.end, span.label):
-                        hidden.append(view.remove(same.id))
-                        for link in list(view.links_by_end.get(same.id, ())):
-                            old = view.by_id[link]
-                            moved.append(old)
-                            moved_end = lambda end: EXISTING + span.id if end == same.id else end  # noqa: E731,B023
-                            self._move(link, moved_end(old.source), moved_end(old.target))
-            self._hid[id(change)] = (change, hidden, moved)
+        if not forward:
+            _change, hidden, moved = self._hid.pop(id(change), (change, [], []))
+            now = {i for i, *_ends in change.retargeted} | {old.id for old in moved}
+            back = {old.id: old for old in moved}  # as they were before the spans were made
+            for i, source, target, _s, _t in change.retargeted:
+                base = back.get(i) or view.by_id.get(i)
+                if base is not None:
+                    back[i] = replace(base, source=source, target=target)
+            view.change(now, [*change.removed, *hidden, *back.values()])
             for p in change.provenance:
-                provenance[p.item] = p.describe()
+                provenance.pop(p.item, None)
             return
-        _change, hidden, moved = self._hid.pop(id(change), (change, [], []))
-        for s in change.removed:
-            if s.is_span:
-                view.add(s)
-        for link, source, target, _source, _target in change.retargeted:
-            self._move(link, source, target)
-        for s in hidden:
-            view.add(s)
-        for old in moved:
-            self._move(old.id, old.source, old.target)
-        for s in change.removed:
-            if not s.is_span:
-                view.add(s)
+        removed = {s.id for s in change.removed}
+        moved_to = {i: replace(view.by_id[i], source=source, target=target)
+                    for i, _s, _t, source, target in change.retargeted
+                    if i in view.by_id and i not in removed}  # fmt: skip
+        # a span of the annotator's own now: other suggesters' same suggestion is no
+        # longer shown, and links to it end at the span (as store.suggestions has it)
+        same: dict[str, str] = {}  # suggestion -> the span it is now
+        for span in change.spans:
+            for s in view.at(span.start):
+                if (s.id not in removed
+                        and (s.start, s.end, s.label) == (span.start, span.end, span.label)):
+                    same[s.id] = span.id  # fmt: skip
+        hidden = [view.by_id[i] for i in same]
+        moved = []
+        for i in {i for end in same for i in view.links_by_end.get(end, ())}:
+            if i in removed or i in same:
+                continue
+            old = moved_to.get(i, view.by_id[i])
+            moved.append(old)
+            moved_to[i] = replace(old, source=_end(old.source, same),
+                                  target=_end(old.target, same))  # fmt: skip
+        view.change([*removed, *same, *moved_to], moved_to.values())
+        self._hid[id(change)] = (change, hidden, moved)
         for p in change.provenance:
-            provenance.pop(p.item, None)
-
-    def _move(self, link_id: str, source: str, target: str) -> None:
-        """A pending link whose ends were moved (to a span made from a suggestion)."""
-        old = self.view.remove(link_id)
-        if old is not None:
-            self.view.add(replace(old, source=source, target=target))
+            provenance[p.item] = p.describe()
 
     def _around(self) -> _Around:
         return _Around(self.view, self.state.document.text)
@@ -464,6 +459,10 @@ class Suggesting(QObject):
         if span_id is not None and self.current is not None:
             self.current = None  # the user picked a span: the keys are the span's again
             self.redraw()
+
+
+def _end(end: str, hidden: dict[str, str]) -> str:
+    return EXISTING + hidden[end] if end in hidden else end
 
 
 def read_back(store, doc_id: str, who: str) -> PendingSuggestions:
