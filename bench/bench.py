@@ -736,7 +736,7 @@ def bench_links(folder: Path, small: bool) -> None:
 
 
 PARTS = ("startup", "autosave", "article", "corpus", "news", "memory", "brat", "links", "hub",
-         "suggest", "teamwin")
+         "suggest", "teamwin", "suggest-window")
 
 
 def main() -> None:
@@ -796,6 +796,10 @@ def main() -> None:
             bench_team_window(folder, small, record, SimpleNamespace(
                 article=article, spans_for=spans_for, open_window=_open_window,
                 edit_pairs=_edit_pairs))
+        if "suggest-window" in parts:
+            from bench_suggest_window import bench_suggest_window  # the window, on 5 MB
+
+            bench_suggest_window(folder, small, record, RESULTS, sys.modules[__name__])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     RESULTS["peak memory of the benchmark process (MB)"] = {"value": round(peak, 1)}
     print(f"{'peak memory (benchmark process)':<58} {peak:9.1f} MB")

@@ -16,4 +16,9 @@ for _name in ("stdout", "stderr"):
 from annotator.cli import main  # noqa: E402
 
 if __name__ == "__main__":
+    # The window runs a long article's suggesters in a process of its own (spawned): the
+    # frozen executable started as that process must run it, not the app.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     main(prog_name="annotator")

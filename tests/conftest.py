@@ -34,6 +34,8 @@ def no_modal_message_box(monkeypatch: pytest.MonkeyPatch) -> None:
 def annotator_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("ANNOTATOR_HOME", str(home))
+    # The window's background suggesting (issue 17) only in the tests that ask for it.
+    monkeypatch.setenv("ANNOTATOR_SUGGEST_ON_OPEN", "0")
     return home
 
 

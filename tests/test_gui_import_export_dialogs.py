@@ -358,3 +358,45 @@ def test_a_damaged_recent_list_is_an_empty_one_and_clear_empties_it(tmp_path: Pa
     assert settings.recent_databases() == []
     settings.remember_database(str(tmp_path / "b.db"))  # rewritten whole
     assert settings.recent_databases() == [str(tmp_path / "b.db")]
+
+
+def test_export_dialog_offers_the_suggestions_layer_as_the_command_line_does(
+    qtbot, tmp_path: Path, seed_db: Path
+) -> None:
+    from annotator.core.suggestions import SuggestedSpan, Suggestions
+    from annotator.store import Store
+
+    with Store.open(seed_db) as store:
+        (doc,) = store.document_ids()
+        text = store.document(doc).text
+        at = text.index("Lavrov")
+        store.replace_suggestions(doc, Suggestions("rules", spans=[
+            SuggestedSpan("a", at, at + 6, "actor", 0.9, "a marked actor's surname")]))
+    window = open_window(qtbot, seed_db)
+    window.menus.export_action.trigger()
+    dialog = window.jobs.dialog
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    dialog.statuses["done"].click()
+    dialog.layer.setCurrentIndex(dialog.layer.findData("suggestions"))
+    # native only, and no annotator or status to choose: the fields say so
+    assert dialog.format.currentData() == "jsonl" and not dialog.format.isEnabled()
+    assert not dialog.statuses["done"].isChecked() and not dialog.statuses["done"].isEnabled()
+    assert not dialog.annotators.isEnabled() and dialog.layer_hint.isVisible()
+    ours = tmp_path / "window.jsonl"
+    dialog.output.selectAll()
+    qtbot.keyClicks(dialog.output, str(ours))
+    assert dialog.command.text() == f"annotator export {seed_db} -o {ours} --layer suggestions"
+    press_ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: f"document(s) to {ours}" in window.statusBar().currentMessage(),
+                    timeout=20000)  # fmt: skip
+    assert "Exported 1 document(s)" in window.statusBar().currentMessage()
+    window.close()
+    theirs = tmp_path / "cli.jsonl"
+    result = CliRunner().invoke(main, ["export", str(seed_db), "-o", str(theirs),
+                                       "--layer", "suggestions"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert ours.read_bytes() == theirs.read_bytes()
+    (span,) = json.loads(ours.read_text(encoding="utf-8"))["spans"]
+    assert (span["suggester"], span["score"], span["reason"]) == (
+        "rules", 0.9, "a marked actor's surname")
+    assert text[span["start"]:span["end"]] == "Lavrov"

@@ -9,7 +9,6 @@ import contextlib
 import json
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import click
@@ -19,9 +18,8 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.model import Relation, Span
 from annotator.suggest import SUGGESTERS, suggest_document
 from annotator.suggest.evaluate import MATCHES, GoldArticle, Report, evaluate
+from annotator.suggest_runs import KINDS, suggest_articles
 
-# --kind names what is suggested; each is one suggester's work.
-KINDS = {"quote": "quotes", "speaker": "speakers", "actor": "actors", "claim": "claims"}
 # The rows of the evaluation, in the order a reader wants them.
 ROWS = ("quote", "said_by", "claim", "claimed_by", "actor", "actor mentions")
 
@@ -132,28 +130,21 @@ def _suggest(db: Path, wanted: set[str], documents: tuple[str, ...]) -> None:
     if not db.is_file():
         raise AnnotatorError(f"{db}: no such database")
     with Store.open(db, create=False) as store:
-        known = store.document_ids()
-        missing = [d for d in documents if d not in set(known)]
-        if missing:
-            raise AnnotatorError(f"{db}: no article with id {missing[0]!r}")
-        ids = list(documents) or known
-        made: Counter[str] = Counter()
-        gone = 0
+        ids = list(documents) or store.document_ids()
         # A progress bar on a terminal only (as cli.py's imports and exports do).
-        bar = (click.progressbar(ids, label="suggesting", file=sys.stderr, show_pos=True)
-               if len(ids) > 1 and sys.stderr.isatty() else contextlib.nullcontext(ids))
-        with bar as each:
-            for doc_id in each:
-                doc = store.document(doc_id)
-                runs = suggest_document(doc.text, store.spans(doc_id), store.relations(doc_id),
-                                        kinds=wanted)
-                for run in runs:
-                    done = store.replace_suggestions(doc_id, run)
-                    made[run.suggester] += done.added_spans + done.added_links
-                    gone += done.rejected_before + done.dropped_links
-    summary = ", ".join(f"{made[name]} from {name}" for name in SUGGESTERS if name in wanted)
-    left = f"; {gone} left out (rejected before in their article)" if gone else ""
-    click.echo(shown(f"{db}: {len(ids)} article(s); suggestions kept: {summary}{left}"))
+        bar = (click.progressbar(length=len(ids), label="suggesting", file=sys.stderr,
+                                 show_pos=True)
+               if len(ids) > 1 and sys.stderr.isatty() else None)  # fmt: skip
+        with bar if bar is not None else contextlib.nullcontext():
+            def progress(done: int, _total: int) -> None:
+                if bar is not None and done:
+                    bar.update(1)
+
+            try:
+                tally = suggest_articles(store, ids, wanted, progress)
+            except AnnotatorError as exc:
+                raise AnnotatorError(f"{db}: {exc}") from exc
+    click.echo(shown(f"{db}: {tally.describe(wanted)}"))
 
 
 SUGGEST_COMMANDS = (suggest_command,)

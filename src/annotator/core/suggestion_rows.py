@@ -5,7 +5,9 @@ puts it on the undo stack)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from annotator.core.model import Relation, Span
 
@@ -40,6 +42,18 @@ class Suggestion:
         """The stored columns, in the table's order (SUGGESTION_COLUMNS)."""
         return (self.id, self.document, self.kind, self.suggester, self.label, self.start,
                 self.end, self.source, self.target, self.score, self.reason, self.created_at)  # fmt: skip
+
+
+class Around(Protocol):
+    """What a window holding an article's pending suggestions tells a decision, so that it
+    reads only what it changes (store/suggestion_pending.py)."""
+
+    def links_at(self, ids: set[str]) -> Iterable[str] | None:
+        """The ids of the pending links it shows with an end at one of ``ids``; None when
+        one of ``ids`` is not a suggestion it shows (the store then looks for itself)."""
+
+    def text(self, start: int, end: int) -> str:
+        """The article's text from ``start`` to ``end`` (what a span made there holds)."""
 
 
 SUGGESTION_COLUMNS = (

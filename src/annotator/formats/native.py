@@ -28,7 +28,7 @@ from annotator.core.model import (
 )
 from annotator.core.offsets import normalize_newlines
 from annotator.formats.atomic import atomic_write
-from annotator.formats.export_types import ExportReport, Selection, write_record
+from annotator.formats.export_types import ExportReport, Selection, Streamed, write_record
 from annotator.formats.records import META_FIELDS, Outcome, RecordError, list_of, records_of
 from annotator.store import Store
 from annotator.store.export_queries import native_rows
@@ -227,6 +227,7 @@ def checked_records(
         relation_labels=relation_labels,
         annotators=selection.annotators,
     )
+    accepted = store.provenance_by_document()  # the suggester of what was accepted
     for row in rows:
         if wanted is not None and row.id not in wanted:
             continue
@@ -249,9 +250,33 @@ def checked_records(
         else:  # its spans and relations are read as it is written (write_record)
             record = selection.streamed_record(store, row, span_labels, relation_labels)
             counts = row.span_count, row.relation_count
+        if row.id in accepted:
+            _add_provenance(record, accepted[row.id], row)
         if on_document is not None:
             on_document()
         yield record, *counts
+
+
+def _add_provenance(record: dict[str, Any], accepted: dict[str, Any], row) -> None:
+    """Each span and link accepted from a suggestion gets ``"suggested_by": {"suggester",
+    "score", "reason", "accepted_at"}`` (a record with none is written as it always was;
+    an import reads past the field)."""
+
+    def marked(items):
+        for item in items:
+            made = accepted.get(item.get("id"))
+            if made is not None:
+                item = item | {"suggested_by": {
+                    "suggester": made.suggester, "score": made.score, "reason": made.reason,
+                    "accepted_at": made.accepted_at}}  # fmt: skip
+            yield item
+
+    for name in ("spans", "relations"):
+        value = record[name]
+        if isinstance(value, Streamed):
+            record[name] = Streamed(lambda items=value.items: marked(items()))
+        else:  # SQLite's JSON of the row (orjson.Fragment): read, marked, written again
+            record[name] = list(marked(json.loads(getattr(row, name))))
 
 
 def record_of(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotator.core.vocabulary import ALL
+from annotator.core.vocabulary import ALL, SUGGESTIONS_LAYER
 
 if TYPE_CHECKING:
     from annotator.formats.export_types import ExportReport
@@ -106,6 +106,13 @@ class ExportOptions:
         from annotator.formats.exporting import export_selected
         from annotator.store import Store
 
+        if self.layer == SUGGESTIONS_LAYER:  # nobody's data yet: its own writer, as the CLI's
+            from annotator.formats.suggestion_export import export_suggestions
+
+            if progress is not None:
+                progress(0, 0)
+            return export_suggestions(db, self.output, self.fmt, self.labels,
+                                      self.annotators, self.statuses)  # fmt: skip
         with Store.open_readonly(db) as store:
             total, done = store.document_count(), [0]
 

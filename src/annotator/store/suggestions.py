@@ -15,6 +15,7 @@ from annotator.core.suggestion_rows import (
     RELATION,
     SPAN,
     SUGGESTION_COLUMNS,
+    Around,
     Provenance,
     ReplaceResult,
     Suggestion,
@@ -25,6 +26,7 @@ from annotator.core.suggestion_rows import (
 from annotator.core.suggestions import Suggestions
 from annotator.store.errors import StoreError, reads
 from annotator.store.rows import marks
+from annotator.store.suggestion_pending import Pending, suggestion_of
 
 
 class SuggestionLayer:
@@ -96,6 +98,16 @@ class SuggestionLayer:
             )
         return result
 
+    def replace_suggestion_runs(
+        self, doc_id: str, runs: Iterable[Suggestions]
+    ) -> dict[str, ReplaceResult]:
+        """Several suggesters' runs for one article in ONE transaction (annotator suggest
+        and the window's background runs), what each did by suggester: a job stopped
+        half-way leaves the article as it was, never some suggesters' new suggestions
+        beside others' old ones."""
+        with self._one_write():
+            return {run.suggester: self.replace_suggestions(doc_id, run) for run in runs}
+
     @reads
     def suggestions(self, doc_id: str, annotator: str | None = None) -> list[Suggestion]:
         """The pending suggestions of an article, spans in text order, then links. With
@@ -156,6 +168,24 @@ class SuggestionLayer:
         return {row[0]: Provenance(*row).describe() for row in rows}
 
     @reads
+    def provenance_by_document(self) -> dict[str, dict[str, Provenance]]:
+        """Every accepted item's provenance, by article then item id (the native export
+        writes it beside each span and link; most databases have none: one query)."""
+        out: dict[str, dict[str, Provenance]] = {}
+        for row in self.conn.execute(
+            "SELECT document, item, kind, suggester, score, reason, accepted_at FROM provenance"
+        ):
+            out.setdefault(row[0], {})[row[1]] = Provenance(*row[1:])
+        return out
+
+    @reads
+    def has_suggestions(self, doc_id: str) -> bool:
+        """The article has a pending suggestion (one indexed look-up)."""
+        return self.conn.execute(
+            "SELECT 1 FROM suggestions WHERE document = ? LIMIT 1", [doc_id]
+        ).fetchone() is not None
+
+    @reads
     def rejected_suggestions(self, doc_id: str) -> int:
         return self.conn.execute(
             "SELECT count(*) FROM suggestion_rejections WHERE document = ?", [doc_id]
@@ -164,15 +194,19 @@ class SuggestionLayer:
     # -- deciding ------------------------------------------------------------------------
 
     def accept_suggestion(
-        self, suggestion_id: str, annotator: str, label: str | None = None
+        self, suggestion_id: str, annotator: str, label: str | None = None,
+        around: Around | None = None,
     ) -> SuggestionChange:
         """Make a suggestion an ordinary span or relation of ``annotator`` (with
         ``label`` instead of the suggested one, if given: the suggested one is then
-        remembered as rejected). A link whose ends are still suggestions accepts them too."""
+        remembered as rejected). A link whose ends are still suggestions accepts them too.
+        ``around``: the window's word on the links near it (suggestion_pending.py)."""
         with self._write():
-            pending = self._pending_of(suggestion_id)
+            pending = Pending.of(self.conn, suggestion_id, around)
             change = SuggestionChange(pending[suggestion_id].document)
-            _Acceptance(self, change, pending, annotator).accept(suggestion_id, label)
+            acceptance = _Acceptance(self, change, pending, annotator)
+            acceptance.accept(suggestion_id, label)
+            acceptance.retarget()
             change.what = _what("Accept", change)
             self._apply(change, forward=True)
         return change
@@ -183,21 +217,22 @@ class SuggestionLayer:
         """Accept every pending suggestion with ``label`` in the article (spans of that
         label, or links of that type with their ends), in one transaction."""
         with self._write():
-            pending = self._pending(doc_id)
+            pending = Pending(self.conn, doc_id, label=label)
             change = SuggestionChange(doc_id)
             acceptance = _Acceptance(self, change, pending, annotator)
-            for s in list(pending.values()):
-                if s.label == label:
-                    acceptance.accept(s.id, None)
+            for s in pending.with_label(label):
+                acceptance.accept(s.id, None)
+            acceptance.retarget()
             change.what = _what("Accept", change)
             self._apply(change, forward=True)
         return change
 
-    def reject_suggestion(self, suggestion_id: str) -> SuggestionChange:
+    def reject_suggestion(self, suggestion_id: str, around: Around | None = None
+                          ) -> SuggestionChange:  # fmt: skip
         """Remove a suggestion and remember it as rejected in its article; a span
         suggestion's pending links go with it."""
         with self._write():
-            pending = self._pending_of(suggestion_id)
+            pending = Pending.of(self.conn, suggestion_id, around)
             s = pending[suggestion_id]
             change = SuggestionChange(s.document, what="Reject suggestion")
             change.removed.append(s)
@@ -205,12 +240,9 @@ class SuggestionLayer:
             if content is not None:
                 change.rejections.append((s.kind, content))
             if s.is_span:
-                change.removed += [
-                    link for link in pending.values()
-                    if not link.is_span and s.id in (link.source, link.target)
-                ]
+                change.removed += pending.links_at([s.id])
             change.rejections = [
-                r for r in change.rejections if r not in self._rejections(s.document)
+                r for r in change.rejections if not self._rejected(s.document, *r)
             ]
             self._apply(change, forward=True)
         return change
@@ -297,6 +329,20 @@ class SuggestionLayer:
             ).fetchall()
         )
 
+    def _rejected(self, doc_id: str, kind: str, content: str) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM suggestion_rejections WHERE document = ? AND kind = ? "
+            "AND content = ?", [doc_id, kind, content]).fetchone() is not None  # fmt: skip
+
+    def _marked_at(self, doc_id: str, annotator: str, start: int, end: int,
+                   label: str) -> str | None:  # fmt: skip
+        """A span of ``annotator`` there with that label (one indexed look-up)."""
+        row = self.conn.execute(
+            "SELECT id FROM spans WHERE document = ? AND start = ? AND end = ? AND label = ? "
+            "AND annotator = ? ORDER BY id LIMIT 1", [doc_id, start, end, label, annotator],
+        ).fetchone()  # fmt: skip
+        return row[0] if row else None
+
     def _marked(self, doc_id: str, annotator: str) -> dict[tuple, str]:
         return {
             (start, end, label): span_id
@@ -306,39 +352,19 @@ class SuggestionLayer:
             )
         }
 
-    def _pending(self, doc_id: str) -> dict[str, Suggestion]:
-        text = self._article_text(doc_id)
-        return {
-            row[0]: _suggestion(row, text)
-            for row in self.conn.execute(
-                f"SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE document = ? "
-                "ORDER BY kind DESC, start, end, id",
-                [doc_id],
-            )
-        }
-
-    def _pending_of(self, suggestion_id: str) -> dict[str, Suggestion]:
-        row = self.conn.execute(
-            "SELECT document FROM suggestions WHERE id = ?", [suggestion_id]
-        ).fetchone()
-        if row is None:
-            raise StoreError("This suggestion is no longer pending (accepted or rejected "
-                             "meanwhile, or replaced by a new run).")  # fmt: skip
-        return self._pending(row[0])
-
     def _span_content(self, span_id: str) -> str | None:
         row = self.conn.execute(
             "SELECT start, end, label FROM spans WHERE id = ?", [span_id]
         ).fetchone()
         return span_content(*row) if row else None
 
-    def _end_content(self, end: str, pending: dict[str, Suggestion]) -> str | None:
+    def _end_content(self, end: str, pending: Pending) -> str | None:
         if end.startswith(EXISTING):
             return self._span_content(end[len(EXISTING):])
         s = pending.get(end)
         return span_content(s.start, s.end, s.label) if s is not None else None
 
-    def _content(self, s: Suggestion, pending: dict[str, Suggestion]) -> str | None:
+    def _content(self, s: Suggestion, pending: Pending) -> str | None:
         if s.is_span:
             return span_content(s.start, s.end, s.label)
         source = self._end_content(s.source, pending)
@@ -367,12 +393,12 @@ class _Acceptance:
     """Works out one accept (or accept-all) as a SuggestionChange, reading the database
     but writing nothing: ``Store._apply`` then writes it."""
 
-    def __init__(self, store, change: SuggestionChange, pending: dict[str, Suggestion],
+    def __init__(self, store, change: SuggestionChange, pending: Pending,
                  annotator: str) -> None:  # fmt: skip
         self.store, self.change, self.pending, self.annotator = store, change, pending, annotator
         self.made: dict[str, Span] = {}  # suggestion -> the span it became (or was there)
         self.kinds = dict(store.conn.execute("SELECT name, kind FROM labels").fetchall())
-        self.marked = store._marked(change.document, annotator)
+        self.marked: dict[tuple, str] = {}  # spans made by this acceptance, by place
         self.now = utc_now()
         self.done: set[str] = set()
 
@@ -392,10 +418,10 @@ class _Acceptance:
             self._link(s, label)
         self.done.add(suggestion_id)
         self.change.removed.append(s)
-        self._retarget()
 
     def _span(self, s: Suggestion, label: str) -> None:
-        there = self.marked.get((s.start, s.end, label))
+        there = self.marked.get((s.start, s.end, label)) or self.store._marked_at(
+            s.document, self.annotator, s.start, s.end, label)
         if there is not None:  # marked already: the suggestion is that span
             self.change.reused[s.id] = there
             self.made[s.id] = Span(there, s.document, s.start, s.end, label, s.text,
@@ -420,7 +446,7 @@ class _Acceptance:
                 raise StoreError("This link's span has been deleted; reject the suggestion.")
             return row
         if end not in self.made:
-            if end not in self.pending:
+            if self.pending.get(end) is None:
                 raise StoreError("This link's span suggestion is gone; reject the link.")
             self.accept(end, None)
         span = self.made[end]
@@ -447,12 +473,12 @@ class _Acceptance:
             Provenance(relation.id, RELATION, s.suggester, s.score, s.reason, self.now)
         )
 
-    def _retarget(self) -> None:
+    def retarget(self) -> None:
         """Pending links that end at a suggestion accepted now point at its span."""
         removed = {s.id for s in self.change.removed}
         self.change.retargeted = []
-        for link in self.pending.values():
-            if link.is_span or link.id in removed:
+        for link in self.pending.links_at(self.made):
+            if link.id in removed:
                 continue
             source = _moved(link.source, self.made)
             target = _moved(link.target, self.made)
@@ -472,13 +498,7 @@ def _ends_moved(link: Suggestion, same: dict[str, str]) -> Suggestion:
     return replace(link, source=source, target=target)
 
 
-def _suggestion(row: tuple, text: str) -> Suggestion:
-    s = Suggestion(*row)
-    if s.is_span:
-        from dataclasses import replace
-
-        return replace(s, text=text[s.start:s.end])
-    return s
+_suggestion = suggestion_of
 
 
 def _check_label(kinds: dict[str, str], label: str, kind: str, who: str) -> None:

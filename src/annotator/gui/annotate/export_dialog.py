@@ -50,10 +50,12 @@ FORMATS = {
 }
 assert set(FORMATS) == set(EXPORTS)  # every format the command line writes
 LAYERS = {ALL: "Everyone's, gold included", ANNOTATORS: "The annotators' (no gold)",
-          GOLD_LAYER: "Only the gold layer"}  # fmt: skip
-# Every layer but the pending suggestions, which only the command line exports for now
-# (`annotator export DB --layer suggestions`): they are nobody's data yet.
-assert set(LAYERS) == set(EXPORT_LAYERS) - {SUGGESTIONS_LAYER}
+          GOLD_LAYER: "Only the gold layer",
+          SUGGESTIONS_LAYER: "The pending suggestions (with suggester, score, reason)"}  # fmt: skip
+assert set(LAYERS) == set(EXPORT_LAYERS)  # every layer the command line writes
+# The suggestions are nobody's work yet and are written in the native format only
+# (formats/suggestion_export.py): these fields would select nothing from them.
+NOT_FOR_SUGGESTIONS = ("format", "unit", "annotators", "statuses")
 
 
 # What a label names, said beside it in the list (--label takes span and link labels alike).
@@ -127,6 +129,12 @@ class ExportDialog(QDialog):
         hint = QLabel("Nothing ticked in a list takes everything.")
         hint.setEnabled(False)  # drawn in the theme's secondary text colour
         form.addRow("", hint)
+        self.layer_hint = QLabel("Suggestions are written in the native format, each span and "
+                                 "link with its suggester, score and reason; they belong to "
+                                 "no annotator yet.", wordWrap=True)  # fmt: skip
+        self.layer_hint.setEnabled(False)
+        self.layer_hint.setVisible(False)
+        form.addRow("", self.layer_hint)
 
         self.command = command_label()
         self.buttons = QDialogButtonBox(
@@ -149,6 +157,7 @@ class ExportDialog(QDialog):
             signal.connect(self._update)
         for box in self.statuses.values():
             box.toggled.connect(self._update)
+        self.layer.currentIndexChanged.connect(self._on_layer_changed)
         self._on_format_changed()
         self.resize(620, self.sizeHint().height())
         self.format.setFocus()
@@ -161,6 +170,8 @@ class ExportDialog(QDialog):
         suffix = FORMATS[fmt][1]
         stem = self.db.stem
         name = f"{stem}-brat" if fmt == "brat" else f"{stem}-{fmt}{suffix}"
+        if self.layer.currentData() == SUGGESTIONS_LAYER:
+            name = f"{stem}-suggestions{suffix}"
         return self.db.parent / name
 
     def _on_output_edited(self, _text: str) -> None:
@@ -201,6 +212,23 @@ class ExportDialog(QDialog):
             statuses=tuple(v for v, box in self.statuses.items() if box.isChecked()),
             layer=self.layer.currentData(),
         )
+
+    def _on_layer_changed(self, *_args) -> None:
+        suggestions = self.layer.currentData() == SUGGESTIONS_LAYER
+        if suggestions and self._fmt() != "jsonl":
+            self.format.setCurrentIndex(self.format.findData("jsonl"))
+        if suggestions:
+            for box in self.statuses.values():
+                box.setChecked(False)
+            for i in range(self.annotators.count()):
+                self.annotators.item(i).setCheckState(Qt.CheckState.Unchecked)
+        for name in NOT_FOR_SUGGESTIONS:
+            widget = getattr(self, name)
+            for part in widget.values() if isinstance(widget, dict) else [widget]:
+                part.setEnabled(not suggestions and (name != "unit" or self.unit.count() > 1))
+        if not self._output_edited:
+            self.output.setText(str(self._default_output()))
+        self.layer_hint.setVisible(suggestions)
 
     def _update(self, *_args) -> None:
         self.ok.setEnabled(bool(self.output.text().strip()))

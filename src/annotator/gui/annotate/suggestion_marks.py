@@ -1,14 +1,20 @@
 """Suggestions drawn over the text of either reading view: a dashed outline in the label's
 colour and no fill, so that a suggestion is never taken for a span (spans are filled); the
 current one (the one the keys act on) with a thicker, solid-dashed frame and a small tag
-"label?" above it. A transparent widget over the viewport, like overlay.py's: it looks only
-at the suggestions whose place overlaps the lines on screen, so a long article costs what a
-short one does."""
+"label?" above it. A suggested link (said_by, claimed_by) is a dashed arc from its source to
+its target with an open arrow head and its type and a "?" beside it ("said_by?"): real links
+are solid arcs with a filled chip (overlay.py), so the two are never confused. An arc with
+one end off screen runs to the page's edge. A transparent widget over the viewport, like
+overlay.py's: it looks only at the suggestions whose place overlaps the lines on screen, so
+a long article costs what a short one does."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from annotator.gui import theme
@@ -16,11 +22,28 @@ from annotator.gui.annotate.span_frame import line_rects
 
 OUTLINE = 1.5
 CURRENT = 2.5
+RISE = 9.0  # how far a suggested link's arc rises above its ends' line
+LANE = 5.0  # from the viewport's right edge: where an arc between two lines runs
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestedArc:
+    """A suggested link as drawn: its ends' Qt ranges, colour, type, and whether it (or
+    the span suggestion it belongs to) is the current one."""
+
+    source: tuple[int, int]
+    target: tuple[int, int]
+    color: str
+    label: str
+    current: bool
+
+
+Provider = Callable[[int, int], tuple[list[tuple[int, int, str, bool]], list[SuggestedArc]]]
 
 
 class SuggestionMarks(QWidget):
-    """Outlines ``places`` ([(qt start, qt end, colour, is current)], set by the
-    window's Suggesting) over ``view``'s viewport."""
+    """Outlines and arcs over ``view``'s viewport: those its ``provider`` (the window's
+    Suggesting) gives for the lines on screen."""
 
     def __init__(self, view) -> None:
         super().__init__(view.viewport())
@@ -29,16 +52,53 @@ class SuggestionMarks(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.places: list[tuple[int, int, str, bool]] = []
+        # what to draw between two Qt positions (the window's Suggesting): asked at each
+        # paint for the lines on screen only; None draws nothing
+        self.provider: Provider | None = None
+        # Where each outline's lines are, for as long as the page is laid out and placed
+        # as it was: a decision repaints the page, and finding each line again made that
+        # repaint cost more than the decision (a long article's page holds hundreds).
+        self._rects: dict[tuple[int, int], list[QRectF]] = {}
+        self._stamp: tuple | None = None
+        view.document().contentsChange.connect(self._forget)
         view.viewport().installEventFilter(self)
-        view.verticalScrollBar().valueChanged.connect(self.update)
-        view.horizontalScrollBar().valueChanged.connect(self.update)
+        view.verticalScrollBar().valueChanged.connect(self._scrolled)
+        view.horizontalScrollBar().valueChanged.connect(self._scrolled)
         self.setGeometry(view.viewport().rect())
 
-    def show_places(self, places: list[tuple[int, int, str, bool]]) -> None:
-        self.places = places
-        self.setVisible(bool(places))
+    def show(self, provider: Provider | None) -> None:
+        self.provider = provider
+        self.setVisible(provider is not None)
         self.raise_()
+        self.update()
+
+    def shown(self) -> tuple[list[tuple[int, int, str, bool]], list[SuggestedArc]]:
+        """The outlines ((qt start, qt end, colour, is current)) and arcs on screen now."""
+        if self.provider is None:
+            return [], []
+        return self.provider(*self.on_screen())
+
+    def everywhere(self) -> tuple[list[tuple[int, int, str, bool]], list[SuggestedArc]]:
+        """What would be drawn over the whole article (for a look from outside: a paint
+        asks only for the lines on screen)."""
+        if self.provider is None:
+            return [], []
+        return self.provider(0, self.view.document().characterCount())
+
+    @property
+    def places(self) -> list[tuple[int, int, str, bool]]:
+        return self.everywhere()[0]
+
+    @property
+    def arcs(self) -> list[SuggestedArc]:
+        return self.everywhere()[1]
+
+    def _scrolled(self, *_args) -> None:
+        # QTextEdit scrolls its viewport's children with the text (QWidget.scroll): this
+        # widget is the viewport's size and must stay where the viewport is, or every
+        # outline and arc is drawn a scroll's distance away from its text.
+        if self.pos() != QPoint(0, 0):
+            self.move(0, 0)
         self.update()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
@@ -56,26 +116,119 @@ class SuggestionMarks(QWidget):
         bottom = view.cursorForPosition(QPoint(port.width() - 1, port.height() - 1))
         return top, bottom.block().position() + bottom.block().length()
 
+    def _forget(self, *_args) -> None:
+        self._rects.clear()
+
+    def _line_rects(self, a: int, b: int) -> list[QRectF]:
+        found = self._rects.get((a, b))
+        if found is None:
+            found = self._rects[(a, b)] = line_rects(self.view, a, b, OUTLINE)
+        return found
+
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        if not self.places:
+        if self.provider is None:
             return
+        view, port = self.view, self.view.viewport()
+        stamp = (view.verticalScrollBar().value(), view.horizontalScrollBar().value(),
+                 port.width(), port.height(), view.document(),
+                 view.document().revision(), view.font().toString())  # fmt: skip
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self._rects.clear()
         top, bottom = self.on_screen()
+        places, arcs = self.provider(top, bottom)
         painter = QPainter(self)
         try:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            for a, b, color, current in self.places:
+            pens: dict[tuple[str, bool], QPen] = {}  # (a page has hundreds of outlines)
+            for a, b, color, current in places:
                 if b <= top or a >= bottom:
                     continue
-                pen = QPen(outline_color(color), CURRENT if current else OUTLINE)
-                pen.setStyle(Qt.PenStyle.DashLine)
-                pen.setDashPattern([4, 2] if current else [3, 3])
+                pen = pens.get((color, current))
+                if pen is None:
+                    pen = pens[(color, current)] = QPen(outline_color(color),
+                                                        CURRENT if current else OUTLINE)
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                    pen.setDashPattern([4, 2] if current else [3, 3])
                 painter.setPen(pen)
-                for rect in line_rects(self.view, a, b, OUTLINE):
+                for rect in self._line_rects(a, b):
                     if rect.intersects(QRectF(event.rect())):
                         painter.drawRoundedRect(rect, 3, 3)
+            self._paint_arcs(painter, arcs, top, bottom)
         finally:
             painter.end()
+
+    def _paint_arcs(self, painter: QPainter, arcs: list[SuggestedArc], top: int,
+                    bottom: int) -> None:  # fmt: skip
+        font = QFont(self.view.font())
+        font.setPointSizeF(max(6.5, font.pointSizeF() * 0.62))
+        painter.setFont(font)
+        metrics = QFontMetricsF(font)
+        # The long-article view's lines have no room above them (the arcs of links are
+        # not drawn there either): only the current arc's tag is written.
+        tight = isinstance(self.view, QPlainTextEdit)
+        for arc in arcs:
+            (sa, sb), (ta, tb) = arc.source, arc.target
+            if max(sb, tb) <= top or min(sa, ta) >= bottom:
+                continue  # both ends above, or both below, the lines on screen
+            p1 = self._end_point(sa, sb, top)
+            p2 = self._end_point(ta, tb, top)
+            color = outline_color(arc.color)
+            pen = QPen(color, CURRENT if arc.current else OUTLINE)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            pen.setDashPattern([5, 3] if arc.current else [3, 3])
+            painter.setPen(pen)
+            path, tip, at = self._route(p1, p2)
+            painter.drawPath(path)
+            solid = QPen(color, OUTLINE)
+            painter.setPen(solid)
+            if tip:  # an open arrow head, pointing down at the target
+                painter.drawLine(p2, p2 + QPointF(-3.5, -5))
+                painter.drawLine(p2, p2 + QPointF(3.5, -5))
+            if tight and not arc.current:
+                continue  # no room between lines: a tag would hide the words above
+            text = f"{arc.label}?"
+            box = QRectF(0, 0, metrics.horizontalAdvance(text) + 6, metrics.height())
+            box.moveCenter(at)
+            box.moveLeft(min(max(box.left(), 1.0), self.width() - box.width() - 1))
+            page = self.palette().base().color()
+            painter.fillRect(box, page)
+            pen = QPen(color, 1)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.drawRoundedRect(box, 3, 3)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _end_point(self, a: int, b: int, top: int) -> QPointF | None:
+        """The top middle of an end's first line on screen, or None when it is off screen
+        (above the page when it starts before its first line shown)."""
+        rects = self._line_rects(a, b)
+        if not rects:
+            return QPointF(self.width() - LANE, -4.0 if a < top else self.height() + 4.0)
+        first = rects[0]
+        return QPointF(first.center().x(), first.top())
+
+    def _route(self, p1: QPointF, p2: QPointF) -> tuple[QPainterPath, bool, QPointF]:
+        """The arc from p1 to p2, whether p2 is on screen (an arrow head there) and where
+        its label goes. On one line it rises over the text between; between lines it runs
+        just above each end's line to a lane by the right edge, crossing no text."""
+        path = QPainterPath(p1)
+        on_screen = 0 <= p2.y() <= self.height()
+        if abs(p1.y() - p2.y()) < 3:
+            rise = min(RISE + abs(p2.x() - p1.x()) / 40, 2 * RISE)
+            y = min(p1.y(), p2.y()) - rise
+            path.cubicTo(QPointF(p1.x(), y), QPointF(p2.x(), y), p2)
+            return path, on_screen, QPointF((p1.x() + p2.x()) / 2, y + rise / 4)
+        lane = self.width() - LANE
+        y1, y2 = p1.y() - RISE / 2, p2.y() - RISE / 2
+        path.lineTo(p1.x(), y1)
+        path.lineTo(lane, y1)
+        path.lineTo(lane, y2)
+        path.lineTo(p2.x(), y2)
+        path.lineTo(p2)
+        # the tag over the source's line, clear of the lane that other arcs share
+        return path, on_screen, QPointF((p1.x() + lane) / 2, y1)
 
 
 def outline_color(color: str) -> QColor:

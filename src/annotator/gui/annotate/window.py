@@ -27,6 +27,7 @@ from annotator.gui.annotate import databases, remembered
 from annotator.gui.annotate.actions import MainActions
 from annotator.gui.annotate.annotating import Annotating
 from annotator.gui.annotate.article_view import ArticleView
+from annotator.gui.annotate.auto_suggest import AutoSuggest
 from annotator.gui.annotate.browsing import Browsing
 from annotator.gui.annotate.document_panel import DocumentPanel
 from annotator.gui.annotate.dropping import DropImport
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
             retry_action=self.menus.retry_action, parent=self,
         ))
         self.suggesting = Suggesting(self)  # the suggestion layer: suggesting.py
+        self.auto_suggest = AutoSuggest(self, self.suggesting.menu)  # off the GUI thread
         self.jobs = Jobs(self)
         self.checks = Checks(store=store, state=self.state, window=self)
         self.browsing = Browsing(
@@ -419,6 +421,7 @@ class MainWindow(QMainWindow):
             splitters=self.splitters, tables=self.remembered_tables,
         )
         self.team.stop()  # the sync threads end before the file is closed
+        self.auto_suggest.stop()  # a long article's suggesters' process ends with the window
         self.browsing.stop()  # nothing may read the store once it is closed
         self.span_list.stop()
         self._closing = True
