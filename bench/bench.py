@@ -6,6 +6,7 @@ target, plus peak memory, and write them to bench/results.json. Never fails on s
     python bench/bench.py --only corpus  # the imports and exports (news-sized ones included)
     python bench/bench.py --only news    # only the import of news-sized articles
     python bench/bench.py --only teamwin # the window alone, with a hub, a slow one, a stopped one
+    python bench/bench.py --only suggest-window  # edits on 5 MB while suggesters run
 
 The import of news-sized articles (3.5 KB, 10 spans each) is printed beside a floor timed in
 the same run: the same file read line by line with orjson and its documents (text, hash),
