@@ -53,7 +53,9 @@ def test_the_brat_export_grows_linearly(tmp_path: Path) -> None:
     print(f"\nbrat export: 250 documents {t_small:.3f} s, 4,000 {t_large:.3f} s (x{ratio:.1f})")
     # 16 times the documents: linear is about 16 (less, with the fixed cost of each export);
     # the quadratic export took 24 times as long for 8 times the documents, 256 in the limit.
-    assert ratio < 32, f"250 documents: {t_small:.2f} s, 4,000: {t_large:.2f} s"
+    # A busy machine stretched the linear one to 35 (its 250 documents take 0.03 s): the bound
+    # sits between, where noise does not reach and a quadratic export cannot hide.
+    assert ratio < 80, f"250 documents: {t_small:.2f} s, 4,000: {t_large:.2f} s"
 
 
 def test_stale_temporary_folders_of_dead_exports_are_removed_and_live_ones_kept(
