@@ -31,7 +31,8 @@ _SYNC_CACHE_KIB = -128 * 1024
 class Synced(NamedTuple):
     """An item in step with the hub at ``version``, holding ``row`` (a dict with at least
     the kind's content columns; None: the hub holds it as a tombstone, so this file forgets
-    it)."""
+    it). ``digest``: the row's digest as SQLite made it when the row was read for a push
+    (None: made from ``row`` when recorded)."""
 
     kind: str
     item: str
@@ -39,6 +40,7 @@ class Synced(NamedTuple):
     document: str
     version: int
     row: dict | None
+    digest: str | None = None
 
 
 class Parked(NamedTuple):
@@ -69,21 +71,24 @@ class Syncing:
     @reads
     def sync_changes(
         self, kind: Kind, annotators: list[str]
-    ) -> list[tuple[str, str, dict | None, int | None]]:
+    ) -> list[tuple[str, str, dict | None, int | None, str | None]]:
         """Every item of ``kind`` by ``annotators`` that differs from what the hub was last
-        known to hold: (item, document, local row or None when deleted here, base version)."""
+        known to hold: (item, document, local row or None when deleted here, base version,
+        digest of the row as read, which is what gets recorded once the hub has it)."""
         marks = ", ".join("?" * len(annotators))
         rows = _rows_sql(kind, annotators)
+        digest = _content_sql(kind, "r")
         changed = self.conn.execute(
-            f"SELECT r.*, i.version FROM ({rows}) r LEFT JOIN sync_items i "
+            f"SELECT r.*, i.version, {digest} FROM ({rows}) r LEFT JOIN sync_items i "
             f"ON i.kind = ? AND i.item = {_item_sql(kind, 'r')} "
-            f"WHERE i.digest IS NULL OR i.digest != {_content_sql(kind, 'r')}",
+            f"WHERE i.digest IS NULL OR i.digest != {digest}",
             [*_rows_args(kind, annotators), kind.name],
-        )
+        ).fetchall()
+        columns, width = kind.columns, len(kind.columns)
         out = []
         for values in changed:
-            row = dict(zip(kind.columns, values[:-1], strict=True))
-            out.append((kind.item(row), row["document"], row, values[-1]))
+            row = dict(zip(columns, values[:width], strict=True))
+            out.append((kind.item(row), row["document"], row, values[width], values[-1]))
         gone = self.conn.execute(
             f"SELECT i.item, i.document, i.version FROM sync_items i "
             f"WHERE i.kind = ? AND i.annotator IN ({marks}) AND NOT EXISTS "
@@ -91,7 +96,7 @@ class Syncing:
             f"AND r.annotator = i.annotator AND {_item_sql(kind, 'r')} = i.item)",
             [kind.name, *annotators, *_rows_args(kind, annotators)],
         )
-        out += [(item, document, None, version) for item, document, version in gone]
+        out += [(item, document, None, version, None) for item, document, version in gone]
         return out
 
     @reads
@@ -153,15 +158,20 @@ class Syncing:
             mine = [s for s in done if s.kind == kind.name]
             if not mine:
                 continue
+            upsert = ("INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
+                      "VALUES (?, ?, ?, ?, ?, {}) ON CONFLICT (kind, item) DO UPDATE SET "
+                      "annotator = excluded.annotator, document = excluded.document, "
+                      "version = excluded.version, digest = excluded.digest")
+            # What a push sent comes with its digest, made by SQLite when the row was read;
+            # a row from the hub has it made here the same way, from its values.
+            self.conn.executemany(upsert.format("?"), [
+                (s.kind, s.item, s.annotator, s.document, s.version, s.digest)
+                for s in mine if s.row is not None and s.digest is not None])
             marks = ", ".join("?" * len(kind.content))
-            self.conn.executemany(
-                "INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
-                f"VALUES (?, ?, ?, ?, ?, json_array({marks})) ON CONFLICT (kind, item) "
-                "DO UPDATE SET annotator = excluded.annotator, document = excluded.document, "
-                "version = excluded.version, digest = excluded.digest",
-                [(s.kind, s.item, s.annotator, s.document, s.version,
-                  *(s.row[c] for c in kind.content)) for s in mine if s.row is not None],
-            )
+            self.conn.executemany(upsert.format(f"json_array({marks})"), [
+                (s.kind, s.item, s.annotator, s.document, s.version,
+                 *(s.row[c] for c in kind.content))
+                for s in mine if s.row is not None and s.digest is None])
             self.conn.executemany(
                 "DELETE FROM sync_items WHERE kind = ? AND item = ?",
                 [(s.kind, s.item) for s in mine if s.row is None],

@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from annotator.core.syncitems import DECISION, KINDS, NOTE, RELATION, SPAN, Kind
 from annotator.store.syncing import Parked, Synced
@@ -70,7 +71,7 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
                     p.local.get("gold") for p in result.conflicts if p.kind == DECISION.name}
             pending = store.sync_changes(kind, [member] if kind is NOTE else annotators)
             writable = []
-            for item, document, row, base in pending:
+            for item, document, row, base, digest in pending:
                 owner = (row or {}).get("annotator", member)
                 if owner != "gold" and (  # gold and (a reviewer's) verdicts go anywhere
                         not reviews if kind is DECISION else document not in assigned):
@@ -79,7 +80,7 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
                 if kind in (SPAN, RELATION) and item in held:
                     result.held[kind.name] += 1
                     continue
-                writable.append((item, row, base))
+                writable.append((item, row, base, digest))
             if writable:
                 _push_kind(conn, kind, writable, result)
     return result
@@ -89,10 +90,21 @@ def _push_kind(conn, kind: Kind, pending, result: PushResult) -> None:
     # Items never synced are inserted straight away, skipping any whose key the hub holds
     # already (a replayed push); those, and every item synced before, are compared with the
     # hub's row, locked.
-    fresh = [row for _item, row, base in pending if row is not None and base is None]
-    inserted = _insert(conn, kind, fresh)
+    fresh = [(item, row, digest) for item, row, base, digest in pending
+             if row is not None and base is None]
+    inserted = _insert(conn, kind, [row for _item, row, _digest in fresh])
     result.wrote(inserted.values())
-    pending = [(item, row, base) for item, row, base in pending
+    digests = {}
+    for item, row, digest in fresh:
+        version = inserted.get(item)
+        if version is None:
+            digests[item] = digest  # compared below
+        else:  # one Synced per row of a first push: 100,000 of them, so the short way
+            result.done.append(Synced(kind.name, item, row["annotator"], row["document"],
+                                      version, row, digest))
+    digests.update((item, digest) for item, row, base, digest in pending
+                   if row is not None and base is not None)
+    pending = [(item, row, base) for item, row, base, _digest in pending
                if not (row is not None and base is None and item in inserted)]
     hub = _hub_rows(conn, kind, [item for item, _row, _base in pending], lock=True)
     if kind is DECISION:
@@ -100,7 +112,7 @@ def _push_kind(conn, kind: Kind, pending, result: PushResult) -> None:
         # to FOR UPDATE): another reviewer's verdict is found by a plain read.
         hub.update(_hub_rows(conn, kind, [item for item, _r, _b in pending if item not in hub],
                              lock=False))
-    updates, tombstones = [], []
+    again, updates, tombstones = [], [], []
     for item, row, base in pending:
         there = hub.get(item)
         if row is None:  # deleted here
@@ -113,7 +125,7 @@ def _push_kind(conn, kind: Kind, pending, result: PushResult) -> None:
                         "document": there["document"], "deleted": True}
                 result.conflicts.append(Parked(kind.name, item, gone, there))
         elif there is None:  # gone from the hub (only its owner removes rows): sent again
-            fresh.append(row)
+            again.append(row)
         elif there["annotator"] != row["annotator"]:
             # another's row under this key (a verdict another reviewer gave on the same
             # item): never taken over, parked
@@ -121,34 +133,37 @@ def _push_kind(conn, kind: Kind, pending, result: PushResult) -> None:
         elif not there["deleted"] and kind.content_of(there) == kind.content_of(row):
             result.adopted += 1
             result.done.append(Synced(kind.name, item, row["annotator"], row["document"],
-                                      there["version"], row))
+                                      there["version"], row, digests.get(item)))
         elif there["deleted"] or there["version"] == base:
             updates.append(row)
         else:
             result.conflicts.append(Parked(kind.name, item, row, there))
-    inserted.update(_insert(conn, kind, [r for r in fresh if kind.item(r) not in inserted
-                                         and kind.item(r) not in hub]))
+    sent_again = _insert(conn, kind, again)
     changed = _update(conn, kind, updates)
-    result.wrote(inserted.values())
+    result.wrote(sent_again.values())
     result.wrote(changed.values())
-    for row in [*fresh, *updates]:
+    for row in [*again, *updates]:
         item = kind.item(row)
-        version = changed.get(item, inserted.get(item))
+        version = changed.get(item, sent_again.get(item))
         if version is not None:
             result.done.append(Synced(kind.name, item, row["annotator"], row["document"],
-                                      version, row))
+                                      version, row, digests.get(item)))
     buried = _tombstone(conn, kind, tombstones)
     result.wrote(buried.values())
     for item, version in buried.items():
         result.done.append(Synced(kind.name, item, "", "", version, None))
-    if inserted or changed:
-        result.pushed[kind.name] += len(inserted) + len(changed)
+    written = len(inserted) + len(sent_again) + len(changed)
+    if written:
+        result.pushed[kind.name] += written
     if tombstones:
         result.tombstones[kind.name] += len(tombstones)
 
 
-def _returned(rows) -> dict[str, int]:
+def _returned(cursor) -> dict[str, int]:
     """item -> version, from rows RETURNING the kind's key columns and then the version."""
+    rows = cursor.fetchall()
+    if rows and len(rows[0]) == 2:  # keyed by an id: most items, so the short way
+        return dict(rows)
     return {"\t".join(str(v) for v in r[:-1]): r[-1] for r in rows}
 
 
@@ -193,9 +208,10 @@ def _staged(conn, columns, rows: list[dict]) -> str:
     name = f"push_stage_{next(_STAGE_NUMBERS)}"
     types = ", ".join(f'"{c}" {_TYPES.get(c, "text")}' for c in columns)
     conn.execute(f"CREATE TEMPORARY TABLE {name} ({types}) ON COMMIT DROP")
+    values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
     with conn.cursor().copy(f"COPY {name} ({_names(columns)}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([row[c] for c in columns])
+            copy.write_row(values(row))
     return name
 
 
