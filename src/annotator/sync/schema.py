@@ -285,8 +285,9 @@ CREATE TABLE spans (
     written_by text NOT NULL DEFAULT session_user,
     written_at timestamptz NOT NULL DEFAULT now()
 );
+-- No index by document: nothing on the hub looks spans up by article, and each index is
+-- paid for by every span pushed.
 CREATE INDEX spans_version ON spans (version);
-CREATE INDEX spans_document ON spans (document);
 CREATE TABLE relations (
     id text PRIMARY KEY,
     document text NOT NULL REFERENCES documents (id),
