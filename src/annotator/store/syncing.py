@@ -22,7 +22,7 @@ from annotator.core.annotators import GOLD
 from annotator.core.ids import new_id, utc_now
 from annotator.core.labels import Label
 from annotator.core.syncitems import BY_NAME, DECISION, KINDS, NOTE, RELATION, SPAN, Kind
-from annotator.store.errors import StoreError, reads
+from annotator.store.errors import StoreError, reading, reads
 
 # The page cache of a sync's transaction, in KiB (negative: SQLite's unit for a size).
 _SYNC_CACHE_KIB = -128 * 1024
@@ -75,29 +75,41 @@ class Syncing:
         """Every item of ``kind`` by ``annotators`` that differs from what the hub was last
         known to hold: (item, document, local row or None when deleted here, base version,
         digest of the row as read, which is what gets recorded once the hub has it)."""
+        return [change for batch in self.sync_change_batches(kind, annotators, 50_000)
+                for change in batch]
+
+    def sync_change_batches(
+        self, kind: Kind, annotators: list[str], size: int
+    ) -> Iterator[list[tuple[str, str, dict | None, int | None, str | None]]]:
+        """:meth:`sync_changes`, ``size`` at a time (a push sends one batch while the next
+        is read)."""
         marks = ", ".join("?" * len(annotators))
         rows = _rows_sql(kind, annotators)
         digest = _content_sql(kind, "r")
-        changed = self.conn.execute(
-            f"SELECT r.*, i.version, {digest} FROM ({rows}) r LEFT JOIN sync_items i "
-            f"ON i.kind = ? AND i.item = {_item_sql(kind, 'r')} "
-            f"WHERE i.digest IS NULL OR i.digest != {digest}",
-            [*_rows_args(kind, annotators), kind.name],
-        ).fetchall()
         columns, width = kind.columns, len(kind.columns)
-        out = []
-        for values in changed:
-            row = dict(zip(columns, values[:width], strict=True))
-            out.append((kind.item(row), row["document"], row, values[width], values[-1]))
-        gone = self.conn.execute(
-            f"SELECT i.item, i.document, i.version FROM sync_items i "
-            f"WHERE i.kind = ? AND i.annotator IN ({marks}) AND NOT EXISTS "
-            f"(SELECT 1 FROM ({rows}) r WHERE r.document = i.document "
-            f"AND r.annotator = i.annotator AND {_item_sql(kind, 'r')} = i.item)",
-            [kind.name, *annotators, *_rows_args(kind, annotators)],
-        )
-        out += [(item, document, None, version, None) for item, document, version in gone]
-        return out
+        with reading(self.path or ":memory:"):
+            changed = self.conn.execute(
+                f"SELECT r.*, i.version, {digest} FROM ({rows}) r LEFT JOIN sync_items i "
+                f"ON i.kind = ? AND i.item = {_item_sql(kind, 'r')} "
+                f"WHERE i.digest IS NULL OR i.digest != {digest}",
+                [*_rows_args(kind, annotators), kind.name],
+            )
+            while batch := changed.fetchmany(size):
+                out = []
+                for values in batch:
+                    row = dict(zip(columns, values[:width], strict=True))
+                    out.append((kind.item(row), row["document"], row, values[width], values[-1]))
+                yield out
+            gone = self.conn.execute(
+                f"SELECT i.item, i.document, i.version FROM sync_items i "
+                f"WHERE i.kind = ? AND i.annotator IN ({marks}) AND NOT EXISTS "
+                f"(SELECT 1 FROM ({rows}) r WHERE r.document = i.document "
+                f"AND r.annotator = i.annotator AND {_item_sql(kind, 'r')} = i.item)",
+                [kind.name, *annotators, *_rows_args(kind, annotators)],
+            ).fetchall()
+            if gone:
+                yield [(item, document, None, version, None)
+                       for item, document, version in gone]
 
     @reads
     def sync_waiting(self, annotators: list[str]) -> int:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -63,36 +64,55 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
     goes anywhere); ``reviews``: the member is a reviewer or the lead, whose verdicts go
     too (an annotator's own verdicts stay in the file)."""
     result = PushResult()
-    with conn.transaction():
+    with conn.transaction(), ThreadPoolExecutor(1, "hub-push") as hub:
         held: set[str] = set()
         for kind in _ORDER:
             if kind is SPAN:  # the verdicts are through: what they hold back is known
                 held = store.parked_gold() | {
                     p.local.get("gold") for p in result.conflicts if p.kind == DECISION.name}
-            pending = store.sync_changes(kind, [member] if kind is NOTE else annotators)
-            writable = []
-            for item, document, row, base, digest in pending:
-                owner = (row or {}).get("annotator", member)
-                if owner != "gold" and (  # gold and (a reviewer's) verdicts go anywhere
-                        not reviews if kind is DECISION else document not in assigned):
-                    result.unassigned[kind.name] += 1
-                    continue
-                if kind in (SPAN, RELATION) and item in held:
-                    result.held[kind.name] += 1
-                    continue
-                writable.append((item, row, base, digest))
+            # Items never synced go to the hub batch by batch on a thread of their own
+            # while the file is read further: the hub inserts one batch as the next is
+            # read, instead of the two waiting for each other.
+            writable, sent = [], []
+            try:
+                for batch in store.sync_change_batches(
+                        kind, [member] if kind is NOTE else annotators, _BATCH):
+                    fresh = []
+                    for item, document, row, base, digest in batch:
+                        owner = (row or {}).get("annotator", member)
+                        if owner != "gold" and (  # gold and (a reviewer's) verdicts go anywhere
+                                not reviews if kind is DECISION else document not in assigned):
+                            result.unassigned[kind.name] += 1
+                            continue
+                        if kind in (SPAN, RELATION) and item in held:
+                            result.held[kind.name] += 1
+                            continue
+                        writable.append((item, row, base, digest))
+                        if row is not None and base is None:
+                            fresh.append(row)
+                    if fresh:
+                        sent.append(hub.submit(_insert, conn, kind, fresh))
+            finally:
+                wait(sent)  # never leave the transaction with a batch still on its way
+            inserted = {}
+            for batch in sent:
+                inserted.update(batch.result())
             if writable:
-                _push_kind(conn, kind, writable, result)
+                _push_kind(conn, kind, writable, inserted, result)
     return result
 
 
-def _push_kind(conn, kind: Kind, pending, result: PushResult) -> None:
-    # Items never synced are inserted straight away, skipping any whose key the hub holds
-    # already (a replayed push); those, and every item synced before, are compared with the
-    # hub's row, locked.
+# Rows of one kind read from the file and sent to the hub at a time.
+_BATCH = 20_000
+
+
+def _push_kind(conn, kind: Kind, pending, inserted: dict[str, int],
+               result: PushResult) -> None:
+    # Items never synced were inserted straight away (``inserted``: item -> version),
+    # skipping any whose key the hub holds already (a replayed push); those, and every item
+    # synced before, are compared with the hub's row, locked.
     fresh = [(item, row, digest) for item, row, base, digest in pending
              if row is not None and base is None]
-    inserted = _insert(conn, kind, [row for _item, row, _digest in fresh])
     result.wrote(inserted.values())
     digests = {}
     for item, row, digest in fresh:
