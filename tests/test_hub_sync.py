@@ -120,6 +120,34 @@ def test_a_tombstone_reaches_everyone(team):
         assert span.id not in {s.id for s in store.spans(span.document)}
 
 
+def test_a_reviewer_records_only_what_it_pushes_and_pulled_gold_stays_its_to_change(team):
+    url, tmp = team
+    alice, rita, lena = tmp / "alice.db", tmp / "rita.db", tmp / "lena.db"
+    sync(alice, login(url, "alice"))
+    theirs = mark(alice, "alice", "Lavrov")
+    sync(alice, login(url, "alice"))
+    sync(lena, login(url, "lena"))
+    gold = mark(lena, "gold", "Russia")
+    with Store.open(lena) as store:  # the gold layer has no status of its own (marking
+        store.conn.execute(  # one by hand leaves one, which the hub then refuses on pull)
+            "DELETE FROM document_status WHERE annotator = 'gold'")
+    assert sync(lena, login(url, "lena")).pushed["span"] == 1
+    report = sync(rita, login(url, "rita"))
+    assert report.pulled["span"] == 2
+    with Store.open(rita) as store:
+        # another annotator's rows are never sent back from this file: no version kept
+        recorded = {item for (item,) in store.conn.execute("SELECT item FROM sync_items")}
+        assert theirs.id not in recorded and gold.id in recorded
+        store.delete_span(gold.id)
+    # gold pulled from the hub is still the reviewer's to change: the deletion reaches it
+    report = sync(rita, login(url, "rita"))
+    assert report.tombstones["span"] == 1 and report.conflicts == 0
+    assert ("gold", "actor", gold.start, gold.end, True) in hub_spans(url)
+    sync(lena, login(url, "lena"))
+    with Store.open(lena) as store:
+        assert gold.id not in {s.id for s in store.spans(gold.document)}
+
+
 def test_two_devices_of_one_annotator_park_a_conflict_and_lose_nothing(team):
     url, tmp = team
     laptop, desktop = tmp / "laptop.db", tmp / "desktop.db"

@@ -71,16 +71,17 @@ class Syncing:
     @reads
     def sync_changes(
         self, kind: Kind, annotators: list[str]
-    ) -> list[tuple[str, str, dict | None, int | None, str | None]]:
+    ) -> list[tuple[str, str, str, dict | None, int | None, str | None]]:
         """Every item of ``kind`` by ``annotators`` that differs from what the hub was last
-        known to hold: (item, document, local row or None when deleted here, base version,
-        digest of the row as read, which is what gets recorded once the hub has it)."""
+        known to hold: (item, document, its annotator, local row or None when deleted here,
+        base version, digest of the row as read, which is what gets recorded once the hub
+        has it)."""
         return [change for batch in self.sync_change_batches(kind, annotators, 50_000)
                 for change in batch]
 
     def sync_change_batches(
         self, kind: Kind, annotators: list[str], size: int
-    ) -> Iterator[list[tuple[str, str, dict | None, int | None, str | None]]]:
+    ) -> Iterator[list[tuple[str, str, str, dict | None, int | None, str | None]]]:
         """:meth:`sync_changes`, ``size`` at a time (a push sends one batch while the next
         is read)."""
         marks = ", ".join("?" * len(annotators))
@@ -98,18 +99,19 @@ class Syncing:
                 out = []
                 for values in batch:
                     row = dict(zip(columns, values[:width], strict=True))
-                    out.append((kind.item(row), row["document"], row, values[width], values[-1]))
+                    out.append((kind.item(row), row["document"], row["annotator"], row,
+                                values[width], values[-1]))
                 yield out
             gone = self.conn.execute(
-                f"SELECT i.item, i.document, i.version FROM sync_items i "
+                f"SELECT i.item, i.document, i.annotator, i.version FROM sync_items i "
                 f"WHERE i.kind = ? AND i.annotator IN ({marks}) AND NOT EXISTS "
                 f"(SELECT 1 FROM ({rows}) r WHERE r.document = i.document "
                 f"AND r.annotator = i.annotator AND {_item_sql(kind, 'r')} = i.item)",
                 [kind.name, *annotators, *_rows_args(kind, annotators)],
             ).fetchall()
             if gone:
-                yield [(item, document, None, version, None)
-                       for item, document, version in gone]
+                yield [(item, document, owner, None, version, None)
+                       for item, document, owner, version in gone]
 
     @reads
     def sync_waiting(self, annotators: list[str]) -> int:

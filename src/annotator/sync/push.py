@@ -78,8 +78,9 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
                 for batch in store.sync_change_batches(
                         kind, [member] if kind is NOTE else annotators, _BATCH):
                     fresh = []
-                    for item, document, row, base, digest in batch:
-                        owner = (row or {}).get("annotator", member)
+                    for item, document, owner, row, base, digest in batch:
+                        # (a deleted item's owner is the one recorded: a reviewer's
+                        # deleted gold goes anywhere, like the rest of gold)
                         if owner != "gold" and (  # gold and (a reviewer's) verdicts go anywhere
                                 not reviews if kind is DECISION else document not in assigned):
                             result.unassigned[kind.name] += 1
