@@ -28,6 +28,9 @@ from annotator.store.errors import StoreError, reading, reads
 _SYNC_CACHE_KIB = -128 * 1024
 
 
+_ITEM = itemgetter(1)  # Synced.item
+
+
 class Synced(NamedTuple):
     """An item in step with the hub at ``version``, holding ``row`` (a dict with at least
     the kind's content columns; None: the hub holds it as a tombstone, so this file forgets
@@ -148,7 +151,7 @@ class Syncing:
         place. An item edited here while the push ran keeps its new content and is sent
         next time: what is recorded is what was sent, not what the row holds now."""
         now = utc_now()
-        with self._write():
+        with self._write(), self._roomy_cache():
             self._record_synced(done)
             self.conn.executemany(
                 "INSERT INTO sync_conflicts (kind, item, local, hub_version, parked_at) "
@@ -167,11 +170,14 @@ class Syncing:
             )
 
     def _record_synced(self, done: Iterable[Synced]) -> None:
-        done = list(done)
+        by_kind: dict[str, list[Synced]] = {}
+        for synced in done:
+            by_kind.setdefault(synced.kind, []).append(synced)
         for kind in KINDS:
-            mine = [s for s in done if s.kind == kind.name]
+            mine = by_kind.get(kind.name)
             if not mine:
                 continue
+            mine.sort(key=_ITEM)  # the primary key's B-tree filled in order
             upsert = ("INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
                       "VALUES (?, ?, ?, ?, ?, {}) ON CONFLICT (kind, item) DO UPDATE SET "
                       "annotator = excluded.annotator, document = excluded.document, "
