@@ -151,7 +151,7 @@ class Syncing:
         place. An item edited here while the push ran keeps its new content and is sent
         next time: what is recorded is what was sent, not what the row holds now."""
         now = utc_now()
-        with self._write(), self._roomy_cache():
+        with self._roomy_cache(), self._write():
             self._record_synced(done)
             self.conn.executemany(
                 "INSERT INTO sync_conflicts (kind, item, local, hub_version, parked_at) "
@@ -213,7 +213,7 @@ class Syncing:
         recording them doubled the cost of a reviewer's pull."""
         counts: dict[str, int] = {}
         pushes = {member, GOLD}
-        with self._write(), self._roomy_cache():
+        with self._roomy_cache(), self._write():
             self._sync_scheme(labels)
             for kind in KINDS:
                 # a file holds its own annotator's article notes only
@@ -237,9 +237,9 @@ class Syncing:
     @contextmanager
     def _roomy_cache(self) -> Iterator[None]:
         """A page cache large enough for a sync's 100,000 rows and their indexes, for this
-        connection and this transaction only: with SQLite's default 2 MB, inserting rows in
-        the hub's (random) id order evicts and re-reads index pages all the way. Durability
-        is untouched (the cache only holds pages until the commit writes them)."""
+        connection and around one transaction only: with SQLite's default 2 MB, inserting
+        100,000 rows evicts and re-reads index pages all the way. Durability is untouched
+        (the cache only holds pages until the commit writes them)."""
         before = self.conn.execute("PRAGMA cache_size").fetchone()[0]
         self.conn.execute(f"PRAGMA cache_size = {_SYNC_CACHE_KIB}")
         try:
