@@ -21,7 +21,16 @@ from typing import NamedTuple
 from annotator.core.annotators import GOLD
 from annotator.core.ids import new_id, utc_now
 from annotator.core.labels import Label
-from annotator.core.syncitems import BY_NAME, DECISION, KINDS, NOTE, RELATION, SPAN, Kind
+from annotator.core.syncitems import (
+    BY_NAME,
+    DECISION,
+    KINDS,
+    NOTE,
+    RELATION,
+    SPAN,
+    STATUS,
+    Kind,
+)
 from annotator.store.errors import StoreError, reading, reads
 
 # The page cache of a sync's transaction, in KiB (negative: SQLite's unit for a size).
@@ -120,8 +129,7 @@ class Syncing:
     def sync_waiting(self, annotators: list[str]) -> int:
         """How many items of ``annotators`` differ from what the hub was last known to hold."""
         names = [a for a in annotators if a]
-        return sum(len(self.sync_changes(kind, names[:1] if kind is NOTE else names))
-                   for kind in KINDS)
+        return sum(len(self.sync_changes(kind, pushers(kind, names))) for kind in KINDS)
 
     @reads
     def document_export_rows(self) -> list[dict]:
@@ -408,6 +416,14 @@ class Syncing:
             self.conn.execute("UPDATE sync_conflicts SET resolved = ? WHERE id = ?",
                               [f"kept {keep} {utc_now()}", conflict_id])
         return local
+
+
+def pushers(kind: Kind, annotators: list[str]) -> list[str]:
+    """Whose items of ``kind`` a file pushes, of ``annotators`` (its member first, then
+    "gold" for reviewers): article notes and statuses are the member's only. The gold layer
+    has no status on the hub (a pull refuses one), though marking a gold span in a file
+    starts one there."""
+    return annotators[:1] if kind in (NOTE, STATUS) else annotators
 
 
 def _rows_sql(kind: Kind, annotators: list[str]) -> str:

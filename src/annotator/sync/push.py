@@ -25,8 +25,8 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from annotator.core.syncitems import DECISION, KINDS, NOTE, RELATION, SPAN, Kind
-from annotator.store.syncing import Parked, Synced
+from annotator.core.syncitems import DECISION, KINDS, RELATION, SPAN, Kind
+from annotator.store.syncing import Parked, Synced, pushers
 
 # Columns that are not text, for the arrays rows travel in.
 _TYPES = {"start": "integer", "end": "integer", "deleted": "boolean", "version": "bigint",
@@ -76,7 +76,7 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
             writable, sent = [], []
             try:
                 for batch in store.sync_change_batches(
-                        kind, [member] if kind is NOTE else annotators, _BATCH):
+                        kind, pushers(kind, annotators), _BATCH):
                     fresh = []
                     for item, document, owner, row, base, digest in batch:
                         # (a deleted item's owner is the one recorded: a reviewer's
