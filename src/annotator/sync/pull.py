@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from annotator.core.annotators import reserved_name_problem
 from annotator.core.ids import document_id, text_sha256
@@ -76,14 +77,13 @@ def read(conn, store, cursor: int, skip: tuple[int, int] | None = None) -> Pulle
             lo, hi = skip or (0, -1)
             # No ORDER BY: a kind holds one row per item, so the order they are applied in
             # does not matter, and sorting 100,000 rows cost more than reading them.
-            rows = [
-                dict(zip(names, values, strict=True))
-                for values in conn.cursor(binary=True).execute(
-                    f"SELECT {columns} FROM {kind.table} WHERE version > %s "
-                    "AND NOT (version BETWEEN %s AND %s)",
-                    [cursor, lo, hi],
-                ).fetchall()
-            ]
+            fetched = conn.cursor(binary=True).execute(
+                f"SELECT {columns} FROM {kind.table} WHERE version > %s "
+                "AND NOT (version BETWEEN %s AND %s)",
+                [cursor, lo, hi],
+            ).fetchall()
+            # a dict per row, made without a Python loop (100,000 rows in a first pull)
+            rows = list(map(dict, map(zip, repeat(names), fetched)))
             if rows:
                 pulled.cursor = max(pulled.cursor, max(r["version"] for r in rows))
             known = have | {doc.id for doc in pulled.documents}
