@@ -14,7 +14,8 @@ transaction, each item's hub row is locked and compared:
 
 Rows on articles not assigned to the member stay local (the hub would refuse them) and are
 counted in the report. Rows travel by COPY into a temporary table, then one statement per
-kind and kind of write.
+kind and kind of write; items never synced (a first push: maybe 100,000 of them) go in
+batches, each inserted on the hub while the next is read from the file.
 """
 
 from __future__ import annotations
