@@ -198,10 +198,20 @@ def _insert(conn, kind: Kind, rows: list[dict]) -> dict[str, int]:
     # In key order: inserting 100,000 random ids into the primary key's B-tree in order
     # costs the hub a third less than in the file's order.
     stage = _staged(conn, cols, sorted(rows, key=itemgetter(*kind.key)))
-    return _returned(conn.execute(
-        f"INSERT INTO {kind.table} ({_names(cols)}) SELECT {_names(cols)} FROM {stage} "
-        f"ON CONFLICT ({_names(kind.key)}) DO NOTHING RETURNING {_names(kind.key)}, version"
-    ))
+    insert = f"INSERT INTO {kind.table} ({_names(cols)}) SELECT {_names(cols)} FROM {stage}"
+    returning = f" RETURNING {_names(kind.key)}, version"
+    # A plain INSERT first, in a savepoint: ON CONFLICT's speculative insertion (a probe of
+    # the key, then an insert to confirm) doubles the hub's work per row, and a key the hub
+    # holds already (a replayed push) is rare. When one is there, the savepoint is rolled
+    # back and the rows go again, any already there left as they are.
+    from psycopg.errors import UniqueViolation  # psycopg is loaded by a sync only
+
+    try:
+        with conn.transaction():
+            return _returned(conn.execute(insert + returning))
+    except UniqueViolation:
+        return _returned(conn.execute(
+            f"{insert} ON CONFLICT ({_names(kind.key)}) DO NOTHING{returning}"))
 
 
 def _update(conn, kind: Kind, rows: list[dict]) -> dict[str, int]:
