@@ -38,6 +38,13 @@ _SYNC_CACHE_KIB = -128 * 1024
 
 
 _ITEM = itemgetter(1)  # Synced.item
+_KIND_ITEM = itemgetter(0, 1)  # a record's key
+
+# An item's record, its digest made by ``{}`` (a parameter, or json_array of its content).
+_RECORD = ("INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
+           "VALUES (?, ?, ?, ?, ?, {}) ON CONFLICT (kind, item) DO UPDATE SET "
+           "annotator = excluded.annotator, document = excluded.document, "
+           "version = excluded.version, digest = excluded.digest")
 
 # Rows inserted at once from which a table's secondary indexes are made again after rather
 # than kept up row by row (Syncing._indexes_rebuilt).
@@ -104,6 +111,8 @@ class Syncing:
         rows = _rows_sql(kind, annotators)
         digest = _content_sql(kind, "r")
         columns, width = kind.columns, len(kind.columns)
+        # an item keyed by an id (most) is named by its id: taken from the row as read
+        at = columns.index(kind.key[0]) if len(kind.key) == 1 else None
         with reading(self.path or ":memory:"):
             changed = self.conn.execute(
                 f"SELECT r.*, i.version, {digest} FROM ({rows}) r LEFT JOIN sync_items i "
@@ -115,8 +124,8 @@ class Syncing:
                 out = []
                 for values in batch:
                     row = dict(zip(columns, values[:width], strict=True))
-                    out.append((kind.item(row), row["document"], row["annotator"], row,
-                                values[width], values[-1]))
+                    out.append((kind.item(row) if at is None else values[at], row["document"],
+                                row["annotator"], row, values[width], values[-1]))
                 yield out
             gone = self.conn.execute(
                 f"SELECT i.item, i.document, i.annotator, i.version FROM sync_items i "
@@ -157,13 +166,18 @@ class Syncing:
         row = self.conn.execute("SELECT document FROM spans WHERE id = ?", [span_id]).fetchone()
         return row[0] if row else None
 
-    def record_pushed(self, done: list[Synced], conflicts: list[Parked]) -> None:
-        """After a push committed on the hub: ``done`` are in step with it; each of
-        ``conflicts`` parks the local version for the annotator and puts the hub's in its
-        place. An item edited here while the push ran keeps its new content and is sent
-        next time: what is recorded is what was sent, not what the row holds now."""
+    def record_pushed(self, done: list[Synced], conflicts: list[Parked],
+                      inserted: Iterable[tuple] = ()) -> None:
+        """After a push committed on the hub: ``done`` are in step with it, and so are
+        ``inserted`` (records as they are kept: kind, item, annotator, document, version,
+        digest, each with the digest of what was sent); each of ``conflicts`` parks the
+        local version for the annotator and puts the hub's in its place. An item edited
+        here while the push ran keeps its new content and is sent next time: what is
+        recorded is what was sent, not what the row holds now."""
         now = utc_now()
         with self._roomy_cache(), self._write():
+            # in key order: the primary key's B-tree filled in order
+            self.conn.executemany(_RECORD.format("?"), sorted(inserted, key=_KIND_ITEM))
             self._record_synced(done)
             self.conn.executemany(
                 "INSERT INTO sync_conflicts (kind, item, local, hub_version, parked_at) "
@@ -190,10 +204,7 @@ class Syncing:
             if not mine:
                 continue
             mine.sort(key=_ITEM)  # the primary key's B-tree filled in order
-            upsert = ("INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
-                      "VALUES (?, ?, ?, ?, ?, {}) ON CONFLICT (kind, item) DO UPDATE SET "
-                      "annotator = excluded.annotator, document = excluded.document, "
-                      "version = excluded.version, digest = excluded.digest")
+            upsert = _RECORD
             # What a push sent comes with its digest, made by SQLite when the row was read;
             # a row from the hub has it made here the same way, from its values.
             self.conn.executemany(upsert.format("?"), [

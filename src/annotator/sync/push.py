@@ -47,6 +47,9 @@ class PushResult:
     unassigned: Counter = field(default_factory=Counter)  # kind -> items left local
     held: Counter = field(default_factory=Counter)  # kind -> gold items of parked verdicts
     done: list[Synced] = field(default_factory=list)
+    # The items a first push inserted, as their records (kind, item, annotator, document,
+    # version, digest): maybe 100,000 of them, so no Synced made for each.
+    inserted: list[tuple] = field(default_factory=list)
     written: tuple[int, int] | None = None  # the versions this push wrote, first and last
 
     def wrote(self, versions) -> None:
@@ -117,13 +120,13 @@ def _push_kind(conn, kind: Kind, pending, inserted: dict[str, int],
              if row is not None and base is None]
     result.wrote(inserted.values())
     digests = {}
+    name, records = kind.name, result.inserted
     for item, row, digest in fresh:
         version = inserted.get(item)
         if version is None:
             digests[item] = digest  # compared below
-        else:  # one Synced per row of a first push: 100,000 of them, so the short way
-            result.done.append(Synced(kind.name, item, row["annotator"], row["document"],
-                                      version, row, digest))
+        else:
+            records.append((name, item, row["annotator"], row["document"], version, digest))
     digests.update((item, digest) for item, row, base, digest in pending
                    if row is not None and base is not None)
     pending = [(item, row, base) for item, row, base, _digest in pending
