@@ -39,6 +39,7 @@ _SYNC_CACHE_KIB = -128 * 1024
 
 _ITEM = itemgetter(1)  # Synced.item
 _KIND_ITEM = itemgetter(0, 1)  # a record's key
+_ID, _DOCUMENT = itemgetter("id"), itemgetter("document")
 
 # An item's record, its digest made by ``{}`` (a parameter, or json_array of its content).
 _RECORD = ("INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
@@ -290,18 +291,24 @@ class Syncing:
         """Inside a write: make ``rows`` (the hub's, with ``deleted``) what this file holds."""
         for name in {r["annotator"] for r in rows}:
             self._ensure_annotator(name)
-        alive = [r for r in rows if not r.get("deleted")]
-        dead = [r for r in rows if r.get("deleted")]
+        alive, dead = [], []
+        for r in rows:  # one pass: 100,000 rows in a first pull
+            (dead if r.get("deleted") else alive).append(r)
         if kind is NOTE:
             self.conn.executemany("UPDATE documents SET note = ? WHERE id = ?",
                                   [(r["note"], r["document"]) for r in alive])
             self.conn.executemany("UPDATE documents SET note = NULL WHERE id = ?",
                                   [(r["document"],) for r in dead])
             return
+        # How many rows the table holds, asked only before thousands of rows come in:
+        # none (a first pull) spares looking each up, few lets its indexes be made again.
+        held = self.conn.execute(f"SELECT count(*) FROM {kind.table}").fetchone()[0] \
+            if kind.key == ("id",) and len(rows) >= _REBUILD_FROM else None
         there = self._existing(kind.table, [r["id"] for r in rows]) \
-            if kind.key == ("id",) else set()
+            if kind.key == ("id",) and held != 0 else set()
         if kind is SPAN:  # the per-article span counts follow what is added and removed
-            change = Counter(r["document"] for r in alive if r["id"] not in there)
+            change = Counter(r["document"] for r in alive if r["id"] not in there) \
+                if there else Counter(map(_DOCUMENT, alive))
             change.subtract(Counter(r["document"] for r in dead if r["id"] in there))
             self.conn.executemany(
                 "INSERT INTO span_counts (document, spans) VALUES (?, ?) ON CONFLICT "
@@ -324,25 +331,26 @@ class Syncing:
             # B-tree fills in order. A hub returns a push's rows about in that order (a push
             # sorts them), so the sort costs little; spans_view's order would save SQLite
             # about what its sort costs.
-            new = sorted((r for r in alive if r["id"] not in there), key=itemgetter("id"))
-            with self._indexes_rebuilt(kind.table, len(new)):
+            new = sorted((r for r in alive if r["id"] not in there), key=_ID) if there \
+                else sorted(alive, key=_ID)
+            with self._indexes_rebuilt(kind.table, len(new), held):
                 self.conn.executemany(insert, map(values, new))
-            alive = [r for r in alive if r["id"] in there]
+            alive = [r for r in alive if r["id"] in there] if there else []
         self.conn.executemany(f"{insert} ON CONFLICT ({key}) {update}", map(values, alive))
         where = " AND ".join(f'"{c}" = ?' for c in kind.key)
         self.conn.executemany(f"DELETE FROM {kind.table} WHERE {where}",
                               map(_getter(kind.key), dead))
 
     @contextmanager
-    def _indexes_rebuilt(self, table: str, adding: int) -> Iterator[None]:
-        """Inside a write, around inserting ``adding`` rows into ``table``: when they are
+    def _indexes_rebuilt(self, table: str, adding: int, held: int | None) -> Iterator[None]:
+        """Inside a write, around inserting ``adding`` rows into ``table`` (which holds
+        ``held``; None: not counted): when they are
         many (a first pull: 100,000 spans) and at least as many as the table holds, its
         secondary indexes are dropped and made again after, from their own statements: one
         sort of all the rows costs SQLite about half what placing each row in each index
         does. All in the one transaction, so a crash or a refusal leaves the indexes as
         they were, and the schema is the same statement for statement after."""
-        if adding < _REBUILD_FROM or adding < self.conn.execute(
-                f"SELECT count(*) FROM {table}").fetchone()[0]:
+        if adding < _REBUILD_FROM or held is None or adding < held:
             yield
             return
         indexes = self.conn.execute(
