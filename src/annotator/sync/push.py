@@ -78,6 +78,7 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
             # while the file is read further: the hub inserts one batch as the next is
             # read, instead of the two waiting for each other.
             writable, sent = [], []
+            decisions, holds = kind is DECISION, kind is SPAN or kind is RELATION
             try:
                 for batch in store.sync_change_batches(
                         kind, pushers(kind, annotators), _BATCH):
@@ -86,10 +87,10 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
                         # (a deleted item's owner is the one recorded: a reviewer's
                         # deleted gold goes anywhere, like the rest of gold)
                         if owner != "gold" and (  # gold and (a reviewer's) verdicts go anywhere
-                                not reviews if kind is DECISION else document not in assigned):
+                                not reviews if decisions else document not in assigned):
                             result.unassigned[kind.name] += 1
                             continue
-                        if kind in (SPAN, RELATION) and item in held:
+                        if holds and item in held:
                             result.held[kind.name] += 1
                             continue
                         writable.append((item, row, base, digest))
@@ -116,21 +117,19 @@ def _push_kind(conn, kind: Kind, pending, inserted: dict[str, int],
     # Items never synced were inserted straight away (``inserted``: item -> version),
     # skipping any whose key the hub holds already (a replayed push); those, and every item
     # synced before, are compared with the hub's row, locked.
-    fresh = [(item, row, digest) for item, row, base, digest in pending
-             if row is not None and base is None]
     result.wrote(inserted.values())
-    digests = {}
+    digests, rest = {}, []
     name, records = kind.name, result.inserted
-    for item, row, digest in fresh:
-        version = inserted.get(item)
-        if version is None:
+    for item, row, base, digest in pending:  # one pass: 100,000 items in a first push
+        if row is not None:
+            version = inserted.get(item) if base is None else None
+            if version is not None:
+                records.append((name, item, row["annotator"], row["document"], version,
+                                digest))
+                continue
             digests[item] = digest  # compared below
-        else:
-            records.append((name, item, row["annotator"], row["document"], version, digest))
-    digests.update((item, digest) for item, row, base, digest in pending
-                   if row is not None and base is not None)
-    pending = [(item, row, base) for item, row, base, _digest in pending
-               if not (row is not None and base is None and item in inserted)]
+        rest.append((item, row, base))
+    pending = rest
     hub = _hub_rows(conn, kind, [item for item, _row, _base in pending], lock=True)
     if kind is DECISION:
         # Locking reads only the rows one may change (PostgreSQL applies the UPDATE policy
