@@ -38,7 +38,6 @@ _SYNC_CACHE_KIB = -128 * 1024
 
 
 _ITEM = itemgetter(1)  # Synced.item
-_KIND_ITEM = itemgetter(0, 1)  # a record's key
 _ID, _DOCUMENT = itemgetter("id"), itemgetter("document")
 
 # An item's record, its digest made by ``{}`` (a parameter, or json_array of its content).
@@ -124,7 +123,8 @@ class Syncing:
             while batch := changed.fetchmany(size):
                 out = []
                 for values in batch:
-                    row = dict(zip(columns, values[:width], strict=True))
+                    # (the row's own columns come first: zip stops at the last of them)
+                    row = dict(zip(columns, values, strict=False))
                     out.append((kind.item(row) if at is None else values[at], row["document"],
                                 row["annotator"], row, values[width], values[-1]))
                 yield out
@@ -178,7 +178,8 @@ class Syncing:
         now = utc_now()
         with self._roomy_cache(), self._write():
             # in key order: the primary key's B-tree filled in order
-            self.conn.executemany(_RECORD.format("?"), sorted(inserted, key=_KIND_ITEM))
+            # (kind and item tell records apart, so the records sort as they are)
+            self.conn.executemany(_RECORD.format("?"), sorted(inserted))
             self._record_synced(done)
             self.conn.executemany(
                 "INSERT INTO sync_conflicts (kind, item, local, hub_version, parked_at) "
