@@ -103,16 +103,20 @@ class Syncing:
                 for change in batch]
 
     def sync_change_batches(
-        self, kind: Kind, annotators: list[str], size: int
-    ) -> Iterator[list[tuple[str, str, str, dict | None, int | None, str | None]]]:
+        self, kind: Kind, annotators: list[str], size: int, *, new_as_tuples: bool = False
+    ) -> Iterator[list[tuple[str, str, str, dict | tuple | None, int | None, str | None]]]:
         """:meth:`sync_changes`, ``size`` at a time (a push sends one batch while the next
-        is read)."""
+        is read). ``new_as_tuples``: an item keyed by an id and never synced (no base
+        version; a first push: 100,000 of them) comes as the tuple of the kind's columns,
+        as it goes to the hub, not as a dict."""
         marks = ", ".join("?" * len(annotators))
         rows = _rows_sql(kind, annotators)
         digest = _content_sql(kind, "r")
         columns, width = kind.columns, len(kind.columns)
         # an item keyed by an id (most) is named by its id: taken from the row as read
         at = columns.index(kind.key[0]) if len(kind.key) == 1 else None
+        doc_at, owner_at = columns.index("document"), columns.index("annotator")
+        tuples = new_as_tuples and at is not None
         with reading(self.path or ":memory:"):
             changed = self.conn.execute(
                 f"SELECT r.*, i.version, {digest} FROM ({rows}) r LEFT JOIN sync_items i "
@@ -123,10 +127,12 @@ class Syncing:
             while batch := changed.fetchmany(size):
                 out = []
                 for values in batch:
-                    # (the row's own columns come first: zip stops at the last of them)
-                    row = dict(zip(columns, values, strict=False))
-                    out.append((kind.item(row) if at is None else values[at], row["document"],
-                                row["annotator"], row, values[width], values[-1]))
+                    if tuples and values[width] is None:
+                        row = values[:width]
+                    else:  # (the row's own columns come first: zip stops after them)
+                        row = dict(zip(columns, values, strict=False))
+                    out.append((kind.item(row) if at is None else values[at], values[doc_at],
+                                values[owner_at], row, values[width], values[-1]))
                 yield out
             gone = self.conn.execute(
                 f"SELECT i.item, i.document, i.annotator, i.version FROM sync_items i "

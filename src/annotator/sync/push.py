@@ -81,7 +81,7 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
             decisions, holds = kind is DECISION, kind is SPAN or kind is RELATION
             try:
                 for batch in store.sync_change_batches(
-                        kind, pushers(kind, annotators), _BATCH):
+                        kind, pushers(kind, annotators), _BATCH, new_as_tuples=True):
                     fresh = []
                     for item, document, owner, row, base, digest in batch:
                         # (a deleted item's owner is the one recorded: a reviewer's
@@ -97,7 +97,7 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
                         if row is not None and base is None:
                             fresh.append(row)
                     if fresh:
-                        sent.append(hub.submit(_insert, conn, kind, fresh))
+                        sent.append(hub.submit(_insert_new, conn, kind, fresh))
             finally:
                 wait(sent)  # never leave the transaction with a batch still on its way
             inserted = {}
@@ -120,13 +120,21 @@ def _push_kind(conn, kind: Kind, pending, inserted: dict[str, int],
     result.wrote(inserted.values())
     digests, rest = {}, []
     name, records = kind.name, result.inserted
+    doc_at, owner_at = kind.columns.index("document"), kind.columns.index("annotator")
     for item, row, base, digest in pending:  # one pass: 100,000 items in a first push
         if row is not None:
-            version = inserted.get(item) if base is None else None
-            if version is not None:
-                records.append((name, item, row["annotator"], row["document"], version,
-                                digest))
-                continue
+            if base is None and not isinstance(row, dict):  # read as a tuple (never synced)
+                version = inserted.get(item)
+                if version is not None:
+                    records.append((name, item, row[owner_at], row[doc_at], version, digest))
+                    continue
+                row = dict(zip(kind.columns, row, strict=True))  # on the hub already
+            elif base is None:
+                version = inserted.get(item)
+                if version is not None:
+                    records.append((name, item, row["annotator"], row["document"], version,
+                                    digest))
+                    continue
             digests[item] = digest  # compared below
         rest.append((item, row, base))
     pending = rest
@@ -191,15 +199,25 @@ def _returned(cursor) -> dict[str, int]:
     return {"\t".join(str(v) for v in r[:-1]): r[-1] for r in rows}
 
 
-def _insert(conn, kind: Kind, rows: list[dict]) -> dict[str, int]:
-    """Insert ``rows``, but none whose key the hub holds already; item -> version of those
-    inserted."""
+def _insert_new(conn, kind: Kind, rows: list[dict | tuple]) -> dict[str, int]:
+    """:func:`_insert` for items never synced, which come as dicts or (keyed by an id) as
+    tuples of the kind's columns."""
+    if rows and not isinstance(rows[0], dict):
+        at = kind.columns.index(kind.key[0])
+        return _insert(conn, kind, sorted(rows, key=itemgetter(at)), as_read=True)
+    return _insert(conn, kind, rows)
+
+
+def _insert(conn, kind: Kind, rows: list, *, as_read: bool = False) -> dict[str, int]:
+    """Insert ``rows`` (dicts; ``as_read``: tuples of the kind's columns, in key order),
+    but none whose key the hub holds already; item -> version of those inserted."""
     if not rows:
         return {}
     cols = kind.columns
     # In key order: inserting 100,000 random ids into the primary key's B-tree in order
     # costs the hub a third less than in the file's order.
-    stage = _staged(conn, cols, sorted(rows, key=itemgetter(*kind.key)))
+    stage = _staged(conn, cols, rows if as_read else sorted(rows, key=itemgetter(*kind.key)),
+                    as_read=as_read)
     insert = f"INSERT INTO {kind.table} ({_names(cols)}) SELECT {_names(cols)} FROM {stage}"
     returning = f" RETURNING {_names(kind.key)}, version"
     # A plain INSERT first, in a savepoint: ON CONFLICT's speculative insertion (a probe of
@@ -238,16 +256,22 @@ def _tombstone(conn, kind: Kind, rows: list[dict]) -> dict[str, int]:
     ))
 
 
-def _staged(conn, columns, rows: list[dict]) -> str:
+def _staged(conn, columns, rows: list, *, as_read: bool = False) -> str:
     """A temporary table (gone at the end of the push's transaction) holding ``rows``'
-    ``columns``, filled with COPY: many times cheaper than sending the rows as parameters."""
+    ``columns`` (``as_read``: the rows are tuples of those columns already), filled with
+    COPY: many times cheaper than sending the rows as parameters."""
     name = f"push_stage_{next(_STAGE_NUMBERS)}"
     types = ", ".join(f'"{c}" {_TYPES.get(c, "text")}' for c in columns)
     conn.execute(f"CREATE TEMPORARY TABLE {name} ({types}) ON COMMIT DROP")
-    values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
     with conn.cursor().copy(f"COPY {name} ({_names(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(values(row))
+        if as_read:
+            for row in rows:
+                copy.write_row(row)
+        else:
+            values = itemgetter(*columns) if len(columns) > 1 \
+                else (lambda row: (row[columns[0]],))
+            for row in rows:
+                copy.write_row(values(row))
     return name
 
 
