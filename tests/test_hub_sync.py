@@ -313,3 +313,44 @@ def test_a_reviewers_own_spans_off_their_articles_stay_local_and_gold_goes(team)
     report = sync(rita, login(url, "rita"))
     assert report.unassigned == {"span": 1, "status": 1} and report.pushed["span"] == 1
     assert ("gold", "actor", gold.start, gold.end, False) in hub_spans(url)
+
+
+def test_a_push_the_hub_rolls_back_records_nothing_and_the_next_one_sends_all(
+        team, monkeypatch):
+    # Records of a first push's batches are staged in the file's temporary table while the
+    # hub inserts the next; a push that fails after that leaves none of them behind.
+    from annotator.sync import push as pushing
+    from annotator.sync.connection import connect
+
+    url, tmp = team
+    alice = tmp / "alice.db"
+    sync(alice, login(url, "alice"))
+    spans = [mark(alice, "alice", word) for word in ("Lavrov", "Russia", "talks")]
+    monkeypatch.setattr(pushing, "_BATCH", 2)  # batches staged one by one
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the network went, after the batches were staged")
+
+    with connect(login(url, "alice")) as conn, Store.open(alice) as store:
+        real, pushing._push_kind = pushing._push_kind, broken
+        try:
+            with pytest.raises(RuntimeError):
+                pushing.push(conn, store, "alice", ["alice"], set(store.document_ids()))
+        finally:
+            pushing._push_kind = real
+        assert store.conn.execute(
+            "SELECT count(*) FROM temp.sqlite_master WHERE name = 'sync_staged'"
+        ).fetchone() == (0,)
+        store.record_pushed([], [])  # even called by mistake, it records nothing
+        assert store.conn.execute(
+            "SELECT count(*) FROM sync_items WHERE kind = 'span'").fetchone() == (0,)
+    assert not {s for s in hub_spans(url) if s[0] == "alice"}
+    report = sync(alice, login(url, "alice"))
+    assert report.pushed["span"] == 3 and report.replayed == 0
+    with psycopg.connect(url) as conn:
+        on_hub = dict(conn.execute("SELECT id, version FROM spans").fetchall())
+    with Store.open(alice) as store:
+        recorded = dict(store.conn.execute(
+            "SELECT item, version FROM sync_items WHERE kind = 'span'").fetchall())
+    assert recorded == on_hub == {s.id: on_hub[s.id] for s in spans}
+    assert sum(sync(alice, login(url, "alice")).pushed.values()) == 0

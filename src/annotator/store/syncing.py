@@ -173,19 +173,43 @@ class Syncing:
         row = self.conn.execute("SELECT document FROM spans WHERE id = ?", [span_id]).fetchone()
         return row[0] if row else None
 
-    def record_pushed(self, done: list[Synced], conflicts: list[Parked],
-                      inserted: Iterable[tuple] = ()) -> None:
-        """After a push committed on the hub: ``done`` are in step with it, and so are
-        ``inserted`` (records as they are kept: kind, item, annotator, document, version,
-        digest, each with the digest of what was sent); each of ``conflicts`` parks the
-        local version for the annotator and puts the hub's in its place. An item edited
-        here while the push ran keeps its new content and is sent next time: what is
-        recorded is what was sent, not what the row holds now."""
+    def stage_pushed(self, records: list[tuple] | None) -> None:
+        """While a push waits for the hub: keep ``records`` (kind, item, annotator,
+        document, version, digest of what was sent) in a temporary table of this connection,
+        for :meth:`record_pushed` to move into sync_items once the hub has committed (a
+        first push's 100,000 records are written while the hub inserts its last batches).
+        Nothing in the file changes, and nothing is locked. None: forget any staged."""
+        if records is None:
+            self.conn.execute("DROP TABLE IF EXISTS temp.sync_staged")
+            return
+        self.conn.execute("CREATE TEMPORARY TABLE IF NOT EXISTS sync_staged "
+                          "(kind, item, annotator, document, version, digest)")
+        self.conn.execute("BEGIN")  # one transaction (of the temporary database only)
+        try:
+            self.conn.executemany("INSERT INTO temp.sync_staged VALUES (?, ?, ?, ?, ?, ?)",
+                                  records)
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def record_pushed(self, done: list[Synced], conflicts: list[Parked]) -> None:
+        """After a push committed on the hub: ``done`` are in step with it, and so are the
+        records staged (:meth:`stage_pushed`); each of ``conflicts`` parks the local
+        version for the annotator and puts the hub's in its place. An item edited here
+        while the push ran keeps its new content and is sent next time: what is recorded
+        is what was sent, not what the row holds now."""
         now = utc_now()
+        staged = self.conn.execute(
+            "SELECT 1 FROM temp.sqlite_master WHERE name = 'sync_staged'").fetchone()
         with self._roomy_cache(), self._write():
-            # in key order: the primary key's B-tree filled in order
-            # (kind and item tell records apart, so the records sort as they are)
-            self.conn.executemany(_RECORD.format("?"), sorted(inserted))
+            if staged:  # in key order: the primary key's B-tree filled in order
+                self.conn.execute(
+                    "INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
+                    "SELECT * FROM temp.sync_staged WHERE true ORDER BY kind, item "
+                    "ON CONFLICT (kind, item) DO UPDATE SET annotator = excluded.annotator, "
+                    "document = excluded.document, version = excluded.version, "
+                    "digest = excluded.digest")
             self._record_synced(done)
             self.conn.executemany(
                 "INSERT INTO sync_conflicts (kind, item, local, hub_version, parked_at) "
@@ -202,6 +226,8 @@ class Syncing:
                        None if p.hub.get("deleted") else p.hub)
                 for p in conflicts
             )
+        if staged:
+            self.stage_pushed(None)
 
     def _record_synced(self, done: Iterable[Synced]) -> None:
         by_kind: dict[str, list[Synced]] = {}

@@ -90,7 +90,7 @@ def sync(db: Path, url: str) -> SyncReport:
             }
             pushed = push(conn, store, member, annotators, assigned,
                           reviews=role in ("reviewer", "lead"))
-            store.record_pushed(pushed.done, pushed.conflicts, pushed.inserted)
+            store.record_pushed(pushed.done, pushed.conflicts)
             report.pushed, report.tombstones = pushed.pushed, pushed.tombstones
             report.replayed, report.conflicts = pushed.adopted, len(pushed.conflicts)
             report.unassigned, report.held = pushed.unassigned, pushed.held

@@ -47,9 +47,6 @@ class PushResult:
     unassigned: Counter = field(default_factory=Counter)  # kind -> items left local
     held: Counter = field(default_factory=Counter)  # kind -> gold items of parked verdicts
     done: list[Synced] = field(default_factory=list)
-    # The items a first push inserted, as their records (kind, item, annotator, document,
-    # version, digest): maybe 100,000 of them, so no Synced made for each.
-    inserted: list[tuple] = field(default_factory=list)
     written: tuple[int, int] | None = None  # the versions this push wrote, first and last
 
     def wrote(self, versions) -> None:
@@ -67,6 +64,16 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
     transaction. ``assigned``: the articles the member may write their own rows on (gold
     goes anywhere); ``reviews``: the member is a reviewer or the lead, whose verdicts go
     too (an annotator's own verdicts stay in the file)."""
+    store.stage_pushed(None)  # what an earlier push left staged never reached the hub
+    try:
+        return _push(conn, store, annotators, assigned, reviews)
+    except BaseException:
+        store.stage_pushed(None)  # the hub rolled back: nothing it was sent is recorded
+        raise
+
+
+def _push(conn, store, annotators: list[str], assigned: set[str],
+          reviews: bool) -> PushResult:
     result = PushResult()
     with conn.transaction(), ThreadPoolExecutor(1, "hub-push") as hub:
         held: set[str] = set()
@@ -82,7 +89,7 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
             try:
                 for batch in store.sync_change_batches(
                         kind, pushers(kind, annotators), _BATCH, new_as_tuples=True):
-                    fresh = []
+                    fresh, digests = [], []
                     for item, document, owner, row, base, digest in batch:
                         # (a deleted item's owner is the one recorded: a reviewer's
                         # deleted gold goes anywhere, like the rest of gold)
@@ -96,13 +103,20 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
                         writable.append((item, row, base, digest))
                         if row is not None and base is None:
                             fresh.append(row)
+                            digests.append(digest)
                     if fresh:
-                        sent.append(hub.submit(_insert_new, conn, kind, fresh))
+                        sent.append((hub.submit(_insert_new, conn, kind, fresh), fresh,
+                                     digests))
+                # Each batch's records are staged in the file's temporary table as the hub
+                # answers, while it inserts the next: after the commit they move in one
+                # statement.
+                inserted = {}
+                for batch, rows, digests in sent:
+                    versions = batch.result()
+                    inserted.update(versions)
+                    store.stage_pushed(_records(kind, rows, digests, versions))
             finally:
-                wait(sent)  # never leave the transaction with a batch still on its way
-            inserted = {}
-            for batch in sent:
-                inserted.update(batch.result())
+                wait([batch for batch, _rows, _digests in sent])  # none left on its way
             if writable:
                 _push_kind(conn, kind, writable, inserted, result)
     return result
@@ -119,22 +133,13 @@ def _push_kind(conn, kind: Kind, pending, inserted: dict[str, int],
     # synced before, are compared with the hub's row, locked.
     result.wrote(inserted.values())
     digests, rest = {}, []
-    name, records = kind.name, result.inserted
-    doc_at, owner_at = kind.columns.index("document"), kind.columns.index("annotator")
     for item, row, base, digest in pending:  # one pass: 100,000 items in a first push
         if row is not None:
-            if base is None and not isinstance(row, dict):  # read as a tuple (never synced)
-                version = inserted.get(item)
-                if version is not None:
-                    records.append((name, item, row[owner_at], row[doc_at], version, digest))
-                    continue
-                row = dict(zip(kind.columns, row, strict=True))  # on the hub already
-            elif base is None:
-                version = inserted.get(item)
-                if version is not None:
-                    records.append((name, item, row["annotator"], row["document"], version,
-                                    digest))
-                    continue
+            if base is None:
+                if item in inserted:
+                    continue  # inserted, its record staged
+                if not isinstance(row, dict):  # read as a tuple, and on the hub already
+                    row = dict(zip(kind.columns, row, strict=True))
             digests[item] = digest  # compared below
         rest.append((item, row, base))
     pending = rest
@@ -189,6 +194,19 @@ def _push_kind(conn, kind: Kind, pending, inserted: dict[str, int],
         result.pushed[kind.name] += written
     if tombstones:
         result.tombstones[kind.name] += len(tombstones)
+
+
+def _records(kind: Kind, rows: list, digests: list[str], versions: dict[str, int]):
+    """The records (kind, item, annotator, document, version, digest) of ``rows`` (dicts,
+    or tuples of the kind's columns) that the hub inserted, at ``versions``."""
+    if rows and not isinstance(rows[0], dict):
+        at, doc_at, owner_at = (kind.columns.index(c) for c in (kind.key[0], "document",
+                                                                "annotator"))
+        return [(kind.name, row[at], row[owner_at], row[doc_at], versions[row[at]], digest)
+                for row, digest in zip(rows, digests, strict=True) if row[at] in versions]
+    found = ((kind.item(row), row, digest) for row, digest in zip(rows, digests, strict=True))
+    return [(kind.name, item, row["annotator"], row["document"], versions[item], digest)
+            for item, row, digest in found if item in versions]
 
 
 def _returned(cursor) -> dict[str, int]:
