@@ -5,6 +5,8 @@ annotator and seen in the reviewer's file, and 20 members syncing at once."""
 from __future__ import annotations
 
 import os
+import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -62,16 +64,36 @@ def _run(cluster: Cluster, folder: Path, spans: int, clients: int, record) -> No
     alice, rita = folder / "hub-alice.db", folder / "hub-rita.db"
     sync(alice, _login(url, "alice"))
     _spans(alice, "alice", spans)
+    # Floors measured in the same run, before, between and after, so a busy machine's
+    # figures can be read: the least any push or pull of these rows costs, moving them in
+    # bulk with nothing checked (the median of the three of each is taken).
+    server, local = [], []
+
+    def floors() -> None:
+        s, lo = _floors(cluster.url("bench_hub"), alice, folder / "hub-floor.db")
+        server.extend(s)
+        local.extend(lo)
+
+    floors()
     started = time.perf_counter()
     report = sync(alice, _login(url, "alice"))
-    took = time.perf_counter() - started
+    pushed = time.perf_counter() - started
     assert report.pushed["span"] == spans, report
-    record(f"hub: push of {spans:,} spans (sync)", [took], "<= 2 s", "s")
+    record(f"hub: push of {spans:,} spans (sync)", [pushed], "<= 2 s", "s")
+    floors()
     started = time.perf_counter()
     report = sync(rita, _login(url, "rita"))
-    took = time.perf_counter() - started
+    pulled = time.perf_counter() - started
     assert report.pulled["span"] == spans, report
-    record(f"hub: pull of {spans:,} spans (reviewer's first sync)", [took], "<= 1 s", "s")
+    record(f"hub: pull of {spans:,} spans (reviewer's first sync)", [pulled], "<= 1 s", "s")
+    floors()
+    record("  floor: COPY of the rows into a bare PostgreSQL table", server,
+           "(no target)", "s")
+    record("  floor: INSERT of the rows into a bare SQLite table", local,
+           "(no target)", "s")
+    floor = statistics.median(server) + statistics.median(local)
+    record("  push in floors (push / the two floors)", [pushed / floor], "(no target)", "x")
+    record("  pull in floors (pull / the two floors)", [pulled / floor], "(no target)", "x")
 
     seen = []
     for _ in range(3):
@@ -113,3 +135,40 @@ def _run(cluster: Cluster, folder: Path, spans: int, clients: int, record) -> No
     record(f"hub: {clients} members syncing at once, slowest", [slowest],
            f"({clients * per_client:,} spans in {total:.1f} s: "
            f"{clients * per_client / total:,.0f} spans/s)", "s")
+
+
+def _floors(url: str, db: Path, scratch: Path, runs: int = 1) -> tuple[list[float], list[float]]:
+    """Seconds to COPY the spans of ``db`` into an unindexed PostgreSQL table (as the hub's
+    owner, no row-level security, no trigger) and to insert them into an empty SQLite
+    table of a new file in one transaction: ``runs`` of each."""
+    import psycopg
+
+    with Store.open(db) as store:
+        rows = store.conn.execute(f"SELECT {_COLUMNS} FROM spans").fetchall()
+    server, local = [], []
+    for _ in range(runs):
+        with psycopg.connect(url) as conn:
+            conn.execute(f"CREATE TEMPORARY TABLE floor_rows ({_TYPES})")
+            started = time.perf_counter()
+            with conn.cursor().copy(f"COPY floor_rows ({_COLUMNS}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            server.append(time.perf_counter() - started)
+        scratch.unlink(missing_ok=True)
+        conn = sqlite3.connect(scratch, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(f"CREATE TABLE floor_rows ({_COLUMNS})")
+            started = time.perf_counter()
+            conn.execute("BEGIN")
+            conn.executemany(f"INSERT INTO floor_rows VALUES ({', '.join('?' * 10)})", rows)
+            conn.execute("COMMIT")
+            local.append(time.perf_counter() - started)
+        finally:
+            conn.close()
+    return server, local
+
+
+_COLUMNS = 'id, document, start, "end", label, text, annotator, note, created_at, updated_at'
+_TYPES = ('id text, document text, start integer, "end" integer, label text, text text, '
+          "annotator text, note text, created_at text, updated_at text")

@@ -117,6 +117,34 @@ def test_versions_are_the_hubs_not_the_clients(hub):
     assert versions == sorted(set(versions)) and min(versions) > 1
 
 
+def test_a_span_needs_an_article_of_the_hub_and_articles_stay(hub):
+    # Checked once per statement (not by a foreign key, whose query per row was a third of a
+    # big push): a reviewer's gold, which may go on any article, still needs a real one,
+    # in a batch as much as alone, on insert and on update.
+    rita = as_member(hub, "rita")
+    with psycopg.connect(rita, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.ForeignKeyViolation, match="d404"):
+            span(conn, "g1", "gold", document="d404")
+        conn.execute("CREATE TEMPORARY TABLE batch (id text, document text)")
+        conn.execute("INSERT INTO batch VALUES ('g2', 'd1'), ('g3', 'd404'), ('g4', 'd2')")
+        with pytest.raises(psycopg.errors.ForeignKeyViolation, match="d404"):
+            conn.execute(
+                'INSERT INTO spans (id, document, start, "end", label, text, annotator, '
+                "created_at, updated_at) SELECT id, document, 0, 5, 'actor', 'Putin', 'gold', "
+                "'', '' FROM batch")
+        span(conn, "g5", "gold", document="d2")
+        with pytest.raises(psycopg.errors.ForeignKeyViolation, match="d404"):
+            conn.execute("UPDATE spans SET document = 'd404' WHERE id = 'g5'")
+    with psycopg.connect(hub) as owner:
+        assert [r[0] for r in owner.execute("SELECT id FROM spans")] == ["g5"]
+        # not even the hub's owner removes an article work may refer to
+        with pytest.raises(psycopg.errors.RestrictViolation, match="never removed"):
+            owner.execute("DELETE FROM documents WHERE id = 'd1'")
+        owner.rollback()
+        with pytest.raises(psycopg.errors.RestrictViolation, match="never removed"):
+            owner.execute("TRUNCATE documents CASCADE")
+
+
 def test_init_refuses_a_database_in_use_and_a_second_init(hub_db):
     with psycopg.connect(hub_db, autocommit=True) as conn:
         conn.execute("CREATE TABLE payroll (id int)")

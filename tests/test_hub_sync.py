@@ -120,6 +120,33 @@ def test_a_tombstone_reaches_everyone(team):
         assert span.id not in {s.id for s in store.spans(span.document)}
 
 
+def test_a_reviewer_records_only_what_it_pushes_and_pulled_gold_stays_its_to_change(team):
+    url, tmp = team
+    alice, rita, lena = tmp / "alice.db", tmp / "rita.db", tmp / "lena.db"
+    sync(alice, login(url, "alice"))
+    theirs = mark(alice, "alice", "Lavrov")
+    sync(alice, login(url, "alice"))
+    sync(lena, login(url, "lena"))
+    gold = mark(lena, "gold", "Russia")  # which starts a status of gold's in her file
+    # the gold layer has no status on the hub (a pull refuses one): it stays in the file
+    assert sync(lena, login(url, "lena")).pushed == {"span": 1}
+    assert sync(lena, login(url, "lena")).pushed == {}
+    report = sync(rita, login(url, "rita"))
+    assert report.pulled["span"] == 2
+    with Store.open(rita) as store:
+        # another annotator's rows are never sent back from this file: no version kept
+        recorded = {item for (item,) in store.conn.execute("SELECT item FROM sync_items")}
+        assert theirs.id not in recorded and gold.id in recorded
+        store.delete_span(gold.id)
+    # gold pulled from the hub is still the reviewer's to change: the deletion reaches it
+    report = sync(rita, login(url, "rita"))
+    assert report.tombstones["span"] == 1 and report.conflicts == 0
+    assert ("gold", "actor", gold.start, gold.end, True) in hub_spans(url)
+    sync(lena, login(url, "lena"))
+    with Store.open(lena) as store:
+        assert gold.id not in {s.id for s in store.spans(gold.document)}
+
+
 def test_two_devices_of_one_annotator_park_a_conflict_and_lose_nothing(team):
     url, tmp = team
     laptop, desktop = tmp / "laptop.db", tmp / "desktop.db"
@@ -286,3 +313,44 @@ def test_a_reviewers_own_spans_off_their_articles_stay_local_and_gold_goes(team)
     report = sync(rita, login(url, "rita"))
     assert report.unassigned == {"span": 1, "status": 1} and report.pushed["span"] == 1
     assert ("gold", "actor", gold.start, gold.end, False) in hub_spans(url)
+
+
+def test_a_push_the_hub_rolls_back_records_nothing_and_the_next_one_sends_all(
+        team, monkeypatch):
+    # Records of a first push's batches are staged in the file's temporary table while the
+    # hub inserts the next; a push that fails after that leaves none of them behind.
+    from annotator.sync import push as pushing
+    from annotator.sync.connection import connect
+
+    url, tmp = team
+    alice = tmp / "alice.db"
+    sync(alice, login(url, "alice"))
+    spans = [mark(alice, "alice", word) for word in ("Lavrov", "Russia", "talks")]
+    monkeypatch.setattr(pushing, "_BATCH", 2)  # batches staged one by one
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the network went, after the batches were staged")
+
+    with connect(login(url, "alice")) as conn, Store.open(alice) as store:
+        real, pushing._push_kind = pushing._push_kind, broken
+        try:
+            with pytest.raises(RuntimeError):
+                pushing.push(conn, store, "alice", ["alice"], set(store.document_ids()))
+        finally:
+            pushing._push_kind = real
+        assert store.conn.execute(
+            "SELECT count(*) FROM temp.sqlite_master WHERE name = 'sync_staged'"
+        ).fetchone() == (0,)
+        store.record_pushed([], [])  # even called by mistake, it records nothing
+        assert store.conn.execute(
+            "SELECT count(*) FROM sync_items WHERE kind = 'span'").fetchone() == (0,)
+    assert not {s for s in hub_spans(url) if s[0] == "alice"}
+    report = sync(alice, login(url, "alice"))
+    assert report.pushed["span"] == 3 and report.replayed == 0
+    with psycopg.connect(url) as conn:
+        on_hub = dict(conn.execute("SELECT id, version FROM spans").fetchall())
+    with Store.open(alice) as store:
+        recorded = dict(store.conn.execute(
+            "SELECT item, version FROM sync_items WHERE kind = 'span'").fetchall())
+    assert recorded == on_hub == {s.id: on_hub[s.id] for s in spans}
+    assert sum(sync(alice, login(url, "alice")).pushed.values()) == 0

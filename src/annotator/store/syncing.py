@@ -13,21 +13,50 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from operator import itemgetter
 from typing import NamedTuple
 
+from annotator.core.annotators import GOLD
 from annotator.core.ids import new_id, utc_now
 from annotator.core.labels import Label
-from annotator.core.syncitems import BY_NAME, DECISION, KINDS, NOTE, RELATION, SPAN, Kind
+from annotator.core.syncitems import (
+    BY_NAME,
+    DECISION,
+    KINDS,
+    NOTE,
+    RELATION,
+    SPAN,
+    STATUS,
+    Kind,
+)
 from annotator.store.conflict_undo import ConflictUndo
-from annotator.store.errors import StoreError, reads
-from annotator.store.rows import CHUNK
+from annotator.store.errors import StoreError, reading, reads
+
+# The page cache of a sync's transaction, in KiB (negative: SQLite's unit for a size).
+_SYNC_CACHE_KIB = -128 * 1024
+
+
+_ITEM = itemgetter(1)  # Synced.item
+_ID, _DOCUMENT = itemgetter("id"), itemgetter("document")
+
+# An item's record, its digest made by ``{}`` (a parameter, or json_array of its content).
+_RECORD = ("INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
+           "VALUES (?, ?, ?, ?, ?, {}) ON CONFLICT (kind, item) DO UPDATE SET "
+           "annotator = excluded.annotator, document = excluded.document, "
+           "version = excluded.version, digest = excluded.digest")
+
+# Rows inserted at once from which a table's secondary indexes are made again after rather
+# than kept up row by row (Syncing._indexes_rebuilt).
+_REBUILD_FROM = 10_000
 
 
 class Synced(NamedTuple):
     """An item in step with the hub at ``version``, holding ``row`` (a dict with at least
     the kind's content columns; None: the hub holds it as a tombstone, so this file forgets
-    it)."""
+    it). ``digest``: the row's digest as SQLite made it when the row was read for a push
+    (None: made from ``row`` when recorded)."""
 
     kind: str
     item: str
@@ -35,6 +64,7 @@ class Synced(NamedTuple):
     document: str
     version: int
     row: dict | None
+    digest: str | None = None
 
 
 class Parked(NamedTuple):
@@ -65,37 +95,62 @@ class Syncing(ConflictUndo):
     @reads
     def sync_changes(
         self, kind: Kind, annotators: list[str]
-    ) -> list[tuple[str, str, dict | None, int | None]]:
+    ) -> list[tuple[str, str, str, dict | None, int | None, str | None]]:
         """Every item of ``kind`` by ``annotators`` that differs from what the hub was last
-        known to hold: (item, document, local row or None when deleted here, base version)."""
+        known to hold: (item, document, its annotator, local row or None when deleted here,
+        base version, digest of the row as read, which is what gets recorded once the hub
+        has it)."""
+        return [change for batch in self.sync_change_batches(kind, annotators, 50_000)
+                for change in batch]
+
+    def sync_change_batches(
+        self, kind: Kind, annotators: list[str], size: int, *, new_as_tuples: bool = False
+    ) -> Iterator[list[tuple[str, str, str, dict | tuple | None, int | None, str | None]]]:
+        """:meth:`sync_changes`, ``size`` at a time (a push sends one batch while the next
+        is read). ``new_as_tuples``: an item keyed by an id and never synced (no base
+        version; a first push: 100,000 of them) comes as the tuple of the kind's columns,
+        as it goes to the hub, not as a dict."""
         marks = ", ".join("?" * len(annotators))
         rows = _rows_sql(kind, annotators)
-        changed = self.conn.execute(
-            f"SELECT r.*, i.version FROM ({rows}) r LEFT JOIN sync_items i "
-            f"ON i.kind = ? AND i.item = {_item_sql(kind, 'r')} "
-            f"WHERE i.digest IS NULL OR i.digest != {_content_sql(kind, 'r')}",
-            [*_rows_args(kind, annotators), kind.name],
-        )
-        out = []
-        for values in changed:
-            row = dict(zip(kind.columns, values[:-1], strict=True))
-            out.append((kind.item(row), row["document"], row, values[-1]))
-        gone = self.conn.execute(
-            f"SELECT i.item, i.document, i.version FROM sync_items i "
-            f"WHERE i.kind = ? AND i.annotator IN ({marks}) AND NOT EXISTS "
-            f"(SELECT 1 FROM ({rows}) r WHERE r.document = i.document "
-            f"AND r.annotator = i.annotator AND {_item_sql(kind, 'r')} = i.item)",
-            [kind.name, *annotators, *_rows_args(kind, annotators)],
-        )
-        out += [(item, document, None, version) for item, document, version in gone]
-        return out
+        digest = _content_sql(kind, "r")
+        columns, width = kind.columns, len(kind.columns)
+        # an item keyed by an id (most) is named by its id: taken from the row as read
+        at = columns.index(kind.key[0]) if len(kind.key) == 1 else None
+        doc_at, owner_at = columns.index("document"), columns.index("annotator")
+        tuples = new_as_tuples and at is not None
+        with reading(self.path or ":memory:"):
+            changed = self.conn.execute(
+                f"SELECT r.*, i.version, {digest} FROM ({rows}) r LEFT JOIN sync_items i "
+                f"ON i.kind = ? AND i.item = {_item_sql(kind, 'r')} "
+                f"WHERE i.digest IS NULL OR i.digest != {digest}",
+                [*_rows_args(kind, annotators), kind.name],
+            )
+            while batch := changed.fetchmany(size):
+                out = []
+                for values in batch:
+                    if tuples and values[width] is None:
+                        row = values[:width]
+                    else:  # (the row's own columns come first: zip stops after them)
+                        row = dict(zip(columns, values, strict=False))
+                    out.append((kind.item(row) if at is None else values[at], values[doc_at],
+                                values[owner_at], row, values[width], values[-1]))
+                yield out
+            gone = self.conn.execute(
+                f"SELECT i.item, i.document, i.annotator, i.version FROM sync_items i "
+                f"WHERE i.kind = ? AND i.annotator IN ({marks}) AND NOT EXISTS "
+                f"(SELECT 1 FROM ({rows}) r WHERE r.document = i.document "
+                f"AND r.annotator = i.annotator AND {_item_sql(kind, 'r')} = i.item)",
+                [kind.name, *annotators, *_rows_args(kind, annotators)],
+            ).fetchall()
+            if gone:
+                yield [(item, document, owner, None, version, None)
+                       for item, document, owner, version in gone]
 
     @reads
     def sync_waiting(self, annotators: list[str]) -> int:
         """How many items of ``annotators`` differ from what the hub was last known to hold."""
         names = [a for a in annotators if a]
-        return sum(len(self.sync_changes(kind, names[:1] if kind is NOTE else names))
-                   for kind in KINDS)
+        return sum(len(self.sync_changes(kind, pushers(kind, names))) for kind in KINDS)
 
     @reads
     def document_export_rows(self) -> list[dict]:
@@ -119,13 +174,43 @@ class Syncing(ConflictUndo):
         row = self.conn.execute("SELECT document FROM spans WHERE id = ?", [span_id]).fetchone()
         return row[0] if row else None
 
+    def stage_pushed(self, records: list[tuple] | None) -> None:
+        """While a push waits for the hub: keep ``records`` (kind, item, annotator,
+        document, version, digest of what was sent) in a temporary table of this connection,
+        for :meth:`record_pushed` to move into sync_items once the hub has committed (a
+        first push's 100,000 records are written while the hub inserts its last batches).
+        Nothing in the file changes, and nothing is locked. None: forget any staged."""
+        if records is None:
+            self.conn.execute("DROP TABLE IF EXISTS temp.sync_staged")
+            return
+        self.conn.execute("CREATE TEMPORARY TABLE IF NOT EXISTS sync_staged "
+                          "(kind, item, annotator, document, version, digest)")
+        self.conn.execute("BEGIN")  # one transaction (of the temporary database only)
+        try:
+            self.conn.executemany("INSERT INTO temp.sync_staged VALUES (?, ?, ?, ?, ?, ?)",
+                                  records)
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
     def record_pushed(self, done: list[Synced], conflicts: list[Parked]) -> None:
-        """After a push committed on the hub: ``done`` are in step with it; each of
-        ``conflicts`` parks the local version for the annotator and puts the hub's in its
-        place. An item edited here while the push ran keeps its new content and is sent
-        next time: what is recorded is what was sent, not what the row holds now."""
+        """After a push committed on the hub: ``done`` are in step with it, and so are the
+        records staged (:meth:`stage_pushed`); each of ``conflicts`` parks the local
+        version for the annotator and puts the hub's in its place. An item edited here
+        while the push ran keeps its new content and is sent next time: what is recorded
+        is what was sent, not what the row holds now."""
         now = utc_now()
-        with self._write():
+        staged = self.conn.execute(
+            "SELECT 1 FROM temp.sqlite_master WHERE name = 'sync_staged'").fetchone()
+        with self._roomy_cache(), self._write():
+            if staged:  # in key order: the primary key's B-tree filled in order
+                self.conn.execute(
+                    "INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
+                    "SELECT * FROM temp.sync_staged WHERE true ORDER BY kind, item "
+                    "ON CONFLICT (kind, item) DO UPDATE SET annotator = excluded.annotator, "
+                    "document = excluded.document, version = excluded.version, "
+                    "digest = excluded.digest")
             self._record_synced(done)
             self.conn.executemany(
                 "INSERT INTO sync_conflicts (kind, item, local, hub_version, parked_at) "
@@ -142,22 +227,29 @@ class Syncing(ConflictUndo):
                        None if p.hub.get("deleted") else p.hub)
                 for p in conflicts
             )
+        if staged:
+            self.stage_pushed(None)
 
     def _record_synced(self, done: Iterable[Synced]) -> None:
-        done = list(done)
+        by_kind: dict[str, list[Synced]] = {}
+        for synced in done:
+            by_kind.setdefault(synced.kind, []).append(synced)
         for kind in KINDS:
-            mine = [s for s in done if s.kind == kind.name]
+            mine = by_kind.get(kind.name)
             if not mine:
                 continue
+            mine.sort(key=_ITEM)  # the primary key's B-tree filled in order
+            upsert = _RECORD
+            # What a push sent comes with its digest, made by SQLite when the row was read;
+            # a row from the hub has it made here the same way, from its values.
+            self.conn.executemany(upsert.format("?"), [
+                (s.kind, s.item, s.annotator, s.document, s.version, s.digest)
+                for s in mine if s.row is not None and s.digest is not None])
             marks = ", ".join("?" * len(kind.content))
-            self.conn.executemany(
-                "INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
-                f"VALUES (?, ?, ?, ?, ?, json_array({marks})) ON CONFLICT (kind, item) "
-                "DO UPDATE SET annotator = excluded.annotator, document = excluded.document, "
-                "version = excluded.version, digest = excluded.digest",
-                [(s.kind, s.item, s.annotator, s.document, s.version,
-                  *(s.row[c] for c in kind.content)) for s in mine if s.row is not None],
-            )
+            self.conn.executemany(upsert.format(f"json_array({marks})"), [
+                (s.kind, s.item, s.annotator, s.document, s.version,
+                 *(s.row[c] for c in kind.content))
+                for s in mine if s.row is not None and s.digest is None])
             self.conn.executemany(
                 "DELETE FROM sync_items WHERE kind = ? AND item = ?",
                 [(s.kind, s.item) for s in mine if s.row is None],
@@ -172,9 +264,14 @@ class Syncing(ConflictUndo):
     ) -> dict[str, int]:
         """Write what a pull brought, checked already (sync/pull.py), in one transaction:
         the scheme, then each kind's rows (a row with ``deleted`` true is a tombstone and
-        removes the item here), the items' versions and the new cursor. Returns counts."""
+        removes the item here), the items' versions and the new cursor. Returns counts.
+
+        Versions and digests are recorded only for the items this file pushes (its member's
+        and gold): another annotator's rows in a reviewer's file are never sent back, and
+        recording them doubled the cost of a reviewer's pull."""
         counts: dict[str, int] = {}
-        with self._write():
+        pushes = {member, GOLD}
+        with self._roomy_cache(), self._write():
             self._sync_scheme(labels)
             for kind in KINDS:
                 # a file holds its own annotator's article notes only
@@ -187,13 +284,26 @@ class Syncing(ConflictUndo):
                 self._record_synced(
                     Synced(kind.name, kind.item(r), r["annotator"], r["document"],
                            r["version"], None if r.get("deleted") else r)
-                    for r in mine
+                    for r in mine if r.get("deleted") or r["annotator"] in pushes
                 )
             self.conn.execute(
                 "INSERT INTO sync_state (key, value) VALUES ('cursor', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [str(cursor)]
             )
         return counts
+
+    @contextmanager
+    def _roomy_cache(self) -> Iterator[None]:
+        """A page cache large enough for a sync's 100,000 rows and their indexes, for this
+        connection and around one transaction only: with SQLite's default 2 MB, inserting
+        100,000 rows evicts and re-reads index pages all the way. Durability is untouched
+        (the cache only holds pages until the commit writes them)."""
+        before = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = {_SYNC_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {before}")
 
     def _sync_scheme(self, labels: list[Label]) -> None:
         if not labels:
@@ -215,17 +325,24 @@ class Syncing(ConflictUndo):
         """Inside a write: make ``rows`` (the hub's, with ``deleted``) what this file holds."""
         for name in {r["annotator"] for r in rows}:
             self._ensure_annotator(name)
-        alive = [r for r in rows if not r.get("deleted")]
-        dead = [r for r in rows if r.get("deleted")]
+        alive, dead = [], []
+        for r in rows:  # one pass: 100,000 rows in a first pull
+            (dead if r.get("deleted") else alive).append(r)
         if kind is NOTE:
             self.conn.executemany("UPDATE documents SET note = ? WHERE id = ?",
                                   [(r["note"], r["document"]) for r in alive])
             self.conn.executemany("UPDATE documents SET note = NULL WHERE id = ?",
                                   [(r["document"],) for r in dead])
             return
+        # How many rows the table holds, asked only before thousands of rows come in:
+        # none (a first pull) spares looking each up, few lets its indexes be made again.
+        held = self.conn.execute(f"SELECT count(*) FROM {kind.table}").fetchone()[0] \
+            if kind.key == ("id",) and len(rows) >= _REBUILD_FROM else None
+        there = self._existing(kind.table, [r["id"] for r in rows]) \
+            if kind.key == ("id",) and held != 0 else set()
         if kind is SPAN:  # the per-article span counts follow what is added and removed
-            there = self._existing_spans([r["id"] for r in rows])
-            change = Counter(r["document"] for r in alive if r["id"] not in there)
+            change = Counter(r["document"] for r in alive if r["id"] not in there) \
+                if there else Counter(map(_DOCUMENT, alive))
             change.subtract(Counter(r["document"] for r in dead if r["id"] in there))
             self.conn.executemany(
                 "INSERT INTO span_counts (document, spans) VALUES (?, ?) ON CONFLICT "
@@ -240,22 +357,52 @@ class Syncing(ConflictUndo):
         changes = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in kind.key)
         key = ", ".join(f'"{c}"' for c in kind.key)
         update = f"DO UPDATE SET {changes}" if changes else "DO NOTHING"
-        self.conn.executemany(
-            f"INSERT INTO {kind.table} ({quoted}) VALUES ({', '.join('?' * len(columns))}) "
-            f"ON CONFLICT ({key}) {update}",
-            [[r[c] for c in columns] for r in alive],
-        )
+        values = _getter(columns)
+        insert = f"INSERT INTO {kind.table} ({quoted}) VALUES ({', '.join('?' * len(columns))})"
+        if kind.key == ("id",):
+            # Items new to the file (most of a first pull) by a plain INSERT (an upsert
+            # costs SQLite nearly twice as much per row), in id order, so the primary key's
+            # B-tree fills in order. A hub returns a push's rows about in that order (a push
+            # sorts them), so the sort costs little; spans_view's order would save SQLite
+            # about what its sort costs.
+            new = sorted((r for r in alive if r["id"] not in there), key=_ID) if there \
+                else sorted(alive, key=_ID)
+            with self._indexes_rebuilt(kind.table, len(new), held):
+                self.conn.executemany(insert, map(values, new))
+            alive = [r for r in alive if r["id"] in there] if there else []
+        self.conn.executemany(f"{insert} ON CONFLICT ({key}) {update}", map(values, alive))
         where = " AND ".join(f'"{c}" = ?' for c in kind.key)
         self.conn.executemany(f"DELETE FROM {kind.table} WHERE {where}",
-                              [[r[c] for c in kind.key] for r in dead])
+                              map(_getter(kind.key), dead))
 
-    def _existing_spans(self, ids: list[str]) -> set[str]:
-        found: set[str] = set()
-        for i in range(0, len(ids), CHUNK):
-            part = ids[i:i + CHUNK]
-            found.update(r[0] for r in self.conn.execute(
-                f"SELECT id FROM spans WHERE id IN ({', '.join('?' * len(part))})", part))
-        return found
+    @contextmanager
+    def _indexes_rebuilt(self, table: str, adding: int, held: int | None) -> Iterator[None]:
+        """Inside a write, around inserting ``adding`` rows into ``table`` (which holds
+        ``held``; None: not counted): when they are
+        many (a first pull: 100,000 spans) and at least as many as the table holds, its
+        secondary indexes are dropped and made again after, from their own statements: one
+        sort of all the rows costs SQLite about half what placing each row in each index
+        does. All in the one transaction, so a crash or a refusal leaves the indexes as
+        they were, and the schema is the same statement for statement after."""
+        if adding < _REBUILD_FROM or held is None or adding < held:
+            yield
+            return
+        indexes = self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL ORDER BY name", [table]).fetchall()  # not the keys' own
+        for name, _sql in indexes:
+            self.conn.execute(f'DROP INDEX "{name}"')
+        yield
+        for _name, sql in indexes:
+            self.conn.execute(sql)
+
+    def _existing(self, table: str, ids: list[str]) -> set[str]:
+        """The ids of ``ids`` that ``table`` holds, in one query."""
+        if not ids:
+            return set()
+        return {r[0] for r in self.conn.execute(
+            f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(ids)])}
 
     @reads
     def parked_gold(self) -> set[str]:
@@ -356,6 +503,14 @@ class Syncing(ConflictUndo):
         return local
 
 
+def pushers(kind: Kind, annotators: list[str]) -> list[str]:
+    """Whose items of ``kind`` a file pushes, of ``annotators`` (its member first, then
+    "gold" for reviewers): article notes and statuses are the member's only. The gold layer
+    has no status on the hub (a pull refuses one), though marking a gold span in a file
+    starts one there."""
+    return annotators[:1] if kind in (NOTE, STATUS) else annotators
+
+
 def _rows_sql(kind: Kind, annotators: list[str]) -> str:
     """A SELECT of the kind's columns, in order, for the rows of ``annotators``."""
     if kind is DECISION:  # the local table names its owner "reviewer"
@@ -381,3 +536,11 @@ def _item_sql(kind: Kind, alias: str) -> str:
 
 def _content_sql(kind: Kind, alias: str) -> str:
     return f"json_array({', '.join(f'{alias}.{chr(34)}{c}{chr(34)}' for c in kind.content)})"
+
+
+def _getter(columns: tuple[str, ...]):
+    """A row's values of ``columns``, as a tuple even for one column (for executemany)."""
+    if len(columns) == 1:
+        name = columns[0]
+        return lambda row: (row[name],)
+    return itemgetter(*columns)
