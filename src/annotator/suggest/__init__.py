@@ -23,7 +23,7 @@ from annotator.core.suggestions import SuggestedLink, SuggestedSpan, Suggestions
 from annotator.suggest.actors import candidates, further_mentions
 from annotator.suggest.claims import reported
 from annotator.suggest.mentions import PRONOUNS, names
-from annotator.suggest.quotes import quotations
+from annotator.suggest.quotes import quotations, with_marks
 from annotator.suggest.speakers import Speakers
 
 SUGGESTERS = ("quotes", "speakers", "actors", "claims")
@@ -71,12 +71,14 @@ class _Run:
     def __init__(self, text: str, spans: Sequence[Span], relations: Sequence[Relation],
                  rules: Mapping[str, str]):
         self.text, self.spans, self.relations, self.rules = text, spans, relations, rules
+        # What the quotation, speaker and claim rules read: ''…'' made “…”, same offsets.
+        self.view = with_marks(text)
         self._quotations = None
         self._speakers = None
 
     def quotations(self):
         if self._quotations is None:
-            self._quotations = quotations(self.text)
+            self._quotations = quotations(self.view)
         return self._quotations
 
     def speakers(self, actors: Sequence[Span], *, with_speakers: bool = True) -> Suggestions:
@@ -142,7 +144,7 @@ class _Run:
         by_range = {(s.start, s.end): s for s in actors}
         near = _Ranges(actors)
         made: dict[tuple[int, int], str] = {}
-        for n, r in enumerate(reported(self.text)):
+        for n, r in enumerate(reported(self.view)):
             if quoted.overlaps(r.start, r.end) or marked.overlaps(r.start, r.end):
                 continue
             key = f"claim:{n}"
@@ -172,7 +174,7 @@ class _Run:
 
     def _finder(self, actors: Sequence[Span]) -> Speakers:
         if self._speakers is None:
-            self._speakers = Speakers(self.text, actors, names(self.text),
+            self._speakers = Speakers(self.view, actors, names(self.view),
                                       [(q.start, q.end) for q in self.quotations()])
         return self._speakers
 
