@@ -174,8 +174,7 @@ class _Run:
 
     def _finder(self, actors: Sequence[Span]) -> Speakers:
         if self._speakers is None:
-            self._speakers = Speakers(self.view, actors, names(self.view),
-                                      [(q.start, q.end) for q in self.quotations()])
+            self._speakers = Speakers(self.view, actors, names(self.view), self.quotations())
         return self._speakers
 
     def _link(self, out: Suggestions, finder: Speakers, made: dict, start: int, end: int,

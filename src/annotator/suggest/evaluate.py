@@ -184,7 +184,9 @@ def _link_match(p, g, how: str) -> bool:
     return p[0] == g[0] and _matches(p[1], g[1], how) and _matches(p[2], g[2], how)
 
 
-_PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them"}
+# "who" and "which" too: PolNeAR marks the relative pronoun of "Lavrov, who said …" as
+# the source, and it stands for its antecedent as "he" does.
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them", "who", "which"}
 
 
 def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,

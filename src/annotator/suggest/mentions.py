@@ -29,6 +29,36 @@ REPORTING = (
     "retorts|retorted|scoffed|sighed|thank|thanks|thanked|mused|saying|telling|adding|"
     "calling|labeling|warning|noting|arguing|writing|explaining|claiming|insisting"
 )
+
+
+def trie(words) -> str:
+    """A regular expression matching any of ``words``, as a trie of alternations: the
+    engine then tries one branch per character instead of every word at every place,
+    which makes a scan of a 5 MB article several times faster."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        alts = [re.escape(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if ends:
+            body = f"(?:{body})?" if len(alts) == 1 else body + "?"
+        return body
+
+    return emit(root)
+
+
+# The verbs of saying as a trie (the same words as REPORTING; a word of it, not a prefix,
+# once followed by a word boundary).
+REPORTING_RE = trie(sorted(set(REPORTING.split("|"))))
+
 TITLES = (
     "President|Vice President|Prime Minister|Foreign Minister|Defense Minister|Minister|"
     "Secretary of State|Secretary|Senator|Sen\\.|Rep\\.|Representative|Governor|Gov\\.|"

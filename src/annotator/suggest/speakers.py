@@ -1,6 +1,20 @@
-"""Who said each quotation: the article's mentions (actors already marked, names, "the
-minister", pronouns) ranked by core/attribution.py's evidence around the quotation, so the
-window's link list and the suggester agree on who speaks."""
+"""Who said each quotation, from the set ways news prose names a speaker, read in a few
+short windows around the quotation (so a 5 MB article costs what its quotations do):
+
+1. at the quotation's edge, best: after it "…,” X said", "…,” said X, the …", "…,”
+   according to X"; before it "X said:", "X told reporters that “…", "X: “…",
+   "According to X, “…";
+2. the subject of the verb of saying in the sentence that holds it ("X said the plan was
+   “dead”", "X called the statement “offensive”");
+3. a quotation standing alone in its paragraph: the speaker of the quotation just before
+   it (a speaker goes on over consecutive quotation paragraphs), or the subject of the
+   paragraph before it when that one ends with a colon ("Cruz continued:"); the pieces of
+   a quotation running over several paragraphs share one speaker.
+
+A pronoun found there ("he said") stands for the nearest fitting actor before it: a
+marked actor or a person's name ("he"/"she": not "the report", not "Mexico"), a group or
+an organisation for "they"/"we"/"it"; one that finds nothing is proposed as it is.
+"""
 
 from __future__ import annotations
 
@@ -8,147 +22,360 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from annotator.core.attribution import rank
 from annotator.core.model import Span
-from annotator.suggest.mentions import REPORTING, Mention
+from annotator.suggest.mentions import REPORTING_RE, Mention
+from annotator.suggest.quotes import Quotation
 
-_ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|\w+ly)[ \t]+){0,2}"
-# A mention that is the subject of a verb of saying: "Clinton added", "Cruz continued:".
-_SPEAKS = re.compile(rf"^(?:,[^,\n]{{1,60}},)?[ \t]+{_ADV}(?:{REPORTING})\b", re.IGNORECASE)
-# Right after a quotation: "…,” the gambling tycoon told Reuters: a noun phrase speaking.
-_PHRASE_AFTER = re.compile(
-    rf"^[ \t,.;!?—–”\"»’-]*((?:the|a|an|one|another)[ \t]+(?:[\w’'-]+[ \t]+){{0,3}}?[\w’'-]+)"
-    rf"[ \t]+{_ADV}(?:{REPORTING})\b")
-# Between a quotation and a mention after it: punctuation, or a verb of saying first.
-_AFTER = re.compile(rf"^[ \t,.;!?—–”\"»’-]*(?:(?:{REPORTING})[ \t]+)?$")
+_ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|long|previously|recently|" \
+       r"would|will|could|\w+ly)[ \t]+){0,2}"
+_VERB = rf"(?:{REPORTING_RE})\b"
+# A noun phrase that may speak: a run of capitalised words (a name, with its title), a
+# determiner and a few words ("the former vice president’s spokeswoman"), or a pronoun.
+_CAP = r"[A-Z][\w'’.&-]*"
+_NP = (rf"(?:{_CAP}(?:[ \t]+(?:(?:of|for|de|von|van|al|bin|la)[ \t]+)?{_CAP}){{0,5}}"
+       r"|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Ss]everal|[Mm]any|[Ss]ome|[Hh]is|[Hh]er|"
+       r"[Tt]heir|[Ii]ts)[ \t]+(?:[\w'’.-]+[ \t]+){0,4}?[\w'’-]+"
+       r"|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|[Ii]t)")
+_APPOSITION = r"(?:[ \t]*,[^,\n“”\"]{1,70},)?"
+_GAP_AFTER = r"[ \t,.;:!?—–-]*"
+_AFTER_VERB_FIRST = re.compile(
+    rf"{_GAP_AFTER}(?:{_ADV}{_VERB}|according[ \t]+to)[ \t]+(?P<who>{_NP})")
+_AFTER_SUBJECT_FIRST = re.compile(
+    rf"{_GAP_AFTER}(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}")
+_BEFORE = re.compile(
+    rf"(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}(?:[ \t]+[\w'’.-]+){{0,5}}?"
+    r"[ \t]*[,:]?[ \t]*(?:that[ \t]*)?[“\"«„]?[ \t]*$")
+_COLON = re.compile(rf"(?:^|[.!?][ \t]+|\n)(?P<who>{_NP})[ \t]*:[ \t]*[“\"«„]?[ \t]*$")
+_ACCORDING = re.compile(rf"[Aa]ccording[ \t]+to[ \t]+(?P<who>{_NP})[ \t]*,[ \t]*[“\"«„]?[ \t]*$")
+# The subject of a verb of saying earlier in the sentence: what stands right before it.
+_SUBJECT_BEFORE_VERB = re.compile(rf"(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}$")
+_CALLED = re.compile(r"(?:called|calls|call|described|describes|dubbed|labeled|labelled|"
+                     r"branded|termed|chanted|chant|chanting|shouted|wrote|posted)\b")
 
-_REACH = 600  # characters either side of a quotation searched for its speaker
-_NEAR_BEFORE, _NEAR_AFTER = 6, 3  # candidates looked at before and after it
-_SCORES = {3: 0.85, 2: 0.65, 1: 0.5}
-# core/attribution.py's reason for a pronoun speaking at a quotation's edge: “he said” after it
-_PRONOUN_REASON = re.compile(r"^“(he|she|they|it|we)\b", re.IGNORECASE)
+_PRONOUNS = {"he", "she", "they", "we", "i", "it"}
+_PERSON_BAD = {"Party", "Department", "Ministry", "House", "Committee", "Council", "Court",
+               "News", "Times", "Post", "Street", "Journal", "University", "States",
+               "Union", "Campaign", "Convention", "Office", "Agency", "Network", "Senate",
+               "Congress", "Republicans", "Democrats", "Government", "Administration"}
+_TITLED = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|President|Senator|Governor|"
+                     r"Secretary|Minister|Judge|Mayor)\b")
+# Before a name that is an object or a place, not a speaker: "told MSNBC", "in Iraq".
+_OBJECT_BEFORE = re.compile(r"(?:\b(?:told|to|in|of|at|from|for|on|with|by|against|about|"
+                            r"the|a|an|visited|met|called|than)|['’]s)[ \t]+$")
+_REACH_BACK = 1500  # how far back a pronoun looks for the actor it stands for
+_SCORES = {"edge": 0.85, "sentence": 0.65, "before": 0.6, "subject": 0.4}
 
 
 class Speakers:
-    """The candidates of one article, sorted, so each quotation looks only at its window."""
+    """The speakers of one article's quotations, each found once."""
 
     def __init__(self, text: str, actors: Sequence[Span], mentions: Sequence[Mention],
-                 quoted: Sequence[tuple[int, int]] = ()):
+                 quotations: Sequence[Quotation] = ()):
         self.text = text
-        marked = sorted(actors, key=lambda s: s.start)
-        cands: list[Span] = list(marked)
-        taken = [(s.start, s.end) for s in marked]
-        quoted = sorted(quoted)
-        quoted_starts = [a for a, _ in quoted]
-        taken.sort()
-        starts = [a for a, _ in taken]
-        for n, m in enumerate(mentions):
-            if m.kind == "pronoun":
-                continue
-            i = bisect_right(starts, m.start)
-            if (i and taken[i - 1][1] > m.start) or (i < len(taken) and taken[i][0] < m.end):
-                continue  # already an actor (or inside one): that span speaks
-            q = bisect_right(quoted_starts, m.start)
-            if q and quoted[q - 1][1] >= m.end:
-                continue  # a name inside a quotation is spoken of, not speaking
-            cands.append(Span(f"mention:{n}", "", m.start, m.end, "actor",
-                              text[m.start:m.end], "", "", ""))
-        cands.sort(key=lambda s: s.start)
-        self.cands = cands
-        self.starts = [c.start for c in cands]
+        self.actors = sorted(actors, key=lambda s: (s.start, s.end))
+        self.actor_starts = [s.start for s in self.actors]
+        self.actor_longest = max((s.end - s.start for s in self.actors), default=0)
+        self.mentions = [m for m in mentions if m.kind != "pronoun"]
+        self.mention_ends = sorted((m.end, m.start) for m in self.mentions)
+        self.quotations = sorted(quotations, key=lambda q: q.start)
+        self.q_starts = [q.start for q in self.quotations]
         self._asked: dict[tuple[int, int], tuple[Span, str, float] | None] = {}
+        self._made: dict[tuple[int, int], Span] = {}
+        self._groups = self._runs_on()
+
+    # -- the whole quotation -------------------------------------------------------------
+
+    def _runs_on(self) -> dict[int, int]:
+        """Index of a quotation piece -> index of the last piece of its quotation (the
+        pieces of a quotation running over several paragraphs)."""
+        last: dict[int, int] = {}
+        group: list[int] = []
+        for i, q in enumerate(self.quotations):
+            group.append(i)
+            if q.closed:
+                for j in group:
+                    last[j] = i
+                group = []
+        for j in group:
+            last[j] = group[-1]
+        return last
+
+    def _index(self, start: int, end: int) -> int | None:
+        i = bisect_right(self.q_starts, start) - 1
+        for j in (i, i + 1):
+            if 0 <= j < len(self.quotations):
+                q = self.quotations[j]
+                if q.start < end and start < q.end or (q.start, q.end) == (start, end):
+                    return j
+        return None
+
+    def _edges(self, start: int, end: int) -> tuple[int, int]:
+        """``[start, end)`` widened over its quotation marks (and a comma before the
+        closing one)."""
+        text = self.text
+        left = start
+        while left > 0 and text[left - 1] in " \t“\"«„‘":
+            left -= 1
+        right = end
+        while right < len(text) and text[right] in ",.!?;… \t" and right - end < 3:
+            right += 1
+        if right < len(text) and text[right] in "”\"»’“":
+            right += 1
+        else:
+            right = end
+        return left, right
+
+    # -- asking ----------------------------------------------------------------------------
 
     def speaker(self, start: int, end: int) -> tuple[Span, str, float] | None:
+        """The speaker of the quotation at ``[start, end)``, why, and a score; None when
+        nothing names one."""
         key = (start, end)
         if key not in self._asked:
             self._asked[key] = self._speaker(start, end)
         return self._asked[key]
 
     def _speaker(self, start: int, end: int) -> tuple[Span, str, float] | None:
-        """The best-ranked speaker of the quotation at ``[start, end)``, why, and a
-        score; None when nothing names one."""
-        lo = bisect_left(self.starts, start - 2 * _REACH)
-        at = bisect_left(self.starts, start)
-        hi = bisect_right(self.starts, end + _REACH)
-        # The nearest few either side: core/attribution.py reads the text around each.
-        near = self.cands[max(lo, at - _NEAR_BEFORE):
-                          min(hi, bisect_left(self.starts, end) + _NEAR_AFTER)]
-        if not near:
-            return None
-        source = Span("quotation", "", start, end, "quote", self.text[start:end], "", "", "")
-        ranked = rank(self.text, source, near)
-        best = ranked[0]
-        if best.rank == 0:
-            return self._fallback(near, start, end)
-        pronoun = _PRONOUN_REASON.match(best.reason)
-        if pronoun and pronoun.group(1).lower() in ("he", "she") and not self._person(
-                best.span, near):
-            person = self._person_before(near, start)
-            if person is not None and person.id != best.span.id:
-                return person, best.reason, _SCORES.get(best.rank, 0.5) - 0.1
-        return best.span, best.reason, _SCORES.get(best.rank, 0.5)
+        i = self._index(start, end)
+        if i is None:
+            return self._one(start, end, None)
+        first = i
+        while first > 0 and self._groups.get(first - 1) == self._groups[i]:
+            first -= 1
+        last = self._groups[i]
+        if first == last:
+            return self._one(start, end, i)
+        # A quotation over several paragraphs: its speaker is named before its first
+        # piece or after its last one.
+        head, tail = self.quotations[first], self.quotations[last]
+        found = self._at_edges(*self._edges(head.start, head.end), before_only=True) \
+            or self._at_edges(*self._edges(tail.start, tail.end))
+        if found is not None:
+            span, why, score = found
+            return span, f"{why} (a quotation over several paragraphs)", score
+        return self._one(head.start, head.end, first)
 
-    def _person(self, c: Span, near: Sequence[Span]) -> bool:
-        """Whether ``c`` can be "he" or "she": an actor already marked, a name of two
-        words or more, the surname of one nearby, or the subject of a verb of saying."""
-        if not c.id.startswith("mention:"):
-            return True
-        words = c.text.split()
-        if words[0].lower() in ("the", "a", "an"):
-            return False
-        if len(words) >= 2 and all(w[:1].isupper() for w in words):
-            return True
-        if any(len(o.text.split()) >= 2 and o.text.split()[-1] == words[-1] for o in near):
-            return True
-        return bool(_SPEAKS.match(self.text[c.end:c.end + 60]))
+    def _one(self, start: int, end: int, i: int | None):
+        left, right = self._edges(start, end)
+        found = self._at_edges(left, right)
+        if found is None and i is not None and self._opens_sentence(left):
+            found = self._previous(left, i, paragraphs=0)
+        if found is None:
+            found = self._in_sentence(left, right)
+        if found is None and i is not None and self._alone(left, right):
+            found = self._before_paragraph(left, i)
+        return found
 
-    def _person_before(self, near: Sequence[Span], start: int) -> Span | None:
-        """The nearest mention before ``start`` that can be "he" or "she"."""
-        best = None
-        for c in near:
-            if c.end <= start and self._person(c, near):
-                best = c
-        return best
-
-    def _fallback(self, near: Sequence[Span], start: int, end: int):
-        """What core/attribution.py's stricter patterns leave: a speaker named right after
-        the quotation with a verb of saying of the longer list here ("…,” the judge
-        exclaimed), or the subject of a verb of saying in the sentence or paragraph
-        introducing it ("Clinton added. “…”", "Cruz continued:\n\n“…”")."""
+    def _opens_sentence(self, left: int) -> bool:
+        """Whether the quotation starts a sentence of a paragraph that already holds text
+        (“…,” he said. “More …”)."""
         text = self.text
-        line_end = text.find("\n", end)
-        line_end = len(text) if line_end < 0 else line_end
-        for c in near:
-            if end <= c.start <= min(line_end, end + 60) and _AFTER.match(text[end:c.start]) \
-                    and (_SPEAKS.match(text[c.end:c.end + 60])
-                         or re.search(rf"(?:{REPORTING})[ \t]+$", text[end:c.start])):
-                return c, "named after it with a verb of saying", 0.6
-        phrase = _PHRASE_AFTER.match(text, end, min(len(text), end + 80))
-        if phrase is not None:
-            a, b = phrase.span(1)
-            c = Span(f"mention:after-{a}", "", a, b, "actor", text[a:b], "", "", "")
-            return c, "speaks right after it", 0.6
-        # The paragraph before the quotation's, when it ends with a colon.
-        para = text.rfind("\n", 0, start)
-        lo = para + 1
-        if not text[lo:start].strip(" \t“\"«„") and para > 0:
-            prev = text[:para].rstrip()
-            if prev.endswith(":"):
-                lo = text.rfind("\n", 0, len(prev)) + 1
-        for c in reversed(near):
-            if lo <= c.start and c.end <= start and _SPEAKS.match(text[c.end:c.end + 60]):
-                between = text[c.end:start].rstrip().rstrip("“\"«„").rstrip()
-                if not any(m in between for m in "“”\"«»"):
-                    return c, "speaks just before it", 0.55
-        # The subject of the sentence that holds the quotation (Rubio called the
-        # statement “offensive”) or introduces it with a colon: its first mention.
-        cut = max(text.rfind(p, lo, start) for p in (". ", "? ", "! ", ".” ", '." '))
-        first = max(lo, cut + 2) if cut >= 0 else lo
-        for c in near:
-            if (first <= c.start and c.end <= start and not self._quoted_before(c.end, start)
-                    and not text[first:c.start].strip(" \t\n“\"—-")):
-                return c, "subject of the sentence that holds it", 0.4
+        line = text.rfind("\n", max(0, left - 2000), left) + 1
+        before = text[line:left].rstrip(" \t“\"«„")
+        return bool(before) and before[-1] in ".!?”\":"
+
+    def _previous(self, left: int, i: int, *, paragraphs: int):
+        """The speaker of the quotation before the i-th, when it is in the same paragraph
+        (or up to ``paragraphs`` paragraphs before) and not too far."""
+        text = self.text
+        j = i - 1
+        while j >= 0 and self._groups.get(j) == self._groups.get(i):
+            j -= 1
+        if j < 0:
+            return None
+        q = self.quotations[j]
+        if left - q.end > 1500 or text.count("\n\n", q.end, left) > paragraphs or (
+                paragraphs == 0 and "\n" in text[q.end:left]):
+            return None
+        got = self.speaker(q.start, q.end)
+        if got is None:
+            return None
+        span, _why, score = got
+        return span, "speaker of the quotation before it", min(score, 0.6)
+
+    # -- the rules -------------------------------------------------------------------------
+
+    def _at_edges(self, left: int, right: int, *, before_only: bool = False):
+        text = self.text
+        if not before_only:
+            stop = text.find("\n", right, right + 160)
+            tail_end = stop if stop >= 0 else min(len(text), right + 160)
+            for pattern, why in ((_AFTER_VERB_FIRST, "named after it"),
+                                 (_AFTER_SUBJECT_FIRST, "speaks right after it")):
+                m = pattern.match(text, right, tail_end)
+                if m is not None:
+                    got = self._who(m.start("who"), m.end("who"), f"{why}: “{_said(m)}”")
+                    if got is not None:
+                        return got
+        line = text.rfind("\n", max(0, left - 300), left) + 1
+        lo = max(line, left - 300)
+        for pattern, why in ((_BEFORE, "speaks right before it"), (_COLON, "named before a colon"),
+                             (_ACCORDING, "according to")):
+            m = pattern.search(text, lo, left)
+            if m is not None and not _quoted(text, m.end("who"), left):
+                got = self._who(m.start("who"), m.end("who"), f"{why}: “{_said(m)}”")
+                if got is not None:
+                    return got
         return None
 
-    def _quoted_before(self, a: int, b: int) -> bool:
-        return sum(self.text.count(m, a, b) for m in "“\"«") > 1
+    def _in_sentence(self, left: int, right: int):
+        """The subject of a verb of saying (or of "called") before the quotation in its
+        sentence."""
+        text = self.text
+        lo = max(0, left - 400)
+        cut = max(text.rfind("\n", lo, left), text.rfind(". ", lo, left),
+                  text.rfind("? ", lo, left), text.rfind("! ", lo, left),
+                  text.rfind(".” ", lo, left), text.rfind('." ', lo, left), text.rfind("; ", lo, left))
+        first = cut + 1 if cut >= 0 else lo
+        piece = text[first:left]
+        for verb in list(REPORTING_VERB.finditer(piece)) + list(_CALLED.finditer(piece)):
+            m = _SUBJECT_BEFORE_VERB.search(piece, 0, verb.start())
+            if m is None:
+                continue
+            a, b = first + m.start("who"), first + m.end("who")
+            if _quoted(text, b, left):
+                continue
+            got = self._who(a, b, f"subject of “{verb.group(0)}” in its sentence",
+                            score=_SCORES["sentence"])
+            if got is not None:
+                return got
+        # No verb of saying: the sentence's subject, when the sentence opens with a name.
+        m = re.match(rf"[ \t“\"]*(?P<who>{_NP})", piece)
+        if m is not None and not _quoted(text, first + m.end("who"), left):
+            a, b = first + m.start("who"), first + m.end("who")
+            if text[a:b].split()[0] not in ("The", "A", "An", "It", "This", "That"):
+                return self._who(a, b, "subject of the sentence that holds it",
+                                 score=_SCORES["subject"])
+        return None
+
+    def _alone(self, left: int, right: int) -> bool:
+        text = self.text
+        line = text.rfind("\n", 0, left) + 1
+        stop = text.find("\n", right)
+        stop = len(text) if stop < 0 else stop
+        return not text[line:left].strip() and not text[right:stop].strip(" .\t\r")
+
+    def _before_paragraph(self, left: int, i: int):
+        """A quotation alone in its paragraph: the speaker of the quotation before it
+        (within two paragraphs), or the subject of a paragraph ending with a colon."""
+        text = self.text
+        para = text.rfind("\n", 0, left)
+        prev = text[:para].rstrip() if para > 0 else ""
+        if prev.endswith(":"):
+            line = text.rfind("\n", 0, len(prev)) + 1
+            piece = text[line:len(prev)]
+            m = re.search(rf"(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}", piece)
+            if m is not None:
+                got = self._who(line + m.start("who"), line + m.end("who"),
+                                "speaks in the paragraph before it, ending with a colon",
+                                score=_SCORES["before"])
+                if got is not None:
+                    return got
+        return self._previous(left, i, paragraphs=1)
+
+    # -- who is it -------------------------------------------------------------------------
+
+    def _who(self, a: int, b: int, why: str, *, score: float | None = None):
+        """The actor at ``[a, b)``: a marked actor there, a pronoun resolved, or the words
+        themselves as a new actor."""
+        text = self.text
+        score = _SCORES["edge"] if score is None else score
+        while b > a and text[b - 1] in ".,’'":
+            b -= 1
+        if text[b - 2:b] in ("’s", "'s"):
+            return None  # "Trump’s campaign said" names the campaign, no speaker here
+        words = text[a:b].split()
+        if not words:
+            return None
+        if words[0] in ("Asked", "Speaking", "But", "And", "In", "On", "At", "After", "When",
+                        "While", "Meanwhile", "However", "Still", "Yet", "So", "Then", "Today",
+                        "Instead", "Also"):
+            if len(words) == 1:
+                return None
+            a = text.index(words[1], a + len(words[0]))
+            words = words[1:]
+        marked = self._marked(a, b)
+        if marked is not None:
+            return marked, why, score
+        if len(words) == 1 and words[0].lower() in _PRONOUNS:
+            who = self._resolve(a, words[0].lower())
+            if who is not None:
+                return who, f"“{text[a:b]}” taken as “{who.text}”: {why}", score - 0.05
+            return self._mention(a, b), why, score - 0.2
+        return self._mention(a, b), why, score
+
+    def _marked(self, a: int, b: int) -> Span | None:
+        lo = bisect_left(self.actor_starts, a - self.actor_longest)
+        for s in self.actors[lo:bisect_left(self.actor_starts, b)]:
+            if s.start < b and a < s.end:
+                return s
+        return None
+
+    def _mention(self, a: int, b: int) -> Span:
+        key = (a, b)
+        if key not in self._made:
+            self._made[key] = Span(f"mention:{a}-{b}", "", a, b, "actor", self.text[a:b],
+                                   "", "", "")
+        return self._made[key]
+
+    def _resolve(self, at: int, pronoun: str) -> Span | None:
+        """The nearest fitting actor before ``at`` outside quotations: an actor already
+        marked, else for "he"/"she" the nearest person who speaks or opens a sentence,
+        else the nearest person named in full; for "they"/"we"/"it" a group."""
+        person = pronoun in ("he", "she", "i")
+        best_actor = None
+        lo = bisect_left(self.actor_starts, at - _REACH_BACK)
+        for s in reversed(self.actors[lo:bisect_left(self.actor_starts, at)]):
+            if s.end <= at and not self._inside_quote(s.start):
+                best_actor = s
+                break
+        hi = bisect_left(self.mention_ends, (at, -1))
+        lo = bisect_left(self.mention_ends, (at - _REACH_BACK, -1))
+        fallback = None
+        for end, start in reversed(self.mention_ends[max(lo, hi - 40):hi]):
+            if best_actor is not None and end <= best_actor.end:
+                break
+            if self._inside_quote(start) or _OBJECT_BEFORE.search(self.text, max(0, start - 12),
+                                                                  start):
+                continue
+            words = self.text[start:end].split()
+            if person:
+                if not self._person(words):
+                    continue
+                if self._speaks(start, end):
+                    return self._mention(start, end)
+                if fallback is None and (len(words) >= 2 or _TITLED.match(words[0])):
+                    fallback = self._mention(start, end)
+            elif not words[0][:1].isupper() and words[-1].endswith("s") or \
+                    words[-1] in _PERSON_BAD:
+                return self._mention(start, end)
+        return best_actor or fallback
+
+    def _person(self, words: list[str]) -> bool:
+        return words[0][:1].isupper() and not any(w in _PERSON_BAD for w in words)
+
+    def _speaks(self, start: int, end: int) -> bool:
+        """Whether the mention is the subject of a verb of saying or opens a sentence."""
+        text = self.text
+        if re.match(rf"{_APPOSITION}[ \t]+{_ADV}{_VERB}", text[end:end + 90]):
+            return True
+        before = text[max(0, start - 3):start]
+        return start == 0 or before.endswith("\n") or before.rstrip(" \t")[-1:] in ".!?”\""
+
+    def _inside_quote(self, at: int) -> bool:
+        i = bisect_right(self.q_starts, at) - 1
+        return i >= 0 and self.quotations[i].end > at
+
+
+REPORTING_VERB = re.compile(rf"(?<![\w-]){_VERB}")
+
+
+def _quoted(text: str, a: int, b: int) -> bool:
+    """Whether a quotation mark stands between ``a`` and ``b`` (the speaker found is then
+    another quotation's)."""
+    piece = text[a:b].rstrip(" \t“\"«„")
+    return any(m in piece for m in "“”\"«»")
+
+
+def _said(m: re.Match) -> str:
+    return " ".join(m.group(0).strip(" \t,.;:!?—–-“”\"«»„").split())
