@@ -22,7 +22,7 @@ from annotator.core.model import Relation, Span
 from annotator.core.suggestions import SuggestedLink, SuggestedSpan, Suggestions
 from annotator.suggest.actors import candidates, further_mentions
 from annotator.suggest.claims import reported
-from annotator.suggest.mentions import PRONOUNS, names
+from annotator.suggest.mentions import PRONOUNS
 from annotator.suggest.quotes import quotations, with_marks
 from annotator.suggest.speakers import Speakers
 
@@ -174,7 +174,7 @@ class _Run:
 
     def _finder(self, actors: Sequence[Span]) -> Speakers:
         if self._speakers is None:
-            self._speakers = Speakers(self.view, actors, names(self.view), self.quotations())
+            self._speakers = Speakers(self.view, actors, self.quotations())
         return self._speakers
 
     def _link(self, out: Suggestions, finder: Speakers, made: dict, start: int, end: int,

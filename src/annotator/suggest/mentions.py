@@ -102,10 +102,12 @@ class Mention:
     kind: str  # "name", "common" (the minister), "pronoun"
 
 
-def names(text: str) -> list[Mention]:
-    """Capitalised names (with their titles) and noun phrases that may speak, in order."""
-    out: list[Mention] = []
-    for m in _NAME.finditer(text):
+def name_spans(text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]]:
+    """The capitalised names (with their titles) starting in ``text[pos:endpos]``, as
+    (start, end), in order: a sentence's first word, a possessive and a full stop left
+    out."""
+    out: list[tuple[int, int]] = []
+    for m in _NAME.finditer(text, pos, len(text) if endpos is None else endpos):
         start, end = m.start(), m.end()
         words = text[start:end].split()
         while words and words[0].rstrip(".") in _NOT_NAMES:
@@ -113,16 +115,22 @@ def names(text: str) -> list[Mention]:
             words = words[1:]
         while words and words[-1] in ("and", "of", "for"):
             end = start + text[start:end].rindex(words[-1])
-            end = len(text[:end].rstrip())
+            while end > start and text[end - 1].isspace():
+                end -= 1
             words = words[:-1]
         if text[end - 2:end] in ("'s", "’s"):
             end -= 2  # the possessive: "Russia's foreign minister" names Russia
         while end > start and text[end - 1] in ".’'":
             end -= 1  # a sentence's full stop is no part of the name
-        if text[start:end] in ("It", "I", "He", "She", "We", "They"):
-            continue
-        if words and start < end:
-            out.append(Mention(start, end, "name"))
+        if words and start < end and text[start:end] not in ("It", "I", "He", "She", "We",
+                                                               "They"):
+            out.append((start, end))
+    return out
+
+
+def names(text: str) -> list[Mention]:
+    """Capitalised names (with their titles) and noun phrases that may speak, in order."""
+    out = [Mention(a, b, "name") for a, b in name_spans(text)]
     out.extend(Mention(m.start(), m.end(), "common") for m in _COMMON.finditer(text))
     out.extend(Mention(m.start(), m.end(), "pronoun") for m in _PRONOUN.finditer(text))
     out.sort(key=lambda m: (m.start, -m.end))

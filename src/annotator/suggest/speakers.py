@@ -23,7 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from annotator.core.model import Span
-from annotator.suggest.mentions import REPORTING_RE, Mention
+from annotator.suggest.mentions import REPORTING_RE, name_spans
 from annotator.suggest.quotes import Quotation
 
 _ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|long|previously|recently|" \
@@ -62,21 +62,25 @@ _TITLED = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|President|Senator|Govern
 # Before a name that is an object or a place, not a speaker: "told MSNBC", "in Iraq".
 _OBJECT_BEFORE = re.compile(r"(?:\b(?:told|to|in|of|at|from|for|on|with|by|against|about|"
                             r"the|a|an|visited|met|called|than)|['’]s)[ \t]+$")
-_REACH_BACK = 1500  # how far back a pronoun looks for the actor it stands for
+_REACH_BACK = 1500
+_STRETCH = 2048  # characters of text whose names are found at once
+# "They said": a group named by a noun phrase just before ("the officials", "critics").
+_GROUP = re.compile(r"(?P<who>\b(?:the|The|many|Many|some|Some|other|Other)[ \t]+"
+                    r"(?:[\w'’-]+[ \t]+){0,2}?[a-z][\w'’-]*s)\b")  # how far back a pronoun looks for the actor it stands for
 _SCORES = {"edge": 0.85, "sentence": 0.65, "before": 0.6, "subject": 0.4}
 
 
 class Speakers:
     """The speakers of one article's quotations, each found once."""
 
-    def __init__(self, text: str, actors: Sequence[Span], mentions: Sequence[Mention],
+    def __init__(self, text: str, actors: Sequence[Span],
                  quotations: Sequence[Quotation] = ()):
         self.text = text
         self.actors = sorted(actors, key=lambda s: (s.start, s.end))
         self.actor_starts = [s.start for s in self.actors]
         self.actor_longest = max((s.end - s.start for s in self.actors), default=0)
-        self.mentions = [m for m in mentions if m.kind != "pronoun"]
-        self.mention_ends = sorted((m.end, m.start) for m in self.mentions)
+        # The names of the article, found a stretch at a time as pronouns ask for them.
+        self._names: dict[int, list[tuple[int, int]]] = {}
         self.quotations = sorted(quotations, key=lambda q: q.start)
         self.q_starts = [q.start for q in self.quotations]
         self._asked: dict[tuple[int, int], tuple[Span, str, float] | None] = {}
@@ -260,10 +264,12 @@ class Speakers:
         (within two paragraphs), or the subject of a paragraph ending with a colon."""
         text = self.text
         para = text.rfind("\n", 0, left)
-        prev = text[:para].rstrip() if para > 0 else ""
-        if prev.endswith(":"):
-            line = text.rfind("\n", 0, len(prev)) + 1
-            piece = text[line:len(prev)]
+        stop = para
+        while stop > 0 and text[stop - 1].isspace():
+            stop -= 1
+        if para > 0 and text[stop - 1:stop] == ":":
+            line = text.rfind("\n", 0, stop) + 1
+            piece = text[line:stop]
             m = re.search(rf"(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}", piece)
             if m is not None:
                 got = self._who(line + m.start("who"), line + m.end("who"),
@@ -329,10 +335,8 @@ class Speakers:
             if s.end <= at and not self._inside_quote(s.start):
                 best_actor = s
                 break
-        hi = bisect_left(self.mention_ends, (at, -1))
-        lo = bisect_left(self.mention_ends, (at - _REACH_BACK, -1))
         fallback = None
-        for end, start in reversed(self.mention_ends[max(lo, hi - 40):hi]):
+        for start, end in self._names_before(at):
             if best_actor is not None and end <= best_actor.end:
                 break
             if self._inside_quote(start) or _OBJECT_BEFORE.search(self.text, max(0, start - 12),
@@ -346,10 +350,38 @@ class Speakers:
                     return self._mention(start, end)
                 if fallback is None and (len(words) >= 2 or _TITLED.match(words[0])):
                     fallback = self._mention(start, end)
-            elif not words[0][:1].isupper() and words[-1].endswith("s") or \
-                    words[-1] in _PERSON_BAD:
+            elif words[-1] in _PERSON_BAD or words[-1].endswith("s"):
                 return self._mention(start, end)
+        if best_actor is None and fallback is None and not person:
+            group = None
+            for group in _GROUP.finditer(self.text, max(0, at - 300), at):  # noqa: B007
+                pass  # the last one is the nearest
+            if group is not None:
+                return self._mention(*group.span("who"))
         return best_actor or fallback
+
+    def _names_before(self, at: int) -> list[tuple[int, int]]:
+        """The names ending before ``at`` within reach, nearest first (at most 40)."""
+        out: list[tuple[int, int]] = []
+        k = at // _STRETCH
+        while k >= 0 and k >= (at - _REACH_BACK) // _STRETCH and len(out) < 40:
+            for start, end in reversed(self._stretch(k)):
+                if end <= at and at - end <= _REACH_BACK:
+                    out.append((start, end))
+            k -= 1
+        return out[:40]
+
+    def _stretch(self, k: int) -> list[tuple[int, int]]:
+        """The names starting in the k-th stretch of the text (cut at line ends, which no
+        name crosses)."""
+        if k not in self._names:
+            text = self.text
+            lo = 0 if k == 0 else text.find("\n", k * _STRETCH)
+            hi = text.find("\n", (k + 1) * _STRETCH)
+            lo = len(text) if lo < 0 else lo
+            hi = len(text) if hi < 0 else hi
+            self._names[k] = name_spans(text, lo, hi) if lo < hi else []
+        return self._names[k]
 
     def _person(self, words: list[str]) -> bool:
         return words[0][:1].isupper() and not any(w in _PERSON_BAD for w in words)
