@@ -144,7 +144,8 @@ class _Run:
         by_range = {(s.start, s.end): s for s in actors}
         near = _Ranges(actors)
         made: dict[tuple[int, int], str] = {}
-        for n, r in enumerate(reported(self.view)):
+        for n, r in enumerate(reported(self.view, sorted((q.start, q.end)
+                                                         for q in self.quotations()))):
             if quoted.overlaps(r.start, r.end) or marked.overlaps(r.start, r.end):
                 continue
             key = f"claim:{n}"

@@ -10,6 +10,8 @@ A clause that is mostly inside quotation marks is the direct-quote suggester's."
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from annotator.suggest.mentions import REPORTING, trie
@@ -104,16 +106,21 @@ def _quoted_share(text: str, start: int, end: int) -> float:
     return (last - first) / max(1, end - start)
 
 
-def reported(text: str) -> list[Reported]:
+def reported(text: str, quoted: Sequence[tuple[int, int]] = ()) -> list[Reported]:
     """The reported clauses of ``text`` in order. Only the sentences holding a verb of
-    saying are read: one scan finds the verbs, each sentence is cut around its verb."""
+    saying are read: one scan finds the verbs, each sentence is cut around its verb. A
+    verb inside a quotation (``quoted``: sorted ranges) reports nothing of ours."""
     out: list[Reported] = []
     done = -1
     n = len(text)
+    starts = [a for a, _ in quoted]
     for hit in _HIT.finditer(text):
         at = hit.start()
         if at < done:
             continue  # in a sentence already read
+        q = bisect_right(starts, at) - 1
+        if q >= 0 and quoted[q][1] > at:
+            continue
         s, e = _sentence_around(text, at, n)
         done = e
         sentence = text[s:e]

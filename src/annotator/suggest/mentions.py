@@ -108,8 +108,19 @@ def name_spans(text: str, pos: int = 0, endpos: int | None = None) -> list[tuple
     out."""
     out: list[tuple[int, int]] = []
     for m in _NAME.finditer(text, pos, len(text) if endpos is None else endpos):
-        start, end = m.start(), m.end()
-        words = text[start:end].split()
+        start, end = m.span()
+        one = m.group()
+        if " " not in one and "\t" not in one:  # one word, the most of them: quickly
+            if one.rstrip(".") in _NOT_NAMES or one in ("It", "I", "He", "She", "We", "They"):
+                continue
+            if one.endswith(("'s", "’s")):
+                end -= 2
+            while end > start and text[end - 1] in ".’'":
+                end -= 1
+            if start < end:
+                out.append((start, end))
+            continue
+        words = one.split()
         while words and words[0].rstrip(".") in _NOT_NAMES:
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
             words = words[1:]

@@ -63,7 +63,6 @@ _TITLED = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|President|Senator|Govern
 _OBJECT_BEFORE = re.compile(r"(?:\b(?:told|to|in|of|at|from|for|on|with|by|against|about|"
                             r"the|a|an|visited|met|called|than)|['’]s)[ \t]+$")
 _REACH_BACK = 1500
-_STRETCH = 2048  # characters of text whose names are found at once
 # "They said": a group named by a noun phrase just before ("the officials", "critics").
 _GROUP = re.compile(r"(?P<who>\b(?:the|The|many|Many|some|Some|other|Other)[ \t]+"
                     r"(?:[\w'’-]+[ \t]+){0,2}?[a-z][\w'’-]*s)\b")  # how far back a pronoun looks for the actor it stands for
@@ -213,9 +212,20 @@ class Speakers:
                         return got
         line = text.rfind("\n", max(0, left - 300), left) + 1
         lo = max(line, left - 300)
-        for pattern, why in ((_BEFORE, "speaks right before it"), (_COLON, "named before a colon"),
-                             (_ACCORDING, "according to")):
-            m = pattern.search(text, lo, left)
+        # Each pattern is tried only where its word is there: a verb of saying in the last
+        # few words, a colon at the end, "according to" (a search over the whole window
+        # tries every place in it).
+        head = text[lo:left]
+        tries = []
+        verb = REPORTING_VERB.search(text, max(lo, left - 80), left)
+        if verb is not None:
+            tries.append((_BEFORE, max(lo, verb.start() - 160), "speaks right before it"))
+        if head.rstrip(" \t“\"«„").endswith(":"):
+            tries.append((_COLON, max(lo, left - 160), "named before a colon"))
+        if "ccording" in head:
+            tries.append((_ACCORDING, lo, "according to"))
+        for pattern, where, why in tries:
+            m = pattern.search(text, where, left)
             if m is not None and not _quoted(text, m.end("who"), left):
                 got = self._who(m.start("who"), m.end("who"), f"{why}: “{_said(m)}”")
                 if got is not None:
@@ -360,28 +370,30 @@ class Speakers:
                 return self._mention(*group.span("who"))
         return best_actor or fallback
 
-    def _names_before(self, at: int) -> list[tuple[int, int]]:
-        """The names ending before ``at`` within reach, nearest first (at most 40)."""
-        out: list[tuple[int, int]] = []
-        k = at // _STRETCH
-        while k >= 0 and k >= (at - _REACH_BACK) // _STRETCH and len(out) < 40:
-            for start, end in reversed(self._stretch(k)):
-                if end <= at and at - end <= _REACH_BACK:
-                    out.append((start, end))
-            k -= 1
-        return out[:40]
-
-    def _stretch(self, k: int) -> list[tuple[int, int]]:
-        """The names starting in the k-th stretch of the text (cut at line ends, which no
-        name crosses)."""
-        if k not in self._names:
-            text = self.text
-            lo = 0 if k == 0 else text.find("\n", k * _STRETCH)
-            hi = text.find("\n", (k + 1) * _STRETCH)
-            lo = len(text) if lo < 0 else lo
-            hi = len(text) if hi < 0 else hi
-            self._names[k] = name_spans(text, lo, hi) if lo < hi else []
-        return self._names[k]
+    def _names_before(self, at: int):
+        """The names ending before ``at`` within reach, nearest first (at most 40), read a
+        paragraph at a time as they are asked for (most pronouns find theirs in their
+        own paragraph or the one before)."""
+        text = self.text
+        given = 0
+        hi = at
+        while hi > 0 and at - hi <= _REACH_BACK and given < 40:
+            line = text.rfind("\n", 0, hi) + 1
+            names = self._names.get(line)
+            if names is None:
+                stop = text.find("\n", line)
+                names = self._names[line] = name_spans(text, line, len(text) if stop < 0
+                                                       else stop)
+            i = bisect_left(names, (at, at))
+            while i > 0 and given < 40:
+                i -= 1
+                start, end = names[i]
+                if at - end > _REACH_BACK:
+                    break
+                if end <= at:
+                    yield start, end
+                    given += 1
+            hi = line - 1
 
     def _person(self, words: list[str]) -> bool:
         return words[0][:1].isupper() and not any(w in _PERSON_BAD for w in words)
