@@ -28,7 +28,12 @@ _THINKING = (
     "accused blame blames blamed criticize criticizes criticized criticise criticised "
     "praise praises praised dismiss dismisses dismissed question questions questioned "
     "recommend recommends recommended propose proposes proposed demand demands demanded "
-    "call calls called describe describes described")
+    "call calls called describe describes described seem seems seemed appear appears "
+    "appeared want wants wanted endorse endorses endorsed decline declines declined refuse "
+    "refuses refused defend defends defended support supports supported seek seeks sought "
+    "see sees saw cite cites cited conclude concludes concluded urge urges urged plan plans "
+    "planned recall recalls recalled agree agrees agreed oppose opposes opposed mention "
+    "mentions mentioned raise raises raised express expresses expressed")
 CLAIM_VERBS = sorted(set(REPORTING.split("|")) | set(_THINKING.split()))
 _VERBS_RE = trie(CLAIM_VERBS)
 _HIT = re.compile(rf"(?<![\w-])(?:{trie(CLAIM_VERBS + ['according to', 'According to'])})\b")
@@ -39,11 +44,12 @@ _SUBJECT = (
     r"[Ii]t|(?:[Tt]he|[Aa]n?|[Aa]nother)[ \t]+(?:[\w-]+[ \t]+){0,2}[\w-]+)"
 )
 _ADV = r"(?:(?:has|have|had|also|long|later|then|again|once|earlier|previously|recently|" \
-       r"further|never|would|will|could|\w+ly)[ \t]+){0,3}"
+       r"further|never|would|will|could|still|now|already|just|even|often|always|" \
+       r"\w+ly)[ \t]+){0,3}"
 _VERB = rf"(?P<verb>{_VERBS_RE})\b"
 # After the subject's verb: an object up to "that" / "to" / "not to", or straight on.
 _LEAD = r"(?:that[ \t]+|(?=not[ \t]+to\b)|(?=to\b))"
-_OBJ = r"(?:[ \t]+(?!that\b|not\b|to\b)[\w'’.-]+){1,3}?"
+_OBJ = r"(?:[ \t]+(?!that\b|not\b|to\b)[\w'’.-]+){1,8}?"
 _FORWARD = re.compile(
     rf"{_SUBJECT}(?:,[^,\n]{{1,60}},)?[ \t]+{_ADV}{_VERB}"
     rf"(?:(?P<obj>{_OBJ})[ \t]*,?[ \t]+(?P<lead>{_LEAD})|[ \t]*,?[ \t]+(?P<bare>that[ \t]+)?)"
@@ -60,8 +66,8 @@ _BACKWARD = [
     re.compile(rf",[ \t]+according[ \t]+to[ \t]+{_SUBJECT}{_TAIL}"),
 ]
 _ACCORDING = re.compile(rf"^[ \t]*[Aa]ccording[ \t]+to[ \t]+{_SUBJECT}[^,\n]{{0,60}},[ \t]+")
-_SKIP_VERBS = {"call", "calls", "called", "describe", "describes", "described", "show",
-               "shows", "showed", "found", "find", "finds"}  # need "that" to report
+# "Polls show that …" reports; "the tour showed the city" does not.
+_SKIP_VERBS = {"show", "shows", "showed", "found", "find", "finds"}
 _MIN_WORDS = 4
 # Verbs whose object comes first ("urged Kiev to", "told reporters that"): the clause is
 # what follows "to" or "that", never the object.
@@ -131,19 +137,55 @@ def reported(text: str, quoted: Sequence[tuple[int, int]] = ()) -> list[Reported
     return out
 
 
+# A full stop that ends no sentence: after an initial or an abbreviation (U.S., Mr.,
+# Sen., Jan.), or before a word in lower case.
+_ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt",
+                  "St", "Jr", "Sr", "Inc", "Co", "Corp", "Ltd", "No", "vs", "Jan", "Feb",
+                  "Mar", "Apr", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "Ft", "Mt", "Prof",
+                  "Rev", "Pres", "Amb", "Atty", "Supt", "Calif", "Mass", "Fla", "Ill"}
+
+
+def _ends_sentence(text: str, i: int) -> bool:
+    """Whether the mark at ``i`` (". ", "! ", "? " found there) ends a sentence."""
+    if text[i] != ".":
+        return True
+    j = i
+    while j > 0 and (text[j - 1].isalpha()):
+        j -= 1
+    word = text[j:i]
+    if len(word) == 1 or word in _ABBREVIATIONS or (j > 0 and text[j - 1] == "."):
+        return False
+    k = i + 1
+    while k < len(text) and text[k] in " \t":
+        k += 1
+    return not (k < len(text) and text[k].islower())
+
+
 def _sentence_around(text: str, at: int, n: int) -> tuple[int, int]:
-    """The sentence holding ``at``: from after the last ". ", "! ", "? " or line end
-    before it to the first after it (its full stop and closing marks included)."""
+    """The sentence holding ``at``: from after the last sentence end (". ", "! ", "? "
+    that ends one, or a line end) before it to the first after it (its full stop and
+    closing marks included)."""
     lo = max(0, at - 600)
-    start = max(text.rfind("\n", lo, at), text.rfind(". ", lo, at), text.rfind("? ", lo, at),
-                text.rfind("! ", lo, at))
+    start = text.rfind("\n", lo, at)
+    for mark in (". ", "? ", "! "):
+        i = text.rfind(mark, max(lo, start), at)
+        while i > start and not _ends_sentence(text, i):
+            i = text.rfind(mark, max(lo, start), i)
+        start = max(start, i)
     start = lo if start < 0 else start + 1
     while start < at and text[start] in " \t”\"’)":
         start += 1
     hi = min(n, at + 1000)
-    ends = [i for i in (text.find("\n", at, hi), text.find(". ", at, hi), text.find("? ", at, hi),
-                        text.find("! ", at, hi)) if i >= 0]
-    end = min(ends) + 1 if ends else (hi if hi < n else n)
+    line = text.find("\n", at, hi)
+    end = line if line >= 0 else hi
+    for mark in (". ", "? ", "! "):
+        i = text.find(mark, at, end)
+        while i >= 0 and not _ends_sentence(text, i):
+            i = text.find(mark, i + 1, end)
+        if 0 <= i < end:
+            end = i
+    end = end + 1 if end < line or (line < 0 and end < hi) else end
+    end = min(end, n)
     while end < n and text[end] in "”\"’)":
         end += 1
     if end > start and text[end - 1] == "\n":
@@ -170,6 +212,29 @@ def _one(text: str, s: int, e: int, sentence: str) -> Reported | None:
     return None
 
 
+# "…, saying (that) …": the clause after a participle of saying, the sentence's subject
+# its speaker.
+_PARTICIPLE = re.compile(
+    r",[ \t]+(?P<verb>saying|adding|arguing|noting|insisting|warning|claiming|explaining|"
+    r"stressing|suggesting|declaring|asserting|contending|writing|telling[ \t]+[\w'’.-]+"
+    r"(?:[ \t]+[\w'’.-]+)?|calling[ \t]+on[ \t]+[\w'’.-]+(?:[ \t]+[\w'’.-]+)?)"
+    r"[ \t]+(?:that[ \t]+)?")
+_OPENING_SUBJECT = re.compile(rf"[ \t“\"]*{_SUBJECT}[ \t]+")
+
+
+def _participle(text: str, s: int, sentence: str) -> list[Reported]:
+    m = _PARTICIPLE.search(sentence)
+    if m is None:
+        return []
+    subj = _OPENING_SUBJECT.match(sentence)
+    if subj is None or subj.end("subj") > m.start():
+        return []
+    a, b = _trim(text, s + m.end(), s + len(sentence))
+    return [Reported(a, b, (s + subj.start("subj"), s + subj.end("subj")),
+                     f"clause after “{m.group('verb').split()[0]}”, the sentence's subject "
+                     f"speaking", 0.5)]
+
+
 def _clauses(text: str, s: int, e: int, sentence: str, verb_at: int = 0) -> list[Reported]:
     """The reported clauses of one sentence (several when verbs of saying are joined with
     "and": "warned NATO not to …, and told the United States not to …")."""
@@ -178,7 +243,10 @@ def _clauses(text: str, s: int, e: int, sentence: str, verb_at: int = 0) -> list
         return [one]
     # The subject stands just before the first verb: the search starts a little before it.
     fwd = _FORWARD.search(sentence, max(0, verb_at - 160))
-    if fwd is None or fwd.group("verb").lower() in _SKIP_VERBS:
+    if fwd is None:
+        return _participle(text, s, sentence)
+    if (fwd.group("verb").lower() in _SKIP_VERBS
+                       and not (fwd.group("lead") or fwd.group("bare"))):
         return []
     subj = (s + fwd.start("subj"), s + fwd.end("subj"))
     verbs = [fwd]
