@@ -49,7 +49,7 @@ _ADV = r"(?:(?:has|have|had|also|long|later|then|again|once|earlier|previously|r
 _VERB = rf"(?P<verb>{_VERBS_RE})\b"
 # After the subject's verb: an object up to "that" / "to" / "not to", or straight on.
 _LEAD = r"(?:that[ \t]+|(?=not[ \t]+to\b)|(?=to\b))"
-_OBJ = r"(?:[ \t]+(?!that\b|not\b|to\b)[\w'’.-]+){1,8}?"
+_OBJ = r"(?:[ \t]+(?!that\b|not\b|to\b)[\w'’.-]+){1,3}?"
 _FORWARD = re.compile(
     rf"{_SUBJECT}(?:,[^,\n]{{1,60}},)?[ \t]+{_ADV}{_VERB}"
     rf"(?:(?P<obj>{_OBJ})[ \t]*,?[ \t]+(?P<lead>{_LEAD})|[ \t]*,?[ \t]+(?P<bare>that[ \t]+)?)"
