@@ -152,10 +152,15 @@ class _Run:
             out.spans.append(SuggestedSpan(key, r.start, r.end, label, r.score, r.reason))
             a, b = r.subject
             subject = self.text[a:b]
-            target = None
+            target, why = None, ""
             if subject.lower() in PRONOUNS:
-                who = near.before(a)
-                if who is not None:
+                # The same resolution as a quotation's "he said": a marked actor or the
+                # nearest fitting name before it.
+                who = self._finder(actors).resolve(a, subject.lower())
+                if who is not None and who.id.startswith("mention:"):
+                    a, b = who.start, who.end
+                    why = f"“{subject}” taken as “{who.text}”"
+                elif who is not None:
                     target, why = f"span:{who.id}", f"“{subject}” taken as “{who.text}”"
             if target is None:
                 existing = by_range.get((a, b)) or near.inside(a, b)
@@ -165,9 +170,11 @@ class _Run:
                     target = made.get((a, b))
                     if target is None:
                         target = made[(a, b)] = f"claim-actor:{len(made)}"
-                        out.spans.append(SuggestedSpan(target, a, b, self.rules["actor"], 0.5,
-                                                       f"subject of the verb of saying: “{subject}”"))
-                    why = f"subject “{subject}”"
+                        out.spans.append(SuggestedSpan(
+                            target, a, b, self.rules["actor"], 0.5,
+                            f"subject of the verb of saying: “{self.text[a:b]}”"))
+                    if not why:
+                        why = f"subject “{subject}”"
             out.links.append(SuggestedLink(link, key, target, r.score, why))
         return out
 

@@ -120,20 +120,23 @@ def reported(text: str, quoted: Sequence[tuple[int, int]] = ()) -> list[Reported
     done = -1
     n = len(text)
     starts = [a for a, _ in quoted]
+    sentence_at = (-1, -1)
     for hit in _HIT.finditer(text):
         at = hit.start()
         if at < done:
-            continue  # in a sentence already read
+            continue  # in a sentence already read, which held a clause
         q = bisect_right(starts, at) - 1
         if q >= 0 and quoted[q][1] > at:
             continue
-        s, e = _sentence_around(text, at, n)
-        done = e
+        if not sentence_at[0] <= at < sentence_at[1]:
+            sentence_at = _sentence_around(text, at, n)
+        s, e = sentence_at
         sentence = text[s:e]
         for found in _clauses(text, s, e, sentence, at - s):
             a, b = found.start, found.end
             if len(text[a:b].split()) >= _MIN_WORDS and _quoted_share(text, a, b) < 0.6:
                 out.append(found)
+                done = e  # one reading of a sentence that holds a clause
     return out
 
 
@@ -235,6 +238,27 @@ def _participle(text: str, s: int, sentence: str) -> list[Reported]:
                      f"speaking", 0.5)]
 
 
+_VERB_HERE = re.compile(rf"{_VERB}(?P<that>[ \t]+that\b)?")
+_WORDS_BEFORE = re.compile(rf"(?P<subj>(?:[\w'’.&-]+[ \t]+){{0,4}}?[\w'’.&-]+)[ \t]+{_ADV}$")
+
+
+def _any_subject(text: str, s: int, sentence: str, verb_at: int) -> list[Reported]:
+    """A verb of saying whose subject none of the patterns name ("Four in 10 voters
+    see …", "many Latinos had expected …"): the few words before it speak, the rest of
+    the sentence is what they say; scored lower."""
+    verb = _VERB_HERE.match(sentence, verb_at)
+    if verb is None or verb.group("verb").lower() in _SKIP_VERBS and not verb.group("that"):
+        return []
+    subj = _WORDS_BEFORE.search(sentence, max(0, verb_at - 80), verb_at)
+    after = sentence[verb.end():]
+    if subj is None or not after.strip() or after.lstrip()[:1] in "“\"«„:" or (
+            not verb.group("that") and _NOT_A_CLAUSE.match(after.lstrip())):
+        return []
+    a, b = _trim(text, s + verb.end(), s + len(sentence))
+    return [Reported(a, b, (s + subj.start("subj"), s + subj.end("subj")),
+                     f"clause after “{verb.group('verb')}”, the words before it speaking", 0.4)]
+
+
 def _clauses(text: str, s: int, e: int, sentence: str, verb_at: int = 0) -> list[Reported]:
     """The reported clauses of one sentence (several when verbs of saying are joined with
     "and": "warned NATO not to …, and told the United States not to …")."""
@@ -244,9 +268,9 @@ def _clauses(text: str, s: int, e: int, sentence: str, verb_at: int = 0) -> list
     # The subject stands just before the first verb: the search starts a little before it.
     fwd = _FORWARD.search(sentence, max(0, verb_at - 160))
     if fwd is None:
-        return _participle(text, s, sentence)
-    if (fwd.group("verb").lower() in _SKIP_VERBS
-                       and not (fwd.group("lead") or fwd.group("bare"))):
+        return _participle(text, s, sentence) or _any_subject(text, s, sentence, verb_at)
+    if fwd.group("verb").lower() in _SKIP_VERBS and not (fwd.group("lead")
+                                                        or fwd.group("bare")):
         return []
     subj = (s + fwd.start("subj"), s + fwd.end("subj"))
     verbs = [fwd]

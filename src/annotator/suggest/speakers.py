@@ -314,7 +314,7 @@ class Speakers:
         if marked is not None:
             return marked, why, score
         if len(words) == 1 and words[0].lower() in _PRONOUNS:
-            who = self._resolve(a, words[0].lower())
+            who = self.resolve(a, words[0].lower())
             if who is not None:
                 return who, f"“{text[a:b]}” taken as “{who.text}”: {why}", score - 0.05
             return self._mention(a, b), why, score - 0.2
@@ -334,7 +334,7 @@ class Speakers:
                                    "", "", "")
         return self._made[key]
 
-    def _resolve(self, at: int, pronoun: str) -> Span | None:
+    def resolve(self, at: int, pronoun: str) -> Span | None:
         """The nearest fitting actor before ``at`` outside quotations: an actor already
         marked, else for "he"/"she" the nearest person who speaks or opens a sentence,
         else the nearest person named in full; for "they"/"we"/"it" a group."""
