@@ -33,8 +33,15 @@ _THINKING = (
     "refuses refused defend defends defended support supports supported seek seeks sought "
     "see sees saw cite cites cited conclude concludes concluded urge urges urged plan plans "
     "planned recall recalls recalled agree agrees agreed oppose opposes opposed mention "
-    "mentions mentioned raise raises raised express expresses expressed")
-CLAIM_VERBS = sorted(set(REPORTING.split("|")) | set(_THINKING.split()))
+    "mentions mentioned raise raises raised express expresses expressed blast blasts "
+    "blasted slam slams slammed attack attacks attacked rail rails railed hail hails hailed "
+    "welcome welcomes welcomed reject rejects rejected predict predicts predicted "
+    "articulate articulates articulated demand demands demanded wonder wonders wondered")
+# Headlines write their verbs capitalised: "Lavrov Warns U.S. and NATO to Stay Out".
+_HEADLINE = ("Says Said Tells Told Warns Warned Urges Urged Slams Slammed Blasts Blasted "
+             "Wants Calls Called Claims Denies Insists Vows Predicts Admits Thinks Believes "
+             "Defends Accuses Rejects Questions Suggests Argues Doubts")
+CLAIM_VERBS = sorted(set(REPORTING.split("|")) | set(_THINKING.split()) | set(_HEADLINE.split()))
 _VERBS_RE = trie(CLAIM_VERBS)
 _HIT = re.compile(rf"(?<![\w-])(?:{trie(CLAIM_VERBS + ['according to', 'According to'])})\b")
 
@@ -56,7 +63,7 @@ _FORWARD = re.compile(
 )
 # After the clause: ", X said." / ", said X." / ", according to X."
 _TAIL = r"(?![ \t]+(?:that|to|not|it|they|he|she|we)\b)(?:[ \t]+[\w'’-]+){0,6}?[ \t]*" \
-        r"(?:,[^.\n]{0,80})?[.!?]?[”\"’)]*[ \t]*$"
+        r"(?:,[^\n]{0,160}?)?[.!?]?[”\"’)]*[ \t]*$"
 # At a sentence's end after a comma, any few words before a verb of saying are its
 # subject ("…, officials in Kiev said on Monday.").
 _ANY_SUBJECT = r"(?P<subj>(?:[\w'’.&-]+[ \t]+){0,5}?[\w'’.&-]+)"
@@ -65,6 +72,8 @@ _BACKWARD = [
     re.compile(rf",[ \t]+{_VERB}[ \t]+{_SUBJECT}{_TAIL}"),
     re.compile(rf",[ \t]+according[ \t]+to[ \t]+{_SUBJECT}{_TAIL}"),
 ]
+# An attribution set inside the clause: "The plan, Lavrov said, was dead."
+_INSERTED = re.compile(rf"(?<=\w),[ \t]+{_SUBJECT}[ \t]+{_ADV}{_VERB}[ \t]*,[ \t]+(?=[a-z])")
 _ACCORDING = re.compile(rf"^[ \t]*[Aa]ccording[ \t]+to[ \t]+{_SUBJECT}[^,\n]{{0,60}},[ \t]+")
 # "Polls show that …" reports; "the tour showed the city" does not.
 _SKIP_VERBS = {"show", "shows", "showed", "found", "find", "finds"}
@@ -170,7 +179,7 @@ def _sentence_around(text: str, at: int, n: int) -> tuple[int, int]:
     closing marks included)."""
     lo = max(0, at - 600)
     start = text.rfind("\n", lo, at)
-    for mark in (". ", "? ", "! "):
+    for mark in (". ", "? ", "! ", "; "):
         i = text.rfind(mark, max(lo, start), at)
         while i > start and not _ends_sentence(text, i):
             i = text.rfind(mark, max(lo, start), i)
@@ -181,7 +190,7 @@ def _sentence_around(text: str, at: int, n: int) -> tuple[int, int]:
     hi = min(n, at + 1000)
     line = text.find("\n", at, hi)
     end = line if line >= 0 else hi
-    for mark in (". ", "? ", "! "):
+    for mark in (". ", "? ", "! ", "; "):
         i = text.find(mark, at, end)
         while i >= 0 and not _ends_sentence(text, i):
             i = text.find(mark, i + 1, end)
@@ -196,7 +205,20 @@ def _sentence_around(text: str, at: int, n: int) -> tuple[int, int]:
     return start, end
 
 
-def _one(text: str, s: int, e: int, sentence: str) -> Reported | None:
+def _one(text: str, s: int, e: int, sentence: str) -> list[Reported]:
+    """A clause the attribution follows (", X said.", "The plan, X said, was dead") or
+    one "According to X," opens."""
+    inserted = _INSERTED.search(sentence)
+    if inserted is not None:
+        subj = (s + inserted.start("subj"), s + inserted.end("subj"))
+        verb = inserted.group("verb")
+        out = []
+        for (a, b), where in (((s, s + inserted.start()), "before"),
+                              ((s + inserted.end(), e), "after")):
+            a, b = _trim(text, a, b)
+            if a < b:
+                out.append(Reported(a, b, subj, f"clause {where} “{verb}” set in it", 0.55))
+        return out
     back = None
     comma = sentence.rfind(",")
     while back is None and comma > 0:  # the patterns start at a comma: try only those
@@ -206,20 +228,21 @@ def _one(text: str, s: int, e: int, sentence: str) -> Reported | None:
         a, b = _trim(text, s, s + back.start())
         subj = (s + back.start("subj"), s + back.end("subj"))
         verb = back.groupdict().get("verb") or "according to"
-        return Reported(a, b, subj, f"clause before “{verb}”, subject after it", 0.6)
+        return [Reported(a, b, subj, f"clause before “{verb}”, subject after it", 0.6)]
     acc = _ACCORDING.match(sentence)
     if acc is not None:
         a, b = _trim(text, s + acc.end(), e)
         subj = (s + acc.start("subj"), s + acc.end("subj"))
-        return Reported(a, b, subj, "clause after “according to …,”", 0.6)
-    return None
+        return [Reported(a, b, subj, "clause after “according to …,”", 0.6)]
+    return []
 
 
 # "…, saying (that) …": the clause after a participle of saying, the sentence's subject
 # its speaker.
 _PARTICIPLE = re.compile(
     r",[ \t]+(?P<verb>saying|adding|arguing|noting|insisting|warning|claiming|explaining|"
-    r"stressing|suggesting|declaring|asserting|contending|writing|telling[ \t]+[\w'’.-]+"
+    r"stressing|suggesting|declaring|asserting|contending|writing|referring[ \t]+to|"
+    r"citing|calling[ \t]+(?:it|them|him|her)|telling[ \t]+[\w'’.-]+"
     r"(?:[ \t]+[\w'’.-]+)?|calling[ \t]+on[ \t]+[\w'’.-]+(?:[ \t]+[\w'’.-]+)?)"
     r"[ \t]+(?:that[ \t]+)?")
 _OPENING_SUBJECT = re.compile(rf"[ \t“\"]*{_SUBJECT}[ \t]+")
@@ -263,8 +286,8 @@ def _clauses(text: str, s: int, e: int, sentence: str, verb_at: int = 0) -> list
     """The reported clauses of one sentence (several when verbs of saying are joined with
     "and": "warned NATO not to …, and told the United States not to …")."""
     one = _one(text, s, e, sentence)
-    if one is not None:
-        return [one]
+    if one:
+        return one
     # The subject stands just before the first verb: the search starts a little before it.
     fwd = _FORWARD.search(sentence, max(0, verb_at - 160))
     if fwd is None:
