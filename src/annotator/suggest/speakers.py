@@ -23,16 +23,23 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from annotator.core.model import Span
-from annotator.suggest.mentions import REPORTING_RE, name_spans
+from annotator.suggest.mentions import REPORTING, name_spans, trie
 from annotator.suggest.quotes import Quotation
 
 _ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|long|previously|recently|" \
        r"would|will|could|\w+ly)[ \t]+){0,2}"
-_VERB = rf"(?:{REPORTING_RE})\b"
+# The verbs of saying, and a few more that only speak at a quotation's edge ("…,” the
+# editorial read; “…,” Trump barked).
+_SPEAKING = ("read reads barked cried shot quipped chanted snapped fired lamented conceded "
+             "recalled remembered wrote tweeted posted exclaimed mused scoffed retorted "
+             "countered shouted yelled whispered responded answered replied")
+_VERB = rf"(?:{trie(sorted(set(REPORTING.split('|')) | set(_SPEAKING.split())))})\b"
 # A noun phrase that may speak: a run of capitalised words (a name, with its title), a
 # determiner and a few words ("the former vice president’s spokeswoman"), or a pronoun.
 _CAP = r"[A-Z][\w'’.&-]*"
-_NP = (rf"(?:{_CAP}(?:[ \t]+(?:(?:of|for|de|von|van|al|bin|la)[ \t]+)?{_CAP}){{0,5}}"
+_NP = (rf"(?:{_CAP}(?:[ \t]+{_CAP}){{0,3}}[ \t]+(?:[a-z][\w-]*[ \t]+){{1,2}}{_CAP}(?:[ \t]+{_CAP}){{0,3}}"
+       rf"|{_CAP}(?:[ \t]+{_CAP}){{0,3}}['’]s[ \t]+(?:[a-z][\w-]*[ \t]+){{0,2}}[a-z][\w-]*"
+       rf"|{_CAP}(?:[ \t]+(?:(?:of|for|de|von|van|al|bin|la)[ \t]+)?{_CAP}){{0,5}}"
        r"|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Ss]everal|[Mm]any|[Ss]ome|[Hh]is|[Hh]er|"
        r"[Tt]heir|[Ii]ts)[ \t]+(?:[\w'’.-]+[ \t]+){0,4}?[\w'’-]+"
        r"|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|[Ii]t)")
@@ -45,10 +52,12 @@ _AFTER_SUBJECT_FIRST = re.compile(
 _BEFORE = re.compile(
     rf"(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}(?:[ \t]+[\w'’.-]+){{0,5}}?"
     r"[ \t]*[,:]?[ \t]*(?:that[ \t]*)?[“\"«„]?[ \t]*$")
-_COLON = re.compile(rf"(?:^|[.!?][ \t]+|\n)(?P<who>{_NP})[ \t]*:[ \t]*[“\"«„]?[ \t]*$")
+_COLON = re.compile(rf"(?:(?:^|[.!?][ \t]+|\n)(?P<who>{_NP})|(?<![\w'’-])(?P<name>{_CAP}"
+                    rf"(?:[ \t]+{_CAP}){{1,3}}))[ \t]*:[ \t]*[“\"«„]?[ \t]*$")
 _ACCORDING = re.compile(rf"[Aa]ccording[ \t]+to[ \t]+(?P<who>{_NP})[ \t]*,[ \t]*[“\"«„]?[ \t]*$")
 # The subject of a verb of saying earlier in the sentence: what stands right before it.
 _SUBJECT_BEFORE_VERB = re.compile(rf"(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}$")
+_OPENING = re.compile(rf"[ \t“\"]*(?:[A-Z][^,\n“”\"]{{2,60}},[ \t]+)?(?P<who>{_NP})")
 _CALLED = re.compile(r"(?:called|calls|call|described|describes|dubbed|labeled|labelled|"
                      r"branded|termed|chanted|chant|chanting|shouted|wrote|posted)\b")
 
@@ -226,8 +235,9 @@ class Speakers:
             tries.append((_ACCORDING, lo, "according to"))
         for pattern, where, why in tries:
             m = pattern.search(text, where, left)
-            if m is not None and not _quoted(text, m.end("who"), left):
-                got = self._who(m.start("who"), m.end("who"), f"{why}: “{_said(m)}”")
+            g = "who" if m is None or m.group("who") else "name"
+            if m is not None and not _quoted(text, m.end(g), left):
+                got = self._who(m.start(g), m.end(g), f"{why}: “{_said(m)}”")
                 if got is not None:
                     return got
         return None
@@ -244,6 +254,8 @@ class Speakers:
         piece = text[first:left]
         for verb in list(REPORTING_VERB.finditer(piece)) + list(_CALLED.finditer(piece)):
             m = _SUBJECT_BEFORE_VERB.search(piece, 0, verb.start())
+            if m is not None and piece[:verb.start()].rstrip().endswith((" and", ",")):
+                m = _OPENING.match(piece)  # "X obtained a video and said …": X speaks
             if m is None:
                 continue
             a, b = first + m.start("who"), first + m.end("who")
@@ -253,8 +265,9 @@ class Speakers:
                             score=_SCORES["sentence"])
             if got is not None:
                 return got
-        # No verb of saying: the sentence's subject, when the sentence opens with a name.
-        m = re.match(rf"[ \t“\"]*(?P<who>{_NP})", piece)
+        # No verb of saying: the sentence's subject, when the sentence opens with a name
+        # (after an opening phrase: "At one point, Cruz coached Trump to “breathe”").
+        m = _OPENING.match(piece)
         if m is not None and not _quoted(text, first + m.end("who"), left):
             a, b = first + m.start("who"), first + m.end("who")
             if text[a:b].split()[0] not in ("The", "A", "An", "It", "This", "That"):
