@@ -41,14 +41,25 @@ _NP = (rf"(?:{_CAP}(?:[ \t]+{_CAP}){{0,3}}[ \t]+(?:[a-z][\w-]*[ \t]+){{1,2}}{_CA
        rf"|{_CAP}(?:[ \t]+{_CAP}){{0,3}}['’]s[ \t]+(?:[a-z][\w-]*[ \t]+){{0,2}}[a-z][\w-]*"
        rf"|{_CAP}(?:[ \t]+(?:(?:of|for|de|von|van|al|bin|la)[ \t]+)?{_CAP}){{0,5}}"
        r"|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Ss]everal|[Mm]any|[Ss]ome|[Hh]is|[Hh]er|"
-       r"[Tt]heir|[Ii]ts)[ \t]+(?:[\w'’.-]+[ \t]+){0,4}?[\w'’-]+"
+       r"[Tt]heir|[Ii]ts|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)[ \t]+(?:[\w'’.-]+[ \t]+){0,6}?[\w'’-]+"
        r"|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|[Ii]t)")
+# After a quotation a speaker may open with its title in lower case ("…,” said former
+# Utah governor Michael Leavitt) or be a plural ("…,” federal prosecutors wrote).
+_TITLE_WORDS = (r"(?:former|then|longtime|veteran|state|senior|top|chief|deputy|executive|"
+                r"campaign|party|presidential|senator|governor|spokesman|spokeswoman|"
+                r"spokesperson|adviser|advisor|strategist|manager|director|chairman|president|"
+                r"secretary|minister|official|leader|candidate|nominee|analyst|pollster|"
+                r"professor|economist|lawyer|attorney|founder|co-founder|head|member|mayor|"
+                r"judge|host|anchor|columnist|editor|writer|author|activist|congressman|"
+                r"congresswoman|lawmaker|general|ambassador|rep\.|sen\.|gov\.|[A-Z][\w'’.&-]*)")
+_NP_AFTER = (rf"(?:(?:{_TITLE_WORDS}[ \t]+){{1,5}}{_CAP}(?:[ \t]+{_CAP}){{0,3}}|{_NP}"
+             r"|(?:[a-z][\w-]*[ \t]+)?[a-z][\w-]*s)")
 _APPOSITION = r"(?:[ \t]*,[^,\n“”\"]{1,70},)?"
 _GAP_AFTER = r"[ \t,.;:!?—–-]*"
 _AFTER_VERB_FIRST = re.compile(
-    rf"{_GAP_AFTER}(?:{_ADV}{_VERB}|according[ \t]+to)[ \t]+(?P<who>{_NP})")
+    rf"{_GAP_AFTER}(?:{_ADV}{_VERB}|according[ \t]+to)[ \t]+(?P<who>{_NP_AFTER})")
 _AFTER_SUBJECT_FIRST = re.compile(
-    rf"{_GAP_AFTER}(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}")
+    rf"{_GAP_AFTER}(?P<who>{_NP_AFTER}){_APPOSITION}[ \t]+{_ADV}{_VERB}")
 _BEFORE = re.compile(
     rf"(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}(?:[ \t]+[\w'’.-]+){{0,5}}?"
     r"[ \t]*[,:]?[ \t]*(?:that[ \t]*)?[“\"«„]?[ \t]*$")
