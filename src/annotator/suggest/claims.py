@@ -53,10 +53,16 @@ _VERB = rf"(?P<verb>{_VERBS_RE})\b"
 # After the subject's verb: an object up to "that" / "to" / "not to", or straight on.
 _LEAD = r"(?:that[ \t]+|(?=not[ \t]+to\b)|(?=to\b))"
 _OBJ = r"(?:[ \t]+(?!that\b|not\b|to\b)[\w'’.-]+){1,3}?"
-_FORWARD = re.compile(
-    rf"{_SUBJECT}(?:,[^,\n]{{1,60}},)?[ \t]+{_ADV}{_VERB}"
-    rf"(?:(?P<obj>{_OBJ})[ \t]*,?[ \t]+(?P<lead>{_LEAD})|[ \t]*,?[ \t]+(?P<bare>that[ \t]+)?)"
-)
+# "X (, the …,) has long said (NATO) that/to …": the subject and its adverbs, matched
+# whole from a word's start to the verb (tried at the few word starts before a verb, not
+# searched for at every place), then the verb and what leads into its clause.
+_SUBJECT_THEN = re.compile(rf"{_SUBJECT}(?:,[^,\n]{{1,60}},)?[ \t]+{_ADV}")
+_VERB_THEN = re.compile(
+    rf"{_VERB}(?:(?P<obj>{_OBJ})[ \t]*,?[ \t]+(?P<lead>{_LEAD})|[ \t]*,?[ \t]+(?P<bare>that[ \t]+)?)")
+_WORD_STARTS = re.compile(r"(?:(?<=[ \t“\"(])|^)[^ \t]")
+_ADVERBS = {"has", "have", "had", "also", "long", "later", "then", "again", "once", "earlier",
+            "previously", "recently", "further", "never", "would", "will", "could", "still",
+            "now", "already", "just", "even", "often", "always"}
 # After the clause: ", X said." / ", said X." / ", according to X."
 _TAIL = r"(?![ \t]+(?:that|to|not|it|they|he|she|we)\b)(?:[ \t]+[\w'’-]+){0,6}?[ \t]*" \
         r"(?:,[^\n]{0,160}?)?[.!?]?[”\"’)]*[ \t]*$"
@@ -69,7 +75,7 @@ _BACKWARD = [
     re.compile(rf",[ \t]+according[ \t]+to[ \t]+{_SUBJECT}{_TAIL}"),
 ]
 # An attribution set inside the clause: "The plan, Lavrov said, was dead."
-_INSERTED = re.compile(rf"(?<=\w),[ \t]+{_SUBJECT}[ \t]+{_ADV}{_VERB}[ \t]*,[ \t]+(?=[a-z])")
+_INSERTED = re.compile(rf",[ \t]+{_SUBJECT}[ \t]+{_ADV}{_VERB}[ \t]*,[ \t]+(?=[a-z])")
 _ACCORDING = re.compile(rf"^[ \t]*[Aa]ccording[ \t]+to[ \t]+{_SUBJECT}[^,\n]{{0,60}},[ \t]+")
 # "Polls show that …" reports; "the tour showed the city" does not.
 _SKIP_VERBS = {"show", "shows", "showed", "found", "find", "finds"}
@@ -201,11 +207,11 @@ def _sentence_around(text: str, at: int, n: int) -> tuple[int, int]:
     return start, end
 
 
-def _one(text: str, s: int, e: int, sentence: str) -> list[Reported]:
+def _one(text: str, s: int, e: int, sentence: str, verb_at: int) -> list[Reported]:
     """A clause the attribution follows (", X said.", "The plan, X said, was dead") or
     one "According to X," opens."""
-    inserted = _INSERTED.search(sentence)
-    if inserted is not None:
+    inserted = _INSERTED.search(sentence, max(0, verb_at - 100), verb_at + 60)
+    if inserted is not None and inserted.start() and (sentence[inserted.start() - 1].isalnum()):
         subj = (s + inserted.start("subj"), s + inserted.end("subj"))
         verb = inserted.group("verb")
         out = []
@@ -258,7 +264,33 @@ def _participle(text: str, s: int, sentence: str) -> list[Reported]:
 
 
 _VERB_HERE = re.compile(rf"{_VERB}(?P<that>[ \t]+that\b)?")
-_WORDS_BEFORE = re.compile(rf"(?P<subj>(?:[\w'’.&-]+[ \t]+){{0,4}}?[\w'’.&-]+)[ \t]+{_ADV}$")
+
+
+def _subject_before(sentence: str, verb_at: int) -> tuple[int, int] | None:
+    """Where the subject of the verb at ``verb_at`` is: the longest that ends, with its
+    adverbs, right at the verb."""
+    for w in _WORD_STARTS.finditer(sentence, max(0, verb_at - 100), verb_at):
+        m = _SUBJECT_THEN.fullmatch(sentence, w.start(), verb_at)
+        if m is not None:
+            return m.span("subj")
+    return None
+
+
+def _words_before(sentence: str, verb_at: int) -> tuple[int, int] | None:
+    """The last few words (at most five, none past a comma or a dash) before the verb at
+    ``verb_at``, its adverbs left out."""
+    lo = max(0, verb_at - 80)
+    cut = max(sentence.rfind(c, lo, verb_at) for c in ",;:(—–“”\"")
+    words: list[tuple[int, int]] = []
+    start = max(lo, cut + 1)
+    for m in re.finditer(r"[\w'’.&-]+", sentence[start:verb_at]):
+        words.append((start + m.start(), start + m.end()))
+    while words and (sentence[words[-1][0]:words[-1][1]] in _ADVERBS
+                     or sentence[words[-1][0]:words[-1][1]].endswith("ly")):
+        words.pop()
+    if not words or sentence[words[-1][0]:words[-1][1]] in ("and", "but", "or"):
+        return None  # "X did Y and said …": no few words of their own speak
+    return words[max(0, len(words) - 5)][0], words[-1][1]
 
 
 def _any_subject(text: str, s: int, sentence: str, verb_at: int) -> list[Reported]:
@@ -268,30 +300,32 @@ def _any_subject(text: str, s: int, sentence: str, verb_at: int) -> list[Reporte
     verb = _VERB_HERE.match(sentence, verb_at)
     if verb is None or verb.group("verb").lower() in _SKIP_VERBS and not verb.group("that"):
         return []
-    subj = _WORDS_BEFORE.search(sentence, max(0, verb_at - 80), verb_at)
+    subj = _words_before(sentence, verb_at)
     after = sentence[verb.end():]
     if subj is None or not after.strip() or after.lstrip()[:1] in "“\"«„:" or (
-            not verb.group("that") and _NOT_A_CLAUSE.match(after.lstrip())):
+            not verb.group("that") and (_NOT_A_CLAUSE.match(after.lstrip())
+                                        or _OBJECT_FIRST.search(verb.group("verb").lower()))):
         return []
     a, b = _trim(text, s + verb.end(), s + len(sentence))
-    return [Reported(a, b, (s + subj.start("subj"), s + subj.end("subj")),
+    return [Reported(a, b, (s + subj[0], s + subj[1]),
                      f"clause after “{verb.group('verb')}”, the words before it speaking", 0.4)]
 
 
 def _clauses(text: str, s: int, e: int, sentence: str, verb_at: int = 0) -> list[Reported]:
     """The reported clauses of one sentence (several when verbs of saying are joined with
     "and": "warned NATO not to …, and told the United States not to …")."""
-    one = _one(text, s, e, sentence)
+    one = _one(text, s, e, sentence, verb_at)
     if one:
         return one
     # The subject stands just before the first verb: the search starts a little before it.
-    fwd = _FORWARD.search(sentence, max(0, verb_at - 160))
-    if fwd is None:
+    fwd = _VERB_THEN.match(sentence, verb_at)
+    where = _subject_before(sentence, verb_at) if fwd is not None else None
+    if where is None:
         return _participle(text, s, sentence) or _any_subject(text, s, sentence, verb_at)
     if fwd.group("verb").lower() in _SKIP_VERBS and not (fwd.group("lead")
                                                         or fwd.group("bare")):
         return []
-    subj = (s + fwd.start("subj"), s + fwd.end("subj"))
+    subj = (s + where[0], s + where[1])
     verbs = [fwd]
     while len(verbs) < 4 and (more := _AND_AGAIN.search(sentence, verbs[-1].end())):
         verbs.append(more)
