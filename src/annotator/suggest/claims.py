@@ -79,7 +79,7 @@ _INSERTED = re.compile(rf",[ \t]+{_SUBJECT}[ \t]+{_ADV}{_VERB}[ \t]*,[ \t]+(?=[a
 _ACCORDING = re.compile(rf"^[ \t]*[Aa]ccording[ \t]+to[ \t]+{_SUBJECT}[^,\n]{{0,60}},[ \t]+")
 # "Polls show that …" reports; "the tour showed the city" does not.
 _SKIP_VERBS = {"show", "shows", "showed", "found", "find", "finds"}
-_MIN_WORDS = 4
+_MIN_WORDS = 2
 # Verbs whose object comes first ("urged Kiev to", "told reporters that"): the clause is
 # what follows "to" or "that", never the object.
 _OBJECT_FIRST = re.compile(r"(?:tell|tells|told|warn|warns|warned|urge|urges|urged|ask|asks|"
