@@ -28,7 +28,7 @@ _THINKING = (
     "accused blame blames blamed criticize criticizes criticized criticise criticised "
     "praise praises praised dismiss dismisses dismissed question questions questioned "
     "recommend recommends recommended propose proposes proposed demand demands demanded "
-    "call calls called describe describes described seem seems seemed appear appears "
+    "call calls called describe describes described imply implies implied seem seems seemed appear appears "
     "appeared want wants wanted endorse endorses endorsed decline declines declined refuse "
     "refuses refused defend defends defended support supports supported seek seeks sought "
     "see sees saw cite cites cited conclude concludes concluded urge urges urged plan plans "
@@ -37,7 +37,12 @@ _THINKING = (
     "blasted slam slams slammed attack attacks attacked rail rails railed hail hails hailed "
     "welcome welcomes welcomed reject rejects rejected predict predicts predicted "
     "articulate articulates articulated demand demands demanded wonder wonders wondered")
-CLAIM_VERBS = sorted(set(REPORTING.split("|")) | set(_THINKING.split()))
+# Words of the lists that are nouns or auxiliaries more often than verbs of saying in
+# news ("the state", "a post", "seemed to"): on PolNeAR train the clauses they gave were
+# right four times in ten or less.
+_NOT_SAYING = ("state states post posts seemed")
+CLAIM_VERBS = sorted((set(REPORTING.split("|")) | set(_THINKING.split()))
+                     - set(_NOT_SAYING.split()))
 _VERBS_RE = trie(CLAIM_VERBS)
 _HIT = re.compile(rf"(?<![\w-])(?:{trie(CLAIM_VERBS + ['according to', 'According to'])})\b")
 
