@@ -109,9 +109,9 @@ class Reported:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in " \t,;:—–-":
+    while start < end and (text[start] in ",;:—–-" or text[start].isspace()):
         start += 1
-    while end > start and text[end - 1] in " \t.,;:!?—–-":
+    while end > start and (text[end - 1] in ".,;:!?—–-" or text[end - 1].isspace()):
         end -= 1
     return start, end
 
@@ -345,9 +345,25 @@ def _clauses(text: str, s: int, e: int, sentence: str, verb_at: int = 0) -> list
         if lead is None and (_OBJECT_FIRST.search(verb.lower()) or _NOT_A_CLAUSE.match(after)):
             continue  # "urged Kiev and the rebels …", "said at talks …": no clause
         a, b = _trim(text, s + match.end(), s + stop)
+        if match.group("obj") and lead is not None and not lead.startswith("that") and \
+                not _OBJECT_FIRST.search(verb.lower()):
+            # "said the U.S. needs to …": no object before "to" for a verb that takes
+            # none; the clause is all that follows the verb.
+            a, b = _trim(text, s + match.start("obj"), s + stop)
+            lead = None
         how = "“that”" if lead and lead.startswith("that") else ("“to”" if lead is not None
                                                               else "verb")
         again = ", same subject" if n else ""
-        out.append(Reported(a, b, subj, f"clause after “{verb}” ({how}){again}",
-                            0.45 if how == "verb" else 0.6))
+        then = _PARTICIPLE.search(sentence, match.end(), stop)
+        if then is not None:
+            # "X defended the plan, saying that walls work": two clauses, one speaker.
+            a, b = _trim(text, a, s + then.start())
+            c, d = _trim(text, s + then.end(), s + stop)
+            if c < d:
+                out.append(Reported(c, d, subj, f"clause after “{then.group('verb').split()[0]}”"
+                                                f"{again or ', same subject'}", 0.5))
+        if a < b:
+            out.append(Reported(a, b, subj, f"clause after “{verb}” ({how}){again}",
+                                0.45 if how == "verb" else 0.6))
+    out.sort(key=lambda r: r.start)
     return out

@@ -34,17 +34,8 @@ _SPEAKING = ("read reads barked cried shot quipped chanted snapped fired lamente
              "recalled remembered wrote tweeted posted exclaimed mused scoffed retorted "
              "countered shouted yelled whispered responded answered replied")
 _VERB = rf"(?:{trie(sorted(set(REPORTING.split('|')) | set(_SPEAKING.split())))})\b"
-# A noun phrase that may speak: a run of capitalised words (a name, with its title), a
-# determiner and a few words ("the former vice president’s spokeswoman"), or a pronoun.
-_CAP = r"[A-Z][\w'’.&-]*"
-_NP = (rf"(?:{_CAP}(?:[ \t]+{_CAP}){{0,3}}[ \t]+(?:[a-z][\w-]*[ \t]+){{1,2}}{_CAP}(?:[ \t]+{_CAP}){{0,3}}"
-       rf"|{_CAP}(?:[ \t]+{_CAP}){{0,3}}['’]s[ \t]+(?:[a-z][\w-]*[ \t]+){{0,2}}[a-z][\w-]*"
-       rf"|{_CAP}(?:[ \t]+(?:(?:of|for|de|von|van|al|bin|la)[ \t]+)?{_CAP}){{0,5}}"
-       r"|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Ss]everal|[Mm]any|[Ss]ome|[Hh]is|[Hh]er|"
-       r"[Tt]heir|[Ii]ts|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)[ \t]+(?:[\w'’.-]+[ \t]+){0,6}?[\w'’-]+"
-       r"|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|[Ii]t)")
-# After a quotation a speaker may open with its title in lower case ("…,” said former
-# Utah governor Michael Leavitt) or be a plural ("…,” federal prosecutors wrote).
+# Words of a title that may stand in lower case in a speaker's name ("Republican pollster
+# Daron Shaw", "said former Utah governor Michael Leavitt").
 _TITLE_WORDS = (r"(?:former|then|longtime|veteran|state|senior|top|chief|deputy|executive|"
                 r"campaign|party|presidential|senator|governor|spokesman|spokeswoman|"
                 r"spokesperson|adviser|advisor|strategist|manager|director|chairman|president|"
@@ -52,6 +43,19 @@ _TITLE_WORDS = (r"(?:former|then|longtime|veteran|state|senior|top|chief|deputy|
                 r"professor|economist|lawyer|attorney|founder|co-founder|head|member|mayor|"
                 r"judge|host|anchor|columnist|editor|writer|author|activist|congressman|"
                 r"congresswoman|lawmaker|general|ambassador|rep\.|sen\.|gov\.|[A-Z][\w'’.&-]*)")
+# A noun phrase that may speak: a run of capitalised words (a name, with its title), a
+# determiner and a few words ("the former vice president’s spokeswoman"), or a pronoun.
+_CAP = r"[A-Z][\w'’.&-]*"
+_NP = (rf"(?<![\w'’.&-])(?:{_CAP}(?:[ \t]+{_CAP}){{0,3}}[ \t]+(?:{_TITLE_WORDS}[ \t]+){{1,2}}{_CAP}"
+       rf"(?:[ \t]+{_CAP}){{0,3}}"
+       rf"|{_CAP}(?:[ \t]+{_CAP}){{0,3}}['’]s[ \t]+(?:[a-z][\w-]*[ \t]+){{0,2}}[a-z][\w-]*"
+       rf"|{_CAP}(?:[ \t]+(?:(?:of|for|de|von|van|al|bin|la)[ \t]+)?{_CAP}){{0,5}}"
+       r"|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Ss]everal|[Mm]any|[Ss]ome|[Hh]is|[Hh]er|"
+       r"[Tt]heir|[Ii]ts|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)[ \t]+(?:[\w'’.-]+[ \t]+){0,6}?"
+       r"(?!and\b|or\b|but\b)[\w'’-]+"
+       r"|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|[Ii]t)")
+# After a quotation a speaker may open with its title in lower case ("…,” said former
+# Utah governor Michael Leavitt) or be a plural ("…,” federal prosecutors wrote).
 _NP_AFTER = (rf"(?:(?:{_TITLE_WORDS}[ \t]+){{1,5}}{_CAP}(?:[ \t]+{_CAP}){{0,3}}|{_NP}"
              r"|(?:[a-z][\w-]*[ \t]+)?[a-z][\w-]*s)")
 _APPOSITION = r"(?:[ \t]*,[^,\n“”\"]{1,70},)?"
@@ -264,9 +268,10 @@ class Speakers:
         first = cut + 1 if cut >= 0 else lo
         piece = text[first:left]
         for verb in list(REPORTING_VERB.finditer(piece)) + list(_CALLED.finditer(piece)):
-            m = _SUBJECT_BEFORE_VERB.search(piece, 0, verb.start())
-            if m is not None and piece[:verb.start()].rstrip().endswith((" and", ",")):
+            if piece[:verb.start()].rstrip().endswith((" and", ",")):
                 m = _OPENING.match(piece)  # "X obtained a video and said …": X speaks
+            else:
+                m = _SUBJECT_BEFORE_VERB.search(piece, 0, verb.start())
             if m is None:
                 continue
             a, b = first + m.start("who"), first + m.end("who")
