@@ -281,6 +281,9 @@ def _subject_before(sentence: str, verb_at: int) -> tuple[int, int] | None:
     return None
 
 
+_A_WORD = re.compile(r"[\w'’.&-]+")
+
+
 def _words_before(sentence: str, verb_at: int) -> tuple[int, int] | None:
     """The last few words (at most five, none past a comma or a dash) before the verb at
     ``verb_at``, its adverbs left out."""
@@ -288,8 +291,8 @@ def _words_before(sentence: str, verb_at: int) -> tuple[int, int] | None:
     cut = max(sentence.rfind(c, lo, verb_at) for c in ",;:(—–“”\"")
     words: list[tuple[int, int]] = []
     start = max(lo, cut + 1)
-    for m in re.finditer(r"[\w'’.&-]+", sentence[start:verb_at]):
-        words.append((start + m.start(), start + m.end()))
+    for m in _A_WORD.finditer(sentence, start, verb_at):
+        words.append(m.span())
     while words and (sentence[words[-1][0]:words[-1][1]] in _ADVERBS
                      or sentence[words[-1][0]:words[-1][1]].endswith("ly")):
         words.pop()

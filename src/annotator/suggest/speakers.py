@@ -72,6 +72,9 @@ _COLON = re.compile(rf"(?:(?:^|[.!?][ \t]+|\n)(?P<who>{_NP})|(?<![\w'’-])(?P<n
 _ACCORDING = re.compile(rf"[Aa]ccording[ \t]+to[ \t]+(?P<who>{_NP})[ \t]*,[ \t]*[“\"«„]?[ \t]*$")
 # The subject of a verb of saying earlier in the sentence: what stands right before it.
 _SUBJECT_BEFORE_VERB = re.compile(rf"(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}$")
+# A noun phrase speaking in a paragraph, and a verb of saying right after a name.
+_SPEAKS_IN = re.compile(rf"(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}")
+_SPEAKS_NEXT = re.compile(rf"{_APPOSITION}[ \t]+{_ADV}{_VERB}")
 _OPENING = re.compile(rf"[ \t“\"]*(?:[A-Z][^,\n“”\"]{{2,60}},[ \t]+)?(?P<who>{_NP})")
 _CALLED = re.compile(r"(?:called|calls|call|described|describes|dubbed|labeled|labelled|"
                      r"branded|termed|chanted|chant|chanting|shouted|wrote|posted)\b")
@@ -309,7 +312,7 @@ class Speakers:
         if para > 0 and text[stop - 1:stop] == ":":
             line = text.rfind("\n", 0, stop) + 1
             piece = text[line:stop]
-            m = re.search(rf"(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}", piece)
+            m = _SPEAKS_IN.search(piece)
             if m is not None:
                 got = self._who(line + m.start("who"), line + m.end("who"),
                                 "speaks in the paragraph before it, ending with a colon",
@@ -430,7 +433,7 @@ class Speakers:
     def _speaks(self, start: int, end: int) -> bool:
         """Whether the mention is the subject of a verb of saying or opens a sentence."""
         text = self.text
-        if re.match(rf"{_APPOSITION}[ \t]+{_ADV}{_VERB}", text[end:end + 90]):
+        if _SPEAKS_NEXT.match(text, end, end + 90):
             return True
         before = text[max(0, start - 3):start]
         return start == 0 or before.endswith("\n") or before.rstrip(" \t")[-1:] in ".!?”\""
