@@ -224,8 +224,12 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
             if " ".join(_words(text, g)) not in _PRONOUNS:
                 continue
             i = bisect_left(names, g)
-            if i and any(_words(text, t)[-1:] == _words(text, names[i - 1])[-1:]
-                         for t in targets):
+            # The prediction names that actor: it is that very span, or its last word is
+            # one of the actor's words ("Steven Cheung" for the gold "Steven Cheung, a
+            # campaign spokesman,", whose last word is "spokesman").
+            if i and any(_matches(t, names[i - 1], "overlap")
+                         or _words(text, t)[-1:][0:1] and _words(text, t)[-1] in
+                         _words(text, names[i - 1]) for t in targets):
                 report.speaker_resolved += 1
                 break
 

@@ -89,6 +89,7 @@ _TITLED = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|President|Senator|Govern
 # Before a name that is an object or a place, not a speaker: "told MSNBC", "in Iraq".
 _OBJECT_BEFORE = re.compile(r"(?:\b(?:told|to|in|of|at|from|for|on|with|by|against|about|"
                             r"the|a|an|visited|met|called|than)|['’]s)[ \t]+$")
+_ABBREVIATION_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|St|Lt|Col|Prof)\.[ \t]*$")
 _REACH_BACK = 1500
 # "They said": a group named by a noun phrase just before ("the officials", "critics").
 _GROUP = re.compile(r"(?P<who>\b(?:the|The|many|Many|some|Some|other|Other)[ \t]+"
@@ -378,9 +379,14 @@ class Speakers:
                 best_actor = s
                 break
         fallback = None
+        # "he said" after a quotation whose speaker is known: that speaker, unless a
+        # person speaks or opens a sentence between the two.
+        previous = self._previous_speaker(at) if person and best_actor is None else None
         for start, end in self._names_before(at):
             if best_actor is not None and end <= best_actor.end:
                 break
+            if previous is not None and end <= previous[0]:
+                return previous[1]
             if self._inside_quote(start) or _OBJECT_BEFORE.search(self.text, max(0, start - 12),
                                                                   start):
                 continue
@@ -394,6 +400,8 @@ class Speakers:
                     fallback = self._mention(start, end)
             elif words[-1] in _PERSON_BAD or words[-1].endswith("s"):
                 return self._mention(start, end)
+        if previous is not None:
+            return previous[1]
         if best_actor is None and fallback is None and not person:
             group = None
             for group in _GROUP.finditer(self.text, max(0, at - 300), at):  # noqa: B007
@@ -427,6 +435,24 @@ class Speakers:
                     given += 1
             hi = line - 1
 
+    def _previous_speaker(self, at: int) -> tuple[int, Span] | None:
+        """Where the quotation before ``at`` ends and its speaker (a person, not a
+        pronoun's), when that was already found and is within reach."""
+        i = bisect_right(self.q_starts, at) - 1
+        while i >= 0 and self.quotations[i].end > at:
+            i -= 1
+        if i < 0 or at - self.quotations[i].end > _REACH_BACK:
+            return None
+        q = self.quotations[i]
+        got = self._asked.get((q.start, q.end))
+        if not got or "taken as" in got[1]:
+            return None
+        span = got[0]
+        words = span.text.split()
+        if not words or not self._person(words) or words[-1].lower() in _PRONOUNS:
+            return None
+        return q.end, span
+
     def _person(self, words: list[str]) -> bool:
         return words[0][:1].isupper() and not any(w in _PERSON_BAD for w in words)
 
@@ -435,7 +461,9 @@ class Speakers:
         text = self.text
         if _SPEAKS_NEXT.match(text, end, end + 90):
             return True
-        before = text[max(0, start - 3):start]
+        before = text[max(0, start - 6):start]
+        if _ABBREVIATION_BEFORE.search(before):
+            return False  # "call Mr. Chagoury": a title's full stop ends no sentence
         return start == 0 or before.endswith("\n") or before.rstrip(" \t")[-1:] in ".!?”\""
 
     def _inside_quote(self, at: int) -> bool:
