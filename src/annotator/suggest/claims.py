@@ -61,7 +61,10 @@ _OBJ = r"(?:[ \t]+(?!that\b|not\b|to\b)[\w'’.-]+){1,3}?"
 # "X (, the …,) has long said (NATO) that/to …": the subject and its adverbs, matched
 # whole from a word's start to the verb (tried at the few word starts before a verb, not
 # searched for at every place), then the verb and what leads into its clause.
-_SUBJECT_THEN = re.compile(rf"{_SUBJECT}(?:,[^,\n]{{1,60}},)?[ \t]+{_ADV}")
+# A subject may carry appositions: "Jillian Chase, 27, a Tinder user in New York,",
+# "insiders in two states — Nevada and South Carolina —".
+_APPOSED = r"(?:(?:,[^,\n]{1,60}){1,3},|[ \t]+[—–][^—–\n]{1,60}[—–])?"
+_SUBJECT_THEN = re.compile(rf"{_SUBJECT}{_APPOSED}[ \t]+{_ADV}")
 _VERB_THEN = re.compile(
     rf"{_VERB}(?:(?P<obj>{_OBJ})[ \t]*,?[ \t]+(?P<lead>{_LEAD})|[ \t]*,?[ \t]+(?P<bare>that[ \t]+)?)")
 _WORD_STARTS = re.compile(r"(?:(?<=[ \t“\"(])|^)[^ \t]")
@@ -80,7 +83,7 @@ _BACKWARD = [
     re.compile(rf",[ \t]+according[ \t]+to[ \t]+{_SUBJECT}{_TAIL}"),
 ]
 # An attribution set inside the clause: "The plan, Lavrov said, was dead."
-_INSERTED = re.compile(rf",[ \t]+{_SUBJECT}[ \t]+{_ADV}{_VERB}[ \t]*,[ \t]+(?=[a-z])")
+_INSERTED = re.compile(rf",[ \t]+{_SUBJECT}[ \t]+{_ADV}{_VERB}[ \t]*,[ \t]+(?=\w)")
 _ACCORDING = re.compile(rf"^[ \t]*[Aa]ccording[ \t]+to[ \t]+{_SUBJECT}[^,\n]{{0,60}},[ \t]+")
 # "Polls show that …" reports; "the tour showed the city" does not.
 _SKIP_VERBS = {"show", "shows", "showed", "found", "find", "finds"}
@@ -150,6 +153,9 @@ def reported(text: str, quoted: Sequence[tuple[int, int]] = ()) -> list[Reported
         sentence = text[s:e]
         for found in _clauses(text, s, e, sentence, at - s):
             a, b = found.start, found.end
+            q = bisect_right(starts, b) - 1
+            if q >= 0 and quoted[q][1] > a:
+                continue  # the quotes suggester's; a later verb of the sentence may report
             if len(text[a:b].split()) >= _MIN_WORDS and _quoted_share(text, a, b) < 0.6:
                 out.append(found)
                 done = e  # one reading of a sentence that holds a clause
@@ -328,6 +334,11 @@ def _clauses(text: str, s: int, e: int, sentence: str, verb_at: int = 0) -> list
     # The subject stands just before the first verb: the search starts a little before it.
     fwd = _VERB_THEN.match(sentence, verb_at)
     where = _subject_before(sentence, verb_at) if fwd is not None else None
+    if where is None and fwd is not None and sentence[:verb_at].rstrip().endswith(" and"):
+        # "The department has deemed them personal and says it …": the sentence's subject.
+        opening = _OPENING_SUBJECT.match(sentence)
+        if opening is not None and opening.end() <= verb_at:
+            where = opening.span("subj")
     if where is None:
         return _participle(text, s, sentence) or _any_subject(text, s, sentence, verb_at)
     if fwd.group("verb").lower() in _SKIP_VERBS and not (fwd.group("lead")
