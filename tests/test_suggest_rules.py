@@ -151,6 +151,16 @@ def test_a_subject_no_pattern_names_and_a_pronoun_subject_resolved() -> None:
     assert pairs["the talks will fail"] == "Sergei Lavrov"
 
 
+def test_what_follows_a_preposition_after_talked_or_called_and_a_subject_with_appositions() -> None:
+    text = ("Trump talked about the wall on the border — again 🧱.\r\n"
+            "Jillian Chase, 27, a Tinder user in New York, said the election rarely comes up.\r\n"
+            "The department deemed them personal and says it will not release them.")
+    pairs = claims(text)
+    assert pairs["the wall on the border — again 🧱"] == "Trump"
+    assert pairs["the election rarely comes up"] == "Jillian Chase"
+    assert pairs["it will not release them"] == "The department"
+
+
 def test_nouns_that_look_like_verbs_start_no_clause() -> None:
     text = "The state posts its budget online every year for all residents to read."
     assert claims(text) == {}

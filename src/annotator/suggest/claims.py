@@ -28,7 +28,8 @@ _THINKING = (
     "accused blame blames blamed criticize criticizes criticized criticise criticised "
     "praise praises praised dismiss dismisses dismissed question questions questioned "
     "recommend recommends recommended propose proposes proposed demand demands demanded "
-    "call calls called describe describes described imply implies implied seem seems seemed appear appears "
+    "call calls called describe describes described imply implies implied talk talks "
+    "talked talking speak speaks spoke complain complains complained seem seems seemed appear appears "
     "appeared want wants wanted endorse endorses endorsed decline declines declined refuse "
     "refuses refused defend defends defended support supports supported seek seeks sought "
     "see sees saw cite cites cited conclude concludes concluded urge urges urged plan plans "
@@ -258,22 +259,33 @@ _PARTICIPLE = re.compile(
     r"citing|calling[ \t]+(?:it|them|him|her)|telling[ \t]+[\w'’.-]+"
     r"(?:[ \t]+[\w'’.-]+)?|calling[ \t]+on[ \t]+[\w'’.-]+(?:[ \t]+[\w'’.-]+)?)"
     r"[ \t]+(?:that[ \t]+)?")
-_OPENING_SUBJECT = re.compile(rf"[ \t“\"]*{_SUBJECT}[ \t]+")
+# The subject a sentence opens with: a determiner and its noun ("The department"), else
+# a name or a pronoun.
+_OPENING_SUBJECT = re.compile(
+    rf"[ \t“\"]*(?:(?P<det>(?:The|A|An|This|These|Those|His|Her|Their|Its)[ \t]+[\w'’-]+"
+    rf"(?:[ \t]+[A-Z][\w'’-]*)*)|{_SUBJECT})[ \t]+")
 
 
 def _participle(text: str, s: int, sentence: str) -> list[Reported]:
     m = _PARTICIPLE.search(sentence)
     if m is None:
         return []
-    subj = _OPENING_SUBJECT.match(sentence)
-    if subj is None or subj.end("subj") > m.start():
+    opening = _OPENING_SUBJECT.match(sentence)
+    g = "det" if opening is not None and opening.group("det") else "subj"
+    if opening is None or opening.end(g) > m.start():
         return []
     a, b = _trim(text, s + m.end(), s + len(sentence))
-    return [Reported(a, b, (s + subj.start("subj"), s + subj.end("subj")),
+    return [Reported(a, b, (s + opening.start(g), s + opening.end(g)),
                      f"clause after “{m.group('verb').split()[0]}”, the sentence's subject "
                      f"speaking", 0.5)]
 
 
+# Verbs whose object, after a preposition, is what was said.
+_PREP_WORDS = ("talk talks talked talking speak speaks spoke spoken complain complains "
+                  "complained warn warns warned call calls called ask asks asked write writes "
+                  "wrote comment comments commented said says argue argues argued")
+_PREP_VERBS = set(_PREP_WORDS.split())
+_PREP_LEAD = re.compile(r"[ \t]*(?:about|of|for|against|on|over)\b")
 _VERB_HERE = re.compile(rf"{_VERB}(?P<that>[ \t]+that\b)?")
 
 
@@ -338,7 +350,7 @@ def _clauses(text: str, s: int, e: int, sentence: str, verb_at: int = 0) -> list
         # "The department has deemed them personal and says it …": the sentence's subject.
         opening = _OPENING_SUBJECT.match(sentence)
         if opening is not None and opening.end() <= verb_at:
-            where = opening.span("subj")
+            where = opening.span("det" if opening.group("det") else "subj")
     if where is None:
         return _participle(text, s, sentence) or _any_subject(text, s, sentence, verb_at)
     if fwd.group("verb").lower() in _SKIP_VERBS and not (fwd.group("lead")
@@ -356,6 +368,14 @@ def _clauses(text: str, s: int, e: int, sentence: str, verb_at: int = 0) -> list
         after = sentence[match.end():stop]
         if not after.strip() or after[:1] in "“\"«„:":
             continue  # a direct quotation follows: the quotes suggester's
+        prep = _PREP_LEAD.match(after) if verb.lower() in _PREP_VERBS else None
+        if prep is not None and lead is None:
+            # "talked about immigration", "called for a ban", "warned of a crisis": what
+            # follows the preposition is what was said.
+            a, b = _trim(text, s + match.end() + prep.end(), s + stop)
+            out.append(Reported(a, b, subj, f"what follows “{verb}{prep.group(0).rstrip()}”",
+                                0.45))
+            continue
         if lead is None and (_OBJECT_FIRST.search(verb.lower()) or _NOT_A_CLAUSE.match(after)):
             continue  # "urged Kiev and the rebels …", "said at talks …": no clause
         a, b = _trim(text, s + match.end(), s + stop)
