@@ -292,8 +292,9 @@ _VERB_HERE = re.compile(rf"{_VERB}(?P<that>[ \t]+that\b)?")
 def _subject_before(sentence: str, verb_at: int) -> tuple[int, int] | None:
     """Where the subject of the verb at ``verb_at`` is: the longest that ends, with its
     adverbs, right at the verb."""
-    for w in _WORD_STARTS.finditer(sentence, max(0, verb_at - 100), verb_at):
-        m = _SUBJECT_THEN.fullmatch(sentence, w.start(), verb_at)
+    starts = [w.start() for w in _WORD_STARTS.finditer(sentence, max(0, verb_at - 100), verb_at)]
+    for at in starts[-10:]:  # a subject with its appositions is at most ten words
+        m = _SUBJECT_THEN.fullmatch(sentence, at, verb_at)
         if m is not None:
             return m.span("subj")
     return None
