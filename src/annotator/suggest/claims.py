@@ -28,7 +28,7 @@ _THINKING = (
     "accused blame blames blamed criticize criticizes criticized criticise criticised "
     "praise praises praised dismiss dismisses dismissed question questions questioned "
     "recommend recommends recommended propose proposes proposed demand demands demanded "
-    "call calls called describe describes described imply implies implied talk talks "
+    "call calls called describe describes described imply implies implied "
     "talked talking speak speaks spoke complain complains complained seem seems seemed appear appears "
     "appeared want wants wanted endorse endorses endorsed decline declines declined refuse "
     "refuses refused defend defends defended support supports supported seek seeks sought "
@@ -234,10 +234,13 @@ def _one(text: str, s: int, e: int, sentence: str, verb_at: int) -> list[Reporte
                 out.append(Reported(a, b, subj, f"clause {where} “{verb}” set in it", 0.55))
         return out
     back = None
-    comma = sentence.rfind(",")
-    while back is None and comma > 0:  # the patterns start at a comma: try only those
+    # The patterns start at a comma a few words before this verb (", officials in Kiev
+    # said", ", said X", ", according to X"): only those commas are tried.
+    lo = max(0, verb_at - 70)
+    comma = sentence.rfind(",", lo, verb_at + 1)
+    while back is None and comma > 0:
         back = next((m for p in _BACKWARD if (m := p.match(sentence, comma))), None)
-        comma = sentence.rfind(",", 0, comma)
+        comma = sentence.rfind(",", lo, comma)
     if back is not None:
         a, b = _trim(text, s, s + back.start())
         subj = (s + back.start("subj"), s + back.end("subj"))
