@@ -183,6 +183,29 @@ def test_who_counts_as_a_pronoun_standing_for_the_name_before_it() -> None:
     assert (report.speaker_asked, report.speaker_right, report.speaker_resolved) == (1, 0, 1)
 
 
+def test_a_pronoun_speaker_counts_as_a_name_with_an_apposition() -> None:
+    """The gold "Steven Cheung, a campaign spokesman," ends in "spokesman": a prediction
+    naming "Cheung" (another mention of him) is right through the pronoun "he"."""
+    from annotator.core.suggestions import SuggestedLink, SuggestedSpan
+
+    text = "Steven Cheung, a campaign spokesman, spoke. Cheung left. “We grow,” he said."
+    name = text.index("Steven")
+    he = text.index("he said")
+    quote = text.index("We grow")
+    spans = [Span("a", "d", name, name + 36, "actor", text[name:name + 36], "g", "", ""),
+             Span("h", "d", he, he + 2, "actor", "he", "g", "", ""),
+             Span("q", "d", quote, quote + 7, "quote", "We grow", "g", "", "")]
+    gold = GoldArticle("d", text, spans, [Relation("r", "d", "said_by", "q", "h", "g", "", "")])
+    later = text.index("Cheung left")
+    predicted = Suggestions("quotes", [
+        SuggestedSpan("p", quote, quote + 7, "quote", 0.9, "x"),
+        SuggestedSpan("c", later, later + 6, "actor", 0.9, "x")],
+        [SuggestedLink("said_by", "p", "c", 0.9, "x")])
+    report = Report()
+    score_article(report, gold, [predicted])
+    assert (report.speaker_asked, report.speaker_right, report.speaker_resolved) == (1, 0, 1)
+
+
 def test_polnear_two_apostrophes_make_a_quote() -> None:
     sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
     from polnear_gold import convert_article
