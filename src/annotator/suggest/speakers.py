@@ -91,6 +91,7 @@ _OBJECT_BEFORE = re.compile(r"(?:\b(?:told|to|in|of|at|from|for|on|with|by|again
                             r"the|a|an|visited|met|called|than)|['’]s)[ \t]+$")
 _ABBREVIATION_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|St|Lt|Col|Prof)\.[ \t]*$")
 _REACH_BACK = 1500
+_STRETCH = 4096
 # "They said": a group named by a noun phrase just before ("the officials", "critics").
 _GROUP = re.compile(r"(?P<who>\b(?:the|The|many|Many|some|Some|other|Other)[ \t]+"
                     r"(?:[\w'’-]+[ \t]+){0,2}?[a-z][\w'’-]*s)\b")  # how far back a pronoun looks for the actor it stands for
@@ -297,22 +298,27 @@ class Speakers:
 
     def _alone(self, left: int, right: int) -> bool:
         text = self.text
-        line = text.rfind("\n", 0, left) + 1
-        stop = text.find("\n", right)
-        stop = len(text) if stop < 0 else stop
+        # (Looked for a few thousand characters either side: a text with no line end
+        # costs what a short paragraph does.)
+        line = text.rfind("\n", max(0, left - 3000), left) + 1
+        if line == 0 and left > 3000:
+            return False
+        stop = text.find("\n", right, right + 3000)
+        stop = min(len(text), right + 3000) if stop < 0 else stop
         return not text[line:left].strip() and not text[right:stop].strip(" .\t\r")
 
     def _before_paragraph(self, left: int, i: int):
         """A quotation alone in its paragraph: the speaker of the quotation before it
         (within two paragraphs), or the subject of a paragraph ending with a colon."""
         text = self.text
-        para = text.rfind("\n", 0, left)
+        para = text.rfind("\n", max(0, left - 3000), left)
         stop = para
         while stop > 0 and text[stop - 1].isspace():
             stop -= 1
         if para > 0 and text[stop - 1:stop] == ":":
-            line = text.rfind("\n", 0, stop) + 1
-            piece = text[line:stop]
+            line = text.rfind("\n", max(0, stop - 3000), stop) + 1
+            piece = text[max(line, stop - 3000):stop]
+            line = stop - len(piece)
             m = _SPEAKS_IN.search(piece)
             if m is not None:
                 got = self._who(line + m.start("who"), line + m.end("who"),
@@ -410,6 +416,17 @@ class Speakers:
                 return self._mention(*group.span("who"))
         return best_actor or fallback
 
+    def _stretch(self, hi: int) -> tuple[int, int]:
+        """The paragraph holding ``hi - 1``, or, in a paragraph longer than a few thousand
+        characters, the stretch of 4096 characters holding it (a text with no line end
+        stays linear)."""
+        text = self.text
+        floor = max(0, hi - _STRETCH)
+        cut = text.rfind("\n", floor, hi)
+        line = cut + 1 if cut >= 0 or floor == 0 else (hi - 1) // _STRETCH * _STRETCH
+        stop = text.find("\n", line, line + 2 * _STRETCH)
+        return line, (min(len(text), line + 2 * _STRETCH) if stop < 0 else stop)
+
     def _names_before(self, at: int):
         """The names ending before ``at`` within reach, nearest first (at most 40), read a
         paragraph at a time as they are asked for (most pronouns find theirs in their
@@ -418,12 +435,10 @@ class Speakers:
         given = 0
         hi = at
         while hi > 0 and at - hi <= _REACH_BACK and given < 40:
-            line = text.rfind("\n", 0, hi) + 1
+            line, stop = self._stretch(hi)
             names = self._names.get(line)
             if names is None:
-                stop = text.find("\n", line)
-                names = self._names[line] = name_spans(text, line, len(text) if stop < 0
-                                                       else stop)
+                names = self._names[line] = name_spans(text, line, stop)
             i = bisect_left(names, (at, at))
             while i > 0 and given < 40:
                 i -= 1
