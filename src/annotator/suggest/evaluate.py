@@ -193,10 +193,12 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
               pred_links) -> None:
     """For each gold quote with a gold speaker that a predicted quote overlaps: is the
     predicted said_by target of that quote one of its gold speakers (overlap)? Also
-    counted "through pronouns": a gold speaker that is a pronoun ("he said") stands for
-    the nearest gold actor before it that is not one, and a prediction naming that actor
-    (its last word: "Lavrov" for "Sergei Lavrov") is right, since the suggesters resolve
-    pronouns where the gold does not."""
+    counted "through pronouns": a gold speaker that is a pronoun ("he said", "Lavrov,
+    who said") stands for the nearest gold actor before it that is not one, and a
+    prediction naming that actor (that very span, or a mention whose last word is one of
+    its words: "Lavrov" for "Sergei Lavrov", "Cheung" for "Steven Cheung, a campaign
+    spokesman,") is right, since the suggesters resolve pronouns (issue 17 asks them to)
+    where the gold does not."""
     pred_index = _Index(pred_quotes)
     said: dict[Range, list[Range]] = {}
     for label, src, tgt in pred_links:
