@@ -77,7 +77,7 @@ _NOT_NAMES_WORDS = (
     "Wednesday Thursday Friday Saturday Sunday January February March April May June July "
     "August September October November December Speaking Even Just Only Such"
 )
-_NOT_NAMES = set(_NOT_NAMES_WORDS.split())
+_NOT_NAMES = NOT_NAMES = set(_NOT_NAMES_WORDS.split())
 _WORD = r"[A-Z][\w'’.&-]*"
 _NAME = re.compile(rf"\b{_WORD}(?:[ \t]+(?:(?:of|for|de|von|van|al|bin|la|and)[ \t]+)?{_WORD})*")
 _COMMON = re.compile(
