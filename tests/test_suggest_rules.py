@@ -234,3 +234,49 @@ def test_a_long_article_costs_time_in_proportion() -> None:
     began = time.process_time()
     suggest_document(text, [], [])
     assert time.process_time() - began < 1.5
+
+
+# -- speakers, third round ---------------------------------------------------------------
+
+def test_a_lawmakers_party_in_parentheses_and_words_before_a_name_after_said() -> None:
+    text = ("\"We cannot have people come here,\" Rep. John Mica (R-Fla.) said — 🙂.\r\n\r\n"
+            "“They are 100 percent wrong,” said 9/11 widow Terry Strada.\r\n\r\n"
+            "“Not now,” said Meg Ryan Jr., the actress.")
+    got = speakers(text)
+    assert got["We cannot have people come here"] == "Rep. John Mica (R-Fla.)"
+    assert got["They are 100 percent wrong"] == "9/11 widow Terry Strada"
+    assert got["Not now"] == "Meg Ryan Jr"
+
+
+def test_a_long_apposition_after_a_quotation() -> None:
+    text = ("''It has the important virtue of being fiscally responsible,'' Leonard E. Burman, "
+            "director of the Tax Policy Center, and a professor at the Maxwell School, said "
+            "of the plan.")
+    assert speakers(text) == {"It has the important virtue of being fiscally responsible":
+                              "Leonard E. Burman"}
+
+
+def test_a_quotation_signed_after_a_dash() -> None:
+    text = ("“Trump scares me. Hearing him talk makes me fearful.” ― Krystal Correa\n"
+            "“No sympathy, prepare to lose.” — Julie A. Diaz Martinez.\n")
+    assert speakers(text) == {"Trump scares me. Hearing him talk makes me fearful.":
+                              "Krystal Correa",
+                              "No sympathy, prepare to lose.": "Julie A. Diaz Martinez"}
+
+
+def test_an_opening_word_is_no_speaker_nor_a_person_for_he() -> None:
+    # "All" and "Chastened" open sentences; they name no one "he" can stand for.
+    text = ("Senator Ann Fowler spoke first.\r\n\r\nAll of this, he acknowledges, could be "
+            "undone. \"It's fair to say,\" he said.\n\n"
+            "Tom Scott spoke at noon 🙂.\n\nChastened, he revised his plan. “The relief will "
+            "be concentrated,” he said.")
+    got = speakers(text)
+    assert got["It's fair to say"] == "Senator Ann Fowler"
+    assert got["The relief will be concentrated"] == "Tom Scott"
+
+
+def test_a_sentence_opening_word_is_no_speaker() -> None:
+    text = ("Contrary to his claim that people would ''learn nothing at all,'' there would be "
+            "a wealth of information.\n\nFollowing Monday’s debate Politifact checked the claim "
+            "of “thousands of shootings” in Chicago.")
+    assert speakers(text) == {}  # neither "Contrary" nor "Following Monday’s debate"

@@ -23,7 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from annotator.core.model import Span
-from annotator.suggest.mentions import REPORTING, name_spans, trie
+from annotator.suggest.mentions import NOT_NAMES, REPORTING, name_spans, trie
 from annotator.suggest.quotes import Quotation
 
 _ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|long|previously|recently|" \
@@ -46,24 +46,32 @@ _TITLE_WORDS = (r"(?:former|then|longtime|veteran|state|senior|top|chief|deputy|
 # A noun phrase that may speak: a run of capitalised words (a name, with its title), a
 # determiner and a few words ("the former vice president’s spokeswoman"), or a pronoun.
 _CAP = r"[A-Z][\w'’.&-]*"
+# A party and state in parentheses after a lawmaker's name: "Rep. John Mica (R-Fla.)".
+_PARTY = r"(?:[ \t]+\((?:[DRI]|[DRI]-[A-Z][\w. ]{1,12}|[A-Z][a-z]{1,5}\.?)\))?"
 _NP = (rf"(?<![\w'’.&-])(?:{_CAP}(?:[ \t]+{_CAP}){{0,3}}[ \t]+(?:{_TITLE_WORDS}[ \t]+){{1,2}}{_CAP}"
        rf"(?:[ \t]+{_CAP}){{0,3}}"
        rf"|{_CAP}(?:[ \t]+{_CAP}){{0,3}}['’]s[ \t]+(?:[a-z][\w-]*[ \t]+){{0,2}}[a-z][\w-]*"
-       rf"|{_CAP}(?:[ \t]+(?:(?:of|for|de|von|van|al|bin|la)[ \t]+)?{_CAP}){{0,5}}"
+       rf"|{_CAP}(?:[ \t]+(?:(?:of|for|de|von|van|al|bin|la)[ \t]+)?{_CAP}){{0,5}}{_PARTY}"
        r"|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Ss]everal|[Mm]any|[Ss]ome|[Hh]is|[Hh]er|"
        r"[Tt]heir|[Ii]ts|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)[ \t]+(?:[\w'’.-]+[ \t]+){0,6}?"
        r"(?!and\b|or\b|but\b)[\w'’-]+"
        r"|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|[Ii]t)")
 # After a quotation a speaker may open with its title in lower case ("…,” said former
 # Utah governor Michael Leavitt) or be a plural ("…,” federal prosecutors wrote).
-_NP_AFTER = (rf"(?:(?:{_TITLE_WORDS}[ \t]+){{1,5}}{_CAP}(?:[ \t]+{_CAP}){{0,3}}|{_NP}"
+_NP_AFTER = (rf"(?:(?:{_TITLE_WORDS}[ \t]+){{1,5}}{_CAP}(?:[ \t]+{_CAP}){{0,3}}{_PARTY}|{_NP}"
              r"|(?:[a-z][\w-]*[ \t]+)?[a-z][\w-]*s)")
 _APPOSITION = r"(?:[ \t]*,[^,\n“”\"]{1,70},)?"
 _GAP_AFTER = r"[ \t,.;:!?—–-]*"
+# After "said" a full name may follow a few words in lower case or figures ("…,” said
+# 9/11 widow Terry Strada).
+_NP_NAMED = rf"(?:[a-z0-9][\w/'’-]*[ \t]+){{1,3}}?{_CAP}(?:[ \t]+{_CAP}){{1,3}}{_PARTY}(?=[ \t]*[,.;\n]|$)"
 _AFTER_VERB_FIRST = re.compile(
-    rf"{_GAP_AFTER}(?:{_ADV}{_VERB}|according[ \t]+to)[ \t]+(?P<who>{_NP_AFTER})")
+    rf"{_GAP_AFTER}(?:{_ADV}{_VERB}|according[ \t]+to)[ \t]+(?P<who>{_NP_NAMED}|{_NP_AFTER})")
+_LONG_APPOSITION = r"(?:[ \t]*,[^,\n“”\"]{1,70}(?:,[^,\n“”\"]{1,70}){0,2},)?"
 _AFTER_SUBJECT_FIRST = re.compile(
-    rf"{_GAP_AFTER}(?P<who>{_NP_AFTER}){_APPOSITION}[ \t]+{_ADV}{_VERB}")
+    rf"{_GAP_AFTER}(?P<who>{_NP_AFTER}){_LONG_APPOSITION}[ \t]+{_ADV}{_VERB}")
+# A quotation signed after a dash, as readers' letters are ("…” ― Martha Aguilar).
+_SIGNED = re.compile(rf"[ \t.,]*[―—–][ \t]*(?P<who>{_CAP}(?:[ \t]+{_CAP}){{1,4}})[ \t.]*(?=\n|$|[“\"”])")
 _BEFORE = re.compile(
     rf"(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}(?:[ \t]+[\w'’.-]+){{0,5}}?"
     r"[ \t]*[,:]?[ \t]*(?:that[ \t]*)?[“\"«„]?[ \t]*$")
@@ -95,6 +103,9 @@ _STRETCH = 4096
 # "They said": a group named by a noun phrase just before ("the officials", "critics").
 _GROUP = re.compile(r"(?P<who>\b(?:the|The|many|Many|some|Some|other|Other)[ \t]+"
                     r"(?:[\w'’-]+[ \t]+){0,2}?[a-z][\w'’-]*s)\b")  # how far back a pronoun looks for the actor it stands for
+_OPENING_WORDS = {"Though", "Although", "Contrary", "More", "Less", "Similarly", "Like",
+                  "Unlike", "Per", "Given", "Amid", "Among", "Despite", "Whether", "Once",
+                  "Nor", "Neither", "Either", "Both", "All", "Few", "Much", "Whatever"}
 _SCORES = {"edge": 0.85, "sentence": 0.65, "before": 0.6, "subject": 0.4}
 
 
@@ -233,7 +244,8 @@ class Speakers:
             stop = text.find("\n", right, right + 160)
             tail_end = stop if stop >= 0 else min(len(text), right + 160)
             for pattern, why in ((_AFTER_VERB_FIRST, "named after it"),
-                                 (_AFTER_SUBJECT_FIRST, "speaks right after it")):
+                                 (_AFTER_SUBJECT_FIRST, "speaks right after it"),
+                                 (_SIGNED, "signed after a dash")):
                 m = pattern.match(text, right, tail_end)
                 if m is not None:
                     got = self._who(m.start("who"), m.end("who"), f"{why}: “{_said(m)}”")
@@ -291,7 +303,7 @@ class Speakers:
         m = _OPENING.match(piece)
         if m is not None and not _quoted(text, first + m.end("who"), left):
             a, b = first + m.start("who"), first + m.end("who")
-            if text[a:b].split()[0] not in ("The", "A", "An", "It", "This", "That"):
+            if _subject_name(text[a:b]):
                 return self._who(a, b, "subject of the sentence that holds it",
                                  score=_SCORES["subject"])
         return None
@@ -469,6 +481,8 @@ class Speakers:
         return q.end, span
 
     def _person(self, words: list[str]) -> bool:
+        if len(words) == 1 and _not_a_person(words[0]):
+            return False
         return words[0][:1].isupper() and not any(w in _PERSON_BAD for w in words)
 
     def _speaks(self, start: int, end: int) -> bool:
@@ -494,6 +508,24 @@ def _quoted(text: str, a: int, b: int) -> bool:
     another quotation's)."""
     piece = text[a:b].rstrip(" \t“\"«„")
     return any(m in piece for m in "“”\"«»")
+
+
+def _subject_name(words: str) -> bool:
+    """Whether the words a sentence opens with may be its speaking subject: not an
+    article, "It", an opening word ("Though", "Following Monday's debate", "Contrary") nor
+    a party's initials ("D-Va")."""
+    first = words.split()[0]
+    if first in ("The", "A", "An", "It", "This", "That"):
+        return False  # "The so-called “peace plan” failed": a thing, no speaker
+    # (An opening "But" or "In" is left to _who, which reads past it.)
+    return not (first in _OPENING_WORDS or first.endswith(("ing", "ly")) or re.match(r"[DRI]-[A-Z]", first))
+
+
+def _not_a_person(word: str) -> bool:
+    """A capitalised word alone that names no person: a sentence's opening word ("All",
+    "Chastened", "Similarly") or a people ("African-Americans", "Democrats")."""
+    return (word in NOT_NAMES or word in _OPENING_WORDS or word.endswith(("ed", "ing", "ly"))
+            or word.endswith(("icans", "ians", "ists", "crats", "ites", "ese")))
 
 
 def _said(m: re.Match) -> str:
