@@ -303,7 +303,7 @@ class Speakers:
         m = _OPENING.match(piece)
         if m is not None and not _quoted(text, first + m.end("who"), left):
             a, b = first + m.start("who"), first + m.end("who")
-            if _subject_name(text[a:b]):
+            if _subject_name(text[a:b], text[b:left]):
                 return self._who(a, b, "subject of the sentence that holds it",
                                  score=_SCORES["subject"])
         return None
@@ -510,13 +510,15 @@ def _quoted(text: str, a: int, b: int) -> bool:
     return any(m in piece for m in "“”\"«»")
 
 
-def _subject_name(words: str) -> bool:
-    """Whether the words a sentence opens with may be its speaking subject: not an
-    article, "It", an opening word ("Though", "Following Monday's debate", "Contrary") nor
+def _subject_name(words: str, rest: str) -> bool:
+    """Whether the words a sentence opens with (``rest`` the words between them and the
+    quotation) may be its speaking subject: not "It", not a noun phrase the quotation
+    ends, not an opening word ("Though", "Following Monday's debate", "Contrary") nor
     a party's initials ("D-Va")."""
     first = words.split()[0]
-    if first in ("The", "A", "An", "It", "This", "That"):
-        return False  # "The so-called “peace plan” failed": a thing, no speaker
+    if first == "It" or first in ("The", "A", "An", "This", "That") and (
+            len(words.split()) == 1 or not re.match(r"[ \t]+[a-z]", rest)):
+        return False  # "The so-called “peace plan” failed": the quotation is in the subject
     # (An opening "But" or "In" is left to _who, which reads past it.)
     return not (first in _OPENING_WORDS or first.endswith(("ing", "ly")) or re.match(r"[DRI]-[A-Z]", first))
 
