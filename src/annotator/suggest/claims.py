@@ -68,6 +68,7 @@ _APPOSED = r"(?:(?:,[^,\n]{1,60}){1,3},|[ \t]+[—–][^—–\n]{1,60}[—–])
 _SUBJECT_THEN = re.compile(rf"{_SUBJECT}{_APPOSED}[ \t]+{_ADV}")
 _VERB_THEN = re.compile(
     rf"{_VERB}(?:(?P<obj>{_OBJ})[ \t]*,?[ \t]+(?P<lead>{_LEAD})|[ \t]*,?[ \t]+(?P<bare>that[ \t]+)?)")
+_SUBJECT_FIRSTS = set("hstwia")  # he, she, they, we, it, the, a, an, another
 _WORD_STARTS = re.compile(r"(?:(?<=[ \t“\"(])|^)[^ \t]")
 _ADVERBS = {"has", "have", "had", "also", "long", "later", "then", "again", "once", "earlier",
             "previously", "recently", "further", "never", "would", "will", "could", "still",
@@ -120,11 +121,14 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_A_MARK = re.compile("[“”\"«»„]")
+
+
 def _quoted_share(text: str, start: int, end: int) -> float:
     """The share of ``[start, end)`` between its first and last quotation mark."""
+    if _A_MARK.search(text, start, end) is None:
+        return 0.0  # the most of them: one search, not six
     firsts = [i for i in (text.find(m, start, end) for m in "“”\"«»„") if i >= 0]
-    if not firsts:
-        return 0.0
     last = max(text.rfind(m, start, end) for m in "“”\"«»„")
     first = min(firsts)
     if last <= first:
@@ -187,29 +191,34 @@ def _ends_sentence(text: str, i: int) -> bool:
     return not (k < len(text) and text[k].islower())
 
 
+_END_MARK = re.compile(r"[.?!;] ")
+_END_BACKWARDS = re.compile(r" [.?!;]")  # the same, in a reversed string
+
+
 def _sentence_around(text: str, at: int, n: int) -> tuple[int, int]:
     """The sentence holding ``at``: from after the last sentence end (". ", "! ", "? "
     that ends one, or a line end) before it to the first after it (its full stop and
     closing marks included)."""
     lo = max(0, at - 600)
     start = text.rfind("\n", lo, at)
-    for mark in (". ", "? ", "! ", "; "):
-        i = text.rfind(mark, max(lo, start), at)
-        while i > start and not _ends_sentence(text, i):
-            i = text.rfind(mark, max(lo, start), i)
-        start = max(start, i)
+    # The nearest ". ", "? ", "! " or "; " before ``at`` that ends a sentence: one search
+    # of the few hundred characters before it, read backwards.
+    window = max(lo, start)
+    for m in _END_BACKWARDS.finditer(text[window:at][::-1]):
+        i = at - m.end()
+        if _ends_sentence(text, i):
+            start = max(start, i)
+            break
     start = lo if start < 0 else start + 1
     while start < at and text[start] in " \t”\"’)":
         start += 1
     hi = min(n, at + 1000)
     line = text.find("\n", at, hi)
     end = line if line >= 0 else hi
-    for mark in (". ", "? ", "! ", "; "):
-        i = text.find(mark, at, end)
-        while i >= 0 and not _ends_sentence(text, i):
-            i = text.find(mark, i + 1, end)
-        if 0 <= i < end:
-            end = i
+    for m in _END_MARK.finditer(text, at, end):
+        if _ends_sentence(text, m.start()):
+            end = m.start()
+            break
     end = end + 1 if end < line or (line < 0 and end < hi) else end
     end = min(end, n)
     while end < n and text[end] in "”\"’)":
@@ -297,6 +306,8 @@ def _subject_before(sentence: str, verb_at: int) -> tuple[int, int] | None:
     adverbs, right at the verb."""
     starts = [w.start() for w in _WORD_STARTS.finditer(sentence, max(0, verb_at - 100), verb_at)]
     for at in starts[-10:]:  # a subject with its appositions is at most ten words
+        if not (sentence[at].isupper() or sentence[at] in _SUBJECT_FIRSTS):
+            continue  # no subject starts there (a capital, a pronoun or a determiner does)
         m = _SUBJECT_THEN.fullmatch(sentence, at, verb_at)
         if m is not None:
             return m.span("subj")
