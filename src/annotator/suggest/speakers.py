@@ -67,21 +67,26 @@ _GAP_AFTER = r"[ \t,.;:!?—–-]*"
 _NP_NAMED = rf"(?:[a-z0-9][\w/'’-]*[ \t]+){{1,3}}?{_CAP}(?:[ \t]+{_CAP}){{1,3}}{_PARTY}(?=[ \t]*[,.;\n]|$)"
 _AFTER_VERB_FIRST = re.compile(
     rf"{_GAP_AFTER}(?:{_ADV}{_VERB}|according[ \t]+to)[ \t]+(?P<who>{_NP_NAMED}|{_NP_AFTER})")
-_LONG_APPOSITION = r"(?:[ \t]*,[^,\n“”\"]{1,70}(?:,[^,\n“”\"]{1,70}){0,2},)?"
+# (Possessive: a piece between commas is read once, never tried shorter, as no shorter
+# piece ends at a comma.)
+_LONG_APPOSITION = r"(?:[ \t]*,[^,\n“”\"]{1,70}+(?:,[^,\n“”\"]{1,70}+){0,2},)?"
 _AFTER_SUBJECT_FIRST = re.compile(
     rf"{_GAP_AFTER}(?P<who>{_NP_AFTER}){_LONG_APPOSITION}[ \t]+{_ADV}{_VERB}")
 # A quotation signed after a dash, as readers' letters are ("…” ― Martha Aguilar).
 _SIGNED = re.compile(rf"[ \t.,]*[―—–][ \t]*(?P<who>{_CAP}(?:[ \t]+{_CAP}){{1,4}})[ \t.]*(?=\n|$|[“\"”])")
+# (Tried only at a word's start: a search tries every place of its window, and the noun
+# phrase's alternatives are costly to try in the middle of a word, where none begins.)
+_WORD_START = r"(?<![\w'’.&-])(?=[A-Za-z])"
 _BEFORE = re.compile(
-    rf"(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}(?:[ \t]+[\w'’.-]+){{0,5}}?"
+    rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}(?:[ \t]+[\w'’.-]+){{0,5}}?"
     r"[ \t]*[,:]?[ \t]*(?:that[ \t]*)?[“\"«„]?[ \t]*$")
 _COLON = re.compile(rf"(?:(?:^|[.!?][ \t]+|\n)(?P<who>{_NP})|(?<![\w'’-])(?P<name>{_CAP}"
                     rf"(?:[ \t]+{_CAP}){{1,3}}))[ \t]*:[ \t]*[“\"«„]?[ \t]*$")
 _ACCORDING = re.compile(rf"[Aa]ccording[ \t]+to[ \t]+(?P<who>{_NP})[ \t]*,[ \t]*[“\"«„]?[ \t]*$")
 # The subject of a verb of saying earlier in the sentence: what stands right before it.
-_SUBJECT_BEFORE_VERB = re.compile(rf"(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}$")
+_SUBJECT_BEFORE_VERB = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}$")
 # A noun phrase speaking in a paragraph, and a verb of saying right after a name.
-_SPEAKS_IN = re.compile(rf"(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}")
+_SPEAKS_IN = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}")
 _SPEAKS_NEXT = re.compile(rf"{_APPOSITION}[ \t]+{_ADV}{_VERB}")
 _OPENING = re.compile(rf"[ \t“\"]*(?:[A-Z][^,\n“”\"]{{2,60}},[ \t]+)?(?P<who>{_NP})")
 _CALLED = re.compile(r"(?:called|calls|call|described|describes|dubbed|labeled|labelled|"
