@@ -280,3 +280,12 @@ def test_a_sentence_opening_word_is_no_speaker() -> None:
             "a wealth of information.\n\nFollowing Monday’s debate Politifact checked the claim "
             "of “thousands of shootings” in Chicago.")
     assert speakers(text) == {}  # neither "Contrary" nor "Following Monday’s debate"
+
+
+def test_a_straight_mark_closes_a_curly_quotation() -> None:
+    text = ("“At this point, I don’t think there is bad publicity,\" said Mayor Don Guardian 🙂. "
+            "“We’ve made mistakes.\"\r\n\r\n\"Fine,” she said.")
+    got = speakers(text)
+    assert got["At this point, I don’t think there is bad publicity"] == "Mayor Don Guardian"
+    assert [text[q.start:q.end] for q in quotations(with_marks(text))] == [
+        "At this point, I don’t think there is bad publicity", "We’ve made mistakes.", "Fine"]

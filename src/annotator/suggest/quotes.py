@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from annotator.core.quotes import role
 
 _MARKS = re.compile("[\"“”‘’«»„‚‹›＂]")
-_CLOSERS = {"“": "”“", "„": "“”", "«": "»", "»": "«", "‘": "’", "‚": "‘’", "‹": "›",
+# (A straight mark closes a curly one: sources that mix them, “…," said X.)
+_CLOSERS = {"“": "”“\"", "„": "“”\"", "«": "»", "»": "«", "‘": "’", "‚": "‘’", "‹": "›",
             '"': '"”“', "＂": "＂"}
 _SINGLE = set("‘‚’")
 _TWO_APOSTROPHES = re.compile(r"(?<!')''")
