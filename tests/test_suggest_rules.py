@@ -289,3 +289,14 @@ def test_a_straight_mark_closes_a_curly_quotation() -> None:
     assert got["At this point, I don’t think there is bad publicity"] == "Mayor Don Guardian"
     assert [text[q.start:q.end] for q in quotations(with_marks(text))] == [
         "At this point, I don’t think there is bad publicity", "We’ve made mistakes.", "Fine"]
+
+
+def test_a_short_quotation_between_leaves_the_subject_its_speaker() -> None:
+    text = ("Sanders said on ABC’s “This Week” that he would “take a look at such a law.”\n\n"
+            "Clinton said “we must act now, before the season is over and done,” and that "
+            "“time is short.”")
+    got = speakers(text)
+    assert got["take a look at such a law."] == "Sanders"
+    assert got["This Week"] == "Sanders"
+    # After a long quotation the subject is that quotation's, not proposed again.
+    assert "time is short." not in got

@@ -111,6 +111,7 @@ _GROUP = re.compile(r"(?P<who>\b(?:the|The|many|Many|some|Some|other|Other)[ \t]
 _OPENING_WORDS = {"Though", "Although", "Contrary", "More", "Less", "Similarly", "Like",
                   "Unlike", "Per", "Given", "Amid", "Among", "Despite", "Whether", "Once",
                   "Nor", "Neither", "Either", "Both", "All", "Few", "Much", "Whatever"}
+_SHORT_BETWEEN = 8  # words: a quotation this short between a subject and its verb's quotation
 _SCORES = {"edge": 0.85, "sentence": 0.65, "before": 0.6, "subject": 0.4}
 
 
@@ -297,7 +298,10 @@ class Speakers:
             if m is None:
                 continue
             a, b = first + m.start("who"), first + m.end("who")
-            if _quoted(text, b, left):
+            if _quoted(text, b, left) and self._long_quotation(b, left):
+                # A long quotation between: the subject is that quotation's speaker. A
+                # short one (a title, a word quoted) leaves it this one's too: "Sanders
+                # said on “This Week” that he would “take a look”".
                 continue
             got = self._who(a, b, f"subject of “{verb.group(0)}” in its sentence",
                             score=_SCORES["sentence"])
@@ -312,6 +316,15 @@ class Speakers:
                 return self._who(a, b, "subject of the sentence that holds it",
                                  score=_SCORES["subject"])
         return None
+
+    def _long_quotation(self, a: int, b: int) -> bool:
+        """Whether a quotation of more than a few words lies in ``[a, b)``."""
+        i = bisect_left(self.q_starts, a)
+        while i < len(self.quotations) and self.quotations[i].start < b:
+            if self.quotations[i].words > _SHORT_BETWEEN:
+                return True
+            i += 1
+        return False
 
     def _alone(self, left: int, right: int) -> bool:
         text = self.text
