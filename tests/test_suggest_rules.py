@@ -300,3 +300,22 @@ def test_a_short_quotation_between_leaves_the_subject_its_speaker() -> None:
     assert got["This Week"] == "Sanders"
     # After a long quotation the subject is that quotation's, not proposed again.
     assert "time is short." not in got
+
+
+def test_a_speaker_of_determiners_only_names_no_one() -> None:
+    """"The" overlaps the gold "The company" but names no one: not counted right."""
+    from annotator.core.suggestions import SuggestedLink, SuggestedSpan
+
+    text = "The company said “we grow” on Monday."
+    quote = text.index("we grow")
+    spans = [Span("a", "d", 0, 11, "actor", "The company", "g", "", ""),
+             Span("q", "d", quote, quote + 7, "quote", "we grow", "g", "", "")]
+    gold = GoldArticle("d", text, spans, [Relation("r", "d", "said_by", "q", "a", "g", "", "")])
+    for end, right in ((3, 0), (11, 1)):
+        predicted = Suggestions("quotes", [
+            SuggestedSpan("q", quote, quote + 7, "quote", 0.9, "x"),
+            SuggestedSpan("s", 0, end, "actor", 0.5, "x")],
+            [SuggestedLink("said_by", "q", "s", 0.5, "x")])
+        report = Report()
+        score_article(report, gold, [predicted])
+        assert (report.speaker_asked, report.speaker_right) == (1, right), text[:end]

@@ -6,8 +6,9 @@ character). Links match by label and their two spans, each matched the same way.
 predicted item is right when some gold item matches it (precision); a gold item is found
 when some prediction matches it (recall). Two extra figures: *speaker*, the share of gold
 quotes found (overlap) whose predicted said_by target matches a gold speaker of that
-quote; *actor mentions*, the actors suggester's further mentions when the first mention
-of each gold actor's words is given as marked (the rest of that actor's gold mentions
+quote (a target of determiners only, "The", names no one and never matches); *actor
+mentions*, the actors suggester's further mentions when the first mention of each gold
+actor's words is given as marked (the rest of that actor's gold mentions
 are what it should find), and how many of them repeat a gold source's name
 (:func:`repeat_counts`, since PolNeAR marks only the actors that speak);
 :func:`mention_counts` measures them against an exhaustive gold of every mention."""
@@ -232,7 +233,9 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
         if not hits:
             continue
         report.speaker_asked += 1
-        targets = [t for h in hits for t in said.get(h, [])]
+        # A predicted speaker that is only a determiner ("The" in "The company said")
+        # names no one, whatever it overlaps.
+        targets = [t for h in hits for t in said.get(h, []) if _names_someone(text, t)]
         if any(_matches(t, g, "overlap") for t in targets for g in speakers[quote]):
             report.speaker_right += 1
             report.speaker_resolved += 1
@@ -249,6 +252,15 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
                          _words(text, names[i - 1]) for t in targets):
                 report.speaker_resolved += 1
                 break
+
+
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "some", "many", "most",
+                "other", "another", "each", "every", "his", "her", "their", "its", "our", "my",
+                "your", "no", "all", "both", "such"}
+
+
+def _names_someone(text: str, r: Range) -> bool:
+    return any(w not in _DETERMINERS for w in _words(text, r))
 
 
 def _words(text: str, r: Range) -> list[str]:
