@@ -141,7 +141,6 @@ class _Run:
         out = Suggestions("claims")
         label = self.rules["reported"]
         link = self.rules["said_by"] if label == self.rules["quote"] else self.rules["claimed_by"]
-        quoted = _Ranges((q.start, q.end) for q in self.quotations())
         marked = _Ranges(s for s in self.spans if s.label in (label, self.rules["quote"],
                                                              self.rules["claim"]))
         by_range = {(s.start, s.end): s for s in actors}
@@ -149,7 +148,8 @@ class _Run:
         made: dict[tuple[int, int], str] = {}
         for n, r in enumerate(reported(self.view, sorted((q.start, q.end)
                                                          for q in self.quotations()))):
-            if quoted.overlaps(r.start, r.end) or marked.overlaps(r.start, r.end):
+            # (reported() leaves out what overlaps a quotation: only what is marked here.)
+            if marked.overlaps(r.start, r.end):
                 continue
             key = f"claim:{n}"
             out.spans.append(SuggestedSpan(key, r.start, r.end, label, r.score, r.reason))
