@@ -427,6 +427,8 @@ class Speakers:
                                                                   start):
                 continue
             words = self.text[start:end].split()
+            if _sentence_cut(words):
+                continue  # "Americans. He": a run over a sentence's end names no one
             if person:
                 if not self._person(words):
                     continue
@@ -539,6 +541,28 @@ def _subject_name(words: str, rest: str) -> bool:
         return False  # "The so-called “peace plan” failed": the quotation is in the subject
     # (An opening "But" or "In" is left to _who, which reads past it.)
     return not (first in _OPENING_WORDS or first.endswith(("ing", "ly")) or re.match(r"[DRI]-[A-Z]", first))
+
+
+# Abbreviations whose full stop ends no sentence (titles, states, companies).
+_ABBREVIATIONS = {"Mrs", "Sen", "Rep", "Gov", "Gen", "Col", "Prof", "Sgt", "Capt", "Cmdr",
+                  "Adm", "Lt", "Jr", "Sr", "St", "Inc", "Corp", "Co", "Ltd", "Ft", "Mt", "Ave",
+                  "Calif", "Fla", "Ariz", "Mass", "Conn", "Tenn", "Wash", "Mich", "Minn", "Wis",
+                  "Ill", "Ind", "Okla", "Nev", "Colo", "Ore", "Ala", "Ark", "Del", "Ga", "Kan",
+                  "Ky", "La", "Md", "Miss", "Mo", "Mont", "Neb", "Va", "Vt", "Wyo", "Pa", "Tex",
+                  "Dept", "Gov't", "No", "Vol", "Rev", "Msgr", "Fr"}
+
+
+def _sentence_cut(words: list[str]) -> int:
+    """The index of the word after the last sentence end inside ``words`` (a word of
+    three letters or more ending in a full stop, no abbreviation, initial or "U.S."),
+    0 when none."""
+    for k in range(len(words) - 1, 0, -1):
+        w = words[k - 1]
+        if w.endswith((".", ".”", '."')):
+            core = w.rstrip(".”\"")
+            if len(core) >= 3 and "." not in core and core not in _ABBREVIATIONS:
+                return k
+    return 0
 
 
 def _not_a_person(word: str) -> bool:

@@ -1,0 +1,16 @@
+"""Speaker rules of issue 17's third round (pronouns and the speakers of quotations),
+each on a small messy text: curly quotes, em dashes, CRLF, emoji (offsets are Python str
+indices, checked by test_suggest_rules.run)."""
+
+from __future__ import annotations
+
+from test_suggest_rules import speakers
+
+
+def test_a_run_of_capitals_over_a_sentences_end_is_no_one_a_pronoun_stands_for() -> None:
+    text = ("Dana Perino toured Ohio — 🙂 — on Monday.\r\nThe crowd cheered Americans. He said "
+            "nothing of it.\r\n“We will win,” she said.")
+    assert speakers(text) == {"We will win": "Dana Perino"}
+    # A title's full stop ends no sentence: the name after it stays whole.
+    text = "The Rev. Peter Wherry spoke.\r\n“Pray,” he said — 🙏."
+    assert speakers(text) == {"Pray": "Rev. Peter Wherry"}
