@@ -14,3 +14,13 @@ def test_a_run_of_capitals_over_a_sentences_end_is_no_one_a_pronoun_stands_for()
     # A title's full stop ends no sentence: the name after it stays whole.
     text = "The Rev. Peter Wherry spoke.\r\n“Pray,” he said — 🙏."
     assert speakers(text) == {"Pray": "Rev. Peter Wherry"}
+
+
+def test_a_word_alone_opening_a_sentence_is_a_name_only_if_used_as_one_elsewhere() -> None:
+    text = ("Tim Kaine met donors in Richmond 🙂.\r\nHours later — after dark — the rally began.\r\n"
+            "“We are ready,” he told the crowd.")
+    assert speakers(text) == {"We are ready": "Tim Kaine"}
+    # "Kaine" opens a sentence, and the article also says "Sen. Kaine": a name.
+    text = ("Sen. Kaine met donors.\r\nHours passed — after dark 🙂. Kaine arrived.\r\n"
+            "“We are ready,” he told the crowd.")
+    assert speakers(text) == {"We are ready": "Kaine"}

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 from annotator.core.model import Span
 from annotator.suggest.mentions import NOT_NAMES, REPORTING, name_spans, trie
+from annotator.suggest.naming import NameUse, sentence_cut
 from annotator.suggest.quotes import Quotation
 
 _ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|long|previously|recently|" \
@@ -131,6 +132,7 @@ class Speakers:
         self._asked: dict[tuple[int, int], tuple[Span, str, float] | None] = {}
         self._made: dict[tuple[int, int], Span] = {}
         self._groups = self._runs_on()
+        self._uses = NameUse(text)
 
     # -- the whole quotation -------------------------------------------------------------
 
@@ -427,12 +429,16 @@ class Speakers:
                                                                   start):
                 continue
             words = self.text[start:end].split()
-            if _sentence_cut(words):
+            if sentence_cut(words):
                 continue  # "Americans. He": a run over a sentence's end names no one
             if person:
                 if not self._person(words):
                     continue
-                if self._speaks(start, end):
+                if self._speaks(start, end) and (
+                        len(words) > 1 or self._uses.named(words[0], start)
+                        or _SPEAKS_NEXT.match(self.text, end, end + 90)):
+                    # (A word alone opening a sentence, "Hours", "Bombs", "Harsh", is a
+                    # name only when the article uses it as one elsewhere.)
                     return self._mention(start, end)
                 if fallback is None and (len(words) >= 2 or _TITLED.match(words[0])):
                     fallback = self._mention(start, end)
@@ -541,28 +547,6 @@ def _subject_name(words: str, rest: str) -> bool:
         return False  # "The so-called “peace plan” failed": the quotation is in the subject
     # (An opening "But" or "In" is left to _who, which reads past it.)
     return not (first in _OPENING_WORDS or first.endswith(("ing", "ly")) or re.match(r"[DRI]-[A-Z]", first))
-
-
-# Abbreviations whose full stop ends no sentence (titles, states, companies).
-_ABBREVIATIONS = {"Mrs", "Sen", "Rep", "Gov", "Gen", "Col", "Prof", "Sgt", "Capt", "Cmdr",
-                  "Adm", "Lt", "Jr", "Sr", "St", "Inc", "Corp", "Co", "Ltd", "Ft", "Mt", "Ave",
-                  "Calif", "Fla", "Ariz", "Mass", "Conn", "Tenn", "Wash", "Mich", "Minn", "Wis",
-                  "Ill", "Ind", "Okla", "Nev", "Colo", "Ore", "Ala", "Ark", "Del", "Ga", "Kan",
-                  "Ky", "La", "Md", "Miss", "Mo", "Mont", "Neb", "Va", "Vt", "Wyo", "Pa", "Tex",
-                  "Dept", "Gov't", "No", "Vol", "Rev", "Msgr", "Fr"}
-
-
-def _sentence_cut(words: list[str]) -> int:
-    """The index of the word after the last sentence end inside ``words`` (a word of
-    three letters or more ending in a full stop, no abbreviation, initial or "U.S."),
-    0 when none."""
-    for k in range(len(words) - 1, 0, -1):
-        w = words[k - 1]
-        if w.endswith((".", ".”", '."')):
-            core = w.rstrip(".”\"")
-            if len(core) >= 3 and "." not in core and core not in _ABBREVIATIONS:
-                return k
-    return 0
 
 
 def _not_a_person(word: str) -> bool:
