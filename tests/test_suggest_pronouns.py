@@ -24,3 +24,12 @@ def test_a_word_alone_opening_a_sentence_is_a_name_only_if_used_as_one_elsewhere
     text = ("Sen. Kaine met donors.\r\nHours passed — after dark 🙂. Kaine arrived.\r\n"
             "“We are ready,” he told the crowd.")
     assert speakers(text) == {"We are ready": "Kaine"}
+
+
+def test_a_no_break_space_is_a_space_between_a_speaker_and_the_verb_or_dash() -> None:
+    text = ("“We check facts — all of them 🙂,” PolitiFact\xa0says.\r\n"
+            "“Build a wall around him.” ―\xa0Steve Quinlan.\r\n"
+            "“Vote,”\xa0said\xa0Sen.\xa0Tim\xa0Kaine.")
+    assert speakers(text) == {"We check facts — all of them 🙂": "PolitiFact",
+                              "Build a wall around him.": "Steve Quinlan",
+                              "Vote": "Sen.\xa0Tim\xa0Kaine"}

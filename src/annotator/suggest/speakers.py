@@ -28,7 +28,7 @@ from annotator.suggest.naming import NameUse, sentence_cut
 from annotator.suggest.quotes import Quotation
 
 _ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|long|previously|recently|" \
-       r"would|will|could|\w+ly)[ \t]+){0,2}"
+       r"would|will|could|\w+ly)[ \t\xa0]+){0,2}"
 # The verbs of saying, and a few more that only speak at a quotation's edge ("…,” the
 # editorial read; “…,” Trump barked).
 _SPEAKING = ("read reads barked cried shot quipped chanted snapped fired lamented conceded "
@@ -48,48 +48,48 @@ _TITLE_WORDS = (r"(?:former|then|longtime|veteran|state|senior|top|chief|deputy|
 # determiner and a few words ("the former vice president’s spokeswoman"), or a pronoun.
 _CAP = r"[A-Z][\w'’.&-]*"
 # A party and state in parentheses after a lawmaker's name: "Rep. John Mica (R-Fla.)".
-_PARTY = r"(?:[ \t]+\((?:[DRI]|[DRI]-[A-Z][\w. ]{1,12}|[A-Z][a-z]{1,5}\.?)\))?"
-_NP = (rf"(?<![\w'’.&-])(?:{_CAP}(?:[ \t]+{_CAP}){{0,3}}[ \t]+(?:{_TITLE_WORDS}[ \t]+){{1,2}}{_CAP}"
-       rf"(?:[ \t]+{_CAP}){{0,3}}"
-       rf"|{_CAP}(?:[ \t]+{_CAP}){{0,3}}['’]s[ \t]+(?:[a-z][\w-]*[ \t]+){{0,2}}[a-z][\w-]*"
-       rf"|{_CAP}(?:[ \t]+(?:(?:of|for|de|von|van|al|bin|la)[ \t]+)?{_CAP}){{0,5}}{_PARTY}"
+_PARTY = r"(?:[ \t\xa0]+\((?:[DRI]|[DRI]-[A-Z][\w. ]{1,12}|[A-Z][a-z]{1,5}\.?)\))?"
+_NP = (rf"(?<![\w'’.&-])(?:{_CAP}(?:[ \t\xa0]+{_CAP}){{0,3}}[ \t\xa0]+(?:{_TITLE_WORDS}[ \t\xa0]+){{1,2}}{_CAP}"
+       rf"(?:[ \t\xa0]+{_CAP}){{0,3}}"
+       rf"|{_CAP}(?:[ \t\xa0]+{_CAP}){{0,3}}['’]s[ \t\xa0]+(?:[a-z][\w-]*[ \t\xa0]+){{0,2}}[a-z][\w-]*"
+       rf"|{_CAP}(?:[ \t\xa0]+(?:(?:of|for|de|von|van|al|bin|la)[ \t\xa0]+)?{_CAP}){{0,5}}{_PARTY}"
        r"|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Ss]everal|[Mm]any|[Ss]ome|[Hh]is|[Hh]er|"
-       r"[Tt]heir|[Ii]ts|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)[ \t]+(?:[\w'’.-]+[ \t]+){0,6}?"
+       r"[Tt]heir|[Ii]ts|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)[ \t\xa0]+(?:[\w'’.-]+[ \t\xa0]+){0,6}?"
        r"(?!and\b|or\b|but\b)[\w'’-]+"
        r"|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|[Ii]t)")
 # After a quotation a speaker may open with its title in lower case ("…,” said former
 # Utah governor Michael Leavitt) or be a plural ("…,” federal prosecutors wrote).
-_NP_AFTER = (rf"(?:(?:{_TITLE_WORDS}[ \t]+){{1,5}}{_CAP}(?:[ \t]+{_CAP}){{0,3}}{_PARTY}|{_NP}"
-             r"|(?:[a-z][\w-]*[ \t]+)?[a-z][\w-]*s)")
-_APPOSITION = r"(?:[ \t]*,[^,\n“”\"]{1,70},)?"
-_GAP_AFTER = r"[ \t,.;:!?—–-]*"
+_NP_AFTER = (rf"(?:(?:{_TITLE_WORDS}[ \t\xa0]+){{1,5}}{_CAP}(?:[ \t\xa0]+{_CAP}){{0,3}}{_PARTY}|{_NP}"
+             r"|(?:[a-z][\w-]*[ \t\xa0]+)?[a-z][\w-]*s)")
+_APPOSITION = r"(?:[ \t\xa0]*,[^,\n“”\"]{1,70},)?"
+_GAP_AFTER = r"[ \t\xa0,.;:!?—–-]*"
 # After "said" a full name may follow a few words in lower case or figures ("…,” said
 # 9/11 widow Terry Strada).
-_NP_NAMED = rf"(?:[a-z0-9][\w/'’-]*[ \t]+){{1,3}}?{_CAP}(?:[ \t]+{_CAP}){{1,3}}{_PARTY}(?=[ \t]*[,.;\n]|$)"
+_NP_NAMED = rf"(?:[a-z0-9][\w/'’-]*[ \t\xa0]+){{1,3}}?{_CAP}(?:[ \t\xa0]+{_CAP}){{1,3}}{_PARTY}(?=[ \t\xa0]*[,.;\n]|$)"
 _AFTER_VERB_FIRST = re.compile(
-    rf"{_GAP_AFTER}(?:{_ADV}{_VERB}|according[ \t]+to)[ \t]+(?P<who>{_NP_NAMED}|{_NP_AFTER})")
+    rf"{_GAP_AFTER}(?:{_ADV}{_VERB}|according[ \t\xa0]+to)[ \t\xa0]+(?P<who>{_NP_NAMED}|{_NP_AFTER})")
 # (Possessive: a piece between commas is read once, never tried shorter, as no shorter
 # piece ends at a comma.)
-_LONG_APPOSITION = r"(?:[ \t]*,[^,\n“”\"]{1,70}+(?:,[^,\n“”\"]{1,70}+){0,2},)?"
+_LONG_APPOSITION = r"(?:[ \t\xa0]*,[^,\n“”\"]{1,70}+(?:,[^,\n“”\"]{1,70}+){0,2},)?"
 _AFTER_SUBJECT_FIRST = re.compile(
-    rf"{_GAP_AFTER}(?P<who>{_NP_AFTER}){_LONG_APPOSITION}[ \t]+{_ADV}{_VERB}")
+    rf"{_GAP_AFTER}(?P<who>{_NP_AFTER}){_LONG_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
 # A quotation signed after a dash, as readers' letters are ("…” ― Martha Aguilar).
-_SIGNED = re.compile(rf"[ \t.,]*[―—–][ \t]*(?P<who>{_CAP}(?:[ \t]+{_CAP}){{1,4}})[ \t.]*(?=\n|$|[“\"”])")
+_SIGNED = re.compile(rf"[ \t\xa0.,]*[―—–][ \t\xa0]*(?P<who>{_CAP}(?:[ \t\xa0]+{_CAP}){{1,4}})[ \t\xa0.]*(?=\n|$|[“\"”])")
 # (Tried only at a word's start: a search tries every place of its window, and the noun
 # phrase's alternatives are costly to try in the middle of a word, where none begins.)
 _WORD_START = r"(?<![\w'’.&-])(?=[A-Za-z])"
 _BEFORE = re.compile(
-    rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}(?:[ \t]+[\w'’.-]+){{0,5}}?"
-    r"[ \t]*[,:]?[ \t]*(?:that[ \t]*)?[“\"«„]?[ \t]*$")
-_COLON = re.compile(rf"(?:(?:^|[.!?][ \t]+|\n)(?P<who>{_NP})|(?<![\w'’-])(?P<name>{_CAP}"
-                    rf"(?:[ \t]+{_CAP}){{1,3}}))[ \t]*:[ \t]*[“\"«„]?[ \t]*$")
-_ACCORDING = re.compile(rf"[Aa]ccording[ \t]+to[ \t]+(?P<who>{_NP})[ \t]*,[ \t]*[“\"«„]?[ \t]*$")
+    rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}(?:[ \t\xa0]+[\w'’.-]+){{0,5}}?"
+    r"[ \t\xa0]*[,:]?[ \t\xa0]*(?:that[ \t\xa0]*)?[“\"«„]?[ \t\xa0]*$")
+_COLON = re.compile(rf"(?:(?:^|[.!?][ \t\xa0]+|\n)(?P<who>{_NP})|(?<![\w'’-])(?P<name>{_CAP}"
+                    rf"(?:[ \t\xa0]+{_CAP}){{1,3}}))[ \t\xa0]*:[ \t\xa0]*[“\"«„]?[ \t\xa0]*$")
+_ACCORDING = re.compile(rf"[Aa]ccording[ \t\xa0]+to[ \t\xa0]+(?P<who>{_NP})[ \t\xa0]*,[ \t\xa0]*[“\"«„]?[ \t\xa0]*$")
 # The subject of a verb of saying earlier in the sentence: what stands right before it.
-_SUBJECT_BEFORE_VERB = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}$")
+_SUBJECT_BEFORE_VERB = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t\xa0]+{_ADV}$")
 # A noun phrase speaking in a paragraph, and a verb of saying right after a name.
-_SPEAKS_IN = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t]+{_ADV}{_VERB}")
-_SPEAKS_NEXT = re.compile(rf"{_APPOSITION}[ \t]+{_ADV}{_VERB}")
-_OPENING = re.compile(rf"[ \t“\"]*(?:[A-Z][^,\n“”\"]{{2,60}},[ \t]+)?(?P<who>{_NP})")
+_SPEAKS_IN = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
+_SPEAKS_NEXT = re.compile(rf"{_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
+_OPENING = re.compile(rf"[ \t“\"]*(?:[A-Z][^,\n“”\"]{{2,60}},[ \t\xa0]+)?(?P<who>{_NP})")
 _CALLED = re.compile(r"(?:called|calls|call|described|describes|dubbed|labeled|labelled|"
                      r"branded|termed|chanted|chant|chanting|shouted|wrote|posted)\b")
 
@@ -102,13 +102,13 @@ _TITLED = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|President|Senator|Govern
                      r"Secretary|Minister|Judge|Mayor)\b")
 # Before a name that is an object or a place, not a speaker: "told MSNBC", "in Iraq".
 _OBJECT_BEFORE = re.compile(r"(?:\b(?:told|to|in|of|at|from|for|on|with|by|against|about|"
-                            r"the|a|an|visited|met|called|than)|['’]s)[ \t]+$")
-_ABBREVIATION_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|St|Lt|Col|Prof)\.[ \t]*$")
+                            r"the|a|an|visited|met|called|than)|['’]s)[ \t\xa0]+$")
+_ABBREVIATION_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|St|Lt|Col|Prof)\.[ \t\xa0]*$")
 _REACH_BACK = 1500
 _STRETCH = 4096
 # "They said": a group named by a noun phrase just before ("the officials", "critics").
-_GROUP = re.compile(r"(?P<who>\b(?:the|The|many|Many|some|Some|other|Other)[ \t]+"
-                    r"(?:[\w'’-]+[ \t]+){0,2}?[a-z][\w'’-]*s)\b")  # how far back a pronoun looks for the actor it stands for
+_GROUP = re.compile(r"(?P<who>\b(?:the|The|many|Many|some|Some|other|Other)[ \t\xa0]+"
+                    r"(?:[\w'’-]+[ \t\xa0]+){0,2}?[a-z][\w'’-]*s)\b")  # how far back a pronoun looks for the actor it stands for
 _OPENING_WORDS = {"Though", "Although", "Contrary", "More", "Less", "Similarly", "Like",
                   "Unlike", "Per", "Given", "Amid", "Among", "Despite", "Whether", "Once",
                   "Nor", "Neither", "Either", "Both", "All", "Few", "Much", "Whatever"}
@@ -165,10 +165,10 @@ class Speakers:
         closing one)."""
         text = self.text
         left = start
-        while left > 0 and text[left - 1] in " \t“\"«„‘":
+        while left > 0 and text[left - 1] in " \t\xa0“\"«„‘":
             left -= 1
         right = end
-        while right < len(text) and text[right] in ",.!?;… \t" and right - end < 3:
+        while right < len(text) and text[right] in ",.!?;… \t\xa0" and right - end < 3:
             right += 1
         if right < len(text) and text[right] in "”\"»’“":
             right += 1
@@ -251,6 +251,8 @@ class Speakers:
         if not before_only:
             stop = text.find("\n", right, right + 160)
             tail_end = stop if stop >= 0 else min(len(text), right + 160)
+            if text[tail_end - 1:tail_end] == "\r":
+                tail_end -= 1  # a CRLF line ends where a LF one does
             for pattern, why in ((_AFTER_VERB_FIRST, "named after it"),
                                  (_AFTER_SUBJECT_FIRST, "speaks right after it"),
                                  (_SIGNED, "signed after a dash")):
@@ -543,7 +545,7 @@ def _subject_name(words: str, rest: str) -> bool:
     a party's initials ("D-Va")."""
     first = words.split()[0]
     if first == "It" or first in ("The", "A", "An", "This", "That") and (
-            len(words.split()) == 1 or not re.match(r"[ \t]+[a-z]", rest)):
+            len(words.split()) == 1 or not re.match(r"[ \t\xa0]+[a-z]", rest)):
         return False  # "The so-called “peace plan” failed": the quotation is in the subject
     # (An opening "But" or "In" is left to _who, which reads past it.)
     return not (first in _OPENING_WORDS or first.endswith(("ing", "ly")) or re.match(r"[DRI]-[A-Z]", first))
