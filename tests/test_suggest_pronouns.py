@@ -33,3 +33,11 @@ def test_a_no_break_space_is_a_space_between_a_speaker_and_the_verb_or_dash() ->
     assert speakers(text) == {"We check facts — all of them 🙂": "PolitiFact",
                               "Build a wall around him.": "Steve Quinlan",
                               "Vote": "Sen.\xa0Tim\xa0Kaine"}
+
+
+def test_verbs_that_speak_at_a_quotations_edge_demanded_joked_pleaded() -> None:
+    text = ("“Why isn’t this proof — 🙂 — of it?” Vitter demanded.\r\n"
+            "“I’m a night owl,” joked Hillary Clinton.\r\nClinton smiled. \"Please stop,\" she pleaded.")
+    assert speakers(text) == {"Why isn’t this proof — 🙂 — of it?": "Vitter",
+                              "I’m a night owl": "Hillary Clinton",
+                              "Please stop": "Clinton"}

@@ -33,7 +33,9 @@ _ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|long|previously|r
 # editorial read; “…,” Trump barked).
 _SPEAKING = ("read reads barked cried shot quipped chanted snapped fired lamented conceded "
              "recalled remembered wrote tweeted posted exclaimed mused scoffed retorted "
-             "countered shouted yelled whispered responded answered replied")
+             "countered shouted yelled whispered responded answered replied demanded wondered "
+             "joked laughed sighed pleaded boasted bragged marveled marvelled teased gushed "
+             "fumed raged")
 _VERB = rf"(?:{trie(sorted(set(REPORTING.split('|')) | set(_SPEAKING.split())))})\b"
 # Words of a title that may stand in lower case in a speaker's name ("Republican pollster
 # Daron Shaw", "said former Utah governor Michael Leavitt").
