@@ -10,7 +10,8 @@ committed to Annotator: this script makes the files where you ask.
 Each article takes its first annotator's brat file (sorted by name; a few articles were
 annotated twice, for agreement). Each attribution (a brat event with Source, Cue and
 Content) becomes, in our scheme: its Content a ``quote`` when the content holds a quotation
-mark (“ ” " « » „) and a ``claim`` otherwise (PolNeAR's own split of direct and indirect
+mark (“ ” " « » „, or the two apostrophes '' some of its sources print for a
+double quotation mark: ''We will win,'' she said) and a ``claim`` otherwise (PolNeAR's own split of direct and indirect
 speech; reported speech in our scheme is a claim unless quoted); its Source an ``actor``;
 and a ``said_by`` (quote) or ``claimed_by`` (claim) link from the content to the source.
 A discontinuous content ("The talks, he said, failed") gives one span per fragment, each
@@ -101,7 +102,7 @@ def convert_article(doc_id: str, text: str, ann: str, counts: dict) -> dict:
             continue
         a, b = source[1][0][0], source[1][-1][1]
         whole = "".join(text[x:y] for x, y in content[1])
-        quoted = any(c in QUOTE_MARKS for c in whole)
+        quoted = any(c in QUOTE_MARKS for c in whole) or "''" in whole
         label = "quote" if quoted else "claim"
         counts[label] += 1
         target = span("actor", a, b)

@@ -6,9 +6,12 @@ character). Links match by label and their two spans, each matched the same way.
 predicted item is right when some gold item matches it (precision); a gold item is found
 when some prediction matches it (recall). Two extra figures: *speaker*, the share of gold
 quotes found (overlap) whose predicted said_by target matches a gold speaker of that
-quote; *actor mentions*, the actors suggester's further mentions when the first mention
-of each gold actor's words is given as marked (the rest of that actor's gold mentions
-are what it should find)."""
+quote (a target of determiners only, "The", names no one and never matches); *actor
+mentions*, the actors suggester's further mentions when the first mention of each gold
+actor's words is given as marked (the rest of that actor's gold mentions
+are what it should find), and how many of them repeat a gold source's name
+(:func:`repeat_counts`, since PolNeAR marks only the actors that speak);
+:func:`mention_counts` measures them against an exhaustive gold of every mention."""
 
 from __future__ import annotations
 
@@ -72,6 +75,11 @@ class Report:
     speaker_asked: int = 0
     speaker_resolved: int = 0  # right, counting a gold pronoun as the name it stands for
     articles: int = 0
+    # The seeded actors run's further mentions (see repeat_counts): proposed, overlapping
+    # a gold source, and a repeat of a gold source's name.
+    mentions_proposed: int = 0
+    mentions_on_source: int = 0
+    mentions_repeating: int = 0
 
     def counts(self, kind: str, match: str) -> Counts:
         return self.kinds.setdefault(kind, {m: Counts() for m in MATCHES})[match]
@@ -79,6 +87,10 @@ class Report:
     @property
     def speaker(self) -> float:
         return self.speaker_right / self.speaker_asked if self.speaker_asked else 0.0
+
+    @property
+    def mention_repeats(self) -> float:
+        return self.mentions_repeating / self.mentions_proposed if self.mentions_proposed else 0.0
 
     @property
     def speaker_through_pronouns(self) -> float:
@@ -92,6 +104,10 @@ class Report:
                         "accuracy": round(self.speaker, 4),
                         "right_through_pronouns": self.speaker_resolved,
                         "accuracy_through_pronouns": round(self.speaker_through_pronouns, 4)},
+            "actor_mention_repeats": {"proposed": self.mentions_proposed,
+                                      "on_a_gold_source": self.mentions_on_source,
+                                      "repeating_a_source_name": self.mentions_repeating,
+                                      "precision": round(self.mention_repeats, 4)},
         }
 
 
@@ -184,17 +200,21 @@ def _link_match(p, g, how: str) -> bool:
     return p[0] == g[0] and _matches(p[1], g[1], how) and _matches(p[2], g[2], how)
 
 
-_PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them"}
+# "who" and "which" too: PolNeAR marks the relative pronoun of "Lavrov, who said …" as
+# the source, and it stands for its antecedent as "he" does.
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them", "who", "which"}
 
 
 def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
               pred_links) -> None:
     """For each gold quote with a gold speaker that a predicted quote overlaps: is the
     predicted said_by target of that quote one of its gold speakers (overlap)? Also
-    counted "through pronouns": a gold speaker that is a pronoun ("he said") stands for
-    the nearest gold actor before it that is not one, and a prediction naming that actor
-    (its last word: "Lavrov" for "Sergei Lavrov") is right, since the suggesters resolve
-    pronouns where the gold does not."""
+    counted "through pronouns": a gold speaker that is a pronoun ("he said", "Lavrov,
+    who said") stands for the nearest gold actor before it that is not one, and a
+    prediction naming that actor (that very span, or a mention whose last word is one of
+    its words: "Lavrov" for "Sergei Lavrov", "Cheung" for "Steven Cheung, a campaign
+    spokesman,") is right, since the suggesters resolve pronouns (issue 17 asks them to)
+    where the gold does not."""
     pred_index = _Index(pred_quotes)
     said: dict[Range, list[Range]] = {}
     for label, src, tgt in pred_links:
@@ -213,7 +233,9 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
         if not hits:
             continue
         report.speaker_asked += 1
-        targets = [t for h in hits for t in said.get(h, [])]
+        # A predicted speaker that is only a determiner ("The" in "The company said")
+        # names no one, whatever it overlaps.
+        targets = [t for h in hits for t in said.get(h, []) if _names_someone(text, t)]
         if any(_matches(t, g, "overlap") for t in targets for g in speakers[quote]):
             report.speaker_right += 1
             report.speaker_resolved += 1
@@ -222,10 +244,23 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
             if " ".join(_words(text, g)) not in _PRONOUNS:
                 continue
             i = bisect_left(names, g)
-            if i and any(_words(text, t)[-1:] == _words(text, names[i - 1])[-1:]
-                         for t in targets):
+            # The prediction names that actor: it is that very span, or its last word is
+            # one of the actor's words ("Steven Cheung" for the gold "Steven Cheung, a
+            # campaign spokesman,", whose last word is "spokesman").
+            if i and any(_matches(t, names[i - 1], "overlap")
+                         or _words(text, t)[-1:][0:1] and _words(text, t)[-1] in
+                         _words(text, names[i - 1]) for t in targets):
                 report.speaker_resolved += 1
                 break
+
+
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "some", "many", "most",
+                "other", "another", "each", "every", "his", "her", "their", "its", "our", "my",
+                "your", "no", "all", "both", "such"}
+
+
+def _names_someone(text: str, r: Range) -> bool:
+    return any(w not in _DETERMINERS for w in _words(text, r))
 
 
 def _words(text: str, r: Range) -> list[str]:
@@ -263,4 +298,107 @@ def evaluate(articles: Iterable[GoldArticle], run: Run, *, min_score: float = 0.
             score_article(sub, rest, only, existing=seeds, kinds={"actor"})
             for how in MATCHES:
                 report.counts("actor mentions", how).add(sub.counts("actor", how))
+            n, on, repeating = repeat_counts(article, [(x.start, x.end) for s in only
+                                                       for x in s.spans])
+            report.mentions_proposed += n
+            report.mentions_on_source += on
+            report.mentions_repeating += repeating
     return report
+
+
+# -- actor mentions, measured fairly ----------------------------------------------------
+
+def first_marked(mentions: Sequence[tuple[Span, str]], marked: Iterable[Range]) -> list[Span]:
+    """The first mention of each entity that an annotator marked (its range is in
+    ``marked``): what the actors suggester is given in :func:`mention_counts`."""
+    marked = set(marked)
+    seeds: dict[str, Span] = {}
+    for span, entity in sorted(mentions, key=lambda m: m[0].start):
+        if (span.start, span.end) in marked:
+            seeds.setdefault(entity, span)
+    return list(seeds.values())
+
+
+def mention_counts(text: str, mentions: Sequence[tuple[Span, str]], seeds: Sequence[Span],
+                   run: Run, *, min_score: float = 0.8) -> dict[str, Counts]:
+    """Precision and recall of the further mentions the actors suggester proposes (scored
+    at least ``min_score``: its weaker candidates, titled names and organisations not yet
+    marked, are left out) from ``seeds``, against an exhaustive gold: ``mentions``, every
+    mention of every entity, each with its entity. A proposal is right when it matches a
+    gold mention (exact, or sharing a character) of the entity of a seed whose words it
+    repeats; the seeds themselves are neither predictions nor gold."""
+    seed_ranges = {(s.start, s.end) for s in seeds}
+    entity_of = {(s.start, s.end): e for s, e in mentions}
+    wanted = {entity_of.get((s.start, s.end)) for s in seeds}
+    gold = [((s.start, s.end), e) for s, e in mentions
+            if (s.start, s.end) not in seed_ranges and e in wanted]
+    proposed = [(s.start, s.end) for r in run(text, list(seeds), [], kinds={"actors"})
+                for s in r.spans if s.score >= min_score]
+    out = {}
+    for how in MATCHES:
+        c = Counts(predicted=len(proposed), gold=len(gold))
+        c.right = sum(1 for p in proposed if any(_matches(p, g, how) for g, _ in gold))
+        c.found = sum(1 for g, _ in gold if any(_matches(p, g, how) for p in proposed))
+        out[how] = c
+    return out
+
+
+# A gold source whose text is one of these after its determiner is no name: a repeat of
+# it ("officials", "the company", "he") need not be the same entity.
+_ORG_WORDS = {"house", "states", "department", "court", "party", "times", "post", "news",
+              "union", "nations", "office", "committee", "ministry", "council", "bank",
+              "university", "agency", "service", "campaign", "administration", "congress",
+              "senate", "government", "kingdom", "republic", "press", "street", "journal"}
+_LEADS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its"}
+
+
+def _source_names(text: str, golds: Iterable[Range]) -> tuple[set[str], set[str]]:
+    """The names among gold sources (their text without a leading determiner, when every
+    word is capitalised or a short joining word) and the surnames of the person-like ones
+    (two or three capitalised words, the last no organisation's word)."""
+    full: set[str] = set()
+    last: set[str] = set()
+    for a, b in golds:
+        words = text[a:b].split()
+        lead = ""
+        while words and words[0].lower() in _LEADS:
+            lead += words[0] + " "
+            words = words[1:]
+        if not words or words[0].lower() in _PRONOUNS:
+            continue
+        if not all(w[:1].isupper() or w[:1] == "(" or w in ("of", "for", "and", "in", "de")
+                   for w in words) or not words[-1][:1].isupper():
+            continue
+        name = " ".join(words).rstrip(",.")
+        if name.endswith(("'s", "’s")):
+            name = name[:-2]
+        full.update((name, lead + name))
+        if 2 <= len(words) <= 3 and words[-1].lower().strip(",.") not in _ORG_WORDS and all(
+                w[:1].isupper() or w[:1] == "(" for w in words):
+            last.add(words[-1].strip(",.’'").removesuffix("’s").removesuffix("'s"))
+    return full, last
+
+
+def repeat_counts(article: GoldArticle, proposed: Sequence[Range], label: str = "actor"
+                  ) -> tuple[int, int, int]:
+    """(proposed, overlapping a gold source, a repeat of a source's name): PolNeAR marks
+    only the actors that are an attribution's source, so a further mention of a marked
+    person that speaks nowhere is "wrong" by its gold. The second figure counts a proposal
+    right when its text, whole words and the same case, is the name of a gold source of
+    the same article (without its determiner: "White House" for "the White House") or the
+    surname of a person-like source name ("Lavrov" for "Sergei Lavrov"). It checks that
+    the suggester repeats names only (no "he", "officials" or "the company" repeated, no
+    piece of a longer word, no surname of "the White House"); it cannot tell a place ("in
+    Moscow") from the government of that name."""
+    golds = [(s.start, s.end) for s in article.spans if s.label == label]
+    index = _Index(golds)
+    full, last = _source_names(article.text, golds)
+    text = article.text
+    overlapping = repeats = 0
+    for a, b in proposed:
+        hit = bool(index.hits((a, b), "overlap"))
+        overlapping += hit
+        whole = not (a and text[a - 1].isalnum()) and not (b < len(text) and text[b].isalnum())
+        words = " ".join(text[a:b].split()).removesuffix("'s").removesuffix("’s")
+        repeats += hit or (whole and (words in full or words in last))
+    return len(proposed), overlapping, repeats

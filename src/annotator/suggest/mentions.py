@@ -29,6 +29,36 @@ REPORTING = (
     "retorts|retorted|scoffed|sighed|thank|thanks|thanked|mused|saying|telling|adding|"
     "calling|labeling|warning|noting|arguing|writing|explaining|claiming|insisting"
 )
+
+
+def trie(words) -> str:
+    """A regular expression matching any of ``words``, as a trie of alternations: the
+    engine then tries one branch per character instead of every word at every place,
+    which makes a scan of a 5 MB article several times faster."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        alts = [re.escape(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if ends:
+            body = f"(?:{body})?" if len(alts) == 1 else body + "?"
+        return body
+
+    return emit(root)
+
+
+# The verbs of saying as a trie (the same words as REPORTING; a word of it, not a prefix,
+# once followed by a word boundary).
+REPORTING_RE = trie(sorted(set(REPORTING.split("|"))))
+
 TITLES = (
     "President|Vice President|Prime Minister|Foreign Minister|Defense Minister|Minister|"
     "Secretary of State|Secretary|Senator|Sen\\.|Rep\\.|Representative|Governor|Gov\\.|"
@@ -47,7 +77,7 @@ _NOT_NAMES_WORDS = (
     "Wednesday Thursday Friday Saturday Sunday January February March April May June July "
     "August September October November December Speaking Even Just Only Such"
 )
-_NOT_NAMES = set(_NOT_NAMES_WORDS.split())
+_NOT_NAMES = NOT_NAMES = set(_NOT_NAMES_WORDS.split())
 _WORD = r"[A-Z][\w'’.&-]*"
 _NAME = re.compile(rf"\b{_WORD}(?:[ \t]+(?:(?:of|for|de|von|van|al|bin|la|and)[ \t]+)?{_WORD})*")
 _COMMON = re.compile(
@@ -72,27 +102,46 @@ class Mention:
     kind: str  # "name", "common" (the minister), "pronoun"
 
 
-def names(text: str) -> list[Mention]:
-    """Capitalised names (with their titles) and noun phrases that may speak, in order."""
-    out: list[Mention] = []
-    for m in _NAME.finditer(text):
-        start, end = m.start(), m.end()
-        words = text[start:end].split()
+def name_spans(text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]]:
+    """The capitalised names (with their titles) starting in ``text[pos:endpos]``, as
+    (start, end), in order: a sentence's first word, a possessive and a full stop left
+    out."""
+    out: list[tuple[int, int]] = []
+    for m in _NAME.finditer(text, pos, len(text) if endpos is None else endpos):
+        start, end = m.span()
+        one = m.group()
+        if " " not in one and "\t" not in one:  # one word, the most of them: quickly
+            if one.rstrip(".") in _NOT_NAMES or one in ("It", "I", "He", "She", "We", "They"):
+                continue
+            if one.endswith(("'s", "’s")):
+                end -= 2
+            while end > start and text[end - 1] in ".’'":
+                end -= 1
+            if start < end:
+                out.append((start, end))
+            continue
+        words = one.split()
         while words and words[0].rstrip(".") in _NOT_NAMES:
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
             words = words[1:]
         while words and words[-1] in ("and", "of", "for"):
             end = start + text[start:end].rindex(words[-1])
-            end = len(text[:end].rstrip())
+            while end > start and text[end - 1].isspace():
+                end -= 1
             words = words[:-1]
         if text[end - 2:end] in ("'s", "’s"):
             end -= 2  # the possessive: "Russia's foreign minister" names Russia
         while end > start and text[end - 1] in ".’'":
             end -= 1  # a sentence's full stop is no part of the name
-        if text[start:end] in ("It", "I", "He", "She", "We", "They"):
-            continue
-        if words and start < end:
-            out.append(Mention(start, end, "name"))
+        if words and start < end and text[start:end] not in ("It", "I", "He", "She", "We",
+                                                               "They"):
+            out.append((start, end))
+    return out
+
+
+def names(text: str) -> list[Mention]:
+    """Capitalised names (with their titles) and noun phrases that may speak, in order."""
+    out = [Mention(a, b, "name") for a, b in name_spans(text)]
     out.extend(Mention(m.start(), m.end(), "common") for m in _COMMON.finditer(text))
     out.extend(Mention(m.start(), m.end(), "pronoun") for m in _PRONOUN.finditer(text))
     out.sort(key=lambda m: (m.start, -m.end))

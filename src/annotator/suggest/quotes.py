@@ -8,7 +8,11 @@ paragraph of a long quotation opens again, only the last closes); each paragraph
 a quotation of its own, as annotators mark them. One that meets a paragraph break
 otherwise is a stray mark (an odd count) and is dropped, so one missing mark costs one
 quotation, never the rest of the article. ``’`` at a word's end (the Smiths’ house) closes
-only a quotation opened with ``‘``."""
+only a quotation opened with ``‘``.
+
+Some sources print a double quotation mark as two apostrophes (''We will win,'' she
+said): :func:`with_marks` gives the text with each such pair as a real mark, the same
+length, so every suggester reads one kind of mark and keeps the article's offsets."""
 
 from __future__ import annotations
 
@@ -18,9 +22,11 @@ from dataclasses import dataclass
 from annotator.core.quotes import role
 
 _MARKS = re.compile("[\"“”‘’«»„‚‹›＂]")
-_CLOSERS = {"“": "”“", "„": "“”", "«": "»", "»": "«", "‘": "’", "‚": "‘’", "‹": "›",
+# (A straight mark closes a curly one: sources that mix them, “…," said X.)
+_CLOSERS = {"“": "”“\"", "„": "“”\"", "«": "»", "»": "«", "‘": "’", "‚": "‘’", "‹": "›",
             '"': '"”“', "＂": "＂"}
 _SINGLE = set("‘‚’")
+_TWO_APOSTROPHES = re.compile(r"(?<!')''")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +36,27 @@ class Quotation:
     open_at: int  # where its opening mark is
     closed: bool  # closed by a mark (False: a paragraph of a quotation that runs on)
     words: int
+
+
+def with_marks(text: str) -> str:
+    """``text`` with each ``''`` standing for a double quotation mark made “ (with a
+    space before it) or ” (a space after it), by which side of it a word is on: the
+    same length, so offsets into one are offsets into the other."""
+    if "''" not in text:
+        return text
+    out = []
+    last = 0
+    for m in _TWO_APOSTROPHES.finditer(text):
+        i = m.start()
+        after = text[i + 2:i + 3]
+        before = text[i - 1:i]
+        opens = after[:1] not in ("", " ", "\t", "\n", "\r") and (
+            not before or before.isspace() or before in "([{—–-/")
+        out.append(text[last:i])
+        out.append(" “" if opens else "” ")
+        last = i + 2
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _word_count(text: str) -> int:

@@ -1,6 +1,20 @@
-"""Who said each quotation: the article's mentions (actors already marked, names, "the
-minister", pronouns) ranked by core/attribution.py's evidence around the quotation, so the
-window's link list and the suggester agree on who speaks."""
+"""Who said each quotation, from the set ways news prose names a speaker, read in a few
+short windows around the quotation (so a 5 MB article costs what its quotations do):
+
+1. at the quotation's edge, best: after it "…,” X said", "…,” said X, the …", "…,”
+   according to X"; before it "X said:", "X told reporters that “…", "X: “…",
+   "According to X, “…";
+2. the subject of the verb of saying in the sentence that holds it ("X said the plan was
+   “dead”", "X called the statement “offensive”");
+3. a quotation standing alone in its paragraph: the speaker of the quotation just before
+   it (a speaker goes on over consecutive quotation paragraphs), or the subject of the
+   paragraph before it when that one ends with a colon ("Cruz continued:"); the pieces of
+   a quotation running over several paragraphs share one speaker.
+
+A pronoun found there ("he said") stands for the nearest fitting actor before it: a
+marked actor or a person's name ("he"/"she": not "the report", not "Mexico"), a group or
+an organisation for "they"/"we"/"it"; one that finds nothing is proposed as it is.
+"""
 
 from __future__ import annotations
 
@@ -8,147 +22,543 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from annotator.core.attribution import rank
 from annotator.core.model import Span
-from annotator.suggest.mentions import REPORTING, Mention
+from annotator.suggest.mentions import NOT_NAMES, REPORTING, name_spans, trie
+from annotator.suggest.naming import NameUse, sentence_cut
+from annotator.suggest.quotes import Quotation
 
-_ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|\w+ly)[ \t]+){0,2}"
-# A mention that is the subject of a verb of saying: "Clinton added", "Cruz continued:".
-_SPEAKS = re.compile(rf"^(?:,[^,\n]{{1,60}},)?[ \t]+{_ADV}(?:{REPORTING})\b", re.IGNORECASE)
-# Right after a quotation: "…,” the gambling tycoon told Reuters: a noun phrase speaking.
-_PHRASE_AFTER = re.compile(
-    rf"^[ \t,.;!?—–”\"»’-]*((?:the|a|an|one|another)[ \t]+(?:[\w’'-]+[ \t]+){{0,3}}?[\w’'-]+)"
-    rf"[ \t]+{_ADV}(?:{REPORTING})\b")
-# Between a quotation and a mention after it: punctuation, or a verb of saying first.
-_AFTER = re.compile(rf"^[ \t,.;!?—–”\"»’-]*(?:(?:{REPORTING})[ \t]+)?$")
+_ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|long|previously|recently|" \
+       r"would|will|could|\w+ly)[ \t\xa0]+){0,2}"
+# The verbs of saying, and a few more that only speak at a quotation's edge ("…,” the
+# editorial read; “…,” Trump barked).
+_SPEAKING = ("read reads barked cried shot quipped chanted snapped fired lamented conceded "
+             "recalled remembered wrote tweeted posted exclaimed mused scoffed retorted "
+             "countered shouted yelled whispered responded answered replied demanded wondered "
+             "joked laughed sighed pleaded boasted bragged marveled marvelled teased gushed "
+             "fumed raged")
+_VERB = rf"(?:{trie(sorted(set(REPORTING.split('|')) | set(_SPEAKING.split())))})\b"
+# Words of a title that may stand in lower case in a speaker's name ("Republican pollster
+# Daron Shaw", "said former Utah governor Michael Leavitt").
+_TITLE_WORDS = (r"(?:former|then|longtime|veteran|state|senior|top|chief|deputy|executive|"
+                r"campaign|party|presidential|senator|governor|spokesman|spokeswoman|"
+                r"spokesperson|adviser|advisor|strategist|manager|director|chairman|president|"
+                r"secretary|minister|official|leader|candidate|nominee|analyst|pollster|"
+                r"professor|economist|lawyer|attorney|founder|co-founder|head|member|mayor|"
+                r"judge|host|anchor|columnist|editor|writer|author|activist|congressman|"
+                r"congresswoman|lawmaker|general|ambassador|rep\.|sen\.|gov\.|[A-Z][\w'’.&-]*)")
+# A noun phrase that may speak: a run of capitalised words (a name, with its title), a
+# determiner and a few words ("the former vice president’s spokeswoman"), or a pronoun.
+_CAP = r"[A-Z][\w'’.&-]*"
+# A party and state in parentheses after a lawmaker's name: "Rep. John Mica (R-Fla.)".
+_PARTY = r"(?:[ \t\xa0]+\((?:[DRI]|[DRI]-[A-Z][\w. ]{1,12}|[A-Z][a-z]{1,5}\.?)\))?"
+_NP = (rf"(?<![\w'’.&-])(?:{_CAP}(?:[ \t\xa0]+{_CAP}){{0,3}}[ \t\xa0]+(?:{_TITLE_WORDS}[ \t\xa0]+){{1,2}}{_CAP}"
+       rf"(?:[ \t\xa0]+{_CAP}){{0,3}}"
+       rf"|{_CAP}(?:[ \t\xa0]+{_CAP}){{0,3}}['’]s[ \t\xa0]+(?:[a-z][\w-]*[ \t\xa0]+){{0,2}}[a-z][\w-]*"
+       rf"|{_CAP}(?:[ \t\xa0]+(?:(?:of|for|de|von|van|al|bin|la)[ \t\xa0]+)?{_CAP}){{0,5}}{_PARTY}"
+       r"|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Ss]everal|[Mm]any|[Ss]ome|[Hh]is|[Hh]er|"
+       r"[Tt]heir|[Ii]ts|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)[ \t\xa0]+(?:[\w'’.-]+[ \t\xa0]+){0,6}?"
+       r"(?!and\b|or\b|but\b)[\w'’-]+"
+       r"|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|[Ii]t)")
+# After a quotation a speaker may open with its title in lower case ("…,” said former
+# Utah governor Michael Leavitt) or be a plural ("…,” federal prosecutors wrote).
+_NP_AFTER = (rf"(?:(?:{_TITLE_WORDS}[ \t\xa0]+){{1,5}}{_CAP}(?:[ \t\xa0]+{_CAP}){{0,3}}{_PARTY}|{_NP}"
+             r"|(?:[a-z][\w-]*[ \t\xa0]+)?[a-z][\w-]*s)")
+_APPOSITION = r"(?:[ \t\xa0]*,[^,\n“”\"]{1,70},)?"
+_GAP_AFTER = r"[ \t\xa0,.;:!?—–-]*"
+# After "said" a full name may follow a few words in lower case or figures ("…,” said
+# 9/11 widow Terry Strada).
+_NP_NAMED = rf"(?:[a-z0-9][\w/'’-]*[ \t\xa0]+){{1,3}}?{_CAP}(?:[ \t\xa0]+{_CAP}){{1,3}}{_PARTY}(?=[ \t\xa0]*[,.;\n]|$)"
+_AFTER_VERB_FIRST = re.compile(
+    rf"{_GAP_AFTER}(?:{_ADV}{_VERB}|according[ \t\xa0]+to)[ \t\xa0]+(?P<who>{_NP_NAMED}|{_NP_AFTER})")
+# (Possessive: a piece between commas is read once, never tried shorter, as no shorter
+# piece ends at a comma.)
+_LONG_APPOSITION = r"(?:[ \t\xa0]*,[^,\n“”\"]{1,70}+(?:,[^,\n“”\"]{1,70}+){0,2},)?"
+_AFTER_SUBJECT_FIRST = re.compile(
+    rf"{_GAP_AFTER}(?P<who>{_NP_AFTER}){_LONG_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
+# A quotation signed after a dash, as readers' letters are ("…” ― Martha Aguilar).
+_SIGNED = re.compile(rf"[ \t\xa0.,]*[―—–][ \t\xa0]*(?P<who>{_CAP}(?:[ \t\xa0]+{_CAP}){{1,4}})[ \t\xa0.]*(?=\n|$|[“\"”])")
+# (Tried only at a word's start: a search tries every place of its window, and the noun
+# phrase's alternatives are costly to try in the middle of a word, where none begins.)
+_WORD_START = r"(?<![\w'’.&-])(?=[A-Za-z])"
+_BEFORE = re.compile(
+    rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}(?:[ \t\xa0]+[\w'’.-]+){{0,5}}?"
+    r"[ \t\xa0]*[,:]?[ \t\xa0]*(?:that[ \t\xa0]*)?[“\"«„]?[ \t\xa0]*$")
+_COLON = re.compile(rf"(?:(?:^|[.!?][ \t\xa0]+|\n)(?P<who>{_NP})|(?<![\w'’-])(?P<name>{_CAP}"
+                    rf"(?:[ \t\xa0]+{_CAP}){{1,3}}))[ \t\xa0]*:[ \t\xa0]*[“\"«„]?[ \t\xa0]*$")
+_ACCORDING = re.compile(rf"[Aa]ccording[ \t\xa0]+to[ \t\xa0]+(?P<who>{_NP})[ \t\xa0]*,[ \t\xa0]*[“\"«„]?[ \t\xa0]*$")
+# The subject of a verb of saying earlier in the sentence: what stands right before it.
+_SUBJECT_BEFORE_VERB = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t\xa0]+{_ADV}$")
+# A noun phrase speaking in a paragraph, and a verb of saying right after a name.
+_SPEAKS_IN = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
+_SPEAKS_NEXT = re.compile(rf"{_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
+_OPENING = re.compile(rf"[ \t“\"]*(?:[A-Z][^,\n“”\"]{{2,60}},[ \t\xa0]+)?(?P<who>{_NP})")
+_CALLED = re.compile(r"(?:called|calls|call|described|describes|dubbed|labeled|labelled|"
+                     r"branded|termed|chanted|chant|chanting|shouted|wrote|posted)\b")
 
-_REACH = 600  # characters either side of a quotation searched for its speaker
-_NEAR_BEFORE, _NEAR_AFTER = 6, 3  # candidates looked at before and after it
-_SCORES = {3: 0.85, 2: 0.65, 1: 0.5}
-# core/attribution.py's reason for a pronoun speaking at a quotation's edge: “he said” after it
-_PRONOUN_REASON = re.compile(r"^“(he|she|they|it|we)\b", re.IGNORECASE)
+_PRONOUNS = {"he", "she", "they", "we", "i", "it"}
+_PERSON_BAD = {"Party", "Department", "Ministry", "House", "Committee", "Council", "Court",
+               "News", "Times", "Post", "Street", "Journal", "University", "States",
+               "Union", "Campaign", "Convention", "Office", "Agency", "Network", "Senate",
+               "Congress", "Republicans", "Democrats", "Government", "Administration"}
+_TITLED = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|President|Senator|Governor|"
+                     r"Secretary|Minister|Judge|Mayor)\b")
+# Before a name that is an object or a place, not a speaker: "told MSNBC", "in Iraq".
+_OBJECT_BEFORE = re.compile(r"(?:\b(?:told|to|in|of|at|from|for|on|with|by|against|about|"
+                            r"the|a|an|visited|met|called|than)|['’]s)[ \t\xa0]+$")
+_ABBREVIATION_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|St|Lt|Col|Prof)\.[ \t\xa0]*$")
+_REACH_BACK = 1500
+_STRETCH = 4096
+# "They said": a group named by a noun phrase just before ("the officials", "critics").
+_GROUP = re.compile(r"(?P<who>\b(?:the|The|many|Many|some|Some|other|Other)[ \t\xa0]+"
+                    r"(?:[\w'’-]+[ \t\xa0]+){0,2}?[a-z][\w'’-]*s)\b")  # how far back a pronoun looks for the actor it stands for
+_OPENING_WORDS = {"Though", "Although", "Contrary", "More", "Less", "Similarly", "Like",
+                  "Unlike", "Per", "Given", "Amid", "Among", "Despite", "Whether", "Once",
+                  "Nor", "Neither", "Either", "Both", "All", "Few", "Much", "Whatever"}
+_SHORT_BETWEEN = 8  # words: a quotation this short between a subject and its verb's quotation
+_SCORES = {"edge": 0.85, "sentence": 0.65, "before": 0.6, "subject": 0.4}
 
 
 class Speakers:
-    """The candidates of one article, sorted, so each quotation looks only at its window."""
+    """The speakers of one article's quotations, each found once."""
 
-    def __init__(self, text: str, actors: Sequence[Span], mentions: Sequence[Mention],
-                 quoted: Sequence[tuple[int, int]] = ()):
+    def __init__(self, text: str, actors: Sequence[Span],
+                 quotations: Sequence[Quotation] = ()):
         self.text = text
-        marked = sorted(actors, key=lambda s: s.start)
-        cands: list[Span] = list(marked)
-        taken = [(s.start, s.end) for s in marked]
-        quoted = sorted(quoted)
-        quoted_starts = [a for a, _ in quoted]
-        taken.sort()
-        starts = [a for a, _ in taken]
-        for n, m in enumerate(mentions):
-            if m.kind == "pronoun":
-                continue
-            i = bisect_right(starts, m.start)
-            if (i and taken[i - 1][1] > m.start) or (i < len(taken) and taken[i][0] < m.end):
-                continue  # already an actor (or inside one): that span speaks
-            q = bisect_right(quoted_starts, m.start)
-            if q and quoted[q - 1][1] >= m.end:
-                continue  # a name inside a quotation is spoken of, not speaking
-            cands.append(Span(f"mention:{n}", "", m.start, m.end, "actor",
-                              text[m.start:m.end], "", "", ""))
-        cands.sort(key=lambda s: s.start)
-        self.cands = cands
-        self.starts = [c.start for c in cands]
+        self.actors = sorted(actors, key=lambda s: (s.start, s.end))
+        self.actor_starts = [s.start for s in self.actors]
+        self.actor_longest = max((s.end - s.start for s in self.actors), default=0)
+        # The names of the article, found a stretch at a time as pronouns ask for them.
+        self._names: dict[int, list[tuple[int, int]]] = {}
+        self.quotations = sorted(quotations, key=lambda q: q.start)
+        self.q_starts = [q.start for q in self.quotations]
         self._asked: dict[tuple[int, int], tuple[Span, str, float] | None] = {}
+        self._made: dict[tuple[int, int], Span] = {}
+        self._groups = self._runs_on()
+        self._uses = NameUse(text)
+
+    # -- the whole quotation -------------------------------------------------------------
+
+    def _runs_on(self) -> dict[int, int]:
+        """Index of a quotation piece -> index of the last piece of its quotation (the
+        pieces of a quotation running over several paragraphs)."""
+        last: dict[int, int] = {}
+        group: list[int] = []
+        for i, q in enumerate(self.quotations):
+            group.append(i)
+            if q.closed:
+                for j in group:
+                    last[j] = i
+                group = []
+        for j in group:
+            last[j] = group[-1]
+        return last
+
+    def _index(self, start: int, end: int) -> int | None:
+        i = bisect_right(self.q_starts, start) - 1
+        for j in (i, i + 1):
+            if 0 <= j < len(self.quotations):
+                q = self.quotations[j]
+                if q.start < end and start < q.end or (q.start, q.end) == (start, end):
+                    return j
+        return None
+
+    def _edges(self, start: int, end: int) -> tuple[int, int]:
+        """``[start, end)`` widened over its quotation marks (and a comma before the
+        closing one)."""
+        text = self.text
+        left = start
+        while left > 0 and text[left - 1] in " \t\xa0“\"«„‘":
+            left -= 1
+        right = end
+        while right < len(text) and text[right] in ",.!?;… \t\xa0" and right - end < 3:
+            right += 1
+        if right < len(text) and text[right] in "”\"»’“":
+            right += 1
+        else:
+            right = end
+        return left, right
+
+    # -- asking ----------------------------------------------------------------------------
 
     def speaker(self, start: int, end: int) -> tuple[Span, str, float] | None:
+        """The speaker of the quotation at ``[start, end)``, why, and a score; None when
+        nothing names one."""
         key = (start, end)
         if key not in self._asked:
             self._asked[key] = self._speaker(start, end)
         return self._asked[key]
 
     def _speaker(self, start: int, end: int) -> tuple[Span, str, float] | None:
-        """The best-ranked speaker of the quotation at ``[start, end)``, why, and a
-        score; None when nothing names one."""
-        lo = bisect_left(self.starts, start - 2 * _REACH)
-        at = bisect_left(self.starts, start)
-        hi = bisect_right(self.starts, end + _REACH)
-        # The nearest few either side: core/attribution.py reads the text around each.
-        near = self.cands[max(lo, at - _NEAR_BEFORE):
-                          min(hi, bisect_left(self.starts, end) + _NEAR_AFTER)]
-        if not near:
-            return None
-        source = Span("quotation", "", start, end, "quote", self.text[start:end], "", "", "")
-        ranked = rank(self.text, source, near)
-        best = ranked[0]
-        if best.rank == 0:
-            return self._fallback(near, start, end)
-        pronoun = _PRONOUN_REASON.match(best.reason)
-        if pronoun and pronoun.group(1).lower() in ("he", "she") and not self._person(
-                best.span, near):
-            person = self._person_before(near, start)
-            if person is not None and person.id != best.span.id:
-                return person, best.reason, _SCORES.get(best.rank, 0.5) - 0.1
-        return best.span, best.reason, _SCORES.get(best.rank, 0.5)
+        i = self._index(start, end)
+        if i is None:
+            return self._one(start, end, None)
+        first = i
+        while first > 0 and self._groups.get(first - 1) == self._groups[i]:
+            first -= 1
+        last = self._groups[i]
+        if first == last:
+            return self._one(start, end, i)
+        # A quotation over several paragraphs: its speaker is named before its first
+        # piece or after its last one.
+        head, tail = self.quotations[first], self.quotations[last]
+        found = self._at_edges(*self._edges(head.start, head.end), before_only=True) \
+            or self._at_edges(*self._edges(tail.start, tail.end))
+        if found is not None:
+            span, why, score = found
+            return span, f"{why} (a quotation over several paragraphs)", score
+        return self._one(head.start, head.end, first)
 
-    def _person(self, c: Span, near: Sequence[Span]) -> bool:
-        """Whether ``c`` can be "he" or "she": an actor already marked, a name of two
-        words or more, the surname of one nearby, or the subject of a verb of saying."""
-        if not c.id.startswith("mention:"):
-            return True
-        words = c.text.split()
-        if words[0].lower() in ("the", "a", "an"):
-            return False
-        if len(words) >= 2 and all(w[:1].isupper() for w in words):
-            return True
-        if any(len(o.text.split()) >= 2 and o.text.split()[-1] == words[-1] for o in near):
-            return True
-        return bool(_SPEAKS.match(self.text[c.end:c.end + 60]))
+    def _one(self, start: int, end: int, i: int | None):
+        left, right = self._edges(start, end)
+        found = self._at_edges(left, right)
+        if found is None and i is not None and self._opens_sentence(left):
+            found = self._previous(left, i, paragraphs=0)
+        if found is None:
+            found = self._in_sentence(left, right)
+        if found is None and i is not None and self._alone(left, right):
+            found = self._before_paragraph(left, i)
+        return found
 
-    def _person_before(self, near: Sequence[Span], start: int) -> Span | None:
-        """The nearest mention before ``start`` that can be "he" or "she"."""
-        best = None
-        for c in near:
-            if c.end <= start and self._person(c, near):
-                best = c
-        return best
-
-    def _fallback(self, near: Sequence[Span], start: int, end: int):
-        """What core/attribution.py's stricter patterns leave: a speaker named right after
-        the quotation with a verb of saying of the longer list here ("…,” the judge
-        exclaimed), or the subject of a verb of saying in the sentence or paragraph
-        introducing it ("Clinton added. “…”", "Cruz continued:\n\n“…”")."""
+    def _opens_sentence(self, left: int) -> bool:
+        """Whether the quotation starts a sentence of a paragraph that already holds text
+        (“…,” he said. “More …”)."""
         text = self.text
-        line_end = text.find("\n", end)
-        line_end = len(text) if line_end < 0 else line_end
-        for c in near:
-            if end <= c.start <= min(line_end, end + 60) and _AFTER.match(text[end:c.start]) \
-                    and (_SPEAKS.match(text[c.end:c.end + 60])
-                         or re.search(rf"(?:{REPORTING})[ \t]+$", text[end:c.start])):
-                return c, "named after it with a verb of saying", 0.6
-        phrase = _PHRASE_AFTER.match(text, end, min(len(text), end + 80))
-        if phrase is not None:
-            a, b = phrase.span(1)
-            c = Span(f"mention:after-{a}", "", a, b, "actor", text[a:b], "", "", "")
-            return c, "speaks right after it", 0.6
-        # The paragraph before the quotation's, when it ends with a colon.
-        para = text.rfind("\n", 0, start)
-        lo = para + 1
-        if not text[lo:start].strip(" \t“\"«„") and para > 0:
-            prev = text[:para].rstrip()
-            if prev.endswith(":"):
-                lo = text.rfind("\n", 0, len(prev)) + 1
-        for c in reversed(near):
-            if lo <= c.start and c.end <= start and _SPEAKS.match(text[c.end:c.end + 60]):
-                between = text[c.end:start].rstrip().rstrip("“\"«„").rstrip()
-                if not any(m in between for m in "“”\"«»"):
-                    return c, "speaks just before it", 0.55
-        # The subject of the sentence that holds the quotation (Rubio called the
-        # statement “offensive”) or introduces it with a colon: its first mention.
-        cut = max(text.rfind(p, lo, start) for p in (". ", "? ", "! ", ".” ", '." '))
-        first = max(lo, cut + 2) if cut >= 0 else lo
-        for c in near:
-            if (first <= c.start and c.end <= start and not self._quoted_before(c.end, start)
-                    and not text[first:c.start].strip(" \t\n“\"—-")):
-                return c, "subject of the sentence that holds it", 0.4
+        line = text.rfind("\n", max(0, left - 2000), left) + 1
+        before = text[line:left].rstrip(" \t“\"«„")
+        return bool(before) and before[-1] in ".!?”\":"
+
+    def _previous(self, left: int, i: int, *, paragraphs: int):
+        """The speaker of the quotation before the i-th, when it is in the same paragraph
+        (or up to ``paragraphs`` paragraphs before) and not too far."""
+        text = self.text
+        j = i - 1
+        while j >= 0 and self._groups.get(j) == self._groups.get(i):
+            j -= 1
+        if j < 0:
+            return None
+        q = self.quotations[j]
+        if left - q.end > 1500 or text.count("\n\n", q.end, left) > paragraphs or (
+                paragraphs == 0 and "\n" in text[q.end:left]):
+            return None
+        got = self.speaker(q.start, q.end)
+        if got is None:
+            return None
+        span, _why, score = got
+        return span, "speaker of the quotation before it", min(score, 0.6)
+
+    # -- the rules -------------------------------------------------------------------------
+
+    def _at_edges(self, left: int, right: int, *, before_only: bool = False):
+        text = self.text
+        if not before_only:
+            stop = text.find("\n", right, right + 160)
+            tail_end = stop if stop >= 0 else min(len(text), right + 160)
+            if text[tail_end - 1:tail_end] == "\r":
+                tail_end -= 1  # a CRLF line ends where a LF one does
+            for pattern, why in ((_AFTER_VERB_FIRST, "named after it"),
+                                 (_AFTER_SUBJECT_FIRST, "speaks right after it"),
+                                 (_SIGNED, "signed after a dash")):
+                m = pattern.match(text, right, tail_end)
+                if m is not None:
+                    got = self._who(m.start("who"), m.end("who"), f"{why}: “{_said(m)}”")
+                    if got is not None:
+                        return got
+        line = text.rfind("\n", max(0, left - 300), left) + 1
+        lo = max(line, left - 300)
+        # Each pattern is tried only where its word is there: a verb of saying in the last
+        # few words, a colon at the end, "according to" (a search over the whole window
+        # tries every place in it).
+        head = text[lo:left]
+        tries = []
+        verb = REPORTING_VERB.search(text, max(lo, left - 80), left)
+        if verb is not None:
+            tries.append((_BEFORE, max(lo, verb.start() - 160), "speaks right before it"))
+        if head.rstrip(" \t“\"«„").endswith(":"):
+            tries.append((_COLON, max(lo, left - 160), "named before a colon"))
+        if "ccording" in head:
+            tries.append((_ACCORDING, lo, "according to"))
+        for pattern, where, why in tries:
+            m = pattern.search(text, where, left)
+            g = "who" if m is None or m.group("who") else "name"
+            if m is not None and not _quoted(text, m.end(g), left):
+                got = self._who(m.start(g), m.end(g), f"{why}: “{_said(m)}”")
+                if got is not None:
+                    return got
         return None
 
-    def _quoted_before(self, a: int, b: int) -> bool:
-        return sum(self.text.count(m, a, b) for m in "“\"«") > 1
+    def _in_sentence(self, left: int, right: int):
+        """The subject of a verb of saying (or of "called") before the quotation in its
+        sentence."""
+        text = self.text
+        lo = max(0, left - 400)
+        cut = max(text.rfind("\n", lo, left), text.rfind(". ", lo, left),
+                  text.rfind("? ", lo, left), text.rfind("! ", lo, left),
+                  text.rfind(".” ", lo, left), text.rfind('." ', lo, left), text.rfind("; ", lo, left))
+        first = cut + 1 if cut >= 0 else lo
+        piece = text[first:left]
+        for verb in list(REPORTING_VERB.finditer(piece)) + list(_CALLED.finditer(piece)):
+            if piece[:verb.start()].rstrip().endswith((" and", ",")):
+                m = _OPENING.match(piece)  # "X obtained a video and said …": X speaks
+            else:
+                m = _SUBJECT_BEFORE_VERB.search(piece, 0, verb.start())
+            if m is None:
+                continue
+            a, b = first + m.start("who"), first + m.end("who")
+            if _quoted(text, b, left) and self._long_quotation(b, left):
+                # A long quotation between: the subject is that quotation's speaker. A
+                # short one (a title, a word quoted) leaves it this one's too: "Sanders
+                # said on “This Week” that he would “take a look”".
+                continue
+            got = self._who(a, b, f"subject of “{verb.group(0)}” in its sentence",
+                            score=_SCORES["sentence"])
+            if got is not None:
+                return got
+        # No verb of saying: the sentence's subject, when the sentence opens with a name
+        # (after an opening phrase: "At one point, Cruz coached Trump to “breathe”").
+        m = _OPENING.match(piece)
+        if m is not None and not _quoted(text, first + m.end("who"), left):
+            a, b = first + m.start("who"), first + m.end("who")
+            if _subject_name(text[a:b], text[b:left]):
+                return self._who(a, b, "subject of the sentence that holds it",
+                                 score=_SCORES["subject"])
+        return None
+
+    def _long_quotation(self, a: int, b: int) -> bool:
+        """Whether a quotation of more than a few words lies in ``[a, b)``."""
+        i = bisect_left(self.q_starts, a)
+        while i < len(self.quotations) and self.quotations[i].start < b:
+            if self.quotations[i].words > _SHORT_BETWEEN:
+                return True
+            i += 1
+        return False
+
+    def _alone(self, left: int, right: int) -> bool:
+        text = self.text
+        # (Looked for a few thousand characters either side: a text with no line end
+        # costs what a short paragraph does.)
+        line = text.rfind("\n", max(0, left - 3000), left) + 1
+        if line == 0 and left > 3000:
+            return False
+        stop = text.find("\n", right, right + 3000)
+        stop = min(len(text), right + 3000) if stop < 0 else stop
+        return not text[line:left].strip() and not text[right:stop].strip(" .\t\r")
+
+    def _before_paragraph(self, left: int, i: int):
+        """A quotation alone in its paragraph: the speaker of the quotation before it
+        (within two paragraphs), or the subject of a paragraph ending with a colon."""
+        text = self.text
+        para = text.rfind("\n", max(0, left - 3000), left)
+        stop = para
+        while stop > 0 and text[stop - 1].isspace():
+            stop -= 1
+        if para > 0 and text[stop - 1:stop] == ":":
+            line = text.rfind("\n", max(0, stop - 3000), stop) + 1
+            piece = text[max(line, stop - 3000):stop]
+            line = stop - len(piece)
+            m = _SPEAKS_IN.search(piece)
+            if m is not None:
+                got = self._who(line + m.start("who"), line + m.end("who"),
+                                "speaks in the paragraph before it, ending with a colon",
+                                score=_SCORES["before"])
+                if got is not None:
+                    return got
+        return self._previous(left, i, paragraphs=1)
+
+    # -- who is it -------------------------------------------------------------------------
+
+    def _who(self, a: int, b: int, why: str, *, score: float | None = None):
+        """The actor at ``[a, b)``: a marked actor there, a pronoun resolved, or the words
+        themselves as a new actor."""
+        text = self.text
+        score = _SCORES["edge"] if score is None else score
+        while b > a and text[b - 1] in ".,’'":
+            b -= 1
+        if text[b - 2:b] in ("’s", "'s"):
+            return None  # "Trump’s campaign said" names the campaign, no speaker here
+        words = text[a:b].split()
+        if not words:
+            return None
+        if words[0] in ("Asked", "Speaking", "But", "And", "In", "On", "At", "After", "When",
+                        "While", "Meanwhile", "However", "Still", "Yet", "So", "Then", "Today",
+                        "Instead", "Also"):
+            if len(words) == 1:
+                return None
+            a = text.index(words[1], a + len(words[0]))
+            words = words[1:]
+        marked = self._marked(a, b)
+        if marked is not None:
+            return marked, why, score
+        if len(words) == 1 and words[0].lower() in _PRONOUNS:
+            who = self.resolve(a, words[0].lower())
+            if who is not None:
+                return who, f"“{text[a:b]}” taken as “{who.text}”: {why}", score - 0.05
+            return self._mention(a, b), why, score - 0.2
+        return self._mention(a, b), why, score
+
+    def _marked(self, a: int, b: int) -> Span | None:
+        lo = bisect_left(self.actor_starts, a - self.actor_longest)
+        for s in self.actors[lo:bisect_left(self.actor_starts, b)]:
+            if s.start < b and a < s.end:
+                return s
+        return None
+
+    def _mention(self, a: int, b: int) -> Span:
+        key = (a, b)
+        if key not in self._made:
+            self._made[key] = Span(f"mention:{a}-{b}", "", a, b, "actor", self.text[a:b],
+                                   "", "", "")
+        return self._made[key]
+
+    def resolve(self, at: int, pronoun: str) -> Span | None:
+        """The nearest fitting actor before ``at`` outside quotations: an actor already
+        marked, else for "he"/"she" the nearest person who speaks or opens a sentence,
+        else the nearest person named in full; for "they"/"we"/"it" a group."""
+        person = pronoun in ("he", "she", "i")
+        best_actor = None
+        lo = bisect_left(self.actor_starts, at - _REACH_BACK)
+        for s in reversed(self.actors[lo:bisect_left(self.actor_starts, at)]):
+            if s.end <= at and not self._inside_quote(s.start):
+                best_actor = s
+                break
+        fallback = None
+        # "he said" after a quotation whose speaker is known: that speaker, unless a
+        # person speaks or opens a sentence between the two.
+        previous = self._previous_speaker(at) if person and best_actor is None else None
+        for start, end in self._names_before(at):
+            if best_actor is not None and end <= best_actor.end:
+                break
+            if previous is not None and end <= previous[0]:
+                return previous[1]
+            if self._inside_quote(start) or _OBJECT_BEFORE.search(self.text, max(0, start - 12),
+                                                                  start):
+                continue
+            words = self.text[start:end].split()
+            if sentence_cut(words):
+                continue  # "Americans. He": a run over a sentence's end names no one
+            if person:
+                if not self._person(words):
+                    continue
+                if self._speaks(start, end) and (
+                        len(words) > 1 or self._uses.named(words[0], start)
+                        or _SPEAKS_NEXT.match(self.text, end, end + 90)):
+                    # (A word alone opening a sentence, "Hours", "Bombs", "Harsh", is a
+                    # name only when the article uses it as one elsewhere.)
+                    return self._mention(start, end)
+                if fallback is None and (len(words) >= 2 or _TITLED.match(words[0])):
+                    fallback = self._mention(start, end)
+            elif words[-1] in _PERSON_BAD or words[-1].endswith("s"):
+                return self._mention(start, end)
+        if previous is not None:
+            return previous[1]
+        if best_actor is None and fallback is None and not person:
+            group = None
+            for group in _GROUP.finditer(self.text, max(0, at - 300), at):  # noqa: B007
+                pass  # the last one is the nearest
+            if group is not None:
+                return self._mention(*group.span("who"))
+        return best_actor or fallback
+
+    def _stretch(self, hi: int) -> tuple[int, int]:
+        """The paragraph holding ``hi - 1``, or, in a paragraph longer than a few thousand
+        characters, the stretch of 4096 characters holding it (a text with no line end
+        stays linear)."""
+        text = self.text
+        floor = max(0, hi - _STRETCH)
+        cut = text.rfind("\n", floor, hi)
+        line = cut + 1 if cut >= 0 or floor == 0 else (hi - 1) // _STRETCH * _STRETCH
+        stop = text.find("\n", line, line + 2 * _STRETCH)
+        return line, (min(len(text), line + 2 * _STRETCH) if stop < 0 else stop)
+
+    def _names_before(self, at: int):
+        """The names ending before ``at`` within reach, nearest first (at most 40), read a
+        paragraph at a time as they are asked for (most pronouns find theirs in their
+        own paragraph or the one before)."""
+        text = self.text
+        given = 0
+        hi = at
+        while hi > 0 and at - hi <= _REACH_BACK and given < 40:
+            line, stop = self._stretch(hi)
+            names = self._names.get(line)
+            if names is None:
+                names = self._names[line] = name_spans(text, line, stop)
+            i = bisect_left(names, (at, at))
+            while i > 0 and given < 40:
+                i -= 1
+                start, end = names[i]
+                if at - end > _REACH_BACK:
+                    break
+                if end <= at:
+                    yield start, end
+                    given += 1
+            hi = line - 1
+
+    def _previous_speaker(self, at: int) -> tuple[int, Span] | None:
+        """Where the quotation before ``at`` ends and its speaker (a person, not a
+        pronoun's), when that was already found and is within reach."""
+        i = bisect_right(self.q_starts, at) - 1
+        while i >= 0 and self.quotations[i].end > at:
+            i -= 1
+        if i < 0 or at - self.quotations[i].end > _REACH_BACK:
+            return None
+        q = self.quotations[i]
+        got = self._asked.get((q.start, q.end))
+        if not got or "taken as" in got[1]:
+            return None
+        span = got[0]
+        words = span.text.split()
+        if not words or not self._person(words) or words[-1].lower() in _PRONOUNS:
+            return None
+        return q.end, span
+
+    def _person(self, words: list[str]) -> bool:
+        if len(words) == 1 and _not_a_person(words[0]):
+            return False
+        return words[0][:1].isupper() and not any(w in _PERSON_BAD for w in words)
+
+    def _speaks(self, start: int, end: int) -> bool:
+        """Whether the mention is the subject of a verb of saying or opens a sentence."""
+        text = self.text
+        if _SPEAKS_NEXT.match(text, end, end + 90):
+            return True
+        before = text[max(0, start - 6):start]
+        if _ABBREVIATION_BEFORE.search(before):
+            return False  # "call Mr. Chagoury": a title's full stop ends no sentence
+        return start == 0 or before.endswith("\n") or before.rstrip(" \t")[-1:] in ".!?”\""
+
+    def _inside_quote(self, at: int) -> bool:
+        i = bisect_right(self.q_starts, at) - 1
+        return i >= 0 and self.quotations[i].end > at
+
+
+REPORTING_VERB = re.compile(rf"(?<![\w-]){_VERB}")
+
+
+def _quoted(text: str, a: int, b: int) -> bool:
+    """Whether a quotation mark stands between ``a`` and ``b`` (the speaker found is then
+    another quotation's)."""
+    piece = text[a:b].rstrip(" \t“\"«„")
+    return any(m in piece for m in "“”\"«»")
+
+
+def _subject_name(words: str, rest: str) -> bool:
+    """Whether the words a sentence opens with (``rest`` the words between them and the
+    quotation) may be its speaking subject: not "It", not a noun phrase the quotation
+    ends, not an opening word ("Though", "Following Monday's debate", "Contrary") nor
+    a party's initials ("D-Va")."""
+    first = words.split()[0]
+    if first == "It" or first in ("The", "A", "An", "This", "That") and (
+            len(words.split()) == 1 or not re.match(r"[ \t\xa0]+[a-z]", rest)):
+        return False  # "The so-called “peace plan” failed": the quotation is in the subject
+    # (An opening "But" or "In" is left to _who, which reads past it.)
+    return not (first in _OPENING_WORDS or first.endswith(("ing", "ly")) or re.match(r"[DRI]-[A-Z]", first))
+
+
+def _not_a_person(word: str) -> bool:
+    """A capitalised word alone that names no person: a sentence's opening word ("All",
+    "Chastened", "Similarly") or a people ("African-Americans", "Democrats")."""
+    return (word in NOT_NAMES or word in _OPENING_WORDS or word.endswith(("ed", "ing", "ly"))
+            or word.endswith(("icans", "ians", "ists", "crats", "ites", "ese")))
+
+
+def _said(m: re.Match) -> str:
+    return " ".join(m.group(0).strip(" \t,.;:!?—–-“”\"«»„").split())

@@ -1,0 +1,43 @@
+"""Speaker rules of issue 17's third round (pronouns and the speakers of quotations),
+each on a small messy text: curly quotes, em dashes, CRLF, emoji (offsets are Python str
+indices, checked by test_suggest_rules.run)."""
+
+from __future__ import annotations
+
+from test_suggest_rules import speakers
+
+
+def test_a_run_of_capitals_over_a_sentences_end_is_no_one_a_pronoun_stands_for() -> None:
+    text = ("Dana Perino toured Ohio — 🙂 — on Monday.\r\nThe crowd cheered Americans. He said "
+            "nothing of it.\r\n“We will win,” she said.")
+    assert speakers(text) == {"We will win": "Dana Perino"}
+    # A title's full stop ends no sentence: the name after it stays whole.
+    text = "The Rev. Peter Wherry spoke.\r\n“Pray,” he said — 🙏."
+    assert speakers(text) == {"Pray": "Rev. Peter Wherry"}
+
+
+def test_a_word_alone_opening_a_sentence_is_a_name_only_if_used_as_one_elsewhere() -> None:
+    text = ("Tim Kaine met donors in Richmond 🙂.\r\nHours later — after dark — the rally began.\r\n"
+            "“We are ready,” he told the crowd.")
+    assert speakers(text) == {"We are ready": "Tim Kaine"}
+    # "Kaine" opens a sentence, and the article also says "Sen. Kaine": a name.
+    text = ("Sen. Kaine met donors.\r\nHours passed — after dark 🙂. Kaine arrived.\r\n"
+            "“We are ready,” he told the crowd.")
+    assert speakers(text) == {"We are ready": "Kaine"}
+
+
+def test_a_no_break_space_is_a_space_between_a_speaker_and_the_verb_or_dash() -> None:
+    text = ("“We check facts — all of them 🙂,” PolitiFact\xa0says.\r\n"
+            "“Build a wall around him.” ―\xa0Steve Quinlan.\r\n"
+            "“Vote,”\xa0said\xa0Sen.\xa0Tim\xa0Kaine.")
+    assert speakers(text) == {"We check facts — all of them 🙂": "PolitiFact",
+                              "Build a wall around him.": "Steve Quinlan",
+                              "Vote": "Sen.\xa0Tim\xa0Kaine"}
+
+
+def test_verbs_that_speak_at_a_quotations_edge_demanded_joked_pleaded() -> None:
+    text = ("“Why isn’t this proof — 🙂 — of it?” Vitter demanded.\r\n"
+            "“I’m a night owl,” joked Hillary Clinton.\r\nClinton smiled. \"Please stop,\" she pleaded.")
+    assert speakers(text) == {"Why isn’t this proof — 🙂 — of it?": "Vitter",
+                              "I’m a night owl": "Hillary Clinton",
+                              "Please stop": "Clinton"}
