@@ -120,6 +120,8 @@ def test_the_long_article_view_draws_suggested_arcs_too(qtbot, tmp_path: Path) -
     view = window.article.text
     assert view is window.article.long_text
     (marks,) = [m for m in window.suggesting.marks if m.view is view]
+    # a long article's suggestions are read in the background when it opens
+    qtbot.waitUntil(lambda: len(marks.arcs) == 1, timeout=20_000)
     # at the article's top, the arc (at its end) is not even routed: it costs nothing
     routed = []
     real = marks._route
