@@ -41,3 +41,16 @@ def test_verbs_that_speak_at_a_quotations_edge_demanded_joked_pleaded() -> None:
     assert speakers(text) == {"Why isn’t this proof — 🙂 — of it?": "Vitter",
                               "I’m a night owl": "Hillary Clinton",
                               "Please stop": "Clinton"}
+
+
+def test_he_and_she_stand_only_for_a_name_of_their_sex() -> None:
+    # "she" skips Vitter (a man: "Sen. David Vitter") for Hillary Clinton, who opens a
+    # sentence before him; "he" skips "Mrs. Warren" for Tester.
+    text = ("Hillary Clinton spoke first — 🙂 — in Ohio.\r\nSen. David Vitter agreed.\r\n"
+            "“Enough,” she said.\r\n"
+            "Jon Tester nodded.\r\nMrs. Warren stood up.\r\n“Fine,” he told her.")
+    assert speakers(text) == {"Enough": "Hillary Clinton", "Fine": "Jon Tester"}
+    # A "she" after a man's quotation is not his; a place or a firm is no one's name.
+    text = ("Dana Bash asked Brian Fallon about it.\r\n“We won,” Fallon said.\r\n"
+            "Crosscut Strategies agreed.\r\n“Not yet,” she said — 🎤.")
+    assert speakers(text)["Not yet"] == "Dana Bash"

@@ -99,7 +99,18 @@ _PRONOUNS = {"he", "she", "they", "we", "i", "it"}
 _PERSON_BAD = {"Party", "Department", "Ministry", "House", "Committee", "Council", "Court",
                "News", "Times", "Post", "Street", "Journal", "University", "States",
                "Union", "Campaign", "Convention", "Office", "Agency", "Network", "Senate",
-               "Congress", "Republicans", "Democrats", "Government", "Administration"}
+               "Congress", "Republicans", "Democrats", "Government", "Administration",
+               "Center", "Centre", "Institute", "Foundation", "Group", "Strategies", "Fund",
+               "Association", "Society", "Bank", "Company", "Corporation", "Commission",
+               "Board", "Bureau", "Service", "Club", "Organization", "Coalition", "Alliance",
+               "Project", "Partners", "Media", "Press", "York", "America", "Korea", "China",
+               "Russia", "Iran", "Iraq", "Syria", "Mexico", "Canada", "Israel", "Europe",
+               "Ukraine", "Carolina", "Virginia", "Jersey", "Texas", "Florida", "Ohio",
+               "California", "Angeles", "Chicago"}
+# Words that join a headline's capitals ("Mom Corners Obama On His Refusal") or two
+# people ("Patti LaBelle and Stevie Wonder"): no one person's name.
+_NOT_IN_A_NAME = {"On", "To", "The", "His", "Her", "Of", "In", "For", "With", "At", "By",
+                  "Is", "Are", "and", "A"}
 _TITLED = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|President|Senator|Governor|"
                      r"Secretary|Minister|Judge|Mayor)\b")
 # Before a name that is an object or a place, not a speaker: "told MSNBC", "in Iraq".
@@ -424,6 +435,9 @@ class Speakers:
         # "he said" after a quotation whose speaker is known: that speaker, unless a
         # person speaks or opens a sentence between the two.
         previous = self._previous_speaker(at) if person and best_actor is None else None
+        if previous is not None and self._other_sex(pronoun, previous[1].text.split(),
+                                                    previous[1].start):
+            previous = None  # "she said" after Vitter's quotation is not Vitter's
         for start, end in self._names_before(at):
             if best_actor is not None and end <= best_actor.end:
                 break
@@ -443,8 +457,10 @@ class Speakers:
                         or _SPEAKS_NEXT.match(self.text, end, end + 90)):
                     # (A word alone opening a sentence, "Hours", "Bombs", "Harsh", is a
                     # name only when the article uses it as one elsewhere.)
-                    return self._mention(start, end)
-                if fallback is None and (len(words) >= 2 or _TITLED.match(words[0])):
+                    if not self._other_sex(pronoun, words, start):
+                        return self._mention(start, end)
+                elif fallback is None and (len(words) >= 2 or _TITLED.match(words[0])) and (
+                        not self._other_sex(pronoun, words, start)):
                     fallback = self._mention(start, end)
             elif words[-1] in _PERSON_BAD or words[-1].endswith("s"):
                 return self._mention(start, end)
@@ -510,10 +526,19 @@ class Speakers:
             return None
         return q.end, span
 
+    def _other_sex(self, pronoun: str, words: list[str], at: int) -> bool:
+        """Whether a "he" cannot stand for the name (a woman's, as its first name, its
+        title or the article's full name of that surname tell), or a "she" a man's."""
+        if pronoun not in ("he", "she"):
+            return False
+        sex = self._uses.sex(words, at)
+        return bool(sex) and sex != ("m" if pronoun == "he" else "f")
+
     def _person(self, words: list[str]) -> bool:
         if len(words) == 1 and _not_a_person(words[0]):
             return False
-        return words[0][:1].isupper() and not any(w in _PERSON_BAD for w in words)
+        return words[0][:1].isupper() and not any(w in _PERSON_BAD for w in words) and not any(
+            w in _NOT_IN_A_NAME for w in words[1:])
 
     def _speaks(self, start: int, end: int) -> bool:
         """Whether the mention is the subject of a verb of saying or opens a sentence."""
