@@ -54,3 +54,8 @@ def test_he_and_she_stand_only_for_a_name_of_their_sex() -> None:
     text = ("Dana Bash asked Brian Fallon about it.\r\n“We won,” Fallon said.\r\n"
             "Crosscut Strategies agreed.\r\n“Not yet,” she said — 🎤.")
     assert speakers(text)["Not yet"] == "Dana Bash"
+
+
+def test_a_noun_phrase_after_said_ends_at_a_word_not_inside_an_abbreviation() -> None:
+    text = "“We’re ready — 🙂,” said the U.S. official.\r\nThe U.S. envoy said the plan was “dead”.\r\n"
+    assert speakers(text) == {"We’re ready — 🙂": "the U.S. official", "dead": "The U.S. envoy"}

@@ -57,7 +57,7 @@ _NP = (rf"(?<![\w'’.&-])(?:{_CAP}(?:[ \t\xa0]+{_CAP}){{0,3}}[ \t\xa0]+(?:{_TIT
        rf"|{_CAP}(?:[ \t\xa0]+(?:(?:of|for|de|von|van|al|bin|la)[ \t\xa0]+)?{_CAP}){{0,5}}{_PARTY}"
        r"|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Ss]everal|[Mm]any|[Ss]ome|[Hh]is|[Hh]er|"
        r"[Tt]heir|[Ii]ts|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)[ \t\xa0]+(?:[\w'’.-]+[ \t\xa0]+){0,6}?"
-       r"(?!and\b|or\b|but\b)[\w'’-]+"
+       r"(?!and\b|or\b|but\b)[\w'’-]+(?![\w'’-]|\.\w)"
        r"|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|[Ii]t)")
 # After a quotation a speaker may open with its title in lower case ("…,” said former
 # Utah governor Michael Leavitt) or be a plural ("…,” federal prosecutors wrote).
