@@ -59,3 +59,12 @@ def test_he_and_she_stand_only_for_a_name_of_their_sex() -> None:
 def test_a_noun_phrase_after_said_ends_at_a_word_not_inside_an_abbreviation() -> None:
     text = "“We’re ready — 🙂,” said the U.S. official.\r\nThe U.S. envoy said the plan was “dead”.\r\n"
     assert speakers(text) == {"We’re ready — 🙂": "the U.S. official", "dead": "The U.S. envoy"}
+
+
+def test_a_paragraph_ending_with_a_colon_speaks_for_a_quotation_opening_the_next() -> None:
+    # The quotation opens its paragraph but does not fill it (a quoted question inside
+    # it ends its first piece early).
+    text = ("Pat Caddell continued:\r\n\r\n\"The health issue — 🩺 — is partisan, I'll read "
+            "you the question: “Is she fit?” Forty-three, yes.\" And then the poll.\r\n")
+    got = speakers(text)
+    assert got and set(got.values()) == {"Pat Caddell"}

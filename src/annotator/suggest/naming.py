@@ -6,6 +6,23 @@ from __future__ import annotations
 
 import re
 
+# The last words of names that are no person's (organisations, places): no "he" or "she"
+# stands for them, and a "they" or an "it" may.
+PERSON_BAD = {"Party", "Department", "Ministry", "House", "Committee", "Council", "Court",
+              "News", "Times", "Post", "Street", "Journal", "University", "States",
+              "Union", "Campaign", "Convention", "Office", "Agency", "Network", "Senate",
+              "Congress", "Republicans", "Democrats", "Government", "Administration",
+              "Center", "Centre", "Institute", "Foundation", "Group", "Strategies", "Fund",
+              "Association", "Society", "Bank", "Company", "Corporation", "Commission",
+              "Board", "Bureau", "Service", "Club", "Organization", "Coalition", "Alliance",
+              "Project", "Partners", "Media", "Press", "York", "America", "Korea", "China",
+              "Russia", "Iran", "Iraq", "Syria", "Mexico", "Canada", "Israel", "Europe",
+              "Ukraine", "Carolina", "Virginia", "Jersey", "Texas", "Florida", "Ohio",
+              "California", "Angeles", "Chicago"}
+# Words that join a headline's capitals ("Mom Corners Obama On His Refusal") or two
+# people ("Patti LaBelle and Stevie Wonder"): no one person's name.
+NOT_IN_A_NAME = {"On", "To", "The", "His", "Her", "Of", "In", "For", "With", "At", "By",
+                 "Is", "Are", "and", "A"}
 # Abbreviations whose full stop ends no sentence (titles, states, companies).
 _ABBREVIATIONS = {"Mrs", "Sen", "Rep", "Gov", "Gen", "Col", "Prof", "Sgt", "Capt", "Cmdr",
                   "Adm", "Lt", "Jr", "Sr", "St", "Inc", "Corp", "Co", "Ltd", "Ft", "Mt", "Ave",

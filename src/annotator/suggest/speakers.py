@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 from annotator.core.model import Span
 from annotator.suggest.mentions import NOT_NAMES, REPORTING, name_spans, trie
-from annotator.suggest.naming import NameUse, sentence_cut
+from annotator.suggest.naming import NOT_IN_A_NAME, PERSON_BAD, NameUse, sentence_cut
 from annotator.suggest.quotes import Quotation
 
 _ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|long|previously|recently|" \
@@ -96,21 +96,6 @@ _CALLED = re.compile(r"(?:called|calls|call|described|describes|dubbed|labeled|l
                      r"branded|termed|chanted|chant|chanting|shouted|wrote|posted)\b")
 
 _PRONOUNS = {"he", "she", "they", "we", "i", "it"}
-_PERSON_BAD = {"Party", "Department", "Ministry", "House", "Committee", "Council", "Court",
-               "News", "Times", "Post", "Street", "Journal", "University", "States",
-               "Union", "Campaign", "Convention", "Office", "Agency", "Network", "Senate",
-               "Congress", "Republicans", "Democrats", "Government", "Administration",
-               "Center", "Centre", "Institute", "Foundation", "Group", "Strategies", "Fund",
-               "Association", "Society", "Bank", "Company", "Corporation", "Commission",
-               "Board", "Bureau", "Service", "Club", "Organization", "Coalition", "Alliance",
-               "Project", "Partners", "Media", "Press", "York", "America", "Korea", "China",
-               "Russia", "Iran", "Iraq", "Syria", "Mexico", "Canada", "Israel", "Europe",
-               "Ukraine", "Carolina", "Virginia", "Jersey", "Texas", "Florida", "Ohio",
-               "California", "Angeles", "Chicago"}
-# Words that join a headline's capitals ("Mom Corners Obama On His Refusal") or two
-# people ("Patti LaBelle and Stevie Wonder"): no one person's name.
-_NOT_IN_A_NAME = {"On", "To", "The", "His", "Her", "Of", "In", "For", "With", "At", "By",
-                  "Is", "Are", "and", "A"}
 _TITLED = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|President|Senator|Governor|"
                      r"Secretary|Minister|Judge|Mayor)\b")
 # Before a name that is an object or a place, not a speaker: "told MSNBC", "in Iraq".
@@ -226,9 +211,19 @@ class Speakers:
             found = self._previous(left, i, paragraphs=0)
         if found is None:
             found = self._in_sentence(left, right)
-        if found is None and i is not None and self._alone(left, right):
-            found = self._before_paragraph(left, i)
+        if found is None and i is not None:
+            if self._alone(left, right):
+                found = self._before_paragraph(left, i)
+            elif self._opens_paragraph(left):
+                # Text after it on its line ('"…," he said, "…"' read as pieces, or a
+                # quotation inside it): the paragraph before, when ending with a colon,
+                # still names its speaker ("Caddell continued:").
+                found = self._colon_before(left)
         return found
+
+    def _opens_paragraph(self, left: int) -> bool:
+        line = self.text.rfind("\n", max(0, left - 3000), left) + 1
+        return (line > 0 or left < 3000) and not self.text[line:left].strip()
 
     def _opens_sentence(self, left: int) -> bool:
         """Whether the quotation starts a sentence of a paragraph that already holds text
@@ -357,6 +352,10 @@ class Speakers:
     def _before_paragraph(self, left: int, i: int):
         """A quotation alone in its paragraph: the speaker of the quotation before it
         (within two paragraphs), or the subject of a paragraph ending with a colon."""
+        return self._colon_before(left) or self._previous(left, i, paragraphs=1)
+
+    def _colon_before(self, left: int):
+        """The subject of the paragraph before ``left`` when it ends with a colon."""
         text = self.text
         para = text.rfind("\n", max(0, left - 3000), left)
         stop = para
@@ -373,7 +372,7 @@ class Speakers:
                                 score=_SCORES["before"])
                 if got is not None:
                     return got
-        return self._previous(left, i, paragraphs=1)
+        return None
 
     # -- who is it -------------------------------------------------------------------------
 
@@ -462,7 +461,7 @@ class Speakers:
                 elif fallback is None and (len(words) >= 2 or _TITLED.match(words[0])) and (
                         not self._other_sex(pronoun, words, start)):
                     fallback = self._mention(start, end)
-            elif words[-1] in _PERSON_BAD or words[-1].endswith("s"):
+            elif words[-1] in PERSON_BAD or words[-1].endswith("s"):
                 return self._mention(start, end)
         if previous is not None:
             return previous[1]
@@ -537,8 +536,8 @@ class Speakers:
     def _person(self, words: list[str]) -> bool:
         if len(words) == 1 and _not_a_person(words[0]):
             return False
-        return words[0][:1].isupper() and not any(w in _PERSON_BAD for w in words) and not any(
-            w in _NOT_IN_A_NAME for w in words[1:])
+        return words[0][:1].isupper() and not any(w in PERSON_BAD for w in words) and not any(
+            w in NOT_IN_A_NAME for w in words[1:])
 
     def _speaks(self, start: int, end: int) -> bool:
         """Whether the mention is the subject of a verb of saying or opens a sentence."""
