@@ -68,3 +68,12 @@ def test_a_paragraph_ending_with_a_colon_speaks_for_a_quotation_opening_the_next
             "you the question: “Is she fit?” Forty-three, yes.\" And then the poll.\r\n")
     got = speakers(text)
     assert got and set(got.values()) == {"Pat Caddell"}
+
+
+def test_a_speaker_named_at_the_end_of_the_sentence_the_quotation_opens() -> None:
+    text = ("Sen. Elizabeth Warren pressed on — 🙂.\r\n"
+            "“The only way Wall Street will change is jail time” for executives, she said.\r\n"
+            "\"Tax cuts\" pay for themselves, Mr. Holtz-Eakin argued.\r\n")
+    assert speakers(text) == {
+        "The only way Wall Street will change is jail time": "Sen. Elizabeth Warren",
+        "Tax cuts": "Mr. Holtz-Eakin"}

@@ -75,6 +75,11 @@ _AFTER_VERB_FIRST = re.compile(
 _LONG_APPOSITION = r"(?:[ \t\xa0]*,[^,\n“”\"]{1,70}+(?:,[^,\n“”\"]{1,70}+){0,2},)?"
 _AFTER_SUBJECT_FIRST = re.compile(
     rf"{_GAP_AFTER}(?P<who>{_NP_AFTER}){_LONG_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
+# The sentence goes on after the quotation, then names its speaker at its end ("“…” for
+# criminal behavior, she said.").
+_AFTER_TAIL = re.compile(
+    rf"[ \t\xa0]+[a-z][^“”\"\n.!?;:,]{{0,60}},[ \t\xa0]+(?P<who>{_NP_AFTER}){_APPOSITION}"
+    rf"[ \t\xa0]+{_ADV}{_VERB}[ \t\xa0]*[.!?]")
 # A quotation signed after a dash, as readers' letters are ("…” ― Martha Aguilar).
 _SIGNED = re.compile(rf"[ \t\xa0.,]*[―—–][ \t\xa0]*(?P<who>{_CAP}(?:[ \t\xa0]+{_CAP}){{1,4}})[ \t\xa0.]*(?=\n|$|[“\"”])")
 # (Tried only at a word's start: a search tries every place of its window, and the noun
@@ -269,6 +274,13 @@ class Speakers:
                     got = self._who(m.start("who"), m.end("who"), f"{why}: “{_said(m)}”")
                     if got is not None:
                         return got
+            m = _AFTER_TAIL.match(text, right, tail_end)
+            if m is not None:
+                got = self._who(m.start("who"), m.end("who"),
+                                f"speaks at the end of its sentence: “{_said(m)}”",
+                                score=_SCORES["before"])
+                if got is not None:
+                    return got
         line = text.rfind("\n", max(0, left - 300), left) + 1
         lo = max(line, left - 300)
         # Each pattern is tried only where its word is there: a verb of saying in the last
