@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from annotator.suggest.mentions import NOT_NAMES
+
 # The last words of names that are no person's (organisations, places): no "he" or "she"
 # stands for them, and a "they" or an "it" may.
 PERSON_BAD = {"Party", "Department", "Ministry", "House", "Committee", "Council", "Court",
@@ -23,6 +25,10 @@ PERSON_BAD = {"Party", "Department", "Ministry", "House", "Committee", "Council"
 # people ("Patti LaBelle and Stevie Wonder"): no one person's name.
 NOT_IN_A_NAME = {"On", "To", "The", "His", "Her", "Of", "In", "For", "With", "At", "By",
                  "Is", "Are", "and", "A"}
+# A sentence's opening words that name no one.
+OPENING_WORDS = {"Though", "Although", "Contrary", "More", "Less", "Similarly", "Like",
+                 "Unlike", "Per", "Given", "Amid", "Among", "Despite", "Whether", "Once",
+                 "Nor", "Neither", "Either", "Both", "All", "Few", "Much", "Whatever"}
 # Abbreviations whose full stop ends no sentence (titles, states, companies).
 _ABBREVIATIONS = {"Mrs", "Sen", "Rep", "Gov", "Gen", "Col", "Prof", "Sgt", "Capt", "Cmdr",
                   "Adm", "Lt", "Jr", "Sr", "St", "Inc", "Corp", "Co", "Ltd", "Ft", "Mt", "Ave",
@@ -177,3 +183,10 @@ def sex_of(word: str) -> str:
     """"f", "m", or "" for a first name or a title."""
     word = word.rstrip(".")
     return "f" if word in _FEMALE else "m" if word in _MALE else ""
+
+
+def not_a_person(word: str) -> bool:
+    """A capitalised word alone that names no person: a sentence's opening word ("All",
+    "Chastened", "Similarly") or a people ("African-Americans", "Democrats")."""
+    return (word in NOT_NAMES or word in OPENING_WORDS or word.endswith(("ed", "ing", "ly"))
+            or word.endswith(("icans", "ians", "ists", "crats", "ites", "ese")))

@@ -23,8 +23,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from annotator.core.model import Span
-from annotator.suggest.mentions import NOT_NAMES, REPORTING, name_spans, trie
-from annotator.suggest.naming import NOT_IN_A_NAME, PERSON_BAD, NameUse, sentence_cut
+from annotator.suggest import naming
+from annotator.suggest.mentions import REPORTING, name_spans, trie
+from annotator.suggest.naming import NameUse, sentence_cut
 from annotator.suggest.quotes import Quotation
 
 _ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|long|previously|recently|" \
@@ -112,9 +113,6 @@ _STRETCH = 4096
 # "They said": a group named by a noun phrase just before ("the officials", "critics").
 _GROUP = re.compile(r"(?P<who>\b(?:the|The|many|Many|some|Some|other|Other)[ \t\xa0]+"
                     r"(?:[\w'’-]+[ \t\xa0]+){0,2}?[a-z][\w'’-]*s)\b")  # how far back a pronoun looks for the actor it stands for
-_OPENING_WORDS = {"Though", "Although", "Contrary", "More", "Less", "Similarly", "Like",
-                  "Unlike", "Per", "Given", "Amid", "Among", "Despite", "Whether", "Once",
-                  "Nor", "Neither", "Either", "Both", "All", "Few", "Much", "Whatever"}
 _SHORT_BETWEEN = 8  # words: a quotation this short between a subject and its verb's quotation
 _SCORES = {"edge": 0.85, "sentence": 0.65, "before": 0.6, "subject": 0.4}
 
@@ -473,7 +471,7 @@ class Speakers:
                 elif fallback is None and (len(words) >= 2 or _TITLED.match(words[0])) and (
                         not self._other_sex(pronoun, words, start)):
                     fallback = self._mention(start, end)
-            elif words[-1] in PERSON_BAD or words[-1].endswith("s"):
+            elif words[-1] in naming.PERSON_BAD or words[-1].endswith("s"):
                 return self._mention(start, end)
         if previous is not None:
             return previous[1]
@@ -546,10 +544,10 @@ class Speakers:
         return bool(sex) and sex != ("m" if pronoun == "he" else "f")
 
     def _person(self, words: list[str]) -> bool:
-        if len(words) == 1 and _not_a_person(words[0]):
+        if len(words) == 1 and naming.not_a_person(words[0]):
             return False
-        return words[0][:1].isupper() and not any(w in PERSON_BAD for w in words) and not any(
-            w in NOT_IN_A_NAME for w in words[1:])
+        return words[0][:1].isupper() and not any(w in naming.PERSON_BAD for w in words) and not any(
+            w in naming.NOT_IN_A_NAME for w in words[1:])
 
     def _speaks(self, start: int, end: int) -> bool:
         """Whether the mention is the subject of a verb of saying or opens a sentence."""
@@ -586,14 +584,7 @@ def _subject_name(words: str, rest: str) -> bool:
             len(words.split()) == 1 or not re.match(r"[ \t\xa0]+[a-z]", rest)):
         return False  # "The so-called “peace plan” failed": the quotation is in the subject
     # (An opening "But" or "In" is left to _who, which reads past it.)
-    return not (first in _OPENING_WORDS or first.endswith(("ing", "ly")) or re.match(r"[DRI]-[A-Z]", first))
-
-
-def _not_a_person(word: str) -> bool:
-    """A capitalised word alone that names no person: a sentence's opening word ("All",
-    "Chastened", "Similarly") or a people ("African-Americans", "Democrats")."""
-    return (word in NOT_NAMES or word in _OPENING_WORDS or word.endswith(("ed", "ing", "ly"))
-            or word.endswith(("icans", "ians", "ists", "crats", "ites", "ese")))
+    return not (first in naming.OPENING_WORDS or first.endswith(("ing", "ly")) or re.match(r"[DRI]-[A-Z]", first))
 
 
 def _said(m: re.Match) -> str:
