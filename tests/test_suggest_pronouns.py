@@ -77,3 +77,15 @@ def test_a_speaker_named_at_the_end_of_the_sentence_the_quotation_opens() -> Non
     assert speakers(text) == {
         "The only way Wall Street will change is jail time": "Sen. Elizabeth Warren",
         "Tax cuts": "Mr. Holtz-Eakin"}
+
+
+def test_speakers_with_a_lower_case_office_of_the_and_my() -> None:
+    text = ("\"It was the least bad outcome — 🙂,\" Mr. Morgan of the Sierra Club said.\r\n"
+            "“Subpoenas are not optional,” panel Chairman Rep. Jason Chaffetz (R-Utah) said.\r\n"
+            "“We will achieve justice,” Tulsa police Chief Chuck Jordan said Monday.\r\n"
+            "\"We live in Satan's kingdom,\" my father often said.\r\n")
+    assert speakers(text) == {
+        "It was the least bad outcome — 🙂": "Mr. Morgan of the Sierra Club",
+        "Subpoenas are not optional": "panel Chairman Rep. Jason Chaffetz (R-Utah)",
+        "We will achieve justice": "Tulsa police Chief Chuck Jordan",
+        "We live in Satan's kingdom": "my father"}

@@ -29,7 +29,7 @@ from annotator.suggest.naming import NameUse, sentence_cut
 from annotator.suggest.quotes import Quotation
 
 _ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|long|previously|recently|" \
-       r"would|will|could|\w+ly)[ \t\xa0]+){0,2}"
+       r"would|will|could|often|always|never|still|just|even|\w+ly)[ \t\xa0]+){0,2}"
 # The verbs of saying, and a few more that only speak at a quotation's edge ("…,” the
 # editorial read; “…,” Trump barked).
 _SPEAKING = ("read reads barked cried shot quipped chanted snapped fired lamented conceded "
@@ -46,7 +46,8 @@ _TITLE_WORDS = (r"(?:former|then|longtime|veteran|state|senior|top|chief|deputy|
                 r"secretary|minister|official|leader|candidate|nominee|analyst|pollster|"
                 r"professor|economist|lawyer|attorney|founder|co-founder|head|member|mayor|"
                 r"judge|host|anchor|columnist|editor|writer|author|activist|congressman|"
-                r"congresswoman|lawmaker|general|ambassador|rep\.|sen\.|gov\.|[A-Z][\w'’.&-]*)")
+                r"congresswoman|lawmaker|general|ambassador|police|panel|committee|county|city|"
+                r"council|board|district|court|union|rep\.|sen\.|gov\.|[A-Z][\w'’.&-]*)")
 # A noun phrase that may speak: a run of capitalised words (a name, with its title), a
 # determiner and a few words ("the former vice president’s spokeswoman"), or a pronoun.
 _CAP = r"[A-Z][\w'’.&-]*"
@@ -55,9 +56,9 @@ _PARTY = r"(?:[ \t\xa0]+\((?:[DRI]|[DRI]-[A-Z][\w. ]{1,12}|[A-Z][a-z]{1,5}\.?)\)
 _NP = (rf"(?<![\w'’.&-])(?:{_CAP}(?:[ \t\xa0]+{_CAP}){{0,3}}[ \t\xa0]+(?:{_TITLE_WORDS}[ \t\xa0]+){{1,2}}{_CAP}"
        rf"(?:[ \t\xa0]+{_CAP}){{0,3}}"
        rf"|{_CAP}(?:[ \t\xa0]+{_CAP}){{0,3}}['’]s[ \t\xa0]+(?:[a-z][\w-]*[ \t\xa0]+){{0,2}}[a-z][\w-]*"
-       rf"|{_CAP}(?:[ \t\xa0]+(?:(?:of|for|de|von|van|al|bin|la)[ \t\xa0]+)?{_CAP}){{0,5}}{_PARTY}"
+       rf"|{_CAP}(?:[ \t\xa0]+(?:(?:of|for|de|von|van|al|bin|la)[ \t\xa0]+(?:the[ \t\xa0]+)?)?{_CAP}){{0,5}}{_PARTY}"
        r"|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Ss]everal|[Mm]any|[Ss]ome|[Hh]is|[Hh]er|"
-       r"[Tt]heir|[Ii]ts|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)[ \t\xa0]+(?:[\w'’.-]+[ \t\xa0]+){0,6}?"
+       r"[Tt]heir|[Ii]ts|[Mm]y|[Oo]ur|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)[ \t\xa0]+(?:[\w'’.-]+[ \t\xa0]+){0,6}?"
        r"(?!and\b|or\b|but\b)[\w'’-]+(?![\w'’-]|\.\w)"
        r"|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|[Ii]t)")
 # After a quotation a speaker may open with its title in lower case ("…,” said former
