@@ -89,3 +89,11 @@ def test_speakers_with_a_lower_case_office_of_the_and_my() -> None:
         "Subpoenas are not optional": "panel Chairman Rep. Jason Chaffetz (R-Utah)",
         "We will achieve justice": "Tulsa police Chief Chuck Jordan",
         "We live in Satan's kingdom": "my father"}
+
+
+def test_a_quoted_transcript_names_each_pieces_speaker_before_its_colon() -> None:
+    text = ("Fox News aired this exchange — 📺:\r\n\r\n"
+            "\"WALLACE: But, Governor Pence, I’ve got to ask you.\r\n\r\n"
+            "\"PENCE: Well, look, this is America, Chris.\"\r\n")
+    got = speakers(text)
+    assert sorted(got.values()) == ["PENCE", "WALLACE"]

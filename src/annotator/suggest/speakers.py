@@ -82,6 +82,7 @@ _AFTER_SUBJECT_FIRST = re.compile(
 _AFTER_TAIL = re.compile(
     rf"[ \t\xa0]+[a-z][^“”\"\n.!?;:,]{{0,60}},[ \t\xa0]+(?P<who>{_NP_AFTER}){_APPOSITION}"
     rf"[ \t\xa0]+{_ADV}{_VERB}[ \t\xa0]*[.!?]")
+_TRANSCRIPT = re.compile(r"(?P<who>[A-Z][A-Z'’.-]+(?:[ \t\xa0][A-Z][A-Z'’.-]+)?):[ \t\xa0]")
 # A quotation signed after a dash, as readers' letters are ("…” ― Martha Aguilar).
 _SIGNED = re.compile(rf"[ \t\xa0.,]*[―—–][ \t\xa0]*(?P<who>{_CAP}(?:[ \t\xa0]+{_CAP}){{1,4}})[ \t\xa0.]*(?=\n|$|[“\"”])")
 # (Tried only at a word's start: a search tries every place of its window, and the noun
@@ -189,6 +190,9 @@ class Speakers:
         return self._asked[key]
 
     def _speaker(self, start: int, end: int) -> tuple[Span, str, float] | None:
+        m = _TRANSCRIPT.match(self.text, start, end)
+        if m is not None:  # a transcript quoted: '"WALLACE: But, Governor Pence, …"'
+            return self._who(m.start("who"), m.end("who"), "named before a colon inside it")
         i = self._index(start, end)
         if i is None:
             return self._one(start, end, None)
