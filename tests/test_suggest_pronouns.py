@@ -97,3 +97,10 @@ def test_a_quoted_transcript_names_each_pieces_speaker_before_its_colon() -> Non
             "\"PENCE: Well, look, this is America, Chris.\"\r\n")
     got = speakers(text)
     assert sorted(got.values()) == ["PENCE", "WALLACE"]
+
+
+def test_a_dateline_a_capital_city_or_a_partys_adjective_is_no_he() -> None:
+    text = ("MIDWAY ATOLL — 🌊 President Obama toured the reef.\r\n"
+            "Pyongyang tested a bomb. Republican leaders balked.\r\n"
+            "“It is terrifying,” he said.\r\n")
+    assert speakers(text) == {"It is terrifying": "President Obama"}

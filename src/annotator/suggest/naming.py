@@ -20,7 +20,9 @@ PERSON_BAD = {"Party", "Department", "Ministry", "House", "Committee", "Council"
               "Project", "Partners", "Media", "Press", "York", "America", "Korea", "China",
               "Russia", "Iran", "Iraq", "Syria", "Mexico", "Canada", "Israel", "Europe",
               "Ukraine", "Carolina", "Virginia", "Jersey", "Texas", "Florida", "Ohio",
-              "California", "Angeles", "Chicago"}
+              "California", "Angeles", "Chicago", "Pyongyang", "Moscow", "Beijing", "Tehran",
+              "Kremlin", "Brussels", "Damascus", "Kiev", "Kyiv", "Baghdad", "London", "Paris",
+              "Berlin", "Tokyo", "Seoul", "Atoll", "Island", "Islands"}
 # Words that join a headline's capitals ("Mom Corners Obama On His Refusal") or two
 # people ("Patti LaBelle and Stevie Wonder"): no one person's name.
 NOT_IN_A_NAME = {"On", "To", "The", "His", "Her", "Of", "In", "For", "With", "At", "By",
@@ -187,6 +189,12 @@ def sex_of(word: str) -> str:
 
 def not_a_person(word: str) -> bool:
     """A capitalised word alone that names no person: a sentence's opening word ("All",
-    "Chastened", "Similarly") or a people ("African-Americans", "Democrats")."""
+    "Chastened", "Similarly"), a people ("African-Americans", "Democrats") or a party's
+    adjective ("Republican"), a dateline in capitals ("WASHINGTON")."""
     return (word in NOT_NAMES or word in OPENING_WORDS or word.endswith(("ed", "ing", "ly"))
-            or word.endswith(("icans", "ians", "ists", "crats", "ites", "ese")))
+            or word.endswith(("icans", "ians", "ists", "crats", "ites", "ese"))
+            or word in _PARTY_WORDS or (word.isupper() and len(word) >= 4))
+
+
+_PARTY_WORDS = {"Republican", "Democrat", "Democratic", "Conservative", "Liberal", "Libertarian",
+                "Progressive", "Independent", "GOP"}

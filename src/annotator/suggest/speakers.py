@@ -551,6 +551,8 @@ class Speakers:
     def _person(self, words: list[str]) -> bool:
         if len(words) == 1 and naming.not_a_person(words[0]):
             return False
+        if len(words) > 1 and all(w.isupper() for w in words):
+            return False  # a dateline: "MIDWAY ATOLL"
         return words[0][:1].isupper() and not any(w in naming.PERSON_BAD for w in words) and not any(
             w in naming.NOT_IN_A_NAME for w in words[1:])
 
