@@ -104,3 +104,8 @@ def test_a_dateline_a_capital_city_or_a_partys_adjective_is_no_he() -> None:
             "Pyongyang tested a bomb. Republican leaders balked.\r\n"
             "“It is terrifying,” he said.\r\n")
     assert speakers(text) == {"It is terrifying": "President Obama"}
+
+
+def test_it_stands_for_no_surname_ending_in_s() -> None:
+    text = "The Times reviewed the plan. Bernie Sanders criticized it.\r\n“It fails — 🙂,” it added.\r\n"
+    assert speakers(text) == {"It fails — 🙂": "Times"}

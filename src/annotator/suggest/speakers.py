@@ -476,7 +476,7 @@ class Speakers:
                 elif fallback is None and (len(words) >= 2 or _TITLED.match(words[0])) and (
                         not self._other_sex(pronoun, words, start)):
                     fallback = self._mention(start, end)
-            elif words[-1] in naming.PERSON_BAD or words[-1].endswith("s"):
+            elif words[-1] in naming.PERSON_BAD or (words[-1].endswith("s") and pronoun in ("they", "we")):
                 return self._mention(start, end)
         if previous is not None:
             return previous[1]
