@@ -109,3 +109,9 @@ def test_a_dateline_a_capital_city_or_a_partys_adjective_is_no_he() -> None:
 def test_it_stands_for_no_surname_ending_in_s() -> None:
     text = "The Times reviewed the plan. Bernie Sanders criticized it.\r\n“It fails — 🙂,” it added.\r\n"
     assert speakers(text) == {"It fails — 🙂": "Times"}
+
+
+def test_i_outside_a_quotation_is_the_writer_and_stays_i() -> None:
+    text = ("Donald Trump spoke in Ohio 🙂.\r\nOnce, driving — late — I laughed and said, "
+            "“I don’t believe in the devil.”\r\n")
+    assert speakers(text) == {"I don’t believe in the devil.": "I"}

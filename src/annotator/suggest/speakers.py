@@ -414,7 +414,8 @@ class Speakers:
         if marked is not None:
             return marked, why, score
         if len(words) == 1 and words[0].lower() in _PRONOUNS:
-            who = self.resolve(a, words[0].lower())
+            # ("I" outside a quotation is the writer, whom no name before it stands for.)
+            who = self.resolve(a, words[0].lower()) if words[0] != "I" else None
             if who is not None:
                 return who, f"“{text[a:b]}” taken as “{who.text}”: {why}", score - 0.05
             return self._mention(a, b), why, score - 0.2
