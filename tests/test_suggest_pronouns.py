@@ -115,3 +115,8 @@ def test_i_outside_a_quotation_is_the_writer_and_stays_i() -> None:
     text = ("Donald Trump spoke in Ohio 🙂.\r\nOnce, driving — late — I laughed and said, "
             "“I don’t believe in the devil.”\r\n")
     assert speakers(text) == {"I don’t believe in the devil.": "I"}
+
+
+def test_more_first_names_tell_a_mans_name_from_a_she() -> None:
+    text = ("Oprah Winfrey hosted — 🎬.\r\nWill Smith waved.\r\n“What a night,” she said.\r\n")
+    assert speakers(text) == {"What a night": "Oprah Winfrey"}

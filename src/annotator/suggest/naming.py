@@ -175,6 +175,10 @@ Bill Mike Tim Bernie Ted Marco Jeb Mitch Chris Ben Rudy Newt Vladimir Sergei Ran
 Corey Jim Tom Bob Dick Steve Dan Tony Rob Ron Jon Jeff Greg Ken Doug Harry Al Nick Evan
 Joe Mitt Marco Reid Chuck Harry Rahm Rex Jared Eric Newt Hugh Ed Jimmy Dwight Franklin Abraham
 Ronald Ivan Dmitry Dmitri Boris Xi Recep Benjamin Bibi Emmanuel Francois François Justin
+Will Terence Terrence Martin Phil Carlos Luis Jorge Francisco Miguel Pedro Antonio Manuel
+Oscar Hector Ricardo Roberto Fernando Javier Rafael Sergio Alejandro Eduardo Enrique Raul
+Marvin Leon Howard Fred Frederick Stanley Leonard Norman Herbert Glenn Gordon Dale Cory
+Bernard Mitchell Allen Curtis Neil Barry Kurt Darrell Reggie Marcus Andre Jamal Cornell
 Mr Sir King Prince Pope Father Brother Congressman Spokesman Chairman Businessman
 """
 _FEMALE = set(_FEMALE_NAMES.split())
