@@ -120,3 +120,12 @@ def test_i_outside_a_quotation_is_the_writer_and_stays_i() -> None:
 def test_more_first_names_tell_a_mans_name_from_a_she() -> None:
     text = ("Oprah Winfrey hosted — 🎬.\r\nWill Smith waved.\r\n“What a night,” she said.\r\n")
     assert speakers(text) == {"What a night": "Oprah Winfrey"}
+
+
+def test_a_subject_with_appositions_speaks_before_a_verb_of_saying() -> None:
+    text = ("Brian Fallon, the campaign’s press secretary, noted that the campaign faced a "
+            "crossroads in May “when voter impressions were taking shape — 🙂.”\r\n"
+            "Michael Mulgrew, president of the union, which represents teachers, said he hopes "
+            "the day sends a message that “communities are standing up.”\r\n")
+    assert speakers(text) == {"when voter impressions were taking shape — 🙂.": "Brian Fallon",
+                              "communities are standing up.": "Michael Mulgrew"}

@@ -95,7 +95,7 @@ _COLON = re.compile(rf"(?:(?:^|[.!?][ \t\xa0]+|\n)(?P<who>{_NP})|(?<![\w'’-])(
                     rf"(?:[ \t\xa0]+{_CAP}){{1,3}}))[ \t\xa0]*:[ \t\xa0]*[“\"«„]?[ \t\xa0]*$")
 _ACCORDING = re.compile(rf"[Aa]ccording[ \t\xa0]+to[ \t\xa0]+(?P<who>{_NP})[ \t\xa0]*,[ \t\xa0]*[“\"«„]?[ \t\xa0]*$")
 # The subject of a verb of saying earlier in the sentence: what stands right before it.
-_SUBJECT_BEFORE_VERB = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t\xa0]+{_ADV}$")
+_SUBJECT_BEFORE_VERB = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_LONG_APPOSITION}[ \t\xa0]+{_ADV}$")
 # A noun phrase speaking in a paragraph, and a verb of saying right after a name.
 _SPEAKS_IN = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
 _SPEAKS_NEXT = re.compile(rf"{_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
@@ -318,10 +318,11 @@ class Speakers:
         first = cut + 1 if cut >= 0 else lo
         piece = text[first:left]
         for verb in list(REPORTING_VERB.finditer(piece)) + list(_CALLED.finditer(piece)):
-            if piece[:verb.start()].rstrip().endswith((" and", ",")):
-                m = _OPENING.match(piece)  # "X obtained a video and said …": X speaks
-            else:
-                m = _SUBJECT_BEFORE_VERB.search(piece, 0, verb.start())
+            # (A subject with its apposition first: "Brian Fallon, the campaign’s press
+            # secretary, noted"; else "X obtained a video and said …": X speaks.)
+            m = _SUBJECT_BEFORE_VERB.search(piece, 0, verb.start())
+            if m is None and piece[:verb.start()].rstrip().endswith((" and", ",")):
+                m = _OPENING.match(piece)
             if m is None:
                 continue
             a, b = first + m.start("who"), first + m.end("who")
