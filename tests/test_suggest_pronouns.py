@@ -129,3 +129,8 @@ def test_a_subject_with_appositions_speaks_before_a_verb_of_saying() -> None:
             "the day sends a message that “communities are standing up.”\r\n")
     assert speakers(text) == {"when voter impressions were taking shape — 🙂.": "Brian Fallon",
                               "communities are standing up.": "Michael Mulgrew"}
+
+
+def test_sings_and_participles_are_verbs_of_saying_at_a_quotations_edge() -> None:
+    text = "“Promise mama,” Blige sings to Clinton — softly 🎤.\r\n"
+    assert speakers(text) == {"Promise mama": "Blige"}
