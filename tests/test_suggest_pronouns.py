@@ -134,3 +134,8 @@ def test_a_subject_with_appositions_speaks_before_a_verb_of_saying() -> None:
 def test_sings_and_participles_are_verbs_of_saying_at_a_quotations_edge() -> None:
     text = "“Promise mama,” Blige sings to Clinton — softly 🎤.\r\n"
     assert speakers(text) == {"Promise mama": "Blige"}
+
+
+def test_a_place_is_no_group_they_stand_for() -> None:
+    text = "The Cato Institute studied the plan. West Virginia agreed.\r\n“Too costly — 🙂,” they said.\r\n"
+    assert speakers(text) == {"Too costly — 🙂": "Cato Institute"}

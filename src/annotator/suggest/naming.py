@@ -17,12 +17,13 @@ PERSON_BAD = {"Party", "Department", "Ministry", "House", "Committee", "Council"
               "Center", "Centre", "Institute", "Foundation", "Group", "Strategies", "Fund",
               "Association", "Society", "Bank", "Company", "Corporation", "Commission",
               "Board", "Bureau", "Service", "Club", "Organization", "Coalition", "Alliance",
-              "Project", "Partners", "Media", "Press", "York", "America", "Korea", "China",
-              "Russia", "Iran", "Iraq", "Syria", "Mexico", "Canada", "Israel", "Europe",
-              "Ukraine", "Carolina", "Virginia", "Jersey", "Texas", "Florida", "Ohio",
-              "California", "Angeles", "Chicago", "Pyongyang", "Moscow", "Beijing", "Tehran",
-              "Kremlin", "Brussels", "Damascus", "Kiev", "Kyiv", "Baghdad", "London", "Paris",
-              "Berlin", "Tokyo", "Seoul", "Atoll", "Island", "Islands"}
+              "Project", "Partners", "Media", "Press"}
+# Places: no person's name either, and no group a "they" stands for.
+PLACES = {"York", "America", "Korea", "China", "Russia", "Iran", "Iraq", "Syria", "Mexico",
+          "Canada", "Israel", "Europe", "Ukraine", "Carolina", "Virginia", "Jersey", "Texas",
+          "Florida", "Ohio", "California", "Angeles", "Chicago", "Pyongyang", "Moscow",
+          "Beijing", "Tehran", "Kremlin", "Brussels", "Damascus", "Kiev", "Kyiv", "Baghdad",
+          "London", "Paris", "Berlin", "Tokyo", "Seoul", "Atoll", "Island", "Islands"}
 # Words that join a headline's capitals ("Mom Corners Obama On His Refusal") or two
 # people ("Patti LaBelle and Stevie Wonder"): no one person's name.
 NOT_IN_A_NAME = {"On", "To", "The", "His", "Her", "Of", "In", "For", "With", "At", "By",

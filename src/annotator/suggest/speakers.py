@@ -555,7 +555,7 @@ class Speakers:
             return False
         if len(words) > 1 and all(w.isupper() for w in words):
             return False  # a dateline: "MIDWAY ATOLL"
-        return words[0][:1].isupper() and not any(w in naming.PERSON_BAD for w in words) and not any(
+        return words[0][:1].isupper() and not any(w in naming.PERSON_BAD or w in naming.PLACES for w in words) and not any(
             w in naming.NOT_IN_A_NAME for w in words[1:])
 
     def _speaks(self, start: int, end: int) -> bool:
