@@ -265,13 +265,14 @@ def test_a_quotation_signed_after_a_dash() -> None:
 
 
 def test_an_opening_word_is_no_speaker_nor_a_person_for_he() -> None:
-    # "All" and "Chastened" open sentences; they name no one "he" can stand for.
-    text = ("Senator Ann Fowler spoke first.\r\n\r\nAll of this, he acknowledges, could be "
+    # "All" and "Chastened" open sentences; they name no one "he" can stand for. (A man
+    # speaks: a "he" stands for no "Ann".)
+    text = ("Senator Alan Fowler spoke first.\r\n\r\nAll of this, he acknowledges, could be "
             "undone. \"It's fair to say,\" he said.\n\n"
             "Tom Scott spoke at noon 🙂.\n\nChastened, he revised his plan. “The relief will "
             "be concentrated,” he said.")
     got = speakers(text)
-    assert got["It's fair to say"] == "Senator Ann Fowler"
+    assert got["It's fair to say"] == "Senator Alan Fowler"
     assert got["The relief will be concentrated"] == "Tom Scott"
 
 

@@ -23,19 +23,20 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from annotator.core.model import Span
-from annotator.suggest.mentions import NOT_NAMES, REPORTING, name_spans, trie
+from annotator.suggest import naming
+from annotator.suggest.mentions import REPORTING, name_spans, trie
 from annotator.suggest.naming import NameUse, sentence_cut
 from annotator.suggest.quotes import Quotation
 
 _ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|long|previously|recently|" \
-       r"would|will|could|\w+ly)[ \t\xa0]+){0,2}"
+       r"would|will|could|often|always|never|still|just|even|\w+ly)[ \t\xa0]+){0,2}"
 # The verbs of saying, and a few more that only speak at a quotation's edge ("…,” the
 # editorial read; “…,” Trump barked).
 _SPEAKING = ("read reads barked cried shot quipped chanted snapped fired lamented conceded "
              "recalled remembered wrote tweeted posted exclaimed mused scoffed retorted "
              "countered shouted yelled whispered responded answered replied demanded wondered "
              "joked laughed sighed pleaded boasted bragged marveled marvelled teased gushed "
-             "fumed raged")
+             "fumed raged asking saying adding noting telling sings sang")
 _VERB = rf"(?:{trie(sorted(set(REPORTING.split('|')) | set(_SPEAKING.split())))})\b"
 # Words of a title that may stand in lower case in a speaker's name ("Republican pollster
 # Daron Shaw", "said former Utah governor Michael Leavitt").
@@ -45,7 +46,8 @@ _TITLE_WORDS = (r"(?:former|then|longtime|veteran|state|senior|top|chief|deputy|
                 r"secretary|minister|official|leader|candidate|nominee|analyst|pollster|"
                 r"professor|economist|lawyer|attorney|founder|co-founder|head|member|mayor|"
                 r"judge|host|anchor|columnist|editor|writer|author|activist|congressman|"
-                r"congresswoman|lawmaker|general|ambassador|rep\.|sen\.|gov\.|[A-Z][\w'’.&-]*)")
+                r"congresswoman|lawmaker|general|ambassador|police|panel|committee|county|city|"
+                r"council|board|district|court|union|rep\.|sen\.|gov\.|[A-Z][\w'’.&-]*)")
 # A noun phrase that may speak: a run of capitalised words (a name, with its title), a
 # determiner and a few words ("the former vice president’s spokeswoman"), or a pronoun.
 _CAP = r"[A-Z][\w'’.&-]*"
@@ -54,10 +56,10 @@ _PARTY = r"(?:[ \t\xa0]+\((?:[DRI]|[DRI]-[A-Z][\w. ]{1,12}|[A-Z][a-z]{1,5}\.?)\)
 _NP = (rf"(?<![\w'’.&-])(?:{_CAP}(?:[ \t\xa0]+{_CAP}){{0,3}}[ \t\xa0]+(?:{_TITLE_WORDS}[ \t\xa0]+){{1,2}}{_CAP}"
        rf"(?:[ \t\xa0]+{_CAP}){{0,3}}"
        rf"|{_CAP}(?:[ \t\xa0]+{_CAP}){{0,3}}['’]s[ \t\xa0]+(?:[a-z][\w-]*[ \t\xa0]+){{0,2}}[a-z][\w-]*"
-       rf"|{_CAP}(?:[ \t\xa0]+(?:(?:of|for|de|von|van|al|bin|la)[ \t\xa0]+)?{_CAP}){{0,5}}{_PARTY}"
+       rf"|{_CAP}(?:[ \t\xa0]+(?:(?:of|for|de|von|van|al|bin|la)[ \t\xa0]+(?:the[ \t\xa0]+)?)?{_CAP}){{0,5}}{_PARTY}"
        r"|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]wo|[Ss]everal|[Mm]any|[Ss]ome|[Hh]is|[Hh]er|"
-       r"[Tt]heir|[Ii]ts|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)[ \t\xa0]+(?:[\w'’.-]+[ \t\xa0]+){0,6}?"
-       r"(?!and\b|or\b|but\b)[\w'’-]+"
+       r"[Tt]heir|[Ii]ts|[Mm]y|[Oo]ur|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)[ \t\xa0]+(?:[\w'’.-]+[ \t\xa0]+){0,6}?"
+       r"(?!and\b|or\b|but\b)[\w'’-]+(?![\w'’-]|\.\w)"
        r"|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|[Ii]t)")
 # After a quotation a speaker may open with its title in lower case ("…,” said former
 # Utah governor Michael Leavitt) or be a plural ("…,” federal prosecutors wrote).
@@ -75,6 +77,12 @@ _AFTER_VERB_FIRST = re.compile(
 _LONG_APPOSITION = r"(?:[ \t\xa0]*,[^,\n“”\"]{1,70}+(?:,[^,\n“”\"]{1,70}+){0,2},)?"
 _AFTER_SUBJECT_FIRST = re.compile(
     rf"{_GAP_AFTER}(?P<who>{_NP_AFTER}){_LONG_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
+# The sentence goes on after the quotation, then names its speaker at its end ("“…” for
+# criminal behavior, she said.").
+_AFTER_TAIL = re.compile(
+    rf"[ \t\xa0]+[a-z][^“”\"\n.!?;:,]{{0,60}},[ \t\xa0]+(?P<who>{_NP_AFTER}){_APPOSITION}"
+    rf"[ \t\xa0]+{_ADV}{_VERB}[ \t\xa0]*[.!?]")
+_TRANSCRIPT = re.compile(r"(?P<who>[A-Z][A-Z'’.-]+(?:[ \t\xa0][A-Z][A-Z'’.-]+)?):[ \t\xa0]")
 # A quotation signed after a dash, as readers' letters are ("…” ― Martha Aguilar).
 _SIGNED = re.compile(rf"[ \t\xa0.,]*[―—–][ \t\xa0]*(?P<who>{_CAP}(?:[ \t\xa0]+{_CAP}){{1,4}})[ \t\xa0.]*(?=\n|$|[“\"”])")
 # (Tried only at a word's start: a search tries every place of its window, and the noun
@@ -87,7 +95,7 @@ _COLON = re.compile(rf"(?:(?:^|[.!?][ \t\xa0]+|\n)(?P<who>{_NP})|(?<![\w'’-])(
                     rf"(?:[ \t\xa0]+{_CAP}){{1,3}}))[ \t\xa0]*:[ \t\xa0]*[“\"«„]?[ \t\xa0]*$")
 _ACCORDING = re.compile(rf"[Aa]ccording[ \t\xa0]+to[ \t\xa0]+(?P<who>{_NP})[ \t\xa0]*,[ \t\xa0]*[“\"«„]?[ \t\xa0]*$")
 # The subject of a verb of saying earlier in the sentence: what stands right before it.
-_SUBJECT_BEFORE_VERB = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t\xa0]+{_ADV}$")
+_SUBJECT_BEFORE_VERB = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_LONG_APPOSITION}[ \t\xa0]+{_ADV}$")
 # A noun phrase speaking in a paragraph, and a verb of saying right after a name.
 _SPEAKS_IN = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
 _SPEAKS_NEXT = re.compile(rf"{_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
@@ -96,10 +104,6 @@ _CALLED = re.compile(r"(?:called|calls|call|described|describes|dubbed|labeled|l
                      r"branded|termed|chanted|chant|chanting|shouted|wrote|posted)\b")
 
 _PRONOUNS = {"he", "she", "they", "we", "i", "it"}
-_PERSON_BAD = {"Party", "Department", "Ministry", "House", "Committee", "Council", "Court",
-               "News", "Times", "Post", "Street", "Journal", "University", "States",
-               "Union", "Campaign", "Convention", "Office", "Agency", "Network", "Senate",
-               "Congress", "Republicans", "Democrats", "Government", "Administration"}
 _TITLED = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|President|Senator|Governor|"
                      r"Secretary|Minister|Judge|Mayor)\b")
 # Before a name that is an object or a place, not a speaker: "told MSNBC", "in Iraq".
@@ -111,9 +115,6 @@ _STRETCH = 4096
 # "They said": a group named by a noun phrase just before ("the officials", "critics").
 _GROUP = re.compile(r"(?P<who>\b(?:the|The|many|Many|some|Some|other|Other)[ \t\xa0]+"
                     r"(?:[\w'’-]+[ \t\xa0]+){0,2}?[a-z][\w'’-]*s)\b")  # how far back a pronoun looks for the actor it stands for
-_OPENING_WORDS = {"Though", "Although", "Contrary", "More", "Less", "Similarly", "Like",
-                  "Unlike", "Per", "Given", "Amid", "Among", "Despite", "Whether", "Once",
-                  "Nor", "Neither", "Either", "Both", "All", "Few", "Much", "Whatever"}
 _SHORT_BETWEEN = 8  # words: a quotation this short between a subject and its verb's quotation
 _SCORES = {"edge": 0.85, "sentence": 0.65, "before": 0.6, "subject": 0.4}
 
@@ -189,6 +190,9 @@ class Speakers:
         return self._asked[key]
 
     def _speaker(self, start: int, end: int) -> tuple[Span, str, float] | None:
+        m = _TRANSCRIPT.match(self.text, start, end)
+        if m is not None:  # a transcript quoted: '"WALLACE: But, Governor Pence, …"'
+            return self._who(m.start("who"), m.end("who"), "named before a colon inside it")
         i = self._index(start, end)
         if i is None:
             return self._one(start, end, None)
@@ -215,9 +219,19 @@ class Speakers:
             found = self._previous(left, i, paragraphs=0)
         if found is None:
             found = self._in_sentence(left, right)
-        if found is None and i is not None and self._alone(left, right):
-            found = self._before_paragraph(left, i)
+        if found is None and i is not None:
+            if self._alone(left, right):
+                found = self._before_paragraph(left, i)
+            elif self._opens_paragraph(left):
+                # Text after it on its line ('"…," he said, "…"' read as pieces, or a
+                # quotation inside it): the paragraph before, when ending with a colon,
+                # still names its speaker ("Caddell continued:").
+                found = self._colon_before(left)
         return found
+
+    def _opens_paragraph(self, left: int) -> bool:
+        line = self.text.rfind("\n", max(0, left - 3000), left) + 1
+        return (line > 0 or left < 3000) and not self.text[line:left].strip()
 
     def _opens_sentence(self, left: int) -> bool:
         """Whether the quotation starts a sentence of a paragraph that already holds text
@@ -263,6 +277,13 @@ class Speakers:
                     got = self._who(m.start("who"), m.end("who"), f"{why}: “{_said(m)}”")
                     if got is not None:
                         return got
+            m = _AFTER_TAIL.match(text, right, tail_end)
+            if m is not None:
+                got = self._who(m.start("who"), m.end("who"),
+                                f"speaks at the end of its sentence: “{_said(m)}”",
+                                score=_SCORES["before"])
+                if got is not None:
+                    return got
         line = text.rfind("\n", max(0, left - 300), left) + 1
         lo = max(line, left - 300)
         # Each pattern is tried only where its word is there: a verb of saying in the last
@@ -297,10 +318,11 @@ class Speakers:
         first = cut + 1 if cut >= 0 else lo
         piece = text[first:left]
         for verb in list(REPORTING_VERB.finditer(piece)) + list(_CALLED.finditer(piece)):
-            if piece[:verb.start()].rstrip().endswith((" and", ",")):
-                m = _OPENING.match(piece)  # "X obtained a video and said …": X speaks
-            else:
-                m = _SUBJECT_BEFORE_VERB.search(piece, 0, verb.start())
+            # (A subject with its apposition first: "Brian Fallon, the campaign’s press
+            # secretary, noted"; else "X obtained a video and said …": X speaks.)
+            m = _SUBJECT_BEFORE_VERB.search(piece, 0, verb.start())
+            if m is None and piece[:verb.start()].rstrip().endswith((" and", ",")):
+                m = _OPENING.match(piece)
             if m is None:
                 continue
             a, b = first + m.start("who"), first + m.end("who")
@@ -346,6 +368,10 @@ class Speakers:
     def _before_paragraph(self, left: int, i: int):
         """A quotation alone in its paragraph: the speaker of the quotation before it
         (within two paragraphs), or the subject of a paragraph ending with a colon."""
+        return self._colon_before(left) or self._previous(left, i, paragraphs=1)
+
+    def _colon_before(self, left: int):
+        """The subject of the paragraph before ``left`` when it ends with a colon."""
         text = self.text
         para = text.rfind("\n", max(0, left - 3000), left)
         stop = para
@@ -362,7 +388,7 @@ class Speakers:
                                 score=_SCORES["before"])
                 if got is not None:
                     return got
-        return self._previous(left, i, paragraphs=1)
+        return None
 
     # -- who is it -------------------------------------------------------------------------
 
@@ -389,7 +415,8 @@ class Speakers:
         if marked is not None:
             return marked, why, score
         if len(words) == 1 and words[0].lower() in _PRONOUNS:
-            who = self.resolve(a, words[0].lower())
+            # ("I" outside a quotation is the writer, whom no name before it stands for.)
+            who = self.resolve(a, words[0].lower()) if words[0] != "I" else None
             if who is not None:
                 return who, f"“{text[a:b]}” taken as “{who.text}”: {why}", score - 0.05
             return self._mention(a, b), why, score - 0.2
@@ -424,6 +451,9 @@ class Speakers:
         # "he said" after a quotation whose speaker is known: that speaker, unless a
         # person speaks or opens a sentence between the two.
         previous = self._previous_speaker(at) if person and best_actor is None else None
+        if previous is not None and self._other_sex(pronoun, previous[1].text.split(),
+                                                    previous[1].start):
+            previous = None  # "she said" after Vitter's quotation is not Vitter's
         for start, end in self._names_before(at):
             if best_actor is not None and end <= best_actor.end:
                 break
@@ -443,10 +473,12 @@ class Speakers:
                         or _SPEAKS_NEXT.match(self.text, end, end + 90)):
                     # (A word alone opening a sentence, "Hours", "Bombs", "Harsh", is a
                     # name only when the article uses it as one elsewhere.)
-                    return self._mention(start, end)
-                if fallback is None and (len(words) >= 2 or _TITLED.match(words[0])):
+                    if not self._other_sex(pronoun, words, start):
+                        return self._mention(start, end)
+                elif fallback is None and (len(words) >= 2 or _TITLED.match(words[0])) and (
+                        not self._other_sex(pronoun, words, start)):
                     fallback = self._mention(start, end)
-            elif words[-1] in _PERSON_BAD or words[-1].endswith("s"):
+            elif words[-1] in naming.PERSON_BAD or (words[-1].endswith("s") and pronoun in ("they", "we")):
                 return self._mention(start, end)
         if previous is not None:
             return previous[1]
@@ -510,10 +542,21 @@ class Speakers:
             return None
         return q.end, span
 
-    def _person(self, words: list[str]) -> bool:
-        if len(words) == 1 and _not_a_person(words[0]):
+    def _other_sex(self, pronoun: str, words: list[str], at: int) -> bool:
+        """Whether a "he" cannot stand for the name (a woman's, as its first name, its
+        title or the article's full name of that surname tell), or a "she" a man's."""
+        if pronoun not in ("he", "she"):
             return False
-        return words[0][:1].isupper() and not any(w in _PERSON_BAD for w in words)
+        sex = self._uses.sex(words, at)
+        return bool(sex) and sex != ("m" if pronoun == "he" else "f")
+
+    def _person(self, words: list[str]) -> bool:
+        if len(words) == 1 and naming.not_a_person(words[0]):
+            return False
+        if len(words) > 1 and all(w.isupper() for w in words):
+            return False  # a dateline: "MIDWAY ATOLL"
+        return words[0][:1].isupper() and not any(w in naming.PERSON_BAD or w in naming.PLACES for w in words) and not any(
+            w in naming.NOT_IN_A_NAME for w in words[1:])
 
     def _speaks(self, start: int, end: int) -> bool:
         """Whether the mention is the subject of a verb of saying or opens a sentence."""
@@ -550,14 +593,7 @@ def _subject_name(words: str, rest: str) -> bool:
             len(words.split()) == 1 or not re.match(r"[ \t\xa0]+[a-z]", rest)):
         return False  # "The so-called “peace plan” failed": the quotation is in the subject
     # (An opening "But" or "In" is left to _who, which reads past it.)
-    return not (first in _OPENING_WORDS or first.endswith(("ing", "ly")) or re.match(r"[DRI]-[A-Z]", first))
-
-
-def _not_a_person(word: str) -> bool:
-    """A capitalised word alone that names no person: a sentence's opening word ("All",
-    "Chastened", "Similarly") or a people ("African-Americans", "Democrats")."""
-    return (word in NOT_NAMES or word in _OPENING_WORDS or word.endswith(("ed", "ing", "ly"))
-            or word.endswith(("icans", "ians", "ists", "crats", "ites", "ese")))
+    return not (first in naming.OPENING_WORDS or first.endswith(("ing", "ly")) or re.match(r"[DRI]-[A-Z]", first))
 
 
 def _said(m: re.Match) -> str:
