@@ -191,6 +191,8 @@ def test_on_a_long_article_the_outline_sits_on_the_suggested_text(qtbot, tmp_pat
     window.close()
     window = open_window(qtbot, path)
     assert window.article.text is window.article.long_text
+    # a long article's suggestions are read in the background when it opens
+    qtbot.waitUntil(lambda: len(window.suggesting.pending) == 1, timeout=20_000)
     key(Qt.Key.Key_Period)
     view = window.article.text
     a, b = window.state.positions.range_to_qt(at, at + 6)
