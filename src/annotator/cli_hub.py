@@ -25,13 +25,20 @@ def hub() -> None:
 @hub.command("init")
 @click.argument("url")
 def init_command(url: str) -> None:
-    """Create the hub's tables, roles and row-level security in the empty database URL."""
+    """Create the hub's tables, roles and row-level security in the empty database URL (or
+    bring a hub made by an older Annotator up to date)."""
     from annotator.sync.admin import init_hub
+    from annotator.sync.schema import HUB_SCHEMA_VERSION
 
     try:
         result = init_hub(url)
     except AnnotatorError as exc:
         raise _fail(exc) from exc
+    if result.upgraded_from is not None:
+        click.echo(shown(f"hub in database {result.database} brought from schema version "
+                         f"{result.upgraded_from} to {HUB_SCHEMA_VERSION}; its members keep "
+                         "their files and rights"))
+        return
     click.echo(shown(f"hub created in database {result.database}; member groups: "
                      f"{', '.join(result.groups)}"))
     click.echo("next: annotator hub add-member URL NAME --role annotator|reviewer|lead")
@@ -132,14 +139,14 @@ def scheme_command(url: str, file: Path) -> None:
     from annotator.sync.lead import set_scheme
 
     try:
-        added, rules = set_scheme(url, file)
+        added, left_out = set_scheme(url, file)
     except AnnotatorError as exc:
         raise _fail(exc) from exc
     click.echo(shown(f"scheme merged into the hub; new: {', '.join(added) or 'none'}"))
-    if rules:
-        click.echo(f"{rules} link rule(s) in the file left out: the hub does not carry link "
-                   "rules yet, so each member's file keeps its own (set them with "
-                   "'annotator labels DB --import FILE')")
+    if left_out:
+        click.echo(f"{left_out} link rule(s) in the file left out: this hub was made by an "
+                   "older Annotator and carries no link rules (its owner brings it up to date "
+                   "with 'annotator hub init URL'); until then each member's file keeps its own")
 
 
 @click.command("sync")

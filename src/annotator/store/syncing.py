@@ -21,6 +21,7 @@ from typing import NamedTuple
 from annotator.core.annotators import GOLD
 from annotator.core.ids import new_id, utc_now
 from annotator.core.labels import Label
+from annotator.core.link_rules import LinkRule
 from annotator.core.syncitems import (
     BY_NAME,
     DECISION,
@@ -261,9 +262,12 @@ class Syncing(ConflictUndo):
         rows: dict[str, list[dict]],
         cursor: int,
         member: str,
+        rules: list[LinkRule] | None = None,
+        kept: list[str] | None = None,
     ) -> dict[str, int]:
         """Write what a pull brought, checked already (sync/pull.py), in one transaction:
-        the scheme, then each kind's rows (a row with ``deleted`` true is a tombstone and
+        the scheme (its link ``rules`` too, when the hub carries them; ``kept`` gets a line
+        for each rule this file could not take), then each kind's rows (a row with ``deleted`` true is a tombstone and
         removes the item here), the items' versions and the new cursor. Returns counts.
 
         Versions and digests are recorded only for the items this file pushes (its member's
@@ -273,6 +277,10 @@ class Syncing(ConflictUndo):
         pushes = {member, GOLD}
         with self._roomy_cache(), self._write():
             self._sync_scheme(labels)
+            if rules is not None:  # None: a hub that carries no link rules (schema 1)
+                changed = self._sync_link_rules(rules, [] if kept is None else kept)
+                if changed:
+                    counts["link rule"] = changed
             for kind in KINDS:
                 # a file holds its own annotator's article notes only
                 mine = [r for r in rows.get(kind.name, [])

@@ -1,4 +1,5 @@
-"""The lead's commands that shape a hub: ``hub init`` and ``hub add-member``."""
+"""The lead's commands that shape a hub: ``hub init`` (which also brings an older hub up to
+this Annotator's schema) and ``hub add-member``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from dataclasses import dataclass
 from annotator.core.annotators import reserved_name_problem
 from annotator.core.labels import DEFAULT_LABELS
 from annotator.sync.connection import HubError, connect, hub_version, shown_url
-from annotator.sync.schema import HUB_SCHEMA_VERSION, ROLE_KINDS, group_role, statements
+from annotator.sync.schema import (
+    HUB_SCHEMA_VERSION,
+    ROLE_KINDS,
+    group_role,
+    statements,
+    upgrade_statements,
+)
 
 # Role names PostgreSQL keeps for itself or that would read as Annotator's own.
 _MAX_NAME = 63
@@ -18,16 +25,21 @@ _MAX_NAME = 63
 class InitResult:
     database: str
     groups: tuple[str, ...]
+    upgraded_from: int | None = None  # the schema version of the hub brought up to date
 
 
 def init_hub(url: str) -> InitResult:
-    """Create the hub's tables, group roles and policies in the empty database at ``url``."""
+    """Create the hub's tables, group roles and policies in the empty database at ``url``;
+    on a hub of an older schema, add what this Annotator's needs (as its owner, in one
+    transaction: members keep working with it meanwhile)."""
     with connect(url) as conn:
         database = conn.info.dbname
         if conn.execute("SELECT to_regclass('public.hub_meta') IS NOT NULL").fetchone()[0]:
             version = hub_version(conn, url)
-            raise HubError(f"{shown_url(url)}: already an Annotator hub (schema version "
-                           f"{version}); nothing changed")
+            if version == HUB_SCHEMA_VERSION:
+                raise HubError(f"{shown_url(url)}: already an Annotator hub (schema version "
+                               f"{version}); nothing changed")
+            return _upgrade(conn, url, database, version)
         others = conn.execute(
             "SELECT n.nspname || '.' || c.relname FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -67,6 +79,28 @@ def init_hub(url: str) -> InitResult:
                  for lb in DEFAULT_LABELS],
             )
     return InitResult(database, groups)
+
+
+def _upgrade(conn, url: str, database: str, version: int) -> InitResult:
+    import psycopg
+
+    owner = conn.execute(
+        "SELECT pg_get_userbyid(relowner) = current_user FROM pg_class "
+        "WHERE oid = 'public.hub_meta'::regclass"
+    ).fetchone()[0]
+    if not owner:
+        raise HubError(f"{shown_url(url)}: this hub has schema version {version} and this "
+                       f"Annotator uses {HUB_SCHEMA_VERSION}; only its owner (who ran 'hub "
+                       "init') can bring it up to date, with the same command; nothing changed")
+    try:
+        with conn.transaction():
+            for statement in upgrade_statements(database, version):
+                conn.execute(statement)
+    except psycopg.Error as exc:
+        raise HubError(f"{shown_url(url)}: the upgrade from schema version {version} failed "
+                       f"and was undone: {exc}") from exc
+    groups = tuple(group_role(database, kind) for kind in ROLE_KINDS)
+    return InitResult(database, groups, upgraded_from=version)
 
 
 def member_name_problem(name: str) -> str | None:

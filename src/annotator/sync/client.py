@@ -29,6 +29,7 @@ class SyncReport:
     unassigned: Counter = field(default_factory=Counter)
     elsewhere: int = 0
     held: Counter = field(default_factory=Counter)  # gold items of verdicts parked
+    rules_kept: list[str] = field(default_factory=list)  # hub link rules this file refused
 
     def lines(self) -> list[str]:
         def counts(counter: Counter) -> str:
@@ -47,6 +48,7 @@ class SyncReport:
         if sum(self.held.values()):
             out.append(f"kept back until its conflict is settled: {counts(self.held)} of "
                        "gold made by a verdict another reviewer gave first")
+        out += self.rules_kept
         if self.elsewhere:
             out.append(f"{self.elsewhere} item(s) on articles no longer assigned to you were "
                        "left on the hub")
@@ -62,6 +64,7 @@ class SyncReport:
             "pulled": dict(self.pulled), "documents": self.documents,
             "conflicts": self.conflicts, "unassigned": dict(self.unassigned),
             "elsewhere": self.elsewhere, "held": dict(self.held),
+            "link_rules_kept": self.rules_kept,
         }
 
 
@@ -101,7 +104,8 @@ def sync(db: Path, url: str) -> SyncReport:
             if got.documents:
                 store.import_documents(got.documents, annotator=member)
             report.documents, report.elsewhere = len(got.documents), got.elsewhere
-            counts = store.apply_pulled(got.labels, got.rows, got.cursor, member)
+            counts = store.apply_pulled(got.labels, got.rows, got.cursor, member,
+                                        rules=got.link_rules, kept=report.rules_kept)
             report.pulled.update(counts)
             # Read after the push and pull, so the counts are as fresh as the work pulled.
             store.set_hub_assignments(pulling.my_assignments(conn))

@@ -183,11 +183,13 @@ def progress_on(conn) -> dict:
 
 def set_scheme(url: str, path: Path) -> tuple[list[str], int]:
     """Merge the scheme JSON file ``path`` (as ``annotator labels --import`` reads it) into
-    the hub's scheme; members receive it at their next sync. Returns the new labels' names
-    and how many link rules the file holds: the hub does not carry link rules yet, so the
-    caller says they were left out."""
+    the hub's scheme, its link rules with it (sync/hub_rules.py); members receive it at their
+    next sync. Returns the new labels' names and how many of the file's link rules were left
+    out: all of them on a hub of schema version 1, which carries none (the caller says how to
+    bring it up to date), else none."""
     from annotator.core import scheme
     from annotator.formats.scheme_file import read_scheme
+    from annotator.sync.hub_rules import carried, write_rules
 
     incoming, rules = read_scheme(path)
     with connect(url) as conn:
@@ -208,4 +210,8 @@ def set_scheme(url: str, path: Path) -> tuple[list[str], int]:
                     [(lb.name, lb.kind, lb.color, lb.key, lb.position, lb.description)
                      for lb in incoming],
                 )
-    return [lb.name for lb in incoming if lb.name not in names], len(rules)
+            left_out = len(rules)
+            if carried(conn):
+                write_rules(conn, url, rules, str(path))
+                left_out = 0
+    return [lb.name for lb in incoming if lb.name not in names], left_out

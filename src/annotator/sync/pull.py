@@ -19,6 +19,7 @@ from itertools import repeat
 from annotator.core.annotators import reserved_name_problem
 from annotator.core.ids import document_id, text_sha256
 from annotator.core.labels import Label
+from annotator.core.link_rules import LinkRule
 from annotator.core.model import DocumentMeta, IncomingDocument
 from annotator.core.syncitems import (
     DECISION,
@@ -30,6 +31,7 @@ from annotator.core.syncitems import (
     Kind,
 )
 from annotator.sync.connection import HubError
+from annotator.sync.hub_rules import read_rules
 
 _STATUSES = {"todo", "in_progress", "done"}
 
@@ -37,6 +39,7 @@ _STATUSES = {"todo", "in_progress", "done"}
 @dataclass
 class Pulled:
     labels: list[Label] = field(default_factory=list)
+    link_rules: list[LinkRule] | None = None  # None: the hub carries none (schema 1)
     documents: list[IncomingDocument] = field(default_factory=list)
     rows: dict[str, list[dict]] = field(default_factory=dict)
     cursor: int = 0
@@ -61,6 +64,7 @@ def read(conn, store, cursor: int, skip: tuple[int, int] | None = None) -> Pulle
                 "ORDER BY kind, position, name"
             )
         ]
+        pulled.link_rules = read_rules(conn, pulled.labels)
         have = set(store.document_ids())
         visible = [row[0] for row in conn.execute("SELECT id FROM documents ORDER BY position")]
         missing = [doc for doc in visible if doc not in have]

@@ -24,8 +24,11 @@ are stamped the same way.
 
 from __future__ import annotations
 
-# Bumped whenever the hub's schema changes; an app refuses a hub newer than it knows.
-HUB_SCHEMA_VERSION = 1
+from annotator.core.link_rules import DEFAULT_RULES
+
+# Bumped whenever the hub's schema changes; an app refuses a hub newer than it knows, and
+# ``hub init`` brings an older hub up to it (UPGRADES). 2: the scheme's link rules.
+HUB_SCHEMA_VERSION = 2
 
 # The key of the advisory lock every write takes (any constant; "ANNT" like the local files).
 WRITE_LOCK = 0x414E4E54
@@ -185,10 +188,59 @@ def statements(database: str) -> list[str]:
         sql.append(f"CREATE POLICY {table}_change ON {table} FOR UPDATE "
                    "USING (hub_is_lead()) WITH CHECK (hub_is_lead())")
     sql.append("CREATE POLICY labels_read ON labels FOR SELECT USING (true)")
+    sql += _link_rules(database)
     sql.append("CREATE POLICY assignments_read ON assignments FOR SELECT "
                "USING (annotator = current_user OR hub_is_reviewer())")
     sql.append("CREATE POLICY documents_read ON documents FOR SELECT "
                f"USING (hub_is_reviewer() OR id IN ({_ASSIGNED}))")
+    return sql
+
+
+def _link_rules(database: str) -> list[str]:
+    """The scheme's link rules (which span labels a link type joins, core/link_rules.py): one
+    row per link type, written by the lead, read by everyone; empty arrays join anything (a
+    rule is never deleted, only widened, so every member learns of the change)."""
+    everyone = ", ".join(_quote_ident(group_role(database, kind)) for kind in ROLE_KINDS)
+    lead = _quote_ident(group_role(database, "lead"))
+    return [
+        """CREATE TABLE link_rules (
+            relation text PRIMARY KEY,
+            sources text[] NOT NULL DEFAULT '{}',
+            targets text[] NOT NULL DEFAULT '{}',
+            version bigint NOT NULL DEFAULT nextval('hub_version'),
+            written_by text NOT NULL DEFAULT session_user,
+            written_at timestamptz NOT NULL DEFAULT now()
+        )""",
+        "REVOKE ALL ON link_rules FROM PUBLIC",
+        "CREATE TRIGGER link_rules_lock BEFORE INSERT OR UPDATE ON link_rules "
+        "FOR EACH STATEMENT EXECUTE FUNCTION hub_lock()",
+        "CREATE TRIGGER link_rules_stamp BEFORE UPDATE ON link_rules "
+        "FOR EACH ROW EXECUTE FUNCTION hub_restamp()",
+        "CREATE TRIGGER link_rules_news AFTER INSERT OR UPDATE ON link_rules "
+        "FOR EACH STATEMENT EXECUTE FUNCTION hub_notify()",
+        "ALTER TABLE link_rules ENABLE ROW LEVEL SECURITY",
+        f"GRANT SELECT ON link_rules TO {everyone}",
+        _column_grants("link_rules", lead),
+        "CREATE POLICY link_rules_write ON link_rules FOR INSERT WITH CHECK (hub_is_lead())",
+        "CREATE POLICY link_rules_change ON link_rules FOR UPDATE "
+        "USING (hub_is_lead()) WITH CHECK (hub_is_lead())",
+        "CREATE POLICY link_rules_read ON link_rules FOR SELECT USING (true)",
+        # the rules every new hub starts with, as a new local file does
+        "INSERT INTO link_rules (relation, sources, targets) VALUES "
+        + ", ".join(f"({_literal(r.relation)}, ARRAY[{', '.join(map(_literal, r.sources))}]"
+                    f"::text[], ARRAY[{', '.join(map(_literal, r.targets))}]::text[])"
+                    for r in DEFAULT_RULES),
+    ]
+
+
+def upgrade_statements(database: str, version: int) -> list[str]:
+    """What brings a hub of schema ``version`` to HUB_SCHEMA_VERSION, in order (run by its
+    owner in one transaction; ``hub init`` on an older hub does it)."""
+    sql: list[str] = []
+    if version < 2:
+        sql += _link_rules(database)
+    sql.append(f"UPDATE hub_meta SET value = {_literal(str(HUB_SCHEMA_VERSION))} "
+               "WHERE key = 'schema_version'")
     return sql
 
 

@@ -1,0 +1,179 @@
+"""The scheme's link rules travel through the team hub (a real PostgreSQL server,
+tests/pg_cluster.py): the lead sets them with ``hub scheme``, each member's file takes them at
+its next sync, links already made are never silently broken, and a hub made before the rules
+came (schema version 1) keeps working and is brought up to date by its owner."""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.core.ids import new_id, utc_now
+from annotator.core.link_rules import LinkRule
+from annotator.core.model import Relation
+from annotator.store import Store
+from annotator.sync.client import sync
+from annotator.sync.schema import HUB_SCHEMA_VERSION
+from hubkit import login, mark, run
+
+
+def _scheme(tmp, db, **rules: tuple[list[str], list[str]]):
+    """A scheme file exported from ``db`` with the link types' rules replaced."""
+    path = tmp / "scheme.json"
+    run("labels", db, "--export", path)
+    data = json.loads(path.read_text())
+    for item in data["labels"]:
+        if item["name"] in rules:
+            item["from"], item["to"] = rules[item["name"]]
+    path.write_text(json.dumps(data))
+    return path
+
+
+def _hub_rules(url: str) -> dict[str, tuple[list[str], list[str]]]:
+    with psycopg.connect(url) as conn:
+        return {r: (s, t) for r, s, t in conn.execute(
+            "SELECT relation, sources, targets FROM link_rules")}
+
+
+def _link(db, who, source, target, label="said_by"):
+    now = utc_now()
+    with Store.open(db) as store:
+        store.add_relation(Relation(new_id(), source.document, label, source.id, target.id,
+                                    who, now, now))
+
+
+def test_the_leads_link_rules_reach_every_member(team):
+    url, tmp = team
+    alice = tmp / "alice.db"
+    sync(alice, login(url, "alice"))
+    assert _hub_rules(url)["said_by"] == (["quote"], ["actor"])  # a new hub's rules
+    scheme = _scheme(tmp, alice, said_by=(["quote", "claim"], ["actor"]))
+    out = run("hub", "scheme", login(url, "lena"), scheme)
+    assert "left out" not in out
+    assert _hub_rules(url)["said_by"] == (["quote", "claim"], ["actor"])
+    report = sync(alice, login(url, "alice"))
+    assert report.pulled["link rule"] == 1 and not report.rules_kept
+    with Store.open(alice) as store:
+        rule = store.link_rules()["said_by"]
+        assert set(rule.sources) == {"quote", "claim"} and rule.targets == ("actor",)
+        # the rule now lets alice link a claim to an actor with said_by, as the lead meant
+        claim, actor = mark(alice, "alice", "Lavrov", "claim"), mark(alice, "alice", "Russia")
+        assert store.link_problem("said_by", claim.id, actor.id) is None
+    # a second sync takes nothing again
+    assert "link rule" not in sync(alice, login(url, "alice")).pulled
+
+
+def test_nobody_but_the_lead_writes_the_rules_even_in_plain_sql(team):
+    url, tmp = team
+    alice = tmp / "alice.db"
+    sync(alice, login(url, "alice"))
+    scheme = _scheme(tmp, alice, said_by=(["claim"], ["actor"]))
+    done = CliRunner().invoke(main, ["hub", "scheme", login(url, "alice"), str(scheme)])
+    assert done.exit_code == 1 and "only the hub's lead" in done.output
+    for sql in ("UPDATE link_rules SET sources = '{claim}'",
+                "INSERT INTO link_rules (relation) VALUES ('said_by_too')",
+                "DELETE FROM link_rules"):
+        with psycopg.connect(login(url, "alice")) as conn, pytest.raises(psycopg.Error):
+            conn.execute(sql)
+    assert _hub_rules(url)["said_by"] == (["quote"], ["actor"])
+
+
+def test_a_rule_that_links_on_the_hub_break_is_refused_whole(team):
+    url, tmp = team
+    alice = tmp / "alice.db"
+    sync(alice, login(url, "alice"))
+    quote, actor = mark(alice, "alice", "Lavrov", "quote"), mark(alice, "alice", "Russia")
+    _link(alice, "alice", quote, actor)
+    sync(alice, login(url, "alice"))
+    scheme = _scheme(tmp, alice, said_by=(["claim"], ["actor"]))
+    data = json.loads(scheme.read_text())
+    data["labels"].append({"name": "location", "kind": "span", "color": "#ff69b4"})
+    scheme.write_text(json.dumps(data))
+    done = CliRunner().invoke(main, ["hub", "scheme", login(url, "lena"), str(scheme)])
+    assert done.exit_code == 1 and "Traceback" not in done.output
+    assert "1 said_by link(s) on the hub join quote → actor" in done.output
+    assert "nothing changed" in done.output
+    # nothing half-done: neither the rule nor the new label
+    assert _hub_rules(url)["said_by"] == (["quote"], ["actor"])
+    with psycopg.connect(url) as conn:
+        assert not conn.execute("SELECT 1 FROM labels WHERE name = 'location'").fetchone()
+
+
+def test_a_file_whose_links_break_the_hubs_new_rule_keeps_its_own_and_says_so(team):
+    url, tmp = team
+    alice, bob = tmp / "alice.db", tmp / "bob.db"
+    sync(alice, login(url, "alice"))
+    sync(bob, login(url, "bob"))
+    # bob links a quote offline; meanwhile the lead narrows said_by to claims
+    quote, actor = mark(bob, "bob", "Lavrov", "quote"), mark(bob, "bob", "Russia")
+    _link(bob, "bob", quote, actor)
+    run("hub", "scheme", login(url, "lena"), _scheme(tmp, alice, said_by=(["claim"], ["actor"])))
+    report = sync(bob, login(url, "bob"))
+    assert report.pushed["relation"] == 1  # his work reaches the hub whatever the rule
+    assert "link rule" not in report.pulled
+    [line] = report.rules_kept
+    assert "said_by" in line and "1 link(s) in this file break it" in line
+    assert line in "\n".join(report.lines())
+    with Store.open(bob) as store:
+        assert store.link_rules()["said_by"] == LinkRule("said_by", ("quote",), ("actor",))
+        assert store.verify() == []
+    # alice's file, with no such link, takes the rule
+    assert sync(alice, login(url, "alice")).pulled["link rule"] == 1
+    with Store.open(alice) as store:
+        assert store.link_rules()["said_by"] == LinkRule("said_by", ("claim",), ("actor",))
+
+
+def _as_version_1(url: str) -> None:
+    """Make the hub at ``url`` what ``hub init`` made before link rules came."""
+    with psycopg.connect(url) as conn:
+        conn.execute("DROP TABLE link_rules")
+        conn.execute("UPDATE hub_meta SET value = '1' WHERE key = 'schema_version'")
+
+
+def test_a_hub_of_schema_1_syncs_and_its_owner_brings_it_up_to_date(team):
+    url, tmp = team
+    assert HUB_SCHEMA_VERSION == 2
+    _as_version_1(url)
+    alice = tmp / "alice.db"
+    report = sync(alice, login(url, "alice"))  # the older hub still works
+    assert report.documents and not report.rules_kept
+    scheme = _scheme(tmp, alice, said_by=(["quote", "claim"], ["actor"]))
+    out = run("hub", "scheme", login(url, "lena"), scheme)
+    assert "link rule(s) in the file left out" in out and "'annotator hub init URL'" in out
+    # only the owner upgrades; a member's try changes nothing
+    done = CliRunner().invoke(main, ["hub", "init", login(url, "lena")])
+    assert done.exit_code == 1 and "only its owner" in done.output
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT to_regclass('public.link_rules')").fetchone()[0] is None
+    out = run("hub", "init", url)
+    assert f"brought from schema version 1 to {HUB_SCHEMA_VERSION}" in out
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT value FROM hub_meta WHERE key = 'schema_version'"
+                            ).fetchone()[0] == str(HUB_SCHEMA_VERSION)
+    assert _hub_rules(url)["said_by"] == (["quote"], ["actor"])
+    done = CliRunner().invoke(main, ["hub", "init", url])
+    assert done.exit_code == 1 and "already an Annotator hub" in done.output
+    # now the rules go through, and the members' rights are those of a new hub
+    run("hub", "scheme", login(url, "lena"), scheme)
+    assert sync(alice, login(url, "alice")).pulled["link rule"] == 1
+    with psycopg.connect(login(url, "alice")) as conn, pytest.raises(psycopg.Error):
+        conn.execute("UPDATE link_rules SET targets = '{quote}'")
+
+
+def test_a_hubs_rule_naming_a_label_it_lacks_is_refused_on_pull(team):
+    url, tmp = team
+    alice = tmp / "alice.db"
+    sync(alice, login(url, "alice"))
+    with psycopg.connect(url) as conn:  # the owner, by hand: a broken hub
+        conn.execute("UPDATE link_rules SET targets = '{person}' WHERE relation = 'said_by'")
+    mark(alice, "alice", "Lavrov")
+    from annotator.sync.connection import HubError
+
+    with pytest.raises(HubError, match="'person' is not a span label.*nothing pulled"):
+        sync(alice, login(url, "alice"))
+    with Store.open(alice) as store:
+        assert store.link_rules()["said_by"].targets == ("actor",)
