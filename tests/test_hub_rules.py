@@ -177,3 +177,32 @@ def test_a_hubs_rule_naming_a_label_it_lacks_is_refused_on_pull(team):
         sync(alice, login(url, "alice"))
     with Store.open(alice) as store:
         assert store.link_rules()["said_by"].targets == ("actor",)
+
+
+def test_the_window_says_once_which_rule_its_file_kept(team, qtbot):
+    from test_gui_team import close, synced_window
+
+    url, tmp = team
+    alice, bob = tmp / "alice.db", tmp / "bob.db"
+    sync(alice, login(url, "alice"))
+    sync(bob, login(url, "bob"))
+    quote, actor = mark(bob, "bob", "Lavrov", "quote"), mark(bob, "bob", "Russia")
+    _link(bob, "bob", quote, actor)
+    run("hub", "scheme", login(url, "lena"), _scheme(tmp, alice, said_by=(["claim"], ["actor"])))
+    window = synced_window(qtbot, url, bob, "bob")
+    bar = window.statusBar()
+    qtbot.waitUntil(lambda: "Scheme: the hub's rule for said_by" in bar.currentMessage(),
+                    timeout=15000)
+    assert "1 link(s) in this file break it" in bar.currentMessage()
+    # the next sync keeps the rule out again but does not say it again
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    bar.clearMessage()
+    with qtbot.waitSignal(window.team.link.synced, timeout=15000) as got:
+        QTest.keyClick(window.article.text, Qt.Key.Key_F5)
+    assert got.args[0].rules_kept
+    assert "Scheme:" not in bar.currentMessage()
+    # the window's linking obeys the file's rule: bob's own, which joins a quote to an actor
+    assert window.store.link_problem("said_by", quote.id, actor.id) is None
+    close(window)

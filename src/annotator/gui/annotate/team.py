@@ -58,6 +58,7 @@ class TeamSync(QObject):
         self.url: str | None = None
         self.state = None  # the last SyncState
         self.report = None  # the last SyncReport
+        self._rules_said = ""  # the hub's link rules this file could not take, as last said
         self.connect_dialog: ConnectDialog | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -178,6 +179,10 @@ class TeamSync(QObject):
         if report.documents or sum(report.pulled.values()) or report.conflicts:
             self._show_pulled()
             self.pulled.emit(report)
+        kept = "; ".join(report.rules_kept)
+        if kept and kept != self._rules_said:  # said once, not at every sync after
+            self.window.statusBar().showMessage(f"Scheme: {kept}.", 15000)
+        self._rules_said = kept
         if report.conflicts:
             n = report.conflicts
             self.window.statusBar().showMessage(
