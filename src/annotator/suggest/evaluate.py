@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from annotator.core.model import Relation, Span
 from annotator.core.suggestions import Suggestions
+from annotator.suggest.mentions import REPORTING
 
 Run = Callable[..., list[Suggestions]]
 MATCHES = ("exact", "overlap")
@@ -203,6 +204,13 @@ def _link_match(p, g, how: str) -> bool:
 # "who" and "which" too: PolNeAR marks the relative pronoun of "Lavrov, who said …" as
 # the source, and it stands for its antecedent as "he" does.
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them", "who", "which"}
+# What a gold speaker may be that stands for a name before it: the pronouns, and the
+# possessives and relatives PolNeAR also marks as a source ("Contrary to his claim “…”",
+# "a report that said “…”").
+_STANDS_FOR = _PRONOUNS | {"his", "their", "its", "my", "our", "whose", "that"}
+# A gold speaker that is a verb of saying alone is the cue marked as the source by slip
+# ("“…,” said Hester": the source "said"); it names no one to compare with.
+_SAYING = frozenset(REPORTING.split("|"))
 
 
 def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
@@ -210,11 +218,12 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
     """For each gold quote with a gold speaker that a predicted quote overlaps: is the
     predicted said_by target of that quote one of its gold speakers (overlap)? Also
     counted "through pronouns": a gold speaker that is a pronoun ("he said", "Lavrov,
-    who said") stands for the nearest gold actor before it that is not one, and a
+    who said", "his claim") stands for the nearest gold actor before it that is not one, and a
     prediction naming that actor (that very span, or a mention whose last word is one of
     its words: "Lavrov" for "Sergei Lavrov", "Cheung" for "Steven Cheung, a campaign
     spokesman,") is right, since the suggesters resolve pronouns (issue 17 asks them to)
-    where the gold does not."""
+    where the gold does not. A quote whose only gold speaker is a verb of saying (the
+    cue marked as the source by slip) is not asked."""
     pred_index = _Index(pred_quotes)
     said: dict[Range, list[Range]] = {}
     for label, src, tgt in pred_links:
@@ -225,10 +234,12 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
         if label == "said_by":
             speakers.setdefault(src, []).append(tgt)
     names = sorted(r for r in gold_spans.get("actor", [])
-                   if _words(text, r) and _words(text, r)[-1] not in _PRONOUNS)
+                   if _words(text, r) and _words(text, r)[-1] not in _STANDS_FOR)
     for quote in gold_spans.get("quote", []):
         if quote not in speakers:
             continue
+        if all(" ".join(_words(text, g)) in _SAYING for g in speakers[quote]):
+            continue  # only a slip of the gold names its speaker: not asked
         hits = pred_index.hits(quote, "overlap")
         if not hits:
             continue
@@ -241,7 +252,7 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
             report.speaker_resolved += 1
             continue
         for g in speakers[quote]:
-            if " ".join(_words(text, g)) not in _PRONOUNS:
+            if " ".join(_words(text, g)) not in _STANDS_FOR:
                 continue
             i = bisect_left(names, g)
             # The prediction names that actor: it is that very span, or its last word is
@@ -264,7 +275,13 @@ def _names_someone(text: str, r: Range) -> bool:
 
 
 def _words(text: str, r: Range) -> list[str]:
-    return [w.strip(".,’'s").lower() for w in text[r[0]:r[1]].split()]
+    """The words of ``r`` in lower case, without the punctuation around them nor a
+    possessive "’s" ("Lavrov’s," -> "lavrov"; "his" and "Harris" keep their "s")."""
+    out = []
+    for w in text[r[0]:r[1]].split():
+        w = w.strip(".,;:!?()\"“”‘’'").lower()
+        out.append(w[:-2] if w.endswith(("’s", "'s")) else w)
+    return out
 
 
 def seeded_actors(article: GoldArticle, label: str = "actor") -> tuple[list[Span], GoldArticle]:
