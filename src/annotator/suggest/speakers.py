@@ -47,7 +47,8 @@ _TITLE_WORDS = (r"(?:former|then|longtime|veteran|state|senior|top|chief|deputy|
                 r"professor|economist|lawyer|attorney|founder|co-founder|head|member|mayor|"
                 r"judge|host|anchor|columnist|editor|writer|author|activist|congressman|"
                 r"congresswoman|lawmaker|general|ambassador|police|panel|committee|county|city|"
-                r"council|board|district|court|union|rep\.|sen\.|gov\.|[A-Z][\w'’.&-]*)")
+                r"council|board|district|court|union|press|communications|national|security|policy|"
+                r"foreign|legal|vice|assistant|associate|rep\.|sen\.|gov\.|[A-Z][\w'’.&-]*)")
 # A noun phrase that may speak: a run of capitalised words (a name, with its title), a
 # determiner and a few words ("the former vice president’s spokeswoman"), or a pronoun.
 _CAP = r"[A-Z][\w'’.&-]*"
