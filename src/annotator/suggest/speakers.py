@@ -75,7 +75,7 @@ _AFTER_VERB_FIRST = re.compile(
     rf"{_GAP_AFTER}(?:{_ADV}{_VERB}|according[ \t\xa0]+to)[ \t\xa0]+(?P<who>{_NP_NAMED}|{_NP_AFTER})")
 # (Possessive: a piece between commas is read once, never tried shorter, as no shorter
 # piece ends at a comma.)
-_LONG_APPOSITION = r"(?:[ \t\xa0]*,[^,\n“”\"]{1,70}+(?:,[^,\n“”\"]{1,70}+){0,2},)?"
+_LONG_APPOSITION = r"(?:[ \t\xa0]*,[^,\n“”\"]{1,120}+(?:,[^,\n“”\"]{1,120}+){0,2},)?"
 _AFTER_SUBJECT_FIRST = re.compile(
     rf"{_GAP_AFTER}(?P<who>{_NP_AFTER}){_LONG_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
 # The sentence goes on after the quotation, then names its speaker at its end ("“…” for
