@@ -27,6 +27,7 @@ from annotator.suggest import naming
 from annotator.suggest.mentions import REPORTING, name_spans, trie
 from annotator.suggest.naming import NameUse, sentence_cut
 from annotator.suggest.quotes import Quotation
+from annotator.suggest.speaker_text import paragraph_before, quoted, said, subject_name
 
 _ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|long|previously|recently|" \
        r"would|will|could|often|always|never|still|just|even|\w+ly)[ \t\xa0]+){0,2}"
@@ -275,13 +276,13 @@ class Speakers:
                                  (_SIGNED, "signed after a dash")):
                 m = pattern.match(text, right, tail_end)
                 if m is not None:
-                    got = self._who(m.start("who"), m.end("who"), f"{why}: “{_said(m)}”")
+                    got = self._who(m.start("who"), m.end("who"), f"{why}: “{said(m)}”")
                     if got is not None:
                         return got
             m = _AFTER_TAIL.match(text, right, tail_end)
             if m is not None:
                 got = self._who(m.start("who"), m.end("who"),
-                                f"speaks at the end of its sentence: “{_said(m)}”",
+                                f"speaks at the end of its sentence: “{said(m)}”",
                                 score=_SCORES["before"])
                 if got is not None:
                     return got
@@ -302,8 +303,8 @@ class Speakers:
         for pattern, where, why in tries:
             m = pattern.search(text, where, left)
             g = "who" if m is None or m.group("who") else "name"
-            if m is not None and not _quoted(text, m.end(g), left):
-                got = self._who(m.start(g), m.end(g), f"{why}: “{_said(m)}”")
+            if m is not None and not quoted(text, m.end(g), left):
+                got = self._who(m.start(g), m.end(g), f"{why}: “{said(m)}”")
                 if got is not None:
                     return got
         return None
@@ -327,7 +328,7 @@ class Speakers:
             if m is None:
                 continue
             a, b = first + m.start("who"), first + m.end("who")
-            if _quoted(text, b, left) and self._long_quotation(b, left):
+            if quoted(text, b, left) and self._long_quotation(b, left):
                 # A long quotation between: the subject is that quotation's speaker. A
                 # short one (a title, a word quoted) leaves it this one's too: "Sanders
                 # said on “This Week” that he would “take a look”".
@@ -339,9 +340,9 @@ class Speakers:
         # No verb of saying: the sentence's subject, when the sentence opens with a name
         # (after an opening phrase: "At one point, Cruz coached Trump to “breathe”").
         m = _OPENING.match(piece)
-        if m is not None and not _quoted(text, first + m.end("who"), left):
+        if m is not None and not quoted(text, first + m.end("who"), left):
             a, b = first + m.start("who"), first + m.end("who")
-            if _subject_name(text[a:b], text[b:left]):
+            if subject_name(text[a:b], text[b:left]):
                 return self._who(a, b, "subject of the sentence that holds it",
                                  score=_SCORES["subject"])
         return None
@@ -460,6 +461,8 @@ class Speakers:
                 break
             if previous is not None and end <= previous[0]:
                 return previous[1]
+            if fallback is not None and end <= paragraph_before(self.text, fallback.start):
+                return fallback
             if self._inside_quote(start) or _OBJECT_BEFORE.search(self.text, max(0, start - 12),
                                                                   start):
                 continue
@@ -575,27 +578,3 @@ class Speakers:
 
 
 REPORTING_VERB = re.compile(rf"(?<![\w-]){_VERB}")
-
-
-def _quoted(text: str, a: int, b: int) -> bool:
-    """Whether a quotation mark stands between ``a`` and ``b`` (the speaker found is then
-    another quotation's)."""
-    piece = text[a:b].rstrip(" \t“\"«„")
-    return any(m in piece for m in "“”\"«»")
-
-
-def _subject_name(words: str, rest: str) -> bool:
-    """Whether the words a sentence opens with (``rest`` the words between them and the
-    quotation) may be its speaking subject: not "It", not a noun phrase the quotation
-    ends, not an opening word ("Though", "Following Monday's debate", "Contrary") nor
-    a party's initials ("D-Va")."""
-    first = words.split()[0]
-    if first == "It" or first in ("The", "A", "An", "This", "That") and (
-            len(words.split()) == 1 or not re.match(r"[ \t\xa0]+[a-z]", rest)):
-        return False  # "The so-called “peace plan” failed": the quotation is in the subject
-    # (An opening "But" or "In" is left to _who, which reads past it.)
-    return not (first in naming.OPENING_WORDS or first.endswith(("ing", "ly")) or re.match(r"[DRI]-[A-Z]", first))
-
-
-def _said(m: re.Match) -> str:
-    return " ".join(m.group(0).strip(" \t,.;:!?—–-“”\"«»„").split())

@@ -1,0 +1,34 @@
+"""Speaker rules of issue 17's fourth round, each on a small messy text: curly quotes, em
+dashes, CRLF, emoji (offsets are Python str indices, checked by test_suggest_rules.run)."""
+
+from __future__ import annotations
+
+from test_suggest_rules import speakers
+
+
+def test_a_lower_case_press_secretary_is_part_of_a_speakers_title() -> None:
+    text = ("“We have seen a sustained commitment — 🙂 — to it,” White House press secretary "
+            "Josh Earnest said at a briefing.\r\n")
+    assert speakers(text) == {"We have seen a sustained commitment — 🙂 — to it":
+                              "White House press secretary Josh Earnest"}
+
+
+def test_a_long_apposition_between_a_speaker_and_said() -> None:
+    text = ("“Their strategy is very clear — 🙂,” Michael McFaul, a senior fellow at the Hoover "
+            "Institution and a former United States ambassador to Russia, said of RT.\r\n")
+    assert speakers(text) == {"Their strategy is very clear — 🙂": "Michael McFaul"}
+
+
+def test_a_pronoun_takes_a_full_name_of_the_paragraph_before_over_an_older_speaker() -> None:
+    # "she" stands for Zoe Saldana, named (not speaking) the paragraph before, not for Ana
+    # Lopez, who spoke three paragraphs up.
+    text = ("Ana Lopez said the vote mattered — 🙂.\r\n\r\nThe list goes on.\r\n\r\n"
+            "People were surprised after Zoe Saldana took her husband’s name.\r\n\r\n"
+            "“Men will not cease to exist,” she wrote.")
+    assert speakers(text) == {"Men will not cease to exist": "Zoe Saldana"}
+    # A speaker in the paragraph just before the name still wins: a name seen in passing
+    # is weaker than one who speaks close by.
+    text = ("Ana Lopez said the vote mattered — 🙂.\r\n\r\n"
+            "People were surprised after Zoe Saldana took her husband’s name.\r\n\r\n"
+            "“Men will not cease to exist,” she wrote.")
+    assert speakers(text) == {"Men will not cease to exist": "Ana Lopez"}
