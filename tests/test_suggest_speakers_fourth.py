@@ -32,3 +32,15 @@ def test_a_pronoun_takes_a_full_name_of_the_paragraph_before_over_an_older_speak
             "People were surprised after Zoe Saldana took her husband’s name.\r\n\r\n"
             "“Men will not cease to exist,” she wrote.")
     assert speakers(text) == {"Men will not cease to exist": "Ana Lopez"}
+
+
+def test_a_noun_phrase_in_lower_case_before_said_is_an_object_not_the_speaker() -> None:
+    text = ("Donald Trump, her Republican opponent, bemoaned the unrest in Charlotte and said "
+            "drugs were a “very, very big factor — 🙂 — in the violence.”\r\n"
+            "Barack Obama spoke. And he made a point of saying “we are not at war with Islam.”")
+    got = speakers(text)
+    assert got["very, very big factor — 🙂 — in the violence."] == "Donald Trump"
+    assert got["we are not at war with Islam."] == "Barack Obama"
+    # With no verb between, a subject in lower case after an opening phrase still speaks.
+    text = "On Monday the campaign said it would “fight on — 🙂 — to the end.”"
+    assert speakers(text) == {"fight on — 🙂 — to the end.": "the campaign"}

@@ -5,8 +5,22 @@ words, the paragraph before a place."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from annotator.suggest import naming
+from annotator.suggest.mentions import PRONOUNS
+
+TITLED = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|President|Senator|Governor|"
+                     r"Secretary|Minister|Judge|Mayor)\b")
+# Before a name that is an object or a place, not a speaker: "told MSNBC", "in Iraq".
+OBJECT_BEFORE = re.compile(r"(?:\b(?:told|to|in|of|at|from|for|on|with|by|against|about|"
+                            r"the|a|an|visited|met|called|than)|['’]s)[ \t\xa0]+$")
+ABBREVIATION_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|St|Lt|Col|Prof)\.[ \t\xa0]*$")
+# "They said": a group named by a noun phrase just before ("the officials", "critics").
+GROUP = re.compile(r"(?P<who>\b(?:the|The|many|Many|some|Some|other|Other)[ \t\xa0]+"
+                    r"(?:[\w'’-]+[ \t\xa0]+){0,2}?[a-z][\w'’-]*s)\b")
+# An opening conjunction before a sentence's subject: "And he made a point of saying".
+CONJUNCTION = re.compile(r"[ \t“\"]*(?:And|But|So|Yet|Or|Then)[ \t\xa0]+(?=[a-zA-Z])")
 
 
 def quoted(text: str, a: int, b: int) -> bool:
@@ -41,3 +55,32 @@ def paragraph_before(text: str, at: int) -> int:
     while cut > 0 and text[cut - 1].isspace():
         cut -= 1
     return text.rfind("\n", max(0, cut - 3000), cut)
+
+
+def over_object(text: str, first: int, m: re.Match, opening: Callable) -> re.Match:
+    """``m``, a speaker found before a verb of saying in the sentence starting at
+    ``first``, or the subject that sentence opens with when ``m`` is a noun phrase in
+    lower case after one to three words of a verb: their object ("Trump bemoaned the
+    unrest and said", "he made a point of saying"); ``opening(text, first, end)`` finds
+    that subject."""
+    at = m.start("who")
+    if at <= first or not text[at].islower():
+        return m
+    subject = opening(text, first, at)
+    if subject is not None and (text[subject.start("who")].isupper()
+                                or subject.group("who") in PRONOUNS) and (
+            _VERB_WORDS.fullmatch(text, subject.end(), at)):
+        return subject
+    return m
+
+
+_VERB_WORDS = re.compile(r"(?:[ \t\xa0]+[a-z]\w+){1,3}[ \t\xa0]+")
+
+
+def sentence_start(text: str, left: int) -> int:
+    """Where the sentence ending at ``left`` starts (looked for 400 characters back)."""
+    lo = max(0, left - 400)
+    cut = max(text.rfind("\n", lo, left), text.rfind(". ", lo, left),
+              text.rfind("? ", lo, left), text.rfind("! ", lo, left),
+              text.rfind(".” ", lo, left), text.rfind('." ', lo, left), text.rfind("; ", lo, left))
+    return cut + 1 if cut >= 0 else lo

@@ -24,10 +24,10 @@ from collections.abc import Sequence
 
 from annotator.core.model import Span
 from annotator.suggest import naming
-from annotator.suggest.mentions import REPORTING, name_spans, trie
+from annotator.suggest import speaker_text as around
+from annotator.suggest.mentions import PRONOUNS, REPORTING, name_spans, trie
 from annotator.suggest.naming import NameUse, sentence_cut
 from annotator.suggest.quotes import Quotation
-from annotator.suggest.speaker_text import paragraph_before, quoted, said, subject_name
 
 _ADV = r"(?:(?:has|have|had|also|then|later|again|once|further|long|previously|recently|" \
        r"would|will|could|often|always|never|still|just|even|\w+ly)[ \t\xa0]+){0,2}"
@@ -102,21 +102,13 @@ _SUBJECT_BEFORE_VERB = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_LONG_APPOSITIO
 _SPEAKS_IN = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
 _SPEAKS_NEXT = re.compile(rf"{_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
 _OPENING = re.compile(rf"[ \t“\"]*(?:[A-Z][^,\n“”\"]{{2,60}},[ \t\xa0]+)?(?P<who>{_NP})")
+# The subject a sentence opens with, with its apposition ("Donald Trump, her opponent,").
+_OPENING_SUBJECT = re.compile(rf"[ \t“\"]*(?P<who>{_NP}){_LONG_APPOSITION}")
 _CALLED = re.compile(r"(?:called|calls|call|described|describes|dubbed|labeled|labelled|"
                      r"branded|termed|chanted|chant|chanting|shouted|wrote|posted)\b")
 
-_PRONOUNS = {"he", "she", "they", "we", "i", "it"}
-_TITLED = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|President|Senator|Governor|"
-                     r"Secretary|Minister|Judge|Mayor)\b")
-# Before a name that is an object or a place, not a speaker: "told MSNBC", "in Iraq".
-_OBJECT_BEFORE = re.compile(r"(?:\b(?:told|to|in|of|at|from|for|on|with|by|against|about|"
-                            r"the|a|an|visited|met|called|than)|['’]s)[ \t\xa0]+$")
-_ABBREVIATION_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|St|Lt|Col|Prof)\.[ \t\xa0]*$")
-_REACH_BACK = 1500
+_REACH_BACK = 1500  # how far back a pronoun looks for the actor it stands for
 _STRETCH = 4096
-# "They said": a group named by a noun phrase just before ("the officials", "critics").
-_GROUP = re.compile(r"(?P<who>\b(?:the|The|many|Many|some|Some|other|Other)[ \t\xa0]+"
-                    r"(?:[\w'’-]+[ \t\xa0]+){0,2}?[a-z][\w'’-]*s)\b")  # how far back a pronoun looks for the actor it stands for
 _SHORT_BETWEEN = 8  # words: a quotation this short between a subject and its verb's quotation
 _SCORES = {"edge": 0.85, "sentence": 0.65, "before": 0.6, "subject": 0.4}
 
@@ -276,13 +268,13 @@ class Speakers:
                                  (_SIGNED, "signed after a dash")):
                 m = pattern.match(text, right, tail_end)
                 if m is not None:
-                    got = self._who(m.start("who"), m.end("who"), f"{why}: “{said(m)}”")
+                    got = self._who(m.start("who"), m.end("who"), f"{why}: “{around.said(m)}”")
                     if got is not None:
                         return got
             m = _AFTER_TAIL.match(text, right, tail_end)
             if m is not None:
                 got = self._who(m.start("who"), m.end("who"),
-                                f"speaks at the end of its sentence: “{said(m)}”",
+                                f"speaks at the end of its sentence: “{around.said(m)}”",
                                 score=_SCORES["before"])
                 if got is not None:
                     return got
@@ -302,9 +294,11 @@ class Speakers:
             tries.append((_ACCORDING, lo, "according to"))
         for pattern, where, why in tries:
             m = pattern.search(text, where, left)
+            if m is not None and pattern is _BEFORE and text[m.start("who")].islower():
+                m = around.over_object(text, around.sentence_start(self.text, left), m, _opening)
             g = "who" if m is None or m.group("who") else "name"
-            if m is not None and not quoted(text, m.end(g), left):
-                got = self._who(m.start(g), m.end(g), f"{why}: “{said(m)}”")
+            if m is not None and not around.quoted(text, m.end(g), left):
+                got = self._who(m.start(g), m.end(g), f"{why}: “{around.said(m)}”")
                 if got is not None:
                     return got
         return None
@@ -313,22 +307,20 @@ class Speakers:
         """The subject of a verb of saying (or of "called") before the quotation in its
         sentence."""
         text = self.text
-        lo = max(0, left - 400)
-        cut = max(text.rfind("\n", lo, left), text.rfind(". ", lo, left),
-                  text.rfind("? ", lo, left), text.rfind("! ", lo, left),
-                  text.rfind(".” ", lo, left), text.rfind('." ', lo, left), text.rfind("; ", lo, left))
-        first = cut + 1 if cut >= 0 else lo
+        first = around.sentence_start(self.text, left)
         piece = text[first:left]
         for verb in list(REPORTING_VERB.finditer(piece)) + list(_CALLED.finditer(piece)):
             # (A subject with its apposition first: "Brian Fallon, the campaign’s press
             # secretary, noted"; else "X obtained a video and said …": X speaks.)
             m = _SUBJECT_BEFORE_VERB.search(piece, 0, verb.start())
             if m is None and piece[:verb.start()].rstrip().endswith((" and", ",")):
-                m = _OPENING.match(piece)
+                m = _opening(piece)
+            elif m is not None:
+                m = around.over_object(piece, 0, m, _opening)
             if m is None:
                 continue
             a, b = first + m.start("who"), first + m.end("who")
-            if quoted(text, b, left) and self._long_quotation(b, left):
+            if around.quoted(text, b, left) and self._long_quotation(b, left):
                 # A long quotation between: the subject is that quotation's speaker. A
                 # short one (a title, a word quoted) leaves it this one's too: "Sanders
                 # said on “This Week” that he would “take a look”".
@@ -340,9 +332,9 @@ class Speakers:
         # No verb of saying: the sentence's subject, when the sentence opens with a name
         # (after an opening phrase: "At one point, Cruz coached Trump to “breathe”").
         m = _OPENING.match(piece)
-        if m is not None and not quoted(text, first + m.end("who"), left):
+        if m is not None and not around.quoted(text, first + m.end("who"), left):
             a, b = first + m.start("who"), first + m.end("who")
-            if subject_name(text[a:b], text[b:left]):
+            if around.subject_name(text[a:b], text[b:left]):
                 return self._who(a, b, "subject of the sentence that holds it",
                                  score=_SCORES["subject"])
         return None
@@ -416,7 +408,7 @@ class Speakers:
         marked = self._marked(a, b)
         if marked is not None:
             return marked, why, score
-        if len(words) == 1 and words[0].lower() in _PRONOUNS:
+        if len(words) == 1 and words[0].lower() in PRONOUNS:
             # ("I" outside a quotation is the writer, whom no name before it stands for.)
             who = self.resolve(a, words[0].lower()) if words[0] != "I" else None
             if who is not None:
@@ -461,9 +453,9 @@ class Speakers:
                 break
             if previous is not None and end <= previous[0]:
                 return previous[1]
-            if fallback is not None and end <= paragraph_before(self.text, fallback.start):
+            if fallback is not None and end <= around.paragraph_before(self.text, fallback.start):
                 return fallback
-            if self._inside_quote(start) or _OBJECT_BEFORE.search(self.text, max(0, start - 12),
+            if self._inside_quote(start) or around.OBJECT_BEFORE.search(self.text, max(0, start - 12),
                                                                   start):
                 continue
             words = self.text[start:end].split()
@@ -479,7 +471,7 @@ class Speakers:
                     # name only when the article uses it as one elsewhere.)
                     if not self._other_sex(pronoun, words, start):
                         return self._mention(start, end)
-                elif fallback is None and (len(words) >= 2 or _TITLED.match(words[0])) and (
+                elif fallback is None and (len(words) >= 2 or around.TITLED.match(words[0])) and (
                         not self._other_sex(pronoun, words, start)):
                     fallback = self._mention(start, end)
             elif words[-1] in naming.PERSON_BAD or (words[-1].endswith("s") and pronoun in ("they", "we")):
@@ -488,7 +480,7 @@ class Speakers:
             return previous[1]
         if best_actor is None and fallback is None and not person:
             group = None
-            for group in _GROUP.finditer(self.text, max(0, at - 300), at):  # noqa: B007
+            for group in around.GROUP.finditer(self.text, max(0, at - 300), at):  # noqa: B007
                 pass  # the last one is the nearest
             if group is not None:
                 return self._mention(*group.span("who"))
@@ -542,7 +534,7 @@ class Speakers:
             return None
         span = got[0]
         words = span.text.split()
-        if not words or not self._person(words) or words[-1].lower() in _PRONOUNS:
+        if not words or not self._person(words) or words[-1].lower() in PRONOUNS:
             return None
         return q.end, span
 
@@ -568,7 +560,7 @@ class Speakers:
         if _SPEAKS_NEXT.match(text, end, end + 90):
             return True
         before = text[max(0, start - 6):start]
-        if _ABBREVIATION_BEFORE.search(before):
+        if around.ABBREVIATION_BEFORE.search(before):
             return False  # "call Mr. Chagoury": a title's full stop ends no sentence
         return start == 0 or before.endswith("\n") or before.rstrip(" \t")[-1:] in ".!?”\""
 
@@ -578,3 +570,19 @@ class Speakers:
 
 
 REPORTING_VERB = re.compile(rf"(?<![\w-]){_VERB}")
+
+
+def _opening(text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+    """The subject ``text[pos:endpos]`` opens with, after an opening phrase ("At one
+    point, Cruz …") or "And", or a name with its apposition ("Donald Trump, her …,")."""
+    endpos = len(text) if endpos is None else endpos
+    lead = around.CONJUNCTION.match(text, pos, endpos)
+    at = lead.end() if lead is not None else pos
+    subject = _OPENING_SUBJECT.match(text, at, endpos)
+    if subject is not None and subject.end() > subject.end("who") and (
+            text[subject.start("who")].isupper()):
+        return subject
+    return _OPENING.match(text, at, endpos)
+
+
+
