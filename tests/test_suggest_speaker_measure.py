@@ -66,3 +66,16 @@ def test_words_keep_their_own_s() -> None:
     assert (report.speaker_asked, report.speaker_resolved) == (1, 0)
     report = _scored(text, [name], "she", "We win", "Harris’s")
     assert (report.speaker_asked, report.speaker_resolved) == (1, 1)
+
+
+def test_another_mention_of_a_gold_name_counts_through_pronouns() -> None:
+    # The gold "Espinoza" is named after this quotation's continuation; the prediction
+    # names Espinoza by the mention before it. Strictly wrong (no overlap), but it names
+    # the gold speaker, as a pronoun's antecedent named by another mention already does.
+    text = ("“I won’t talk,” Espinoza said.\n\n“We vote.”\n\n“I will go,” Espinoza said.")
+    report = _scored(text, [], "Espinoza", "We vote", "Espinoza", nth=1)
+    assert (report.speaker_asked, report.speaker_right, report.speaker_resolved) == (1, 0, 1)
+    # A pronoun or a word in lower case of the gold name is no name of it.
+    text = "Sergei Lavrov, the spokesman, left. A spokesman said “no”."
+    report = _scored(text, [], "Sergei Lavrov, the spokesman,", "no", "A spokesman")
+    assert (report.speaker_asked, report.speaker_resolved) == (1, 0)

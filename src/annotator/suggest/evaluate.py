@@ -222,8 +222,10 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
     prediction naming that actor (that very span, or a mention whose last word is one of
     its words: "Lavrov" for "Sergei Lavrov", "Cheung" for "Steven Cheung, a campaign
     spokesman,") is right, since the suggesters resolve pronouns (issue 17 asks them to)
-    where the gold does not. A quote whose only gold speaker is a verb of saying (the
-    cue marked as the source by slip) is not asked."""
+    where the gold does not; and a gold speaker that is a name counts another mention of
+    it (a prediction whose last word, capitalised, is one of its capitalised words: the
+    same rule). A quote whose only gold speaker is a verb of saying (the cue marked as
+    the source by slip) is not asked."""
     pred_index = _Index(pred_quotes)
     said: dict[Range, list[Range]] = {}
     for label, src, tgt in pred_links:
@@ -253,6 +255,11 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
             continue
         for g in speakers[quote]:
             if " ".join(_words(text, g)) not in _STANDS_FOR:
+                # A name: another mention of it is right too ("Espinoza" named after
+                # the quotation before, for the gold "Espinoza" said after this one).
+                if any(_same_name(text, t, g) for t in targets):
+                    report.speaker_resolved += 1
+                    break
                 continue
             i = bisect_left(names, g)
             # The prediction names that actor: it is that very span, or its last word is
@@ -263,6 +270,19 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
                          _words(text, names[i - 1]) for t in targets):
                 report.speaker_resolved += 1
                 break
+
+
+def _same_name(text: str, t: Range, g: Range) -> bool:
+    """Whether the prediction ``t`` is another mention of the name ``g``: its last word,
+    capitalised, is a capitalised word of ``g`` ("Lavrov" for "Sergei Lavrov, the
+    foreign minister,"; not "He", not "spokesman")."""
+    raw = text[t[0]:t[1]].split()
+    if not raw or not raw[-1].lstrip("\"“‘(")[:1].isupper():
+        return False
+    last = _words(text, t)[-1]
+    capitalised = {w for w, r in zip(_words(text, g), text[g[0]:g[1]].split(), strict=True)
+                   if r.lstrip("\"“‘(")[:1].isupper()}
+    return last not in _STANDS_FOR and last in capitalised
 
 
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "some", "many", "most",
