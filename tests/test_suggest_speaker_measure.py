@@ -17,13 +17,14 @@ def _span(sid: str, text: str, words: str, label: str, nth: int = 0) -> Span:
 
 
 def _scored(text: str, gold_spans: list[Span], speaker: str, quote: str, said: str,
-            nth: int = 0) -> Report:
-    """One gold quote with the gold speaker ``speaker``, predicted said by ``said``."""
+            nth: int = 0, said_nth: int = 0) -> Report:
+    """One gold quote with the gold speaker ``speaker`` (its nth occurrence), predicted
+    said by ``said`` (its said_nth occurrence)."""
     q = _span("q", text, quote, "quote")
     s = _span("s", text, speaker, "actor", nth)
     gold = GoldArticle("d", text, [*gold_spans, q, s],
                        [Relation("r", "d", "said_by", "q", "s", "g", "", "")])
-    at = text.index(said)
+    at = _span("x", text, said, "actor", said_nth).start
     predicted = Suggestions("quotes", [
         SuggestedSpan("p", q.start, q.end, "quote", 0.9, "x"),
         SuggestedSpan("a", at, at + len(said), "actor", 0.9, "x")],
@@ -79,3 +80,37 @@ def test_another_mention_of_a_gold_name_counts_through_pronouns() -> None:
     text = "Sergei Lavrov, the spokesman, left. A spokesman said “no”."
     report = _scored(text, [], "Sergei Lavrov, the spokesman,", "no", "A spokesman")
     assert (report.speaker_asked, report.speaker_resolved) == (1, 0)
+
+
+def test_he_stands_for_the_nearest_gold_actor_that_may_be_one_person() -> None:
+    # PolNeAR marks "Some Republicans" (a source nearer the "he"), which no "he" stands
+    # for: the prediction "Chris Shays" names the actor "he" does.
+    text = ("Former Rep. Chris Shays spoke. Some Republicans said they back her.\n"
+            "“Hillary is my next choice,” he said.")
+    spans = [_span("n", text, "Former Rep. Chris Shays", "actor"),
+             _span("m", text, "Some Republicans", "actor")]
+    report = _scored(text, spans, "he", "Hillary is my next choice", "Chris Shays")
+    assert (report.speaker_asked, report.speaker_resolved) == (1, 1)
+    # Nor a thing named in lower case, nor two joined by "and"; a capitalised name
+    # past the first word may be one person ("9/11 widow Terry Strada").
+    for other in ("The report", "Smith and Jones", "the delegates"):
+        text = (f"9/11 widow Terry Strada spoke. {other} said so.\n"
+                "“We wait,” she said.")
+        spans = [_span("n", text, "9/11 widow Terry Strada", "actor"),
+                 _span("m", text, other, "actor")]
+        report = _scored(text, spans, "she", "We wait", "Strada", nth=0)
+        assert report.speaker_resolved == (other != "Smith and Jones"), other
+
+
+def test_a_possessive_inside_a_gold_name_is_not_its_name() -> None:
+    # "Mr. Trump’s campaign chairman, Paul Manafort," is Manafort: a prediction "Trump"
+    # of the "he" standing for him is wrong.
+    text = ("Mr. Trump’s campaign chairman, Paul Manafort, spoke. He attempted to "
+            "distance Trump, arguing “it was a plan”.")
+    name = _span("n", text, "Mr. Trump’s campaign chairman, Paul Manafort,", "actor")
+    report = _scored(text, [name], "He", "it was a plan", "Trump", said_nth=1)
+    assert report.speaker_resolved == 0
+    # A possessive ending the gold name is that name ("Quintanilla’s question").
+    text = "Quintanilla’s question “was fair” he said. Quintanilla left."
+    report = _scored(text, [], "Quintanilla’s", "was fair", "Quintanilla", said_nth=1)
+    assert (report.speaker_asked, report.speaker_resolved) == (1, 1)

@@ -224,7 +224,8 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
     spokesman,") is right, since the suggesters resolve pronouns (issue 17 asks them to)
     where the gold does not; and a gold speaker that is a name counts another mention of
     it (a prediction whose last word, capitalised, is one of its capitalised words: the
-    same rule). A quote whose only gold speaker is a verb of saying (the cue marked as
+    same rule). A "he" or "she" stands for the nearest gold actor that may be one
+    person (not "Some Republicans", "the report", "Smith and Jones"). A quote whose only gold speaker is a verb of saying (the cue marked as
     the source by slip) is not asked."""
     pred_index = _Index(pred_quotes)
     said: dict[Range, list[Range]] = {}
@@ -262,14 +263,47 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
                     break
                 continue
             i = bisect_left(names, g)
+            if " ".join(_words(text, g)) in _ONE_PERSON:
+                while i and not _one_person(text, names[i - 1]):
+                    i -= 1  # "he" stands for no "Some Republicans", no "the report"
             # The prediction names that actor: it is that very span, or its last word is
             # one of the actor's words ("Steven Cheung" for the gold "Steven Cheung, a
             # campaign spokesman,", whose last word is "spokesman").
-            if i and any(_matches(t, names[i - 1], "overlap")
-                         or _words(text, t)[-1:][0:1] and _words(text, t)[-1] in
-                         _words(text, names[i - 1]) for t in targets):
+            if i and any(_matches(t, names[i - 1], "overlap") or _same_name(text, t, names[i - 1])
+                         for t in targets):
                 report.speaker_resolved += 1
                 break
+
+
+# Pronouns that stand for one person, and what no one person is: a plural, a group or
+# a thing named in lower case ("Delegates", "both unions", "his family, friends and
+# employees", "a raft of new rules", "the report").
+_ONE_PERSON = {"he", "she", "him", "his", "her", "i", "me", "my"}
+_MANY = {"each", "both", "some", "many", "several", "few", "most", "all", "other", "others",
+         "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens"}
+_THINGS = {"report", "statement", "article", "piece", "letter", "ad", "poll", "survey", "study",
+           "book", "video", "tweet", "post", "memo", "document", "bill", "law", "plan", "data",
+           "website", "page", "campaign", "tape", "speech", "release", "email", "message",
+           "complaint", "filing", "ruling", "order", "platform", "editorial", "column"}
+
+
+def _one_person(text: str, r: Range) -> bool:
+    """Whether the gold actor at ``r`` may be one person (see _ONE_PERSON): not "some" or
+    "several" of a plural; else a name in it past its first word says it may ("9/11
+    widow Terry Strada"); else not a quantity, a plural, a thing or two joined by
+    "and"."""
+    raw = text[r[0]:r[1]].split()
+    head = text[r[0]:r[1]].split(",")[0]
+    words = _words(text, (r[0], r[0] + len(head)))
+    if not words or words[0] in _MANY and words[-1].endswith("s"):
+        return False  # "Some Republicans", "Several Cruz associates"
+    if any(w.lstrip("\"“‘(")[:1].isupper() for w in raw[1:]):
+        return True
+    if " and " in head or words[0] in _MANY:
+        return False
+    last = head.split()[-1].strip(".,;:!?()\"“”‘’'")
+    plural = last.islower() and last.endswith("s") and not last.endswith(("ss", "us"))
+    return not plural and not (last.islower() and words[-1] in _THINGS)
 
 
 def _same_name(text: str, t: Range, g: Range) -> bool:
@@ -280,8 +314,12 @@ def _same_name(text: str, t: Range, g: Range) -> bool:
     if not raw or not raw[-1].lstrip("\"“‘(")[:1].isupper():
         return False
     last = _words(text, t)[-1]
-    capitalised = {w for w, r in zip(_words(text, g), text[g[0]:g[1]].split(), strict=True)
-                   if r.lstrip("\"“‘(")[:1].isupper()}
+    # (Not a possessive before more words: "Sanders’s campaign manager, Jeff Weaver,"
+    # is no Sanders; "Quintanilla’s" alone is Quintanilla.)
+    raw = text[g[0]:g[1]].split()
+    capitalised = {w for n, (w, r) in enumerate(zip(_words(text, g), raw, strict=True))
+                   if r.lstrip("\"“‘(")[:1].isupper() and (
+                       n == len(raw) - 1 or not r.rstrip(",.;:").endswith(("’s", "'s", "s’", "s'")))}
     return last not in _STANDS_FOR and last in capitalised
 
 
