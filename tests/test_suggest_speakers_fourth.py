@@ -44,3 +44,12 @@ def test_a_noun_phrase_in_lower_case_before_said_is_an_object_not_the_speaker() 
     # With no verb between, a subject in lower case after an opening phrase still speaks.
     text = "On Monday the campaign said it would “fight on — 🙂 — to the end.”"
     assert speakers(text) == {"fight on — 🙂 — to the end.": "the campaign"}
+
+
+def test_saying_after_a_quotation_introduces_no_speaker() -> None:
+    # "saying the city …" after the quotation is what Trump said, not who said it.
+    text = ("Donald Trump has delivered an impassioned defense of “New York values — 🙂,” "
+            "saying the city embodied the country.\r\n“We won,” said Ted Cruz.")
+    got = speakers(text)
+    assert got["New York values — 🙂"] == "Donald Trump"
+    assert got["We won"] == "Ted Cruz"

@@ -72,8 +72,10 @@ _GAP_AFTER = r"[ \t\xa0,.;:!?—–-]*"
 # After "said" a full name may follow a few words in lower case or figures ("…,” said
 # 9/11 widow Terry Strada).
 _NP_NAMED = rf"(?:[a-z0-9][\w/'’-]*[ \t\xa0]+){{1,3}}?{_CAP}(?:[ \t\xa0]+{_CAP}){{1,3}}{_PARTY}(?=[ \t\xa0]*[,.;\n]|$)"
+# (No "saying" or "adding" there: "“New York values,” saying the city …" names no one.)
+_VERB_FINITE = rf"(?:{trie(sorted(w for w in set(REPORTING.split('|')) | set(_SPEAKING.split()) if not w.endswith('ing')))})\b"
 _AFTER_VERB_FIRST = re.compile(
-    rf"{_GAP_AFTER}(?:{_ADV}{_VERB}|according[ \t\xa0]+to)[ \t\xa0]+(?P<who>{_NP_NAMED}|{_NP_AFTER})")
+    rf"{_GAP_AFTER}(?:{_ADV}{_VERB_FINITE}|according[ \t\xa0]+to)[ \t\xa0]+(?P<who>{_NP_NAMED}|{_NP_AFTER})")
 # (Possessive: a piece between commas is read once, never tried shorter, as no shorter
 # piece ends at a comma.)
 _LONG_APPOSITION = r"(?:[ \t\xa0]*,[^,\n“”\"]{1,120}+(?:,[^,\n“”\"]{1,120}+){0,2},)?"
