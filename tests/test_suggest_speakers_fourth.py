@@ -53,3 +53,16 @@ def test_saying_after_a_quotation_introduces_no_speaker() -> None:
     got = speakers(text)
     assert got["New York values — 🙂"] == "Donald Trump"
     assert got["We won"] == "Ted Cruz"
+
+
+def test_a_quotation_with_no_speaker_takes_the_one_of_a_quotation_before_in_its_sentence() -> None:
+    text = ("Speaking to supporters in South Carolina after the state’s Republican primary, Cruz "
+            "said there is “only one strong conservative in a position to win this race — 🙂,” "
+            "adding that it’s why Donald Trump “relentlessly attacks us and ignores the others.”")
+    got = speakers(text)
+    assert got["only one strong conservative in a position to win this race — 🙂"] == "Cruz"
+    assert got["relentlessly attacks us and ignores the others."] == "Cruz"
+    # A short one (a scare quote) does not: it may be no one's words.
+    text = ("Cruz said there is “only one strong conservative in a position to win this "
+            "race,” adding that Trump was a “brute.”")
+    assert "brute." not in speakers(text)

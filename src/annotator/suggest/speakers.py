@@ -223,7 +223,14 @@ class Speakers:
                 # quotation inside it): the paragraph before, when ending with a colon,
                 # still names its speaker ("Caddell continued:").
                 found = self._colon_before(left)
+            elif self._previous_in_sentence(left, i):
+                # ("Cruz said there is “only one …,” adding that Trump “attacks us”.)
+                found = self._previous(left, i, paragraphs=0)
         return found
+
+    def _previous_in_sentence(self, left: int, i: int) -> bool:
+        return i > 0 and self.quotations[i].words > 3 and (
+            self.quotations[i - 1].start >= around.sentence_start(self.text, left))
 
     def _opens_paragraph(self, left: int) -> bool:
         line = self.text.rfind("\n", max(0, left - 3000), left) + 1
