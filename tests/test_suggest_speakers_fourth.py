@@ -66,3 +66,12 @@ def test_a_quotation_with_no_speaker_takes_the_one_of_a_quotation_before_in_its_
     text = ("Cruz said there is “only one strong conservative in a position to win this "
             "race,” adding that Trump was a “brute.”")
     assert "brute." not in speakers(text)
+
+
+def test_a_state_a_people_or_an_acronym_is_no_one_a_he_or_she_stands_for() -> None:
+    text = ("Sandy Phillips spoke first — 🙂.\r\nThe mother of a girl killed in Aurora, "
+            "Colorado, in July 2012, said that he was rude.\r\n“He was late,” she said.")
+    assert speakers(text) == {"He was late": "Sandy Phillips"}
+    text = ("Carly Fiorina ran HP — 🙂.\r\nHP lost money.\r\n“The market will hate this,” she "
+            "recounted.")
+    assert speakers(text) == {"The market will hate this": "Carly Fiorina"}

@@ -84,3 +84,20 @@ def sentence_start(text: str, left: int) -> int:
               text.rfind("? ", lo, left), text.rfind("! ", lo, left),
               text.rfind(".” ", lo, left), text.rfind('." ', lo, left), text.rfind("; ", lo, left))
     return cut + 1 if cut >= 0 else lo
+
+
+# A capitalised word alone that no "he" or "she" stands for, though an article uses it
+# as it does a name: a state, a country, a people, a pronoun of no one.
+_NO_ONE_WORDS = """
+Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Hawaii Idaho
+Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan
+Minnesota Mississippi Missouri Montana Nebraska Nevada Hampshire Oklahoma Oregon
+Pennsylvania Tennessee Texas Utah Vermont Wisconsin Wyoming Dakota Afghanistan Australia
+Belgium Brazil Britain Cuba Egypt England Ethiopia France Germany Greece India Indonesia
+Ireland Italy Japan Kazakhstan Kenya Lebanon Libya Nigeria Pakistan Poland Qatar Scotland
+Spain Sweden Switzerland Taiwan Turkey Venezuela Vietnam Yemen Africa Asia Jewish Jews
+Latino Latina Latinos Latinas Hispanic Hispanics Black Blacks White Whites Asian Asians
+Muslim Muslims Christian Christians Catholic Catholics Arab Arabs Nobody Everyone
+Everybody Someone Somebody Anyone Anybody Regardless To
+"""
+NO_ONE = set(_NO_ONE_WORDS.split())

@@ -556,8 +556,9 @@ class Speakers:
         return bool(sex) and sex != ("m" if pronoun == "he" else "f")
 
     def _person(self, words: list[str]) -> bool:
-        if len(words) == 1 and naming.not_a_person(words[0]):
-            return False
+        if len(words) == 1 and (naming.not_a_person(words[0]) or words[0] in around.NO_ONE
+                                or words[0].strip(".,’\x27").isupper()):
+            return False  # ("HP", "Colorado", "Latinos", "Nobody": no "he" or "she")
         if len(words) > 1 and all(w.isupper() for w in words):
             return False  # a dateline: "MIDWAY ATOLL"
         return words[0][:1].isupper() and not any(w in naming.PERSON_BAD or w in naming.PLACES for w in words) and not any(
