@@ -75,3 +75,12 @@ def test_a_state_a_people_or_an_acronym_is_no_one_a_he_or_she_stands_for() -> No
     text = ("Carly Fiorina ran HP — 🙂.\r\nHP lost money.\r\n“The market will hate this,” she "
             "recounted.")
     assert speakers(text) == {"The market will hate this": "Carly Fiorina"}
+
+
+def test_a_name_speaks_after_a_long_apposition() -> None:
+    # Aparna Mathur speaks ("…, said"): the "she" after it is hers, not Ivanka Trump's,
+    # named after "said".
+    text = ("Conservative economist Aparna Mathur, who studies tax policy and labor issues at "
+            "the American Enterprise Institute, said Ivanka Trump’s statement didn’t clarify "
+            "the matter — 🙂.\r\n\r\n“It’s not clear,” she said.")
+    assert speakers(text) == {"It’s not clear": "Aparna Mathur"}

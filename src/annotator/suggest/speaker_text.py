@@ -54,7 +54,7 @@ def paragraph_before(text: str, at: int) -> int:
     cut = text.rfind("\n", max(0, at - 3000), at)
     while cut > 0 and text[cut - 1].isspace():
         cut -= 1
-    return text.rfind("\n", max(0, cut - 3000), cut)
+    return text.rfind("\n", max(0, cut - 3000), cut) if cut > 0 else -1
 
 
 def over_object(text: str, first: int, m: re.Match, opening: Callable) -> re.Match:

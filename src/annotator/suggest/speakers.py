@@ -102,7 +102,7 @@ _ACCORDING = re.compile(rf"[Aa]ccording[ \t\xa0]+to[ \t\xa0]+(?P<who>{_NP})[ \t\
 _SUBJECT_BEFORE_VERB = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_LONG_APPOSITION}[ \t\xa0]+{_ADV}$")
 # A noun phrase speaking in a paragraph, and a verb of saying right after a name.
 _SPEAKS_IN = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
-_SPEAKS_NEXT = re.compile(rf"{_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
+_SPEAKS_NEXT = re.compile(rf"{_LONG_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
 _OPENING = re.compile(rf"[ \t“\"]*(?:[A-Z][^,\n“”\"]{{2,60}},[ \t\xa0]+)?(?P<who>{_NP})")
 # The subject a sentence opens with, with its apposition ("Donald Trump, her opponent,").
 _OPENING_SUBJECT = re.compile(rf"[ \t“\"]*(?P<who>{_NP}){_LONG_APPOSITION}")
@@ -475,7 +475,7 @@ class Speakers:
                     continue
                 if self._speaks(start, end) and (
                         len(words) > 1 or self._uses.named(words[0], start)
-                        or _SPEAKS_NEXT.match(self.text, end, end + 90)):
+                        or _SPEAKS_NEXT.match(self.text, end, end + 200)):
                     # (A word alone opening a sentence, "Hours", "Bombs", "Harsh", is a
                     # name only when the article uses it as one elsewhere.)
                     if not self._other_sex(pronoun, words, start):
@@ -567,7 +567,7 @@ class Speakers:
     def _speaks(self, start: int, end: int) -> bool:
         """Whether the mention is the subject of a verb of saying or opens a sentence."""
         text = self.text
-        if _SPEAKS_NEXT.match(text, end, end + 90):
+        if _SPEAKS_NEXT.match(text, end, end + 200):
             return True
         before = text[max(0, start - 6):start]
         if around.ABBREVIATION_BEFORE.search(before):
