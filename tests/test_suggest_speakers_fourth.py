@@ -84,3 +84,9 @@ def test_a_name_speaks_after_a_long_apposition() -> None:
             "the American Enterprise Institute, said Ivanka Trump’s statement didn’t clarify "
             "the matter — 🙂.\r\n\r\n“It’s not clear,” she said.")
     assert speakers(text) == {"It’s not clear": "Aparna Mathur"}
+
+
+def test_the_subject_after_an_opening_phrase_beats_a_name_in_the_object() -> None:
+    text = ("On The Steve Harvey Morning Show on Tuesday, Clinton criticized Tulsa police officer "
+            "Betty Shelby for the shooting — 🙂.\r\n\r\n“We have to do better,” she said.")
+    assert speakers(text) == {"We have to do better": "Clinton"}

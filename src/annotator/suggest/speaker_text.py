@@ -101,3 +101,30 @@ Muslim Muslims Christian Christians Catholic Catholics Arab Arabs Nobody Everyon
 Everybody Someone Somebody Anyone Anybody Regardless To
 """
 NO_ONE = set(_NO_ONE_WORDS.split())
+
+
+# A verb in the past or present after a name: the name is its subject ("Clinton
+# criticized", "Scott bristles").
+SUBJECT_NEXT = re.compile(r"[ \t\xa0]+(?:[a-z]+ly[ \t\xa0]+)?(?!(?:was|has|is|as)\b)[a-z]{2,}(?:ed|es|s)\b")
+
+
+def opening(text: str, pos: int, endpos: int | None, subject_pattern: re.Pattern,
+            opening_pattern: re.Pattern) -> re.Match | None:
+    """The subject ``text[pos:endpos]`` opens with, after an opening phrase ("At one
+    point, Cruz …") or "And", or a name with its apposition ("Donald Trump, her …,"):
+    the two patterns are speakers.py's, a noun phrase with its apposition and one after an
+    opening phrase."""
+    endpos = len(text) if endpos is None else endpos
+    lead = CONJUNCTION.match(text, pos, endpos)
+    at = lead.end() if lead is not None else pos
+    subject = subject_pattern.match(text, at, endpos)
+    if subject is not None and subject.end() > subject.end("who") and (
+            text[subject.start("who")].isupper()):
+        return subject
+    return opening_pattern.match(text, at, endpos)
+
+
+def subject_after_comma(text: str, start: int, end: int) -> bool:
+    """"On the show on Tuesday, Clinton criticized …": a name after a comma with a verb."""
+    return text[max(0, start - 3):start].rstrip(" \t\xa0")[-1:] == "," and bool(
+        SUBJECT_NEXT.match(text, end, end + 40))

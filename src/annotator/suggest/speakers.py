@@ -480,6 +480,11 @@ class Speakers:
                     # name only when the article uses it as one elsewhere.)
                     if not self._other_sex(pronoun, words, start):
                         return self._mention(start, end)
+                elif fallback is not None and around.subject_after_comma(self.text, start, end) and (
+                        not self._other_sex(pronoun, words, start)):
+                    # A name nearer but in the object ("Clinton criticized police officer
+                    # Betty Shelby"): the subject the sentence holds after its opening.
+                    return self._mention(start, end)
                 elif fallback is None and (len(words) >= 2 or around.TITLED.match(words[0])) and (
                         not self._other_sex(pronoun, words, start)):
                     fallback = self._mention(start, end)
@@ -583,16 +588,7 @@ REPORTING_VERB = re.compile(rf"(?<![\w-]){_VERB}")
 
 
 def _opening(text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
-    """The subject ``text[pos:endpos]`` opens with, after an opening phrase ("At one
-    point, Cruz …") or "And", or a name with its apposition ("Donald Trump, her …,")."""
-    endpos = len(text) if endpos is None else endpos
-    lead = around.CONJUNCTION.match(text, pos, endpos)
-    at = lead.end() if lead is not None else pos
-    subject = _OPENING_SUBJECT.match(text, at, endpos)
-    if subject is not None and subject.end() > subject.end("who") and (
-            text[subject.start("who")].isupper()):
-        return subject
-    return _OPENING.match(text, at, endpos)
+    return around.opening(text, pos, endpos, _OPENING_SUBJECT, _OPENING)
 
 
 
