@@ -90,3 +90,9 @@ def test_the_subject_after_an_opening_phrase_beats_a_name_in_the_object() -> Non
     text = ("On The Steve Harvey Morning Show on Tuesday, Clinton criticized Tulsa police officer "
             "Betty Shelby for the shooting — 🙂.\r\n\r\n“We have to do better,” she said.")
     assert speakers(text) == {"We have to do better": "Clinton"}
+
+
+def test_a_clause_opening_with_that_is_no_speaker() -> None:
+    text = ("Polls closed — 🙂.\r\nHillary Clinton told reporters on Tuesday that her campaign "
+            "would continue to “fight for every vote in every state.”")
+    assert speakers(text) == {"fight for every vote in every state.": "Hillary Clinton"}

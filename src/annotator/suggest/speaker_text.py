@@ -61,15 +61,19 @@ def over_object(text: str, first: int, m: re.Match, opening: Callable) -> re.Mat
     """``m``, a speaker found before a verb of saying in the sentence starting at
     ``first``, or the subject that sentence opens with when ``m`` is a noun phrase in
     lower case after one to three words of a verb: their object ("Trump bemoaned the
-    unrest and said", "he made a point of saying"); ``opening(text, first, end)`` finds
-    that subject."""
+    unrest and said", "he made a point of saying"), or when ``m`` is a clause opening
+    with "that" ("Clinton told reporters on Tuesday that her campaign would …").
+    ``opening(text, first, end)`` finds that subject."""
     at = m.start("who")
     if at <= first or not text[at].islower():
         return m
     subject = opening(text, first, at)
-    if subject is not None and (text[subject.start("who")].isupper()
-                                or subject.group("who") in PRONOUNS) and (
-            _VERB_WORDS.fullmatch(text, subject.end(), at)):
+    fits = subject is not None and (text[subject.start("who")].isupper()
+                                    or subject.group("who") in PRONOUNS)
+    if text.startswith("that ", at):
+        # "Clinton said that her campaign would …": a clause said, not who said it.
+        return subject if fits and not quoted(text, subject.end(), at) else m
+    if fits and _VERB_WORDS.fullmatch(text, subject.end(), at):
         return subject
     return m
 
