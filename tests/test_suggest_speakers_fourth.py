@@ -96,3 +96,13 @@ def test_a_clause_opening_with_that_is_no_speaker() -> None:
     text = ("Polls closed — 🙂.\r\nHillary Clinton told reporters on Tuesday that her campaign "
             "would continue to “fight for every vote in every state.”")
     assert speakers(text) == {"fight for every vote in every state.": "Hillary Clinton"}
+
+
+def test_more_verbs_speak_at_a_quotations_edge() -> None:
+    text = ("“The way I see it — 🙂,” she elaborated.\r\n“Would it be negotiable?” Hannity "
+            "pressed.\r\n“Keep the tax,” the council recommended.\r\n“Your reputation is "
+            "amazing,” Trump assured Jones.\r\n“Only two,” Bozell answers.")
+    assert speakers(text) == {"Would it be negotiable?": "Hannity",
+                              "Keep the tax": "the council",
+                              "Your reputation is amazing": "Trump",
+                              "Only two": "Bozell"} | {"The way I see it — 🙂": "she"}

@@ -37,7 +37,8 @@ _SPEAKING = ("read reads barked cried shot quipped chanted snapped fired lamente
              "recalled remembered wrote tweeted posted exclaimed mused scoffed retorted "
              "countered shouted yelled whispered responded answered replied demanded wondered "
              "joked laughed sighed pleaded boasted bragged marveled marvelled teased gushed "
-             "fumed raged asking saying adding noting telling sings sang")
+             "fumed raged asking saying adding noting telling sings sang elaborated pressed answers "
+             "recommended recommends assured assures interjected interjects")
 _VERB = rf"(?:{trie(sorted(set(REPORTING.split('|')) | set(_SPEAKING.split())))})\b"
 # Words of a title that may stand in lower case in a speaker's name ("Republican pollster
 # Daron Shaw", "said former Utah governor Michael Leavitt").
