@@ -69,7 +69,7 @@ _NP = (rf"(?<![\w'’.&-])(?:{_CAP}(?:[ \t\xa0]+{_CAP}){{0,3}}[ \t\xa0]+(?:{_TIT
 _NP_AFTER = (rf"(?:(?:{_TITLE_WORDS}[ \t\xa0]+){{1,5}}{_CAP}(?:[ \t\xa0]+{_CAP}){{0,3}}{_PARTY}|{_NP}"
              r"|(?:[a-z][\w-]*[ \t\xa0]+)?[a-z][\w-]*s)")
 _APPOSITION = r"(?:[ \t\xa0]*,[^,\n“”\"]{1,70},)?"
-_GAP_AFTER = r"[ \t\xa0,.;:!?—–-]*"
+_GAP_AFTER = r"[ \t\xa0,.;:!?—–'’-]*"  # (a nested quotation's mark too: ,''' said)
 # After "said" a full name may follow a few words in lower case or figures ("…,” said
 # 9/11 widow Terry Strada).
 _NP_NAMED = rf"(?:[a-z0-9][\w/'’-]*[ \t\xa0]+){{1,3}}?{_CAP}(?:[ \t\xa0]+{_CAP}){{1,3}}{_PARTY}(?=[ \t\xa0]*[,.;\n]|$)"
