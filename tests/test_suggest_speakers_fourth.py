@@ -106,3 +106,13 @@ def test_more_verbs_speak_at_a_quotations_edge() -> None:
                               "Keep the tax": "the council",
                               "Your reputation is amazing": "Trump",
                               "Only two": "Bozell"} | {"The way I see it — 🙂": "she"}
+
+
+def test_said_and_the_speaker_after_the_rest_of_the_sentence() -> None:
+    text = ("Polls tightened — 🙂.\r\n\r\n''He can assert it, but it seems extremely unlikely'' "
+            "that Sanders can catch Clinton, said Steve Elmendorf, deputy campaign manager.\r\n\r\n"
+            "''I have this searing memory of sitting at my desk in 'the West Wing,''' said Tommy "
+            "Vietor, a former spokesman.")
+    assert speakers(text) == {
+        "He can assert it, but it seems extremely unlikely": "Steve Elmendorf",
+        "I have this searing memory of sitting at my desk in 'the West Wing": "Tommy Vietor"}

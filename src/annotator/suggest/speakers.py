@@ -86,7 +86,9 @@ _AFTER_SUBJECT_FIRST = re.compile(
 # criminal behavior, she said.").
 _AFTER_TAIL = re.compile(
     rf"[ \t\xa0]+[a-z][^“”\"\n.!?;:,]{{0,60}},[ \t\xa0]+(?P<who>{_NP_AFTER}){_APPOSITION}"
-    rf"[ \t\xa0]+{_ADV}{_VERB}[ \t\xa0]*[.!?]")
+    rf"[ \t\xa0]+{_ADV}{_VERB}[ \t\xa0]*[.!?]"
+    # ("“…” that Sanders can catch Clinton, said Steve Elmendorf, deputy …")
+    rf"|[ \t\xa0]+[a-z][^“”\"\n.!?;:,]{{0,80}},[ \t\xa0]+{_VERB_FINITE}[ \t\xa0]+(?P<named>{_NP_NAMED}|{_NP_AFTER})")
 _TRANSCRIPT = re.compile(r"(?P<who>[A-Z][A-Z'’.-]+(?:[ \t\xa0][A-Z][A-Z'’.-]+)?):[ \t\xa0]")
 # A quotation signed after a dash, as readers' letters are ("…” ― Martha Aguilar).
 _SIGNED = re.compile(rf"[ \t\xa0.,]*[―—–][ \t\xa0]*(?P<who>{_CAP}(?:[ \t\xa0]+{_CAP}){{1,4}})[ \t\xa0.]*(?=\n|$|[“\"”])")
@@ -282,8 +284,11 @@ class Speakers:
                     if got is not None:
                         return got
             m = _AFTER_TAIL.match(text, right, tail_end)
-            if m is not None:
-                got = self._who(m.start("who"), m.end("who"),
+            if m is not None and (m.group("who") or len(text[left:right].split()) > 3):
+                # (Not for a short one, a scare quote as often as a quote: "the “deal” the
+                # talks made, said the envoy" names no one who said "deal".)
+                g = "who" if m.group("who") else "named"
+                got = self._who(m.start(g), m.end(g),
                                 f"speaks at the end of its sentence: “{around.said(m)}”",
                                 score=_SCORES["before"])
                 if got is not None:
