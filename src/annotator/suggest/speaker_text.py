@@ -112,7 +112,7 @@ NO_ONE = set(_NO_ONE_WORDS.split())
 SUBJECT_NEXT = re.compile(r"[ \t\xa0]+(?:[a-z]+ly[ \t\xa0]+)?(?!(?:was|has|is|as)\b)[a-z]{2,}(?:ed|es|s)\b")
 
 
-def opening(text: str, pos: int, endpos: int | None, subject_pattern: re.Pattern,
+def opening(text: str, pos: int = 0, endpos: int | None = None, *, subject_pattern: re.Pattern,
             opening_pattern: re.Pattern) -> re.Match | None:
     """The subject ``text[pos:endpos]`` opens with, after an opening phrase ("At one
     point, Cruz …") or "And", or a name with its apposition ("Donald Trump, her …,"):
@@ -132,3 +132,14 @@ def subject_after_comma(text: str, start: int, end: int) -> bool:
     """"On the show on Tuesday, Clinton criticized …": a name after a comma with a verb."""
     return text[max(0, start - 3):start].rstrip(" \t\xa0")[-1:] == "," and bool(
         SUBJECT_NEXT.match(text, end, end + 40))
+
+
+def person(words: list[str]) -> bool:
+    """Whether the words of a name may be one person's (no firm, place, people or dateline)."""
+    if len(words) == 1 and (naming.not_a_person(words[0]) or words[0] in NO_ONE
+                            or words[0].strip(".,’\x27").isupper()):
+        return False  # ("HP", "Colorado", "Latinos", "Nobody": no "he" or "she")
+    if len(words) > 1 and all(w.isupper() for w in words):
+        return False  # a dateline: "MIDWAY ATOLL"
+    return words[0][:1].isupper() and not any(w in naming.PERSON_BAD or w in naming.PLACES for w in words) and not any(
+        w in naming.NOT_IN_A_NAME for w in words[1:])

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from functools import partial
 
 from annotator.core.model import Span
 from annotator.suggest import naming
@@ -285,8 +286,7 @@ class Speakers:
                         return got
             m = _AFTER_TAIL.match(text, right, tail_end)
             if m is not None and (m.group("who") or len(text[left:right].split()) > 3):
-                # (Not for a short one, a scare quote as often as a quote: "the “deal” the
-                # talks made, said the envoy" names no one who said "deal".)
+                # (Not "said X" for a short one: a scare quote as often as a quote.)
                 g = "who" if m.group("who") else "named"
                 got = self._who(m.start(g), m.end(g),
                                 f"speaks at the end of its sentence: “{around.said(m)}”",
@@ -477,7 +477,7 @@ class Speakers:
             if sentence_cut(words):
                 continue  # "Americans. He": a run over a sentence's end names no one
             if person:
-                if not self._person(words):
+                if not around.person(words):
                     continue
                 if self._speaks(start, end) and (
                         len(words) > 1 or self._uses.named(words[0], start)
@@ -554,7 +554,7 @@ class Speakers:
             return None
         span = got[0]
         words = span.text.split()
-        if not words or not self._person(words) or words[-1].lower() in PRONOUNS:
+        if not words or not around.person(words) or words[-1].lower() in PRONOUNS:
             return None
         return q.end, span
 
@@ -565,15 +565,6 @@ class Speakers:
             return False
         sex = self._uses.sex(words, at)
         return bool(sex) and sex != ("m" if pronoun == "he" else "f")
-
-    def _person(self, words: list[str]) -> bool:
-        if len(words) == 1 and (naming.not_a_person(words[0]) or words[0] in around.NO_ONE
-                                or words[0].strip(".,’\x27").isupper()):
-            return False  # ("HP", "Colorado", "Latinos", "Nobody": no "he" or "she")
-        if len(words) > 1 and all(w.isupper() for w in words):
-            return False  # a dateline: "MIDWAY ATOLL"
-        return words[0][:1].isupper() and not any(w in naming.PERSON_BAD or w in naming.PLACES for w in words) and not any(
-            w in naming.NOT_IN_A_NAME for w in words[1:])
 
     def _speaks(self, start: int, end: int) -> bool:
         """Whether the mention is the subject of a verb of saying or opens a sentence."""
@@ -593,8 +584,7 @@ class Speakers:
 REPORTING_VERB = re.compile(rf"(?<![\w-]){_VERB}")
 
 
-def _opening(text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
-    return around.opening(text, pos, endpos, _OPENING_SUBJECT, _OPENING)
+_opening = partial(around.opening, subject_pattern=_OPENING_SUBJECT, opening_pattern=_OPENING)
 
 
 
