@@ -116,3 +116,9 @@ def test_said_and_the_speaker_after_the_rest_of_the_sentence() -> None:
     assert speakers(text) == {
         "He can assert it, but it seems extremely unlikely": "Steve Elmendorf",
         "I have this searing memory of sitting at my desk in 'the West Wing": "Tommy Vietor"}
+
+
+def test_a_day_or_a_month_in_capitals_is_no_one_a_pronoun_stands_for() -> None:
+    text = ("Carly Fiorina ran the firm — 🙂.\r\n\r\nOne Sunday the board met.\r\n\r\n"
+            "“It was a fight,” she said.")
+    assert speakers(text) == {"It was a fight": "Carly Fiorina"}
