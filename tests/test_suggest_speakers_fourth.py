@@ -122,3 +122,12 @@ def test_a_day_or_a_month_in_capitals_is_no_one_a_pronoun_stands_for() -> None:
     text = ("Carly Fiorina ran the firm — 🙂.\r\n\r\nOne Sunday the board met.\r\n\r\n"
             "“It was a fight,” she said.")
     assert speakers(text) == {"It was a fight": "Carly Fiorina"}
+
+
+def test_a_firm_is_no_one_a_he_stands_for() -> None:
+    text = ("Mr. Obama dismissed the criticism as the voice of Mr. Tribe's client, Peabody "
+            "Energy, the nation's largest coal company — 🙂.\r\n\r\n“You know, I love Larry,” "
+            "he said.")
+    # (Nor "Mr. Obama", whose title opens the sentence and is read as no sentence's start:
+    # the "he" is proposed as it is.)
+    assert speakers(text) == {"You know, I love Larry": "he"}

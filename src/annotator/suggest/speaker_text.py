@@ -141,12 +141,15 @@ def person(words: list[str]) -> bool:
         return False  # ("HP", "Colorado", "Latinos", "Nobody": no "he" or "she")
     if len(words) > 1 and all(w.isupper() for w in words):
         return False  # a dateline: "MIDWAY ATOLL"
-    if any(w.strip(".,") in _DAYS for w in words):
+    if any(w.strip(".,") in _DAYS for w in words) or words[-1].strip(".,") in _FIRMS:
         return False  # "One Sunday", "Last March": when, not who
     return words[0][:1].isupper() and not any(w in naming.PERSON_BAD or w in naming.PLACES for w in words) and not any(
         w in naming.NOT_IN_A_NAME for w in words[1:])
 
 
+_FIRMS = {"Energy", "Inc", "Corp", "Co", "LLC", "Ltd", "Airlines", "Airways", "Motors", "Oil",
+          "Holdings", "Industries", "Technologies", "Systems", "Capital", "Partners", "Bancorp",
+          "Pharmaceuticals", "Communications", "Entertainment", "Enterprises", "Network"}
 _DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
          "January", "February", "March", "April", "June", "July", "August", "September",
          "October", "November", "December"}
