@@ -101,8 +101,10 @@ def test_a_clause_opening_with_that_is_no_speaker() -> None:
 def test_more_verbs_speak_at_a_quotations_edge() -> None:
     text = ("“The way I see it — 🙂,” she elaborated.\r\n“Would it be negotiable?” Hannity "
             "pressed.\r\n“Keep the tax,” the council recommended.\r\n“Your reputation is "
-            "amazing,” Trump assured Jones.\r\n“Only two,” Bozell answers.")
+            "amazing,” Trump assured Jones.\r\n“Only two,” Bozell answers.\r\n“Did you shoot "
+            "him?” Lavish Reynolds yells.")
     assert speakers(text) == {"Would it be negotiable?": "Hannity",
+                              "Did you shoot him?": "Lavish Reynolds",
                               "Keep the tax": "the council",
                               "Your reputation is amazing": "Trump",
                               "Only two": "Bozell"} | {"The way I see it — 🙂": "she"}

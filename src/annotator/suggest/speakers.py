@@ -39,7 +39,9 @@ _SPEAKING = ("read reads barked cried shot quipped chanted snapped fired lamente
              "countered shouted yelled whispered responded answered replied demanded wondered "
              "joked laughed sighed pleaded boasted bragged marveled marvelled teased gushed "
              "fumed raged asking saying adding noting telling sings sang elaborated pressed answers "
-             "recommended recommends assured assures interjected interjects")
+             "recommended recommends assured assures interjected interjects yells shouts screams "
+             "screamed cries whispers mutters muttered murmured quips snaps barks laments concedes "
+             "demands wonders teases gushes fumes pleads")
 _VERB = rf"(?:{trie(sorted(set(REPORTING.split('|')) | set(_SPEAKING.split())))})\b"
 # Words of a title that may stand in lower case in a speaker's name ("Republican pollster
 # Daron Shaw", "said former Utah governor Michael Leavitt").
