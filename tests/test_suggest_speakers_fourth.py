@@ -133,3 +133,12 @@ def test_a_firm_is_no_one_a_he_stands_for() -> None:
     # (Nor "Mr. Obama", whose title opens the sentence and is read as no sentence's start:
     # the "he" is proposed as it is.)
     assert speakers(text) == {"You know, I love Larry": "he"}
+
+
+def test_a_subject_after_a_quotation_ending_its_sentence_opens_the_next_one() -> None:
+    # The quotation ends with a full stop; "Russia insisted that …" is a new sentence, not
+    # the quotation's speaker. "“…,” Trump said." keeps its speaker.
+    text = ("Japan said North Korea had become “an outlaw nation in the whole neighborhood — 🙂.” "
+            "Russia insisted that Pyongyang stop.\r\n“We will respond,” Trump said.")
+    assert speakers(text) == {"an outlaw nation in the whole neighborhood — 🙂.": "Japan",
+                              "We will respond": "Trump"}

@@ -153,3 +153,11 @@ _FIRMS = {"Energy", "Inc", "Corp", "Co", "LLC", "Ltd", "Airlines", "Airways", "M
 _DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
          "January", "February", "March", "April", "June", "July", "August", "September",
          "October", "November", "December"}
+
+
+def new_sentence(text: str, right: int, verb_end: int) -> bool:
+    """Whether "X said" after a quotation ending at ``right`` opens a new sentence: the
+    quotation ends with a full stop (not the comma of "“…,” X said") and the verb goes on
+    to more words ("… in the neighborhood.” Russia insisted that Pyongyang …")."""
+    inside = text[max(0, right - 3):right].rstrip("”\"»’'“ \t")
+    return inside.endswith(".") and bool(re.match(r"[ \t\xa0]+[\w“\"]", text[verb_end:verb_end + 3]))

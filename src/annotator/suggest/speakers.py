@@ -282,6 +282,9 @@ class Speakers:
                                  (_AFTER_SUBJECT_FIRST, "speaks right after it"),
                                  (_SIGNED, "signed after a dash")):
                 m = pattern.match(text, right, tail_end)
+                if m is not None and pattern is _AFTER_SUBJECT_FIRST and around.new_sentence(
+                        text, right, m.end()) and len(text[left:right].split()) > 3:
+                    m = None  # "… an “outlaw nation.” Russia insisted that …": a new sentence
                 if m is not None:
                     got = self._who(m.start("who"), m.end("who"), f"{why}: “{around.said(m)}”")
                     if got is not None:
