@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from annotator.core.model import Relation, Span
 from annotator.core.suggestions import Suggestions
+from annotator.suggest.mentions import REPORTING
 
 Run = Callable[..., list[Suggestions]]
 MATCHES = ("exact", "overlap")
@@ -203,6 +204,13 @@ def _link_match(p, g, how: str) -> bool:
 # "who" and "which" too: PolNeAR marks the relative pronoun of "Lavrov, who said …" as
 # the source, and it stands for its antecedent as "he" does.
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them", "who", "which"}
+# What a gold speaker may be that stands for a name before it: the pronouns, and the
+# possessives and relatives PolNeAR also marks as a source ("Contrary to his claim “…”",
+# "a report that said “…”").
+_STANDS_FOR = _PRONOUNS | {"his", "their", "its", "my", "our", "whose", "that"}
+# A gold speaker that is a verb of saying alone is the cue marked as the source by slip
+# ("“…,” said Hester": the source "said"); it names no one to compare with.
+_SAYING = frozenset(REPORTING.split("|"))
 
 
 def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
@@ -210,11 +218,15 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
     """For each gold quote with a gold speaker that a predicted quote overlaps: is the
     predicted said_by target of that quote one of its gold speakers (overlap)? Also
     counted "through pronouns": a gold speaker that is a pronoun ("he said", "Lavrov,
-    who said") stands for the nearest gold actor before it that is not one, and a
+    who said", "his claim") stands for the nearest gold actor before it that is not one, and a
     prediction naming that actor (that very span, or a mention whose last word is one of
     its words: "Lavrov" for "Sergei Lavrov", "Cheung" for "Steven Cheung, a campaign
     spokesman,") is right, since the suggesters resolve pronouns (issue 17 asks them to)
-    where the gold does not."""
+    where the gold does not; and a gold speaker that is a name counts another mention of
+    it (a prediction whose last word, capitalised, is one of its capitalised words: the
+    same rule). A "he" or "she" stands for the nearest gold actor that may be one
+    person (not "Some Republicans", "the report", "Smith and Jones"). A quote whose only gold speaker is a verb of saying (the cue marked as
+    the source by slip) is not asked."""
     pred_index = _Index(pred_quotes)
     said: dict[Range, list[Range]] = {}
     for label, src, tgt in pred_links:
@@ -225,10 +237,12 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
         if label == "said_by":
             speakers.setdefault(src, []).append(tgt)
     names = sorted(r for r in gold_spans.get("actor", [])
-                   if _words(text, r) and _words(text, r)[-1] not in _PRONOUNS)
+                   if _words(text, r) and _words(text, r)[-1] not in _STANDS_FOR)
     for quote in gold_spans.get("quote", []):
         if quote not in speakers:
             continue
+        if all(" ".join(_words(text, g)) in _SAYING for g in speakers[quote]):
+            continue  # only a slip of the gold names its speaker: not asked
         hits = pred_index.hits(quote, "overlap")
         if not hits:
             continue
@@ -241,17 +255,72 @@ def _speakers(report: Report, text: str, gold_spans, pred_quotes, gold_links,
             report.speaker_resolved += 1
             continue
         for g in speakers[quote]:
-            if " ".join(_words(text, g)) not in _PRONOUNS:
+            if " ".join(_words(text, g)) not in _STANDS_FOR:
+                # A name: another mention of it is right too ("Espinoza" named after
+                # the quotation before, for the gold "Espinoza" said after this one).
+                if any(_same_name(text, t, g) for t in targets):
+                    report.speaker_resolved += 1
+                    break
                 continue
             i = bisect_left(names, g)
+            if " ".join(_words(text, g)) in _ONE_PERSON:
+                while i and not _one_person(text, names[i - 1]):
+                    i -= 1  # "he" stands for no "Some Republicans", no "the report"
             # The prediction names that actor: it is that very span, or its last word is
             # one of the actor's words ("Steven Cheung" for the gold "Steven Cheung, a
             # campaign spokesman,", whose last word is "spokesman").
-            if i and any(_matches(t, names[i - 1], "overlap")
-                         or _words(text, t)[-1:][0:1] and _words(text, t)[-1] in
-                         _words(text, names[i - 1]) for t in targets):
+            if i and any(_matches(t, names[i - 1], "overlap") or _same_name(text, t, names[i - 1])
+                         for t in targets):
                 report.speaker_resolved += 1
                 break
+
+
+# Pronouns that stand for one person, and what no one person is: a plural, a group or
+# a thing named in lower case ("Delegates", "both unions", "his family, friends and
+# employees", "a raft of new rules", "the report").
+_ONE_PERSON = {"he", "she", "him", "his", "her", "i", "me", "my"}
+_MANY = {"each", "both", "some", "many", "several", "few", "most", "all", "other", "others",
+         "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens"}
+_THINGS = {"report", "statement", "article", "piece", "letter", "ad", "poll", "survey", "study",
+           "book", "video", "tweet", "post", "memo", "document", "bill", "law", "plan", "data",
+           "website", "page", "campaign", "tape", "speech", "release", "email", "message",
+           "complaint", "filing", "ruling", "order", "platform", "editorial", "column"}
+
+
+def _one_person(text: str, r: Range) -> bool:
+    """Whether the gold actor at ``r`` may be one person (see _ONE_PERSON): not "some" or
+    "several" of a plural; else a name in it past its first word says it may ("9/11
+    widow Terry Strada"); else not a quantity, a plural, a thing or two joined by
+    "and"."""
+    raw = text[r[0]:r[1]].split()
+    head = text[r[0]:r[1]].split(",")[0]
+    words = _words(text, (r[0], r[0] + len(head)))
+    if not words or words[0] in _MANY and words[-1].endswith("s"):
+        return False  # "Some Republicans", "Several Cruz associates"
+    if any(w.lstrip("\"“‘(")[:1].isupper() for w in raw[1:]):
+        return True
+    if " and " in head or words[0] in _MANY:
+        return False
+    last = head.split()[-1].strip(".,;:!?()\"“”‘’'")
+    plural = last.islower() and last.endswith("s") and not last.endswith(("ss", "us"))
+    return not plural and not (last.islower() and words[-1] in _THINGS)
+
+
+def _same_name(text: str, t: Range, g: Range) -> bool:
+    """Whether the prediction ``t`` is another mention of the name ``g``: its last word,
+    capitalised, is a capitalised word of ``g`` ("Lavrov" for "Sergei Lavrov, the
+    foreign minister,"; not "He", not "spokesman")."""
+    raw = text[t[0]:t[1]].split()
+    if not raw or not raw[-1].lstrip("\"“‘(")[:1].isupper():
+        return False
+    last = _words(text, t)[-1]
+    # (Not a possessive before more words: "Sanders’s campaign manager, Jeff Weaver,"
+    # is no Sanders; "Quintanilla’s" alone is Quintanilla.)
+    raw = text[g[0]:g[1]].split()
+    capitalised = {w for n, (w, r) in enumerate(zip(_words(text, g), raw, strict=True))
+                   if r.lstrip("\"“‘(")[:1].isupper() and (
+                       n == len(raw) - 1 or not r.rstrip(",.;:").endswith(("’s", "'s", "s’", "s'")))}
+    return last not in _STANDS_FOR and last in capitalised
 
 
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "some", "many", "most",
@@ -264,7 +333,13 @@ def _names_someone(text: str, r: Range) -> bool:
 
 
 def _words(text: str, r: Range) -> list[str]:
-    return [w.strip(".,’'s").lower() for w in text[r[0]:r[1]].split()]
+    """The words of ``r`` in lower case, without the punctuation around them nor a
+    possessive "’s" ("Lavrov’s," -> "lavrov"; "his" and "Harris" keep their "s")."""
+    out = []
+    for w in text[r[0]:r[1]].split():
+        w = w.strip(".,;:!?()\"“”‘’'").lower()
+        out.append(w[:-2] if w.endswith(("’s", "'s")) else w)
+    return out
 
 
 def seeded_actors(article: GoldArticle, label: str = "actor") -> tuple[list[Span], GoldArticle]:

@@ -21,10 +21,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from functools import partial
 
 from annotator.core.model import Span
 from annotator.suggest import naming
-from annotator.suggest.mentions import REPORTING, name_spans, trie
+from annotator.suggest import speaker_text as around
+from annotator.suggest.mentions import PRONOUNS, REPORTING, name_spans, trie
 from annotator.suggest.naming import NameUse, sentence_cut
 from annotator.suggest.quotes import Quotation
 
@@ -36,7 +38,10 @@ _SPEAKING = ("read reads barked cried shot quipped chanted snapped fired lamente
              "recalled remembered wrote tweeted posted exclaimed mused scoffed retorted "
              "countered shouted yelled whispered responded answered replied demanded wondered "
              "joked laughed sighed pleaded boasted bragged marveled marvelled teased gushed "
-             "fumed raged asking saying adding noting telling sings sang")
+             "fumed raged asking saying adding noting telling sings sang elaborated pressed answers "
+             "recommended recommends assured assures interjected interjects yells shouts screams "
+             "screamed cries whispers mutters muttered murmured quips snaps barks laments concedes "
+             "demands wonders teases gushes fumes pleads")
 _VERB = rf"(?:{trie(sorted(set(REPORTING.split('|')) | set(_SPEAKING.split())))})\b"
 # Words of a title that may stand in lower case in a speaker's name ("Republican pollster
 # Daron Shaw", "said former Utah governor Michael Leavitt").
@@ -47,7 +52,8 @@ _TITLE_WORDS = (r"(?:former|then|longtime|veteran|state|senior|top|chief|deputy|
                 r"professor|economist|lawyer|attorney|founder|co-founder|head|member|mayor|"
                 r"judge|host|anchor|columnist|editor|writer|author|activist|congressman|"
                 r"congresswoman|lawmaker|general|ambassador|police|panel|committee|county|city|"
-                r"council|board|district|court|union|rep\.|sen\.|gov\.|[A-Z][\w'’.&-]*)")
+                r"council|board|district|court|union|press|communications|national|security|policy|"
+                r"foreign|legal|vice|assistant|associate|rep\.|sen\.|gov\.|[A-Z][\w'’.&-]*)")
 # A noun phrase that may speak: a run of capitalised words (a name, with its title), a
 # determiner and a few words ("the former vice president’s spokeswoman"), or a pronoun.
 _CAP = r"[A-Z][\w'’.&-]*"
@@ -66,22 +72,26 @@ _NP = (rf"(?<![\w'’.&-])(?:{_CAP}(?:[ \t\xa0]+{_CAP}){{0,3}}[ \t\xa0]+(?:{_TIT
 _NP_AFTER = (rf"(?:(?:{_TITLE_WORDS}[ \t\xa0]+){{1,5}}{_CAP}(?:[ \t\xa0]+{_CAP}){{0,3}}{_PARTY}|{_NP}"
              r"|(?:[a-z][\w-]*[ \t\xa0]+)?[a-z][\w-]*s)")
 _APPOSITION = r"(?:[ \t\xa0]*,[^,\n“”\"]{1,70},)?"
-_GAP_AFTER = r"[ \t\xa0,.;:!?—–-]*"
+_GAP_AFTER = r"[ \t\xa0,.;:!?—–'’-]*"  # (a nested quotation's mark too: ,''' said)
 # After "said" a full name may follow a few words in lower case or figures ("…,” said
 # 9/11 widow Terry Strada).
 _NP_NAMED = rf"(?:[a-z0-9][\w/'’-]*[ \t\xa0]+){{1,3}}?{_CAP}(?:[ \t\xa0]+{_CAP}){{1,3}}{_PARTY}(?=[ \t\xa0]*[,.;\n]|$)"
+# (No "saying" or "adding" there: "“New York values,” saying the city …" names no one.)
+_VERB_FINITE = rf"(?:{trie(sorted(w for w in set(REPORTING.split('|')) | set(_SPEAKING.split()) if not w.endswith('ing')))})\b"
 _AFTER_VERB_FIRST = re.compile(
-    rf"{_GAP_AFTER}(?:{_ADV}{_VERB}|according[ \t\xa0]+to)[ \t\xa0]+(?P<who>{_NP_NAMED}|{_NP_AFTER})")
+    rf"{_GAP_AFTER}(?:{_ADV}{_VERB_FINITE}|according[ \t\xa0]+to)[ \t\xa0]+(?P<who>{_NP_NAMED}|{_NP_AFTER})")
 # (Possessive: a piece between commas is read once, never tried shorter, as no shorter
 # piece ends at a comma.)
-_LONG_APPOSITION = r"(?:[ \t\xa0]*,[^,\n“”\"]{1,70}+(?:,[^,\n“”\"]{1,70}+){0,2},)?"
+_LONG_APPOSITION = r"(?:[ \t\xa0]*,[^,\n“”\"]{1,120}+(?:,[^,\n“”\"]{1,120}+){0,2},)?"
 _AFTER_SUBJECT_FIRST = re.compile(
     rf"{_GAP_AFTER}(?P<who>{_NP_AFTER}){_LONG_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
 # The sentence goes on after the quotation, then names its speaker at its end ("“…” for
 # criminal behavior, she said.").
 _AFTER_TAIL = re.compile(
     rf"[ \t\xa0]+[a-z][^“”\"\n.!?;:,]{{0,60}},[ \t\xa0]+(?P<who>{_NP_AFTER}){_APPOSITION}"
-    rf"[ \t\xa0]+{_ADV}{_VERB}[ \t\xa0]*[.!?]")
+    rf"[ \t\xa0]+{_ADV}{_VERB}[ \t\xa0]*[.!?]"
+    # ("“…” that Sanders can catch Clinton, said Steve Elmendorf, deputy …")
+    rf"|[ \t\xa0]+[a-z][^“”\"\n.!?;:,]{{0,80}},[ \t\xa0]+{_VERB_FINITE}[ \t\xa0]+(?P<named>{_NP_NAMED}|{_NP_AFTER})")
 _TRANSCRIPT = re.compile(r"(?P<who>[A-Z][A-Z'’.-]+(?:[ \t\xa0][A-Z][A-Z'’.-]+)?):[ \t\xa0]")
 # A quotation signed after a dash, as readers' letters are ("…” ― Martha Aguilar).
 _SIGNED = re.compile(rf"[ \t\xa0.,]*[―—–][ \t\xa0]*(?P<who>{_CAP}(?:[ \t\xa0]+{_CAP}){{1,4}})[ \t\xa0.]*(?=\n|$|[“\"”])")
@@ -98,23 +108,15 @@ _ACCORDING = re.compile(rf"[Aa]ccording[ \t\xa0]+to[ \t\xa0]+(?P<who>{_NP})[ \t\
 _SUBJECT_BEFORE_VERB = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_LONG_APPOSITION}[ \t\xa0]+{_ADV}$")
 # A noun phrase speaking in a paragraph, and a verb of saying right after a name.
 _SPEAKS_IN = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
-_SPEAKS_NEXT = re.compile(rf"{_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
+_SPEAKS_NEXT = re.compile(rf"{_LONG_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}")
 _OPENING = re.compile(rf"[ \t“\"]*(?:[A-Z][^,\n“”\"]{{2,60}},[ \t\xa0]+)?(?P<who>{_NP})")
+# The subject a sentence opens with, with its apposition ("Donald Trump, her opponent,").
+_OPENING_SUBJECT = re.compile(rf"[ \t“\"]*(?P<who>{_NP}){_LONG_APPOSITION}")
 _CALLED = re.compile(r"(?:called|calls|call|described|describes|dubbed|labeled|labelled|"
                      r"branded|termed|chanted|chant|chanting|shouted|wrote|posted)\b")
 
-_PRONOUNS = {"he", "she", "they", "we", "i", "it"}
-_TITLED = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|President|Senator|Governor|"
-                     r"Secretary|Minister|Judge|Mayor)\b")
-# Before a name that is an object or a place, not a speaker: "told MSNBC", "in Iraq".
-_OBJECT_BEFORE = re.compile(r"(?:\b(?:told|to|in|of|at|from|for|on|with|by|against|about|"
-                            r"the|a|an|visited|met|called|than)|['’]s)[ \t\xa0]+$")
-_ABBREVIATION_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|St|Lt|Col|Prof)\.[ \t\xa0]*$")
-_REACH_BACK = 1500
+_REACH_BACK = 1500  # how far back a pronoun looks for the actor it stands for
 _STRETCH = 4096
-# "They said": a group named by a noun phrase just before ("the officials", "critics").
-_GROUP = re.compile(r"(?P<who>\b(?:the|The|many|Many|some|Some|other|Other)[ \t\xa0]+"
-                    r"(?:[\w'’-]+[ \t\xa0]+){0,2}?[a-z][\w'’-]*s)\b")  # how far back a pronoun looks for the actor it stands for
 _SHORT_BETWEEN = 8  # words: a quotation this short between a subject and its verb's quotation
 _SCORES = {"edge": 0.85, "sentence": 0.65, "before": 0.6, "subject": 0.4}
 
@@ -227,7 +229,14 @@ class Speakers:
                 # quotation inside it): the paragraph before, when ending with a colon,
                 # still names its speaker ("Caddell continued:").
                 found = self._colon_before(left)
+            elif self._previous_in_sentence(left, i):
+                # ("Cruz said there is “only one …,” adding that Trump “attacks us”.)
+                found = self._previous(left, i, paragraphs=0)
         return found
+
+    def _previous_in_sentence(self, left: int, i: int) -> bool:
+        return i > 0 and self.quotations[i].words > 3 and (
+            self.quotations[i - 1].start >= around.sentence_start(self.text, left))
 
     def _opens_paragraph(self, left: int) -> bool:
         line = self.text.rfind("\n", max(0, left - 3000), left) + 1
@@ -273,14 +282,19 @@ class Speakers:
                                  (_AFTER_SUBJECT_FIRST, "speaks right after it"),
                                  (_SIGNED, "signed after a dash")):
                 m = pattern.match(text, right, tail_end)
+                if m is not None and pattern is _AFTER_SUBJECT_FIRST and around.new_sentence(
+                        text, right, m.end()) and len(text[left:right].split()) > 3:
+                    m = None  # "… an “outlaw nation.” Russia insisted that …": a new sentence
                 if m is not None:
-                    got = self._who(m.start("who"), m.end("who"), f"{why}: “{_said(m)}”")
+                    got = self._who(m.start("who"), m.end("who"), f"{why}: “{around.said(m)}”")
                     if got is not None:
                         return got
             m = _AFTER_TAIL.match(text, right, tail_end)
-            if m is not None:
-                got = self._who(m.start("who"), m.end("who"),
-                                f"speaks at the end of its sentence: “{_said(m)}”",
+            if m is not None and (m.group("who") or len(text[left:right].split()) > 3):
+                # (Not "said X" for a short one: a scare quote as often as a quote.)
+                g = "who" if m.group("who") else "named"
+                got = self._who(m.start(g), m.end(g),
+                                f"speaks at the end of its sentence: “{around.said(m)}”",
                                 score=_SCORES["before"])
                 if got is not None:
                     return got
@@ -300,9 +314,11 @@ class Speakers:
             tries.append((_ACCORDING, lo, "according to"))
         for pattern, where, why in tries:
             m = pattern.search(text, where, left)
+            if m is not None and pattern is _BEFORE and text[m.start("who")].islower():
+                m = around.over_object(text, around.sentence_start(self.text, left), m, _opening)
             g = "who" if m is None or m.group("who") else "name"
-            if m is not None and not _quoted(text, m.end(g), left):
-                got = self._who(m.start(g), m.end(g), f"{why}: “{_said(m)}”")
+            if m is not None and not around.quoted(text, m.end(g), left):
+                got = self._who(m.start(g), m.end(g), f"{why}: “{around.said(m)}”")
                 if got is not None:
                     return got
         return None
@@ -311,22 +327,20 @@ class Speakers:
         """The subject of a verb of saying (or of "called") before the quotation in its
         sentence."""
         text = self.text
-        lo = max(0, left - 400)
-        cut = max(text.rfind("\n", lo, left), text.rfind(". ", lo, left),
-                  text.rfind("? ", lo, left), text.rfind("! ", lo, left),
-                  text.rfind(".” ", lo, left), text.rfind('." ', lo, left), text.rfind("; ", lo, left))
-        first = cut + 1 if cut >= 0 else lo
+        first = around.sentence_start(self.text, left)
         piece = text[first:left]
         for verb in list(REPORTING_VERB.finditer(piece)) + list(_CALLED.finditer(piece)):
             # (A subject with its apposition first: "Brian Fallon, the campaign’s press
             # secretary, noted"; else "X obtained a video and said …": X speaks.)
             m = _SUBJECT_BEFORE_VERB.search(piece, 0, verb.start())
             if m is None and piece[:verb.start()].rstrip().endswith((" and", ",")):
-                m = _OPENING.match(piece)
+                m = _opening(piece)
+            elif m is not None:
+                m = around.over_object(piece, 0, m, _opening)
             if m is None:
                 continue
             a, b = first + m.start("who"), first + m.end("who")
-            if _quoted(text, b, left) and self._long_quotation(b, left):
+            if around.quoted(text, b, left) and self._long_quotation(b, left):
                 # A long quotation between: the subject is that quotation's speaker. A
                 # short one (a title, a word quoted) leaves it this one's too: "Sanders
                 # said on “This Week” that he would “take a look”".
@@ -338,9 +352,9 @@ class Speakers:
         # No verb of saying: the sentence's subject, when the sentence opens with a name
         # (after an opening phrase: "At one point, Cruz coached Trump to “breathe”").
         m = _OPENING.match(piece)
-        if m is not None and not _quoted(text, first + m.end("who"), left):
+        if m is not None and not around.quoted(text, first + m.end("who"), left):
             a, b = first + m.start("who"), first + m.end("who")
-            if _subject_name(text[a:b], text[b:left]):
+            if around.subject_name(text[a:b], text[b:left]):
                 return self._who(a, b, "subject of the sentence that holds it",
                                  score=_SCORES["subject"])
         return None
@@ -414,7 +428,7 @@ class Speakers:
         marked = self._marked(a, b)
         if marked is not None:
             return marked, why, score
-        if len(words) == 1 and words[0].lower() in _PRONOUNS:
+        if len(words) == 1 and words[0].lower() in PRONOUNS:
             # ("I" outside a quotation is the writer, whom no name before it stands for.)
             who = self.resolve(a, words[0].lower()) if words[0] != "I" else None
             if who is not None:
@@ -459,23 +473,30 @@ class Speakers:
                 break
             if previous is not None and end <= previous[0]:
                 return previous[1]
-            if self._inside_quote(start) or _OBJECT_BEFORE.search(self.text, max(0, start - 12),
+            if fallback is not None and end <= around.paragraph_before(self.text, fallback.start):
+                return fallback
+            if self._inside_quote(start) or around.OBJECT_BEFORE.search(self.text, max(0, start - 12),
                                                                   start):
                 continue
             words = self.text[start:end].split()
             if sentence_cut(words):
                 continue  # "Americans. He": a run over a sentence's end names no one
             if person:
-                if not self._person(words):
+                if not around.person(words):
                     continue
                 if self._speaks(start, end) and (
                         len(words) > 1 or self._uses.named(words[0], start)
-                        or _SPEAKS_NEXT.match(self.text, end, end + 90)):
+                        or _SPEAKS_NEXT.match(self.text, end, end + 200)):
                     # (A word alone opening a sentence, "Hours", "Bombs", "Harsh", is a
                     # name only when the article uses it as one elsewhere.)
                     if not self._other_sex(pronoun, words, start):
                         return self._mention(start, end)
-                elif fallback is None and (len(words) >= 2 or _TITLED.match(words[0])) and (
+                elif fallback is not None and around.subject_after_comma(self.text, start, end) and (
+                        not self._other_sex(pronoun, words, start)):
+                    # A name nearer but in the object ("Clinton criticized police officer
+                    # Betty Shelby"): the subject the sentence holds after its opening.
+                    return self._mention(start, end)
+                elif fallback is None and (len(words) >= 2 or around.TITLED.match(words[0])) and (
                         not self._other_sex(pronoun, words, start)):
                     fallback = self._mention(start, end)
             elif words[-1] in naming.PERSON_BAD or (words[-1].endswith("s") and pronoun in ("they", "we")):
@@ -484,7 +505,7 @@ class Speakers:
             return previous[1]
         if best_actor is None and fallback is None and not person:
             group = None
-            for group in _GROUP.finditer(self.text, max(0, at - 300), at):  # noqa: B007
+            for group in around.GROUP.finditer(self.text, max(0, at - 300), at):  # noqa: B007
                 pass  # the last one is the nearest
             if group is not None:
                 return self._mention(*group.span("who"))
@@ -538,7 +559,7 @@ class Speakers:
             return None
         span = got[0]
         words = span.text.split()
-        if not words or not self._person(words) or words[-1].lower() in _PRONOUNS:
+        if not words or not around.person(words) or words[-1].lower() in PRONOUNS:
             return None
         return q.end, span
 
@@ -550,21 +571,13 @@ class Speakers:
         sex = self._uses.sex(words, at)
         return bool(sex) and sex != ("m" if pronoun == "he" else "f")
 
-    def _person(self, words: list[str]) -> bool:
-        if len(words) == 1 and naming.not_a_person(words[0]):
-            return False
-        if len(words) > 1 and all(w.isupper() for w in words):
-            return False  # a dateline: "MIDWAY ATOLL"
-        return words[0][:1].isupper() and not any(w in naming.PERSON_BAD or w in naming.PLACES for w in words) and not any(
-            w in naming.NOT_IN_A_NAME for w in words[1:])
-
     def _speaks(self, start: int, end: int) -> bool:
         """Whether the mention is the subject of a verb of saying or opens a sentence."""
         text = self.text
-        if _SPEAKS_NEXT.match(text, end, end + 90):
+        if _SPEAKS_NEXT.match(text, end, end + 200):
             return True
         before = text[max(0, start - 6):start]
-        if _ABBREVIATION_BEFORE.search(before):
+        if around.ABBREVIATION_BEFORE.search(before):
             return False  # "call Mr. Chagoury": a title's full stop ends no sentence
         return start == 0 or before.endswith("\n") or before.rstrip(" \t")[-1:] in ".!?”\""
 
@@ -576,25 +589,7 @@ class Speakers:
 REPORTING_VERB = re.compile(rf"(?<![\w-]){_VERB}")
 
 
-def _quoted(text: str, a: int, b: int) -> bool:
-    """Whether a quotation mark stands between ``a`` and ``b`` (the speaker found is then
-    another quotation's)."""
-    piece = text[a:b].rstrip(" \t“\"«„")
-    return any(m in piece for m in "“”\"«»")
+_opening = partial(around.opening, subject_pattern=_OPENING_SUBJECT, opening_pattern=_OPENING)
 
 
-def _subject_name(words: str, rest: str) -> bool:
-    """Whether the words a sentence opens with (``rest`` the words between them and the
-    quotation) may be its speaking subject: not "It", not a noun phrase the quotation
-    ends, not an opening word ("Though", "Following Monday's debate", "Contrary") nor
-    a party's initials ("D-Va")."""
-    first = words.split()[0]
-    if first == "It" or first in ("The", "A", "An", "This", "That") and (
-            len(words.split()) == 1 or not re.match(r"[ \t\xa0]+[a-z]", rest)):
-        return False  # "The so-called “peace plan” failed": the quotation is in the subject
-    # (An opening "But" or "In" is left to _who, which reads past it.)
-    return not (first in naming.OPENING_WORDS or first.endswith(("ing", "ly")) or re.match(r"[DRI]-[A-Z]", first))
 
-
-def _said(m: re.Match) -> str:
-    return " ".join(m.group(0).strip(" \t,.;:!?—–-“”\"«»„").split())
