@@ -118,8 +118,10 @@ _OBJECT_FIRST = re.compile(r"(?:tell|tells|told|warn|warns|warned|urge|urges|urg
 _NOT_A_CLAUSE = re.compile(
     r"(?:at|in|on|during|after|before|with|by|for|from|of|about|to|earlier|later|last|"
     r"yesterday|today|tonight|this|next|when|while|as|in a|so|too|so far)\b", re.IGNORECASE)
+# ([ \t][ \t]* for [ \t]+: a pattern that opens with a set of characters lets the engine
+# skip to the places worth trying.)
 _AND_AGAIN = re.compile(
-    rf"[ \t]+and[ \t]+{_VERB}(?:(?P<obj>{_OBJ})[ \t]*,?[ \t]+(?P<lead>{_LEAD})|"
+    rf"[ \t][ \t]*and[ \t]+{_VERB}(?:(?P<obj>{_OBJ})[ \t]*,?[ \t]+(?P<lead>{_LEAD})|"
     rf"[ \t]*,?[ \t]+(?P<bare>that[ \t]+)?)"
 )
 
