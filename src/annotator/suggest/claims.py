@@ -45,7 +45,28 @@ _NOT_SAYING = ("state states post posts seemed")
 CLAIM_VERBS = sorted((set(REPORTING.split("|")) | set(_THINKING.split()))
                      - set(_NOT_SAYING.split()))
 _VERBS_RE = trie(CLAIM_VERBS)
-_HIT = re.compile(rf"(?<![\w-])(?:{trie(CLAIM_VERBS + ['according to', 'According to'])})\b")
+_HIT_WORDS = trie(CLAIM_VERBS + ['according to', 'According to'])
+# A verb of saying where no word's character nor a hyphen is before it, found in three
+# parts that the engine runs fast (a look-behind before the verb has it try every place
+# of the text): after such an ASCII character (a set it skips to), after such a character
+# outside ASCII (rare: each is looked at), at the text's start.
+_HIT = re.compile(rf"[\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f](?:{_HIT_WORDS})\b")
+_HIT_HERE = re.compile(rf"(?:{_HIT_WORDS})\b")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _hits(text: str) -> list[int]:
+    """Where the verbs of saying of ``text`` start, in order."""
+    out = [m.start() + 1 for m in _HIT.finditer(text)]
+    more = [0] if _HIT_HERE.match(text) else []
+    for m in _NOT_ASCII.finditer(text):
+        after = m.end()
+        if not (m.group().isalnum() or m.group() == "_") and _HIT_HERE.match(text, after):
+            more.append(after)
+    # (No verb of saying holds another one after its first word, so the parts overlap
+    # nowhere: tests/test_suggest_speed.py checks it.)
+    return sorted(out + more) if more else out
+
 
 _SUBJECT = (
     r"(?P<subj>[A-Z][\w.&-]*['’]s(?:[ \t]+[a-z-]+){1,2}|"
@@ -70,6 +91,13 @@ _VERB_THEN = re.compile(
     rf"{_VERB}(?:(?P<obj>{_OBJ})[ \t]*,?[ \t]+(?P<lead>{_LEAD})|[ \t]*,?[ \t]+(?P<bare>that[ \t]+)?)")
 _SUBJECT_FIRSTS = set("hstwia")  # he, she, they, we, it, the, a, an, another
 _WORD_STARTS = re.compile(r"(?:(?<=[ \t“\"(])|^)[^ \t]")
+# _SUBJECT_THEN matched whole up to where the search ends (as its fullmatch there), at a
+# word start (where a capital, a pronoun or a determiner begins): the character before it
+# taken in, so that the engine skips to the places worth trying (a look-behind would have
+# it try every place); the sentence's first word is tried on its own.
+_SUBJECT_TO_END = re.compile(rf"(?:{_SUBJECT_THEN.pattern})\Z")
+_SUBJECT_AT_WORD = re.compile(rf"[ \t“\"(](?=[A-Zhstwia])(?:{_SUBJECT_THEN.pattern})\Z")
+_BEFORE_WORD = re.compile(r"[ \t“\"(](?=[^ \t])")  # a word start is after each
 _ADVERBS = {"has", "have", "had", "also", "long", "later", "then", "again", "once", "earlier",
             "previously", "recently", "further", "never", "would", "will", "could", "still",
             "now", "already", "just", "even", "often", "always"}
@@ -98,8 +126,10 @@ _OBJECT_FIRST = re.compile(r"(?:tell|tells|told|warn|warns|warned|urge|urges|urg
 _NOT_A_CLAUSE = re.compile(
     r"(?:at|in|on|during|after|before|with|by|for|from|of|about|to|earlier|later|last|"
     r"yesterday|today|tonight|this|next|when|while|as|in a|so|too|so far)\b", re.IGNORECASE)
+# ([ \t][ \t]* for [ \t]+: a pattern that opens with a set of characters lets the engine
+# skip to the places worth trying.)
 _AND_AGAIN = re.compile(
-    rf"[ \t]+and[ \t]+{_VERB}(?:(?P<obj>{_OBJ})[ \t]*,?[ \t]+(?P<lead>{_LEAD})|"
+    rf"[ \t][ \t]*and[ \t]+{_VERB}(?:(?P<obj>{_OBJ})[ \t]*,?[ \t]+(?P<lead>{_LEAD})|"
     rf"[ \t]*,?[ \t]+(?P<bare>that[ \t]+)?)"
 )
 
@@ -144,24 +174,25 @@ def reported(text: str, quoted: Sequence[tuple[int, int]] = ()) -> list[Reported
     done = -1
     n = len(text)
     starts = [a for a, _ in quoted]
-    sentence_at = (-1, -1)
-    for hit in _HIT.finditer(text):
-        at = hit.start()
+    s = e = -1
+    sentence = ""
+    for at in _hits(text):
         if at < done:
             continue  # in a sentence already read, which held a clause
         q = bisect_right(starts, at) - 1
         if q >= 0 and quoted[q][1] > at:
             continue
-        if not sentence_at[0] <= at < sentence_at[1]:
-            sentence_at = _sentence_around(text, at, n)
-        s, e = sentence_at
-        sentence = text[s:e]
+        if not s <= at < e:
+            s, e = _sentence_around(text, at, n)
+            sentence = text[s:e]
         for found in _clauses(text, s, e, sentence, at - s):
             a, b = found.start, found.end
             q = bisect_right(starts, b) - 1
             if q >= 0 and quoted[q][1] > a:
                 continue  # the quotes suggester's; a later verb of the sentence may report
-            if len(text[a:b].split()) >= _MIN_WORDS and _quoted_share(text, a, b) < 0.6:
+            # (Split no further than counting to _MIN_WORDS needs.)
+            if len(text[a:b].split(None, _MIN_WORDS)) >= _MIN_WORDS and (
+                    _quoted_share(text, a, b) < 0.6):
                 out.append(found)
                 done = e  # one reading of a sentence that holds a clause
     return out
@@ -248,7 +279,10 @@ def _one(text: str, s: int, e: int, sentence: str, verb_at: int) -> list[Reporte
     lo = max(0, verb_at - 70)
     comma = sentence.rfind(",", lo, verb_at + 1)
     while back is None and comma > 0:
-        back = next((m for p in _BACKWARD if (m := p.match(sentence, comma))), None)
+        for p in _BACKWARD:
+            back = p.match(sentence, comma)
+            if back is not None:
+                break
         comma = sentence.rfind(",", lo, comma)
     if back is not None:
         a, b = _trim(text, s, s + back.start())
@@ -303,9 +337,21 @@ _VERB_HERE = re.compile(rf"{_VERB}(?P<that>[ \t]+that\b)?")
 
 def _subject_before(sentence: str, verb_at: int) -> tuple[int, int] | None:
     """Where the subject of the verb at ``verb_at`` is: the longest that ends, with its
-    adverbs, right at the verb."""
-    starts = [w.start() for w in _WORD_STARTS.finditer(sentence, max(0, verb_at - 100), verb_at)]
-    for at in starts[-10:]:  # a subject with its appositions is at most ten words
+    adverbs, right at the verb, starting at one of the last ten words before it (a
+    subject with its appositions is at most ten words)."""
+    lo = max(0, verb_at - 100)
+    # The first word start from which the subject runs to the verb, found in one search
+    # (what trying each word start in turn finds, at a fraction of the cost) ...
+    m = _SUBJECT_TO_END.match(sentence, 0, verb_at) if lo == 0 else None
+    if m is None:
+        m = _SUBJECT_AT_WORD.search(sentence, max(0, lo - 1), verb_at)
+        if m is None:
+            return None
+    if len(_BEFORE_WORD.findall(sentence, m.start("subj"), verb_at)) < 10:
+        return m.span("subj")
+    # ... unless it lies further back than the last ten: those are tried in turn.
+    starts = [w.start() for w in _WORD_STARTS.finditer(sentence, lo, verb_at)]
+    for at in starts[-10:]:
         if not (sentence[at].isupper() or sentence[at] in _SUBJECT_FIRSTS):
             continue  # no subject starts there (a capital, a pronoun or a determiner does)
         m = _SUBJECT_THEN.fullmatch(sentence, at, verb_at)
@@ -373,7 +419,10 @@ def _clauses(text: str, s: int, e: int, sentence: str, verb_at: int = 0) -> list
         return []
     subj = (s + where[0], s + where[1])
     verbs = [fwd]
-    while len(verbs) < 4 and (more := _AND_AGAIN.search(sentence, verbs[-1].end())):
+    # (Searched for only when " and" is there: most sentences have none after the verb.)
+    while len(verbs) < 4 and (sentence.find(" and", verbs[-1].end()) >= 0
+                              or sentence.find("\tand", verbs[-1].end()) >= 0) and (
+            more := _AND_AGAIN.search(sentence, verbs[-1].end())):
         verbs.append(more)
     out: list[Reported] = []
     for n, match in enumerate(verbs):

@@ -80,6 +80,9 @@ _NOT_NAMES_WORDS = (
 _NOT_NAMES = NOT_NAMES = set(_NOT_NAMES_WORDS.split())
 _WORD = r"[A-Z][\w'’.&-]*"
 _NAME = re.compile(rf"\b{_WORD}(?:[ \t]+(?:(?:of|for|de|von|van|al|bin|la|and)[ \t]+)?{_WORD})*")
+# The same without \b, so that the engine skips to the capitals (\b has it try every
+# place); _names() checks \b itself.
+_NAME_AT = re.compile(_NAME.pattern.removeprefix("\\b"))
 _COMMON = re.compile(
     r"\b(?:the|a|an|another|one|two|three|several|many|some|other|senior|top)[ \t]+"
     r"(?:[\w-]+[ \t]+){0,2}?"
@@ -102,12 +105,26 @@ class Mention:
     kind: str  # "name", "common" (the minister), "pronoun"
 
 
+def _names(text: str, pos: int, stop: int):
+    """What _NAME.finditer(text, pos, stop) finds: _NAME_AT's matches where \\b holds
+    before them (the start, or no word's character before), looked for again from the
+    next character where it does not (a capital inside a word, "McDonald")."""
+    search = _NAME_AT.search
+    while (m := search(text, pos, stop)) is not None:
+        i = m.start()
+        if i and (text[i - 1].isalnum() or text[i - 1] == "_"):
+            pos = i + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 def name_spans(text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]]:
     """The capitalised names (with their titles) starting in ``text[pos:endpos]``, as
     (start, end), in order: a sentence's first word, a possessive and a full stop left
     out."""
     out: list[tuple[int, int]] = []
-    for m in _NAME.finditer(text, pos, len(text) if endpos is None else endpos):
+    for m in _names(text, pos, len(text) if endpos is None else endpos):
         start, end = m.span()
         one = m.group()
         if " " not in one and "\t" not in one:  # one word, the most of them: quickly

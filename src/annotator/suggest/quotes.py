@@ -26,7 +26,9 @@ _MARKS = re.compile("[\"“”‘’«»„‚‹›＂]")
 _CLOSERS = {"“": "”“\"", "„": "“”\"", "«": "»", "»": "«", "‘": "’", "‚": "‘’", "‹": "›",
             '"': '"”“', "＂": "＂"}
 _SINGLE = set("‘‚’")
-_TWO_APOSTROPHES = re.compile(r"(?<!')''")
+# Two apostrophes not after a third (the look-behind after them, so that the engine looks
+# for the pair itself, which a look-behind before them would have it try at every place).
+_TWO_APOSTROPHES = re.compile(r"''(?<!''')")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,7 @@ def quotations(text: str) -> list[Quotation]:
         kind = role(text, i)
         if kind is None and text[i] == '"':
             kind = "open" if opened is None else "close"
-        if opened is not None and "\n" in text[begin:i]:
+        if opened is not None and text.find("\n", begin, i) >= 0:
             cut = text.index("\n", begin, i)
             rest = text[cut:i]
             if not rest.strip() and kind == "open" and _runs_on(text[opened], text[i]):

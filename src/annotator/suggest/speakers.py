@@ -98,9 +98,8 @@ _SIGNED = re.compile(rf"[ \t\xa0.,]*[―—–][ \t\xa0]*(?P<who>{_CAP}(?:[ \t\x
 # (Tried only at a word's start: a search tries every place of its window, and the noun
 # phrase's alternatives are costly to try in the middle of a word, where none begins.)
 _WORD_START = r"(?<![\w'’.&-])(?=[A-Za-z])"
-_BEFORE = re.compile(
-    rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}(?:[ \t\xa0]+[\w'’.-]+){{0,5}}?"
-    r"[ \t\xa0]*[,:]?[ \t\xa0]*(?:that[ \t\xa0]*)?[“\"«„]?[ \t\xa0]*$")
+_TO_QUOTE = re.compile(r"(?:[ \t\xa0]+[\w'’.-]+){0,5}?[ \t\xa0]*[,:]?[ \t\xa0]*(?:that[ \t\xa0]*)?[“\"«„]?[ \t\xa0]*$")
+_BEFORE = re.compile(rf"{_WORD_START}(?P<who>{_NP}){_APPOSITION}[ \t\xa0]+{_ADV}{_VERB}{_TO_QUOTE.pattern}")
 _COLON = re.compile(rf"(?:(?:^|[.!?][ \t\xa0]+|\n)(?P<who>{_NP})|(?<![\w'’-])(?P<name>{_CAP}"
                     rf"(?:[ \t\xa0]+{_CAP}){{1,3}}))[ \t\xa0]*:[ \t\xa0]*[“\"«„]?[ \t\xa0]*$")
 _ACCORDING = re.compile(rf"[Aa]ccording[ \t\xa0]+to[ \t\xa0]+(?P<who>{_NP})[ \t\xa0]*,[ \t\xa0]*[“\"«„]?[ \t\xa0]*$")
@@ -306,7 +305,7 @@ class Speakers:
         head = text[lo:left]
         tries = []
         verb = REPORTING_VERB.search(text, max(lo, left - 80), left)
-        if verb is not None:
+        if verb is not None and (_TO_QUOTE.match(text, verb.end(), left) or any(_TO_QUOTE.match(text, v.end(), left) for v in REPORTING_VERB.finditer(text, max(lo, verb.start() - 160), left))):  # (else _BEFORE cannot match: not searched)
             tries.append((_BEFORE, max(lo, verb.start() - 160), "speaks right before it"))
         if head.rstrip(" \t“\"«„").endswith(":"):
             tries.append((_COLON, max(lo, left - 160), "named before a colon"))
