@@ -104,10 +104,12 @@ class Syncing(ConflictUndo):
                 for change in batch]
 
     def sync_change_batches(
-        self, kind: Kind, annotators: list[str], size: int, *, new_as_tuples: bool = False
+        self, kind: Kind, annotators: list[str], size: int, *, first: int | None = None,
+        new_as_tuples: bool = False
     ) -> Iterator[list[tuple[str, str, str, dict | tuple | None, int | None, str | None]]]:
         """:meth:`sync_changes`, ``size`` at a time (a push sends one batch while the next
-        is read). ``new_as_tuples``: an item keyed by an id and never synced (no base
+        is read); ``first``: the first batch's size, each next one twice as large up to
+        ``size``. ``new_as_tuples``: an item keyed by an id and never synced (no base
         version; a first push: 100,000 of them) comes as the tuple of the kind's columns,
         as it goes to the hub, not as a dict."""
         marks = ", ".join("?" * len(annotators))
@@ -125,7 +127,9 @@ class Syncing(ConflictUndo):
                 f"WHERE i.digest IS NULL OR i.digest != {digest}",
                 [*_rows_args(kind, annotators), kind.name],
             )
-            while batch := changed.fetchmany(size):
+            want = first or size
+            while batch := changed.fetchmany(want):
+                want = min(size, want * 2)
                 out = []
                 for values in batch:
                     if tuples and values[width] is None:
@@ -280,7 +284,7 @@ class Syncing(ConflictUndo):
         if mine[SPAN.name]:  # (notes go into documents, which refers to nothing)
             written.append("span_counts")
         adding = sum(map(len, mine.values()))
-        deletes = any(r[len(kind.columns)] for kind in KINDS for r in mine[kind.name])
+        deletes = any(any(map(itemgetter(len(kind.columns)), mine[kind.name])) for kind in KINDS)
         with self._roomy_cache(), \
                 references_checked_once(self.conn, written, adding, deletes) as check, \
                 self._write():
@@ -334,11 +338,16 @@ class Syncing(ConflictUndo):
         width = len(kind.columns)  # then "deleted" (a tombstone) and "version"
         at = {c: i for i, c in enumerate(kind.columns)}
         doc_at = at["document"]
-        for name in {r[at["annotator"]] for r in rows}:
+        # (100,000 rows in a first pull: each pass over them made by map and itemgetter)
+        for name in set(map(itemgetter(at["annotator"]), rows)):
             self._ensure_annotator(name)
-        alive, dead = [], []
-        for r in rows:  # one pass: 100,000 rows in a first pull
-            (dead if r[width] else alive).append(r)
+        tombstone = itemgetter(width)
+        if any(map(tombstone, rows)):
+            alive, dead = [], []
+            for r in rows:
+                (dead if r[width] else alive).append(r)
+        else:  # (most pulls: nothing deleted)
+            alive, dead = rows, []
         if kind is NOTE:
             note_at = at["note"]
             self.conn.executemany("UPDATE documents SET note = ? WHERE id = ?",
@@ -356,7 +365,7 @@ class Syncing(ConflictUndo):
             if keyed and held != 0 else set()
         if kind is SPAN:  # the per-article span counts follow what is added and removed
             change = Counter(r[doc_at] for r in alive if r[id_at] not in there) \
-                if there else Counter(r[doc_at] for r in alive)
+                if there else Counter(map(itemgetter(doc_at), alive))
             change.subtract(Counter(r[doc_at] for r in dead if r[id_at] in there))
             self.conn.executemany(
                 "INSERT INTO span_counts (document, spans) VALUES (?, ?) ON CONFLICT "
@@ -574,6 +583,8 @@ def _pulled_synced(kind: Kind, rows: list[tuple], pushes: set[str]) -> Iterator[
     names = pulled_row_names(kind)
     width = len(kind.columns)
     owner = kind.columns.index("annotator")
+    if pushes.isdisjoint(map(itemgetter(owner), rows)) and not any(map(itemgetter(width), rows)):
+        return  # (a reviewer's first pull: 100,000 rows of others, none to record)
     for r in rows:
         if r[width] or r[owner] in pushes:
             row = dict(zip(names, r, strict=True))

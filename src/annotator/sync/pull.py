@@ -90,7 +90,7 @@ def read(conn, store, cursor: int, skip: tuple[int, int] | None = None) -> Pulle
             if rows:
                 pulled.cursor = max(pulled.cursor, max(map(itemgetter(len(names) - 1), rows)))
             doc_at = names.index("document")
-            kept = rows if {r[doc_at] for r in rows} <= known \
+            kept = rows if known.issuperset(map(itemgetter(doc_at), rows)) \
                 else [r for r in rows if r[doc_at] in known]
             pulled.elsewhere += len(rows) - len(kept)
             pulled.rows[kind.name] = kept
@@ -226,7 +226,7 @@ def _annotators(kind: Kind, rows: list[tuple], *, gold_ok: bool) -> None:
     brings few names, many times each); the message names the first row with a wrong
     name."""
     at = kind.columns.index("annotator")
-    for name in {row[at] for row in rows}:
+    for name in set(map(itemgetter(at), rows)):
         if not (gold_ok and name == "gold") and _name_problem(name):
             _annotator(kind, _named(kind, next(row for row in rows if row[at] == name)),
                        gold_ok=gold_ok)
