@@ -215,14 +215,11 @@ def _records(kind: Kind, rows: list, digests: list[str], versions: dict[str, int
     if rows and not isinstance(rows[0], dict):
         at, doc_at, owner_at = (kind.columns.index(c) for c in (kind.key[0], "document",
                                                                 "annotator"))
-        records = [(kind.name, row[at], row[owner_at], row[doc_at], versions[row[at]], digest)
-                   for row, digest in zip(rows, digests, strict=True) if row[at] in versions]
-    else:
-        found = ((kind.item(row), row, digest)
-                 for row, digest in zip(rows, digests, strict=True))
-        records = [(kind.name, item, row["annotator"], row["document"], versions[item], digest)
-                   for item, row, digest in found if item in versions]
-    return records
+        return [(kind.name, row[at], row[owner_at], row[doc_at], versions[row[at]], digest)
+                for row, digest in zip(rows, digests, strict=True) if row[at] in versions]
+    found = ((kind.item(row), row, digest) for row, digest in zip(rows, digests, strict=True))
+    return [(kind.name, item, row["annotator"], row["document"], versions[item], digest)
+            for item, row, digest in found if item in versions]
 
 
 def _returned(cursor) -> dict[str, int]:
