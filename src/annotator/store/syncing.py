@@ -19,6 +19,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from annotator.core.annotators import GOLD
+from annotator.core.bulk import collector_paused
 from annotator.core.ids import new_id, utc_now
 from annotator.core.labels import Label
 from annotator.core.syncitems import (
@@ -285,7 +286,7 @@ class Syncing(ConflictUndo):
             written.append("span_counts")
         adding = sum(map(len, mine.values()))
         deletes = any(any(map(itemgetter(len(kind.columns)), mine[kind.name])) for kind in KINDS)
-        with self._roomy_cache(), \
+        with collector_paused(), self._roomy_cache(), \
                 references_checked_once(self.conn, written, adding, deletes) as check, \
                 self._write():
             self._sync_scheme(labels)

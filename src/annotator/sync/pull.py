@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from annotator.core.annotators import reserved_name_problem
+from annotator.core.bulk import collector_paused
 from annotator.core.ids import document_id, text_sha256
 from annotator.core.labels import Label
 from annotator.core.model import DocumentMeta, IncomingDocument
@@ -54,7 +55,8 @@ def read(conn, store, cursor: int, skip: tuple[int, int] | None = None) -> Pulle
     # Everything up to the last version this push wrote is in the file now: the rows of
     # others below it are read here, this push's own are left out.
     pulled = Pulled(cursor=max(cursor, skip[1]) if skip else cursor)
-    with conn.transaction():
+    # (100,000 rows in a first pull, none in a cycle: core/bulk.py)
+    with collector_paused(), conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         pulled.labels = [
             Label(name, kind, color, key, position, description)
@@ -94,7 +96,8 @@ def read(conn, store, cursor: int, skip: tuple[int, int] | None = None) -> Pulle
                 else [r for r in rows if r[doc_at] in known]
             pulled.elsewhere += len(rows) - len(kept)
             pulled.rows[kind.name] = kept
-    _check(pulled, store)
+    with collector_paused():
+        _check(pulled, store)
     return pulled
 
 

@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from annotator.core.bulk import collector_paused
 from annotator.core.syncitems import DECISION, KINDS, RELATION, SPAN, Kind
 from annotator.store.syncing import Parked, Synced, pushers
 
@@ -69,7 +70,10 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
     too (an annotator's own verdicts stay in the file)."""
     store.stage_pushed(None)  # what an earlier push left staged never reached the hub
     try:
-        return _push(conn, store, annotators, assigned, reviews)
+        # 100,000 rows in a first push, none in a cycle: the collector would scan them
+        # again and again as they pile up (core/bulk.py)
+        with collector_paused():
+            return _push(conn, store, annotators, assigned, reviews)
     except BaseException:
         store.stage_pushed(None)  # the hub rolled back: nothing it was sent is recorded
         raise
