@@ -19,6 +19,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from annotator.core.annotators import GOLD
+from annotator.core.bulk import collector_paused
 from annotator.core.ids import new_id, utc_now
 from annotator.core.labels import Label
 from annotator.core.link_rules import LinkRule
@@ -34,13 +35,13 @@ from annotator.core.syncitems import (
 )
 from annotator.store.conflict_undo import ConflictUndo
 from annotator.store.errors import StoreError, reading, reads
+from annotator.store.sync_references import references_checked_once
 
 # The page cache of a sync's transaction, in KiB (negative: SQLite's unit for a size).
 _SYNC_CACHE_KIB = -128 * 1024
 
 
 _ITEM = itemgetter(1)  # Synced.item
-_ID, _DOCUMENT = itemgetter("id"), itemgetter("document")
 
 # An item's record, its digest made by ``{}`` (a parameter, or json_array of its content).
 _RECORD = ("INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
@@ -105,10 +106,12 @@ class Syncing(ConflictUndo):
                 for change in batch]
 
     def sync_change_batches(
-        self, kind: Kind, annotators: list[str], size: int, *, new_as_tuples: bool = False
+        self, kind: Kind, annotators: list[str], size: int, *, first: int | None = None,
+        new_as_tuples: bool = False
     ) -> Iterator[list[tuple[str, str, str, dict | tuple | None, int | None, str | None]]]:
         """:meth:`sync_changes`, ``size`` at a time (a push sends one batch while the next
-        is read). ``new_as_tuples``: an item keyed by an id and never synced (no base
+        is read); ``first``: the first batch's size, each next one twice as large up to
+        ``size``. ``new_as_tuples``: an item keyed by an id and never synced (no base
         version; a first push: 100,000 of them) comes as the tuple of the kind's columns,
         as it goes to the hub, not as a dict."""
         marks = ", ".join("?" * len(annotators))
@@ -126,7 +129,9 @@ class Syncing(ConflictUndo):
                 f"WHERE i.digest IS NULL OR i.digest != {digest}",
                 [*_rows_args(kind, annotators), kind.name],
             )
-            while batch := changed.fetchmany(size):
+            want = first or size
+            while batch := changed.fetchmany(want):
+                want = min(size, want * 2)
                 out = []
                 for values in batch:
                     if tuples and values[width] is None:
@@ -259,7 +264,7 @@ class Syncing(ConflictUndo):
     def apply_pulled(
         self,
         labels: list[Label],
-        rows: dict[str, list[dict]],
+        rows: dict[str, list[tuple]] | dict[str, list[dict]],
         cursor: int,
         member: str,
         rules: list[LinkRule] | None = None,
@@ -267,37 +272,44 @@ class Syncing(ConflictUndo):
     ) -> dict[str, int]:
         """Write what a pull brought, checked already (sync/pull.py), in one transaction:
         the scheme (its link ``rules`` too, when the hub carries them; ``kept`` gets a line
-        for each rule this file could not take), then each kind's rows (a row with ``deleted`` true is a tombstone and
-        removes the item here), the items' versions and the new cursor. Returns counts.
+        for each rule this file could not take), then each kind's rows (tuples laid out as
+        :func:`pulled_row` lays them, or dicts of those columns; a row with ``deleted`` true
+        is a tombstone and removes the item here), the items' versions and the new cursor.
+        Returns counts.
 
         Versions and digests are recorded only for the items this file pushes (its member's
         and gold): another annotator's rows in a reviewer's file are never sent back, and
         recording them doubled the cost of a reviewer's pull."""
         counts: dict[str, int] = {}
         pushes = {member, GOLD}
-        with self._roomy_cache(), self._write():
+        mine = {kind.name: as_pulled_rows(kind, rows.get(kind.name, [])) for kind in KINDS}
+        # a file holds its own annotator's article notes only
+        owner = NOTE.columns.index("annotator")
+        mine[NOTE.name] = [r for r in mine[NOTE.name] if r[owner] == member]
+        written = [kind.table for kind in KINDS if mine[kind.name] and kind is not NOTE]
+        if mine[SPAN.name]:  # (notes go into documents, which refers to nothing)
+            written.append("span_counts")
+        adding = sum(map(len, mine.values()))
+        deletes = any(any(map(itemgetter(len(kind.columns)), mine[kind.name])) for kind in KINDS)
+        with collector_paused(), self._roomy_cache(), \
+                references_checked_once(self.conn, written, adding, deletes) as check, \
+                self._write():
             self._sync_scheme(labels)
             if rules is not None:  # None: a hub that carries no link rules (schema 1)
                 changed = self._sync_link_rules(rules, [] if kept is None else kept)
                 if changed:
                     counts["link rule"] = changed
             for kind in KINDS:
-                # a file holds its own annotator's article notes only
-                mine = [r for r in rows.get(kind.name, [])
-                        if kind is not NOTE or r["annotator"] == member]
-                if not mine:
+                if not mine[kind.name]:
                     continue
-                self._sync_apply(kind, mine)
-                counts[kind.name] = len(mine)
-                self._record_synced(
-                    Synced(kind.name, kind.item(r), r["annotator"], r["document"],
-                           r["version"], None if r.get("deleted") else r)
-                    for r in mine if r.get("deleted") or r["annotator"] in pushes
-                )
+                self._sync_apply(kind, mine[kind.name])
+                counts[kind.name] = len(mine[kind.name])
+                self._record_synced(_pulled_synced(kind, mine[kind.name], pushes))
             self.conn.execute(
                 "INSERT INTO sync_state (key, value) VALUES ('cursor', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [str(cursor)]
             )
+            check()  # the references, when they were not checked row by row
         return counts
 
     @contextmanager
@@ -329,59 +341,72 @@ class Syncing(ConflictUndo):
              for lb in labels],
         )
 
-    def _sync_apply(self, kind: Kind, rows: list[dict]) -> None:
-        """Inside a write: make ``rows`` (the hub's, with ``deleted``) what this file holds."""
-        for name in {r["annotator"] for r in rows}:
+    def _sync_apply(self, kind: Kind, rows: list[tuple] | list[dict]) -> None:
+        """Inside a write: make ``rows`` (the hub's: tuples laid out as :func:`pulled_row`
+        lays them, or dicts of those columns) what this file holds."""
+        rows = as_pulled_rows(kind, rows)
+        width = len(kind.columns)  # then "deleted" (a tombstone) and "version"
+        at = {c: i for i, c in enumerate(kind.columns)}
+        doc_at = at["document"]
+        # (100,000 rows in a first pull: each pass over them made by map and itemgetter)
+        for name in set(map(itemgetter(at["annotator"]), rows)):
             self._ensure_annotator(name)
-        alive, dead = [], []
-        for r in rows:  # one pass: 100,000 rows in a first pull
-            (dead if r.get("deleted") else alive).append(r)
+        tombstone = itemgetter(width)
+        if any(map(tombstone, rows)):
+            alive, dead = [], []
+            for r in rows:
+                (dead if r[width] else alive).append(r)
+        else:  # (most pulls: nothing deleted)
+            alive, dead = rows, []
         if kind is NOTE:
+            note_at = at["note"]
             self.conn.executemany("UPDATE documents SET note = ? WHERE id = ?",
-                                  [(r["note"], r["document"]) for r in alive])
+                                  [(r[note_at], r[doc_at]) for r in alive])
             self.conn.executemany("UPDATE documents SET note = NULL WHERE id = ?",
-                                  [(r["document"],) for r in dead])
+                                  [(r[doc_at],) for r in dead])
             return
+        keyed = kind.key == ("id",)
+        id_at = at["id"] if keyed else None
         # How many rows the table holds, asked only before thousands of rows come in:
         # none (a first pull) spares looking each up, few lets its indexes be made again.
         held = self.conn.execute(f"SELECT count(*) FROM {kind.table}").fetchone()[0] \
-            if kind.key == ("id",) and len(rows) >= _REBUILD_FROM else None
-        there = self._existing(kind.table, [r["id"] for r in rows]) \
-            if kind.key == ("id",) and held != 0 else set()
+            if keyed and len(rows) >= _REBUILD_FROM else None
+        there = self._existing(kind.table, [r[id_at] for r in rows]) \
+            if keyed and held != 0 else set()
         if kind is SPAN:  # the per-article span counts follow what is added and removed
-            change = Counter(r["document"] for r in alive if r["id"] not in there) \
-                if there else Counter(map(_DOCUMENT, alive))
-            change.subtract(Counter(r["document"] for r in dead if r["id"] in there))
+            change = Counter(r[doc_at] for r in alive if r[id_at] not in there) \
+                if there else Counter(map(itemgetter(doc_at), alive))
+            change.subtract(Counter(r[doc_at] for r in dead if r[id_at] in there))
             self.conn.executemany(
                 "INSERT INTO span_counts (document, spans) VALUES (?, ?) ON CONFLICT "
                 "(document) DO UPDATE SET spans = spans + excluded.spans",
                 [(doc, n) for doc, n in change.items() if n],
             )
         columns = kind.columns
-        if kind is DECISION:  # the local table names its owner "reviewer"
+        if kind is DECISION:  # the local table names its owner "reviewer" (same place)
             columns = tuple("reviewer" if c == "annotator" else c for c in columns)
-            alive = [{**r, "reviewer": r["annotator"]} for r in alive]
         quoted = ", ".join(f'"{c}"' for c in columns)
         changes = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in kind.key)
         key = ", ".join(f'"{c}"' for c in kind.key)
         update = f"DO UPDATE SET {changes}" if changes else "DO NOTHING"
-        values = _getter(columns)
+        values = itemgetter(slice(0, width))  # the kind's columns, without deleted, version
         insert = f"INSERT INTO {kind.table} ({quoted}) VALUES ({', '.join('?' * len(columns))})"
-        if kind.key == ("id",):
+        if keyed:
             # Items new to the file (most of a first pull) by a plain INSERT (an upsert
             # costs SQLite nearly twice as much per row), in id order, so the primary key's
             # B-tree fills in order. A hub returns a push's rows about in that order (a push
             # sorts them), so the sort costs little; spans_view's order would save SQLite
             # about what its sort costs.
-            new = sorted((r for r in alive if r["id"] not in there), key=_ID) if there \
-                else sorted(alive, key=_ID)
+            by_id = itemgetter(id_at)
+            new = sorted((r for r in alive if r[id_at] not in there), key=by_id) if there \
+                else sorted(alive, key=by_id)
             with self._indexes_rebuilt(kind.table, len(new), held):
                 self.conn.executemany(insert, map(values, new))
-            alive = [r for r in alive if r["id"] in there] if there else []
+            alive = [r for r in alive if r[id_at] in there] if there else []
         self.conn.executemany(f"{insert} ON CONFLICT ({key}) {update}", map(values, alive))
         where = " AND ".join(f'"{c}" = ?' for c in kind.key)
         self.conn.executemany(f"DELETE FROM {kind.table} WHERE {where}",
-                              map(_getter(kind.key), dead))
+                              [tuple(r[at[c]] for c in kind.key) for r in dead])
 
     @contextmanager
     def _indexes_rebuilt(self, table: str, adding: int, held: int | None) -> Iterator[None]:
@@ -546,9 +571,32 @@ def _content_sql(kind: Kind, alias: str) -> str:
     return f"json_array({', '.join(f'{alias}.{chr(34)}{c}{chr(34)}' for c in kind.content)})"
 
 
-def _getter(columns: tuple[str, ...]):
-    """A row's values of ``columns``, as a tuple even for one column (for executemany)."""
-    if len(columns) == 1:
-        name = columns[0]
-        return lambda row: (row[name],)
-    return itemgetter(*columns)
+def pulled_row_names(kind: Kind) -> tuple[str, ...]:
+    """The layout of a row pulled from the hub: the kind's columns, then whether it is a
+    tombstone ("deleted") and its hub version. Rows travel as tuples so laid out (a first
+    pull brings 100,000: a dict for each cost a tenth of the pull)."""
+    return (*kind.columns, "deleted", "version")
+
+
+def as_pulled_rows(kind: Kind, rows: list[tuple] | list[dict]) -> list[tuple]:
+    """``rows`` as tuples laid out by :func:`pulled_row_names`; dicts (a parked conflict's
+    version, a tombstone made here) are laid out so, a column they lack being None."""
+    if not rows or not isinstance(rows[0], dict):
+        return rows
+    names = pulled_row_names(kind)
+    return [tuple(r.get(c) for c in names) for r in rows]
+
+
+def _pulled_synced(kind: Kind, rows: list[tuple], pushes: set[str]) -> Iterator[Synced]:
+    """The records of pulled ``rows`` this file keeps: its pushers' items (what it may send
+    back) and every tombstone (the item is forgotten)."""
+    names = pulled_row_names(kind)
+    width = len(kind.columns)
+    owner = kind.columns.index("annotator")
+    if pushes.isdisjoint(map(itemgetter(owner), rows)) and not any(map(itemgetter(width), rows)):
+        return  # (a reviewer's first pull: 100,000 rows of others, none to record)
+    for r in rows:
+        if r[width] or r[owner] in pushes:
+            row = dict(zip(names, r, strict=True))
+            yield Synced(kind.name, kind.item(row), row["annotator"], row["document"],
+                         row["version"], None if row["deleted"] else row)

@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from annotator.core.bulk import collector_paused
 from annotator.core.syncitems import DECISION, KINDS, RELATION, SPAN, Kind
 from annotator.store.syncing import Parked, Synced, pushers
 
@@ -69,7 +70,10 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
     too (an annotator's own verdicts stay in the file)."""
     store.stage_pushed(None)  # what an earlier push left staged never reached the hub
     try:
-        return _push(conn, store, annotators, assigned, reviews)
+        # 100,000 rows in a first push, none in a cycle: the collector would scan them
+        # again and again as they pile up (core/bulk.py)
+        with collector_paused():
+            return _push(conn, store, annotators, assigned, reviews)
     except BaseException:
         store.stage_pushed(None)  # the hub rolled back: nothing it was sent is recorded
         raise
@@ -91,8 +95,9 @@ def _push(conn, store, annotators: list[str], assigned: set[str],
             decisions, holds = kind is DECISION, kind is SPAN or kind is RELATION
             try:
                 for batch in store.sync_change_batches(
-                        kind, pushers(kind, annotators), _BATCH, new_as_tuples=True):
-                    fresh, digests = [], []
+                        kind, pushers(kind, annotators), _BATCH, first=_FIRST_BATCH,
+                        new_as_tuples=True):
+                    fresh, items, digests = [], [], []
                     for item, document, owner, row, base, digest in batch:
                         # (a deleted item's owner is the one recorded: a reviewer's
                         # deleted gold goes anywhere, like the rest of gold)
@@ -103,30 +108,39 @@ def _push(conn, store, annotators: list[str], assigned: set[str],
                         if holds and item in held:
                             result.held[kind.name] += 1
                             continue
-                        writable.append((item, row, base, digest))
-                        if row is not None and base is None:
+                        if row is not None and base is None:  # never synced: inserted now
                             fresh.append(row)
+                            items.append(item)
                             digests.append(digest)
+                        else:
+                            writable.append((item, row, base, digest))
                     if fresh:
                         sent.append((hub.submit(_insert_new, conn, kind, fresh), fresh,
-                                     digests))
+                                     items, digests))
                 # Each batch's records are staged in the file's temporary table as the hub
                 # answers, while it inserts the next: after the commit they move in one
                 # statement.
                 inserted = {}
-                for batch, rows, digests in sent:
+                for batch, rows, items, digests in sent:
                     versions = batch.result()
                     inserted.update(versions)
                     store.stage_pushed(_records(kind, rows, digests, versions))
+                    if len(versions) < len(rows):  # some on the hub already: compared below
+                        writable += [(item, row, None, digest) for item, row, digest
+                                     in zip(items, rows, digests, strict=True)
+                                     if item not in versions]
             finally:
-                wait([batch for batch, _rows, _digests in sent])  # none left on its way
-            if writable:
+                wait([batch for batch, *_rest in sent])  # none left on its way
+            if writable or inserted:
                 _push_kind(conn, kind, writable, inserted, result)
     return result
 
 
-# Rows of one kind read from the file and sent to the hub at a time.
+# Rows of one kind read from the file and sent to the hub at a time: the first batch
+# small, so the hub starts at once, then twice as many each time (the file is read about
+# twice as fast as the hub inserts, so the next batch is ready when the hub is) up to _BATCH.
 _BATCH = 20_000
+_FIRST_BATCH = 2_000
 
 
 def _push_kind(conn, kind: Kind, pending, inserted: dict[str, int],
