@@ -271,11 +271,9 @@ class Syncing(ConflictUndo):
         kept: list[str] | None = None,
     ) -> dict[str, int]:
         """Write what a pull brought, checked already (sync/pull.py), in one transaction:
-        the scheme (its link ``rules`` too, when the hub carries them; ``kept`` gets a line
-        for each rule this file could not take), then each kind's rows (tuples laid out as
-        :func:`pulled_row` lays them, or dicts of those columns; a row with ``deleted`` true
-        is a tombstone and removes the item here), the items' versions and the new cursor.
-        Returns counts.
+        the scheme and its link ``rules`` (None: the hub has none; ``kept`` says what rule
+        the file refused), then each kind's rows (tuples as :func:`pulled_row` lays them, or
+        dicts; one with ``deleted`` true is a tombstone), the versions and the new cursor.
 
         Versions and digests are recorded only for the items this file pushes (its member's
         and gold): another annotator's rows in a reviewer's file are never sent back, and
@@ -295,10 +293,9 @@ class Syncing(ConflictUndo):
                 references_checked_once(self.conn, written, adding, deletes) as check, \
                 self._write():
             self._sync_scheme(labels)
-            if rules is not None:  # None: a hub that carries no link rules (schema 1)
-                changed = self._sync_link_rules(rules, [] if kept is None else kept)
-                if changed:
-                    counts["link rule"] = changed
+            changed = 0 if rules is None else self._sync_link_rules(rules, [] if kept is None else kept)
+            if changed:
+                counts["link rule"] = changed
             for kind in KINDS:
                 if not mine[kind.name]:
                     continue
