@@ -29,7 +29,9 @@ class EdgeHandles(QObject):
         self.view, self.state, self.color_of = view, view.state, color_of
         self._preview: tuple[str, int] | None = None  # an edge being dragged, and where
         self._shown: tuple[list[QRect], str | None] = ([], None)  # the grips, their colour
-        layers_of(view).add(GRIPS, self._paint)
+        self._layers = layers_of(view)
+        self._layers.add(GRIPS, self._paint)
+        self._kept: tuple | None = None  # the last grips found, and for what
         self._port = view.viewport()  # kept: asked of the view while it is being deleted
         self._port.installEventFilter(self)
         view.installEventFilter(self)
@@ -56,7 +58,11 @@ class EdgeHandles(QObject):
             places[self._preview[0]] = self._preview[1]
         if places["start"] > places["end"]:
             return []
-        return [(edge, self.rect_of(offset, edge)) for edge, offset in places.items()]
+        key = (places["start"], places["end"], self._layers.stamp())
+        if self._kept is None or self._kept[0] != key:  # (refresh and paint both ask)
+            self._kept = (key, [(edge, self.rect_of(offset, edge))
+                                for edge, offset in places.items()])
+        return list(self._kept[1])
 
     def _showing(self) -> bool:
         """The view holds the open article (the other view is kept empty)."""
@@ -101,8 +107,6 @@ class EdgeHandles(QObject):
         span = self.state.selected_span()
         if span is None:
             return
-        # asked again, not kept from refresh: a layout change (the room above the lines)
-        # moves them without a word to this
         grips = [(edge, rect) for edge, rect in self.grips()
                  if rect.adjusted(-1, -1, 1, 1).intersects(area)]
         if not grips:

@@ -34,6 +34,16 @@ class OverText(QObject):
         self._port = view.viewport()  # kept: events come while the view is being deleted
         self._port.installEventFilter(self)
 
+    def stamp(self) -> tuple:
+        """What places on screen depend on: the scroll, the viewport's size, the text and
+        its layout (its length, its formats: the document's revision; its font). Places kept with the
+        same stamp still hold, so a layer can keep what it found between paints."""
+        view, port = self.view, self._port
+        document = view.document()
+        return (view.verticalScrollBar().value(), view.horizontalScrollBar().value(),
+                port.width(), port.height(), document.revision(),
+                document.characterCount(), view.font().key())
+
     def add(self, order: int, layer: Layer) -> None:
         self._layers.append((order, layer))
         self._layers.sort(key=lambda pair: pair[0])

@@ -224,6 +224,8 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
 
     def _selection_changed(self, span_id: str | None) -> None:
         before, self._was_selected = self._was_selected, span_id
+        if self.view.isHidden():
+            return  # the other view, kept empty: drawn afresh when it shows an article
         if self.links_mode == "selected":
             self.changed()  # other arcs
             return
@@ -242,6 +244,9 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
         (or, when one has links, the whole scene is made again at the next paint), and
         only those lines are repainted (with nothing over it, an edit repaints one line
         of text, not the page)."""
+        if self.view.isHidden():  # the other view, kept empty
+            self._version += 1
+            return
         linked = self._index is None or any(self._index.linked(s.id) for s in spans)
         changed = None if linked else self._patch(spans)
         if changed is None:
@@ -273,8 +278,8 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
         or are now that changed (what to repaint). None when that cannot be done
         exactly: no scene for this page yet, or an arc or its type on those lines
         (they start from the tags, and their chips keep clear of them)."""
-        scene, key = self._scene, self._scene_key
-        if scene is None or key is None or key[1:] != self._key()[1:]:
+        scene, key, fresh = self._scene, self._scene_key, self._key()
+        if scene is None or key is None or key[1:] != fresh[1:]:
             return None
         if not self.tags_on:
             return []  # unlinked spans: nothing of them is drawn
@@ -311,7 +316,7 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
         self._lay_tags(lined, {i: p for i, p in scene.raw.items() if p[1] in tops},
                        self._tag_height())
         scene.tags = kept + lined.tags
-        self._scene_key = self._key()  # its arcs, and their paint plan, are as they were
+        self._scene_key = fresh  # its arcs, and their paint plan, are as they were
         changed = [tag.rect for tag in gone.values()]
         for tag in lined.tags:  # a tag as it was (span, look and place) needs no paint
             was = gone.get(tag.span.id)

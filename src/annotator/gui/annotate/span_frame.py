@@ -34,7 +34,9 @@ class SpanFrame(QObject):
         self.view = view
         self.place: tuple[int, int] | None = None
         self.color = QColor()
-        layers_of(view).add(FRAME, self._paint)
+        self._layers = layers_of(view)
+        self._layers.add(FRAME, self._paint)
+        self._kept: tuple | None = None  # the last rects found, and for what
 
     def show(self, place: tuple[int, int] | None, color: str = "#888888") -> None:
         """Frame ``place`` (None: no frame); only the lines of the old and the new frame
@@ -67,7 +69,10 @@ class SpanFrame(QObject):
         """The frame's rectangles on screen (viewport coordinates), one per line."""
         if self.place is None:
             return []
-        return line_rects(self.view, *self.place, FRAME_WIDTH / 2)
+        key = (self.place, self._layers.stamp())
+        if self._kept is None or self._kept[0] != key:  # (show and paint both ask)
+            self._kept = (key, line_rects(self.view, *self.place, FRAME_WIDTH / 2))
+        return list(self._kept[1])
 
 
 def line_rects(view: QTextEdit | QPlainTextEdit, a: int, b: int, inset: float) -> list[QRectF]:
