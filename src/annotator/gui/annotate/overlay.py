@@ -83,6 +83,7 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
         self._version = 0
         self._edges = (0, 0)
         self._plan: tuple | None = None  # what the last scene's paint draws
+        self._masked: tuple | None = None  # the viewport and size the mask was made for
         self._cursor: QTextCursor | None = None
         self._sprites = Sprites()  # tags, chips and arrowheads, drawn once
         self._widths: dict[str, float] = {}  # of texts in the tag font

@@ -51,7 +51,9 @@ class OverlayPainting:
         """Leave this widget only the margins around the viewport: over the text it
         would be composited again at each repaint of a line (the text's part of the
         scene is painted by the viewport itself)."""
-        margins = QRegion(self.rect()) - QRegion(self.view.viewport().geometry())
+        port = self.view.viewport().geometry()
+        self._masked = (port, self.rect())
+        margins = QRegion(self.rect()) - QRegion(port)
         if margins.isEmpty():
             self.hide()
             return
@@ -80,7 +82,12 @@ class OverlayPainting:
     def _paint_over(self, painter, area: QRect) -> None:
         """The text's part of the scene: a layer of the viewport's paint (``area`` in
         viewport coordinates)."""
-        origin = self.view.viewport().geometry().topLeft()
+        port = self.view.viewport().geometry()
+        if self._masked != (port, self.rect()):
+            # the viewport moved or changed size without a word to this widget (a scroll
+            # bar that came as the text was laid out): the margins are elsewhere now
+            self._fit_mask()
+        origin = port.topLeft()
 
         def moved() -> QPainter:
             made = painter()
