@@ -1,9 +1,10 @@
 """The grips on the selected span's edges: a thin bar the height of the line at each
 edge, with a knob above the start and below the end, in the text's colour outlined in
 the span's. The pointer
-over one turns into a resize cursor, and dragging it moves that edge (reading.py). It
-is a child widget over the reading view's viewport that takes no mouse events and
-repaints only the grips' own small rectangles, so it costs nothing in a long article."""
+over one turns into a resize cursor, and dragging it moves that edge (reading.py). They
+are painted over the text and the label tags, in the viewport's own paint (over_text.py),
+and a change repaints only the grips' own small rectangles, so they cost nothing in a
+long article."""
 
 from __future__ import annotations
 
@@ -11,26 +12,28 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QTextCursor
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import Span
+from annotator.gui.annotate.over_text import GRIPS, layers_of
 
 EDGE_REACH = 1  # pixels beside a grip where the pointer still takes it
 _KNOB = 3.5  # the knob's radius
 _HALF = 4  # half the width of a grip's box (the knob)
 
 
-class EdgeHandles(QWidget):
+class EdgeHandles(QObject):
     def __init__(self, view, color_of: Callable[[Span], str]) -> None:
-        super().__init__(view.viewport())
+        super().__init__(view)
         self.setObjectName("edgeHandles")
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
         self.view, self.state, self.color_of = view, view.state, color_of
         self._preview: tuple[str, int] | None = None  # an edge being dragged, and where
-        self._shown: list[QRect] = []
-        self.setGeometry(view.viewport().rect())
-        view.viewport().installEventFilter(self)
+        self._shown: tuple[list[QRect], str | None] = ([], None)  # the grips, their colour
+        self._layers = layers_of(view)
+        self._layers.add(GRIPS, self._paint)
+        self._kept: tuple | None = None  # the last grips found, and for what
+        self._port = view.viewport()  # kept: asked of the view while it is being deleted
+        self._port.installEventFilter(self)
         view.installEventFilter(self)
         for bar in (view.verticalScrollBar(), view.horizontalScrollBar()):
             bar.valueChanged.connect(self.refresh)
@@ -55,7 +58,11 @@ class EdgeHandles(QWidget):
             places[self._preview[0]] = self._preview[1]
         if places["start"] > places["end"]:
             return []
-        return [(edge, self.rect_of(offset, edge)) for edge, offset in places.items()]
+        key = (places["start"], places["end"], self._layers.stamp())
+        if self._kept is None or self._kept[0] != key:  # (refresh and paint both ask)
+            self._kept = (key, [(edge, self.rect_of(offset, edge))
+                                for edge, offset in places.items()])
+        return list(self._kept[1])
 
     def _showing(self) -> bool:
         """The view holds the open article (the other view is kept empty)."""
@@ -85,43 +92,46 @@ class EdgeHandles(QWidget):
         return QRect(x - _HALF, top, 2 * _HALF, height + knob)
 
     def refresh(self, *_args) -> None:
-        if self.pos().x() or self.pos().y():  # a scroll moves the viewport's children
-            self.move(0, 0)
         new = [rect for _edge, rect in self.grips()]
-        for rect in (*self._shown, *new):
-            self.update(rect.adjusted(-1, -1, 1, 1))
-        self._shown = new
-
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
         span = self.state.selected_span()
-        grips = self.grips()
-        if span is None or not grips:
+        look = (new, self.color_of(span) if span is not None and new else None)
+        if look == self._shown:
+            return  # as they were (an edit elsewhere, a signal twice): nothing to draw
+        port = self.view.viewport()
+        for rect in (*self._shown[0], *new):
+            port.update(rect.adjusted(-1, -1, 1, 1))
+        self._shown = look
+
+    def _paint(self, painter, area: QRect) -> None:
+        """The grips, over the text and the tags (a layer of the viewport's paint)."""
+        span = self.state.selected_span()
+        if span is None:
+            return
+        grips = [(edge, rect) for edge, rect in self.grips()
+                 if rect.adjusted(-1, -1, 1, 1).intersects(area)]
+        if not grips:
             return
         color = grip_color(self.color_of(span))
-        painter = QPainter(self)
-        try:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setBrush(color)
-            outline = QPen(QColor(self.color_of(span)), 1.5)
-            for edge, rect in grips:
-                x = rect.center().x()
-                knob = round(_KNOB * 2)
-                bar = QRectF(x - 1, rect.top() + (knob if edge == "start" else 0), 2,
-                             rect.height() - knob)
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.drawRect(bar)
-                y = rect.top() + _KNOB if edge == "start" else rect.bottom() - _KNOB + 1
-                painter.setPen(outline)
-                painter.drawEllipse(QPointF(x, y), _KNOB, _KNOB)
-        finally:
-            painter.end()
+        painter = painter()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(color)
+        outline = QPen(QColor(self.color_of(span)), 1.5)
+        for edge, rect in grips:
+            x = rect.center().x()
+            knob = round(_KNOB * 2)
+            bar = QRectF(x - 1, rect.top() + (knob if edge == "start" else 0), 2,
+                         rect.height() - knob)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawRect(bar)
+            y = rect.top() + _KNOB if edge == "start" else rect.bottom() - _KNOB + 1
+            painter.setPen(outline)
+            painter.drawEllipse(QPointF(x, y), _KNOB, _KNOB)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         kind = event.type()
-        if watched is self.view.viewport() and kind == QEvent.Type.Resize:
-            self.setGeometry(self.view.viewport().rect())
-            self.refresh()
-        elif watched is self.view and kind in (QEvent.Type.FontChange, QEvent.Type.Show):
+        resized = watched is self._port and kind == QEvent.Type.Resize
+        if resized or (watched is self.view
+                       and kind in (QEvent.Type.FontChange, QEvent.Type.Show)):
             self.refresh()
         return False
 

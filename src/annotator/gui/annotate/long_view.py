@@ -95,21 +95,25 @@ class LongReadingView(Reading, QPlainTextEdit):
                 self._forget()
             painter = QPainter(self.viewport())
             try:
-                for area in event.region():  # apart: an edit and the caret it moved
-                    self._paint_highlights(painter, area)
+                self._paint_highlights(painter, _bands(event.region()))
             finally:
                 painter.end()
         super().paintEvent(event)  # the text (and selection) over the highlights
 
-    def _paint_highlights(self, painter: QPainter, area: QRect) -> None:
+    def _paint_highlights(self, painter: QPainter, bands: list[QRect]) -> None:
+        """The highlights of the lines in ``bands`` (the painter keeps to the region
+        being painted), the blocks on screen walked once for all of them."""
         offset = self.contentOffset()
         block = self.firstVisibleBlock()
+        bottom = bands[-1].bottom()
         while block.isValid():
             box = self.blockBoundingGeometry(block).translated(offset)
-            if box.top() > area.bottom():
+            if box.top() > bottom:
                 break
-            if block.isVisible() and box.bottom() >= area.top():
-                self._paint_block(painter, block, box.left(), box.top(), area)
+            if block.isVisible():
+                for area in bands:
+                    if box.bottom() >= area.top() and box.top() <= area.bottom():
+                        self._paint_block(painter, block, box.left(), box.top(), area)
             block = block.next()
 
     def _paint_block(self, painter, block, left, top, area) -> None:
@@ -161,6 +165,19 @@ class LongReadingView(Reading, QPlainTextEdit):
                 theme.underline(label_color(self.state, outer)) if outer else None,
             )
         return found
+
+
+def _bands(region) -> list[QRect]:
+    """The rows of the viewport that ``region`` touches, each as one rectangle: apart
+    when far apart (an edit and the caret it moved), joined where they meet (a line,
+    the tag above it and the grips at its ends), so no line is painted twice."""
+    bands: list[QRect] = []
+    for rect in sorted(region, key=QRect.top):
+        if bands and rect.top() <= bands[-1].bottom() + 1:
+            bands[-1] = bands[-1].united(rect)
+        else:
+            bands.append(QRect(rect))
+    return bands
 
 
 _BLOCKS_KEPT = 400  # blocks whose highlight places are kept (a few screens' worth)

@@ -19,23 +19,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QPainter,
-    QPalette,
-    QPen,
-    QTextBlockFormat,
-    QTextCursor,
-)
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetricsF, QTextBlockFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
 from annotator.core.arcs import LinkIndex, shown_links, tag_text
 from annotator.core.model import Relation, Span
 from annotator.gui import theme
+from annotator.gui.annotate.over_text import TAGS, layers_of
 from annotator.gui.annotate.overlay_arcs import LEVEL, LEVELS, ArcLaying, DrawnArc
+from annotator.gui.annotate.overlay_paint import OverlayPainting
 from annotator.gui.annotate.overlay_parts import (
     Sprites,
     Widths,
@@ -65,7 +58,7 @@ class Scene:
     above: set[str] = field(default_factory=set)
 
 
-class Overlay(ArcLaying, QWidget):
+class Overlay(OverlayPainting, ArcLaying, QWidget):
     """Tags and arcs over one reading view. ``links_mode`` is "all", "selected" or
     "none"; ``tags_on`` shows the label tags; ``selected_link`` is drawn distinctly."""
 
@@ -90,6 +83,7 @@ class Overlay(ArcLaying, QWidget):
         self._version = 0
         self._edges = (0, 0)
         self._plan: tuple | None = None  # what the last scene's paint draws
+        self._masked: tuple | None = None  # the viewport and size the mask was made for
         self._cursor: QTextCursor | None = None
         self._sprites = Sprites()  # tags, chips and arrowheads, drawn once
         self._widths: dict[str, float] = {}  # of texts in the tag font
@@ -97,8 +91,9 @@ class Overlay(ArcLaying, QWidget):
         self._range: tuple | None = None  # see _shown_range
         view.viewport().installEventFilter(self)
         view.installEventFilter(self)
-        view.verticalScrollBar().valueChanged.connect(self.update)
-        view.horizontalScrollBar().valueChanged.connect(self.update)
+        layers_of(view).add(TAGS, self._paint_over)  # what is over the text (overlay_paint)
+        view.verticalScrollBar().valueChanged.connect(self._scrolled)
+        view.horizontalScrollBar().valueChanged.connect(self._scrolled)
         state.document_opened.connect(self._opened)
         state.relation_added.connect(self._link_added)
         state.relation_removed.connect(self._link_removed)
@@ -112,6 +107,9 @@ class Overlay(ArcLaying, QWidget):
             signal.connect(self.changed)
 
     # -- what the window asks ----------------------------------------------------------------
+
+    def _scrolled(self, *_args) -> None:
+        self.update()  # the whole viewport: an arc to a span off the page ends at its edge
 
     def changed(self, *_args) -> None:
         """Something shown changed (spans, selection, labels): draw the scene again."""
@@ -227,26 +225,39 @@ class Overlay(ArcLaying, QWidget):
 
     def _selection_changed(self, span_id: str | None) -> None:
         before, self._was_selected = self._was_selected, span_id
+        if self.view.isHidden():
+            return  # the other view, kept empty: drawn afresh when it shows an article
         if self.links_mode == "selected":
             self.changed()  # other arcs
             return
         # the scene does not depend on the selection (only how its tags are painted):
-        # repaint the lines of the two spans
-        self._repaint_lines([self.state.spans.get(i) for i in (before, span_id)
-                             if i is not None and i in self.state.spans])
+        # repaint the tags of the two spans (or, with no scene kept, their lines)
+        ids = {i for i in (before, span_id) if i is not None}
+        if not ids:
+            return
+        if self._scene is not None and self._scene_key == self._key():
+            self._repaint_rects([tag.rect for tag in self._scene.tags if tag.span.id in ids])
+            return
+        self._repaint_lines([self.state.spans.get(i) for i in ids if i in self.state.spans])
 
     def _span_edited(self, *spans: Span) -> None:
         """Spans were added, removed or moved: the lines they are on are laid again
         (or, when one has links, the whole scene is made again at the next paint), and
         only those lines are repainted (with nothing over it, an edit repaints one line
         of text, not the page)."""
+        if self.view.isHidden():  # the other view, kept empty
+            self._version += 1
+            return
         linked = self._index is None or any(self._index.linked(s.id) for s in spans)
-        if linked or not self._patch(spans):
+        changed = None if linked else self._patch(spans)
+        if changed is None:
             self._version += 1
         if linked:
             self.update()
-            return
-        self._repaint_lines(spans)
+        elif changed is None:
+            self._repaint_lines(spans)
+        else:
+            self._repaint_rects(changed)  # the tags that came, went or moved: no more
 
     def _repaint_lines(self, spans) -> None:
         first, last = self._shown_range()
@@ -259,19 +270,20 @@ class Overlay(ArcLaying, QWidget):
                 continue  # not on screen
             _x, top, _h = self._anchor(a)
             _x, bottom, height = self._anchor(b)
-            self.update(0, math.floor(top + oy) - room, self.width(),
-                        math.ceil(bottom - top + height) + room + 4)
+            self._repaint_rects([QRectF(0, math.floor(top + oy) - room, self.width(),
+                                        math.ceil(bottom - top + height) + room + 4)])
 
-    def _patch(self, spans) -> bool:
+    def _patch(self, spans) -> list[QRectF] | None:
         """Lay again only the tags of the lines ``spans`` were and are on, in the scene
-        kept for this page (an edit costs a line, not a page). False when that cannot be
-        done exactly: no scene for this page yet, or an arc or its type on those lines
+        kept for this page (an edit costs a line, not a page), and say where tags were
+        or are now that changed (what to repaint). None when that cannot be done
+        exactly: no scene for this page yet, or an arc or its type on those lines
         (they start from the tags, and their chips keep clear of them)."""
-        scene, key = self._scene, self._scene_key
-        if scene is None or key is None or key[1:] != self._key()[1:]:
-            return False
+        scene, key, fresh = self._scene, self._scene_key, self._key()
+        if scene is None or key is None or key[1:] != fresh[1:]:
+            return None
         if not self.tags_on:
-            return True  # unlinked spans: nothing of them is drawn
+            return []  # unlinked spans: nothing of them is drawn
         tops = {scene.raw[s.id][1] for s in spans if s.id in scene.raw}
         for span in spans:
             scene.raw.pop(span.id, None)
@@ -294,14 +306,26 @@ class Overlay(ArcLaying, QWidget):
                 tag_text(now.label)) + 8 + (6 if now.note else 0))
             tops.add(top)
         if tops and scene.arcs and self._arcs_near(scene, tops):
-            return False
-        kept = [tag for tag in scene.tags if tag.line not in tops]
+            return None
+        kept, gone = [], {}
+        for tag in scene.tags:
+            if tag.line in tops:
+                gone[tag.span.id] = tag
+            else:
+                kept.append(tag)
         lined = Scene()
         self._lay_tags(lined, {i: p for i, p in scene.raw.items() if p[1] in tops},
                        self._tag_height())
         scene.tags = kept + lined.tags
-        self._scene_key = self._key()  # its arcs, and their paint plan, are as they were
-        return True
+        self._scene_key = fresh  # its arcs, and their paint plan, are as they were
+        changed = [tag.rect for tag in gone.values()]
+        for tag in lined.tags:  # a tag as it was (span, look and place) needs no paint
+            was = gone.get(tag.span.id)
+            if was is None or (was.rect, was.text, was.note) != (tag.rect, tag.text, tag.note):
+                changed.append(tag.rect)
+            elif was.rect in changed:
+                changed.remove(was.rect)
+        return changed
 
     def _arcs_near(self, scene: Scene, tops: set[float]) -> bool:
         """Does an arc or its chip come within a line's room of one of ``tops``?"""
@@ -446,98 +470,6 @@ class Overlay(ArcLaying, QWidget):
             rect = QRectF(x, top - self._tag_rise(tag_h), width, tag_h)
             scene.tags.append(DrawnTag(span, rect, tag_text(span.label), bool(span.note), top))
 
-    # -- painting ----------------------------------------------------------------------------
-
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        scene = self.scene()
-        if not scene.tags and not scene.arcs:
-            return
-        palette = QApplication.palette()
-        page = palette.color(QPalette.ColorRole.Base)
-        key = (id(scene), page.rgba(), palette.color(QPalette.ColorRole.Highlight).rgba())
-        if self._plan is None or self._plan[0] != key:
-            self._plan = (key, self._paint_plan(scene, palette))
-        lines, arrows, chips = self._plan[1]
-        area = event.rect()
-        low, high = area.top() - 1, area.bottom() + 1
-        painter = QPainter(self)
-        try:
-            painter.setClipRect(area)
-            for pen, segments in lines:  # one call per colour
-                painter.setPen(pen)
-                painter.drawLines(segments)
-            for point, picture in arrows:
-                painter.drawPixmap(point, picture)
-            # tags are drawn as asked, only those in the painted area (an edit repaints a
-            # line): a tag's picture is kept, and which span is selected changes often
-            selected, sprite, color = self.state.selected, self._sprites.sprite, self._color
-            for tag in scene.tags:
-                rect = tag.rect
-                if rect.bottom() < low or rect.top() > high:
-                    continue
-                picture = sprite("tag", tag.text, rect, color(tag.span.label), page,
-                                 tag.span.id == selected, tag.note)
-                painter.drawPixmap(rect.topLeft(), picture)
-            for point, picture in chips:
-                painter.drawPixmap(point, picture)
-        finally:
-            painter.end()
-
-    def _paint_plan(self, scene: Scene, palette: QPalette) -> tuple[list, list, list]:
-        """What a paint of ``scene``'s arcs draws, worked out once: their lines by
-        colour (straight and upright, so crisp without antialiasing, and far quicker),
-        the picked link's last and thickest; their chips and arrowheads as small
-        pictures drawn once and kept."""
-        page = palette.color(QPalette.ColorRole.Base)
-        chosen = palette.color(QPalette.ColorRole.Highlight)
-        self._sprites.font, self._sprites.ratio = self._tag_font(), self.devicePixelRatioF()
-        inks: dict[str, QColor] = {}
-        by_color: dict[int, tuple[QPen, list[QLineF]]] = {}
-        arrows, picked = [], None
-        for arc in scene.arcs:
-            if arc.relation.id == self.selected_link:
-                picked = arc
-                continue
-            ink = inks.get(arc.relation.label)
-            if ink is None:
-                ink = inks[arc.relation.label] = self._ink(arc.relation.label)
-            segments = by_color.setdefault(ink.rgba(), (QPen(ink, 1), []))[1]
-            segments.extend(QLineF(a, b) for a, b in zip(arc.points, arc.points[1:],
-                                                         strict=False))
-            arrows.append(self._arrow_at(arc, ink, False))
-        lines = list(by_color.values())
-        if picked is not None:  # on top of the others, thicker, in the selection colour
-            lines.append((QPen(chosen, 3), [QLineF(a, b) for a, b in zip(
-                picked.points, picked.points[1:], strict=False)]))
-            arrows.append(self._arrow_at(picked, chosen, True))
-        chips = []
-        for arc in scene.arcs:
-            if arc.chip is not None:
-                selected = arc is picked
-                color = chosen if selected else inks[arc.relation.label]
-                sprite = self._sprites.sprite("chip", arc.text, arc.chip, color.name(), page,
-                                      selected, False)
-                chips.append((arc.chip.topLeft(), sprite))
-        return lines, [a for a in arrows if a is not None], chips
-
-    def _arrow_at(self, arc: DrawnArc, color: QColor, big: bool):
-        if not arc.arrow or len(arc.points) < 2:
-            return None
-        tip, before = arc.points[-1], arc.points[-2]
-        down = tip.y() >= before.y()
-        arrow = self._sprites.arrow(color, down, big)
-        size = arrow.deviceIndependentSize()
-        return QPointF(tip.x() - size.width() / 2, tip.y() - (size.height() if down else 0)), arrow
-
-    def _color(self, label: str) -> str:
-        found = self.state.labels.get(label)
-        return found.color if found else "#888888"
-
-    def _ink(self, label: str) -> QColor:
-        """A link type's colour, darkened on a light page and lightened on a dark one."""
-        color = QColor(self._color(label))
-        return color.lighter(150) if theme.is_dark() else color.darker(130)
-
     # -- events --------------------------------------------------------------------------------
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
@@ -546,7 +478,10 @@ class Overlay(ArcLaying, QWidget):
             if watched is self.view:
                 self.setGeometry(self.view.rect())
                 self.raise_()
+            self._fit_mask()
             self.forget_layout()
+        elif kind == QEvent.Type.Move and watched is not self.view:
+            self._fit_mask()  # the viewport moved within the view (its margins changed)
         elif kind == QEvent.Type.FontChange and watched is self.view:
             self._sprites.clear()  # zoomed: tags and chips in another size
             self._widths.clear()

@@ -9,12 +9,13 @@ looked at, so a span over a whole long article costs what a short one does.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
+from PySide6.QtCore import QObject, QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 from annotator.gui import theme
 from annotator.gui.annotate.long_view import _RTL, _line_stretches
+from annotator.gui.annotate.over_text import FRAME, layers_of
 
 FRAME_WIDTH = 2.0
 
@@ -26,15 +27,16 @@ def frame_color(color: str) -> QColor:
 
 class SpanFrame(QObject):
     """Paints a frame around ``[start, end)`` (Qt positions) after the view has painted
-    its text: set with :meth:`show`, taken away with ``show(None)``."""
+    its text, under the label tags: set with :meth:`show`, taken away with ``show(None)``."""
 
     def __init__(self, view: QTextEdit | QPlainTextEdit) -> None:
         super().__init__(view)
         self.view = view
         self.place: tuple[int, int] | None = None
         self.color = QColor()
-        self._inside = False
-        view.viewport().installEventFilter(self)
+        self._layers = layers_of(view)
+        self._layers.add(FRAME, self._paint)
+        self._kept: tuple | None = None  # the last rects found, and for what
 
     def show(self, place: tuple[int, int] | None, color: str = "#888888") -> None:
         """Frame ``place`` (None: no frame); only the lines of the old and the new frame
@@ -49,32 +51,28 @@ class SpanFrame(QObject):
         for rect in old + self.rects():
             port.update(rect.toAlignedRect().adjusted(-2, -2, 2, 2))
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
-        if (event.type() == QEvent.Type.Paint and self.place is not None
-                and not self._inside and watched is self.view.viewport()):
-            self._inside = True
-            try:  # the view paints first (its text, highlights and whatever is on top)
-                self.view.viewportEvent(event)
-            finally:
-                self._inside = False
-            painter = QPainter(watched)
-            try:
-                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-                painter.setPen(QPen(self.color, FRAME_WIDTH))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                for rect in self.rects():
-                    if rect.intersects(QRectF(event.rect())):
-                        painter.drawRoundedRect(rect, 3, 3)
-            finally:
-                painter.end()
-            return True
-        return False
+    def _paint(self, painter, area) -> None:
+        """The frame, over the text (a layer of the viewport's paint, over_text.py)."""
+        if self.place is None:
+            return
+        rects = [rect for rect in self.rects() if rect.intersects(QRectF(area))]
+        if not rects:
+            return
+        painter = painter()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(self.color, FRAME_WIDTH))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for rect in rects:
+            painter.drawRoundedRect(rect, 3, 3)
 
     def rects(self) -> list[QRectF]:
         """The frame's rectangles on screen (viewport coordinates), one per line."""
         if self.place is None:
             return []
-        return line_rects(self.view, *self.place, FRAME_WIDTH / 2)
+        key = (self.place, self._layers.stamp())
+        if self._kept is None or self._kept[0] != key:  # (show and paint both ask)
+            self._kept = (key, line_rects(self.view, *self.place, FRAME_WIDTH / 2))
+        return list(self._kept[1])
 
 
 def line_rects(view: QTextEdit | QPlainTextEdit, a: int, b: int, inset: float) -> list[QRectF]:

@@ -1,0 +1,87 @@
+"""What is drawn over the text of a reading view, painted in the viewport's own paint.
+
+The selected span's frame (span_frame.py), the label tags and link arcs (overlay.py) and
+the grips on the selected span's edges (edge_handles.py) are painted, in that order, right
+after the view has painted its text, with one painter, as layers of the viewport's paint.
+They were widgets laid over the viewport: every repaint of a line then also set up,
+clipped and composited each of those widgets (their own paint, Qt's backing store work),
+which cost an edit in a long article more than painting the line itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtGui import QPainter
+
+# A layer paints over the text: given a function that returns the viewport's painter
+# (made at the first call of any layer, so a paint with nothing over the text makes
+# none) and the area being painted (viewport coordinates; the painter is clipped to it).
+Layer = Callable[[Callable[[], QPainter], QRect], None]
+
+FRAME, TAGS, GRIPS = 10, 20, 30  # the order of the layers, bottom to top
+
+
+class OverText(QObject):
+    """The layers painted over one view's text (one per view: :func:`layers_of`)."""
+
+    def __init__(self, view) -> None:
+        super().__init__(view)
+        self.view = view
+        self._layers: list[tuple[int, Layer]] = []
+        self._inside = False
+        self._port = view.viewport()  # kept: events come while the view is being deleted
+        self._port.installEventFilter(self)
+
+    def stamp(self) -> tuple:
+        """What places on screen depend on: the scroll, the viewport's size, the text and
+        its layout (its length, its formats: the document's revision; its font). Places kept with the
+        same stamp still hold, so a layer can keep what it found between paints."""
+        view, port = self.view, self._port
+        document = view.document()
+        return (view.verticalScrollBar().value(), view.horizontalScrollBar().value(),
+                port.width(), port.height(), document.revision(),
+                document.characterCount(), view.font().key())
+
+    def add(self, order: int, layer: Layer) -> None:
+        self._layers.append((order, layer))
+        self._layers.sort(key=lambda pair: pair[0])
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if (event.type() != QEvent.Type.Paint or self._inside
+                or watched is not self._port):
+            return False
+        self._inside = True
+        try:  # the view paints first: its highlights and its text
+            self.view.viewportEvent(event)
+        finally:
+            self._inside = False
+        area = event.rect()
+        made: list[QPainter] = []
+
+        def painter() -> QPainter:
+            if not made:
+                made.append(QPainter(watched))
+                made[0].save()
+            return made[0]
+
+        try:
+            for _order, layer in self._layers:
+                layer(painter, area)
+                if made:  # each layer starts from a clean painter
+                    made[0].restore()
+                    made[0].save()
+        finally:
+            if made:
+                made[0].restore()
+                made[0].end()
+        return True  # painted: the view's own filter would paint the text again
+
+
+def layers_of(view) -> OverText:
+    """The layers over ``view``'s text, made at the first ask."""
+    found = getattr(view, "over_text", None)
+    if found is None:
+        found = view.over_text = OverText(view)
+    return found
