@@ -52,7 +52,7 @@ def _table(split: str, path: Path, record_value) -> None:
         (f"direct quotes scored >= {SURE}, precision (overlap)", sure.precision, ">= 0.90"),
         (f"direct quotes scored >= {SURE}, recall (overlap)", sure.recall, ">= 0.85"),
         ("speaker of a matched quote right", report.speaker, ">= 0.80"),
-        ("  the same, a gold pronoun counted as its name", report.speaker_through_pronouns,
+        ("  the same, the gold speaker counted as the person it names", report.speaker_through_pronouns,
          "(>= 0.80)"),
         ("actor mentions from marked actors, precision (strict)", mentions.precision,
          "(PolNeAR marks only speakers)"),

@@ -103,15 +103,21 @@ def test_a_rule_that_links_on_the_hub_break_is_refused_whole(team):
         assert not conn.execute("SELECT 1 FROM labels WHERE name = 'location'").fetchone()
 
 
-def test_a_file_whose_links_break_the_hubs_new_rule_keeps_its_own_and_says_so(team):
-    url, tmp = team
+def _narrowed_under_bob(url, tmp):
+    """alice and bob synced; bob links a quote to an actor offline while the lead narrows
+    said_by to claims. (alice's file, bob's file, bob's quote and actor.)"""
     alice, bob = tmp / "alice.db", tmp / "bob.db"
     sync(alice, login(url, "alice"))
     sync(bob, login(url, "bob"))
-    # bob links a quote offline; meanwhile the lead narrows said_by to claims
     quote, actor = mark(bob, "bob", "Lavrov", "quote"), mark(bob, "bob", "Russia")
     _link(bob, "bob", quote, actor)
     run("hub", "scheme", login(url, "lena"), _scheme(tmp, alice, said_by=(["claim"], ["actor"])))
+    return alice, bob, quote, actor
+
+
+def test_a_file_whose_links_break_the_hubs_new_rule_keeps_its_own_and_says_so(team):
+    url, tmp = team
+    alice, bob, _quote, _actor = _narrowed_under_bob(url, tmp)
     report = sync(bob, login(url, "bob"))
     assert report.pushed["relation"] == 1  # his work reaches the hub whatever the rule
     assert "link rule" not in report.pulled
@@ -183,12 +189,7 @@ def test_the_window_says_once_which_rule_its_file_kept(team, qtbot):
     from test_gui_team import close, synced_window
 
     url, tmp = team
-    alice, bob = tmp / "alice.db", tmp / "bob.db"
-    sync(alice, login(url, "alice"))
-    sync(bob, login(url, "bob"))
-    quote, actor = mark(bob, "bob", "Lavrov", "quote"), mark(bob, "bob", "Russia")
-    _link(bob, "bob", quote, actor)
-    run("hub", "scheme", login(url, "lena"), _scheme(tmp, alice, said_by=(["claim"], ["actor"])))
+    _alice, bob, quote, actor = _narrowed_under_bob(url, tmp)
     window = synced_window(qtbot, url, bob, "bob")
     bar = window.statusBar()
     qtbot.waitUntil(lambda: "Scheme: the hub's rule for said_by" in bar.currentMessage(),
