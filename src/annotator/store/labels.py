@@ -82,13 +82,24 @@ class Labels:
         if problems:
             raise StoreError("The link rules cannot be saved: " + "; ".join(problems))
         for rule in rules:
-            self.conn.execute("DELETE FROM link_rules WHERE relation = ?", [rule.relation])
-            self.conn.executemany(
-                "INSERT INTO link_rules (relation, side, label) VALUES (?, ?, ?)",
-                [(rule.relation, "source", n) for n in rule.sources]
-                + [(rule.relation, "target", n) for n in rule.targets],
-            )
+            self._write_rule(rule)
         self._check_stored_links(self.link_rules())
+
+    def _write_rule(self, rule: LinkRule) -> None:
+        self.conn.execute("DELETE FROM link_rules WHERE relation = ?", [rule.relation])
+        self.conn.executemany(
+            "INSERT INTO link_rules (relation, side, label) VALUES (?, ?, ?)",
+            [(rule.relation, "source", n) for n in rule.sources]
+            + [(rule.relation, "target", n) for n in rule.targets],
+        )
+
+    def _stored_link_ends(self) -> list[tuple[str, str, str, int]]:
+        """How many stored links join each pair of span labels, per link type."""
+        return self.conn.execute(
+            "SELECT r.label, s.label, t.label, count(*) FROM relations r "
+            "JOIN spans s ON s.id = r.source JOIN spans t ON t.id = r.target "
+            "GROUP BY r.label, s.label, t.label"
+        ).fetchall()
 
     def _sync_link_rules(self, rules: list[LinkRule], kept: list[str]) -> int:
         """Inside a sync's write, after the hub's labels: make each of the hub's ``rules``
@@ -96,37 +107,25 @@ class Labels:
         links in this file break (made under the old rule, not yet pushed) is not taken: the
         file keeps its own for that type and ``kept`` says why. Returns how many changed."""
         mine = self.link_rules()
+        ends = self._stored_link_ends()
         changed = 0
         for rule in rules:
             old = mine.get(rule.relation, LinkRule(rule.relation))
             if (set(old.sources), set(old.targets)) == (set(rule.sources), set(rule.targets)):
                 continue
-            broken = sum(n for source, target, n in self.conn.execute(
-                "SELECT s.label, t.label, count(*) FROM relations r "
-                "JOIN spans s ON s.id = r.source JOIN spans t ON t.id = r.target "
-                "WHERE r.label = ? GROUP BY s.label, t.label", [rule.relation]
-            ) if not rule.allows(source, target))
+            broken = sum(n for relation, source, target, n in ends
+                         if relation == rule.relation and not rule.allows(source, target))
             if broken:
                 kept.append(f"the hub's rule for {rule.relation} ({rule.describe()}) was not "
                             f"taken: {broken} link(s) in this file break it; this file keeps "
                             f"its own ({old.describe()})")
                 continue
-            self.conn.execute("DELETE FROM link_rules WHERE relation = ?", [rule.relation])
-            self.conn.executemany(
-                "INSERT INTO link_rules (relation, side, label) VALUES (?, ?, ?)",
-                [(rule.relation, "source", n) for n in rule.sources]
-                + [(rule.relation, "target", n) for n in rule.targets],
-            )
+            self._write_rule(rule)
             changed += 1
         return changed
 
     def _check_stored_links(self, rules: Rules) -> None:
-        rows = self.conn.execute(
-            "SELECT r.label, s.label, t.label, count(*) FROM relations r "
-            "JOIN spans s ON s.id = r.source JOIN spans t ON t.id = r.target "
-            "GROUP BY r.label, s.label, t.label"
-        ).fetchall()
-        broken = [(why, n) for rel, s, t, n in rows if (why := problem(rules, rel, s, t))]
+        broken = [(why, n) for rel, s, t, n in self._stored_link_ends() if (why := problem(rules, rel, s, t))]
         if broken:
             raise StoreError(
                 "The link rules cannot be saved: "
