@@ -35,7 +35,12 @@ from annotator.core.syncitems import (
 )
 from annotator.store.conflict_undo import ConflictUndo
 from annotator.store.errors import StoreError, reading, reads
+from annotator.store.sync_fresh import FreshPush
 from annotator.store.sync_references import references_checked_once
+from annotator.store.sync_rows import content_sql as _content_sql
+from annotator.store.sync_rows import item_sql as _item_sql
+from annotator.store.sync_rows import rows_args as _rows_args
+from annotator.store.sync_rows import rows_sql as _rows_sql
 
 # The page cache of a sync's transaction, in KiB (negative: SQLite's unit for a size).
 _SYNC_CACHE_KIB = -128 * 1024
@@ -79,7 +84,7 @@ class Parked(NamedTuple):
     hub: dict
 
 
-class Syncing(ConflictUndo):
+class Syncing(ConflictUndo, FreshPush):
     """The sync part of ``Store`` (settling a conflict as an undo step: ConflictUndo)."""
 
     @reads
@@ -107,13 +112,14 @@ class Syncing(ConflictUndo):
 
     def sync_change_batches(
         self, kind: Kind, annotators: list[str], size: int, *, first: int | None = None,
-        new_as_tuples: bool = False
+        new_as_tuples: bool = False, synced_only: bool = False
     ) -> Iterator[list[tuple[str, str, str, dict | tuple | None, int | None, str | None]]]:
         """:meth:`sync_changes`, ``size`` at a time (a push sends one batch while the next
         is read); ``first``: the first batch's size, each next one twice as large up to
         ``size``. ``new_as_tuples``: an item keyed by an id and never synced (no base
         version; a first push: 100,000 of them) comes as the tuple of the kind's columns,
-        as it goes to the hub, not as a dict."""
+        as it goes to the hub, not as a dict. ``synced_only``: leave out the items never
+        synced (a push reads those with :meth:`fresh_for_push`)."""
         marks = ", ".join("?" * len(annotators))
         rows = _rows_sql(kind, annotators)
         digest = _content_sql(kind, "r")
@@ -124,7 +130,8 @@ class Syncing(ConflictUndo):
         tuples = new_as_tuples and at is not None
         with reading(self.path or ":memory:"):
             changed = self.conn.execute(
-                f"SELECT r.*, i.version, {digest} FROM ({rows}) r LEFT JOIN sync_items i "
+                f"SELECT r.*, i.version, {digest} FROM ({rows}) r "
+                f"{'' if synced_only else 'LEFT '}JOIN sync_items i "
                 f"ON i.kind = ? AND i.item = {_item_sql(kind, 'r')} "
                 f"WHERE i.digest IS NULL OR i.digest != {digest}",
                 [*_rows_args(kind, annotators), kind.name],
@@ -539,33 +546,6 @@ def pushers(kind: Kind, annotators: list[str]) -> list[str]:
     has no status on the hub (a pull refuses one), though marking a gold span in a file
     starts one there."""
     return annotators[:1] if kind in (NOTE, STATUS) else annotators
-
-
-def _rows_sql(kind: Kind, annotators: list[str]) -> str:
-    """A SELECT of the kind's columns, in order, for the rows of ``annotators``."""
-    if kind is DECISION:  # the local table names its owner "reviewer"
-        return ("SELECT item, kind, document, verdict, gold, owns_gold, reviewer AS annotator, "
-                "decided_at, note FROM decisions "
-                f"WHERE reviewer IN ({', '.join('?' * len(annotators))})")
-    if kind is NOTE:  # the file's article notes are its own annotator's (the first named)
-        return ("SELECT id AS document, ? AS annotator, note FROM documents "
-                "WHERE note IS NOT NULL AND note != ''")
-    columns = ", ".join(f'"{c}"' for c in kind.columns)
-    return (f"SELECT {columns} FROM {kind.table} "
-            f"WHERE annotator IN ({', '.join('?' * len(annotators))})")
-
-
-def _rows_args(kind: Kind, annotators: list[str]) -> list[str]:
-    return [annotators[0]] if kind is NOTE else list(annotators)
-
-
-def _item_sql(kind: Kind, alias: str) -> str:
-    """The item's name (Kind.item) as SQL over the row ``alias``."""
-    return " || char(9) || ".join(f'{alias}."{c}"' for c in kind.key)
-
-
-def _content_sql(kind: Kind, alias: str) -> str:
-    return f"json_array({', '.join(f'{alias}.{chr(34)}{c}{chr(34)}' for c in kind.content)})"
 
 
 def pulled_row_names(kind: Kind) -> tuple[str, ...]:

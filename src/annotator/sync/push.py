@@ -76,6 +76,7 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
             return _push(conn, store, annotators, assigned, reviews)
     except BaseException:
         store.stage_pushed(None)  # the hub rolled back: nothing it was sent is recorded
+        store.fresh_done()
         raise
 
 
@@ -88,15 +89,21 @@ def _push(conn, store, annotators: list[str], assigned: set[str],
             if kind is SPAN:  # the verdicts are through: what they hold back is known
                 held = store.parked_gold() | {
                     p.local.get("gold") for p in result.conflicts if p.kind == DECISION.name}
-            # Items never synced go to the hub batch by batch on a thread of their own
-            # while the file is read further: the hub inserts one batch as the next is
-            # read, instead of the two waiting for each other.
-            writable, sent = [], []
+            writable, sent, fresh_sent = [], [], []
             decisions, holds = kind is DECISION, kind is SPAN or kind is RELATION
             try:
+                if holds:
+                    # Spans and links never synced (a first push: maybe 100,000) stay in
+                    # SQLite and go as COPY text made there (store/sync_fresh.py), batch by
+                    # batch on the hub's thread while the rest is read here.
+                    fresh_sent = _send_fresh(hub, conn, store, kind, pushers(kind, annotators),
+                                             assigned, held, result)
+                # Items never synced go to the hub batch by batch on a thread of their own
+                # while the file is read further: the hub inserts one batch as the next is
+                # read, instead of the two waiting for each other.
                 for batch in store.sync_change_batches(
                         kind, pushers(kind, annotators), _BATCH, first=_FIRST_BATCH,
-                        new_as_tuples=True):
+                        new_as_tuples=True, synced_only=holds):
                     fresh, items, digests = [], [], []
                     for item, document, owner, row, base, digest in batch:
                         # (a deleted item's owner is the one recorded: a reviewer's
@@ -129,11 +136,49 @@ def _push(conn, store, annotators: list[str], assigned: set[str],
                         writable += [(item, row, None, digest) for item, row, digest
                                      in zip(items, rows, digests, strict=True)
                                      if item not in versions]
+                fresh_count = 0
+                for batch, first, last, count in fresh_sent:
+                    n, lo, hi, versions = batch.result()
+                    store.stage_fresh(kind, versions)
+                    if n:
+                        result.wrote((lo, hi))
+                        fresh_count += n
+                    if n < count:  # some on the hub already (a replay): compared below
+                        writable += [(item, row, None, digest) for item, row, digest
+                                     in store.fresh_left(kind, first, last, versions)]
+                if fresh_count:
+                    result.pushed[kind.name] += fresh_count
             finally:
-                wait([batch for batch, *_rest in sent])  # none left on its way
+                wait([batch for batch, *_rest in [*sent, *fresh_sent]])  # none on its way
+                if holds:
+                    store.fresh_done()
             if writable or inserted:
                 _push_kind(conn, kind, writable, inserted, result)
     return result
+
+
+def _send_fresh(hub, conn, store, kind: Kind, annotators: list[str], assigned: set[str],
+                held: set[str], result: PushResult) -> list:
+    """Send the items of ``kind`` never synced to the hub (as text SQLite makes, each
+    batch one block), in the batches a read of every changed item made (the first small, so the hub starts at once, then twice as many each
+    time up to _BATCH), each sorted by key; returns (future, first, last, how many) of each
+    batch sent."""
+    count, unassigned, held_back = store.fresh_for_push(kind, annotators, assigned, held)
+    if unassigned:
+        result.unassigned[kind.name] += unassigned
+    if held_back:
+        result.held[kind.name] += held_back
+    sent = []
+    if not count:
+        return sent
+    end, first, size = store.fresh_numbers(), 1, _FIRST_BATCH
+    while first <= end:
+        last = first + size - 1
+        rows, text = store.fresh_copy_text(kind, first, last)
+        if rows:
+            sent.append((hub.submit(_insert_text, conn, kind, text), first, last, rows))
+        first, size = last + 1, min(_BATCH, size * 2)
+    return sent
 
 
 # Rows of one kind read from the file and sent to the hub at a time: the first batch
@@ -269,6 +314,37 @@ def _insert(conn, kind: Kind, rows: list, *, as_read: bool = False) -> dict[str,
             f"{insert} ON CONFLICT ({_names(kind.key)}) DO NOTHING{returning}"))
 
 
+def _insert_text(conn, kind: Kind, text: str) -> tuple[int, int | None, int | None,
+                                                       str | None]:
+    """Insert the rows of ``text`` (a JSON array of the kind's columns a line, in key order,
+    as COPY text: store/sync_fresh.py), but none whose key the hub holds already: (how many
+    inserted, the least and the greatest version given, a JSON object item -> version).
+    The answer is one JSON text made by the hub, not a row per item: 100,000 in a first
+    push."""
+    cols = kind.columns
+    name = f"push_stage_{next(_STAGE_NUMBERS)}"
+    conn.execute(f"CREATE TEMPORARY TABLE {name} (j jsonb) ON COMMIT DROP")
+    with conn.cursor().copy(f"COPY {name} (j) FROM STDIN") as copy:
+        copy.write(text)
+    values = ", ".join(f"(j->>{i})::{_TYPES.get(c, 'text')}" for i, c in enumerate(cols))
+    insert = f"INSERT INTO {kind.table} ({_names(cols)}) SELECT {values} FROM {name}"
+    key = _names(kind.key)
+
+    def answered(statement: str):
+        return conn.execute(
+            f"WITH ins AS ({statement} RETURNING {key}, version) SELECT count(*), "
+            f"min(version), max(version), json_object_agg({key}, version)::text FROM ins"
+        ).fetchone()
+
+    from psycopg.errors import UniqueViolation  # psycopg is loaded by a sync only
+
+    try:  # (a plain INSERT first: see _insert)
+        with conn.transaction():
+            return answered(insert)
+    except UniqueViolation:
+        return answered(f"{insert} ON CONFLICT ({key}) DO NOTHING")
+
+
 def _update(conn, kind: Kind, rows: list[dict]) -> dict[str, int]:
     if not rows:
         return {}
@@ -295,9 +371,7 @@ def _staged(conn, columns, rows: list, *, as_read: bool = False) -> str:
     """A temporary table (gone at the end of the push's transaction) holding ``rows``'
     ``columns`` (``as_read``: the rows are tuples of those columns already), filled with
     COPY: many times cheaper than sending the rows as parameters."""
-    name = f"push_stage_{next(_STAGE_NUMBERS)}"
-    types = ", ".join(f'"{c}" {_TYPES.get(c, "text")}' for c in columns)
-    conn.execute(f"CREATE TEMPORARY TABLE {name} ({types}) ON COMMIT DROP")
+    name = _stage_table(conn, columns)
     with conn.cursor().copy(f"COPY {name} ({_names(columns)}) FROM STDIN") as copy:
         if as_read:
             for row in rows:
@@ -307,6 +381,14 @@ def _staged(conn, columns, rows: list, *, as_read: bool = False) -> str:
                 else (lambda row: (row[columns[0]],))
             for row in rows:
                 copy.write_row(values(row))
+    return name
+
+
+def _stage_table(conn, columns) -> str:
+    """A new temporary table of ``columns``, gone at the end of the push's transaction."""
+    name = f"push_stage_{next(_STAGE_NUMBERS)}"
+    types = ", ".join(f'"{c}" {_TYPES.get(c, "text")}' for c in columns)
+    conn.execute(f"CREATE TEMPORARY TABLE {name} ({types}) ON COMMIT DROP")
     return name
 
 
