@@ -217,6 +217,7 @@ class Syncing(ConflictUndo, FreshPush):
         staged = self.conn.execute(
             "SELECT 1 FROM temp.sqlite_master WHERE name = 'sync_staged'").fetchone()
         with self._roomy_cache(), self._write():
+            self.record_fresh()  # the spans and links never synced before (sync_fresh.py)
             if staged:  # in key order: the primary key's B-tree filled in order
                 self.conn.execute(
                     "INSERT INTO sync_items (kind, item, annotator, document, version, digest) "

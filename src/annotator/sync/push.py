@@ -31,6 +31,7 @@ from operator import itemgetter
 
 from annotator.core.bulk import collector_paused
 from annotator.core.syncitems import DECISION, KINDS, RELATION, SPAN, Kind
+from annotator.store.sync_fresh import FRESH_KINDS
 from annotator.store.syncing import Parked, Synced, pushers
 
 # Columns that are not text, for the arrays rows travel in.
@@ -69,6 +70,7 @@ def push(conn, store, member: str, annotators: list[str], assigned: set[str], *,
     goes anywhere); ``reviews``: the member is a reviewer or the lead, whose verdicts go
     too (an annotator's own verdicts stay in the file)."""
     store.stage_pushed(None)  # what an earlier push left staged never reached the hub
+    store.fresh_done()
     try:
         # 100,000 rows in a first push, none in a cycle: the collector would scan them
         # again and again as they pile up (core/bulk.py)
@@ -92,7 +94,7 @@ def _push(conn, store, annotators: list[str], assigned: set[str],
             writable, sent, fresh_sent = [], [], []
             decisions, holds = kind is DECISION, kind is SPAN or kind is RELATION
             try:
-                if holds:
+                if kind in FRESH_KINDS:
                     # Spans and links never synced (a first push: maybe 100,000) stay in
                     # SQLite and go as COPY text made there (store/sync_fresh.py), batch by
                     # batch on the hub's thread while the rest is read here.
@@ -103,7 +105,7 @@ def _push(conn, store, annotators: list[str], assigned: set[str],
                 # read, instead of the two waiting for each other.
                 for batch in store.sync_change_batches(
                         kind, pushers(kind, annotators), _BATCH, first=_FIRST_BATCH,
-                        new_as_tuples=True, synced_only=holds):
+                        new_as_tuples=True, synced_only=kind in FRESH_KINDS):
                     fresh, items, digests = [], [], []
                     for item, document, owner, row, base, digest in batch:
                         # (a deleted item's owner is the one recorded: a reviewer's
@@ -150,8 +152,6 @@ def _push(conn, store, annotators: list[str], assigned: set[str],
                     result.pushed[kind.name] += fresh_count
             finally:
                 wait([batch for batch, *_rest in [*sent, *fresh_sent]])  # none on its way
-                if holds:
-                    store.fresh_done()
             if writable or inserted:
                 _push_kind(conn, kind, writable, inserted, result)
     return result
@@ -171,7 +171,7 @@ def _send_fresh(hub, conn, store, kind: Kind, annotators: list[str], assigned: s
     sent = []
     if not count:
         return sent
-    end, first, size = store.fresh_numbers(), 1, _FIRST_BATCH
+    end, first, size = store.fresh_numbers(kind), 1, _FIRST_BATCH
     while first <= end:
         last = first + size - 1
         rows, text = store.fresh_copy_text(kind, first, last)
