@@ -13,10 +13,12 @@ what is recorded are the same as the rows read one by one gave.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from annotator.core.annotators import GOLD
 from annotator.core.syncitems import RELATION, SPAN, Kind
-from annotator.store.errors import reads
-from annotator.store.sync_rows import content_sql, rows_args, rows_sql
+from annotator.store.errors import reading, reads
+from annotator.store.sync_rows import content_sql
 
 
 def _copy_line(kind: Kind, alias: str) -> str:
@@ -32,44 +34,57 @@ class FreshPush:
     """The part of ``Store`` a push uses for items never synced (spans and links, keyed by
     an id): in temporary tables of this connection, from the read to the records."""
 
-    @reads
     def fresh_for_push(self, kind: Kind, annotators: list[str], assigned: set[str],
-                       held: set[str]) -> tuple[int, int, int]:
+                       held: set[str]) -> Iterator[int]:
         """Put the items of ``kind`` by ``annotators`` that the hub never had (no record)
         into ``temp.push_fresh_<kind>``, numbered as a read of every changed item of the
         kind (store/syncing.py, sync_change_batches) meets them, each with its digest and
-        the line it is sent as; left out and counted: those on articles not ``assigned``
-        (but gold, which goes anywhere), and the ``held`` (gold of a parked verdict).
-        Returns (how many items it holds, unassigned, held)."""
+        the line it is sent as; those on articles not ``assigned`` (but gold, which goes
+        anywhere) and the ``held`` (gold of a parked verdict) are numbered, not sent.
+        Read part by part, all in one read transaction of the file (one snapshot): yields
+        the last number given so far after each part, so a push sends the batches
+        numbered while the next part is read. Then :meth:`fresh_counts`."""
         digest, table = content_sql(kind, "r"), _table(kind)
         self.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
         self.conn.execute(f"CREATE TEMPORARY TABLE {table} (n INTEGER PRIMARY KEY, id, "
                           "annotator, document, digest, line, fate INTEGER)")
+        marks = ", ".join("?" * len(annotators))
         # Every changed item is numbered as the read of them all meets them (the
-        # temporary table's rowid), so the batches are the ones that read makes; fate: 0
-        # goes to the hub, 1 stays (its article is not assigned), 2 is held back, 3 was
-        # synced before (sync_change_batches reads it).
-        self.conn.execute(
+        # temporary table's rowid; that read goes through the table in rowid order, as
+        # these parts do), so the batches are the ones it makes; fate: 0 goes to the hub,
+        # 1 stays (its article is not assigned), 2 is held back, 3 was synced before
+        # (sync_change_batches reads it).
+        insert = (
             f"INSERT INTO temp.{table} (id, annotator, document, digest, line, fate) "
             f"SELECT id, annotator, document, digest, line, CASE WHEN base IS NOT NULL "
             "THEN 3 WHEN annotator != ? AND document NOT IN (SELECT value FROM json_each(?)) "
             "THEN 1 WHEN id IN (SELECT value FROM json_each(?)) THEN 2 ELSE 0 END "
             f"FROM (SELECT r.*, i.version AS base, {digest} AS digest, CASE WHEN "
             f"i.version IS NULL THEN {_copy_line(kind, 'r')} END AS line "
-            f"FROM ({rows_sql(kind, annotators)}) r LEFT JOIN sync_items i "
-            "ON i.kind = ? AND i.item = r.id "
-            f"WHERE i.digest IS NULL OR i.digest != {digest})",
-            [GOLD, _json(assigned), _json(held), *rows_args(kind, annotators), kind.name])
+            f"FROM (SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in kind.columns)} "
+            f"FROM {kind.table} WHERE annotator IN ({marks}) AND rowid BETWEEN ? AND ?) r "
+            "LEFT JOIN sync_items i ON i.kind = ? AND i.item = r.id "
+            f"WHERE i.digest IS NULL OR i.digest != {digest})")
+        fixed = [GOLD, _json(assigned), _json(held), *annotators]
+        with reading(self.path or ":memory:"):
+            self.conn.execute("BEGIN")
+            try:
+                low, high = self.conn.execute(
+                    f"SELECT min(rowid), max(rowid) FROM {kind.table}").fetchone()
+                for start in range(low or 0, (high or -1) + 1, _PART):
+                    self.conn.execute(insert, [*fixed, start, start + _PART - 1, kind.name])
+                    yield self.conn.execute(
+                        f"SELECT coalesce(max(n), 0) FROM temp.{table}").fetchone()[0]
+            finally:
+                self.conn.execute("COMMIT")  # (the read's snapshot; only temp was written)
+
+    def fresh_counts(self, kind: Kind) -> tuple[int, int, int]:
+        """After :meth:`fresh_for_push`: how many items go to the hub, how many stay (not
+        assigned), how many are held back."""
+        table = _table(kind)
         counts = dict(self.conn.execute(f"SELECT fate, count(*) FROM temp.{table} GROUP BY fate"))
-        self.conn.execute(f"DELETE FROM temp.{table} WHERE fate != 0")
         self.conn.execute(f"CREATE UNIQUE INDEX temp.{table}_id ON {table} (id)")
         return counts.get(0, 0), counts.get(1, 0), counts.get(2, 0)
-
-    @reads
-    def fresh_numbers(self, kind: Kind) -> int:
-        """The last number of ``temp.push_fresh_<kind>`` (0: empty)."""
-        return self.conn.execute(
-            f"SELECT coalesce(max(n), 0) FROM temp.{_table(kind)}").fetchone()[0]
 
     @reads
     def fresh_copy_text(self, kind: Kind, first: int, last: int) -> tuple[int, str]:
@@ -77,7 +92,8 @@ class FreshPush:
         (:func:`_copy_line`), in key order (the hub's primary key filled in order): (how
         many, the text)."""
         lines = self.conn.execute(
-            f"SELECT line FROM temp.{_table(kind)} WHERE n BETWEEN ? AND ? ORDER BY id",
+            f"SELECT line FROM temp.{_table(kind)} WHERE n BETWEEN ? AND ? AND fate = 0 "
+            "ORDER BY id",
             [first, last]).fetchall()
         return len(lines), "".join([line for (line,) in lines])
 
@@ -98,7 +114,7 @@ class FreshPush:
                 "INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
                 "SELECT ?, j.key, f.annotator, f.document, j.value, f.digest "
                 f"FROM json_each(?) j CROSS JOIN temp.{_table(kind)} f ON f.id = j.key "
-                "WHERE true ON CONFLICT (kind, item) DO UPDATE SET "
+                "WHERE f.fate = 0 ON CONFLICT (kind, item) DO UPDATE SET "
                 "annotator = excluded.annotator, document = excluded.document, "
                 "version = excluded.version, digest = excluded.digest",
                 [kind.name, versions])
@@ -112,7 +128,7 @@ class FreshPush:
 
         rows = self.conn.execute(
             f"SELECT line, digest FROM temp.{_table(kind)} WHERE n BETWEEN ? AND ? AND "
-            "id NOT IN (SELECT key FROM json_each(?)) ORDER BY n",
+            "fate = 0 AND id NOT IN (SELECT key FROM json_each(?)) ORDER BY n",
             [first, last, versions or "{}"]).fetchall()
         out = []
         for line, digest in rows:  # the line sent, its backslashes undoubled: the row
@@ -129,6 +145,9 @@ class FreshPush:
         for kind in FRESH_KINDS:
             self.conn.execute(f"DROP TABLE IF EXISTS temp.{_table(kind)}")
 
+
+# Rows of the file's table (by rowid) read at a time: the first batch is ready at once.
+_PART = 4_000
 
 # The kinds read this way: keyed by an id, and the many (a first push: 100,000 spans).
 FRESH_KINDS = (SPAN, RELATION)

@@ -159,25 +159,31 @@ def _push(conn, store, annotators: list[str], assigned: set[str],
 
 def _send_fresh(hub, conn, store, kind: Kind, annotators: list[str], assigned: set[str],
                 held: set[str], result: PushResult) -> list:
-    """Send the items of ``kind`` never synced to the hub (as text SQLite makes, each
-    batch one block), in the batches a read of every changed item made (the first small, so the hub starts at once, then twice as many each
-    time up to _BATCH), each sorted by key; returns (future, first, last, how many) of each
-    batch sent."""
-    count, unassigned, held_back = store.fresh_for_push(kind, annotators, assigned, held)
+    """Send the items of ``kind`` never synced to the hub (as text SQLite makes, each batch
+    one block) in the batches a read of every changed item made (the first small, so the
+    hub starts at once, then twice as many each time up to _BATCH), each sorted by key,
+    each as soon as the file has been read that far; returns (future, first, last, how
+    many) of each batch sent."""
+    sent, first, size = [], 1, _FIRST_BATCH
+
+    def send(last: int) -> None:
+        rows, text = store.fresh_copy_text(kind, first, last)
+        if rows:
+            sent.append((hub.submit(_insert_text, conn, kind, text), first, last, rows))
+
+    end = 0
+    for end in store.fresh_for_push(kind, annotators, assigned, held):
+        while first + size - 1 <= end:  # a whole batch is numbered: off it goes
+            send(first + size - 1)
+            first, size = first + size, min(_BATCH, size * 2)
+    while first <= end:  # the last one, less than whole
+        send(first + size - 1)
+        first, size = first + size, min(_BATCH, size * 2)
+    _count, unassigned, held_back = store.fresh_counts(kind)
     if unassigned:
         result.unassigned[kind.name] += unassigned
     if held_back:
         result.held[kind.name] += held_back
-    sent = []
-    if not count:
-        return sent
-    end, first, size = store.fresh_numbers(kind), 1, _FIRST_BATCH
-    while first <= end:
-        last = first + size - 1
-        rows, text = store.fresh_copy_text(kind, first, last)
-        if rows:
-            sent.append((hub.submit(_insert_text, conn, kind, text), first, last, rows))
-        first, size = last + 1, min(_BATCH, size * 2)
     return sent
 
 
