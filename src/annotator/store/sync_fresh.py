@@ -47,20 +47,21 @@ class FreshPush:
         digest, table = content_sql(kind, "r"), _table(kind)
         self.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
         self.conn.execute(f"CREATE TEMPORARY TABLE {table} (n INTEGER PRIMARY KEY, id, "
-                          "annotator, document, digest, line, fate INTEGER)")
+                          "annotator, document, base, digest, line, fate INTEGER)")
         marks = ", ".join("?" * len(annotators))
         # Every changed item is numbered as the read of them all meets them (the
         # temporary table's rowid; that read goes through the table in rowid order, as
         # these parts do), so the batches are the ones it makes; fate: 0 goes to the hub,
-        # 1 stays (its article is not assigned), 2 is held back, 3 was synced before
-        # (sync_change_batches reads it).
+        # 1 stays (its article is not assigned), 2 is held back, 3 was synced before and
+        # changed since (:meth:`fresh_changed` gives those: this is the one pass through
+        # the table that compares each row with its record).
         insert = (
-            f"INSERT INTO temp.{table} (id, annotator, document, digest, line, fate) "
-            f"SELECT id, annotator, document, digest, line, CASE WHEN base IS NOT NULL "
+            f"INSERT INTO temp.{table} (id, annotator, document, base, digest, line, fate) "
+            f"SELECT id, annotator, document, base, digest, line, CASE WHEN base IS NOT NULL "
             "THEN 3 WHEN annotator != ? AND document NOT IN (SELECT value FROM json_each(?)) "
             "THEN 1 WHEN id IN (SELECT value FROM json_each(?)) THEN 2 ELSE 0 END "
-            f"FROM (SELECT r.*, i.version AS base, {digest} AS digest, CASE WHEN "
-            f"i.version IS NULL THEN {_copy_line(kind, 'r')} END AS line "
+            f"FROM (SELECT r.*, i.version AS base, {digest} AS digest, "
+            f"{_copy_line(kind, 'r')} AS line "
             f"FROM (SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in kind.columns)} "
             f"FROM {kind.table} WHERE annotator IN ({marks}) AND rowid BETWEEN ? AND ?) r "
             "LEFT JOIN sync_items i ON i.kind = ? AND i.item = r.id "
@@ -120,20 +121,30 @@ class FreshPush:
                 [kind.name, versions])
 
     @reads
+    def fresh_changed(self, kind: Kind) -> list[tuple[str, str, str, dict, int, str]]:
+        """After :meth:`fresh_for_push`: the items synced before and changed since, in the
+        order read, as :meth:`sync_change_batches` gives them (item, document, owner, the
+        row as a dict, base version, digest)."""
+        out = []
+        for line, base, digest in self.conn.execute(
+                f"SELECT line, base, digest FROM temp.{_table(kind)} WHERE fate = 3 "
+                "ORDER BY n"):
+            row = _row(kind, line)
+            out.append((row["id"], row["document"], row["annotator"], row, base, digest))
+        return out
+
+    @reads
     def fresh_left(self, kind: Kind, first: int, last: int, versions: str | None
                    ) -> list[tuple[str, dict, str]]:
         """The items numbered ``first``..``last`` the hub did not insert (it held their keys
         already: a replayed push), in the order read: (item, row as a dict, digest)."""
-        import json
-
         rows = self.conn.execute(
             f"SELECT line, digest FROM temp.{_table(kind)} WHERE n BETWEEN ? AND ? AND "
             "fate = 0 AND id NOT IN (SELECT key FROM json_each(?)) ORDER BY n",
             [first, last, versions or "{}"]).fetchall()
         out = []
-        for line, digest in rows:  # the line sent, its backslashes undoubled: the row
-            row = dict(zip(kind.columns, json.loads(line.replace("\\\\", "\\")),
-                           strict=True))
+        for line, digest in rows:
+            row = _row(kind, line)
             out.append((kind.item(row), row, digest))
         return out
 
@@ -151,6 +162,14 @@ _PART = 4_000
 
 # The kinds read this way: keyed by an id, and the many (a first push: 100,000 spans).
 FRESH_KINDS = (SPAN, RELATION)
+
+
+def _row(kind: Kind, line: str) -> dict:
+    """The row a line was made from (:func:`_copy_line`): its backslashes undoubled, the
+    JSON array of the kind's columns."""
+    import json
+
+    return dict(zip(kind.columns, json.loads(line.replace("\\\\", "\\")), strict=True))
 
 
 def _table(kind: Kind) -> str:

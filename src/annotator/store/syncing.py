@@ -112,14 +112,14 @@ class Syncing(ConflictUndo, FreshPush):
 
     def sync_change_batches(
         self, kind: Kind, annotators: list[str], size: int, *, first: int | None = None,
-        new_as_tuples: bool = False, synced_only: bool = False
+        new_as_tuples: bool = False, gone_only: bool = False
     ) -> Iterator[list[tuple[str, str, str, dict | tuple | None, int | None, str | None]]]:
         """:meth:`sync_changes`, ``size`` at a time (a push sends one batch while the next
         is read); ``first``: the first batch's size, each next one twice as large up to
         ``size``. ``new_as_tuples``: an item keyed by an id and never synced (no base
         version; a first push: 100,000 of them) comes as the tuple of the kind's columns,
-        as it goes to the hub, not as a dict. ``synced_only``: leave out the items never
-        synced (a push reads those with :meth:`fresh_for_push`)."""
+        as it goes to the hub, not as a dict. ``gone_only``: only the items recorded but
+        gone from the file (a push reads the others with :meth:`fresh_for_push`)."""
         marks = ", ".join("?" * len(annotators))
         rows = _rows_sql(kind, annotators)
         digest = _content_sql(kind, "r")
@@ -129,15 +129,14 @@ class Syncing(ConflictUndo, FreshPush):
         doc_at, owner_at = columns.index("document"), columns.index("annotator")
         tuples = new_as_tuples and at is not None
         with reading(self.path or ":memory:"):
-            changed = self.conn.execute(
-                f"SELECT r.*, i.version, {digest} FROM ({rows}) r "
-                f"{'' if synced_only else 'LEFT '}JOIN sync_items i "
+            changed = None if gone_only else self.conn.execute(
+                f"SELECT r.*, i.version, {digest} FROM ({rows}) r LEFT JOIN sync_items i "
                 f"ON i.kind = ? AND i.item = {_item_sql(kind, 'r')} "
                 f"WHERE i.digest IS NULL OR i.digest != {digest}",
                 [*_rows_args(kind, annotators), kind.name],
             )
             want = first or size
-            while batch := changed.fetchmany(want):
+            while batch := changed.fetchmany(want) if changed else []:
                 want = min(size, want * 2)
                 out = []
                 for values in batch:

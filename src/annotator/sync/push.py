@@ -103,9 +103,12 @@ def _push(conn, store, annotators: list[str], assigned: set[str],
                 # Items never synced go to the hub batch by batch on a thread of their own
                 # while the file is read further: the hub inserts one batch as the next is
                 # read, instead of the two waiting for each other.
-                for batch in store.sync_change_batches(
-                        kind, pushers(kind, annotators), _BATCH, first=_FIRST_BATCH,
-                        new_as_tuples=True, synced_only=kind in FRESH_KINDS):
+                batches = store.sync_change_batches(
+                    kind, pushers(kind, annotators), _BATCH, first=_FIRST_BATCH,
+                    new_as_tuples=True, gone_only=kind in FRESH_KINDS)
+                if kind in FRESH_KINDS:  # those synced before and changed, then the gone
+                    batches = itertools.chain([store.fresh_changed(kind)], batches)
+                for batch in batches:
                     fresh, items, digests = [], [], []
                     for item, document, owner, row, base, digest in batch:
                         # (a deleted item's owner is the one recorded: a reviewer's
