@@ -83,8 +83,10 @@ class FreshPush:
         """After :meth:`fresh_for_push`: how many items go to the hub, how many stay (not
         assigned), how many are held back."""
         table = _table(kind)
+        # (fate, id): the hub's versions find their items by it after the commit, and the
+        # fates are counted from it, not from the table's wide rows
+        self.conn.execute(f"CREATE UNIQUE INDEX temp.{table}_id ON {table} (fate, id)")
         counts = dict(self.conn.execute(f"SELECT fate, count(*) FROM temp.{table} GROUP BY fate"))
-        self.conn.execute(f"CREATE UNIQUE INDEX temp.{table}_id ON {table} (id)")
         return counts.get(0, 0), counts.get(1, 0), counts.get(2, 0)
 
     @reads
@@ -114,8 +116,8 @@ class FreshPush:
             self.conn.execute(
                 "INSERT INTO sync_items (kind, item, annotator, document, version, digest) "
                 "SELECT ?, j.key, f.annotator, f.document, j.value, f.digest "
-                f"FROM json_each(?) j CROSS JOIN temp.{_table(kind)} f ON f.id = j.key "
-                "WHERE f.fate = 0 ON CONFLICT (kind, item) DO UPDATE SET "
+                f"FROM json_each(?) j CROSS JOIN temp.{_table(kind)} f "
+                "ON f.fate = 0 AND f.id = j.key WHERE true ON CONFLICT (kind, item) DO UPDATE SET "
                 "annotator = excluded.annotator, document = excluded.document, "
                 "version = excluded.version, digest = excluded.digest",
                 [kind.name, versions])
