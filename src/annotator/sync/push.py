@@ -174,11 +174,14 @@ def _send_fresh(hub, conn, store, kind: Kind, annotators: list[str], assigned: s
         if rows:
             sent.append((hub.submit(_insert_text, conn, kind, text), first, last, rows))
 
-    end = 0
-    for end in store.fresh_for_push(kind, annotators, assigned, held):
-        while first + size - 1 <= end:  # a whole batch is numbered: off it goes
-            send(first + size - 1)
-            first, size = first + size, min(_BATCH, size * 2)
+    end, parts = 0, store.fresh_for_push(kind, annotators, assigned, held)
+    try:
+        for end in parts:
+            while first + size - 1 <= end:  # a whole batch is numbered: off it goes
+                send(first + size - 1)
+                first, size = first + size, min(_BATCH, size * 2)
+    finally:
+        parts.close()  # its read transaction ends now, even when this failed
     while first <= end:  # the last one, less than whole
         send(first + size - 1)
         first, size = first + size, min(_BATCH, size * 2)
