@@ -3,12 +3,13 @@
 A first push sends maybe 100,000 spans. Read into Python, each became a tuple, was checked,
 listed, formatted for COPY by psycopg row by row, and its record (version, digest) went back
 into SQLite by ``executemany``: 15 us of the client's CPU per span, most of a push. Here the
-rows never become Python objects: one statement sorts them out (assigned or not, held back or
-not) into a temporary table of this connection, each batch goes to the hub as one text block
-made by SQLite (a JSON array a row, which the hub takes apart), and the hub's answer (one JSON object, item -> version)
-is joined back in SQL into the records staged for after the hub's commit (store/syncing.py,
-``stage_pushed``/``record_pushed``). What the hub is sent, in what order and batches, and
-what is recorded are the same as the rows read one by one gave.
+rows never become Python objects: SQLite sorts them out (sent, not assigned, held back, or
+synced before and changed) into a temporary table of this connection as it reads them, part
+by part; each batch goes to the hub as one block of text SQLite made (a JSON array a row,
+which the hub takes apart); and the hub's answer (one JSON object, item -> version) is
+joined in SQL into sync_items once the hub has committed (store/syncing.py,
+``record_pushed``). What the hub is sent, in what order and batches, and what is recorded
+are what the rows read one by one gave (bench/hub_same.py compares them).
 """
 
 from __future__ import annotations

@@ -16,9 +16,10 @@ Rows on articles not assigned to the member stay local (the hub would refuse the
 counted in the report. Rows travel by COPY into a temporary table, then one statement per
 kind and kind of write; items never synced (a first push: maybe 100,000 of them) go in
 batches, each inserted on the hub (a plain INSERT; ON CONFLICT only when a key is there
-already) while the next is read from the file, and each batch's records (versions and
-digests) are staged in the file's temporary table while the hub inserts the next: they
-reach sync_items only after the hub has committed (store/syncing.py, record_pushed).
+already) while the next is read from the file. Spans and links never synced never become
+Python objects: SQLite reads them, makes the text each batch is sent as, and joins the
+versions the hub answers with into their records (store/sync_fresh.py). Records reach
+sync_items only after the hub has committed (store/syncing.py, record_pushed).
 """
 
 from __future__ import annotations
