@@ -1,7 +1,7 @@
 """A first push's spans and links travel as text SQLite makes (store/sync_fresh.py): every
 column reaches the hub exactly as the file holds it, whatever it contains (tabs, newlines,
-carriage returns, backslashes, COPY's own markers, control characters, emoji, curly quotes),
-in many batches; the records kept are the hub's versions and the digests of what was sent; a
+carriage returns, backslashes, quotes, COPY's own markers, "NULL", control characters,
+emoji, curly quotes), in many batches; the records kept are the hub's versions and the digests of what was sent; a
 push replayed after its reply was lost applies nothing; rows on an article not assigned stay
 in the file, counted. Against the real server (tests/pg_cluster.py)."""
 
@@ -18,8 +18,9 @@ from hubkit import first_article, login
 
 T = "2026-01-02T03:04:05.000000+00:00"
 NOTES = [None, "", "tab\there", "line\nbreak\r\nand cr\r", "back\\slash \\N \\. \\\\",
-         "\b\f\v\x01\x1f control", "😀 “curly” — dash 👩‍🔬", "a,b;\"quoted\" 'single'"]
-ODD_IDS = ["odd\\id", "tab\tid", "“id” 😀", "new\nline id"]
+         "\b\f\v\x01\x1f control", "😀 “curly” — dash 👩‍🔬", "a,b;\"quoted\" 'single' ''doubled''",
+         "\n\\.\n", "NULL", "'", "\\.", "\r\n\\.\r\n"]
+ODD_IDS = ["odd\\id", "tab\tid", "“id” 😀", "new\nline id", "it's", "NULL"]
 SPANS, LINKS = 5_000, 800
 
 SPAN_COLUMNS = ('id, document, start, "end", label, text, annotator, note, created_at, '

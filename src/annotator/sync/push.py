@@ -329,18 +329,17 @@ def _insert(conn, kind: Kind, rows: list, *, as_read: bool = False) -> dict[str,
 
 def _insert_text(conn, kind: Kind, text: str) -> tuple[int, int | None, int | None,
                                                        str | None]:
-    """Insert the rows of ``text`` (a JSON array of the kind's columns a line, in key order:
+    """Insert the rows of ``text`` (CSV of the kind's columns, a row a line, in key order:
     store/sync_fresh.py), but none whose key the hub holds already: (how many
     inserted, the least and the greatest version given, a JSON object item -> version).
     The answer is one JSON text made by the hub, not a row per item: 100,000 in a first
     push."""
     cols = kind.columns
-    name = f"push_stage_{next(_STAGE_NUMBERS)}"
-    conn.execute(f"CREATE TEMPORARY TABLE {name} (j jsonb) ON COMMIT DROP")
-    with conn.cursor().copy(f"COPY {name} (j) FROM STDIN WITH ({COPY_OPTIONS})") as copy:
+    name = _stage_table(conn, cols)
+    with conn.cursor().copy(f"COPY {name} ({_names(cols)}) FROM STDIN WITH ({COPY_OPTIONS})"
+                            ) as copy:
         copy.write(text)
-    values = ", ".join(f"(j->>{i})::{_TYPES.get(c, 'text')}" for i, c in enumerate(cols))
-    insert = f"INSERT INTO {kind.table} ({_names(cols)}) SELECT {values} FROM {name}"
+    insert = f"INSERT INTO {kind.table} ({_names(cols)}) SELECT {_names(cols)} FROM {name}"
     key = _names(kind.key)
 
     def answered(statement: str):
