@@ -81,7 +81,12 @@ class LongReadingView(Reading, QPlainTextEdit):
                 for i in places.lines_between(a - base, b - base):
                     places.line(i, self.state.spans, self._look)
                     y, line_height = places.lines[i]
-                    port.update(QRect(0, math.floor(box.top() + y), port.width(),
+                    # only the stretch that changed: its x range on the line, or the line's
+                    # width where right-to-left text may put it anywhere
+                    x1, x2 = places.x_range(i, a - base, b - base, port.width())
+                    left = max(0, math.floor(box.left() + x1) - _EDGE)
+                    port.update(QRect(left, math.floor(box.top() + y),
+                                      math.ceil(box.left() + x2) + _EDGE - left,
                                       math.ceil(line_height) + 1))
             block = block.next()
 
@@ -181,6 +186,7 @@ def _bands(region) -> list[QRect]:
 
 
 _BLOCKS_KEPT = 400  # blocks whose highlight places are kept (a few screens' worth)
+_EDGE = 3  # pixels repainted beside a changed stretch (its rounded ends)
 
 
 class _BlockPlaces:
@@ -228,6 +234,18 @@ class _BlockPlaces:
         is found again when next asked."""
         for i in self.lines_between(a, b):
             self._rects.pop(i, None)
+
+    def x_range(self, index: int, a: int, b: int, width: int) -> tuple[float, float]:
+        """Where positions ``[a, b)`` of the block lie on line ``index``, from the
+        leftmost edge to the rightmost (the whole ``width`` in a block with right-to-left
+        text, where a run of positions need not be one run on screen)."""
+        if self._rtl:
+            return 0.0, float(width)
+        start, end = self._starts[index], self._starts[index + 1]
+        lo, hi = max(a, start), min(b, end)
+        line = self._block.layout().lineAt(index)
+        x1, x2 = line.cursorToX(lo)[0], line.cursorToX(max(lo, hi))[0]
+        return min(x1, x2), max(x1, x2)
 
     def line(self, index: int, spans: SpanSet, look) -> list[tuple[QRectF, QColor]]:
         found = self._rects.get(index)
