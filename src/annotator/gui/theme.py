@@ -147,9 +147,17 @@ def selected_highlight(color: str) -> QColor:
 
 
 def page_key() -> tuple[int, int]:
-    """What tints depend on: the page and text colours of the palette in use."""
+    """What tints depend on: the page and text colours of the palette in use (read again
+    only when the palette is another: an edit in the article asks several times)."""
     palette = QApplication.palette()
-    return palette.color(QPalette.ColorRole.Base).rgb(), palette.color(QPalette.ColorRole.Text).rgb()
+    cache = palette.cacheKey()
+    if _PAGE[0] != cache:
+        _PAGE[:] = [cache, (palette.color(_BASE).rgb(), palette.color(_TEXT).rgb())]
+    return _PAGE[1]
+
+
+_PAGE: list = [None, None]  # the palette's cache key, and its page key
+_BASE, _TEXT = QPalette.ColorRole.Base, QPalette.ColorRole.Text
 
 
 @lru_cache(maxsize=256)
