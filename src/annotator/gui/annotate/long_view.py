@@ -9,8 +9,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 
-from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QTextLine
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QTextLine
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from annotator.core.offsets import QtPositionMap
@@ -39,12 +39,14 @@ class LongReadingView(Reading, QPlainTextEdit):
         self._places: OrderedDict[int, _BlockPlaces] = OrderedDict()
         self._looks: dict[tuple, tuple[QColor, QColor | None]] = {}
         self._page: tuple | None = None  # the palette the kept places were coloured for
+        self._shaped = _KeptShaping(self.document)  # the blocks painted lately keep their shaping
         self._setup(state)
         # Lines wrap at the width of the view, so there is nothing to scroll sideways; yet
         # QPlainTextEdit keeps the widest line it ever laid out (before the page margins
         # were set, a few pixels wider) as the width of the text, and would offer a bar.
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         state.document_opened.connect(self._forget)
+        state.document_opened.connect(self._shaped.clear)  # (another text: other blocks)
         state.labels_changed.connect(self._forget)
 
     # -- what the article view asks ----------------------------------------------------------
@@ -135,6 +137,7 @@ class LongReadingView(Reading, QPlainTextEdit):
         painter.translate(-left, -top)
 
     def _places_of(self, block) -> _BlockPlaces:
+        self._shaped.keep(block)  # painted now, or about to be
         number = block.blockNumber()
         found = self._places.get(number)
         if found is None:
@@ -186,6 +189,48 @@ def _bands(region) -> list[QRect]:
 
 
 _BLOCKS_KEPT = 400  # blocks whose highlight places are kept (a few screens' worth)
+_SHAPED_KEPT = 64  # blocks whose shaped text is kept (what is on screen, and some)
+
+
+class _KeptShaping:
+    """The blocks painted lately keep their shaped text. Qt lets a paragraph's shaping
+    (its runs, glyphs and character attributes) go after each paint of it unless the
+    layout's cache is on, so each repaint of a line shaped its whole paragraph again, and
+    so did the first position asked of it after a paint (an edit's highlights, frame,
+    grips and tag all ask). A block not painted lately gives its shaping back."""
+
+    def __init__(self, document) -> None:
+        self._document = document  # the view's (a callable)
+        self._kept: OrderedDict[int, None] = OrderedDict()  # block numbers, oldest first
+
+    def keep(self, block) -> None:
+        number = block.blockNumber()
+        if number in self._kept:
+            self._kept.move_to_end(number)
+            return
+        block.layout().setCacheEnabled(True)
+        self._kept[number] = None
+        if len(self._kept) > _SHAPED_KEPT:
+            self._release(self._kept.popitem(last=False)[0])
+
+    def clear(self) -> None:
+        """Another text: its blocks are new (the old ones, and their shaping, are gone)."""
+        self._kept.clear()
+
+    def _release(self, number: int) -> None:
+        block = self._document().findBlockByNumber(number)
+        if not block.isValid():
+            return
+        layout = block.layout()
+        layout.setCacheEnabled(False)
+        # Qt lets the shaping go at the layout's next paint: paint its first line, where
+        # it cannot be seen, so a block scrolled past does not keep it for good
+        image = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+        painter = QPainter(image)
+        try:
+            layout.draw(painter, QPointF(-2.0, -2.0), [], QRectF(0, 0, 1, 1))
+        finally:
+            painter.end()
 _EDGE = 3  # pixels repainted beside a changed stretch (its rounded ends)
 
 
