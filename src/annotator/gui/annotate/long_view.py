@@ -190,6 +190,7 @@ def _bands(region) -> list[QRect]:
 
 _BLOCKS_KEPT = 400  # blocks whose highlight places are kept (a few screens' worth)
 _SHAPED_KEPT = 64  # blocks whose shaped text is kept (what is on screen, and some)
+_NOWHERE = QRectF(0.0, -1e6, 1.0, 1.0)  # a clip above every line of a block
 
 
 class _KeptShaping:
@@ -202,6 +203,7 @@ class _KeptShaping:
     def __init__(self, document) -> None:
         self._document = document  # the view's (a callable)
         self._kept: OrderedDict[int, None] = OrderedDict()  # block numbers, oldest first
+        self._scratch = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
 
     def keep(self, block) -> None:
         number = block.blockNumber()
@@ -223,12 +225,12 @@ class _KeptShaping:
             return
         layout = block.layout()
         layout.setCacheEnabled(False)
-        # Qt lets the shaping go at the layout's next paint: paint its first line, where
-        # it cannot be seen, so a block scrolled past does not keep it for good
-        image = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
-        painter = QPainter(image)
+        # Qt lets the shaping go at the end of the layout's next paint: a paint clipped
+        # to where none of its lines is (so nothing is drawn), so that a block scrolled
+        # past does not keep it for good
+        painter = QPainter(self._scratch)
         try:
-            layout.draw(painter, QPointF(-2.0, -2.0), [], QRectF(0, 0, 1, 1))
+            layout.draw(painter, QPointF(0.0, 0.0), [], _NOWHERE)
         finally:
             painter.end()
 _EDGE = 3  # pixels repainted beside a changed stretch (its rounded ends)
