@@ -15,6 +15,7 @@ characters, not to the length of the text.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable
 
@@ -33,7 +34,8 @@ class QtPositionMap:
     def __init__(self, text: str) -> None:
         self.text = text
         self._astral = [m.start() for m in _ASTRAL.finditer(text)]
-        self._astral_qt = [at + i for i, at in enumerate(self._astral)]  # where each starts in Qt
+        # where each starts in Qt (machine integers: an article may hold 100,000s of emoji)
+        self._astral_qt = array("q", (at + i for i, at in enumerate(self._astral)))
         self._collapsed = [m.start() for m in _CR_BEFORE_LF.finditer(text)] if "\r" in text else []
         self.qt_length = self.to_qt(len(text))
 
