@@ -43,7 +43,9 @@ def page_color() -> QColor:
 
 
 def is_dark() -> bool:
-    return page_color().lightnessF() < 0.5
+    """The page is dark (asked several times per edit: worked out once per palette)."""
+    page_key()
+    return _PAGE[2]
 
 
 MIN_CONTRAST = 4.5  # WCAG AA for body text
@@ -152,11 +154,12 @@ def page_key() -> tuple[int, int]:
     palette = QApplication.palette()
     cache = palette.cacheKey()
     if _PAGE[0] != cache:
-        _PAGE[:] = [cache, (palette.color(_BASE).rgb(), palette.color(_TEXT).rgb())]
+        base = palette.color(_BASE)
+        _PAGE[:] = [cache, (base.rgb(), palette.color(_TEXT).rgb()), base.lightnessF() < 0.5]
     return _PAGE[1]
 
 
-_PAGE: list = [None, None]  # the palette's cache key, and its page key
+_PAGE: list = [None, None, False]  # the palette's cache key, its page key, a dark page
 _BASE, _TEXT = QPalette.ColorRole.Base, QPalette.ColorRole.Text
 
 

@@ -41,11 +41,14 @@ class SpanFrame(QObject):
     def show(self, place: tuple[int, int] | None, color: str = "#888888") -> None:
         """Frame ``place`` (None: no frame); only the lines of the old and the new frame
         are repainted, not the page (an edit selects the span it makes)."""
-        if place == self.place and (place is None or frame_color(color) == self.color):
+        if place is None and self.place is None:
+            return
+        framed = frame_color(color)
+        if place == self.place and framed == self.color:
             return
         port = self.view.viewport()
         old = self.rects() if port.isVisible() else []
-        self.place, self.color = place, frame_color(color)
+        self.place, self.color = place, framed
         if not port.isVisible():
             return
         for rect in old + self.rects():
