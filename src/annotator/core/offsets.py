@@ -15,6 +15,7 @@ characters, not to the length of the text.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable
 
@@ -28,11 +29,13 @@ class QtPositionMap:
     """Converts between code-point offsets in ``text`` and positions in a Qt document
     that was given :meth:`display_text`."""
 
-    __slots__ = ("text", "_astral", "_collapsed", "qt_length")
+    __slots__ = ("text", "_astral", "_astral_qt", "_collapsed", "qt_length")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._astral = [m.start() for m in _ASTRAL.finditer(text)]
+        # where each starts in Qt (machine integers: an article may hold 100,000s of emoji)
+        self._astral_qt = array("q", (at + i for i, at in enumerate(self._astral)))
         self._collapsed = [m.start() for m in _CR_BEFORE_LF.finditer(text)] if "\r" in text else []
         self.qt_length = self.to_qt(len(text))
 
@@ -60,6 +63,14 @@ class QtPositionMap:
         """
         position = max(0, min(position, self.qt_length))
         astral, collapsed = self._astral, self._collapsed  # (to_qt, inlined: called often)
+        if not collapsed and side in ("start", "end"):
+            # Only astral characters differ (text with LF line ends, as imports store it):
+            # the k that start before ``position`` each took one position more, so it is
+            # offset ``position - k``, or inside the pair of the k-th, one past it at the end.
+            k = bisect_left(self._astral_qt, position)
+            if k and self._astral_qt[k - 1] + 1 == position:
+                return position - k + (side == "end")
+            return position - k
         if side == "end":
             lo, hi = 0, len(self.text)  # smallest offset whose Qt position >= position
             while lo < hi:

@@ -43,7 +43,9 @@ def page_color() -> QColor:
 
 
 def is_dark() -> bool:
-    return page_color().lightnessF() < 0.5
+    """The page is dark (asked several times per edit: worked out once per palette)."""
+    page_key()
+    return _PAGE[2]
 
 
 MIN_CONTRAST = 4.5  # WCAG AA for body text
@@ -147,9 +149,18 @@ def selected_highlight(color: str) -> QColor:
 
 
 def page_key() -> tuple[int, int]:
-    """What tints depend on: the page and text colours of the palette in use."""
+    """What tints depend on: the page and text colours of the palette in use (read again
+    only when the palette is another: an edit in the article asks several times)."""
     palette = QApplication.palette()
-    return palette.color(QPalette.ColorRole.Base).rgb(), palette.color(QPalette.ColorRole.Text).rgb()
+    cache = palette.cacheKey()
+    if _PAGE[0] != cache:
+        base = palette.color(_BASE)
+        _PAGE[:] = [cache, (base.rgb(), palette.color(_TEXT).rgb()), base.lightnessF() < 0.5]
+    return _PAGE[1]
+
+
+_PAGE: list = [None, None, False]  # the palette's cache key, its page key, a dark page
+_BASE, _TEXT = QPalette.ColorRole.Base, QPalette.ColorRole.Text
 
 
 @lru_cache(maxsize=256)

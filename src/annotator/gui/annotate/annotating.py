@@ -391,7 +391,8 @@ class Annotating(QObject):
         selecting text in the article."""
         if span_id is None or span_id not in self.state.spans:
             return
-        if not self.article.text.hasFocus() or self.article.selection_range() is None:
+        text = self.article.text  # (a selection's offsets are not needed: whether there is one)
+        if not text.hasFocus() or not text.textCursor().hasSelection():
             self.article.show_span(self.state.spans.get(span_id))
 
     def _on_snap_toggled(self, on: bool) -> None:

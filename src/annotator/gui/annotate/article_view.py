@@ -75,6 +75,7 @@ class ArticleView(QWidget):
         self.state = state
         self.positions_exact = True
         self._plain = QTextCharFormat()  # merged over a stretch to clear its highlights
+        self._extra_formats: dict[tuple, QTextCharFormat] = {}  # the selection's looks (_extra)
         self._plain.setBackground(Qt.GlobalColor.transparent)
         self._plain.setUnderlineStyle(QTextCharFormat.UnderlineStyle.NoUnderline)
         self.title = QLabel(objectName="articleTitle", wordWrap=True)
@@ -379,16 +380,25 @@ class ArticleView(QWidget):
         """One extra selection over ``span`` (or the ``part`` of it given)."""
         selection = QTextEdit.ExtraSelection()
         selection.cursor = self._cursor(*(part or (span.start, span.end)))
-        fmt = QTextCharFormat()
         color = self._color(span.label)
-        if selected or candidate:
-            fmt.setBackground(theme.selected_highlight(color))
-        style = QTextCharFormat.UnderlineStyle
-        fmt.setUnderlineStyle(
-            style.DotLine if candidate else style.DashUnderline if link else style.SingleUnderline
-        )
-        fmt.setUnderlineColor(theme.underline(self._color(link) if link else color))
-        fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
+        ink = self._color(link) if link else color
+        # the same few looks over and over (each selection, each edit): made once each
+        key = (color, ink, selected, bool(link), candidate, theme.page_key())
+        fmt = self._extra_formats.get(key)
+        if fmt is None:
+            fmt = QTextCharFormat()
+            if selected or candidate:
+                fmt.setBackground(theme.selected_highlight(color))
+            style = QTextCharFormat.UnderlineStyle
+            fmt.setUnderlineStyle(
+                style.DotLine if candidate else style.DashUnderline if link
+                else style.SingleUnderline
+            )
+            fmt.setUnderlineColor(theme.underline(ink))
+            fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
+            if len(self._extra_formats) > 256:
+                self._extra_formats.clear()
+            self._extra_formats[key] = fmt
         selection.format = fmt
         return selection
 

@@ -18,6 +18,8 @@ from annotator.core.model import Span
 from annotator.gui.annotate.over_text import GRIPS, layers_of
 
 EDGE_REACH = 1  # pixels beside a grip where the pointer still takes it
+# events that move the grips (as constants: every event of the view passes here)
+_RESIZE, _VIEW_CHANGES = QEvent.Type.Resize, (QEvent.Type.FontChange, QEvent.Type.Show)
 _KNOB = 3.5  # the knob's radius
 _HALF = 4  # half the width of a grip's box (the knob)
 
@@ -129,9 +131,8 @@ class EdgeHandles(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         kind = event.type()
-        resized = watched is self._port and kind == QEvent.Type.Resize
-        if resized or (watched is self.view
-                       and kind in (QEvent.Type.FontChange, QEvent.Type.Show)):
+        resized = watched is self._port and kind == _RESIZE
+        if resized or (watched is self.view and kind in _VIEW_CHANGES):
             self.refresh()
         return False
 
@@ -141,4 +142,7 @@ def grip_color(label_color: str) -> QColor:
     on them keeps a contrast of 4.5:1 (theme.tint), so a grip in the text colour stands out
     from the span's highlight, selected or not, in the light and the dark theme alike."""
     del label_color  # the grip's outline carries it
-    return QApplication.palette().color(QPalette.ColorRole.Text)
+    return QApplication.palette().color(_TEXT)
+
+
+_TEXT = QPalette.ColorRole.Text

@@ -9,8 +9,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 
-from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QTextLine
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QTextLine
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from annotator.core.offsets import QtPositionMap
@@ -39,12 +39,14 @@ class LongReadingView(Reading, QPlainTextEdit):
         self._places: OrderedDict[int, _BlockPlaces] = OrderedDict()
         self._looks: dict[tuple, tuple[QColor, QColor | None]] = {}
         self._page: tuple | None = None  # the palette the kept places were coloured for
+        self._shaped = _KeptShaping(self.document)  # the blocks painted lately keep their shaping
         self._setup(state)
         # Lines wrap at the width of the view, so there is nothing to scroll sideways; yet
         # QPlainTextEdit keeps the widest line it ever laid out (before the page margins
         # were set, a few pixels wider) as the width of the text, and would offer a bar.
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         state.document_opened.connect(self._forget)
+        state.document_opened.connect(self._shaped.clear)  # (another text: other blocks)
         state.labels_changed.connect(self._forget)
 
     # -- what the article view asks ----------------------------------------------------------
@@ -81,7 +83,12 @@ class LongReadingView(Reading, QPlainTextEdit):
                 for i in places.lines_between(a - base, b - base):
                     places.line(i, self.state.spans, self._look)
                     y, line_height = places.lines[i]
-                    port.update(QRect(0, math.floor(box.top() + y), port.width(),
+                    # only the stretch that changed: its x range on the line, or the line's
+                    # width where right-to-left text may put it anywhere
+                    x1, x2 = places.x_range(i, a - base, b - base, port.width())
+                    left = max(0, math.floor(box.left() + x1) - _EDGE)
+                    port.update(QRect(left, math.floor(box.top() + y),
+                                      math.ceil(box.left() + x2) + _EDGE - left,
                                       math.ceil(line_height) + 1))
             block = block.next()
 
@@ -130,6 +137,7 @@ class LongReadingView(Reading, QPlainTextEdit):
         painter.translate(-left, -top)
 
     def _places_of(self, block) -> _BlockPlaces:
+        self._shaped.keep(block)  # painted now, or about to be
         number = block.blockNumber()
         found = self._places.get(number)
         if found is None:
@@ -181,6 +189,51 @@ def _bands(region) -> list[QRect]:
 
 
 _BLOCKS_KEPT = 400  # blocks whose highlight places are kept (a few screens' worth)
+_SHAPED_KEPT = 64  # blocks whose shaped text is kept (what is on screen, and some)
+_NOWHERE = QRectF(0.0, -1e6, 1.0, 1.0)  # a clip above every line of a block
+
+
+class _KeptShaping:
+    """The blocks painted lately keep their shaped text. Qt lets a paragraph's shaping
+    (its runs, glyphs and character attributes) go after each paint of it unless the
+    layout's cache is on, so each repaint of a line shaped its whole paragraph again, and
+    so did the first position asked of it after a paint (an edit's highlights, frame,
+    grips and tag all ask). A block not painted lately gives its shaping back."""
+
+    def __init__(self, document) -> None:
+        self._document = document  # the view's (a callable)
+        self._kept: OrderedDict[int, None] = OrderedDict()  # block numbers, oldest first
+        self._scratch = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+
+    def keep(self, block) -> None:
+        number = block.blockNumber()
+        if number in self._kept:
+            self._kept.move_to_end(number)
+            return
+        block.layout().setCacheEnabled(True)
+        self._kept[number] = None
+        if len(self._kept) > _SHAPED_KEPT:
+            self._release(self._kept.popitem(last=False)[0])
+
+    def clear(self) -> None:
+        """Another text: its blocks are new (the old ones, and their shaping, are gone)."""
+        self._kept.clear()
+
+    def _release(self, number: int) -> None:
+        block = self._document().findBlockByNumber(number)
+        if not block.isValid():
+            return
+        layout = block.layout()
+        layout.setCacheEnabled(False)
+        # Qt lets the shaping go at the end of the layout's next paint: a paint clipped
+        # to where none of its lines is (so nothing is drawn), so that a block scrolled
+        # past does not keep it for good
+        painter = QPainter(self._scratch)
+        try:
+            layout.draw(painter, QPointF(0.0, 0.0), [], _NOWHERE)
+        finally:
+            painter.end()
+_EDGE = 3  # pixels repainted beside a changed stretch (its rounded ends)
 
 
 class _BlockPlaces:
@@ -228,6 +281,18 @@ class _BlockPlaces:
         is found again when next asked."""
         for i in self.lines_between(a, b):
             self._rects.pop(i, None)
+
+    def x_range(self, index: int, a: int, b: int, width: int) -> tuple[float, float]:
+        """Where positions ``[a, b)`` of the block lie on line ``index``, from the
+        leftmost edge to the rightmost (the whole ``width`` in a block with right-to-left
+        text, where a run of positions need not be one run on screen)."""
+        if self._rtl:
+            return 0.0, float(width)
+        start, end = self._starts[index], self._starts[index + 1]
+        lo, hi = max(a, start), min(b, end)
+        line = self._block.layout().lineAt(index)
+        x1, x2 = line.cursorToX(lo)[0], line.cursorToX(max(lo, hi))[0]
+        return min(x1, x2), max(x1, x2)
 
     def line(self, index: int, spans: SpanSet, look) -> list[tuple[QRectF, QColor]]:
         found = self._rects.get(index)

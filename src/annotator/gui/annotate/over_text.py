@@ -22,6 +22,8 @@ Layer = Callable[[Callable[[], QPainter], QRect], None]
 
 FRAME, TAGS, GRIPS = 10, 20, 30  # the order of the layers, bottom to top
 
+_PAINT, _FONT_CHANGE = QEvent.Type.Paint, QEvent.Type.FontChange  # (an enum's lookup is slow)
+
 
 class OverText(QObject):
     """The layers painted over one view's text (one per view: :func:`layers_of`)."""
@@ -31,8 +33,10 @@ class OverText(QObject):
         self.view = view
         self._layers: list[tuple[int, Layer]] = []
         self._inside = False
+        self._font_key: str | None = None  # the view's font's, until it changes (stamp)
         self._port = view.viewport()  # kept: events come while the view is being deleted
         self._port.installEventFilter(self)
+        view.installEventFilter(self)  # its font changes
 
     def stamp(self) -> tuple:
         """What places on screen depend on: the scroll, the viewport's size, the text and
@@ -40,17 +44,21 @@ class OverText(QObject):
         same stamp still hold, so a layer can keep what it found between paints."""
         view, port = self.view, self._port
         document = view.document()
+        if self._font_key is None:  # (a font's key is a long string: made once per font)
+            self._font_key = view.font().key()
         return (view.verticalScrollBar().value(), view.horizontalScrollBar().value(),
                 port.width(), port.height(), document.revision(),
-                document.characterCount(), view.font().key())
+                document.characterCount(), self._font_key)
 
     def add(self, order: int, layer: Layer) -> None:
         self._layers.append((order, layer))
         self._layers.sort(key=lambda pair: pair[0])
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
-        if (event.type() != QEvent.Type.Paint or self._inside
-                or watched is not self._port):
+        kind = event.type()
+        if kind != _PAINT or self._inside or watched is not self._port:
+            if kind == _FONT_CHANGE:
+                self._font_key = None
             return False
         self._inside = True
         try:  # the view paints first: its highlights and its text

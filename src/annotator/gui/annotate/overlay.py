@@ -45,6 +45,12 @@ class DrawnTag:
     text: str
     note: bool
     line: float = 0.0  # the top of the line it is over
+    # its top and bottom, as numbers (a paint asks of every tag whether it is in the area)
+    low: float = field(init=False, repr=False, compare=False)
+    high: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.low, self.high = self.rect.top(), self.rect.bottom()
 
 
 @dataclass
@@ -348,8 +354,8 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
     def _tag_fonts(self) -> tuple[QFont, Widths, float]:
         """The tag font, its widths and its height, made once per font of the view and
         of the app (an edit asks for them several times)."""
-        key = (self.view.font().key(), QApplication.font().key())
-        if self._fonts is None or self._fonts[0] != key:
+        key = (self.view.font(), QApplication.font())  # (compared as fonts: their keys are
+        if self._fonts is None or self._fonts[0] != key:  # long strings, made at each ask)
             font = QFont(QApplication.font())
             scale = 0.5 if self._plain else 0.6
             font.setPointSizeF(max(6.0, self.view.font().pointSizeF() * scale))
@@ -474,20 +480,20 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
         kind = event.type()
-        if kind == QEvent.Type.Resize:
+        if kind == _E.Resize:
             if watched is self.view:
                 self.setGeometry(self.view.rect())
                 self.raise_()
             self._fit_mask()
             self.forget_layout()
-        elif kind == QEvent.Type.Move and watched is not self.view:
+        elif kind == _E.Move and watched is not self.view:
             self._fit_mask()  # the viewport moved within the view (its margins changed)
-        elif kind == QEvent.Type.FontChange and watched is self.view:
+        elif kind == _E.FontChange and watched is self.view:
             self._sprites.clear()  # zoomed: tags and chips in another size
             self._widths.clear()
             self._fonts = None
             self.forget_layout()
-        elif kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
+        elif kind == _E.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
             point = event.position()
             if watched is not self.view:  # the viewport: to this widget's coordinates
                 point = point + QPointF(self.view.viewport().geometry().topLeft())
@@ -496,16 +502,25 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
                 self.link_clicked.emit(hit)
             return hit is not None  # a click on an arc selects no text
         elif self.selected_link is not None and watched is self.view and kind in (
-            QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress
+            _E.ShortcutOverride, _E.KeyPress
         ):
             plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             what = _LINK_KEYS.get(event.key()) if plain else None
             if what is not None:
                 event.accept()
-                if kind == QEvent.Type.KeyPress:
+                if kind == _E.KeyPress:
                     self.link_key.emit(what)
                 return True
         return False
+
+
+class _E:
+    """The event types the overlay watches, looked up once (every event of the view and
+    its viewport passes its filter, and an enum's lookup is slow)."""
+
+    Resize, Move, FontChange = QEvent.Type.Resize, QEvent.Type.Move, QEvent.Type.FontChange
+    MouseButtonPress, KeyPress = QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress
+    ShortcutOverride = QEvent.Type.ShortcutOverride
 
 
 _LINK_KEYS = {Qt.Key.Key_Delete: "delete", Qt.Key.Key_Backspace: "delete",

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from annotator.gui import theme
 from annotator.gui.annotate.overlay_arcs import DrawnArc
 
+_BASE, _HIGHLIGHT = QPalette.ColorRole.Base, QPalette.ColorRole.Highlight  # (slow to look up)
+
 
 class OverlayPainting:
     """The painting part of :class:`~annotator.gui.annotate.overlay.Overlay` (a QWidget
@@ -110,16 +112,16 @@ class OverlayPainting:
         if not scene.tags and not scene.arcs:
             return
         palette = QApplication.palette()
-        page = palette.color(QPalette.ColorRole.Base)
+        page = palette.color(_BASE)
         low, high = area.top() - 1, area.bottom() + 1
-        key = (id(scene), page.rgba(), palette.color(QPalette.ColorRole.Highlight).rgba())
+        key = (id(scene), page.rgba(), palette.color(_HIGHLIGHT).rgba())
         if self._plan is None or self._plan[0] != key:
             self._plan = (key, self._paint_plan(scene, palette))
         lines, arrows, chips = self._plan[1]
         # tags are drawn as asked, only those in the painted area (an edit repaints a
         # line): a tag's picture is kept, and which span is selected changes often
         selected, sprite, color = self.state.selected, self._sprites.sprite, self._color
-        tags = [tag for tag in scene.tags if tag.rect.bottom() >= low and tag.rect.top() <= high]
+        tags = [tag for tag in scene.tags if tag.high >= low and tag.low <= high]
         if not (tags or lines or arrows or chips):
             return
         painter = painter()

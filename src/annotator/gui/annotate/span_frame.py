@@ -41,11 +41,14 @@ class SpanFrame(QObject):
     def show(self, place: tuple[int, int] | None, color: str = "#888888") -> None:
         """Frame ``place`` (None: no frame); only the lines of the old and the new frame
         are repainted, not the page (an edit selects the span it makes)."""
-        if place == self.place and (place is None or frame_color(color) == self.color):
+        if place is None and self.place is None:
+            return
+        framed = frame_color(color)
+        if place == self.place and framed == self.color:
             return
         port = self.view.viewport()
         old = self.rects() if port.isVisible() else []
-        self.place, self.color = place, frame_color(color)
+        self.place, self.color = place, framed
         if not port.isVisible():
             return
         for rect in old + self.rects():
@@ -91,19 +94,24 @@ def line_rects(view: QTextEdit | QPlainTextEdit, a: int, b: int, inset: float) -
         layout = block.layout()
         if origin.y() > height:
             break
-        base, text = block.position(), None
-        for i in range(layout.lineCount()):
+        base, rtl = block.position(), None
+        # from the line that holds ``a`` (a paragraph's earlier lines hold none of it)
+        start = layout.lineForTextPosition(a - base).lineNumber() if a > base else 0
+        for i in range(max(0, start), layout.lineCount()):
             line = layout.lineAt(i)
-            lo = max(a - base, line.textStart())
-            hi = min(b - base, line.textStart() + line.textLength())
+            line_start = line.textStart()
+            if line_start >= b - base:
+                break  # this line and those after it begin past the range
+            lo = max(a - base, line_start)
+            hi = min(b - base, line_start + line.textLength())
             if lo >= hi or not block.isVisible():
                 continue
             y = origin.y() + line.y()
             if y > height or y + line.height() < 0:
                 continue
-            if text is None:
-                text = block.text()
-            for x1, x2 in _line_stretches(layout, line, lo, hi, bool(_RTL.search(text)), {}):
+            if rtl is None:
+                rtl = bool(_RTL.search(block.text()))
+            for x1, x2 in _line_stretches(layout, line, lo, hi, rtl, {}):
                 # inside the text's box: a span at the start of a line begins at
                 # the viewport's edge, where a frame around it would be cut off
                 found.append(QRectF(origin.x() + x1 + inset, y + inset,
