@@ -203,51 +203,6 @@ def test_an_edit_waits_for_another_writer_instead_of_failing(tmp_path: Path) -> 
     assert counts(path)["annotators"] >= 2  # the other writer's row survived too
 
 
-
-def test_patience_sets_the_busy_timeout_only_when_the_wanted_value_changes(
-    tmp_path: Path,
-) -> None:
-    """The window saves each edit under a short patience: the timeout is set once for a
-    run of such edits, and a write outside it waits with the connection's own again."""
-    path = make_db(tmp_path / "a.db")
-    with Store.open(path) as s:
-        default = s.conn.execute("PRAGMA busy_timeout").fetchone()[0]
-        statements: list[str] = []
-        s.conn.set_trace_callback(statements.append)
-        for start in (35, 40, 45):
-            with s.patience(40):
-                s.add_span(new_span(s, "doc-1", start, start + 3))
-        s.conn.set_trace_callback(None)
-        sets = [st for st in statements if st.startswith("PRAGMA busy_timeout =")]
-        assert sets == ["PRAGMA busy_timeout = 40"]
-        # each edit keeps its BEGIN IMMEDIATE and COMMIT
-        assert statements.count("BEGIN IMMEDIATE") == statements.count("COMMIT") == 3
-
-        other = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("INSERT INTO annotators (name, created_at) VALUES ('bob', 'now')")
-            began = time.monotonic()
-            with pytest.raises(StoreError), s.patience(40):  # waits 40 ms, not 10 s
-                s.add_span(new_span(s, "doc-1", 50, 53))
-            assert time.monotonic() - began < 2
-
-            def release() -> None:
-                time.sleep(0.5)
-                other.execute("COMMIT")
-
-            thread = threading.Thread(target=release)
-            began = time.monotonic()
-            thread.start()
-            s.add_span(new_span(s, "doc-1", 55, 58))  # outside patience: waits again
-            waited = time.monotonic() - began
-            thread.join()
-        finally:
-            other.close()
-        assert waited >= 0.3
-        assert s.conn.execute("PRAGMA busy_timeout").fetchone()[0] == default
-
-
 # -- imports ------------------------------------------------------------------------------
 
 

@@ -37,8 +37,7 @@ class Transactions:
         # the window shows them once, the command line prints them.
         self.warnings: list[str] = []
         self._file = False  # a read-write connection to a file: left at rest on close
-        self._busy_ms: int | None = None  # the busy timeout set, once patience() was used
-        self._busy_want: int | None = None  # the one the next write waits with
+        self._busy_ms: int | None = None  # the busy timeout, once patience() has set it
         self._annotators: set[str] = set()  # names known to be in the annotators table
         self._annotators_pending: set[str] = set()  # added by the transaction under way
         self._joined = False  # inside _one_write: the writes under it join its transaction
@@ -89,24 +88,14 @@ class Transactions:
     def patience(self, milliseconds: int) -> Iterator[None]:
         """Wait at most this long for another writer's lock (the window keeps its event
         loop moving: it waits briefly and tries again later, see gui/commands.py)."""
-        # The window saves each edit under the same patience: the timeout is set when the
-        # wanted value changes, not twice per edit (two statements of the few an edit has);
-        # a write outside sets the connection's own timeout back first (see _write).
-        before = self._busy_want
-        if self._busy_ms is None:
-            self._busy_ms = self._busy_want = self._pragma("busy_timeout")
-            before = self._busy_want
-        self._busy_want = int(milliseconds)
-        self._apply_busy()
+        before = self._busy_ms if self._busy_ms is not None else self._pragma("busy_timeout")
+        self.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+        self._busy_ms = int(milliseconds)
         try:
             yield
         finally:
-            self._busy_want = before
-
-    def _apply_busy(self) -> None:
-        if self._busy_want is not None and self._busy_want != self._busy_ms:
-            self.conn.execute(f"PRAGMA busy_timeout = {self._busy_want}")
-            self._busy_ms = self._busy_want
+            self.conn.execute(f"PRAGMA busy_timeout = {before}")
+            self._busy_ms = before
 
     @contextmanager
     def _one_write(self) -> Iterator[None]:
@@ -130,7 +119,6 @@ class Transactions:
         if self.conn.in_transaction:
             raise RuntimeError("write transactions do not nest")
         try:
-            self._apply_busy()
             self.conn.execute(self._BEGIN)
             try:
                 yield
