@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -56,21 +57,33 @@ class Task(QObject):
             # one signal per document of a large corpus would queue 100,000 events for the
             # window to work through while it should be answering the user
             self._reported = now
-            self.progressed.emit(done, total)
+            self._tell(self.progressed, done, total)
 
     def _run(self) -> None:
         try:
             result = self._work(self._report)
         except Cancelled:
-            self.cancelled.emit()
+            self._tell(self.cancelled)
         except AnnotatorError as exc:
             self.error = exc
-            self.failed.emit(str(exc))
+            self._tell(self.failed, str(exc))
         except Exception as exc:  # a bug: say so rather than die silently in a thread
             self.error = exc
-            self.failed.emit(f"Unexpected error ({type(exc).__name__}): {exc}")
+            self._tell(self.failed, f"Unexpected error ({type(exc).__name__}): {exc}")
         else:
-            self.succeeded.emit(result)
+            self._tell(self.succeeded, result)
+
+    def _tell(self, signal, *args) -> None:
+        """Emit from the work's thread, unless the task is gone: its window was closed
+        while the work ran (the suggesters of a long article, a check), so nobody is left
+        to tell, and Qt's "Signal source has been deleted" would end the thread with a
+        traceback on the terminal as the app quits."""
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            if shiboken6.isValid(self):
+                raise
+            self._cancel.set()  # a progress report then ends the work
 
 
 def run_with_progress(parent: QWidget, title: str, work: Callable[[Progress], Any]) -> Task:
