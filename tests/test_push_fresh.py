@@ -70,6 +70,16 @@ def _records(db) -> dict[tuple[str, str], tuple]:
             "SELECT kind, item, version, digest FROM sync_items")}
 
 
+def _first_push(team) -> tuple[str, object]:
+    """alice joins, marks her article and pushes it all once: (the hub's url, her file)."""
+    url, folder = team
+    db = folder / "alice.db"
+    sync(db, login(url, "alice"))
+    _marked(db, "alice")
+    sync(db, login(url, "alice"))
+    return url, db
+
+
 def test_a_first_push_sends_every_column_as_the_file_holds_it(team) -> None:
     url, folder = team
     db = folder / "alice.db"
@@ -101,11 +111,7 @@ def test_a_first_push_sends_every_column_as_the_file_holds_it(team) -> None:
 
 
 def test_a_replayed_first_push_applies_nothing_and_records_the_same(team) -> None:
-    url, folder = team
-    db = folder / "alice.db"
-    sync(db, login(url, "alice"))
-    _marked(db, "alice")
-    sync(db, login(url, "alice"))
+    url, db = _first_push(team)
     before, hub_before = _records(db), _hub(url, "spans", SPAN_COLUMNS)
     with sqlite3.connect(db) as conn:  # the reply was lost: the file never recorded it
         conn.execute("DELETE FROM sync_items WHERE item LIKE 'alice-s02%' OR "
@@ -118,11 +124,7 @@ def test_a_replayed_first_push_applies_nothing_and_records_the_same(team) -> Non
 
 
 def test_edits_after_a_first_push_go_as_changes(team) -> None:
-    url, folder = team
-    db = folder / "alice.db"
-    sync(db, login(url, "alice"))
-    _marked(db, "alice")
-    sync(db, login(url, "alice"))
+    url, db = _first_push(team)
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("UPDATE spans SET note = 'changed\t\\ 😀' WHERE id LIKE 'alice-s%7'")

@@ -14,6 +14,7 @@ are what the rows read one by one gave (bench/hub_same.py compares them).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -200,6 +201,4 @@ def _table(kind: Kind) -> str:
 
 
 def _json(values: set[str]) -> str:
-    import json
-
     return json.dumps(sorted(v for v in values if v is not None))

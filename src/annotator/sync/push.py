@@ -313,18 +313,23 @@ def _insert(conn, kind: Kind, rows: list, *, as_read: bool = False) -> dict[str,
                     as_read=as_read)
     insert = f"INSERT INTO {kind.table} ({_names(cols)}) SELECT {_names(cols)} FROM {stage}"
     returning = f" RETURNING {_names(kind.key)}, version"
-    # A plain INSERT first, in a savepoint: ON CONFLICT's speculative insertion (a probe of
-    # the key, then an insert to confirm) doubles the hub's work per row, and a key the hub
-    # holds already (a replayed push) is rare. When one is there, the savepoint is rolled
-    # back and the rows go again, any already there left as they are.
+    return _plain_first(conn, kind, insert,
+                        lambda statement: _returned(conn.execute(statement + returning)))
+
+
+def _plain_first(conn, kind: Kind, insert: str, answered):
+    """``answered(insert)``, but none whose key the hub holds already. A plain INSERT
+    first, in a savepoint: ON CONFLICT's speculative insertion (a probe of the key, then an
+    insert to confirm) doubles the hub's work per row, and a key the hub holds already (a
+    replayed push) is rare. When one is there, the savepoint is rolled back and the rows
+    go again, any already there left as they are."""
     from psycopg.errors import UniqueViolation  # psycopg is loaded by a sync only
 
     try:
         with conn.transaction():
-            return _returned(conn.execute(insert + returning))
+            return answered(insert)
     except UniqueViolation:
-        return _returned(conn.execute(
-            f"{insert} ON CONFLICT ({_names(kind.key)}) DO NOTHING{returning}"))
+        return answered(f"{insert} ON CONFLICT ({_names(kind.key)}) DO NOTHING")
 
 
 def _insert_text(conn, kind: Kind, text: str) -> tuple[int, int | None, int | None,
@@ -348,13 +353,7 @@ def _insert_text(conn, kind: Kind, text: str) -> tuple[int, int | None, int | No
             f"min(version), max(version), json_object_agg({key}, version)::text FROM ins"
         ).fetchone()
 
-    from psycopg.errors import UniqueViolation  # psycopg is loaded by a sync only
-
-    try:  # (a plain INSERT first: see _insert)
-        with conn.transaction():
-            return answered(insert)
-    except UniqueViolation:
-        return answered(f"{insert} ON CONFLICT ({key}) DO NOTHING")
+    return _plain_first(conn, kind, insert, answered)
 
 
 def _update(conn, kind: Kind, rows: list[dict]) -> dict[str, int]:

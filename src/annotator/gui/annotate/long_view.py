@@ -189,6 +189,7 @@ def _bands(region) -> list[QRect]:
 
 
 _BLOCKS_KEPT = 400  # blocks whose highlight places are kept (a few screens' worth)
+_EDGE = 3  # pixels repainted beside a changed stretch (its rounded ends)
 _SHAPED_KEPT = 64  # blocks whose shaped text is kept (what is on screen, and some)
 _NOWHERE = QRectF(0.0, -1e6, 1.0, 1.0)  # a clip above every line of a block
 
@@ -233,7 +234,6 @@ class _KeptShaping:
             layout.draw(painter, QPointF(0.0, 0.0), [], _NOWHERE)
         finally:
             painter.end()
-_EDGE = 3  # pixels repainted beside a changed stretch (its rounded ends)
 
 
 class _BlockPlaces:
