@@ -109,3 +109,33 @@ def test_each_bad_row_is_refused_with_a_message_naming_it(setting, kind, bad, me
     rows[kind] = [tuple({**values, **bad}[c] for c in names)]
     with pytest.raises(HubError, match=message):
         _check(_pulled(new, **rows), store)
+
+
+@pytest.mark.parametrize(("bad", "message"), [
+    ({"label": "claim"}, r"label 'claim' is not a span label"),
+    ({"start": -1}, r"offsets -1-5 are outside its article"),
+    ({"start": 5, "end": 5}, r"offsets 5-5 are outside its article"),
+    ({"start": 7, "end": 5}, r"offsets 7-5 are outside its article"),
+    ({"text": "Talks"}, r"its text 'Talks' is not the article's text at 0-5"),
+    ({"start": "0"}, r"offsets '0'-5 are not whole numbers"),
+    ({"end": 5.0}, r"offsets 0-5.0 are not whole numbers"),
+    ({"start": False}, r"offsets False-5 are not whole numbers"),
+])
+def test_among_many_spans_on_several_articles_the_bad_one_is_named(setting, bad,
+                                                                   message) -> None:
+    """One bad row among thousands of good ones, on either article, tombstones between
+    them, is found and named; offsets that are not whole numbers (a hub whose columns were
+    changed) are refused with a message, not a traceback."""
+    store, held, new = setting
+    for doc, text in ((held, TEXT), ("d2", new.text)):
+        spans = [_span(doc, f"g{i}", i % 40, i % 40 + 1 + i % 7, text=text[i % 40:i % 40 + 1 + i % 7])
+                 for i in range(3000)]
+        spans.insert(10, _span(doc, "dead", 0, 1, deleted=True, text="nonsense"))
+        values = dict(zip(pulled_row_names(SPAN), _span(doc, "bad1", 0, 5, text=text[0:5]),
+                          strict=True))
+        spans.insert(2000, tuple({**values, **bad}[c] for c in pulled_row_names(SPAN)))
+        other = _span(held if doc == "d2" else "d2", "fine", 0, 5,
+                      text=(new.text if doc == "d2" else TEXT)[0:5])
+        with pytest.raises(HubError, match=r"hub spans row 'bad1' \(alice\): " + message):
+            _check(_pulled(new, span=[other, *spans]), store)
+

@@ -162,7 +162,8 @@ def _check(pulled: Pulled, store) -> None:
             continue
         doc, start, end = row[doc_at], row[start_at], row[end_at]
         text = texts[doc] if doc in texts else text_of(doc)
-        if row[label_at] not in span_labels or not 0 <= start < end <= len(text) \
+        if row[label_at] not in span_labels or type(start) is not int \
+                or type(end) is not int or not 0 <= start < end <= len(text) \
                 or text[start:end] != row[text_at]:
             _span_refused(_named(SPAN, row), text, kinds)
     relations = [_named(RELATION, row) for row in pulled.rows.get(RELATION.name, [])]
@@ -221,6 +222,9 @@ def _span_refused(row: dict, text: str, kinds: dict[str, str]) -> None:
         raise HubError(f"{where}: label {row['label']!r} is not a span label of the hub's "
                        "scheme; nothing pulled")
     start, end = row["start"], row["end"]
+    if type(start) is not int or type(end) is not int:
+        raise HubError(f"{where}: offsets {start!r}-{end!r} are not whole numbers; "
+                       "nothing pulled")
     if not (0 <= start < end <= len(text)):
         raise HubError(f"{where}: offsets {start}-{end} are outside its article "
                        f"({len(text)} characters); nothing pulled")
