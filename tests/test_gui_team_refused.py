@@ -76,7 +76,7 @@ def test_each_refusal_is_said_and_the_work_is_kept(team, qtbot):
     made.append(mark_actor(window, "Ukraine"))
     text = refused_says(qtbot, window, "the hub needs a newer Annotator")
     assert "Install a newer version" in text
-    superuser(url, "UPDATE hub_meta SET value = '2' WHERE key = 'schema_version'")
+    superuser(url, "UPDATE hub_meta SET value = '3' WHERE key = 'schema_version'")
 
     # all three reach the hub once it accepts again (Retry in the explanation)
     QTest.keyClick(window.article.text, Qt.Key.Key_F5)

@@ -160,7 +160,7 @@ def test_init_refuses_a_database_in_use_and_a_second_init(hub_db):
 def test_a_newer_hub_is_refused(hub):
     with psycopg.connect(hub, autocommit=True) as conn:
         conn.execute("UPDATE hub_meta SET value = '99' WHERE key = 'schema_version'")
-    with connect(hub) as conn, pytest.raises(HubError, match="schema version 99.*up to 2"):
+    with connect(hub) as conn, pytest.raises(HubError, match="schema version 99.*up to 3"):
         hub_version(conn, hub)
 
 

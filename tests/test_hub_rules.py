@@ -6,6 +6,7 @@ came (schema version 1) keeps working and is brought up to date by its owner."""
 from __future__ import annotations
 
 import json
+import re
 
 import psycopg
 import pytest
@@ -142,7 +143,7 @@ def _as_version_1(url: str) -> None:
 
 def test_a_hub_of_schema_1_syncs_and_its_owner_brings_it_up_to_date(team):
     url, tmp = team
-    assert HUB_SCHEMA_VERSION == 2
+    assert HUB_SCHEMA_VERSION == 3
     _as_version_1(url)
     alice = tmp / "alice.db"
     report = sync(alice, login(url, "alice"))  # the older hub still works
@@ -207,3 +208,81 @@ def test_the_window_says_once_which_rule_its_file_kept(team, qtbot):
     # the window's linking obeys the file's rule: bob's own, which joins a quote to an actor
     assert window.store.link_problem("said_by", quote.id, actor.id) is None
     close(window)
+
+
+def _policies(url: str) -> set[tuple]:
+    with psycopg.connect(url) as conn:
+        return set(conn.execute(
+            "SELECT tablename, policyname, cmd, permissive, roles::text, qual, with_check "
+            "FROM pg_policies WHERE schemaname = 'public'").fetchall())
+
+
+# How PostgreSQL writes a group asked once: "( SELECT hub_is_lead() AS hub_is_lead)"
+_WRAPPED = re.compile(r"\( SELECT (hub_is_\w+)\(\) AS \w+\)")
+
+
+def _per_row(policy: tuple) -> bool:
+    """Whether ``policy`` asks for a member's group outside a subquery (for each row)."""
+    return "hub_is_" in _WRAPPED.sub("", f"{policy[5]} {policy[6]}")
+
+
+def _unwrapped(text: str) -> str:
+    return _WRAPPED.sub(lambda m: m.group(1) + "()", text)
+
+
+def _as_version_2(url: str) -> None:
+    """Make the hub at ``url`` what ``hub init`` made before schema 3: each policy asked a
+    member's group for every row it looked at."""
+    with psycopg.connect(url) as conn:
+        for table, name, _cmd, _p, _r, qual, check in _policies(url):
+            old = [f"{clause} ({_unwrapped(text)})"
+                   for clause, text in (("USING", qual), ("WITH CHECK", check)) if text]
+            conn.execute(f"ALTER POLICY {name} ON {table} {' '.join(old)}")
+        conn.execute("UPDATE hub_meta SET value = '2' WHERE key = 'schema_version'")
+
+
+def test_a_hub_of_schema_2_is_brought_to_3_and_asks_a_members_group_once(team, pg_cluster):
+    """Schema 3 asks whether a member is a reviewer or the lead once per statement, not per
+    row (a reviewer's pull of 100,000 spans asked 200,000 times). An older hub keeps
+    working; ``hub init`` by its owner makes its policies, one by one, those of a new hub:
+    the same rights, each read of a reviewer asking once."""
+    url, tmp = team
+    fresh = _policies(url)
+    wrapped = [p for p in fresh if _WRAPPED.search(f"{p[5]} {p[6]}")]
+    assert len(wrapped) >= 20, fresh
+    assert not [p for p in fresh if _per_row(p)]
+    _as_version_2(url)
+    old = _policies(url)
+    assert len([p for p in old if _per_row(p)]) == len(wrapped)
+
+    def per_row() -> bool:  # whether a reviewer's read of the spans asks for each row
+        with psycopg.connect(login(url, "rita")) as conn:
+            plan = "\n".join(r[0] for r in conn.execute(
+                "EXPLAIN (COSTS OFF) SELECT id FROM spans WHERE version > 0").fetchall())
+        filters = [line for line in plan.splitlines() if "Filter" in line]
+        return any("pg_has_role" in line for line in filters)
+
+    assert per_row()
+    alice = tmp / "alice.db"
+    assert sync(alice, login(url, "alice")).documents  # the older hub still works
+    mark(alice, "alice", "Lavrov")
+    assert sync(alice, login(url, "alice")).pushed["span"] == 1
+    rita = tmp / "rita.db"
+    assert sync(rita, login(url, "rita")).pulled["span"] == 1
+    out = run("hub", "init", url)
+    assert "brought from schema version 2 to 3" in out
+    assert _policies(url) == fresh
+    assert not per_row()
+    # the rights are a new hub's: bob takes nothing of alice's, an annotator writes no gold
+    with psycopg.connect(login(url, "bob")) as conn:
+        assert conn.execute("UPDATE spans SET label = 'quote' WHERE annotator = 'alice'"
+                            ).rowcount == 0
+        with pytest.raises(psycopg.Error):
+            conn.execute("INSERT INTO spans (id, document, start, \"end\", label, text, "
+                         "annotator, created_at, updated_at) SELECT 'x', document, 0, 1, "
+                         "'actor', 'x', 'gold', 't', 't' FROM assignments LIMIT 1")
+    bob = tmp / "bob.db"
+    sync(bob, login(url, "bob"))
+    mark(bob, "bob", "Lavrov")
+    assert sync(bob, login(url, "bob")).pushed["span"] == 1
+    assert sync(rita, login(url, "rita")).pulled["span"] == 1  # bob's, seen by the reviewer

@@ -27,8 +27,9 @@ from __future__ import annotations
 from annotator.core.link_rules import DEFAULT_RULES
 
 # Bumped whenever the hub's schema changes; an app refuses a hub newer than it knows, and
-# ``hub init`` brings an older hub up to it (UPGRADES). 2: the scheme's link rules.
-HUB_SCHEMA_VERSION = 2
+# ``hub init`` brings an older hub up to it (UPGRADES). 2: the scheme's link rules. 3: the
+# policies ask a member's group once per statement (_REVIEWER, _LEAD).
+HUB_SCHEMA_VERSION = 3
 
 # The key of the advisory lock every write takes (any constant; "ANNT" like the local files).
 WRITE_LOCK = 0x414E4E54
@@ -161,39 +162,56 @@ def statements(database: str) -> list[str]:
     for table in WORK_TABLES:
         sql.append(f"GRANT SELECT ON {table} TO {everyone}")
         sql.append(_column_grants(table, everyone))
-        # Reading: one's own rows; reviewers and the lead read everyone's.
-        sql.append(f"CREATE POLICY {table}_read ON {table} FOR SELECT "
-                   "USING (annotator = current_user OR hub_is_reviewer())")
-        # Writing: the same predicate before (USING) and after (WITH CHECK) the change.
-        mine = f"(annotator = current_user AND document IN ({_ASSIGNED})) " \
-               "OR (annotator = 'gold' AND hub_is_reviewer())"
-        sql.append(f"CREATE POLICY {table}_insert ON {table} FOR INSERT WITH CHECK ({mine})")
-        sql.append(f"CREATE POLICY {table}_update ON {table} FOR UPDATE "
-                   f"USING ({mine}) WITH CHECK ({mine})")
     for table in REVIEW_TABLES:
         sql.append(f"GRANT SELECT ON {table} TO {everyone}")
         sql.append(_column_grants(table, f"{q(reviewer)}, {q(lead)}"))
-        sql.append(f"CREATE POLICY {table}_read ON {table} FOR SELECT USING (hub_is_reviewer())")
-        # A verdict is changed only by the reviewer who gave it: another reviewer's push
-        # on the same item finds it and is parked as a conflict (sync/push.py).
-        own = "annotator = current_user AND hub_is_reviewer()"
-        sql.append(f"CREATE POLICY {table}_insert ON {table} FOR INSERT WITH CHECK ({own})")
-        sql.append(f"CREATE POLICY {table}_update ON {table} FOR UPDATE "
-                   f"USING ({own}) WITH CHECK ({own})")
     for table in LEAD_TABLES:
         sql.append(f"GRANT SELECT ON {table} TO {everyone}")
         sql.append(_column_grants(table, q(lead)))
-        sql.append(f"CREATE POLICY {table}_write ON {table} FOR INSERT "
-                   "WITH CHECK (hub_is_lead())")
-        sql.append(f"CREATE POLICY {table}_change ON {table} FOR UPDATE "
-                   "USING (hub_is_lead()) WITH CHECK (hub_is_lead())")
-    sql.append("CREATE POLICY labels_read ON labels FOR SELECT USING (true)")
     sql += _link_rules(database)
-    sql.append("CREATE POLICY assignments_read ON assignments FOR SELECT "
-               "USING (annotator = current_user OR hub_is_reviewer())")
-    sql.append("CREATE POLICY documents_read ON documents FOR SELECT "
-               f"USING (hub_is_reviewer() OR id IN ({_ASSIGNED}))")
+    sql += [create for _table, _name, create in _policies()]
     return sql
+
+
+# A member's group, asked once per statement: as a subquery that refers to no row,
+# PostgreSQL evaluates it once (an InitPlan) instead of for every row a policy looks at (a
+# reviewer's first pull of 100,000 spans called pg_has_role 200,000 times).
+_REVIEWER = "(SELECT hub_is_reviewer())"
+_LEAD = "(SELECT hub_is_lead())"
+
+
+def _policies() -> list[tuple[str, str, str]]:
+    """The hub's row-level security, every policy as (table, name, CREATE statement)."""
+    out = []
+
+    def policy(table: str, name: str, rest: str) -> None:
+        out.append((table, name, f"CREATE POLICY {name} ON {table} {rest}"))
+
+    for table in WORK_TABLES:
+        # Reading: one's own rows; reviewers and the lead read everyone's.
+        policy(table, f"{table}_read",
+               f"FOR SELECT USING (annotator = current_user OR {_REVIEWER})")
+        # Writing: the same predicate before (USING) and after (WITH CHECK) the change.
+        mine = f"(annotator = current_user AND document IN ({_ASSIGNED})) " \
+               f"OR (annotator = 'gold' AND {_REVIEWER})"
+        policy(table, f"{table}_insert", f"FOR INSERT WITH CHECK ({mine})")
+        policy(table, f"{table}_update", f"FOR UPDATE USING ({mine}) WITH CHECK ({mine})")
+    for table in REVIEW_TABLES:
+        policy(table, f"{table}_read", f"FOR SELECT USING ({_REVIEWER})")
+        # A verdict is changed only by the reviewer who gave it: another reviewer's push
+        # on the same item finds it and is parked as a conflict (sync/push.py).
+        own = f"annotator = current_user AND {_REVIEWER}"
+        policy(table, f"{table}_insert", f"FOR INSERT WITH CHECK ({own})")
+        policy(table, f"{table}_update", f"FOR UPDATE USING ({own}) WITH CHECK ({own})")
+    for table in (*LEAD_TABLES, "link_rules"):
+        policy(table, f"{table}_write", f"FOR INSERT WITH CHECK ({_LEAD})")
+        policy(table, f"{table}_change", f"FOR UPDATE USING ({_LEAD}) WITH CHECK ({_LEAD})")
+    policy("labels", "labels_read", "FOR SELECT USING (true)")
+    policy("link_rules", "link_rules_read", "FOR SELECT USING (true)")
+    policy("assignments", "assignments_read",
+           f"FOR SELECT USING (annotator = current_user OR {_REVIEWER})")
+    policy("documents", "documents_read", f"FOR SELECT USING ({_REVIEWER} OR id IN ({_ASSIGNED}))")
+    return out
 
 
 def _link_rules(database: str) -> list[str]:
@@ -220,11 +238,7 @@ def _link_rules(database: str) -> list[str]:
         "FOR EACH STATEMENT EXECUTE FUNCTION hub_notify()",
         "ALTER TABLE link_rules ENABLE ROW LEVEL SECURITY",
         f"GRANT SELECT ON link_rules TO {everyone}",
-        _column_grants("link_rules", lead),
-        "CREATE POLICY link_rules_write ON link_rules FOR INSERT WITH CHECK (hub_is_lead())",
-        "CREATE POLICY link_rules_change ON link_rules FOR UPDATE "
-        "USING (hub_is_lead()) WITH CHECK (hub_is_lead())",
-        "CREATE POLICY link_rules_read ON link_rules FOR SELECT USING (true)",
+        _column_grants("link_rules", lead),  # (its policies: _policies)
         # the rules every new hub starts with, as a new local file does
         "INSERT INTO link_rules (relation, sources, targets) VALUES "
         + ", ".join(f"({_literal(r.relation)}, ARRAY[{', '.join(map(_literal, r.sources))}]"
@@ -239,6 +253,9 @@ def upgrade_statements(database: str, version: int) -> list[str]:
     sql: list[str] = []
     if version < 2:
         sql += _link_rules(database)
+    if version < 3:  # every policy made again as a new hub has it (the rights unchanged)
+        for table, name, create in _policies():
+            sql += [f"DROP POLICY IF EXISTS {name} ON {table}", create]
     sql.append(f"UPDATE hub_meta SET value = {_literal(str(HUB_SCHEMA_VERSION))} "
                "WHERE key = 'schema_version'")
     return sql
