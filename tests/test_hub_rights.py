@@ -179,3 +179,23 @@ def test_cli_init_and_add_member(hub_db):
     assert done.exit_code == 1 and "cannot connect" in done.output
     with psycopg.connect(hub_db) as conn:
         assert conn.execute("SELECT role FROM members").fetchall() == [("reviewer",)]
+
+
+def test_no_span_lands_on_an_article_the_hub_does_not_hold(hub):
+    """Gold goes on any article, so row-level security does not keep a reviewer's span to
+    the articles the hub holds: the statement's check does, inserted or moved, one row or
+    many at once (the articles a statement names are looked up once each)."""
+    rita = as_member(hub, "rita")
+    with psycopg.connect(rita, autocommit=True) as conn:
+        span(conn, "g1", "gold")
+        with pytest.raises(psycopg.errors.ForeignKeyViolation, match="document nope, which"):
+            span(conn, "g2", "gold", document="nope")
+        with pytest.raises(psycopg.errors.ForeignKeyViolation, match="document gone, which"):
+            conn.execute(
+                'INSERT INTO spans (id, document, start, "end", label, text, annotator, '
+                "created_at, updated_at) SELECT 'm' || n, CASE WHEN n = 700 THEN 'gone' "
+                "ELSE 'd' || (1 + n %% 2) END, 0, 5, 'actor', 'Putin', 'gold', %s, %s "
+                "FROM generate_series(1, 1000) n", [NOW, NOW])
+        with pytest.raises(psycopg.errors.ForeignKeyViolation, match="document elsewhere,"):
+            conn.execute("UPDATE spans SET document = 'elsewhere' WHERE id = 'g1'")
+        assert conn.execute("SELECT id, document FROM spans").fetchall() == [("g1", "d1")]

@@ -238,16 +238,40 @@ def _as_version_2(url: str) -> None:
             old = [f"{clause} ({_unwrapped(text)})"
                    for clause, text in (("USING", qual), ("WITH CHECK", check)) if text]
             conn.execute(f"ALTER POLICY {name} ON {table} {' '.join(old)}")
+        conn.execute(_SPAN_DOCUMENTS_2)
         conn.execute("UPDATE hub_meta SET value = '2' WHERE key = 'schema_version'")
+
+
+# What schema 2 checked the spans' articles with: every row written looked up.
+_SPAN_DOCUMENTS_2 = """CREATE OR REPLACE FUNCTION hub_span_documents() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE missing text;
+    BEGIN
+        SELECT w.document INTO missing FROM written w
+            WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = w.document) LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'span on document %, which the hub does not hold', missing
+                USING ERRCODE = 'foreign_key_violation';
+        END IF;
+        RETURN NULL;
+    END $$"""
+
+
+def _check_source(url: str) -> str:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT prosrc FROM pg_proc WHERE proname = 'hub_span_documents'"
+                            ).fetchone()[0]
 
 
 def test_a_hub_of_schema_2_is_brought_to_3_and_asks_a_members_group_once(team, pg_cluster):
     """Schema 3 asks whether a member is a reviewer or the lead once per statement, not per
-    row (a reviewer's pull of 100,000 spans asked 200,000 times). An older hub keeps
+    row (a reviewer's pull of 100,000 spans asked 200,000 times), and checks each article
+    that written spans name once, not each span. An older hub keeps
     working; ``hub init`` by its owner makes its policies, one by one, those of a new hub:
     the same rights, each read of a reviewer asking once."""
     url, tmp = team
-    fresh = _policies(url)
+    fresh, check = _policies(url), _check_source(url)
+    assert "SELECT DISTINCT document FROM written" in check  # each article looked up once
     wrapped = [p for p in fresh if _WRAPPED.search(f"{p[5]} {p[6]}")]
     assert len(wrapped) >= 20, fresh
     assert not [p for p in fresh if _per_row(p)]
@@ -271,7 +295,7 @@ def test_a_hub_of_schema_2_is_brought_to_3_and_asks_a_members_group_once(team, p
     assert sync(rita, login(url, "rita")).pulled["span"] == 1
     out = run("hub", "init", url)
     assert "brought from schema version 2 to 3" in out
-    assert _policies(url) == fresh
+    assert _policies(url) == fresh and _check_source(url) == check
     assert not per_row()
     # the rights are a new hub's: bob takes nothing of alice's, an annotator writes no gold
     with psycopg.connect(login(url, "bob")) as conn:

@@ -28,7 +28,8 @@ from annotator.core.link_rules import DEFAULT_RULES
 
 # Bumped whenever the hub's schema changes; an app refuses a hub newer than it knows, and
 # ``hub init`` brings an older hub up to it (UPGRADES). 2: the scheme's link rules. 3: the
-# policies ask a member's group once per statement (_REVIEWER, _LEAD).
+# policies ask a member's group once per statement (_REVIEWER, _LEAD), and the spans' articles
+# are checked once each (_SPAN_DOCUMENTS).
 HUB_SCHEMA_VERSION = 3
 
 # The key of the advisory lock every write takes (any constant; "ANNT" like the local files).
@@ -93,24 +94,7 @@ def statements(database: str) -> list[str]:
                 NEW.written_at := now();
                 RETURN NEW;
             END $$""",
-        # Every span written must be on an article the hub holds, checked once per
-        # statement over the rows it wrote (a hash join) instead of by a foreign key, whose
-        # check runs a query per row: a third of the time of a 100,000-span push. It runs
-        # as the hub's owner, so it sees every article whatever the writer may read; rows
-        # of documents are never deleted (hub_documents_stay), so the check holds after.
-        """CREATE FUNCTION hub_span_documents() RETURNS trigger LANGUAGE plpgsql
-            SECURITY DEFINER SET search_path = public, pg_temp AS $$
-            DECLARE missing text;
-            BEGIN
-                SELECT w.document INTO missing FROM written w
-                    WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = w.document)
-                    LIMIT 1;
-                IF FOUND THEN
-                    RAISE EXCEPTION 'span on document %, which the hub does not hold', missing
-                        USING ERRCODE = 'foreign_key_violation';
-                END IF;
-                RETURN NULL;
-            END $$""",
+        _SPAN_DOCUMENTS,
         """CREATE FUNCTION hub_documents_stay() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 RAISE EXCEPTION 'documents are never removed from a hub (work refers to them)'
@@ -247,6 +231,27 @@ def _link_rules(database: str) -> list[str]:
     ]
 
 
+# Every span written must be on an article the hub holds, checked once per statement over the
+# rows it wrote (a hash join) instead of by a foreign key, whose check runs a query per row: a
+# third of the time of a 100,000-span push. The articles those rows name are taken first
+# (few, however many the rows), then looked up: looking up each row's cost three times as
+# much (schema 3). It runs as the hub's owner, so it sees every article whatever the writer
+# may read; rows of documents are never deleted (hub_documents_stay), so the check holds after.
+_SPAN_DOCUMENTS = """CREATE OR REPLACE FUNCTION hub_span_documents() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE missing text;
+    BEGIN
+        SELECT w.document INTO missing FROM (SELECT DISTINCT document FROM written) w
+            WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = w.document)
+            LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'span on document %, which the hub does not hold', missing
+                USING ERRCODE = 'foreign_key_violation';
+        END IF;
+        RETURN NULL;
+    END $$"""
+
+
 def upgrade_statements(database: str, version: int) -> list[str]:
     """What brings a hub of schema ``version`` to HUB_SCHEMA_VERSION, in order (run by its
     owner in one transaction; ``hub init`` on an older hub does it)."""
@@ -254,6 +259,7 @@ def upgrade_statements(database: str, version: int) -> list[str]:
     if version < 2:
         sql += _link_rules(database)
     if version < 3:  # every policy made again as a new hub has it (the rights unchanged)
+        sql.append(_SPAN_DOCUMENTS)
         for table, name, create in _policies():
             sql += [f"DROP POLICY IF EXISTS {name} ON {table}", create]
     sql.append(f"UPDATE hub_meta SET value = {_literal(str(HUB_SCHEMA_VERSION))} "
