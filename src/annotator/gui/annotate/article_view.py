@@ -7,7 +7,9 @@ spans all stay visible: the innermost span gives the background, an outer one ad
 underline in its colour (:func:`stretch_look`). An article of usual length gets them as
 character formats merged into its document (:class:`ReadingView`), and an edit redraws the
 stretch it touches. A very long one gets them painted under the text of the lines being
-drawn (long_view.py). The selected span is drawn on top as the one extra selection.
+drawn (long_view.py). The selected span, its linked spans, the link candidate and the
+find bar's matches are drawn on top: as extra selections in the short view, painted by the
+long view itself there (long_marks.py).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from annotator.core.model import Document, Span
 from annotator.core.spanset import segments
 from annotator.gui import theme
 from annotator.gui.annotate.find_bar import FindBar
+from annotator.gui.annotate.long_marks import DASHED, DOTTED, NO_LINE, SOLID, Mark, mark
 from annotator.gui.annotate.long_view import LongReadingView
 from annotator.gui.annotate.reading import (
     SIGNAL_NAMES,
@@ -76,6 +79,7 @@ class ArticleView(QWidget):
         self.positions_exact = True
         self._plain = QTextCharFormat()  # merged over a stretch to clear its highlights
         self._extra_formats: dict[tuple, QTextCharFormat] = {}  # the selection's looks (_extra)
+        self._hits_marked: tuple[list | None, list[Mark]] = (None, [])  # (_hit_marks)
         self._plain.setBackground(Qt.GlobalColor.transparent)
         self._plain.setUnderlineStyle(QTextCharFormat.UnderlineStyle.NoUnderline)
         self.title = QLabel(objectName="articleTitle", wordWrap=True)
@@ -353,21 +357,25 @@ class ArticleView(QWidget):
         span, while the spans nested in it keep their own look; the spans linked to it
         with a dashed underline in the link's colour, and a link candidate (while
         linking) with a dotted one."""
-        selections = self.find_panel.hit_selections()  # under the span marks
         span = self.state.selected_span()
+        marked: list[tuple[Span, dict]] = []  # each mark's span and how it looks
         if span is not None:
             covering = self.state.spans.overlapping(span.start, span.end)
-            selections += [self._extra(span, selected=True, part=part)
-                           for part in own_stretches(span, covering)]
+            marked += [(span, {"selected": True, "part": part})
+                       for part in own_stretches(span, covering)]
             for relation in self.state.relations_of(span.id):
                 other = relation.target if relation.source == span.id else relation.source
                 if other in self.state.spans:
-                    selections.append(
-                        self._extra(self.state.spans.get(other), link=relation.label)
-                    )
+                    marked.append((self.state.spans.get(other), {"link": relation.label}))
         if self.link_candidate is not None:
-            selections.append(self._extra(self.link_candidate, candidate=True))
-        self.text.setExtraSelections(selections)
+            marked.append((self.link_candidate, {"candidate": True}))
+        if self.text is self.long_text:  # painted by the view itself (long_marks.py)
+            self.long_text.set_marks(self._hit_marks() + [
+                self._long_mark(s, **how) for s, how in marked])
+        else:
+            selections = list(self.find_panel.hit_selections())  # (its list is kept: a copy)
+            selections += [self._extra(s, **how) for s, how in marked]
+            self.text.setExtraSelections(selections)
         place = None if span is None else self.state.positions.range_to_qt(span.start, span.end)
         for view in (self._short_text, self.long_text):
             view.span_frame.show(place if view is self.text else None,
@@ -401,6 +409,30 @@ class ArticleView(QWidget):
             self._extra_formats[key] = fmt
         selection.format = fmt
         return selection
+
+    def _long_mark(
+        self, span: Span, *, selected: bool = False, link: str = "", candidate: bool = False,
+        part: tuple[int, int] | None = None,
+    ) -> Mark:
+        """The long view's mark over ``span`` (or the ``part`` of it given): the looks
+        :meth:`_extra` gives the short view's extra selection."""
+        a, b = self.state.positions.range_to_qt(*(part or (span.start, span.end)))
+        color = self._color(span.label)
+        fill = theme.selected_highlight(color) if selected or candidate else None
+        line = DOTTED if candidate else DASHED if link else SOLID
+        return mark(a, b, fill, theme.underline(self._color(link) if link else color), line)
+
+    def _hit_marks(self) -> list[Mark]:
+        """The find bar's matches as the long view's marks (flat fills, under the span
+        marks), worked out again only when the matches are others."""
+        hits = self.find_panel.hit_selections()
+        if not hits:
+            return []
+        if self._hits_marked[0] is not hits:
+            self._hits_marked = (hits, [
+                mark(h.cursor.selectionStart(), h.cursor.selectionEnd(),
+                     h.format.background().color(), None, NO_LINE) for h in hits])
+        return self._hits_marked[1]
 
     def _color(self, label: str) -> str:
         return label_color(self.state, label)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 from annotator.core.offsets import QtPositionMap
 from annotator.core.spanset import SpanSet, segments
 from annotator.gui import theme
+from annotator.gui.annotate.long_marks import LongMarks, Mark
 from annotator.gui.annotate.reading import Reading, label_color, stretch_look
 from annotator.gui.annotate.state import DocumentState
 
@@ -40,11 +41,13 @@ class LongReadingView(Reading, QPlainTextEdit):
         self._looks: dict[tuple, tuple[QColor, QColor | None]] = {}
         self._page: tuple | None = None  # the palette the kept places were coloured for
         self._shaped = _KeptShaping(self.document)  # the blocks painted lately keep their shaping
+        self._marks = LongMarks()  # the selection's looks (long_marks.py)
         self._setup(state)
         # Lines wrap at the width of the view, so there is nothing to scroll sideways; yet
         # QPlainTextEdit keeps the widest line it ever laid out (before the page margins
         # were set, a few pixels wider) as the width of the text, and would offer a bar.
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        state.document_opened.connect(self._marks.clear)  # (before the new ones are set)
         state.document_opened.connect(self._forget)
         state.document_opened.connect(self._shaped.clear)  # (another text: other blocks)
         state.labels_changed.connect(self._forget)
@@ -71,7 +74,40 @@ class LongReadingView(Reading, QPlainTextEdit):
         for places in known:
             if places is not None:
                 places.forget(a - places.base, b - places.base)
-        block = document.findBlockByNumber(max(first, self.firstVisibleBlock().blockNumber()))
+        self._update_lines(a, b, first, last)
+
+    def set_marks(self, marks: list[Mark]) -> None:
+        """Show the selection's looks (long_marks.py) instead of the ones shown: repaint
+        only where the marks that changed lie, on the lines shown."""
+        changed = self._marks.replace(tuple(marks))
+        if not changed:
+            return
+        document = self.document()
+        # the find bar's matches may be hundreds: only those on screen are looked for
+        top, bottom = self._shown_positions() if len(changed) > 8 else (0, math.inf)
+        for m in changed:
+            if m.b >= top and m.a <= bottom:
+                self._update_lines(m.a, m.b, document.findBlock(m.a).blockNumber(),
+                                   document.findBlock(m.b).blockNumber())
+
+    def _shown_positions(self) -> tuple[int, int]:
+        """The Qt positions from the first block shown to the end of the last."""
+        block = self.firstVisibleBlock()
+        top, offset, height = block.position(), self.contentOffset(), self.viewport().height()
+        bottom = top
+        while block.isValid():
+            if self.blockBoundingGeometry(block).translated(offset).top() > height:
+                break
+            bottom = block.position() + block.length()
+            block = block.next()
+        return top, bottom
+
+    def _update_lines(self, a: int, b: int, first: int, last: int) -> None:
+        """Repaint where Qt positions ``[a, b)`` (in blocks ``first`` to ``last``) lie on
+        the lines shown, their highlights found now so that the paint that follows only
+        draws."""
+        shown = max(first, self.firstVisibleBlock().blockNumber())
+        block = self.document().findBlockByNumber(shown)
         offset, height = self.contentOffset(), self.viewport().height()
         port = self.viewport()
         while block.isValid() and block.blockNumber() <= last:
@@ -95,7 +131,7 @@ class LongReadingView(Reading, QPlainTextEdit):
     # -- painting ----------------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        if self.state.document is not None and len(self.state.spans):
+        if self.state.document is not None and (len(self.state.spans) or self._marks.marks):
             page = theme.page_key()
             if page != self._page:  # another theme: other tints
                 self._page = page
@@ -134,6 +170,8 @@ class LongReadingView(Reading, QPlainTextEdit):
             if y + height >= low:
                 for rect, color in places.line(index, spans, self._look):
                     painter.fillRect(rect, color)
+        if self._marks.marks:  # the selection's looks over the highlights, under the text
+            self._marks.paint(painter, places, block.blockNumber(), low, high)
         painter.translate(-left, -top)
 
     def _places_of(self, block) -> _BlockPlaces:
@@ -163,6 +201,7 @@ class LongReadingView(Reading, QPlainTextEdit):
         """Another article, layout, label scheme or palette: find every place again."""
         self._places.clear()
         self._looks.clear()
+        self._marks.forget()
 
     def _look(self, inner: str, outer: str | None) -> tuple[QColor, QColor | None]:
         """The background and underline colours of a stretch with these labels."""
@@ -243,7 +282,7 @@ class _BlockPlaces:
     the block forgets the stretches of its lines (:meth:`forget`); a new layout or
     palette forgets the block."""
 
-    __slots__ = ("lines", "base", "_block", "_tops", "_starts", "_ascents", "_underline",
+    __slots__ = ("lines", "base", "length", "_block", "_tops", "_starts", "_ascents", "_underline",
                  "_positions", "_rtl", "_rects")
 
     def __init__(self, block, positions: QtPositionMap, underline: float) -> None:
@@ -259,6 +298,7 @@ class _BlockPlaces:
         self._tops = [y for y, _height in self.lines]
         self._underline = underline  # below the baseline
         self.base = block.position()  # the text never changes: nor does where it begins
+        self.length = block.length() - 1
         text = block.text()
         self._positions = positions.block(self.base, text)
         self._rtl = _RTL.search(text) is not None
@@ -293,6 +333,21 @@ class _BlockPlaces:
         line = self._block.layout().lineAt(index)
         x1, x2 = line.cursorToX(lo)[0], line.cursorToX(max(lo, hi))[0]
         return min(x1, x2), max(x1, x2)
+
+    def line_range(self, index: int) -> tuple[int, int]:
+        """The positions (in the block) of line ``index``: ``[start, end)``."""
+        return self._starts[index], self._starts[index + 1]
+
+    def underline_y(self, index: int) -> float:
+        """Where an underline goes on line ``index``: below its baseline."""
+        return self.lines[index][0] + self._ascents[index] + self._underline
+
+    def stretches(self, index: int, a: int, b: int,
+                  xs: dict[int, float]) -> list[tuple[float, float]]:
+        """The x ranges that positions ``[a, b)`` of the block cover on line ``index``
+        (each bound's x kept in ``xs``)."""
+        layout = self._block.layout()
+        return _line_stretches(layout, layout.lineAt(index), a, b, self._rtl, xs)
 
     def line(self, index: int, spans: SpanSet, look) -> list[tuple[QRectF, QColor]]:
         found = self._rects.get(index)
