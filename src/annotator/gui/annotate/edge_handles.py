@@ -22,6 +22,9 @@ EDGE_REACH = 1  # pixels beside a grip where the pointer still takes it
 _RESIZE, _VIEW_CHANGES = QEvent.Type.Resize, (QEvent.Type.FontChange, QEvent.Type.Show)
 _KNOB = 3.5  # the knob's radius
 _HALF = 4  # half the width of a grip's box (the knob)
+# repainted around a grip's box: the knob's outline and its smoothing reach 1.5 pixels
+# past it (with 1, a grip taken away could leave a dot of its outline behind)
+_MARGIN = 2
 
 
 class EdgeHandles(QObject):
@@ -101,7 +104,7 @@ class EdgeHandles(QObject):
             return  # as they were (an edit elsewhere, a signal twice): nothing to draw
         port = self.view.viewport()
         for rect in (*self._shown[0], *new):
-            port.update(rect.adjusted(-1, -1, 1, 1))
+            port.update(rect.adjusted(-_MARGIN, -_MARGIN, _MARGIN, _MARGIN))
         self._shown = look
 
     def _paint(self, painter, area: QRect) -> None:
@@ -110,7 +113,7 @@ class EdgeHandles(QObject):
         if span is None:
             return
         grips = [(edge, rect) for edge, rect in self.grips()
-                 if rect.adjusted(-1, -1, 1, 1).intersects(area)]
+                 if rect.adjusted(-_MARGIN, -_MARGIN, _MARGIN, _MARGIN).intersects(area)]
         if not grips:
             return
         color = grip_color(self.color_of(span))
