@@ -14,6 +14,10 @@ view). Two trees are compared step by step:
 runs the sequence in this tree and in the other one (each with its own src/) and names
 the first step whose pixels differ. ``--one OUT`` runs one sequence (the theme and size
 from ANNOTATOR_THEME and PAINT_CHECK_SIZE) and writes its steps' hashes to OUT.
+``--sizes 300000`` runs the long view only; ``--every`` names every step that differs;
+``--ignore REGEX`` names the steps it matches apart and does not fail on them (a change
+meant to alter how they look). With ``PAINT_CHECK_KEEP=FOLDER`` a ``--one`` run saves
+each step's pixels there as PNG, to look at the steps that differ.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import argparse
 import hashlib
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -64,16 +69,21 @@ def run_sequence(out: Path, size: int) -> None:
         time.sleep(0.01)
     view, positions, state = window.article.text, window.state.positions, window.state
     screen = window.screen()
+    keep = os.environ.get("PAINT_CHECK_KEEP")  # a folder: each step's pixels saved there
     shots: list[str] = []
 
     def shot(what: str) -> None:
         for _ in range(3):
             app.processEvents()
+        if state.selected_span() is not None:  # (for --ignore: the selection's looks)
+            what += " [span selected]"
         image = screen.grabWindow(window.winId()).toImage()  # as painted, not repainted
         port = view.viewport()
         top = port.mapTo(window, port.rect().topLeft())
         image = image.copy(top.x(), top.y(), port.width(), port.height())
         shots.append(f"{what}\t{hashlib.sha1(bytes(image.constBits())).hexdigest()[:16]}")
+        if keep:  # to look at a step that differs
+            image.save(str(Path(keep) / f"{len(shots):02d} {what}.png"))
 
     def select_text(a: int, n: int) -> None:
         cursor = view.textCursor()
@@ -142,13 +152,16 @@ def run_sequence(out: Path, size: int) -> None:
     out.write_text("\n".join(shots) + "\n")
 
 
-def compare(base: Path) -> int:
-    """Run the sequence in this tree and in ``base``; 0 when every step's pixels match."""
+def compare(base: Path, *, sizes: tuple[int, ...] = SIZES, ignore: str = "",
+            every: bool = False) -> int:
+    """Run the sequence in this tree and in ``base``; 0 when every step's pixels match
+    (but the steps whose names match the regular expression ``ignore``, which are named
+    apart); ``every`` names every step that differs, not only the first."""
     mine, theirs = HERE.parent, base.resolve()
     failed = 0
     with tempfile.TemporaryDirectory() as folder:
         for theme in ("light", "dark"):
-            for size in SIZES:
+            for size in sizes:
                 results = []
                 for tree in (theirs, mine):
                     out = Path(folder) / f"{tree.name}-{theme}-{size}.txt"
@@ -161,6 +174,15 @@ def compare(base: Path) -> int:
                     results.append(out.read_text().splitlines())
                 differ = [(a, b) for a, b in zip(*results, strict=True) if a != b]
                 where = f"{theme} theme, {size:,} characters"
+                if every:
+                    for a, _b in differ:
+                        print(f"{where}: differs: {a.split(chr(9))[0]}")
+                if ignore:
+                    ignored = [a for a, _b in differ if re.search(ignore, a.split("\t")[0])]
+                    if ignored:
+                        print(f"{where}: {len(ignored)} steps matching {ignore!r} differ "
+                              f"(not counted)")
+                    differ = [(a, b) for a, b in differ if a not in ignored]
                 if differ:
                     failed += 1
                     print(f"{where}: {len(differ)} of {len(results[0])} steps differ, "
@@ -174,13 +196,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", type=Path, help="the other tree (its src/ is run)")
     parser.add_argument("--one", type=Path, help="run one sequence, write its hashes here")
+    parser.add_argument("--sizes", type=lambda v: tuple(int(n) for n in v.split(",")),
+                        default=SIZES, help="the article sizes to run, e.g. 300000 (the "
+                        "long view only); default: %(default)s")
+    parser.add_argument("--ignore", default="", metavar="REGEX",
+                        help="steps whose names match are compared and named, not counted "
+                        "(a change meant to alter how they look)")
+    parser.add_argument("--every", action="store_true",
+                        help="name every step that differs, not only the first")
     args = parser.parse_args()
     if args.one is not None:
         run_sequence(args.one, int(os.environ.get("PAINT_CHECK_SIZE", SIZES[0])))
         return 0
     if args.base is None:
         parser.error("give --base (the tree to compare with) or --one")
-    return compare(args.base)
+    return compare(args.base, sizes=args.sizes, ignore=args.ignore, every=args.every)
 
 
 if __name__ == "__main__":
