@@ -256,3 +256,35 @@ def test_switching_articles_leaves_no_mark_of_the_old_one(
     assert dominant(image, box(window, concept, concept + 7)) == theme.highlight(
         window.state.labels["quote"].color).name()
     window.close()
+
+
+def test_the_short_view_keeps_extra_selections_and_no_stale_one_with_find_open(
+    qtbot, seed_db: Path
+) -> None:
+    """The short view still gets Qt extra selections; with the find bar open, selecting
+    spans in turn shows each one's looks, never those of the span selected before."""
+    window = MainWindow(store=Store.open(seed_db), annotator="alice")
+    qtbot.addWidget(window)
+    window.show()
+    view, text = window.article.text, window.state.document.text
+    assert view is not window.article.long_text
+    lavrov, obama = text.index("Lavrov"), text.index("Obama")
+    for start, end, key in ((lavrov, lavrov + 6, Qt.Key.Key_3), (obama, obama + 5, Qt.Key.Key_3)):
+        window.state.select(None)
+        drag_select(window, start, end)
+        press(window, key)
+    first, second = (s.id for s in sorted(window.state.spans, key=lambda s: s.start))
+    QTest.keyClick(view, Qt.Key.Key_F, CTRL)
+    QTest.keyClicks(window.article.find_bar, "the")
+    QTest.keyClick(window.article.find_bar, Qt.Key.Key_Return)
+    shown = []
+    for _ in range(3):
+        for span_id in (first, second):
+            window.state.select(span_id)
+            shown.append(len(view.extraSelections()))
+    assert shown[2:] == shown[:-2] and shown[0] == shown[1]  # the same, not growing
+    selected = [s for s in view.extraSelections() if s.format.underlineStyle()
+                == s.format.UnderlineStyle.SingleUnderline]
+    assert [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in selected] == [
+        window.state.positions.range_to_qt(obama, obama + 5)]
+    window.close()
