@@ -177,18 +177,21 @@ def compare(base: Path, *, sizes: tuple[int, ...] = SIZES, ignore: str = "",
                 if every:
                     for a, _b in differ:
                         print(f"{where}: differs: {a.split(chr(9))[0]}")
+                ignored: list[str] = []
                 if ignore:
                     ignored = [a for a, _b in differ if re.search(ignore, a.split("\t")[0])]
                     if ignored:
                         print(f"{where}: {len(ignored)} steps matching {ignore!r} differ "
                               f"(not counted)")
                     differ = [(a, b) for a, b in differ if a not in ignored]
+                steps = len(results[0]) - len(ignored)
+                others = "the other " if ignore else "all "
                 if differ:
                     failed += 1
                     print(f"{where}: {len(differ)} of {len(results[0])} steps differ, "
                           f"first: {differ[0][0].split(chr(9))[0]}")
                 else:
-                    print(f"{where}: all {len(results[0])} steps paint the same pixels")
+                    print(f"{where}: {others}{steps} steps paint the same pixels")
     return 1 if failed else 0
 
 
