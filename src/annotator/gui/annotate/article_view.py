@@ -369,17 +369,20 @@ class ArticleView(QWidget):
                     marked.append((self.state.spans.get(other), {"link": relation.label}))
         if self.link_candidate is not None:
             marked.append((self.link_candidate, {"candidate": True}))
+        place = None if span is None else self.state.positions.range_to_qt(span.start, span.end)
+        framed = []  # the places whose frame was repainted, old and new
+        for view in (self._short_text, self.long_text):
+            before = view.span_frame.place
+            if view.span_frame.show(place if view is self.text else None,
+                                    self._color(span.label) if span else "#888888"):
+                framed += [p for p in (before, view.span_frame.place) if p is not None]
         if self.text is self.long_text:  # painted by the view itself (long_marks.py)
             self.long_text.set_marks(self._hit_marks() + [
-                self._long_mark(s, **how) for s, how in marked])
+                self._long_mark(s, **how) for s, how in marked], repainted=framed)
         else:
             selections = list(self.find_panel.hit_selections())  # (its list is kept: a copy)
             selections += [self._extra(s, **how) for s, how in marked]
             self.text.setExtraSelections(selections)
-        place = None if span is None else self.state.positions.range_to_qt(span.start, span.end)
-        for view in (self._short_text, self.long_text):
-            view.span_frame.show(place if view is self.text else None,
-                                 self._color(span.label) if span else "#888888")
 
     def _extra(
         self, span: Span, *, selected: bool = False, link: str = "", candidate: bool = False,

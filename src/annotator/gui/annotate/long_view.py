@@ -42,6 +42,9 @@ class LongReadingView(Reading, QPlainTextEdit):
         self._page: tuple | None = None  # the palette the kept places were coloured for
         self._shaped = _KeptShaping(self.document)  # the blocks painted lately keep their shaping
         self._marks = LongMarks()  # the selection's looks (long_marks.py)
+        # the ranges (Qt positions) repainted by a span change since the last paint: a
+        # mark over one of them (the span just made or removed) is repainted already
+        self._fresh: list[tuple[int, int]] = []
         self._setup(state)
         # Lines wrap at the width of the view, so there is nothing to scroll sideways; yet
         # QPlainTextEdit keeps the widest line it ever laid out (before the page margins
@@ -75,17 +78,23 @@ class LongReadingView(Reading, QPlainTextEdit):
             if places is not None:
                 places.forget(a - places.base, b - places.base)
         self._update_lines(a, b, first, last)
+        self._fresh.append((a, b))
 
-    def set_marks(self, marks: list[Mark]) -> None:
+    def set_marks(self, marks: list[Mark], repainted: list[tuple[int, int]] = ()) -> None:
         """Show the selection's looks (long_marks.py) instead of the ones shown: repaint
-        only where the marks that changed lie, on the lines shown."""
+        only where the marks that changed lie, on the lines shown, but inside the ranges
+        (Qt positions) ``repainted`` already (the selected span's old and new frame, whose
+        lines the frame repaints) or changed by an edit since the last paint."""
         changed = self._marks.replace(tuple(marks))
         if not changed:
             return
         document = self.document()
         # the find bar's matches may be hundreds: only those on screen are looked for
         top, bottom = self._shown_positions() if len(changed) > 8 else (0, math.inf)
+        fresh = [*self._fresh, *repainted]
         for m in changed:
+            if any(a <= m.a and m.b <= b for a, b in fresh):
+                continue
             if m.b >= top and m.a <= bottom:
                 self._update_lines(m.a, m.b, document.findBlock(m.a).blockNumber(),
                                    document.findBlock(m.b).blockNumber())
@@ -131,6 +140,7 @@ class LongReadingView(Reading, QPlainTextEdit):
     # -- painting ----------------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._fresh.clear()
         if self.state.document is not None and (len(self.state.spans) or self._marks.marks):
             page = theme.page_key()
             if page != self._page:  # another theme: other tints

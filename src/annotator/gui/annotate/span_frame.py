@@ -38,21 +38,24 @@ class SpanFrame(QObject):
         self._layers.add(FRAME, self._paint)
         self._kept: tuple | None = None  # the last rects found, and for what
 
-    def show(self, place: tuple[int, int] | None, color: str = "#888888") -> None:
+    def show(self, place: tuple[int, int] | None, color: str = "#888888") -> bool:
         """Frame ``place`` (None: no frame); only the lines of the old and the new frame
-        are repainted, not the page (an edit selects the span it makes)."""
+        are repainted, not the page (an edit selects the span it makes). True when they
+        were: all that lies inside the old and the new frame on screen is repainted (the
+        long view's selected marks need nothing more, long_marks.py)."""
         if place is None and self.place is None:
-            return
+            return False
         framed = frame_color(color)
         if place == self.place and framed == self.color:
-            return
+            return False
         port = self.view.viewport()
         old = self.rects() if port.isVisible() else []
         self.place, self.color = place, framed
         if not port.isVisible():
-            return
+            return False
         for rect in old + self.rects():
             port.update(rect.toAlignedRect().adjusted(-2, -2, 2, 2))
+        return True
 
     def _paint(self, painter, area) -> None:
         """The frame, over the text (a layer of the viewport's paint, over_text.py)."""
