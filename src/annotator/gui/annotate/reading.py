@@ -279,6 +279,10 @@ def own_stretches(selected: Span, covering: list[Span]) -> list[tuple[int, int]]
     span's own fill goes; elsewhere the nested spans keep their look. ``covering``: the
     spans overlapping ``selected``, itself included."""
     mine, found = _innermost(selected), []
+    if selected.start < selected.end and not any(
+        s.id != selected.id and _innermost(s) < mine for s in covering
+    ) and any(s.id == selected.id for s in covering):
+        return [(selected.start, selected.end)]  # nothing inside it (a new span, mostly)
     for a, b, spans in segments(covering, selected.start, selected.end):
         if any(s.id != selected.id and _innermost(s) < mine for s in spans):
             continue
