@@ -17,7 +17,9 @@ from ANNOTATOR_THEME and PAINT_CHECK_SIZE) and writes its steps' hashes to OUT.
 ``--sizes 300000`` runs the long view only; ``--every`` names every step that differs;
 ``--ignore REGEX`` names the steps it matches apart and does not fail on them (a change
 meant to alter how they look). With ``PAINT_CHECK_KEEP=FOLDER`` a ``--one`` run saves
-each step's pixels there as PNG, to look at the steps that differ.
+each step's pixels there as PNG, to look at the steps that differ; with
+``PAINT_CHECK_FRESH=1`` it also paints the whole viewport again after each step and names
+the steps whose pixels as painted bit by bit differ from it (a stale stretch left).
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ def run_sequence(out: Path, size: int) -> None:
     view, positions, state = window.article.text, window.state.positions, window.state
     screen = window.screen()
     keep = os.environ.get("PAINT_CHECK_KEEP")  # a folder: each step's pixels saved there
+    fresh, stale = bool(os.environ.get("PAINT_CHECK_FRESH")), []
     shots: list[str] = []
 
     def shot(what: str) -> None:
@@ -84,6 +87,12 @@ def run_sequence(out: Path, size: int) -> None:
         shots.append(f"{what}\t{hashlib.sha1(bytes(image.constBits())).hexdigest()[:16]}")
         if keep:  # to look at a step that differs
             image.save(str(Path(keep) / f"{len(shots):02d} {what}.png"))
+        if fresh:  # the whole viewport painted again: the same pixels, or a stale stretch
+            port.repaint()
+            again = screen.grabWindow(window.winId()).toImage().copy(
+                top.x(), top.y(), port.width(), port.height())
+            if again != image:
+                stale.append(what)
 
     def select_text(a: int, n: int) -> None:
         cursor = view.textCursor()
@@ -150,6 +159,9 @@ def run_sequence(out: Path, size: int) -> None:
     window.undo_stack.undo()
     shot("undo at the top")
     out.write_text("\n".join(shots) + "\n")
+    if fresh:
+        print(f"{len(stale)} of {len(shots)} steps differ from the viewport painted whole"
+              + "".join(f"\n  {what}" for what in stale))
 
 
 def compare(base: Path, *, sizes: tuple[int, ...] = SIZES, ignore: str = "",
