@@ -78,6 +78,8 @@ class LongReadingView(Reading, QPlainTextEdit):
             if places is not None:
                 places.forget(a - places.base, b - places.base)
         self._update_lines(a, b, first, last)
+        if len(self._fresh) > 32:  # no paint for a while (a hidden window): forgotten,
+            self._fresh.clear()  # which costs a mark a repaint of its own, nothing more
         self._fresh.append((a, b))
 
     def set_marks(self, marks: list[Mark], repainted: list[tuple[int, int]] = ()) -> None:
@@ -212,6 +214,7 @@ class LongReadingView(Reading, QPlainTextEdit):
         self._places.clear()
         self._looks.clear()
         self._marks.forget()
+        self._fresh.clear()
 
     def _look(self, inner: str, outer: str | None) -> tuple[QColor, QColor | None]:
         """The background and underline colours of a stretch with these labels."""
