@@ -42,6 +42,10 @@ class DocumentState(QObject):
         self.labels: dict[str, Label] = {}
         self.selected: str | None = None
         self.relations: list[Relation] = []
+        # span id -> its links, in the order of ``relations``; made at the first ask and
+        # kept in step with each change (None: to be made). A long article may hold 50,000
+        # links, and selecting a span (an edit selects the span it makes) asks for its own.
+        self._links_of: dict[str, list[Relation]] | None = None
         self.document_labels: list[DocumentLabel] = []
         self.provenance: dict[str, str] = {}  # item id -> "suggested by ..." (suggesting.py)
         self.suggestion_hint: Callable[[int], str] = lambda _offset: ""  # tooltip words
@@ -61,6 +65,7 @@ class DocumentState(QObject):
         self.document = document
         self.document_labels = list(document_labels)
         self.relations = list(relations)
+        self._links_of = None
         self.spans = spans if isinstance(spans, SpanSet) else SpanSet(spans)
         self.positions = QtPositionMap(document.text)
         self.selected = None
@@ -120,6 +125,9 @@ class DocumentState(QObject):
         row = len(self.relations)
         self.relation_about_to_be_added.emit(relation, row)
         self.relations.append(relation)
+        if self._links_of is not None:
+            for end in _ends(relation):
+                self._links_of.setdefault(end, []).append(relation)
         self.relation_added.emit(relation, row)
 
     def remove_relation(self, rel_id: str) -> None:
@@ -127,6 +135,13 @@ class DocumentState(QObject):
             if relation.id == rel_id:
                 self.relation_about_to_be_removed.emit(relation, row)
                 del self.relations[row]
+                if self._links_of is not None:
+                    for end in _ends(relation):
+                        kept = [r for r in self._links_of.get(end, ()) if r.id != rel_id]
+                        if kept:
+                            self._links_of[end] = kept
+                        else:
+                            self._links_of.pop(end, None)
                 self.relation_removed.emit(relation, row)
                 return
 
@@ -135,11 +150,24 @@ class DocumentState(QObject):
         for row, old in enumerate(self.relations):
             if old.id == relation.id:
                 self.relations[row] = relation
+                if self._links_of is not None:
+                    if _ends(old) != _ends(relation):  # (a retype keeps them)
+                        self._links_of = None  # made again when next asked
+                    else:
+                        for end in _ends(relation):
+                            self._links_of[end] = [relation if r.id == old.id else r
+                                                   for r in self._links_of[end]]
                 self.relation_changed.emit(old, relation, row)
                 return
 
     def relations_of(self, span_id: str) -> list[Relation]:
-        return [r for r in self.relations if span_id in (r.source, r.target)]
+        """The links with ``span_id`` as an end, in the order of :attr:`relations`."""
+        if self._links_of is None:
+            self._links_of = {}
+            for relation in self.relations:
+                for end in _ends(relation):
+                    self._links_of.setdefault(end, []).append(relation)
+        return list(self._links_of.get(span_id, ()))
 
     # -- document labels ---------------------------------------------------------------------
 
@@ -163,3 +191,10 @@ class DocumentState(QObject):
         if len(kept) != len(self.document_labels):
             self.document_labels = kept
             self.document_labels_changed.emit()
+
+
+def _ends(relation: Relation) -> tuple[str, ...]:
+    """The spans a link joins, each once (a link may join a span to itself)."""
+    if relation.source == relation.target:
+        return (relation.source,)
+    return (relation.source, relation.target)
