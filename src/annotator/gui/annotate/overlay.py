@@ -32,6 +32,7 @@ from annotator.gui.annotate.overlay_paint import OverlayPainting
 from annotator.gui.annotate.overlay_parts import (
     Sprites,
     Widths,
+    clear_chips,
     distance,
 )
 
@@ -62,6 +63,10 @@ class Scene:
     raw: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     shown: tuple[int, int] = (0, 0)
     above: set[str] = field(default_factory=set)
+    # each arc's chip's left before clear_chips moved it off the tags, and the right edge
+    # it was cleared within (overlay_arcs.py)
+    chips_laid: list[float | None] = field(default_factory=list)
+    right: float = 0.0
 
 
 class Overlay(OverlayPainting, ArcLaying, QWidget):
@@ -311,7 +316,12 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
             scene.raw[now.id] = (x + origin.x(), top, metrics.horizontalAdvance(
                 tag_text(now.label)) + 8 + (6 if now.note else 0))
             tops.add(top)
-        if tops and scene.arcs and self._arcs_near(scene, tops):
+        # an arc starts from its ends' tags and its chip keeps clear of every tag: near
+        # arcs, the long view lays the edit here only if no other tag moves and no chip
+        # (a long article's page may hold hundreds of links: laying them all again cost
+        # an edit ~2 ms); the short view makes its scene again (an article of usual size)
+        near = bool(tops and scene.arcs and self._arcs_near(scene, tops))
+        if near and not self._plain:
             return None
         kept, gone = [], {}
         for tag in scene.tags:
@@ -322,9 +332,19 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
         lined = Scene()
         self._lay_tags(lined, {i: p for i, p in scene.raw.items() if p[1] in tops},
                        self._tag_height())
+        if near and any(gone[tag.span.id].rect != tag.rect
+                        for tag in lined.tags if tag.span.id in gone):
+            return None  # a tag moved: an arc from it would too
         scene.tags = kept + lined.tags
         self._scene_key = fresh  # its arcs, and their paint plan, are as they were
         changed = [tag.rect for tag in gone.values()]
+        if near:
+            if self._chips_again(scene):
+                return None  # a chip moved: the scene is made again
+            # the lines are repainted whole (tags and arcs over them), as when the scene
+            # is made again: the same pixels as ever, for a fraction of the work
+            self._repaint_lines(spans)
+            return []
         for tag in lined.tags:  # a tag as it was (span, look and place) needs no paint
             was = gone.get(tag.span.id)
             if was is None or (was.rect, was.text, was.note) != (tag.rect, tag.text, tag.note):
@@ -332,6 +352,22 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
             elif was.rect in changed:
                 changed.remove(was.rect)
         return changed
+
+    def _chips_again(self, scene: Scene) -> list[QRectF]:
+        """Clear the chips off the scene's tags again, from where each sits on its arc
+        (as a new scene would); the places of those that moved, before and after."""
+        before = [QRectF(arc.chip) if arc.chip is not None else None for arc in scene.arcs]
+        for arc, left in zip(scene.arcs, scene.chips_laid, strict=True):
+            if arc.chip is not None:
+                arc.chip.moveLeft(left)
+        clear_chips(scene, scene.right)
+        moved = []
+        for arc, was in zip(scene.arcs, before, strict=True):
+            if was is not None and arc.chip != was:
+                moved += [was, QRectF(arc.chip)]
+        if moved:
+            self._plan = None  # the paint plan holds where the chips are
+        return moved
 
     def _arcs_near(self, scene: Scene, tops: set[float]) -> bool:
         """Does an arc or its chip come within a line's room of one of ``tops``?"""

@@ -80,6 +80,11 @@ class ArcLaying:
         for plan in plans:
             scene.arcs.append(self._arc(plan, row_levels, lane_levels, right + 5, lane_step,
                                         tag_h, metrics))
+        # where each chip sits on its arc before it is moved off the tags: an edit of an
+        # unlinked span moves them again from there, without laying the arcs (overlay.py)
+        scene.chips_laid = [arc.chip.left() if arc.chip is not None else None
+                            for arc in scene.arcs]
+        scene.right = right
         clear_chips(scene, right)
 
 
