@@ -5,6 +5,7 @@ the find bar's matches, at the right pixels, in both themes, and gone where they
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -288,3 +289,27 @@ def test_the_short_view_keeps_extra_selections_and_no_stale_one_with_find_open(
     assert [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in selected] == [
         window.state.positions.range_to_qt(obama, obama + 5)]
     window.close()
+
+
+@pytest.mark.usefixtures("themed")
+def test_a_repaint_of_the_frames_outer_rows_draws_the_frame(qtbot, tmp_path: Path) -> None:
+    """The selected span's frame is a rounded stroke two pixels wide around each line's
+    piece: its outer pixels lie outside the rectangle it is drawn on. A repaint of just those
+    rows (Qt's repaint of a text selection on the line next to it) drew the highlight there
+    and left the frame out, a stale row in the frame (bench/paint_check.py, PAINT_CHECK_FRESH
+    found two such steps)."""
+    db = tmp_path / "long.db"
+    _text, places = long_db(db)
+    window = make_window(qtbot, db)
+    view = window.article.long_text
+    reveal(window, places["quote"][0])
+    window.state.select("q0")
+    port = view.viewport()
+    port.repaint()
+    whole = painted(window)
+    rects = view.span_frame.rects()
+    assert rects
+    for rect in rects:
+        for row in (math.floor(rect.top()) - 1, math.ceil(rect.bottom())):  # outside the rect
+            port.repaint(QRect(0, row, port.width(), 1))
+            assert painted(window) == whole, f"row {row} of the frame around {rect}"

@@ -61,7 +61,9 @@ class SpanFrame(QObject):
         """The frame, over the text (a layer of the viewport's paint, over_text.py)."""
         if self.place is None:
             return
-        rects = [rect for rect in self.rects() if rect.intersects(QRectF(area))]
+        # (a rect is the stroke's middle: its pen, antialiased, reaches past it)
+        reach = QRectF(area).adjusted(-FRAME_WIDTH, -FRAME_WIDTH, FRAME_WIDTH, FRAME_WIDTH)
+        rects = [rect for rect in self.rects() if rect.intersects(reach)]
         if not rects:
             return
         painter = painter()
