@@ -70,23 +70,17 @@ class LongMarks:
         self.marks = ()
         self.forget()
 
-    def paint(self, painter: QPainter, places, number: int, low: float, high: float) -> None:
-        """The marks on the lines of block ``number`` between ``low`` and ``high`` (block
-        coordinates; the painter is translated to the block): all fills first, then the
-        underlines, as Qt draws the backgrounds of a line before its text's decorations."""
+    def paint(self, painter: QPainter, places, number: int, shown: range) -> None:
+        """The marks on the lines ``shown`` of block ``number`` (the painter is translated
+        to the block): all fills first, then the underlines, as Qt draws the backgrounds of
+        a line before its text's decorations."""
         marks = self._in_block.get(number)
         if marks is None:
             base, end = places.base, places.base + places.length
             marks = self._in_block[number] = [m for m in self.marks if m.a <= end and m.b > base]
         if not marks:
             return
-        drawn = []
-        for index in range(places.line_at(low), len(places.lines)):
-            y, height = places.lines[index]
-            if y > high:
-                break
-            if y + height >= low:
-                drawn.append(self._line(places, number, index, marks))
+        drawn = [self._line(places, number, index, marks) for index in shown]
         for fills, _lines in drawn:
             for rect, color in fills:
                 painter.fillRect(rect, color)

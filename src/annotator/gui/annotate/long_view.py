@@ -175,15 +175,12 @@ class LongReadingView(Reading, QPlainTextEdit):
         low, high = area.top() - top, area.bottom() - top  # the area, in block coordinates
         places, spans = self._places_of(block), self.state.spans
         painter.translate(left, top)
-        for index in range(places.line_at(low), len(places.lines)):
-            y, height = places.lines[index]
-            if y > high:
-                break
-            if y + height >= low:
-                for rect, color in places.line(index, spans, self._look):
-                    painter.fillRect(rect, color)
+        shown = places.lines_in(low, high)
+        for index in shown:
+            for rect, color in places.line(index, spans, self._look):
+                painter.fillRect(rect, color)
         if self._marks.marks:  # the selection's looks over the highlights, under the text
-            self._marks.paint(painter, places, block.blockNumber(), low, high)
+            self._marks.paint(painter, places, block.blockNumber(), shown)
         painter.translate(-left, -top)
 
     def _places_of(self, block) -> _BlockPlaces:
@@ -321,6 +318,13 @@ class _BlockPlaces:
         """The first line that reaches down to ``y`` (a paragraph may have thousands)."""
         return max(0, bisect_right(self._tops, y) - 1)
 
+    def lines_in(self, low: float, high: float) -> range:
+        """The lines that reach into ``[low, high]`` (block coordinates)."""
+        first = self.line_at(low)
+        if first < len(self.lines) and sum(self.lines[first]) < low:
+            first += 1  # (it ends above ``low``)
+        return range(first, bisect_right(self._tops, high, lo=first))
+
     def lines_between(self, a: int, b: int) -> range:
         """The lines that hold positions ``[a, b)`` of the block (the line of ``a``
         when the range is empty)."""
@@ -367,7 +371,7 @@ class _BlockPlaces:
         if found is not None:
             return found
         found = self._rects[index] = []
-        line_start, line_end = self._starts[index], self._starts[index + 1]
+        line_start, line_end = self.line_range(index)
         to_qt, from_qt = self._positions.to_qt, self._positions.from_qt
         start, end = from_qt(line_start), from_qt(line_end)
         pieces = []
@@ -377,13 +381,11 @@ class _BlockPlaces:
                 pieces.append((qa, qb, *look(*stretch_look(covering))))
         if not pieces:
             return found
-        layout = self._block.layout()
-        line = layout.lineAt(index)
         y, height = self.lines[index]
-        under_y = y + self._ascents[index] + self._underline
+        under_y = self.underline_y(index)
         xs: dict[int, float] = {}  # each bound's x, asked once (stretches share them)
         for qa, qb, background, under in pieces:
-            for x1, x2 in _line_stretches(layout, line, qa, qb, self._rtl, xs):
+            for x1, x2 in self.stretches(index, qa, qb, xs):
                 found.append((QRectF(x1, y, x2 - x1, height), background))
                 if under is not None:
                     found.append((QRectF(x1, under_y, x2 - x1, 1.0), under))
