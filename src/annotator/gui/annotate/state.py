@@ -42,9 +42,11 @@ class DocumentState(QObject):
         self.labels: dict[str, Label] = {}
         self.selected: str | None = None
         self.relations: list[Relation] = []
-        # span id -> its links, in the order of ``relations``; made at the first ask and
-        # kept in step with each change (None: to be made). A long article may hold 50,000
-        # links, and selecting a span (an edit selects the span it makes) asks for its own.
+        # span id -> its links, in the order of ``relations``; made at the first ask, kept
+        # in step as links are added (linking, then selecting, is the common step) and made
+        # again after a link is removed or changed (None: to be made). A long article may
+        # hold 50,000 links, and selecting a span (an edit selects the span it makes) asks
+        # for its own.
         self._links_of: dict[str, list[Relation]] | None = None
         self.document_labels: list[DocumentLabel] = []
         self.provenance: dict[str, str] = {}  # item id -> "suggested by ..." (suggesting.py)
@@ -135,13 +137,7 @@ class DocumentState(QObject):
             if relation.id == rel_id:
                 self.relation_about_to_be_removed.emit(relation, row)
                 del self.relations[row]
-                if self._links_of is not None:
-                    for end in _ends(relation):
-                        kept = [r for r in self._links_of.get(end, ()) if r.id != rel_id]
-                        if kept:
-                            self._links_of[end] = kept
-                        else:
-                            self._links_of.pop(end, None)
+                self._links_of = None
                 self.relation_removed.emit(relation, row)
                 return
 
@@ -150,13 +146,7 @@ class DocumentState(QObject):
         for row, old in enumerate(self.relations):
             if old.id == relation.id:
                 self.relations[row] = relation
-                if self._links_of is not None:
-                    if _ends(old) != _ends(relation):  # (a retype keeps them)
-                        self._links_of = None  # made again when next asked
-                    else:
-                        for end in _ends(relation):
-                            self._links_of[end] = [relation if r.id == old.id else r
-                                                   for r in self._links_of[end]]
+                self._links_of = None
                 self.relation_changed.emit(old, relation, row)
                 return
 
