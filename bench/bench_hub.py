@@ -68,16 +68,10 @@ def _run(cluster: Cluster, folder: Path, spans: int, clients: int, record) -> No
             local.extend(lo)
 
         floors()
-        started, cpu = time.perf_counter(), time.process_time()
-        report = sync(alice, _login(url, "alice"))
-        pushes.append(time.perf_counter() - started)
-        push_cpus.append(time.process_time() - cpu)
+        report = _timed(alice, _login(url, "alice"), pushes, push_cpus)
         assert report.pushed["span"] == spans, report
         floors()
-        started, cpu = time.perf_counter(), time.process_time()
-        report = sync(rita, _login(url, "rita"))
-        pulls.append(time.perf_counter() - started)
-        pull_cpus.append(time.process_time() - cpu)
+        report = _timed(rita, _login(url, "rita"), pulls, pull_cpus)
         assert report.pulled["span"] == spans, report
     floors()
     record(f"hub: push of {spans:,} spans (sync)", pushes, "<= 2 s", "s")
@@ -139,6 +133,16 @@ def _run(cluster: Cluster, folder: Path, spans: int, clients: int, record) -> No
     record(f"hub: {clients} members syncing at once, slowest", [slowest],
            f"({clients * per_client:,} spans in {total:.1f} s: "
            f"{clients * per_client / total:,.0f} spans/s)", "s")
+
+
+def _timed(db: Path, url: str, walls: list[float], cpus: list[float]):
+    """Sync ``db`` with ``url``; its seconds and the client's CPU seconds go to ``walls``
+    and ``cpus``; returns its report."""
+    started, cpu = time.perf_counter(), time.process_time()
+    report = sync(db, url)
+    walls.append(time.perf_counter() - started)
+    cpus.append(time.process_time() - cpu)
+    return report
 
 
 def _hub(cluster: Cluster, database: str, members: list[str]) -> str:

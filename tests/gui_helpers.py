@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextCursor
+from collections import Counter
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QImage, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -90,3 +92,22 @@ def press(window: MainWindow, key: Qt.Key) -> None:
 
 def selected_range(window: MainWindow) -> tuple[int, int] | None:
     return window.article.selection_range()
+
+
+def box(window: MainWindow, start: int, end: int) -> QRect:
+    """Where ``[start, end)`` (on one line) is drawn, in viewport coordinates."""
+    view, to_qt = window.article.text, window.state.positions.to_qt
+    a, b = QTextCursor(view.document()), QTextCursor(view.document())
+    a.setPosition(to_qt(start))
+    b.setPosition(to_qt(end))
+    left, right = view.cursorRect(a), view.cursorRect(b)
+    assert left.top() == right.top(), "on one line"
+    return QRect(left.x() + 1, left.top(), right.x() - left.x() - 2, left.height())
+
+
+def dominant(image: QImage, rect: QRect) -> str:
+    """The colour most of ``rect`` is painted in: the background, not the ink."""
+    found = Counter(image.pixelColor(x, y).name()
+                    for x in range(rect.left(), rect.right())
+                    for y in range(rect.top() + 3, rect.bottom() - 3))
+    return found.most_common(1)[0][0]

@@ -6,7 +6,6 @@ nests a span in one of its own label."""
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from annotator.gui.annotate.occurrences_dialog import OccurrencesDialog
 from annotator.gui.annotate.span_frame import frame_color
 from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
-from gui_helpers import click, drag_select, point_at, press, reveal
+from gui_helpers import box, click, dominant, drag_select, point_at, press, reveal
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -172,23 +171,6 @@ def themed(request, qapp, monkeypatch):
     qapp.setPalette(qapp.style().standardPalette())
 
 
-def box(window: MainWindow, start: int, end: int) -> QRect:
-    """Where ``[start, end)`` (on one line) is drawn, in viewport coordinates."""
-    view, to_qt = window.article.text, window.state.positions.to_qt
-    a, b = QTextCursor(view.document()), QTextCursor(view.document())
-    a.setPosition(to_qt(start))
-    b.setPosition(to_qt(end))
-    left, right = view.cursorRect(a), view.cursorRect(b)
-    assert left.top() == right.top(), "on one line"
-    return QRect(left.x() + 1, left.top(), right.x() - left.x() - 2, left.height())
-
-
-def dominant(image: QImage, rect: QRect) -> str:
-    """The colour most of ``rect`` is painted in: the background, not the ink."""
-    found = Counter(image.pixelColor(x, y).name()
-                    for x in range(rect.left(), rect.right())
-                    for y in range(rect.top() + 3, rect.bottom() - 3))
-    return found.most_common(1)[0][0]
 
 
 def near(a: QColor, b: QColor, within: int = 40) -> bool:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections import Counter
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QImage, QTextCursor
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -23,7 +22,7 @@ from annotator.gui.annotate.article_view import LONG_ARTICLE
 from annotator.gui.annotate.search_results import hit_color
 from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
-from gui_helpers import click, drag_select, press, reveal
+from gui_helpers import box, click, dominant, drag_select, press, reveal
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 PARA = ("Sergei Lavrov said at length: \"This concept of exclusivity, which President Obama "
@@ -90,23 +89,6 @@ def painted(window: MainWindow) -> QImage:
     return image.copy(top.x(), top.y(), port.width(), port.height())
 
 
-def box(window: MainWindow, start: int, end: int) -> QRect:
-    """Where ``[start, end)`` (on one line) is drawn, in viewport coordinates."""
-    view, to_qt = window.article.text, window.state.positions.to_qt
-    a, b = QTextCursor(view.document()), QTextCursor(view.document())
-    a.setPosition(to_qt(start))
-    b.setPosition(to_qt(end))
-    left, right = view.cursorRect(a), view.cursorRect(b)
-    assert left.top() == right.top(), "on one line"
-    return QRect(left.x() + 1, left.top(), right.x() - left.x() - 2, left.height())
-
-
-def dominant(image: QImage, rect: QRect) -> str:
-    """The colour most of ``rect`` is painted in: the background, not the ink."""
-    found = Counter(image.pixelColor(x, y).name()
-                    for x in range(rect.left(), rect.right())
-                    for y in range(rect.top() + 3, rect.bottom() - 3))
-    return found.most_common(1)[0][0]
 
 
 def underline_share(image: QImage, rect: QRect, ink: QColor) -> float:
