@@ -38,6 +38,8 @@ import orjson
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from edit_floor import edit_floor  # noqa: E402
+
 import annotator  # noqa: E402
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan  # noqa: E402
 from annotator.core.offsets import normalize_newlines  # noqa: E402
@@ -159,6 +161,7 @@ def bench_article(folder: Path, size: int, count: int, runs: int) -> None:
     bare = _article_db(folder, "bare.db", text, [])
     opens, jumps, pages, adds, removes = [], [], [], [], []
     early_adds, early_removes, checks = [], [], []
+    floor_adds, floor_removes, add_ratios, remove_ratios = [], [], [], []
     for _ in range(runs):
         t = time.perf_counter()
         app, window = _open_window(db)
@@ -186,8 +189,23 @@ def bench_article(folder: Path, size: int, count: int, runs: int) -> None:
             app.processEvents()
             time.sleep(0.005)
         checks.append(time.perf_counter() - opened)
-        _edit_pairs(app, window, shown, rng, 20, adds, removes)
+        run_adds, run_removes, run_floor_adds, run_floor_removes = [], [], [], []
+        drawn = rng.getstate()  # the floor edits the same places
+        _edit_pairs(app, window, shown, rng, 20, run_adds, run_removes)
+        positions = window.state.positions
         window.close()
+        again = random.Random()
+        again.setstate(drawn)
+        places = [positions.to_qt(shown + again.randrange(0, 1500)) for _ in range(20)]
+        edit_floor(app, positions.display_text(), folder, first, places, run_floor_adds,
+                   run_floor_removes)
+        for mine, floor, ratios in ((run_adds, run_floor_adds, add_ratios),
+                                    (run_removes, run_floor_removes, remove_ratios)):
+            ratios.append(statistics.median(mine) / statistics.median(floor))
+        adds += run_adds
+        removes += run_removes
+        floor_adds += run_floor_adds
+        floor_removes += run_floor_removes
     with_spans = [_memory_of(db) for _ in range(runs)]
     bare_text = [_memory_of(bare) for _ in range(runs)]
     memory = statistics.median(with_spans) - statistics.median(bare_text)
@@ -195,6 +213,14 @@ def bench_article(folder: Path, size: int, count: int, runs: int) -> None:
     record(f"open to first paint ({label})", opens, "<= 1 s", "s")
     record("add one span (change + paint)", adds, "median <= 2 ms, worst <= 16 ms")
     record("remove one span (change + paint)", removes, "median <= 2 ms, worst <= 16 ms")
+    record("  floor: one row committed, one Qt highlight shown: add", floor_adds, "(no target)")
+    record("  floor: the same, taken away: remove", floor_removes, "(no target)")
+    for what, ratios in (("add", add_ratios), ("remove", remove_ratios)):
+        RESULTS[f"{what} in floors, run by run"] = {
+            "median": round(statistics.median(ratios), 2), "worst": round(max(ratios), 2),
+            "runs": [round(r, 2) for r in ratios], "unit": "x"}
+        print(f"{'  ' + what + ' in floors, run by run':<58} median "
+              f"{statistics.median(ratios):9.2f} x  worst {max(ratios):9.2f} x   (no target)")
     record("  the same, during the open-time background check: add", early_adds, "(no target)")
     record("  the same, during the open-time background check: remove", early_removes,
            "(no target)")
