@@ -80,6 +80,7 @@ class ArticleView(QWidget):
         self._plain = QTextCharFormat()  # merged over a stretch to clear its highlights
         self._extra_formats: dict[tuple, QTextCharFormat] = {}  # the selection's looks (_extra)
         self._hits_marked: tuple[list | None, list[Mark]] = (None, [])  # (_hit_marks)
+        self._partners: set[str] = set()  # the spans linked to the selected one (_draw_selection)
         self._plain.setBackground(Qt.GlobalColor.transparent)
         self._plain.setUnderlineStyle(QTextCharFormat.UnderlineStyle.NoUnderline)
         self.title = QLabel(objectName="articleTitle", wordWrap=True)
@@ -130,6 +131,11 @@ class ArticleView(QWidget):
         self.state.span_added.connect(lambda span, _row: self._render(span.start, span.end))
         self.state.span_removed.connect(lambda span, _row: self._render(span.start, span.end))
         self.state.span_changed.connect(lambda _old, new, _row: self._render(new.start, new.end))
+        # a span linked to the selected one that a sync moves (removed, then added where it
+        # is now): its dashed underline follows it
+        for signal in (self.state.span_added, self.state.span_removed):
+            signal.connect(lambda span, _row: self._partner_edited(span.id))
+        self.state.span_changed.connect(lambda _old, new, _row: self._partner_edited(new.id))
         self.state.selection_changed.connect(self._on_state_selection_changed)
         self.state.labels_changed.connect(self._render_all)
         self.state.document_changed.connect(self._show_note)
@@ -359,12 +365,14 @@ class ArticleView(QWidget):
         linking) with a dotted one."""
         span = self.state.selected_span()
         marked: list[tuple[Span, dict]] = []  # each mark's span and how it looks
+        self._partners = set()
         if span is not None:
             covering = self.state.spans.overlapping(span.start, span.end)
             marked += [(span, {"selected": True, "part": part})
                        for part in own_stretches(span, covering)]
             for relation in self.state.relations_of(span.id):
                 other = relation.target if relation.source == span.id else relation.source
+                self._partners.add(other)  # (shown or not: it may come back elsewhere)
                 if other in self.state.spans:
                     marked.append((self.state.spans.get(other), {"link": relation.label}))
         if self.link_candidate is not None:
@@ -383,6 +391,10 @@ class ArticleView(QWidget):
             selections = list(self.find_panel.hit_selections())  # (its list is kept: a copy)
             selections += [self._extra(s, **how) for s, how in marked]
             self.text.setExtraSelections(selections)
+
+    def _partner_edited(self, span_id: str) -> None:
+        if span_id in self._partners:
+            self._draw_selection()
 
     def _extra(
         self, span: Span, *, selected: bool = False, link: str = "", candidate: bool = False,
