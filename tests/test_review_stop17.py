@@ -1,24 +1,28 @@
 """Review of the long view's own marks and the links index (c0b2ca3..a0c7202).
 
-Found while reviewing, older than those commits (the short view's extra selections did the
-same): a span linked to the selected one that a sync moves keeps its dashed underline where
-it was, and none where it is now, until the selection changes."""
+Found while reviewing, both older than those commits (the short view's extra selections did
+the same): a span linked to the selected one that a sync moves kept its dashed underline
+where it was, and none where it is now, until the selection changed; the find bar's matches
+kept the old theme's colour after the system's theme changed."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingSpan, Relation
 from annotator.core.offsets import normalize_newlines
 from annotator.gui import theme
 from annotator.gui.annotate.article_view import LONG_ARTICLE
+from annotator.gui.annotate.search_results import hit_color
 from annotator.gui.annotate.team_refresh import refresh_open_article
 from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
-from gui_helpers import box, click, reveal
+from gui_helpers import box, click, dominant, reveal
 from test_gui_long_marks import PARA, painted, underline_share
 
 
@@ -42,6 +46,17 @@ def _linked_db(path: Path, long: bool) -> tuple[str, tuple[int, int], int]:
     return text, (lavrov, lavrov + 13), text.index("concept", q)
 
 
+def _window(qtbot, path: Path) -> MainWindow:
+    window = MainWindow(store=Store.open(path), annotator="alice")
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    window.activateWindow()  # (its keys reach it)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    assert window.state.document is not None
+    return window
+
+
 @pytest.mark.parametrize("long", [True, False], ids=["long view", "short view"])
 def test_a_synced_move_of_a_linked_span_moves_its_dashed_underline(
     qtbot, tmp_path: Path, long: bool
@@ -51,11 +66,7 @@ def test_a_synced_move_of_a_linked_span_moves_its_dashed_underline(
     actor to "Lavrov": the underline must follow it, not stay under "Sergei Lavrov"."""
     path = tmp_path / "linked.db"
     text, (start, end), in_quote = _linked_db(path, long)
-    window = MainWindow(store=Store.open(path), annotator="alice")
-    qtbot.addWidget(window)
-    window.resize(1200, 800)
-    window.show()
-    qtbot.waitUntil(lambda: window.state.document is not None)
+    window = _window(qtbot, path)
     assert (window.article.text is window.article.long_text) == long
     click(window, in_quote + 2)
     assert window.state.selected == "q"
@@ -77,3 +88,36 @@ def test_a_synced_move_of_a_linked_span_moves_its_dashed_underline(
     assert underline_share(image, box(window, start + 7, end), ink) > 0.4  # under "Lavrov"
     assert underline_share(image, box(window, start, start + 6), ink) == 0  # not "Sergei"
     window.close()
+
+
+@pytest.mark.parametrize("long", [True, False], ids=["long view", "short view"])
+def test_the_find_bars_matches_take_the_new_themes_colour(
+    qtbot, qapp, tmp_path: Path, monkeypatch, long: bool
+) -> None:
+    """With the find bar open, the system turns dark (or light): the matches must be
+    painted in the new theme's match colour, as the spans' tints are, not in the old one's
+    (older than the long view's own marks: the find bar kept its matches' looks for as long
+    as the text searched for stayed the same)."""
+    monkeypatch.setenv("ANNOTATOR_THEME", "light")
+    theme.apply(qapp)
+    path = tmp_path / "linked.db"
+    text, _actor, _in_quote = _linked_db(path, long)
+    window = _window(qtbot, path)
+    try:
+        QTest.keyClick(window.article.text, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClicks(window.article.find_bar, "NATO")
+        QApplication.processEvents()
+        nato = text.index("NATO")
+        reveal(window, nato)
+        light = hit_color().name()
+        assert dominant(painted(window), box(window, nato, nato + 4)) == light
+        monkeypatch.setenv("ANNOTATOR_THEME", "dark")
+        window._on_color_scheme_changed()  # as Qt's colorSchemeChanged calls it
+        QApplication.processEvents()
+        assert theme.is_dark() and hit_color().name() != light
+        reveal(window, nato)
+        assert dominant(painted(window), box(window, nato, nato + 4)) == hit_color().name()
+        assert window.article.find_open() and window.article.find_bar.text() == "NATO"
+    finally:
+        window.close()
+        qapp.setPalette(qapp.style().standardPalette())
