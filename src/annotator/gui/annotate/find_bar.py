@@ -55,7 +55,8 @@ class FindBar(QWidget):
             row.addWidget(widget)
         row.setStretch(0, 1)
         self._finder: Finder | None = None
-        self._hits: tuple[Finder, list] | None = None  # the highlighted matches of a finder
+        # the highlighted matches of a finder, in the colour of a page (another theme: others)
+        self._hits: tuple[Finder, tuple, list] | None = None
         self._recount = QTimer(self, singleShot=True, interval=120)  # after typing pauses
         self._recount.timeout.connect(self._show_count)
         self.field.textChanged.connect(self._changed)
@@ -113,8 +114,9 @@ class FindBar(QWidget):
         view = self.view()
         if view.document().characterCount() - 1 != self.state.positions.qt_length:
             return []  # the new article's text is not in the view yet
-        if self._hits is not None and self._hits[0] is finder:  # the span marks redraw often
-            return self._hits[1]
+        page = theme.page_key()
+        if self._hits is not None and self._hits[0] is finder and self._hits[1] == page:
+            return self._hits[2]  # (the span marks redraw often)
         color, to_qt = hit_color(), self.state.positions.range_to_qt
         out, position = [], 0
         while len(out) < HIGHLIGHT_LIMIT:
@@ -130,7 +132,7 @@ class FindBar(QWidget):
             selection.format.setBackground(color)
             out.append(selection)
             position = max(found[1], found[0] + 1)
-        self._hits = (finder, out)
+        self._hits = (finder, page, out)
         return out
 
     def find_next(self, *, backward: bool) -> bool:
