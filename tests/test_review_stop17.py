@@ -3,7 +3,8 @@
 Found while reviewing, both older than those commits (the short view's extra selections did
 the same): a span linked to the selected one that a sync moves kept its dashed underline
 where it was, and none where it is now, until the selection changed; the find bar's matches
-kept the old theme's colour after the system's theme changed."""
+kept the old theme's colour after the system's theme changed; with the find bar open, the
+next article of the same length showed no match in the short view."""
 
 from __future__ import annotations
 
@@ -121,3 +122,38 @@ def test_the_find_bars_matches_take_the_new_themes_colour(
     finally:
         window.close()
         qapp.setPalette(qapp.style().standardPalette())
+
+
+@pytest.mark.parametrize("long", [True, False], ids=["long view", "short view"])
+def test_the_find_bars_matches_stay_on_another_article_of_the_same_length(
+    qtbot, tmp_path: Path, long: bool
+) -> None:
+    """Two articles of the same length (the same story from two sources): with the find bar
+    open, the next one opened must show its matches too. They were looked for while the view
+    still held the article before (its length was the new one's, so the bar took it for the
+    new one), and went with that text when the new one came in: none was shown, in the
+    short view (older than the long view's own marks, which keep their places)."""
+    copies = LONG_ARTICLE // len(PARA) + 50 if long else 6
+    text, _ = normalize_newlines(PARA * copies)
+    path = tmp_path / "twins.db"
+    with Store.open(path) as store:
+        store.import_documents([IncomingDocument(text, f"source {n}", DocumentMeta(title=f"t{n}"),
+                                                 "t") for n in (1, 2)], annotator="alice")
+    window = _window(qtbot, path)
+    assert (window.article.text is window.article.long_text) == long
+    try:
+        QTest.keyClick(window.article.text, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClicks(window.article.find_bar, "NATO")
+        QApplication.processEvents()
+        nato = text.index("NATO", len(PARA) * 2)
+        reveal(window, nato)
+        assert dominant(painted(window), box(window, nato, nato + 4)) == hit_color().name()
+        first = window.state.document.id
+        for doc_id in [d for d in window.store.document_ids() if d != first] + [first]:
+            window.open_document(doc_id)
+            qtbot.wait(20)
+            assert window.state.document.id == doc_id and window.article.find_open()
+            reveal(window, nato)
+            assert dominant(painted(window), box(window, nato, nato + 4)) == hit_color().name()
+    finally:
+        window.close()
