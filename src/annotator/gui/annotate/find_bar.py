@@ -173,8 +173,12 @@ class FindBar(QWidget):
             self.view().setFocus()  # the match is the selection: label keys label it
 
     def _on_document_opened(self) -> None:
-        self._changed()
-        # the article view fills in the new text after this: its matches are drawn then
+        # Not drawn now: the view still holds the article before, and one of the same
+        # length would pass for the new one (its matches' places went with its text). The
+        # article view fills in the new text after this and draws the matches then.
+        self._finder = None
+        if self.isVisible():
+            self._recount.start()
         QTimer.singleShot(0, self, self.hits_changed.emit)
 
     def _changed(self, *_args) -> None:
