@@ -1,0 +1,46 @@
+"""Start-up pays only for what it uses: the suggesters' rules (large patterns, compiled when
+their modules are imported, 0.2 s of a start that must stay under 0.5 s) are loaded when
+the first article is suggested for, not by the window or any command's start."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+RULES = ("annotator.suggest.run", "annotator.suggest.speakers", "annotator.suggest.claims",
+         "annotator.suggest.actors", "annotator.suggest.quotes")
+
+
+def _loaded_after(code: str) -> list[str]:
+    script = (
+        "import sys\n"
+        f"{code}\n"
+        f"print(sorted(m for m in sys.modules if m in {RULES!r}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, env={**__import__("os").environ,
+                                            "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    return eval(done.stdout.strip().splitlines()[-1])  # a list of names printed by repr
+
+
+def test_the_window_and_the_command_line_start_without_the_suggesters_rules() -> None:
+    assert _loaded_after(
+        "from annotator.cli import main\n"
+        "import annotator.gui.app, annotator.gui.annotate.window, annotator.suggest_runs\n"
+        "try:\n"
+        "    main(['--version'])\n"
+        "except SystemExit:\n"
+        "    pass"
+    ) == []
+
+
+def test_the_rules_load_when_an_article_is_first_suggested_for() -> None:
+    loaded = _loaded_after(
+        "from annotator.suggest import suggest_document\n"
+        "text = '“We will not go back,” said Sergei Lavrov, the foreign minister.'\n"
+        "found = suggest_document(text, [], [])\n"
+        "quotes = [s for run in found for s in run.spans if s.label == 'quote']\n"
+        "assert [text[s.start:s.end] for s in quotes] == ['We will not go back'], quotes"
+    )
+    assert set(loaded) == set(RULES)
