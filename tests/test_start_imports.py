@@ -35,6 +35,22 @@ def test_the_window_and_the_command_line_start_without_the_suggesters_rules() ->
     ) == []
 
 
+def test_the_window_starts_without_the_hub_leads_commands_and_the_importers() -> None:
+    """Team ▸ Progress (its dialogs, the lead's commands, the importers behind hub add)
+    is loaded when it is opened, not at every start of the window."""
+    script = (
+        "import sys\n"
+        "import annotator.gui.app, annotator.gui.annotate.window\n"
+        "print(sorted(m for m in sys.modules if m in ('annotator.sync.lead', "
+        "'annotator.formats.importing', 'annotator.gui.team.progress')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, env={**__import__("os").environ,
+                                            "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_the_rules_load_when_an_article_is_first_suggested_for() -> None:
     loaded = _loaded_after(
         "from annotator.suggest import suggest_document\n"

@@ -4,12 +4,15 @@ and what it needs from it: the hub's address, and opening an article in Compare 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow
 
 from annotator.gui.about import menu_before_help
-from annotator.gui.team.progress import ProgressDialog
+
+if TYPE_CHECKING:
+    from annotator.gui.team.progress import ProgressDialog
 
 
 def install(window: QMainWindow) -> None:
@@ -45,6 +48,10 @@ def show_progress(window: QMainWindow) -> ProgressDialog | None:
     if not url:
         window.statusBar().showMessage("Team progress needs the hub's address.", 5000)
         return None
+    # (loaded here: its dialogs, the hub's lead commands and the importers behind them are
+    # not what every start of the window needs)
+    from annotator.gui.team.progress import ProgressDialog
+
     dialog = window.team_progress
     if dialog is None or dialog.url != url:
         dialog = ProgressDialog(url, open_review=lambda doc: open_in_compare(window, doc),
