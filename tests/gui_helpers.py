@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QTextCursor
@@ -10,6 +11,21 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from annotator.gui.annotate.window import MainWindow
+from annotator.store import Store
+
+
+def shown_window(qtbot, path: Path, *, annotator: str = "alice",
+                 size: tuple[int, int] | None = None) -> MainWindow:
+    """The window on the database at ``path``, shown (at ``size``, if given) and active,
+    as a user finds it: keys go to it."""
+    window = MainWindow(store=Store.open(path), annotator=annotator)
+    qtbot.addWidget(window)
+    if size is not None:
+        window.resize(*size)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window
 
 
 def point_at(window: MainWindow, offset: int, *, after: bool = False) -> QPoint:
@@ -111,3 +127,24 @@ def dominant(image: QImage, rect: QRect) -> str:
                     for x in range(rect.left(), rect.right())
                     for y in range(rect.top() + 3, rect.bottom() - 3))
     return found.most_common(1)[0][0]
+
+
+def mark(window: MainWindow, needle: str, key: Qt.Key) -> None:
+    """Drag over the first ``needle`` of the article and press a label's ``key``."""
+    start = window.state.document.text.index(needle)
+    drag_select(window, start, start + len(needle))
+    QTest.keyClick(window.article.text, key)
+    QApplication.processEvents()
+
+
+def link_quote_to_actor(window: MainWindow):
+    """Link the article's one quote to its one actor (select the quote, start linking,
+    pick the actor) and return them, the link checked in the window's state."""
+    quote = next(s for s in window.state.spans if s.label == "quote")
+    actor = next(s for s in window.state.spans if s.label == "actor")
+    window.state.select(quote.id)
+    window.annotating.start_linking()
+    window.annotating.link_to(actor)
+    QApplication.processEvents()
+    assert [(r.source, r.target) for r in window.state.relations] == [(quote.id, actor.id)]
+    return quote, actor

@@ -17,7 +17,7 @@ from annotator.gui import app as gui_app
 from annotator.gui.annotate.window import MainWindow
 from annotator.gui.models import DocumentTableModel, SpanTableModel
 from annotator.store import Store, StoreError
-from gui_helpers import click, drag_select, key_select, press, selected_range
+from gui_helpers import click, drag_select, key_select, press, selected_range, shown_window
 
 CLAIM = (
     "Moscow has long said it will regard NATO membership for Ukraine as a national security threat."
@@ -41,12 +41,7 @@ def db_spans(path: Path) -> list[tuple]:
 
 
 def make_window(qtbot, path: Path, annotator: str = "alice") -> MainWindow:
-    window = MainWindow(store=Store.open(path), annotator=annotator)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
+    return shown_window(qtbot, path, annotator=annotator)
 
 
 @pytest.fixture

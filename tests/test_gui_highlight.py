@@ -22,7 +22,16 @@ from annotator.gui.annotate.occurrences_dialog import OccurrencesDialog
 from annotator.gui.annotate.span_frame import frame_color
 from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
-from gui_helpers import box, click, dominant, drag_select, point_at, press, reveal
+from gui_helpers import (
+    box,
+    click,
+    dominant,
+    drag_select,
+    point_at,
+    press,
+    reveal,
+    shown_window,
+)
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -40,13 +49,7 @@ def db_spans(path: Path) -> list[tuple]:
 
 
 def make_window(qtbot, path: Path) -> MainWindow:
-    window = MainWindow(store=Store.open(path), annotator="alice")
-    qtbot.addWidget(window)
-    window.resize(1200, 800)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
+    return shown_window(qtbot, path, size=(1200, 800))
 
 
 def nth(text: str, needle: str, n: int = 0) -> int:

@@ -22,6 +22,7 @@ from annotator.core.model import DocumentMeta, IncomingDocument
 from annotator.gui.annotate.article_view import LONG_ARTICLE
 from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
+from gui_helpers import shown_window
 from links_sample import LINKS, annotate_sample
 
 
@@ -34,13 +35,7 @@ def db_links(path: Path) -> list[tuple[str, str, str, str]]:
 
 
 def make_window(qtbot, path: Path, *, height: int = 860) -> MainWindow:
-    window = MainWindow(store=Store.open(path), annotator="tester")
-    qtbot.addWidget(window)
-    window.resize(1320, height)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
+    return shown_window(qtbot, path, annotator="tester", size=(1320, height))
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from annotator.gui.annotate.article_view import LONG_ARTICLE
 from annotator.gui.annotate.search_results import hit_color
 from annotator.gui.annotate.window import MainWindow
 from annotator.store import Store
-from gui_helpers import box, click, dominant, drag_select, press, reveal
+from gui_helpers import box, click, dominant, drag_select, press, reveal, shown_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 PARA = ("Sergei Lavrov said at length: \"This concept of exclusivity, which President Obama "
@@ -60,12 +60,7 @@ def long_db(path: Path, documents: int = 1) -> tuple[str, dict[str, tuple[int, i
 
 
 def make_window(qtbot, path: Path) -> MainWindow:
-    window = MainWindow(store=Store.open(path), annotator="alice")
-    qtbot.addWidget(window)
-    window.resize(1200, 800)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window = shown_window(qtbot, path, size=(1200, 800))
     assert window.article.text is window.article.long_text
     return window
 

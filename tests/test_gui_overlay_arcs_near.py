@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from gui_helpers import drag_select
+from gui_helpers import link_quote_to_actor, mark
 from test_gui_links_drawn import make_window
 from test_gui_overlay_edits import article, drawn, fresh
 
@@ -21,29 +21,15 @@ def _arcs(overlay) -> list[tuple]:
             for a in overlay.scene().arcs]
 
 
-def _mark(window, needle: str, key) -> None:
-    text = window.state.document.text
-    start = text.index(needle)
-    drag_select(window, start, start + len(needle))
-    QTest.keyClick(window.article.text, key)
-    QApplication.processEvents()
-
-
 def test_an_edit_near_an_arc_keeps_the_arcs_and_the_scene_a_rebuild_makes(
     qtbot, tmp_path
 ) -> None:
     window = make_window(qtbot, article(tmp_path, True))
     assert window.article.text is window.article.long_text
     overlay = window.article.text.overlay
-    _mark(window, "Sergei Lavrov", Qt.Key.Key_3)
-    _mark(window, "“talks”", Qt.Key.Key_2)
-    quote = next(s for s in window.state.spans if s.label == "quote")
-    actor = next(s for s in window.state.spans if s.label == "actor")
-    window.state.select(quote.id)
-    window.annotating.start_linking()
-    window.annotating.link_to(actor)
-    QApplication.processEvents()
-    assert [(r.source, r.target) for r in window.state.relations] == [(quote.id, actor.id)]
+    mark(window, "Sergei Lavrov", Qt.Key.Key_3)
+    mark(window, "“talks”", Qt.Key.Key_2)
+    _quote, actor = link_quote_to_actor(window)
     assert overlay.scene().arcs
     builds, cleared = [], []
     real_build, real_chips = overlay._build, overlay._chips_again
@@ -56,7 +42,7 @@ def test_an_edit_near_an_arc_keeps_the_arcs_and_the_scene_a_rebuild_makes(
         overlay.scene()
         builds.clear()
         arcs = _arcs(overlay)
-        _mark(window, needle, key)
+        mark(window, needle, key)
         kept, kept_arcs = drawn(overlay.scene()), _arcs(overlay)
         assert not builds, f"marking {needle!r} laid the page's arcs again"
         assert kept_arcs == arcs
@@ -67,7 +53,7 @@ def test_an_edit_near_an_arc_keeps_the_arcs_and_the_scene_a_rebuild_makes(
     # a span just before the actor's tag pushes it (and the arc from it) to the right
     overlay.scene()
     before = _arcs(overlay)
-    _mark(window, "Minister", Qt.Key.Key_1)
+    mark(window, "Minister", Qt.Key.Key_1)
     kept, kept_arcs = drawn(overlay.scene()), _arcs(overlay)
     assert kept == fresh(overlay) and kept_arcs == _arcs(overlay)
     if kept_arcs != before:  # the arc moved with its tag: the page was laid again

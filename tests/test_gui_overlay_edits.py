@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from annotator.core.model import DocumentMeta, IncomingDocument
 from annotator.gui.annotate.article_view import LONG_ARTICLE
 from annotator.store import Store
-from gui_helpers import drag_select
+from gui_helpers import drag_select, link_quote_to_actor, mark
 from test_gui_links_drawn import make_window
 
 PARA = ("Foreign Minister Sergei Lavrov said: “We will not — ever — offer it 😀.” "
@@ -101,17 +101,8 @@ def test_an_edit_on_a_line_with_an_arc_lays_the_page_again(qtbot, tmp_path) -> N
     overlay = window.article.text.overlay
     text = window.state.document.text
     for needle, key in (("Sergei Lavrov", Qt.Key.Key_3), ("“talks”", Qt.Key.Key_2)):
-        start = text.index(needle)
-        drag_select(window, start, start + len(needle))
-        QTest.keyClick(window.article.text, key)
-        QApplication.processEvents()
-    quote = next(s for s in window.state.spans if s.label == "quote")
-    actor = next(s for s in window.state.spans if s.label == "actor")
-    window.state.select(quote.id)
-    window.annotating.start_linking()
-    window.annotating.link_to(actor)
-    QApplication.processEvents()
-    assert [(r.source, r.target) for r in window.state.relations] == [(quote.id, actor.id)]
+        mark(window, needle, key)
+    link_quote_to_actor(window)
     assert overlay.scene().arcs
     start = text.index("Foreign")
     drag_select(window, start, start + len("Foreign"))

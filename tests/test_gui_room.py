@@ -21,7 +21,7 @@ from annotator.gui.annotate.state import DocumentState
 from annotator.gui.annotate.window import MainWindow
 from annotator.gui.models import SpanTableModel
 from annotator.store import Store
-from gui_helpers import click, drag_select, press
+from gui_helpers import click, drag_select, press, shown_window
 
 CLAIM = (
     "Moscow has long said it will regard NATO membership for Ukraine as a national security threat."
@@ -30,12 +30,7 @@ ACTOR = "Sergei Lavrov"
 
 
 def make_window(qtbot, path: Path, annotator: str = "alice") -> MainWindow:
-    window = MainWindow(store=Store.open(path), annotator=annotator)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
+    return shown_window(qtbot, path, annotator=annotator)
 
 
 def db_spans(path: Path) -> list[tuple]:

@@ -6,22 +6,8 @@ from __future__ import annotations
 import random
 
 from annotator.core.model import Span
-from annotator.core.spanset import segments
-from annotator.gui.annotate.reading import _innermost, own_stretches
-
-
-def swept(selected: Span, covering: list[Span]) -> list[tuple[int, int]]:
-    """The stretches found by cutting at every boundary (the one way, before the quick
-    answer was added)."""
-    mine, found = _innermost(selected), []
-    for a, b, spans in segments(covering, selected.start, selected.end):
-        if any(s.id != selected.id and _innermost(s) < mine for s in spans):
-            continue
-        if found and found[-1][1] == a:
-            found[-1] = (found[-1][0], b)
-        else:
-            found.append((a, b))
-    return found
+from annotator.gui.annotate.reading import own_stretches
+from annotator.gui.annotate.reading import swept_stretches as swept
 
 
 def span(n: int, a: int, b: int) -> Span:

@@ -278,11 +278,17 @@ def own_stretches(selected: Span, covering: list[Span]) -> list[tuple[int, int]]
     :func:`stretch_look`) covers the text, joined where they touch: there the selected
     span's own fill goes; elsewhere the nested spans keep their look. ``covering``: the
     spans overlapping ``selected``, itself included."""
-    mine, found = _innermost(selected), []
+    mine = _innermost(selected)
     if selected.start < selected.end and not any(
         s.id != selected.id and _innermost(s) < mine for s in covering
     ) and any(s.id == selected.id for s in covering):
         return [(selected.start, selected.end)]  # nothing inside it (a new span, mostly)
+    return swept_stretches(selected, covering)
+
+
+def swept_stretches(selected: Span, covering: list[Span]) -> list[tuple[int, int]]:
+    """:func:`own_stretches` the long way, cut at every boundary of ``covering``."""
+    mine, found = _innermost(selected), []
     for a, b, spans in segments(covering, selected.start, selected.end):
         if any(s.id != selected.id and _innermost(s) < mine for s in spans):
             continue
