@@ -30,6 +30,17 @@ def no_modal_message_box(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QMessageBox, "exec", unexpected)
 
 
+@pytest.fixture(params=["light", "dark"])
+def themed(request, qapp, monkeypatch):
+    """Run the test in the app's light theme, then in its dark one; put the palette back."""
+    from annotator.gui import theme
+
+    monkeypatch.setenv("ANNOTATOR_THEME", request.param)
+    theme.apply(qapp)
+    yield request.param
+    qapp.setPalette(qapp.style().standardPalette())
+
+
 @pytest.fixture(autouse=True)
 def annotator_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QEvent, QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QHelpEvent, QImage, QTextCursor
 from PySide6.QtTest import QTest
@@ -164,16 +163,6 @@ def test_escape_in_the_occurrences_list_marks_nothing(qtbot, seed_db: Path) -> N
 
 QUOTE_START = "\"This concept of exclusivity"
 QUOTE_END = "has so far led to no good,\""
-
-
-@pytest.fixture(params=["light", "dark"])
-def themed(request, qapp, monkeypatch):
-    monkeypatch.setenv("ANNOTATOR_THEME", request.param)
-    theme.apply(qapp)
-    yield request.param
-    qapp.setPalette(qapp.style().standardPalette())
-
-
 
 
 def near(a: QColor, b: QColor, within: int = 40) -> bool:

@@ -29,14 +29,6 @@ PARA = ("Sergei Lavrov said at length: \"This concept of exclusivity, which Pres
         "has declared, can lead to no good,\" he told — 😀 Лавров and “NATO” agreed.\r\n\r\n")
 
 
-@pytest.fixture(params=["light", "dark"])
-def themed(request, qapp, monkeypatch):
-    monkeypatch.setenv("ANNOTATOR_THEME", request.param)
-    theme.apply(qapp)
-    yield request.param
-    qapp.setPalette(qapp.style().standardPalette())
-
-
 def long_db(path: Path, documents: int = 1) -> tuple[str, dict[str, tuple[int, int]]]:
     """A long article (or several, the same text) with a quote holding a nested actor,
     and linked (said_by) to the actor before it, in the middle of the text."""
@@ -82,8 +74,6 @@ def painted(window: MainWindow) -> QImage:
     image = window.screen().grabWindow(window.winId()).toImage()
     top = port.mapTo(window, port.rect().topLeft())
     return image.copy(top.x(), top.y(), port.width(), port.height())
-
-
 
 
 def underline_share(image: QImage, rect: QRect, ink: QColor) -> float:

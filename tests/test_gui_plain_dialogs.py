@@ -38,8 +38,8 @@ class TicksAndCrosses(QProxyStyle):
 
 
 @pytest.fixture
-def themed(qapp, monkeypatch):
-    """Apply the app's theme (light, or dark with ``themed("dark")``); put the palette back."""
+def in_theme(qapp, monkeypatch):
+    """Apply the app's theme (light, or dark with ``in_theme("dark")``); put the palette back."""
     palette = qapp.palette()
 
     def use(name: str = "light") -> QApplication:
@@ -87,8 +87,8 @@ def test_the_style_is_not_asked_through_python(qapp) -> None:
 
 
 @pytest.mark.parametrize("name", ["light", "dark"])
-def test_the_apps_dialogs_show_words_without_icons(themed, qtbot, tmp_path: Path, name) -> None:
-    app = themed(name)
+def test_the_apps_dialogs_show_words_without_icons(in_theme, qtbot, tmp_path: Path, name) -> None:
+    app = in_theme(name)
     assert app.style().styleHint(HINT) == 0
     with Store.open(tmp_path / "s.db") as store:
         scheme = SchemeDialog(store)
@@ -135,25 +135,25 @@ def test_there_are_line_icons_to_check() -> None:
 
 @pytest.mark.parametrize("name", ["light", "dark"])
 @pytest.mark.parametrize("icon_name", LINE_ICONS)
-def test_each_line_icon_stands_out_on_the_window(themed, name, icon_name) -> None:
-    app = themed(name)
+def test_each_line_icon_stands_out_on_the_window(in_theme, name, icon_name) -> None:
+    app = in_theme(name)
     window = app.palette().color(app.palette().ColorRole.Window)
     assert _ink_contrast(resources_qt.themed_icon(icon_name), window) >= NON_TEXT_CONTRAST
 
 
-def test_the_icons_as_drawn_vanished_in_the_dark(themed) -> None:
+def test_the_icons_as_drawn_vanished_in_the_dark(in_theme) -> None:
     """What the test above guards against: the files' own dark grey on the dark window."""
     from PySide6.QtGui import QIcon
 
-    app = themed("dark")
+    app = in_theme("dark")
     window = app.palette().color(app.palette().ColorRole.Window)
     raw = QIcon(str(resources.resource("icons/delete.svg")))
     assert _ink_contrast(raw, window) < NON_TEXT_CONTRAST
 
 
 @pytest.mark.parametrize("name", ["light", "dark"])
-def test_the_app_icon_and_label_swatches_stand_out(themed, name) -> None:
-    app = themed(name)
+def test_the_app_icon_and_label_swatches_stand_out(in_theme, name) -> None:
+    app = in_theme(name)
     window = app.palette().color(app.palette().ColorRole.Window)
     assert _ink_contrast(resources_qt.app_icon(), window) >= NON_TEXT_CONTRAST
     for label in DEFAULT_LABELS:
@@ -163,10 +163,10 @@ def test_the_app_icon_and_label_swatches_stand_out(themed, name) -> None:
 
 
 @pytest.mark.parametrize("name", ["light", "dark"])
-def test_the_scheme_editors_colour_cells_are_readable(themed, qtbot, tmp_path: Path, name) -> None:
+def test_the_scheme_editors_colour_cells_are_readable(in_theme, qtbot, tmp_path: Path, name) -> None:
     from annotator.gui.annotate.scheme_dialog import COLOR
 
-    themed(name)
+    in_theme(name)
     with Store.open(tmp_path / "s.db") as store:
         dialog = SchemeDialog(store)
         qtbot.addWidget(dialog)
