@@ -4,6 +4,8 @@ the first article is suggested for, not by the window or any command's start."""
 
 from __future__ import annotations
 
+import ast
+import os
 import subprocess
 import sys
 
@@ -11,17 +13,17 @@ RULES = ("annotator.suggest.run", "annotator.suggest.speakers", "annotator.sugge
          "annotator.suggest.actors", "annotator.suggest.quotes")
 
 
-def _loaded_after(code: str) -> list[str]:
+def _loaded_after(code: str, watched: tuple[str, ...] = RULES) -> list[str]:
+    """Which of ``watched`` a fresh interpreter has imported after running ``code``."""
     script = (
         "import sys\n"
         f"{code}\n"
-        f"print(sorted(m for m in sys.modules if m in {RULES!r}))\n"
+        f"print(sorted(m for m in sys.modules if m in {watched!r}))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, env={**__import__("os").environ,
-                                            "QT_QPA_PLATFORM": "offscreen"})
+                          timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr
-    return eval(done.stdout.strip().splitlines()[-1])  # a list of names printed by repr
+    return ast.literal_eval(done.stdout.strip().splitlines()[-1])
 
 
 def test_the_window_and_the_command_line_start_without_the_suggesters_rules() -> None:
@@ -38,17 +40,10 @@ def test_the_window_and_the_command_line_start_without_the_suggesters_rules() ->
 def test_the_window_starts_without_the_hub_leads_commands_and_the_importers() -> None:
     """Team ▸ Progress (its dialogs, the lead's commands, the importers behind hub add)
     is loaded when it is opened, not at every start of the window."""
-    script = (
-        "import sys\n"
-        "import annotator.gui.app, annotator.gui.annotate.window\n"
-        "print(sorted(m for m in sys.modules if m in ('annotator.sync.lead', "
-        "'annotator.formats.importing', 'annotator.gui.team.progress')))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, env={**__import__("os").environ,
-                                            "QT_QPA_PLATFORM": "offscreen"})
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert _loaded_after(
+        "import annotator.gui.app, annotator.gui.annotate.window",
+        ("annotator.sync.lead", "annotator.formats.importing", "annotator.gui.team.progress"),
+    ) == []
 
 
 def test_the_rules_load_when_an_article_is_first_suggested_for() -> None:
