@@ -70,7 +70,7 @@ def spot_on(window: MainWindow, arc) -> QPointF:
     for a, b in zip(arc.points, arc.points[1:], strict=False):
         for step in range(1, 10):
             t = step / 10
-            point = QPointF(a.x() + (b.x() - a.x()) * t, a.y() + (b.y() - a.y()) * t)
+            point = QPointF(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
             chips = [x.chip for x in overlay(window).scene().arcs if x.chip is not None]
             tags = [tag.rect for tag in overlay(window).scene().tags]
             if any(r.adjusted(-2, -2, 2, 2).contains(point) for r in chips + tags):
@@ -117,8 +117,8 @@ def test_every_link_has_its_arc_from_source_tag_to_target_tag(window, linked) ->
             assert arc.text == link.label
             for end, point in ((link.source, arc.points[0]), (link.target, arc.points[-1])):
                 rect = tags[end].rect
-                assert rect.left() <= point.x() <= rect.right()
-                assert abs(point.y() - rect.top()) <= 3
+                assert rect.left() <= point[0] <= rect.right()
+                assert abs(point[1] - rect.top()) <= 3
             assert arc.arrow  # the arrow at the actor
         else:
             assert arc.text.startswith(link.label) and arc.partner in ("up", "down")
@@ -274,7 +274,7 @@ def test_an_arc_to_a_span_off_screen_says_where_and_ctrl_j_follows_it(qtbot, lin
     QApplication.processEvents()
     high = overlay(window).height()  # the text and the room above its first line
     for drawn in overlay(window).scene().arcs:  # each shows something of itself
-        ys = [p.y() for p in drawn.points]
+        ys = [y for _x, y in drawn.points]
         assert any(0 <= y <= high for y in ys) or (min(ys) < 0 and max(ys) > high), drawn.text
     # the top of the page on the quote's last line: its start and Lavrov are above
     cursor = view.textCursor()
@@ -288,7 +288,7 @@ def test_an_arc_to_a_span_off_screen_says_where_and_ctrl_j_follows_it(qtbot, lin
     show(window, quote)
     arc = arc_of(window, link.id)
     assert arc.partner == "up" and arc.text == f"said_by ↑ {actor.text}"
-    assert arc.points[-1].y() <= view.viewport().geometry().top()  # runs to the page's edge
+    assert arc.points[-1][1] <= view.viewport().geometry().top()  # runs to the page's edge
     assert actor.id not in {t.span.id for t in overlay(window).scene().tags}
     QTest.keyClick(view, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
     assert window.state.selected == actor.id

@@ -111,7 +111,7 @@ def test_every_arc_is_painted_whole_on_the_text_and_in_the_margins(
             for arc in scene.arcs:
                 for a, b in zip(arc.points, arc.points[1:], strict=False):
                     for t in (0.25, 0.5, 0.75):
-                        point = QPointF(a.x() + (b.x() - a.x()) * t, a.y() + (b.y() - a.y()) * t)
+                        point = QPointF(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
                         if any(box.adjusted(-3, -3, 3, 3).contains(point) for box in boxes):
                             continue
                         if not image.rect().adjusted(3, 3, -3, -3).contains(point.toPoint()):

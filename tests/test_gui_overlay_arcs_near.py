@@ -16,7 +16,7 @@ from test_gui_overlay_edits import article, drawn, fresh
 
 
 def _arcs(overlay) -> list[tuple]:
-    return [(a.relation.id, [(round(p.x(), 2), round(p.y(), 2)) for p in a.points],
+    return [(a.relation.id, [(round(x, 2), round(y, 2)) for x, y in a.points],
              None if a.chip is None else tuple(round(v, 2) for v in a.chip.getCoords()))
             for a in overlay.scene().arcs]
 

@@ -109,8 +109,8 @@ def test_an_edit_on_a_line_with_an_arc_lays_the_page_again(qtbot, tmp_path) -> N
     QTest.keyClick(window.article.text, Qt.Key.Key_1)
     QApplication.processEvents()
     kept = drawn(overlay.scene())
-    arcs = [[(round(p.x(), 2), round(p.y(), 2)) for p in a.points] for a in overlay.scene().arcs]
+    arcs = [[(round(x, 2), round(y, 2)) for x, y in a.points] for a in overlay.scene().arcs]
     assert kept == fresh(overlay)
-    assert arcs == [[(round(p.x(), 2), round(p.y(), 2)) for p in a.points]
+    assert arcs == [[(round(x, 2), round(y, 2)) for x, y in a.points]
                     for a in overlay.scene().arcs]
     window.close()

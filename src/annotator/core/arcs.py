@@ -76,12 +76,14 @@ def assign_levels(intervals: Sequence[tuple[float, float]], gap: float = 0.0,
     intervals take the lower levels, so a short arc is never drawn over a long one's ends;
     ties keep the given order. With a ``limit``, what finds no room below it shares the
     top level (there is only so much room above a line)."""
-    order = sorted(range(len(intervals)),
-                   key=lambda i: (abs(intervals[i][1] - intervals[i][0]), i))
+    lengths = [abs(b - a) for a, b in intervals]
+    order = sorted(range(len(intervals)), key=lengths.__getitem__)  # (a stable sort)
     taken: list[list[tuple[float, float]]] = []  # per level, its intervals sorted
     levels = [0] * len(intervals)
     for i in order:
-        a, b = sorted(intervals[i])
+        a, b = intervals[i]
+        if a > b:
+            a, b = b, a
         level, top = 0, (limit - 1 if limit else len(intervals))
         while level < len(taken) and level < top and _clashes(taken[level], a - gap, b + gap):
             level += 1

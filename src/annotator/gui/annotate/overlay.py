@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetricsF, QTextBlockFormat, QTextCursor
+from PySide6.QtGui import QFont, QFontMetricsF, QPixmap, QTextBlockFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
 from annotator.core.arcs import LinkIndex, shown_links, tag_text
@@ -28,7 +28,7 @@ from annotator.core.model import Relation, Span
 from annotator.gui import theme
 from annotator.gui.annotate.over_text import TAGS, layers_of
 from annotator.gui.annotate.overlay_arcs import LEVEL, LEVELS, ArcLaying, DrawnArc
-from annotator.gui.annotate.overlay_paint import OverlayPainting
+from annotator.gui.annotate.overlay_paint import Boxes, OverlayPainting
 from annotator.gui.annotate.overlay_parts import (
     Sprites,
     Widths,
@@ -39,19 +39,31 @@ from annotator.gui.annotate.overlay_parts import (
 HIT = 4.5  # how near an arc a click selects it
 
 
-@dataclass
+@dataclass(slots=True)
 class DrawnTag:
     span: Span
-    rect: QRectF
+    # its edges, as numbers (a page shows hundreds of tags, made again at each scroll; a
+    # paint asks of every tag whether it is in the area)
+    left: float
+    low: float  # its top
+    right: float
+    high: float  # its bottom
     text: str
     note: bool
     line: float = 0.0  # the top of the line it is over
-    # its top and bottom, as numbers (a paint asks of every tag whether it is in the area)
-    low: float = field(init=False, repr=False, compare=False)
-    high: float = field(init=False, repr=False, compare=False)
+    x: int = field(init=False, repr=False, compare=False)  # the pixel its picture starts at
+    y: int = field(init=False, repr=False, compare=False)
+    # its picture, unselected, made at its first paint (the scene goes with the page's
+    # colours, the labels' and the font)
+    picture: QPixmap | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.low, self.high = self.rect.top(), self.rect.bottom()
+        self.x, self.y = math.floor(self.left + 0.5), math.floor(self.low + 0.5)  # as Qt rounds
+
+    @property
+    def rect(self) -> QRectF:
+        """Its box (made at each ask)."""
+        return QRectF(self.left, self.low, self.right - self.left, self.high - self.low)
 
 
 @dataclass
@@ -97,9 +109,11 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
         self._masked: tuple | None = None  # the viewport and size the mask was made for
         self._cursor: QTextCursor | None = None
         self._sprites = Sprites()  # tags, chips and arrowheads, drawn once
+        self._boxes = Boxes()  # the legs of the arcs, as the paint plan fills them
         self._widths: dict[str, float] = {}  # of texts in the tag font
         self._fonts: tuple | None = None  # see _tag_fonts
         self._range: tuple | None = None  # see _shown_range
+        self._tops: dict[int, float] | None = None  # see _build
         view.viewport().installEventFilter(self)
         view.installEventFilter(self)
         layers_of(view).add(TAGS, self._paint_over)  # what is over the text (overlay_paint)
@@ -373,7 +387,7 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
         """Does an arc or its chip come within a line's room of one of ``tops``?"""
         room = self.room() + self._tag_height()
         for arc in scene.arcs:
-            ys = [p.y() for p in arc.points]
+            ys = [y for _x, y in arc.points]
             if arc.chip is not None:
                 ys += [arc.chip.top(), arc.chip.bottom()]
             low, high = min(ys), max(ys)
@@ -443,7 +457,13 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
                                          rect.height())
             return rect.x(), rect.y(), rect.height()
         number, x, dy, height = found
-        return x, self._block_top(view.document().findBlockByNumber(number)) + dy, height
+        tops = self._tops  # while a scene is made: each block's top asked of Qt once
+        if tops is None:
+            return x, self._block_top(view.document().findBlockByNumber(number)) + dy, height
+        top = tops.get(number)
+        if top is None:
+            top = tops[number] = self._block_top(view.document().findBlockByNumber(number))
+        return x, top + dy, height
 
     def _block_top(self, block) -> float:
         view = self.view
@@ -453,9 +473,16 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
         return box.top() - view.verticalScrollBar().value()
 
     def _build(self) -> Scene:
+        if self.state.document is None or (not self.tags_on and self.links_mode == "none"):
+            return Scene()
+        self._tops = {}  # block tops, for this scene only (they move with every scroll)
+        try:
+            return self._build_scene()
+        finally:
+            self._tops = None
+
+    def _build_scene(self) -> Scene:
         state, scene = self.state, Scene()
-        if state.document is None or (not self.tags_on and self.links_mode == "none"):
-            return scene
         first, last = self._shown_range()
         from_qt = state.positions.from_qt
         start, end = from_qt(first), from_qt(last, side="end") + 1
@@ -498,19 +525,20 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
     def _lay_tags(self, scene: Scene, places, tag_h: float) -> None:
         """One tag per span above its first line; tags that would overlap on a line move
         right (an outer span's before the nested one's that starts with it)."""
-        spans = self.state.spans
-        order = sorted(places, key=lambda i: (places[i][1], places[i][0], -spans.get(i).length))
+        get, rise, tags = self.state.spans.get, self._tag_rise(tag_h), scene.tags
+        order = sorted((top, x, -(span := get(span_id)).length, i, span_id, width, span)
+                       for i, (span_id, (x, top, width)) in enumerate(places.items()))
         right, line = -1e9, None
-        for span_id in order:
-            x, top, width = places[span_id]
+        for top, x, _length, _i, span_id, width, span in order:
             if top != line:
                 right, line = -1e9, top
-            x = max(x, right + 2)
+            if x < right + 2:
+                x = right + 2
+                places[span_id] = (x, top, width)
             right = x + width
-            places[span_id] = (x, top, width)
-            span = spans.get(span_id)
-            rect = QRectF(x, top - self._tag_rise(tag_h), width, tag_h)
-            scene.tags.append(DrawnTag(span, rect, tag_text(span.label), bool(span.note), top))
+            low = top - rise
+            tags.append(DrawnTag(span, x, low, right, low + tag_h, tag_text(span.label),
+                                 bool(span.note), top))
 
     # -- events --------------------------------------------------------------------------------
 

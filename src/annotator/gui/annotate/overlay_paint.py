@@ -8,8 +8,10 @@ those margins, so that it is never composited over the text."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLineF, QPointF, QRect, QRectF
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QRegion
+import math
+
+from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette, QRegion
 from PySide6.QtWidgets import QApplication, QWidget
 
 from annotator.gui import theme
@@ -76,7 +78,7 @@ class OverlayPainting:
             return painter[0]
 
         try:
-            self._paint(make, event.rect())
+            self._paint(make, event.rect(), _MARGINS)
         finally:
             if painter:
                 painter[0].end()
@@ -103,52 +105,71 @@ class OverlayPainting:
                 shifted.append(moved())
             return shifted[0]
 
-        self._paint(once, area.translated(origin))
+        self._paint(once, area.translated(origin), _TEXT)
 
-    def _paint(self, painter, area: QRect) -> None:
-        """Paint the scene's arcs and the tags that reach into ``area`` (this widget's
-        coordinates; the painter is clipped to what is being painted)."""
+    def _paint(self, painter, area: QRect, part: int) -> None:
+        """Paint the scene's arcs, and the tags that reach into ``area`` (this widget's
+        coordinates; the painter is clipped to what is being painted): those over the
+        text (``part`` _TEXT, the viewport's paint) or in the margins (_MARGINS)."""
         scene = self.scene()
         if not scene.tags and not scene.arcs:
             return
         palette = QApplication.palette()
         page = palette.color(_BASE)
-        low, high = area.top() - 1, area.bottom() + 1
-        key = (id(scene), page.rgba(), palette.color(_HIGHLIGHT).rgba())
+        port = self.view.viewport().geometry()
+        key = (id(scene), page.rgba(), palette.color(_HIGHLIGHT).rgba(), port.getRect(),
+               self.devicePixelRatioF())
         if self._plan is None or self._plan[0] != key:
-            self._plan = (key, self._paint_plan(scene, palette))
-        lines, arrows, chips = self._plan[1]
-        # tags are drawn as asked, only those in the painted area (an edit repaints a
-        # line): a tag's picture is kept, and which span is selected changes often
-        selected, sprite, color = self.state.selected, self._sprites.sprite, self._color
+            self._plan = (key, self._paint_plan(scene, palette, port))
+        fills, pictures = self._plan[1][part]
+        low, high = area.top() - 1, area.bottom() + 1
         tags = [tag for tag in scene.tags if tag.high >= low and tag.low <= high]
-        if not (tags or lines or arrows or chips):
+        if part == _MARGINS and tags:  # only those reaching out of the text
+            left, top, right, bottom = _edges(port)
+            tags = [tag for tag in tags if tag.low < top or tag.high > bottom
+                    or tag.left < left or tag.right > right]
+        if not (tags or fills or pictures[0] or pictures[1]):
             return
         painter = painter()
-        for pen, segments in lines:  # one call per colour
-            painter.setPen(pen)
-            painter.drawLines(segments)
-        for point, picture in arrows:
-            painter.drawPixmap(point, picture)
+        if fills:  # each leg of an arc is upright or level: a thin box, filled
+            painter.setPen(Qt.PenStyle.NoPen)
+            for color, boxes in fills:  # one call per colour
+                painter.setBrush(color)
+                painter.drawRects(boxes)
+        draw = painter.drawPixmap  # at whole pixels, as Qt draws a picture at any point
+        for x, y, picture in pictures[0]:  # the arrowheads
+            draw(x, y, picture)
+        # tags are drawn as asked, only those in the painted area (an edit repaints a
+        # line): each tag's picture is kept with it, the selected span's drawn apart
+        selected = self.state.selected
         for tag in tags:
-            rect = tag.rect
-            picture = sprite("tag", tag.text, rect, color(tag.span.label), page,
-                             tag.span.id == selected, tag.note)
-            painter.drawPixmap(rect.topLeft(), picture)
-        for point, picture in chips:
-            painter.drawPixmap(point, picture)
+            picture = tag.picture
+            if picture is None or tag.span.id == selected:
+                picture = self._sprites.sprite(
+                    "tag", tag.text, tag.rect, self._color(tag.span.label), page,
+                    tag.span.id == selected, tag.note)
+                if tag.span.id != selected:
+                    tag.picture = picture
+            draw(tag.x, tag.y, picture)
+        for x, y, picture in pictures[1]:  # the chips
+            draw(x, y, picture)
 
-    def _paint_plan(self, scene, palette: QPalette) -> tuple[list, list, list]:
-        """What a paint of ``scene``'s arcs draws, worked out once: their lines by
-        colour (straight and upright, so crisp without antialiasing, and far quicker),
-        the picked link's last and thickest; their chips and arrowheads as small
-        pictures drawn once and kept."""
+    def _paint_plan(self, scene, palette: QPalette, port: QRect) -> tuple:
+        """What a paint of ``scene``'s arcs draws, worked out once, for the text's part
+        and the margins': their legs as thin boxes by colour (as crisp as lines drawn
+        without antialiasing, and several times quicker to fill), the picked link's
+        last and thickest; their chips and arrowheads, as small pictures drawn once and
+        kept, each in the parts it reaches into."""
         page = palette.color(QPalette.ColorRole.Base)
         chosen = palette.color(QPalette.ColorRole.Highlight)
         self._sprites.font, self._sprites.ratio = self._tag_font(), self.devicePixelRatioF()
+        edges = _edges(port)
         inks: dict[str, QColor] = {}
-        by_color: dict[int, tuple[QPen, list[QLineF]]] = {}
-        arrows, picked = [], None
+        fills: dict[tuple[int, int], tuple[QColor, list[QRectF]]] = {}
+        boxes = self._boxes
+        boxes.used = 0  # the last plan's boxes are taken again (it is no longer drawn)
+        arrows: tuple[list, list] = ([], [])
+        picked = None
         for arc in scene.arcs:
             if arc.relation.id == self.selected_link:
                 picked = arc
@@ -156,33 +177,43 @@ class OverlayPainting:
             ink = inks.get(arc.relation.label)
             if ink is None:
                 ink = inks[arc.relation.label] = self._ink(arc.relation.label)
-            segments = by_color.setdefault(ink.rgba(), (QPen(ink, 1), []))[1]
-            segments.extend(QLineF(a, b) for a, b in zip(arc.points, arc.points[1:],
-                                                         strict=False))
-            arrows.append(self._arrow_at(arc, ink, False))
-        lines = list(by_color.values())
+            _legs(arc.points, 1, ink, fills, boxes)
+            self._arrow_at(arc, ink, False, edges, arrows)
         if picked is not None:  # on top of the others, thicker, in the selection colour
-            lines.append((QPen(chosen, 3), [QLineF(a, b) for a, b in zip(
-                picked.points, picked.points[1:], strict=False)]))
-            arrows.append(self._arrow_at(picked, chosen, True))
-        chips = []
+            _legs(picked.points, 3, QColor(chosen), fills, boxes)  # its own thickness: last
+            self._arrow_at(picked, chosen, True, edges, arrows)
+        chips: tuple[list, list] = ([], [])
+        drawn: dict[tuple, object] = {}  # a chip's picture, by its text and colour
+        left, top, right, bottom = edges
         for arc in scene.arcs:
-            if arc.chip is not None:
-                selected = arc is picked
-                color = chosen if selected else inks[arc.relation.label]
-                sprite = self._sprites.sprite("chip", arc.text, arc.chip, color.name(), page,
-                                              selected, False)
-                chips.append((arc.chip.topLeft(), sprite))
-        return lines, [a for a in arrows if a is not None], chips
+            chip = arc.chip
+            if chip is None:
+                continue
+            selected = arc is picked
+            color = chosen if selected else inks[arc.relation.label]
+            key = (arc.text, color.rgba(), selected)
+            sprite = drawn.get(key)
+            if sprite is None:
+                sprite = drawn[key] = self._sprites.sprite(
+                    "chip", arc.text, chip, color.name(), page, selected, False)
+            x0, y0, x1, y1 = chip.getCoords()
+            item = (_whole(x0), _whole(y0), sprite)
+            if x0 < right and x1 > left and y0 < bottom and y1 > top:
+                chips[_TEXT].append(item)
+            if x0 < left or x1 > right or y0 < top or y1 > bottom:
+                chips[_MARGINS].append(item)
+        legs = list(fills.values())
+        return tuple((legs, (arrows[i], chips[i])) for i in (_TEXT, _MARGINS))
 
-    def _arrow_at(self, arc: DrawnArc, color: QColor, big: bool):
+    def _arrow_at(self, arc: DrawnArc, color: QColor, big: bool, edges, arrows) -> None:
         if not arc.arrow or len(arc.points) < 2:
-            return None
-        tip, before = arc.points[-1], arc.points[-2]
-        down = tip.y() >= before.y()
-        arrow = self._sprites.arrow(color, down, big)
-        size = arrow.deviceIndependentSize()
-        return QPointF(tip.x() - size.width() / 2, tip.y() - (size.height() if down else 0)), arrow
+            return
+        (x, y), (_x, before) = arc.points[-1], arc.points[-2]
+        down = y >= before
+        arrow, width, height = self._sprites.arrow(color, down, big)
+        left, top = x - width / 2, y - (height if down else 0)
+        _sort_in((left, top, left + width, top + height), (_whole(left), _whole(top), arrow),
+                 edges, arrows)
 
     def _color(self, label: str) -> str:
         found = self.state.labels.get(label)
@@ -193,3 +224,64 @@ class OverlayPainting:
         color = QColor(self._color(label))
         return color.lighter(150) if theme.is_dark() else color.darker(130)
 
+
+_TEXT, _MARGINS = 0, 1  # the parts of the scene's paint: over the text, in the margins
+
+
+def _edges(port: QRect) -> tuple[float, float, float, float]:
+    """The text's (the viewport's) left, top, right and bottom edges, as numbers."""
+    return port.left(), port.top(), port.right() + 1.0, port.bottom() + 1.0
+
+
+def _sort_in(box, item, edges, parts) -> None:
+    """Put ``item`` (whose ``box`` is left, top, right, bottom) into the parts it reaches:
+    over the text, in the margins, or both."""
+    x0, y0, x1, y1 = box
+    left, top, right, bottom = edges
+    if x0 < right and x1 > left and y0 < bottom and y1 > top:
+        parts[_TEXT].append(item)
+    if x0 < left or x1 > right or y0 < top or y1 > bottom:
+        parts[_MARGINS].append(item)
+
+
+def _legs(points, thick: int, ink: QColor, fills: dict, kept: Boxes) -> None:
+    """Add the legs of an arc through ``points`` (each upright or level) to ``fills``
+    (boxes by colour and thickness), each as a box ``thick`` pixels across. Both parts
+    of the paint draw them all: each part is clipped to itself, and a box clipped away
+    costs next to nothing."""
+    found = fills.get((ink.rgba(), thick))
+    if found is None:
+        found = fills[ink.rgba(), thick] = (ink, [])
+    boxes, half = found[1], (thick - 1) / 2
+    pool, used = kept.boxes, kept.used
+    ax, ay = points[0]
+    for bx, by in points[1:]:
+        if ax == bx:
+            low, high = (ay, by) if ay < by else (by, ay)
+            box = (ax - half, low - half, thick, high - low + thick)
+        else:
+            low, high = (ax, bx) if ax < bx else (bx, ax)
+            box = (low - half, ay - half, high - low + thick, thick)
+        if used < len(pool):
+            pool[used].setRect(*box)
+        else:
+            pool.append(QRectF(*box))
+        boxes.append(pool[used])
+        used += 1
+        ax, ay = bx, by
+    kept.used = used
+
+
+class Boxes:
+    """The boxes of the legs of the arcs on the page, kept and set again for each new
+    plan: a page may hold a thousand legs, and making and freeing as many Qt objects at
+    each scroll cost more than placing them."""
+
+    def __init__(self) -> None:
+        self.boxes: list[QRectF] = []
+        self.used = 0
+
+
+def _whole(coordinate: float) -> int:
+    """The pixel Qt draws a picture from, given at ``coordinate`` (it rounds half up)."""
+    return math.floor(coordinate + 0.5)

@@ -18,20 +18,21 @@ class Sprites:
     changes (:meth:`clear`)."""
 
     def __init__(self) -> None:
-        self._kept: dict[tuple, QPixmap] = {}
+        self._kept: dict[tuple, QPixmap | tuple] = {}
         self.font = QFont()
         self.ratio = 1.0
 
     def clear(self) -> None:
         self._kept.clear()
 
-    def arrow(self, color: QColor, down: bool, big: bool) -> QPixmap:
+    def arrow(self, color: QColor, down: bool, big: bool) -> tuple[QPixmap, float, float]:
+        """An arrowhead, with its width and height (as laid out, whatever the screen)."""
         key = ("arrow", color.rgba(), down, big)
         found = self._kept.get(key)
         if found is None:
             size = 8.0 if big else 6.5
-            found = self._kept[key] = self._picture(QRectF(0, 0, 2 * size, size))
-            painter = QPainter(found)
+            picture = self._picture(QRectF(0, 0, 2 * size, size))
+            painter = QPainter(picture)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(color)
@@ -40,6 +41,8 @@ class Sprites:
             painter.drawPolygon(QPolygonF([tip, QPointF(size * 0.35, back),
                                            QPointF(size * 1.65, back)]))
             painter.end()
+            laid = picture.deviceIndependentSize()
+            found = self._kept[key] = (picture, laid.width(), laid.height())
         return found
 
     def _picture(self, rect: QRectF) -> QPixmap:
@@ -99,7 +102,7 @@ def clear_chips(scene, right: float) -> None:
     if chips > CHIPS_CLEARED:
         return  # a page that full has no room to clear: leave the chips on their arcs
     for tag in scene.tags:
-        keep(tag.rect.getCoords())
+        keep((tag.left, tag.low, tag.right, tag.high))
     for arc in scene.arcs:
         if arc.chip is None:
             continue
@@ -133,14 +136,6 @@ class Widths:
         return self._metrics.height()
 
 
-def chip_box(metrics: Widths, text: str, center: QPointF, *, above: bool = False) -> QRectF:
-    """The box of a chip centred on ``center``, or sitting on it (``above``: the arc's line
-    and the arrowheads under it stay in sight)."""
-    width, height = metrics.horizontalAdvance(text) + 8, math.ceil(metrics.height()) + 1
-    top = center.y() - (height - 1 if above else height / 2)
-    return QRectF(center.x() - width / 2, top, width, height)
-
-
 def text_on(color: QColor) -> str:
     """Black or white, whichever reads on ``color`` (WCAG relative luminance)."""
     def channel(c: float) -> float:
@@ -150,9 +145,11 @@ def text_on(color: QColor) -> str:
     return "#000000" if lum > 0.179 else "#ffffff"
 
 
-def distance(p: QPointF, a: QPointF, b: QPointF) -> float:
-    dx, dy = b.x() - a.x(), b.y() - a.y()
+def distance(p: QPointF, a: tuple[float, float], b: tuple[float, float]) -> float:
+    """How far ``p`` is from the leg of an arc from ``a`` to ``b``."""
+    px, py = p.x(), p.y()
+    dx, dy = b[0] - a[0], b[1] - a[1]
     if dx == 0 and dy == 0:
-        return math.hypot(p.x() - a.x(), p.y() - a.y())
-    t = max(0.0, min(1.0, ((p.x() - a.x()) * dx + (p.y() - a.y()) * dy) / (dx * dx + dy * dy)))
-    return math.hypot(p.x() - a.x() - t * dx, p.y() - a.y() - t * dy)
+        return math.hypot(px - a[0], py - a[1])
+    t = max(0.0, min(1.0, ((px - a[0]) * dx + (py - a[1]) * dy) / (dx * dx + dy * dy)))
+    return math.hypot(px - a[0] - t * dx, py - a[1] - t * dy)
