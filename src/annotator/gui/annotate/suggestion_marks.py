@@ -38,6 +38,19 @@ class SuggestedArc:
     current: bool
 
 
+@dataclass(slots=True)
+class _LaidArc:
+    """A suggested arc as routed on the page: its path, its tip (and whether it is on
+    screen: an arrow head there), where its "type?" tag goes, and what it may cover."""
+
+    arc: SuggestedArc
+    tip_at: QPointF
+    path: QPainterPath
+    tip: bool
+    label_at: QPointF
+    bounds: QRectF
+
+
 Provider = Callable[[int, int], tuple[list[tuple[int, int, str, bool]], list[SuggestedArc]]]
 
 
@@ -60,6 +73,8 @@ class SuggestionMarks(QWidget):
         # repaint cost more than the decision (a long article's page holds hundreds).
         self._rects: dict[tuple[int, int], list[QRectF]] = {}
         self._stamp: tuple | None = None
+        self._kept: tuple | None = None  # see _laid
+        self._version = 0  # one more at each show (what is shown changed) and text change
         view.document().contentsChange.connect(self._forget)
         view.viewport().installEventFilter(self)
         view.verticalScrollBar().valueChanged.connect(self._scrolled)
@@ -68,6 +83,7 @@ class SuggestionMarks(QWidget):
 
     def show(self, provider: Provider | None) -> None:
         self.provider = provider
+        self._version += 1
         self.setVisible(provider is not None)
         self.raise_()
         self.update()
@@ -118,6 +134,7 @@ class SuggestionMarks(QWidget):
 
     def _forget(self, *_args) -> None:
         self._rects.clear()
+        self._version += 1
 
     def _line_rects(self, a: int, b: int) -> list[QRectF]:
         found = self._rects.get((a, b))
@@ -125,26 +142,50 @@ class SuggestionMarks(QWidget):
             found = self._rects[(a, b)] = line_rects(self.view, a, b, OUTLINE)
         return found
 
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        if self.provider is None:
-            return
+    def _laid(self) -> tuple[list[tuple[QRectF, str, bool]], list[_LaidArc]]:
+        """The outlines' rectangles (with their colour, and whether current) and the arcs
+        on screen, as laid out: kept while the page, its layout and the suggestions shown
+        stay as they are (an edit elsewhere repaints a line, and the marks over it: asking
+        for a page of suggestions and routing its arcs again cost an edit more than the
+        edit itself)."""
         view, port = self.view, self.view.viewport()
         stamp = (view.verticalScrollBar().value(), view.horizontalScrollBar().value(),
                  port.width(), port.height(), view.document(),
-                 view.document().revision(), view.font().toString())  # fmt: skip
+                 view.document().revision(), view.font().toString(), self._version)
         if stamp != self._stamp:
             self._stamp = stamp
             self._rects.clear()
-        top, bottom = self.on_screen()
-        places, arcs = self.provider(top, bottom)
+            self._kept = None
+        if self._kept is None:
+            top, bottom = self.on_screen()
+            places, arcs = self.provider(top, bottom)
+            outlines = [(rect, color, current) for a, b, color, current in places
+                        if b > top and a < bottom for rect in self._line_rects(a, b)]
+            laid = []
+            for arc in arcs:
+                (sa, sb), (ta, tb) = arc.source, arc.target
+                if max(sb, tb) <= top or min(sa, ta) >= bottom:
+                    continue  # both ends above, or both below, the lines on screen
+                p1, p2 = self._end_point(sa, sb, top), self._end_point(ta, tb, top)
+                path, tip, at = self._route(p1, p2)
+                reach = CURRENT + 6  # a dashed pen's width, the arrow head's
+                bounds = path.boundingRect().adjusted(-reach, -reach, reach, reach)
+                laid.append(_LaidArc(arc, p2, path, tip, at, bounds))
+            self._kept = (outlines, laid)
+        return self._kept
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self.provider is None:
+            return
+        outlines, arcs = self._laid()
+        area = QRectF(event.rect())
+        outlines = [o for o in outlines if o[0].intersects(area)]
         painter = QPainter(self)
         try:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             pens: dict[tuple[str, bool], QPen] = {}  # (a page has hundreds of outlines)
-            for a, b, color, current in places:
-                if b <= top or a >= bottom:
-                    continue
+            for rect, color, current in outlines:
                 pen = pens.get((color, current))
                 if pen is None:
                     pen = pens[(color, current)] = QPen(outline_color(color),
@@ -152,15 +193,12 @@ class SuggestionMarks(QWidget):
                     pen.setStyle(Qt.PenStyle.DashLine)
                     pen.setDashPattern([4, 2] if current else [3, 3])
                 painter.setPen(pen)
-                for rect in self._line_rects(a, b):
-                    if rect.intersects(QRectF(event.rect())):
-                        painter.drawRoundedRect(rect, 3, 3)
-            self._paint_arcs(painter, arcs, top, bottom)
+                painter.drawRoundedRect(rect, 3, 3)
+            self._paint_arcs(painter, [arc for arc in arcs if arc.bounds.intersects(area)])
         finally:
             painter.end()
 
-    def _paint_arcs(self, painter: QPainter, arcs: list[SuggestedArc], top: int,
-                    bottom: int) -> None:  # fmt: skip
+    def _paint_arcs(self, painter: QPainter, arcs: list[_LaidArc]) -> None:
         font = QFont(self.view.font())
         font.setPointSizeF(max(6.5, font.pointSizeF() * 0.62))
         painter.setFont(font)
@@ -168,29 +206,24 @@ class SuggestionMarks(QWidget):
         # The long-article view's lines have no room above them (the arcs of links are
         # not drawn there either): only the current arc's tag is written.
         tight = isinstance(self.view, QPlainTextEdit)
-        for arc in arcs:
-            (sa, sb), (ta, tb) = arc.source, arc.target
-            if max(sb, tb) <= top or min(sa, ta) >= bottom:
-                continue  # both ends above, or both below, the lines on screen
-            p1 = self._end_point(sa, sb, top)
-            p2 = self._end_point(ta, tb, top)
+        for laid in arcs:
+            arc, p2 = laid.arc, laid.tip_at
             color = outline_color(arc.color)
             pen = QPen(color, CURRENT if arc.current else OUTLINE)
             pen.setStyle(Qt.PenStyle.DashLine)
             pen.setDashPattern([5, 3] if arc.current else [3, 3])
             painter.setPen(pen)
-            path, tip, at = self._route(p1, p2)
-            painter.drawPath(path)
+            painter.drawPath(laid.path)
             solid = QPen(color, OUTLINE)
             painter.setPen(solid)
-            if tip:  # an open arrow head, pointing down at the target
+            if laid.tip:  # an open arrow head, pointing down at the target
                 painter.drawLine(p2, p2 + QPointF(-3.5, -5))
                 painter.drawLine(p2, p2 + QPointF(3.5, -5))
             if tight and not arc.current:
                 continue  # no room between lines: a tag would hide the words above
             text = f"{arc.label}?"
             box = QRectF(0, 0, metrics.horizontalAdvance(text) + 6, metrics.height())
-            box.moveCenter(at)
+            box.moveCenter(laid.label_at)
             box.moveLeft(min(max(box.left(), 1.0), self.width() - box.width() - 1))
             page = self.palette().base().color()
             painter.fillRect(box, page)
