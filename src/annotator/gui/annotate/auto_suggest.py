@@ -90,6 +90,11 @@ class AutoSuggest(QObject):
     def enabled(self) -> bool:
         return self.on_open_action.isChecked()
 
+    def busy(self) -> bool:
+        """A run is under way, or due again once edits pause, or what it found is being
+        read back (the benchmark waits for the open-time work to end)."""
+        return bool(self.running) or self._again.isActive() or self.window.suggesting.reading
+
     def _remember(self, on: bool) -> None:
         settings.save({SETTING: on})
         self._say("Suggestions are made when an article opens." if on else
