@@ -10,17 +10,19 @@ a long article costs what a short one does."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from annotator.gui import theme
 from annotator.gui.annotate.span_frame import line_rects
 
 OUTLINE = 1.5
+_PAD = 3  # pixels around an outline's picture: its stroke reaches past the rect
 CURRENT = 2.5
 RISE = 9.0  # how far a suggested link's arc rises above its ends' line
 LANE = 5.0  # from the viewport's right edge: where an arc between two lines runs
@@ -74,6 +76,7 @@ class SuggestionMarks(QWidget):
         self._rects: dict[tuple[int, int], list[QRectF]] = {}
         self._stamp: tuple | None = None
         self._kept: tuple | None = None  # see _laid
+        self._outlines: dict[tuple, QPixmap] = {}  # see _outline
         self._version = 0  # one more at each show (what is shown changed) and text change
         view.document().contentsChange.connect(self._forget)
         view.viewport().installEventFilter(self)
@@ -182,21 +185,46 @@ class SuggestionMarks(QWidget):
         outlines = [o for o in outlines if o[0].intersects(area)]
         painter = QPainter(self)
         try:
+            inks: dict[str, int] = {}  # (a page has hundreds of outlines)
+            ratio = self.devicePixelRatioF()
+            for rect, color, current in outlines:
+                ink = inks.get(color)
+                if ink is None:
+                    ink = inks[color] = outline_color(color).rgba()
+                x, y = math.floor(rect.x()) - _PAD, math.floor(rect.y()) - _PAD
+                painter.drawPixmap(x, y, self._outline(rect.translated(-x, -y), ink, current,
+                                                       ratio))
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            pens: dict[tuple[str, bool], QPen] = {}  # (a page has hundreds of outlines)
-            for rect, color, current in outlines:
-                pen = pens.get((color, current))
-                if pen is None:
-                    pen = pens[(color, current)] = QPen(outline_color(color),
-                                                        CURRENT if current else OUTLINE)
-                    pen.setStyle(Qt.PenStyle.DashLine)
-                    pen.setDashPattern([4, 2] if current else [3, 3])
-                painter.setPen(pen)
-                painter.drawRoundedRect(rect, 3, 3)
             self._paint_arcs(painter, [arc for arc in arcs if arc.bounds.intersects(area)])
         finally:
             painter.end()
+
+    def _outline(self, rect: QRectF, ink: int, current: bool, ratio: float) -> QPixmap:
+        """The picture of a dashed outline round ``rect`` (placed in the picture as it is
+        on the page within its pixel, so the picture holds the very pixels a stroke there
+        would make): drawn once, then kept (a dashed, antialiased stroke costs 20 times
+        what placing its picture does, and an edit repaints the outlines of its line)."""
+        key = (rect.x(), rect.y(), rect.width(), rect.height(), ink, current, ratio)
+        found = self._outlines.get(key)
+        if found is None:
+            if len(self._outlines) > 4096:
+                self._outlines.clear()  # (pages scrolled through: their outlines go)
+            width, height = rect.right() + _PAD, rect.bottom() + _PAD
+            found = QPixmap(math.ceil(width * ratio), math.ceil(height * ratio))
+            found.setDevicePixelRatio(ratio)
+            found.fill(Qt.GlobalColor.transparent)
+            pen = QPen(QColor.fromRgba(ink), CURRENT if current else OUTLINE)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            pen.setDashPattern([4, 2] if current else [3, 3])
+            drawing = QPainter(found)
+            drawing.setRenderHint(QPainter.RenderHint.Antialiasing)
+            drawing.setPen(pen)
+            drawing.setBrush(Qt.BrushStyle.NoBrush)
+            drawing.drawRoundedRect(rect, 3, 3)
+            drawing.end()
+            self._outlines[key] = found
+        return found
 
     def _paint_arcs(self, painter: QPainter, arcs: list[_LaidArc]) -> None:
         font = QFont(self.view.font())
