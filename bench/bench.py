@@ -126,6 +126,15 @@ def _memory_of(db: Path) -> float:
     return float(re.search(r"rss-growth ([\d.]+)", out).group(1))
 
 
+def _settle(app, window) -> None:
+    """Wait for what opening an article starts in the background to end: the check of
+    the stored text and spans, and the suggesters (a long article's run in a process of
+    their own, a core for seconds), whose suggestions then arrive and are shown."""
+    while window.checking() or window.auto_suggest.busy():
+        app.processEvents()
+        time.sleep(0.005)
+
+
 def _edit_pairs(app, window, shown: int, rng: random.Random, n: int,
                 adds: list[float], removes: list[float]) -> None:
     """Add a span and remove it again, ``n`` times, each timed with the paint it causes."""
@@ -191,9 +200,7 @@ def bench_article(folder: Path, size: int, count: int, runs: int) -> None:
             app.processEvents()
             time.sleep(0.005)
         checks.append(time.perf_counter() - opened)
-        while window.auto_suggest.busy():
-            app.processEvents()
-            time.sleep(0.005)
+        _settle(app, window)
         settled.append(time.perf_counter() - opened)
         run_adds, run_removes, run_floor_adds, run_floor_removes = [], [], [], []
         drawn = rng.getstate()  # the floor edits the same places
@@ -699,6 +706,9 @@ def _page_paints(window, offset: int, runs: int) -> tuple:
     """Paint the page at ``offset`` after a scroll (geometry found again), ``runs`` times:
     the whole page (text, highlights, tags, arcs), the tags and arcs alone, and the same
     page with neither (what the drawn links add is the difference, whatever the load)."""
+    from PySide6.QtWidgets import QApplication
+
+    _settle(QApplication.instance(), window)  # the page once the opening's work is done
     view = window.article.text
     overlay, bar = view.overlay, view.verticalScrollBar()
     spans = window.state.spans
