@@ -226,10 +226,6 @@ class OverlayPainting:
 
 
 _TEXT, _MARGINS = 0, 1  # the parts of the scene's paint: over the text, in the margins
-# How far before a leg's line its box starts, beyond half the width: so that the box fills
-# the very pixels Qt's aliased pen of that width did (checked at 400 places, a line at
-# every twentieth of a pixel, level and upright: a half breaks its ties the other way)
-_NUDGE = {1: 0.49, 3: 0.5}
 
 
 def _edges(port: QRect) -> tuple[float, float, float, float]:
@@ -250,22 +246,26 @@ def _sort_in(box, item, edges, parts) -> None:
 
 def _legs(points, thick: int, ink: QColor, fills: dict, kept: Boxes) -> None:
     """Add the legs of an arc through ``points`` (each upright or level) to ``fills``
-    (boxes by colour and thickness), each as a box ``thick`` pixels across. Both parts
-    of the paint draw them all: each part is clipped to itself, and a box clipped away
-    costs next to nothing."""
+    (boxes by colour and thickness), each as a box ``thick`` (odd) pixels across, on
+    whole pixels: those Qt's aliased pen of that width fills, the pixel each end falls
+    in and ``thick // 2`` more on every side. Both parts of the paint draw them all: each
+    part is clipped to itself, and a box clipped away costs next to nothing."""
     found = fills.get((ink.rgba(), thick))
     if found is None:
         found = fills[ink.rgba(), thick] = (ink, [])
-    boxes, back = found[1], (thick - 1) / 2 + _NUDGE[thick]
-    pool, used = kept.boxes, kept.used
+    boxes, pool, used = found[1], kept.boxes, kept.used
+    # a 1 px pen fills the pixel each point falls in; a wider one, the pixels whose middle
+    # its stroke (square ends) covers: the box of the stroke, as drawn
+    floor = math.floor if thick == 1 else float
+    back = 0 if thick == 1 else thick / 2
     ax, ay = points[0]
     for bx, by in points[1:]:
         if ax == bx:
-            low, high = (ay, by) if ay < by else (by, ay)
-            box = (ax - back, low - back, thick, high - low + thick)
+            low, high = (floor(ay), floor(by)) if ay < by else (floor(by), floor(ay))
+            box = (floor(ax) - back, low - back, thick, high - low + (1 if thick == 1 else thick))
         else:
-            low, high = (ax, bx) if ax < bx else (bx, ax)
-            box = (low - back, ay - back, high - low + thick, thick)
+            low, high = (floor(ax), floor(bx)) if ax < bx else (floor(bx), floor(ax))
+            box = (low - back, floor(ay) - back, high - low + (1 if thick == 1 else thick), thick)
         if used < len(pool):
             pool[used].setRect(*box)
         else:
