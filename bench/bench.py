@@ -715,13 +715,23 @@ def _page_paints(window, offset: int, runs: int) -> tuple:
     window.article.show_span(spans[spans.first_from(offset) + 80])  # into the dense page
     if hasattr(view, "centerCursor"):
         view.centerCursor()
-    pages, alone = [], []
+    suggesting = window.suggesting
+    (marks,) = [m for m in suggesting.marks if m.view is view]
+    outlined = len(marks.shown()[0])  # the suggestions on the page, shown as they came
+    pages, alone, unsuggested = [], [], []
     for i in range(runs):
         bar.setValue(bar.value() + (1 if i % 2 else -1))  # scrolled: the scene is built again
         t = time.perf_counter()
         view.repaint()  # the text, its highlights and, over them, the tags and arcs
         pages.append(time.perf_counter() - t)
+        suggesting.hidden = True  # the same page, the suggestions hidden
+        suggesting.redraw()
         bar.setValue(bar.value() + (-1 if i % 2 else 1))
+        t = time.perf_counter()
+        view.repaint()
+        unsuggested.append(time.perf_counter() - t)
+        suggesting.hidden = False
+        suggesting.redraw()
         overlay.forget_layout()  # and every place on screen asked again
         t = time.perf_counter()
         overlay.repaint()
@@ -735,7 +745,7 @@ def _page_paints(window, offset: int, runs: int) -> tuple:
         t = time.perf_counter()
         view.repaint()
         bare.append(time.perf_counter() - t)
-    return pages, alone, bare, arcs, tags
+    return pages, alone, bare, arcs, tags, (unsuggested, outlined)
 
 
 def bench_links(folder: Path, small: bool) -> None:
@@ -746,10 +756,12 @@ def bench_links(folder: Path, small: bool) -> None:
     text = article(20_000, rng)
     spans, relations = dense_links(text, 0, 400)
     _app, window = _open_window(_links_db(folder, "links.db", text, spans, relations))
-    pages, alone, bare, arcs, tags = _page_paints(window, 0, runs)
+    pages, alone, bare, arcs, tags, (unsuggested, outlined) = _page_paints(window, 0, runs)
     window.close()
     label = f"{arcs} links, {tags} tags on screen"
     record(f"page paint with {label}: text + arcs + tags", pages, "<= 16 ms")
+    record(f"  the same page, its {outlined} suggestions hidden (usual article)", unsuggested,
+           "(no target)")
     record("  the same page, text only (links and tags off)", bare, "(no target)")
     RESULTS["  the same page, text only (usual article)"] = RESULTS.pop(
         "  the same page, text only (links and tags off)")
@@ -770,11 +782,12 @@ def bench_links(folder: Path, small: bool) -> None:
     dense, dense_relations = dense_links(big, at, 400)
     db = _links_db(folder, "links-long.db", big, many + dense, relations + dense_relations)
     _app, window = _open_window(db)
-    pages, alone, bare, arcs, tags = _page_paints(window, at, runs)
+    pages, alone, bare, arcs, tags, (unsuggested, outlined) = _page_paints(window, at, runs)
     window.close()
     mb = len(big.encode()) / 1e6
     label = f"{mb:.1f} MB article, {len(relations) + len(dense_relations):,} links"
     record(f"page paint ({label}), {arcs} links on screen", pages, "<= 16 ms")
+    record(f"  the same page, its {outlined} suggestions hidden", unsuggested, "(no target)")
     record("  the same page, text only (links and tags off)", bare, "(no target)")
     record("  the arcs and tags alone, every place found again", alone, "(no target)")
     RESULTS["  the arcs and tags alone (long article)"] = RESULTS.pop(
