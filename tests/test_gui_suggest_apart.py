@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication
 
 import apart_stand_in
@@ -169,21 +169,42 @@ def test_a_long_articles_suggestions_are_read_off_the_gui_thread_on_opening(
     assert made > 50
     readers, real = [], Store.suggestions
     monkeypatch.setattr(Store, "suggestions", lambda *a, **k: readers.append(
-        threading.current_thread()) or real(*a, **k))  # fmt: skip
+        (threading.current_thread(), time.perf_counter())) or real(*a, **k))  # fmt: skip
+    whole, real_spans = [], Store.spans  # the reader asks places only, not whole records
+    monkeypatch.setattr(Store, "spans", lambda *a, **k: whole.append(
+        threading.current_thread()) or real_spans(*a, **k))  # fmt: skip
     runs = []
     monkeypatch.setattr(suggest_runs, "propose", lambda *a, **k: runs.append(a) or [])
     from annotator.gui.annotate.window import MainWindow
 
     w = MainWindow(store=Store.open(db), annotator="alice")
     qtbot.addWidget(w)
+    painted = []
+    w.article.text.viewport().installEventFilter(_FirstPaint(painted, w))
     w.show()
     assert w.suggesting.reading and w.suggesting.count_label.text() == "Reading suggestions…"
+    assert readers == []  # begun once the article has been drawn, not before
     qtbot.waitUntil(lambda: len(w.suggesting.pending) == made, timeout=30000)
-    assert readers and threading.main_thread() not in readers
+    assert readers and threading.main_thread() not in [t for t, _ in readers]
+    assert painted and painted[0] < readers[0][1]  # the first paint came first
+    assert [t for t in whole if t is not threading.main_thread()] == []
     assert "Suggestions left:" in w.suggesting.count_label.text()
     qtbot.wait(200)
     assert runs == [] and not started_any()  # suggested for before: not again by itself
     w.close()
+
+
+class _FirstPaint(QObject):
+    """Notes when the viewport it watches is first painted."""
+
+    def __init__(self, painted: list, parent) -> None:
+        super().__init__(parent)
+        self.painted = painted
+
+    def eventFilter(self, _watched, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Paint and not self.painted:
+            self.painted.append(time.perf_counter())
+        return False
 
 
 def started_any() -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit
 
@@ -136,7 +136,10 @@ class Suggesting(QObject):
         task = self._reading = tasks.Task(work)  # (no parent: as auto_suggest's runs)
         task.succeeded.connect(lambda view: self._read(doc_id, task, view))
         task.failed.connect(lambda message: self._read(doc_id, task, None, message))
-        task.start()
+        # begun once the opening has been drawn: the thread shares the interpreter with
+        # the window, and turning tens of thousands of rows into suggestions would slow
+        # its first paint (a read no longer wanted by then is not begun)
+        QTimer.singleShot(0, self, lambda: self._reading is task and task.start())
 
     @property
     def reading(self) -> bool:
@@ -469,8 +472,7 @@ def read_back(store, doc_id: str, who: str) -> PendingSuggestions:
     """The article's suggestions as the window holds them, read and ordered off the GUI
     thread (a long article has tens of thousands); a link end at a span is placed from
     the spans read here, the window's own places once it holds them."""
-    places = {s.id: (s.start, s.end, s.label) for s in store.spans(doc_id)}
-    return PendingSuggestions(store.suggestions(doc_id, who), places.get)
+    return PendingSuggestions(store.suggestions(doc_id, who), store.span_places(doc_id).get)
 
 
 class _Around:
