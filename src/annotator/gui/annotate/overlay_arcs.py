@@ -59,20 +59,12 @@ class ArcLaying:
             if a[0] == b[0] != "at":
                 continue  # both ends on one side off the screen: nothing of it is shown
             if a[0] == b[0] == "at" and a[2] == b[2]:  # on one line
-                row = rows.get(a[2])
-                if row is None:
-                    row = rows[a[2]] = []
-                row.append((a[1], b[1]) if a[1] < b[1] else (b[1], a[1]))
-                plans.append((relation, a, b, ((a[2], len(row) - 1),), None))
+                plans.append((relation, a, b, (_claim(rows, a[2], a[1], b[1]),), None))
                 continue
             claims, ys = [], []
             for end in ends:
                 if end[0] == "at":  # a row from the end to the margin
-                    row = rows.get(end[2])
-                    if row is None:
-                        row = rows[end[2]] = []
-                    row.append((end[1], right) if end[1] < right else (right, end[1]))
-                    claims.append((end[2], len(row) - 1))
+                    claims.append(_claim(rows, end[2], end[1], right))
                     ys.append(end[2])
                 else:
                     ys.append(top_edge if end[0] == "up" else bottom_edge)
@@ -143,3 +135,12 @@ class ArcLaying:
 
         return arc
 
+
+def _claim(rows: dict, top: float, x1: float, x2: float) -> tuple[float, int]:
+    """Claim the stretch from ``x1`` to ``x2`` in the row above the line at ``top``: the
+    line and the claim's place among its row's claims."""
+    row = rows.get(top)
+    if row is None:
+        row = rows[top] = []
+    row.append((x1, x2) if x1 < x2 else (x2, x1))
+    return top, len(row) - 1
