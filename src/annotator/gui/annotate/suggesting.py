@@ -52,6 +52,12 @@ class Suggesting(QObject):
         self._reading: tasks.Task | None = None  # a long article's, read off the GUI thread
         self.state.document_opened.connect(self.read)
         self.state.selection_changed.connect(self._on_selection)
+        # the marks keep what they drew while the page stays as it is: a span a suggested
+        # link ends at, added, moved or deleted, or a label's colour, changes what they show
+        self.state.span_added.connect(lambda span, _row: self._span_edited(span))
+        self.state.span_removed.connect(lambda span, _row: self._span_edited(span))
+        self.state.span_changed.connect(lambda _old, span, _row: self._span_edited(span))
+        self.state.labels_changed.connect(self.redraw)
         self.article.clicked.connect(self._on_click)
         self.state.suggestion_hint = self.hint
 
@@ -457,6 +463,10 @@ class Suggesting(QObject):
             self.current = s.id
             self.redraw()
             self.window.statusBar().showMessage(self.describe(s), 15000)
+
+    def _span_edited(self, span) -> None:
+        if EXISTING + span.id in self.view.links_by_end:
+            self.redraw()
 
     def _on_selection(self, span_id: str | None) -> None:
         if span_id is not None and self.current is not None:

@@ -1,0 +1,64 @@
+"""The suggestion marks keep the page's outlines and arcs while the page stays as it is
+(suggestion_marks.py, ``_laid``): what they keep must go when what they show changes,
+or a repaint draws what is no longer there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from annotator.core.suggestions import SuggestedLink, SuggestedSpan, Suggestions
+from annotator.store import Store
+from test_gui_suggestions import key, open_window, spans
+
+
+def test_a_suggested_arc_goes_when_the_span_it_starts_at_is_deleted(qtbot, tmp_path: Path):
+    from test_gui_long import LONG_ARTICLE, normalize_newlines, window_on
+
+    para = "The minister 😀 said “we will not yield” — Лавров told reporters.\r\n\r\n"
+    text, _ = normalize_newlines(para * (LONG_ARTICLE // len(para) + 400))
+    q = text.rindex("we will not yield")
+    a = text.index("Лавров", q)
+    path = tmp_path / "long.db"
+    window = window_on(qtbot, path, text, [])
+    with Store.open(path) as store:
+        (doc,) = store.document_ids()
+        store.replace_suggestions(doc, Suggestions("rules", spans=[
+            SuggestedSpan("q", q, q + 17, "quote", 0.8, "quotation marks"),
+            SuggestedSpan("a", a, a + 6, "actor", 0.7, "a name"),
+        ], links=[SuggestedLink("said_by", "q", "a", 0.6, "speaker after the quote")]))
+    window.close()
+    window = open_window(qtbot, path)
+    window.resize(1300, 850)
+    window.splitters["main"].setSizes([200, 900, 200])
+    view = window.article.text
+    assert view is window.article.long_text
+    (marks,) = [m for m in window.suggesting.marks if m.view is view]
+    qtbot.waitUntil(lambda: len(marks.arcs) == 1, timeout=20_000)
+    s = window.suggesting
+    s.go_to(next(p for p in s.pending if p.label == "quote"))
+    key(Qt.Key.Key_A)  # the quote accepted: the link stays, from the span it became
+    qtbot.waitUntil(lambda: len(spans(path)) == 1)
+    (span_id,) = [sp.id for sp in window.state.spans]
+    assert marks.arcs[0].source == window.state.positions.range_to_qt(q, q + 17)
+    s.current = None  # no suggestion current (as after a click on a span): the pick
+    s.redraw()        # of a span changes nothing the marks show
+    qtbot.wait(50)
+    window.state.select(span_id)
+    view.setFocus()
+    key(Qt.Key.Key_Delete)  # that span deleted: its suggested link has no start any more
+    qtbot.waitUntil(lambda: spans(path) == [])
+    assert marks.arcs == []
+    qtbot.wait(50)
+    shown = view.viewport().grab().toImage()
+    marks._version += 1  # what a page drawn afresh shows
+    assert shown == view.viewport().grab().toImage()
+    window.undo_stack.undo()  # the span back: the arc from it too
+    qtbot.waitUntil(lambda: len(spans(path)) == 1)
+    assert len(marks.arcs) == 1
+    qtbot.wait(50)
+    shown = view.viewport().grab().toImage()
+    marks._version += 1
+    assert shown == view.viewport().grab().toImage()
+    window.close()
