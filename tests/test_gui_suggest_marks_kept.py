@@ -62,3 +62,29 @@ def test_a_suggested_arc_goes_when_the_span_it_starts_at_is_deleted(qtbot, tmp_p
     marks._version += 1
     assert shown == view.viewport().grab().toImage()
     window.close()
+
+
+def test_a_window_closed_before_its_first_paint_reads_no_suggestions(
+        qtbot, tmp_path: Path, monkeypatch) -> None:  # fmt: skip
+    from annotator.gui.annotate import suggesting
+    from annotator.gui.annotate.window import MainWindow
+    from test_gui_long import LONG_ARTICLE, normalize_newlines, window_on
+
+    para = "The minister said “we will not yield” — Lavrov told reporters.\n\n"
+    text, _ = normalize_newlines(para * (LONG_ARTICLE // len(para) + 400))
+    q = text.rindex("we will not yield")
+    path = tmp_path / "long.db"
+    window_on(qtbot, path, text, []).close()
+    with Store.open(path) as store:
+        (doc,) = store.document_ids()
+        store.replace_suggestions(doc, Suggestions("rules", spans=[
+            SuggestedSpan("q", q, q + 17, "quote", 0.8, "quotation marks")]))
+    begun = []
+    monkeypatch.setattr(suggesting, "read_back", lambda *args: begun.append(args))
+    window = MainWindow(store=Store.open(path), annotator="alice")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.suggesting.reading  # its read waits for the first paint
+    window.close()  # closed first: the read is no longer wanted
+    qtbot.wait(300)
+    assert begun == []

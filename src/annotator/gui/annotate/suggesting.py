@@ -144,8 +144,10 @@ class Suggesting(QObject):
         task.failed.connect(lambda message: self._read(doc_id, task, None, message))
         # begun once the opening has been drawn: the thread shares the interpreter with
         # the window, and turning tens of thousands of rows into suggestions would slow
-        # its first paint (a read no longer wanted by then is not begun)
-        QTimer.singleShot(0, self, lambda: self._reading is task and task.start())
+        # its first paint (a read no longer wanted by then, another article's or a closed
+        # window's, is not begun)
+        QTimer.singleShot(0, self, lambda: self._reading is task and not self.window._closing
+                          and task.start())
 
     @property
     def reading(self) -> bool:
