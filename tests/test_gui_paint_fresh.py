@@ -1,0 +1,149 @@
+"""What the text views paint after each thing a user does is what a page drawn afresh
+paints: the overlay keeps its scene, its paint plan (with a pool of boxes), each tag's
+picture, and the suggestion marks their page; none may outlive what it was made from."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.editing import make_relation, make_span
+from annotator.core.model import DocumentMeta, IncomingDocument
+from annotator.core.suggestions import SuggestedLink, SuggestedSpan, Suggestions
+from annotator.gui import theme
+from annotator.gui.annotate.article_view import LONG_ARTICLE
+from annotator.store import Store
+from test_gui_links_drawn import arc_of, click_overlay, linked, make_window, overlay, spot_on
+
+_ = linked  # (a fixture)
+
+
+def _fresh(window) -> None:
+    ov = overlay(window)
+    ov.forget_layout()
+    ov._plan = None
+    ov._sprites.clear()
+    for marks in window.suggesting.marks:
+        marks._version += 1
+        marks._outlines.clear()
+
+
+def _same_as_fresh(window, what: str) -> None:
+    QApplication.processEvents()
+    view = window.article.text
+    shown = view.grab().toImage()
+    _fresh(window)
+    assert shown == view.grab().toImage(), what
+
+
+def _walk(qtbot, window, monkeypatch, link_id: str, span_id: str) -> None:
+    view = window.article.text
+    _same_as_fresh(window, "opened")
+    click_overlay(window, spot_on(window, arc_of(window, link_id)))
+    assert window.drawn_links.selected == link_id
+    _same_as_fresh(window, "a link picked")
+    window.state.select(span_id)
+    _same_as_fresh(window, "a span selected")
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    _same_as_fresh(window, "escape")
+    labels = window.store.labels(None)
+    with Store.open(window.store.path) as store:
+        store.save_scheme([replace(label, color="#11aa33") if label.name in (
+            "actor", "said_by") else label for label in labels], renames={}, deletes=[])
+    window.reload_labels()
+    _same_as_fresh(window, "label colours changed")
+    monkeypatch.setenv("ANNOTATOR_THEME", "dark")
+    window._on_color_scheme_changed()
+    assert theme.is_dark()
+    _same_as_fresh(window, "dark theme")
+    window.resize(1100, 700)
+    _same_as_fresh(window, "resized")
+    size = view.font().pointSizeF()
+    QTest.keyClick(view, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert view.font().pointSizeF() > size
+    _same_as_fresh(window, "zoomed in")
+    QTest.keyClick(view, Qt.Key.Key_K, Qt.KeyboardModifier.ShiftModifier
+                   | Qt.KeyboardModifier.ControlModifier)
+    _same_as_fresh(window, "tags off")
+    QTest.keyClick(view, Qt.Key.Key_K, Qt.KeyboardModifier.ShiftModifier
+                   | Qt.KeyboardModifier.ControlModifier)
+    _same_as_fresh(window, "tags on")
+    monkeypatch.setenv("ANNOTATOR_THEME", "light")
+    window._on_color_scheme_changed()
+    _same_as_fresh(window, "light theme")
+    window.article.show_span(window.state.spans.get(span_id))
+    _same_as_fresh(window, "shown")
+    click_overlay(window, spot_on(window, arc_of(window, link_id)))
+    QTest.keyClick(view, Qt.Key.Key_Delete)
+    _same_as_fresh(window, "link deleted")
+    window.undo_stack.undo()
+    _same_as_fresh(window, "link back")
+    view.verticalScrollBar().setValue(view.verticalScrollBar().value() + 37)
+    _same_as_fresh(window, "scrolled")
+
+
+def test_the_short_view_paints_as_afresh(qtbot, linked, monkeypatch) -> None:
+    path, spans, links = linked
+    with Store.open(path) as store:  # the suggestion marks too
+        (doc,) = store.document_ids()
+        text = store.document(doc).text
+        far = text.index("Lavrov", text.index("It's a blatant") - 300)
+        store.replace_suggestions(doc, Suggestions("rules", spans=[
+            SuggestedSpan("a", far, far + 6, "actor", 0.7, "a name"),
+            SuggestedSpan("c", far - 40, far - 10, "claim", 0.7, "a claim")],
+            links=[SuggestedLink("claimed_by", "c", "a", 0.6, "near")]))
+    window = make_window(qtbot, path)
+    assert window.suggesting.pending
+    link = next(r for r in links if spans[r.source].text.startswith('"It\'s a blatant'))
+    window.article.show_span(spans[link.source])
+    QApplication.processEvents()
+    (marks,) = [m for m in window.suggesting.marks if m.view is window.article.text]
+    assert marks.shown()[0] and marks.shown()[1]  # on the page
+    _walk(qtbot, window, monkeypatch, link.id, link.target)
+    window.close()
+
+
+def test_the_long_view_paints_as_afresh(qtbot, tmp_path: Path, monkeypatch) -> None:
+    para = ('Lavrov said: "We will not." The minister — who spoke 😀 — left. ' * 3) + "\n\n"
+    text = para * (LONG_ARTICLE // len(para) + 50)
+    path = tmp_path / "long.db"
+    with Store.open(path) as store:
+        store.import_documents([IncomingDocument(text, "long", DocumentMeta(title="Long"), "t")],
+                               annotator="gen")
+        doc = store.document(store.documents()[0].id)
+        labels = {label.name for label in store.labels("span")}
+        kinds = [label.name for label in store.labels("relation")]
+        links = []
+        for i in range(0, len(para) * 6, len(para)):
+            actor = make_span(doc, i, i + 6, "actor", "tester", known_labels=labels, existing=[])
+            quote = make_span(doc, i + 13, i + 27, "quote", "tester", known_labels=labels,
+                              existing=[])
+            store.add_span(actor)
+            store.add_span(quote)
+            link = make_relation(quote, actor, "tester", relation_labels=kinds, existing=[])
+            store.add_relation(link)
+            links.append(link)
+        at = len(para) + 40  # a suggested actor and its claim, by the second link
+        store.replace_suggestions(doc.id, Suggestions("rules", spans=[
+            SuggestedSpan("a", at, at + 8, "actor", 0.7, "a name"),
+            SuggestedSpan("c", at + 20, at + 40, "claim", 0.7, "a claim")],
+            links=[SuggestedLink("claimed_by", "c", "a", 0.6, "near")]))
+    window = make_window(qtbot, path)
+    assert window.article.text is window.article.long_text
+    (marks,) = [m for m in window.suggesting.marks if m.view is window.article.text]
+    qtbot.waitUntil(lambda: bool(marks.shown()[1]), timeout=20_000)  # read after a paint
+    _walk(qtbot, window, monkeypatch, links[1].id, links[1].target)
+    window.close()
+
+
+@pytest.fixture(autouse=True)
+def _light(monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_THEME", "light")
+    yield
+    monkeypatch.setenv("ANNOTATOR_THEME", "light")
+    theme.apply(QApplication.instance())
