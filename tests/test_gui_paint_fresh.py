@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -147,3 +147,26 @@ def _light(monkeypatch):
     yield
     monkeypatch.setenv("ANNOTATOR_THEME", "light")
     theme.apply(QApplication.instance())
+
+
+def test_a_paint_plan_is_never_taken_for_another_scene(qtbot, linked) -> None:
+    """The plan is kept for the scene it was made from: two scenes made between two paints
+    (a click asks for the arc under it before the page is painted again) may leave the
+    next scene where the first was in memory, with its id, which keyed the plan."""
+    path, spans, links = linked
+    window = make_window(qtbot, path)
+    link = next(r for r in links if spans[r.source].text.startswith('"It\'s a blatant'))
+    window.article.show_span(spans[link.source])
+    _same_as_fresh(window, "shown")
+    ov, view = overlay(window), window.article.text
+    for _ in range(12):
+        view.grab()  # painted: a plan for this scene
+        window.state.remove_relation(link.id)
+        ov.arc_at(QPointF(1, 1))  # a click before the paint: a scene without the link
+        ov.changed()  # and another change: another scene at the paint
+        assert arc_of(window, link.id) is None
+        shown = view.grab().toImage()
+        _fresh(window)
+        assert shown == view.grab().toImage()  # not the link's arc of a plan made before
+        window.state.add_relation(link)
+    window.close()

@@ -117,10 +117,12 @@ class OverlayPainting:
         palette = QApplication.palette()
         page = palette.color(_BASE)
         port = self.view.viewport().geometry()
+        # (the plan holds its scene: were the scene freed, a later one could be made where
+        # it was in memory, with its id, and be painted with its plan)
         key = (id(scene), page.rgba(), palette.color(_HIGHLIGHT).rgba(), port.getRect(),
                self.devicePixelRatioF())
         if self._plan is None or self._plan[0] != key:
-            self._plan = (key, self._paint_plan(scene, palette, port))
+            self._plan = (key, self._paint_plan(scene, palette, port), scene)
         fills, pictures = self._plan[1][part]
         low, high = area.top() - 1, area.bottom() + 1
         tags = [tag for tag in scene.tags if tag.high >= low and tag.low <= high]
