@@ -4,6 +4,7 @@ or a repaint draws what is no longer there."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -88,3 +89,46 @@ def test_a_window_closed_before_its_first_paint_reads_no_suggestions(
     window.close()  # closed first: the read is no longer wanted
     qtbot.wait(300)
     assert begun == []
+
+
+def test_a_repaint_of_a_suggested_links_tag_alone_paints_it(qtbot, seed_db: Path) -> None:
+    """A suggested link between two near words: its "type?" tag is wider than its arc; a
+    repaint of a stretch only the tag reaches (a tag of a span beside it) paints the tag."""
+    from PySide6.QtCore import QRect, QRectF
+    from PySide6.QtGui import QFont, QFontMetricsF, QImage, QRegion
+
+    with Store.open(seed_db) as store:
+        (doc,) = store.document_ids()
+        text = store.document(doc).text
+        who = text.index("blatant")  # (in the middle of a line)
+        store.replace_suggestions(doc, Suggestions("rules", spans=[  # two letters each
+            SuggestedSpan("a", who, who + 2, "actor", 0.7, "a name"),
+            SuggestedSpan("c", who + 2, who + 4, "claim", 0.7, "a claim")],
+            links=[SuggestedLink("claimed_by", "c", "a", 0.6, "near")]))
+    window = open_window(qtbot, seed_db)
+    window.resize(1320, 860)
+    window.splitters["main"].setSizes([200, 900, 200])
+    view = window.article.text
+    (marks,) = [m for m in window.suggesting.marks if m.view is view]
+    window.suggesting.go_to(next(p for p in window.suggesting.pending if p.label == "actor"))
+    qtbot.wait(50)
+    ((_outlines, (laid,))) = marks._laid()
+    whole = QImage(marks.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    whole.fill(0)
+    marks.render(whole)
+    font = QFont(view.font())  # the tag's font and box, as suggestion_marks lays them
+    font.setPointSizeF(max(6.5, font.pointSizeF() * 0.62))
+    width = QFontMetricsF(font).horizontalAdvance("claimed_by?") + 6
+    left = min(max(laid.label_at.x() - width / 2, 1.0), marks.width() - width - 1)
+    y = round(laid.label_at.y()) - 3
+    arc = laid.path.boundingRect().adjusted(-9, -9, 9, 9)
+    for sliver in (QRect(math.ceil(left) + 1, y, 3, 6), QRect(int(left + width) - 4, y, 3, 6)):
+        assert not arc.intersects(QRectF(sliver))  # the tag alone reaches there
+        part = QImage(marks.size(), QImage.Format.Format_ARGB32_Premultiplied)
+        part.fill(0)
+        marks.render(part, sliver.topLeft(), QRegion(sliver))
+        blank = QImage(sliver.size(), QImage.Format.Format_ARGB32_Premultiplied)
+        blank.fill(0)
+        assert whole.copy(sliver) != blank  # the tag is there
+        assert part.copy(sliver) == whole.copy(sliver)
+    window.close()

@@ -165,6 +165,7 @@ class SuggestionMarks(QWidget):
             outlines = [(rect, color, current) for a, b, color, current in places
                         if b > top and a < bottom for rect in self._line_rects(a, b)]
             laid = []
+            metrics = QFontMetricsF(self._label_font())
             for arc in arcs:
                 (sa, sb), (ta, tb) = arc.source, arc.target
                 if max(sb, tb) <= top or min(sa, ta) >= bottom:
@@ -173,6 +174,9 @@ class SuggestionMarks(QWidget):
                 path, tip, at = self._route(p1, p2)
                 reach = CURRENT + 6  # a dashed pen's width, the arrow head's
                 bounds = path.boundingRect().adjusted(-reach, -reach, reach, reach)
+                # its "type?" tag may be wider than a short arc
+                bounds = bounds.united(self._label_box(metrics, arc.label, at).adjusted(
+                    -1, -1, 1, 1))
                 laid.append(_LaidArc(arc, p2, path, tip, at, bounds))
             self._kept = (outlines, laid)
         return self._kept
@@ -226,9 +230,20 @@ class SuggestionMarks(QWidget):
             self._outlines[key] = found
         return found
 
-    def _paint_arcs(self, painter: QPainter, arcs: list[_LaidArc]) -> None:
+    def _label_font(self) -> QFont:
         font = QFont(self.view.font())
         font.setPointSizeF(max(6.5, font.pointSizeF() * 0.62))
+        return font
+
+    def _label_box(self, metrics: QFontMetricsF, label: str, at: QPointF) -> QRectF:
+        """Where a suggested link's "type?" tag goes, about ``at``."""
+        box = QRectF(0, 0, metrics.horizontalAdvance(f"{label}?") + 6, metrics.height())
+        box.moveCenter(at)
+        box.moveLeft(min(max(box.left(), 1.0), self.width() - box.width() - 1))
+        return box
+
+    def _paint_arcs(self, painter: QPainter, arcs: list[_LaidArc]) -> None:
+        font = self._label_font()
         painter.setFont(font)
         metrics = QFontMetricsF(font)
         # The long-article view's lines have no room above them (the arcs of links are
@@ -250,9 +265,7 @@ class SuggestionMarks(QWidget):
             if tight and not arc.current:
                 continue  # no room between lines: a tag would hide the words above
             text = f"{arc.label}?"
-            box = QRectF(0, 0, metrics.horizontalAdvance(text) + 6, metrics.height())
-            box.moveCenter(laid.label_at)
-            box.moveLeft(min(max(box.left(), 1.0), self.width() - box.width() - 1))
+            box = self._label_box(metrics, arc.label, laid.label_at)
             page = self.palette().base().color()
             painter.fillRect(box, page)
             pen = QPen(color, 1)
