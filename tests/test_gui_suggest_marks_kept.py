@@ -132,3 +132,35 @@ def test_a_repaint_of_a_suggested_links_tag_alone_paints_it(qtbot, seed_db: Path
         assert whole.copy(sliver) != blank  # the tag is there
         assert part.copy(sliver) == whole.copy(sliver)
     window.close()
+
+
+def test_a_repaint_of_an_outlines_outer_edge_alone_paints_it(qtbot, seed_db: Path) -> None:
+    """An outline's stroke lies on its rectangle's edge, half of it outside: a repaint
+    of a stretch only that half reaches (the line below it) paints it."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QImage, QRegion
+
+    with Store.open(seed_db) as store:
+        (doc,) = store.document_ids()
+        who = store.document(doc).text.index("blatant")
+        store.replace_suggestions(doc, Suggestions("rules", spans=[
+            SuggestedSpan("c", who, who + 7, "claim", 0.7, "a claim")]))
+    window = open_window(qtbot, seed_db)
+    window.resize(1320, 860)
+    view = window.article.text
+    (marks,) = [m for m in window.suggesting.marks if m.view is view]
+    window.suggesting.go_to(window.suggesting.pending[0])  # shown
+    qtbot.wait(50)
+    ((rect, _color, _current),), _arcs = marks._laid()
+    whole = QImage(marks.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    whole.fill(0)
+    marks.render(whole)
+    below = QRect(round(rect.left()) + 4, math.ceil(rect.bottom()), 20, 2)
+    blank = QImage(below.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    blank.fill(0)
+    assert whole.copy(below) != blank  # the stroke's outer half is there
+    part = QImage(marks.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    part.fill(0)
+    marks.render(part, below.topLeft(), QRegion(below))
+    assert part.copy(below) == whole.copy(below)
+    window.close()

@@ -186,7 +186,9 @@ class SuggestionMarks(QWidget):
             return
         outlines, arcs = self._laid()
         area = QRectF(event.rect())
-        outlines = [o for o in outlines if o[0].intersects(area)]
+        # (an outline's stroke is on its rect's edge, half of it outside: as its picture)
+        reach = area.adjusted(-_PAD, -_PAD, _PAD, _PAD)
+        outlines = [o for o in outlines if o[0].intersects(reach)]
         painter = QPainter(self)
         try:
             inks: dict[str, int] = {}  # (a page has hundreds of outlines)
