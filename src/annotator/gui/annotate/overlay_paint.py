@@ -186,7 +186,6 @@ class OverlayPainting:
             self._arrow_at(picked, chosen, True, edges, arrows)
         chips: tuple[list, list] = ([], [])
         drawn: dict[tuple, object] = {}  # a chip's picture, by its text and colour
-        left, top, right, bottom = edges
         for arc in scene.arcs:
             chip = arc.chip
             if chip is None:
@@ -198,12 +197,8 @@ class OverlayPainting:
             if sprite is None:
                 sprite = drawn[key] = self._sprites.sprite(
                     "chip", arc.text, chip, color.name(), page, selected, False)
-            x0, y0, x1, y1 = chip.getCoords()
-            item = (_whole(x0), _whole(y0), sprite)
-            if x0 < right and x1 > left and y0 < bottom and y1 > top:
-                chips[_TEXT].append(item)
-            if x0 < left or x1 > right or y0 < top or y1 > bottom:
-                chips[_MARGINS].append(item)
+            _sort_in(chip.getCoords(), (_whole(chip.x()), _whole(chip.y()), sprite), edges,
+                     chips)
         legs = list(fills.values())
         return tuple((legs, (arrows[i], chips[i])) for i in (_TEXT, _MARGINS))
 
