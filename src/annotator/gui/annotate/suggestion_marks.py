@@ -67,8 +67,9 @@ class SuggestionMarks(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        # what to draw between two Qt positions (the window's Suggesting): asked at each
-        # paint for the lines on screen only; None draws nothing
+        # what to draw between two Qt positions (the window's Suggesting): asked for the
+        # lines on screen only, once a page (see _laid: what changes what it gives calls
+        # show again); None draws nothing
         self.provider: Provider | None = None
         # Where each outline's lines are, for as long as the page is laid out and placed
         # as it was: a decision repaints the page, and finding each line again made that
