@@ -57,6 +57,23 @@ def _walk(qtbot, window, monkeypatch, link_id: str, span_id: str) -> None:
             "actor", "said_by") else label for label in labels], renames={}, deletes=[])
     window.reload_labels()
     _same_as_fresh(window, "label colours changed")
+    # colours changed again and, before any paint, a span added on screen (a team pull
+    # brings both in one go): the page is drawn in the new colours, not the kept ones
+    labels = window.store.labels(None)
+    with Store.open(window.store.path) as store:
+        store.save_scheme([replace(label, color="#aa3311") if label.name in (
+            "actor", "quote") else label for label in labels], renames={}, deletes=[])
+    window.reload_labels()
+    first = view.cursorForPosition(view.viewport().rect().center()).position()
+    start = window.state.positions.from_qt(first)
+    cursor = view.textCursor()
+    cursor.setPosition(window.state.positions.to_qt(start))
+    cursor.setPosition(window.state.positions.to_qt(start + 3), cursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    window.annotating.apply_label("claim")
+    _same_as_fresh(window, "label colours changed, then a span added before a paint")
+    window.undo_stack.undo()
+    _same_as_fresh(window, "that span taken back")
     monkeypatch.setenv("ANNOTATOR_THEME", "dark")
     window._on_color_scheme_changed()
     assert theme.is_dark()
