@@ -300,18 +300,21 @@ def test_an_arc_to_a_span_off_screen_says_where_and_ctrl_j_follows_it(qtbot, lin
     window.close()
 
 
-def test_the_long_view_draws_tags_and_arcs_on_screen_only(qtbot, tmp_path) -> None:
-    para = ('Lavrov said: "We will not." The minister — who spoke 😀 — left. ' * 3) + "\n\n"
-    text = para * (LONG_ARTICLE // len(para) + 50)
-    path = tmp_path / "long.db"
+LONG_PARA = ('Lavrov said: "We will not." The minister — who spoke 😀 — left. ' * 3) + "\n\n"
+LONG_TEXT = LONG_PARA * (LONG_ARTICLE // len(LONG_PARA) + 50)  # (a long article)
+
+
+def long_linked(path: Path, starts) -> tuple:
+    """A database holding LONG_TEXT with, at each of ``starts``, an actor ("Lavrov") and
+    the quote after it, linked said_by: the document and the links."""
     with Store.open(path) as store:
-        store.import_documents([IncomingDocument(text, "long", DocumentMeta(title="Long"), "t")],
-                               annotator="gen")
+        store.import_documents([IncomingDocument(LONG_TEXT, "long", DocumentMeta(title="Long"),
+                                                 "t")], annotator="gen")
         doc = store.document(store.documents()[0].id)
         labels = {label.name for label in store.labels("span")}
         kinds = [label.name for label in store.labels("relation")]
         links = []
-        for i in range(0, len(text) - len(para), len(para) * 40):
+        for i in starts:
             actor = make_span(doc, i, i + 6, "actor", "t", known_labels=labels, existing=[])
             quote = make_span(doc, i + 13, i + 27, "quote", "t", known_labels=labels,
                               existing=[])
@@ -320,6 +323,13 @@ def test_the_long_view_draws_tags_and_arcs_on_screen_only(qtbot, tmp_path) -> No
             link = make_relation(quote, actor, "t", relation_labels=kinds, existing=[])
             store.add_relation(link)
             links.append(link)
+    return doc, links
+
+
+def test_the_long_view_draws_tags_and_arcs_on_screen_only(qtbot, tmp_path) -> None:
+    path = tmp_path / "long.db"
+    _doc, links = long_linked(path, range(0, len(LONG_TEXT) - len(LONG_PARA),
+                                          len(LONG_PARA) * 40))
     window = make_window(qtbot, path)
     assert window.article.text is window.article.long_text
     shown = overlay(window).scene()

@@ -12,13 +12,19 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from annotator.core.editing import make_relation, make_span
-from annotator.core.model import DocumentMeta, IncomingDocument
 from annotator.core.suggestions import SuggestedLink, SuggestedSpan, Suggestions
 from annotator.gui import theme
-from annotator.gui.annotate.article_view import LONG_ARTICLE
 from annotator.store import Store
-from test_gui_links_drawn import arc_of, click_overlay, linked, make_window, overlay, spot_on
+from test_gui_links_drawn import (
+    LONG_PARA,
+    arc_of,
+    click_overlay,
+    linked,
+    long_linked,
+    make_window,
+    overlay,
+    spot_on,
+)
 
 _ = linked  # (a fixture)
 
@@ -41,6 +47,15 @@ def _same_as_fresh(window, what: str) -> None:
     assert shown == view.grab().toImage(), what
 
 
+def _recolor(window, names, color: str) -> None:
+    """Give labels ``names`` another colour in the scheme, as the scheme editor does."""
+    labels = window.store.labels(None)
+    with Store.open(window.store.path) as store:
+        store.save_scheme([replace(label, color=color) if label.name in names else label
+                           for label in labels], renames={}, deletes=[])
+    window.reload_labels()
+
+
 def _walk(qtbot, window, monkeypatch, link_id: str, span_id: str) -> None:
     view = window.article.text
     _same_as_fresh(window, "opened")
@@ -51,19 +66,11 @@ def _walk(qtbot, window, monkeypatch, link_id: str, span_id: str) -> None:
     _same_as_fresh(window, "a span selected")
     QTest.keyClick(view, Qt.Key.Key_Escape)
     _same_as_fresh(window, "escape")
-    labels = window.store.labels(None)
-    with Store.open(window.store.path) as store:
-        store.save_scheme([replace(label, color="#11aa33") if label.name in (
-            "actor", "said_by") else label for label in labels], renames={}, deletes=[])
-    window.reload_labels()
+    _recolor(window, ("actor", "said_by"), "#11aa33")
     _same_as_fresh(window, "label colours changed")
     # colours changed again and, before any paint, a span added on screen (a team pull
     # brings both in one go): the page is drawn in the new colours, not the kept ones
-    labels = window.store.labels(None)
-    with Store.open(window.store.path) as store:
-        store.save_scheme([replace(label, color="#aa3311") if label.name in (
-            "actor", "quote") else label for label in labels], renames={}, deletes=[])
-    window.reload_labels()
+    _recolor(window, ("actor", "quote"), "#aa3311")
     first = view.cursorForPosition(view.viewport().rect().center()).position()
     start = window.state.positions.from_qt(first)
     cursor = view.textCursor()
@@ -126,26 +133,10 @@ def test_the_short_view_paints_as_afresh(qtbot, linked, monkeypatch) -> None:
 
 
 def test_the_long_view_paints_as_afresh(qtbot, tmp_path: Path, monkeypatch) -> None:
-    para = ('Lavrov said: "We will not." The minister — who spoke 😀 — left. ' * 3) + "\n\n"
-    text = para * (LONG_ARTICLE // len(para) + 50)
     path = tmp_path / "long.db"
+    doc, links = long_linked(path, range(0, len(LONG_PARA) * 6, len(LONG_PARA)))
     with Store.open(path) as store:
-        store.import_documents([IncomingDocument(text, "long", DocumentMeta(title="Long"), "t")],
-                               annotator="gen")
-        doc = store.document(store.documents()[0].id)
-        labels = {label.name for label in store.labels("span")}
-        kinds = [label.name for label in store.labels("relation")]
-        links = []
-        for i in range(0, len(para) * 6, len(para)):
-            actor = make_span(doc, i, i + 6, "actor", "tester", known_labels=labels, existing=[])
-            quote = make_span(doc, i + 13, i + 27, "quote", "tester", known_labels=labels,
-                              existing=[])
-            store.add_span(actor)
-            store.add_span(quote)
-            link = make_relation(quote, actor, "tester", relation_labels=kinds, existing=[])
-            store.add_relation(link)
-            links.append(link)
-        at = len(para) + 40  # a suggested actor and its claim, by the second link
+        at = len(LONG_PARA) + 40  # a suggested actor and its claim, by the second link
         store.replace_suggestions(doc.id, Suggestions("rules", spans=[
             SuggestedSpan("a", at, at + 8, "actor", 0.7, "a name"),
             SuggestedSpan("c", at + 20, at + 40, "claim", 0.7, "a claim")],

@@ -11,31 +11,13 @@ from PySide6.QtCore import Qt
 
 from annotator.core.suggestions import SuggestedLink, SuggestedSpan, Suggestions
 from annotator.store import Store
+from test_gui_suggestion_arcs import long_suggested
 from test_gui_suggestions import key, open_window, spans
 
 
 def test_a_suggested_arc_goes_when_the_span_it_starts_at_is_deleted(qtbot, tmp_path: Path):
-    from test_gui_long import LONG_ARTICLE, normalize_newlines, window_on
-
-    para = "The minister 😀 said “we will not yield” — Лавров told reporters.\r\n\r\n"
-    text, _ = normalize_newlines(para * (LONG_ARTICLE // len(para) + 400))
-    q = text.rindex("we will not yield")
-    a = text.index("Лавров", q)
-    path = tmp_path / "long.db"
-    window = window_on(qtbot, path, text, [])
-    with Store.open(path) as store:
-        (doc,) = store.document_ids()
-        store.replace_suggestions(doc, Suggestions("rules", spans=[
-            SuggestedSpan("q", q, q + 17, "quote", 0.8, "quotation marks"),
-            SuggestedSpan("a", a, a + 6, "actor", 0.7, "a name"),
-        ], links=[SuggestedLink("said_by", "q", "a", 0.6, "speaker after the quote")]))
-    window.close()
-    window = open_window(qtbot, path)
-    window.resize(1300, 850)
-    window.splitters["main"].setSizes([200, 900, 200])
+    window, path, q, _a, marks = long_suggested(qtbot, tmp_path)
     view = window.article.text
-    assert view is window.article.long_text
-    (marks,) = [m for m in window.suggesting.marks if m.view is view]
     qtbot.waitUntil(lambda: len(marks.arcs) == 1, timeout=20_000)
     s = window.suggesting
     s.go_to(next(p for p in s.pending if p.label == "quote"))

@@ -98,7 +98,10 @@ def test_a_suggested_link_is_a_dashed_arc_and_accepted_on_its_own(qtbot, seed_db
     w.close()
 
 
-def test_the_long_article_view_draws_suggested_arcs_too(qtbot, tmp_path: Path) -> None:
+def long_suggested(qtbot, tmp_path: Path):
+    """A window on a long article (the long view) whose last quote and the speaker after it
+    are suggested, linked said_by: the window, its database, the quote's and the actor's
+    offsets, and the long view's suggestion marks."""
     from test_gui_long import LONG_ARTICLE, normalize_newlines, window_on
 
     para = "The minister 😀 said “we will not yield” — Лавров told reporters.\r\n\r\n"
@@ -120,6 +123,12 @@ def test_the_long_article_view_draws_suggested_arcs_too(qtbot, tmp_path: Path) -
     view = window.article.text
     assert view is window.article.long_text
     (marks,) = [m for m in window.suggesting.marks if m.view is view]
+    return window, path, q, a, marks
+
+
+def test_the_long_article_view_draws_suggested_arcs_too(qtbot, tmp_path: Path) -> None:
+    window, _path, q, a, marks = long_suggested(qtbot, tmp_path)
+    view = window.article.text
     # a long article's suggestions are read in the background when it opens
     qtbot.waitUntil(lambda: len(marks.arcs) == 1, timeout=20_000)
     # at the article's top, the arc (at its end) is not even routed: it costs nothing
