@@ -151,6 +151,9 @@ class ArticleView(QWidget):
         return self.text.selection_range()
 
     def clear_selection(self) -> None:
+        if self.text is self.long_text:
+            self.long_text.clear_selection()  # (repaints the selection's stretch only)
+            return
         cursor = self.text.textCursor()
         cursor.clearSelection()
         self.text.setTextCursor(cursor)
