@@ -75,9 +75,9 @@ class Scene:
     raw: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     shown: tuple[int, int] = (0, 0)
     above: set[str] = field(default_factory=set)
-    # each arc's chip's left before clear_chips moved it off the tags, and the right edge
-    # it was cleared within (overlay_arcs.py)
-    chips_laid: list[float | None] = field(default_factory=list)
+    # each arc's chip and its text before clear_chips moved it off the tags (or counted
+    # it in another's), and the right edge it was cleared within (overlay_arcs.py)
+    chips_laid: list[tuple[QRectF, str] | None] = field(default_factory=list)
     right: float = 0.0
 
 
@@ -370,15 +370,16 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
     def _chips_again(self, scene: Scene) -> list[QRectF]:
         """Clear the chips off the scene's tags again, from where each sits on its arc
         (as a new scene would); the places of those that moved, before and after."""
-        before = [QRectF(arc.chip) if arc.chip is not None else None for arc in scene.arcs]
-        for arc, left in zip(scene.arcs, scene.chips_laid, strict=True):
-            if arc.chip is not None:
-                arc.chip.moveLeft(left)
-        clear_chips(scene, scene.right)
+        before = [(QRectF(arc.chip) if arc.chip is not None else None, arc.text)
+                  for arc in scene.arcs]
+        for arc, laid in zip(scene.arcs, scene.chips_laid, strict=True):
+            if laid is not None:
+                arc.chip, arc.text = QRectF(laid[0]), laid[1]
+        clear_chips(scene, scene.right, self._chip_width)
         moved = []
-        for arc, was in zip(scene.arcs, before, strict=True):
-            if was is not None and arc.chip != was:
-                moved += [was, QRectF(arc.chip)]
+        for arc, (was, text) in zip(scene.arcs, before, strict=True):
+            if arc.chip != was or arc.text != text:
+                moved += [QRectF(r) for r in (was, arc.chip) if r is not None]
         if moved:
             self._plan = None  # the paint plan holds where the chips are
         return moved

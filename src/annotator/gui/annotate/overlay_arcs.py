@@ -79,10 +79,13 @@ class ArcLaying:
         scene.arcs.extend(arc(*plan) for plan in plans)
         # where each chip sits on its arc before it is moved off the tags: an edit of an
         # unlinked span moves them again from there, without laying the arcs (overlay.py)
-        scene.chips_laid = [arc.chip.left() if arc.chip is not None else None
+        scene.chips_laid = [(QRectF(arc.chip), arc.text) if arc.chip is not None else None
                             for arc in scene.arcs]
         scene.right = right
-        clear_chips(scene, right)
+        clear_chips(scene, right, self._chip_width)
+
+    def _chip_width(self, text: str) -> float:
+        return self._tag_metrics().horizontalAdvance(text) + 8
 
     def _arc_maker(self, row_levels, lane_levels, lane_x, lane_step, tag_h, metrics):
         """What lays one arc of the page, from its plan (see _lay_arcs)."""
@@ -100,7 +103,7 @@ class ArcLaying:
             return top - rise - 6 - level * step
 
         def chip(text: str, left: float, y: float) -> QRectF:
-            return QRectF(left, y - lift, metrics.horizontalAdvance(text) + 8, height)
+            return QRectF(left, y - lift, self._chip_width(text), height)
 
         def arc(relation, a, b, claims, lane) -> DrawnArc:
             label = relation.label

@@ -88,9 +88,13 @@ class Sprites:
         return found
 
 
-def clear_chips(scene, right: float) -> None:
+def clear_chips(scene, right: float, width_of=None) -> None:
     """Move each chip right, along its arc's row, off the tags and the chips before it
-    (so that no type hides a label), as far as the text's right edge allows."""
+    (so that no type hides a label), as far as the text's right edge allows. Two chips
+    of arcs that run off the page the same way and still cover each other (their rows
+    lie a few pixels apart, their chips end at the same lane) become one, which counts
+    them ("said_by ↓ 2 links"): each is read, or neither was. ``width_of``: a chip's
+    width for its text (without it, chips are only moved)."""
     band = 8.0  # rows of the page, to look only at boxes near a chip
     taken: dict[int, list[tuple[float, float, float, float]]] = {}
 
@@ -103,6 +107,7 @@ def clear_chips(scene, right: float) -> None:
         return  # a page that full has no room to clear: leave the chips on their arcs
     for tag in scene.tags:
         keep((tag.left, tag.low, tag.right, tag.high))
+    off_page: list[list] = []  # per chip of an arc to a span off the page: arc, box, arcs
     for arc in scene.arcs:
         if arc.chip is None:
             continue
@@ -117,7 +122,29 @@ def clear_chips(scene, right: float) -> None:
                 break
             left = hit + 2
         arc.chip.moveLeft(left)
-        keep((left, top, left + width, bottom))
+        box = (left, top, left + width, bottom)
+        if arc.partner is not None and width_of is not None:
+            host = next((h for h in off_page if h[0].partner == arc.partner
+                         and h[1][0] < box[2] and h[1][2] > box[0]
+                         and h[1][1] < box[3] and h[1][3] > box[1]), None)
+            if host is not None:
+                host[2].append(arc)
+                arc.chip = None
+                _count(host, width_of)
+                continue
+            off_page.append([arc, box, [arc]])
+        keep(box)
+
+
+def _count(host: list, width_of) -> None:
+    """The chip of ``host`` (an off-page chip's arc, box and the arcs it stands for) says
+    how many links it stands for, its right edge kept (it ends at their lane)."""
+    arc, _box, arcs = host
+    arrow = "↑" if arc.partner == "up" else "↓"
+    labels = {a.relation.label for a in arcs}
+    arc.text = (f"{arc.relation.label} {arrow} {len(arcs)} links" if len(labels) == 1
+                else f"{len(arcs)} links {arrow}")
+    arc.chip.setLeft(arc.chip.right() - width_of(arc.text))
 
 
 class Widths:

@@ -1,0 +1,96 @@
+"""The chip of each arc says its link's type (and, for an arc to a span off the page, what
+is there). Chips are moved along their rows off the tags and off each other; two chips of
+arcs running off the page the same way may still cover each other (their rows a few pixels
+apart, both ending at the lane), which left neither readable at the foot of the sample
+article's pages. Such chips become one that counts its links, and no chip covers another
+anywhere in the article; the scene an edit patches still is the one a rebuild makes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.model import DocumentMeta, IncomingDocument, IncomingRelation, IncomingSpan
+from annotator.gui.annotate.overlay_parts import CHIPS_CLEARED
+from annotator.store import Store
+from conftest import SEED
+from test_gui_links_drawn import make_window, overlay
+
+GOLD = Path(__file__).parent / "fixtures" / "sample_gold.jsonl"
+
+
+@pytest.fixture
+def gold(tmp_path: Path) -> Path:
+    """The sample article as marked and linked by hand (tests/fixtures/sample_gold.jsonl):
+    17 actors, 6 quotes, 4 claims and their 10 links, as on the screenshots."""
+    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
+    spans = [IncomingSpan(r["start"], r["end"], r["label"], id=r["id"], annotator="tester")
+             for r in rows if r["kind"] == "span"]
+    links = [IncomingRelation(r["label"], r["source"], r["target"], annotator="tester")
+             for r in rows if r["kind"] != "span"]
+    path = tmp_path / "gold.db"
+    with Store.open(path) as store:
+        store.import_documents([IncomingDocument(
+            SEED.read_text(encoding="utf-8"), SEED.stem, DocumentMeta(title="Lavrov"), "seed",
+            spans=spans, relations=links)], annotator="tester")
+    return path
+
+
+def chips(scene) -> list:
+    return [(arc.chip, arc.text) for arc in scene.arcs if arc.chip is not None]
+
+
+def test_no_chip_covers_another_anywhere_in_the_sample_article(qtbot, gold) -> None:
+    window = make_window(qtbot, gold, height=700)
+    view = window.article.text
+    bar = view.verticalScrollBar()
+    ov = overlay(window)
+    counted, tops = [], 0
+    for value in range(0, bar.maximum() + 1, 9):  # the page moved a few pixels at a time
+        bar.setValue(value)
+        QApplication.processEvents()
+        scene = ov.scene()
+        shown = chips(scene)
+        assert len(shown) <= CHIPS_CLEARED
+        for i, (a, text_a) in enumerate(shown):
+            for b, text_b in shown[i + 1:]:
+                assert not a.intersects(b), (value, text_a, text_b)
+        counted += [t for _chip, t in shown if t.endswith(" links")]
+        # every link still has its arc, and every arc's link is named by a chip
+        named = sum(int(t.split()[-2]) if t.endswith(" links") else 1 for _c, t in shown)
+        assert named == len(scene.arcs)
+        tops += 1
+    assert tops > 20
+    # (the sample's two quotes said by Lavrov below the foot of a page: one chip)
+    assert "said_by ↓ 2 links" in counted
+
+
+def test_counted_chips_come_back_apart_when_there_is_room(qtbot, gold) -> None:
+    window = make_window(qtbot, gold, height=700)
+    view = window.article.text
+    bar = view.verticalScrollBar()
+    ov = overlay(window)
+    found = None
+    for value in range(0, bar.maximum() + 1, 9):
+        bar.setValue(value)
+        QApplication.processEvents()
+        if any(t.endswith(" links") for _c, t in chips(ov.scene())):
+            found = value
+            break
+    assert found is not None
+    # an edit in the long view clears the chips again from where they were laid (no
+    # arc laid again): that gives the chips, counted ones included, a rebuild gives
+    scene = ov.scene()
+    before = [(None if a.chip is None else a.chip.getCoords(), a.text) for a in scene.arcs]
+    assert ov._chips_again(scene) == []
+    assert [(None if a.chip is None else a.chip.getCoords(), a.text)
+            for a in scene.arcs] == before
+    # a taller window: the quotes are on the page, and their arcs' chips are their own
+    window.resize(window.width(), 1400)
+    QApplication.processEvents()
+    bar.setValue(found)
+    QApplication.processEvents()
+    assert not any(t.endswith(" links") for _c, t in chips(ov.scene()))
