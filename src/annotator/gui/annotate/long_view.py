@@ -150,41 +150,54 @@ class LongReadingView(Reading, QPlainTextEdit):
 
     def _shown_positions(self) -> tuple[int, int]:
         """The Qt positions from the first block shown to the end of the last."""
-        block = self.firstVisibleBlock()
-        top, offset, height = block.position(), self.contentOffset(), self.viewport().height()
-        bottom = top
-        while block.isValid():
-            if self.blockBoundingGeometry(block).translated(offset).top() > height:
+        height = self.viewport().height()
+        top = bottom = self.firstVisibleBlock().position()
+        for block, _left, y, _height in self._blocks_shown():
+            if y > height:
                 break
             bottom = block.position() + block.length()
-            block = block.next()
         return top, bottom
+
+    def _blocks_shown(self):
+        """The blocks from the first one shown on, each with the left, top and height of
+        its box in viewport coordinates: what ``blockBoundingGeometry(block)`` translated
+        by ``contentOffset()`` gives, to the bit. Qt finds a block's top by adding the
+        heights of the blocks from the first one shown down to it, at each ask: walking a
+        page block by block that way cost the square of its blocks."""
+        offset = self.contentOffset()
+        left, dy = offset.x(), offset.y()
+        layout = self.document().documentLayout()
+        block = self.firstVisibleBlock()
+        above = 0.0
+        while block.isValid():
+            height = layout.blockBoundingRect(block).height()
+            yield block, left, above + dy, height
+            above += height
+            block = block.next()
 
     def _update_lines(self, a: int, b: int, first: int, last: int) -> None:
         """Repaint where Qt positions ``[a, b)`` (in blocks ``first`` to ``last``) lie on
         the lines shown, their highlights found now so that the paint that follows only
         draws."""
-        shown = max(first, self.firstVisibleBlock().blockNumber())
-        block = self.document().findBlockByNumber(shown)
-        offset, height = self.contentOffset(), self.viewport().height()
+        height = self.viewport().height()
         port = self.viewport()
-        while block.isValid() and block.blockNumber() <= last:
-            box = self.blockBoundingGeometry(block).translated(offset)
-            if box.top() > height:
+        for block, box_left, box_top, box_height in self._blocks_shown():
+            number = block.blockNumber()
+            if number > last or box_top > height:
                 break
-            if block.isVisible() and box.bottom() >= 0:
-                places, base = self._places_of(block), block.position()
-                for i in places.lines_between(a - base, b - base):
-                    places.line(i, self.state.spans, self._look)
-                    y, line_height = places.lines[i]
-                    # only the stretch that changed: its x range on the line, or the line's
-                    # width where right-to-left text may put it anywhere
-                    x1, x2 = places.x_range(i, a - base, b - base, port.width())
-                    left = max(0, math.floor(box.left() + x1) - _EDGE)
-                    port.update(QRect(left, math.floor(box.top() + y),
-                                      math.ceil(box.left() + x2) + _EDGE - left,
-                                      math.ceil(line_height) + 1))
-            block = block.next()
+            if number < first or not block.isVisible() or box_top + box_height < 0:
+                continue
+            places, base = self._places_of(block), block.position()
+            for i in places.lines_between(a - base, b - base):
+                places.line(i, self.state.spans, self._look)
+                y, line_height = places.lines[i]
+                # only the stretch that changed: its x range on the line, or the line's
+                # width where right-to-left text may put it anywhere
+                x1, x2 = places.x_range(i, a - base, b - base, port.width())
+                left = max(0, math.floor(box_left + x1) - _EDGE)
+                port.update(QRect(left, math.floor(box_top + y),
+                                  math.ceil(box_left + x2) + _EDGE - left,
+                                  math.ceil(line_height) + 1))
 
     # -- painting ----------------------------------------------------------------------------
 
@@ -205,18 +218,14 @@ class LongReadingView(Reading, QPlainTextEdit):
     def _paint_highlights(self, painter: QPainter, bands: list[QRect]) -> None:
         """The highlights of the lines in ``bands`` (the painter keeps to the region
         being painted), the blocks on screen walked once for all of them."""
-        offset = self.contentOffset()
-        block = self.firstVisibleBlock()
         bottom = bands[-1].bottom()
-        while block.isValid():
-            box = self.blockBoundingGeometry(block).translated(offset)
-            if box.top() > bottom:
+        for block, left, top, height in self._blocks_shown():
+            if top > bottom:
                 break
             if block.isVisible():
                 for area in bands:
-                    if box.bottom() >= area.top() and box.top() <= area.bottom():
-                        self._paint_block(painter, block, box.left(), box.top(), area)
-            block = block.next()
+                    if top + height >= area.top() and top <= area.bottom():
+                        self._paint_block(painter, block, left, top, area)
 
     def _paint_block(self, painter, block, left, top, area) -> None:
         low, high = area.top() - top, area.bottom() - top  # the area, in block coordinates
