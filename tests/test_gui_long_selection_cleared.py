@@ -12,6 +12,9 @@ from PySide6.QtGui import QRegion, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from annotator.core.model import DocumentMeta, IncomingDocument
+from annotator.gui.annotate.article_view import LONG_ARTICLE
+from annotator.store import Store
 from gui_helpers import drag_select, reveal
 from test_gui_links_drawn import make_window
 from test_gui_over_text import spans_in
@@ -32,11 +35,21 @@ class Regions(QObject):
         return False
 
 
+def shown(view):
+    """The viewport's pixels as they were painted (what the screen holds), not painted
+    again as a grab would."""
+    port, window = view.viewport(), view.window()
+    top = port.mapTo(window, port.rect().topLeft())
+    return window.screen().grabWindow(window.winId()).toImage().copy(
+        top.x(), top.y(), port.width(), port.height())
+
+
 def painted_as_afresh(view) -> bool:
-    port = view.viewport()
-    kept = port.grab().toImage()
-    port.repaint()
-    return kept == port.grab().toImage()
+    for _ in range(3):
+        QApplication.processEvents()
+    kept = shown(view)
+    view.viewport().repaint()
+    return kept == shown(view)
 
 
 def select(window, a: int, b: int) -> None:
@@ -112,3 +125,26 @@ def _at(view, position: int) -> QTextCursor:
     cursor = QTextCursor(view.document())
     cursor.setPosition(position)
     return cursor
+
+
+def test_the_blanks_a_span_leaves_out_of_the_selection_are_repainted(qtbot,
+                                                                     tmp_path) -> None:
+    """A span leaves out the blanks at the ends of the selection it is made of: where they
+    were selected is repainted too, though no span is drawn there."""
+    para = "The envoy said:        Moscow’s envoy, Mongi Hamdi, added that talks were over.\n\n"
+    text = para * (LONG_ARTICLE // len(para) + 20)
+    path = tmp_path / "blanks.db"
+    with Store.open(path) as store:
+        store.import_documents([IncomingDocument(text, "b", DocumentMeta(title="B"), "t")],
+                               annotator="gen")
+    window = make_window(qtbot, path)
+    view = window.article.text
+    assert view is window.article.long_text
+    start = text.index("Moscow", len(para) * 3)
+    reveal(window, start)
+    to_qt = window.state.positions.to_qt
+    select(window, to_qt(start - 8), to_qt(start + len("Moscow’s")))  # 8 blanks first
+    QTest.keyClick(view, Qt.Key.Key_3)  # actor
+    QApplication.processEvents()
+    assert spans_in(path) == [(start, start + len("Moscow’s"), "actor")]
+    assert painted_as_afresh(view)
