@@ -43,14 +43,17 @@ class SuggestedArc:
 @dataclass(slots=True)
 class _LaidArc:
     """A suggested arc as routed on the page: its path, its tip (and whether it is on
-    screen: an arrow head there), where its "type?" tag goes, and what it may cover."""
+    screen: an arrow head there), where its "type?" tag goes, and what it may cover: a
+    box per leg of an arc between lines (whose bounding box is most of the page's right
+    side: an edit's repaint of a line met it, and stroked its dashes anew, two times in
+    three), the path's bounds for an arc over one line, and its tag's box."""
 
     arc: SuggestedArc
     tip_at: QPointF
     path: QPainterPath
     tip: bool
     label_at: QPointF
-    bounds: QRectF
+    boxes: list[QRectF]
 
 
 Provider = Callable[[int, int], tuple[list[tuple[int, int, str, bool]], list[SuggestedArc]]]
@@ -172,13 +175,18 @@ class SuggestionMarks(QWidget):
                 if max(sb, tb) <= top or min(sa, ta) >= bottom:
                     continue  # both ends above, or both below, the lines on screen
                 p1, p2 = self._end_point(sa, sb, top), self._end_point(ta, tb, top)
-                path, tip, at = self._route(p1, p2)
+                path, tip, at, corners = self._route(p1, p2)
                 reach = CURRENT + 6  # a dashed pen's width, the arrow head's
-                bounds = path.boundingRect().adjusted(-reach, -reach, reach, reach)
+                if corners is None:  # over one line: its curve's bounds
+                    boxes = [path.boundingRect().adjusted(-reach, -reach, reach, reach)]
+                else:  # upright and level legs: each one's box
+                    boxes = [QRectF(QPointF(min(a.x(), b.x()), min(a.y(), b.y())),
+                                    QPointF(max(a.x(), b.x()), max(a.y(), b.y()))).adjusted(
+                                        -reach, -reach, reach, reach)
+                             for a, b in zip(corners, corners[1:])]
                 # its "type?" tag may be wider than a short arc
-                bounds = bounds.united(self._label_box(metrics, arc.label, at).adjusted(
-                    -1, -1, 1, 1))
-                laid.append(_LaidArc(arc, p2, path, tip, at, bounds))
+                boxes.append(self._label_box(metrics, arc.label, at).adjusted(-1, -1, 1, 1))
+                laid.append(_LaidArc(arc, p2, path, tip, at, boxes))
             self._kept = (outlines, laid)
         return self._kept
 
@@ -203,7 +211,8 @@ class SuggestionMarks(QWidget):
                                                        ratio))
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            self._paint_arcs(painter, [arc for arc in arcs if arc.bounds.intersects(area)])
+            self._paint_arcs(painter, [arc for arc in arcs
+                                       if any(box.intersects(area) for box in arc.boxes)])
         finally:
             painter.end()
 
@@ -286,26 +295,27 @@ class SuggestionMarks(QWidget):
         first = rects[0]
         return QPointF(first.center().x(), first.top())
 
-    def _route(self, p1: QPointF, p2: QPointF) -> tuple[QPainterPath, bool, QPointF]:
-        """The arc from p1 to p2, whether p2 is on screen (an arrow head there) and where
-        its label goes. On one line it rises over the text between; between lines it runs
-        just above each end's line to a lane by the right edge, crossing no text."""
+    def _route(self, p1: QPointF, p2: QPointF) -> tuple[QPainterPath, bool, QPointF,
+                                                        list[QPointF] | None]:
+        """The arc from p1 to p2, whether p2 is on screen (an arrow head there), where
+        its label goes and its corners (None for a curve). On one line it rises over the
+        text between; between lines it runs just above each end's line to a lane by the
+        right edge, crossing no text."""
         path = QPainterPath(p1)
         on_screen = 0 <= p2.y() <= self.height()
         if abs(p1.y() - p2.y()) < 3:
             rise = min(RISE + abs(p2.x() - p1.x()) / 40, 2 * RISE)
             y = min(p1.y(), p2.y()) - rise
             path.cubicTo(QPointF(p1.x(), y), QPointF(p2.x(), y), p2)
-            return path, on_screen, QPointF((p1.x() + p2.x()) / 2, y + rise / 4)
+            return path, on_screen, QPointF((p1.x() + p2.x()) / 2, y + rise / 4), None
         lane = self.width() - LANE
         y1, y2 = p1.y() - RISE / 2, p2.y() - RISE / 2
-        path.lineTo(p1.x(), y1)
-        path.lineTo(lane, y1)
-        path.lineTo(lane, y2)
-        path.lineTo(p2.x(), y2)
-        path.lineTo(p2)
+        corners = [p1, QPointF(p1.x(), y1), QPointF(lane, y1), QPointF(lane, y2),
+                   QPointF(p2.x(), y2), p2]
+        for corner in corners[1:]:
+            path.lineTo(corner)
         # the tag over the source's line, clear of the lane that other arcs share
-        return path, on_screen, QPointF((p1.x() + lane) / 2, y1)
+        return path, on_screen, QPointF((p1.x() + lane) / 2, y1), corners
 
 
 def outline_color(color: str) -> QColor:
