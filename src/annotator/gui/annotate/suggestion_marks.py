@@ -183,7 +183,7 @@ class SuggestionMarks(QWidget):
                     boxes = [QRectF(QPointF(min(a.x(), b.x()), min(a.y(), b.y())),
                                     QPointF(max(a.x(), b.x()), max(a.y(), b.y()))).adjusted(
                                         -reach, -reach, reach, reach)
-                             for a, b in zip(corners, corners[1:])]
+                             for a, b in zip(corners, corners[1:], strict=False)]
                 # its "type?" tag may be wider than a short arc
                 boxes.append(self._label_box(metrics, arc.label, at).adjusted(-1, -1, 1, 1))
                 laid.append(_LaidArc(arc, p2, path, tip, at, boxes))
