@@ -53,7 +53,7 @@ class _LaidArc:
     path: QPainterPath
     tip: bool
     label_at: QPointF
-    boxes: list[QRectF]
+    boxes: list[tuple[float, float, float, float]]  # left, top, right, bottom
 
 
 Provider = Callable[[int, int], tuple[list[tuple[int, int, str, bool]], list[SuggestedArc]]]
@@ -178,14 +178,17 @@ class SuggestionMarks(QWidget):
                 path, tip, at, corners = self._route(p1, p2)
                 reach = CURRENT + 6  # a dashed pen's width, the arrow head's
                 if corners is None:  # over one line: its curve's bounds
-                    boxes = [path.boundingRect().adjusted(-reach, -reach, reach, reach)]
-                else:  # upright and level legs: each one's box
-                    boxes = [QRectF(QPointF(min(a.x(), b.x()), min(a.y(), b.y())),
-                                    QPointF(max(a.x(), b.x()), max(a.y(), b.y()))).adjusted(
-                                        -reach, -reach, reach, reach)
-                             for a, b in zip(corners, corners[1:], strict=False)]
+                    x1, y1, x2, y2 = path.boundingRect().getCoords()
+                    boxes = [(x1 - reach, y1 - reach, x2 + reach, y2 + reach)]
+                else:  # upright and level legs: each one's box (plain numbers: a page
+                    # may hold dozens of arcs, laid at each scroll)
+                    boxes = [(min(ax, bx) - reach, min(ay, by) - reach,
+                              max(ax, bx) + reach, max(ay, by) + reach)
+                             for (ax, ay), (bx, by) in zip(corners, corners[1:],
+                                                            strict=False)]
                 # its "type?" tag may be wider than a short arc
-                boxes.append(self._label_box(metrics, arc.label, at).adjusted(-1, -1, 1, 1))
+                x1, y1, x2, y2 = self._label_box(metrics, arc.label, at).getCoords()
+                boxes.append((x1 - 1, y1 - 1, x2 + 1, y2 + 1))
                 laid.append(_LaidArc(arc, p2, path, tip, at, boxes))
             self._kept = (outlines, laid)
         return self._kept
@@ -211,8 +214,10 @@ class SuggestionMarks(QWidget):
                                                        ratio))
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            self._paint_arcs(painter, [arc for arc in arcs
-                                       if any(box.intersects(area) for box in arc.boxes)])
+            left, top, right, bottom = area.getCoords()  # (as QRectF.intersects)
+            self._paint_arcs(painter, [arc for arc in arcs if any(
+                x1 < right and left < x2 and y1 < bottom and top < y2
+                for x1, y1, x2, y2 in arc.boxes)])
         finally:
             painter.end()
 
@@ -295,8 +300,8 @@ class SuggestionMarks(QWidget):
         first = rects[0]
         return QPointF(first.center().x(), first.top())
 
-    def _route(self, p1: QPointF, p2: QPointF) -> tuple[QPainterPath, bool, QPointF,
-                                                        list[QPointF] | None]:
+    def _route(self, p1: QPointF, p2: QPointF) -> tuple[
+            QPainterPath, bool, QPointF, list[tuple[float, float]] | None]:
         """The arc from p1 to p2, whether p2 is on screen (an arrow head there), where
         its label goes and its corners (None for a curve). On one line it rises over the
         text between; between lines it runs just above each end's line to a lane by the
@@ -310,10 +315,10 @@ class SuggestionMarks(QWidget):
             return path, on_screen, QPointF((p1.x() + p2.x()) / 2, y + rise / 4), None
         lane = self.width() - LANE
         y1, y2 = p1.y() - RISE / 2, p2.y() - RISE / 2
-        corners = [p1, QPointF(p1.x(), y1), QPointF(lane, y1), QPointF(lane, y2),
-                   QPointF(p2.x(), y2), p2]
-        for corner in corners[1:]:
-            path.lineTo(corner)
+        corners = [(p1.x(), p1.y()), (p1.x(), y1), (lane, y1), (lane, y2), (p2.x(), y2),
+                   (p2.x(), p2.y())]
+        for x, y in corners[1:]:
+            path.lineTo(x, y)
         # the tag over the source's line, clear of the lane that other arcs share
         return path, on_screen, QPointF((p1.x() + lane) / 2, y1), corners
 
