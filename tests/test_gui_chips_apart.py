@@ -11,13 +11,16 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingRelation, IncomingSpan
 from annotator.gui.annotate.overlay_parts import CHIPS_CLEARED
 from annotator.store import Store
 from conftest import SEED
-from test_gui_links_drawn import make_window, overlay
+from test_gui_links_drawn import click_overlay, db_links, make_window, overlay
 
 GOLD = Path(__file__).parent / "fixtures" / "sample_gold.jsonl"
 
@@ -94,3 +97,55 @@ def test_counted_chips_come_back_apart_when_there_is_room(qtbot, gold) -> None:
     bar.setValue(found)
     QApplication.processEvents()
     assert not any(t.endswith(" links") for _c, t in chips(ov.scene()))
+
+
+def test_a_counted_chip_picks_each_of_its_links_in_turn_and_shows_the_picked_one(
+    qtbot, gold, themed
+) -> None:
+    window = make_window(qtbot, gold, height=700)
+    view = window.article.text
+    bar = view.verticalScrollBar()
+    ov = overlay(window)
+    host = None
+    for value in range(0, bar.maximum() + 1, 9):
+        bar.setValue(value)
+        QApplication.processEvents()
+        host = next((a for a in ov.scene().arcs if a.chip is not None
+                     and a.text.endswith(" links")), None)
+        if host is not None:
+            break
+    assert host is not None
+    counted = [a.relation.id for a in ov.scene().arcs if a.chip is None] + [host.relation.id]
+    assert len(counted) == 2
+    before = db_links(gold)
+    page = QApplication.palette().color(QPalette.ColorRole.Base)
+    chosen = QApplication.palette().color(QPalette.ColorRole.Highlight)
+    picked = []
+    for _ in range(3):  # a click on the counted chip picks its links one after the other
+        chip = next(a.chip for a in ov.scene().arcs if a.chip is not None
+                    and a.text.endswith(" links"))
+        click_overlay(window, chip.center())
+        QApplication.processEvents()
+        picked.append(window.drawn_links.selected)
+        assert ov.selected_link == picked[-1]
+        assert f"Link {window.drawn_links.relation(picked[-1]).label}" in (
+            window.statusBar().currentMessage())
+        # whichever of its links is picked, the counted chip is drawn picked (filled with
+        # the selection colour), not as the page
+        inside = view.grab().toImage().pixelColor(round(chip.left()) + 2, round(chip.center().y()))
+        assert _near(inside, chosen) and not _near(inside, page), (picked, inside.name())
+    assert set(picked[:2]) == set(counted) and picked[2] == picked[0]
+    assert not view.textCursor().hasSelection()  # a click on a chip selects no text
+    assert db_links(gold) == before
+    QTest.keyClick(view, Qt.Key.Key_Escape)  # let go: the chip is drawn as before
+    QApplication.processEvents()
+    assert window.drawn_links.selected is None
+    chip = next(a.chip for a in ov.scene().arcs if a.text.endswith(" links"))
+    inside = view.grab().toImage().pixelColor(round(chip.left()) + 2, round(chip.center().y()))
+    assert _near(inside, page)
+    window.close()
+
+
+def _near(color: QColor, other: QColor) -> bool:
+    return sum(abs(a - b) for a, b in zip(color.getRgb()[:3], other.getRgb()[:3],
+                                           strict=True)) < 40

@@ -32,6 +32,7 @@ from annotator.gui.annotate.overlay_paint import Boxes, OverlayPainting
 from annotator.gui.annotate.overlay_parts import (
     Sprites,
     Widths,
+    chip_pick,
     clear_chips,
     distance,
 )
@@ -205,7 +206,7 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
         best, best_distance = None, HIT
         for arc in self.scene().arcs:
             if arc.chip is not None and arc.chip.adjusted(-1, -1, 1, 1).contains(point):
-                return arc.relation.id
+                return chip_pick(arc, self.selected_link)
             for a, b in zip(arc.points, arc.points[1:], strict=False):
                 near = distance(point, a, b)
                 if near <= best_distance:

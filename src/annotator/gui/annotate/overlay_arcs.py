@@ -28,6 +28,8 @@ class DrawnArc:
     text: str
     arrow: bool  # an arrowhead at the last point (the target's end, or the page edge)
     partner: str | None = None  # "up" / "down": the end shown here points off the screen
+    # the links a counted chip stands for (its own first; overlay_parts.clear_chips), or ()
+    counted: tuple[str, ...] = ()
 
 
 class ArcLaying:

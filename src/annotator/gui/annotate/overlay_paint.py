@@ -190,7 +190,7 @@ class OverlayPainting:
             chip = arc.chip
             if chip is None:
                 continue
-            selected = arc is picked
+            selected = arc is picked or self.selected_link in arc.counted  # (or one it counts)
             color = chosen if selected else inks[arc.relation.label]
             key = (arc.text, color.rgba(), selected)
             sprite = drawn.get(key)

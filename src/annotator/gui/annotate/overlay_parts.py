@@ -102,6 +102,8 @@ def clear_chips(scene, right: float, width_of=None) -> None:
         for row in range(int(box[1] // band), int(box[3] // band) + 1):
             taken.setdefault(row, []).append(box)
 
+    for arc in scene.arcs:
+        arc.counted = ()  # (counted again below, from the chips as laid)
     chips = sum(arc.chip is not None for arc in scene.arcs)
     if chips > CHIPS_CLEARED:
         return  # a page that full has no room to clear: leave the chips on their arcs
@@ -145,6 +147,15 @@ def _count(host: list, width_of) -> None:
     arc.text = (f"{arc.relation.label} {arrow} {len(arcs)} links" if len(labels) == 1
                 else f"{len(arcs)} links {arrow}")
     arc.chip.setLeft(arc.chip.right() - width_of(arc.text))
+    arc.counted = tuple(a.relation.id for a in arcs)
+
+
+def chip_pick(arc, picked: str | None) -> str:
+    """The link a click on ``arc``'s chip picks: its own; on a counted chip, the one after
+    the link picked among those it counts (each in turn, as the status bar names them)."""
+    if picked in arc.counted:
+        return arc.counted[(arc.counted.index(picked) + 1) % len(arc.counted)]
+    return arc.relation.id
 
 
 class Widths:
