@@ -16,7 +16,9 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from annotator.core.editing import make_relation, make_span
 from annotator.core.model import DocumentMeta, IncomingDocument, IncomingRelation, IncomingSpan
+from annotator.gui.annotate.article_view import LONG_ARTICLE
 from annotator.gui.annotate.overlay_parts import CHIPS_CLEARED
 from annotator.store import Store
 from conftest import SEED
@@ -149,3 +151,49 @@ def test_a_counted_chip_picks_each_of_its_links_in_turn_and_shows_the_picked_one
 def _near(color: QColor, other: QColor) -> bool:
     return sum(abs(a - b) for a, b in zip(color.getRgb()[:3], other.getRgb()[:3],
                                            strict=True)) < 40
+
+
+FILLER = "Nothing of note happened here today, the report said in its long first part. " * 4
+
+
+@pytest.mark.parametrize("width", [900, 1100])
+def test_a_counted_chip_covers_no_tag_and_no_other_chip(qtbot, tmp_path, width) -> None:
+    """An actor who said many quotes far below it: the chips of its arcs start at its tag
+    and are counted into one, which may say more than the chip it was ("said_by ↓ 14
+    links" for 'said_by ↓ "no"'): it must not grow over the tag or chip it was moved off."""
+    said = 'Obama said "yes" and "no" and "maybe" and "never" and "soon" and "now" too. ' * 3
+    text = ("Obama spoke.\n\n" + f"{FILLER}\n\n" * 12 + f"{said}\n\n"
+            + f"{FILLER}\n\n" * (LONG_ARTICLE // len(FILLER)))
+    path = tmp_path / "said.db"
+    with Store.open(path) as store:
+        store.import_documents([IncomingDocument(text, "said", DocumentMeta(title="Said"), "t")],
+                               annotator="tester")
+        doc = store.document(store.documents()[0].id)
+        labels = {label.name for label in store.labels("span")}
+        kinds = [label.name for label in store.labels("relation")]
+        actor = make_span(doc, 0, 5, "actor", "tester", known_labels=labels, existing=[])
+        store.add_span(actor)
+        start = text.index(said)
+        for at in range(start, start + len(said) - 1):
+            if text[at] == '"' and text[at + 1].isalpha():
+                quote = make_span(doc, at, text.index('"', at + 1) + 1, "quote", "tester",
+                                  known_labels=labels, existing=[])
+                store.add_span(quote)
+                store.add_relation(make_relation(quote, actor, "tester",
+                                                 relation_labels=kinds, existing=[]))
+    window = make_window(qtbot, path, height=500)
+    window.resize(width, window.height())
+    QApplication.processEvents()
+    assert window.article.text is window.article.long_text
+    scene = overlay(window).scene()
+    shown = chips(scene)
+    counted = [arc for arc in scene.arcs if arc.counted]
+    assert counted
+    for i, (a, text_a) in enumerate(shown):
+        for b, text_b in shown[i + 1:]:
+            assert not a.intersects(b), (text_a, text_b)
+    for arc in counted:
+        assert not [t.text for t in scene.tags if t.rect.intersects(arc.chip)], arc.text
+    assert sum(len(arc.counted) or 1 for arc in scene.arcs if arc.chip) == len(scene.arcs)
+    assert len(scene.arcs) == 18
+    window.close()

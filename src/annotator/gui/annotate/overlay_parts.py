@@ -102,6 +102,11 @@ def clear_chips(scene, right: float, width_of=None) -> None:
         for row in range(int(box[1] // band), int(box[3] // band) + 1):
             taken.setdefault(row, []).append(box)
 
+    def free(box: tuple[float, float, float, float]) -> bool:
+        return not any(b[0] < box[2] and b[2] > box[0] and b[1] < box[3] and b[3] > box[1]
+                       for row in range(int(box[1] // band), int(box[3] // band) + 1)
+                       for b in taken.get(row, ()))
+
     for arc in scene.arcs:
         arc.counted = ()  # (counted again below, from the chips as laid)
     chips = sum(arc.chip is not None for arc in scene.arcs)
@@ -132,21 +137,31 @@ def clear_chips(scene, right: float, width_of=None) -> None:
             if host is not None:
                 host[2].append(arc)
                 arc.chip = None
-                _count(host, width_of)
+                _count(host, width_of, free, keep)
                 continue
             off_page.append([arc, box, [arc]])
         keep(box)
 
 
-def _count(host: list, width_of) -> None:
+def _count(host: list, width_of, free, keep) -> None:
     """The chip of ``host`` (an off-page chip's arc, box and the arcs it stands for) says
-    how many links it stands for, its right edge kept (it ends at their lane)."""
-    arc, _box, arcs = host
-    arrow = "↑" if arc.partner == "up" else "↓"
-    labels = {a.relation.label for a in arcs}
-    arc.text = (f"{arc.relation.label} {arrow} {len(arcs)} links" if len(labels) == 1
-                else f"{len(arcs)} links {arrow}")
-    arc.chip.setLeft(arc.chip.right() - width_of(arc.text))
+    how many links it stands for, its right edge kept (it ends at their lane). It grows
+    to the left only over room that is ``free`` (it was moved off the tag or chip there):
+    else it says less ("2 links ↓", at the least "↓ 2", narrower than any chip it was)."""
+    arc, box, arcs = host
+    arrow, count = "↑" if arc.partner == "up" else "↓", len(arcs)
+    texts = [f"{count} links {arrow}", f"{arrow} {count}"]
+    if len({a.relation.label for a in arcs}) == 1:
+        texts.insert(0, f"{arc.relation.label} {arrow} {count} links")
+    for text in texts:
+        left = arc.chip.right() - width_of(text)
+        if left >= box[0] or free((left, box[1], box[0], box[3])):
+            break
+    arc.text = text
+    arc.chip.setLeft(left)
+    if left < box[0]:  # the room it took is taken: later chips keep off it
+        host[1] = (left, box[1], box[2], box[3])
+        keep(host[1])
     arc.counted = tuple(a.relation.id for a in arcs)
 
 
