@@ -375,7 +375,7 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
                   for arc in scene.arcs]
         for arc, laid in zip(scene.arcs, scene.chips_laid, strict=True):
             if laid is not None:
-                arc.chip, arc.text = QRectF(laid[0]), laid[1]
+                arc.chip, arc.text, arc.counted = QRectF(laid[0]), laid[1], ()
         clear_chips(scene, scene.right, self._chip_width)
         moved = []
         for arc, (was, text) in zip(scene.arcs, before, strict=True):

@@ -94,7 +94,8 @@ def clear_chips(scene, right: float, width_of=None) -> None:
     of arcs that run off the page the same way and still cover each other (their rows
     lie a few pixels apart, their chips end at the same lane) become one, which counts
     them ("said_by ↓ 2 links"): each is read, or neither was. ``width_of``: a chip's
-    width for its text (without it, chips are only moved)."""
+    width for its text (without it, chips are only moved). The arcs come as laid: each
+    chip where its arc put it, none counted (``counted`` empty)."""
     band = 8.0  # rows of the page, to look only at boxes near a chip
     taken: dict[int, list[tuple[float, float, float, float]]] = {}
 
@@ -107,8 +108,6 @@ def clear_chips(scene, right: float, width_of=None) -> None:
                        for row in range(int(box[1] // band), int(box[3] // band) + 1)
                        for b in taken.get(row, ()))
 
-    for arc in scene.arcs:
-        arc.counted = ()  # (counted again below, from the chips as laid)
     chips = sum(arc.chip is not None for arc in scene.arcs)
     if chips > CHIPS_CLEARED:
         return  # a page that full has no room to clear: leave the chips on their arcs
