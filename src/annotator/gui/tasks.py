@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from annotator.core.errors import AnnotatorError
@@ -100,3 +100,29 @@ def run_with_progress(parent: QWidget, title: str, work: Callable[[Progress], An
     for signal in (task.succeeded, task.failed, task.cancelled):
         signal.connect(dialog.close)
     return task
+
+
+class AfterFirstPaint(QObject):
+    """Calls ``then`` once ``widget`` has been painted, right after that paint (or after
+    ``limit`` ms if it is not painted by then: a window not shown). A zero timer set as a
+    window opens is no such thing: it may fire before the first paint, whose expose the
+    window system sends later (work started then would share the interpreter with it)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], Any], limit: int = 1000) -> None:
+        super().__init__(widget)
+        self._widget, self._then, self._done = widget, then, False
+        widget.installEventFilter(self)
+        QTimer.singleShot(limit, self, self._fire)
+
+    def eventFilter(self, _watched, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Paint and not self._done:
+            QTimer.singleShot(0, self, self._fire)  # once this paint is over
+        return False
+
+    def _fire(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        self._widget.removeEventFilter(self)
+        self._then()
+        self.deleteLater()

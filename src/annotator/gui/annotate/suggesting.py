@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit
 
@@ -142,12 +142,12 @@ class Suggesting(QObject):
         task = self._reading = tasks.Task(work)  # (no parent: as auto_suggest's runs)
         task.succeeded.connect(lambda view: self._read(doc_id, task, view))
         task.failed.connect(lambda message: self._read(doc_id, task, None, message))
-        # begun once the opening has been drawn: the thread shares the interpreter with
+        # begun once the article has been drawn: the thread shares the interpreter with
         # the window, and turning tens of thousands of rows into suggestions would slow
         # its first paint (a read no longer wanted by then, another article's or a closed
         # window's, is not begun)
-        QTimer.singleShot(0, self, lambda: self._reading is task and not self.window._closing
-                          and task.start())
+        tasks.AfterFirstPaint(self.article.text.viewport(), lambda: self._reading is task
+                              and not self.window._closing and task.start())
 
     @property
     def reading(self) -> bool:
