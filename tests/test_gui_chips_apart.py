@@ -73,18 +73,25 @@ def test_no_chip_covers_another_anywhere_in_the_sample_article(qtbot, gold) -> N
     assert "said_by ↓ 2 links" in counted
 
 
-def test_counted_chips_come_back_apart_when_there_is_room(qtbot, gold) -> None:
-    window = make_window(qtbot, gold, height=700)
-    view = window.article.text
-    bar = view.verticalScrollBar()
-    ov = overlay(window)
-    found = None
+def scroll_to_a_counted_chip(window) -> tuple:
+    """Scroll the article 9 px at a time to the first page where a chip counts links:
+    the scroll bar's value there and that chip's arc (None, None if there is none)."""
+    bar = window.article.text.verticalScrollBar()
     for value in range(0, bar.maximum() + 1, 9):
         bar.setValue(value)
         QApplication.processEvents()
-        if any(t.endswith(" links") for _c, t in chips(ov.scene())):
-            found = value
-            break
+        host = next((a for a in overlay(window).scene().arcs if a.chip is not None
+                     and a.text.endswith(" links")), None)
+        if host is not None:
+            return value, host
+    return None, None
+
+
+def test_counted_chips_come_back_apart_when_there_is_room(qtbot, gold) -> None:
+    window = make_window(qtbot, gold, height=700)
+    bar = window.article.text.verticalScrollBar()
+    ov = overlay(window)
+    found, _host = scroll_to_a_counted_chip(window)
     assert found is not None
     # an edit in the long view clears the chips again from where they were laid (no
     # arc laid again): that gives the chips, counted ones included, a rebuild gives
@@ -106,16 +113,8 @@ def test_a_counted_chip_picks_each_of_its_links_in_turn_and_shows_the_picked_one
 ) -> None:
     window = make_window(qtbot, gold, height=700)
     view = window.article.text
-    bar = view.verticalScrollBar()
     ov = overlay(window)
-    host = None
-    for value in range(0, bar.maximum() + 1, 9):
-        bar.setValue(value)
-        QApplication.processEvents()
-        host = next((a for a in ov.scene().arcs if a.chip is not None
-                     and a.text.endswith(" links")), None)
-        if host is not None:
-            break
+    _value, host = scroll_to_a_counted_chip(window)
     assert host is not None
     counted = [a.relation.id for a in ov.scene().arcs if a.chip is None] + [host.relation.id]
     assert len(counted) == 2
