@@ -86,8 +86,8 @@ class LongReadingView(Reading, QPlainTextEdit):
         """Take the text selection away. Qt repaints a selection's lines from edge to edge
         (and the tags, marks and suggestions over them), where a selection on one line,
         short of its end, was drawn over its own stretch only (Qt's fill runs on to the
-        edge for a line the selection goes on past): then only that stretch is repainted.
-        The label keys clear the selection they marked: a tenth of an add's time."""
+        edge for a line the selection goes on past): then only that stretch is repainted
+        (a label key clears the selection it marked, at each add)."""
         cursor = self.textCursor()
         stretch = self._one_line_stretch(cursor.selectionStart(), cursor.selectionEnd())
         cursor.clearSelection()
