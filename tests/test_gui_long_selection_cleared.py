@@ -148,3 +148,28 @@ def test_the_blanks_a_span_leaves_out_of_the_selection_are_repainted(qtbot,
     QApplication.processEvents()
     assert spans_in(path) == [(start, start + len("Moscow’s"), "actor")]
     assert painted_as_afresh(view)
+
+
+def test_a_selection_in_right_to_left_text_is_repainted_as_qt_repaints_it(qtbot,
+                                                                          tmp_path) -> None:
+    """Where a paragraph holds right-to-left letters, a run of positions need not be one
+    stretch on screen: Qt's own repaint of the selection's line is kept there."""
+    para = "The envoy שלום עליכם said: Moscow’s envoy, Mongi Hamdi, added that talks ended.\n\n"
+    text = para * (LONG_ARTICLE // len(para) + 20)
+    path = tmp_path / "rtl.db"
+    with Store.open(path) as store:
+        store.import_documents([IncomingDocument(text, "r", DocumentMeta(title="R"), "t")],
+                               annotator="gen")
+    window = make_window(qtbot, path)
+    view = window.article.text
+    assert view is window.article.long_text
+    start = text.index("Mongi", len(para) * 3)
+    reveal(window, start)
+    to_qt = window.state.positions.to_qt
+    a, b = to_qt(start), to_qt(start + len("Mongi"))
+    assert view._one_line_stretch(a, b) is None  # (the paragraph's places are kept too)
+    select(window, a, b)
+    QTest.keyClick(view, Qt.Key.Key_3)  # actor
+    QApplication.processEvents()
+    assert spans_in(path) == [(start, start + len("Mongi"), "actor")]
+    assert painted_as_afresh(view)

@@ -116,7 +116,10 @@ class LongReadingView(Reading, QPlainTextEdit):
         block = self.document().findBlock(start)
         base = block.position()
         layout = block.layout() if block.isValid() else None
-        if layout is None or end - base >= block.length() - 1 or _RTL.search(block.text()):
+        if layout is None or end - base >= block.length() - 1:
+            return None
+        kept = self._places.get(block.blockNumber())  # (a block on screen: kept, with
+        if kept._rtl if kept is not None else _RTL.search(block.text()):  # its direction)
             return None
         line = layout.lineForTextPosition(start - base)
         if (not line.isValid() or layout.lineForTextPosition(end - base).lineNumber()
