@@ -141,7 +141,7 @@ def test_an_edit_does_not_ask_the_suggestion_marks_for_the_page_again(qtbot,
     real = suggesting._on_screen
     suggesting._on_screen = lambda top, bottom: asked.append((top, bottom)) or real(top, bottom)
     suggesting.redraw()
-    marks.repaint()
+    marks.view.viewport().repaint()
     assert len(asked) == 1  # the page's suggestions, asked for once for the page
     shown = marks.shown()  # (asks again, as a look from outside)
     assert len(shown[0]) >= 4 and shown[1]  # outlined, and linked by a dashed arc
@@ -154,7 +154,7 @@ def test_an_edit_does_not_ask_the_suggestion_marks_for_the_page_again(qtbot,
         view.setTextCursor(cursor)
         window.annotating.apply_label("actor")
         QApplication.processEvents()
-        marks.repaint()
+        marks.view.viewport().repaint()
 
     # edits in the text on screen repaint their lines, and the marks over them
     bar = view.verticalScrollBar().value()
@@ -165,6 +165,6 @@ def test_an_edit_does_not_ask_the_suggestion_marks_for_the_page_again(qtbot,
     assert len(asked) == before
     # what is shown changed (a current suggestion): the page is asked for again
     suggesting.go_to(next(p for p in suggesting.pending if p.label == "actor"))
-    marks.repaint()
+    marks.view.viewport().repaint()
     assert len(asked) > before and any(arc.current for arc in marks.shown()[1])
     window.close()

@@ -135,7 +135,7 @@ def test_outlines_kept_between_paints_follow_the_page_when_it_changes(qtbot, sug
     marks = next(m for m in w.suggesting.marks if m.view is w.article.text)
 
     def kept_are_right() -> bool:
-        marks.repaint()
+        marks.view.viewport().repaint()
         assert marks._rects  # the outlines on screen were found (and kept)
         return all(rects == line_rects(marks.view, a, b, OUTLINE)
                    for (a, b), rects in marks._rects.items())  # fmt: skip

@@ -10,9 +10,29 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from annotator.core.suggestions import SuggestedLink, SuggestedSpan, Suggestions
+from annotator.gui.annotate.suggestion_marks import SuggestionMarks
 from annotator.store import Store
 from test_gui_suggestion_arcs import long_suggested
 from test_gui_suggestions import key, open_window, spans
+
+
+def marks_alone(marks: SuggestionMarks, area=None):
+    """The marks painted alone on a clear picture of the viewport's size, as the
+    viewport's paint of ``area`` (a QRect; None: the whole page) paints them: clipped to
+    it, and told it."""
+    from PySide6.QtGui import QImage, QPainter
+
+    port = marks.view.viewport()
+    picture = QImage(port.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    picture.fill(0)
+    area = area if area is not None else port.rect()
+    painter = QPainter(picture)
+    try:
+        painter.setClipRect(area)
+        marks._paint(lambda: painter, area)
+    finally:
+        painter.end()
+    return picture
 
 
 def test_a_suggested_arc_goes_when_the_span_it_starts_at_is_deleted(qtbot, tmp_path: Path):
@@ -77,7 +97,7 @@ def test_a_repaint_of_a_suggested_links_tag_alone_paints_it(qtbot, seed_db: Path
     """A suggested link between two near words: its "type?" tag is wider than its arc; a
     repaint of a stretch only the tag reaches (a tag of a span beside it) paints the tag."""
     from PySide6.QtCore import QRect, QRectF
-    from PySide6.QtGui import QFont, QFontMetricsF, QImage, QRegion
+    from PySide6.QtGui import QFont, QFontMetricsF, QImage
 
     with Store.open(seed_db) as store:
         (doc,) = store.document_ids()
@@ -95,9 +115,7 @@ def test_a_repaint_of_a_suggested_links_tag_alone_paints_it(qtbot, seed_db: Path
     window.suggesting.go_to(next(p for p in window.suggesting.pending if p.label == "actor"))
     qtbot.wait(50)
     ((_outlines, (laid,))) = marks._laid()
-    whole = QImage(marks.size(), QImage.Format.Format_ARGB32_Premultiplied)
-    whole.fill(0)
-    marks.render(whole)
+    whole = marks_alone(marks)
     font = QFont(view.font())  # the tag's font and box, as suggestion_marks lays them
     font.setPointSizeF(max(6.5, font.pointSizeF() * 0.62))
     width = QFontMetricsF(font).horizontalAdvance("claimed_by?") + 6
@@ -106,9 +124,7 @@ def test_a_repaint_of_a_suggested_links_tag_alone_paints_it(qtbot, seed_db: Path
     arc = laid.path.boundingRect().adjusted(-9, -9, 9, 9)
     for sliver in (QRect(math.ceil(left) + 1, y, 3, 6), QRect(int(left + width) - 4, y, 3, 6)):
         assert not arc.intersects(QRectF(sliver))  # the tag alone reaches there
-        part = QImage(marks.size(), QImage.Format.Format_ARGB32_Premultiplied)
-        part.fill(0)
-        marks.render(part, sliver.topLeft(), QRegion(sliver))
+        part = marks_alone(marks, sliver)
         blank = QImage(sliver.size(), QImage.Format.Format_ARGB32_Premultiplied)
         blank.fill(0)
         assert whole.copy(sliver) != blank  # the tag is there
@@ -120,7 +136,7 @@ def test_a_repaint_of_an_outlines_outer_edge_alone_paints_it(qtbot, seed_db: Pat
     """An outline's stroke lies on its rectangle's edge, half of it outside: a repaint
     of a stretch only that half reaches (the line below it) paints it."""
     from PySide6.QtCore import QRect
-    from PySide6.QtGui import QImage, QRegion
+    from PySide6.QtGui import QImage
 
     with Store.open(seed_db) as store:
         (doc,) = store.document_ids()
@@ -134,15 +150,11 @@ def test_a_repaint_of_an_outlines_outer_edge_alone_paints_it(qtbot, seed_db: Pat
     window.suggesting.go_to(window.suggesting.pending[0])  # shown
     qtbot.wait(50)
     ((rect, _color, _current),), _arcs = marks._laid()
-    whole = QImage(marks.size(), QImage.Format.Format_ARGB32_Premultiplied)
-    whole.fill(0)
-    marks.render(whole)
+    whole = marks_alone(marks)
     below = QRect(round(rect.left()) + 4, math.ceil(rect.bottom()), 20, 2)
     blank = QImage(below.size(), QImage.Format.Format_ARGB32_Premultiplied)
     blank.fill(0)
     assert whole.copy(below) != blank  # the stroke's outer half is there
-    part = QImage(marks.size(), QImage.Format.Format_ARGB32_Premultiplied)
-    part.fill(0)
-    marks.render(part, below.topLeft(), QRegion(below))
+    part = marks_alone(marks, below)
     assert part.copy(below) == whole.copy(below)
     window.close()

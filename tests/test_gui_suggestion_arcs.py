@@ -135,7 +135,7 @@ def test_the_long_article_view_draws_suggested_arcs_too(qtbot, tmp_path: Path) -
     routed = []
     real = marks._route
     marks._route = lambda *args: routed.append(args) or real(*args)
-    marks.repaint()
+    marks.view.viewport().repaint()
     assert len(marks.arcs) == 1 and marks.shown()[1] == [] and routed == []
     window.suggesting.go_to(next(p for p in window.suggesting.pending if p.label == "quote"))
     (arc,) = marks.arcs

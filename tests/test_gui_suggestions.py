@@ -202,7 +202,7 @@ def test_on_a_long_article_the_outline_sits_on_the_suggested_text(qtbot, tmp_pat
     assert rects and abs(rects[0].left() - box.left()) < 2
     assert rects[0].top() <= box.center().y() <= rects[0].bottom()
     (marks,) = [m for m in window.suggesting.marks if m.view is view]
-    assert marks.places == [(a, b, marks.places[0][2], True)] and marks.isVisible()
+    assert marks.places == [(a, b, marks.places[0][2], True)] and marks.provider is not None
     key(Qt.Key.Key_A)
     qtbot.waitUntil(lambda: spans(path) == [(at, at + 6, "actor", "alice")])
     assert rows(path, "SELECT text FROM spans") == [("Лавров",)]

@@ -1,8 +1,9 @@
 """What is drawn over the text of a reading view, painted in the viewport's own paint.
 
-The selected span's frame (span_frame.py), the label tags and link arcs (overlay.py) and
-the grips on the selected span's edges (edge_handles.py) are painted, in that order, right
-after the view has painted its text, with one painter, as layers of the viewport's paint.
+The selected span's frame (span_frame.py), the label tags and link arcs (overlay.py), the
+grips on the selected span's edges (edge_handles.py) and the suggestions' outlines and arcs
+(suggestion_marks.py) are painted, in that order, right after the view has painted its
+text, with one painter, as layers of the viewport's paint.
 They were widgets laid over the viewport: every repaint of a line then also set up,
 clipped and composited each of those widgets (their own paint, Qt's backing store work),
 which cost an edit in a long article more than painting the line itself.
@@ -20,7 +21,7 @@ from PySide6.QtGui import QPainter
 # none) and the area being painted (viewport coordinates; the painter is clipped to it).
 Layer = Callable[[Callable[[], QPainter], QRect], None]
 
-FRAME, TAGS, GRIPS = 10, 20, 30  # the order of the layers, bottom to top
+FRAME, TAGS, GRIPS, SUGGESTIONS = 10, 20, 30, 40  # the order of the layers, bottom to top
 
 _PAINT, _FONT_CHANGE = QEvent.Type.Paint, QEvent.Type.FontChange  # (an enum's lookup is slow)
 

@@ -4,9 +4,11 @@ current one (the one the keys act on) with a thicker, solid-dashed frame and a s
 "label?" above it. A suggested link (said_by, claimed_by) is a dashed arc from its source to
 its target with an open arrow head and its type and a "?" beside it ("said_by?"): real links
 are solid arcs with a filled chip (overlay.py), so the two are never confused. An arc with
-one end off screen runs to the page's edge. A transparent widget over the viewport, like
-overlay.py's: it looks only at the suggestions whose place overlaps the lines on screen, so
-a long article costs what a short one does."""
+one end off screen runs to the page's edge. Painted over the text, the tags and the grips
+in the viewport's own paint (a layer, over_text.py): as a transparent widget over the
+viewport, it had to be set up, clipped and composited at every repaint of a line, an edit's
+included. It looks only at the suggestions whose place overlaps the lines on screen, so a
+long article costs what a short one does."""
 
 from __future__ import annotations
 
@@ -14,11 +16,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit
 
 from annotator.gui import theme
+from annotator.gui.annotate.over_text import SUGGESTIONS, layers_of
 from annotator.gui.annotate.span_frame import line_rects
 
 OUTLINE = 1.5
@@ -59,17 +62,17 @@ class _LaidArc:
 Provider = Callable[[int, int], tuple[list[tuple[int, int, str, bool]], list[SuggestedArc]]]
 
 
-class SuggestionMarks(QWidget):
-    """Outlines and arcs over ``view``'s viewport: those its ``provider`` (the window's
+class SuggestionMarks(QObject):
+    """Outlines and arcs over ``view``'s text: those its ``provider`` (the window's
     Suggesting) gives for the lines on screen."""
 
     def __init__(self, view) -> None:
-        super().__init__(view.viewport())
+        super().__init__(view)
         self.view = view
         self.setObjectName("suggestionMarks")
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._port = view.viewport()
+        self._layers = layers_of(view)
+        self._layers.add(SUGGESTIONS, self._paint)
         # what to draw between two Qt positions (the window's Suggesting): asked for the
         # lines on screen only, once a page (see _laid: what changes what it gives calls
         # show again); None draws nothing
@@ -80,20 +83,23 @@ class SuggestionMarks(QWidget):
         self._rects: dict[tuple[int, int], list[QRectF]] = {}
         self._stamp: tuple | None = None
         self._kept: tuple | None = None  # see _laid
+        self._bounds: list[tuple[float, float, float, float]] = []  # see _laid
         self._outlines: dict[tuple, QPixmap] = {}  # see _outline
         self._version = 0  # one more at each show (what is shown changed) and text change
         view.document().contentsChange.connect(self._forget)
-        view.viewport().installEventFilter(self)
         view.verticalScrollBar().valueChanged.connect(self._scrolled)
         view.horizontalScrollBar().valueChanged.connect(self._scrolled)
-        self.setGeometry(view.viewport().rect())
 
     def show(self, provider: Provider | None) -> None:
         self.provider = provider
         self._version += 1
-        self.setVisible(provider is not None)
-        self.raise_()
-        self.update()
+        self._port.update()
+
+    def width(self) -> int:
+        return self._port.width()
+
+    def height(self) -> int:
+        return self._port.height()
 
     def shown(self) -> tuple[list[tuple[int, int, str, bool]], list[SuggestedArc]]:
         """The outlines ((qt start, qt end, colour, is current)) and arcs on screen now."""
@@ -117,17 +123,11 @@ class SuggestionMarks(QWidget):
         return self.everywhere()[1]
 
     def _scrolled(self, *_args) -> None:
-        # QTextEdit scrolls its viewport's children with the text (QWidget.scroll): this
-        # widget is the viewport's size and must stay where the viewport is, or every
-        # outline and arc is drawn a scroll's distance away from its text.
-        if self.pos() != QPoint(0, 0):
-            self.move(0, 0)
-        self.update()
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.Resize and watched is self.view.viewport():
-            self.setGeometry(self.view.viewport().rect())
-        return False
+        # Qt moves what the viewport shows by the scroll and paints only the strip that
+        # comes in: an arc to a span off the page ends at its edge, and one between lines
+        # runs down the page's side, so the whole page is painted again
+        if self.provider is not None:
+            self._port.update()
 
     def on_screen(self) -> tuple[int, int]:
         """The Qt positions of the first and last characters on screen."""
@@ -155,10 +155,7 @@ class SuggestionMarks(QWidget):
         stay as they are (an edit elsewhere repaints a line, and the marks over it: asking
         for a page of suggestions and routing its arcs again cost an edit more than the
         edit itself)."""
-        view, port = self.view, self.view.viewport()
-        stamp = (view.verticalScrollBar().value(), view.horizontalScrollBar().value(),
-                 port.width(), port.height(), view.document(),
-                 view.document().revision(), view.font().toString(), self._version)
+        stamp = (self._layers.stamp(), self.view.document(), self._version)
         if stamp != self._stamp:
             self._stamp = stamp
             self._rects.clear()
@@ -168,6 +165,8 @@ class SuggestionMarks(QWidget):
             places, arcs = self.provider(top, bottom)
             outlines = [(rect, color, current) for a, b, color, current in places
                         if b > top and a < bottom for rect in self._line_rects(a, b)]
+            # their bounds as plain numbers: a paint looks for those it meets
+            self._bounds = [rect.getCoords() for rect, _color, _current in outlines]
             laid = []
             metrics = QFontMetricsF(self._label_font())
             for arc in arcs:
@@ -193,33 +192,35 @@ class SuggestionMarks(QWidget):
             self._kept = (outlines, laid)
         return self._kept
 
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def _paint(self, make: Callable[[], QPainter], area: QRect) -> None:
+        """The outlines and arcs that meet ``area`` (a layer of the viewport's paint,
+        over_text.py; ``make`` gives its painter)."""
         if self.provider is None:
             return
         outlines, arcs = self._laid()
-        area = QRectF(event.rect())
+        left, top, right, bottom = QRectF(area).getCoords()  # (as QRectF.intersects)
+        arcs = [arc for arc in arcs if any(x1 < right and left < x2 and y1 < bottom and top < y2
+                                           for x1, y1, x2, y2 in arc.boxes)]
         # (an outline's stroke is on its rect's edge, half of it outside: as its picture)
-        reach = area.adjusted(-_PAD, -_PAD, _PAD, _PAD)
-        outlines = [o for o in outlines if o[0].intersects(reach)]
-        painter = QPainter(self)
-        try:
-            inks: dict[str, int] = {}  # (a page has hundreds of outlines)
-            ratio = self.devicePixelRatioF()
-            for rect, color, current in outlines:
-                ink = inks.get(color)
-                if ink is None:
-                    ink = inks[color] = outline_color(color).rgba()
-                x, y = math.floor(rect.x()) - _PAD, math.floor(rect.y()) - _PAD
-                painter.drawPixmap(x, y, self._outline(rect.translated(-x, -y), ink, current,
-                                                       ratio))
+        left, top, right, bottom = left - _PAD, top - _PAD, right + _PAD, bottom + _PAD
+        outlines = [o for o, (x1, y1, x2, y2) in zip(outlines, self._bounds, strict=True)
+                    if x1 < right and left < x2 and y1 < bottom and top < y2]
+        if not outlines and not arcs:
+            return
+        painter = make()
+        inks: dict[str, int] = {}  # (a page has hundreds of outlines)
+        ratio = self._port.devicePixelRatioF()
+        for rect, color, current in outlines:
+            ink = inks.get(color)
+            if ink is None:
+                ink = inks[color] = outline_color(color).rgba()
+            x, y = math.floor(rect.x()) - _PAD, math.floor(rect.y()) - _PAD
+            painter.drawPixmap(x, y, self._outline(rect.translated(-x, -y), ink, current,
+                                                   ratio))
+        if arcs:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            left, top, right, bottom = area.getCoords()  # (as QRectF.intersects)
-            self._paint_arcs(painter, [arc for arc in arcs if any(
-                x1 < right and left < x2 and y1 < bottom and top < y2
-                for x1, y1, x2, y2 in arc.boxes)])
-        finally:
-            painter.end()
+            self._paint_arcs(painter, arcs)
 
     def _outline(self, rect: QRectF, ink: int, current: bool, ratio: float) -> QPixmap:
         """The picture of a dashed outline round ``rect`` (placed in the picture as it is
@@ -283,7 +284,7 @@ class SuggestionMarks(QWidget):
                 continue  # no room between lines: a tag would hide the words above
             text = f"{arc.label}?"
             box = self._label_box(metrics, arc.label, laid.label_at)
-            page = self.palette().base().color()
+            page = self._port.palette().base().color()
             painter.fillRect(box, page)
             pen = QPen(color, 1)
             pen.setStyle(Qt.PenStyle.DashLine)
