@@ -84,6 +84,7 @@ class SuggestionMarks(QObject):
         self._stamp: tuple | None = None
         self._kept: tuple | None = None  # see _laid
         self._bounds: list[tuple[float, float, float, float]] = []  # see _laid
+        self._arc_boxes: list[tuple[float, float, float, float, int]] = []  # see _laid
         self._outlines: dict[tuple, QPixmap] = {}  # see _outline
         self._version = 0  # one more at each show (what is shown changed) and text change
         view.document().contentsChange.connect(self._forget)
@@ -189,6 +190,9 @@ class SuggestionMarks(QObject):
                 x1, y1, x2, y2 = self._label_box(metrics, arc.label, at).getCoords()
                 boxes.append((x1 - 1, y1 - 1, x2 + 1, y2 + 1))
                 laid.append(_LaidArc(arc, p2, path, tip, at, boxes))
+            # every arc's boxes in one list, each with its arc's place: a paint looks
+            # through it in one pass (a page may hold dozens of arcs, each several boxes)
+            self._arc_boxes = [(*box, i) for i, one in enumerate(laid) for box in one.boxes]
             self._kept = (outlines, laid)
         return self._kept
 
@@ -199,8 +203,9 @@ class SuggestionMarks(QObject):
             return
         outlines, arcs = self._laid()
         left, top, right, bottom = QRectF(area).getCoords()  # (as QRectF.intersects)
-        arcs = [arc for arc in arcs if any(x1 < right and left < x2 and y1 < bottom and top < y2
-                                           for x1, y1, x2, y2 in arc.boxes)]
+        met = {i for x1, y1, x2, y2, i in self._arc_boxes
+               if x1 < right and left < x2 and y1 < bottom and top < y2}
+        arcs = [arcs[i] for i in sorted(met)]
         # (an outline's stroke is on its rect's edge, half of it outside: as its picture)
         left, top, right, bottom = left - _PAD, top - _PAD, right + _PAD, bottom + _PAD
         outlines = [o for o, (x1, y1, x2, y2) in zip(outlines, self._bounds, strict=True)
