@@ -23,15 +23,16 @@ from test_gui_suggestion_arcs import one_line_run
 from test_gui_suggestions import open_window
 
 
-def _pixels(draw) -> set[tuple[int, int, int]]:
-    """The pixels ``draw`` inks on a white image (large enough: nothing is cut off)."""
+def _pixels(draw, page: str = "white") -> set[tuple[int, int, int]]:
+    """The pixels ``draw`` inks on an image of the ``page`` colour (large enough: nothing
+    is cut off)."""
     image = QImage(100, 60, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(QColor("white"))
+    image.fill(QColor(page))
     painter = QPainter(image)
     draw(painter)
     painter.end()
     return {(x, y, image.pixel(x, y)) for y in range(60) for x in range(100)
-            if image.pixel(x, y) != QColor("white").rgba()}
+            if image.pixel(x, y) != QColor(page).rgba()}
 
 
 @pytest.mark.parametrize("thick", [1, 3])
@@ -105,6 +106,41 @@ def test_an_outline_picture_gives_the_pixels_of_its_stroke(qtbot, seed_db: Path)
                                                         current, 1.0))
 
             assert _pixels(stroke) == _pixels(placed), (rect, current)
+    window.close()
+
+
+def test_a_grips_pictures_give_the_pixels_of_its_shapes(qtbot, seed_db: Path) -> None:
+    """The grips on the selected span's edges are placed as pictures (edge_handles.py):
+    they must give the very pixels the bar, the knob and its ring drawn on the page do,
+    on a light page and a dark one, for each edge, line height and colour."""
+    from PySide6.QtCore import QPointF, QRect
+
+    window = open_window(qtbot, seed_db)
+    handles = window.article.text.edge_handles
+    for page in ("white", "#1e1f22"):
+        for edge in ("start", "end"):
+            for height, fill, ring in ((17, "#1a1a1a", "#c0392b"), (22, "#e8e8e8", "#2f6bc3"),
+                                       (25, "#202020", "#8e44ad")):
+                rect = QRect(31, 17, 8, height + 7)
+
+                def drawn(painter, rect=rect, edge=edge, fill=fill, ring=ring):
+                    x, knob = rect.center().x(), 7
+                    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+                    painter.setBrush(QColor(fill))
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    painter.drawRect(QRectF(x - 1, rect.top() + (knob if edge == "start" else 0),
+                                            2, rect.height() - knob))
+                    y = rect.top() + 3.5 if edge == "start" else rect.bottom() - 3.5 + 1
+                    painter.setPen(QPen(QColor(ring), 1.5))
+                    painter.drawEllipse(QPointF(x, y), 3.5, 3.5)
+
+                def placed(painter, rect=rect, edge=edge, fill=fill, ring=ring):
+                    colors = QColor(fill).rgba(), QColor(ring).rgba()
+                    for part in ("bar", "knob", "ring"):
+                        painter.drawPixmap(rect.left() - 2, rect.top() - 2, handles._picture(
+                            part, edge, rect.width(), rect.height(), colors, 1.0))
+
+                assert _pixels(drawn, page) == _pixels(placed, page), (page, edge, height)
     window.close()
 
 

@@ -8,10 +8,11 @@ long article."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QTextCursor
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap, QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import Span
@@ -25,6 +26,7 @@ _HALF = 4  # half the width of a grip's box (the knob)
 # repainted around a grip's box: the knob's outline and its smoothing reach 1.5 pixels
 # past it (with 1, a grip taken away could leave a dot of its outline behind)
 _MARGIN = 2
+_PARTS = ("bar", "knob", "ring")  # a grip's pictures, in the order they are placed
 
 
 class EdgeHandles(QObject):
@@ -37,6 +39,7 @@ class EdgeHandles(QObject):
         self._layers = layers_of(view)
         self._layers.add(GRIPS, self._paint)
         self._kept: tuple | None = None  # the last grips found, and for what
+        self._pictures: dict[tuple, QPixmap] = {}  # see _picture
         self._port = view.viewport()  # kept: asked of the view while it is being deleted
         self._port.installEventFilter(self)
         view.installEventFilter(self)
@@ -116,21 +119,59 @@ class EdgeHandles(QObject):
                  if rect.adjusted(-_MARGIN, -_MARGIN, _MARGIN, _MARGIN).intersects(area)]
         if not grips:
             return
-        color = grip_color(self.color_of(span))
+        label = self.color_of(span)
+        colors = grip_color(label).rgba(), QColor(label).rgba()
+        ratio = self._port.devicePixelRatioF()
         painter = painter()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setBrush(color)
-        outline = QPen(QColor(self.color_of(span)), 1.5)
-        for edge, rect in grips:
+        for edge, rect in grips:  # (a grip's box is at whole pixels: so are its pictures)
+            x, y = rect.left() - _MARGIN, rect.top() - _MARGIN
+            for part in _PARTS:
+                painter.drawPixmap(x, y, self._picture(part, edge, rect.width(),
+                                                       rect.height(), colors, ratio))
+
+    def _picture(self, part: str, edge: str, width: int, height: int,
+                 colors: tuple[int, int], ratio: float) -> QPixmap:
+        """One part of a grip whose box is ``width`` x ``height`` (at _MARGIN in its
+        picture), drawn once with antialiasing and kept: the bar the height of the line,
+        the knob's fill or its ring, in ``colors`` (the fill's, the ring's). Placed one
+        after the other at whole pixels they give the very pixels the three shapes drawn
+        on the page do (one picture of the whole grip would blend the ring over the fill
+        inside it first, and round otherwise); drawing them cost an edit ~0.08 ms, in a
+        repaint clipped to its few small rectangles."""
+        key = (part, edge, width, height, colors, ratio)
+        found = self._pictures.get(key)
+        if found is not None:
+            return found
+        if len(self._pictures) > 64:
+            self._pictures.clear()  # (lines of other heights, other labels' colours)
+        found = QPixmap(math.ceil((width + 2 * _MARGIN) * ratio),
+                        math.ceil((height + 2 * _MARGIN) * ratio))
+        found.setDevicePixelRatio(ratio)
+        found.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(found)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            rect = QRect(_MARGIN, _MARGIN, width, height)
             x = rect.center().x()
-            knob = round(_KNOB * 2)
-            bar = QRectF(x - 1, rect.top() + (knob if edge == "start" else 0), 2,
-                         rect.height() - knob)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.drawRect(bar)
-            y = rect.top() + _KNOB if edge == "start" else rect.bottom() - _KNOB + 1
-            painter.setPen(outline)
-            painter.drawEllipse(QPointF(x, y), _KNOB, _KNOB)
+            if part == "bar":
+                knob = round(_KNOB * 2)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor.fromRgba(colors[0]))
+                painter.drawRect(QRectF(x - 1, rect.top() + (knob if edge == "start" else 0),
+                                        2, rect.height() - knob))
+            else:
+                y = rect.top() + _KNOB if edge == "start" else rect.bottom() - _KNOB + 1
+                if part == "knob":
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    painter.setBrush(QColor.fromRgba(colors[0]))
+                else:
+                    painter.setPen(QPen(QColor.fromRgba(colors[1]), 1.5))
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawEllipse(QPointF(x, y), _KNOB, _KNOB)
+        finally:
+            painter.end()
+        self._pictures[key] = found
+        return found
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         kind = event.type()
