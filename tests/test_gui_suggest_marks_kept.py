@@ -158,3 +158,93 @@ def test_a_repaint_of_an_outlines_outer_edge_alone_paints_it(qtbot, seed_db: Pat
     part = marks_alone(marks, below)
     assert part.copy(below) == whole.copy(below)
     window.close()
+
+
+def test_a_repaint_of_part_of_a_suggested_arc_strokes_its_dashes_where_a_whole_paint_does(
+        qtbot, tmp_path: Path, monkeypatch) -> None:
+    """A repaint of a line strokes only the legs of an arc between lines that it meets
+    (with their neighbours), each part starting where the arc's dashes are at that point:
+    the screen then holds what a paint of the whole page leaves. (Qt's own stroke of the
+    whole arc in a repaint clipped to a few rectangles shifted some dashes by a pixel or
+    two: a stale look, 3 repaints in 40 here.)"""
+    import random
+
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui.annotate import suggestion_marks
+    from test_gui_long import LONG_ARTICLE, normalize_newlines, window_on
+    from test_gui_long_selection_cleared import shown
+
+    para = "The minister 😀 said “we will not yield” — Лавров told reporters.\r\n\r\n"
+    text, _ = normalize_newlines(para * (LONG_ARTICLE // len(para) + 400))
+    path = tmp_path / "long.db"
+    window_on(qtbot, path, text, []).close()
+    step = len(para) - 2  # (one paragraph, its line ends normalised)
+    quotes = [text.index("we will not yield", 40 * step + i * 5 * step) for i in range(3)]
+    with Store.open(path) as store:
+        (doc,) = store.document_ids()
+        # each quote's speaker two paragraphs below it, and one's above it: arcs between
+        # lines, down and up the page
+        names = [text.index("Лавров", q + 2 * step) for q in quotes[:2]]
+        names.append(text.rindex("Лавров", 0, quotes[2] - step))
+        store.replace_suggestions(doc, Suggestions("rules", spans=[
+            *[SuggestedSpan(f"q{i}", q, q + 17, "quote", 0.8, "quotation marks")
+              for i, q in enumerate(quotes)],
+            *[SuggestedSpan(f"a{i}", a, a + 6, "actor", 0.7, "a name")
+              for i, a in enumerate(names)]],
+            links=[SuggestedLink("said_by", f"q{i}", f"a{i}", 0.6, "speaker")
+                   for i in range(3)]))
+    window = open_window(qtbot, path)
+    window.resize(1300, 850)
+    window.splitters["main"].setSizes([200, 900, 200])
+    view = window.article.text
+    (marks,) = [m for m in window.suggesting.marks if m.view is view]
+    qtbot.waitUntil(lambda: len(marks.arcs) == 3, timeout=20_000)
+    # the first quote's link current (its thicker dashes), the page from above the first
+    window.suggesting.go_to(next(p for p in window.suggesting.pending if p.label == "quote"))
+    cursor = view.textCursor()
+    cursor.setPosition(window.state.positions.to_qt(quotes[0] - 3 * step))
+    view.setTextCursor(cursor)
+    qtbot.wait(50)
+    _outlines, laid = marks._laid()
+    between = [one for one in laid if one.corners is not None]
+    assert len(between) >= 2 and any(one.arc.current for one in between)
+    parts = []
+    real = suggestion_marks._stretches
+
+    def in_parts(corners, legs):
+        parts.append(legs)
+        return real(corners, legs)
+
+    port = view.viewport()
+    monkeypatch.setattr(suggestion_marks, "_stretches", in_parts)
+    port.repaint()
+    page = shown(view)
+    rng = random.Random(4)
+    for _ in range(40):
+        one = rng.choice(between)
+        (ax, ay), (bx, by) = rng.choice(list(zip(one.corners, one.corners[1:], strict=False)))
+        t = rng.random()
+        x, y = ax + (bx - ax) * t, ay + (by - ay) * t
+        port.update(QRect(round(x) - rng.randint(1, 20), round(y) - rng.randint(1, 12),
+                          rng.randint(2, 40), rng.randint(2, 24)))
+        QApplication.processEvents()
+        # (where the arrow head's strokes cross the arc's, a clipped paint may round a
+        # channel one level apart; a dash out of place is a whole colour apart)
+        assert _most_apart(shown(view), page) <= 2, (x, y)
+    assert any(len(legs - {-1}) < 3 for legs in parts)  # parts of arcs were stroked
+    window.close()
+
+
+
+
+def _most_apart(one, other) -> int:
+    """The largest difference of any colour channel between two pictures of one size."""
+    import numpy
+
+    def channels(image):  # (blue, green, red: the fourth byte of RGB32 is not a colour)
+        image = image.convertToFormat(image.Format.Format_RGB32)
+        return numpy.frombuffer(image.constBits(), numpy.uint8).reshape(-1, 4)[:, :3].astype(int)
+
+    return int(numpy.abs(channels(one) - channels(other)).max())
