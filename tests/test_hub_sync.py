@@ -222,7 +222,9 @@ def test_kill_9_during_a_push_leaves_both_sides_whole(team):
     url, tmp = team
     alice = tmp / "alice.db"
     sync(alice, login(url, "alice"))
-    n = many_spans(alice, "alice", 10_000)
+    # enough for a push to last past the first kill: with 10,000 spans a push (and the
+    # start of its process) ended within 0.4 s here, and no kill landed while it ran
+    n = many_spans(alice, "alice", 60_000)
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     killed_while_running = 0
     for delay in (0.4, 0.7, 1.0, 1.4, 1.9):
