@@ -148,3 +148,12 @@ def link_quote_to_actor(window: MainWindow):
     QApplication.processEvents()
     assert [(r.source, r.target) for r in window.state.relations] == [(quote.id, actor.id)]
     return quote, actor
+
+
+def on_screen(widget) -> QImage:
+    """The pixels the screen holds for ``widget`` (as they were painted, bit by bit: a
+    ``grab()`` would paint the widget afresh and hide a stale stretch)."""
+    window = widget.window()
+    top = widget.mapTo(window, widget.rect().topLeft())
+    return window.screen().grabWindow(window.winId()).toImage().copy(
+        top.x(), top.y(), widget.width(), widget.height())

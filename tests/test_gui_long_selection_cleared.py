@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from annotator.core.model import DocumentMeta, IncomingDocument
 from annotator.gui.annotate.article_view import LONG_ARTICLE
 from annotator.store import Store
-from gui_helpers import drag_select, reveal
+from gui_helpers import drag_select, on_screen, reveal
 from test_gui_links_drawn import make_window
 from test_gui_over_text import spans_in
 from test_gui_overlay_edits import article
@@ -38,10 +38,7 @@ class Regions(QObject):
 def shown(view):
     """The viewport's pixels as they were painted (what the screen holds), not painted
     again as a grab would."""
-    port, window = view.viewport(), view.window()
-    top = port.mapTo(window, port.rect().topLeft())
-    return window.screen().grabWindow(window.winId()).toImage().copy(
-        top.x(), top.y(), port.width(), port.height())
+    return on_screen(view.viewport())
 
 
 def painted_as_afresh(view) -> bool:
@@ -127,19 +124,26 @@ def _at(view, position: int) -> QTextCursor:
     return cursor
 
 
+def long_article_of(qtbot, path, para: str):
+    """A window on a long article (the long view) of ``para`` again and again: the
+    window, its view and the article's text."""
+    text = para * (LONG_ARTICLE // len(para) + 20)
+    with Store.open(path) as store:
+        store.import_documents([IncomingDocument(text, path.stem, DocumentMeta(title="A"),
+                                                 "t")], annotator="gen")
+    window = make_window(qtbot, path)
+    view = window.article.text
+    assert view is window.article.long_text
+    return window, view, text
+
+
 def test_the_blanks_a_span_leaves_out_of_the_selection_are_repainted(qtbot,
                                                                      tmp_path) -> None:
     """A span leaves out the blanks at the ends of the selection it is made of: where they
     were selected is repainted too, though no span is drawn there."""
     para = "The envoy said:        Moscow’s envoy, Mongi Hamdi, added that talks were over.\n\n"
-    text = para * (LONG_ARTICLE // len(para) + 20)
     path = tmp_path / "blanks.db"
-    with Store.open(path) as store:
-        store.import_documents([IncomingDocument(text, "b", DocumentMeta(title="B"), "t")],
-                               annotator="gen")
-    window = make_window(qtbot, path)
-    view = window.article.text
-    assert view is window.article.long_text
+    window, view, text = long_article_of(qtbot, path, para)
     start = text.index("Moscow", len(para) * 3)
     reveal(window, start)
     to_qt = window.state.positions.to_qt
@@ -155,14 +159,8 @@ def test_a_selection_in_right_to_left_text_is_repainted_as_qt_repaints_it(qtbot,
     """Where a paragraph holds right-to-left letters, a run of positions need not be one
     stretch on screen: Qt's own repaint of the selection's line is kept there."""
     para = "The envoy שלום עליכם said: Moscow’s envoy, Mongi Hamdi, added that talks ended.\n\n"
-    text = para * (LONG_ARTICLE // len(para) + 20)
     path = tmp_path / "rtl.db"
-    with Store.open(path) as store:
-        store.import_documents([IncomingDocument(text, "r", DocumentMeta(title="R"), "t")],
-                               annotator="gen")
-    window = make_window(qtbot, path)
-    view = window.article.text
-    assert view is window.article.long_text
+    window, view, text = long_article_of(qtbot, path, para)
     start = text.index("Mongi", len(para) * 3)
     reveal(window, start)
     to_qt = window.state.positions.to_qt

@@ -7,44 +7,22 @@ what a repaint of the whole window draws."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from gui_helpers import drag_select, reveal
+from gui_helpers import drag_select, on_screen, reveal
 from test_gui_links_drawn import make_window
-from test_gui_over_text import spans_in
+from test_gui_over_text import Paints, spans_in
 from test_gui_overlay_edits import article
-
-
-class Paints(QObject):
-    """How many paints a widget gets."""
-
-    def __init__(self, widget) -> None:
-        super().__init__(widget)
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, _watched, event) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
-
-
-def screen_of(view):
-    """The whole view's pixels (its margins included) as the screen holds them."""
-    window = view.window()
-    top = view.mapTo(window, view.rect().topLeft())
-    return window.screen().grabWindow(window.winId()).toImage().copy(
-        top.x(), top.y(), view.width(), view.height())
 
 
 def as_a_whole_repaint_draws(view) -> bool:
     for _ in range(3):
         QApplication.processEvents()
-    kept = screen_of(view)
+    kept = on_screen(view)
     view.window().repaint()
-    return kept == screen_of(view)
+    return kept == on_screen(view)
 
 
 @pytest.mark.parametrize("long", [False, True], ids=["rich view", "long view"])
