@@ -173,8 +173,8 @@ def test_a_repaint_of_part_of_a_suggested_arc_strokes_its_dashes_where_a_whole_p
     from PySide6.QtWidgets import QApplication
 
     from annotator.gui.annotate import suggestion_marks
+    from gui_helpers import on_screen
     from test_gui_long import LONG_ARTICLE, normalize_newlines, window_on
-    from test_gui_long_selection_cleared import shown
 
     para = "The minister 😀 said “we will not yield” — Лавров told reporters.\r\n\r\n"
     text, _ = normalize_newlines(para * (LONG_ARTICLE // len(para) + 400))
@@ -220,7 +220,7 @@ def test_a_repaint_of_part_of_a_suggested_arc_strokes_its_dashes_where_a_whole_p
     port = view.viewport()
     monkeypatch.setattr(suggestion_marks, "_stretches", in_parts)
     port.repaint()
-    page = shown(view)
+    page = on_screen(port)
     rng = random.Random(4)
     for _ in range(40):
         one = rng.choice(between)
@@ -232,11 +232,9 @@ def test_a_repaint_of_part_of_a_suggested_arc_strokes_its_dashes_where_a_whole_p
         QApplication.processEvents()
         # (where the arrow head's strokes cross the arc's, a clipped paint may round a
         # channel one level apart; a dash out of place is a whole colour apart)
-        assert _most_apart(shown(view), page) <= 2, (x, y)
+        assert _most_apart(on_screen(port), page) <= 2, (x, y)
     assert any(len(legs - {-1}) < 3 for legs in parts)  # parts of arcs were stroked
     window.close()
-
-
 
 
 def _most_apart(one, other) -> int:

@@ -85,7 +85,7 @@ class SuggestionMarks(QObject):
         self._stamp: tuple | None = None
         self._kept: tuple | None = None  # see _laid
         self._bounds: list[tuple[float, float, float, float]] = []  # see _laid
-        self._arc_boxes: list[tuple[float, float, float, float, int]] = []  # see _laid
+        self._arc_boxes: list[tuple[float, float, float, float, int, int]] = []  # see _laid
         self._outlines: dict[tuple, QPixmap] = {}  # see _outline
         self._version = 0  # one more at each show (what is shown changed) and text change
         view.document().contentsChange.connect(self._forget)
