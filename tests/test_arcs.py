@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotator.core.arcs import LinkIndex, assign_levels, short_text, shown_links, tag_text
+from annotator.core.arcs import (
+    LinkIndex,
+    assign_levels,
+    short_tags,
+    short_text,
+    shown_links,
+    tag_text,
+)
 from annotator.core.model import Relation, Span
 
 
@@ -71,6 +78,16 @@ def test_texts_on_tags_and_arcs_are_short_and_on_one_line() -> None:
     assert short_text(long, 20) == "word word word word…" and len(short_text(long, 20)) == 20
     assert tag_text("quote") == "quote"
     assert tag_text("organisation_name") == "organisat…"
+
+
+def test_a_labels_short_tag_is_the_shortest_start_no_other_label_shares() -> None:
+    assert short_tags(["claim", "quote", "actor"]) == {"claim": "c", "quote": "q", "actor": "a"}
+    assert short_tags(["claim", "comment", "quote"]) == {"claim": "cl", "comment": "co",
+                                                         "quote": "q"}
+    # a name another begins with stays whole; long ones are cut as their tags are
+    assert short_tags(["quote", "quotes", "organisation_name", "organisation_type"]) == {
+        "quote": "quote", "quotes": "quotes", "organisation_name": "organisat…",
+        "organisation_type": "organisat…"}
 
 
 def test_levels_past_the_limit_share_the_top_one() -> None:

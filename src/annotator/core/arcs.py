@@ -119,3 +119,18 @@ def short_text(span: Span, limit: int = 28) -> str:
 def tag_text(label: str, limit: int = 10) -> str:
     """The name written on a span's tag: the label's name, cut when long."""
     return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def short_tags(labels: Iterable[str]) -> dict[str, str]:
+    """The short form of each label's tag, for a line too crowded for the names: the
+    shortest start of the name that no other label's name starts with ("c", "q", "a"
+    for claim, quote and actor), the whole name when another begins with it."""
+    names = list(dict.fromkeys(labels))
+    found = {}
+    for name in names:
+        others = [other for other in names if other != name]
+        size = 1
+        while size < len(name) and any(other.startswith(name[:size]) for other in others):
+            size += 1
+        found[name] = tag_text(name[:size])
+    return found

@@ -23,7 +23,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QPixmap, QTextBlockFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
-from annotator.core.arcs import LinkIndex, shown_links, tag_text
+from annotator.core.arcs import LinkIndex, short_tags, shown_links, tag_text
 from annotator.core.model import Relation, Span
 from annotator.gui import theme
 from annotator.gui.annotate.over_text import TAGS, layers_of
@@ -328,8 +328,8 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
                     scene.above.add(now.id)
                 continue
             top = y + origin.y()
-            scene.raw[now.id] = (x + origin.x(), top, metrics.horizontalAdvance(
-                tag_text(now.label)) + 8 + (6 if now.note else 0))
+            scene.raw[now.id] = (x + origin.x(), top,
+                                 tag_width(metrics, tag_text(now.label), now))
             tops.add(top)
         # an arc starts from its ends' tags and its chip keeps clear of every tag: near
         # arcs, the long view lays the edit here only if no other tag moves and no chip
@@ -507,8 +507,8 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
                     if y + oy < 0:
                         above.add(span.id)
                     return None
-                places[span.id] = (x + ox, y + oy, metrics.horizontalAdvance(
-                    tag_text(span.label)) + 8 + (6 if span.note else 0))
+                places[span.id] = (x + ox, y + oy,
+                                   tag_width(metrics, tag_text(span.label), span))
             return places[span.id]
 
         if self.tags_on:
@@ -526,21 +526,50 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
 
     def _lay_tags(self, scene: Scene, places, tag_h: float) -> None:
         """One tag per span above its first line; tags that would overlap on a line move
-        right (an outer span's before the nested one's that starts with it)."""
+        right (an outer span's before the nested one's that starts with it), then those
+        that would run past the text's right edge move back left, as far as they must:
+        each tag whole on screen (one cut to "cla" by the edge named no label). A line
+        whose tags do not fit side by side gets their short forms ("c", "q", "a")."""
         get, rise, tags = self.state.spans.get, self._tag_rise(tag_h), scene.tags
-        order = sorted((top, x, -(span := get(span_id)).length, i, span_id, width, span)
-                       for i, (span_id, (x, top, width)) in enumerate(places.items()))
-        right, line = -1e9, None
-        for top, x, _length, _i, span_id, width, span in order:
-            if top != line:
-                right, line = -1e9, top
-            if x < right + 2:
-                x = right + 2
-                places[span_id] = (x, top, width)
-            right = x + width
-            low = top - rise
-            tags.append(DrawnTag(span, x, low, right, low + tag_h, tag_text(span.label),
-                                 bool(span.note), top))
+        # (the same order however the places came: a line laid again after an edit is
+        # laid as a rebuild lays it, two spans over the same words included)
+        order = sorted((top, x, -(span := get(span_id)).length, span_id, width, span)
+                       for span_id, (x, top, width) in places.items())
+        port = self.view.viewport().geometry()
+        edges = port.left() + 1.0, float(port.right())  # (right(): its last pixel)
+        shorts: dict[str, str] | None = None
+        line: list[tuple] = []  # the tags of one line: top, x, ..., as in ``order``
+
+        def lay_line() -> None:
+            nonlocal shorts
+            texts = [tag_text(span.label) for *_, span in line]
+            xs = fit([(x, width) for _top, x, _len, _id, width, _span in line], *edges)
+            if xs is None:  # more than the line holds: their short forms
+                if shorts is None:
+                    shorts = short_tags(self.state.span_labels())
+                metrics = self._tag_metrics()
+                texts = [shorts.get(span.label, text)
+                         for (*_, span), text in zip(line, texts, strict=True)]
+                line[:] = [(top, x, length, span_id, tag_width(metrics, text, span), span)
+                           for (top, x, length, span_id, _width, span), text
+                           in zip(line, texts, strict=True)]
+                xs = fit([(x, width) for _top, x, _len, _id, width, _span in line], *edges,
+                         crowded=True)
+            for (top, raw, _length, span_id, width, span), x, text in zip(
+                    line, xs, texts, strict=True):
+                if x != raw or width != places[span_id][2]:
+                    places[span_id] = (x, top, width)
+                low = top - rise
+                tags.append(DrawnTag(span, x, low, x + width, low + tag_h, text,
+                                     bool(span.note), top))
+            line.clear()
+
+        for entry in order:
+            if line and entry[0] != line[0][0]:
+                lay_line()
+            line.append(entry)
+        if line:
+            lay_line()
 
     # -- events --------------------------------------------------------------------------------
 
@@ -578,6 +607,34 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
                     self.link_key.emit(what)
                 return True
         return False
+
+
+def tag_width(metrics, text: str, span: Span) -> float:
+    """A tag's width: its text, its padding and, for a span with a note, the note's mark."""
+    return metrics.horizontalAdvance(text) + 8 + (6 if span.note else 0)
+
+
+def fit(tags: list[tuple[float, float]], left: float, right: float, *,
+        crowded: bool = False) -> list[float] | None:
+    """Where the tags of one line go, each given as (where it would start, its width) in
+    order: none over the one before it (moved right), none past ``right`` (moved back
+    left, as far as it must). None when they do not fit between ``left`` and ``right``
+    side by side; ``crowded``: then as far left as ``left``, over each other there."""
+    xs, end = [], -1e9
+    for x, width in tags:
+        x = max(x, end + 2)
+        xs.append(x)
+        end = x + width
+    limit = right
+    for k in range(len(xs) - 1, -1, -1):  # from the last: none past the edge, nor the next
+        width = tags[k][1]
+        if xs[k] + width <= limit:
+            break  # (and none before it: they end left of it)
+        if limit - width < left and not crowded:
+            return None
+        xs[k] = max(left, limit - width)
+        limit = xs[k] - 2
+    return xs
 
 
 class _E:
