@@ -536,38 +536,43 @@ class Overlay(OverlayPainting, ArcLaying, QWidget):
         order = sorted((top, x, -(span := get(span_id)).length, span_id, width, span)
                        for span_id, (x, top, width) in places.items())
         port = self.view.viewport().geometry()
-        edges = port.left() + 1.0, float(port.right())  # (right(): its last pixel)
+        left_edge, right_edge = port.left() + 1.0, float(port.right())  # (its last pixel)
         shorts: dict[str, str] | None = None
-        line: list[tuple] = []  # the tags of one line: top, x, ..., as in ``order``
+        line: list[list] = []  # one line's tags: [x as laid, top, width, id, span, x asked]
 
         def lay_line() -> None:
             nonlocal shorts
-            texts = [tag_text(span.label) for *_, span in line]
-            xs = fit([(x, width) for _top, x, _len, _id, width, _span in line], *edges)
-            if xs is None:  # more than the line holds: their short forms
-                if shorts is None:
+            texts = None
+            last = line[-1]
+            if last[0] + last[2] > right_edge and not pull_back(line, left_edge, right_edge):
+                if shorts is None:  # more than the line holds: their short forms
                     shorts = short_tags(self.state.span_labels())
-                metrics = self._tag_metrics()
-                texts = [shorts.get(span.label, text)
-                         for (*_, span), text in zip(line, texts, strict=True)]
-                line[:] = [(top, x, length, span_id, tag_width(metrics, text, span), span)
-                           for (top, x, length, span_id, _width, span), text
-                           in zip(line, texts, strict=True)]
-                xs = fit([(x, width) for _top, x, _len, _id, width, _span in line], *edges,
-                         crowded=True)
-            for (top, raw, _length, span_id, width, span), x, text in zip(
-                    line, xs, texts, strict=True):
-                if x != raw or width != places[span_id][2]:
+                metrics, texts, end = self._tag_metrics(), [], -1e9
+                for entry in line:  # laid again from where each asked to be
+                    span = entry[4]
+                    texts.append(shorts.get(span.label) or tag_text(span.label))
+                    entry[2] = tag_width(metrics, texts[-1], span)
+                    entry[0] = max(entry[5], end + 2)
+                    end = entry[0] + entry[2]
+                pull_back(line, left_edge, right_edge, crowded=True)
+            for k, (x, top, width, span_id, span, asked) in enumerate(line):
+                if x != asked or texts is not None:
                     places[span_id] = (x, top, width)
                 low = top - rise
-                tags.append(DrawnTag(span, x, low, x + width, low + tag_h, text,
+                tags.append(DrawnTag(span, x, low, x + width, low + tag_h,
+                                     texts[k] if texts else tag_text(span.label),
                                      bool(span.note), top))
             line.clear()
 
-        for entry in order:
-            if line and entry[0] != line[0][0]:
-                lay_line()
-            line.append(entry)
+        right, top_now = -1e9, None
+        for top, x, _length, span_id, width, span in order:
+            if top != top_now:
+                if line:
+                    lay_line()
+                right, top_now = -1e9, top
+            laid = x if x >= right + 2 else right + 2
+            right = laid + width
+            line.append([laid, top, width, span_id, span, x])
         if line:
             lay_line()
 
@@ -614,27 +619,20 @@ def tag_width(metrics, text: str, span: Span) -> float:
     return metrics.horizontalAdvance(text) + 8 + (6 if span.note else 0)
 
 
-def fit(tags: list[tuple[float, float]], left: float, right: float, *,
-        crowded: bool = False) -> list[float] | None:
-    """Where the tags of one line go, each given as (where it would start, its width) in
-    order: none over the one before it (moved right), none past ``right`` (moved back
-    left, as far as it must). None when they do not fit between ``left`` and ``right``
-    side by side; ``crowded``: then as far left as ``left``, over each other there."""
-    xs, end = [], -1e9
-    for x, width in tags:
-        x = max(x, end + 2)
-        xs.append(x)
-        end = x + width
+def pull_back(line: list[list], left: float, right: float, *, crowded: bool = False) -> bool:
+    """Move the tags of one line (each ``[x, top, width, ...]``, in order, none over the
+    one before it) back left from ``right``, the last first, as far as each must. False,
+    when they do not fit between ``left`` and ``right`` side by side; ``crowded``: then
+    as far left as ``left``, over each other there."""
     limit = right
-    for k in range(len(xs) - 1, -1, -1):  # from the last: none past the edge, nor the next
-        width = tags[k][1]
-        if xs[k] + width <= limit:
+    for entry in reversed(line):
+        if entry[0] + entry[2] <= limit:
             break  # (and none before it: they end left of it)
-        if limit - width < left and not crowded:
-            return None
-        xs[k] = max(left, limit - width)
-        limit = xs[k] - 2
-    return xs
+        if limit - entry[2] < left and not crowded:
+            return False
+        entry[0] = max(left, limit - entry[2])
+        limit = entry[0] - 2
+    return True
 
 
 class _E:
