@@ -20,7 +20,6 @@ from gui_helpers import drag_select
 from test_gui_links_drawn import make_window
 from test_gui_overlay_edits import PARA, drawn, fresh
 
-
 SHORT = {"c", "q", "a"}  # claim, quote, actor
 
 
