@@ -81,19 +81,66 @@ def test_each_tag_is_whole_on_screen_and_none_covers_another(qtbot, tmp_path, lo
     assert pulled_back > 0
     assert shortened > 0
 
-    # an edit on a line's last word lays that line again, and the same way a rebuild does
+    # an edit on a line's last word lays that line again (no rebuild: the line is patched),
+    # and the same way a rebuild does
     text = window.state.document.text
     bar.setValue(0)
     QApplication.processEvents()
-    last = max(view.overlay.scene().tags, key=lambda t: t.right)
+    overlay = view.overlay
+    last = max(overlay.scene().tags, key=lambda t: t.right)
     start = last.span.start
     end = re.compile(r"\S+").match(text, start).end()  # its word
+    on_it = {s.label for s in window.state.spans if s.start == start and s.end == end}
+    label, key = next((name, key) for name, key in (("claim", Qt.Key.Key_1),
+                                                     ("quote", Qt.Key.Key_2),
+                                                     ("actor", Qt.Key.Key_3))
+                      if name not in on_it)
+    patched = []
+    real_patch = overlay._patch
+    overlay._patch = lambda spans: patched.append(real_patch(spans)) or patched[-1]
+    count = len(window.state.spans)
     drag_select(window, start, end)
-    QTest.keyClick(view, Qt.Key.Key_2)  # quote
+    QTest.keyClick(view, key)
     QApplication.processEvents()
-    assert any(s.start == start and s.end == end and s.label == "quote"
+    assert len(window.state.spans) == count + 1
+    assert any(s.start == start and s.end == end and s.label == label
                for s in window.state.spans)
+    assert patched and patched[-1] is not None  # the line laid again, not the page
     assert not misplaced(view)
-    kept = drawn(view.overlay.scene())
-    assert kept == fresh(view.overlay)
+    kept = drawn(overlay.scene())
+    assert kept == fresh(overlay)
+    window.close()
+
+
+@pytest.mark.parametrize("long", [False, True], ids=["rich view", "long view"])
+def test_a_line_too_crowded_for_short_tags_spreads_them_evenly(qtbot, tmp_path, long) -> None:
+    """One-letter words, each a span: more tags start on a line than it holds even in
+    their short forms. They are spread over the line, each over the next by the same few
+    pixels, every letter still showing (they were piled at the line's start)."""
+    words = "a b c d e f g h i j k l m n o p q r s t u v w x y z "
+    size = LONG_ARTICLE + 1000 if long else 3000
+    text = (words * (size // len(words) + 1)).rstrip()
+    spans = [IncomingSpan(m.start(), m.end(), ("claim", "quote", "actor")[i % 3])
+             for i, m in enumerate(re.finditer(r"\S", text[:6000]))]
+    path = tmp_path / "crowded.db"
+    with Store.open(path) as store:
+        store.import_documents([IncomingDocument(text, "c", DocumentMeta(title="C"), "t",
+                                                 spans=spans)], annotator="gen")
+    window = make_window(qtbot, path, height=500)
+    view = window.article.text
+    assert (view is window.article.long_text) == long
+    port = view.viewport().geometry()
+    lines: dict[float, list] = {}
+    for tag in view.overlay.scene().tags:
+        assert port.left() <= tag.left and tag.right <= port.right() + 1, tag.text
+        lines.setdefault(tag.line, []).append(tag)
+    spread = 0
+    for tags in lines.values():
+        tags.sort(key=lambda t: t.left)
+        if any(b.left < a.right for a, b in zip(tags, tags[1:], strict=False)):
+            spread += 1
+            assert all(t.text in SHORT for t in tags)
+            steps = {round(b.left - a.left, 1) for a, b in zip(tags, tags[1:], strict=False)}
+            assert len(steps) == 1 and min(steps) >= 8, steps  # even, each letter shown
+    assert spread > 0  # such lines were met
     window.close()

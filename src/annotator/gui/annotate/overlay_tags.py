@@ -105,15 +105,22 @@ def tag_width(metrics, text: str, span: Span) -> float:
 
 def pull_back(line: list[list], left: float, right: float, *, crowded: bool = False) -> bool:
     """Move the tags of one line (each ``[x, top, width, ...]``, in order, none over the
-    one before it) back left from ``right``, the last first, as far as each must. False,
-    when they do not fit between ``left`` and ``right`` side by side; ``crowded``: then
-    as far left as ``left``, over each other there."""
+    one before it) back left from ``right``, the last first, as far as each must. False
+    when they do not fit between ``left`` and ``right`` side by side (some may have moved:
+    the caller lays the line again from where each asked to be). ``crowded``: then they are
+    spread evenly from ``left`` to ``right``, each over the next by the same few pixels
+    (not piled at the left, over words not theirs)."""
     limit = right
     for entry in reversed(line):
         if entry[0] + entry[2] <= limit:
             break  # (and none before it: they end left of it)
-        if limit - entry[2] < left and not crowded:
-            return False
-        entry[0] = max(left, limit - entry[2])
+        if limit - entry[2] < left:
+            if not crowded:
+                return False
+            step = max(0.0, right - left - line[-1][2]) / max(1, len(line) - 1)
+            for k, each in enumerate(line):
+                each[0] = left + k * step
+            return True
+        entry[0] = limit - entry[2]
         limit = entry[0] - 2
     return True
