@@ -34,9 +34,13 @@ def alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    # a child ended but not yet waited for is a zombie: gone as far as work goes
-    with open(f"/proc/{pid}/stat") as f:
-        return f.read().split(") ")[1][0] != "Z"
+    # a child ended but not yet waited for is a zombie: gone as far as work goes; one
+    # reaped meanwhile is gone from /proc (open or read then fails)
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[1][0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
 
 
 @pytest.fixture
