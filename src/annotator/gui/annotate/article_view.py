@@ -42,6 +42,7 @@ from annotator.gui import theme
 from annotator.gui.annotate.find_bar import FindBar
 from annotator.gui.annotate.long_marks import DASHED, DOTTED, NO_LINE, SOLID, Mark, mark
 from annotator.gui.annotate.long_view import LongReadingView
+from annotator.gui.annotate.over_text import layers_of
 from annotator.gui.annotate.reading import (
     SIGNAL_NAMES,
     ReadingView,
@@ -336,6 +337,7 @@ class ArticleView(QWidget):
             return
         to_qt = self.state.positions.to_qt
         cursor = self._cursor(start, end)
+        before = self.text.document().revision()
         cursor.beginEditBlock()
         cursor.mergeCharFormat(self._plain)
         formats: dict[tuple[str, str | None], QTextCharFormat] = {}
@@ -348,6 +350,7 @@ class ArticleView(QWidget):
             cursor.setPosition(to_qt(b), QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(fmt)
         cursor.endEditBlock()
+        layers_of(self.text).restyled(before)  # (colours and underlines: no glyph moved)
 
     def _format(self, inner: str, outer: str | None) -> QTextCharFormat:
         fmt = QTextCharFormat()

@@ -35,6 +35,7 @@ class OverText(QObject):
         self._layers: list[tuple[int, Layer]] = []
         self._inside = False
         self._font_key: str | None = None  # the view's font's, until it changes (stamp)
+        self._restyles = 0  # revisions of the document that only changed its highlights
         self._port = view.viewport()  # kept: events come while the view is being deleted
         self._port.installEventFilter(self)
         view.installEventFilter(self)  # its font changes
@@ -48,8 +49,15 @@ class OverText(QObject):
         if self._font_key is None:  # (a font's key is a long string: made once per font)
             self._font_key = view.font().key()
         return (view.verticalScrollBar().value(), view.horizontalScrollBar().value(),
-                port.width(), port.height(), document.revision(),
+                port.width(), port.height(), document.revision() - self._restyles,
                 document.characterCount(), self._font_key)
+
+    def restyled(self, before: int) -> None:
+        """The document's revision has moved from ``before`` by highlights alone: colours
+        and underlines merged into its character formats, which move no glyph, so what
+        the layers found where still holds (an edit in an article of usual length
+        re-laid every suggestion's outline and arc on the page otherwise)."""
+        self._restyles += self.view.document().revision() - before
 
     def add(self, order: int, layer: Layer) -> None:
         self._layers.append((order, layer))

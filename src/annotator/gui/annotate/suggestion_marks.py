@@ -87,8 +87,9 @@ class SuggestionMarks(QObject):
         self._bounds: list[tuple[float, float, float, float]] = []  # see _laid
         self._arc_boxes: list[tuple[float, float, float, float, int, int]] = []  # see _laid
         self._outlines: dict[tuple, QPixmap] = {}  # see _outline
-        self._version = 0  # one more at each show (what is shown changed) and text change
-        view.document().contentsChange.connect(self._forget)
+        # one more at each show (what is shown changed); a change of the text or its layout
+        # changes the layers' stamp (_laid), highlights alone do not (over_text.restyled)
+        self._version = 0
         view.verticalScrollBar().valueChanged.connect(self._scrolled)
         view.horizontalScrollBar().valueChanged.connect(self._scrolled)
 
@@ -140,10 +141,6 @@ class SuggestionMarks(QObject):
             top = view.cursorForPosition(QPoint(0, 0)).block().position()
         bottom = view.cursorForPosition(QPoint(port.width() - 1, port.height() - 1))
         return top, bottom.block().position() + bottom.block().length()
-
-    def _forget(self, *_args) -> None:
-        self._rects.clear()
-        self._version += 1
 
     def _line_rects(self, a: int, b: int) -> list[QRectF]:
         found = self._rects.get((a, b))
