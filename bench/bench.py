@@ -288,6 +288,30 @@ def bench_article(folder: Path, size: int, count: int, runs: int) -> None:
           f" MB; with its bare text: {statistics.median(bare_text):.0f} MB)")
 
 
+def bench_usual_edits(folder: Path, small: bool) -> None:
+    """Adds and removes in an article of usual length (under the 200,000 characters above
+    which the plain long-article view is used: the rich-text view, with generous line
+    spacing and highlights as character formats), the same density of spans as the 5 MB
+    one. Annotators spend most of their hours in such articles; the targets are the 5 MB
+    article's, so these figures have none and are printed beside them."""
+    rng = random.Random(23)
+    text = article(30_000, rng)
+    count = len(text.encode()) // 50  # the 5 MB article has one span to 50 bytes
+    db = _article_db(folder, "usual.db", text, spans_for(text, count, rng))
+    adds, removes = [], []
+    for _ in range(1 if small else 3):
+        app, window = _open_window(db)
+        view = window.article.text
+        first = view.cursorForPosition(view.viewport().rect().topLeft()).position()
+        _settle(app, window)
+        _edit_pairs(app, window, window.state.positions.from_qt(first), rng, 20, adds,
+                    removes)
+        window.close()
+    label = f"{len(text.encode()) // 1000} KB article, {count} spans"
+    record(f"add one span in an article of usual length ({label})", adds, "(no target)")
+    record("remove one span there", removes, "(no target)")
+
+
 def bench_autosave(folder: Path, edits: int) -> None:
     from annotator.core.editing import make_span
 
@@ -866,6 +890,7 @@ def main() -> None:
         if "article" in parts:
             bench_article(folder, 20_000 if small else 5_000_000, 200 if small else 100_000,
                           1 if small else 3)
+            bench_usual_edits(folder, small)
         if "corpus" in parts:
             bench_corpus(folder, 200 if small else 100_000, 10, 1 if small else 2)
         if "news" in parts or "corpus" in parts:

@@ -27,7 +27,8 @@ def test_the_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
     for figure in ("open to first paint", "add one span", "remove one span", "page down",
                    "jump to end", "memory", "autosave", "import", "export",
                    "document list: first page", "sort", "full-text search", "start to a usable",
-                   "articles of", "the floor", "import / floor"):
+                   "articles of", "the floor", "import / floor",
+                   "add one span in an article of usual length"):
         assert figure in names, figure
     assert "target" in results["autosave of one edit, p99"]
     # The news-sized import is printed beside its floor, run by run, every sample kept.
