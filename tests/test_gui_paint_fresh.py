@@ -37,6 +37,11 @@ def _fresh(window) -> None:
     for marks in window.suggesting.marks:
         marks._version += 1
         marks._outlines.clear()
+    for view in (window.article.text, window.article.long_text):
+        view.edge_handles._kept = None  # the grips, and the selected span's frame
+        frame = getattr(view, "span_frame", None)
+        if frame is not None:
+            frame._kept = None
 
 
 def _same_as_fresh(window, what: str) -> None:

@@ -96,3 +96,87 @@ def test_an_add_in_an_article_of_usual_length_keeps_the_suggestions_page(
     assert len(window.state.spans) == count
     _same_as_fresh(window, "that span taken back")
     window.close()
+
+
+LIGATURES = ("The office staff said the official figures were final and Lavrov agreed. "
+             "Sergei Lavrov of the foreign office said the talks were over.\n\n") * 6
+
+
+def test_an_edge_inside_a_ligature_moves_glyphs_and_the_layers_start_again(
+        qtbot, tmp_path: Path) -> None:
+    """A highlight's edge between the ff and the i of "office" (a selection made with Alt
+    is not snapped to words) splits the ligature: the glyphs after it move by a pixel.
+    That is no change of colours alone: the suggestions' page is laid out again."""
+    from annotator.core.suggestions import SuggestedSpan, Suggestions
+    from test_gui_long import window_on
+
+    text = LIGATURES
+    path = tmp_path / "ligatures.db"
+    window = window_on(qtbot, path, text, [])
+    window.close()
+    with Store.open(path) as store:
+        (doc,) = store.document_ids()
+        store.replace_suggestions(doc, Suggestions("rules", spans=[
+            SuggestedSpan(f"s{i}", i, i + 6, "actor", 0.8, "a name")
+            for i in range(len(text)) if text.startswith("Lavrov", i)]))
+    window = open_window(qtbot, path)
+    window.resize(1300, 850)
+    view = window.article.text
+    QApplication.processEvents()
+    (marks,) = [m for m in window.suggesting.marks if m.view is view]
+    assert marks.shown()[0]
+    view.viewport().repaint()
+    kept = marks._kept
+    to_qt = window.state.positions.to_qt
+    lavrov = to_qt(text.index("Lavrov"))  # after "office" on the first line
+    x_before = view.cursorRect(_at(view, lavrov)).x()
+
+    office = text.index("office")
+    cursor = view.textCursor()
+    cursor.setPosition(to_qt(office))
+    cursor.setPosition(to_qt(office + 2), QTextCursor.MoveMode.KeepAnchor)  # "of|fice"
+    view.setTextCursor(cursor)
+    view.selected_with_alt = True  # as a selection made with Alt held
+    window.annotating.apply_label("claim")
+    assert any(s.text == "of" for s in window.state.spans)
+    view.viewport().repaint()
+
+    assert view.cursorRect(_at(view, lavrov)).x() != x_before  # the glyphs moved
+    assert marks._kept is not kept  # so the outlines were found again
+    _same_as_fresh(window, "a highlight's edge inside a ligature")
+    window.close()
+
+
+def test_a_span_arriving_that_splits_a_ligature_moves_the_selected_frame_too(
+        qtbot, tmp_path: Path) -> None:
+    """Another annotator's span arrives (a team pull adds it; the selection stays) with
+    an edge inside "office", before the selected span on the same line: the frame, the
+    grips and the label tag of the selected span follow the glyphs that moved (the tag
+    did not, before: its place was kept from before the highlight)."""
+    from dataclasses import replace
+
+    from annotator.core.model import IncomingSpan
+    from test_gui_long import window_on
+
+    text = LIGATURES
+    lavrov = text.index("Lavrov")
+    window = window_on(qtbot, tmp_path / "frame.db", text,
+                       [IncomingSpan(lavrov, lavrov + 6, "actor", id="lavrov")])
+    qtbot.waitUntil(lambda: window.state.document is not None)
+    window.resize(1300, 850)
+    view = window.article.text
+    window.state.select("lavrov")
+    QApplication.processEvents()
+    view.viewport().repaint()
+    office = text.index("office")
+    window.state.add(replace(window.state.spans.get("lavrov"), id="pulled", start=office,
+                             end=office + 2, text="of", label="actor"))
+    assert window.state.selected == "lavrov"
+    _same_as_fresh(window, "a pulled span splitting a ligature before the selected one")
+    window.close()
+
+
+def _at(view, qt: int) -> QTextCursor:
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(qt)
+    return cursor

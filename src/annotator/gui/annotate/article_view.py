@@ -42,7 +42,7 @@ from annotator.gui import theme
 from annotator.gui.annotate.find_bar import FindBar
 from annotator.gui.annotate.long_marks import DASHED, DOTTED, NO_LINE, SOLID, Mark, mark
 from annotator.gui.annotate.long_view import LongReadingView
-from annotator.gui.annotate.over_text import layers_of
+from annotator.gui.annotate.over_text import glyph_places, layers_of
 from annotator.gui.annotate.reading import (
     SIGNAL_NAMES,
     ReadingView,
@@ -337,11 +337,17 @@ class ArticleView(QWidget):
             return
         to_qt = self.state.positions.to_qt
         cursor = self._cursor(start, end)
-        before = self.text.document().revision()
+        document = self.text.document()
+        stretches = list(segments(self.state.spans.overlapping(start, end), start, end))
+        # the formats' edges, old (start, end) and new: where a glyph could move
+        edges = sorted({to_qt(x) for a, b, _ in stretches for x in (a, b)}
+                       | {cursor.selectionStart(), cursor.selectionEnd()})
+        shape = glyph_places(document, edges[0], edges[-1], edges)
+        before = document.revision()
         cursor.beginEditBlock()
         cursor.mergeCharFormat(self._plain)
         formats: dict[tuple[str, str | None], QTextCharFormat] = {}
-        for a, b, covering in segments(self.state.spans.overlapping(start, end), start, end):
+        for a, b, covering in stretches:
             look = stretch_look(covering)
             fmt = formats.get(look)
             if fmt is None:
@@ -350,7 +356,10 @@ class ArticleView(QWidget):
             cursor.setPosition(to_qt(b), QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(fmt)
         cursor.endEditBlock()
-        layers_of(self.text).restyled(before)  # (colours and underlines: no glyph moved)
+        if glyph_places(document, edges[0], edges[-1], edges) == shape:
+            layers_of(self.text).restyled(before)  # colours alone: what is found holds
+        else:  # an edge split a ligature or a kerned pair: the tags' places moved too
+            self.text.overlay.forget_layout()
 
     def _format(self, inner: str, outer: str | None) -> QTextCharFormat:
         fmt = QTextCharFormat()

@@ -11,7 +11,7 @@ which cost an edit in a long article more than painting the line itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, QRect
 from PySide6.QtGui import QPainter
@@ -53,10 +53,11 @@ class OverText(QObject):
                 document.characterCount(), self._font_key)
 
     def restyled(self, before: int) -> None:
-        """The document's revision has moved from ``before`` by highlights alone: colours
-        and underlines merged into its character formats, which move no glyph, so what
-        the layers found where still holds (an edit in an article of usual length
-        re-laid every suggestion's outline and arc on the page otherwise)."""
+        """The document's revision has moved from ``before`` by highlights alone, colours
+        and underlines merged into its character formats, and :func:`glyph_places` found
+        that no glyph moved: what the layers found where still holds (an edit in an
+        article of usual length re-laid every suggestion's outline and arc on the page
+        otherwise)."""
         self._restyles += self.view.document().revision() - before
 
     def add(self, order: int, layer: Layer) -> None:
@@ -94,6 +95,30 @@ class OverText(QObject):
                 made[0].restore()
                 made[0].end()
         return True  # painted: the view's own filter would paint the text again
+
+
+def glyph_places(document, first: int, last: int, places: Iterable[int]) -> tuple:
+    """How the paragraphs holding Qt positions ``[first, last]`` are laid out: each line's
+    start, length, width and height, and the x of each of ``places`` on its line. Taken
+    before and after a change of colours, it tells whether glyphs moved: a format's edge
+    splits the text into runs shaped apart, so one inside a ligature ("of|fice") or
+    between a kerned pair moves what follows on the line by a pixel, or past a break."""
+    layout_of = document.documentLayout()
+    block = document.findBlock(first)
+    found: list = []
+    while block.isValid() and block.position() <= last:
+        layout_of.blockBoundingRect(block)  # (laid out again now if the change undid it)
+        layout = block.layout()
+        found += [(line.textStart(), line.textLength(), line.naturalTextWidth(),
+                   line.height()) for line in map(layout.lineAt, range(layout.lineCount()))]
+        block = block.next()
+    for place in places:
+        block = document.findBlock(place)
+        line = block.layout().lineForTextPosition(place - block.position())
+        if not line.isValid():  # not laid out: nothing can be said to hold
+            return (object(),)
+        found.append(line.cursorToX(place - block.position())[0])
+    return tuple(found)
 
 
 def layers_of(view) -> OverText:
