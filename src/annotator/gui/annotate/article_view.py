@@ -339,14 +339,15 @@ class ArticleView(QWidget):
         cursor = self._cursor(start, end)
         document = self.text.document()
         stretches = list(segments(self.state.spans.overlapping(start, end), start, end))
-        # the formats' edges, old (start, end) and new: where a glyph could move
-        edges = sorted({to_qt(x) for a, b, _ in stretches for x in (a, b)}
-                       | {cursor.selectionStart(), cursor.selectionEnd()})
+        first, last = cursor.selectionStart(), cursor.selectionEnd()
         # (a whole article's highlights, at its opening: nothing is kept then, and laying
         # out all of it here would cost the opening a seventh of a second)
-        few = len(edges) <= 64 and (document.findBlock(edges[-1]).blockNumber()
-                                    - document.findBlock(edges[0]).blockNumber()) <= 8
-        shape = glyph_places(document, edges[0], edges[-1], edges) if few else None
+        few = len(stretches) < 64 and (document.findBlock(last).blockNumber()
+                                       - document.findBlock(first).blockNumber()) <= 8
+        edges: list[int] = []  # the formats' edges, old and new: where a glyph could move
+        if few:
+            edges = sorted({to_qt(x) for a, b, _ in stretches for x in (a, b)} | {first, last})
+        shape = glyph_places(document, first, last, edges) if few else None
         before = document.revision()
         cursor.beginEditBlock()
         cursor.mergeCharFormat(self._plain)
@@ -360,7 +361,7 @@ class ArticleView(QWidget):
             cursor.setPosition(to_qt(b), QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(fmt)
         cursor.endEditBlock()
-        if few and glyph_places(document, edges[0], edges[-1], edges) == shape:
+        if few and glyph_places(document, first, last, edges) == shape:
             layers_of(self.text).restyled(before)  # colours alone: what is found holds
         else:  # an edge split a ligature or a kerned pair: the tags' places moved too
             self.text.overlay.forget_layout()
