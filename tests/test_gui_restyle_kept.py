@@ -160,18 +160,26 @@ def test_a_span_arriving_that_splits_a_ligature_moves_the_selected_frame_too(
 
     text = LIGATURES
     lavrov = text.index("Lavrov")
+    later = text.index("Lavrov", text.index("\n\n"))  # in the next paragraph
     window = window_on(qtbot, tmp_path / "frame.db", text,
-                       [IncomingSpan(lavrov, lavrov + 6, "actor", id="lavrov")])
+                       [IncomingSpan(lavrov, lavrov + 6, "actor", id="lavrov"),
+                        IncomingSpan(later, later + 6, "actor", id="later")])
     qtbot.waitUntil(lambda: window.state.document is not None)
     window.resize(1300, 850)
     view = window.article.text
     window.state.select("lavrov")
     QApplication.processEvents()
     view.viewport().repaint()
+    overlay = view.overlay
+    assert any(at[0] > 0 for at in overlay._anchors.values())
+    elsewhere = {qt: at for qt, at in overlay._anchors.items() if at[0] > 0}
     office = text.index("office")
     window.state.add(replace(window.state.spans.get("lavrov"), id="pulled", start=office,
                              end=office + 2, text="of", label="actor"))
     assert window.state.selected == "lavrov"
+    QApplication.processEvents()
+    # only the first paragraph's places were found again: the others' were kept
+    assert all(overlay._anchors.get(qt) is at for qt, at in elsewhere.items())
     _same_as_fresh(window, "a pulled span splitting a ligature before the selected one")
     window.close()
 
@@ -180,3 +188,43 @@ def _at(view, qt: int) -> QTextCursor:
     cursor = QTextCursor(view.document())
     cursor.setPosition(qt)
     return cursor
+
+
+def test_in_a_paragraph_with_arabic_the_layers_always_start_again(
+        qtbot, tmp_path: Path) -> None:
+    """Right-to-left text: the layers place spans by each character's edges and the runs
+    a line is cut into, which any format's edge changes, though no glyph moves. A span
+    added on one Arabic word, with a suggestion outlined on another of the same
+    paragraph: the outline is found again, as a page drawn afresh has it."""
+    from annotator.core.suggestions import SuggestedSpan, Suggestions
+    from test_gui_long import window_on
+
+    peace, sword, noted = "السلام عليكم", "والله", "بأس"
+    text = f"He said {peace} {sword} لا {noted} before he left.\n\n" * 3
+    path = tmp_path / "arabic.db"
+    window_on(qtbot, path, text, []).close()
+    at = text.index(noted)
+    with Store.open(path) as store:
+        (doc,) = store.document_ids()
+        store.replace_suggestions(doc, Suggestions("rules", spans=[
+            SuggestedSpan("s", at, at + len(noted), "actor", 0.8, "a name")]))
+    window = open_window(qtbot, path)
+    window.resize(1300, 850)
+    view = window.article.text
+    QApplication.processEvents()
+    (marks,) = [m for m in window.suggesting.marks if m.view is view]
+    assert marks.shown()[0]
+    view.viewport().repaint()
+    kept = marks._kept
+    start = text.index(sword)
+    cursor = view.textCursor()
+    cursor.setPosition(window.state.positions.to_qt(start))
+    cursor.setPosition(window.state.positions.to_qt(start + len(sword)),
+                       QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    window.annotating.apply_label("claim")
+    assert any(s.text == sword for s in window.state.spans)
+    view.viewport().repaint()
+    assert marks._kept is not kept
+    _same_as_fresh(window, "a span added on an Arabic word, a suggestion on another")
+    window.close()

@@ -41,7 +41,7 @@ from annotator.core.spanset import segments
 from annotator.gui import theme
 from annotator.gui.annotate.find_bar import FindBar
 from annotator.gui.annotate.long_marks import DASHED, DOTTED, NO_LINE, SOLID, Mark, mark
-from annotator.gui.annotate.long_view import LongReadingView
+from annotator.gui.annotate.long_view import _RTL, LongReadingView
 from annotator.gui.annotate.over_text import glyph_places, layers_of
 from annotator.gui.annotate.reading import (
     SIGNAL_NAMES,
@@ -342,8 +342,7 @@ class ArticleView(QWidget):
         first, last = cursor.selectionStart(), cursor.selectionEnd()
         # (a whole article's highlights, at its opening: nothing is kept then, and laying
         # out all of it here would cost the opening a seventh of a second)
-        few = len(stretches) < 64 and (document.findBlock(last).blockNumber()
-                                       - document.findBlock(first).blockNumber()) <= 8
+        few = len(stretches) < 64 and _left_to_right(document, first, last, 9)
         edges: list[int] = []  # the formats' edges, old and new: where a glyph could move
         if few:
             edges = sorted({to_qt(x) for a, b, _ in stretches for x in (a, b)} | {first, last})
@@ -363,7 +362,9 @@ class ArticleView(QWidget):
         cursor.endEditBlock()
         if few and glyph_places(document, first, last, edges) == shape:
             layers_of(self.text).restyled(before)  # colours alone: what is found holds
-        else:  # an edge split a ligature or a kerned pair: the tags' places moved too
+        elif few:  # an edge split a ligature or a kerned pair: the tags' places moved too
+            self.text.overlay.forget_places(first, last)
+        else:
             self.text.overlay.forget_layout()
 
     def _format(self, inner: str, outer: str | None) -> QTextCharFormat:
@@ -499,3 +500,17 @@ def _full_header(doc: Document) -> str:
             ("Published", nice_date(m.published)), ("Address", m.url), ("Record", doc.source_id))
     return "\n".join(f"{name}: {value}" for name, value in rows if value)
 
+
+def _left_to_right(document, first: int, last: int, most: int) -> bool:
+    """Qt positions ``[first, last]`` lie in at most ``most`` paragraphs, none with
+    right-to-left text (where the layers place spans by each character's edges and the
+    runs a line is cut into, which any format's edge changes: glyph_places cannot vouch
+    for them)."""
+    block, end = document.findBlock(first), document.findBlock(last).blockNumber()
+    if end - block.blockNumber() >= most:
+        return False
+    while block.isValid() and block.blockNumber() <= end:
+        if _RTL.search(block.text()):
+            return False
+        block = block.next()
+    return True

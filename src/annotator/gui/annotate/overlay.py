@@ -122,6 +122,16 @@ class Overlay(OverlayPainting, ArcLaying, TagLaying, QWidget):
         self._range = None
         self.changed()
 
+    def forget_places(self, first: int, last: int) -> None:
+        """The glyphs of the paragraphs holding Qt positions ``[first, last]`` moved (a
+        highlight's edge split a ligature or a kerned pair): the places there are found
+        again, those of other paragraphs kept, and the tags laid again."""
+        document = self.view.document()
+        lo, hi = document.findBlock(first).blockNumber(), document.findBlock(last).blockNumber()
+        self._anchors = {qt: at for qt, at in self._anchors.items() if not lo <= at[0] <= hi}
+        self._range = None
+        self.changed()
+
     def room(self) -> float:
         """Pixels wanted above each line for the tags and the rows of arcs."""
         if not self.tags_on and self.links_mode == "none":
