@@ -79,11 +79,7 @@ def test_an_add_in_an_article_of_usual_length_keeps_the_suggestions_page(
                  if text[i - 1] == " " and text[i:i + 5].isalpha()
                  and all(b <= i or a >= i + 12 for a, b in suggested))
     revision = view.document().revision()
-    cursor = view.textCursor()
-    cursor.setPosition(window.state.positions.to_qt(start))
-    cursor.setPosition(window.state.positions.to_qt(start + 5),
-                       QTextCursor.MoveMode.KeepAnchor)
-    view.setTextCursor(cursor)
+    _select(window, start, start + 5)
     count = len(window.state.spans)
     window.annotating.apply_label("claim")
     assert len(window.state.spans) == count + 1
@@ -107,35 +103,16 @@ def test_an_edge_inside_a_ligature_moves_glyphs_and_the_layers_start_again(
     """A highlight's edge between the ff and the i of "office" (a selection made with Alt
     is not snapped to words) splits the ligature: the glyphs after it move by a pixel.
     That is no change of colours alone: the suggestions' page is laid out again."""
-    from annotator.core.suggestions import SuggestedSpan, Suggestions
-    from test_gui_long import window_on
-
     text = LIGATURES
-    path = tmp_path / "ligatures.db"
-    window = window_on(qtbot, path, text, [])
-    window.close()
-    with Store.open(path) as store:
-        (doc,) = store.document_ids()
-        store.replace_suggestions(doc, Suggestions("rules", spans=[
-            SuggestedSpan(f"s{i}", i, i + 6, "actor", 0.8, "a name")
-            for i in range(len(text)) if text.startswith("Lavrov", i)]))
-    window = open_window(qtbot, path)
-    window.resize(1300, 850)
+    window, marks = _suggested(qtbot, tmp_path / "ligatures.db", text, [
+        (i, i + 6) for i in range(len(text)) if text.startswith("Lavrov", i)])
     view = window.article.text
-    QApplication.processEvents()
-    (marks,) = [m for m in window.suggesting.marks if m.view is view]
-    assert marks.shown()[0]
-    view.viewport().repaint()
     kept = marks._kept
-    to_qt = window.state.positions.to_qt
-    lavrov = to_qt(text.index("Lavrov"))  # after "office" on the first line
+    lavrov = window.state.positions.to_qt(text.index("Lavrov"))  # after "office", line 1
     x_before = view.cursorRect(_at(view, lavrov)).x()
 
     office = text.index("office")
-    cursor = view.textCursor()
-    cursor.setPosition(to_qt(office))
-    cursor.setPosition(to_qt(office + 2), QTextCursor.MoveMode.KeepAnchor)  # "of|fice"
-    view.setTextCursor(cursor)
+    _select(window, office, office + 2)  # "of|fice"
     view.selected_with_alt = True  # as a selection made with Alt held
     window.annotating.apply_label("claim")
     assert any(s.text == "of" for s in window.state.spans)
@@ -184,6 +161,36 @@ def test_a_span_arriving_that_splits_a_ligature_moves_the_selected_frame_too(
     window.close()
 
 
+def _suggested(qtbot, path: Path, text: str, suggested: list[tuple[int, int]]):
+    """A window on a new article ``text`` with actors suggested at ``suggested``
+    (code points), shown on its page and painted: the window and the view's marks."""
+    from annotator.core.suggestions import SuggestedSpan, Suggestions
+    from test_gui_long import window_on
+
+    window_on(qtbot, path, text, []).close()
+    with Store.open(path) as store:
+        (doc,) = store.document_ids()
+        store.replace_suggestions(doc, Suggestions("rules", spans=[
+            SuggestedSpan(f"s{a}", a, b, "actor", 0.8, "a name") for a, b in suggested]))
+    window = open_window(qtbot, path)
+    window.resize(1300, 850)
+    view = window.article.text
+    QApplication.processEvents()
+    (marks,) = [m for m in window.suggesting.marks if m.view is view]
+    assert marks.shown()[0]
+    view.viewport().repaint()
+    return window, marks
+
+
+def _select(window, start: int, end: int) -> None:
+    """Select code points ``[start, end)`` in the article, as a drag would."""
+    view, to_qt = window.article.text, window.state.positions.to_qt
+    cursor = view.textCursor()
+    cursor.setPosition(to_qt(start))
+    cursor.setPosition(to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+
+
 def _at(view, qt: int) -> QTextCursor:
     cursor = QTextCursor(view.document())
     cursor.setPosition(qt)
@@ -196,32 +203,14 @@ def test_in_a_paragraph_with_arabic_the_layers_always_start_again(
     a line is cut into, which any format's edge changes, though no glyph moves. A span
     added on one Arabic word, with a suggestion outlined on another of the same
     paragraph: the outline is found again, as a page drawn afresh has it."""
-    from annotator.core.suggestions import SuggestedSpan, Suggestions
-    from test_gui_long import window_on
-
     peace, sword, noted = "السلام عليكم", "والله", "بأس"
     text = f"He said {peace} {sword} لا {noted} before he left.\n\n" * 3
-    path = tmp_path / "arabic.db"
-    window_on(qtbot, path, text, []).close()
     at = text.index(noted)
-    with Store.open(path) as store:
-        (doc,) = store.document_ids()
-        store.replace_suggestions(doc, Suggestions("rules", spans=[
-            SuggestedSpan("s", at, at + len(noted), "actor", 0.8, "a name")]))
-    window = open_window(qtbot, path)
-    window.resize(1300, 850)
+    window, marks = _suggested(qtbot, tmp_path / "arabic.db", text, [(at, at + len(noted))])
     view = window.article.text
-    QApplication.processEvents()
-    (marks,) = [m for m in window.suggesting.marks if m.view is view]
-    assert marks.shown()[0]
-    view.viewport().repaint()
     kept = marks._kept
     start = text.index(sword)
-    cursor = view.textCursor()
-    cursor.setPosition(window.state.positions.to_qt(start))
-    cursor.setPosition(window.state.positions.to_qt(start + len(sword)),
-                       QTextCursor.MoveMode.KeepAnchor)
-    view.setTextCursor(cursor)
+    _select(window, start, start + len(sword))
     window.annotating.apply_label("claim")
     assert any(s.text == sword for s in window.state.spans)
     view.viewport().repaint()
